@@ -1,0 +1,294 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/**
+   @file mixdown.h
+   The public API of libmixdown: open a session, render it to a file or pull
+   rendered blocks, analyse a file, and list the processors and their
+   parameters.
+
+   There is no global state: every call works on the objects passed to it.
+   Threading classes: *control* functions may allocate, block and do I/O;
+   none of the functions here is real-time safe yet (live playback is a later
+   issue).  Objects may be used from any thread, one thread at a time.
+*/
+
+#ifndef MIXDOWN_H
+#define MIXDOWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define MIXDOWN_API
+#else
+#  define MIXDOWN_API __attribute__((visibility("default")))
+#endif
+
+#define MIXDOWN_VERSION_MAJOR 0
+#define MIXDOWN_VERSION_MINOR 1
+#define MIXDOWN_VERSION_MICRO 0
+
+/// Result of every fallible call.  The set is small and stable; detail goes
+/// to diagnostics and to the message buffers of the calls that take one.
+typedef enum {
+  MIXDOWN_SUCCESS = 0,      ///< It worked
+  MIXDOWN_ERR_BAD_ARG,      ///< A caller passed an invalid argument
+  MIXDOWN_ERR_NO_MEM,       ///< Out of memory
+  MIXDOWN_ERR_SESSION,      ///< The session is invalid (diagnostics say why)
+  MIXDOWN_ERR_IO,           ///< Reading or writing a file failed
+  MIXDOWN_ERR_DECODE,       ///< A source could not be decoded
+  MIXDOWN_ERR_INTERRUPTED,  ///< The caller asked the render to stop
+  MIXDOWN_ERR_NUMERIC,      ///< Audio went non-finite and could not be recovered
+} MixdownStatus;
+
+/// A human-readable description of `status` (static storage).  Thread: any.
+MIXDOWN_API const char* mixdown_strerror(MixdownStatus status);
+
+/// The library version as "MAJOR.MINOR.MICRO" (static storage).  Thread: any.
+MIXDOWN_API const char* mixdown_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                               */
+
+/// One problem found in a session, with where it is.
+typedef struct {
+  const char* file;    ///< Session file name as given (or the string's name)
+  unsigned    line;    ///< 1-based line, 0 when unknown
+  unsigned    column;  ///< 1-based column, 0 when unknown
+  const char* message; ///< What is wrong and what would be valid
+} MixdownDiagnostic;
+
+/// Receives each diagnostic; the pointers are valid only during the call.
+typedef void (*MixdownDiagnosticFunc)(void* user_data, const MixdownDiagnostic* diagnostic);
+
+/* ------------------------------------------------------------------------ */
+/* Sessions                                                                  */
+
+/// A parsed and validated session (opaque).
+typedef struct MixdownSessionImpl MixdownSession;
+
+/**
+   Parse and validate the session file at `path` (YAML, or JSON).
+
+   Every problem found is passed to `on_diagnostic` (which may be NULL);
+   source files are opened to check that they exist and can be decoded.
+   Thread: control.
+
+   @param path Session file; relative paths inside it are taken from its folder.
+   @param on_diagnostic Called once per problem, or NULL.
+   @param user_data Passed to `on_diagnostic`.
+   @param[out] session Set to the new session, or NULL on failure.  The caller
+   owns it and must free it with mixdown_session_free().
+   @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_SESSION, #MIXDOWN_ERR_IO (the file
+   could not be read), #MIXDOWN_ERR_NO_MEM or #MIXDOWN_ERR_BAD_ARG.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic,
+                          void* user_data, MixdownSession** session);
+
+/**
+   Parse and validate a session held in memory.
+
+   @param text The session text (YAML or JSON), `length` bytes, not necessarily
+   NUL-terminated.
+   @param name Name used in diagnostics (for example "<string>").
+   @param base_dir Folder that relative source paths are taken from, or NULL
+   for the current folder.
+   Other parameters and the return value are as for mixdown_session_open_file().
+*/
+MIXDOWN_API MixdownStatus
+mixdown_session_open_string(const char* text, size_t length, const char* name,
+                            const char* base_dir, MixdownDiagnosticFunc on_diagnostic,
+                            void* user_data, MixdownSession** session);
+
+/// Free `session` (NULL is ignored).  Thread: control.
+MIXDOWN_API void mixdown_session_free(MixdownSession* session);
+
+/// The session's render sample rate in Hz.  Thread: any.
+MIXDOWN_API uint32_t mixdown_session_sample_rate(const MixdownSession* session);
+
+/// The output file named by the session (absolute or relative to the
+/// current folder), or NULL if it names none.  Owned by `session`.
+MIXDOWN_API const char* mixdown_session_output_path(const MixdownSession* session);
+
+/* ------------------------------------------------------------------------ */
+/* Rendering to a file                                                       */
+
+/// Sample formats of the written file.
+typedef enum {
+  MIXDOWN_FORMAT_DEFAULT = 0, ///< As the session's `output` says (24-bit if silent)
+  MIXDOWN_FORMAT_PCM_16,
+  MIXDOWN_FORMAT_PCM_24,
+  MIXDOWN_FORMAT_PCM_32,
+  MIXDOWN_FORMAT_FLOAT,
+} MixdownSampleFormat;
+
+/// Called now and then during a render with the fraction done (0…1).
+typedef void (*MixdownProgressFunc)(void* user_data, double fraction);
+
+/// How to render.  Zero-initialise, set `size`, then set what you need.
+typedef struct {
+  uint32_t            size;        ///< Set to sizeof(MixdownRenderOptions)
+  const char*         output_path; ///< Overrides the session's `output.file` (or NULL)
+  MixdownSampleFormat format;      ///< Overrides `output.bits` (or DEFAULT)
+  uint32_t            output_rate; ///< Overrides `output.rate` (or 0)
+  uint32_t            threads;     ///< Worker threads (0 = all cores)
+  MixdownProgressFunc progress;    ///< Progress callback (or NULL)
+  void*               user_data;   ///< Passed to `progress`
+  /// Polled once per block; the render stops with #MIXDOWN_ERR_INTERRUPTED as
+  /// soon as it reads non-zero.  May be NULL.  Typically set by a signal handler.
+  volatile int*       cancel;
+} MixdownRenderOptions;
+
+/// What a render produced.
+typedef struct {
+  uint32_t size;              ///< Set to sizeof(MixdownRenderReport) before the call
+  uint64_t frames;            ///< Frames written
+  uint32_t sample_rate;       ///< Rate of the written file
+  double   length_s;          ///< Length of the mix in seconds
+  double   peak_dbfs;         ///< Highest sample magnitude, before dither
+  double   loudness_lufs;     ///< Integrated loudness (-HUGE_VAL for silence)
+  double   true_peak_dbtp;    ///< True peak (ITU-R BS.1770-4)
+  double   seconds_taken;     ///< Wall time of the render
+  uint64_t non_finite_fixed;  ///< Non-finite samples replaced by silence
+  char     message[512];      ///< On failure, what went wrong
+} MixdownRenderReport;
+
+/**
+   Render `session` to its output file.
+
+   The file is written to a temporary file beside the target and renamed into
+   place only when complete: on any failure or interruption the previous file
+   is left untouched and the temporary file is removed.  An output path equal
+   to one of the session's sources is refused.  Thread: control.
+
+   @param options Render options, or NULL for the session's own settings.
+   @param[out] report Filled in (may be NULL); `report->message` says what
+   failed.
+   @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_BAD_ARG, #MIXDOWN_ERR_IO,
+   #MIXDOWN_ERR_DECODE, #MIXDOWN_ERR_INTERRUPTED or #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_render(const MixdownSession* session, const MixdownRenderOptions* options,
+               MixdownRenderReport* report);
+
+/* ------------------------------------------------------------------------ */
+/* Pulling rendered audio                                                    */
+
+/// A running mix of one session (opaque).
+typedef struct MixdownEngineImpl MixdownEngine;
+
+/**
+   Build an engine that renders `session` block by block.
+
+   Thread: control.  The engine keeps no pointer to `session`.
+   @param[out] engine Set to the new engine; free with mixdown_engine_free().
+   @param message Receives a description of the failure (may be NULL).
+   @param message_size Size of `message` in bytes.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_engine_new(const MixdownSession* session, MixdownEngine** engine,
+                   char* message, size_t message_size);
+
+/// Free `engine` (NULL is ignored).  Thread: control.
+MIXDOWN_API void mixdown_engine_free(MixdownEngine* engine);
+
+/// Length of the mix in frames at the session rate (latency already removed).
+MIXDOWN_API uint64_t mixdown_engine_length(const MixdownEngine* engine);
+
+/// Sum of the reported latencies on the master path, in frames; the engine
+/// removes it, so pulled audio is aligned with the session's timeline.
+MIXDOWN_API uint32_t mixdown_engine_latency(const MixdownEngine* engine);
+
+/**
+   Render the next `max_frames` frames of the stereo mix into `left`/`right`.
+
+   Thread: control (sources are read from disk here).
+   @param[out] frames_done Frames written; less than `max_frames` only at the
+   end of the mix, 0 once it is over.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_DECODE / #MIXDOWN_ERR_IO when a
+   source fails (see mixdown_engine_message()).
+*/
+MIXDOWN_API MixdownStatus
+mixdown_engine_pull(MixdownEngine* engine, float* left, float* right, uint32_t max_frames,
+                    uint32_t* frames_done);
+
+/// Describes the last failure of `engine` (owned by `engine`).
+MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);
+
+/// Number of non-finite samples the engine replaced with silence so far.
+MIXDOWN_API uint64_t mixdown_engine_non_finite_count(const MixdownEngine* engine);
+
+/* ------------------------------------------------------------------------ */
+/* Analysis                                                                  */
+
+/// Measurements of one audio file.
+typedef struct {
+  uint32_t size;                 ///< Set to sizeof(MixdownAnalysis) before the call
+  uint32_t sample_rate;          ///< Hz
+  uint32_t channels;             ///< Channel count
+  uint64_t frames;               ///< Length in frames
+  double   peak_dbfs[8];         ///< Sample peak per channel (first 8 channels)
+  double   rms_dbfs[8];          ///< RMS per channel (first 8 channels)
+  double   peak_dbfs_max;        ///< Highest sample peak of any channel
+  double   integrated_lufs;      ///< Integrated loudness (-HUGE_VAL if too short/silent)
+  double   loudness_range_lu;    ///< Loudness range (EBU Tech 3342)
+  double   true_peak_dbtp;       ///< Highest true peak of any channel
+} MixdownAnalysis;
+
+/**
+   Measure the file at `path`: sample peak, RMS, integrated loudness, loudness
+   range and true peak (libebur128).  Thread: control.
+   @param message Receives a description of a failure (may be NULL).
+*/
+MIXDOWN_API MixdownStatus
+mixdown_analyze_file(const char* path, MixdownAnalysis* analysis, char* message,
+                     size_t message_size);
+
+/* ------------------------------------------------------------------------ */
+/* Processors and their parameters (read from the parameter tables)         */
+
+/// Kinds of parameter value.
+typedef enum {
+  MIXDOWN_PARAM_NUMBER = 0, ///< A number, or an automation envelope
+  MIXDOWN_PARAM_BOOL,       ///< true or false
+  MIXDOWN_PARAM_CHOICE,     ///< One of a fixed list of names
+} MixdownParamKind;
+
+/// One parameter of a processor, as declared in its table.
+typedef struct {
+  const char*       name;          ///< Key in session files
+  const char*       unit;          ///< "dB", "Hz", "ms", "" …
+  const char*       description;   ///< One line
+  MixdownParamKind  kind;          ///< Number, bool or choice
+  double            min;           ///< Smallest valid value (numbers)
+  double            max;           ///< Largest valid value (numbers)
+  double            default_value; ///< Default (for choices: index into `choices`)
+  const char* const* choices;      ///< NULL-terminated names (choices only)
+} MixdownParamInfo;
+
+/// Number of processor types.  Thread: any.
+MIXDOWN_API uint32_t mixdown_processor_count(void);
+
+/// Name of processor type `index` (static storage), or NULL past the end.
+MIXDOWN_API const char* mixdown_processor_name(uint32_t index);
+
+/// One-line description of processor type `index`, or NULL past the end.
+MIXDOWN_API const char* mixdown_processor_description(uint32_t index);
+
+/// Number of parameters of processor type `index` (0 past the end).
+MIXDOWN_API uint32_t mixdown_processor_param_count(uint32_t index);
+
+/// Parameter `param` of processor type `index` (static storage), or NULL.
+MIXDOWN_API const MixdownParamInfo* mixdown_processor_param(uint32_t index, uint32_t param);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif // MIXDOWN_H

@@ -1,0 +1,40 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The public view of the processor registry and parameter tables.
+
+#include "dsp/registry.h"
+
+uint32_t
+mixdown_processor_count(void)
+{
+  return md_registry_count();
+}
+
+const char*
+mixdown_processor_name(uint32_t index)
+{
+  const MdProcessorClass* cls = md_registry_at(index);
+  return cls ? cls->name : NULL;
+}
+
+const char*
+mixdown_processor_description(uint32_t index)
+{
+  const MdProcessorClass* cls = md_registry_at(index);
+  return cls ? cls->description : NULL;
+}
+
+uint32_t
+mixdown_processor_param_count(uint32_t index)
+{
+  const MdProcessorClass* cls = md_registry_at(index);
+  return cls ? cls->n_params : 0U;
+}
+
+const MixdownParamInfo*
+mixdown_processor_param(uint32_t index, uint32_t param)
+{
+  const MdProcessorClass* cls = md_registry_at(index);
+  return cls && param < cls->n_params ? &cls->params[param].info : NULL;
+}

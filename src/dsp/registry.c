@@ -1,0 +1,39 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "dsp/registry.h"
+
+#include "dsp/gain.h"
+#include "dsp/stereo.h"
+
+#include <string.h>
+
+static const MdProcessorClass* const registry[] = {
+  &md_gain_class,
+  &md_stereo_class,
+};
+
+#define REGISTRY_SIZE ((uint32_t)(sizeof registry / sizeof registry[0]))
+
+uint32_t
+md_registry_count(void)
+{
+  return REGISTRY_SIZE;
+}
+
+const MdProcessorClass*
+md_registry_at(uint32_t index)
+{
+  return index < REGISTRY_SIZE ? registry[index] : NULL;
+}
+
+const MdProcessorClass*
+md_registry_find(const char* name)
+{
+  for (uint32_t i = 0U; i < REGISTRY_SIZE; ++i) {
+    if (!strcmp(registry[i]->name, name)) {
+      return registry[i];
+    }
+  }
+  return NULL;
+}

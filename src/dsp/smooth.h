@@ -1,0 +1,61 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// A value that glides linearly to its target, so that parameter changes
+// never step (zipper noise).  set() is called from the audio thread.
+
+#ifndef MD_SMOOTH_H
+#define MD_SMOOTH_H
+
+#include <stdint.h>
+
+typedef struct {
+  double   current; ///< Value for the next frame
+  double   target;  ///< Value being approached
+  double   step;    ///< Increment per frame while gliding
+  uint32_t left;    ///< Frames left to glide (0: settled)
+  uint32_t ramp;    ///< Glide length in frames
+} MdSmoothed;
+
+static inline void
+md_smoothed_init(MdSmoothed* s, double value, double sample_rate, double smoothing_ms)
+{
+  const double frames = sample_rate * smoothing_ms * 0.001;
+  s->current = s->target = value;
+  s->step               = 0.0;
+  s->left               = 0U;
+  s->ramp               = frames < 1.0 ? 1U : (uint32_t)frames;
+}
+
+static inline void
+md_smoothed_set(MdSmoothed* s, double target)
+{
+  if (target != s->target) {
+    s->target = target;
+    s->left   = s->ramp;
+    s->step   = (target - s->current) / (double)s->ramp;
+  }
+}
+
+/// The value for this frame; advances one frame.
+static inline double
+md_smoothed_next(MdSmoothed* s)
+{
+  const double value = s->current;
+  if (s->left) {
+    if (--s->left == 0U) {
+      s->current = s->target; // land exactly: no accumulated drift
+    } else {
+      s->current += s->step;
+    }
+  }
+  return value;
+}
+
+static inline int
+md_smoothed_settled(const MdSmoothed* s)
+{
+  return s->left == 0U;
+}
+
+#endif

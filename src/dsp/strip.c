@@ -1,0 +1,61 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "dsp/strip.h"
+
+#include <math.h>
+
+static const char* const pan_law_choices[] = {"0", "-3", "-4.5", "-6", NULL};
+
+const MdParam md_strip_params[MD_STRIP_N_PARAMS] = {
+  [MD_STRIP_GAIN_DB] = {{"gain_db", "dB", "Fader level (-144 dB is silence)", MIXDOWN_PARAM_NUMBER,
+                         -144.0, 24.0, 0.0, NULL}, 0.0f},
+  [MD_STRIP_PAN]     = {{"pan", "", "Pan (mono source) or balance (stereo): -1 left … +1 right",
+                         MIXDOWN_PARAM_NUMBER, -1.0, 1.0, 0.0, NULL}, 0.0f},
+  [MD_STRIP_PAN_LAW] = {{"pan_law", "dB", "Centre attenuation of the pan law",
+                         MIXDOWN_PARAM_CHOICE, 0.0, 3.0, 1.0, pan_law_choices}, 0.0f},
+  [MD_STRIP_MUTE]    = {{"mute", "", "Silence the channel and its sends", MIXDOWN_PARAM_BOOL, 0.0,
+                         1.0, 0.0, NULL}, 0.0f},
+  [MD_STRIP_SOLO]    = {{"solo", "", "Solo in place", MIXDOWN_PARAM_BOOL, 0.0, 1.0, 0.0, NULL},
+                        0.0f},
+  [MD_STRIP_INVERT]  = {{"invert", "", "Invert polarity", MIXDOWN_PARAM_BOOL, 0.0, 1.0, 0.0, NULL},
+                        0.0f},
+};
+
+const MdParam md_send_level_param = {{"level_db", "dB", "Send level", MIXDOWN_PARAM_NUMBER, -144.0,
+                                      24.0, 0.0, NULL}, 0.0f};
+
+const MdParam md_clip_gain_param = {{"gain_db", "dB", "Clip gain", MIXDOWN_PARAM_NUMBER, -144.0,
+                                     24.0, 0.0, NULL}, 0.0f};
+
+void
+md_pan_mono(double pan, double centre_db, double* left, double* right)
+{
+  const double position = (pan + 1.0) * 0.5; // 0 left … 1 right
+  // Every law is g = law(position), normalised so that the centre sits at
+  // centre_db: constant power (sin/cos) for -3, linear for -6, and their
+  // geometric mean for -4.5.  0 dB: the power law scaled by +3 dB, capped at
+  // unity, so the near side stays at 0 dB.
+  const double l_power = cos(position * M_PI_2);
+  const double r_power = sin(position * M_PI_2);
+  if (centre_db <= -5.9) {
+    *left  = 1.0 - position;
+    *right = position;
+  } else if (centre_db <= -4.4) {
+    *left  = sqrt(l_power * (1.0 - position));
+    *right = sqrt(r_power * position);
+  } else if (centre_db <= -2.9) {
+    *left  = l_power;
+    *right = r_power;
+  } else {
+    *left  = fmin(1.0, l_power * M_SQRT2);
+    *right = fmin(1.0, r_power * M_SQRT2);
+  }
+}
+
+void
+md_pan_balance(double pan, double* left, double* right)
+{
+  *left  = pan > 0.0 ? 1.0 - pan : 1.0;
+  *right = pan < 0.0 ? 1.0 + pan : 1.0;
+}

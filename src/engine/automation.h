@@ -1,0 +1,34 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Evaluating automation envelopes on the render timeline.  A cursor walks
+// the breakpoints forward as time advances, so a block costs O(frames), not
+// a search per sample; a jump backwards (a new render) restarts it.
+
+#ifndef MD_AUTOMATION_H
+#define MD_AUTOMATION_H
+
+#include "session/model.h"
+
+#include <stdint.h>
+
+typedef struct {
+  MdEnvelope envelope; ///< Owned copy of the breakpoints
+  size_t     segment;  ///< Index of the point at or before the last time asked
+} MdAutomation;
+
+/// Copies `env` (NULL when out of memory).
+MdAutomation* md_automation_new(const MdEnvelope* env);
+void          md_automation_free(MdAutomation* automation);
+
+/// The envelope's value at `time_s`.
+double md_automation_value(MdAutomation* automation, double time_s);
+
+/// Values for `n` consecutive frames starting at frame `first` at `rate`.
+void md_automation_render(MdAutomation* automation, int64_t first, double rate, uint32_t n,
+                          double* values);
+
+/// The value between two points `a` and `b` at fraction `t` (0…1) of the way.
+double md_curve_interpolate(MdCurve curve, double a, double b, double t);
+
+#endif

@@ -1,0 +1,734 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The engine: builds runnable nodes from the session model and the plan,
+// and renders the mix block by block.
+//
+// Per block, in plan order:
+//   track:  clips (streamed, faded) → polarity → inserts
+//   bus:    sum of its inputs       → polarity → inserts
+//   both:   → pan/balance = "pre" (pre-fader taps) → fader = "post"
+//           → edges: output and sends, each delayed to align latencies
+// The engine knows nothing of any one processor: it drives them through
+// MdProcessorClass and feeds automation to them through set_param().
+
+#include "engine/engine.h"
+
+#include "dsp/db.h"
+#include "dsp/strip.h"
+#include "engine/automation.h"
+#include "engine/graph.h"
+#include "io/source.h"
+#include "platform/fpu.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MD_BLOCK_FRAMES   1024U // frames per engine block
+#define MD_CONTROL_FRAMES 32U   // automation reaches processors at this granularity
+
+typedef struct {
+  const MdProcessorClass* cls;
+  void*                   state;
+  uint32_t                in_channels;
+  uint32_t                out_channels;
+  MdAutomation**          automation; ///< Per parameter, NULL when constant
+  bool                    automated;  ///< Any parameter has an envelope
+} MdEngineInsert;
+
+typedef struct {
+  char*     path;
+  int64_t   start;        ///< Timeline frame of the first sample
+  int64_t   end;          ///< Timeline frame after the last sample
+  int64_t   offset;       ///< Source frame the clip starts at
+  double    gain;         ///< Linear clip gain
+  int64_t   fade_in;      ///< Frames
+  int64_t   fade_out;     ///< Frames
+  uint32_t  channels;
+  MdSource* source;       ///< Open while the clip plays
+  bool      finished;
+} MdEngineClip;
+
+typedef struct {
+  uint32_t      from;
+  uint32_t      to;
+  bool          pre_fader;
+  bool          is_send;
+  double        level;      ///< Linear gain when constant
+  MdAutomation* level_auto; ///< Send level envelope (dB), or NULL
+  uint32_t      delay;      ///< Latency alignment in frames
+  float*        ring[2];    ///< Delay line per channel (delay frames)
+  uint32_t      ring_pos;
+} MdEdge;
+
+typedef struct {
+  MdNodeKind      kind;
+  char*           name;
+  uint32_t        channels; ///< After the inserts (1 or 2); buses always 2
+  uint32_t        source_channels;
+  MdEngineClip*   clips;
+  size_t          n_clips;
+  MdEngineInsert* inserts;
+  size_t          n_inserts;
+  double          gain;       ///< Linear fader gain when constant
+  MdAutomation*   gain_auto;  ///< Fader envelope (dB), or NULL
+  double          pan;        ///< When constant
+  MdAutomation*   pan_auto;   ///< Pan envelope, or NULL
+  double          pan_law_db;
+  bool            invert;
+  bool            audible;
+  float*          buf[2];  ///< Input sum, then the insert chain in place
+  float*          pre[2];  ///< After pan, before the fader
+  float*          post[2]; ///< After the fader
+  size_t          first_edge; ///< This node's edges in MixdownEngine.edges
+  size_t          n_edges;
+} MdEngineNode;
+
+struct MixdownEngineImpl {
+  double        rate;
+  MdEngineNode* nodes;
+  size_t        n_nodes;
+  MdEdge*       edges;
+  size_t        n_edges;
+  MdPlan        plan;
+  uint32_t      master;
+  uint32_t      latency;     ///< Master path latency, dropped from the start
+  uint64_t      length;      ///< Frames of mix to deliver
+  int64_t       position;    ///< Timeline frame of the next block
+  uint32_t      block_len;   ///< Frames in the current master block
+  uint32_t      block_pos;   ///< Frames of it already delivered or dropped
+  uint64_t      delivered;
+  uint64_t      non_finite;
+  double*       scratch_a;   ///< Per-sample automation values
+  double*       scratch_b;
+  float*        clip_buf[2];
+  char          message[512];
+};
+
+/* ------------------------------------------------------------------------ */
+/* Building                                                                  */
+
+static void MD_ENGINE_PRINTF
+set_message(MixdownEngine* e, const char* fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(e->message, sizeof e->message, fmt, args);
+  va_end(args);
+}
+
+static float*
+new_buffer(void)
+{
+  return calloc(MD_BLOCK_FRAMES, sizeof(float));
+}
+
+static bool
+automation_for(const MdValue* value, MdAutomation** out)
+{
+  *out = NULL;
+  return !value->envelope || (*out = md_automation_new(value->envelope)) != NULL;
+}
+
+static MixdownStatus
+build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEngineInsert* insert)
+{
+  const MdProcessorClass* cls = model->cls;
+  insert->cls                 = cls;
+  insert->in_channels         = in_channels;
+  insert->out_channels        = md_processor_output_channels(cls, in_channels);
+  insert->automation          = calloc(cls->n_params ? cls->n_params : 1U, sizeof(MdAutomation*));
+  double* values              = calloc(cls->n_params ? cls->n_params : 1U, sizeof(double));
+  if (!insert->automation || !values) {
+    free(values);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  for (uint32_t p = 0U; p < cls->n_params; ++p) {
+    values[p] = model->values[p].value;
+    if (!automation_for(&model->values[p], &insert->automation[p])) {
+      free(values);
+      return MIXDOWN_ERR_NO_MEM;
+    }
+    if (insert->automation[p]) {
+      insert->automated = true;
+      values[p]         = md_automation_value(insert->automation[p], 0.0);
+    }
+  }
+  insert->state = cls->create(in_channels, values);
+  free(values);
+  if (!insert->state) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  const MixdownStatus st = cls->prepare(insert->state, e->rate, MD_BLOCK_FRAMES);
+  if (st) {
+    set_message(e, "cannot prepare the `%s` processor: %s", cls->name, mixdown_strerror(st));
+  }
+  return st;
+}
+
+static MixdownStatus
+build_clips(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
+{
+  node->clips = calloc(model->n_clips ? model->n_clips : 1U, sizeof(MdEngineClip));
+  if (!node->clips) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  node->n_clips         = model->n_clips;
+  node->source_channels = 1U;
+  for (size_t i = 0U; i < model->n_clips; ++i) {
+    const MdClip* c  = &model->clips[i];
+    MdEngineClip* ec = &node->clips[i];
+    ec->path         = strdup(c->path);
+    if (!ec->path) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+    ec->start    = llround(c->start_s * e->rate);
+    ec->end      = ec->start + llround(c->length_s * e->rate);
+    ec->offset   = llround(c->offset_s * c->rate);
+    ec->gain     = md_db_to_gain(c->gain_db);
+    ec->fade_in  = llround(c->fade_in_s * e->rate);
+    ec->fade_out = llround(c->fade_out_s * e->rate);
+    ec->channels = c->channels;
+    if (c->channels > node->source_channels) {
+      node->source_channels = c->channels;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
+{
+  node->kind       = model->kind;
+  node->name       = strdup(model->name);
+  node->pan_law_db = model->pan_law_db;
+  node->invert     = model->invert;
+  node->gain       = md_db_to_gain(model->gain_db.value);
+  node->pan        = model->pan.value;
+  if (!node->name || !automation_for(&model->gain_db, &node->gain_auto) ||
+      !automation_for(&model->pan, &node->pan_auto)) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  for (int c = 0; c < 2; ++c) {
+    if (!(node->buf[c] = new_buffer()) || !(node->pre[c] = new_buffer()) ||
+        !(node->post[c] = new_buffer())) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  if (model->kind == MD_NODE_TRACK) {
+    st = build_clips(e, model, node);
+  } else {
+    node->source_channels = 2U;
+  }
+  node->channels = node->source_channels;
+  node->inserts  = calloc(model->n_inserts ? model->n_inserts : 1U, sizeof(MdEngineInsert));
+  if (st || !node->inserts) {
+    return st ? st : MIXDOWN_ERR_NO_MEM;
+  }
+  for (size_t i = 0U; i < model->n_inserts && !st; ++i) {
+    node->n_inserts = i + 1U;
+    st              = build_insert(e, &model->inserts[i], node->channels, &node->inserts[i]);
+    if (!st) {
+      node->channels = node->inserts[i].out_channels;
+    }
+  }
+  return st;
+}
+
+static MixdownStatus
+build_edges(MixdownEngine* e, const MixdownSession* s)
+{
+  size_t n = 0U;
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    n += (s->nodes[i].output != MD_NO_OUTPUT ? 1U : 0U) + s->nodes[i].n_sends;
+  }
+  e->edges = calloc(n ? n : 1U, sizeof(MdEdge));
+  if (!e->edges) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  // A node's edges are contiguous: its output, then its sends.
+  for (uint32_t i = 0U; i < s->n_nodes; ++i) {
+    const MdNode* model   = &s->nodes[i];
+    e->nodes[i].first_edge = e->n_edges;
+    if (model->output != MD_NO_OUTPUT) {
+      MdEdge* ed = &e->edges[e->n_edges++];
+      *ed        = (MdEdge){.from = i, .to = model->output, .level = 1.0};
+    }
+    for (size_t j = 0U; j < model->n_sends; ++j) {
+      const MdSend* send = &model->sends[j];
+      MdEdge*       ed   = &e->edges[e->n_edges++];
+      *ed = (MdEdge){.from = i, .to = send->target, .is_send = true, .pre_fader = send->pre_fader,
+                     .level = md_db_to_gain(send->level_db.value)};
+      if (!automation_for(&send->level_db, &ed->level_auto)) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+    e->nodes[i].n_edges = e->n_edges - e->nodes[i].first_edge;
+  }
+  // Each edge delays its source so that everything meeting at a node is
+  // aligned to the latest arrival.
+  for (size_t k = 0U; k < e->n_edges; ++k) {
+    MdEdge* ed = &e->edges[k];
+    ed->delay  = e->plan.latency_in[ed->to] - e->plan.latency_out[ed->from];
+    for (int c = 0; c < 2 && ed->delay; ++c) {
+      if (!(ed->ring[c] = calloc(ed->delay, sizeof(float)))) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+static uint64_t
+timeline_end(const MixdownEngine* e)
+{
+  int64_t end = 0;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_clips; ++j) {
+      if (e->nodes[i].clips[j].end > end) {
+        end = e->nodes[i].clips[j].end;
+      }
+    }
+  }
+  return (uint64_t)end;
+}
+
+static MixdownStatus
+build(MixdownEngine* e, const MixdownSession* s)
+{
+  e->rate    = s->sample_rate;
+  e->master  = (uint32_t)md_session_master(s);
+  e->nodes   = calloc(s->n_nodes, sizeof(MdEngineNode));
+  e->n_nodes = s->n_nodes;
+  e->scratch_a = calloc(MD_BLOCK_FRAMES, sizeof(double));
+  e->scratch_b = calloc(MD_BLOCK_FRAMES, sizeof(double));
+  e->clip_buf[0] = new_buffer();
+  e->clip_buf[1] = new_buffer();
+  uint32_t* latency = calloc(s->n_nodes, sizeof(uint32_t));
+  uint64_t* tail    = calloc(s->n_nodes, sizeof(uint64_t));
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  if (!e->nodes || !e->scratch_a || !e->scratch_b || !e->clip_buf[0] || !e->clip_buf[1] || !latency || !tail) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  for (size_t i = 0U; i < s->n_nodes && !st; ++i) {
+    st = build_node(e, &s->nodes[i], &e->nodes[i]);
+    for (size_t j = 0U; j < e->nodes[i].n_inserts && !st; ++j) {
+      const MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      latency[i] += ins->cls->latency(ins->state);
+      tail[i] += ins->cls->tail(ins->state);
+    }
+  }
+  if (!st) {
+    st = md_plan_build(s, latency, tail, &e->plan);
+  }
+  if (!st) {
+    st = build_edges(e, s);
+  }
+  if (!st) {
+    for (size_t i = 0U; i < s->n_nodes; ++i) {
+      e->nodes[i].audible = e->plan.audible[i];
+    }
+    e->latency = e->plan.latency_out[e->master];
+    e->length  = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate)
+                                    : timeline_end(e) + e->plan.tail_out[e->master];
+  }
+  free(latency);
+  free(tail);
+  if (st == MIXDOWN_ERR_NO_MEM && !e->message[0]) {
+    set_message(e, "out of memory");
+  }
+  return st;
+}
+
+MixdownStatus
+mixdown_engine_new(const MixdownSession* session, MixdownEngine** engine, char* message,
+                   size_t message_size)
+{
+  if (!engine) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  *engine = NULL;
+  if (!session) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MixdownEngine* e = calloc(1U, sizeof(MixdownEngine));
+  if (!e) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  const MixdownStatus st = build(e, session);
+  if (st) {
+    if (message && message_size) {
+      snprintf(message, message_size, "%s", e->message);
+    }
+    mixdown_engine_free(e);
+    return st;
+  }
+  *engine = e;
+  return MIXDOWN_SUCCESS;
+}
+
+void
+mixdown_engine_free(MixdownEngine* e)
+{
+  if (!e) {
+    return;
+  }
+  for (size_t i = 0U; e->nodes && i < e->n_nodes; ++i) {
+    MdEngineNode* n = &e->nodes[i];
+    for (size_t j = 0U; j < n->n_clips; ++j) {
+      md_source_close(n->clips[j].source);
+      free(n->clips[j].path);
+    }
+    for (size_t j = 0U; j < n->n_inserts; ++j) {
+      MdEngineInsert* ins = &n->inserts[j];
+      if (ins->state) {
+        ins->cls->destroy(ins->state);
+      }
+      for (uint32_t p = 0U; ins->automation && p < ins->cls->n_params; ++p) {
+        md_automation_free(ins->automation[p]);
+      }
+      free(ins->automation);
+    }
+    for (int c = 0; c < 2; ++c) {
+      free(n->buf[c]);
+      free(n->pre[c]);
+      free(n->post[c]);
+    }
+    md_automation_free(n->gain_auto);
+    md_automation_free(n->pan_auto);
+    free(n->clips);
+    free(n->inserts);
+    free(n->name);
+  }
+  for (size_t k = 0U; k < e->n_edges; ++k) {
+    md_automation_free(e->edges[k].level_auto);
+    free(e->edges[k].ring[0]);
+    free(e->edges[k].ring[1]);
+  }
+  md_plan_free(&e->plan);
+  free(e->edges);
+  free(e->nodes);
+  free(e->scratch_a);
+  free(e->scratch_b);
+  free(e->clip_buf[0]);
+  free(e->clip_buf[1]);
+  free(e);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Rendering one block                                                       */
+
+// Raised-cosine fade gain at `pos` frames into a fade of `len` frames.
+static double
+fade_gain(int64_t pos, int64_t len)
+{
+  if (pos <= 0) {
+    return 0.0;
+  }
+  if (pos >= len) {
+    return 1.0;
+  }
+  return 0.5 - 0.5 * cos(M_PI * (double)pos / (double)len);
+}
+
+static MixdownStatus
+play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, uint32_t n)
+{
+  const int64_t from = clip->start > t0 ? clip->start : t0;
+  const int64_t to   = clip->end < t0 + n ? clip->end : t0 + (int64_t)n;
+  if (clip->finished || from >= to) {
+    return MIXDOWN_SUCCESS;
+  }
+  if (!clip->source) {
+    char why[400];
+    clip->source = md_source_open(clip->path, clip->offset, e->rate, why, sizeof why);
+    if (!clip->source) {
+      set_message(e, "track `%s`: %s", node->name, why);
+      return MIXDOWN_ERR_DECODE;
+    }
+  }
+  const uint32_t count = (uint32_t)(to - from);
+  char           why[400];
+  const MixdownStatus st = md_source_read(clip->source, e->clip_buf, count, &e->non_finite, why, sizeof why);
+  if (st) {
+    set_message(e, "track `%s`, `%s`: %s", node->name, clip->path, why);
+    return st;
+  }
+  const uint32_t at = (uint32_t)(from - t0);
+  for (uint32_t i = 0U; i < count; ++i) {
+    const int64_t pos  = from + (int64_t)i - clip->start;
+    double        gain = clip->gain;
+    if (pos < clip->fade_in) {
+      gain *= fade_gain(pos, clip->fade_in);
+    }
+    if (clip->end - clip->start - pos <= clip->fade_out) {
+      gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
+    }
+    for (uint32_t c = 0U; c < node->source_channels; ++c) {
+      // A mono clip on a stereo track plays on both sides.
+      const float x = e->clip_buf[clip->channels == 2U ? c : 0U][i];
+      node->buf[c][at + i] += (float)(x * gain);
+    }
+  }
+  if (to == clip->end) {
+    md_source_close(clip->source); // keep file handles to the clips playing now
+    clip->source   = NULL;
+    clip->finished = true;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// Runs one insert over `n` frames; automated parameters reach it every
+// MD_CONTROL_FRAMES frames and the processor glides between the values.
+static void
+run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t0, uint32_t n)
+{
+  float* const io[2] = {node->buf[0], node->buf[1]};
+  if (!ins->automated) {
+    ins->cls->process(ins->state, (const float* const*)io, io, n);
+    return;
+  }
+  for (uint32_t done = 0U; done < n; done += MD_CONTROL_FRAMES) {
+    const uint32_t len = n - done < MD_CONTROL_FRAMES ? n - done : MD_CONTROL_FRAMES;
+    for (uint32_t p = 0U; p < ins->cls->n_params; ++p) {
+      if (ins->automation[p]) {
+        ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], (double)(t0 + done) / e->rate));
+      }
+    }
+    float* const part[2] = {io[0] + done, io[1] + done};
+    ins->cls->process(ins->state, (const float* const*)part, part, len);
+  }
+}
+
+// Replaces non-finite samples with silence; a processor that produced them
+// has poisoned state, so the node's processors are reset.
+static void
+guard_finite(MixdownEngine* e, MdEngineNode* node, uint32_t n)
+{
+  uint64_t bad = 0U;
+  for (uint32_t c = 0U; c < node->channels; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      if (!isfinite(node->buf[c][i])) {
+        node->buf[c][i] = 0.0f;
+        ++bad;
+      }
+    }
+  }
+  if (bad) {
+    e->non_finite += bad;
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      node->inserts[j].cls->reset(node->inserts[j].state);
+    }
+  }
+}
+
+static void
+apply_pan(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
+{
+  double* pan = e->scratch_a;
+  if (node->pan_auto) {
+    md_automation_render(node->pan_auto, t0, e->rate, n, pan);
+  }
+  double left = 1.0;
+  double right = 1.0;
+  const bool mono = node->channels == 1U;
+  if (!node->pan_auto) {
+    if (mono) {
+      md_pan_mono(node->pan, node->pan_law_db, &left, &right);
+    } else {
+      md_pan_balance(node->pan, &left, &right);
+    }
+  }
+  for (uint32_t i = 0U; i < n; ++i) {
+    if (node->pan_auto) {
+      if (mono) {
+        md_pan_mono(pan[i], node->pan_law_db, &left, &right);
+      } else {
+        md_pan_balance(pan[i], &left, &right);
+      }
+    }
+    node->pre[0][i] = (float)(node->buf[0][i] * left);
+    node->pre[1][i] = (float)(node->buf[mono ? 0 : 1][i] * right);
+  }
+}
+
+static void
+apply_fader(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
+{
+  if (!node->audible) {
+    for (int c = 0; c < 2; ++c) {
+      memset(node->pre[c], 0, n * sizeof(float));
+      memset(node->post[c], 0, n * sizeof(float));
+    }
+    return;
+  }
+  if (!node->gain_auto) {
+    for (int c = 0; c < 2; ++c) {
+      for (uint32_t i = 0U; i < n; ++i) {
+        node->post[c][i] = (float)(node->pre[c][i] * node->gain);
+      }
+    }
+    return;
+  }
+  // Sample-accurate: the envelope is evaluated at every frame, so even a
+  // fast move has no steps (zipper noise).
+  double* gain_db = e->scratch_b;
+  md_automation_render(node->gain_auto, t0, e->rate, n, gain_db);
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double g  = md_db_to_gain(gain_db[i]);
+    node->post[0][i] = (float)(node->pre[0][i] * g);
+    node->post[1][i] = (float)(node->pre[1][i] * g);
+  }
+}
+
+static void
+feed_edge(MixdownEngine* e, MdEdge* ed, int64_t t0, uint32_t n)
+{
+  const MdEngineNode* src = &e->nodes[ed->from];
+  MdEngineNode*       dst = &e->nodes[ed->to];
+  double*             level = e->scratch_b;
+  if (ed->level_auto) {
+    md_automation_render(ed->level_auto, t0, e->rate, n, level);
+    for (uint32_t i = 0U; i < n; ++i) {
+      level[i] = md_db_to_gain(level[i]);
+    }
+  }
+  for (int c = 0; c < 2; ++c) {
+    const float* in  = ed->pre_fader ? src->pre[c] : src->post[c];
+    float*       out = dst->buf[c];
+    uint32_t     pos = ed->ring_pos;
+    for (uint32_t i = 0U; i < n; ++i) {
+      float x = ed->level_auto ? (float)(in[i] * level[i]) : ed->level == 1.0 ? in[i] : (float)(in[i] * ed->level);
+      if (ed->delay) {
+        const float delayed = ed->ring[c][pos];
+        ed->ring[c][pos]    = x;
+        pos                 = pos + 1U == ed->delay ? 0U : pos + 1U;
+        x                   = delayed;
+      }
+      out[i] += x;
+    }
+    if (c == 1) {
+      ed->ring_pos = pos;
+    }
+  }
+}
+
+static MixdownStatus
+render_block(MixdownEngine* e, uint32_t n)
+{
+  const int64_t t0 = e->position;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    if (e->nodes[i].kind != MD_NODE_TRACK) {
+      memset(e->nodes[i].buf[0], 0, n * sizeof(float));
+      memset(e->nodes[i].buf[1], 0, n * sizeof(float));
+    }
+  }
+  for (size_t k = 0U; k < e->n_nodes; ++k) {
+    const uint32_t index = e->plan.order[k];
+    MdEngineNode*  node  = &e->nodes[index];
+    if (node->kind == MD_NODE_TRACK) {
+      memset(node->buf[0], 0, n * sizeof(float));
+      memset(node->buf[1], 0, n * sizeof(float));
+      for (size_t j = 0U; j < node->n_clips; ++j) {
+        const MixdownStatus st = play_clip(e, node, &node->clips[j], t0, n);
+        if (st) {
+          return st;
+        }
+      }
+    }
+    if (node->invert) {
+      for (uint32_t c = 0U; c < node->source_channels; ++c) {
+        for (uint32_t i = 0U; i < n; ++i) {
+          node->buf[c][i] = -node->buf[c][i];
+        }
+      }
+    }
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      run_insert(e, node, &node->inserts[j], t0, n);
+    }
+    guard_finite(e, node, n);
+    apply_pan(e, node, t0, n);
+    apply_fader(e, node, t0, n);
+    for (size_t j = 0U; j < node->n_edges; ++j) {
+      feed_edge(e, &e->edges[node->first_edge + j], t0, n);
+    }
+  }
+  e->position += n;
+  return MIXDOWN_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pulling                                                                   */
+
+MixdownStatus
+mixdown_engine_pull(MixdownEngine* e, float* left, float* right, uint32_t max_frames,
+                    uint32_t* frames_done)
+{
+  if (!e || !left || !right || !frames_done) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  *frames_done             = 0U;
+  const MdFpuState fpu     = md_fpu_enter_ftz();
+  MixdownStatus    st      = MIXDOWN_SUCCESS;
+  const MdEngineNode* master = &e->nodes[e->master];
+  while (*frames_done < max_frames && e->delivered < e->length) {
+    if (e->block_pos == e->block_len) {
+      // The timeline runs `latency` frames longer than the mix; those first
+      // frames are the master path's delay and are dropped below.
+      const uint64_t total = e->length + e->latency;
+      const uint64_t left_to_render = total - (uint64_t)e->position;
+      e->block_len = left_to_render < MD_BLOCK_FRAMES ? (uint32_t)left_to_render : MD_BLOCK_FRAMES;
+      e->block_pos = 0U;
+      if ((st = render_block(e, e->block_len))) {
+        break;
+      }
+      if ((uint64_t)(e->position - (int64_t)e->block_len) < e->latency) {
+        const uint64_t drop = e->latency - (uint64_t)(e->position - (int64_t)e->block_len);
+        e->block_pos        = drop < e->block_len ? (uint32_t)drop : e->block_len;
+        continue;
+      }
+    }
+    uint32_t n = e->block_len - e->block_pos;
+    if (n > max_frames - *frames_done) {
+      n = max_frames - *frames_done;
+    }
+    if (n > e->length - e->delivered) {
+      n = (uint32_t)(e->length - e->delivered);
+    }
+    memcpy(left + *frames_done, master->post[0] + e->block_pos, n * sizeof(float));
+    memcpy(right + *frames_done, master->post[1] + e->block_pos, n * sizeof(float));
+    e->block_pos += n;
+    e->delivered += n;
+    *frames_done += n;
+  }
+  md_fpu_leave(fpu);
+  return st;
+}
+
+uint64_t
+mixdown_engine_length(const MixdownEngine* e)
+{
+  return e ? e->length : 0U;
+}
+
+uint32_t
+mixdown_engine_latency(const MixdownEngine* e)
+{
+  return e ? e->latency : 0U;
+}
+
+const char*
+mixdown_engine_message(const MixdownEngine* e)
+{
+  return e ? e->message : "";
+}
+
+uint64_t
+mixdown_engine_non_finite_count(const MixdownEngine* e)
+{
+  return e ? e->non_finite : 0U;
+}

@@ -1,0 +1,18 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The engine's entry points are the public mixdown_engine_* functions.
+
+#ifndef MD_ENGINE_H
+#define MD_ENGINE_H
+
+#include "mixdown.h"
+#include "session/model.h"
+
+#if defined(__GNUC__)
+#  define MD_ENGINE_PRINTF __attribute__((format(printf, 2, 3)))
+#else
+#  define MD_ENGINE_PRINTF
+#endif
+
+#endif

@@ -1,0 +1,187 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "engine/graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+md_plan_for_each_edge(const MixdownSession* s, uint32_t index,
+                      void (*visit)(uint32_t from, uint32_t to, void* user), void* user)
+{
+  const MdNode* n = &s->nodes[index];
+  if (n->output != MD_NO_OUTPUT) {
+    visit(index, n->output, user);
+  }
+  for (size_t i = 0U; i < n->n_sends; ++i) {
+    visit(index, n->sends[i].target, user);
+  }
+}
+
+static void
+count_input(uint32_t from, uint32_t to, void* user)
+{
+  (void)from;
+  ++((uint32_t*)user)[to];
+}
+
+typedef struct {
+  const MixdownSession* session;
+  MdPlan*               plan;
+  uint32_t*             pending; // inputs not yet placed, per node
+  size_t                n_order;
+} MdOrderState;
+
+static void
+release_input(uint32_t from, uint32_t to, void* user)
+{
+  MdOrderState* st = user;
+  (void)from;
+  if (--st->pending[to] == 0U) {
+    st->plan->order[st->n_order++] = to;
+  }
+}
+
+static void
+propagate_timing(uint32_t from, uint32_t to, void* user)
+{
+  MdPlan* plan = user;
+  if (plan->latency_out[from] > plan->latency_in[to]) {
+    plan->latency_in[to] = plan->latency_out[from];
+  }
+  if (plan->tail_out[from] > plan->tail_out[to]) {
+    plan->tail_out[to] = plan->tail_out[from]; // combined with the node's own below
+  }
+}
+
+typedef struct {
+  bool*   marks;
+  bool    changed;
+} MdMarkState;
+
+static void
+mark_downstream(uint32_t from, uint32_t to, void* user)
+{
+  MdMarkState* st = user;
+  if (st->marks[from] && !st->marks[to]) {
+    st->marks[to] = true;
+    st->changed   = true;
+  }
+}
+
+static void
+mark_upstream(uint32_t from, uint32_t to, void* user)
+{
+  MdMarkState* st = user;
+  if (st->marks[to] && !st->marks[from]) {
+    st->marks[from] = true;
+    st->changed     = true;
+  }
+}
+
+// Solo in place: with any solo, a node stays audible when it is soloed, is
+// fed by a soloed node (the buses and master it reaches: so a bus fed by a
+// soloed track stays audible), or feeds a soloed bus.  Mute always wins.
+static void
+compute_audible(const MixdownSession* s, MdPlan* plan)
+{
+  bool any_solo = false;
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    any_solo = any_solo || s->nodes[i].solo;
+  }
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    plan->audible[i] = !any_solo || s->nodes[i].solo || s->nodes[i].kind == MD_NODE_MASTER;
+  }
+  if (any_solo) {
+    bool* down = calloc(s->n_nodes, sizeof(bool));
+    bool* up   = calloc(s->n_nodes, sizeof(bool));
+    if (down && up) {
+      for (size_t i = 0U; i < s->n_nodes; ++i) {
+        down[i] = s->nodes[i].solo;
+        up[i]   = s->nodes[i].solo && s->nodes[i].kind == MD_NODE_BUS;
+      }
+      // Fixed point over the edges; the graph is small and acyclic.
+      MdMarkState st = {down, true};
+      while (st.changed) {
+        st.changed = false;
+        for (uint32_t i = 0U; i < s->n_nodes; ++i) {
+          md_plan_for_each_edge(s, i, mark_downstream, &st);
+        }
+      }
+      st = (MdMarkState){up, true};
+      while (st.changed) {
+        st.changed = false;
+        for (uint32_t i = 0U; i < s->n_nodes; ++i) {
+          md_plan_for_each_edge(s, i, mark_upstream, &st);
+        }
+      }
+      for (size_t i = 0U; i < s->n_nodes; ++i) {
+        plan->audible[i] = plan->audible[i] || down[i] || up[i];
+      }
+    }
+    free(down);
+    free(up);
+  }
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    plan->audible[i] = plan->audible[i] && !s->nodes[i].mute;
+  }
+}
+
+MixdownStatus
+md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uint64_t* insert_tail,
+              MdPlan* plan)
+{
+  const size_t n = s->n_nodes;
+  memset(plan, 0, sizeof *plan);
+  plan->order       = calloc(n, sizeof(uint32_t));
+  plan->latency_in  = calloc(n, sizeof(uint32_t));
+  plan->latency_out = calloc(n, sizeof(uint32_t));
+  plan->tail_out    = calloc(n, sizeof(uint64_t));
+  plan->audible     = calloc(n, sizeof(bool));
+  MdOrderState st   = {s, plan, calloc(n, sizeof(uint32_t)), 0U};
+  if (!plan->order || !plan->latency_in || !plan->latency_out || !plan->tail_out || !plan->audible ||
+      !st.pending) {
+    free(st.pending);
+    md_plan_free(plan);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  // Kahn's algorithm; nodes without inputs in index order, so the order
+  // (and with it the summing order, and the output bytes) is deterministic.
+  for (uint32_t i = 0U; i < n; ++i) {
+    md_plan_for_each_edge(s, i, count_input, st.pending);
+  }
+  for (uint32_t i = 0U; i < n; ++i) {
+    if (st.pending[i] == 0U) {
+      plan->order[st.n_order++] = i;
+    }
+  }
+  for (size_t k = 0U; k < st.n_order; ++k) {
+    md_plan_for_each_edge(s, plan->order[k], release_input, &st);
+  }
+  free(st.pending);
+  if (st.n_order != n) {
+    md_plan_free(plan);
+    return MIXDOWN_ERR_SESSION; // a cycle: the validator should have caught it
+  }
+  // Latency and tail flow downstream in run order.
+  for (size_t k = 0U; k < n; ++k) {
+    const uint32_t i     = plan->order[k];
+    plan->latency_out[i] = plan->latency_in[i] + insert_latency[i];
+    plan->tail_out[i] += insert_tail[i];
+    md_plan_for_each_edge(s, i, propagate_timing, plan);
+  }
+  compute_audible(s, plan);
+  return MIXDOWN_SUCCESS;
+}
+
+void
+md_plan_free(MdPlan* plan)
+{
+  free(plan->order);
+  free(plan->latency_in);
+  free(plan->latency_out);
+  free(plan->tail_out);
+  free(plan->audible);
+  memset(plan, 0, sizeof *plan);
+}

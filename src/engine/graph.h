@@ -1,0 +1,38 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The routing plan of a session: the order nodes run in (every source before
+// its destinations), the latency at each node's input and output, each
+// node's tail, and which nodes are audible under mute and solo.  Pure data
+// from the model and the processors' reported latencies; no audio here.
+
+#ifndef MD_GRAPH_H
+#define MD_GRAPH_H
+
+#include "session/model.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+  uint32_t* order;       ///< Node indices in run order
+  uint32_t* latency_in;  ///< Frames of latency at each node's input (after alignment)
+  uint32_t* latency_out; ///< Frames of latency at each node's output
+  uint64_t* tail_out;    ///< Frames a node keeps sounding after its inputs stop
+  bool*     audible;     ///< False when muted, or silenced by another's solo
+} MdPlan;
+
+/// Builds the plan.  `insert_latency[i]` and `insert_tail[i]` are the sums
+/// over node i's inserts.  Routing must already be acyclic (the validator
+/// checks); returns MIXDOWN_ERR_SESSION if it is not.
+MixdownStatus md_plan_build(const MixdownSession* session, const uint32_t* insert_latency,
+                            const uint64_t* insert_tail, MdPlan* plan);
+
+void md_plan_free(MdPlan* plan);
+
+/// Calls `visit(node, target, user)` for each outgoing edge of node `index`
+/// (its output, then its sends).
+void md_plan_for_each_edge(const MixdownSession* session, uint32_t index,
+                           void (*visit)(uint32_t from, uint32_t to, void* user), void* user);
+
+#endif

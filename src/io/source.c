@@ -1,0 +1,178 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "io/source.h"
+
+#include <sndfile.h>
+#include <soxr.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MD_SOURCE_CHUNK 4096U // frames decoded per read
+
+struct MdSource {
+  SNDFILE* file;
+  uint32_t channels;
+  soxr_t   resampler;     ///< NULL when the rates match
+  float*   decoded;       ///< Interleaved chunk from the file
+  size_t   decoded_have;  ///< Frames in `decoded` not yet given to soxr
+  size_t   decoded_pos;   ///< First frame of `decoded` not yet used
+  float*   converted;     ///< Interleaved output of soxr
+  bool     file_done;     ///< The file has no more frames
+  bool     failed;        ///< Decoding failed (the file is damaged)
+};
+
+MdSource*
+md_source_open(const char* path, int64_t offset_frames, double out_rate, char* message,
+               size_t message_size)
+{
+  MdSource* s = calloc(1U, sizeof(MdSource));
+  if (!s) {
+    snprintf(message, message_size, "out of memory");
+    return NULL;
+  }
+  SF_INFO info = {0};
+  s->file      = sf_open(path, SFM_READ, &info);
+  if (!s->file) {
+    snprintf(message, message_size, "cannot open `%s`: %s", path, sf_strerror(NULL));
+    free(s);
+    return NULL;
+  }
+  s->channels  = (uint32_t)info.channels;
+  s->decoded   = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
+  s->converted = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
+  if (!s->decoded || !s->converted) {
+    snprintf(message, message_size, "out of memory");
+    md_source_close(s);
+    return NULL;
+  }
+  if (offset_frames > 0 && sf_seek(s->file, (sf_count_t)offset_frames, SEEK_SET) < 0) {
+    snprintf(message, message_size, "cannot seek in `%s`: %s", path, sf_strerror(s->file));
+    md_source_close(s);
+    return NULL;
+  }
+  if ((double)info.samplerate != out_rate) {
+    soxr_error_t            error   = NULL;
+    const soxr_io_spec_t    io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ, 0);
+    s->resampler = soxr_create((double)info.samplerate, out_rate, s->channels, &error, &io, &quality, NULL);
+    if (error) {
+      snprintf(message, message_size, "cannot resample `%s`: %s", path, error);
+      md_source_close(s);
+      return NULL;
+    }
+  }
+  return s;
+}
+
+void
+md_source_close(MdSource* s)
+{
+  if (!s) {
+    return;
+  }
+  if (s->file) {
+    sf_close(s->file);
+  }
+  soxr_delete(s->resampler);
+  free(s->decoded);
+  free(s->converted);
+  free(s);
+}
+
+uint32_t
+md_source_channels(const MdSource* s)
+{
+  return s->channels;
+}
+
+static void
+decode_more(MdSource* s)
+{
+  if (s->file_done || s->decoded_pos < s->decoded_have) {
+    return;
+  }
+  const sf_count_t got = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  s->decoded_have      = got > 0 ? (size_t)got : 0U;
+  s->decoded_pos       = 0U;
+  if (got < (sf_count_t)MD_SOURCE_CHUNK) {
+    s->file_done = true; // short read: end of file, or damage
+    s->failed    = sf_error(s->file) != SF_ERR_NO_ERROR;
+  }
+}
+
+// Produces up to `want` interleaved frames at the output rate into `dst`.
+static size_t
+produce(MdSource* s, float* dst, size_t want)
+{
+  if (!s->resampler) {
+    decode_more(s);
+    size_t n = s->decoded_have - s->decoded_pos;
+    n        = n < want ? n : want;
+    for (size_t i = 0U; i < n * s->channels; ++i) {
+      dst[i] = s->decoded[s->decoded_pos * s->channels + i];
+    }
+    s->decoded_pos += n;
+    return n;
+  }
+  size_t made = 0U;
+  while (made < want) {
+    decode_more(s);
+    size_t in_used = 0U;
+    size_t out_got = 0U;
+    const size_t in_have = s->decoded_have - s->decoded_pos;
+    if (in_have == 0U && s->file_done) {
+      // No input left: a NULL input tells soxr to drain what it holds.
+      soxr_process(s->resampler, NULL, 0U, NULL, dst + made * s->channels, want - made, &out_got);
+      made += out_got;
+      if (out_got == 0U) {
+        break;
+      }
+      continue;
+    }
+    soxr_process(s->resampler, s->decoded + s->decoded_pos * s->channels, in_have, &in_used,
+                 dst + made * s->channels, want - made, &out_got);
+    s->decoded_pos += in_used;
+    made += out_got;
+  }
+  return made;
+}
+
+MixdownStatus
+md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_finite, char* message,
+               size_t message_size)
+{
+  uint32_t done = 0U;
+  while (done < frames) {
+    size_t want = frames - done;
+    want        = want < MD_SOURCE_CHUNK ? want : MD_SOURCE_CHUNK;
+    const size_t got = produce(s, s->converted, want);
+    for (size_t i = 0U; i < got; ++i) {
+      for (uint32_t c = 0U; c < s->channels; ++c) {
+        float x = s->converted[i * s->channels + c];
+        if (!isfinite(x)) {
+          x = 0.0f; // a NaN or Inf sample must not poison the mix
+          ++*non_finite;
+        }
+        out[c][done + i] = x;
+      }
+    }
+    done += (uint32_t)got;
+    if (got == 0U) {
+      break;
+    }
+  }
+  for (uint32_t c = 0U; c < s->channels; ++c) {
+    for (uint32_t i = done; i < frames; ++i) {
+      out[c][i] = 0.0f;
+    }
+  }
+  if (s->failed) {
+    snprintf(message, message_size, "decoding failed: %s", sf_strerror(s->file));
+    return MIXDOWN_ERR_DECODE;
+  }
+  return MIXDOWN_SUCCESS;
+}

@@ -1,0 +1,32 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Streams one clip from disk at the session rate: libsndfile decodes, soxr
+// (very high quality) converts the rate when the source's differs.  Memory
+// is a fixed chunk whatever the file's length.
+
+#ifndef MD_SOURCE_H
+#define MD_SOURCE_H
+
+#include "mixdown.h"
+
+#include <stdint.h>
+
+typedef struct MdSource MdSource;
+
+/// Opens `path` at source frame `offset_frames` for output at `out_rate`.
+/// On failure returns NULL and writes why to `message`.
+MdSource* md_source_open(const char* path, int64_t offset_frames, double out_rate,
+                         char* message, size_t message_size);
+void      md_source_close(MdSource* source);
+
+/// Channels of the source (1 or 2).
+uint32_t md_source_channels(const MdSource* source);
+
+/// Reads `frames` frames at the session rate into `out` (planar, one buffer
+/// per source channel).  Past the end of the file the rest is silence.
+/// Non-finite samples are replaced with silence and counted.
+MixdownStatus md_source_read(MdSource* source, float* const* out, uint32_t frames,
+                             uint64_t* non_finite, char* message, size_t message_size);
+
+#endif

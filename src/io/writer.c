@@ -1,0 +1,348 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "io/writer.h"
+
+#include <ebur128.h>
+#include <sndfile.h>
+#include <soxr.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MD_WRITER_CHUNK 4096U
+
+struct MdWriter {
+  char*      path;
+  char*      temp_path;
+  int        fd;
+  SNDFILE*   file;
+  soxr_t     resampler; ///< NULL when no rate conversion
+  ebur128_state* meter;
+  MixdownSampleFormat format;
+  bool       dither;
+  uint64_t   rng;       ///< Dither noise state: fixed seed, so renders repeat exactly
+  float*     interleaved;
+  float*     converted;
+  size_t     converted_capacity;
+  int*       quantised;
+  MdWriterStats stats;
+};
+
+static bool
+has_extension(const char* path, const char* ext)
+{
+  const char* dot = strrchr(path, '.');
+  return dot && !strcasecmp(dot, ext);
+}
+
+static int
+container_for(const char* path)
+{
+  if (has_extension(path, ".flac")) {
+    return SF_FORMAT_FLAC;
+  }
+  // RF64 downgrades itself to plain WAV when the file stays under 4 GiB.
+  return SF_FORMAT_RF64;
+}
+
+static int
+subtype_for(MixdownSampleFormat format)
+{
+  switch (format) {
+  case MIXDOWN_FORMAT_PCM_16: return SF_FORMAT_PCM_16;
+  case MIXDOWN_FORMAT_PCM_32: return SF_FORMAT_PCM_32;
+  case MIXDOWN_FORMAT_FLOAT: return SF_FORMAT_FLOAT;
+  case MIXDOWN_FORMAT_DEFAULT:
+  case MIXDOWN_FORMAT_PCM_24: break;
+  }
+  return SF_FORMAT_PCM_24;
+}
+
+static void
+free_writer(MdWriter* w)
+{
+  if (w->file) {
+    sf_close(w->file);
+  }
+  if (w->fd >= 0) {
+    close(w->fd);
+  }
+  soxr_delete(w->resampler);
+  if (w->meter) {
+    ebur128_destroy(&w->meter);
+  }
+  free(w->interleaved);
+  free(w->converted);
+  free(w->quantised);
+  free(w->temp_path);
+  free(w->path);
+  free(w);
+}
+
+void
+md_writer_abort(MdWriter* w)
+{
+  if (w) {
+    if (w->temp_path) {
+      unlink(w->temp_path);
+    }
+    free_writer(w);
+  }
+}
+
+// A temporary file in the target's folder, so that rename() is atomic.
+static int
+make_temp(MdWriter* w)
+{
+  const char* slash = strrchr(w->path, '/');
+  const size_t dir_len = slash ? (size_t)(slash - w->path) + 1U : 0U;
+  const char*  base    = slash ? slash + 1 : w->path;
+  const size_t n       = dir_len + strlen(base) + 32U;
+  w->temp_path         = malloc(n);
+  if (!w->temp_path) {
+    errno = ENOMEM;
+    return -1;
+  }
+  snprintf(w->temp_path, n, "%.*s.%s.partial-XXXXXX", (int)dir_len, w->path, base);
+  const int fd = mkstemp(w->temp_path);
+  if (fd < 0) {
+    free(w->temp_path);
+    w->temp_path = NULL;
+    return -1;
+  }
+  // mkstemp makes the file private; the mix gets ordinary permissions.
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  return fd;
+}
+
+MixdownStatus
+md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double in_rate,
+               uint32_t out_rate, MdWriter** writer, char* message, size_t message_size)
+{
+  *writer     = NULL;
+  MdWriter* w = calloc(1U, sizeof(MdWriter));
+  if (!w || !(w->path = strdup(path))) {
+    free(w);
+    snprintf(message, message_size, "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  w->fd     = -1;
+  w->format = format == MIXDOWN_FORMAT_DEFAULT ? MIXDOWN_FORMAT_PCM_24 : format;
+  // 32-bit integer holds every bit of a float mix: dither would only add noise.
+  w->dither = dither && (w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24);
+  w->rng    = 0x9E3779B97F4A7C15ULL;
+  const int container = container_for(path);
+  if (container == SF_FORMAT_FLAC && w->format != MIXDOWN_FORMAT_PCM_16 &&
+      w->format != MIXDOWN_FORMAT_PCM_24) {
+    snprintf(message, message_size, "FLAC holds 16 or 24 bits; use .wav for 32-bit or float");
+    free_writer(w);
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const uint32_t rate = out_rate ? out_rate : (uint32_t)in_rate;
+  w->interleaved      = malloc(MD_WRITER_CHUNK * 2U * sizeof(float));
+  w->quantised        = malloc(MD_WRITER_CHUNK * 2U * sizeof(int));
+  w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  if (!w->interleaved || !w->quantised || !w->meter) {
+    snprintf(message, message_size, "out of memory");
+    free_writer(w);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  if ((double)rate != in_rate) {
+    soxr_error_t              error   = NULL;
+    const soxr_io_spec_t      io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ, 0);
+    w->resampler = soxr_create(in_rate, rate, 2U, &error, &io, &quality, NULL);
+    w->converted_capacity = (size_t)ceil(MD_WRITER_CHUNK * (double)rate / in_rate) + 64U;
+    w->converted          = malloc(w->converted_capacity * 2U * sizeof(float));
+    if (error || !w->converted) {
+      snprintf(message, message_size, "cannot set up output rate conversion: %s", error ? error : "out of memory");
+      free_writer(w);
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  w->fd = make_temp(w);
+  if (w->fd < 0) {
+    snprintf(message, message_size, "cannot write to the folder of `%s`: %s", path, strerror(errno));
+    free_writer(w);
+    return MIXDOWN_ERR_IO;
+  }
+  SF_INFO info    = {.samplerate = (int)rate, .channels = 2, .format = container | subtype_for(w->format)};
+  w->file = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE);
+  if (!w->file) {
+    snprintf(message, message_size, "cannot write `%s`: %s", path, sf_strerror(NULL));
+    md_writer_abort(w);
+    return MIXDOWN_ERR_IO;
+  }
+  if (container == SF_FORMAT_RF64 && !has_extension(path, ".rf64")) {
+    sf_command(w->file, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
+  }
+  *writer = w;
+  return MIXDOWN_SUCCESS;
+}
+
+// Uniform in [0, 1) from xorshift64*.
+static double
+next_uniform(uint64_t* state)
+{
+  uint64_t x = *state;
+  x ^= x >> 12U;
+  x ^= x << 25U;
+  x ^= x >> 27U;
+  *state = x;
+  return (double)((x * 0x2545F4914F6CDD1DULL) >> 11U) * (1.0 / 9007199254740992.0);
+}
+
+static MixdownStatus
+write_failed(MdWriter* w, char* message, size_t message_size)
+{
+  const int err = errno;
+  snprintf(message, message_size, "writing `%s` failed: %s", w->path,
+           err == EFBIG ? "file too large (file-size limit reached)"
+           : err == ENOSPC ? "no space left on the device"
+           : err ? strerror(err) : sf_strerror(w->file));
+  return MIXDOWN_ERR_IO;
+}
+
+// Encodes `n` interleaved frames at the output rate.
+static MixdownStatus
+encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message_size)
+{
+  if (n == 0U) {
+    return MIXDOWN_SUCCESS;
+  }
+  ebur128_add_frames_float(w->meter, frames, n);
+  for (size_t i = 0U; i < n * 2U; ++i) {
+    const double a = fabs(frames[i]);
+    if (a > w->stats.peak) {
+      w->stats.peak = a;
+    }
+  }
+  errno = 0;
+  if (w->format == MIXDOWN_FORMAT_FLOAT) {
+    if (sf_writef_float(w->file, frames, (sf_count_t)n) != (sf_count_t)n) {
+      return write_failed(w, message, message_size);
+    }
+    w->stats.frames += n;
+    return MIXDOWN_SUCCESS;
+  }
+  const int    bits  = w->format == MIXDOWN_FORMAT_PCM_16 ? 16 : w->format == MIXDOWN_FORMAT_PCM_24 ? 24 : 32;
+  const double scale = ldexp(1.0, bits - 1);
+  const double top   = scale - 1.0;
+  for (size_t i = 0U; i < n * 2U; ++i) {
+    double x = frames[i] * scale;
+    if (w->dither) {
+      // TPDF: the sum of two uniform variables, ±1 LSB peak, decorrelates
+      // the quantisation error from the signal.
+      x += next_uniform(&w->rng) - next_uniform(&w->rng);
+    }
+    x = floor(x + 0.5);
+    if (x > top || x < -scale) {
+      ++w->stats.clipped;
+      x = x > top ? top : -scale;
+    }
+    // libsndfile takes int samples left-aligned in 32 bits.
+    w->quantised[i] = (int)((int64_t)x * (int64_t)(1LL << (32 - bits)));
+  }
+  if (sf_writef_int(w->file, w->quantised, (sf_count_t)n) != (sf_count_t)n) {
+    return write_failed(w, message, message_size);
+  }
+  w->stats.frames += n;
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+convert_and_encode(MdWriter* w, const float* in, size_t n, char* message, size_t message_size)
+{
+  if (!w->resampler) {
+    return encode(w, in, n, message, message_size);
+  }
+  size_t used = 0U;
+  do {
+    size_t in_done  = 0U;
+    size_t out_done = 0U;
+    soxr_process(w->resampler, in ? in + used * 2U : NULL, in ? n - used : 0U, &in_done, w->converted,
+                 w->converted_capacity, &out_done);
+    used += in_done;
+    const MixdownStatus st = encode(w, w->converted, out_done, message, message_size);
+    if (st) {
+      return st;
+    }
+    if (!in && out_done == 0U) {
+      break; // drained
+    }
+  } while (!in || used < n);
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_writer_write(MdWriter* w, const float* left, const float* right, uint32_t n, char* message,
+                size_t message_size)
+{
+  for (uint32_t done = 0U; done < n;) {
+    const uint32_t len = n - done < MD_WRITER_CHUNK ? n - done : MD_WRITER_CHUNK;
+    for (uint32_t i = 0U; i < len; ++i) {
+      w->interleaved[2U * i]      = left[done + i];
+      w->interleaved[2U * i + 1U] = right[done + i];
+    }
+    const MixdownStatus st = convert_and_encode(w, w->interleaved, len, message, message_size);
+    if (st) {
+      return st;
+    }
+    done += len;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_writer_commit(MdWriter* w, MdWriterStats* stats, char* message, size_t message_size)
+{
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  if (w->resampler) {
+    st = convert_and_encode(w, NULL, 0U, message, message_size);
+  }
+  if (!st) {
+    sf_write_sync(w->file);
+    const int close_error = sf_close(w->file);
+    w->file               = NULL;
+    if (close_error || fsync(w->fd) != 0) {
+      st = write_failed(w, message, message_size);
+    }
+  }
+  if (!st && close(w->fd) != 0) {
+    st = write_failed(w, message, message_size);
+  }
+  w->fd = -1;
+  if (!st && rename(w->temp_path, w->path) != 0) {
+    snprintf(message, message_size, "cannot move the finished mix to `%s`: %s", w->path, strerror(errno));
+    st = MIXDOWN_ERR_IO;
+  }
+  if (st) {
+    md_writer_abort(w);
+    return st;
+  }
+  double loudness = -HUGE_VAL;
+  double tp_left  = 0.0;
+  double tp_right = 0.0;
+  ebur128_loudness_global(w->meter, &loudness);
+  ebur128_true_peak(w->meter, 0U, &tp_left);
+  ebur128_true_peak(w->meter, 1U, &tp_right);
+  w->stats.loudness_lufs = loudness;
+  w->stats.true_peak     = tp_left > tp_right ? tp_left : tp_right;
+  if (stats) {
+    *stats = w->stats;
+  }
+  free(w->temp_path);
+  w->temp_path = NULL;
+  free_writer(w);
+  return MIXDOWN_SUCCESS;
+}

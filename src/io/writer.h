@@ -1,0 +1,44 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Writes the stereo mix: optional rate conversion (soxr), TPDF dither to
+// integer formats, encoding (libsndfile), and loudness measured on what is
+// written (libebur128).  The file goes to a temporary name beside the target
+// and is renamed into place only by md_writer_commit(): a failure or an
+// interruption never leaves a truncated mix or clobbers the previous one.
+
+#ifndef MD_WRITER_H
+#define MD_WRITER_H
+
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct MdWriter MdWriter;
+
+typedef struct {
+  uint64_t frames;        ///< Frames written
+  double   peak;          ///< Highest |sample| before dither (linear)
+  double   loudness_lufs; ///< Integrated loudness of what was written
+  double   true_peak;     ///< Highest true peak (linear)
+  uint64_t clipped;       ///< Samples clipped by an integer format
+} MdWriterStats;
+
+/// Starts writing `path` (format from its extension: .wav, .rf64, .flac).
+MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, bool dither,
+                             double in_rate, uint32_t out_rate, MdWriter** writer, char* message,
+                             size_t message_size);
+
+/// Appends `n` stereo frames at the input rate.
+MixdownStatus md_writer_write(MdWriter* writer, const float* left, const float* right, uint32_t n,
+                              char* message, size_t message_size);
+
+/// Finishes the file and renames it into place; frees `writer` either way.
+MixdownStatus md_writer_commit(MdWriter* writer, MdWriterStats* stats, char* message,
+                               size_t message_size);
+
+/// Removes the temporary file and frees `writer` (NULL is ignored).
+void md_writer_abort(MdWriter* writer);
+
+#endif

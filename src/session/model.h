@@ -1,0 +1,113 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The session model: plain, validated data.  Built by session.c from a
+// session file; read by the engine.  Knows nothing of DSP beyond which
+// processor class an insert names and its parameter values.
+
+#ifndef MD_MODEL_H
+#define MD_MODEL_H
+
+#include "dsp/processor.h"
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { MD_CURVE_LINEAR, MD_CURVE_EXPONENTIAL, MD_CURVE_SMOOTH, MD_CURVE_STEP } MdCurve;
+
+typedef struct {
+  double time_s;
+  double value;
+} MdEnvPoint;
+
+/// Automation of one parameter: breakpoints in time order and the curve
+/// between them.  Before the first point the first value holds, after the
+/// last the last.
+typedef struct {
+  MdEnvPoint* points;
+  size_t      n_points;
+  MdCurve     curve;
+} MdEnvelope;
+
+/// A numeric parameter: a constant, or an envelope when `envelope` is set.
+typedef struct {
+  double      value;
+  MdEnvelope* envelope;
+} MdValue;
+
+typedef struct {
+  char*    path;       ///< Resolved path of the source file
+  double   start_s;    ///< Where the clip starts on the timeline
+  double   offset_s;   ///< Where in the source the clip starts
+  double   length_s;   ///< Clip length; the rest of the file when < 0
+  double   gain_db;    ///< Clip gain
+  double   fade_in_s;  ///< Fade-in length
+  double   fade_out_s; ///< Fade-out length
+  uint32_t channels;   ///< Source channels (1 or 2)
+  uint32_t rate;       ///< Source sample rate
+  int64_t  frames;     ///< Source length in frames
+} MdClip;
+
+typedef struct {
+  const MdProcessorClass* cls;
+  MdValue*                values; ///< One per parameter of `cls`
+} MdInsert;
+
+typedef struct {
+  uint32_t target;    ///< Node index of the bus
+  MdValue  level_db;  ///< Send level
+  bool     pre_fader; ///< Taken before the fader (still after mute)
+} MdSend;
+
+typedef enum { MD_NODE_TRACK, MD_NODE_BUS, MD_NODE_MASTER } MdNodeKind;
+
+#define MD_NO_OUTPUT UINT32_MAX
+
+typedef struct {
+  MdNodeKind kind;
+  char*      name;
+  MdClip*    clips;
+  size_t     n_clips;
+  MdValue    gain_db;
+  MdValue    pan;
+  double     pan_law_db; ///< Centre attenuation: 0, -3, -4.5 or -6
+  bool       mute;
+  bool       solo;
+  bool       invert;
+  uint32_t   output; ///< Node index, MD_NO_OUTPUT for the master
+  MdSend*    sends;
+  size_t     n_sends;
+  MdInsert*  inserts;
+  size_t     n_inserts;
+} MdNode;
+
+typedef struct {
+  char*               path;   ///< Resolved output path, or NULL
+  MixdownSampleFormat format; ///< Sample format
+  bool                dither; ///< TPDF dither to integer formats
+  uint32_t            rate;   ///< Output rate; 0 = the session rate
+} MdOutput;
+
+struct MixdownSessionImpl {
+  char*    file_name;   ///< As given, for messages
+  uint32_t sample_rate; ///< Render rate
+  double   tempo_bpm;   ///< 0 when not set
+  uint32_t beats_per_bar;
+  uint32_t beat_unit;
+  double   length_s;  ///< < 0: auto
+  MdNode*  nodes;     ///< Tracks, then buses, then the master (last)
+  size_t   n_nodes;
+  size_t   n_tracks;
+  MdOutput output;
+};
+
+/// Index of the master node.
+static inline size_t
+md_session_master(const MixdownSession* session)
+{
+  return session->n_nodes - 1U;
+}
+
+#endif

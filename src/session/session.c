@@ -1,0 +1,1242 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Session files → the validated model.  Every problem is reported with the
+// line and column it was found at, the valid range or the nearest valid
+// name; validation goes on after an error so that one run shows them all.
+
+#include "session/session.h"
+
+#include "dsp/registry.h"
+#include "dsp/strip.h"
+#include "session/yamltree.h"
+#include "util/suggest.h"
+
+#include <sndfile.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MD_MAX_ERRORS 50U
+
+typedef struct {
+  const char*           file_name;
+  const char*           base_dir;
+  MixdownDiagnosticFunc on_diagnostic;
+  void*                 user_data;
+  unsigned              n_errors;
+  MixdownSession*       session;
+} MdValidator;
+
+#if defined(__GNUC__)
+#  define MD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#  define MD_PRINTF(fmt, args)
+#endif
+
+static void MD_PRINTF(4, 5)
+report_at(MdValidator* v, unsigned line, unsigned column, const char* fmt, ...)
+{
+  char    message[1024];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(message, sizeof message, fmt, args);
+  va_end(args);
+  if (++v->n_errors <= MD_MAX_ERRORS && v->on_diagnostic) {
+    const MixdownDiagnostic d = {v->file_name, line, column, message};
+    v->on_diagnostic(v->user_data, &d);
+  }
+}
+
+#define report(v, node, ...) report_at((v), (node)->line, (node)->column, __VA_ARGS__)
+
+/* ------------------------------------------------------------------------ */
+/* Reading scalars                                                           */
+
+static const MdYNode*
+map_get(const MdYNode* map, const char* key)
+{
+  if (!map || map->kind != MD_YNODE_MAPPING) {
+    return NULL;
+  }
+  for (size_t i = 0U; i < map->n_items; ++i) {
+    const MdYNode* k = map->items[2U * i];
+    if (k->kind == MD_YNODE_SCALAR && !strcmp(k->text, key)) {
+      return map->items[2U * i + 1U];
+    }
+  }
+  return NULL;
+}
+
+static bool
+is_null(const MdYNode* node)
+{
+  return node->kind == MD_YNODE_SCALAR && !node->quoted &&
+         (!strcmp(node->text, "null") || !strcmp(node->text, "~") || !node->text[0]);
+}
+
+// Strict number syntax: the whole scalar, finite, unquoted.
+static bool
+scalar_number(const MdYNode* node, double* out)
+{
+  if (node->kind != MD_YNODE_SCALAR || node->quoted || !node->text[0]) {
+    return false;
+  }
+  char* end = NULL;
+  errno     = 0;
+  double x  = strtod(node->text, &end);
+  if (*end || errno == ERANGE || !isfinite(x)) {
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+static bool
+expect_kind(MdValidator* v, const MdYNode* node, MdYNodeKind kind, const char* what,
+            const char* key)
+{
+  if (node->kind == kind) {
+    return true;
+  }
+  const char* want = kind == MD_YNODE_MAPPING ? "a mapping" : kind == MD_YNODE_SEQUENCE ? "a list" : "a value";
+  report(v, node, "`%s` must be %s (%s), not %s", key, want, what, md_ynode_kind_name(node));
+  return false;
+}
+
+// Checks that every key of `map` is one of `allowed`; suggests the nearest.
+static void
+check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* const* allowed,
+           size_t n_allowed)
+{
+  for (size_t i = 0U; i < map->n_items; ++i) {
+    const MdYNode* key = map->items[2U * i];
+    if (key->kind != MD_YNODE_SCALAR) {
+      report(v, key, "keys must be names, not %s", md_ynode_kind_name(key));
+      continue;
+    }
+    bool known = false;
+    for (size_t j = 0U; j < n_allowed && !known; ++j) {
+      known = !strcmp(key->text, allowed[j]);
+    }
+    for (size_t j = 0U; j < i && known; ++j) {
+      const MdYNode* other = map->items[2U * j];
+      if (other->kind == MD_YNODE_SCALAR && !strcmp(other->text, key->text)) {
+        report(v, key, "`%s` is given twice in %s (first at line %u)", key->text, where,
+               other->line);
+        known = true;
+        break;
+      }
+    }
+    if (known) {
+      continue;
+    }
+    const char* near = md_suggest(key->text, allowed, n_allowed);
+    if (near) {
+      report(v, key, "unknown key `%s` in %s (did you mean `%s`?)", key->text, where, near);
+    } else {
+      char   list[512] = "";
+      size_t used      = 0U;
+      for (size_t j = 0U; j < n_allowed && used < sizeof list - 64U; ++j) {
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
+      }
+      report(v, key, "unknown key `%s` in %s (valid keys: %s)", key->text, where, list);
+    }
+  }
+}
+
+static void
+format_range(char* out, size_t size, double min, double max, const char* unit)
+{
+  snprintf(out, size, "%g … %g%s%s", min, max, unit && unit[0] ? " " : "", unit ? unit : "");
+}
+
+static bool
+read_number(MdValidator* v, const MdYNode* node, const char* key, double min, double max,
+            const char* unit, double* out)
+{
+  char range[96];
+  format_range(range, sizeof range, min, max, unit);
+  double x = 0.0;
+  if (!scalar_number(node, &x)) {
+    if (node->kind == MD_YNODE_SCALAR) {
+      report(v, node, "`%s` must be a number (%s), not `%s`", key, range, node->text);
+    } else {
+      report(v, node, "`%s` must be a number (%s), not %s", key, range, md_ynode_kind_name(node));
+    }
+    return false;
+  }
+  if (x < min || x > max) {
+    report(v, node, "`%s` is %g, out of range: valid range is %s", key, x, range);
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+static bool
+read_bool(MdValidator* v, const MdYNode* node, const char* key, bool* out)
+{
+  if (node->kind == MD_YNODE_SCALAR && !node->quoted) {
+    if (!strcmp(node->text, "true") || !strcmp(node->text, "yes") || !strcmp(node->text, "on")) {
+      *out = true;
+      return true;
+    }
+    if (!strcmp(node->text, "false") || !strcmp(node->text, "no") || !strcmp(node->text, "off")) {
+      *out = false;
+      return true;
+    }
+  }
+  report(v, node, "`%s` must be true or false, not %s%s%s", key,
+         node->kind == MD_YNODE_SCALAR ? "`" : "", node->kind == MD_YNODE_SCALAR ? node->text : md_ynode_kind_name(node),
+         node->kind == MD_YNODE_SCALAR ? "`" : "");
+  return false;
+}
+
+static bool
+read_string(MdValidator* v, const MdYNode* node, const char* key, const char** out)
+{
+  if (node->kind != MD_YNODE_SCALAR || is_null(node)) {
+    report(v, node, "`%s` must be a name or path, not %s", key,
+           node->kind == MD_YNODE_SCALAR ? "empty" : md_ynode_kind_name(node));
+    return false;
+  }
+  *out = node->text;
+  return true;
+}
+
+// A choice: one of a NULL-terminated list; numeric choices match by value
+// (`pan_law: -3.0` is `-3`).  Stores the index.
+static bool
+read_choice(MdValidator* v, const MdYNode* node, const char* key, const char* const* choices,
+            double* index)
+{
+  if (node->kind == MD_YNODE_SCALAR) {
+    double x = 0.0;
+    for (size_t i = 0U; choices[i]; ++i) {
+      char* end = NULL;
+      if (!strcmp(node->text, choices[i]) ||
+          (scalar_number(node, &x) && x == strtod(choices[i], &end) && !*end)) {
+        *index = (double)i;
+        return true;
+      }
+    }
+  }
+  char   list[256] = "";
+  size_t n         = 0U;
+  size_t used      = 0U;
+  for (; choices[n]; ++n) {
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", n ? ", " : "", choices[n]);
+  }
+  const char* near = node->kind == MD_YNODE_SCALAR ? md_suggest(node->text, choices, n) : NULL;
+  if (near) {
+    report(v, node, "`%s` cannot be `%s` (did you mean `%s`? valid: %s)", key, node->text, near, list);
+  } else {
+    report(v, node, "`%s` must be one of: %s", key, list);
+  }
+  return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Times and envelopes                                                       */
+
+// Seconds, or "BAR:BEAT[.FRACTION]" when the session has a tempo.
+static bool
+read_time(MdValidator* v, const MdYNode* node, const char* key, double* seconds)
+{
+  const MixdownSession* s = v->session;
+  double                x = 0.0;
+  if (scalar_number(node, &x)) {
+    if (x < 0.0 || x > 1e6) {
+      report(v, node, "`%s` is %g s, out of range: valid range is 0 … 1000000 s", key, x);
+      return false;
+    }
+    *seconds = x;
+    return true;
+  }
+  if (node->kind == MD_YNODE_SCALAR && strchr(node->text, ':')) {
+    unsigned long bar  = 0UL;
+    double        beat = 0.0;
+    char*         end  = NULL;
+    bar                = strtoul(node->text, &end, 10);
+    if (end == node->text || *end != ':') {
+      report(v, node, "`%s`: `%s` is not a BAR:BEAT position (for example \"17:1\" or \"17:2.5\")",
+             key, node->text);
+      return false;
+    }
+    const char* beat_text = end + 1;
+    beat                  = strtod(beat_text, &end);
+    if (end == beat_text || *end) {
+      report(v, node, "`%s`: `%s` is not a BAR:BEAT position (for example \"17:1\" or \"17:2.5\")",
+             key, node->text);
+      return false;
+    }
+    if (s->tempo_bpm <= 0.0) {
+      report(v, node, "`%s`: the musical position `%s` needs a `tempo` at the top of the session", key,
+             node->text);
+      return false;
+    }
+    if (bar < 1UL || bar > 100000UL || beat < 1.0 || beat >= (double)s->beats_per_bar + 1.0) {
+      report(v, node, "`%s`: `%s` is out of range: bars count from 1, beats from 1 to %u.999", key,
+             node->text, s->beats_per_bar);
+      return false;
+    }
+    const double beats = (double)(bar - 1UL) * s->beats_per_bar + (beat - 1.0);
+    *seconds           = beats * 60.0 / s->tempo_bpm;
+    return true;
+  }
+  report(v, node, "`%s` must be a time in seconds%s, not %s%s%s", key,
+         s->tempo_bpm > 0.0 ? " or \"BAR:BEAT\"" : "", node->kind == MD_YNODE_SCALAR ? "`" : "",
+         node->kind == MD_YNODE_SCALAR ? node->text : md_ynode_kind_name(node),
+         node->kind == MD_YNODE_SCALAR ? "`" : "");
+  return false;
+}
+
+static const char* const curve_names[] = {"linear", "exponential", "smooth", "step", NULL};
+
+static MdEnvelope*
+read_envelope(MdValidator* v, const MdYNode* node, const MdParam* param)
+{
+  static const char* const keys[] = {"points", "curve"};
+  const char*              name   = param->info.name;
+  check_keys(v, node, "an envelope", keys, 2U);
+  const MdYNode* points = map_get(node, "points");
+  const MdYNode* curve  = map_get(node, "curve");
+  double         curve_index = 0.0;
+  if (curve && !read_choice(v, curve, "curve", curve_names, &curve_index)) {
+    return NULL;
+  }
+  if (!points) {
+    report(v, node, "the envelope of `%s` needs `points: [[TIME, VALUE], …]`", name);
+    return NULL;
+  }
+  if (!expect_kind(v, points, MD_YNODE_SEQUENCE, "of [TIME, VALUE] pairs", "points")) {
+    return NULL;
+  }
+  if (points->n_items == 0U) {
+    report(v, points, "the envelope of `%s` has no points", name);
+    return NULL;
+  }
+  MdEnvelope* env = calloc(1U, sizeof(MdEnvelope));
+  if (!env || !(env->points = calloc(points->n_items, sizeof(MdEnvPoint)))) {
+    free(env);
+    report(v, node, "out of memory");
+    return NULL;
+  }
+  env->curve   = (MdCurve)curve_index;
+  bool ok      = true;
+  for (size_t i = 0U; i < points->n_items; ++i) {
+    const MdYNode* pair = points->items[i];
+    if (pair->kind != MD_YNODE_SEQUENCE || pair->n_items != 2U) {
+      report(v, pair, "each envelope point must be [TIME, VALUE]");
+      ok = false;
+      continue;
+    }
+    MdEnvPoint* p = &env->points[env->n_points];
+    if (!read_time(v, pair->items[0], "time", &p->time_s) ||
+        !read_number(v, pair->items[1], name, param->info.min, param->info.max, param->info.unit,
+                     &p->value)) {
+      ok = false;
+      continue;
+    }
+    if (env->n_points && p->time_s < env->points[env->n_points - 1U].time_s) {
+      report(v, pair->items[0], "envelope points must be in time order: %g s comes after %g s",
+             p->time_s, env->points[env->n_points - 1U].time_s);
+      ok = false;
+      continue;
+    }
+    ++env->n_points;
+  }
+  if (!ok) {
+    free(env->points);
+    free(env);
+    return NULL;
+  }
+  return env;
+}
+
+// A numeric parameter: a number, or an envelope mapping.
+static bool
+read_value(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* out)
+{
+  if (node->kind == MD_YNODE_MAPPING) {
+    out->envelope = read_envelope(v, node, param);
+    if (out->envelope) {
+      out->value = out->envelope->points[0].value;
+    }
+    return out->envelope != NULL;
+  }
+  return read_number(v, node, param->info.name, param->info.min, param->info.max, param->info.unit,
+                     &out->value);
+}
+
+// Any kind of parameter from its table entry; numbers may be envelopes.
+static bool
+read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* out)
+{
+  bool flag = false;
+  switch (param->info.kind) {
+  case MIXDOWN_PARAM_NUMBER: return read_value(v, node, param, out);
+  case MIXDOWN_PARAM_BOOL:
+    if (!read_bool(v, node, param->info.name, &flag)) {
+      return false;
+    }
+    out->value = flag ? 1.0 : 0.0;
+    return true;
+  case MIXDOWN_PARAM_CHOICE: return read_choice(v, node, param->info.name, param->info.choices, &out->value);
+  }
+  return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Names and routing                                                         */
+
+static const char*
+node_name_of(const MdYNode* entry)
+{
+  const MdYNode* name = map_get(entry, "name");
+  return name && name->kind == MD_YNODE_SCALAR ? name->text : NULL;
+}
+
+// Index of the bus (or master) called `name`; reports an unknown name with
+// the nearest real one.
+static bool
+find_destination(MdValidator* v, const MdYNode* node, const char* key, uint32_t self,
+                 uint32_t* index)
+{
+  const MixdownSession* s = v->session;
+  if (node->kind != MD_YNODE_SCALAR) {
+    report(v, node, "`%s` must name a bus or `master`", key);
+    return false;
+  }
+  for (size_t i = s->n_tracks; i < s->n_nodes; ++i) {
+    if (!strcmp(s->nodes[i].name, node->text)) {
+      if (i == self) {
+        report(v, node, "`%s`: `%s` cannot feed itself", key, node->text);
+        return false;
+      }
+      *index = (uint32_t)i;
+      return true;
+    }
+  }
+  const char* names[4096];
+  size_t      n = 0U;
+  for (size_t i = s->n_tracks; i < s->n_nodes && n < 4096U; ++i) {
+    names[n++] = s->nodes[i].name;
+  }
+  for (size_t i = 0U; i < s->n_tracks; ++i) {
+    if (!strcmp(s->nodes[i].name, node->text)) {
+      report(v, node, "`%s`: `%s` is a track; audio can only go to a bus or `master`", key, node->text);
+      return false;
+    }
+  }
+  const char* near = md_suggest(node->text, names, n);
+  if (near) {
+    report(v, node, "`%s`: no bus called `%s` (did you mean `%s`?)", key, node->text, near);
+  } else {
+    report(v, node, "`%s`: no bus called `%s` (buses are declared under `buses:`; `master` is the master bus)",
+           key, node->text);
+  }
+  return false;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Sources                                                                   */
+
+static char*
+resolve_path(const MdValidator* v, const char* path)
+{
+  if (path[0] == '/' || !v->base_dir || !v->base_dir[0]) {
+    return strdup(path);
+  }
+  const size_t n   = strlen(v->base_dir) + strlen(path) + 2U;
+  char*        out = malloc(n);
+  if (out) {
+    snprintf(out, n, "%s/%s", v->base_dir, path);
+  }
+  return out;
+}
+
+// Opens the source to learn its format; reports a missing or unreadable file.
+static bool
+probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
+{
+  struct stat st;
+  if (stat(clip->path, &st) != 0) {
+    report(v, node, "cannot open source `%s`: %s", node->text, strerror(errno));
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    report(v, node, "source `%s` is not a regular file", node->text);
+    return false;
+  }
+  SF_INFO  info = {0};
+  SNDFILE* file = sf_open(clip->path, SFM_READ, &info);
+  if (!file) {
+    report(v, node, "cannot decode source `%s`: %s", node->text, sf_strerror(NULL));
+    return false;
+  }
+  sf_close(file);
+  if (info.channels < 1 || info.channels > 2) {
+    report(v, node, "source `%s` has %d channels; mixdown takes mono or stereo sources", node->text,
+           info.channels);
+    return false;
+  }
+  if (info.samplerate < 1000 || info.samplerate > 768000) {
+    report(v, node, "source `%s` has an unsupported sample rate of %d Hz", node->text, info.samplerate);
+    return false;
+  }
+  clip->channels = (uint32_t)info.channels;
+  clip->rate     = (uint32_t)info.samplerate;
+  clip->frames   = (int64_t)info.frames;
+  return true;
+}
+
+static bool
+read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
+{
+  static const char* const keys[] = {"file", "start", "offset", "length", "gain_db", "fade_in", "fade_out"};
+  if (!expect_kind(v, node, MD_YNODE_MAPPING, "{file, start, offset, length, gain_db, fade_in, fade_out}", "clips")) {
+    return false;
+  }
+  check_keys(v, node, "a clip", keys, sizeof keys / sizeof keys[0]);
+  const unsigned errors_before = v->n_errors;
+  clip->length_s               = -1.0;
+  const MdYNode* file          = map_get(node, "file");
+  const char*    path          = NULL;
+  if (!file) {
+    report(v, node, "a clip needs `file`");
+  } else if (read_string(v, file, "file", &path)) {
+    clip->path = resolve_path(v, path);
+    if (clip->path) {
+      probe_source(v, file, clip);
+    }
+  }
+  const MdYNode* item = NULL;
+  if ((item = map_get(node, "start"))) {
+    read_time(v, item, "start", &clip->start_s);
+  }
+  if ((item = map_get(node, "offset"))) {
+    read_number(v, item, "offset", 0.0, 1e6, "s", &clip->offset_s);
+  }
+  if ((item = map_get(node, "length"))) {
+    read_number(v, item, "length", 0.0, 1e6, "s", &clip->length_s);
+  }
+  if ((item = map_get(node, "gain_db"))) {
+    read_number(v, item, "gain_db", md_clip_gain_param.info.min, md_clip_gain_param.info.max, "dB",
+                &clip->gain_db);
+  }
+  if ((item = map_get(node, "fade_in"))) {
+    read_number(v, item, "fade_in", 0.0, 3600.0, "s", &clip->fade_in_s);
+  }
+  if ((item = map_get(node, "fade_out"))) {
+    read_number(v, item, "fade_out", 0.0, 3600.0, "s", &clip->fade_out_s);
+  }
+  if (v->n_errors != errors_before || !clip->rate) {
+    return false;
+  }
+  const double source_s = (double)clip->frames / clip->rate;
+  if (clip->offset_s >= source_s && clip->frames > 0) {
+    report(v, map_get(node, "offset"), "`offset` is %g s, past the end of `%s` (%g s long)",
+           clip->offset_s, path, source_s);
+    return false;
+  }
+  const double available = source_s - clip->offset_s;
+  if (clip->length_s < 0.0 || clip->length_s > available) {
+    clip->length_s = available > 0.0 ? available : 0.0; // a clip never plays past its source
+  }
+  if (clip->fade_in_s + clip->fade_out_s > clip->length_s + 1e-9) {
+    report(v, node, "fade_in + fade_out (%g s) is longer than the clip (%g s)",
+           clip->fade_in_s + clip->fade_out_s, clip->length_s);
+    return false;
+  }
+  return true;
+}
+
+static void
+read_clips(MdValidator* v, const MdYNode* entry, MdNode* track)
+{
+  const MdYNode* file  = map_get(entry, "file");
+  const MdYNode* clips = map_get(entry, "clips");
+  if (file && clips) {
+    report(v, file, "give either `file` (one clip at 0 s) or `clips`, not both");
+    return;
+  }
+  if (!file && !clips) {
+    return; // a silent track is valid (it may host sends later)
+  }
+  if (clips && !expect_kind(v, clips, MD_YNODE_SEQUENCE, "of clips", "clips")) {
+    return;
+  }
+  const size_t n = file ? 1U : clips->n_items;
+  track->clips   = calloc(n ? n : 1U, sizeof(MdClip));
+  if (!track->clips) {
+    report(v, entry, "out of memory");
+    return;
+  }
+  if (file) {
+    const char* path = NULL;
+    MdClip*     clip = &track->clips[0];
+    clip->length_s   = -1.0;
+    if (read_string(v, file, "file", &path) && (clip->path = resolve_path(v, path)) &&
+        probe_source(v, file, clip)) {
+      clip->length_s = (double)clip->frames / clip->rate;
+    }
+    track->n_clips = 1U;
+    return;
+  }
+  for (size_t i = 0U; i < n; ++i) {
+    read_clip(v, clips->items[i], &track->clips[i]);
+    track->n_clips = i + 1U;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Inserts and sends                                                         */
+
+static void
+read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
+{
+  if (!expect_kind(v, node, MD_YNODE_MAPPING, "{type: NAME, …parameters}", "inserts")) {
+    return;
+  }
+  const MdYNode* type = map_get(node, "type");
+  if (!type || type->kind != MD_YNODE_SCALAR) {
+    report(v, node, "an insert needs `type:` (see `mixdown describe`)");
+    return;
+  }
+  const MdProcessorClass* cls = md_registry_find(type->text);
+  if (!cls) {
+    const char* names[64];
+    uint32_t    n = md_registry_count() < 64U ? md_registry_count() : 64U;
+    for (uint32_t i = 0U; i < n; ++i) {
+      names[i] = md_registry_at(i)->name;
+    }
+    const char* near = md_suggest(type->text, names, n);
+    char        list[512] = "";
+    size_t      used      = 0U;
+    for (uint32_t i = 0U; i < n; ++i) {
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+    }
+    if (near) {
+      report(v, type, "unknown insert type `%s` (did you mean `%s`?)", type->text, near);
+    } else {
+      report(v, type, "unknown insert type `%s` (available: %s)", type->text, list);
+    }
+    return;
+  }
+  insert->cls    = cls;
+  insert->values = calloc(cls->n_params ? cls->n_params : 1U, sizeof(MdValue));
+  if (!insert->values) {
+    report(v, node, "out of memory");
+    return;
+  }
+  const char* keys[65] = {"type"};
+  size_t      n_keys   = 1U;
+  for (uint32_t i = 0U; i < cls->n_params && n_keys < 65U; ++i) {
+    keys[n_keys++]           = cls->params[i].info.name;
+    insert->values[i].value = cls->params[i].info.default_value;
+  }
+  char where[96];
+  snprintf(where, sizeof where, "a `%s` insert", cls->name);
+  check_keys(v, node, where, keys, n_keys);
+  for (uint32_t i = 0U; i < cls->n_params; ++i) {
+    const MdYNode* item = map_get(node, cls->params[i].info.name);
+    if (item) {
+      read_param(v, item, &cls->params[i], &insert->values[i]);
+    }
+  }
+}
+
+static void
+read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target)
+{
+  const MdYNode* inserts = map_get(entry, "inserts");
+  if (!inserts || !expect_kind(v, inserts, MD_YNODE_SEQUENCE, "of {type: …} entries", "inserts")) {
+    return;
+  }
+  target->inserts = calloc(inserts->n_items ? inserts->n_items : 1U, sizeof(MdInsert));
+  if (!target->inserts) {
+    report(v, inserts, "out of memory");
+    return;
+  }
+  for (size_t i = 0U; i < inserts->n_items; ++i) {
+    read_insert(v, inserts->items[i], &target->inserts[i]);
+    target->n_inserts = i + 1U;
+  }
+}
+
+static void
+read_sends(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t self)
+{
+  static const char* const keys[] = {"to", "level_db", "pre_fader"};
+  const MdYNode*           sends  = map_get(entry, "sends");
+  if (!sends || !expect_kind(v, sends, MD_YNODE_SEQUENCE, "of {to, level_db, pre_fader}", "sends")) {
+    return;
+  }
+  target->sends = calloc(sends->n_items ? sends->n_items : 1U, sizeof(MdSend));
+  if (!target->sends) {
+    report(v, sends, "out of memory");
+    return;
+  }
+  for (size_t i = 0U; i < sends->n_items; ++i) {
+    const MdYNode* send = sends->items[i];
+    if (!expect_kind(v, send, MD_YNODE_MAPPING, "{to, level_db, pre_fader}", "sends")) {
+      continue;
+    }
+    check_keys(v, send, "a send", keys, 3U);
+    MdSend*        out = &target->sends[target->n_sends];
+    const MdYNode* to  = map_get(send, "to");
+    const MdYNode* item = NULL;
+    if (!to) {
+      report(v, send, "a send needs `to: BUS`");
+      continue;
+    }
+    if (!find_destination(v, to, "to", self, &out->target)) {
+      continue;
+    }
+    if ((item = map_get(send, "level_db")) && !read_value(v, item, &md_send_level_param, &out->level_db)) {
+      continue;
+    }
+    if ((item = map_get(send, "pre_fader")) && !read_bool(v, item, "pre_fader", &out->pre_fader)) {
+      continue;
+    }
+    ++target->n_sends;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tracks, buses, master                                                     */
+
+static void
+strip_defaults(MdNode* n)
+{
+  n->gain_db.value = md_strip_params[MD_STRIP_GAIN_DB].info.default_value;
+  n->pan.value     = md_strip_params[MD_STRIP_PAN].info.default_value;
+  n->pan_law_db    = -3.0;
+}
+
+static const double pan_law_values[] = {0.0, -3.0, -4.5, -6.0};
+
+static void
+read_strip(MdValidator* v, const MdYNode* entry, MdNode* n)
+{
+  const MdYNode* item = NULL;
+  MdValue        tmp  = {0};
+  if ((item = map_get(entry, "gain_db"))) {
+    read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
+  }
+  if ((item = map_get(entry, "pan"))) {
+    read_value(v, item, &md_strip_params[MD_STRIP_PAN], &n->pan);
+  }
+  if ((item = map_get(entry, "pan_law")) &&
+      read_param(v, item, &md_strip_params[MD_STRIP_PAN_LAW], &tmp)) {
+    n->pan_law_db = pan_law_values[(size_t)tmp.value];
+  }
+  if ((item = map_get(entry, "mute"))) {
+    read_bool(v, item, "mute", &n->mute);
+  }
+  if ((item = map_get(entry, "solo"))) {
+    read_bool(v, item, "solo", &n->solo);
+  }
+  if ((item = map_get(entry, "invert"))) {
+    read_bool(v, item, "invert", &n->invert);
+  }
+}
+
+static const char* const track_keys[] = {"name", "file", "clips", "gain_db", "pan", "pan_law",
+                                         "mute", "solo", "invert", "output", "sends", "inserts"};
+static const char* const bus_keys[]   = {"name", "gain_db", "pan", "mute", "solo",
+                                         "invert", "output", "sends", "inserts"};
+static const char* const master_keys[] = {"gain_db", "inserts", "loudness"};
+
+// First pass: names, so that routing can refer to buses declared later.
+static void
+declare_nodes(MdValidator* v, const MdYNode* list, MdNodeKind kind, size_t* next)
+{
+  MixdownSession* s = v->session;
+  for (size_t i = 0U; list && i < list->n_items; ++i) {
+    const MdYNode* entry = list->items[i];
+    MdNode*        n     = &s->nodes[(*next)++];
+    n->kind              = kind;
+    n->output            = MD_NO_OUTPUT;
+    strip_defaults(n);
+    const char* what = kind == MD_NODE_TRACK ? "track" : "bus";
+    if (entry->kind != MD_YNODE_MAPPING) {
+      report(v, entry, "each %s must be a mapping with at least `name`", what);
+      n->name = strdup("");
+      continue;
+    }
+    const MdYNode* name = map_get(entry, "name");
+    if (!name || name->kind != MD_YNODE_SCALAR || !name->text[0]) {
+      report(v, entry, "this %s needs a `name`", what);
+      n->name = strdup("");
+      continue;
+    }
+    n->name = strdup(name->text);
+    if (!strcmp(name->text, "master")) {
+      report(v, name, "`master` is the master bus; give this %s another name", what);
+      continue;
+    }
+    for (size_t j = 0U; j + 1U < *next; ++j) {
+      if (!strcmp(s->nodes[j].name, name->text)) {
+        report(v, name, "the name `%s` is used twice (tracks and buses need unique names)", name->text);
+        break;
+      }
+    }
+  }
+}
+
+static void
+read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
+{
+  MdNode* n = &v->session->nodes[index];
+  if (entry->kind != MD_YNODE_MAPPING) {
+    return; // reported by declare_nodes
+  }
+  if (n->kind == MD_NODE_TRACK) {
+    check_keys(v, entry, "a track", track_keys, sizeof track_keys / sizeof track_keys[0]);
+    read_clips(v, entry, n);
+  } else {
+    check_keys(v, entry, "a bus", bus_keys, sizeof bus_keys / sizeof bus_keys[0]);
+  }
+  read_strip(v, entry, n);
+  const MdYNode* output = map_get(entry, "output");
+  n->output             = (uint32_t)md_session_master(v->session);
+  if (output) {
+    find_destination(v, output, "output", index, &n->output);
+  }
+  read_sends(v, entry, n, index);
+  read_inserts(v, entry, n);
+}
+
+static void
+read_master(MdValidator* v, const MdYNode* master)
+{
+  MixdownSession* s = v->session;
+  MdNode*         n = &s->nodes[md_session_master(s)];
+  n->kind           = MD_NODE_MASTER;
+  n->name           = strdup("master");
+  n->output         = MD_NO_OUTPUT;
+  strip_defaults(n);
+  if (!master || !expect_kind(v, master, MD_YNODE_MAPPING, "{gain_db, inserts}", "master")) {
+    return;
+  }
+  check_keys(v, master, "master", master_keys, sizeof master_keys / sizeof master_keys[0]);
+  const MdYNode* item = map_get(master, "gain_db");
+  if (item) {
+    read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
+  }
+  if ((item = map_get(master, "loudness"))) {
+    report(v, item, "`loudness` normalisation is not available yet in this version of mixdown");
+  }
+  read_inserts(v, master, n);
+}
+
+// Routing must be a DAG: follows outputs and sends depth-first and names the
+// first cycle found, at the edge that closes it.
+typedef struct {
+  const MdYNode* const* entries; // YAML entry per node (for marks)
+  uint8_t*              state;   // 0 new, 1 on the path, 2 done
+  uint32_t*             path;
+  size_t                depth;
+} MdCycleSearch;
+
+static const MdYNode*
+edge_mark(const MdYNode* entry, const MixdownSession* s, uint32_t to)
+{
+  const MdYNode* output = map_get(entry, "output");
+  if (output && output->kind == MD_YNODE_SCALAR && !strcmp(output->text, s->nodes[to].name)) {
+    return output;
+  }
+  const MdYNode* sends = map_get(entry, "sends");
+  for (size_t i = 0U; sends && sends->kind == MD_YNODE_SEQUENCE && i < sends->n_items; ++i) {
+    const MdYNode* dest = map_get(sends->items[i], "to");
+    if (dest && dest->kind == MD_YNODE_SCALAR && !strcmp(dest->text, s->nodes[to].name)) {
+      return dest;
+    }
+  }
+  return entry;
+}
+
+static bool find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node);
+
+static bool
+follow_edge(MdValidator* v, MdCycleSearch* c, uint32_t from, uint32_t to)
+{
+  const MixdownSession* s = v->session;
+  if (to == MD_NO_OUTPUT) {
+    return false;
+  }
+  if (c->state[to] == 1U) {
+    char   names[1024];
+    size_t used  = 0U;
+    size_t start = 0U;
+    while (c->path[start] != to) {
+      ++start;
+    }
+    for (size_t i = start; i < c->depth && used < sizeof names - 80U; ++i) {
+      used += (size_t)snprintf(names + used, sizeof names - used, "%s → ", s->nodes[c->path[i]].name);
+    }
+    snprintf(names + used, sizeof names - used, "%s", s->nodes[to].name);
+    const MdYNode* mark = edge_mark(c->entries[from], s, to);
+    report(v, mark, "routing cycle: %s", names);
+    return true;
+  }
+  return c->state[to] == 0U && find_cycle(v, c, to);
+}
+
+static bool
+find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node)
+{
+  const MdNode* n  = &v->session->nodes[node];
+  c->state[node]   = 1U;
+  c->path[c->depth++] = node;
+  bool found          = follow_edge(v, c, node, n->output);
+  for (size_t i = 0U; !found && i < n->n_sends; ++i) {
+    found = follow_edge(v, c, node, n->sends[i].target);
+  }
+  --c->depth;
+  c->state[node] = 2U;
+  return found;
+}
+
+static void
+check_routing(MdValidator* v, const MdYNode* const* entries)
+{
+  MixdownSession* s     = v->session;
+  MdCycleSearch   c     = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)), 0U};
+  if (!c.state || !c.path) {
+    report_at(v, 1U, 1U, "out of memory");
+  } else {
+    // Buses only: a track has no inputs, so a cycle never passes through one.
+    for (size_t i = s->n_tracks; i < s->n_nodes; ++i) {
+      if (!c.state[i] && find_cycle(v, &c, (uint32_t)i)) {
+        break;
+      }
+    }
+  }
+  free(c.state);
+  free(c.path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Top level                                                                 */
+
+static const char* const top_keys[] = {"mixdown", "sample_rate", "tempo", "time_signature", "length",
+                                       "tracks",  "buses",       "master", "output"};
+
+static void
+read_time_signature(MdValidator* v, const MdYNode* node)
+{
+  MixdownSession* s     = v->session;
+  unsigned        num   = 0U;
+  unsigned        den   = 0U;
+  char            extra = 0;
+  if (node->kind != MD_YNODE_SCALAR || sscanf(node->text, "%u/%u%c", &num, &den, &extra) != 2 ||
+      num < 1U || num > 64U || (den != 1U && den != 2U && den != 4U && den != 8U && den != 16U && den != 32U)) {
+    report(v, node, "`time_signature` must look like 4/4 or 6/8 (1 … 64 beats of 1, 2, 4, 8, 16 or 32)");
+    return;
+  }
+  s->beats_per_bar = num;
+  s->beat_unit     = den;
+}
+
+static const char* const format_names[] = {"16", "24", "32", "float", NULL};
+
+static bool
+has_extension(const char* path, const char* ext)
+{
+  const char*  dot = strrchr(path, '.');
+  return dot && !strcasecmp(dot, ext);
+}
+
+static void
+read_output(MdValidator* v, const MdYNode* node)
+{
+  static const char* const keys[] = {"file", "bits", "dither", "rate"};
+  static const char* const dithers[] = {"tpdf", "none", NULL};
+  MixdownSession*          s      = v->session;
+  s->output.format                = MIXDOWN_FORMAT_PCM_24;
+  s->output.dither                = true;
+  if (!node || !expect_kind(v, node, MD_YNODE_MAPPING, "{file, bits, dither, rate}", "output")) {
+    return;
+  }
+  check_keys(v, node, "output", keys, 4U);
+  const MdYNode* item = NULL;
+  const char*    path = NULL;
+  double         index = 0.0;
+  if ((item = map_get(node, "file")) && read_string(v, item, "file", &path)) {
+    if (!has_extension(path, ".wav") && !has_extension(path, ".flac") && !has_extension(path, ".rf64")) {
+      report(v, item, "`file`: `%s` has no supported extension (.wav, .flac, .rf64)", path);
+    } else {
+      s->output.path = resolve_path(v, path);
+    }
+  }
+  if ((item = map_get(node, "bits")) && read_choice(v, item, "bits", format_names, &index)) {
+    s->output.format = (MixdownSampleFormat)(MIXDOWN_FORMAT_PCM_16 + (int)index);
+    if (path && has_extension(path, ".flac") && s->output.format > MIXDOWN_FORMAT_PCM_24) {
+      report(v, item, "FLAC holds 16 or 24 bits, not %s", item->text);
+    }
+  }
+  if ((item = map_get(node, "dither")) && read_choice(v, item, "dither", dithers, &index)) {
+    s->output.dither = index == 0.0;
+  }
+  double rate = 0.0;
+  if ((item = map_get(node, "rate")) && read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
+    s->output.rate = (uint32_t)rate;
+  }
+}
+
+static void
+read_top(MdValidator* v, const MdYNode* root)
+{
+  MixdownSession* s    = v->session;
+  const MdYNode*  item = NULL;
+  double          x    = 0.0;
+  check_keys(v, root, "the session", top_keys, sizeof top_keys / sizeof top_keys[0]);
+  if (!(item = map_get(root, "mixdown"))) {
+    report_at(v, root->line, root->column, "the session needs `mixdown: 1` (the format version) at the top");
+  } else if (read_number(v, item, "mixdown", 1.0, 1.0, "", &x) && x != 1.0) {
+    report(v, item, "unsupported format version %g (this mixdown reads version 1)", x);
+  }
+  s->sample_rate = 48000U;
+  if ((item = map_get(root, "sample_rate")) && read_number(v, item, "sample_rate", 8000.0, 384000.0, "Hz", &x)) {
+    if (x != floor(x)) {
+      report(v, item, "`sample_rate` must be a whole number of Hz, not %g", x);
+    }
+    s->sample_rate = (uint32_t)x;
+  }
+  s->beats_per_bar = 4U;
+  s->beat_unit     = 4U;
+  if ((item = map_get(root, "time_signature"))) {
+    read_time_signature(v, item);
+  }
+  if ((item = map_get(root, "tempo"))) {
+    read_number(v, item, "tempo", 10.0, 999.0, "BPM", &s->tempo_bpm);
+  }
+  s->length_s = -1.0;
+  if ((item = map_get(root, "length")) &&
+      !(item->kind == MD_YNODE_SCALAR && !strcmp(item->text, "auto"))) {
+    if (scalar_number(item, &x)) {
+      read_number(v, item, "length", 0.001, 1e6, "s", &s->length_s);
+    } else {
+      read_time(v, item, "length", &s->length_s);
+    }
+  }
+  read_output(v, map_get(root, "output"));
+}
+
+static void
+read_session(MdValidator* v, const MdYNode* root)
+{
+  MixdownSession* s = v->session;
+  if (root->kind != MD_YNODE_MAPPING) {
+    report(v, root, "a session is a mapping (mixdown: 1, tracks: …), not %s", md_ynode_kind_name(root));
+    return;
+  }
+  read_top(v, root);
+  const MdYNode* tracks = map_get(root, "tracks");
+  const MdYNode* buses  = map_get(root, "buses");
+  if (tracks && !expect_kind(v, tracks, MD_YNODE_SEQUENCE, "of tracks", "tracks")) {
+    tracks = NULL;
+  }
+  if (buses && !expect_kind(v, buses, MD_YNODE_SEQUENCE, "of buses", "buses")) {
+    buses = NULL;
+  }
+  if (!tracks || tracks->n_items == 0U) {
+    report(v, tracks ? tracks : root, "the session has no tracks (add `tracks:` with at least one track)");
+  }
+  const size_t n_tracks = tracks ? tracks->n_items : 0U;
+  const size_t n_buses  = buses ? buses->n_items : 0U;
+  s->n_tracks           = n_tracks;
+  s->n_nodes            = n_tracks + n_buses + 1U;
+  s->nodes              = calloc(s->n_nodes, sizeof(MdNode));
+  const MdYNode** entries = calloc(s->n_nodes, sizeof(MdYNode*));
+  if (!s->nodes || !entries) {
+    free(entries);
+    report(v, root, "out of memory");
+    s->n_nodes = 0U;
+    return;
+  }
+  size_t next = 0U;
+  declare_nodes(v, tracks, MD_NODE_TRACK, &next);
+  declare_nodes(v, buses, MD_NODE_BUS, &next);
+  read_master(v, map_get(root, "master"));
+  entries[md_session_master(s)] = map_get(root, "master") ? map_get(root, "master") : root;
+  for (size_t i = 0U; i < n_tracks; ++i) {
+    entries[i] = tracks->items[i];
+    read_node(v, tracks->items[i], (uint32_t)i);
+  }
+  for (size_t i = 0U; i < n_buses; ++i) {
+    entries[n_tracks + i] = buses->items[i];
+    read_node(v, buses->items[i], (uint32_t)(n_tracks + i));
+  }
+  if (!v->n_errors) {
+    check_routing(v, entries);
+  }
+  free(entries);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public entry points                                                       */
+
+static void
+free_value(MdValue* value)
+{
+  if (value->envelope) {
+    free(value->envelope->points);
+    free(value->envelope);
+  }
+}
+
+void
+mixdown_session_free(MixdownSession* s)
+{
+  if (!s) {
+    return;
+  }
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    MdNode* n = &s->nodes[i];
+    for (size_t j = 0U; j < n->n_clips; ++j) {
+      free(n->clips[j].path);
+    }
+    for (size_t j = 0U; j < n->n_inserts; ++j) {
+      for (uint32_t k = 0U; n->inserts[j].values && k < n->inserts[j].cls->n_params; ++k) {
+        free_value(&n->inserts[j].values[k]);
+      }
+      free(n->inserts[j].values);
+    }
+    for (size_t j = 0U; j < n->n_sends; ++j) {
+      free_value(&n->sends[j].level_db);
+    }
+    free_value(&n->gain_db);
+    free_value(&n->pan);
+    free(n->clips);
+    free(n->inserts);
+    free(n->sends);
+    free(n->name);
+  }
+  free(s->nodes);
+  free(s->output.path);
+  free(s->file_name);
+  free(s);
+}
+
+MixdownStatus
+mixdown_session_open_string(const char* text, size_t length, const char* name, const char* base_dir,
+                            MixdownDiagnosticFunc on_diagnostic, void* user_data,
+                            MixdownSession** session)
+{
+  if (!session) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  *session = NULL;
+  if (!text) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  name               = name ? name : "<string>";
+  MdValidator v      = {name, base_dir, on_diagnostic, user_data, 0U, NULL};
+  char        error[512];
+  unsigned    line   = 0U;
+  unsigned    column = 0U;
+  MdYNode*    root   = md_yaml_parse(text, length, error, sizeof error, &line, &column);
+  if (!root) {
+    report_at(&v, line, column, "%s", error);
+    return MIXDOWN_ERR_SESSION;
+  }
+  v.session = calloc(1U, sizeof(MixdownSession));
+  if (!v.session || !(v.session->file_name = strdup(name))) {
+    free(v.session);
+    md_ynode_free(root);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  read_session(&v, root);
+  md_ynode_free(root);
+  if (v.n_errors) {
+    mixdown_session_free(v.session);
+    return MIXDOWN_ERR_SESSION;
+  }
+  *session = v.session;
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic, void* user_data,
+                          MixdownSession** session)
+{
+  if (!session) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  *session = NULL;
+  if (!path) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  FILE* file = fopen(path, "rb");
+  if (!file) {
+    char message[600];
+    snprintf(message, sizeof message, "cannot open session: %s", strerror(errno));
+    if (on_diagnostic) {
+      const MixdownDiagnostic d = {path, 0U, 0U, message};
+      on_diagnostic(user_data, &d);
+    }
+    return MIXDOWN_ERR_IO;
+  }
+  char*  text     = NULL;
+  size_t length   = 0U;
+  size_t capacity = 0U;
+  for (;;) {
+    if (length + 65536U > capacity) {
+      capacity = capacity ? capacity * 2U : 65536U;
+      char* grown = realloc(text, capacity + 1U);
+      if (!grown) {
+        free(text);
+        fclose(file);
+        return MIXDOWN_ERR_NO_MEM;
+      }
+      text = grown;
+    }
+    const size_t got = fread(text + length, 1U, capacity - length, file);
+    length += got;
+    if (got == 0U) {
+      break;
+    }
+  }
+  const bool read_failed = ferror(file) != 0;
+  fclose(file);
+  if (read_failed) {
+    free(text);
+    return MIXDOWN_ERR_IO;
+  }
+  // Relative source paths are taken from the session file's folder.
+  char*       base  = strdup(path);
+  char*       slash = base ? strrchr(base, '/') : NULL;
+  const char* dir   = ".";
+  if (slash) {
+    *slash = '\0';
+    dir    = slash == base ? "/" : base;
+  }
+  const MixdownStatus st =
+    base ? mixdown_session_open_string(text, length, path, dir, on_diagnostic, user_data, session)
+         : MIXDOWN_ERR_NO_MEM;
+  free(base);
+  free(text);
+  return st;
+}
+
+uint32_t
+mixdown_session_sample_rate(const MixdownSession* session)
+{
+  return session ? session->sample_rate : 0U;
+}
+
+const char*
+mixdown_session_output_path(const MixdownSession* session)
+{
+  return session ? session->output.path : NULL;
+}

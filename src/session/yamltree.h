@@ -1,0 +1,45 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// A YAML (or JSON) document as a tree of nodes that remember where they
+// were in the file, so that validation can point at the exact line and column.
+// Scalars stay as text: the validator decides what they mean.
+
+#ifndef MD_YAMLTREE_H
+#define MD_YAMLTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { MD_YNODE_SCALAR, MD_YNODE_SEQUENCE, MD_YNODE_MAPPING } MdYNodeKind;
+
+typedef struct MdYNode MdYNode;
+
+struct MdYNode {
+  MdYNodeKind kind;
+  unsigned    line;    ///< 1-based
+  unsigned    column;  ///< 1-based
+  char*       text;    ///< Scalar text (scalars only)
+  bool        quoted;  ///< Scalar was quoted: never a number, null or bool
+  size_t      n_items; ///< Sequence items, or mapping pairs
+  MdYNode**   items;   ///< Sequence items; for mappings keys at 2i, values at 2i+1
+};
+
+/// Parse `text` into a tree.  On a syntax error returns NULL and writes the
+/// message, line and column.  Free the tree with md_ynode_free().
+MdYNode* md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
+                       unsigned* error_line, unsigned* error_column);
+
+void md_ynode_free(MdYNode* node);
+
+/// Number of pairs of a mapping, items of a sequence, 0 for a scalar.
+static inline size_t
+md_ynode_size(const MdYNode* node)
+{
+  return node->kind == MD_YNODE_SCALAR ? 0U : node->n_items;
+}
+
+/// A name for the node's kind, for messages ("a number", "a list", …).
+const char* md_ynode_kind_name(const MdYNode* node);
+
+#endif

@@ -1,0 +1,72 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Runs every unit test, each in its own process so that a crash (or a
+// sanitizer report) fails that test only.  Prints one line per test and a
+// closing `unit: N passed, N failed` that tests/run.sh adds up.
+
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern const TestCase session_tests[];
+extern const TestCase automation_tests[];
+extern const TestCase dsp_tests[];
+extern const TestCase engine_tests[];
+
+static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests, engine_tests};
+
+static void
+remove_test_dir(void)
+{
+  char command[700];
+  snprintf(command, sizeof command, "rm -rf '%s'", test_dir());
+  if (system(command) != 0) {
+    fprintf(stderr, "could not remove %s\n", test_dir());
+  }
+}
+
+static bool
+run_one(const TestCase* t)
+{
+  fflush(stdout);
+  fflush(stderr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    t->run();
+    fflush(stderr);
+    _exit(test_failures ? 1 : 0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (WIFSIGNALED(status)) {
+    fprintf(stderr, "    crashed with signal %d\n", WTERMSIG(status));
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int
+main(int argc, char** argv)
+{
+  const char* only = argc > 1 ? argv[1] : NULL;
+  unsigned passed = 0U;
+  unsigned failed = 0U;
+  test_dir();
+  for (size_t s = 0U; s < sizeof suites / sizeof suites[0]; ++s) {
+    for (const TestCase* t = suites[s]; t->name; ++t) {
+      if (only && !strstr(t->name, only)) {
+        continue;
+      }
+      const bool ok = run_one(t);
+      printf("%s %s\n", ok ? "ok  " : "FAIL", t->name);
+      ok ? ++passed : ++failed;
+    }
+  }
+  remove_test_dir();
+  printf("unit: %u passed, %u failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

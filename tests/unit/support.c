@@ -1,0 +1,224 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "support.h"
+
+#include <sndfile.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+unsigned test_failures = 0U;
+
+void
+test_fail(const char* file, int line, const char* fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  fprintf(stderr, "    %s:%d: ", file, line);
+  vfprintf(stderr, fmt, args);
+  fputc('\n', stderr);
+  va_end(args);
+  ++test_failures;
+}
+
+static char dir_buffer[512];
+
+const char*
+test_dir(void)
+{
+  if (!dir_buffer[0]) {
+    const char* tmp = getenv("TMPDIR");
+    snprintf(dir_buffer, sizeof dir_buffer, "%s/mixdown-unit-XXXXXX", tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir_buffer)) {
+      perror("mkdtemp");
+      exit(2);
+    }
+  }
+  return dir_buffer;
+}
+
+const char*
+test_path(const char* name)
+{
+  static char slots[8][768];
+  static int  next = 0;
+  char*       out  = slots[next++ % 8];
+  snprintf(out, sizeof slots[0], "%s/%s", test_dir(), name);
+  return out;
+}
+
+void
+test_write_wav(const char* path, const float* data, uint32_t frames, uint32_t channels, uint32_t rate)
+{
+  SF_INFO  info = {.samplerate = (int)rate, .channels = (int)channels, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+  SNDFILE* f    = sf_open(path, SFM_WRITE, &info);
+  if (!f) {
+    test_fail(__FILE__, __LINE__, "cannot write %s: %s", path, sf_strerror(NULL));
+    return;
+  }
+  sf_writef_float(f, data, frames);
+  sf_close(f);
+}
+
+void
+test_write_sine(const char* path, double freq, double amplitude, double seconds, uint32_t channels,
+                uint32_t rate)
+{
+  const uint32_t frames = (uint32_t)llround(seconds * rate);
+  float*         data   = malloc((size_t)frames * channels * sizeof(float));
+  for (uint32_t i = 0U; i < frames; ++i) {
+    const float x = (float)(amplitude * sin(2.0 * M_PI * freq * i / rate));
+    for (uint32_t c = 0U; c < channels; ++c) {
+      data[i * channels + c] = x;
+    }
+  }
+  test_write_wav(path, data, frames, channels, rate);
+  free(data);
+}
+
+void
+test_write_dc(const char* path, float value, double seconds, uint32_t channels, uint32_t rate)
+{
+  const uint32_t frames = (uint32_t)llround(seconds * rate);
+  float*         data   = malloc((size_t)frames * channels * sizeof(float));
+  for (uint32_t i = 0U; i < frames * channels; ++i) {
+    data[i] = value;
+  }
+  test_write_wav(path, data, frames, channels, rate);
+  free(data);
+}
+
+static void
+print_diag(void* user, const MixdownDiagnostic* d)
+{
+  (void)user;
+  fprintf(stderr, "    %s:%u:%u: %s\n", d->file, d->line, d->column, d->message);
+}
+
+bool
+test_render_yaml(const char* yaml, TestMix* mix)
+{
+  memset(mix, 0, sizeof *mix);
+  MixdownSession* session = NULL;
+  MixdownStatus   st = mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), print_diag,
+                                                   NULL, &session);
+  if (st) {
+    test_fail(__FILE__, __LINE__, "session rejected: %s", mixdown_strerror(st));
+    return false;
+  }
+  MixdownEngine* engine = NULL;
+  char           message[512];
+  st = mixdown_engine_new(session, &engine, message, sizeof message);
+  mixdown_session_free(session);
+  if (st) {
+    test_fail(__FILE__, __LINE__, "engine: %s", message);
+    return false;
+  }
+  mix->frames  = mixdown_engine_length(engine);
+  mix->latency = mixdown_engine_latency(engine);
+  mix->left    = calloc(mix->frames + 1U, sizeof(float));
+  mix->right   = calloc(mix->frames + 1U, sizeof(float));
+  uint64_t done = 0U;
+  // Odd pull sizes on purpose: block boundaries must not show in the audio.
+  while (done < mix->frames) {
+    uint32_t got = 0U;
+    st           = mixdown_engine_pull(engine, mix->left + done, mix->right + done, 777U, &got);
+    if (st || got == 0U) {
+      break;
+    }
+    done += got;
+  }
+  CHECK_MSG(!st && done == mix->frames, "pulled %llu of %llu frames (%s)", (unsigned long long)done,
+            (unsigned long long)mix->frames, mixdown_engine_message(engine));
+  mixdown_engine_free(engine);
+  return !st;
+}
+
+void
+test_mix_free(TestMix* mix)
+{
+  free(mix->left);
+  free(mix->right);
+  memset(mix, 0, sizeof *mix);
+}
+
+typedef struct {
+  char*    first;
+  size_t   size;
+  unsigned count;
+} ErrorSink;
+
+static void
+collect(void* user, const MixdownDiagnostic* d)
+{
+  ErrorSink* sink = user;
+  if (sink->count++ == 0U) {
+    snprintf(sink->first, sink->size, "%u:%u: %s", d->line, d->column, d->message);
+  }
+}
+
+MixdownStatus
+test_open_errors(const char* yaml, char* first, size_t size, unsigned* count)
+{
+  ErrorSink       sink    = {first, size, 0U};
+  MixdownSession* session = NULL;
+  first[0]                = '\0';
+  const MixdownStatus st  = mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), collect,
+                                                        &sink, &session);
+  mixdown_session_free(session);
+  if (count) {
+    *count = sink.count;
+  }
+  return st;
+}
+
+double
+test_db(double linear)
+{
+  return linear > 0.0 ? 20.0 * log10(linear) : -HUGE_VAL;
+}
+
+double
+test_rms_db(const float* x, uint64_t n)
+{
+  double sum = 0.0;
+  for (uint64_t i = 0U; i < n; ++i) {
+    sum += (double)x[i] * x[i];
+  }
+  return n ? test_db(sqrt(sum / (double)n)) : -HUGE_VAL;
+}
+
+double
+test_peak_db(const float* x, uint64_t n)
+{
+  double peak = 0.0;
+  for (uint64_t i = 0U; i < n; ++i) {
+    peak = fabs(x[i]) > peak ? fabs(x[i]) : peak;
+  }
+  return test_db(peak);
+}
+
+double
+test_frequency(const float* x, uint64_t n, double rate)
+{
+  double first = -1.0;
+  double last  = -1.0;
+  uint64_t crossings = 0U;
+  for (uint64_t i = 1U; i < n; ++i) {
+    if (x[i - 1U] < 0.0f && x[i] >= 0.0f) {
+      const double at = (double)(i - 1U) + (double)x[i - 1U] / ((double)x[i - 1U] - (double)x[i]);
+      if (first < 0.0) {
+        first = at;
+      } else {
+        ++crossings;
+      }
+      last = at;
+    }
+  }
+  return crossings ? (double)crossings * rate / (last - first) : 0.0;
+}

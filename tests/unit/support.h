@@ -1,0 +1,87 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// A small test harness: each test is a function; a failed check records
+// where and why and the test goes on, so one run shows every failure.
+// Measurements on audio (levels in dB, frequency, nulls) live here too.
+
+#ifndef MD_TEST_SUPPORT_H
+#define MD_TEST_SUPPORT_H
+
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+  const char* name;
+  void (*run)(void);
+} TestCase;
+
+extern unsigned test_failures;
+
+void test_fail(const char* file, int line, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      test_fail(__FILE__, __LINE__, "%s", #cond);                                                  \
+    }                                                                                              \
+  } while (0)
+
+#define CHECK_MSG(cond, ...)                                                                       \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      test_fail(__FILE__, __LINE__, __VA_ARGS__);                                                  \
+    }                                                                                              \
+  } while (0)
+
+#define CHECK_NEAR(actual, expected, tolerance)                                                    \
+  do {                                                                                             \
+    const double check_a_ = (actual);                                                              \
+    const double check_e_ = (expected);                                                            \
+    if (!(fabs(check_a_ - check_e_) <= (tolerance))) {                                             \
+      test_fail(__FILE__, __LINE__, "%s = %.6f, expected %.6f ± %g", #actual, check_a_, check_e_,  \
+                (double)(tolerance));                                                              \
+    }                                                                                              \
+  } while (0)
+
+/// A scratch folder for this test run (created once, removed at exit).
+const char* test_dir(void);
+/// `test_dir()/name` in a static buffer rotated between 8 slots.
+const char* test_path(const char* name);
+
+/// Writes a float WAV (interleaved `data`, `frames` frames).
+void test_write_wav(const char* path, const float* data, uint32_t frames, uint32_t channels,
+                    uint32_t rate);
+/// A sine of `freq` Hz at `amplitude`, `seconds` long.
+void test_write_sine(const char* path, double freq, double amplitude, double seconds,
+                     uint32_t channels, uint32_t rate);
+/// Constant `value` (DC), handy to read gains straight off the output.
+void test_write_dc(const char* path, float value, double seconds, uint32_t channels, uint32_t rate);
+
+/// Rendered stereo audio.
+typedef struct {
+  float*   left;
+  float*   right;
+  uint64_t frames;
+  uint32_t latency;
+} TestMix;
+
+/// Opens `yaml` (sources relative to test_dir()), renders it all through
+/// the pull API.  Returns false (and records a failure) on error.
+bool test_render_yaml(const char* yaml, TestMix* mix);
+void test_mix_free(TestMix* mix);
+
+/// Error diagnostics of opening `yaml`; returns the status, fills `first`
+/// with the first message (`LINE:COL: message`).
+MixdownStatus test_open_errors(const char* yaml, char* first, size_t size, unsigned* count);
+
+double test_rms_db(const float* x, uint64_t n);
+double test_peak_db(const float* x, uint64_t n);
+double test_db(double linear);
+/// Frequency by zero crossings with linear interpolation (pure tones).
+double test_frequency(const float* x, uint64_t n, double rate);
+
+#endif

@@ -1,0 +1,35 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The command line: a thin front end over the public API (mixdown.h).
+
+#ifndef MIXDOWN_CLI_H
+#define MIXDOWN_CLI_H
+
+#include "mixdown.h"
+
+#include <stdbool.h>
+
+/// Exit codes (contract): 0 success, 1 a render failed, 2 usage or session error.
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+int cmd_render(int argc, char** argv);
+int cmd_demo(int argc, char** argv);
+int cmd_check(int argc, char** argv);
+int cmd_analyze(int argc, char** argv);
+int cmd_describe(int argc, char** argv);
+
+/// Prints `FILE:LINE:COLUMN: error: MESSAGE` on stderr.
+void cli_print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic);
+
+/// Opens a session, printing every diagnostic; returns the exit code to use
+/// on failure (CLI_USAGE), or CLI_OK.
+int cli_open_session(const char* path, MixdownSession** session);
+
+/// True when `arg` is -h or --help.
+bool cli_is_help(const char* arg);
+
+/// Formats a dB value ("-inf" for silence).
+const char* cli_db(double db, char* buffer, unsigned size);
+
+#endif

@@ -1,0 +1,252 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// `mixdown render` and `mixdown demo`.
+
+#include "cli.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+  "usage: mixdown render SESSION [options]\n"
+  "\n"
+  "Render SESSION to a stereo file (written to a temporary file and renamed\n"
+  "into place when complete: a failure never leaves a partial mix).\n"
+  "\n"
+  "options:\n"
+  "  -o, --output FILE     output file (.wav, .rf64, .flac); overrides output.file\n"
+  "  --bits 16|24|32|float sample format; overrides output.bits\n"
+  "  --rate HZ             output sample rate (converted with soxr before dither)\n"
+  "  --threads N           worker threads (accepted; rendering is single-threaded for now)\n"
+  "  -q, --quiet           no progress bar, no summary\n"
+  "  -h, --help            this help\n";
+
+static volatile int interrupted = 0;
+
+static void
+on_signal(int signum)
+{
+  (void)signum;
+  interrupted = 1;
+}
+
+typedef struct {
+  int    last_percent;
+  bool   shown;
+} Progress;
+
+static void
+show_progress(void* user_data, double fraction)
+{
+  Progress* p       = user_data;
+  const int percent = (int)(fraction * 100.0);
+  if (percent == p->last_percent) {
+    return;
+  }
+  p->last_percent = percent;
+  p->shown        = true;
+  char bar[41];
+  const int filled = percent * 40 / 100;
+  for (int i = 0; i < 40; ++i) {
+    bar[i] = i < filled ? '#' : '.';
+  }
+  bar[40] = '\0';
+  fprintf(stderr, "\r[%s] %3d%%", bar, percent);
+  fflush(stderr);
+}
+
+typedef struct {
+  const char*         output;
+  MixdownSampleFormat format;
+  uint32_t            rate;
+  uint32_t            threads;
+  bool                quiet;
+} RenderArgs;
+
+static bool
+parse_format(const char* text, MixdownSampleFormat* format)
+{
+  static const struct {
+    const char*         name;
+    MixdownSampleFormat format;
+  } names[] = {{"16", MIXDOWN_FORMAT_PCM_16}, {"24", MIXDOWN_FORMAT_PCM_24},
+               {"32", MIXDOWN_FORMAT_PCM_32}, {"float", MIXDOWN_FORMAT_FLOAT}};
+  for (size_t i = 0U; i < sizeof names / sizeof names[0]; ++i) {
+    if (!strcmp(text, names[i].name)) {
+      *format = names[i].format;
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool
+parse_uint(const char* text, unsigned long min, unsigned long max, uint32_t* out)
+{
+  char*               end = NULL;
+  const unsigned long x   = strtoul(text, &end, 10);
+  if (!text[0] || *end || x < min || x > max) {
+    return false;
+  }
+  *out = (uint32_t)x;
+  return true;
+}
+
+// Parses options after the session; returns CLI_OK or CLI_USAGE.
+static int
+parse_options(int argc, char** argv, int first, RenderArgs* args)
+{
+  for (int i = first; i < argc; ++i) {
+    const char* a     = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      args->quiet = true;
+      continue;
+    }
+    if (!strcmp(a, "--normalize") || !strcmp(a, "--stems")) {
+      fprintf(stderr, "mixdown render: %s is not available yet in this version\n", a);
+      return CLI_USAGE;
+    }
+    const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
+                             !strcmp(a, "--rate") || !strcmp(a, "--threads");
+    if (!takes_value) {
+      fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
+      return CLI_USAGE;
+    }
+    if (!value) {
+      fprintf(stderr, "mixdown render: %s needs a value\n", a);
+      return CLI_USAGE;
+    }
+    ++i;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      args->output = value;
+    } else if (!strcmp(a, "--bits") && !parse_format(value, &args->format)) {
+      fprintf(stderr, "mixdown render: --bits must be 16, 24, 32 or float, not `%s`\n", value);
+      return CLI_USAGE;
+    } else if (!strcmp(a, "--rate") && !parse_uint(value, 8000UL, 384000UL, &args->rate)) {
+      fprintf(stderr, "mixdown render: --rate must be 8000 … 384000 Hz, not `%s`\n", value);
+      return CLI_USAGE;
+    } else if (!strcmp(a, "--threads") && !parse_uint(value, 0UL, 1024UL, &args->threads)) {
+      fprintf(stderr, "mixdown render: --threads must be 0 … 1024, not `%s`\n", value);
+      return CLI_USAGE;
+    }
+  }
+  return CLI_OK;
+}
+
+static void
+print_summary(const char* path, const MixdownRenderReport* r)
+{
+  char peak[32];
+  char loud[32];
+  char tp[32];
+  const double speed = r->seconds_taken > 0.0 ? r->length_s / r->seconds_taken : 0.0;
+  printf("wrote %s\n", path);
+  printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
+         r->sample_rate);
+  printf("  peak       %s dBFS\n", cli_db(r->peak_dbfs, peak, sizeof peak));
+  printf("  true peak  %s dBTP\n", cli_db(r->true_peak_dbtp, tp, sizeof tp));
+  printf("  loudness   %s LUFS integrated\n", cli_db(r->loudness_lufs, loud, sizeof loud));
+  printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
+  if (r->peak_dbfs > 0.0) {
+    printf("  warning: the mix peaks above 0 dBFS and was clipped in the integer output\n");
+  }
+  if (r->non_finite_fixed) {
+    printf("  warning: %llu non-finite samples (NaN/Inf) were replaced with silence\n",
+           (unsigned long long)r->non_finite_fixed);
+  }
+}
+
+static int
+render_session(const char* session_path, const RenderArgs* args)
+{
+  MixdownSession* session = NULL;
+  const int       code    = cli_open_session(session_path, &session);
+  if (code) {
+    return code;
+  }
+  // An interrupt stops the render between blocks; the writer then removes
+  // its temporary file and the previous mix stays as it was.  A file-size
+  // limit must give a write error, not kill the process mid-write.
+  struct sigaction action = {0};
+  action.sa_handler       = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, NULL);
+  sigaction(SIGTERM, &action, NULL);
+  signal(SIGXFSZ, SIG_IGN);
+
+  Progress             progress = {-1, false};
+  MixdownRenderOptions options  = {.size        = sizeof options,
+                                   .output_path = args->output,
+                                   .format      = args->format,
+                                   .output_rate = args->rate,
+                                   .threads     = args->threads,
+                                   .cancel      = &interrupted};
+  if (!args->quiet && isatty(STDERR_FILENO)) {
+    options.progress  = show_progress;
+    options.user_data = &progress;
+  }
+  MixdownRenderReport report = {.size = sizeof report};
+  const MixdownStatus st     = mixdown_render(session, &options, &report);
+  if (progress.shown) {
+    fputs("\n", stderr);
+  }
+  const char* path = args->output ? args->output : mixdown_session_output_path(session);
+  int         result = CLI_OK;
+  if (st) {
+    fprintf(stderr, "%s: error: %s\n", session_path, report.message[0] ? report.message : mixdown_strerror(st));
+    if (st == MIXDOWN_ERR_INTERRUPTED || st == MIXDOWN_ERR_IO) {
+      fprintf(stderr, "%s: note: nothing was written; any previous `%s` is untouched\n", session_path,
+              path ? path : "output");
+    }
+    result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : CLI_FAILED;
+  } else if (!args->quiet) {
+    print_summary(path, &report);
+  }
+  mixdown_session_free(session);
+  return result;
+}
+
+int
+cmd_render(int argc, char** argv)
+{
+  if (argc >= 2 && cli_is_help(argv[1])) {
+    fputs(usage, stdout);
+    return CLI_OK;
+  }
+  if (argc < 2 || argv[1][0] == '-') {
+    fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  RenderArgs args = {0};
+  const int  code = parse_options(argc, argv, 2, &args);
+  return code ? code : render_session(argv[1], &args);
+}
+
+#ifndef MIXDOWN_DEMO_SESSION
+#  define MIXDOWN_DEMO_SESSION "demo/demo.yaml"
+#endif
+
+int
+cmd_demo(int argc, char** argv)
+{
+  if (argc >= 2 && cli_is_help(argv[1])) {
+    printf("usage: mixdown demo [-o OUT] [render options]\n"
+           "Render the bundled demo session (%s).\n", MIXDOWN_DEMO_SESSION);
+    return CLI_OK;
+  }
+  RenderArgs args = {0};
+  const int  code = parse_options(argc, argv, 1, &args);
+  if (code) {
+    return code;
+  }
+  if (!args.quiet) {
+    printf("rendering the demo session %s\n", MIXDOWN_DEMO_SESSION);
+    fflush(stdout);
+  }
+  return render_session(MIXDOWN_DEMO_SESSION, &args);
+}

@@ -1,0 +1,53 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+  "usage: mixdown COMMAND [ARGS]\n"
+  "\n"
+  "Render multitrack sessions to a stereo mix.\n"
+  "\n"
+  "commands:\n"
+  "  render SESSION [-o OUT]   render the session to a file\n"
+  "  check SESSION             validate a session, write nothing\n"
+  "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
+  "  describe [TYPE]           processors and their parameters\n"
+  "  demo [-o OUT]             render the bundled demo session\n"
+  "  version                   print the version\n"
+  "\n"
+  "Run `mixdown COMMAND --help` for a command's options.\n"
+  "Exit codes: 0 success, 1 a render failed, 2 usage or session error.\n";
+
+typedef struct {
+  const char* name;
+  int (*run)(int argc, char** argv);
+} Command;
+
+static const Command commands[] = {
+  {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
+  {"describe", cmd_describe}, {"demo", cmd_demo},
+};
+
+int
+main(int argc, char** argv)
+{
+  if (argc < 2 || cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
+    fputs(usage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+  if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+    printf("mixdown %s\n", mixdown_version_string());
+    return CLI_OK;
+  }
+  for (size_t i = 0U; i < sizeof commands / sizeof commands[0]; ++i) {
+    if (!strcmp(argv[1], commands[i].name)) {
+      return commands[i].run(argc - 1, argv + 1);
+    }
+  }
+  fprintf(stderr, "mixdown: unknown command `%s`\n\n%s", argv[1], usage);
+  return CLI_USAGE;
+}
