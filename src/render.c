@@ -110,8 +110,8 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     return st;
   }
   MdWriter* writer = NULL;
-  st = md_writer_open(path, format, session->output.dither, session->sample_rate, out_rate, &writer,
-                      report->message, sizeof report->message);
+  st = md_writer_open(path, format, session->output.dither, session->sample_rate, out_rate,
+                      mixdown_engine_length(engine), &writer, report->message, sizeof report->message);
   float* left  = malloc(MD_RENDER_FRAMES * sizeof(float));
   float* right = malloc(MD_RENDER_FRAMES * sizeof(float));
   if (!st && (!left || !right)) {

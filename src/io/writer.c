@@ -44,13 +44,25 @@ has_extension(const char* path, const char* ext)
 }
 
 static int
-container_for(const char* path)
+bytes_per_sample(MixdownSampleFormat format)
+{
+  return format == MIXDOWN_FORMAT_PCM_16 ? 2 : format == MIXDOWN_FORMAT_PCM_24 ? 3 : 4;
+}
+
+// Plain RIFF WAV holds 4 GiB; past that (with room for the header and the
+// rate converter's rounding) the file is RF64, which every current reader
+// takes.  Deciding up front keeps small files plain WAV for every tool.
+static int
+container_for(const char* path, MixdownSampleFormat format, uint64_t frames)
 {
   if (has_extension(path, ".flac")) {
     return SF_FORMAT_FLAC;
   }
-  // RF64 downgrades itself to plain WAV when the file stays under 4 GiB.
-  return SF_FORMAT_RF64;
+  if (has_extension(path, ".rf64")) {
+    return SF_FORMAT_RF64;
+  }
+  const uint64_t bytes = frames * 2U * (uint64_t)bytes_per_sample(format);
+  return bytes > 0xFFFFFFFFULL - (64ULL << 20U) ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
 }
 
 static int
@@ -127,7 +139,8 @@ make_temp(MdWriter* w)
 
 MixdownStatus
 md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double in_rate,
-               uint32_t out_rate, MdWriter** writer, char* message, size_t message_size)
+               uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
+               size_t message_size)
 {
   *writer     = NULL;
   MdWriter* w = calloc(1U, sizeof(MdWriter));
@@ -141,14 +154,14 @@ md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double
   // 32-bit integer holds every bit of a float mix: dither would only add noise.
   w->dither = dither && (w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24);
   w->rng    = 0x9E3779B97F4A7C15ULL;
-  const int container = container_for(path);
+  const uint32_t rate      = out_rate ? out_rate : (uint32_t)in_rate;
+  const int      container = container_for(path, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
   if (container == SF_FORMAT_FLAC && w->format != MIXDOWN_FORMAT_PCM_16 &&
       w->format != MIXDOWN_FORMAT_PCM_24) {
     snprintf(message, message_size, "FLAC holds 16 or 24 bits; use .wav for 32-bit or float");
     free_writer(w);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  const uint32_t rate = out_rate ? out_rate : (uint32_t)in_rate;
   w->interleaved      = malloc(MD_WRITER_CHUNK * 2U * sizeof(float));
   w->quantised        = malloc(MD_WRITER_CHUNK * 2U * sizeof(int));
   w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
@@ -182,9 +195,6 @@ md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double
     snprintf(message, message_size, "cannot write `%s`: %s", path, sf_strerror(NULL));
     md_writer_abort(w);
     return MIXDOWN_ERR_IO;
-  }
-  if (container == SF_FORMAT_RF64 && !has_extension(path, ".rf64")) {
-    sf_command(w->file, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
   }
   *writer = w;
   return MIXDOWN_SUCCESS;

@@ -26,9 +26,11 @@ typedef struct {
 } MdWriterStats;
 
 /// Starts writing `path` (format from its extension: .wav, .rf64, .flac).
+/// `expected_frames` (at the input rate) picks RF64 for a .wav that would
+/// pass the 4 GiB limit of RIFF.
 MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, bool dither,
-                             double in_rate, uint32_t out_rate, MdWriter** writer, char* message,
-                             size_t message_size);
+                             double in_rate, uint32_t out_rate, uint64_t expected_frames,
+                             MdWriter** writer, char* message, size_t message_size);
 
 /// Appends `n` stereo frames at the input rate.
 MixdownStatus md_writer_write(MdWriter* writer, const float* left, const float* right, uint32_t n,

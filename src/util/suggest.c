@@ -8,7 +8,8 @@
 
 #define MD_SUGGEST_MAX_LEN 64U
 
-// Levenshtein distance, case-insensitive, two rolling rows.
+// Optimal-string-alignment distance (Levenshtein plus adjacent swaps, the
+// commonest typo), case-insensitive, three rolling rows.
 static size_t
 edit_distance(const char* a, const char* b)
 {
@@ -17,15 +18,19 @@ edit_distance(const char* a, const char* b)
   if (la > MD_SUGGEST_MAX_LEN || lb > MD_SUGGEST_MAX_LEN) {
     return (size_t)-1;
   }
-  size_t prev[MD_SUGGEST_MAX_LEN + 1U];
-  size_t cur[MD_SUGGEST_MAX_LEN + 1U];
+  size_t rows[3][MD_SUGGEST_MAX_LEN + 1U];
+  size_t* before = rows[0];
+  size_t* prev   = rows[1];
+  size_t* cur    = rows[2];
   for (size_t j = 0U; j <= lb; ++j) {
     prev[j] = j;
   }
   for (size_t i = 1U; i <= la; ++i) {
     cur[0] = i;
     for (size_t j = 1U; j <= lb; ++j) {
-      const size_t cost = tolower((unsigned char)a[i - 1U]) == tolower((unsigned char)b[j - 1U]) ? 0U : 1U;
+      const int    ai   = tolower((unsigned char)a[i - 1U]);
+      const int    bj   = tolower((unsigned char)b[j - 1U]);
+      const size_t cost = ai == bj ? 0U : 1U;
       size_t       best = prev[j - 1U] + cost;
       if (prev[j] + 1U < best) {
         best = prev[j] + 1U;
@@ -33,9 +38,16 @@ edit_distance(const char* a, const char* b)
       if (cur[j - 1U] + 1U < best) {
         best = cur[j - 1U] + 1U;
       }
+      if (i > 1U && j > 1U && ai == tolower((unsigned char)b[j - 2U]) &&
+          tolower((unsigned char)a[i - 2U]) == bj && before[j - 2U] + 1U < best) {
+        best = before[j - 2U] + 1U;
+      }
       cur[j] = best;
     }
-    memcpy(prev, cur, (lb + 1U) * sizeof(size_t));
+    size_t* recycled = before;
+    before           = prev;
+    prev             = cur;
+    cur              = recycled;
   }
   return prev[lb];
 }
