@@ -153,7 +153,7 @@ check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* co
 static void
 format_range(char* out, size_t size, double min, double max, const char* unit)
 {
-  snprintf(out, size, "%g … %g%s%s", min, max, unit && unit[0] ? " " : "", unit ? unit : "");
+  snprintf(out, size, "%.10g … %.10g%s%s", min, max, unit && unit[0] ? " " : "", unit ? unit : "");
 }
 
 static bool
@@ -172,7 +172,7 @@ read_number(MdValidator* v, const MdYNode* node, const char* key, double min, do
     return false;
   }
   if (x < min || x > max) {
-    report(v, node, "`%s` is %g, out of range: valid range is %s", key, x, range);
+    report(v, node, "`%s` is %.10g, out of range: valid range is %s", key, x, range);
     return false;
   }
   *out = x;

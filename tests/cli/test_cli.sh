@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Command-line tests: exit codes, error messages of the broken-session
+# corpus, atomic output under interrupts and a full disk, memory bounds,
+# and measurements of rendered files through `mixdown analyze`.
+#   tests/cli/test_cli.sh BUILD_DIR [--quick]
+# --quick (used for the sanitizer build) skips the long renders.
+set -u
+build=$(cd "${1:?usage: test_cli.sh BUILD_DIR [--quick]}" && pwd)
+quick=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
+corpus="$here/../sessions/bad"
+mixdown="$build/mixdown"
+tool="$build/mixdown-testtool"
+
+passed=0
+failed=0
+ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-cli-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+"$tool" sine tone.wav 1 440 1 48000
+"$tool" sine tone44.wav 2 1000 2 44100
+echo "not audio" > notaudio.wav
+
+cat > good.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: tone, file: tone.wav, gain_db: -3, pan: -0.2, sends: [{to: fx, level_db: -12}]}
+  - {name: other, file: tone44.wav, output: grp}
+buses:
+  - {name: grp, gain_db: -2}
+  - {name: fx, inserts: [{type: stereo, width: 1.5}]}
+output: {file: mix.wav, bits: 24}
+YAML
+
+# Runs a command; sets $out, $err and $rc.
+run() {
+  out=$("$@" 2>"$work/stderr")
+  rc=$?
+  err=$(cat "$work/stderr")
+}
+
+# ---------------------------------------------------------------- usage
+run "$mixdown"
+[ "$rc" -eq 2 ] && [[ "$err" == *usage* ]] && ok "no arguments: usage, exit 2" || fail "no arguments" "rc=$rc"
+run "$mixdown" frobnicate
+[ "$rc" -eq 2 ] && [[ "$err" == *"unknown command"* ]] && ok "unknown command: exit 2" || fail "unknown command" "rc=$rc"
+for cmd in render check analyze describe demo; do
+  run "$mixdown" "$cmd" --help
+  [ "$rc" -eq 0 ] && [[ "$out" == *usage* ]] && ok "$cmd --help" || fail "$cmd --help" "rc=$rc"
+done
+run "$mixdown" --help
+[ "$rc" -eq 0 ] && [[ "$out" == *render* ]] && ok "--help lists the commands" || fail "--help"
+run "$mixdown" render good.yaml --bits 20
+[ "$rc" -eq 2 ] && [[ "$err" == *"--bits must be 16, 24, 32 or float"* ]] && ok "bad --bits: exit 2 with the valid values" || fail "bad --bits" "rc=$rc" "$err"
+run "$mixdown" render good.yaml --frobnicate
+[ "$rc" -eq 2 ] && ok "unknown render option: exit 2" || fail "unknown render option" "rc=$rc"
+
+# ------------------------------------------------------- broken sessions
+n_corpus=0
+for session in "$corpus"/*.yaml "$corpus"/*.json; do
+  name=$(basename "$session")
+  cp "$session" "$work/$name"
+  expect=$(cat "$session.expect")
+  where=${expect%%: *}
+  text=${expect#*: }
+  run "$mixdown" check "$name"
+  first=$(printf '%s\n' "$err" | head -n 1)
+  if [ "$rc" -eq 2 ] && [[ "$first" == "$name:$where: error: "* ]] && [[ "$first" == *"$text"* ]]; then
+    rm -f out.wav
+    run "$mixdown" render "$name" -o out.wav
+    if [ "$rc" -eq 2 ] && [ ! -e out.wav ] && [ -z "$(ls -A | grep partial)" ]; then
+      ok "bad session $name"
+    else
+      fail "bad session $name: render" "rc=$rc, out.wav $( [ -e out.wav ] && echo written || echo absent)"
+    fi
+  else
+    fail "bad session $name" "rc=$rc" "got:      $first" "expected: $name:$where: error: …$text…"
+  fi
+  n_corpus=$((n_corpus + 1))
+done
+[ "$n_corpus" -ge 30 ] && ok "the broken-session corpus has $n_corpus files" || fail "corpus too small: $n_corpus"
+
+# ---------------------------------------------------------- good renders
+run "$mixdown" check good.yaml
+[ "$rc" -eq 0 ] && [[ "$out" == *ok* ]] && ok "check a valid session: exit 0" || fail "check valid" "rc=$rc" "$err"
+
+run "$mixdown" render good.yaml
+if [ "$rc" -eq 0 ] && [ -s mix.wav ] && [[ "$out" == *length* && "$out" == *peak* && "$out" == *loudness* && "$out" == *"real time"* ]]; then
+  ok "render writes output.file and prints a summary"
+else
+  fail "render good.yaml" "rc=$rc" "$out" "$err"
+fi
+run "$mixdown" render good.yaml -o again.wav -q
+[ "$rc" -eq 0 ] && [ -z "$out" ] && cmp -s mix.wav again.wav && ok "renders are byte-identical; -o and --quiet work" || fail "byte-identical render" "rc=$rc"
+
+run "$mixdown" render good.yaml -o mix44.flac --bits 16 --rate 44100 -q
+run "$mixdown" analyze mix44.flac --json
+[ "$rc" -eq 0 ] && [[ "$out" == *'"sample_rate": 44100'* ]] && ok "--rate converts the output rate (FLAC)" || fail "--rate 44100" "rc=$rc" "$out"
+
+tone_sum=$(md5sum < tone.wav)
+run "$mixdown" render good.yaml -o tone.wav
+if [ "$rc" -eq 2 ] && [[ "$err" == *"it is a source of this session"* ]] && [ "$(md5sum < tone.wav)" = "$tone_sum" ]; then
+  ok "refuses to write over a source (exit 2, source untouched)"
+else
+  fail "output = input" "rc=$rc" "$err"
+fi
+
+# EBU Tech 3341: a 1 kHz stereo sine at -23 dBFS reads -23.0 LUFS.
+"$tool" sine k1.wav 20 1000 2 48000
+cat > ebu.yaml <<'YAML'
+mixdown: 1
+tracks:
+  - {name: sine, file: k1.wav, gain_db: -16.9794}   # -6.0206 dBFS → -23 dBFS
+output: {file: ebu.wav, bits: float}
+YAML
+"$mixdown" render ebu.yaml -q
+run "$mixdown" analyze ebu.wav --json
+lufs=$(printf '%s\n' "$out" | sed -n 's/.*"integrated_lufs": \(-\{0,1\}[0-9.]*\).*/\1/p')
+if [ -n "$lufs" ] && awk -v x="$lufs" 'BEGIN { exit !(x > -23.05 && x < -22.95) }'; then
+  ok "analyze: 1 kHz stereo sine at -23 dBFS reads $lufs LUFS"
+else
+  fail "analyze EBU sine" "read '$lufs'" "$out"
+fi
+run "$mixdown" analyze ebu.wav
+[ "$rc" -eq 0 ] && [[ "$out" == *integrated* && "$out" == *"true peak"* ]] && ok "analyze prints a table" || fail "analyze table"
+run "$mixdown" analyze notaudio.wav
+[ "$rc" -eq 1 ] && [[ "$err" == *"notaudio.wav"* ]] && ok "analyze of a non-audio file: exit 1" || fail "analyze bad file" "rc=$rc"
+
+run "$mixdown" describe
+[ "$rc" -eq 0 ] && [[ "$out" == *"gain_db"*"-144 … 48 dB, default 0"* ]] && [[ "$out" == *stereo*width*mono_below* ]] && ok "describe lists processors with ranges and defaults" || fail "describe" "$out"
+run "$mixdown" describe stereo
+[ "$rc" -eq 0 ] && [[ "$out" == *"mono_below"* ]] && [[ "$out" != *"gain —"* ]] && ok "describe TYPE" || fail "describe stereo"
+run "$mixdown" describe steroe
+[ "$rc" -eq 2 ] && [[ "$err" == *available* ]] && ok "describe of an unknown type: exit 2" || fail "describe unknown" "rc=$rc"
+
+run "$mixdown" demo -o demo.wav -q
+[ "$rc" -eq 0 ] && [ -s demo.wav ] && ok "demo renders" || fail "demo" "rc=$rc" "$err"
+
+if [ "$quick" = "--quick" ]; then
+  echo "cli: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+fi
+
+# ----------------------------------- long sessions: memory and interrupts
+"$tool" sine long.wav 600 220 1 48000
+make_long_session() { # FILE TRACKS SECONDS
+  {
+    echo "mixdown: 1"
+    echo "length: $3"
+    echo "tracks:"
+    for i in $(seq 1 "$2"); do
+      echo "  - {name: t$i, file: long.wav, gain_db: -30, pan: 0.$((i % 10)), inserts: [{type: gain, gain_db: -1}]}"
+    done
+    echo "output: {file: long-mix.wav, bits: 16}"
+  } > "$1"
+}
+make_long_session long10.yaml 32 600
+make_long_session long1.yaml 32 60
+
+peak_kb() { # session → peak resident memory of a render, in KiB
+  /usr/bin/time -f '%M' -o "$work/time" "$mixdown" render "$1" -o mem.wav -q >/dev/null 2>&1
+  cat "$work/time"
+}
+kb1=$(peak_kb long1.yaml)
+kb10=$(peak_kb long10.yaml)
+if [ "$kb10" -lt 204800 ]; then ok "32 tracks × 10 min render in $((kb10 / 1024)) MiB (< 200 MB)"; else fail "memory $kb10 KiB"; fi
+if [ "$kb10" -lt $((kb1 * 11 / 10 + 2048)) ]; then
+  ok "memory flat in length: 1 min $((kb1 / 1024)) MiB, 10 min $((kb10 / 1024)) MiB"
+else
+  fail "memory grows with length: 1 min $kb1 KiB, 10 min $kb10 KiB"
+fi
+
+"$mixdown" render good.yaml -o keep.wav -q
+before=$(md5sum keep.wav)
+for sig in INT TERM; do
+  "$mixdown" render long10.yaml -o keep.wav -q 2>"$work/stderr" &
+  pid=$!
+  sleep 1
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  rc=$?
+  err=$(cat "$work/stderr")
+  if [ "$rc" -eq 1 ] && [ "$(md5sum keep.wav)" = "$before" ] && ! ls -A | grep -q partial && [[ "$err" == *interrupted* ]]; then
+    ok "SIG$sig mid-render: exit 1, previous output intact, no partial file"
+  else
+    fail "SIG$sig mid-render" "rc=$rc" "$err" "$(ls -A | grep partial)"
+  fi
+done
+
+# A file-size limit stands in for a full disk.
+(ulimit -f 2048; "$mixdown" render long10.yaml -o keep.wav -q) 2>"$work/stderr"
+rc=$?
+err=$(cat "$work/stderr")
+if [ "$rc" -eq 1 ] && [ "$(md5sum keep.wav)" = "$before" ] && ! ls -A | grep -q partial && [[ "$err" == *"file-size limit"* ]]; then
+  ok "file-size limit (full disk): exit 1, previous output intact, no partial file"
+else
+  fail "file-size limit" "rc=$rc" "$err"
+fi
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs every test: the unit tests and the command-line tests with the build
+# in $1, then (if given) the unit tests and the broken-session corpus again
+# with the ASan + UBSan build in $2.  Ends with `N passed, N failed`.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:?usage: tests/run.sh BUILD_DIR [ASAN_BUILD_DIR]}
+asan=${2:-}
+
+passed=0
+failed=0
+
+# Adds the counts of a `NAME: N passed, N failed` line in a log.
+add_counts() {
+  local line
+  line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "no result line from $2: counted as one failure"
+    failed=$((failed + 1))
+    return
+  fi
+  local p f
+  p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+  f=$(echo "$line" | sed -E 's/.*, ([0-9]+) failed/\1/')
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+run_suite() { # NAME LOG COMMAND…
+  local name=$1 log=$2
+  shift 2
+  echo "== $name"
+  "$@" 2>&1 | tee "$log" | grep -v '^ok ' || true
+  add_counts "$log" "$name"
+}
+
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+run_suite "unit tests ($build)" "$logs/unit" "$build/test-unit"
+run_suite "command-line tests ($build)" "$logs/cli" "$here/cli/test_cli.sh" "$build"
+
+if [ -n "$asan" ]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_suite "unit tests under ASan+UBSan ($asan)" "$logs/unit-asan" "$asan/test-unit"
+  run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --quick
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
