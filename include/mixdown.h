@@ -287,6 +287,12 @@ MIXDOWN_API uint32_t mixdown_processor_param_count(uint32_t index);
 /// Parameter `param` of processor type `index` (static storage), or NULL.
 MIXDOWN_API const MixdownParamInfo* mixdown_processor_param(uint32_t index, uint32_t param);
 
+/// Number of channel-strip parameters of every track and bus (fader, pan …).
+MIXDOWN_API uint32_t mixdown_strip_param_count(void);
+
+/// Channel-strip parameter `param` (static storage), or NULL past the end.
+MIXDOWN_API const MixdownParamInfo* mixdown_strip_param(uint32_t param);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 // The public view of the processor registry and parameter tables.
 
 #include "dsp/registry.h"
+#include "dsp/strip.h"
 
 uint32_t
 mixdown_processor_count(void)
@@ -37,4 +38,16 @@ mixdown_processor_param(uint32_t index, uint32_t param)
 {
   const MdProcessorClass* cls = md_registry_at(index);
   return cls && param < cls->n_params ? &cls->params[param].info : NULL;
+}
+
+uint32_t
+mixdown_strip_param_count(void)
+{
+  return MD_STRIP_N_PARAMS;
+}
+
+const MixdownParamInfo*
+mixdown_strip_param(uint32_t param)
+{
+  return param < MD_STRIP_N_PARAMS ? &md_strip_params[param].info : NULL;
 }

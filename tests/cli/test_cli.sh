@@ -139,6 +139,15 @@ run "$mixdown" describe stereo
 run "$mixdown" describe steroe
 [ "$rc" -eq 2 ] && [[ "$err" == *available* ]] && ok "describe of an unknown type: exit 2" || fail "describe unknown" "rc=$rc"
 
+# The complete example of docs/session-format.md is a valid session.
+mkdir -p stems
+for stem in vocal_take1 vocal_take2 guitar guide; do "$tool" sine "stems/$stem.wav" 1 330 1 44100; done
+sed -n '/^```yaml$/,/^```$/p' "$here/../../docs/session-format.md" | sed '1d;$d' | sed '/^```/,$d' > doc-example.yaml
+run "$mixdown" check doc-example.yaml
+[ "$rc" -eq 0 ] && ok "the example in docs/session-format.md validates" || fail "docs example" "$err"
+run "$mixdown" render doc-example.yaml -o doc-example.wav -q
+[ "$rc" -eq 0 ] && [ -s doc-example.wav ] && ok "the example in docs/session-format.md renders" || fail "docs example render" "$err"
+
 run "$mixdown" demo -o demo.wav -q
 [ "$rc" -eq 0 ] && [ -s demo.wav ] && ok "demo renders" || fail "demo" "rc=$rc" "$err"
 

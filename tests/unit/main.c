@@ -39,7 +39,7 @@ run_one(const TestCase* t)
   if (pid == 0) {
     t->run();
     fflush(stderr);
-    _exit(test_failures ? 1 : 0);
+    exit(test_failures ? 1 : 0); // exit, not _exit: LeakSanitizer checks at exit
   }
   int status = 0;
   waitpid(pid, &status, 0);

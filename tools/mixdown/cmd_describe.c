@@ -31,7 +31,12 @@ print_param(const MixdownParamInfo* p)
     break;
   }
   }
-  printf("    %-14s %-40s %s\n", p->name, range, p->description);
+  // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
+  size_t width = 0U;
+  for (const char* c = range; *c; ++c) {
+    width += ((unsigned char)*c & 0xC0U) != 0x80U;
+  }
+  printf("    %-14s %s%*s %s\n", p->name, range, width < 40U ? (int)(40U - width) : 0, "", p->description);
 }
 
 static void
@@ -68,6 +73,11 @@ cmd_describe(int argc, char** argv)
     fputs("\n", stderr);
     return CLI_USAGE;
   }
+  printf("track and bus strip — every track and bus has these\n");
+  for (uint32_t p = 0U; p < mixdown_strip_param_count(); ++p) {
+    print_param(mixdown_strip_param(p));
+  }
+  printf("\ninsert types (inserts: [{type: NAME, …}]):\n\n");
   for (uint32_t i = 0U; i < n; ++i) {
     print_processor(i);
     if (i + 1U < n) {
