@@ -8,24 +8,23 @@ BUILD_ASAN ?= build-asan
 
 .PHONY: all deps demo test test-fast clean bench
 
-all: $(BUILD)/build.ninja
+all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 deps:
 	@./scripts/install-deps.sh
 
 $(BUILD)/build.ninja:
-	@command -v meson >/dev/null || ./scripts/install-deps.sh
 	meson setup $(BUILD) --buildtype=release
 
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
-demo: deps all
+demo: all
 	./$(BUILD)/mixdown demo
 
 # Every test, in the release build and again under ASan + UBSan.
-test: deps all $(BUILD_ASAN)/build.ninja
+test: all $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	./tests/run.sh $(BUILD) $(BUILD_ASAN)
 

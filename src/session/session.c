@@ -451,7 +451,7 @@ find_destination(MdValidator* v, const MdYNode* node, const char* key, uint32_t 
 static char*
 resolve_path(const MdValidator* v, const char* path)
 {
-  if (path[0] == '/' || !v->base_dir || !v->base_dir[0]) {
+  if (path[0] == '/' || !v->base_dir || !v->base_dir[0] || !strcmp(v->base_dir, ".")) {
     return strdup(path);
   }
   const size_t n   = strlen(v->base_dir) + strlen(path) + 2U;
@@ -1166,6 +1166,17 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
   return MIXDOWN_SUCCESS;
 }
 
+static void
+report_file_error(const char* path, const char* what, MixdownDiagnosticFunc on_diagnostic, void* user_data)
+{
+  char message[256];
+  snprintf(message, sizeof message, "%s: %s", what, strerror(errno));
+  if (on_diagnostic) {
+    const MixdownDiagnostic d = {path, 0U, 0U, message};
+    on_diagnostic(user_data, &d);
+  }
+}
+
 MixdownStatus
 mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic, void* user_data,
                           MixdownSession** session)
@@ -1179,12 +1190,7 @@ mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic,
   }
   FILE* file = fopen(path, "rb");
   if (!file) {
-    char message[600];
-    snprintf(message, sizeof message, "cannot open session: %s", strerror(errno));
-    if (on_diagnostic) {
-      const MixdownDiagnostic d = {path, 0U, 0U, message};
-      on_diagnostic(user_data, &d);
-    }
+    report_file_error(path, "cannot open session", on_diagnostic, user_data);
     return MIXDOWN_ERR_IO;
   }
   char*  text     = NULL;
@@ -1210,6 +1216,7 @@ mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic,
   const bool read_failed = ferror(file) != 0;
   fclose(file);
   if (read_failed) {
+    report_file_error(path, "cannot read session", on_diagnostic, user_data);
     free(text);
     return MIXDOWN_ERR_IO;
   }
