@@ -100,21 +100,25 @@ print_diag(void* user, const MixdownDiagnostic* d)
   fprintf(stderr, "    %s:%u:%u: %s\n", d->file, d->line, d->column, d->message);
 }
 
-bool
-test_render_yaml(const char* yaml, TestMix* mix)
+MixdownSession*
+test_open_yaml(const char* yaml)
 {
-  memset(mix, 0, sizeof *mix);
-  MixdownSession* session = NULL;
-  MixdownStatus   st = mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), print_diag,
-                                                   NULL, &session);
+  MixdownSession*     session = NULL;
+  const MixdownStatus st = mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), print_diag,
+                                                       NULL, &session);
   if (st) {
     test_fail(__FILE__, __LINE__, "session rejected: %s", mixdown_strerror(st));
-    return false;
   }
+  return session;
+}
+
+bool
+test_render_session(const MixdownSession* session, TestMix* mix)
+{
+  memset(mix, 0, sizeof *mix);
   MixdownEngine* engine = NULL;
   char           message[512];
-  st = mixdown_engine_new(session, &engine, message, sizeof message);
-  mixdown_session_free(session);
+  MixdownStatus  st = mixdown_engine_new(session, &engine, message, sizeof message);
   if (st) {
     test_fail(__FILE__, __LINE__, "engine: %s", message);
     return false;
@@ -135,8 +139,19 @@ test_render_yaml(const char* yaml, TestMix* mix)
   }
   CHECK_MSG(!st && done == mix->frames, "pulled %llu of %llu frames (%s)", (unsigned long long)done,
             (unsigned long long)mix->frames, mixdown_engine_message(engine));
+  mix->non_finite = mixdown_engine_non_finite_count(engine);
   mixdown_engine_free(engine);
   return !st;
+}
+
+bool
+test_render_yaml(const char* yaml, TestMix* mix)
+{
+  memset(mix, 0, sizeof *mix);
+  MixdownSession* session = test_open_yaml(yaml);
+  const bool      ok      = session && test_render_session(session, mix);
+  mixdown_session_free(session);
+  return ok;
 }
 
 void

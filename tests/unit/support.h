@@ -66,11 +66,19 @@ typedef struct {
   float*   left;
   float*   right;
   uint64_t frames;
-  uint32_t latency;
+  uint32_t latency;    ///< Reported master latency (already removed)
+  uint64_t non_finite; ///< Non-finite samples the engine replaced
 } TestMix;
 
-/// Opens `yaml` (sources relative to test_dir()), renders it all through
-/// the pull API.  Returns false (and records a failure) on error.
+/// Opens `yaml` (sources relative to test_dir()); NULL (and a recorded
+/// failure) when it is rejected.
+MixdownSession* test_open_yaml(const char* yaml);
+
+/// Renders all of `session` through the pull API, in odd-sized pulls.
+/// Returns false (and records a failure) on error.
+bool test_render_session(const MixdownSession* session, TestMix* mix);
+
+/// test_open_yaml() then test_render_session().
 bool test_render_yaml(const char* yaml, TestMix* mix);
 void test_mix_free(TestMix* mix);
 
