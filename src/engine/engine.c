@@ -20,6 +20,7 @@
 #include "engine/graph.h"
 #include "io/source.h"
 #include "platform/fpu.h"
+#include "util/attributes.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -111,7 +112,7 @@ struct MixdownEngineImpl {
 /* ------------------------------------------------------------------------ */
 /* Building                                                                  */
 
-static void MD_ENGINE_PRINTF
+static void MD_PRINTF(2, 3)
 set_message(MixdownEngine* e, const char* fmt, ...)
 {
   va_list args;

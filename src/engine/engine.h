@@ -9,10 +9,4 @@
 #include "mixdown.h"
 #include "session/model.h"
 
-#if defined(__GNUC__)
-#  define MD_ENGINE_PRINTF __attribute__((format(printf, 2, 3)))
-#else
-#  define MD_ENGINE_PRINTF
-#endif
-
 #endif

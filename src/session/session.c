@@ -10,6 +10,7 @@
 #include "dsp/registry.h"
 #include "dsp/strip.h"
 #include "session/yamltree.h"
+#include "util/attributes.h"
 #include "util/suggest.h"
 
 #include <sndfile.h>
@@ -32,12 +33,6 @@ typedef struct {
   unsigned              n_errors;
   MixdownSession*       session;
 } MdValidator;
-
-#if defined(__GNUC__)
-#  define MD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
-#else
-#  define MD_PRINTF(fmt, args)
-#endif
 
 static void MD_PRINTF(4, 5)
 report_at(MdValidator* v, unsigned line, unsigned column, const char* fmt, ...)
