@@ -145,6 +145,18 @@ typedef struct {
   volatile int*       cancel;
 } MixdownRenderOptions;
 
+/// The extreme value one processor meter reached during a render, for
+/// example the most gain reduction of a compressor.
+typedef struct {
+  char   node[64];      ///< Track or bus name ("master" for the master)
+  char   processor[32]; ///< Processor type, e.g. "compressor"
+  char   meter[32];     ///< Meter name, e.g. "gain_reduction_db"
+  double extreme;       ///< The value furthest from 0 that was reached
+  uint32_t insert;      ///< Position of the insert on its track or bus (0-based)
+} MixdownMeterReport;
+
+#define MIXDOWN_MAX_METER_REPORTS 64
+
 /// What a render produced.
 typedef struct {
   uint32_t size;              ///< Set to sizeof(MixdownRenderReport) before the call
@@ -156,6 +168,8 @@ typedef struct {
   double   true_peak_dbtp;    ///< True peak (ITU-R BS.1770-4)
   double   seconds_taken;     ///< Wall time of the render
   uint64_t non_finite_fixed;  ///< Non-finite samples replaced by silence
+  uint32_t n_meters;          ///< Entries used in `meters`
+  MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs, in session order
   char     message[512];      ///< On failure, what went wrong
 } MixdownRenderReport;
 
@@ -224,6 +238,16 @@ MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);
 /// Number of non-finite samples the engine replaced with silence so far.
 MIXDOWN_API uint64_t mixdown_engine_non_finite_count(const MixdownEngine* engine);
 
+/// Number of processor meters in the engine (every meter of every insert).
+MIXDOWN_API uint32_t mixdown_engine_meter_count(const MixdownEngine* engine);
+
+/**
+   Meter `index`: where it is and the extreme it reached so far.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG past the end.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_engine_meter(const MixdownEngine* engine, uint32_t index, MixdownMeterReport* meter);
+
 /* ------------------------------------------------------------------------ */
 /* Analysis                                                                  */
 
@@ -258,6 +282,8 @@ typedef enum {
   MIXDOWN_PARAM_NUMBER = 0, ///< A number, or an automation envelope
   MIXDOWN_PARAM_BOOL,       ///< true or false
   MIXDOWN_PARAM_CHOICE,     ///< One of a fixed list of names
+  MIXDOWN_PARAM_LIST,       ///< A list of records (see mixdown_processor_param_field())
+  MIXDOWN_PARAM_NODE,       ///< The name of a track or bus (a sidechain key)
 } MixdownParamKind;
 
 /// One parameter of a processor, as declared in its table.
@@ -286,6 +312,21 @@ MIXDOWN_API uint32_t mixdown_processor_param_count(uint32_t index);
 
 /// Parameter `param` of processor type `index` (static storage), or NULL.
 MIXDOWN_API const MixdownParamInfo* mixdown_processor_param(uint32_t index, uint32_t param);
+
+/// Number of fields of list parameter `param` of processor `index` (0 if it
+/// is not a list), and the most items the list may hold.
+MIXDOWN_API uint32_t mixdown_processor_param_field_count(uint32_t index, uint32_t param,
+                                                         uint32_t* max_items);
+
+/// Field `field` of list parameter `param` of processor `index`, or NULL.
+MIXDOWN_API const MixdownParamInfo* mixdown_processor_param_field(uint32_t index, uint32_t param,
+                                                                  uint32_t field);
+
+/// Number of meters (read-outs such as gain reduction) of processor `index`.
+MIXDOWN_API uint32_t mixdown_processor_meter_count(uint32_t index);
+
+/// Name of meter `meter` of processor `index` (static storage), or NULL.
+MIXDOWN_API const char* mixdown_processor_meter_name(uint32_t index, uint32_t meter);
 
 /// Number of channel-strip parameters of every track and bus (fader, pan …).
 MIXDOWN_API uint32_t mixdown_strip_param_count(void);

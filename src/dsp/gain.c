@@ -13,9 +13,8 @@
 enum { GAIN_DB, GAIN_INVERT, GAIN_N_PARAMS };
 
 static const MdParam gain_params[GAIN_N_PARAMS] = {
-  [GAIN_DB] = {{"gain_db", "dB", "Gain (-144 dB is silence)", MIXDOWN_PARAM_NUMBER, -144.0, 48.0,
-                0.0, NULL}, 20.0f},
-  [GAIN_INVERT] = {{"invert", "", "Invert polarity", MIXDOWN_PARAM_BOOL, 0.0, 1.0, 0.0, NULL}, 0.0f},
+  [GAIN_DB]     = MD_NUMBER("gain_db", "dB", "Gain (-144 dB is silence)", -144.0, 48.0, 0.0, 20.0f),
+  [GAIN_INVERT] = MD_BOOL("invert", "Invert polarity", 0.0),
 };
 
 typedef struct {
@@ -71,13 +70,15 @@ gain_set_param(void* state, uint32_t id, double value)
 }
 
 static void
-gain_process(void* state, const float* const* in, float* const* out, uint32_t frames)
+gain_process(void* state, const MdBlock* block)
 {
   MdGainProc* self = state;
   for (uint32_t c = 0U; c < self->channels; ++c) {
-    MdSmoothed gain = self->gain; // every channel follows the same ramp
-    for (uint32_t i = 0U; i < frames; ++i) {
-      out[c][i] = (float)(in[c][i] * md_smoothed_next(&gain));
+    MdSmoothed   gain = self->gain; // every channel follows the same ramp
+    const float* in   = block->in[c];
+    float*       out  = block->out[c];
+    for (uint32_t i = 0U; i < block->frames; ++i) {
+      out[i] = (float)(in[i] * md_smoothed_next(&gain));
     }
     if (c + 1U == self->channels) {
       self->gain = gain;

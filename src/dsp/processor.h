@@ -4,12 +4,12 @@
 // The one interface every insert implements (EQ, compressor, reverb, gain,
 // LV2 plugin …).  A processor knows nothing of sessions, files or threads: it
 // gets a channel count, parameter values, a sample rate, a maximum block size
-// and buffers.  Adding a processor means a new file here and one entry in
-// registry.c; the engine never changes.
+// and buffers (and, for a sidechain, a key signal).  Adding a processor means
+// a new file here and one entry in registry.c; the engine never changes.
 //
 // Life cycle (control thread unless marked audio):
 //   create(channels, values) → prepare(rate, max_frames) →
-//   { set_param | process | reset }* (audio) → destroy
+//   { set_param | process | reset | read_meter }* (audio) → destroy
 // process() never allocates, locks, logs or does I/O.
 
 #ifndef MD_PROCESSOR_H
@@ -20,13 +20,47 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+typedef struct MdParam MdParam;
+
 /// One parameter: the public description plus how process() glides to a
 /// new value.  Parameters are declared once, in a table per processor; the
 /// session validator, automation, `mixdown describe` and later OSC all read it.
-typedef struct {
+struct MdParam {
   MixdownParamInfo info;
   float            smoothing_ms; ///< Glide time to a new target (0: immediate)
-} MdParam;
+  const MdParam*   fields;       ///< MIXDOWN_PARAM_LIST: the fields of one item
+  uint32_t         n_fields;     ///< MIXDOWN_PARAM_LIST: entries in `fields`
+  uint32_t         max_items;    ///< MIXDOWN_PARAM_LIST: the most items allowed
+};
+
+/// Table entries, so that a parameter table reads as one line per parameter.
+#define MD_NUMBER(name, unit, desc, min, max, def, smooth_ms)                                      \
+  {.info = {name, unit, desc, MIXDOWN_PARAM_NUMBER, min, max, def, NULL}, .smoothing_ms = smooth_ms}
+#define MD_BOOL(name, desc, def)                                                                   \
+  {.info = {name, "", desc, MIXDOWN_PARAM_BOOL, 0.0, 1.0, def, NULL}}
+#define MD_CHOICE(name, unit, desc, choices, n_choices, def)                                       \
+  {.info = {name, unit, desc, MIXDOWN_PARAM_CHOICE, 0.0, (n_choices) - 1.0, def, choices}}
+#define MD_NODE(name, desc) {.info = {name, "", desc, MIXDOWN_PARAM_NODE, 0.0, 1.0, 0.0, NULL}}
+#define MD_LIST(name, desc, field_table, n, max)                                                   \
+  {.info = {name, "", desc, MIXDOWN_PARAM_LIST, 0.0, max, 0.0, NULL}, .fields = field_table,      \
+   .n_fields = n, .max_items = max}
+
+/// A read-out of a processor, such as gain reduction.
+typedef struct {
+  const char* name;        ///< e.g. "gain_reduction_db"
+  const char* description; ///< One line
+} MdMeter;
+
+/// One call of process().  `in` has the input channel count, `out` the
+/// output one; they may be the same buffers (in-place).  `key` is the
+/// external sidechain signal, or NULL when the processor keys on its input.
+typedef struct {
+  const float* const* in;
+  float* const*       out;
+  const float* const* key;
+  uint32_t            key_channels;
+  uint32_t            frames;
+} MdBlock;
 
 typedef struct MdProcessorClass MdProcessorClass;
 
@@ -35,28 +69,32 @@ struct MdProcessorClass {
   const char*    description; ///< One line, for `mixdown describe`
   const MdParam* params;      ///< The parameter table
   uint32_t       n_params;    ///< Entries in `params`
+  const MdMeter* meters;      ///< Read-outs (may be NULL)
+  uint32_t       n_meters;    ///< Entries in `meters`
 
   /// Channels produced for `in_channels` input channels (NULL: the same).
   uint32_t (*output_channels)(uint32_t in_channels);
 
-  /// New instance with initial values (one per parameter, choices and bools
-  /// as numbers).  Returns NULL when out of memory.
+  /// New instance with initial values, one per value slot (see
+  /// md_processor_value_count(); choices, bools and node references as
+  /// numbers).  Returns NULL when out of memory.
   void* (*create)(uint32_t in_channels, const double* values);
   /// Allocate buffers and design filters for this rate and block size.
   MixdownStatus (*prepare)(void* self, double sample_rate, uint32_t max_frames);
   void (*destroy)(void* self);
 
-  /// Audio: store a new target; process() glides to it.
+  /// Audio: store a new target for value slot `id`; process() glides to it.
   void (*set_param)(void* self, uint32_t id, double value);
-  /// Audio: `in` has the input channel count, `out` the output one; they
-  /// may be the same buffers (in-place).
-  void (*process)(void* self, const float* const* in, float* const* out, uint32_t frames);
+  /// Audio: process one block.
+  void (*process)(void* self, const MdBlock* block);
   /// Audio: clear history (delay lines, envelopes), keep parameters.
   void (*reset)(void* self);
   /// Any: frames of delay the processor adds (the engine compensates).
   uint32_t (*latency)(const void* self);
   /// Any: frames the output keeps ringing after the input stops.
   uint32_t (*tail)(const void* self);
+  /// Audio: meter `id` over the last block (NULL when there are no meters).
+  double (*read_meter)(const void* self, uint32_t id);
 };
 
 /// Index of parameter `name` in `cls`, or -1.
@@ -64,5 +102,15 @@ int md_processor_param_index(const MdProcessorClass* cls, const char* name);
 
 /// Output channels of `cls` for `in_channels` inputs.
 uint32_t md_processor_output_channels(const MdProcessorClass* cls, uint32_t in_channels);
+
+/// Value slots of `cls`: one per plain parameter; a list parameter takes one
+/// slot for its item count and then `max_items × n_fields` slots, item by item.
+uint32_t md_processor_value_count(const MdProcessorClass* cls);
+
+/// First value slot of parameter `param`.
+uint32_t md_processor_value_offset(const MdProcessorClass* cls, uint32_t param);
+
+/// The parameter description of value slot `slot` (for list fields, the field's).
+const MdParam* md_processor_slot_param(const MdProcessorClass* cls, uint32_t slot);
 
 #endif

@@ -20,10 +20,10 @@
 enum { STEREO_WIDTH, STEREO_MONO_BELOW, STEREO_N_PARAMS };
 
 static const MdParam stereo_params[STEREO_N_PARAMS] = {
-  [STEREO_WIDTH] = {{"width", "", "Stereo width: 0 mono, 1 unchanged, 2 wide",
-                     MIXDOWN_PARAM_NUMBER, 0.0, 2.0, 1.0, NULL}, 20.0f},
-  [STEREO_MONO_BELOW] = {{"mono_below", "Hz", "Sum to mono below this frequency (0: off)",
-                          MIXDOWN_PARAM_NUMBER, 0.0, 1000.0, 0.0, NULL}, 0.0f},
+  [STEREO_WIDTH]      = MD_NUMBER("width", "", "Stereo width: 0 mono, 1 unchanged, 2 wide", 0.0, 2.0,
+                                  1.0, 20.0f),
+  [STEREO_MONO_BELOW] = MD_NUMBER("mono_below", "Hz", "Sum to mono below this frequency (0: off)",
+                                  0.0, 1000.0, 0.0, 0.0f),
 };
 
 #define BUTTERWORTH_Q 0.70710678118654752
@@ -106,9 +106,12 @@ copy_through(const float* const* in, float* const* out, uint32_t channels, uint3
 }
 
 static void
-stereo_process(void* state, const float* const* in, float* const* out, uint32_t frames)
+stereo_process(void* state, const MdBlock* block)
 {
-  MdStereoProc* self = state;
+  MdStereoProc*       self   = state;
+  const float* const* in     = block->in;
+  float* const*       out    = block->out;
+  const uint32_t      frames = block->frames;
   if (self->channels != 2U) {
     copy_through(in, out, self->channels, frames);
     return;

@@ -8,25 +8,18 @@
 static const char* const pan_law_choices[] = {"0", "-3", "-4.5", "-6", NULL};
 
 const MdParam md_strip_params[MD_STRIP_N_PARAMS] = {
-  [MD_STRIP_GAIN_DB] = {{"gain_db", "dB", "Fader level (-144 dB is silence)", MIXDOWN_PARAM_NUMBER,
-                         -144.0, 24.0, 0.0, NULL}, 0.0f},
-  [MD_STRIP_PAN]     = {{"pan", "", "Pan (mono source) or balance (stereo): -1 left … +1 right",
-                         MIXDOWN_PARAM_NUMBER, -1.0, 1.0, 0.0, NULL}, 0.0f},
-  [MD_STRIP_PAN_LAW] = {{"pan_law", "dB", "Centre attenuation of the pan law",
-                         MIXDOWN_PARAM_CHOICE, 0.0, 3.0, 1.0, pan_law_choices}, 0.0f},
-  [MD_STRIP_MUTE]    = {{"mute", "", "Silence the channel and its sends", MIXDOWN_PARAM_BOOL, 0.0,
-                         1.0, 0.0, NULL}, 0.0f},
-  [MD_STRIP_SOLO]    = {{"solo", "", "Solo in place", MIXDOWN_PARAM_BOOL, 0.0, 1.0, 0.0, NULL},
-                        0.0f},
-  [MD_STRIP_INVERT]  = {{"invert", "", "Invert polarity", MIXDOWN_PARAM_BOOL, 0.0, 1.0, 0.0, NULL},
-                        0.0f},
+  [MD_STRIP_GAIN_DB] = MD_NUMBER("gain_db", "dB", "Fader level (-144 dB is silence)", -144.0, 24.0, 0.0, 0.0f),
+  [MD_STRIP_PAN]     = MD_NUMBER("pan", "", "Pan (mono source) or balance (stereo): -1 left … +1 right",
+                                 -1.0, 1.0, 0.0, 0.0f),
+  [MD_STRIP_PAN_LAW] = MD_CHOICE("pan_law", "dB", "Centre attenuation of the pan law", pan_law_choices, 4, 1.0),
+  [MD_STRIP_MUTE]    = MD_BOOL("mute", "Silence the channel and its sends", 0.0),
+  [MD_STRIP_SOLO]    = MD_BOOL("solo", "Solo in place", 0.0),
+  [MD_STRIP_INVERT]  = MD_BOOL("invert", "Invert polarity", 0.0),
 };
 
-const MdParam md_send_level_param = {{"level_db", "dB", "Send level", MIXDOWN_PARAM_NUMBER, -144.0,
-                                      24.0, 0.0, NULL}, 0.0f};
+const MdParam md_send_level_param = MD_NUMBER("level_db", "dB", "Send level", -144.0, 24.0, 0.0, 0.0f);
 
-const MdParam md_clip_gain_param = {{"gain_db", "dB", "Clip gain", MIXDOWN_PARAM_NUMBER, -144.0,
-                                     24.0, 0.0, NULL}, 0.0f};
+const MdParam md_clip_gain_param = MD_NUMBER("gain_db", "dB", "Clip gain", -144.0, 24.0, 0.0, 0.0f);
 
 void
 md_pan_mono(double pan, double centre_db, double* left, double* right)

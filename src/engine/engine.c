@@ -36,8 +36,16 @@ typedef struct {
   void*                   state;
   uint32_t                in_channels;
   uint32_t                out_channels;
-  MdAutomation**          automation; ///< Per parameter, NULL when constant
-  bool                    automated;  ///< Any parameter has an envelope
+  uint32_t                n_values;
+  MdAutomation**          automation;  ///< Per value slot, NULL when constant
+  bool                    automated;   ///< Any value has an envelope
+  uint32_t                pre_latency; ///< Latency of the inserts before this one
+  uint32_t                key_node;    ///< Node keying the sidechain, or MD_NO_NODE
+  uint32_t                key_delay;   ///< Frames that align the key with this insert
+  float*                  key_ring[2]; ///< Key delay line per channel
+  uint32_t                key_ring_pos;
+  float*                  key_buf[2];  ///< The aligned key for the current block
+  double*                 meter_extreme; ///< Per meter: furthest from 0 so far
 } MdEngineInsert;
 
 typedef struct {
@@ -86,6 +94,8 @@ typedef struct {
   float*          post[2]; ///< After the fader
   size_t          first_edge; ///< This node's edges in MixdownEngine.edges
   size_t          n_edges;
+  uint32_t        latency_in;  ///< Delay of this node's input against the timeline
+  uint32_t        latency_out; ///< …and of its output
 } MdEngineNode;
 
 struct MixdownEngineImpl {
@@ -141,13 +151,16 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
   insert->cls                 = cls;
   insert->in_channels         = in_channels;
   insert->out_channels        = md_processor_output_channels(cls, in_channels);
-  insert->automation          = calloc(cls->n_params ? cls->n_params : 1U, sizeof(MdAutomation*));
-  double* values              = calloc(cls->n_params ? cls->n_params : 1U, sizeof(double));
-  if (!insert->automation || !values) {
+  insert->n_values            = md_processor_value_count(cls);
+  insert->key_node            = model->key;
+  insert->automation          = calloc(insert->n_values ? insert->n_values : 1U, sizeof(MdAutomation*));
+  insert->meter_extreme       = calloc(cls->n_meters ? cls->n_meters : 1U, sizeof(double));
+  double* values              = calloc(insert->n_values ? insert->n_values : 1U, sizeof(double));
+  if (!insert->automation || !insert->meter_extreme || !values) {
     free(values);
     return MIXDOWN_ERR_NO_MEM;
   }
-  for (uint32_t p = 0U; p < cls->n_params; ++p) {
+  for (uint32_t p = 0U; p < insert->n_values; ++p) {
     values[p] = model->values[p].value;
     if (!automation_for(&model->values[p], &insert->automation[p])) {
       free(values);
@@ -245,7 +258,7 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
 {
   size_t n = 0U;
   for (size_t i = 0U; i < s->n_nodes; ++i) {
-    n += (s->nodes[i].output != MD_NO_OUTPUT ? 1U : 0U) + s->nodes[i].n_sends;
+    n += (s->nodes[i].output != MD_NO_NODE ? 1U : 0U) + s->nodes[i].n_sends;
   }
   e->edges = calloc(n ? n : 1U, sizeof(MdEdge));
   if (!e->edges) {
@@ -255,7 +268,7 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
   for (uint32_t i = 0U; i < s->n_nodes; ++i) {
     const MdNode* model   = &s->nodes[i];
     e->nodes[i].first_edge = e->n_edges;
-    if (model->output != MD_NO_OUTPUT) {
+    if (model->output != MD_NO_NODE) {
       MdEdge* ed = &e->edges[e->n_edges++];
       *ed        = (MdEdge){.from = i, .to = model->output, .level = 1.0};
     }
@@ -278,6 +291,29 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
     for (int c = 0; c < 2 && ed->delay; ++c) {
       if (!(ed->ring[c] = calloc(ed->delay, sizeof(float)))) {
         return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// Key delay lines: each key arrives at its insert as late as the audio does.
+static MixdownStatus
+build_keys(MixdownEngine* e)
+{
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    MdEngineNode* host = &e->nodes[i];
+    for (size_t j = 0U; j < host->n_inserts; ++j) {
+      MdEngineInsert* ins = &host->inserts[j];
+      if (ins->key_node == MD_NO_NODE) {
+        continue;
+      }
+      ins->key_delay = host->latency_in + ins->pre_latency - e->nodes[ins->key_node].latency_out;
+      for (int c = 0; c < 2; ++c) {
+        if (!(ins->key_buf[c] = new_buffer()) ||
+            (ins->key_delay && !(ins->key_ring[c] = calloc(ins->key_delay, sizeof(float))))) {
+          return MIXDOWN_ERR_NO_MEM;
+        }
       }
     }
   }
@@ -315,24 +351,44 @@ build(MixdownEngine* e, const MixdownSession* s)
   if (!e->nodes || !e->scratch_a || !e->scratch_b || !e->clip_buf[0] || !e->clip_buf[1] || !latency || !tail) {
     st = MIXDOWN_ERR_NO_MEM;
   }
+  size_t n_keys = 0U;
   for (size_t i = 0U; i < s->n_nodes && !st; ++i) {
     st = build_node(e, &s->nodes[i], &e->nodes[i]);
     for (size_t j = 0U; j < e->nodes[i].n_inserts && !st; ++j) {
-      const MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      ins->pre_latency    = latency[i];
       latency[i] += ins->cls->latency(ins->state);
       tail[i] += ins->cls->tail(ins->state);
+      n_keys += ins->key_node != MD_NO_NODE;
+    }
+  }
+  MdKeyLink* keys = calloc(n_keys ? n_keys : 1U, sizeof(MdKeyLink));
+  if (!st && !keys) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  n_keys = 0U;
+  for (size_t i = 0U; i < s->n_nodes && !st; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      const MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      if (ins->key_node != MD_NO_NODE) {
+        keys[n_keys++] = (MdKeyLink){(uint32_t)i, ins->key_node, ins->pre_latency};
+      }
     }
   }
   if (!st) {
-    st = md_plan_build(s, latency, tail, &e->plan);
+    st = md_plan_build(s, latency, tail, keys, n_keys, &e->plan);
   }
+  free(keys);
   if (!st) {
     st = build_edges(e, s);
   }
   if (!st) {
     for (size_t i = 0U; i < s->n_nodes; ++i) {
-      e->nodes[i].audible = e->plan.audible[i];
+      e->nodes[i].audible     = e->plan.audible[i];
+      e->nodes[i].latency_in  = e->plan.latency_in[i];
+      e->nodes[i].latency_out = e->plan.latency_out[i];
     }
+    st = build_keys(e);
     e->latency = e->plan.latency_out[e->master];
     e->length  = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate)
                                     : timeline_end(e) + e->plan.tail_out[e->master];
@@ -389,10 +445,15 @@ mixdown_engine_free(MixdownEngine* e)
       if (ins->state) {
         ins->cls->destroy(ins->state);
       }
-      for (uint32_t p = 0U; ins->automation && p < ins->cls->n_params; ++p) {
+      for (uint32_t p = 0U; ins->automation && p < ins->n_values; ++p) {
         md_automation_free(ins->automation[p]);
       }
       free(ins->automation);
+      free(ins->meter_extreme);
+      for (int c = 0; c < 2; ++c) {
+        free(ins->key_ring[c]);
+        free(ins->key_buf[c]);
+      }
     }
     for (int c = 0; c < 2; ++c) {
       free(n->buf[c]);
@@ -483,26 +544,67 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
   return MIXDOWN_SUCCESS;
 }
 
-// Runs one insert over `n` frames; automated parameters reach it every
-// MD_CONTROL_FRAMES frames and the processor glides between the values.
+// Copies the key node's post-insert, pre-fader signal (taken before fader
+// and mute, so a muted trigger track still keys) through the key's delay line.
 static void
-run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t0, uint32_t n)
+fetch_key(MixdownEngine* e, MdEngineInsert* ins, uint32_t n)
+{
+  const MdEngineNode* key = &e->nodes[ins->key_node];
+  for (uint32_t c = 0U; c < key->channels; ++c) {
+    const float* in  = key->buf[c];
+    float*       out = ins->key_buf[c];
+    uint32_t     pos = ins->key_ring_pos;
+    if (!ins->key_delay) {
+      memcpy(out, in, n * sizeof(float));
+      continue;
+    }
+    for (uint32_t i = 0U; i < n; ++i) {
+      out[i]              = ins->key_ring[c][pos];
+      ins->key_ring[c][pos] = in[i];
+      pos                 = pos + 1U == ins->key_delay ? 0U : pos + 1U;
+    }
+    if (c + 1U == key->channels) {
+      ins->key_ring_pos = pos;
+    }
+  }
+}
+
+static void
+update_meters(MdEngineInsert* ins)
+{
+  for (uint32_t m = 0U; m < ins->cls->n_meters; ++m) {
+    const double value = ins->cls->read_meter(ins->state, m);
+    if (fabs(value) > fabs(ins->meter_extreme[m])) {
+      ins->meter_extreme[m] = value;
+    }
+  }
+}
+
+// Runs one insert over `n` frames at timeline frame `t` (this insert's own
+// latency position); automated values reach it every MD_CONTROL_FRAMES
+// frames and the processor glides between them.
+static void
+run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n)
 {
   float* const io[2] = {node->buf[0], node->buf[1]};
-  if (!ins->automated) {
-    ins->cls->process(ins->state, (const float* const*)io, io, n);
-    return;
+  const MdEngineNode* key = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
+  if (key) {
+    fetch_key(e, ins, n);
   }
-  for (uint32_t done = 0U; done < n; done += MD_CONTROL_FRAMES) {
-    const uint32_t len = n - done < MD_CONTROL_FRAMES ? n - done : MD_CONTROL_FRAMES;
-    for (uint32_t p = 0U; p < ins->cls->n_params; ++p) {
+  const uint32_t step = ins->automated ? MD_CONTROL_FRAMES : n;
+  for (uint32_t done = 0U; done < n; done += step) {
+    const uint32_t len = n - done < step ? n - done : step;
+    for (uint32_t p = 0U; ins->automated && p < ins->n_values; ++p) {
       if (ins->automation[p]) {
-        ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], (double)(t0 + done) / e->rate));
+        ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], (double)(t + done) / e->rate));
       }
     }
-    float* const part[2] = {io[0] + done, io[1] + done};
-    ins->cls->process(ins->state, (const float* const*)part, part, len);
+    float* const       part[2] = {io[0] + done, io[1] + done};
+    const float* const keys[2] = {key ? ins->key_buf[0] + done : NULL, key ? ins->key_buf[1] + done : NULL};
+    const MdBlock      block   = {(const float* const*)part, part, key ? keys : NULL, key ? key->channels : 0U, len};
+    ins->cls->process(ins->state, &block);
   }
+  update_meters(ins);
 }
 
 // Replaces non-finite samples with silence; a processor that produced them
@@ -631,11 +733,15 @@ render_block(MixdownEngine* e, uint32_t n)
   for (size_t k = 0U; k < e->n_nodes; ++k) {
     const uint32_t index = e->plan.order[k];
     MdEngineNode*  node  = &e->nodes[index];
+    // Each stage runs on the timeline as delayed by the latency before it,
+    // so automation stays with the audio it shapes.
+    const int64_t t_in  = t0 - (int64_t)node->latency_in;
+    const int64_t t_out = t0 - (int64_t)node->latency_out;
     if (node->kind == MD_NODE_TRACK) {
       memset(node->buf[0], 0, n * sizeof(float));
       memset(node->buf[1], 0, n * sizeof(float));
       for (size_t j = 0U; j < node->n_clips; ++j) {
-        const MixdownStatus st = play_clip(e, node, &node->clips[j], t0, n);
+        const MixdownStatus st = play_clip(e, node, &node->clips[j], t_in, n);
         if (st) {
           return st;
         }
@@ -649,13 +755,14 @@ render_block(MixdownEngine* e, uint32_t n)
       }
     }
     for (size_t j = 0U; j < node->n_inserts; ++j) {
-      run_insert(e, node, &node->inserts[j], t0, n);
+      MdEngineInsert* ins = &node->inserts[j];
+      run_insert(e, node, ins, t_in - (int64_t)ins->pre_latency, n);
     }
     guard_finite(e, node, n);
-    apply_pan(e, node, t0, n);
-    apply_fader(e, node, t0, n);
+    apply_pan(e, node, t_out, n);
+    apply_fader(e, node, t_out, n);
     for (size_t j = 0U; j < node->n_edges; ++j) {
-      feed_edge(e, &e->edges[node->first_edge + j], t0, n);
+      feed_edge(e, &e->edges[node->first_edge + j], t_out, n);
     }
   }
   e->position += n;
@@ -732,4 +839,37 @@ uint64_t
 mixdown_engine_non_finite_count(const MixdownEngine* e)
 {
   return e ? e->non_finite : 0U;
+}
+
+uint32_t
+mixdown_engine_meter_count(const MixdownEngine* e)
+{
+  uint32_t n = 0U;
+  for (size_t i = 0U; e && i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      n += e->nodes[i].inserts[j].cls->n_meters;
+    }
+  }
+  return n;
+}
+
+MixdownStatus
+mixdown_engine_meter(const MixdownEngine* e, uint32_t index, MixdownMeterReport* meter)
+{
+  for (size_t i = 0U; e && meter && i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      const MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      if (index < ins->cls->n_meters) {
+        memset(meter, 0, sizeof *meter);
+        snprintf(meter->node, sizeof meter->node, "%s", e->nodes[i].name);
+        snprintf(meter->processor, sizeof meter->processor, "%s", ins->cls->name);
+        snprintf(meter->meter, sizeof meter->meter, "%s", ins->cls->meters[index].name);
+        meter->extreme = ins->meter_extreme[index];
+        meter->insert  = (uint32_t)j;
+        return MIXDOWN_SUCCESS;
+      }
+      index -= ins->cls->n_meters;
+    }
+  }
+  return MIXDOWN_ERR_BAD_ARG;
 }

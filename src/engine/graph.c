@@ -11,7 +11,7 @@ md_plan_for_each_edge(const MixdownSession* s, uint32_t index,
                       void (*visit)(uint32_t from, uint32_t to, void* user), void* user)
 {
   const MdNode* n = &s->nodes[index];
-  if (n->output != MD_NO_OUTPUT) {
+  if (n->output != MD_NO_NODE) {
     visit(index, n->output, user);
   }
   for (size_t i = 0U; i < n->n_sends; ++i) {
@@ -40,6 +40,19 @@ release_input(uint32_t from, uint32_t to, void* user)
   (void)from;
   if (--st->pending[to] == 0U) {
     st->plan->order[st->n_order++] = to;
+  }
+}
+
+// Audio edges, then sidechain links (key → host), as dependencies.
+static void
+for_each_dependency(const MixdownSession* s, uint32_t index, const MdKeyLink* keys, size_t n_keys,
+                    void (*visit)(uint32_t from, uint32_t to, void* user), void* user)
+{
+  md_plan_for_each_edge(s, index, visit, user);
+  for (size_t k = 0U; k < n_keys; ++k) {
+    if (keys[k].key == index) {
+      visit(index, keys[k].host, user);
+    }
   }
 }
 
@@ -130,7 +143,7 @@ compute_audible(const MixdownSession* s, MdPlan* plan)
 
 MixdownStatus
 md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uint64_t* insert_tail,
-              MdPlan* plan)
+              const MdKeyLink* keys, size_t n_keys, MdPlan* plan)
 {
   const size_t n = s->n_nodes;
   memset(plan, 0, sizeof *plan);
@@ -149,7 +162,7 @@ md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uin
   // Kahn's algorithm; nodes without inputs in index order, so the order
   // (and with it the summing order, and the output bytes) is deterministic.
   for (uint32_t i = 0U; i < n; ++i) {
-    md_plan_for_each_edge(s, i, count_input, st.pending);
+    for_each_dependency(s, i, keys, n_keys, count_input, st.pending);
   }
   for (uint32_t i = 0U; i < n; ++i) {
     if (st.pending[i] == 0U) {
@@ -157,16 +170,23 @@ md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uin
     }
   }
   for (size_t k = 0U; k < st.n_order; ++k) {
-    md_plan_for_each_edge(s, plan->order[k], release_input, &st);
+    for_each_dependency(s, plan->order[k], keys, n_keys, release_input, &st);
   }
   free(st.pending);
   if (st.n_order != n) {
     md_plan_free(plan);
     return MIXDOWN_ERR_SESSION; // a cycle: the validator should have caught it
   }
-  // Latency and tail flow downstream in run order.
+  // Latency and tail flow downstream in run order.  A key that arrives later
+  // than the audio at its insert delays the host's input (for a track, its
+  // clips) until they line up.
   for (size_t k = 0U; k < n; ++k) {
-    const uint32_t i     = plan->order[k];
+    const uint32_t i = plan->order[k];
+    for (size_t j = 0U; j < n_keys; ++j) {
+      if (keys[j].host == i && plan->latency_out[keys[j].key] > plan->latency_in[i] + keys[j].pre_latency) {
+        plan->latency_in[i] = plan->latency_out[keys[j].key] - keys[j].pre_latency;
+      }
+    }
     plan->latency_out[i] = plan->latency_in[i] + insert_latency[i];
     plan->tail_out[i] += insert_tail[i];
     md_plan_for_each_edge(s, i, propagate_timing, plan);

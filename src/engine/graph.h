@@ -22,11 +22,20 @@ typedef struct {
   bool*     audible;     ///< False when muted, or silenced by another's solo
 } MdPlan;
 
+/// A sidechain: an insert of `host`, `pre_latency` frames into its chain,
+/// keyed by node `key`.  The key must run first and arrive aligned.
+typedef struct {
+  uint32_t host;
+  uint32_t key;
+  uint32_t pre_latency;
+} MdKeyLink;
+
 /// Builds the plan.  `insert_latency[i]` and `insert_tail[i]` are the sums
 /// over node i's inserts.  Routing must already be acyclic (the validator
 /// checks); returns MIXDOWN_ERR_SESSION if it is not.
 MixdownStatus md_plan_build(const MixdownSession* session, const uint32_t* insert_latency,
-                            const uint64_t* insert_tail, MdPlan* plan);
+                            const uint64_t* insert_tail, const MdKeyLink* keys, size_t n_keys,
+                            MdPlan* plan);
 
 void md_plan_free(MdPlan* plan);
 

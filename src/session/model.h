@@ -50,9 +50,13 @@ typedef struct {
   int64_t  frames;     ///< Source length in frames
 } MdClip;
 
+/// No node: the master's output, or an insert without a sidechain key.
+#define MD_NO_NODE UINT32_MAX
+
 typedef struct {
   const MdProcessorClass* cls;
-  MdValue*                values; ///< One per parameter of `cls`
+  MdValue*                values; ///< One per value slot of `cls` (md_processor_value_count)
+  uint32_t                key;    ///< Node keying the sidechain, or MD_NO_NODE
 } MdInsert;
 
 typedef struct {
@@ -62,8 +66,6 @@ typedef struct {
 } MdSend;
 
 typedef enum { MD_NODE_TRACK, MD_NODE_BUS, MD_NODE_MASTER } MdNodeKind;
-
-#define MD_NO_OUTPUT UINT32_MAX
 
 typedef struct {
   MdNodeKind kind;
@@ -76,7 +78,7 @@ typedef struct {
   bool       mute;
   bool       solo;
   bool       invert;
-  uint32_t   output; ///< Node index, MD_NO_OUTPUT for the master
+  uint32_t   output; ///< Node index, MD_NO_NODE for the master
   MdSend*    sends;
   size_t     n_sends;
   MdInsert*  inserts;

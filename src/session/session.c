@@ -384,6 +384,8 @@ read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* o
     out->value = flag ? 1.0 : 0.0;
     return true;
   case MIXDOWN_PARAM_CHOICE: return read_choice(v, node, param->info.name, param->info.choices, &out->value);
+  case MIXDOWN_PARAM_LIST:
+  case MIXDOWN_PARAM_NODE: break; // read by read_insert(); never nested
   }
   return false;
 }
@@ -594,9 +596,79 @@ read_clips(MdValidator* v, const MdYNode* entry, MdNode* track)
 /* ------------------------------------------------------------------------ */
 /* Inserts and sends                                                         */
 
+// A list parameter (EQ bands …): a list of mappings, each checked against
+// the field table; values land in the list's slots, item by item.
 static void
-read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
+read_list(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* slots)
 {
+  if (!expect_kind(v, node, MD_YNODE_SEQUENCE, "of mappings", param->info.name)) {
+    return;
+  }
+  if (node->n_items > param->max_items) {
+    report(v, node, "`%s` holds at most %u items, not %zu", param->info.name, param->max_items,
+           node->n_items);
+    return;
+  }
+  const char* keys[32];
+  uint32_t    n_keys = 0U;
+  for (uint32_t f = 0U; f < param->n_fields && n_keys < 32U; ++f) {
+    keys[n_keys++] = param->fields[f].info.name;
+  }
+  char where[96];
+  snprintf(where, sizeof where, "an item of `%s`", param->info.name);
+  slots[0].value = (double)node->n_items;
+  for (size_t i = 0U; i < node->n_items; ++i) {
+    const MdYNode* item = node->items[i];
+    if (!expect_kind(v, item, MD_YNODE_MAPPING, where, param->info.name)) {
+      continue;
+    }
+    check_keys(v, item, where, keys, n_keys);
+    for (uint32_t f = 0U; f < param->n_fields; ++f) {
+      const MdYNode* value = map_get(item, param->fields[f].info.name);
+      if (value) {
+        read_param(v, value, &param->fields[f], &slots[1U + i * param->n_fields + f]);
+      }
+    }
+  }
+}
+
+// A track or bus named as a sidechain key.
+static bool
+find_key(MdValidator* v, const MdYNode* node, const char* key, uint32_t self, uint32_t* index)
+{
+  const MixdownSession* s = v->session;
+  if (node->kind != MD_YNODE_SCALAR) {
+    report(v, node, "`%s` must name a track or bus", key);
+    return false;
+  }
+  const char* names[4096];
+  size_t      n = 0U;
+  for (size_t i = 0U; i < md_session_master(s); ++i) {
+    if (!strcmp(s->nodes[i].name, node->text)) {
+      if (i == self) {
+        report(v, node, "`%s`: `%s` cannot key itself", key, node->text);
+        return false;
+      }
+      *index = (uint32_t)i;
+      return true;
+    }
+    if (n < 4096U) {
+      names[n++] = s->nodes[i].name;
+    }
+  }
+  const char* near = md_suggest(node->text, names, n);
+  if (near) {
+    report(v, node, "`%s`: no track or bus called `%s` (did you mean `%s`?)", key, node->text, near);
+  } else {
+    report(v, node, "`%s`: no track or bus called `%s`", key, node->text);
+  }
+  return false;
+}
+
+static void
+read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self)
+{
+  insert->key = MD_NO_NODE;
   if (!expect_kind(v, node, MD_YNODE_MAPPING, "{type: NAME, …parameters}", "inserts")) {
     return;
   }
@@ -625,31 +697,45 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
     }
     return;
   }
-  insert->cls    = cls;
-  insert->values = calloc(cls->n_params ? cls->n_params : 1U, sizeof(MdValue));
+  const uint32_t n_values = md_processor_value_count(cls);
+  insert->values          = calloc(n_values ? n_values : 1U, sizeof(MdValue));
   if (!insert->values) {
     report(v, node, "out of memory");
     return;
   }
+  insert->cls = cls;
+  for (uint32_t slot = 0U; slot < n_values; ++slot) {
+    insert->values[slot].value = md_processor_slot_param(cls, slot)->info.default_value;
+  }
   const char* keys[65] = {"type"};
   size_t      n_keys   = 1U;
   for (uint32_t i = 0U; i < cls->n_params && n_keys < 65U; ++i) {
-    keys[n_keys++]           = cls->params[i].info.name;
-    insert->values[i].value = cls->params[i].info.default_value;
+    keys[n_keys++] = cls->params[i].info.name;
   }
   char where[96];
   snprintf(where, sizeof where, "a `%s` insert", cls->name);
   check_keys(v, node, where, keys, n_keys);
   for (uint32_t i = 0U; i < cls->n_params; ++i) {
-    const MdYNode* item = map_get(node, cls->params[i].info.name);
-    if (item) {
-      read_param(v, item, &cls->params[i], &insert->values[i]);
+    const MdParam* param = &cls->params[i];
+    const MdYNode* item  = map_get(node, param->info.name);
+    MdValue*       slots = &insert->values[md_processor_value_offset(cls, i)];
+    if (!item) {
+      continue;
+    }
+    if (param->info.kind == MIXDOWN_PARAM_LIST) {
+      read_list(v, item, param, slots);
+    } else if (param->info.kind == MIXDOWN_PARAM_NODE) {
+      if (find_key(v, item, param->info.name, self, &insert->key)) {
+        slots[0].value = 1.0; // the processor keys on the external signal
+      }
+    } else {
+      read_param(v, item, param, slots);
     }
   }
 }
 
 static void
-read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target)
+read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t self)
 {
   const MdYNode* inserts = map_get(entry, "inserts");
   if (!inserts || !expect_kind(v, inserts, MD_YNODE_SEQUENCE, "of {type: …} entries", "inserts")) {
@@ -661,7 +747,7 @@ read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target)
     return;
   }
   for (size_t i = 0U; i < inserts->n_items; ++i) {
-    read_insert(v, inserts->items[i], &target->inserts[i]);
+    read_insert(v, inserts->items[i], &target->inserts[i], self);
     target->n_inserts = i + 1U;
   }
 }
@@ -759,7 +845,7 @@ declare_nodes(MdValidator* v, const MdYNode* list, MdNodeKind kind, size_t* next
     const MdYNode* entry = list->items[i];
     MdNode*        n     = &s->nodes[(*next)++];
     n->kind              = kind;
-    n->output            = MD_NO_OUTPUT;
+    n->output            = MD_NO_NODE;
     strip_defaults(n);
     const char* what = kind == MD_NODE_TRACK ? "track" : "bus";
     if (entry->kind != MD_YNODE_MAPPING) {
@@ -807,7 +893,7 @@ read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
     find_destination(v, output, "output", index, &n->output);
   }
   read_sends(v, entry, n, index);
-  read_inserts(v, entry, n);
+  read_inserts(v, entry, n, index);
 }
 
 static void
@@ -817,7 +903,7 @@ read_master(MdValidator* v, const MdYNode* master)
   MdNode*         n = &s->nodes[md_session_master(s)];
   n->kind           = MD_NODE_MASTER;
   n->name           = strdup("master");
-  n->output         = MD_NO_OUTPUT;
+  n->output         = MD_NO_NODE;
   strip_defaults(n);
   if (!master || !expect_kind(v, master, MD_YNODE_MAPPING, "{gain_db, inserts}", "master")) {
     return;
@@ -830,33 +916,42 @@ read_master(MdValidator* v, const MdYNode* master)
   if ((item = map_get(master, "loudness"))) {
     report(v, item, "`loudness` normalisation is not available yet in this version of mixdown");
   }
-  read_inserts(v, master, n);
+  read_inserts(v, master, n, (uint32_t)md_session_master(s));
 }
 
-// Routing must be a DAG: follows outputs and sends depth-first and names the
-// first cycle found, at the edge that closes it.
+// Routing must be a DAG: audio flows along outputs and sends, and a
+// sidechain key must be rendered before the insert it keys.  A depth-first
+// search over both names the first cycle found, at the key that closes it.
 typedef struct {
-  const MdYNode* const* entries; // YAML entry per node (for marks)
-  uint8_t*              state;   // 0 new, 1 on the path, 2 done
+  const MdYNode* const* entries;  // YAML entry per node (for marks)
+  uint8_t*              state;    // 0 new, 1 on the path, 2 done
   uint32_t*             path;
   size_t                depth;
+  uint32_t*             key_start; // CSR: hosts keyed by node i are
+  uint32_t*             key_hosts; //   key_hosts[key_start[i] .. key_start[i+1])
 } MdCycleSearch;
 
 static const MdYNode*
-edge_mark(const MdYNode* entry, const MixdownSession* s, uint32_t to)
+scalar_named(const MdYNode* node, const char* name)
 {
-  const MdYNode* output = map_get(entry, "output");
-  if (output && output->kind == MD_YNODE_SCALAR && !strcmp(output->text, s->nodes[to].name)) {
-    return output;
+  return node && node->kind == MD_YNODE_SCALAR && !strcmp(node->text, name) ? node : NULL;
+}
+
+// Where the edge from → to is written: an output or send in `from`'s entry,
+// or a `sidechain:` naming `from` in `to`'s entry.
+static const MdYNode*
+edge_mark(const MdCycleSearch* c, const MixdownSession* s, uint32_t from, uint32_t to)
+{
+  const MdYNode* mark = scalar_named(map_get(c->entries[from], "output"), s->nodes[to].name);
+  const MdYNode* sends = map_get(c->entries[from], "sends");
+  for (size_t i = 0U; !mark && sends && sends->kind == MD_YNODE_SEQUENCE && i < sends->n_items; ++i) {
+    mark = scalar_named(map_get(sends->items[i], "to"), s->nodes[to].name);
   }
-  const MdYNode* sends = map_get(entry, "sends");
-  for (size_t i = 0U; sends && sends->kind == MD_YNODE_SEQUENCE && i < sends->n_items; ++i) {
-    const MdYNode* dest = map_get(sends->items[i], "to");
-    if (dest && dest->kind == MD_YNODE_SCALAR && !strcmp(dest->text, s->nodes[to].name)) {
-      return dest;
-    }
+  const MdYNode* inserts = map_get(c->entries[to], "inserts");
+  for (size_t i = 0U; !mark && inserts && inserts->kind == MD_YNODE_SEQUENCE && i < inserts->n_items; ++i) {
+    mark = scalar_named(map_get(inserts->items[i], "sidechain"), s->nodes[from].name);
   }
-  return entry;
+  return mark ? mark : c->entries[from];
 }
 
 static bool find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node);
@@ -865,7 +960,7 @@ static bool
 follow_edge(MdValidator* v, MdCycleSearch* c, uint32_t from, uint32_t to)
 {
   const MixdownSession* s = v->session;
-  if (to == MD_NO_OUTPUT) {
+  if (to == MD_NO_NODE) {
     return false;
   }
   if (c->state[to] == 1U) {
@@ -879,8 +974,7 @@ follow_edge(MdValidator* v, MdCycleSearch* c, uint32_t from, uint32_t to)
       used += (size_t)snprintf(names + used, sizeof names - used, "%s → ", s->nodes[c->path[i]].name);
     }
     snprintf(names + used, sizeof names - used, "%s", s->nodes[to].name);
-    const MdYNode* mark = edge_mark(c->entries[from], s, to);
-    report(v, mark, "routing cycle: %s", names);
+    report(v, edge_mark(c, s, from, to), "routing cycle: %s", names);
     return true;
   }
   return c->state[to] == 0U && find_cycle(v, c, to);
@@ -889,28 +983,62 @@ follow_edge(MdValidator* v, MdCycleSearch* c, uint32_t from, uint32_t to)
 static bool
 find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node)
 {
-  const MdNode* n  = &v->session->nodes[node];
-  c->state[node]   = 1U;
+  const MdNode* n     = &v->session->nodes[node];
+  c->state[node]      = 1U;
   c->path[c->depth++] = node;
   bool found          = follow_edge(v, c, node, n->output);
   for (size_t i = 0U; !found && i < n->n_sends; ++i) {
     found = follow_edge(v, c, node, n->sends[i].target);
+  }
+  for (uint32_t k = c->key_start[node]; !found && k < c->key_start[node + 1U]; ++k) {
+    found = follow_edge(v, c, node, c->key_hosts[k]);
   }
   --c->depth;
   c->state[node] = 2U;
   return found;
 }
 
+// Lists, for every node, the nodes whose inserts it keys.
+static bool
+index_keys(const MixdownSession* s, MdCycleSearch* c)
+{
+  size_t n_links = 0U;
+  c->key_start   = calloc(s->n_nodes + 1U, sizeof(uint32_t));
+  for (size_t i = 0U; c->key_start && i < s->n_nodes; ++i) {
+    for (size_t j = 0U; j < s->nodes[i].n_inserts; ++j) {
+      if (s->nodes[i].inserts[j].key != MD_NO_NODE) {
+        ++c->key_start[s->nodes[i].inserts[j].key + 1U];
+        ++n_links;
+      }
+    }
+  }
+  c->key_hosts = calloc(n_links ? n_links : 1U, sizeof(uint32_t));
+  uint32_t* fill = calloc(s->n_nodes + 1U, sizeof(uint32_t));
+  const bool ok  = c->key_start && c->key_hosts && fill;
+  for (size_t i = 0U; ok && i < s->n_nodes; ++i) {
+    c->key_start[i + 1U] += c->key_start[i];
+  }
+  for (size_t i = 0U; ok && i < s->n_nodes; ++i) {
+    for (size_t j = 0U; j < s->nodes[i].n_inserts; ++j) {
+      const uint32_t key = s->nodes[i].inserts[j].key;
+      if (key != MD_NO_NODE) {
+        c->key_hosts[c->key_start[key] + fill[key]++] = (uint32_t)i;
+      }
+    }
+  }
+  free(fill);
+  return ok;
+}
+
 static void
 check_routing(MdValidator* v, const MdYNode* const* entries)
 {
-  MixdownSession* s     = v->session;
-  MdCycleSearch   c     = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)), 0U};
-  if (!c.state || !c.path) {
+  MixdownSession* s = v->session;
+  MdCycleSearch   c = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)), 0U, NULL, NULL};
+  if (!c.state || !c.path || !index_keys(s, &c)) {
     report_at(v, 1U, 1U, "out of memory");
   } else {
-    // Buses only: a track has no inputs, so a cycle never passes through one.
-    for (size_t i = s->n_tracks; i < s->n_nodes; ++i) {
+    for (size_t i = 0U; i < s->n_nodes; ++i) {
       if (!c.state[i] && find_cycle(v, &c, (uint32_t)i)) {
         break;
       }
@@ -918,6 +1046,8 @@ check_routing(MdValidator* v, const MdYNode* const* entries)
   }
   free(c.state);
   free(c.path);
+  free(c.key_start);
+  free(c.key_hosts);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1102,7 +1232,7 @@ mixdown_session_free(MixdownSession* s)
       free(n->clips[j].path);
     }
     for (size_t j = 0U; j < n->n_inserts; ++j) {
-      for (uint32_t k = 0U; n->inserts[j].values && k < n->inserts[j].cls->n_params; ++k) {
+      for (uint32_t k = 0U; n->inserts[j].values && k < md_processor_value_count(n->inserts[j].cls); ++k) {
         free_value(&n->inserts[j].values[k]);
       }
       free(n->inserts[j].values);

@@ -79,8 +79,9 @@ test_gain_processor(void)
   for (int i = 0; i < 256; ++i) {
     buf[i] = 0.5f;
   }
-  float* io[1] = {buf};
-  p.cls->process(p.state, (const float* const*)io, io, 256U);
+  float*        io[1] = {buf};
+  const MdBlock b1    = {(const float* const*)io, io, NULL, 0U, 256U};
+  p.cls->process(p.state, &b1);
   CHECK_NEAR(test_db(buf[255] / 0.5), -6.0, 1e-4);
   // A new target glides over 20 ms: no step larger than the ramp allows.
   p.cls->set_param(p.state, 1U, 1.0); // invert
@@ -88,8 +89,9 @@ test_gain_processor(void)
   for (int i = 0; i < 2048; ++i) {
     out[i] = 1.0f;
   }
-  float* o[1] = {out};
-  p.cls->process(p.state, (const float* const*)o, o, 2048U);
+  float*        o[1] = {out};
+  const MdBlock b2   = {(const float* const*)o, o, NULL, 0U, 2048U};
+  p.cls->process(p.state, &b2);
   double max_step = 0.0;
   for (int i = 1; i < 2048; ++i) {
     max_step = fmax(max_step, fabs(out[i] - out[i - 1]));
@@ -104,8 +106,9 @@ stereo_run(Proc* p, float* l, float* r, uint32_t n)
 {
   float* io[2] = {l, r};
   for (uint32_t done = 0U; done < n; done += 1024U) {
-    float* part[2] = {io[0] + done, io[1] + done};
-    p->cls->process(p->state, (const float* const*)part, part, n - done < 1024U ? n - done : 1024U);
+    float*        part[2] = {io[0] + done, io[1] + done};
+    const MdBlock block   = {(const float* const*)part, part, NULL, 0U, n - done < 1024U ? n - done : 1024U};
+    p->cls->process(p->state, &block);
   }
 }
 

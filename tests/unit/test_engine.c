@@ -280,9 +280,12 @@ delay_prepare(void* s, double rate, uint32_t max)
   return MIXDOWN_SUCCESS;
 }
 static void
-delay_process(void* s, const float* const* in, float* const* out, uint32_t n)
+delay_process(void* s, const MdBlock* b)
 {
-  DelayProc* d   = s;
+  const float* const* in  = b->in;
+  float* const*       out = b->out;
+  const uint32_t      n   = b->frames;
+  DelayProc*          d   = s;
   uint32_t   pos = d->pos;
   for (uint32_t c = 0U; c < d->channels; ++c) {
     pos = d->pos;
@@ -318,15 +321,20 @@ no_tail(const void* s)
   (void)s;
   return 0U;
 }
-static const MdProcessorClass delay_class = {"test-delay", "", NULL, 0U, NULL, delay_create, delay_prepare,
-                                             free, noop_set, delay_process, delay_reset, delay_latency, no_tail};
+static const MdProcessorClass delay_class = {
+  .name = "test-delay", .create = delay_create, .prepare = delay_prepare, .destroy = free,
+  .set_param = noop_set, .process = delay_process, .reset = delay_reset, .latency = delay_latency,
+  .tail = no_tail};
 
 /* A processor that emits NaN once, at frame 1000 of its life (its state is
    a DelayProc whose `pos` counts frames). */
 static void
-nan_process(void* s, const float* const* in, float* const* out, uint32_t n)
+nan_process(void* s, const MdBlock* b)
 {
-  DelayProc* p = s;
+  const float* const* in  = b->in;
+  float* const*       out = b->out;
+  const uint32_t      n   = b->frames;
+  DelayProc*          p   = s;
   for (uint32_t c = 0U; c < p->channels; ++c) {
     for (uint32_t i = 0U; i < n; ++i) {
       out[c][i] = p->pos + i == 1000U ? NAN : in[c][i];
@@ -339,8 +347,9 @@ nan_reset(void* s)
 {
   (void)s;
 }
-static const MdProcessorClass nan_class = {"test-nan", "", NULL, 0U, NULL, delay_create, delay_prepare,
-                                           free, noop_set, nan_process, nan_reset, no_tail, no_tail};
+static const MdProcessorClass nan_class = {
+  .name = "test-nan", .create = delay_create, .prepare = delay_prepare, .destroy = free,
+  .set_param = noop_set, .process = nan_process, .reset = nan_reset, .latency = no_tail, .tail = no_tail};
 
 // Parses `yaml` and replaces the first insert of node `node` with `cls`.
 static bool

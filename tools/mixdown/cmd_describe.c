@@ -10,7 +10,7 @@
 #include <string.h>
 
 static void
-print_param(const MixdownParamInfo* p)
+print_param(const MixdownParamInfo* p, const char* indent)
 {
   char range[128];
   switch (p->kind) {
@@ -30,13 +30,19 @@ print_param(const MixdownParamInfo* p)
     snprintf(range + used, sizeof range - used, ", default %s", p->choices[(size_t)p->default_value]);
     break;
   }
+  case MIXDOWN_PARAM_LIST:
+    snprintf(range, sizeof range, "list of up to %g items:", p->max);
+    break;
+  case MIXDOWN_PARAM_NODE:
+    snprintf(range, sizeof range, "a track or bus name");
+    break;
   }
   // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
   size_t width = 0U;
   for (const char* c = range; *c; ++c) {
     width += ((unsigned char)*c & 0xC0U) != 0x80U;
   }
-  printf("    %-14s %s%*s %s\n", p->name, range, width < 40U ? (int)(40U - width) : 0, "", p->description);
+  printf("%s%-14s %s%*s %s\n", indent, p->name, range, width < 40U ? (int)(40U - width) : 0, "", p->description);
 }
 
 static void
@@ -44,7 +50,13 @@ print_processor(uint32_t index)
 {
   printf("%s — %s\n", mixdown_processor_name(index), mixdown_processor_description(index));
   for (uint32_t p = 0U; p < mixdown_processor_param_count(index); ++p) {
-    print_param(mixdown_processor_param(index, p));
+    print_param(mixdown_processor_param(index, p), "    ");
+    for (uint32_t f = 0U; f < mixdown_processor_param_field_count(index, p, NULL); ++f) {
+      print_param(mixdown_processor_param_field(index, p, f), "      - ");
+    }
+  }
+  for (uint32_t m = 0U; m < mixdown_processor_meter_count(index); ++m) {
+    printf("    meter: %s\n", mixdown_processor_meter_name(index, m));
   }
 }
 
@@ -75,7 +87,7 @@ cmd_describe(int argc, char** argv)
   }
   printf("track and bus strip — every track and bus has these\n");
   for (uint32_t p = 0U; p < mixdown_strip_param_count(); ++p) {
-    print_param(mixdown_strip_param(p));
+    print_param(mixdown_strip_param(p), "    ");
   }
   printf("\ninsert types (inserts: [{type: NAME, …}]):\n\n");
   for (uint32_t i = 0U; i < n; ++i) {
