@@ -3,12 +3,14 @@
 
 #include "dsp/registry.h"
 
+#include "dsp/eq.h"
 #include "dsp/gain.h"
 #include "dsp/stereo.h"
 
 #include <string.h>
 
 static const MdProcessorClass* const registry[] = {
+  &md_eq_class,
   &md_gain_class,
   &md_stereo_class,
 };
