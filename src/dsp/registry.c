@@ -3,7 +3,11 @@
 
 #include "dsp/registry.h"
 
+#include "dsp/compressor.h"
+#include "dsp/deesser.h"
 #include "dsp/eq.h"
+#include "dsp/gate.h"
+#include "dsp/limiter.h"
 #include "dsp/gain.h"
 #include "dsp/stereo.h"
 
@@ -11,6 +15,10 @@
 
 static const MdProcessorClass* const registry[] = {
   &md_eq_class,
+  &md_compressor_class,
+  &md_gate_class,
+  &md_limiter_class,
+  &md_deesser_class,
   &md_gain_class,
   &md_stereo_class,
 };

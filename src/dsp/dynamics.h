@@ -1,0 +1,140 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Pieces shared by the dynamics processors (compressor, gate, limiter,
+// de-esser): the static gain curve, time constants, level conversions, a
+// key filter and a delay line.  All audio-thread safe; nothing allocates
+// except md_delay_init().
+
+#ifndef MD_DYNAMICS_H
+#define MD_DYNAMICS_H
+
+#include "dsp/filter_design.h"
+#include "dsp/svf.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// Floor for level detection: -200 dBFS.
+#define MD_LEVEL_FLOOR 1e-10
+
+static inline double
+md_level_db(double linear)
+{
+  return 20.0 * log10(linear > MD_LEVEL_FLOOR ? linear : MD_LEVEL_FLOOR);
+}
+
+/// Gain change in dB (≤ 0) of a feed-forward compressor for a detector
+/// level `x_db`: the soft-knee curve of Giannoulis, Massberg & Reiss,
+/// "Digital Dynamic Range Compressor Design — A Tutorial and Analysis",
+/// JAES 2012, eq. 4:
+///   below the knee      y = x
+///   in the knee         y = x + (1/R - 1)(x - T + W/2)² / (2W)
+///   above the knee      y = T + (x - T)/R
+static inline double
+md_compressor_curve_db(double x_db, double threshold_db, double ratio, double knee_db)
+{
+  const double over = x_db - threshold_db;
+  if (2.0 * over <= -knee_db) {
+    return 0.0;
+  }
+  if (knee_db > 0.0 && 2.0 * fabs(over) <= knee_db) {
+    const double into = over + 0.5 * knee_db;
+    return (1.0 / ratio - 1.0) * into * into / (2.0 * knee_db);
+  }
+  return over / ratio - over;
+}
+
+/// One-pole coefficient for a time constant: after `time_ms` a step has
+/// moved 1 - 1/e (63.2 %) of the way.  0 ms gives 0 (immediate).
+static inline double
+md_time_coef(double time_ms, double rate)
+{
+  return time_ms > 0.0 ? exp(-1000.0 / (time_ms * rate)) : 0.0;
+}
+
+/// A second-order Butterworth high- or low-pass on the key signal (matched
+/// design, SVF: safe to automate).  `freq_hz` 0 means off.
+typedef struct {
+  double     freq_hz;
+  MdSvfCoefs coefs;
+  MdSvfState state[2];
+} MdKeyFilter;
+
+static inline void
+md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate, int highpass)
+{
+  f->freq_hz = freq_hz;
+  if (freq_hz > 0.0) {
+    const MdAnalog  proto = highpass ? md_proto_highpass2(M_SQRT1_2) : md_proto_lowpass2(M_SQRT1_2);
+    const MdDigital d     = md_match(&proto, fmin(freq_hz, 0.45 * rate), rate);
+    f->coefs              = md_svf_from_digital(&d);
+  }
+}
+
+static inline double
+md_key_filter_tick(MdKeyFilter* f, uint32_t channel, double x)
+{
+  return f->freq_hz > 0.0 ? md_svf_tick(&f->coefs, &f->state[channel], x) : x;
+}
+
+/// A fixed delay line per channel (lookahead).
+typedef struct {
+  float*   line[2];
+  uint32_t length;
+  uint32_t pos;
+} MdDelay;
+
+static inline int
+md_delay_init(MdDelay* d, uint32_t length)
+{
+  d->length = length;
+  d->pos    = 0U;
+  for (int c = 0; c < 2; ++c) {
+    d->line[c] = length ? calloc(length, sizeof(float)) : NULL;
+    if (length && !d->line[c]) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static inline void
+md_delay_free(MdDelay* d)
+{
+  free(d->line[0]);
+  free(d->line[1]);
+}
+
+static inline void
+md_delay_clear(MdDelay* d)
+{
+  for (int c = 0; c < 2 && d->length; ++c) {
+    memset(d->line[c], 0, d->length * sizeof(float));
+  }
+}
+
+/// Pushes `x` into channel `c` and returns the sample from `length` ago.
+/// Call md_delay_advance() once per frame after all channels.
+static inline float
+md_delay_tick(MdDelay* d, uint32_t c, float x)
+{
+  if (!d->length) {
+    return x;
+  }
+  const float out     = d->line[c][d->pos];
+  d->line[c][d->pos] = x;
+  return out;
+}
+
+static inline void
+md_delay_advance(MdDelay* d)
+{
+  if (d->length && ++d->pos == d->length) {
+    d->pos = 0U;
+  }
+}
+
+#endif

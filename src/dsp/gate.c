@@ -1,0 +1,217 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// `gate`: noise gate and downward expander.
+//
+//   key (input or sidechain) → key high-pass / low-pass → peak level
+//   (instant attack, 10 ms release) → open when the level reaches
+//   threshold_db; once it falls below threshold_db - hysteresis_db, stay
+//   open hold_ms more, then close.
+//
+// Closed, the gain follows the expander curve (x - T)·(ratio - 1), no
+// lower than -range_db; ratio 100 (the default) is a gate.  The gain moves
+// linearly in dB: from fully closed to open in attack_ms and from open to
+// fully closed in release_ms, so the gate opens within its attack and
+// closes in a smooth exponential fade, never a click.
+
+#include "dsp/gate.h"
+
+#include "dsp/dynamics.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  GATE_THRESHOLD,
+  GATE_RANGE,
+  GATE_RATIO,
+  GATE_ATTACK,
+  GATE_HOLD,
+  GATE_RELEASE,
+  GATE_HYSTERESIS,
+  GATE_SIDECHAIN,
+  GATE_SIDECHAIN_HPF,
+  GATE_SIDECHAIN_LPF,
+  GATE_N_PARAMS
+};
+
+static const MdParam gate_params[GATE_N_PARAMS] = {
+  [GATE_THRESHOLD]     = MD_NUMBER("threshold_db", "dB", "Level that opens the gate", -100.0, 0.0, -40.0, 0.0f),
+  [GATE_RANGE]         = MD_NUMBER("range_db", "dB", "Attenuation when closed", 0.0, 120.0, 80.0, 0.0f),
+  [GATE_RATIO]         = MD_NUMBER("ratio", "", "Expansion below the threshold (100: a gate)", 1.0, 100.0, 100.0, 0.0f),
+  [GATE_ATTACK]        = MD_NUMBER("attack_ms", "ms", "Time to open fully", 0.01, 200.0, 0.5, 0.0f),
+  [GATE_HOLD]          = MD_NUMBER("hold_ms", "ms", "Time kept open after the level falls", 0.0, 5000.0, 50.0, 0.0f),
+  [GATE_RELEASE]       = MD_NUMBER("release_ms", "ms", "Time to close fully", 1.0, 5000.0, 100.0, 0.0f),
+  [GATE_HYSTERESIS]    = MD_NUMBER("hysteresis_db", "dB", "How far below the threshold it closes", 0.0, 24.0, 3.0, 0.0f),
+  [GATE_SIDECHAIN]     = MD_NODE("sidechain", "Track or bus whose signal (pre-fader) keys the gate"),
+  [GATE_SIDECHAIN_HPF] = MD_NUMBER("sidechain_hpf", "Hz", "High-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
+  [GATE_SIDECHAIN_LPF] = MD_NUMBER("sidechain_lpf", "Hz", "Low-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
+};
+
+static const MdMeter gate_meters[] = {
+  {"gain_reduction_db", "Most attenuation in the last block (≤ 0)"},
+};
+
+#define GATE_DETECTOR_RELEASE_MS 10.0
+
+typedef struct {
+  uint32_t    channels;
+  double      rate;
+  double      v[GATE_N_PARAMS];
+  MdKeyFilter highpass;
+  MdKeyFilter lowpass;
+  double      detector_coef;
+  double      level;      ///< Peak envelope of the key (linear)
+  bool        open;
+  uint32_t    hold_left;  ///< Frames of hold left
+  double      gain_db;    ///< Applied gain (≤ 0)
+  double      block_min;  ///< Meter
+} Gate;
+
+static void*
+gate_create(uint32_t channels, const double* values)
+{
+  Gate* g = calloc(1U, sizeof(Gate));
+  if (g) {
+    g->channels = channels;
+    memcpy(g->v, values, sizeof g->v);
+  }
+  return g;
+}
+
+static MixdownStatus
+gate_prepare(void* state, double rate, uint32_t max_frames)
+{
+  Gate* g = state;
+  (void)max_frames;
+  g->rate          = rate;
+  g->detector_coef = md_time_coef(GATE_DETECTOR_RELEASE_MS, rate);
+  g->gain_db       = -g->v[GATE_RANGE]; // start closed: silence before the first hit
+  md_key_filter_design(&g->highpass, g->v[GATE_SIDECHAIN_HPF], rate, 1);
+  md_key_filter_design(&g->lowpass, g->v[GATE_SIDECHAIN_LPF], rate, 0);
+  return MIXDOWN_SUCCESS;
+}
+
+static void
+gate_destroy(void* state)
+{
+  free(state);
+}
+
+static void
+gate_set_param(void* state, uint32_t id, double value)
+{
+  Gate* g = state;
+  if (id >= GATE_N_PARAMS || id == GATE_SIDECHAIN) {
+    return;
+  }
+  g->v[id] = value;
+  if (id == GATE_SIDECHAIN_HPF) {
+    md_key_filter_design(&g->highpass, value, g->rate, 1);
+  } else if (id == GATE_SIDECHAIN_LPF) {
+    md_key_filter_design(&g->lowpass, value, g->rate, 0);
+  }
+}
+
+static double
+key_peak(Gate* g, const MdBlock* b, uint32_t i)
+{
+  const uint32_t n    = b->key ? b->key_channels : g->channels;
+  double         peak = 0.0;
+  for (uint32_t c = 0U; c < n; ++c) {
+    double x = b->key ? b->key[c][i] : b->in[c][i];
+    x        = md_key_filter_tick(&g->lowpass, c, md_key_filter_tick(&g->highpass, c, x));
+    peak     = fmax(peak, fabs(x));
+  }
+  return peak;
+}
+
+static void
+gate_process(void* state, const MdBlock* b)
+{
+  Gate*        g         = state;
+  const double range     = g->v[GATE_RANGE];
+  const double threshold = g->v[GATE_THRESHOLD];
+  const double open_step = range / fmax(g->v[GATE_ATTACK] * 0.001 * g->rate, 1.0);
+  const double close_step = range / fmax(g->v[GATE_RELEASE] * 0.001 * g->rate, 1.0);
+  const uint32_t hold    = (uint32_t)lround(g->v[GATE_HOLD] * 0.001 * g->rate);
+  g->block_min           = 0.0;
+  for (uint32_t i = 0U; i < b->frames; ++i) {
+    const double peak = key_peak(g, b, i);
+    g->level          = peak > g->level ? peak : peak + g->detector_coef * (g->level - peak);
+    const double level_db = md_level_db(g->level);
+    if (level_db >= threshold) {
+      g->open      = true;
+      g->hold_left = hold;
+    } else if (level_db < threshold - g->v[GATE_HYSTERESIS]) {
+      if (g->hold_left) {
+        --g->hold_left;
+      } else {
+        g->open = false;
+      }
+    }
+    const double target = g->open ? 0.0 : fmax(-range, fmin(0.0, (level_db - threshold) * (g->v[GATE_RATIO] - 1.0)));
+    if (target > g->gain_db) {
+      g->gain_db = fmin(target, g->gain_db + open_step);
+    } else {
+      g->gain_db = fmax(target, g->gain_db - close_step);
+    }
+    g->block_min      = fmin(g->block_min, g->gain_db);
+    const double gain = g->gain_db <= -120.0 ? 0.0 : pow(10.0, g->gain_db / 20.0);
+    for (uint32_t c = 0U; c < g->channels; ++c) {
+      b->out[c][i] = (float)(b->in[c][i] * gain);
+    }
+  }
+  for (uint32_t c = 0U; c < 2U; ++c) {
+    md_svf_flush(&g->highpass.state[c]);
+    md_svf_flush(&g->lowpass.state[c]);
+  }
+  if (g->level < MD_LEVEL_FLOOR) {
+    g->level = 0.0;
+  }
+}
+
+static void
+gate_reset(void* state)
+{
+  Gate* g = state;
+  g->level     = 0.0;
+  g->open      = false;
+  g->hold_left = 0U;
+  g->gain_db   = -g->v[GATE_RANGE];
+  memset(g->highpass.state, 0, sizeof g->highpass.state);
+  memset(g->lowpass.state, 0, sizeof g->lowpass.state);
+}
+
+static uint32_t
+gate_zero(const void* state)
+{
+  (void)state;
+  return 0U;
+}
+
+static double
+gate_read_meter(const void* state, uint32_t id)
+{
+  const Gate* g = state;
+  (void)id;
+  return g->block_min;
+}
+
+const MdProcessorClass md_gate_class = {
+  .name        = "gate",
+  .description = "Noise gate / downward expander with hold, hysteresis and a filtered sidechain",
+  .params      = gate_params,
+  .n_params    = GATE_N_PARAMS,
+  .meters      = gate_meters,
+  .n_meters    = 1U,
+  .create      = gate_create,
+  .prepare     = gate_prepare,
+  .destroy     = gate_destroy,
+  .set_param   = gate_set_param,
+  .process     = gate_process,
+  .reset       = gate_reset,
+  .latency     = gate_zero,
+  .tail        = gate_zero,
+  .read_meter  = gate_read_meter,
+};

@@ -1,0 +1,336 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// `limiter`: lookahead brick-wall limiter.
+//
+// For every input frame the detector finds the peak (of all channels; with
+// true_peak, also the three points between this frame and the next,
+// interpolated 4× as in ITU-R BS.1770-4) and the gain that would bring it
+// to the ceiling, g[n] = min(1, ceiling / peak[n]).  The gain applied is
+//
+//   hold[n] = min(g[n-L+1 … n])               (L = lookahead frames)
+//   a[n]    = box_{L/2}(box_{L/2}(hold))[n]   (an S-shaped fade over L)
+//
+// Every hold value in the window of a[n] covers frame n-L+1, so
+// a[n] ≤ g[n-L+1]: delaying the audio by L-1 frames (plus the
+// interpolator's look-ahead) puts each frame under a gain at most the one
+// it needs.  Release is a one-pole glide up (release_ms time constant)
+// that never rises above a[n].  A final clamp removes the last rounding
+// ulp, so the sample peak never exceeds the ceiling.  Once settled on a
+// steady tone the gain is constant: no distortion.
+
+#include "dsp/limiter.h"
+
+#include "dsp/dynamics.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { LIM_CEILING, LIM_RELEASE, LIM_LOOKAHEAD, LIM_TRUE_PEAK, LIM_N_PARAMS };
+
+static const MdParam lim_params[LIM_N_PARAMS] = {
+  [LIM_CEILING]   = MD_NUMBER("ceiling_db", "dB", "Highest output level", -40.0, 0.0, -1.0, 0.0f),
+  [LIM_RELEASE]   = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 2000.0, 50.0, 0.0f),
+  [LIM_LOOKAHEAD] = MD_NUMBER("lookahead_ms", "ms", "Time the gain has to come down (reported as latency)",
+                              0.1, 20.0, 5.0, 0.0f),
+  [LIM_TRUE_PEAK] = MD_BOOL("true_peak", "Limit 4×-oversampled true peaks (ITU-R BS.1770-4)", 0.0),
+};
+
+static const MdMeter lim_meters[] = {
+  {"gain_reduction_db", "Most gain reduction in the last block (≤ 0)"},
+};
+
+// 4× interpolator for true-peak detection: windowed sinc, 2·TAPS_HALF taps
+// per phase (Kaiser window, β = 8): within 0.01 dB to 0.45·rate.
+#define TP_TAPS_HALF 8
+#define TP_TAPS      (2 * TP_TAPS_HALF)
+#define TP_PHASES    3 // fractions 1/4, 2/4, 3/4 between two frames
+
+typedef struct {
+  uint32_t channels;
+  double   rate;
+  double   v[LIM_N_PARAMS];
+  double   ceiling;       ///< Linear
+  double   release_coef;
+  bool     true_peak;
+  uint32_t length;        ///< L, the lookahead in frames (even, ≥ 2)
+  uint32_t delay;         ///< Audio delay: L - 1 (+ TP_TAPS_HALF with true_peak)
+  double   tp_coefs[TP_PHASES][TP_TAPS];
+  float*   history[2];    ///< Recent input per channel, for the interpolator (TP_TAPS)
+  uint32_t history_pos;
+  double*  gains;         ///< g of the last L frames, at frame % L
+  // Monotonic deque (frame numbers, gains rising) for the sliding minimum.
+  uint64_t* deque;        ///< L + 1 slots
+  uint32_t  deque_head, deque_tail;
+  uint64_t  frame;        ///< Frames seen
+  double*   box1;         ///< Ring for the first box filter (L/2)
+  double*   box2;         ///< … and the second
+  double    box1_sum, box2_sum;
+  uint32_t  box_pos;
+  double    gain;         ///< Released gain applied now
+  MdDelay   audio;
+  double    block_min_gain; ///< Meter
+} Limiter;
+
+static double
+bessel_i0(double x)
+{
+  double sum  = 1.0;
+  double term = 1.0;
+  for (int k = 1; k < 30; ++k) {
+    term *= (x / (2.0 * k)) * (x / (2.0 * k));
+    sum += term;
+  }
+  return sum;
+}
+
+static void
+design_interpolator(Limiter* l)
+{
+  const double beta = 8.0;
+  for (int p = 0; p < TP_PHASES; ++p) {
+    const double frac = (p + 1) / 4.0;
+    double       sum  = 0.0;
+    for (int k = 0; k < TP_TAPS; ++k) {
+      // Tap k weighs the frame at offset (k - TP_TAPS_HALF + 1) from the
+      // left frame of the interval; t is the distance to the point.
+      const double t      = (double)(k - TP_TAPS_HALF + 1) - frac;
+      const double sinc   = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
+      const double r      = t / (TP_TAPS_HALF + 0.5);
+      const double window = fabs(r) < 1.0 ? bessel_i0(beta * sqrt(1.0 - r * r)) / bessel_i0(beta) : 0.0;
+      l->tp_coefs[p][k]   = sinc * window;
+      sum += l->tp_coefs[p][k];
+    }
+    for (int k = 0; k < TP_TAPS; ++k) {
+      l->tp_coefs[p][k] /= sum; // unity gain at DC
+    }
+  }
+}
+
+static void*
+lim_create(uint32_t channels, const double* values)
+{
+  Limiter* l = calloc(1U, sizeof(Limiter));
+  if (l) {
+    l->channels = channels;
+    memcpy(l->v, values, sizeof l->v);
+  }
+  return l;
+}
+
+static void
+lim_free_buffers(Limiter* l)
+{
+  free(l->history[0]);
+  free(l->history[1]);
+  free(l->gains);
+  free(l->deque);
+  free(l->box1);
+  free(l->box2);
+  md_delay_free(&l->audio);
+}
+
+static void
+lim_reset(void* state)
+{
+  Limiter* l = state;
+  for (int c = 0; c < 2; ++c) {
+    memset(l->history[c], 0, TP_TAPS * sizeof(float));
+  }
+  for (uint32_t i = 0U; i < l->length; ++i) {
+    l->gains[i] = 1.0;
+  }
+  for (uint32_t i = 0U; i < l->length / 2U; ++i) {
+    l->box1[i] = l->box2[i] = 1.0;
+  }
+  l->box1_sum = l->box2_sum = (double)(l->length / 2U);
+  l->deque_head = l->deque_tail = 0U;
+  l->frame = 0U;
+  l->history_pos = l->box_pos = 0U;
+  l->gain = 1.0;
+  md_delay_clear(&l->audio);
+}
+
+static MixdownStatus
+lim_prepare(void* state, double rate, uint32_t max_frames)
+{
+  Limiter* l = state;
+  (void)max_frames;
+  l->rate         = rate;
+  l->ceiling      = pow(10.0, l->v[LIM_CEILING] / 20.0);
+  l->release_coef = md_time_coef(l->v[LIM_RELEASE], rate);
+  l->true_peak    = l->v[LIM_TRUE_PEAK] >= 0.5;
+  uint32_t length = (uint32_t)lround(l->v[LIM_LOOKAHEAD] * 0.001 * rate);
+  l->length       = length < 2U ? 2U : length + (length % 2U);
+  l->delay        = l->length - 1U + (l->true_peak ? TP_TAPS_HALF : 0U);
+  design_interpolator(l);
+  l->history[0] = calloc(TP_TAPS, sizeof(float));
+  l->history[1] = calloc(TP_TAPS, sizeof(float));
+  l->gains      = calloc(l->length, sizeof(double));
+  l->deque      = calloc(l->length + 1U, sizeof(uint64_t));
+  l->box1       = calloc(l->length / 2U, sizeof(double));
+  l->box2       = calloc(l->length / 2U, sizeof(double));
+  if (!l->history[0] || !l->history[1] || !l->gains || !l->deque || !l->box1 || !l->box2 ||
+      md_delay_init(&l->audio, l->delay)) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  lim_reset(l);
+  return MIXDOWN_SUCCESS;
+}
+
+static void
+lim_destroy(void* state)
+{
+  Limiter* l = state;
+  lim_free_buffers(l);
+  free(l);
+}
+
+static void
+lim_set_param(void* state, uint32_t id, double value)
+{
+  Limiter* l = state;
+  if (id == LIM_CEILING) {
+    l->v[id]    = value;
+    l->ceiling  = pow(10.0, value / 20.0);
+  } else if (id == LIM_RELEASE) {
+    l->v[id]         = value;
+    l->release_coef  = md_time_coef(value, l->rate);
+  } // lookahead and true_peak change the latency: fixed
+}
+
+// Peak of all channels at the newest frame (sample peak), or — with true
+// peak — of the interval centred TP_TAPS_HALF frames back.
+static double
+detect_peak(Limiter* l, const MdBlock* b, uint32_t i)
+{
+  double peak = 0.0;
+  for (uint32_t c = 0U; c < l->channels; ++c) {
+    const float x = b->in[c][i];
+    if (!l->true_peak) {
+      peak = fmax(peak, fabs(x));
+      continue;
+    }
+    float* h              = l->history[c];
+    h[l->history_pos]     = x;
+    // The interval [m, m+1] with m = newest - TP_TAPS_HALF; tap k reads
+    // frame m - TP_TAPS_HALF + 1 + k, i.e. the history from oldest to newest.
+    const uint32_t oldest = (l->history_pos + 1U) % TP_TAPS;
+    const float    left   = h[(oldest + TP_TAPS_HALF - 1U) % TP_TAPS];
+    peak                  = fmax(peak, fabs(left));
+    for (int p = 0; p < TP_PHASES; ++p) {
+      double y = 0.0;
+      for (int k = 0; k < TP_TAPS; ++k) {
+        y += l->tp_coefs[p][k] * h[(oldest + (uint32_t)k) % TP_TAPS];
+      }
+      peak = fmax(peak, fabs(y));
+    }
+  }
+  if (l->true_peak) {
+    l->history_pos = (l->history_pos + 1U) % TP_TAPS;
+  }
+  return peak;
+}
+
+// Sliding minimum of g over the last L frames (monotonic deque).
+static double
+hold_min(Limiter* l, double g)
+{
+  const uint32_t slots = l->length + 1U;
+  const uint64_t now   = l->frame++;
+  l->gains[now % l->length] = g;
+  while (l->deque_head != l->deque_tail) {
+    const uint32_t last = (l->deque_tail + slots - 1U) % slots;
+    if (l->gains[l->deque[last] % l->length] < g) {
+      break;
+    }
+    l->deque_tail = last; // a later, lower gain makes it irrelevant
+  }
+  l->deque[l->deque_tail] = now;
+  l->deque_tail           = (l->deque_tail + 1U) % slots;
+  while (l->deque[l->deque_head] + l->length <= now) {
+    l->deque_head = (l->deque_head + 1U) % slots; // older than L frames
+  }
+  return l->gains[l->deque[l->deque_head] % l->length];
+}
+
+static double
+smooth_boxes(Limiter* l, double hold)
+{
+  const uint32_t half = l->length / 2U;
+  l->box1_sum += hold - l->box1[l->box_pos];
+  l->box1[l->box_pos] = hold;
+  const double first  = l->box1_sum / half;
+  l->box2_sum += first - l->box2[l->box_pos];
+  l->box2[l->box_pos] = first;
+  l->box_pos          = (l->box_pos + 1U) % half;
+  return l->box2_sum / half;
+}
+
+static void
+lim_process(void* state, const MdBlock* b)
+{
+  Limiter*     l       = state;
+  const double ceiling = l->ceiling;
+  const float  clamp   = (float)ceiling;
+  l->block_min_gain    = 1.0;
+  for (uint32_t i = 0U; i < b->frames; ++i) {
+    const double peak   = detect_peak(l, b, i);
+    const double needed = peak > ceiling ? ceiling / peak : 1.0;
+    // The box filters' running sums drift by rounding; never let that lift
+    // the gain above what the hold asked for.
+    const double hold   = hold_min(l, needed);
+    const double smooth = fmin(smooth_boxes(l, hold), 1.0);
+    l->gain             = smooth < l->gain ? smooth : smooth + l->release_coef * (l->gain - smooth);
+    l->block_min_gain   = fmin(l->block_min_gain, l->gain);
+    for (uint32_t c = 0U; c < l->channels; ++c) {
+      float y = (float)(md_delay_tick(&l->audio, c, b->in[c][i]) * l->gain);
+      y       = y > clamp ? clamp : y < -clamp ? -clamp : y;
+      b->out[c][i] = y;
+    }
+    md_delay_advance(&l->audio);
+  }
+  if (1.0 - l->gain < 1e-12) {
+    l->gain = 1.0;
+  }
+}
+
+static uint32_t
+lim_latency(const void* state)
+{
+  const Limiter* l = state;
+  return l->delay;
+}
+
+static uint32_t
+lim_tail(const void* state)
+{
+  const Limiter* l = state;
+  return l->delay;
+}
+
+static double
+lim_read_meter(const void* state, uint32_t id)
+{
+  const Limiter* l = state;
+  (void)id;
+  return 20.0 * log10(l->block_min_gain);
+}
+
+const MdProcessorClass md_limiter_class = {
+  .name        = "limiter",
+  .description = "Lookahead brick-wall limiter, sample or true peak (ITU-R BS.1770-4)",
+  .params      = lim_params,
+  .n_params    = LIM_N_PARAMS,
+  .meters      = lim_meters,
+  .n_meters    = 1U,
+  .create      = lim_create,
+  .prepare     = lim_prepare,
+  .destroy     = lim_destroy,
+  .set_param   = lim_set_param,
+  .process     = lim_process,
+  .reset       = lim_reset,
+  .latency     = lim_latency,
+  .tail        = lim_tail,
+  .read_meter  = lim_read_meter,
+};
