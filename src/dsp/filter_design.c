@@ -37,26 +37,62 @@ static double worst_error_db(const MdAnalog* h, const MdDigital* d, double freq_
 // Poles stay a little below Nyquist: impulse invariance folds anything above.
 #define MD_MAX_POLE_OMEGA (0.97 * M_PI)
 
+// The best one-pole numerator for pole -a1 (fitted, or matched at DC and
+// Nyquist), and its worst error.
+static MdDigital
+first_order_with_pole(const MdAnalog* h, double freq_hz, double rate, double a1, double* error_db)
+{
+  const double    sum    = md_analog_magnitude(h, 0.0) * (1.0 + a1);
+  const double    diff   = md_analog_magnitude(h, rate / (2.0 * freq_hz)) * (1.0 - a1);
+  const MdDigital ends   = {0.5 * (sum + diff), 0.5 * (sum - diff), 0.0, a1, 0.0};
+  const double    A[3]   = {(1.0 + a1) * (1.0 + a1), (1.0 - a1) * (1.0 - a1), 0.0};
+  const bool      use[3] = {sum > 0.0, true, false};
+  double          B[3];
+  *error_db = worst_error_db(h, &ends, freq_hz, rate);
+  if (fit_numerator(h, freq_hz, rate, A, use, B)) {
+    const MdDigital fitted = {0.5 * (sqrt(B[0]) + sqrt(B[1])), 0.5 * (sqrt(B[0]) - sqrt(B[1])), 0.0, a1, 0.0};
+    const double    e      = worst_error_db(h, &fitted, freq_hz, rate);
+    if (e < *error_db) {
+      *error_db = e;
+      return fitted;
+    }
+  }
+  return ends;
+}
+
+// One pole cannot follow an analog pole's magnitude all the way to Nyquist
+// with the pole mapped exactly, so the pole is searched too (golden
+// section on its frequency, ±40 % around the exact map) with the numerator
+// refitted each time: about 25 small fits.
 static MdDigital
 match_first_order(const MdAnalog* h, double freq_hz, double rate)
 {
-  // Pole at s = -d0/d1 (normalised), mapped exactly: p = e^(-ω_p).
-  double omega_p = 2.0 * M_PI * freq_hz / rate * (h->d0 / h->d1);
-  omega_p        = fmin(omega_p, MD_MAX_POLE_OMEGA);
-  const double a1 = -exp(-omega_p);
-  // Zeros: |N|² = (b0+b1)² φ0 + (b0-b1)² φ1, equal to the analog magnitude
-  // at DC and Nyquist, or fitted over the band: whichever is closer.
-  const double    sum   = md_analog_magnitude(h, 0.0) * (1.0 + a1);
-  const double    diff  = md_analog_magnitude(h, rate / (2.0 * freq_hz)) * (1.0 - a1);
-  const MdDigital ends  = {0.5 * (sum + diff), 0.5 * (sum - diff), 0.0, a1, 0.0};
-  const double    A[3]  = {(1.0 + a1) * (1.0 + a1), (1.0 - a1) * (1.0 - a1), 0.0};
-  const bool      use[3] = {sum > 0.0, true, false};
-  double          B[3];
-  if (!fit_numerator(h, freq_hz, rate, A, use, B)) {
-    return ends;
+  const double omega = fmin(2.0 * M_PI * freq_hz / rate * (h->d0 / h->d1), MD_MAX_POLE_OMEGA);
+  const double gold  = 0.5 * (sqrt(5.0) - 1.0);
+  double       lo    = log(0.6 * omega);
+  double       hi    = log(fmin(1.4 * omega, MD_MAX_POLE_OMEGA));
+  double       x1    = hi - gold * (hi - lo);
+  double       x2    = lo + gold * (hi - lo);
+  double       e1    = 0.0;
+  double       e2    = 0.0;
+  first_order_with_pole(h, freq_hz, rate, -exp(-exp(x1)), &e1);
+  first_order_with_pole(h, freq_hz, rate, -exp(-exp(x2)), &e2);
+  for (int i = 0; i < 24; ++i) {
+    if (e1 < e2) {
+      hi = x2, x2 = x1, e2 = e1;
+      x1 = hi - gold * (hi - lo);
+      first_order_with_pole(h, freq_hz, rate, -exp(-exp(x1)), &e1);
+    } else {
+      lo = x1, x1 = x2, e1 = e2;
+      x2 = lo + gold * (hi - lo);
+      first_order_with_pole(h, freq_hz, rate, -exp(-exp(x2)), &e2);
+    }
   }
-  const MdDigital fitted = {0.5 * (sqrt(B[0]) + sqrt(B[1])), 0.5 * (sqrt(B[0]) - sqrt(B[1])), 0.0, a1, 0.0};
-  return worst_error_db(h, &fitted, freq_hz, rate) < worst_error_db(h, &ends, freq_hz, rate) ? fitted : ends;
+  double          exact_error = 0.0;
+  const MdDigital exact       = first_order_with_pole(h, freq_hz, rate, -exp(-omega), &exact_error);
+  double          best_error  = 0.0;
+  const MdDigital best        = first_order_with_pole(h, freq_hz, rate, -exp(-exp(0.5 * (lo + hi))), &best_error);
+  return best_error < exact_error ? best : exact;
 }
 
 static bool
@@ -87,11 +123,13 @@ fit_numerator(const MdAnalog* h, double freq_hz, double rate, const double A[3],
     if (g < 0.01) {
       continue; // below -40 dB a relative fit only fights the stop band
     }
+    // Above 0.22·rate the fit matters less (see worst_error_db()).
+    const double w2 = f > 0.22 * rate ? 0.0625 : 1.0;
     for (int j = 0; j < n; ++j) {
       for (int k = 0; k < n; ++k) {
-        m[j][k] += phi[idx[j]] * phi[idx[k]] / (target * target);
+        m[j][k] += w2 * phi[idx[j]] * phi[idx[k]] / (target * target);
       }
-      r[j] += phi[idx[j]] / target;
+      r[j] += w2 * phi[idx[j]] / target;
     }
   }
   // Gaussian elimination with partial pivoting on the n×n normal equations.
@@ -149,7 +187,7 @@ numerator_from(const double B[3], double a1, double a2)
 }
 
 // The worst |dB| difference from the analog response where it is above
-// -40 dB, from f/100 to 0.47·rate.  Above a quarter of the rate (12 kHz at
+// -40 dB, from f/100 to 0.47·rate.  Above 0.22·rate (10.5 kHz at
 // 48 kHz) errors count a quarter: there the goal is the shape, below it
 // the exact level.
 static double
@@ -163,7 +201,7 @@ worst_error_db(const MdAnalog* h, const MdDigital* d, double freq_hz, double rat
     const double f = exp(lo + (hi - lo) * i / (POINTS - 1));
     const double g = md_analog_magnitude(h, f / freq_hz);
     if (g >= 0.01) {
-      const double weight = f > 0.25 * rate ? 0.25 : 1.0;
+      const double weight = f > 0.22 * rate ? 0.25 : 1.0;
       worst = fmax(worst, weight * fabs(20.0 * log10(md_digital_magnitude(d, 2.0 * M_PI * f / rate) / g)));
     }
   }
@@ -219,14 +257,26 @@ match_with_poles(const MdAnalog* h, double freq_hz, double rate, double omega, d
 MdDigital
 md_match(const MdAnalog* h, double freq_hz, double rate)
 {
+  double error = 0.0;
   if (h->d2 == 0.0) {
-    return match_first_order(h, freq_hz, rate);
+    // A one-pole digital section cannot follow an analog pole's magnitude
+    // all the way to Nyquist.  Written as a second-order section with a
+    // cancelling pole and zero just below Nyquist, (n1 s + n0)(s + c) /
+    // ((d1 s + d0)(s + c)), it gets a third numerator term to fit with;
+    // keep whichever of the two is closer.
+    const MdDigital one_pole  = match_first_order(h, freq_hz, rate);
+    const double    one_error = worst_error_db(h, &one_pole, freq_hz, rate);
+    const double    c         = 0.45 * rate / freq_hz;
+    const MdAnalog  padded    = {h->n1, h->n1 * c + h->n0, h->n0 * c, h->d1, h->d1 * c + h->d0, h->d0 * c};
+    const double    omega2    = 2.0 * M_PI * freq_hz / rate * sqrt(padded.d0 / padded.d2);
+    const MdDigital two_pole  = match_with_poles(&padded, freq_hz, rate, omega2,
+                                                 sqrt(padded.d0 * padded.d2) / padded.d1, &error);
+    return error < one_error ? two_pole : one_pole;
   }
   // Poles: s² + (d1/d2)s + d0/d2, natural frequency ω_p and quality Q_p,
   // mapped exactly (impulse invariance).
   const double omega = 2.0 * M_PI * freq_hz / rate * sqrt(h->d0 / h->d2);
   const double q_p   = sqrt(h->d0 * h->d2) / h->d1;
-  double       error = 0.0;
   return match_with_poles(h, freq_hz, rate, omega, q_p, &error);
 }
 

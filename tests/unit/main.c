@@ -17,8 +17,16 @@ extern const TestCase session_tests[];
 extern const TestCase automation_tests[];
 extern const TestCase dsp_tests[];
 extern const TestCase engine_tests[];
+extern const TestCase eq_tests[];
+extern const TestCase compressor_tests[];
+extern const TestCase limiter_tests[];
+extern const TestCase gate_tests[];
+extern const TestCase deesser_tests[];
+extern const TestCase sidechain_tests[];
 
-static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests, engine_tests};
+static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
+                                         eq_tests,      compressor_tests, limiter_tests,    gate_tests,
+                                         deesser_tests, sidechain_tests};
 
 static void
 remove_test_dir(void)

@@ -237,3 +237,61 @@ test_frequency(const float* x, uint64_t n, double rate)
   }
   return crossings ? (double)crossings * rate / (last - first) : 0.0;
 }
+
+void
+test_proc_defaults(TestProc* p, const MdProcessorClass* cls, uint32_t channels)
+{
+  memset(p, 0, sizeof *p);
+  p->cls      = cls;
+  p->channels = channels;
+  for (uint32_t slot = 0U; slot < md_processor_value_count(cls) && slot < 512U; ++slot) {
+    p->values[slot] = md_processor_slot_param(cls, slot)->info.default_value;
+  }
+}
+
+void
+test_proc_set(TestProc* p, const char* name, double value)
+{
+  const int index = md_processor_param_index(p->cls, name);
+  CHECK_MSG(index >= 0, "no parameter %s", name);
+  if (index >= 0) {
+    p->values[md_processor_value_offset(p->cls, (uint32_t)index)] = value;
+  }
+}
+
+bool
+test_proc_prepare(TestProc* p, double rate)
+{
+  p->state = p->cls->create(p->channels, p->values);
+  const bool ok = p->state && p->cls->prepare(p->state, rate, 4096U) == MIXDOWN_SUCCESS;
+  CHECK(ok);
+  return ok;
+}
+
+void
+test_proc_run(TestProc* p, float* const* io, uint32_t frames, uint32_t block, const float* const* key,
+              uint32_t key_channels)
+{
+  for (uint32_t done = 0U; done < frames; done += block) {
+    const uint32_t     n       = frames - done < block ? frames - done : block;
+    float* const       part[2] = {io[0] + done, p->channels > 1U ? io[1] + done : NULL};
+    const float* const keys[2] = {key ? key[0] + done : NULL, key && key_channels > 1U ? key[1] + done : NULL};
+    const MdBlock      b       = {(const float* const*)part, part, key ? keys : NULL, key_channels, n};
+    p->cls->process(p->state, &b);
+  }
+}
+
+void
+test_proc_free(TestProc* p)
+{
+  if (p->state) {
+    p->cls->destroy(p->state);
+  }
+  p->state = NULL;
+}
+
+double
+test_gain_db(const float* in, const float* out, uint64_t from, uint64_t to)
+{
+  return test_rms_db(out + from, to - from) - test_rms_db(in + from, to - from);
+}

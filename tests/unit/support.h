@@ -93,3 +93,30 @@ double test_db(double linear);
 double test_frequency(const float* x, uint64_t n, double rate);
 
 #endif
+
+/* ---- Running one processor directly (no session, no engine) ---------- */
+
+#include "dsp/processor.h"
+
+/// A processor instance with its values (defaults until set).
+typedef struct {
+  const MdProcessorClass* cls;
+  void*                   state;
+  double                  values[512];
+  uint32_t                channels;
+} TestProc;
+
+/// Starts `p` with the defaults of `cls`.
+void test_proc_defaults(TestProc* p, const MdProcessorClass* cls, uint32_t channels);
+/// Sets plain parameter `name` (not a list field) before test_proc_prepare().
+void test_proc_set(TestProc* p, const char* name, double value);
+/// Creates and prepares the instance at `rate`.
+bool test_proc_prepare(TestProc* p, double rate);
+/// Processes `frames` frames in blocks of `block` (in-place on `io`), with
+/// an optional key (`key_channels` 0 for none).
+void test_proc_run(TestProc* p, float* const* io, uint32_t frames, uint32_t block,
+                   const float* const* key, uint32_t key_channels);
+void test_proc_free(TestProc* p);
+
+/// Gain in dB of `out` over `in` (RMS ratio) for frames [from, to).
+double test_gain_db(const float* in, const float* out, uint64_t from, uint64_t to);

@@ -1,0 +1,8 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "support.h"
+
+const TestCase deesser_tests[] = {
+  {NULL, NULL},
+};
