@@ -8,13 +8,14 @@
 // interpolated 4× as in ITU-R BS.1770-4) and the gain that would bring it
 // to the ceiling, g[n] = min(1, ceiling / peak[n]).  The gain applied is
 //
-//   hold[n] = min(g[n-L+1 … n])               (L = lookahead frames)
+//   hold[n] = min(g[n-L-2H+1 … n])            (L = lookahead frames)
 //   a[n]    = box_{L/2}(box_{L/2}(hold))[n]   (an S-shaped fade over L)
 //
-// Every hold value in the window of a[n] covers frame n-L+1, so
-// a[n] ≤ g[n-L+1]: delaying the audio by L-1 frames (plus the
-// interpolator's look-ahead) puts each frame under a gain at most the one
-// it needs.  Release is a one-pole glide up (release_ms time constant)
+// The hold windows of the L-1 values a[n] averages all contain frames
+// n-L-H+1-H … n-L+1 (H = 0 for sample peaks), so delaying the audio by
+// L-1+H frames (plus the interpolator's look-ahead) puts each frame — and,
+// with true_peak, its H neighbours each side — under a gain at most the
+// one it needs.  Release is a one-pole glide up (release_ms time constant)
 // that never rises above a[n].  A final clamp removes the last rounding
 // ulp, so the sample peak never exceeds the ceiling.  Once settled on a
 // steady tone the gain is constant: no distortion.
@@ -40,11 +41,17 @@ static const MdMeter lim_meters[] = {
   {"gain_reduction_db", "Most gain reduction in the last block (≤ 0)"},
 };
 
-// 4× interpolator for true-peak detection: windowed sinc, 2·TAPS_HALF taps
-// per phase (Kaiser window, β = 8): within 0.01 dB to 0.45·rate.
-#define TP_TAPS_HALF 8
+// 4× interpolator for true-peak detection: a sinc under a Hann window 49
+// taps long at the 4× rate (12 per phase), the shape meters built on
+// ITU-R BS.1770-4 and libebur128 use, so that what the limiter holds is
+// what they measure.
+#define TP_TAPS_HALF 6
 #define TP_TAPS      (2 * TP_TAPS_HALF)
 #define TP_PHASES    3 // fractions 1/4, 2/4, 3/4 between two frames
+// An inter-sample peak is built from the frames around it; if they get
+// different gains, it moves.  With true_peak each frame's gain also covers
+// the TP_SPREAD frames either side (the sinc's main lobes).
+#define TP_SPREAD 6
 
 typedef struct {
   uint32_t channels;
@@ -54,11 +61,13 @@ typedef struct {
   double   release_coef;
   bool     true_peak;
   uint32_t length;        ///< L, the lookahead in frames (even, ≥ 2)
-  uint32_t delay;         ///< Audio delay: L - 1 (+ TP_TAPS_HALF with true_peak)
+  uint32_t spread;        ///< H: frames either side a true-peak gain also covers
+  uint32_t hold_length;   ///< L + 2H, the hold window
+  uint32_t delay;         ///< Audio delay: L - 1 + H (+ TP_TAPS_HALF with true_peak)
   double   tp_coefs[TP_PHASES][TP_TAPS];
   float*   history[2];    ///< Recent input per channel, for the interpolator (TP_TAPS)
   uint32_t history_pos;
-  double*  gains;         ///< g of the last L frames, at frame % L
+  double*  gains;         ///< g of the last L + 2H frames, at frame % (L + 2H)
   // Monotonic deque (frame numbers, gains rising) for the sliding minimum.
   uint64_t* deque;        ///< L + 1 slots
   uint32_t  deque_head, deque_tail;
@@ -72,22 +81,9 @@ typedef struct {
   double    block_min_gain; ///< Meter
 } Limiter;
 
-static double
-bessel_i0(double x)
-{
-  double sum  = 1.0;
-  double term = 1.0;
-  for (int k = 1; k < 30; ++k) {
-    term *= (x / (2.0 * k)) * (x / (2.0 * k));
-    sum += term;
-  }
-  return sum;
-}
-
 static void
 design_interpolator(Limiter* l)
 {
-  const double beta = 8.0;
   for (int p = 0; p < TP_PHASES; ++p) {
     const double frac = (p + 1) / 4.0;
     double       sum  = 0.0;
@@ -96,8 +92,7 @@ design_interpolator(Limiter* l)
       // left frame of the interval; t is the distance to the point.
       const double t      = (double)(k - TP_TAPS_HALF + 1) - frac;
       const double sinc   = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
-      const double r      = t / (TP_TAPS_HALF + 0.5);
-      const double window = fabs(r) < 1.0 ? bessel_i0(beta * sqrt(1.0 - r * r)) / bessel_i0(beta) : 0.0;
+      const double window = fabs(t) < TP_TAPS_HALF ? 0.5 * (1.0 + cos(M_PI * t / TP_TAPS_HALF)) : 0.0;
       l->tp_coefs[p][k]   = sinc * window;
       sum += l->tp_coefs[p][k];
     }
@@ -137,7 +132,7 @@ lim_reset(void* state)
   for (int c = 0; c < 2; ++c) {
     memset(l->history[c], 0, TP_TAPS * sizeof(float));
   }
-  for (uint32_t i = 0U; i < l->length; ++i) {
+  for (uint32_t i = 0U; i < l->hold_length; ++i) {
     l->gains[i] = 1.0;
   }
   for (uint32_t i = 0U; i < l->length / 2U; ++i) {
@@ -162,12 +157,14 @@ lim_prepare(void* state, double rate, uint32_t max_frames)
   l->true_peak    = l->v[LIM_TRUE_PEAK] >= 0.5;
   uint32_t length = (uint32_t)lround(l->v[LIM_LOOKAHEAD] * 0.001 * rate);
   l->length       = length < 2U ? 2U : length + (length % 2U);
-  l->delay        = l->length - 1U + (l->true_peak ? TP_TAPS_HALF : 0U);
+  l->spread       = l->true_peak ? TP_SPREAD : 0U;
+  l->hold_length  = l->length + 2U * l->spread;
+  l->delay        = l->length - 1U + l->spread + (l->true_peak ? TP_TAPS_HALF : 0U);
   design_interpolator(l);
   l->history[0] = calloc(TP_TAPS, sizeof(float));
   l->history[1] = calloc(TP_TAPS, sizeof(float));
-  l->gains      = calloc(l->length, sizeof(double));
-  l->deque      = calloc(l->length + 1U, sizeof(uint64_t));
+  l->gains      = calloc(l->hold_length, sizeof(double));
+  l->deque      = calloc(l->hold_length + 1U, sizeof(uint64_t));
   l->box1       = calloc(l->length / 2U, sizeof(double));
   l->box2       = calloc(l->length / 2U, sizeof(double));
   if (!l->history[0] || !l->history[1] || !l->gains || !l->deque || !l->box1 || !l->box2 ||
@@ -232,26 +229,27 @@ detect_peak(Limiter* l, const MdBlock* b, uint32_t i)
   return peak;
 }
 
-// Sliding minimum of g over the last L frames (monotonic deque).
+// Sliding minimum of g over the last L + 2H frames (monotonic deque).
 static double
 hold_min(Limiter* l, double g)
 {
-  const uint32_t slots = l->length + 1U;
+  const uint32_t span  = l->hold_length;
+  const uint32_t slots = span + 1U;
   const uint64_t now   = l->frame++;
-  l->gains[now % l->length] = g;
+  l->gains[now % span] = g;
   while (l->deque_head != l->deque_tail) {
     const uint32_t last = (l->deque_tail + slots - 1U) % slots;
-    if (l->gains[l->deque[last] % l->length] < g) {
+    if (l->gains[l->deque[last] % span] < g) {
       break;
     }
     l->deque_tail = last; // a later, lower gain makes it irrelevant
   }
   l->deque[l->deque_tail] = now;
   l->deque_tail           = (l->deque_tail + 1U) % slots;
-  while (l->deque[l->deque_head] + l->length <= now) {
-    l->deque_head = (l->deque_head + 1U) % slots; // older than L frames
+  while (l->deque[l->deque_head] + span <= now) {
+    l->deque_head = (l->deque_head + 1U) % slots; // out of the window
   }
-  return l->gains[l->deque[l->deque_head] % l->length];
+  return l->gains[l->deque[l->deque_head] % span];
 }
 
 static double
