@@ -91,7 +91,8 @@ struct MdProcessorClass {
   void (*reset)(void* self);
   /// Any: frames of delay the processor adds (the engine compensates).
   uint32_t (*latency)(const void* self);
-  /// Any: frames the output keeps ringing after the input stops.
+  /// Any: frames the output keeps ringing after the input stops, beyond
+  /// the latency (a pure delay has none).
   uint32_t (*tail)(const void* self);
   /// Audio: meter `id` over the last block (NULL when there are no meters).
   double (*read_meter)(const void* self, uint32_t id);
