@@ -52,7 +52,7 @@ static void
 design(Deesser* d)
 {
   const MdAnalog  proto = md_proto_bandpass(d->v[DS_Q]);
-  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ], 0.45 * d->rate), d->rate);
+  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ], 0.45 * d->rate), d->rate, MD_MATCH_FAST);
   d->band               = md_svf_from_digital(&dig);
 }
 

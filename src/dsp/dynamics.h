@@ -69,7 +69,7 @@ md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate, int highpass)
   f->freq_hz = freq_hz;
   if (freq_hz > 0.0) {
     const MdAnalog  proto = highpass ? md_proto_highpass2(M_SQRT1_2) : md_proto_lowpass2(M_SQRT1_2);
-    const MdDigital d     = md_match(&proto, fmin(freq_hz, 0.45 * rate), rate);
+    const MdDigital d     = md_match(&proto, fmin(freq_hz, 0.45 * rate), rate, MD_MATCH_FAST);
     f->coefs              = md_svf_from_digital(&d);
   }
 }

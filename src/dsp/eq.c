@@ -137,7 +137,7 @@ design_band(const EqProc* eq, EqBand* b)
   b->n_sections        = b->type == BAND_HIGHPASS || b->type == BAND_LOWPASS ? (b->order + 1U) / 2U : 1U;
   for (unsigned s = 0U; s < b->n_sections; ++s) {
     const MdAnalog  proto = band_prototype(b, gain_db, q, s);
-    const MdDigital d     = md_match(&proto, freq, eq->rate);
+    const MdDigital d     = md_match(&proto, freq, eq->rate, band_gliding(b) ? MD_MATCH_FAST : MD_MATCH_BEST);
     b->sections[s]        = md_svf_from_digital(&d);
   }
 }

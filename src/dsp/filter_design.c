@@ -210,7 +210,8 @@ worst_error_db(const MdAnalog* h, const MdDigital* d, double freq_hz, double rat
 
 // The best numerator for digital poles at ω_p and Q_p (see md_match()).
 static MdDigital
-match_with_poles(const MdAnalog* h, double freq_hz, double rate, double omega, double q_p, double* error_db)
+match_with_poles(const MdAnalog* h, double freq_hz, double rate, double omega, double q_p,
+                 MdMatchQuality quality, double* error_db)
 {
   omega              = fmin(omega, MD_MAX_POLE_OMEGA);
   const double decay = exp(-omega / (2.0 * q_p));
@@ -237,7 +238,11 @@ match_with_poles(const MdAnalog* h, double freq_hz, double rate, double omega, d
                           (g_mid * g_mid * (A[0] * phi[0] + A[1] * phi[1] + A[2] * phi[2]) -
                            g_dc * g_dc * A[0] * phi[0] - g_nyq * g_nyq * A[1] * phi[1]) / phi[2]};
   const MdDigital three_point = numerator_from(B3, a1, a2);
-  const double   three_error  = worst_error_db(h, &three_point, freq_hz, rate);
+  if (quality == MD_MATCH_FAST) {
+    *error_db = 0.0;
+    return three_point;
+  }
+  const double three_error = worst_error_db(h, &three_point, freq_hz, rate);
   // A least-squares fit over the whole band (keeping an exact zero at DC
   // for highpass shapes) usually does better; keep whichever is closer.
   const bool use[3] = {g_dc > 0.0, true, true};
@@ -255,7 +260,7 @@ match_with_poles(const MdAnalog* h, double freq_hz, double rate, double omega, d
 }
 
 MdDigital
-md_match(const MdAnalog* h, double freq_hz, double rate)
+md_match(const MdAnalog* h, double freq_hz, double rate, MdMatchQuality quality)
 {
   double error = 0.0;
   if (h->d2 == 0.0) {
@@ -264,20 +269,23 @@ md_match(const MdAnalog* h, double freq_hz, double rate)
     // cancelling pole and zero just below Nyquist, (n1 s + n0)(s + c) /
     // ((d1 s + d0)(s + c)), it gets a third numerator term to fit with;
     // keep whichever of the two is closer.
+    const double   c      = 0.45 * rate / freq_hz;
+    const MdAnalog padded = {h->n1, h->n1 * c + h->n0, h->n0 * c, h->d1, h->d1 * c + h->d0, h->d0 * c};
+    const double   omega2 = 2.0 * M_PI * freq_hz / rate * sqrt(padded.d0 / padded.d2);
+    const double   q2     = sqrt(padded.d0 * padded.d2) / padded.d1;
+    if (quality == MD_MATCH_FAST) {
+      return match_with_poles(&padded, freq_hz, rate, omega2, q2, quality, &error);
+    }
     const MdDigital one_pole  = match_first_order(h, freq_hz, rate);
     const double    one_error = worst_error_db(h, &one_pole, freq_hz, rate);
-    const double    c         = 0.45 * rate / freq_hz;
-    const MdAnalog  padded    = {h->n1, h->n1 * c + h->n0, h->n0 * c, h->d1, h->d1 * c + h->d0, h->d0 * c};
-    const double    omega2    = 2.0 * M_PI * freq_hz / rate * sqrt(padded.d0 / padded.d2);
-    const MdDigital two_pole  = match_with_poles(&padded, freq_hz, rate, omega2,
-                                                 sqrt(padded.d0 * padded.d2) / padded.d1, &error);
+    const MdDigital two_pole  = match_with_poles(&padded, freq_hz, rate, omega2, q2, quality, &error);
     return error < one_error ? two_pole : one_pole;
   }
   // Poles: s² + (d1/d2)s + d0/d2, natural frequency ω_p and quality Q_p,
   // mapped exactly (impulse invariance).
   const double omega = 2.0 * M_PI * freq_hz / rate * sqrt(h->d0 / h->d2);
   const double q_p   = sqrt(h->d0 * h->d2) / h->d1;
-  return match_with_poles(h, freq_hz, rate, omega, q_p, &error);
+  return match_with_poles(h, freq_hz, rate, omega, q_p, quality, &error);
 }
 
 MdAnalog

@@ -42,8 +42,14 @@ double md_analog_magnitude(const MdAnalog* h, double x);
 /// |H(e^jω)| of a digital section at ω = 2π f / rate.
 double md_digital_magnitude(const MdDigital* h, double omega);
 
+/// How hard md_match() works.
+typedef enum {
+  MD_MATCH_FAST, ///< Closed forms only (a few µs): for every step of a glide
+  MD_MATCH_BEST, ///< Least-squares fits and searches (tens of µs): settled bands
+} MdMatchQuality;
+
 /// The matched digital version of `h` designed at `freq_hz` for `rate`.
-MdDigital md_match(const MdAnalog* h, double freq_hz, double rate);
+MdDigital md_match(const MdAnalog* h, double freq_hz, double rate, MdMatchQuality quality);
 
 /* Analog prototypes (RBJ "cookbook" forms, analog). `gain_db` for bells
    and shelves; `q` as in the cookbook (shelves: 0.7071 is the steepest

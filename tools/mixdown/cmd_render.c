@@ -152,6 +152,11 @@ print_summary(const char* path, const MixdownRenderReport* r)
   printf("  true peak  %s dBTP\n", cli_db(r->true_peak_dbtp, tp, sizeof tp));
   printf("  loudness   %s LUFS integrated\n", cli_db(r->loudness_lufs, loud, sizeof loud));
   printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
+  for (uint32_t m = 0U; m < r->n_meters; ++m) {
+    const MixdownMeterReport* meter = &r->meters[m];
+    printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "dynamics" : "", meter->node, meter->insert + 1U,
+           meter->processor, meter->meter, meter->extreme);
+  }
   if (r->peak_dbfs > 0.0) {
     printf("  warning: the mix peaks above 0 dBFS and was clipped in the integer output\n");
   }
