@@ -148,6 +148,15 @@ run "$mixdown" check doc-example.yaml
 run "$mixdown" render doc-example.yaml -o doc-example.wav -q
 [ "$rc" -eq 0 ] && [ -s doc-example.wav ] && ok "the example in docs/session-format.md renders" || fail "docs example render" "$err"
 
+# The parameter tables in docs/processors.md are what the code declares.
+cp "$here/../../docs/processors.md" processors.md
+"$here/../../scripts/update-docs.sh" "$mixdown" processors.md
+if cmp -s processors.md "$here/../../docs/processors.md"; then
+  ok "docs/processors.md tables match the parameter tables"
+else
+  fail "docs/processors.md is stale: run scripts/update-docs.sh" "$(diff "$here/../../docs/processors.md" processors.md | head -5)"
+fi
+
 run "$mixdown" demo -o demo.wav -q
 [ "$rc" -eq 0 ] && [ -s demo.wav ] && ok "demo renders" || fail "demo" "rc=$rc" "$err"
 

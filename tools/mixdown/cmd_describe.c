@@ -2,96 +2,195 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // `mixdown describe`: every processor and its parameters, read from the
-// parameter tables through the public API.
+// parameter tables through the public API.  `--markdown` prints the same as
+// the tables of docs/processors.md (which a test keeps in step).
 
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
+// The valid values of `p` ("-144 … 24 dB", "peak|rms", …).
 static void
-print_param(const MixdownParamInfo* p, const char* indent)
+format_range(const MixdownParamInfo* p, char* out, size_t size)
 {
-  char range[128];
+  size_t used = 0U;
+  out[0]      = '\0';
   switch (p->kind) {
   case MIXDOWN_PARAM_NUMBER:
-    snprintf(range, sizeof range, "%g … %g%s%s, default %g", p->min, p->max, p->unit[0] ? " " : "",
-             p->unit, p->default_value);
+    snprintf(out, size, "%g … %g%s%s", p->min, p->max, p->unit[0] ? " " : "", p->unit);
     break;
-  case MIXDOWN_PARAM_BOOL:
-    snprintf(range, sizeof range, "true|false, default %s", p->default_value != 0.0 ? "true" : "false");
-    break;
-  case MIXDOWN_PARAM_CHOICE: {
-    size_t used = 0U;
-    range[0]    = '\0';
-    for (size_t i = 0U; p->choices[i] && used < sizeof range - 32U; ++i) {
-      used += (size_t)snprintf(range + used, sizeof range - used, "%s%s", i ? "|" : "", p->choices[i]);
+  case MIXDOWN_PARAM_BOOL: snprintf(out, size, "true|false"); break;
+  case MIXDOWN_PARAM_CHOICE:
+    for (size_t i = 0U; p->choices[i] && used + 32U < size; ++i) {
+      used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "|" : "", p->choices[i]);
     }
-    snprintf(range + used, sizeof range - used, ", default %s", p->choices[(size_t)p->default_value]);
     break;
+  case MIXDOWN_PARAM_LIST: snprintf(out, size, "list of up to %g", p->max); break;
+  case MIXDOWN_PARAM_NODE: snprintf(out, size, "a track or bus"); break;
   }
-  case MIXDOWN_PARAM_LIST:
-    snprintf(range, sizeof range, "list of up to %g items:", p->max);
-    break;
-  case MIXDOWN_PARAM_NODE:
-    snprintf(range, sizeof range, "a track or bus name");
-    break;
-  }
-  // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
-  size_t width = 0U;
-  for (const char* c = range; *c; ++c) {
-    width += ((unsigned char)*c & 0xC0U) != 0x80U;
-  }
-  printf("%s%-14s %s%*s %s\n", indent, p->name, range, width < 40U ? (int)(40U - width) : 0, "", p->description);
 }
 
 static void
-print_processor(uint32_t index)
+format_default(const MixdownParamInfo* p, char* out, size_t size)
 {
-  printf("%s — %s\n", mixdown_processor_name(index), mixdown_processor_description(index));
+  switch (p->kind) {
+  case MIXDOWN_PARAM_NUMBER: snprintf(out, size, "%g", p->default_value); break;
+  case MIXDOWN_PARAM_BOOL: snprintf(out, size, "%s", p->default_value != 0.0 ? "true" : "false"); break;
+  case MIXDOWN_PARAM_CHOICE: snprintf(out, size, "%s", p->choices[(size_t)p->default_value]); break;
+  case MIXDOWN_PARAM_LIST:
+  case MIXDOWN_PARAM_NODE: snprintf(out, size, "—"); break;
+  }
+}
+
+static void
+print_param_text(const MixdownParamInfo* p, const char* indent)
+{
+  char range[160];
+  char def[48];
+  char both[220];
+  format_range(p, range, sizeof range);
+  format_default(p, def, sizeof def);
+  snprintf(both, sizeof both, "%s%s%s", range, p->kind == MIXDOWN_PARAM_LIST ? ":" : ", default ",
+           p->kind == MIXDOWN_PARAM_LIST || p->kind == MIXDOWN_PARAM_NODE ? "" : def);
+  if (p->kind == MIXDOWN_PARAM_NODE) {
+    snprintf(both, sizeof both, "%s", range);
+  }
+  // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
+  size_t width = 0U;
+  for (const char* c = both; *c; ++c) {
+    width += ((unsigned char)*c & 0xC0U) != 0x80U;
+  }
+  printf("%s%-14s %s%*s %s\n", indent, p->name, both, width < 40U ? (int)(40U - width) : 0, "", p->description);
+}
+
+// Prints `text` for a Markdown table cell: a `|` would end the cell.
+static void
+print_cell(const char* text)
+{
+  for (const char* c = text; *c; ++c) {
+    if (*c == '|') {
+      putchar('\\');
+    }
+    putchar(*c);
+  }
+}
+
+static void
+print_param_markdown(const MixdownParamInfo* p, const char* prefix)
+{
+  char range[160];
+  char def[48];
+  format_range(p, range, sizeof range);
+  format_default(p, def, sizeof def);
+  printf("| `%s%s` | ", prefix, p->name);
+  print_cell(range);
+  printf(" | %s | ", def);
+  print_cell(p->description);
+  printf(" |\n");
+}
+
+static void
+print_processor(uint32_t index, bool markdown)
+{
+  if (markdown) {
+    printf("| parameter | valid values | default | meaning |\n|---|---|---|---|\n");
+  } else {
+    printf("%s — %s\n", mixdown_processor_name(index), mixdown_processor_description(index));
+  }
   for (uint32_t p = 0U; p < mixdown_processor_param_count(index); ++p) {
-    print_param(mixdown_processor_param(index, p), "    ");
+    const MixdownParamInfo* param = mixdown_processor_param(index, p);
+    if (markdown) {
+      print_param_markdown(param, "");
+    } else {
+      print_param_text(param, "    ");
+    }
     for (uint32_t f = 0U; f < mixdown_processor_param_field_count(index, p, NULL); ++f) {
-      print_param(mixdown_processor_param_field(index, p, f), "      - ");
+      const MixdownParamInfo* field = mixdown_processor_param_field(index, p, f);
+      if (markdown) {
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s[].", param->name);
+        print_param_markdown(field, prefix);
+      } else {
+        print_param_text(field, "      - ");
+      }
     }
   }
   for (uint32_t m = 0U; m < mixdown_processor_meter_count(index); ++m) {
-    printf("    meter: %s\n", mixdown_processor_meter_name(index, m));
+    if (markdown) {
+      printf("\nMeter: `%s` (in the render summary and report).\n", mixdown_processor_meter_name(index, m));
+    } else {
+      printf("    meter: %s\n", mixdown_processor_meter_name(index, m));
+    }
   }
 }
+
+static void
+print_strip(bool markdown)
+{
+  if (markdown) {
+    printf("| parameter | valid values | default | meaning |\n|---|---|---|---|\n");
+  } else {
+    printf("track and bus strip — every track and bus has these\n");
+  }
+  for (uint32_t p = 0U; p < mixdown_strip_param_count(); ++p) {
+    if (markdown) {
+      print_param_markdown(mixdown_strip_param(p), "");
+    } else {
+      print_param_text(mixdown_strip_param(p), "    ");
+    }
+  }
+}
+
+static const char usage[] = "usage: mixdown describe [--markdown] [TYPE|strip]\n"
+                            "List every insert type and its parameters (unit, range, default).\n"
+                            "Numeric parameters may be constants or automation envelopes.\n";
 
 int
 cmd_describe(int argc, char** argv)
 {
-  if (argc > 2 || (argc == 2 && cli_is_help(argv[1]))) {
-    fputs("usage: mixdown describe [TYPE]\n"
-          "List every insert type and its parameters (unit, range, default).\n"
-          "Numeric parameters may be constants or automation envelopes.\n",
-          argc > 2 ? stderr : stdout);
-    return argc > 2 ? CLI_USAGE : CLI_OK;
+  bool        markdown = false;
+  const char* type     = NULL;
+  for (int i = 1; i < argc; ++i) {
+    if (cli_is_help(argv[i])) {
+      fputs(usage, stdout);
+      return CLI_OK;
+    }
+    if (!strcmp(argv[i], "--markdown")) {
+      markdown = true;
+    } else if (argv[i][0] == '-' || type) {
+      fputs(usage, stderr);
+      return CLI_USAGE;
+    } else {
+      type = argv[i];
+    }
   }
   const uint32_t n = mixdown_processor_count();
-  if (argc == 2) {
+  if (type && !strcmp(type, "strip")) {
+    print_strip(markdown);
+    return CLI_OK;
+  }
+  if (type) {
     for (uint32_t i = 0U; i < n; ++i) {
-      if (!strcmp(mixdown_processor_name(i), argv[1])) {
-        print_processor(i);
+      if (!strcmp(mixdown_processor_name(i), type)) {
+        print_processor(i, markdown);
         return CLI_OK;
       }
     }
-    fprintf(stderr, "mixdown describe: no processor type `%s`; available:", argv[1]);
+    fprintf(stderr, "mixdown describe: no processor type `%s`; available: strip", type);
     for (uint32_t i = 0U; i < n; ++i) {
-      fprintf(stderr, " %s", mixdown_processor_name(i));
+      fprintf(stderr, ", %s", mixdown_processor_name(i));
     }
     fputs("\n", stderr);
     return CLI_USAGE;
   }
-  printf("track and bus strip — every track and bus has these\n");
-  for (uint32_t p = 0U; p < mixdown_strip_param_count(); ++p) {
-    print_param(mixdown_strip_param(p), "    ");
-  }
+  print_strip(markdown);
   printf("\ninsert types (inserts: [{type: NAME, …}]):\n\n");
   for (uint32_t i = 0U; i < n; ++i) {
-    print_processor(i);
+    if (markdown) {
+      printf("### %s\n\n", mixdown_processor_name(i));
+    }
+    print_processor(i, markdown);
     if (i + 1U < n) {
       putchar('\n');
     }
