@@ -268,7 +268,25 @@ test_key_highpass(void)
   CHECK_MSG(reduction[1] > -3.0, "key through a 500 Hz high-pass still ducks %.1f dB", reduction[1]);
 }
 
+// Automation through the engine: the threshold moves from 0 dBFS (no
+// reduction) to -40 (deep reduction) over the render.
+static void
+test_threshold_automation(void)
+{
+  test_write_dc(test_path("dc.wav"), 0.1f, 2.0, 1U, 48000U);
+  TestMix m;
+  if (!test_render_yaml("mixdown: 1\ntracks:\n  - name: a\n    file: dc.wav\n    pan_law: 0\n"
+                        "    inserts: [{type: compressor, ratio: 4, knee_db: 0, attack_ms: 1, release_ms: 10,\n"
+                        "               threshold_db: {points: [[0.5, 0], [1.5, -40]]}}]\n", &m)) {
+    return;
+  }
+  CHECK_NEAR(20.0 * log10(m.left[24000]), -20.0, 0.01);             // threshold 0: untouched
+  CHECK_NEAR(20.0 * log10(m.left[48000 * 2 - 100]), -40.0 + 20.0 / 4.0, 0.05); // 20 dB over at 4:1
+  test_mix_free(&m);
+}
+
 const TestCase compressor_tests[] = {
+  {"compressor: threshold automated through the engine", test_threshold_automation},
   {"compressor: static curve within 0.25 dB of the textbook (peak)", test_static_curve_matches_textbook},
   {"compressor: static curve with the RMS detector", test_rms_detector_curve},
   {"compressor: attack and release are 63 % time constants", test_attack_and_release_time_constants},
