@@ -219,6 +219,17 @@ test_peak_db(const float* x, uint64_t n)
 }
 
 double
+test_noise(uint32_t* seed)
+{
+  uint32_t x = *seed;
+  x ^= x << 13U;
+  x ^= x >> 17U;
+  x ^= x << 5U;
+  *seed = x;
+  return (double)x / 2147483648.0 - 1.0;
+}
+
+double
 test_frequency(const float* x, uint64_t n, double rate)
 {
   double first = -1.0;

@@ -89,6 +89,9 @@ MixdownStatus test_open_errors(const char* yaml, char* first, size_t size, unsig
 double test_rms_db(const float* x, uint64_t n);
 double test_peak_db(const float* x, uint64_t n);
 double test_db(double linear);
+/// Deterministic white noise in [-1, 1) (xorshift32; `seed` is the state).
+double test_noise(uint32_t* seed);
+
 /// Frequency by zero crossings with linear interpolation (pure tones).
 double test_frequency(const float* x, uint64_t n, double rate);
 

@@ -19,13 +19,11 @@
 #define N    48000U
 
 static uint32_t seed = 7U;
+
 static double
 noise(void)
 {
-  seed ^= seed << 13U;
-  seed ^= seed >> 17U;
-  seed ^= seed << 5U;
-  return (double)seed / 2147483648.0 - 1.0;
+  return test_noise(&seed);
 }
 
 // Band-limits `x` with the EQ: a high-pass at `lo` and a low-pass at `hi`.

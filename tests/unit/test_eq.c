@@ -47,25 +47,40 @@ analog_db(const Band* b, double f)
   return 20.0 * log10(cabs(h));
 }
 
-// Impulse response of a one-band EQ.
-static float*
-impulse_response(const Band* b, uint32_t n)
+// Band `index` of `p` (an EQ) set to `b`; the EQ has index + 1 bands.
+static void
+set_band(TestProc* p, uint32_t index, const Band* b)
+{
+  double* v = &p->values[1U + index * 5U];
+  p->values[0] = index + 1U;
+  v[0]         = b->type;
+  v[1]         = b->freq;
+  v[2]         = b->gain_db;
+  v[3]         = b->q;
+  v[4]         = b->slope;
+}
+
+// Runs a one-band EQ over `x` in place.
+static void
+run_band(const Band* b, float* x, uint32_t n)
 {
   TestProc p;
   test_proc_defaults(&p, &md_eq_class, 1U);
-  p.values[0] = 1.0;
-  p.values[1] = b->type;
-  p.values[2] = b->freq;
-  p.values[3] = b->gain_db;
-  p.values[4] = b->q;
-  p.values[5] = b->slope;
-  float* x    = calloc(n, sizeof(float));
-  x[0]        = 1.0f;
+  set_band(&p, 0U, b);
   if (test_proc_prepare(&p, RATE)) {
     float* io[1] = {x};
     test_proc_run(&p, io, n, 1024U, NULL, 0U);
   }
   test_proc_free(&p);
+}
+
+// Impulse response of a one-band EQ.
+static float*
+impulse_response(const Band* b, uint32_t n)
+{
+  float* x    = calloc(n, sizeof(float));
+  x[0]        = 1.0f;
+  run_band(b, x, n);
   return x;
 }
 
@@ -210,13 +225,10 @@ test_fast_automation_is_clean(void)
   for (uint32_t i = 0U; i < n; ++i) {
     x[i] = (float)(0.25 * sin(2.0 * M_PI * 200.0 * i / RATE));
   }
-  TestProc p;
+  TestProc   p;
+  const Band bell = {T_BELL, 100.0, 12.0, 4.0, 0};
   test_proc_defaults(&p, &md_eq_class, 1U);
-  p.values[0] = 1.0;
-  p.values[1] = T_BELL;
-  p.values[2] = 100.0;
-  p.values[3] = 12.0;
-  p.values[4] = 4.0;
+  set_band(&p, 0U, &bell);
   if (test_proc_prepare(&p, RATE)) {
     for (uint32_t done = 0U; done < n; done += 32U) { // as the engine feeds automation
       const double phase = fmod((double)done / RATE * 20.0, 1.0);
@@ -236,17 +248,8 @@ test_fast_automation_is_clean(void)
   }
   CHECK_MSG(peak < 0.25 * 4.0 * 1.1, "peak %.3f: the filter went unstable", peak);
   // What is left above 14 kHz (8th-order high-pass) is the click energy.
-  TestProc hp;
-  test_proc_defaults(&hp, &md_eq_class, 1U);
-  hp.values[0] = 1.0;
-  hp.values[1] = T_HIGHPASS;
-  hp.values[2] = 14000.0;
-  hp.values[5] = 5.0; // 48 dB/oct
-  if (test_proc_prepare(&hp, RATE)) {
-    float* io[1] = {x};
-    test_proc_run(&hp, io, n, 1024U, NULL, 0U);
-  }
-  test_proc_free(&hp);
+  const Band above = {T_HIGHPASS, 14000.0, 0.0, M_SQRT1_2, 5}; // 48 dB/oct
+  run_band(&above, x, n);
   const double clicks_db = test_peak_db(x + 4800, n - 4800U);
   CHECK_MSG(clicks_db < -60.0, "energy above 14 kHz peaks at %.1f dBFS", clicks_db);
   free(x);
@@ -262,17 +265,8 @@ test_20hz_highpass_is_quiet(void)
   for (uint32_t i = 0U; i < n; ++i) {
     x[i] = (float)(0.9 * sin(2.0 * M_PI * 1000.0 * i / RATE));
   }
-  TestProc p;
-  test_proc_defaults(&p, &md_eq_class, 1U);
-  p.values[0] = 1.0;
-  p.values[1] = T_HIGHPASS;
-  p.values[2] = 20.0;
-  p.values[5] = 5.0;
-  if (test_proc_prepare(&p, RATE)) {
-    float* io[1] = {x};
-    test_proc_run(&p, io, n, 1024U, NULL, 0U);
-  }
-  test_proc_free(&p);
+  const Band highpass = {T_HIGHPASS, 20.0, 0.0, M_SQRT1_2, 5};
+  run_band(&highpass, x, n);
   double ss = 0.0, sc = 0.0, cc = 0.0, xs = 0.0, xc = 0.0;
   const uint32_t from = 48000U;
   for (uint32_t i = from; i < n; ++i) {
@@ -301,16 +295,12 @@ test_silence_after_a_burst_decays_to_zero(void)
   for (uint32_t i = 0U; i < 4800U; ++i) {
     x[i] = (float)sin(i * 0.05);
   }
-  TestProc p;
+  TestProc   p;
+  const Band highpass = {T_HIGHPASS, 20.0, 0.0, M_SQRT1_2, 5};
+  const Band bell     = {T_BELL, 60.0, 12.0, 20.0, 0};
   test_proc_defaults(&p, &md_eq_class, 1U);
-  p.values[0] = 2.0;
-  p.values[1] = T_HIGHPASS;
-  p.values[2] = 20.0;
-  p.values[5] = 5.0;
-  p.values[6] = T_BELL;
-  p.values[7] = 60.0;
-  p.values[8] = 12.0;
-  p.values[9] = 20.0;
+  set_band(&p, 0U, &highpass);
+  set_band(&p, 1U, &bell);
   if (test_proc_prepare(&p, RATE)) {
     float* io[1] = {x};
     test_proc_run(&p, io, n, 1024U, NULL, 0U);

@@ -22,13 +22,11 @@
 typedef void (*Generator)(float* l, float* r, uint32_t n);
 
 static uint32_t seed = 1U;
+
 static double
 noise(void)
 {
-  seed ^= seed << 13U;
-  seed ^= seed >> 17U;
-  seed ^= seed << 5U;
-  return (double)seed / 2147483648.0 - 1.0;
+  return test_noise(&seed);
 }
 
 static void
