@@ -55,12 +55,19 @@ MIXDOWN_API const char* mixdown_version_string(void);
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                               */
 
+/// How serious a diagnostic is.
+typedef enum {
+  MIXDOWN_SEVERITY_ERROR = 0, ///< The session is invalid
+  MIXDOWN_SEVERITY_WARNING,   ///< Valid, but probably not what was meant
+} MixdownSeverity;
+
 /// One problem found in a session, with where it is.
 typedef struct {
-  const char* file;    ///< Session file name as given (or the string's name)
-  unsigned    line;    ///< 1-based line, 0 when unknown
-  unsigned    column;  ///< 1-based column, 0 when unknown
-  const char* message; ///< What is wrong and what would be valid
+  const char*     file;     ///< Session file name as given (or the string's name)
+  unsigned        line;     ///< 1-based line, 0 when unknown
+  unsigned        column;   ///< 1-based column, 0 when unknown
+  const char*     message;  ///< What is wrong and what would be valid
+  MixdownSeverity severity; ///< Error or warning
 } MixdownDiagnostic;
 
 /// Receives each diagnostic; the pointers are valid only during the call.
@@ -168,6 +175,7 @@ typedef struct {
   double   true_peak_dbtp;    ///< True peak (ITU-R BS.1770-4)
   double   seconds_taken;     ///< Wall time of the render
   uint64_t non_finite_fixed;  ///< Non-finite samples replaced by silence
+  char     non_finite_where[200]; ///< Where the first ones appeared ("" if none)
   uint32_t n_meters;          ///< Entries used in `meters`
   MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs, in session order
   char     message[512];      ///< On failure, what went wrong
@@ -237,6 +245,10 @@ MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);
 
 /// Number of non-finite samples the engine replaced with silence so far.
 MIXDOWN_API uint64_t mixdown_engine_non_finite_count(const MixdownEngine* engine);
+
+/// Where non-finite audio first appeared ("track `x`, insert 2 (eq) at
+/// 12.345 s: …"), or "" if it never did.  Owned by `engine`.
+MIXDOWN_API const char* mixdown_engine_non_finite_where(const MixdownEngine* engine);
 
 /// Number of processor meters in the engine (every meter of every insert).
 MIXDOWN_API uint32_t mixdown_engine_meter_count(const MixdownEngine* engine);

@@ -142,6 +142,8 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   free(left);
   free(right);
   report->non_finite_fixed = mixdown_engine_non_finite_count(engine);
+  snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
+           mixdown_engine_non_finite_where(engine));
   const uint32_t n_meters  = mixdown_engine_meter_count(engine);
   for (uint32_t m = 0U; m < n_meters && m < MIXDOWN_MAX_METER_REPORTS; ++m) {
     if (mixdown_engine_meter(engine, m, &report->meters[report->n_meters]) == MIXDOWN_SUCCESS) {

@@ -113,6 +113,7 @@ struct MixdownEngineImpl {
   uint32_t      block_pos;   ///< Frames of it already delivered or dropped
   uint64_t      delivered;
   uint64_t      non_finite;
+  char          non_finite_where[200]; ///< Where the first non-finite audio appeared
   double*       scratch_a;   ///< Per-sample automation values
   double*       scratch_b;
   float*        clip_buf[2];
@@ -484,6 +485,35 @@ mixdown_engine_free(MixdownEngine* e)
 /* ------------------------------------------------------------------------ */
 /* Rendering one block                                                       */
 
+// Replaces non-finite samples with silence and counts them; true if any.
+static bool
+scrub(MixdownEngine* e, float* const* buf, uint32_t channels, uint32_t n)
+{
+  uint64_t bad = 0U;
+  for (uint32_t c = 0U; c < channels; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      if (!isfinite(buf[c][i])) {
+        buf[c][i] = 0.0f;
+        ++bad;
+      }
+    }
+  }
+  e->non_finite += bad;
+  return bad != 0U;
+}
+
+static void MD_PRINTF(2, 3)
+note_non_finite(MixdownEngine* e, const char* fmt, ...)
+{
+  if (e->non_finite_where[0]) {
+    return; // the first place is the one worth reading
+  }
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(e->non_finite_where, sizeof e->non_finite_where, fmt, args);
+  va_end(args);
+}
+
 // Raised-cosine fade gain at `pos` frames into a fade of `len` frames.
 static double
 fade_gain(int64_t pos, int64_t len)
@@ -515,7 +545,12 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
   }
   const uint32_t count = (uint32_t)(to - from);
   char           why[400];
+  const uint64_t      before = e->non_finite;
   const MixdownStatus st = md_source_read(clip->source, e->clip_buf, count, &e->non_finite, why, sizeof why);
+  if (e->non_finite != before) {
+    note_non_finite(e, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
+                    node->name, clip->path, (double)from / e->rate);
+  }
   if (st) {
     set_message(e, "track `%s`, `%s`: %s", node->name, clip->path, why);
     return st;
@@ -604,29 +639,14 @@ run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t,
     const MdBlock      block   = {(const float* const*)part, part, key ? keys : NULL, key ? key->channels : 0U, len};
     ins->cls->process(ins->state, &block);
   }
+  // A processor whose output went NaN or infinite has poisoned state: its
+  // output is silenced for this block and it starts over.
+  if (scrub(e, io, ins->out_channels, n)) {
+    ins->cls->reset(ins->state);
+    note_non_finite(e, "track or bus `%s`, insert %u (%s) at %.3f s: its state went non-finite and was reset",
+                    node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate);
+  }
   update_meters(ins);
-}
-
-// Replaces non-finite samples with silence; a processor that produced them
-// has poisoned state, so the node's processors are reset.
-static void
-guard_finite(MixdownEngine* e, MdEngineNode* node, uint32_t n)
-{
-  uint64_t bad = 0U;
-  for (uint32_t c = 0U; c < node->channels; ++c) {
-    for (uint32_t i = 0U; i < n; ++i) {
-      if (!isfinite(node->buf[c][i])) {
-        node->buf[c][i] = 0.0f;
-        ++bad;
-      }
-    }
-  }
-  if (bad) {
-    e->non_finite += bad;
-    for (size_t j = 0U; j < node->n_inserts; ++j) {
-      node->inserts[j].cls->reset(node->inserts[j].state);
-    }
-  }
 }
 
 static void
@@ -758,7 +778,6 @@ render_block(MixdownEngine* e, uint32_t n)
       MdEngineInsert* ins = &node->inserts[j];
       run_insert(e, node, ins, t_in - (int64_t)ins->pre_latency, n);
     }
-    guard_finite(e, node, n);
     apply_pan(e, node, t_out, n);
     apply_fader(e, node, t_out, n);
     for (size_t j = 0U; j < node->n_edges; ++j) {
@@ -839,6 +858,12 @@ uint64_t
 mixdown_engine_non_finite_count(const MixdownEngine* e)
 {
   return e ? e->non_finite : 0U;
+}
+
+const char*
+mixdown_engine_non_finite_where(const MixdownEngine* e)
+{
+  return e ? e->non_finite_where : "";
 }
 
 uint32_t

@@ -43,12 +43,27 @@ report_at(MdValidator* v, unsigned line, unsigned column, const char* fmt, ...)
   vsnprintf(message, sizeof message, fmt, args);
   va_end(args);
   if (++v->n_errors <= MD_MAX_ERRORS && v->on_diagnostic) {
-    const MixdownDiagnostic d = {v->file_name, line, column, message};
+    const MixdownDiagnostic d = {v->file_name, line, column, message, MIXDOWN_SEVERITY_ERROR};
     v->on_diagnostic(v->user_data, &d);
   }
 }
 
 #define report(v, node, ...) report_at((v), (node)->line, (node)->column, __VA_ARGS__)
+
+// A warning: the session stays valid.
+static void MD_PRINTF(3, 4)
+warn(MdValidator* v, const MdYNode* node, const char* fmt, ...)
+{
+  char    message[1024];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(message, sizeof message, fmt, args);
+  va_end(args);
+  if (v->on_diagnostic) {
+    const MixdownDiagnostic d = {v->file_name, node->line, node->column, message, MIXDOWN_SEVERITY_WARNING};
+    v->on_diagnostic(v->user_data, &d);
+  }
+}
 
 /* ------------------------------------------------------------------------ */
 /* Reading scalars                                                           */
@@ -491,6 +506,9 @@ probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
   clip->channels = (uint32_t)info.channels;
   clip->rate     = (uint32_t)info.samplerate;
   clip->frames   = (int64_t)info.frames;
+  if (info.frames <= 0) {
+    warn(v, node, "source `%s` holds no audio; its clip is silent", node->text);
+  }
   return true;
 }
 
@@ -544,6 +562,10 @@ read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
     return false;
   }
   const double available = source_s - clip->offset_s;
+  if (clip->length_s > available + 0.5 / clip->rate) {
+    warn(v, map_get(node, "length"), "`length` is %g s but `%s` has only %g s from the offset; the clip stops there",
+         clip->length_s, path, available);
+  }
   if (clip->length_s < 0.0 || clip->length_s > available) {
     clip->length_s = available > 0.0 ? available : 0.0; // a clip never plays past its source
   }
@@ -1297,7 +1319,7 @@ report_file_error(const char* path, const char* what, MixdownDiagnosticFunc on_d
   char message[256];
   snprintf(message, sizeof message, "%s: %s", what, strerror(errno));
   if (on_diagnostic) {
-    const MixdownDiagnostic d = {path, 0U, 0U, message};
+    const MixdownDiagnostic d = {path, 0U, 0U, message, MIXDOWN_SEVERITY_ERROR};
     on_diagnostic(user_data, &d);
   }
 }

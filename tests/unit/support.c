@@ -140,6 +140,7 @@ test_render_session(const MixdownSession* session, TestMix* mix)
   CHECK_MSG(!st && done == mix->frames, "pulled %llu of %llu frames (%s)", (unsigned long long)done,
             (unsigned long long)mix->frames, mixdown_engine_message(engine));
   mix->non_finite = mixdown_engine_non_finite_count(engine);
+  snprintf(mix->non_finite_where, sizeof mix->non_finite_where, "%s", mixdown_engine_non_finite_where(engine));
   mixdown_engine_free(engine);
   return !st;
 }
@@ -172,6 +173,9 @@ static void
 collect(void* user, const MixdownDiagnostic* d)
 {
   ErrorSink* sink = user;
+  if (d->severity != MIXDOWN_SEVERITY_ERROR) {
+    return;
+  }
   if (sink->count++ == 0U) {
     snprintf(sink->first, sink->size, "%u:%u: %s", d->line, d->column, d->message);
   }

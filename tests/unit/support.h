@@ -68,6 +68,7 @@ typedef struct {
   uint64_t frames;
   uint32_t latency;    ///< Reported master latency (already removed)
   uint64_t non_finite; ///< Non-finite samples the engine replaced
+  char     non_finite_where[200];
 } TestMix;
 
 /// Opens `yaml` (sources relative to test_dir()); NULL (and a recorded

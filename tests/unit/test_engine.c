@@ -408,6 +408,8 @@ test_nan_is_contained(void)
     CHECK(bad == 0U);
     CHECK_MSG(m.non_finite == 2U, "%llu non-finite samples counted, expected 2",
               (unsigned long long)m.non_finite);
+    // …and reported with the track, the insert and the time (frame 1000).
+    CHECK_MSG(strstr(m.non_finite_where, "`a`, insert 1 (test-nan) at 0.0") != NULL, "%s", m.non_finite_where);
     test_mix_free(&m);
   }
 }

@@ -161,8 +161,8 @@ print_summary(const char* path, const MixdownRenderReport* r)
     printf("  warning: the mix peaks above 0 dBFS and was clipped in the integer output\n");
   }
   if (r->non_finite_fixed) {
-    printf("  warning: %llu non-finite samples (NaN/Inf) were replaced with silence\n",
-           (unsigned long long)r->non_finite_fixed);
+    printf("  warning: %llu non-finite samples (NaN/Inf) were replaced with silence; first: %s\n",
+           (unsigned long long)r->non_finite_fixed, r->non_finite_where);
   }
 }
 

@@ -11,10 +11,11 @@ void
 cli_print_diagnostic(void* user_data, const MixdownDiagnostic* d)
 {
   (void)user_data;
+  const char* kind = d->severity == MIXDOWN_SEVERITY_WARNING ? "warning" : "error";
   if (d->line) {
-    fprintf(stderr, "%s:%u:%u: error: %s\n", d->file, d->line, d->column, d->message);
+    fprintf(stderr, "%s:%u:%u: %s: %s\n", d->file, d->line, d->column, kind, d->message);
   } else {
-    fprintf(stderr, "%s: error: %s\n", d->file, d->message);
+    fprintf(stderr, "%s: %s: %s\n", d->file, kind, d->message);
   }
 }
 
