@@ -5,8 +5,10 @@
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 300
 
-.PHONY: all deps demo test test-fast clean bench
+.PHONY: all deps demo test test-fast fuzz clean bench
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -20,17 +22,30 @@ $(BUILD)/build.ninja:
 $(BUILD_ASAN)/build.ninja:
 	meson setup $(BUILD_ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
 
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debugoptimized -Dfuzzing=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false
+
 demo: all
 	./$(BUILD)/mixdown demo
 
-# Every test, in the release build and again under ASan + UBSan.
-test: all $(BUILD_ASAN)/build.ninja
+# Every test, in the release build and again under ASan + UBSan, a smoke run
+# of the fuzzers over their seeds and regressions, and a render under
+# valgrind memcheck.
+test: all $(BUILD_ASAN)/build.ninja $(BUILD_FUZZ)/build.ninja
 	ninja -C $(BUILD_ASAN)
-	./tests/run.sh $(BUILD) $(BUILD_ASAN)
+	ninja -C $(BUILD_FUZZ)
+	./tests/run.sh $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+
+# Fuzz each harness for FUZZ_SECONDS (default 300); crashes land in
+# $(BUILD_FUZZ)/fuzz-crashes and belong in tests/fuzz/regressions/ once fixed.
+fuzz: deps $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ)
+	./tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 # The release build only (quicker while working).
 test-fast: all
 	./tests/run.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

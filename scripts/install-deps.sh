@@ -9,6 +9,8 @@ packages=(
   build-essential pkg-config meson ninja-build
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
   time        # /usr/bin/time: peak memory in the command-line tests
+  clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
+  valgrind    # one render under memcheck in make test
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

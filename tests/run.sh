@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every test: the unit tests and the command-line tests with the build
-# in $1, then (if given) the unit tests and the broken-session corpus again
-# with the ASan + UBSan build in $2.  Ends with `N passed, N failed`.
+# in $1, then (if given) the unit tests and the quick command-line tests
+# again with the ASan + UBSan build in $2, and a smoke run of the fuzzers
+# built in $3.  Ends with `N passed, N failed`.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:?usage: tests/run.sh BUILD_DIR [ASAN_BUILD_DIR]}
+build=${1:?usage: tests/run.sh BUILD_DIR [ASAN_BUILD_DIR [FUZZ_BUILD_DIR]]}
 asan=${2:-}
+fuzz=${3:-}
 
 passed=0
 failed=0
@@ -46,6 +48,10 @@ if [ -n "$asan" ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite "unit tests under ASan+UBSan ($asan)" "$logs/unit-asan" "$asan/test-unit"
   run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --quick
+fi
+
+if [ -n "$fuzz" ]; then
+  run_suite "fuzzer smoke ($fuzz)" "$logs/fuzz" "$here/fuzz/run.sh" "$fuzz" smoke
 fi
 
 echo

@@ -60,15 +60,54 @@ print_peak(const char* path)
   return 0;
 }
 
+// Short stereo sines in every container libsndfile writes here: seeds for
+// the source fuzzer.  Formats this libsndfile cannot write are skipped.
+static int
+write_formats(const char* dir)
+{
+  static const struct {
+    const char* name;
+    int         format;
+  } formats[] = {
+    {"pcm16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16},   {"pcm24.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24},
+    {"float.wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT},    {"u8.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_U8},
+    {"pcm16.rf64", SF_FORMAT_RF64 | SF_FORMAT_PCM_16}, {"pcm16.aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
+    {"pcm16.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16}, {"vorbis.ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS},
+    {"opus.opus", SF_FORMAT_OGG | SF_FORMAT_OPUS},     {"ulaw.au", SF_FORMAT_AU | SF_FORMAT_ULAW},
+    {"mp3.mp3", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III},
+  };
+  float buf[2 * 2000];
+  for (int i = 0; i < 2000; ++i) {
+    buf[2 * i]     = (float)(0.5 * sin(i * 0.03));
+    buf[2 * i + 1] = (float)(0.4 * sin(i * 0.11));
+  }
+  for (size_t k = 0U; k < sizeof formats / sizeof formats[0]; ++k) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, formats[k].name);
+    SF_INFO  info = {.samplerate = formats[k].format == (SF_FORMAT_OGG | SF_FORMAT_OPUS) ? 48000 : 22050,
+                     .channels   = 2,
+                     .format     = formats[k].format};
+    SNDFILE* f    = sf_open(path, SFM_WRITE, &info);
+    if (f) {
+      sf_writef_float(f, buf, 2000);
+      sf_close(f);
+    }
+  }
+  return 0;
+}
+
 int
 main(int argc, char** argv)
 {
+  if (argc == 3 && !strcmp(argv[1], "formats")) {
+    return write_formats(argv[2]);
+  }
   if (argc == 7 && !strcmp(argv[1], "sine")) {
     return write_sine(argv[2], atof(argv[3]), atof(argv[4]), atoi(argv[5]), atoi(argv[6]));
   }
   if (argc == 3 && !strcmp(argv[1], "peak")) {
     return print_peak(argv[2]);
   }
-  fprintf(stderr, "usage: mixdown-testtool sine PATH SECONDS FREQ CHANNELS RATE | peak PATH\n");
+  fprintf(stderr, "usage: mixdown-testtool sine PATH SECONDS FREQ CHANNELS RATE | peak PATH | formats DIR\n");
   return 2;
 }

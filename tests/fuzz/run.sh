@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs the libFuzzer harnesses built in BUILD (meson -Dfuzzing=true).
+#   tests/fuzz/run.sh BUILD smoke      a short, seeded run of each over the seed
+#                                      corpus and the regressions (make test)
+#   tests/fuzz/run.sh BUILD SECONDS    fuzz each for SECONDS (make fuzz); the
+#                                      growing corpus stays in BUILD/fuzz-corpus,
+#                                      crashes land in BUILD/fuzz-crashes
+# Prints `fuzz: N passed, N failed`.
+set -u
+build=$(cd "${1:?usage: run.sh BUILD smoke|SECONDS}" && pwd)
+mode=${2:-smoke}
+here=$(cd "$(dirname "$0")" && pwd)
+seeds="$build/fuzz-seeds"
+passed=0
+failed=0
+
+# Seeds: the session corpus in git, every broken session, the demo; audio
+# seeds are written by our own test tool in every format libsndfile writes.
+mkdir -p "$seeds/session" "$seeds/source" "$build/fuzz-crashes"
+cp "$here"/corpus/session/* "$here"/../sessions/bad/*.yaml "$here"/../sessions/bad/*.json "$seeds/session/" 2>/dev/null
+cp "$here"/../../demo/demo.yaml "$seeds/session/"
+"$build/mixdown-testtool" formats "$seeds/source" || { echo "cannot write audio seeds"; exit 1; }
+
+run_one() { # NAME
+  local name=$1 corpus log
+  log=$(mktemp)
+  if [ "$mode" = smoke ]; then
+    corpus=$(mktemp -d)
+    cp "$seeds/$name"/* "$here/regressions/$name"/* "$corpus/" 2>/dev/null
+    args=(-runs=4000 -seed=1 -max_len=8192 -rss_limit_mb=2048 "$corpus")
+  else
+    corpus="$build/fuzz-corpus/$name"
+    mkdir -p "$corpus"
+    args=(-max_total_time="$mode" -max_len=65536 -rss_limit_mb=2048 "$corpus" "$seeds/$name" "$here/regressions/$name")
+  fi
+  if "$build/fuzz-$name" -artifact_prefix="$build/fuzz-crashes/$name-" "${args[@]}" >"$log" 2>&1; then
+    echo "ok   fuzz-$name: $(grep -E '^Done|DONE' "$log" | tail -n 1)"
+    passed=$((passed + 1))
+  else
+    echo "FAIL fuzz-$name (see $build/fuzz-crashes)"
+    tail -n 30 "$log"
+    failed=$((failed + 1))
+  fi
+  rm -f "$log"
+  [ "$mode" = smoke ] && rm -rf "$corpus"
+}
+
+run_one session
+run_one source
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
