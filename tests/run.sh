@@ -42,6 +42,7 @@ trap 'rm -rf "$logs"' EXIT
 
 run_suite "unit tests ($build)" "$logs/unit" "$build/test-unit"
 run_suite "command-line tests ($build)" "$logs/cli" "$here/cli/test_cli.sh" "$build"
+run_suite "hostile audio and sessions ($build)" "$logs/hostile" "$here/cli/test_hostile.sh" "$build"
 
 if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1

@@ -89,9 +89,10 @@ typedef struct {
   double          pan_law_db;
   bool            invert;
   bool            audible;
-  float*          buf[2];  ///< Input sum, then the insert chain in place
-  float*          pre[2];  ///< After pan, before the fader
-  float*          post[2]; ///< After the fader
+  float*          buf[2];  ///< Input sum, then the insert chain in place (owned when own_buf)
+  float*          pre[2];  ///< After pan, before the fader (shared scratch)
+  float*          post[2]; ///< After the fader (shared scratch; the master owns its own)
+  bool            own_buf; ///< Buses, the master and tracks that key a sidechain
   size_t          first_edge; ///< This node's edges in MixdownEngine.edges
   size_t          n_edges;
   uint32_t        latency_in;  ///< Delay of this node's input against the timeline
@@ -114,6 +115,9 @@ struct MixdownEngineImpl {
   uint64_t      delivered;
   uint64_t      non_finite;
   char          non_finite_where[200]; ///< Where the first non-finite audio appeared
+  float*        shared_buf[2];  ///< The insert buffer of tracks that key nothing
+  float*        shared_pre[2];  ///< Every node's pre-fader signal, used at once by its edges
+  float*        shared_post[2]; ///< …and its post-fader signal
   double*       scratch_a;   ///< Per-sample automation values
   double*       scratch_b;
   float*        clip_buf[2];
@@ -227,9 +231,16 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
       !automation_for(&model->pan, &node->pan_auto)) {
     return MIXDOWN_ERR_NO_MEM;
   }
+  // Memory stays small with many tracks: a node's pre/post signals are
+  // consumed by its edges right away, so all share one scratch pair, and a
+  // track's insert buffer is shared too unless another node keys from it
+  // later in the block (see build_keys()).  Buses accumulate, so own theirs.
+  node->own_buf = model->kind != MD_NODE_TRACK;
   for (int c = 0; c < 2; ++c) {
-    if (!(node->buf[c] = new_buffer()) || !(node->pre[c] = new_buffer()) ||
-        !(node->post[c] = new_buffer())) {
+    node->buf[c]  = node->own_buf ? new_buffer() : e->shared_buf[c];
+    node->pre[c]  = e->shared_pre[c];
+    node->post[c] = model->kind == MD_NODE_MASTER ? new_buffer() : e->shared_post[c];
+    if (!node->buf[c] || !node->post[c]) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
@@ -299,6 +310,7 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
 }
 
 // Key delay lines: each key arrives at its insert as late as the audio does.
+// A track that keys another node keeps its own insert buffer.
 static MixdownStatus
 build_keys(MixdownEngine* e)
 {
@@ -308,6 +320,15 @@ build_keys(MixdownEngine* e)
       MdEngineInsert* ins = &host->inserts[j];
       if (ins->key_node == MD_NO_NODE) {
         continue;
+      }
+      MdEngineNode* key = &e->nodes[ins->key_node];
+      if (!key->own_buf) {
+        key->own_buf = true;
+        for (int c = 0; c < 2; ++c) {
+          if (!(key->buf[c] = new_buffer())) {
+            return MIXDOWN_ERR_NO_MEM;
+          }
+        }
       }
       ins->key_delay = host->latency_in + ins->pre_latency - e->nodes[ins->key_node].latency_out;
       for (int c = 0; c < 2; ++c) {
@@ -346,10 +367,17 @@ build(MixdownEngine* e, const MixdownSession* s)
   e->scratch_b = calloc(MD_BLOCK_FRAMES, sizeof(double));
   e->clip_buf[0] = new_buffer();
   e->clip_buf[1] = new_buffer();
+  for (int c = 0; c < 2; ++c) {
+    e->shared_buf[c]  = new_buffer();
+    e->shared_pre[c]  = new_buffer();
+    e->shared_post[c] = new_buffer();
+  }
   uint32_t* latency = calloc(s->n_nodes, sizeof(uint32_t));
   uint64_t* tail    = calloc(s->n_nodes, sizeof(uint64_t));
   MixdownStatus st = MIXDOWN_SUCCESS;
-  if (!e->nodes || !e->scratch_a || !e->scratch_b || !e->clip_buf[0] || !e->clip_buf[1] || !latency || !tail) {
+  if (!e->nodes || !e->scratch_a || !e->scratch_b || !e->clip_buf[0] || !e->clip_buf[1] || !latency ||
+      !tail || !e->shared_buf[0] || !e->shared_buf[1] || !e->shared_pre[0] || !e->shared_pre[1] ||
+      !e->shared_post[0] || !e->shared_post[1]) {
     st = MIXDOWN_ERR_NO_MEM;
   }
   size_t n_keys = 0U;
@@ -457,9 +485,12 @@ mixdown_engine_free(MixdownEngine* e)
       }
     }
     for (int c = 0; c < 2; ++c) {
-      free(n->buf[c]);
-      free(n->pre[c]);
-      free(n->post[c]);
+      if (n->own_buf) {
+        free(n->buf[c]);
+      }
+      if (n->kind == MD_NODE_MASTER) {
+        free(n->post[c]);
+      }
     }
     md_automation_free(n->gain_auto);
     md_automation_free(n->pan_auto);
@@ -477,8 +508,12 @@ mixdown_engine_free(MixdownEngine* e)
   free(e->nodes);
   free(e->scratch_a);
   free(e->scratch_b);
-  free(e->clip_buf[0]);
-  free(e->clip_buf[1]);
+  for (int c = 0; c < 2; ++c) {
+    free(e->clip_buf[c]);
+    free(e->shared_buf[c]);
+    free(e->shared_pre[c]);
+    free(e->shared_post[c]);
+  }
   free(e);
 }
 
@@ -545,11 +580,11 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
   }
   const uint32_t count = (uint32_t)(to - from);
   char           why[400];
-  const uint64_t      before = e->non_finite;
-  const MixdownStatus st = md_source_read(clip->source, e->clip_buf, count, &e->non_finite, why, sizeof why);
-  if (e->non_finite != before) {
+  uint32_t            bad = UINT32_MAX;
+  const MixdownStatus st  = md_source_read(clip->source, e->clip_buf, count, &e->non_finite, &bad, why, sizeof why);
+  if (bad != UINT32_MAX) {
     note_non_finite(e, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
-                    node->name, clip->path, (double)from / e->rate);
+                    node->name, clip->path, (double)(from + bad) / e->rate);
   }
   if (st) {
     set_message(e, "track `%s`, `%s`: %s", node->name, clip->path, why);

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MD_SOURCE_CHUNK 4096U // frames decoded per read
+#define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
 
 struct MdSource {
   SNDFILE* file;
@@ -142,10 +142,11 @@ produce(MdSource* s, float* dst, size_t want)
 }
 
 MixdownStatus
-md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_finite, char* message,
-               size_t message_size)
+md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_finite, uint32_t* first_bad,
+               char* message, size_t message_size)
 {
   uint32_t done = 0U;
+  uint32_t bad  = UINT32_MAX;
   while (done < frames) {
     size_t want = frames - done;
     want        = want < MD_SOURCE_CHUNK ? want : MD_SOURCE_CHUNK;
@@ -156,6 +157,7 @@ md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_fi
         if (!isfinite(x)) {
           x = 0.0f; // a NaN or Inf sample must not poison the mix
           ++*non_finite;
+          bad = bad == UINT32_MAX ? done + (uint32_t)i : bad;
         }
         out[c][done + i] = x;
       }
@@ -169,6 +171,9 @@ md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_fi
     for (uint32_t i = done; i < frames; ++i) {
       out[c][i] = 0.0f;
     }
+  }
+  if (first_bad) {
+    *first_bad = bad;
   }
   if (s->failed) {
     snprintf(message, message_size, "decoding failed: %s", sf_strerror(s->file));

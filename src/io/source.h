@@ -25,8 +25,10 @@ uint32_t md_source_channels(const MdSource* source);
 
 /// Reads `frames` frames at the session rate into `out` (planar, one buffer
 /// per source channel).  Past the end of the file the rest is silence.
-/// Non-finite samples are replaced with silence and counted.
+/// Non-finite samples are replaced with silence and counted in `non_finite`;
+/// `first_bad` (may be NULL) gets the frame of the first one, or UINT32_MAX.
 MixdownStatus md_source_read(MdSource* source, float* const* out, uint32_t frames,
-                             uint64_t* non_finite, char* message, size_t message_size);
+                             uint64_t* non_finite, uint32_t* first_bad, char* message,
+                             size_t message_size);
 
 #endif

@@ -11,6 +11,7 @@
 #include "dsp/strip.h"
 #include "session/yamltree.h"
 #include "util/attributes.h"
+#include "util/name_index.h"
 #include "util/suggest.h"
 
 #include <sndfile.h>
@@ -24,6 +25,11 @@
 #include <sys/stat.h>
 
 #define MD_MAX_ERRORS 50U
+// Times and lengths stop at a day: a longer mix is a mistake, and its
+// render would run for hours.
+#define MD_MAX_TIME_S 86400.0
+// More tracks and buses than this is a generated session gone wrong.
+#define MD_MAX_NODES 100000U
 
 typedef struct {
   const char*           file_name;
@@ -32,6 +38,7 @@ typedef struct {
   void*                 user_data;
   unsigned              n_errors;
   MixdownSession*       session;
+  MdNameIndex           names; ///< Track, bus and master names → node index
 } MdValidator;
 
 static void MD_PRINTF(4, 5)
@@ -262,8 +269,8 @@ read_time(MdValidator* v, const MdYNode* node, const char* key, double* seconds)
   const MixdownSession* s = v->session;
   double                x = 0.0;
   if (scalar_number(node, &x)) {
-    if (x < 0.0 || x > 1e6) {
-      report(v, node, "`%s` is %g s, out of range: valid range is 0 … 1000000 s", key, x);
+    if (x < 0.0 || x > MD_MAX_TIME_S) {
+      report(v, node, "`%s` is %g s, out of range: valid range is 0 … %g s (24 hours)", key, x, MD_MAX_TIME_S);
       return false;
     }
     *seconds = x;
@@ -291,13 +298,17 @@ read_time(MdValidator* v, const MdYNode* node, const char* key, double* seconds)
              node->text);
       return false;
     }
-    if (bar < 1UL || bar > 100000UL || beat < 1.0 || beat >= (double)s->beats_per_bar + 1.0) {
+    if (bar < 1UL || bar > 1000000UL || beat < 1.0 || beat >= (double)s->beats_per_bar + 1.0) {
       report(v, node, "`%s`: `%s` is out of range: bars count from 1, beats from 1 to %u.999", key,
              node->text, s->beats_per_bar);
       return false;
     }
     const double beats = (double)(bar - 1UL) * s->beats_per_bar + (beat - 1.0);
     *seconds           = beats * 60.0 / s->tempo_bpm;
+    if (*seconds > MD_MAX_TIME_S) {
+      report(v, node, "`%s`: `%s` is %g s, past the 24-hour limit", key, node->text, *seconds);
+      return false;
+    }
     return true;
   }
   report(v, node, "`%s` must be a time in seconds%s, not %s%s%s", key,
@@ -426,26 +437,23 @@ find_destination(MdValidator* v, const MdYNode* node, const char* key, uint32_t 
     report(v, node, "`%s` must name a bus or `master`", key);
     return false;
   }
-  for (size_t i = s->n_tracks; i < s->n_nodes; ++i) {
-    if (!strcmp(s->nodes[i].name, node->text)) {
-      if (i == self) {
-        report(v, node, "`%s`: `%s` cannot feed itself", key, node->text);
-        return false;
-      }
-      *index = (uint32_t)i;
-      return true;
-    }
+  const uint32_t found = md_name_index_find(&v->names, node->text);
+  if (found == self) {
+    report(v, node, "`%s`: `%s` cannot feed itself", key, node->text);
+    return false;
+  }
+  if (found != MD_NAME_NONE && found >= s->n_tracks) {
+    *index = found;
+    return true;
+  }
+  if (found != MD_NAME_NONE) {
+    report(v, node, "`%s`: `%s` is a track; audio can only go to a bus or `master`", key, node->text);
+    return false;
   }
   const char* names[4096];
   size_t      n = 0U;
   for (size_t i = s->n_tracks; i < s->n_nodes && n < 4096U; ++i) {
     names[n++] = s->nodes[i].name;
-  }
-  for (size_t i = 0U; i < s->n_tracks; ++i) {
-    if (!strcmp(s->nodes[i].name, node->text)) {
-      report(v, node, "`%s`: `%s` is a track; audio can only go to a bus or `master`", key, node->text);
-      return false;
-    }
   }
   const char* near = md_suggest(node->text, names, n);
   if (near) {
@@ -537,10 +545,10 @@ read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
     read_time(v, item, "start", &clip->start_s);
   }
   if ((item = map_get(node, "offset"))) {
-    read_number(v, item, "offset", 0.0, 1e6, "s", &clip->offset_s);
+    read_number(v, item, "offset", 0.0, 1e9, "s", &clip->offset_s);
   }
   if ((item = map_get(node, "length"))) {
-    read_number(v, item, "length", 0.0, 1e6, "s", &clip->length_s);
+    read_number(v, item, "length", 0.0, MD_MAX_TIME_S, "s", &clip->length_s);
   }
   if ((item = map_get(node, "gain_db"))) {
     read_number(v, item, "gain_db", md_clip_gain_param.info.min, md_clip_gain_param.info.max, "dB",
@@ -663,20 +671,19 @@ find_key(MdValidator* v, const MdYNode* node, const char* key, uint32_t self, ui
     report(v, node, "`%s` must name a track or bus", key);
     return false;
   }
+  const uint32_t found = md_name_index_find(&v->names, node->text);
+  if (found == self) {
+    report(v, node, "`%s`: `%s` cannot key itself", key, node->text);
+    return false;
+  }
+  if (found != MD_NAME_NONE && found != md_session_master(s)) {
+    *index = found;
+    return true;
+  }
   const char* names[4096];
   size_t      n = 0U;
-  for (size_t i = 0U; i < md_session_master(s); ++i) {
-    if (!strcmp(s->nodes[i].name, node->text)) {
-      if (i == self) {
-        report(v, node, "`%s`: `%s` cannot key itself", key, node->text);
-        return false;
-      }
-      *index = (uint32_t)i;
-      return true;
-    }
-    if (n < 4096U) {
-      names[n++] = s->nodes[i].name;
-    }
+  for (size_t i = 0U; i < md_session_master(s) && n < 4096U; ++i) {
+    names[n++] = s->nodes[i].name;
   }
   const char* near = md_suggest(node->text, names, n);
   if (near) {
@@ -886,11 +893,9 @@ declare_nodes(MdValidator* v, const MdYNode* list, MdNodeKind kind, size_t* next
       report(v, name, "`master` is the master bus; give this %s another name", what);
       continue;
     }
-    for (size_t j = 0U; j + 1U < *next; ++j) {
-      if (!strcmp(s->nodes[j].name, name->text)) {
-        report(v, name, "the name `%s` is used twice (tracks and buses need unique names)", name->text);
-        break;
-      }
+    const uint32_t first = md_name_index_add(&v->names, n->name, (uint32_t)(*next - 1U));
+    if (first != MD_NAME_NONE) {
+      report(v, name, "the name `%s` is used twice (tracks and buses need unique names)", name->text);
     }
   }
 }
@@ -1171,7 +1176,7 @@ read_top(MdValidator* v, const MdYNode* root)
   if ((item = map_get(root, "length")) &&
       !(item->kind == MD_YNODE_SCALAR && !strcmp(item->text, "auto"))) {
     if (scalar_number(item, &x)) {
-      read_number(v, item, "length", 0.001, 1e6, "s", &s->length_s);
+      read_number(v, item, "length", 0.001, MD_MAX_TIME_S, "s", &s->length_s);
     } else {
       read_time(v, item, "length", &s->length_s);
     }
@@ -1211,10 +1216,22 @@ read_session(MdValidator* v, const MdYNode* root)
     s->n_nodes = 0U;
     return;
   }
+  if (s->n_nodes > MD_MAX_NODES) {
+    report(v, root, "the session has %zu tracks and buses; mixdown takes at most %u", s->n_nodes - 1U,
+           MD_MAX_NODES);
+    free(entries);
+    return;
+  }
+  if (!md_name_index_init(&v->names, s->n_nodes)) {
+    report(v, root, "out of memory");
+    free(entries);
+    return;
+  }
   size_t next = 0U;
   declare_nodes(v, tracks, MD_NODE_TRACK, &next);
   declare_nodes(v, buses, MD_NODE_BUS, &next);
   read_master(v, map_get(root, "master"));
+  md_name_index_add(&v->names, s->nodes[md_session_master(s)].name, (uint32_t)md_session_master(s));
   entries[md_session_master(s)] = map_get(root, "master") ? map_get(root, "master") : root;
   for (size_t i = 0U; i < n_tracks; ++i) {
     entries[i] = tracks->items[i];
@@ -1228,6 +1245,7 @@ read_session(MdValidator* v, const MdYNode* root)
     check_routing(v, entries);
   }
   free(entries);
+  md_name_index_free(&v->names);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1288,7 +1306,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
     return MIXDOWN_ERR_BAD_ARG;
   }
   name               = name ? name : "<string>";
-  MdValidator v      = {name, base_dir, on_diagnostic, user_data, 0U, NULL};
+  MdValidator v      = {.file_name = name, .base_dir = base_dir, .on_diagnostic = on_diagnostic, .user_data = user_data};
   char        error[512];
   unsigned    line   = 0U;
   unsigned    column = 0U;

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     float* const   out[2]     = {left, right};
     uint64_t       non_finite = 0U;
     for (int block = 0; block < 24; ++block) {
-      if (md_source_read(source, out, 4096U, &non_finite, message, sizeof message) != MIXDOWN_SUCCESS) {
+      if (md_source_read(source, out, 4096U, &non_finite, NULL, message, sizeof message) != MIXDOWN_SUCCESS) {
         break;
       }
       for (uint32_t c = 0U; c < md_source_channels(source) && c < 2U; ++c) {

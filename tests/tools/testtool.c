@@ -96,9 +96,38 @@ write_formats(const char* dir)
   return 0;
 }
 
+// A second of float stereo with NaN, ±Inf and subnormal samples among a sine.
+static int
+write_hostile(const char* path)
+{
+  SF_INFO  info = {.samplerate = 48000, .channels = 2, .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+  SNDFILE* f    = sf_open(path, SFM_WRITE, &info);
+  if (!f) {
+    fprintf(stderr, "testtool: %s: %s\n", path, sf_strerror(NULL));
+    return 1;
+  }
+  static float buf[2 * 48000];
+  for (int i = 0; i < 48000; ++i) {
+    buf[2 * i] = buf[2 * i + 1] = (float)(0.25 * sin(i * 0.05));
+  }
+  for (int i = 1000; i < 48000; i += 4999) {
+    buf[2 * i]         = NAN;
+    buf[2 * i + 1]     = INFINITY;
+    buf[2 * i + 2]     = -INFINITY;
+    buf[2 * i + 3]     = 1e-40f; // subnormal
+    buf[2 * i + 4]     = -1e-42f;
+  }
+  sf_writef_float(f, buf, 48000);
+  sf_close(f);
+  return 0;
+}
+
 int
 main(int argc, char** argv)
 {
+  if (argc == 3 && !strcmp(argv[1], "hostile")) {
+    return write_hostile(argv[2]);
+  }
   if (argc == 3 && !strcmp(argv[1], "formats")) {
     return write_formats(argv[2]);
   }
@@ -108,6 +137,6 @@ main(int argc, char** argv)
   if (argc == 3 && !strcmp(argv[1], "peak")) {
     return print_peak(argv[2]);
   }
-  fprintf(stderr, "usage: mixdown-testtool sine PATH SECONDS FREQ CHANNELS RATE | peak PATH | formats DIR\n");
+  fprintf(stderr, "usage: mixdown-testtool sine PATH SECONDS FREQ CHANNELS RATE | peak PATH | formats DIR | hostile PATH\n");
   return 2;
 }

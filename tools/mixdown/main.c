@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const char usage[] =
   "usage: mixdown COMMAND [ARGS]\n"
@@ -32,9 +33,22 @@ static const Command commands[] = {
   {"describe", cmd_describe}, {"demo", cmd_demo},
 };
 
+// Every clip playing at once holds a file open: let a session with
+// thousands of simultaneous tracks use all the descriptors it may.
+static void
+raise_file_limit(void)
+{
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int
 main(int argc, char** argv)
 {
+  raise_file_limit();
   if (argc < 2 || cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
     fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;
