@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs every test: the unit tests and the command-line tests with the build
-# in $1, then (if given) the unit tests and the quick command-line tests
+# in $1, then (if given) the unit tests and the command-line tests
 # again with the ASan + UBSan build in $2, and a smoke run of the fuzzers
 # built in $3.  Ends with `N passed, N failed`.
 set -u
@@ -48,7 +48,8 @@ if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite "unit tests under ASan+UBSan ($asan)" "$logs/unit-asan" "$asan/test-unit"
-  run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --quick
+  run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --sanitized
+  run_suite "hostile audio and sessions under ASan+UBSan ($asan)" "$logs/hostile-asan" "$here/cli/test_hostile.sh" "$asan" --sanitized
 fi
 
 if [ -n "$fuzz" ]; then

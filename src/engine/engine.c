@@ -577,6 +577,11 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
       set_message(e, "track `%s`: %s", node->name, why);
       return MIXDOWN_ERR_DECODE;
     }
+    if (md_source_channels(clip->source) != clip->channels) {
+      set_message(e, "track `%s`: `%s` changed on disk since the session was checked (%u channels, not %u)",
+                  node->name, clip->path, md_source_channels(clip->source), clip->channels);
+      return MIXDOWN_ERR_DECODE;
+    }
   }
   const uint32_t count = (uint32_t)(to - from);
   char           why[400];

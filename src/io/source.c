@@ -41,6 +41,13 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     free(s);
     return NULL;
   }
+  if (info.channels < 1 || (uint32_t)info.channels > MD_SOURCE_MAX_CHANNELS || info.samplerate < 1) {
+    snprintf(message, message_size, "`%s` has %d channels at %d Hz; mixdown takes mono or stereo sources",
+             path, info.channels, info.samplerate);
+    sf_close(s->file);
+    free(s);
+    return NULL;
+  }
   s->channels  = (uint32_t)info.channels;
   s->decoded   = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
   s->converted = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));

@@ -14,8 +14,12 @@
 
 typedef struct MdSource MdSource;
 
+/// The most channels a source may have (mono or stereo).
+#define MD_SOURCE_MAX_CHANNELS 2U
+
 /// Opens `path` at source frame `offset_frames` for output at `out_rate`.
-/// On failure returns NULL and writes why to `message`.
+/// On failure (including more than MD_SOURCE_MAX_CHANNELS channels) returns
+/// NULL and writes why to `message`.
 MdSource* md_source_open(const char* path, int64_t offset_frames, double out_rate,
                          char* message, size_t message_size);
 void      md_source_close(MdSource* source);

@@ -665,7 +665,30 @@ test_render_report(void)
   CHECK_NEAR(r.loudness_lufs, -6.02, 0.1);
 }
 
+// A source replaced between check and render (here: mono became 6
+// channels) is a clear decode error, not a buffer overrun.
+static void
+test_source_changed_on_disk(void)
+{
+  test_write_sine(test_path("swap.wav"), 440.0, 0.5, 0.5, 1U, RATE);
+  MixdownSession* s = test_open_yaml("mixdown: 1\ntracks:\n  - {name: a, file: swap.wav}\n");
+  if (!s) {
+    return;
+  }
+  test_write_sine(test_path("swap.wav"), 440.0, 0.5, 0.5, 6U, RATE);
+  MixdownEngine* e = NULL;
+  char           message[256];
+  CHECK(mixdown_engine_new(s, &e, message, sizeof message) == MIXDOWN_SUCCESS);
+  mixdown_session_free(s);
+  float    l[1024], r[1024];
+  uint32_t got = 0U;
+  CHECK(mixdown_engine_pull(e, l, r, 1024U, &got) == MIXDOWN_ERR_DECODE);
+  CHECK_MSG(strstr(mixdown_engine_message(e), "6 channels") != NULL, "%s", mixdown_engine_message(e));
+  mixdown_engine_free(e);
+}
+
 const TestCase engine_tests[] = {
+  {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
   {"engine: gain_db -6 is -6.00 dB", test_gain_minus_6},
   {"engine: mono pan laws and hard left", test_mono_pan_laws},
