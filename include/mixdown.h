@@ -150,6 +150,11 @@ typedef struct {
   /// Polled once per block; the render stops with #MIXDOWN_ERR_INTERRUPTED as
   /// soon as it reads non-zero.  May be NULL.  Typically set by a signal handler.
   volatile int*       cancel;
+  /// Non-zero: normalise to `target_lufs` with true peaks at or below
+  /// `true_peak_db`, overriding the session's `master.loudness`.
+  int                 normalize;
+  double              target_lufs;  ///< Integrated loudness target (LUFS)
+  double              true_peak_db; ///< True-peak ceiling (dBTP)
 } MixdownRenderOptions;
 
 /// The extreme value one processor meter reached during a render, for
@@ -174,6 +179,9 @@ typedef struct {
   double   loudness_lufs;     ///< Integrated loudness (-HUGE_VAL for silence)
   double   true_peak_dbtp;    ///< True peak (ITU-R BS.1770-4)
   double   seconds_taken;     ///< Wall time of the render
+  int      normalized;        ///< Non-zero when loudness normalisation ran
+  double   gain_db;           ///< Gain normalisation applied (before the limiter)
+  double   shortfall_lu;      ///< How far below the target the mix stayed (0: reached)
   uint64_t non_finite_fixed;  ///< Non-finite samples replaced by silence
   char     non_finite_where[200]; ///< Where the first ones appeared ("" if none)
   uint32_t n_meters;          ///< Entries used in `meters`
@@ -198,6 +206,18 @@ typedef struct {
 MIXDOWN_API MixdownStatus
 mixdown_render(const MixdownSession* session, const MixdownRenderOptions* options,
                MixdownRenderReport* report);
+
+/**
+   The loudness target and true-peak ceiling of a named preset: `streaming`
+   (-14 LUFS, -1 dBTP), `apple` (-16, -1), `podcast` (-16, -1), `ebu-r128`
+   (-23, -1), `atsc-a85` (-24, -2).  Thread: any.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG for an unknown name.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_loudness_preset(const char* name, double* target_lufs, double* true_peak_db);
+
+/// Name of loudness preset `index` (static storage), or NULL past the end.
+MIXDOWN_API const char* mixdown_loudness_preset_name(uint32_t index);
 
 /* ------------------------------------------------------------------------ */
 /* Pulling rendered audio                                                    */

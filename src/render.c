@@ -4,6 +4,7 @@
 // mixdown_render(): engine → writer, with progress, cancellation and the
 // report.  The only place that joins the engine and the output file.
 
+#include "finish/finish.h"
 #include "io/writer.h"
 #include "mixdown.h"
 #include "session/model.h"
@@ -76,6 +77,152 @@ fail(MixdownRenderReport* report, MixdownStatus st, const char* message)
   return st;
 }
 
+typedef MixdownStatus (*MdSink)(void* sink, const float* left, const float* right, uint32_t n,
+                                char* message, size_t message_size);
+
+static MixdownStatus
+writer_sink(void* sink, const float* left, const float* right, uint32_t n, char* message,
+            size_t message_size)
+{
+  return md_writer_write(sink, left, right, n, message, message_size);
+}
+
+static MixdownStatus
+premaster_sink(void* sink, const float* left, const float* right, uint32_t n, char* message,
+               size_t message_size)
+{
+  return md_premaster_write(sink, left, right, n, message, message_size);
+}
+
+// Renders the whole mix into `sink`; progress runs from 0 to `share`.
+static MixdownStatus
+render_mix(MixdownEngine* engine, MdSink write, void* sink, const MixdownRenderOptions* opt, double share,
+           MixdownRenderReport* report)
+{
+  float* left  = malloc(MD_RENDER_FRAMES * sizeof(float));
+  float* right = malloc(MD_RENDER_FRAMES * sizeof(float));
+  MixdownStatus st = left && right ? MIXDOWN_SUCCESS : fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
+  const uint64_t total = mixdown_engine_length(engine);
+  uint64_t       done  = 0U;
+  while (!st && done < total) {
+    if (opt->cancel && *opt->cancel) {
+      st = fail(report, MIXDOWN_ERR_INTERRUPTED, "interrupted: the render was stopped");
+      break;
+    }
+    uint32_t got = 0U;
+    st           = mixdown_engine_pull(engine, left, right, MD_RENDER_FRAMES, &got);
+    if (st) {
+      fail(report, st, mixdown_engine_message(engine));
+      break;
+    }
+    if (got == 0U) {
+      break;
+    }
+    st = write(sink, left, right, got, report->message, sizeof report->message);
+    done += got;
+    if (opt->progress) {
+      opt->progress(opt->user_data, share * (double)done / (double)total);
+    }
+  }
+  free(left);
+  free(right);
+  return st;
+}
+
+static void
+collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
+{
+  report->non_finite_fixed = mixdown_engine_non_finite_count(engine);
+  snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
+           mixdown_engine_non_finite_where(engine));
+  const uint32_t n_meters = mixdown_engine_meter_count(engine);
+  for (uint32_t m = 0U; m < n_meters && m < MIXDOWN_MAX_METER_REPORTS; ++m) {
+    if (mixdown_engine_meter(engine, m, &report->meters[report->n_meters]) == MIXDOWN_SUCCESS) {
+      ++report->n_meters;
+    }
+  }
+}
+
+// Where the output goes and in what form.
+typedef struct {
+  const char*         path;
+  MixdownSampleFormat format;
+  bool                dither;
+  double              rate;     ///< Render rate
+  uint32_t            out_rate; ///< 0: the render rate
+  uint64_t            frames;   ///< Expected frames at the render rate
+} MdTarget;
+
+static MixdownStatus
+open_writer(const MdTarget* t, MdWriter** writer, MixdownRenderReport* report)
+{
+  return md_writer_open(t->path, t->format, t->dither, t->rate, t->out_rate, t->frames, writer,
+                        report->message, sizeof report->message);
+}
+
+// Loudness normalisation: the mix once into a premaster, then finishing
+// passes (gain → true-peak limiter → writer) until the written file is
+// within 0.1 LU of the target with its true peak under the ceiling.  The
+// gain is corrected by the secant method, since the limiter makes loudness
+// grow more slowly than gain.  A target the limiter cannot reach without
+// more than 20 dB of extra gain is reported as a shortfall.
+static MixdownStatus
+render_normalized(MixdownEngine* engine, const MdTarget* t, double target_lufs, double ceiling_db,
+                  const MixdownRenderOptions* opt, MixdownRenderReport* report, MdWriterStats* stats)
+{
+  MdPremaster*  premaster = NULL;
+  MixdownStatus st = md_premaster_open(t->path, t->rate, &premaster, report->message, sizeof report->message);
+  if (!st) {
+    st = render_mix(engine, premaster_sink, premaster, opt, 0.7, report);
+  }
+  const double measured = st ? -HUGE_VAL : md_premaster_loudness(premaster);
+  double       gain     = isfinite(measured) ? target_lufs - measured : 0.0;
+  const double max_gain = gain + 20.0;
+  double       limit_at = ceiling_db - 0.1; // the rate converter and dither may add a little
+  double       last_gain = 0.0, last_loudness = -HUGE_VAL;
+  for (int pass = 0; !st && pass < 8; ++pass) {
+    MdWriter* writer    = NULL;
+    double    reduction = 0.0;
+    if ((st = open_writer(t, &writer, report))) {
+      break;
+    }
+    st = md_finish_pass(premaster, gain, limit_at, writer, opt->cancel, &reduction, report->message,
+                        sizeof report->message);
+    if (st) {
+      md_writer_abort(writer);
+      break;
+    }
+    if ((st = md_writer_finish(writer, stats, report->message, sizeof report->message))) {
+      break; // the writer cleaned up
+    }
+    const double loudness  = stats->loudness_lufs;
+    const double peak_db   = stats->true_peak > 0.0 ? 20.0 * log10(stats->true_peak) : -HUGE_VAL;
+    const double error     = target_lufs - loudness;
+    const bool   on_target = fabs(error) <= 0.1 && peak_db <= ceiling_db;
+    const bool   capped    = error > 0.1 && gain >= max_gain;
+    if (on_target || capped || !isfinite(loudness) || pass == 7) {
+      report->gain_db      = gain;
+      report->shortfall_lu = isfinite(loudness) ? fmax(0.0, error) : HUGE_VAL;
+      st = md_writer_commit(writer, stats, report->message, sizeof report->message);
+      break;
+    }
+    md_writer_abort(writer);
+    if (peak_db > ceiling_db) {
+      limit_at -= peak_db - ceiling_db + 0.02;
+    }
+    const double slope = isfinite(last_loudness) && gain != last_gain ? (loudness - last_loudness) / (gain - last_gain) : 1.0;
+    last_gain          = gain;
+    last_loudness      = loudness;
+    gain               = fmin(max_gain, gain + error / (slope > 0.05 && slope < 1.5 ? slope : 1.0));
+    if (opt->progress) {
+      opt->progress(opt->user_data, 0.7 + 0.3 * (pass + 1) / 8.0);
+    }
+  }
+  md_premaster_free(premaster);
+  report->normalized = 1;
+  return st;
+}
+
 MixdownStatus
 mixdown_render(const MixdownSession* session, const MixdownRenderOptions* options,
                MixdownRenderReport* report_out)
@@ -109,54 +256,24 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   if (st) {
     return st;
   }
-  MdWriter* writer = NULL;
-  st = md_writer_open(path, format, session->output.dither, session->sample_rate, out_rate,
-                      mixdown_engine_length(engine), &writer, report->message, sizeof report->message);
-  float* left  = malloc(MD_RENDER_FRAMES * sizeof(float));
-  float* right = malloc(MD_RENDER_FRAMES * sizeof(float));
-  if (!st && (!left || !right)) {
-    st = fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
-  }
-  const uint64_t total = mixdown_engine_length(engine);
-  uint64_t       done  = 0U;
-  while (!st && done < total) {
-    if (opt->cancel && *opt->cancel) {
-      st = fail(report, MIXDOWN_ERR_INTERRUPTED, "interrupted: the render was stopped");
-      break;
-    }
-    uint32_t got = 0U;
-    st = mixdown_engine_pull(engine, left, right, MD_RENDER_FRAMES, &got);
-    if (st) {
-      fail(report, st, mixdown_engine_message(engine));
-      break;
-    }
-    if (got == 0U) {
-      break;
-    }
-    st = md_writer_write(writer, left, right, got, report->message, sizeof report->message);
-    done += got;
-    if (opt->progress) {
-      opt->progress(opt->user_data, (double)done / (double)total);
+  const uint64_t total  = mixdown_engine_length(engine);
+  const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total};
+  const bool     normalize = opt->normalize || session->loudness.enabled;
+  MdWriterStats  stats     = {0};
+  if (normalize) {
+    const double lufs = opt->normalize ? opt->target_lufs : session->loudness.target_lufs;
+    const double tp   = opt->normalize ? opt->true_peak_db : session->loudness.true_peak_db;
+    st = render_normalized(engine, &target, lufs, tp, opt, report, &stats);
+  } else {
+    MdWriter* writer = NULL;
+    st               = open_writer(&target, &writer, report);
+    if (!st) {
+      st = render_mix(engine, writer_sink, writer, opt, 1.0, report);
+      st = st ? (md_writer_abort(writer), st) : md_writer_commit(writer, &stats, report->message, sizeof report->message);
     }
   }
-  free(left);
-  free(right);
-  report->non_finite_fixed = mixdown_engine_non_finite_count(engine);
-  snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
-           mixdown_engine_non_finite_where(engine));
-  const uint32_t n_meters  = mixdown_engine_meter_count(engine);
-  for (uint32_t m = 0U; m < n_meters && m < MIXDOWN_MAX_METER_REPORTS; ++m) {
-    if (mixdown_engine_meter(engine, m, &report->meters[report->n_meters]) == MIXDOWN_SUCCESS) {
-      ++report->n_meters;
-    }
-  }
+  collect_engine_report(engine, report);
   mixdown_engine_free(engine);
-  if (st) {
-    md_writer_abort(writer);
-    return st;
-  }
-  MdWriterStats stats = {0};
-  st = md_writer_commit(writer, &stats, report->message, sizeof report->message);
   if (st) {
     return st;
   }

@@ -33,6 +33,7 @@ struct MdWriter {
   float*     converted;
   size_t     converted_capacity;
   int*       quantised;
+  bool       finished;  ///< md_writer_finish() done: stats final, no more audio
   MdWriterStats stats;
 };
 
@@ -162,8 +163,11 @@ md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double
     free_writer(w);
     return MIXDOWN_ERR_BAD_ARG;
   }
+  // Encoding takes what the rate converter gives: up to the ratio times a
+  // chunk, when converting up.
+  const size_t encode_frames = (size_t)ceil(MD_WRITER_CHUNK * fmax(1.0, (double)rate / in_rate)) + 64U;
   w->interleaved      = malloc(MD_WRITER_CHUNK * 2U * sizeof(float));
-  w->quantised        = malloc(MD_WRITER_CHUNK * 2U * sizeof(int));
+  w->quantised        = malloc(encode_frames * 2U * sizeof(int));
   w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
   if (!w->interleaved || !w->quantised || !w->meter) {
     snprintf(message, message_size, "out of memory");
@@ -314,19 +318,44 @@ md_writer_write(MdWriter* w, const float* left, const float* right, uint32_t n, 
 }
 
 MixdownStatus
+md_writer_finish(MdWriter* w, MdWriterStats* stats, char* message, size_t message_size)
+{
+  if (!w->finished && w->resampler) {
+    const MixdownStatus st = convert_and_encode(w, NULL, 0U, message, message_size);
+    if (st) {
+      md_writer_abort(w);
+      return st;
+    }
+  }
+  if (!w->finished) {
+    double loudness = -HUGE_VAL;
+    double tp_left  = 0.0;
+    double tp_right = 0.0;
+    ebur128_loudness_global(w->meter, &loudness);
+    ebur128_true_peak(w->meter, 0U, &tp_left);
+    ebur128_true_peak(w->meter, 1U, &tp_right);
+    w->stats.loudness_lufs = loudness;
+    w->stats.true_peak     = tp_left > tp_right ? tp_left : tp_right;
+    w->finished            = true;
+  }
+  if (stats) {
+    *stats = w->stats;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
 md_writer_commit(MdWriter* w, MdWriterStats* stats, char* message, size_t message_size)
 {
-  MixdownStatus st = MIXDOWN_SUCCESS;
-  if (w->resampler) {
-    st = convert_and_encode(w, NULL, 0U, message, message_size);
+  MixdownStatus st = md_writer_finish(w, stats, message, message_size);
+  if (st) {
+    return st; // already aborted
   }
-  if (!st) {
-    sf_write_sync(w->file);
-    const int close_error = sf_close(w->file);
-    w->file               = NULL;
-    if (close_error || fsync(w->fd) != 0) {
-      st = write_failed(w, message, message_size);
-    }
+  sf_write_sync(w->file);
+  const int close_error = sf_close(w->file);
+  w->file               = NULL;
+  if (close_error || fsync(w->fd) != 0) {
+    st = write_failed(w, message, message_size);
   }
   if (!st && close(w->fd) != 0) {
     st = write_failed(w, message, message_size);
@@ -339,17 +368,6 @@ md_writer_commit(MdWriter* w, MdWriterStats* stats, char* message, size_t messag
   if (st) {
     md_writer_abort(w);
     return st;
-  }
-  double loudness = -HUGE_VAL;
-  double tp_left  = 0.0;
-  double tp_right = 0.0;
-  ebur128_loudness_global(w->meter, &loudness);
-  ebur128_true_peak(w->meter, 0U, &tp_left);
-  ebur128_true_peak(w->meter, 1U, &tp_right);
-  w->stats.loudness_lufs = loudness;
-  w->stats.true_peak     = tp_left > tp_right ? tp_left : tp_right;
-  if (stats) {
-    *stats = w->stats;
   }
   free(w->temp_path);
   w->temp_path = NULL;

@@ -36,7 +36,14 @@ MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, bool 
 MixdownStatus md_writer_write(MdWriter* writer, const float* left, const float* right, uint32_t n,
                               char* message, size_t message_size);
 
-/// Finishes the file and renames it into place; frees `writer` either way.
+/// Ends the audio (drains the rate converter) and measures what was
+/// written; the file is not in place yet: md_writer_commit() or
+/// md_writer_abort() follows.  On failure the writer is freed (aborted).
+MixdownStatus md_writer_finish(MdWriter* writer, MdWriterStats* stats, char* message,
+                               size_t message_size);
+
+/// Finishes the file (if md_writer_finish() was not called) and renames it
+/// into place; frees `writer` either way.
 MixdownStatus md_writer_commit(MdWriter* writer, MdWriterStats* stats, char* message,
                                size_t message_size);
 

@@ -85,6 +85,13 @@ typedef struct {
   size_t     n_inserts;
 } MdNode;
 
+/// Loudness normalisation of the finished mix.
+typedef struct {
+  bool   enabled;
+  double target_lufs;  ///< Integrated loudness target
+  double true_peak_db; ///< True-peak ceiling
+} MdLoudness;
+
 typedef struct {
   char*               path;   ///< Resolved output path, or NULL
   MixdownSampleFormat format; ///< Sample format
@@ -103,6 +110,7 @@ struct MixdownSessionImpl {
   size_t   n_nodes;
   size_t   n_tracks;
   MdOutput output;
+  MdLoudness loudness;
 };
 
 /// Index of the master node.

@@ -923,6 +923,50 @@ read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
   read_inserts(v, entry, n, index);
 }
 
+// `loudness: NAME` (a preset), or {preset, target_lufs, true_peak_db}.
+static void
+read_loudness(MdValidator* v, const MdYNode* node)
+{
+  static const char* const keys[] = {"preset", "target_lufs", "true_peak_db"};
+  MdLoudness*              l      = &v->session->loudness;
+  const MdYNode*           preset = node->kind == MD_YNODE_SCALAR ? node : NULL;
+  l->true_peak_db                 = -1.0;
+  if (node->kind == MD_YNODE_MAPPING) {
+    check_keys(v, node, "loudness", keys, 3U);
+    preset = map_get(node, "preset");
+  } else if (node->kind != MD_YNODE_SCALAR) {
+    report(v, node, "`loudness` must be a preset name or {target_lufs, true_peak_db}");
+    return;
+  }
+  bool have_target = false;
+  if (preset) {
+    const char* names[16];
+    size_t      n = 0U;
+    while (n < 16U && (names[n] = mixdown_loudness_preset_name((uint32_t)n))) {
+      ++n;
+    }
+    double index = 0.0;
+    names[n]     = NULL;
+    if (!read_choice(v, preset, "preset", names, &index)) {
+      return;
+    }
+    mixdown_loudness_preset(names[(size_t)index], &l->target_lufs, &l->true_peak_db);
+    have_target = true;
+  }
+  const MdYNode* item = NULL;
+  if (node->kind == MD_YNODE_MAPPING && (item = map_get(node, "target_lufs"))) {
+    have_target = read_number(v, item, "target_lufs", -70.0, -5.0, "LUFS", &l->target_lufs);
+  }
+  if (node->kind == MD_YNODE_MAPPING && (item = map_get(node, "true_peak_db"))) {
+    read_number(v, item, "true_peak_db", -20.0, 0.0, "dBTP", &l->true_peak_db);
+  }
+  if (!have_target) {
+    report(v, node, "`loudness` needs `target_lufs` or a `preset`");
+    return;
+  }
+  l->enabled = true;
+}
+
 static void
 read_master(MdValidator* v, const MdYNode* master)
 {
@@ -941,7 +985,7 @@ read_master(MdValidator* v, const MdYNode* master)
     read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
   }
   if ((item = map_get(master, "loudness"))) {
-    report(v, item, "`loudness` normalisation is not available yet in this version of mixdown");
+    read_loudness(v, item);
   }
   read_inserts(v, master, n, (uint32_t)md_session_master(s));
 }

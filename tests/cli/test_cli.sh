@@ -112,6 +112,18 @@ else
   fail "output = input" "rc=$rc" "$err"
 fi
 
+# Loudness targets from the command line: a number or a preset.
+run "$mixdown" render good.yaml -o loud.wav --normalize streaming
+lufs=$("$mixdown" analyze loud.wav --json | sed -n 's/.*"integrated_lufs": \(-\{0,1\}[0-9.]*\).*/\1/p')
+tp=$("$mixdown" analyze loud.wav --json | sed -n 's/.*"true_peak_dbtp": \(-\{0,1\}[0-9.]*\).*/\1/p')
+if [ "$rc" -eq 0 ] && [[ "$out" == *normalise* ]] && awk -v l="$lufs" -v t="$tp" 'BEGIN { exit !(l > -14.3 && l < -13.7 && t <= -1.0) }'; then
+  ok "--normalize streaming: $lufs LUFS, $tp dBTP"
+else
+  fail "--normalize streaming" "rc=$rc lufs=$lufs tp=$tp" "$err"
+fi
+run "$mixdown" render good.yaml -o loud.wav --normalize loud
+[ "$rc" -eq 2 ] && [[ "$err" == *"preset (streaming"* ]] && ok "--normalize with a bad target: exit 2 with the presets" || fail "--normalize bad" "rc=$rc"
+
 # EBU Tech 3341: a 1 kHz stereo sine at -23 dBFS reads -23.0 LUFS.
 "$tool" sine k1.wav 20 1000 2 48000
 cat > ebu.yaml <<'YAML'

@@ -622,6 +622,15 @@ test_output_rate_conversion(void)
   }
   CHECK(r.sample_rate == 44100U);
   free(x);
+  // Up to 192 kHz: the converter hands the encoder four times a chunk.
+  CHECK(render_file("mixdown: 1\ntracks:\n  - {name: a, file: k.wav}\n", test_path("o192.wav"),
+                    MIXDOWN_FORMAT_PCM_24, 192000U, &r) == MIXDOWN_SUCCESS);
+  x = read_channel(test_path("o192.wav"), 0U, &n);
+  CHECK_MSG(n >= 383999U && n <= 384001U, "%llu frames at 192 kHz", (unsigned long long)n);
+  if (x && n > 38400U) {
+    CHECK_NEAR(test_frequency(x + 19200, n - 38400U, 192000.0), 1000.0, 0.1);
+  }
+  free(x);
 }
 
 static void

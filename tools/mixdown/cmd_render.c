@@ -5,6 +5,7 @@
 
 #include "cli.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@ static const char usage[] =
   "  -o, --output FILE     output file (.wav, .rf64, .flac); overrides output.file\n"
   "  --bits 16|24|32|float sample format; overrides output.bits\n"
   "  --rate HZ             output sample rate (converted with soxr before dither)\n"
+  "  --normalize TARGET    loudness target: LUFS (e.g. -14) or a preset: streaming,\n"
+  "                        apple, podcast, ebu-r128, atsc-a85; overrides master.loudness\n"
+  "  --true-peak DB        true-peak ceiling with --normalize (default -1, or the preset's)\n"
   "  --threads N           worker threads (accepted; rendering is single-threaded for now)\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
@@ -65,7 +69,38 @@ typedef struct {
   uint32_t            rate;
   uint32_t            threads;
   bool                quiet;
+  bool                normalize;
+  double              target_lufs;
+  double              true_peak_db;
+  bool                true_peak_given;
 } RenderArgs;
+
+// `--normalize -14` or `--normalize streaming`.
+static bool
+parse_target(const char* text, RenderArgs* args)
+{
+  char*        end  = NULL;
+  const double lufs = strtod(text, &end);
+  if (text[0] && !*end) {
+    if (lufs < -70.0 || lufs > -5.0) {
+      return false;
+    }
+    args->target_lufs = lufs;
+    if (!args->true_peak_given) {
+      args->true_peak_db = -1.0;
+    }
+  } else {
+    double tp = 0.0;
+    if (mixdown_loudness_preset(text, &args->target_lufs, &tp) != MIXDOWN_SUCCESS) {
+      return false;
+    }
+    if (!args->true_peak_given) {
+      args->true_peak_db = tp;
+    }
+  }
+  args->normalize = true;
+  return true;
+}
 
 static bool
 parse_format(const char* text, MixdownSampleFormat* format)
@@ -107,12 +142,13 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       args->quiet = true;
       continue;
     }
-    if (!strcmp(a, "--normalize") || !strcmp(a, "--stems")) {
+    if (!strcmp(a, "--stems")) {
       fprintf(stderr, "mixdown render: %s is not available yet in this version\n", a);
       return CLI_USAGE;
     }
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
-                             !strcmp(a, "--rate") || !strcmp(a, "--threads");
+                             !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
+                             !strcmp(a, "--true-peak");
     if (!takes_value) {
       fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
       return CLI_USAGE;
@@ -133,6 +169,19 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     } else if (!strcmp(a, "--threads") && !parse_uint(value, 0UL, 1024UL, &args->threads)) {
       fprintf(stderr, "mixdown render: --threads must be 0 … 1024, not `%s`\n", value);
       return CLI_USAGE;
+    } else if (!strcmp(a, "--normalize") && !parse_target(value, args)) {
+      fprintf(stderr, "mixdown render: --normalize takes -70 … -5 LUFS or a preset (streaming, apple, podcast, "
+                      "ebu-r128, atsc-a85), not `%s`\n", value);
+      return CLI_USAGE;
+    } else if (!strcmp(a, "--true-peak")) {
+      char*        end = NULL;
+      const double tp  = strtod(value, &end);
+      if (!value[0] || *end || tp < -20.0 || tp > 0.0) {
+        fprintf(stderr, "mixdown render: --true-peak must be -20 … 0 dBTP, not `%s`\n", value);
+        return CLI_USAGE;
+      }
+      args->true_peak_db    = tp;
+      args->true_peak_given = true;
     }
   }
   return CLI_OK;
@@ -152,6 +201,16 @@ print_summary(const char* path, const MixdownRenderReport* r)
   printf("  true peak  %s dBTP\n", cli_db(r->true_peak_dbtp, tp, sizeof tp));
   printf("  loudness   %s LUFS integrated\n", cli_db(r->loudness_lufs, loud, sizeof loud));
   printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
+  if (r->normalized && isinf(r->shortfall_lu)) {
+    printf("  normalise  the mix is silent: nothing to normalise\n");
+  } else if (r->normalized) {
+    printf("  normalise  %+.2f dB of gain, then the true-peak limiter%s\n", r->gain_db,
+           r->shortfall_lu > 0.3 ? "" : "; on target");
+    if (r->shortfall_lu > 0.3) {
+      printf("  warning: the target was not reached without more than 20 dB of limiting: %.1f LU short\n",
+             r->shortfall_lu);
+    }
+  }
   for (uint32_t m = 0U; m < r->n_meters; ++m) {
     const MixdownMeterReport* meter = &r->meters[m];
     printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "dynamics" : "", meter->node, meter->insert + 1U,
@@ -190,7 +249,10 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .format      = args->format,
                                    .output_rate = args->rate,
                                    .threads     = args->threads,
-                                   .cancel      = &interrupted};
+                                   .cancel      = &interrupted,
+                                   .normalize   = args->normalize,
+                                   .target_lufs = args->target_lufs,
+                                   .true_peak_db = args->true_peak_db};
   if (!args->quiet && isatty(STDERR_FILENO)) {
     options.progress  = show_progress;
     options.user_data = &progress;

@@ -1,0 +1,198 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "finish/finish.h"
+
+#include "dsp/registry.h"
+
+#include <ebur128.h>
+#include <sndfile.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MD_FINISH_FRAMES 4096U
+
+struct MdPremaster {
+  char*          path;
+  SNDFILE*       file;
+  double         rate;
+  ebur128_state* meter;
+  float*         interleaved;
+  uint64_t       frames;
+};
+
+MixdownStatus
+md_premaster_open(const char* output_path, double rate, MdPremaster** premaster, char* message,
+                  size_t message_size)
+{
+  *premaster     = NULL;
+  MdPremaster* p = calloc(1U, sizeof(MdPremaster));
+  const char*  slash = strrchr(output_path, '/');
+  const int    dir   = slash ? (int)(slash - output_path) + 1 : 0;
+  const size_t n     = (size_t)dir + 64U;
+  if (!p || !(p->path = malloc(n)) || !(p->interleaved = malloc(MD_FINISH_FRAMES * 2U * sizeof(float))) ||
+      !(p->meter = ebur128_init(2U, (unsigned long)rate, EBUR128_MODE_I))) {
+    snprintf(message, message_size, "out of memory");
+    md_premaster_free(p);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  snprintf(p->path, n, "%.*s.mixdown-premaster-XXXXXX", dir, output_path);
+  const int fd = mkstemp(p->path);
+  if (fd < 0) {
+    snprintf(message, message_size, "cannot write beside `%s`: %s", output_path, strerror(errno));
+    free(p->path);
+    p->path = NULL;
+    md_premaster_free(p);
+    return MIXDOWN_ERR_IO;
+  }
+  // Wave64 has no 4 GiB limit; float keeps the mix exactly as rendered.
+  SF_INFO info = {.samplerate = (int)rate, .channels = 2, .format = SF_FORMAT_W64 | SF_FORMAT_FLOAT};
+  p->file      = sf_open_fd(fd, SFM_RDWR, &info, SF_TRUE);
+  p->rate      = rate;
+  if (!p->file) {
+    snprintf(message, message_size, "cannot write the premaster: %s", sf_strerror(NULL));
+    md_premaster_free(p);
+    return MIXDOWN_ERR_IO;
+  }
+  *premaster = p;
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_premaster_write(MdPremaster* p, const float* left, const float* right, uint32_t n, char* message,
+                   size_t message_size)
+{
+  for (uint32_t done = 0U; done < n;) {
+    const uint32_t len = n - done < MD_FINISH_FRAMES ? n - done : MD_FINISH_FRAMES;
+    for (uint32_t i = 0U; i < len; ++i) {
+      p->interleaved[2U * i]      = left[done + i];
+      p->interleaved[2U * i + 1U] = right[done + i];
+    }
+    ebur128_add_frames_float(p->meter, p->interleaved, len);
+    errno = 0;
+    if (sf_writef_float(p->file, p->interleaved, len) != (sf_count_t)len) {
+      snprintf(message, message_size, "writing the premaster failed: %s",
+               errno == EFBIG ? "file too large (file-size limit reached)" : errno ? strerror(errno) : sf_strerror(p->file));
+      return MIXDOWN_ERR_IO;
+    }
+    p->frames += len;
+    done += len;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+double
+md_premaster_loudness(MdPremaster* p)
+{
+  double loudness = -HUGE_VAL;
+  if (ebur128_loudness_global(p->meter, &loudness) != EBUR128_SUCCESS) {
+    return -HUGE_VAL;
+  }
+  return loudness;
+}
+
+void
+md_premaster_free(MdPremaster* p)
+{
+  if (!p) {
+    return;
+  }
+  if (p->file) {
+    sf_close(p->file);
+  }
+  if (p->path) {
+    unlink(p->path);
+  }
+  if (p->meter) {
+    ebur128_destroy(&p->meter);
+  }
+  free(p->path);
+  free(p->interleaved);
+  free(p);
+}
+
+// A true-peak limiter from the registry, like any insert.
+static void*
+new_limiter(const MdProcessorClass* cls, double ceiling_db, double rate)
+{
+  double values[16] = {0.0};
+  for (uint32_t i = 0U; i < cls->n_params && i < 16U; ++i) {
+    values[i] = cls->params[i].info.default_value;
+  }
+  values[md_processor_param_index(cls, "ceiling_db")]   = ceiling_db;
+  values[md_processor_param_index(cls, "true_peak")]    = 1.0;
+  values[md_processor_param_index(cls, "lookahead_ms")] = 5.0;
+  values[md_processor_param_index(cls, "release_ms")]   = 150.0;
+  void* limiter = cls->create(2U, values);
+  if (limiter && cls->prepare(limiter, rate, MD_FINISH_FRAMES) != MIXDOWN_SUCCESS) {
+    cls->destroy(limiter);
+    limiter = NULL;
+  }
+  return limiter;
+}
+
+MixdownStatus
+md_finish_pass(MdPremaster* p, double gain_db, double ceiling_db, MdWriter* writer, volatile int* cancel,
+               double* reduction_db, char* message, size_t message_size)
+{
+  const MdProcessorClass* cls     = md_registry_find("limiter");
+  void*                   limiter = cls ? new_limiter(cls, ceiling_db, p->rate) : NULL;
+  float*                  left    = malloc(MD_FINISH_FRAMES * sizeof(float));
+  float*                  right   = malloc(MD_FINISH_FRAMES * sizeof(float));
+  MixdownStatus           st      = MIXDOWN_SUCCESS;
+  *reduction_db                   = 0.0;
+  if (!limiter || !left || !right || sf_seek(p->file, 0, SEEK_SET) < 0) {
+    snprintf(message, message_size, "cannot start the finishing pass");
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  const double   gain    = pow(10.0, gain_db / 20.0);
+  const uint32_t latency = limiter ? cls->latency(limiter) : 0U;
+  uint64_t       in_pos  = 0U; // frames fed to the limiter: the premaster, then silence
+  uint64_t       out_pos = 0U; // frames written
+  while (!st && out_pos < p->frames) {
+    if (cancel && *cancel) {
+      snprintf(message, message_size, "interrupted: the render was stopped");
+      st = MIXDOWN_ERR_INTERRUPTED;
+      break;
+    }
+    uint32_t n = 0U;
+    if (in_pos < p->frames) {
+      const uint64_t   left_in = p->frames - in_pos;
+      const sf_count_t got     = sf_readf_float(p->file, p->interleaved,
+                                                left_in < MD_FINISH_FRAMES ? (sf_count_t)left_in : MD_FINISH_FRAMES);
+      n = got > 0 ? (uint32_t)got : 0U;
+    }
+    for (uint32_t i = 0U; i < n; ++i) {
+      left[i]  = (float)(p->interleaved[2U * i] * gain);
+      right[i] = (float)(p->interleaved[2U * i + 1U] * gain);
+    }
+    // Past the end, silence drains the limiter's lookahead.
+    memset(left + n, 0, (MD_FINISH_FRAMES - n) * sizeof(float));
+    memset(right + n, 0, (MD_FINISH_FRAMES - n) * sizeof(float));
+    float* const  io[2] = {left, right};
+    const MdBlock block = {(const float* const*)io, io, NULL, 0U, MD_FINISH_FRAMES};
+    cls->process(limiter, &block);
+    *reduction_db = fmin(*reduction_db, cls->read_meter(limiter, 0U));
+    // The limiter's first `latency` output frames are its delay: dropped.
+    const uint64_t first = in_pos;
+    in_pos += MD_FINISH_FRAMES;
+    const uint32_t drop = first < latency ? (uint32_t)(latency - first < MD_FINISH_FRAMES ? latency - first : MD_FINISH_FRAMES) : 0U;
+    const uint64_t room = p->frames - out_pos;
+    const uint32_t keep = MD_FINISH_FRAMES - drop < room ? MD_FINISH_FRAMES - drop : (uint32_t)room;
+    if (keep) {
+      st = md_writer_write(writer, left + drop, right + drop, keep, message, message_size);
+      out_pos += keep;
+    }
+  }
+  if (limiter) {
+    cls->destroy(limiter);
+  }
+  free(left);
+  free(right);
+  return st;
+}
