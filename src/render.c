@@ -147,17 +147,22 @@ collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
 typedef struct {
   const char*         path;
   MixdownSampleFormat format;
-  bool                dither;
+  MdDither            dither;
   double              rate;     ///< Render rate
   uint32_t            out_rate; ///< 0: the render rate
   uint64_t            frames;   ///< Expected frames at the render rate
+  char* const*        tags;     ///< MD_N_TAGS tags
 } MdTarget;
 
 static MixdownStatus
 open_writer(const MdTarget* t, MdWriter** writer, MixdownRenderReport* report)
 {
-  return md_writer_open(t->path, t->format, t->dither, t->rate, t->out_rate, t->frames, writer,
-                        report->message, sizeof report->message);
+  const MixdownStatus st = md_writer_open(t->path, t->format, t->dither, t->rate, t->out_rate, t->frames,
+                                          writer, report->message, sizeof report->message);
+  if (!st) {
+    md_writer_set_tags(*writer, t->tags);
+  }
+  return st;
 }
 
 // Loudness normalisation: the mix once into a premaster, then finishing
@@ -257,7 +262,8 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     return st;
   }
   const uint64_t total  = mixdown_engine_length(engine);
-  const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total};
+  const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total,
+                           session->output.tags};
   const bool     normalize = opt->normalize || session->loudness.enabled;
   MdWriterStats  stats     = {0};
   if (normalize) {

@@ -19,6 +19,10 @@
 
 #define MD_WRITER_CHUNK 4096U
 
+#define MD_STR2(x)      #x
+#define MD_STR(x)       MD_STR2(x)
+#define MD_VERSION_TEXT MD_STR(MIXDOWN_VERSION_MAJOR) "." MD_STR(MIXDOWN_VERSION_MINOR) "." MD_STR(MIXDOWN_VERSION_MICRO)
+
 struct MdWriter {
   char*      path;
   char*      temp_path;
@@ -27,7 +31,8 @@ struct MdWriter {
   soxr_t     resampler; ///< NULL when no rate conversion
   ebur128_state* meter;
   MixdownSampleFormat format;
-  bool       dither;
+  MdDither   dither;
+  double     error[2][5]; ///< Shaped dither: the last quantisation errors per channel
   uint64_t   rng;       ///< Dither noise state: fixed seed, so renders repeat exactly
   float*     interleaved;
   float*     converted;
@@ -139,7 +144,7 @@ make_temp(MdWriter* w)
 }
 
 MixdownStatus
-md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double in_rate,
+md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, double in_rate,
                uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
                size_t message_size)
 {
@@ -153,7 +158,7 @@ md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double
   w->fd     = -1;
   w->format = format == MIXDOWN_FORMAT_DEFAULT ? MIXDOWN_FORMAT_PCM_24 : format;
   // 32-bit integer holds every bit of a float mix: dither would only add noise.
-  w->dither = dither && (w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24);
+  w->dither = w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24 ? dither : MD_DITHER_NONE;
   w->rng    = 0x9E3779B97F4A7C15ULL;
   const uint32_t rate      = out_rate ? out_rate : (uint32_t)in_rate;
   const int      container = container_for(path, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
@@ -202,6 +207,20 @@ md_writer_open(const char* path, MixdownSampleFormat format, bool dither, double
   }
   *writer = w;
   return MIXDOWN_SUCCESS;
+}
+
+void
+md_writer_set_tags(MdWriter* w, char* const* tags)
+{
+  // In the order of MD_TAG_* (session/model.h).
+  static const int fields[] = {SF_STR_TITLE, SF_STR_ARTIST,    SF_STR_ALBUM,      SF_STR_DATE,
+                               SF_STR_GENRE, SF_STR_COMMENT,   SF_STR_COPYRIGHT,  SF_STR_TRACKNUMBER};
+  for (size_t i = 0U; i < sizeof fields / sizeof fields[0]; ++i) {
+    if (tags[i]) {
+      sf_set_string(w->file, fields[i], tags[i]);
+    }
+  }
+  sf_set_string(w->file, SF_STR_SOFTWARE, "mixdown " MD_VERSION_TEXT);
 }
 
 // Uniform in [0, 1) from xorshift64*.
@@ -253,19 +272,36 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
   const double scale = ldexp(1.0, bits - 1);
   const double top   = scale - 1.0;
   for (size_t i = 0U; i < n * 2U; ++i) {
-    double x = frames[i] * scale;
-    if (w->dither) {
+    double* error = w->error[i & 1U];
+    double  x     = frames[i] * scale;
+    if (w->dither == MD_DITHER_SHAPED) {
+      // Error feedback: the quantisation error, filtered, is subtracted
+      // before the next quantisation, so the noise spectrum takes the shape
+      // 1 - H(z): the 5-tap E-weighted filter of Lipshitz, Vanderkooy &
+      // Wannamaker (1991), which sinks the noise where hearing is most
+      // sensitive (1-6 kHz) and lifts it towards Nyquist.
+      static const double shape[5] = {2.033, -2.165, 1.959, -1.590, 0.6149};
+      x -= shape[0] * error[0] + shape[1] * error[1] + shape[2] * error[2] + shape[3] * error[3] +
+           shape[4] * error[4];
+    }
+    double q = x;
+    if (w->dither != MD_DITHER_NONE) {
       // TPDF: the sum of two uniform variables, ±1 LSB peak, decorrelates
       // the quantisation error from the signal.
-      x += next_uniform(&w->rng) - next_uniform(&w->rng);
+      q += next_uniform(&w->rng) - next_uniform(&w->rng);
     }
-    x = floor(x + 0.5);
-    if (x > top || x < -scale) {
+    q = floor(q + 0.5);
+    if (q > top || q < -scale) {
       ++w->stats.clipped;
-      x = x > top ? top : -scale;
+      q = q > top ? top : -scale;
+    }
+    if (w->dither == MD_DITHER_SHAPED) {
+      memmove(error + 1, error, 4U * sizeof(double));
+      // Clipping would feed a huge error back; keep the loop bounded.
+      error[0] = fmax(-4.0, fmin(4.0, q - x));
     }
     // libsndfile takes int samples left-aligned in 32 bits.
-    w->quantised[i] = (int)((int64_t)x * (int64_t)(1LL << (32 - bits)));
+    w->quantised[i] = (int)((int64_t)q * (int64_t)(1LL << (32 - bits)));
   }
   if (sf_writef_int(w->file, w->quantised, (sf_count_t)n) != (sf_count_t)n) {
     return write_failed(w, message, message_size);

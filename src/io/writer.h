@@ -10,6 +10,7 @@
 #ifndef MD_WRITER_H
 #define MD_WRITER_H
 
+#include "io/dither.h"
 #include "mixdown.h"
 
 #include <stdbool.h>
@@ -28,9 +29,13 @@ typedef struct {
 /// Starts writing `path` (format from its extension: .wav, .rf64, .flac).
 /// `expected_frames` (at the input rate) picks RF64 for a .wav that would
 /// pass the 4 GiB limit of RIFF.
-MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, bool dither,
+MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither,
                              double in_rate, uint32_t out_rate, uint64_t expected_frames,
                              MdWriter** writer, char* message, size_t message_size);
+
+/// Sets the file's tags (NULL entries are skipped), in the order of
+/// MD_TAG_* in session/model.h; call before the first md_writer_write().
+void md_writer_set_tags(MdWriter* writer, char* const* tags);
 
 /// Appends `n` stereo frames at the input rate.
 MixdownStatus md_writer_write(MdWriter* writer, const float* left, const float* right, uint32_t n,

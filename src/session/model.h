@@ -9,6 +9,7 @@
 #define MD_MODEL_H
 
 #include "dsp/processor.h"
+#include "io/dither.h"
 #include "mixdown.h"
 
 #include <stdbool.h>
@@ -92,11 +93,19 @@ typedef struct {
   double true_peak_db; ///< True-peak ceiling
 } MdLoudness;
 
+/// Tags written into the output file (WAV LIST/INFO, FLAC Vorbis comments).
+enum { MD_TAG_TITLE, MD_TAG_ARTIST, MD_TAG_ALBUM, MD_TAG_DATE, MD_TAG_GENRE, MD_TAG_COMMENT,
+       MD_TAG_COPYRIGHT, MD_TAG_TRACK, MD_N_TAGS };
+
+/// Session keys of the tags, in MD_TAG_* order.
+extern const char* const md_tag_keys[MD_N_TAGS];
+
 typedef struct {
   char*               path;   ///< Resolved output path, or NULL
   MixdownSampleFormat format; ///< Sample format
-  bool                dither; ///< TPDF dither to integer formats
+  MdDither            dither; ///< Dither to integer formats
   uint32_t            rate;   ///< Output rate; 0 = the session rate
+  char*               tags[MD_N_TAGS]; ///< Metadata, NULL when not given
 } MdOutput;
 
 struct MixdownSessionImpl {

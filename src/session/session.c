@@ -1152,18 +1152,29 @@ has_extension(const char* path, const char* ext)
   return dot && !strcasecmp(dot, ext);
 }
 
+const char* const md_tag_keys[MD_N_TAGS] = {"title", "artist", "album", "date",
+                                            "genre", "comment", "copyright", "track"};
+
 static void
 read_output(MdValidator* v, const MdYNode* node)
 {
-  static const char* const keys[] = {"file", "bits", "dither", "rate"};
-  static const char* const dithers[] = {"tpdf", "none", NULL};
+  static const char* const keys[] = {"file", "bits", "dither", "rate", "title", "artist",
+                                     "album", "date", "genre", "comment", "copyright", "track"};
+  static const char* const dithers[] = {"tpdf", "shaped", "none", NULL}; // MdDither order
   MixdownSession*          s      = v->session;
   s->output.format                = MIXDOWN_FORMAT_PCM_24;
-  s->output.dither                = true;
+  s->output.dither                = MD_DITHER_TPDF;
   if (!node || !expect_kind(v, node, MD_YNODE_MAPPING, "{file, bits, dither, rate}", "output")) {
     return;
   }
-  check_keys(v, node, "output", keys, 4U);
+  check_keys(v, node, "output", keys, sizeof keys / sizeof keys[0]);
+  for (size_t t = 0U; t < MD_N_TAGS; ++t) {
+    const MdYNode* tag  = map_get(node, md_tag_keys[t]);
+    const char*    text = NULL;
+    if (tag && read_string(v, tag, md_tag_keys[t], &text) && !(s->output.tags[t] = strdup(text))) {
+      report(v, tag, "out of memory");
+    }
+  }
   const MdYNode* item = NULL;
   const char*    path = NULL;
   double         index = 0.0;
@@ -1181,7 +1192,7 @@ read_output(MdValidator* v, const MdYNode* node)
     }
   }
   if ((item = map_get(node, "dither")) && read_choice(v, item, "dither", dithers, &index)) {
-    s->output.dither = index == 0.0;
+    s->output.dither = (MdDither)index;
   }
   double rate = 0.0;
   if ((item = map_get(node, "rate")) && read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
@@ -1333,6 +1344,9 @@ mixdown_session_free(MixdownSession* s)
   }
   free(s->nodes);
   free(s->output.path);
+  for (size_t t = 0U; t < MD_N_TAGS; ++t) {
+    free(s->output.tags[t]);
+  }
   free(s->file_name);
   free(s);
 }

@@ -607,6 +607,83 @@ test_dither_noise_floor(void)
   free(x);
 }
 
+// Mean power of `x` at frequencies from `lo` to `hi` Hz (Goertzel), in dB.
+static double
+band_power_db(const float* x, uint64_t n, double lo, double hi)
+{
+  double sum   = 0.0;
+  int    count = 0;
+  for (double f = lo; f <= hi; f += (hi - lo) / 24.0, ++count) {
+    const double w = 2.0 * cos(2.0 * M_PI * f / RATE);
+    double       s1 = 0.0, s2 = 0.0;
+    for (uint64_t i = 0U; i < n; ++i) {
+      const double s0 = x[i] + w * s1 - s2;
+      s2              = s1;
+      s1              = s0;
+    }
+    sum += (s1 * s1 + s2 * s2 - w * s1 * s2) / (double)n;
+  }
+  return 10.0 * log10(sum / count);
+}
+
+// Noise-shaped dither moves the 16-bit noise out of 1-6 kHz (at least 6 dB
+// below flat TPDF there), at the cost of more noise near Nyquist.
+static void
+test_shaped_dither(void)
+{
+  test_write_dc(test_path("zero.wav"), 0.0f, 2.0, 2U, RATE);
+  MixdownRenderReport r = {.size = sizeof r};
+  CHECK(render_file("mixdown: 1\ntracks:\n  - {name: a, file: zero.wav}\n", test_path("flat.wav"),
+                    MIXDOWN_FORMAT_PCM_16, 0U, &r) == MIXDOWN_SUCCESS);
+  CHECK(render_file("mixdown: 1\ntracks:\n  - {name: a, file: zero.wav}\noutput: {dither: shaped}\n",
+                    test_path("shaped.wav"), MIXDOWN_FORMAT_PCM_16, 0U, &r) == MIXDOWN_SUCCESS);
+  uint64_t n = 0U;
+  float*   flat   = read_channel(test_path("flat.wav"), 0U, &n);
+  float*   shaped = read_channel(test_path("shaped.wav"), 0U, &n);
+  const double mid_gain  = band_power_db(shaped, n, 1000.0, 6000.0) - band_power_db(flat, n, 1000.0, 6000.0);
+  const double high_gain = band_power_db(shaped, n, 15000.0, 22000.0) - band_power_db(flat, n, 15000.0, 22000.0);
+  CHECK_MSG(mid_gain < -6.0, "1-6 kHz noise only %.1f dB below flat TPDF", mid_gain);
+  CHECK_MSG(high_gain > 6.0, "noise near Nyquist %.1f dB (expected raised)", high_gain);
+  CHECK(test_peak_db(shaped, n) < -60.0); // still a few LSB
+  free(flat);
+  free(shaped);
+}
+
+// Tags from the session's `output` read back from WAV and FLAC.
+static void
+test_metadata(void)
+{
+  test_write_sine(test_path("s.wav"), 440.0, 0.5, 0.5, 2U, RATE);
+  const char* formats[] = {"tagged.wav", "tagged.flac"};
+  for (int k = 0; k < 2; ++k) {
+    char yaml[512];
+    snprintf(yaml, sizeof yaml,
+             "mixdown: 1\ntracks:\n  - {name: a, file: s.wav}\n"
+             "output: {file: %s, bits: 16, title: Night Drive, artist: The Mixers, album: Demos,\n"
+             "         date: \"2026\", comment: final mix, track: \"7\"}\n",
+             formats[k]);
+    MixdownSession* s = test_open_yaml(yaml);
+    if (!s) {
+      continue;
+    }
+    MixdownRenderOptions opt = {.size = sizeof opt, .output_path = test_path(formats[k])};
+    CHECK(mixdown_render(s, &opt, NULL) == MIXDOWN_SUCCESS);
+    mixdown_session_free(s);
+    SF_INFO  info = {0};
+    SNDFILE* f    = sf_open(test_path(formats[k]), SFM_READ, &info);
+    CHECK(f != NULL);
+    if (f) {
+      const char* title  = sf_get_string(f, SF_STR_TITLE);
+      const char* artist = sf_get_string(f, SF_STR_ARTIST);
+      const char* soft   = sf_get_string(f, SF_STR_SOFTWARE);
+      CHECK_MSG(title && !strcmp(title, "Night Drive"), "%s: title %s", formats[k], title ? title : "(none)");
+      CHECK_MSG(artist && !strcmp(artist, "The Mixers"), "%s: artist", formats[k]);
+      CHECK_MSG(soft && strstr(soft, "mixdown"), "%s: software", formats[k]);
+      sf_close(f);
+    }
+  }
+}
+
 static void
 test_output_rate_conversion(void)
 {
@@ -715,6 +792,8 @@ const TestCase engine_tests[] = {
   {"render: WAV 16/24/32 and FLAC 16/24 read back", test_output_formats},
   {"render: 16-bit TPDF dither noise floor", test_dither_noise_floor},
   {"render: output rate conversion", test_output_rate_conversion},
+  {"render: noise-shaped dither", test_shaped_dither},
+  {"render: WAV and FLAC metadata", test_metadata},
   {"render: refuses to overwrite a source", test_refuses_to_overwrite_a_source},
   {"render: unwritable output leaves nothing", test_unwritable_output_leaves_nothing},
   {"render: summary report", test_render_report},
