@@ -155,6 +155,10 @@ typedef struct {
   int                 normalize;
   double              target_lufs;  ///< Integrated loudness target (LUFS)
   double              true_peak_db; ///< True-peak ceiling (dBTP)
+  /// A folder (created if missing) to write every track and bus into,
+  /// post-fader, aligned with the mix, in the same format — or NULL.
+  /// Stems come from the mix pass: before loudness normalisation.
+  const char*         stems_dir;
 } MixdownRenderOptions;
 
 /// The extreme value one processor meter reached during a render, for
@@ -259,6 +263,29 @@ MIXDOWN_API uint32_t mixdown_engine_latency(const MixdownEngine* engine);
 MIXDOWN_API MixdownStatus
 mixdown_engine_pull(MixdownEngine* engine, float* left, float* right, uint32_t max_frames,
                     uint32_t* frames_done);
+
+/**
+   Asks the engine for stems: the post-fader output of every track and bus,
+   aligned frame for frame with the mix.  Call before the first pull.
+   Thread: control.  @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_BAD_ARG (too
+   late) or #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus mixdown_engine_enable_stems(MixdownEngine* engine);
+
+/// Number of stems (every track and bus, in session order: tracks, then buses).
+MIXDOWN_API uint32_t mixdown_engine_stem_count(const MixdownEngine* engine);
+
+/// Name of stem `index` (the track or bus name, owned by `engine`), or NULL.
+MIXDOWN_API const char* mixdown_engine_stem_name(const MixdownEngine* engine, uint32_t index);
+
+/**
+   As mixdown_engine_pull(), also writing every stem: `stems` holds
+   2 × mixdown_engine_stem_count() buffers (left, right, left, right, …),
+   each at least `max_frames` long.  Needs mixdown_engine_enable_stems().
+*/
+MIXDOWN_API MixdownStatus
+mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, float* const* stems,
+                          uint32_t max_frames, uint32_t* frames_done);
 
 /// Describes the last failure of `engine` (owned by `engine`).
 MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);

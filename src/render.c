@@ -9,7 +9,9 @@
 #include "mixdown.h"
 #include "session/model.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,10 +96,102 @@ premaster_sink(void* sink, const float* left, const float* right, uint32_t n, ch
   return md_premaster_write(sink, left, right, n, message, message_size);
 }
 
-// Renders the whole mix into `sink`; progress runs from 0 to `share`.
+// Where the output goes and in what form.
+typedef struct {
+  const char*         path;
+  MixdownSampleFormat format;
+  MdDither            dither;
+  double              rate;     ///< Render rate
+  uint32_t            out_rate; ///< 0: the render rate
+  uint64_t            frames;   ///< Expected frames at the render rate
+  char* const*        tags;     ///< MD_N_TAGS tags
+} MdTarget;
+
+// A writer for `path` (the mix, or a stem) in the target's format.
 static MixdownStatus
-render_mix(MixdownEngine* engine, MdSink write, void* sink, const MixdownRenderOptions* opt, double share,
+open_writer(const MdTarget* t, const char* path, MdWriter** writer, MixdownRenderReport* report)
+{
+  const MixdownStatus st = md_writer_open(path, t->format, t->dither, t->rate, t->out_rate, t->frames,
+                                          writer, report->message, sizeof report->message);
+  if (!st && path == t->path) {
+    md_writer_set_tags(*writer, t->tags);
+  }
+  return st;
+}
+
+// Stems: one writer per track and bus, fed in the mix pass.
+typedef struct {
+  uint32_t   n;
+  MdWriter** writers;
+  float**    buffers; ///< 2n buffers: left, right, left, right, …
+} MdStems;
+
+static void
+free_stems(MdStems* stems, bool commit, MixdownRenderReport* report)
+{
+  for (uint32_t k = 0U; stems->writers && k < stems->n; ++k) {
+    if (stems->writers[k] && commit) {
+      commit = md_writer_commit(stems->writers[k], NULL, report->message, sizeof report->message) ==
+               MIXDOWN_SUCCESS;
+    } else if (stems->writers[k]) {
+      md_writer_abort(stems->writers[k]);
+    }
+  }
+  for (uint32_t k = 0U; stems->buffers && k < 2U * stems->n; ++k) {
+    free(stems->buffers[k]);
+  }
+  free(stems->writers);
+  free(stems->buffers);
+  memset(stems, 0, sizeof *stems);
+}
+
+// A file name from a track name: path separators and control characters
+// become '_', so a stem always lands inside the stems folder.
+static void
+stem_path(char* out, size_t size, const char* dir, const char* name, const char* extension)
+{
+  int used = snprintf(out, size, "%s/", dir);
+  for (const char* c = name; *c && used + 8 < (int)size; ++c) {
+    out[used++] = (*c == '/' || *c == '\\' || (unsigned char)*c < 32U || (c == name && *c == '.')) ? '_' : *c;
+  }
+  snprintf(out + used, size - (size_t)used, "%s", extension);
+}
+
+static MixdownStatus
+open_stems(MixdownEngine* engine, const char* dir, const MdTarget* t, MdStems* stems,
            MixdownRenderReport* report)
+{
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    snprintf(report->message, sizeof report->message, "cannot create the stems folder `%.300s`: %s", dir,
+             strerror(errno));
+    return MIXDOWN_ERR_IO;
+  }
+  MixdownStatus st = mixdown_engine_enable_stems(engine);
+  stems->n         = mixdown_engine_stem_count(engine);
+  stems->writers   = calloc(stems->n ? stems->n : 1U, sizeof(MdWriter*));
+  stems->buffers   = calloc(2U * stems->n + 1U, sizeof(float*));
+  if (st || !stems->writers || !stems->buffers) {
+    return fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
+  }
+  const char* dot       = strrchr(t->path, '.');
+  const char* extension = dot && !strchr(dot, '/') ? dot : ".wav";
+  for (uint32_t k = 0U; k < stems->n && !st; ++k) {
+    char path[PATH_MAX];
+    stem_path(path, sizeof path, dir, mixdown_engine_stem_name(engine, k), extension);
+    if (!(stems->buffers[2U * k] = malloc(MD_RENDER_FRAMES * sizeof(float))) ||
+        !(stems->buffers[2U * k + 1U] = malloc(MD_RENDER_FRAMES * sizeof(float)))) {
+      return fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
+    }
+    st = open_writer(t, path, &stems->writers[k], report);
+  }
+  return st;
+}
+
+// Renders the whole mix into `sink` (and the stems, if any); progress runs
+// from 0 to `share`.
+static MixdownStatus
+render_mix(MixdownEngine* engine, MdSink write, void* sink, MdStems* stems, const MixdownRenderOptions* opt,
+           double share, MixdownRenderReport* report)
 {
   float* left  = malloc(MD_RENDER_FRAMES * sizeof(float));
   float* right = malloc(MD_RENDER_FRAMES * sizeof(float));
@@ -110,7 +204,7 @@ render_mix(MixdownEngine* engine, MdSink write, void* sink, const MixdownRenderO
       break;
     }
     uint32_t got = 0U;
-    st           = mixdown_engine_pull(engine, left, right, MD_RENDER_FRAMES, &got);
+    st = mixdown_engine_pull_stems(engine, left, right, stems->n ? stems->buffers : NULL, MD_RENDER_FRAMES, &got);
     if (st) {
       fail(report, st, mixdown_engine_message(engine));
       break;
@@ -119,6 +213,10 @@ render_mix(MixdownEngine* engine, MdSink write, void* sink, const MixdownRenderO
       break;
     }
     st = write(sink, left, right, got, report->message, sizeof report->message);
+    for (uint32_t k = 0U; !st && k < stems->n; ++k) {
+      st = md_writer_write(stems->writers[k], stems->buffers[2U * k], stems->buffers[2U * k + 1U], got,
+                           report->message, sizeof report->message);
+    }
     done += got;
     if (opt->progress) {
       opt->progress(opt->user_data, share * (double)done / (double)total);
@@ -143,28 +241,6 @@ collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
   }
 }
 
-// Where the output goes and in what form.
-typedef struct {
-  const char*         path;
-  MixdownSampleFormat format;
-  MdDither            dither;
-  double              rate;     ///< Render rate
-  uint32_t            out_rate; ///< 0: the render rate
-  uint64_t            frames;   ///< Expected frames at the render rate
-  char* const*        tags;     ///< MD_N_TAGS tags
-} MdTarget;
-
-static MixdownStatus
-open_writer(const MdTarget* t, MdWriter** writer, MixdownRenderReport* report)
-{
-  const MixdownStatus st = md_writer_open(t->path, t->format, t->dither, t->rate, t->out_rate, t->frames,
-                                          writer, report->message, sizeof report->message);
-  if (!st) {
-    md_writer_set_tags(*writer, t->tags);
-  }
-  return st;
-}
-
 // Loudness normalisation: the mix once into a premaster, then finishing
 // passes (gain → true-peak limiter → writer) until the written file is
 // within 0.1 LU of the target with its true peak under the ceiling.  The
@@ -173,12 +249,13 @@ open_writer(const MdTarget* t, MdWriter** writer, MixdownRenderReport* report)
 // more than 20 dB of extra gain is reported as a shortfall.
 static MixdownStatus
 render_normalized(MixdownEngine* engine, const MdTarget* t, double target_lufs, double ceiling_db,
-                  const MixdownRenderOptions* opt, MixdownRenderReport* report, MdWriterStats* stats)
+                  MdStems* stems, const MixdownRenderOptions* opt, MixdownRenderReport* report,
+                  MdWriterStats* stats)
 {
   MdPremaster*  premaster = NULL;
   MixdownStatus st = md_premaster_open(t->path, t->rate, &premaster, report->message, sizeof report->message);
   if (!st) {
-    st = render_mix(engine, premaster_sink, premaster, opt, 0.7, report);
+    st = render_mix(engine, premaster_sink, premaster, stems, opt, 0.7, report);
   }
   const double measured = st ? -HUGE_VAL : md_premaster_loudness(premaster);
   double       gain     = isfinite(measured) ? target_lufs - measured : 0.0;
@@ -188,7 +265,7 @@ render_normalized(MixdownEngine* engine, const MdTarget* t, double target_lufs, 
   for (int pass = 0; !st && pass < 8; ++pass) {
     MdWriter* writer    = NULL;
     double    reduction = 0.0;
-    if ((st = open_writer(t, &writer, report))) {
+    if ((st = open_writer(t, t->path, &writer, report))) {
       break;
     }
     st = md_finish_pass(premaster, gain, limit_at, writer, opt->cancel, &reduction, report->message,
@@ -266,18 +343,26 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
                            session->output.tags};
   const bool     normalize = opt->normalize || session->loudness.enabled;
   MdWriterStats  stats     = {0};
-  if (normalize) {
+  MdStems        stems     = {0};
+  if (opt->stems_dir) {
+    st = open_stems(engine, opt->stems_dir, &target, &stems, report);
+  }
+  if (st) {
+    // nothing rendered yet
+  } else if (normalize) {
     const double lufs = opt->normalize ? opt->target_lufs : session->loudness.target_lufs;
     const double tp   = opt->normalize ? opt->true_peak_db : session->loudness.true_peak_db;
-    st = render_normalized(engine, &target, lufs, tp, opt, report, &stats);
+    st = render_normalized(engine, &target, lufs, tp, &stems, opt, report, &stats);
   } else {
     MdWriter* writer = NULL;
-    st               = open_writer(&target, &writer, report);
+    st               = open_writer(&target, target.path, &writer, report);
     if (!st) {
-      st = render_mix(engine, writer_sink, writer, opt, 1.0, report);
+      st = render_mix(engine, writer_sink, writer, &stems, opt, 1.0, report);
       st = st ? (md_writer_abort(writer), st) : md_writer_commit(writer, &stats, report->message, sizeof report->message);
     }
   }
+  // Stems are kept only with the mix they belong to.
+  free_stems(&stems, st == MIXDOWN_SUCCESS, report);
   collect_engine_report(engine, report);
   mixdown_engine_free(engine);
   if (st) {

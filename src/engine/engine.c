@@ -97,6 +97,10 @@ typedef struct {
   size_t          n_edges;
   uint32_t        latency_in;  ///< Delay of this node's input against the timeline
   uint32_t        latency_out; ///< …and of its output
+  float*          stem[2];     ///< With stems: this block's post-fader output, aligned with the master's
+  float*          stem_ring[2]; ///< The alignment delay line (master latency - this node's)
+  uint32_t        stem_delay;
+  uint32_t        stem_pos;
 } MdEngineNode;
 
 struct MixdownEngineImpl {
@@ -113,6 +117,7 @@ struct MixdownEngineImpl {
   uint32_t      block_len;   ///< Frames in the current master block
   uint32_t      block_pos;   ///< Frames of it already delivered or dropped
   uint64_t      delivered;
+  bool          stems;       ///< Stems enabled (mixdown_engine_enable_stems)
   uint64_t      non_finite;
   char          non_finite_where[200]; ///< Where the first non-finite audio appeared
   float*        shared_buf[2];  ///< The insert buffer of tracks that key nothing
@@ -492,6 +497,10 @@ mixdown_engine_free(MixdownEngine* e)
         free(n->post[c]);
       }
     }
+    for (int c = 0; c < 2; ++c) {
+      free(n->stem[c]);
+      free(n->stem_ring[c]);
+    }
     md_automation_free(n->gain_auto);
     md_automation_free(n->pan_auto);
     free(n->clips);
@@ -780,6 +789,28 @@ feed_edge(MixdownEngine* e, MdEdge* ed, int64_t t0, uint32_t n)
   }
 }
 
+// A stem is the node's post-fader output, delayed so that it lines up with
+// the master's output frame for frame (the master comes after every node).
+static void
+capture_stem(MdEngineNode* node, uint32_t n)
+{
+  for (int c = 0; c < 2; ++c) {
+    if (!node->stem_delay) {
+      memcpy(node->stem[c], node->post[c], n * sizeof(float));
+      continue;
+    }
+    uint32_t pos = node->stem_pos;
+    for (uint32_t i = 0U; i < n; ++i) {
+      node->stem[c][i]        = node->stem_ring[c][pos];
+      node->stem_ring[c][pos] = node->post[c][i];
+      pos                     = pos + 1U == node->stem_delay ? 0U : pos + 1U;
+    }
+    if (c == 1) {
+      node->stem_pos = pos;
+    }
+  }
+}
+
 static MixdownStatus
 render_block(MixdownEngine* e, uint32_t n)
 {
@@ -820,6 +851,9 @@ render_block(MixdownEngine* e, uint32_t n)
     }
     apply_pan(e, node, t_out, n);
     apply_fader(e, node, t_out, n);
+    if (e->stems && node->kind != MD_NODE_MASTER) {
+      capture_stem(node, n);
+    }
     for (size_t j = 0U; j < node->n_edges; ++j) {
       feed_edge(e, &e->edges[node->first_edge + j], t_out, n);
     }
@@ -832,10 +866,10 @@ render_block(MixdownEngine* e, uint32_t n)
 /* Pulling                                                                   */
 
 MixdownStatus
-mixdown_engine_pull(MixdownEngine* e, float* left, float* right, uint32_t max_frames,
-                    uint32_t* frames_done)
+mixdown_engine_pull_stems(MixdownEngine* e, float* left, float* right, float* const* stems,
+                          uint32_t max_frames, uint32_t* frames_done)
 {
-  if (!e || !left || !right || !frames_done) {
+  if (!e || !left || !right || !frames_done || (stems && !e->stems)) {
     return MIXDOWN_ERR_BAD_ARG;
   }
   *frames_done             = 0U;
@@ -868,12 +902,56 @@ mixdown_engine_pull(MixdownEngine* e, float* left, float* right, uint32_t max_fr
     }
     memcpy(left + *frames_done, master->post[0] + e->block_pos, n * sizeof(float));
     memcpy(right + *frames_done, master->post[1] + e->block_pos, n * sizeof(float));
+    for (uint32_t k = 0U; stems && k < e->master; ++k) {
+      memcpy(stems[2U * k] + *frames_done, e->nodes[k].stem[0] + e->block_pos, n * sizeof(float));
+      memcpy(stems[2U * k + 1U] + *frames_done, e->nodes[k].stem[1] + e->block_pos, n * sizeof(float));
+    }
     e->block_pos += n;
     e->delivered += n;
     *frames_done += n;
   }
   md_fpu_leave(fpu);
   return st;
+}
+
+MixdownStatus
+mixdown_engine_pull(MixdownEngine* e, float* left, float* right, uint32_t max_frames,
+                    uint32_t* frames_done)
+{
+  return mixdown_engine_pull_stems(e, left, right, NULL, max_frames, frames_done);
+}
+
+MixdownStatus
+mixdown_engine_enable_stems(MixdownEngine* e)
+{
+  if (!e || e->position != 0) {
+    return MIXDOWN_ERR_BAD_ARG; // only before the first block
+  }
+  const uint32_t master_latency = e->nodes[e->master].latency_out;
+  for (uint32_t k = 0U; k < e->master; ++k) {
+    MdEngineNode* node = &e->nodes[k];
+    node->stem_delay   = master_latency - node->latency_out;
+    for (int c = 0; c < 2; ++c) {
+      if (!(node->stem[c] = new_buffer()) ||
+          (node->stem_delay && !(node->stem_ring[c] = calloc(node->stem_delay, sizeof(float))))) {
+        return MIXDOWN_ERR_NO_MEM; // what was allocated is freed with the engine
+      }
+    }
+  }
+  e->stems = true;
+  return MIXDOWN_SUCCESS;
+}
+
+uint32_t
+mixdown_engine_stem_count(const MixdownEngine* e)
+{
+  return e ? e->master : 0U;
+}
+
+const char*
+mixdown_engine_stem_name(const MixdownEngine* e, uint32_t index)
+{
+  return e && index < e->master ? e->nodes[index].name : NULL;
 }
 
 uint64_t

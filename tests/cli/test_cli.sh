@@ -124,6 +124,13 @@ fi
 run "$mixdown" render good.yaml -o loud.wav --normalize loud
 [ "$rc" -eq 2 ] && [[ "$err" == *"preset (streaming"* ]] && ok "--normalize with a bad target: exit 2 with the presets" || fail "--normalize bad" "rc=$rc"
 
+run "$mixdown" render good.yaml -o stemmed.wav --stems stems -q
+if [ "$rc" -eq 0 ] && [ -s stems/tone.wav ] && [ -s stems/other.wav ] && [ -s stems/grp.wav ] && [ -s stems/fx.wav ]; then
+  ok "--stems writes every track and bus"
+else
+  fail "--stems" "rc=$rc" "$err" "$(ls stems 2>&1)"
+fi
+
 # EBU Tech 3341: a 1 kHz stereo sine at -23 dBFS reads -23.0 LUFS.
 "$tool" sine k1.wav 20 1000 2 48000
 cat > ebu.yaml <<'YAML'

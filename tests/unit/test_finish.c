@@ -8,6 +8,8 @@
 
 #include "support.h"
 
+#include <sndfile.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +135,78 @@ test_options_override_session(void)
   CHECK(a.true_peak_dbtp <= -2.0);
 }
 
+static float*
+read_stereo(const char* path, uint64_t* frames)
+{
+  SF_INFO  info = {0};
+  SNDFILE* f    = sf_open(path, SFM_READ, &info);
+  if (!f) {
+    test_fail(__FILE__, __LINE__, "cannot read %s", path);
+    return NULL;
+  }
+  float* x = malloc((size_t)info.frames * 2U * sizeof(float));
+  sf_readf_float(f, x, info.frames);
+  sf_close(f);
+  *frames = (uint64_t)info.frames;
+  return x;
+}
+
+// Stems of everything that feeds the master directly, summed, null against
+// the mix (the master chain bypassed) — with a latent insert on one track,
+// a group bus, a send to an effect bus and a stem name with a slash in it.
+static void
+test_stems_null_against_the_mix(void)
+{
+  write_mixes();
+  test_write_sine(test_path("tone.wav"), 300.0, 0.4, (double)SECONDS, 1U, RATE);
+  MixdownSession* s = test_open_yaml(
+    "mixdown: 1\ntracks:\n"
+    "  - {name: a, file: dense.wav, gain_db: -8, output: grp, sends: [{to: fx, level_db: -6}],\n"
+    "     inserts: [{type: limiter, lookahead_ms: 7, true_peak: true}]}\n"
+    "  - {name: \"lead/vox\", file: tone.wav, pan: 0.3, inserts: [{type: compressor, lookahead_ms: 2}]}\n"
+    "  - {name: c, file: dynamic.wav, output: grp}\n"
+    "buses:\n  - {name: grp, gain_db: -2}\n"
+    "  - {name: fx, inserts: [{type: eq, bands: [{type: lowpass, freq: 2000}]}]}\n");
+  if (!s) {
+    return;
+  }
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", test_path("stems"));
+  MixdownRenderOptions opt = {.size = sizeof opt, .output_path = test_path("mix.wav"),
+                              .format = MIXDOWN_FORMAT_FLOAT, .stems_dir = dir};
+  MixdownRenderReport  r   = {.size = sizeof r};
+  CHECK_MSG(mixdown_render(s, &opt, &r) == MIXDOWN_SUCCESS, "%s", r.message);
+  mixdown_session_free(s);
+  uint64_t n = 0U;
+  float*   mix = read_stereo(test_path("mix.wav"), &n);
+  const char* direct[] = {"stems/lead_vox.wav", "stems/grp.wav", "stems/fx.wav"};
+  double      residual = 0.0, signal = 0.0;
+  float*      sum      = calloc(n * 2U + 1U, sizeof(float));
+  for (size_t k = 0U; k < 3U; ++k) {
+    uint64_t m    = 0U;
+    float*   stem = read_stereo(test_path(direct[k]), &m);
+    CHECK_MSG(m == n, "%s: %llu frames, the mix %llu", direct[k], (unsigned long long)m, (unsigned long long)n);
+    for (uint64_t i = 0U; stem && i < 2U * n && i < 2U * m; ++i) {
+      sum[i] += stem[i];
+    }
+    free(stem);
+  }
+  for (uint64_t i = 0U; mix && i < 2U * n; ++i) {
+    residual += ((double)sum[i] - mix[i]) * ((double)sum[i] - mix[i]);
+    signal += (double)mix[i] * mix[i];
+  }
+  const double null_db = 10.0 * log10(residual / signal + 1e-300);
+  CHECK_MSG(null_db < -90.0, "stems summed null to %.1f dB", null_db);
+  uint64_t m = 0U;
+  float*   a = read_stereo(test_path("stems/a.wav"), &m); // a track inside the group has its stem too
+  CHECK(a && m == n && test_peak_db(a, 2U * m) > -20.0);
+  free(a);
+  free(sum);
+  free(mix);
+}
+
 const TestCase finish_tests[] = {
+  {"finish: stems summed null against the mix", test_stems_null_against_the_mix},
   {"finish: every loudness preset on quiet, dense and dynamic mixes", test_every_preset_on_three_mixes},
   {"finish: target held through rate conversion and dither", test_target_through_conversion_and_dither},
   {"finish: an unreachable target reports its shortfall", test_unreachable_target_reports_shortfall},

@@ -25,6 +25,8 @@ static const char usage[] =
   "  --normalize TARGET    loudness target: LUFS (e.g. -14) or a preset: streaming,\n"
   "                        apple, podcast, ebu-r128, atsc-a85; overrides master.loudness\n"
   "  --true-peak DB        true-peak ceiling with --normalize (default -1, or the preset's)\n"
+  "  --stems DIR           also write every track and bus, post-fader and aligned with the\n"
+  "                        mix, to DIR/NAME.wav (same format; before normalisation)\n"
   "  --threads N           worker threads (accepted; rendering is single-threaded for now)\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
@@ -73,6 +75,7 @@ typedef struct {
   double              target_lufs;
   double              true_peak_db;
   bool                true_peak_given;
+  const char*         stems;
 } RenderArgs;
 
 // `--normalize -14` or `--normalize streaming`.
@@ -142,13 +145,9 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       args->quiet = true;
       continue;
     }
-    if (!strcmp(a, "--stems")) {
-      fprintf(stderr, "mixdown render: %s is not available yet in this version\n", a);
-      return CLI_USAGE;
-    }
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
                              !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
-                             !strcmp(a, "--true-peak");
+                             !strcmp(a, "--true-peak") || !strcmp(a, "--stems");
     if (!takes_value) {
       fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
       return CLI_USAGE;
@@ -160,6 +159,8 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     ++i;
     if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       args->output = value;
+    } else if (!strcmp(a, "--stems")) {
+      args->stems = value;
     } else if (!strcmp(a, "--bits") && !parse_format(value, &args->format)) {
       fprintf(stderr, "mixdown render: --bits must be 16, 24, 32 or float, not `%s`\n", value);
       return CLI_USAGE;
@@ -188,13 +189,16 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
 }
 
 static void
-print_summary(const char* path, const MixdownRenderReport* r)
+print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
 {
   char peak[32];
   char loud[32];
   char tp[32];
   const double speed = r->seconds_taken > 0.0 ? r->length_s / r->seconds_taken : 0.0;
   printf("wrote %s\n", path);
+  if (stems) {
+    printf("  stems      in %s/\n", stems);
+  }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
   printf("  peak       %s dBFS\n", cli_db(r->peak_dbfs, peak, sizeof peak));
@@ -252,7 +256,8 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .cancel      = &interrupted,
                                    .normalize   = args->normalize,
                                    .target_lufs = args->target_lufs,
-                                   .true_peak_db = args->true_peak_db};
+                                   .true_peak_db = args->true_peak_db,
+                                   .stems_dir    = args->stems};
   if (!args->quiet && isatty(STDERR_FILENO)) {
     options.progress  = show_progress;
     options.user_data = &progress;
@@ -272,7 +277,7 @@ render_session(const char* session_path, const RenderArgs* args)
     }
     result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : CLI_FAILED;
   } else if (!args->quiet) {
-    print_summary(path, &report);
+    print_summary(path, args->stems, &report);
   }
   mixdown_session_free(session);
   return result;
