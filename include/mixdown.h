@@ -74,6 +74,32 @@ typedef struct {
 typedef void (*MixdownDiagnosticFunc)(void* user_data, const MixdownDiagnostic* diagnostic);
 
 /* ------------------------------------------------------------------------ */
+/* Levels                                                                    */
+
+/// Levels of one signal (a file, the mix, a track before or after its fader).
+typedef struct {
+  double   peak_dbfs;           ///< Highest sample magnitude of any channel
+  double   rms_dbfs;            ///< RMS over all channels
+  double   integrated_lufs;     ///< Integrated loudness (-HUGE_VAL if silent or too short)
+  double   loudness_range_lu;   ///< Loudness range (EBU Tech 3342)
+  double   momentary_max_lufs;  ///< Highest momentary (400 ms) loudness
+  double   short_term_max_lufs; ///< Highest short-term (3 s) loudness
+  double   true_peak_dbtp;      ///< Highest true peak (ITU-R BS.1770-4)
+  double   dc_offset;           ///< Mean of the channel furthest from 0 (linear)
+  double   correlation;         ///< Left/right correlation, -1 … 1 (1 for mono)
+  uint64_t clipped;             ///< Samples at or beyond full scale
+} MixdownLevels;
+
+/// Levels of one track, bus or the master, before and after its fader.
+typedef struct {
+  const char*   name;                  ///< Track or bus name, or "master" (owned by the engine)
+  int           is_bus;                ///< 0 track, 1 bus, 2 master
+  MixdownLevels pre_fader;             ///< After the inserts and pan, before the fader
+  MixdownLevels post_fader;            ///< After the fader (what leaves the strip)
+  double        max_gain_reduction_db; ///< Deepest reduction of its dynamics inserts (0: none)
+} MixdownNodeLevels;
+
+/* ------------------------------------------------------------------------ */
 /* Sessions                                                                  */
 
 /// A parsed and validated session (opaque).
@@ -159,6 +185,10 @@ typedef struct {
   /// post-fader, aligned with the mix, in the same format — or NULL.
   /// Stems come from the mix pass: before loudness normalisation.
   const char*         stems_dir;
+  /// Called at the end of a successful render with the levels of every
+  /// track, bus and the master (mix pass, before normalisation), or NULL.
+  void (*node_levels)(void* user_data, const MixdownNodeLevels* levels);
+  void* node_levels_user_data; ///< Passed to `node_levels`
 } MixdownRenderOptions;
 
 /// The extreme value one processor meter reached during a render, for
@@ -287,6 +317,17 @@ MIXDOWN_API MixdownStatus
 mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, float* const* stems,
                           uint32_t max_frames, uint32_t* frames_done);
 
+/// Asks the engine to measure every track, bus and the master as it renders
+/// (costs a loudness meter per strip).  Call before the first pull.
+MIXDOWN_API MixdownStatus mixdown_engine_enable_levels(MixdownEngine* engine);
+
+/// Number of strips measured: tracks, buses, then the master.
+MIXDOWN_API uint32_t mixdown_engine_node_count(const MixdownEngine* engine);
+
+/// Levels of strip `index` so far (needs mixdown_engine_enable_levels()).
+MIXDOWN_API MixdownStatus
+mixdown_engine_node_levels(const MixdownEngine* engine, uint32_t index, MixdownNodeLevels* levels);
+
 /// Describes the last failure of `engine` (owned by `engine`).
 MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);
 
@@ -322,6 +363,7 @@ typedef struct {
   double   integrated_lufs;      ///< Integrated loudness (-HUGE_VAL if too short/silent)
   double   loudness_range_lu;    ///< Loudness range (EBU Tech 3342)
   double   true_peak_dbtp;       ///< Highest true peak of any channel
+  MixdownLevels levels;          ///< All of it, with momentary/short-term maxima, DC, correlation
 } MixdownAnalysis;
 
 /**
@@ -332,6 +374,16 @@ typedef struct {
 MIXDOWN_API MixdownStatus
 mixdown_analyze_file(const char* path, MixdownAnalysis* analysis, char* message,
                      size_t message_size);
+
+/**
+   Render `session` without writing it and measure the mix (into
+   `analysis`) and every track, bus and the master (through `node_levels`,
+   which may be NULL).  Thread: control.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis,
+                        void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
+                        void* user_data, char* message, size_t message_size);
 
 /* ------------------------------------------------------------------------ */
 /* Processors and their parameters (read from the parameter tables)         */

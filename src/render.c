@@ -5,6 +5,7 @@
 // report.  The only place that joins the engine and the output file.
 
 #include "finish/finish.h"
+#include "io/measure.h"
 #include "io/writer.h"
 #include "mixdown.h"
 #include "session/model.h"
@@ -347,6 +348,9 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   if (opt->stems_dir) {
     st = open_stems(engine, opt->stems_dir, &target, &stems, report);
   }
+  if (!st && opt->node_levels && (st = mixdown_engine_enable_levels(engine))) {
+    fail(report, st, "out of memory");
+  }
   if (st) {
     // nothing rendered yet
   } else if (normalize) {
@@ -364,6 +368,12 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   // Stems are kept only with the mix they belong to.
   free_stems(&stems, st == MIXDOWN_SUCCESS, report);
   collect_engine_report(engine, report);
+  for (uint32_t k = 0U; !st && opt->node_levels && k < mixdown_engine_node_count(engine); ++k) {
+    MixdownNodeLevels levels;
+    if (mixdown_engine_node_levels(engine, k, &levels) == MIXDOWN_SUCCESS) {
+      opt->node_levels(opt->node_levels_user_data, &levels);
+    }
+  }
   mixdown_engine_free(engine);
   if (st) {
     return st;
@@ -376,4 +386,68 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   report->true_peak_dbtp = stats.true_peak > 0.0 ? 20.0 * log10(stats.true_peak) : -HUGE_VAL;
   report->seconds_taken  = now_s() - started;
   return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis,
+                        void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
+                        void* user_data, char* message, size_t message_size)
+{
+  char scratch[8];
+  if (!message) {
+    message      = scratch;
+    message_size = sizeof scratch;
+  }
+  if (!session || !analysis) {
+    snprintf(message, message_size, "invalid argument");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MixdownEngine* engine = NULL;
+  MixdownStatus  st     = mixdown_engine_new(session, &engine, message, message_size);
+  if (st) {
+    return st;
+  }
+  MdMeasure* mix   = md_measure_new(2U, session->sample_rate, false);
+  float*     left  = malloc(MD_RENDER_FRAMES * sizeof(float));
+  float*     right = malloc(MD_RENDER_FRAMES * sizeof(float));
+  if (!mix || !left || !right || (st = mixdown_engine_enable_levels(engine))) {
+    snprintf(message, message_size, "out of memory");
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  for (uint32_t got = 1U; !st && got;) {
+    st = mixdown_engine_pull(engine, left, right, MD_RENDER_FRAMES, &got);
+    const float* const planar[2] = {left, right};
+    if (!st) {
+      md_measure_add_planar(mix, planar, got);
+    } else {
+      snprintf(message, message_size, "%s", mixdown_engine_message(engine));
+    }
+  }
+  if (!st) {
+    const uint32_t size = analysis->size;
+    memset(analysis, 0, sizeof *analysis);
+    analysis->size        = size;
+    analysis->sample_rate = session->sample_rate;
+    analysis->channels    = 2U;
+    analysis->frames      = md_measure_frames(mix);
+    md_measure_levels(mix, &analysis->levels);
+    for (uint32_t c = 0U; c < 2U; ++c) {
+      md_measure_channel(mix, c, &analysis->peak_dbfs[c], &analysis->rms_dbfs[c]);
+    }
+    analysis->peak_dbfs_max     = analysis->levels.peak_dbfs;
+    analysis->integrated_lufs   = analysis->levels.integrated_lufs;
+    analysis->loudness_range_lu = analysis->levels.loudness_range_lu;
+    analysis->true_peak_dbtp    = analysis->levels.true_peak_dbtp;
+    for (uint32_t k = 0U; node_levels && k < mixdown_engine_node_count(engine); ++k) {
+      MixdownNodeLevels levels;
+      if (mixdown_engine_node_levels(engine, k, &levels) == MIXDOWN_SUCCESS) {
+        node_levels(user_data, &levels);
+      }
+    }
+  }
+  md_measure_free(mix);
+  free(left);
+  free(right);
+  mixdown_engine_free(engine);
+  return st;
 }

@@ -18,6 +18,7 @@
 #include "dsp/strip.h"
 #include "engine/automation.h"
 #include "engine/graph.h"
+#include "io/measure.h"
 #include "io/source.h"
 #include "platform/fpu.h"
 #include "util/attributes.h"
@@ -101,6 +102,8 @@ typedef struct {
   float*          stem_ring[2]; ///< The alignment delay line (master latency - this node's)
   uint32_t        stem_delay;
   uint32_t        stem_pos;
+  MdMeasure*      level_pre;   ///< With levels: before the fader
+  MdMeasure*      level_post;  ///< …and after
 } MdEngineNode;
 
 struct MixdownEngineImpl {
@@ -501,6 +504,8 @@ mixdown_engine_free(MixdownEngine* e)
       free(n->stem[c]);
       free(n->stem_ring[c]);
     }
+    md_measure_free(n->level_pre);
+    md_measure_free(n->level_post);
     md_automation_free(n->gain_auto);
     md_automation_free(n->pan_auto);
     free(n->clips);
@@ -854,6 +859,10 @@ render_block(MixdownEngine* e, uint32_t n)
     if (e->stems && node->kind != MD_NODE_MASTER) {
       capture_stem(node, n);
     }
+    if (node->level_post) {
+      md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
+      md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+    }
     for (size_t j = 0U; j < node->n_edges; ++j) {
       feed_edge(e, &e->edges[node->first_edge + j], t_out, n);
     }
@@ -1015,4 +1024,52 @@ mixdown_engine_meter(const MixdownEngine* e, uint32_t index, MixdownMeterReport*
     }
   }
   return MIXDOWN_ERR_BAD_ARG;
+}
+
+MixdownStatus
+mixdown_engine_enable_levels(MixdownEngine* e)
+{
+  if (!e || e->position != 0) {
+    return MIXDOWN_ERR_BAD_ARG; // only before the first block
+  }
+  for (size_t k = 0U; k < e->n_nodes; ++k) {
+    MdEngineNode* node = &e->nodes[k];
+    if (!node->level_post) {
+      node->level_pre  = md_measure_new(2U, e->rate, false);
+      node->level_post = md_measure_new(2U, e->rate, false);
+      if (!node->level_pre || !node->level_post) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+uint32_t
+mixdown_engine_node_count(const MixdownEngine* e)
+{
+  return e ? (uint32_t)e->n_nodes : 0U;
+}
+
+MixdownStatus
+mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLevels* levels)
+{
+  if (!e || !levels || index >= e->n_nodes || !e->nodes[index].level_post) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const MdEngineNode* node = &e->nodes[index];
+  memset(levels, 0, sizeof *levels);
+  levels->name   = node->name;
+  levels->is_bus = node->kind == MD_NODE_TRACK ? 0 : node->kind == MD_NODE_BUS ? 1 : 2;
+  md_measure_levels(node->level_pre, &levels->pre_fader);
+  md_measure_levels(node->level_post, &levels->post_fader);
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    const MdEngineInsert* ins = &node->inserts[j];
+    for (uint32_t m = 0U; m < ins->cls->n_meters; ++m) {
+      if (!strcmp(ins->cls->meters[m].name, "gain_reduction_db")) {
+        levels->max_gain_reduction_db = fmin(levels->max_gain_reduction_db, ins->meter_extreme[m]);
+      }
+    }
+  }
+  return MIXDOWN_SUCCESS;
 }

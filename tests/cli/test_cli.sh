@@ -131,6 +131,15 @@ else
   fail "--stems" "rc=$rc" "$err" "$(ls stems 2>&1)"
 fi
 
+run "$mixdown" analyze good.yaml --json
+if [ "$rc" -eq 0 ] && [[ "$out" == *'"strips"'* && "$out" == *'"name": "tone"'* && "$out" == *'"pre_fader"'* && "$out" == *'"name": "master"'* ]]; then
+  ok "analyze SESSION --json: the mix and every strip, pre and post fader"
+else
+  fail "analyze session" "rc=$rc" "$err"
+fi
+run "$mixdown" render good.yaml -o table.wav
+[ "$rc" -eq 0 ] && [[ "$out" == *"strip"*"tone"*"other"*"grp"*"fx"*"master"* ]] && ok "render prints a per-strip table" || fail "render table" "$out"
+
 # EBU Tech 3341: a 1 kHz stereo sine at -23 dBFS reads -23.0 LUFS.
 "$tool" sine k1.wav 20 1000 2 48000
 cat > ebu.yaml <<'YAML'

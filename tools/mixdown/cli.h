@@ -32,4 +32,18 @@ bool cli_is_help(const char* arg);
 /// Formats a dB value ("-inf" for silence).
 const char* cli_db(double db, char* buffer, unsigned size);
 
+/// Strip levels collected during a render or an analysis.
+typedef struct {
+  MixdownNodeLevels* items;
+  uint32_t           n;
+  uint32_t           capacity;
+} CliLevels;
+
+/// A node_levels callback appending to a CliLevels (names are copied).
+void cli_collect_levels(void* user_data, const MixdownNodeLevels* levels);
+void cli_levels_free(CliLevels* levels);
+
+/// Prints one line per strip: peak, loudness, clipped samples, gain reduction.
+void cli_print_levels_table(const CliLevels* levels, bool pre_and_post);
+
 #endif

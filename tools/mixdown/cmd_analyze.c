@@ -7,9 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "usage: mixdown analyze FILE [--json]\n"
-                            "Sample peak and RMS per channel, integrated loudness, loudness range\n"
-                            "and true peak (ITU-R BS.1770-4, EBU R128) of an audio file.\n";
+static const char usage[] =
+  "usage: mixdown analyze FILE|SESSION [--json]\n"
+  "Sample peak and RMS per channel, integrated loudness, loudness range, highest\n"
+  "momentary and short-term loudness, true peak (ITU-R BS.1770-4, EBU R128), DC\n"
+  "offset, stereo correlation and clipped samples of an audio file.  For a session\n"
+  "(.yaml, .yml, .json) the mix is rendered without being written and every track\n"
+  "and bus is measured too, before and after its fader, with the deepest gain\n"
+  "reduction of its dynamics.\n";
 
 // JSON has no infinity: silence is null.
 static void
@@ -37,7 +42,51 @@ json_array(const char* key, const double* values, uint32_t n)
 }
 
 static void
-print_json(const char* path, const MixdownAnalysis* a)
+json_levels(const char* key, const MixdownLevels* l, bool last)
+{
+  printf("      \"%s\": {", key);
+  const struct {
+    const char* name;
+    double      value;
+  } items[] = {{"peak_dbfs", l->peak_dbfs},           {"rms_dbfs", l->rms_dbfs},
+               {"integrated_lufs", l->integrated_lufs}, {"loudness_range_lu", l->loudness_range_lu},
+               {"momentary_max_lufs", l->momentary_max_lufs}, {"short_term_max_lufs", l->short_term_max_lufs},
+               {"true_peak_dbtp", l->true_peak_dbtp},   {"dc_offset", l->dc_offset},
+               {"correlation", l->correlation}};
+  for (size_t i = 0U; i < sizeof items / sizeof items[0]; ++i) {
+    if (isfinite(items[i].value)) {
+      printf("\"%s\": %.4f, ", items[i].name, items[i].value);
+    } else {
+      printf("\"%s\": null, ", items[i].name);
+    }
+  }
+  printf("\"clipped_samples\": %llu}%s\n", (unsigned long long)l->clipped, last ? "" : ",");
+}
+
+static void
+print_strips_json(const CliLevels* strips)
+{
+  printf(",\n  \"strips\": [\n");
+  for (uint32_t i = 0U; i < strips->n; ++i) {
+    const MixdownNodeLevels* l = &strips->items[i];
+    printf("    {\"name\": \"");
+    for (const char* p = l->name; *p; ++p) {
+      if (*p == '"' || *p == '\\') {
+        putchar('\\');
+      }
+      putchar(*p);
+    }
+    printf("\", \"kind\": \"%s\", \"max_gain_reduction_db\": %.2f,\n",
+           l->is_bus == 0 ? "track" : l->is_bus == 1 ? "bus" : "master", l->max_gain_reduction_db);
+    json_levels("pre_fader", &l->pre_fader, false);
+    json_levels("post_fader", &l->post_fader, true);
+    printf("    }%s\n", i + 1U < strips->n ? "," : "");
+  }
+  printf("  ]");
+}
+
+static void
+print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
 {
   const uint32_t n = a->channels < 8U ? a->channels : 8U;
   printf("{\n  \"file\": \"");
@@ -55,8 +104,17 @@ print_json(const char* path, const MixdownAnalysis* a)
   json_number("peak_dbfs_max", a->peak_dbfs_max, false);
   json_number("true_peak_dbtp", a->true_peak_dbtp, false);
   json_number("integrated_lufs", a->integrated_lufs, false);
-  json_number("loudness_range_lu", a->loudness_range_lu, true);
-  printf("}\n");
+  json_number("loudness_range_lu", a->loudness_range_lu, false);
+  json_number("momentary_max_lufs", a->levels.momentary_max_lufs, false);
+  json_number("short_term_max_lufs", a->levels.short_term_max_lufs, false);
+  json_number("rms_dbfs_all", a->levels.rms_dbfs, false);
+  json_number("dc_offset", a->levels.dc_offset, false);
+  json_number("correlation", a->levels.correlation, false);
+  printf("  \"clipped_samples\": %llu", (unsigned long long)a->levels.clipped);
+  if (strips) {
+    print_strips_json(strips);
+  }
+  printf("\n}\n");
 }
 
 static void
@@ -74,6 +132,12 @@ print_table(const char* path, const MixdownAnalysis* a)
   printf("  true peak        %s dBTP\n", cli_db(a->true_peak_dbtp, b1, sizeof b1));
   printf("  integrated       %s LUFS\n", cli_db(a->integrated_lufs, b1, sizeof b1));
   printf("  loudness range   %.1f LU\n", a->loudness_range_lu);
+  printf("  momentary max    %s LUFS\n", cli_db(a->levels.momentary_max_lufs, b1, sizeof b1));
+  printf("  short-term max   %s LUFS\n", cli_db(a->levels.short_term_max_lufs, b1, sizeof b1));
+  printf("  DC offset        %.6f\n", a->levels.dc_offset);
+  printf("  correlation      %.3f\n", a->levels.correlation);
+  printf("  clipped samples  %llu%s\n", (unsigned long long)a->levels.clipped,
+         a->levels.clipped ? "  (warning: the file clips)" : "");
 }
 
 int
@@ -101,15 +165,35 @@ cmd_analyze(int argc, char** argv)
   }
   MixdownAnalysis a = {.size = sizeof a};
   char            message[512];
-  const MixdownStatus st = mixdown_analyze_file(path, &a, message, sizeof message);
+  CliLevels       strips  = {0};
+  const char*     dot     = strrchr(path, '.');
+  const bool      session = dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml") || !strcmp(dot, ".json"));
+  MixdownStatus   st      = MIXDOWN_SUCCESS;
+  if (session) {
+    MixdownSession* s    = NULL;
+    const int       code = cli_open_session(path, &s);
+    if (code) {
+      return code;
+    }
+    st = mixdown_analyze_session(s, &a, cli_collect_levels, &strips, message, sizeof message);
+    mixdown_session_free(s);
+  } else {
+    st = mixdown_analyze_file(path, &a, message, sizeof message);
+  }
   if (st) {
     fprintf(stderr, "%s: error: %s\n", path, message);
+    cli_levels_free(&strips);
     return CLI_FAILED;
   }
   if (json) {
-    print_json(path, &a);
+    print_json(path, &a, session ? &strips : NULL);
   } else {
     print_table(path, &a);
+    if (session) {
+      printf("\n");
+      cli_print_levels_table(&strips, true);
+    }
   }
+  cli_levels_free(&strips);
   return CLI_OK;
 }

@@ -262,6 +262,11 @@ render_session(const char* session_path, const RenderArgs* args)
     options.progress  = show_progress;
     options.user_data = &progress;
   }
+  CliLevels levels = {0};
+  if (!args->quiet) {
+    options.node_levels            = cli_collect_levels;
+    options.node_levels_user_data = &levels;
+  }
   MixdownRenderReport report = {.size = sizeof report};
   const MixdownStatus st     = mixdown_render(session, &options, &report);
   if (progress.shown) {
@@ -278,7 +283,9 @@ render_session(const char* session_path, const RenderArgs* args)
     result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : CLI_FAILED;
   } else if (!args->quiet) {
     print_summary(path, args->stems, &report);
+    cli_print_levels_table(&levels, false);
   }
+  cli_levels_free(&levels);
   mixdown_session_free(session);
   return result;
 }

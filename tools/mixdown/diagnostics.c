@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -47,4 +48,58 @@ cli_db(double db, char* buffer, unsigned size)
     snprintf(buffer, size, "%.2f", db);
   }
   return buffer;
+}
+
+void
+cli_collect_levels(void* user_data, const MixdownNodeLevels* levels)
+{
+  CliLevels* all = user_data;
+  if (all->n == all->capacity) {
+    const uint32_t     bigger = all->capacity ? 2U * all->capacity : 16U;
+    MixdownNodeLevels* grown  = realloc(all->items, bigger * sizeof(MixdownNodeLevels));
+    if (!grown) {
+      return;
+    }
+    all->items    = grown;
+    all->capacity = bigger;
+  }
+  all->items[all->n]      = *levels;
+  all->items[all->n].name = strdup(levels->name);
+  ++all->n;
+}
+
+void
+cli_levels_free(CliLevels* levels)
+{
+  for (uint32_t i = 0U; i < levels->n; ++i) {
+    free((char*)levels->items[i].name);
+  }
+  free(levels->items);
+  memset(levels, 0, sizeof *levels);
+}
+
+void
+cli_print_levels_table(const CliLevels* all, bool pre_and_post)
+{
+  char a[32], b[32], c[32], d[32];
+  if (pre_and_post) {
+    printf("  %-16s %-6s %9s %9s %10s %10s %8s %8s\n", "strip", "", "pre peak", "post peak", "pre LUFS",
+           "post LUFS", "clipped", "max GR");
+  } else {
+    printf("  %-16s %-6s %9s %10s %8s %8s\n", "strip", "", "peak", "LUFS", "clipped", "max GR");
+  }
+  for (uint32_t i = 0U; i < all->n; ++i) {
+    const MixdownNodeLevels* l    = &all->items[i];
+    const char*              kind = l->is_bus == 0 ? "track" : l->is_bus == 1 ? "bus" : "master";
+    if (pre_and_post) {
+      printf("  %-16.16s %-6s %9s %9s %10s %10s %8llu %8.1f\n", l->name, kind,
+             cli_db(l->pre_fader.peak_dbfs, a, sizeof a), cli_db(l->post_fader.peak_dbfs, b, sizeof b),
+             cli_db(l->pre_fader.integrated_lufs, c, sizeof c), cli_db(l->post_fader.integrated_lufs, d, sizeof d),
+             (unsigned long long)l->post_fader.clipped, l->max_gain_reduction_db);
+    } else {
+      printf("  %-16.16s %-6s %9s %10s %8llu %8.1f%s\n", l->name, kind, cli_db(l->post_fader.peak_dbfs, a, sizeof a),
+             cli_db(l->post_fader.integrated_lufs, b, sizeof b), (unsigned long long)l->post_fader.clipped,
+             l->max_gain_reduction_db, l->post_fader.clipped ? "  warning: clips" : "");
+    }
+  }
 }

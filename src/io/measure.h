@@ -1,0 +1,43 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Level measurements of one stream (a file, a mix, a track's pre- or
+// post-fader signal): sample peak, RMS, DC offset, stereo correlation,
+// clipped samples, and — through libebur128 — integrated loudness, loudness
+// range, true peak and the highest momentary and short-term loudness.
+// Optionally keeps the momentary and short-term loudness every 100 ms for
+// plots.
+
+#ifndef MD_MEASURE_H
+#define MD_MEASURE_H
+
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MD_MEASURE_MAX_CHANNELS 8U
+
+typedef struct MdMeasure MdMeasure;
+
+/// A new meter for `channels` channels at `rate`; `keep_series` records the
+/// loudness every 100 ms.  NULL when out of memory.
+MdMeasure* md_measure_new(uint32_t channels, double rate, bool keep_series);
+void       md_measure_free(MdMeasure* measure);
+
+/// Adds `n` frames, planar (one buffer per channel).
+void md_measure_add_planar(MdMeasure* measure, const float* const* channels, uint32_t n);
+/// Adds `n` frames, interleaved.
+void md_measure_add_interleaved(MdMeasure* measure, const float* frames, uint32_t n);
+
+/// The results so far.
+void md_measure_levels(const MdMeasure* measure, MixdownLevels* levels);
+/// Per-channel peak and RMS (dBFS) of channel `c`.
+void md_measure_channel(const MdMeasure* measure, uint32_t c, double* peak_dbfs, double* rms_dbfs);
+uint64_t md_measure_frames(const MdMeasure* measure);
+
+/// The loudness series (NULL without keep_series): `n` points, 100 ms apart.
+const double* md_measure_momentary(const MdMeasure* measure, size_t* n);
+const double* md_measure_short_term(const MdMeasure* measure, size_t* n);
+
+#endif
