@@ -385,6 +385,24 @@ mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis
                         void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
                         void* user_data, char* message, size_t message_size);
 
+/**
+   Draw the mix report of a session (rendered, not written) as a PNG
+   (1600×1000): waveform overview, momentary and short-term loudness over
+   time with a line at `target_lufs`, long-term average spectrum in 1/3
+   octaves, and the loudness and peak of every strip.  Thread: control.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_plot_session(const MixdownSession* session, const char* png_path, double target_lufs,
+                     char* message, size_t message_size);
+
+/// The same picture for an audio file (channels instead of strips).
+MIXDOWN_API MixdownStatus
+mixdown_plot_file(const char* path, const char* png_path, double target_lufs, char* message,
+                  size_t message_size);
+
+/// The session's loudness target (`master.loudness`), or NaN if it has none.
+MIXDOWN_API double mixdown_session_loudness_target(const MixdownSession* session);
+
 /* ------------------------------------------------------------------------ */
 /* Processors and their parameters (read from the parameter tables)         */
 

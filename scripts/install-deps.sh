@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config meson ninja-build
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
+  libfftw3-dev libcairo2-dev   # the analysis plots: spectrum (FFTW) and drawing (cairo)
   time        # /usr/bin/time: peak memory in the command-line tests
   clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
   valgrind    # one render under memcheck in make test

@@ -1470,3 +1470,9 @@ mixdown_session_output_path(const MixdownSession* session)
 {
   return session ? session->output.path : NULL;
 }
+
+double
+mixdown_session_loudness_target(const MixdownSession* session)
+{
+  return session && session->loudness.enabled ? session->loudness.target_lufs : NAN;
+}

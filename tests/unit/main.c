@@ -24,10 +24,12 @@ extern const TestCase gate_tests[];
 extern const TestCase deesser_tests[];
 extern const TestCase sidechain_tests[];
 extern const TestCase finish_tests[];
+extern const TestCase plot_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
                                          eq_tests,      compressor_tests, limiter_tests,    gate_tests,
-                                         deesser_tests, sidechain_tests,  finish_tests};
+                                         deesser_tests, sidechain_tests,  finish_tests,
+                                         plot_tests};
 
 static void
 remove_test_dir(void)

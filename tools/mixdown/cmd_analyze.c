@@ -5,16 +5,19 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] =
-  "usage: mixdown analyze FILE|SESSION [--json]\n"
+  "usage: mixdown analyze FILE|SESSION [--json] [--plot FILE.png [--target LUFS]]\n"
   "Sample peak and RMS per channel, integrated loudness, loudness range, highest\n"
   "momentary and short-term loudness, true peak (ITU-R BS.1770-4, EBU R128), DC\n"
   "offset, stereo correlation and clipped samples of an audio file.  For a session\n"
   "(.yaml, .yml, .json) the mix is rendered without being written and every track\n"
   "and bus is measured too, before and after its fader, with the deepest gain\n"
-  "reduction of its dynamics.\n";
+  "reduction of its dynamics.  --plot draws the report as a PNG: waveform,\n"
+  "loudness over time against the target (the session's master.loudness, else\n"
+  "--target, else -14 LUFS), 1/3-octave spectrum and a level chart.\n";
 
 // JSON has no infinity: silence is null.
 static void
@@ -143,15 +146,30 @@ print_table(const char* path, const MixdownAnalysis* a)
 int
 cmd_analyze(int argc, char** argv)
 {
-  const char* path = NULL;
-  bool        json = false;
+  const char* path   = NULL;
+  const char* plot   = NULL;
+  double      target = NAN;
+  bool        json   = false;
   for (int i = 1; i < argc; ++i) {
     if (cli_is_help(argv[i])) {
       fputs(usage, stdout);
       return CLI_OK;
     }
+    if ((!strcmp(argv[i], "--plot") || !strcmp(argv[i], "--target")) && i + 1 >= argc) {
+      fprintf(stderr, "mixdown analyze: %s needs a value\n", argv[i]);
+      return CLI_USAGE;
+    }
     if (!strcmp(argv[i], "--json")) {
       json = true;
+    } else if (!strcmp(argv[i], "--plot")) {
+      plot = argv[++i];
+    } else if (!strcmp(argv[i], "--target")) {
+      char* end = NULL;
+      target    = strtod(argv[++i], &end);
+      if (*end || target < -70.0 || target > 0.0) {
+        fprintf(stderr, "mixdown analyze: --target must be -70 … 0 LUFS, not `%s`\n", argv[i]);
+        return CLI_USAGE;
+      }
     } else if (argv[i][0] == '-' || path) {
       fprintf(stderr, "mixdown analyze: unexpected argument `%s`\n%s", argv[i], usage);
       return CLI_USAGE;
@@ -176,9 +194,17 @@ cmd_analyze(int argc, char** argv)
       return code;
     }
     st = mixdown_analyze_session(s, &a, cli_collect_levels, &strips, message, sizeof message);
+    if (!st && plot) {
+      const double session_target = mixdown_session_loudness_target(s);
+      st = mixdown_plot_session(s, plot, isfinite(session_target) ? session_target : isfinite(target) ? target : -14.0,
+                                message, sizeof message);
+    }
     mixdown_session_free(s);
   } else {
     st = mixdown_analyze_file(path, &a, message, sizeof message);
+    if (!st && plot) {
+      st = mixdown_plot_file(path, plot, isfinite(target) ? target : -14.0, message, sizeof message);
+    }
   }
   if (st) {
     fprintf(stderr, "%s: error: %s\n", path, message);
