@@ -377,12 +377,14 @@ mixdown_analyze_file(const char* path, MixdownAnalysis* analysis, char* message,
 
 /**
    Render `session` without writing it and measure the mix (into
-   `analysis`) and every track, bus and the master (through `node_levels`,
-   which may be NULL).  Thread: control.
+   `analysis`), every track, bus and the master (through `node_levels`),
+   and report the deepest gain reduction of every dynamics insert (through
+   `meter`); either callback may be NULL.  Thread: control.
 */
 MIXDOWN_API MixdownStatus
 mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis,
                         void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
+                        void (*meter)(void* user_data, const MixdownMeterReport* meter),
                         void* user_data, char* message, size_t message_size);
 
 /**

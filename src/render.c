@@ -391,6 +391,7 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
 MixdownStatus
 mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis,
                         void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
+                        void (*meter)(void* user_data, const MixdownMeterReport* meter),
                         void* user_data, char* message, size_t message_size)
 {
   char scratch[8];
@@ -442,6 +443,12 @@ mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis
       MixdownNodeLevels levels;
       if (mixdown_engine_node_levels(engine, k, &levels) == MIXDOWN_SUCCESS) {
         node_levels(user_data, &levels);
+      }
+    }
+    for (uint32_t k = 0U; meter && k < mixdown_engine_meter_count(engine); ++k) {
+      MixdownMeterReport report;
+      if (mixdown_engine_meter(engine, k, &report) == MIXDOWN_SUCCESS) {
+        meter(user_data, &report);
       }
     }
   }

@@ -37,7 +37,12 @@ typedef struct {
   MixdownNodeLevels* items;
   uint32_t           n;
   uint32_t           capacity;
+  MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs
+  uint32_t           n_meters;
 } CliLevels;
+
+/// A meter callback appending to a CliLevels.
+void cli_collect_meter(void* user_data, const MixdownMeterReport* meter);
 
 /// A node_levels callback appending to a CliLevels (names are copied).
 void cli_collect_levels(void* user_data, const MixdownNodeLevels* levels);

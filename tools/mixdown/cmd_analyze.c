@@ -19,6 +19,23 @@ static const char usage[] =
   "loudness over time against the target (the session's master.loudness, else\n"
   "--target, else -14 LUFS), 1/3-octave spectrum and a level chart.\n";
 
+// A JSON string, quoted and escaped.
+static void
+json_string(const char* text)
+{
+  putchar('"');
+  for (const unsigned char* p = (const unsigned char*)text; *p; ++p) {
+    if (*p == '"' || *p == '\\') {
+      printf("\\%c", *p);
+    } else if (*p < 0x20U) {
+      printf("\\u%04x", *p);
+    } else {
+      putchar(*p);
+    }
+  }
+  putchar('"');
+}
+
 // JSON has no infinity: silence is null.
 static void
 json_number(const char* key, double value, bool last)
@@ -72,14 +89,9 @@ print_strips_json(const CliLevels* strips)
   printf(",\n  \"strips\": [\n");
   for (uint32_t i = 0U; i < strips->n; ++i) {
     const MixdownNodeLevels* l = &strips->items[i];
-    printf("    {\"name\": \"");
-    for (const char* p = l->name; *p; ++p) {
-      if (*p == '"' || *p == '\\') {
-        putchar('\\');
-      }
-      putchar(*p);
-    }
-    printf("\", \"kind\": \"%s\", \"max_gain_reduction_db\": %.2f,\n",
+    printf("    {\"name\": ");
+    json_string(l->name);
+    printf(", \"kind\": \"%s\", \"max_gain_reduction_db\": %.2f,\n",
            l->is_bus == 0 ? "track" : l->is_bus == 1 ? "bus" : "master", l->max_gain_reduction_db);
     json_levels("pre_fader", &l->pre_fader, false);
     json_levels("post_fader", &l->post_fader, true);
@@ -89,17 +101,26 @@ print_strips_json(const CliLevels* strips)
 }
 
 static void
+print_dynamics_json(const CliLevels* strips)
+{
+  printf(",\n  \"dynamics\": [");
+  for (uint32_t m = 0U; m < strips->n_meters; ++m) {
+    const MixdownMeterReport* r = &strips->meters[m];
+    printf("%s\n    {\"strip\": ", m ? "," : "");
+    json_string(r->node);
+    printf(", \"insert\": %u, \"processor\": \"%s\", \"%s\": %.2f}", r->insert + 1U, r->processor, r->meter,
+           r->extreme);
+  }
+  printf("\n  ]");
+}
+
+static void
 print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
 {
   const uint32_t n = a->channels < 8U ? a->channels : 8U;
-  printf("{\n  \"file\": \"");
-  for (const char* p = path; *p; ++p) {
-    if (*p == '"' || *p == '\\') {
-      putchar('\\');
-    }
-    putchar(*p);
-  }
-  printf("\",\n  \"sample_rate\": %u,\n  \"channels\": %u,\n  \"frames\": %llu,\n", a->sample_rate,
+  printf("{\n  \"file\": ");
+  json_string(path);
+  printf(",\n  \"sample_rate\": %u,\n  \"channels\": %u,\n  \"frames\": %llu,\n", a->sample_rate,
          a->channels, (unsigned long long)a->frames);
   json_number("length_s", a->sample_rate ? (double)a->frames / a->sample_rate : 0.0, false);
   json_array("peak_dbfs", a->peak_dbfs, n);
@@ -116,6 +137,7 @@ print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
   printf("  \"clipped_samples\": %llu", (unsigned long long)a->levels.clipped);
   if (strips) {
     print_strips_json(strips);
+    print_dynamics_json(strips);
   }
   printf("\n}\n");
 }
@@ -193,7 +215,7 @@ cmd_analyze(int argc, char** argv)
     if (code) {
       return code;
     }
-    st = mixdown_analyze_session(s, &a, cli_collect_levels, &strips, message, sizeof message);
+    st = mixdown_analyze_session(s, &a, cli_collect_levels, cli_collect_meter, &strips, message, sizeof message);
     if (!st && plot) {
       const double session_target = mixdown_session_loudness_target(s);
       st = mixdown_plot_session(s, plot, isfinite(session_target) ? session_target : isfinite(target) ? target : -14.0,
@@ -218,6 +240,11 @@ cmd_analyze(int argc, char** argv)
     if (session) {
       printf("\n");
       cli_print_levels_table(&strips, true);
+      for (uint32_t m = 0U; m < strips.n_meters; ++m) {
+        printf("  %-16s %s, insert %u (%s): most gain reduction %.1f dB\n", m ? "" : "dynamics",
+               strips.meters[m].node, strips.meters[m].insert + 1U, strips.meters[m].processor,
+               strips.meters[m].extreme);
+      }
     }
   }
   cli_levels_free(&strips);

@@ -69,6 +69,15 @@ cli_collect_levels(void* user_data, const MixdownNodeLevels* levels)
 }
 
 void
+cli_collect_meter(void* user_data, const MixdownMeterReport* meter)
+{
+  CliLevels* all = user_data;
+  if (all->n_meters < MIXDOWN_MAX_METER_REPORTS) {
+    all->meters[all->n_meters++] = *meter;
+  }
+}
+
+void
 cli_levels_free(CliLevels* levels)
 {
   for (uint32_t i = 0U; i < levels->n; ++i) {
