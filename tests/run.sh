@@ -46,6 +46,7 @@ run_suite "hostile audio and sessions ($build)" "$logs/hostile" "$here/cli/test_
 
 if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$here/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite "unit tests under ASan+UBSan ($asan)" "$logs/unit-asan" "$asan/test-unit"
   run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --sanitized
