@@ -102,8 +102,9 @@ makeup_gain(const Compressor* c)
 }
 
 static void*
-comp_create(uint32_t channels, const double* values)
+comp_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   Compressor* c = calloc(1U, sizeof(Compressor));
   if (c) {
     c->channels = channels;

@@ -57,8 +57,9 @@ design(Deesser* d)
 }
 
 static void*
-ds_create(uint32_t channels, const double* values)
+ds_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   Deesser* d = calloc(1U, sizeof(Deesser));
   if (d) {
     d->channels = channels;

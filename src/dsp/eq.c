@@ -143,8 +143,9 @@ design_band(const EqProc* eq, EqBand* b)
 }
 
 static void*
-eq_create(uint32_t channels, const double* values)
+eq_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   EqProc* eq = calloc(1U, sizeof(EqProc));
   if (eq) {
     eq->channels = channels;

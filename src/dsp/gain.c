@@ -31,8 +31,9 @@ signed_gain(double gain_db, double invert)
 }
 
 static void*
-gain_create(uint32_t channels, const double* values)
+gain_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   MdGainProc* self = calloc(1U, sizeof(MdGainProc));
   if (self) {
     self->channels = channels;

@@ -69,8 +69,9 @@ typedef struct {
 } Gate;
 
 static void*
-gate_create(uint32_t channels, const double* values)
+gate_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   Gate* g = calloc(1U, sizeof(Gate));
   if (g) {
     g->channels = channels;

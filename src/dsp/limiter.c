@@ -103,8 +103,9 @@ design_interpolator(Limiter* l)
 }
 
 static void*
-lim_create(uint32_t channels, const double* values)
+lim_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   Limiter* l = calloc(1U, sizeof(Limiter));
   if (l) {
     l->channels = channels;

@@ -71,14 +71,16 @@ struct MdProcessorClass {
   uint32_t       n_params;    ///< Entries in `params`
   const MdMeter* meters;      ///< Read-outs (may be NULL)
   uint32_t       n_meters;    ///< Entries in `meters`
+  const void*    context;     ///< Data of a class built at run time (an LV2 plugin), or NULL
 
   /// Channels produced for `in_channels` input channels (NULL: the same).
   uint32_t (*output_channels)(uint32_t in_channels);
 
-  /// New instance with initial values, one per value slot (see
+  /// New instance of `cls` (this class, or one built from it at run time,
+  /// such as an LV2 plugin's) with initial values, one per value slot (see
   /// md_processor_value_count(); choices, bools and node references as
   /// numbers).  Returns NULL when out of memory.
-  void* (*create)(uint32_t in_channels, const double* values);
+  void* (*create)(const MdProcessorClass* cls, uint32_t in_channels, const double* values);
   /// Allocate buffers and design filters for this rate and block size.
   MixdownStatus (*prepare)(void* self, double sample_rate, uint32_t max_frames);
   void (*destroy)(void* self);

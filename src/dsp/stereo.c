@@ -40,8 +40,9 @@ typedef struct {
 } MdStereoProc;
 
 static void*
-stereo_create(uint32_t channels, const double* values)
+stereo_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   MdStereoProc* self = calloc(1U, sizeof(MdStereoProc));
   if (self) {
     self->channels = channels;

@@ -184,7 +184,7 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
       values[p]         = md_automation_value(insert->automation[p], 0.0);
     }
   }
-  insert->state = cls->create(in_channels, values);
+  insert->state = cls->create(cls, in_channels, values);
   free(values);
   if (!insert->state) {
     return MIXDOWN_ERR_NO_MEM;

@@ -128,7 +128,7 @@ new_limiter(const MdProcessorClass* cls, double ceiling_db, double rate)
   values[md_processor_param_index(cls, "true_peak")]    = 1.0;
   values[md_processor_param_index(cls, "lookahead_ms")] = 5.0;
   values[md_processor_param_index(cls, "release_ms")]   = 150.0;
-  void* limiter = cls->create(2U, values);
+  void* limiter = cls->create(cls, 2U, values);
   if (limiter && cls->prepare(limiter, rate, MD_FINISH_FRAMES) != MIXDOWN_SUCCESS) {
     cls->destroy(limiter);
     limiter = NULL;

@@ -277,7 +277,7 @@ test_proc_set(TestProc* p, const char* name, double value)
 bool
 test_proc_prepare(TestProc* p, double rate)
 {
-  p->state = p->cls->create(p->channels, p->values);
+  p->state = p->cls->create(p->cls, p->channels, p->values);
   const bool ok = p->state && p->cls->prepare(p->state, rate, 4096U) == MIXDOWN_SUCCESS;
   CHECK(ok);
   return ok;

@@ -65,7 +65,7 @@ typedef struct {
 static Proc
 proc_new(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
-  Proc p = {cls->create(channels, values), cls};
+  Proc p = {cls->create(cls, channels, values), cls};
   CHECK(p.state && cls->prepare(p.state, 48000.0, 1024U) == MIXDOWN_SUCCESS);
   return p;
 }

@@ -264,8 +264,9 @@ typedef struct {
 } DelayProc;
 
 static void*
-delay_create(uint32_t channels, const double* values)
+delay_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {
+  (void)cls;
   (void)values;
   DelayProc* d = calloc(1U, sizeof(DelayProc));
   if (d) {
