@@ -9,6 +9,8 @@ packages=(
   build-essential pkg-config meson ninja-build
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
   libfftw3-dev libcairo2-dev   # the analysis plots: spectrum (FFTW) and drawing (cairo)
+  liblilv-dev lv2-dev          # hosting LV2 plugins
+  swh-lv2                      # real LV2 plugins the tests measure
   time        # /usr/bin/time: peak memory in the command-line tests
   clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
   valgrind    # one render under memcheck in make test

@@ -19,7 +19,7 @@ md_processor_param_index(const MdProcessorClass* cls, const char* name)
 uint32_t
 md_processor_output_channels(const MdProcessorClass* cls, uint32_t in_channels)
 {
-  return cls->output_channels ? cls->output_channels(in_channels) : in_channels;
+  return cls->output_channels ? cls->output_channels(cls, in_channels) : in_channels;
 }
 
 static uint32_t

@@ -74,7 +74,11 @@ struct MdProcessorClass {
   const void*    context;     ///< Data of a class built at run time (an LV2 plugin), or NULL
 
   /// Channels produced for `in_channels` input channels (NULL: the same).
-  uint32_t (*output_channels)(uint32_t in_channels);
+  uint32_t (*output_channels)(const MdProcessorClass* cls, uint32_t in_channels);
+  /// Control: a class built at run time is reference-counted (NULL for the
+  /// static classes): whoever keeps a pointer to it retains it.
+  void (*retain)(const MdProcessorClass* cls);
+  void (*release)(const MdProcessorClass* cls);
 
   /// New instance of `cls` (this class, or one built from it at run time,
   /// such as an LV2 plugin's) with initial values, one per value slot (see

@@ -162,6 +162,9 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
 {
   const MdProcessorClass* cls = model->cls;
   insert->cls                 = cls;
+  if (cls->retain) {
+    cls->retain(cls); // a plugin's class outlives the session it came from
+  }
   insert->in_channels         = in_channels;
   insert->out_channels        = md_processor_output_channels(cls, in_channels);
   insert->n_values            = md_processor_value_count(cls);
@@ -481,6 +484,9 @@ mixdown_engine_free(MixdownEngine* e)
       MdEngineInsert* ins = &n->inserts[j];
       if (ins->state) {
         ins->cls->destroy(ins->state);
+      }
+      if (ins->cls && ins->cls->release) {
+        ins->cls->release(ins->cls);
       }
       for (uint32_t p = 0U; ins->automation && p < ins->n_values; ++p) {
         md_automation_free(ins->automation[p]);

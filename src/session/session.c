@@ -8,6 +8,7 @@
 #include "session/session.h"
 
 #include "dsp/registry.h"
+#include "host/lv2.h"
 #include "dsp/strip.h"
 #include "session/yamltree.h"
 #include "util/attributes.h"
@@ -39,6 +40,7 @@ typedef struct {
   unsigned              n_errors;
   MixdownSession*       session;
   MdNameIndex           names; ///< Track, bus and master names → node index
+  MdLv2World*           lv2;   ///< Loaded at the first `type: lv2` insert
 } MdValidator;
 
 static void MD_PRINTF(4, 5)
@@ -694,6 +696,71 @@ find_key(MdValidator* v, const MdYNode* node, const char* key, uint32_t self, ui
   return false;
 }
 
+// `{type: lv2, uri: URI, params: {SYMBOL: value, …}, preset: NAME}`: the
+// plugin's control ports are its parameter table, checked like any other.
+static void
+read_lv2_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
+{
+  static const char* const keys[] = {"type", "uri", "params", "preset"};
+  check_keys(v, node, "an `lv2` insert", keys, 4U);
+  const MdYNode* uri = map_get(node, "uri");
+  const char*    text = NULL;
+  if (!uri) {
+    report(v, node, "an `lv2` insert needs `uri:` (see `mixdown plugins`)");
+    return;
+  }
+  if (!read_string(v, uri, "uri", &text)) {
+    return;
+  }
+  if (!v->lv2 && !(v->lv2 = md_lv2_world_new())) {
+    report(v, uri, "cannot load the LV2 plugin index");
+    return;
+  }
+  char                    message[768] = "";
+  const MdProcessorClass* cls          = md_lv2_class_new(v->lv2, text, v->session->sample_rate, message, sizeof message);
+  if (!cls) {
+    report(v, uri, "%s", message);
+    return;
+  }
+  insert->cls    = cls;
+  insert->values = calloc(cls->n_params ? cls->n_params : 1U, sizeof(MdValue));
+  double* preset = calloc(cls->n_params ? cls->n_params : 1U, sizeof(double));
+  if (!insert->values || !preset) {
+    free(preset);
+    report(v, node, "out of memory");
+    return;
+  }
+  for (uint32_t k = 0U; k < cls->n_params; ++k) {
+    preset[k] = cls->params[k].info.default_value;
+  }
+  const MdYNode* item = map_get(node, "preset");
+  const char*    name = NULL;
+  if (item && read_string(v, item, "preset", &name) && !md_lv2_apply_preset(cls, name, preset, message, sizeof message)) {
+    report(v, item, "%s", message);
+  }
+  for (uint32_t k = 0U; k < cls->n_params; ++k) {
+    insert->values[k].value = preset[k];
+  }
+  free(preset);
+  const MdYNode* params = map_get(node, "params");
+  if (!params || !expect_kind(v, params, MD_YNODE_MAPPING, "{SYMBOL: value, …}", "params")) {
+    return;
+  }
+  const char* symbols[256];
+  uint32_t    n = 0U;
+  for (uint32_t k = 0U; k < cls->n_params && n < 256U; ++k) {
+    symbols[n++] = cls->params[k].info.name;
+  }
+  char where[160];
+  snprintf(where, sizeof where, "the parameters of LV2 plugin <%s>", text);
+  check_keys(v, params, where, symbols, n);
+  for (uint32_t k = 0U; k < cls->n_params; ++k) {
+    if ((item = map_get(params, cls->params[k].info.name))) {
+      read_param(v, item, &cls->params[k], &insert->values[k]);
+    }
+  }
+}
+
 static void
 read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self)
 {
@@ -706,13 +773,18 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self
     report(v, node, "an insert needs `type:` (see `mixdown describe`)");
     return;
   }
+  if (!strcmp(type->text, "lv2")) {
+    read_lv2_insert(v, node, insert);
+    return;
+  }
   const MdProcessorClass* cls = md_registry_find(type->text);
   if (!cls) {
-    const char* names[64];
+    const char* names[65];
     uint32_t    n = md_registry_count() < 64U ? md_registry_count() : 64U;
     for (uint32_t i = 0U; i < n; ++i) {
       names[i] = md_registry_at(i)->name;
     }
+    names[n++] = "lv2";
     const char* near = md_suggest(type->text, names, n);
     char        list[512] = "";
     size_t      used      = 0U;
@@ -1301,6 +1373,7 @@ read_session(MdValidator* v, const MdYNode* root)
   }
   free(entries);
   md_name_index_free(&v->names);
+  md_lv2_world_unref(v->lv2); // the plugin classes keep what they need
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1331,6 +1404,9 @@ mixdown_session_free(MixdownSession* s)
         free_value(&n->inserts[j].values[k]);
       }
       free(n->inserts[j].values);
+      if (n->inserts[j].cls && n->inserts[j].cls->release) {
+        n->inserts[j].cls->release(n->inserts[j].cls);
+      }
     }
     for (size_t j = 0U; j < n->n_sends; ++j) {
       free_value(&n->sends[j].level_db);
