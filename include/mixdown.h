@@ -459,6 +459,35 @@ MIXDOWN_API uint32_t mixdown_processor_meter_count(uint32_t index);
 /// Name of meter `meter` of processor `index` (static storage), or NULL.
 MIXDOWN_API const char* mixdown_processor_meter_name(uint32_t index, uint32_t meter);
 
+/* ------------------------------------------------------------------------ */
+/* LV2 plugins                                                               */
+
+/// One installed LV2 plugin.
+typedef struct {
+  const char* uri;           ///< Its URI (use it as `uri:` of a `type: lv2` insert)
+  const char* name;          ///< Its name
+  uint32_t    audio_inputs;  ///< Audio input ports
+  uint32_t    audio_outputs; ///< Audio output ports
+} MixdownPluginInfo;
+
+/// Calls `visit` for every installed LV2 plugin (strings valid during the
+/// call only).  Thread: control.
+MIXDOWN_API MixdownStatus
+mixdown_plugins_list(void (*visit)(void* user_data, const MixdownPluginInfo* plugin), void* user_data);
+
+/**
+   Describe LV2 plugin `uri` as mixdown sees it at `sample_rate`: its name,
+   and every parameter (control input, by symbol, with range and default)
+   and meter (control output).  Thread: control.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG with `message` saying
+   why (unknown URI with the nearest one, unsupported feature, …).
+*/
+MIXDOWN_API MixdownStatus
+mixdown_plugin_describe(const char* uri, double sample_rate,
+                        void (*param)(void* user_data, const MixdownParamInfo* info),
+                        void (*meter)(void* user_data, const char* name), void* user_data,
+                        char* name, size_t name_size, char* message, size_t message_size);
+
 /// Number of channel-strip parameters of every track and bus (fader, pan …).
 MIXDOWN_API uint32_t mixdown_strip_param_count(void);
 

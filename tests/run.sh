@@ -12,11 +12,12 @@ fuzz=${3:-}
 
 passed=0
 failed=0
+skipped=0
 
 # Adds the counts of a `NAME: N passed, N failed` line in a log.
 add_counts() {
   local line
-  line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1)
+  line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$1" | tail -n 1)
   if [ -z "$line" ]; then
     echo "no result line from $2: counted as one failure"
     failed=$((failed + 1))
@@ -24,9 +25,12 @@ add_counts() {
   fi
   local p f
   p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
-  f=$(echo "$line" | sed -E 's/.*, ([0-9]+) failed/\1/')
+  f=$(echo "$line" | sed -E 's/.*, ([0-9]+) failed.*/\1/')
+  s=0
+  [[ "$line" == *skipped* ]] && s=$(echo "$line" | sed -E 's/.*, ([0-9]+) skipped/\1/')
   passed=$((passed + p))
   failed=$((failed + f))
+  skipped=$((skipped + s))
 }
 
 run_suite() { # NAME LOG COMMAND…
@@ -58,5 +62,9 @@ if [ -n "$fuzz" ]; then
 fi
 
 echo
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

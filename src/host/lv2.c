@@ -729,3 +729,66 @@ md_lv2_list(MdLv2World* w,
     lilv_node_free(name);
   }
 }
+
+/* ------------------------------------------------------------------------ */
+/* Public API                                                                */
+
+typedef struct {
+  void (*visit)(void* user, const MixdownPluginInfo* plugin);
+  void* user;
+} ListAdapter;
+
+static void
+list_adapter(void* user, const char* uri, const char* name, uint32_t ins, uint32_t outs)
+{
+  const ListAdapter*      a    = user;
+  const MixdownPluginInfo info = {uri, name, ins, outs};
+  a->visit(a->user, &info);
+}
+
+MixdownStatus
+mixdown_plugins_list(void (*visit)(void* user_data, const MixdownPluginInfo* plugin), void* user_data)
+{
+  if (!visit) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MdLv2World* w = md_lv2_world_new();
+  if (!w) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  ListAdapter a = {visit, user_data};
+  md_lv2_list(w, list_adapter, &a);
+  md_lv2_world_unref(w);
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+mixdown_plugin_describe(const char* uri, double sample_rate,
+                        void (*param)(void* user_data, const MixdownParamInfo* info),
+                        void (*meter)(void* user_data, const char* name), void* user_data, char* name,
+                        size_t name_size, char* message, size_t message_size)
+{
+  if (!uri || sample_rate <= 0.0) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MdLv2World* w = md_lv2_world_new();
+  if (!w) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  const MdProcessorClass* cls = md_lv2_class_new(w, uri, sample_rate, message, message_size);
+  md_lv2_world_unref(w);
+  if (!cls) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  if (name && name_size) {
+    snprintf(name, name_size, "%s", cls->description);
+  }
+  for (uint32_t k = 0U; param && k < cls->n_params; ++k) {
+    param(user_data, &cls->params[k].info);
+  }
+  for (uint32_t k = 0U; meter && k < cls->n_meters; ++k) {
+    meter(user_data, cls->meters[k].name);
+  }
+  cls->release(cls);
+  return MIXDOWN_SUCCESS;
+}

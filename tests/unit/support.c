@@ -26,6 +26,14 @@ test_fail(const char* file, int line, const char* fmt, ...)
   ++test_failures;
 }
 
+void
+test_skip(const char* why)
+{
+  fprintf(stderr, "    skipped: %s\n", why);
+  fflush(stderr);
+  exit(test_failures ? 1 : 77);
+}
+
 static char dir_buffer[512];
 
 const char*

@@ -21,6 +21,9 @@ typedef struct {
 
 extern unsigned test_failures;
 
+/// Ends the current test as skipped, saying why (exit code 77 of its process).
+void test_skip(const char* why) __attribute__((noreturn));
+
 void test_fail(const char* file, int line, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define CHECK(cond)                                                                                \

@@ -18,6 +18,7 @@ static const char usage[] =
   "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
   "  describe [TYPE]           processors and their parameters\n"
   "  demo [-o OUT]             render the bundled demo session\n"
+  "  plugins [URI]             installed LV2 plugins, or one plugin's parameters\n"
   "  version                   print the version\n"
   "\n"
   "Run `mixdown COMMAND --help` for a command's options.\n"
@@ -30,7 +31,7 @@ typedef struct {
 
 static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
-  {"describe", cmd_describe}, {"demo", cmd_demo},
+  {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
 };
 
 // Every clip playing at once holds a file open: let a session with
