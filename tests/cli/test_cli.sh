@@ -16,7 +16,9 @@ tool="$build/mixdown-testtool"
 
 passed=0
 failed=0
+skipped=0
 ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+skip() { skipped=$((skipped + 1)); echo "skip $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-cli-XXXXXX")
@@ -144,6 +146,18 @@ size=$(od -An -tu1 -j16 -N8 report.png 2>/dev/null | tr -s ' ')
 run "$mixdown" render good.yaml -o table.wav
 [ "$rc" -eq 0 ] && [[ "$out" == *"strip"*"tone"*"other"*"grp"*"fx"*"master"* ]] && ok "render prints a per-strip table" || fail "render table" "$out"
 
+# LV2 plugins through the command line (swh-lv2, installed by install-deps.sh).
+if [ -e /usr/lib/lv2/single_para-swh.lv2/manifest.ttl ]; then
+  run "$mixdown" plugins
+  [ "$rc" -eq 0 ] && [[ "$out" == *"http://plugin.org.uk/swh-plugins/singlePara"*"Single band parametric"* ]] && ok "plugins lists the installed LV2 plugins" || fail "plugins" "rc=$rc"
+  run "$mixdown" plugins http://plugin.org.uk/swh-plugins/singlePara
+  [ "$rc" -eq 0 ] && [[ "$out" == *"gain"*"-70 … 30"* && "$out" == *"fc"* ]] && ok "plugins URI shows the parameters with ranges" || fail "plugins URI" "$out"
+  run "$mixdown" plugins http://plugin.org.uk/swh-plugins/singlePar
+  [ "$rc" -eq 2 ] && [[ "$err" == *"did you mean <http://plugin.org.uk/swh-plugins/singlePara>?"* ]] && ok "plugins with a mistyped URI: the nearest one" || fail "plugins bad URI" "rc=$rc" "$err"
+else
+  skip "LV2 command-line tests: swh-lv2 is not installed"
+fi
+
 # EBU Tech 3341: a 1 kHz stereo sine at -23 dBFS reads -23.0 LUFS.
 "$tool" sine k1.wav 20 1000 2 48000
 cat > ebu.yaml <<'YAML'
@@ -253,5 +267,5 @@ else
   fail "file-size limit" "rc=$rc" "$err"
 fi
 
-echo "cli: $passed passed, $failed failed"
+echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
