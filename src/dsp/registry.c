@@ -8,6 +8,7 @@
 #include "dsp/eq.h"
 #include "dsp/gate.h"
 #include "dsp/limiter.h"
+#include "dsp/reverb.h"
 #include "dsp/gain.h"
 #include "dsp/stereo.h"
 
@@ -19,6 +20,7 @@ static const MdProcessorClass* const registry[] = {
   &md_gate_class,
   &md_limiter_class,
   &md_deesser_class,
+  &md_reverb_class,
   &md_gain_class,
   &md_stereo_class,
 };

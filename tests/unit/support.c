@@ -297,7 +297,9 @@ test_proc_run(TestProc* p, float* const* io, uint32_t frames, uint32_t block, co
 {
   for (uint32_t done = 0U; done < frames; done += block) {
     const uint32_t     n       = frames - done < block ? frames - done : block;
-    float* const       part[2] = {io[0] + done, p->channels > 1U ? io[1] + done : NULL};
+    // io holds one buffer per channel in or out, whichever is more.
+    const bool         two     = p->channels > 1U || md_processor_output_channels(p->cls, p->channels) > 1U;
+    float* const       part[2] = {io[0] + done, two ? io[1] + done : NULL};
     const float* const keys[2] = {key ? key[0] + done : NULL, key && key_channels > 1U ? key[1] + done : NULL};
     const MdBlock      b       = {(const float* const*)part, part, key ? keys : NULL, key_channels, n};
     p->cls->process(p->state, &b);
