@@ -31,6 +31,7 @@ struct MdParam {
   const MdParam*   fields;       ///< MIXDOWN_PARAM_LIST: the fields of one item
   uint32_t         n_fields;     ///< MIXDOWN_PARAM_LIST: entries in `fields`
   uint32_t         max_items;    ///< MIXDOWN_PARAM_LIST: the most items allowed
+  uint32_t         note_target;  ///< MIXDOWN_PARAM_NOTE: the ms parameter it sets
 };
 
 /// Table entries, so that a parameter table reads as one line per parameter.
@@ -41,6 +42,8 @@ struct MdParam {
 #define MD_CHOICE(name, unit, desc, choices, n_choices, def)                                       \
   {.info = {name, unit, desc, MIXDOWN_PARAM_CHOICE, 0.0, (n_choices) - 1.0, def, choices}}
 #define MD_NODE(name, desc) {.info = {name, "", desc, MIXDOWN_PARAM_NODE, 0.0, 1.0, 0.0, NULL}}
+#define MD_NOTE(name, desc, target)                                                                \
+  {.info = {name, "", desc, MIXDOWN_PARAM_NOTE, 0.0, 0.0, 0.0, NULL}, .note_target = target}
 #define MD_LIST(name, desc, field_table, n, max)                                                   \
   {.info = {name, "", desc, MIXDOWN_PARAM_LIST, 0.0, max, 0.0, NULL}, .fields = field_table,      \
    .n_fields = n, .max_items = max}

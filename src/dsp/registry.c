@@ -5,6 +5,7 @@
 
 #include "dsp/compressor.h"
 #include "dsp/deesser.h"
+#include "dsp/delay.h"
 #include "dsp/eq.h"
 #include "dsp/gate.h"
 #include "dsp/limiter.h"
@@ -21,6 +22,7 @@ static const MdProcessorClass* const registry[] = {
   &md_limiter_class,
   &md_deesser_class,
   &md_reverb_class,
+  &md_delay_class,
   &md_gain_class,
   &md_stereo_class,
 };

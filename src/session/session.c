@@ -413,7 +413,8 @@ read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* o
     return true;
   case MIXDOWN_PARAM_CHOICE: return read_choice(v, node, param->info.name, param->info.choices, &out->value);
   case MIXDOWN_PARAM_LIST:
-  case MIXDOWN_PARAM_NODE: break; // read by read_insert(); never nested
+  case MIXDOWN_PARAM_NODE:
+  case MIXDOWN_PARAM_NOTE: break; // read by read_insert(); never nested
   }
   return false;
 }
@@ -664,6 +665,39 @@ read_list(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* sl
   }
 }
 
+// A note value with the session tempo ("1/8", dotted "1/8.", triplet
+// "1/8t") sets the milliseconds of the parameter it names.  A beat is the
+// time signature's note value and lasts 60 / tempo seconds.
+static void
+read_note(MdValidator* v, const MdYNode* node, const MdProcessorClass* cls, const MdParam* param,
+          MdValue* values)
+{
+  const MixdownSession* s    = v->session;
+  const MdParam*        ms   = &cls->params[param->note_target];
+  unsigned              num  = 0U, den = 0U;
+  char                  kind = '\0', extra = '\0';
+  const int             got  = node->kind == MD_YNODE_SCALAR ? sscanf(node->text, "%u/%u%c%c", &num, &den, &kind, &extra) : 0;
+  if (got < 2 || got > 3 || num < 1U || den < 1U || den > 128U || (got == 3 && kind != '.' && kind != 't')) {
+    report(v, node, "`%s` must be a note value like \"1/4\", \"1/8.\" (dotted) or \"1/8t\" (triplet)",
+           param->info.name);
+    return;
+  }
+  if (s->tempo_bpm <= 0.0) {
+    report(v, node, "`%s`: a note value needs a `tempo` at the top of the session (or give `%s`)",
+           param->info.name, ms->info.name);
+    return;
+  }
+  double beats = (double)num / den * s->beat_unit;
+  beats *= got == 3 ? (kind == '.' ? 1.5 : 2.0 / 3.0) : 1.0;
+  const double value = beats * 60000.0 / s->tempo_bpm;
+  if (value < ms->info.min || value > ms->info.max) {
+    report(v, node, "`%s`: %s at %g BPM is %g ms, out of range: valid range is %g … %g ms", param->info.name,
+           node->text, s->tempo_bpm, value, ms->info.min, ms->info.max);
+    return;
+  }
+  values[md_processor_value_offset(cls, param->note_target)].value = value;
+}
+
 // A track or bus named as a sidechain key.
 static bool
 find_key(MdValidator* v, const MdYNode* node, const char* key, uint32_t self, uint32_t* index)
@@ -825,6 +859,8 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self
     }
     if (param->info.kind == MIXDOWN_PARAM_LIST) {
       read_list(v, item, param, slots);
+    } else if (param->info.kind == MIXDOWN_PARAM_NOTE) {
+      read_note(v, item, cls, param, insert->values);
     } else if (param->info.kind == MIXDOWN_PARAM_NODE) {
       if (find_key(v, item, param->info.name, self, &insert->key)) {
         slots[0].value = 1.0; // the processor keys on the external signal

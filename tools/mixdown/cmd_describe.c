@@ -28,6 +28,7 @@ format_range(const MixdownParamInfo* p, char* out, size_t size)
     break;
   case MIXDOWN_PARAM_LIST: snprintf(out, size, "list of up to %g", p->max); break;
   case MIXDOWN_PARAM_NODE: snprintf(out, size, "a track or bus"); break;
+  case MIXDOWN_PARAM_NOTE: snprintf(out, size, "a note value: 1/8, 1/8. or 1/8t"); break;
   }
 }
 
@@ -39,7 +40,8 @@ format_default(const MixdownParamInfo* p, char* out, size_t size)
   case MIXDOWN_PARAM_BOOL: snprintf(out, size, "%s", p->default_value != 0.0 ? "true" : "false"); break;
   case MIXDOWN_PARAM_CHOICE: snprintf(out, size, "%s", p->choices[(size_t)p->default_value]); break;
   case MIXDOWN_PARAM_LIST:
-  case MIXDOWN_PARAM_NODE: snprintf(out, size, "—"); break;
+  case MIXDOWN_PARAM_NODE:
+  case MIXDOWN_PARAM_NOTE: snprintf(out, size, "—"); break;
   }
 }
 
@@ -53,7 +55,7 @@ print_param_text(const MixdownParamInfo* p, const char* indent)
   format_default(p, def, sizeof def);
   snprintf(both, sizeof both, "%s%s%s", range, p->kind == MIXDOWN_PARAM_LIST ? ":" : ", default ",
            p->kind == MIXDOWN_PARAM_LIST || p->kind == MIXDOWN_PARAM_NODE ? "" : def);
-  if (p->kind == MIXDOWN_PARAM_NODE) {
+  if (p->kind == MIXDOWN_PARAM_NODE || p->kind == MIXDOWN_PARAM_NOTE) {
     snprintf(both, sizeof both, "%s", range);
   }
   // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
