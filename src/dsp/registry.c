@@ -3,6 +3,7 @@
 
 #include "dsp/registry.h"
 
+#include "dsp/chorus.h"
 #include "dsp/compressor.h"
 #include "dsp/deesser.h"
 #include "dsp/delay.h"
@@ -23,6 +24,7 @@ static const MdProcessorClass* const registry[] = {
   &md_deesser_class,
   &md_reverb_class,
   &md_delay_class,
+  &md_chorus_class,
   &md_gain_class,
   &md_stereo_class,
 };
