@@ -11,6 +11,7 @@
 #include "dsp/gate.h"
 #include "dsp/limiter.h"
 #include "dsp/reverb.h"
+#include "dsp/saturation.h"
 #include "dsp/gain.h"
 #include "dsp/stereo.h"
 
@@ -25,6 +26,7 @@ static const MdProcessorClass* const registry[] = {
   &md_reverb_class,
   &md_delay_class,
   &md_chorus_class,
+  &md_saturation_class,
   &md_gain_class,
   &md_stereo_class,
 };
