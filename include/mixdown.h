@@ -416,6 +416,7 @@ typedef enum {
   MIXDOWN_PARAM_LIST,       ///< A list of records (see mixdown_processor_param_field())
   MIXDOWN_PARAM_NODE,       ///< The name of a track or bus (a sidechain key)
   MIXDOWN_PARAM_NOTE,       ///< A note value ("1/8", dotted "1/8.", triplet "1/8t"), with the tempo
+  MIXDOWN_PARAM_FILE,       ///< An audio file (mono or stereo, any rate), e.g. an impulse response
 } MixdownParamKind;
 
 /// One parameter of a processor, as declared in its table.

@@ -42,6 +42,7 @@ struct MdParam {
 #define MD_CHOICE(name, unit, desc, choices, n_choices, def)                                       \
   {.info = {name, unit, desc, MIXDOWN_PARAM_CHOICE, 0.0, (n_choices) - 1.0, def, choices}}
 #define MD_NODE(name, desc) {.info = {name, "", desc, MIXDOWN_PARAM_NODE, 0.0, 1.0, 0.0, NULL}}
+#define MD_FILE(name, desc) {.info = {name, "", desc, MIXDOWN_PARAM_FILE, 0.0, 1.0, 0.0, NULL}}
 #define MD_NOTE(name, desc, target)                                                                \
   {.info = {name, "", desc, MIXDOWN_PARAM_NOTE, 0.0, 0.0, 0.0, NULL}, .note_target = target}
 #define MD_LIST(name, desc, field_table, n, max)                                                   \
@@ -88,6 +89,10 @@ struct MdProcessorClass {
   /// md_processor_value_count(); choices, bools and node references as
   /// numbers).  Returns NULL when out of memory.
   void* (*create)(const MdProcessorClass* cls, uint32_t in_channels, const double* values);
+  /// Control, before prepare(): the audio of the class's MIXDOWN_PARAM_FILE
+  /// parameter, decoded and converted to the render rate (NULL when the
+  /// class has none).  The processor copies what it needs.
+  MixdownStatus (*load)(void* self, const float* const* channels, uint32_t n_channels, uint64_t frames);
   /// Allocate buffers and design filters for this rate and block size.
   MixdownStatus (*prepare)(void* self, double sample_rate, uint32_t max_frames);
   void (*destroy)(void* self);

@@ -15,16 +15,23 @@
 // Left and right take the lines with two orthogonal sign patterns: a
 // decorrelated stereo tail; `width` blends them.  `size` scales the line
 // lengths (early density and room size).
+//
+// With `impulse: FILE` it is a convolution reverb instead: the impulse
+// response (mono or stereo, any rate, converted to the render rate) runs
+// through partitioned FFT convolution (convolver.c) with a latency of 4096
+// frames, reported, the dry signal delayed to match; `predelay_ms`,
+// `width` and `mix` apply, the FDN parameters do not.
 
 #include "dsp/reverb.h"
 
+#include "dsp/convolver.h"
 #include "dsp/smooth.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { RV_DECAY, RV_PREDELAY, RV_SIZE, RV_DAMPING, RV_WIDTH, RV_MIX, RV_N_PARAMS };
+enum { RV_DECAY, RV_PREDELAY, RV_SIZE, RV_DAMPING, RV_WIDTH, RV_MIX, RV_IMPULSE, RV_N_PARAMS };
 
 static const MdParam rv_params[RV_N_PARAMS] = {
   [RV_DECAY]    = MD_NUMBER("decay_s", "s", "Mid-frequency RT60", 0.1, 30.0, 2.0, 0.0f),
@@ -33,7 +40,10 @@ static const MdParam rv_params[RV_N_PARAMS] = {
   [RV_DAMPING]  = MD_NUMBER("damping", "", "How much faster the highs decay: 0 none … 1 dark", 0.0, 1.0, 0.5, 0.0f),
   [RV_WIDTH]    = MD_NUMBER("width", "", "Stereo width of the tail: 0 mono … 1 wide", 0.0, 1.0, 1.0, 20.0f),
   [RV_MIX]      = MD_NUMBER("mix", "", "Dry/wet", 0.0, 1.0, 0.3, 20.0f),
+  [RV_IMPULSE]  = MD_FILE("impulse", "Impulse response: a convolution reverb instead of the FDN"),
 };
+
+#define CONV_BLOCK 4096U // partition size: the convolution's latency
 
 #define LINES      8
 #define MAX_SIZE   2.0
@@ -59,6 +69,15 @@ typedef struct {
   double   lp_state[LINES];
   double   lfo_phase, lfo_step;
   MdSmoothed width, mix;
+  // Convolution mode
+  float*       ir[2];          ///< The impulse response (NULL: FDN mode)
+  uint32_t     ir_channels;
+  uint64_t     ir_frames;
+  MdConvolver* conv[2];
+  float*       pre_r;          ///< Right predelay line (stereo in, stereo IR)
+  float*       dry_line[2];    ///< Dry delayed by the convolution's latency
+  uint32_t     dry_pos;
+  float*       scratch[2];     ///< max_frames
 } Reverb;
 
 static uint32_t
@@ -114,15 +133,50 @@ rv_destroy(void* state)
   for (int i = 0; i < LINES; ++i) {
     free(r->line[i]);
   }
+  for (int c = 0; c < 2; ++c) {
+    free(r->ir[c]);
+    md_convolver_free(r->conv[c]);
+    free(r->dry_line[c]);
+    free(r->scratch[c]);
+  }
+  free(r->pre_r);
   free(r->predelay);
   free(r);
+}
+
+static MixdownStatus
+rv_load(void* state, const float* const* channels, uint32_t n_channels, uint64_t frames)
+{
+  Reverb* r = state;
+  r->ir_channels = n_channels;
+  r->ir_frames   = frames;
+  for (uint32_t c = 0U; c < n_channels && c < 2U; ++c) {
+    if (!(r->ir[c] = malloc((frames ? frames : 1U) * sizeof(float)))) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+    memcpy(r->ir[c], channels[c], frames * sizeof(float));
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+prepare_convolution(Reverb* r, uint32_t max_frames)
+{
+  for (int c = 0; c < 2; ++c) {
+    r->conv[c]     = md_convolver_new(r->ir[r->ir_channels > 1U ? c : 0], r->ir_frames, CONV_BLOCK);
+    r->dry_line[c] = calloc(CONV_BLOCK, sizeof(float));
+    r->scratch[c]  = calloc(max_frames, sizeof(float));
+    if (!r->conv[c] || !r->dry_line[c] || !r->scratch[c]) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  return (r->pre_r = calloc(r->predelay_len, sizeof(float))) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
 }
 
 static MixdownStatus
 rv_prepare(void* state, double rate, uint32_t max_frames)
 {
   Reverb* r = state;
-  (void)max_frames;
   r->rate         = rate;
   r->predelay_len = (uint32_t)(0.5 * rate) + 2U;
   r->predelay     = calloc(r->predelay_len, sizeof(float));
@@ -139,7 +193,7 @@ rv_prepare(void* state, double rate, uint32_t max_frames)
   md_smoothed_init(&r->width, r->v[RV_WIDTH], rate, rv_params[RV_WIDTH].smoothing_ms);
   md_smoothed_init(&r->mix, r->v[RV_MIX], rate, rv_params[RV_MIX].smoothing_ms);
   design(r);
-  return MIXDOWN_SUCCESS;
+  return r->ir[0] ? prepare_convolution(r, max_frames) : MIXDOWN_SUCCESS;
 }
 
 static void
@@ -173,10 +227,47 @@ tap(const Reverb* r, int i, double delay)
   return r->line[i][a] * (1.0 - frac) + r->line[i][b] * frac;
 }
 
+// Convolution mode: predelay → convolution per output side → width, mix
+// against the dry signal delayed by the convolution's latency.
+static void
+convolution_process(Reverb* r, const MdBlock* blk)
+{
+  const bool     stereo = r->channels > 1U && r->ir_channels > 1U; // true stereo: L→L, R→R
+  const uint32_t n      = blk->frames;
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double l = blk->in[0][i];
+    const double rr = blk->in[r->channels > 1U ? 1 : 0][i];
+    uint32_t     read = (r->predelay_pos + r->predelay_len - r->predelay_frames) % r->predelay_len;
+    r->predelay[r->predelay_pos] = (float)(stereo ? l : 0.5 * (l + rr));
+    r->pre_r[r->predelay_pos]    = (float)rr;
+    r->scratch[0][i]             = r->predelay[read];
+    r->scratch[1][i]             = stereo ? r->pre_r[read] : r->predelay[read];
+    r->predelay_pos              = r->predelay_pos + 1U == r->predelay_len ? 0U : r->predelay_pos + 1U;
+  }
+  md_convolver_process(r->conv[0], r->scratch[0], r->scratch[0], n);
+  md_convolver_process(r->conv[1], r->scratch[1], r->scratch[1], n);
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double dry_l          = r->dry_line[0][r->dry_pos];
+    const double dry_r          = r->dry_line[1][r->dry_pos];
+    r->dry_line[0][r->dry_pos]  = blk->in[0][i];
+    r->dry_line[1][r->dry_pos]  = blk->in[r->channels > 1U ? 1 : 0][i];
+    r->dry_pos                  = r->dry_pos + 1U == CONV_BLOCK ? 0U : r->dry_pos + 1U;
+    const double width          = md_smoothed_next(&r->width);
+    const double mix            = md_smoothed_next(&r->mix);
+    const double wl = r->scratch[0][i], wr = r->scratch[1][i];
+    blk->out[0][i] = (float)(dry_l * (1.0 - mix) + mix * (0.5 * (1.0 + width) * wl + 0.5 * (1.0 - width) * wr));
+    blk->out[1][i] = (float)(dry_r * (1.0 - mix) + mix * (0.5 * (1.0 + width) * wr + 0.5 * (1.0 - width) * wl));
+  }
+}
+
 static void
 rv_process(void* state, const MdBlock* blk)
 {
   Reverb* r = state;
+  if (r->conv[0]) {
+    convolution_process(r, blk);
+    return;
+  }
   // Output signs: two orthogonal rows of an 8×8 Hadamard matrix.
   static const double left_sign[LINES]  = {1, 1, 1, 1, 1, 1, 1, 1};
   static const double right_sign[LINES] = {1, -1, 1, -1, 1, -1, 1, -1};
@@ -242,13 +333,20 @@ rv_reset(void* state)
     r->lp_state[i] = 0.0;
   }
   memset(r->predelay, 0, r->predelay_len * sizeof(float));
+  for (int c = 0; c < 2 && r->conv[0]; ++c) {
+    md_convolver_reset(r->conv[c]);
+    memset(r->dry_line[c], 0, CONV_BLOCK * sizeof(float));
+  }
+  if (r->pre_r) {
+    memset(r->pre_r, 0, r->predelay_len * sizeof(float));
+  }
 }
 
 static uint32_t
 rv_latency(const void* state)
 {
-  (void)state;
-  return 0U;
+  const Reverb* r = state;
+  return r->conv[0] ? CONV_BLOCK : 0U;
 }
 
 // Until -72 dB: 1.2 × the decay, plus the predelay.
@@ -256,16 +354,20 @@ static uint32_t
 rv_tail(const void* state)
 {
   const Reverb* r = state;
+  if (r->conv[0]) {
+    return (uint32_t)(r->ir_frames + (uint64_t)(r->v[RV_PREDELAY] * 0.001 * r->rate));
+  }
   return (uint32_t)((1.2 * r->v[RV_DECAY] + r->v[RV_PREDELAY] * 0.001) * r->rate);
 }
 
 const MdProcessorClass md_reverb_class = {
   .name            = "reverb",
-  .description     = "Algorithmic reverb: 8-line feedback delay network, modulated, stereo",
+  .description     = "Reverb: modulated 8-line feedback delay network, or convolution with `impulse`",
   .params          = rv_params,
   .n_params        = RV_N_PARAMS,
   .output_channels = rv_output_channels,
   .create          = rv_create,
+  .load            = rv_load,
   .prepare         = rv_prepare,
   .destroy         = rv_destroy,
   .set_param       = rv_set_param,

@@ -23,6 +23,8 @@
 #include "platform/fpu.h"
 #include "util/attributes.h"
 
+#include <sndfile.h>
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -157,6 +159,43 @@ automation_for(const MdValue* value, MdAutomation** out)
   return !value->envelope || (*out = md_automation_new(value->envelope)) != NULL;
 }
 
+// Decodes `path` whole, at the render rate, for a processor's load().
+static MixdownStatus
+load_file(MixdownEngine* e, const MdProcessorClass* cls, void* state, const char* path)
+{
+  char      why[400];
+  MdSource* source = md_source_open(path, 0, e->rate, why, sizeof why);
+  if (!source) {
+    set_message(e, "`%s` insert: %s", cls->name, why);
+    return MIXDOWN_ERR_DECODE;
+  }
+  SF_INFO  info = {0};
+  SNDFILE* f    = sf_open(path, SFM_READ, &info);
+  const uint64_t frames = f ? (uint64_t)ceil((double)info.frames * e->rate / info.samplerate) : 0U;
+  if (f) {
+    sf_close(f);
+  }
+  const uint32_t channels = md_source_channels(source);
+  float*         data[2]  = {calloc(frames + 1U, sizeof(float)), calloc(frames + 1U, sizeof(float))};
+  MixdownStatus  st       = data[0] && data[1] ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+  uint64_t       ignored  = 0U;
+  for (uint64_t done = 0U; !st && done < frames;) {
+    const uint32_t n      = frames - done < 4096U ? (uint32_t)(frames - done) : 4096U;
+    float* const   out[2] = {data[0] + done, data[1] + done};
+    st = md_source_read(source, out, n, &ignored, NULL, why, sizeof why);
+    done += n;
+  }
+  md_source_close(source);
+  if (!st) {
+    st = cls->load(state, (const float* const*)data, channels, frames);
+  } else {
+    set_message(e, "`%s` insert: cannot load `%s`", cls->name, path);
+  }
+  free(data[0]);
+  free(data[1]);
+  return st;
+}
+
 static MixdownStatus
 build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEngineInsert* insert)
 {
@@ -191,6 +230,12 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
   free(values);
   if (!insert->state) {
     return MIXDOWN_ERR_NO_MEM;
+  }
+  if (model->file && cls->load) {
+    const MixdownStatus st = load_file(e, cls, insert->state, model->file);
+    if (st) {
+      return st;
+    }
   }
   const MixdownStatus st = cls->prepare(insert->state, e->rate, MD_BLOCK_FRAMES);
   if (st) {

@@ -414,7 +414,8 @@ read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* o
   case MIXDOWN_PARAM_CHOICE: return read_choice(v, node, param->info.name, param->info.choices, &out->value);
   case MIXDOWN_PARAM_LIST:
   case MIXDOWN_PARAM_NODE:
-  case MIXDOWN_PARAM_NOTE: break; // read by read_insert(); never nested
+  case MIXDOWN_PARAM_NOTE:
+  case MIXDOWN_PARAM_FILE: break; // read by read_insert(); never nested
   }
   return false;
 }
@@ -698,6 +699,37 @@ read_note(MdValidator* v, const MdYNode* node, const MdProcessorClass* cls, cons
   values[md_processor_value_offset(cls, param->note_target)].value = value;
 }
 
+static char* resolve_path(const MdValidator* v, const char* path);
+static bool  probe_source(MdValidator* v, const MdYNode* node, MdClip* clip);
+
+// An audio file a processor loads (an impulse response): mono or stereo,
+// any rate, at most a minute.
+static void
+read_file_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdInsert* insert, MdValue* slot)
+{
+  const char* path = NULL;
+  if (!read_string(v, node, param->info.name, &path)) {
+    return;
+  }
+  MdClip probe = {0};
+  if (!(probe.path = resolve_path(v, path))) {
+    report(v, node, "out of memory");
+    return;
+  }
+  if (!probe_source(v, node, &probe)) {
+    free(probe.path);
+    return;
+  }
+  if ((double)probe.frames / probe.rate > 60.0) {
+    report(v, node, "`%s`: `%s` is %.1f s long; at most 60 s", param->info.name, path,
+           (double)probe.frames / probe.rate);
+    free(probe.path);
+    return;
+  }
+  insert->file = probe.path;
+  slot->value  = 1.0;
+}
+
 // A track or bus named as a sidechain key.
 static bool
 find_key(MdValidator* v, const MdYNode* node, const char* key, uint32_t self, uint32_t* index)
@@ -861,6 +893,8 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self
       read_list(v, item, param, slots);
     } else if (param->info.kind == MIXDOWN_PARAM_NOTE) {
       read_note(v, item, cls, param, insert->values);
+    } else if (param->info.kind == MIXDOWN_PARAM_FILE) {
+      read_file_param(v, item, param, insert, slots);
     } else if (param->info.kind == MIXDOWN_PARAM_NODE) {
       if (find_key(v, item, param->info.name, self, &insert->key)) {
         slots[0].value = 1.0; // the processor keys on the external signal
@@ -1440,6 +1474,7 @@ mixdown_session_free(MixdownSession* s)
         free_value(&n->inserts[j].values[k]);
       }
       free(n->inserts[j].values);
+      free(n->inserts[j].file);
       if (n->inserts[j].cls && n->inserts[j].cls->release) {
         n->inserts[j].cls->release(n->inserts[j].cls);
       }

@@ -29,6 +29,7 @@ format_range(const MixdownParamInfo* p, char* out, size_t size)
   case MIXDOWN_PARAM_LIST: snprintf(out, size, "list of up to %g", p->max); break;
   case MIXDOWN_PARAM_NODE: snprintf(out, size, "a track or bus"); break;
   case MIXDOWN_PARAM_NOTE: snprintf(out, size, "a note value: 1/8, 1/8. or 1/8t"); break;
+  case MIXDOWN_PARAM_FILE: snprintf(out, size, "an audio file (mono or stereo)"); break;
   }
 }
 
@@ -41,7 +42,8 @@ format_default(const MixdownParamInfo* p, char* out, size_t size)
   case MIXDOWN_PARAM_CHOICE: snprintf(out, size, "%s", p->choices[(size_t)p->default_value]); break;
   case MIXDOWN_PARAM_LIST:
   case MIXDOWN_PARAM_NODE:
-  case MIXDOWN_PARAM_NOTE: snprintf(out, size, "—"); break;
+  case MIXDOWN_PARAM_NOTE:
+  case MIXDOWN_PARAM_FILE: snprintf(out, size, "—"); break;
   }
 }
 
@@ -55,7 +57,7 @@ print_param_text(const MixdownParamInfo* p, const char* indent)
   format_default(p, def, sizeof def);
   snprintf(both, sizeof both, "%s%s%s", range, p->kind == MIXDOWN_PARAM_LIST ? ":" : ", default ",
            p->kind == MIXDOWN_PARAM_LIST || p->kind == MIXDOWN_PARAM_NODE ? "" : def);
-  if (p->kind == MIXDOWN_PARAM_NODE || p->kind == MIXDOWN_PARAM_NOTE) {
+  if (p->kind == MIXDOWN_PARAM_NODE || p->kind == MIXDOWN_PARAM_NOTE || p->kind == MIXDOWN_PARAM_FILE) {
     snprintf(both, sizeof both, "%s", range);
   }
   // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
