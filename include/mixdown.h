@@ -212,6 +212,7 @@ typedef struct {
   double   peak_dbfs;         ///< Highest sample magnitude, before dither
   double   loudness_lufs;     ///< Integrated loudness (-HUGE_VAL for silence)
   double   true_peak_dbtp;    ///< True peak (ITU-R BS.1770-4)
+  double   correlation;       ///< Left/right correlation of the mix, -1 … 1
   double   seconds_taken;     ///< Wall time of the render
   int      normalized;        ///< Non-zero when loudness normalisation ran
   double   gain_db;           ///< Gain normalisation applied (before the limiter)

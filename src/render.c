@@ -384,6 +384,8 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   report->peak_dbfs      = stats.peak > 0.0 ? 20.0 * log10(stats.peak) : -HUGE_VAL;
   report->loudness_lufs  = stats.loudness_lufs;
   report->true_peak_dbtp = stats.true_peak > 0.0 ? 20.0 * log10(stats.true_peak) : -HUGE_VAL;
+  report->correlation    = stats.sum_ll > 0.0 && stats.sum_rr > 0.0 ? stats.sum_lr / sqrt(stats.sum_ll * stats.sum_rr)
+                                                                   : 1.0;
   report->seconds_taken  = now_s() - started;
   return MIXDOWN_SUCCESS;
 }

@@ -260,6 +260,11 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
       w->stats.peak = a;
     }
   }
+  for (size_t i = 0U; i < n; ++i) {
+    w->stats.sum_lr += (double)frames[2U * i] * frames[2U * i + 1U];
+    w->stats.sum_ll += (double)frames[2U * i] * frames[2U * i];
+    w->stats.sum_rr += (double)frames[2U * i + 1U] * frames[2U * i + 1U];
+  }
   errno = 0;
   if (w->format == MIXDOWN_FORMAT_FLOAT) {
     if (sf_writef_float(w->file, frames, (sf_count_t)n) != (sf_count_t)n) {

@@ -24,6 +24,7 @@ typedef struct {
   double   loudness_lufs; ///< Integrated loudness of what was written
   double   true_peak;     ///< Highest true peak (linear)
   uint64_t clipped;       ///< Samples clipped by an integer format
+  double   sum_lr, sum_ll, sum_rr; ///< For the stereo correlation
 } MdWriterStats;
 
 /// Starts writing `path` (format from its extension: .wav, .rf64, .flac).

@@ -750,6 +750,8 @@ test_render_report(void)
   // EBU Tech 3341: a stereo 1 kHz sine at -23 dBFS reads -23.0 LUFS; so at
   // -6.02 dBFS it reads -6.02 LUFS.
   CHECK_NEAR(r.loudness_lufs, -6.02, 0.1);
+  CHECK_NEAR(r.correlation, 1.0, 1e-9); // identical sides
+
 }
 
 // A source replaced between check and render (here: mono became 6

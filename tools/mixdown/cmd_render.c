@@ -204,6 +204,8 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
   printf("  peak       %s dBFS\n", cli_db(r->peak_dbfs, peak, sizeof peak));
   printf("  true peak  %s dBTP\n", cli_db(r->true_peak_dbtp, tp, sizeof tp));
   printf("  loudness   %s LUFS integrated\n", cli_db(r->loudness_lufs, loud, sizeof loud));
+  printf("  stereo     correlation %.2f%s\n", r->correlation,
+         r->correlation < 0.0 ? "  (warning: out of phase: the mix will cancel in mono)" : "");
   printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
   if (r->normalized && isinf(r->shortfall_lu)) {
     printf("  normalise  the mix is silent: nothing to normalise\n");
