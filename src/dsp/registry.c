@@ -12,6 +12,8 @@
 #include "dsp/limiter.h"
 #include "dsp/reverb.h"
 #include "dsp/saturation.h"
+#include "dsp/pitch_correct.h"
+#include "dsp/pitch_shift.h"
 #include "dsp/gain.h"
 #include "dsp/stereo.h"
 
@@ -27,6 +29,8 @@ static const MdProcessorClass* const registry[] = {
   &md_delay_class,
   &md_chorus_class,
   &md_saturation_class,
+  &md_pitch_correct_class,
+  &md_pitch_shift_class,
   &md_gain_class,
   &md_stereo_class,
 };

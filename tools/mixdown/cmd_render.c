@@ -219,7 +219,7 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
   }
   for (uint32_t m = 0U; m < r->n_meters; ++m) {
     const MixdownMeterReport* meter = &r->meters[m];
-    printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "dynamics" : "", meter->node, meter->insert + 1U,
+    printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "meters" : "", meter->node, meter->insert + 1U,
            meter->processor, meter->meter, meter->extreme);
   }
   if (r->peak_dbfs > 0.0) {
