@@ -3,7 +3,8 @@
 
 // `pitch_correct`: pulls a monophonic voice to the nearest note of a key and
 // scale.  Each 5 ms the tracker's pitch is turned into a MIDI note number,
-// snapped to the nearest allowed note (with a little hysteresis, so that a
+// snapped to the nearest allowed note (of the key and scale, or of a
+// note list) (with a little hysteresis, so that a
 // note sung between two does not flutter), and the correction glides to
 // amount × (target − sung) with the time constant `speed_ms` (0: at once,
 // the hard-tune effect).  The shifting is PSOLA (psola.h): formants stay,
@@ -16,7 +17,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { PC_KEY, PC_SCALE, PC_SPEED, PC_AMOUNT, PC_N_PARAMS };
+enum { PC_KEY, PC_SCALE, PC_SPEED, PC_AMOUNT, PC_NOTES, PC_N_PARAMS };
+
+// Value slots: the plain parameters, then the note list's count and items.
+#define MAX_NOTES 12U
+#define PC_NOTE_COUNT PC_NOTES
+#define PC_NOTE_FIRST (PC_NOTES + 1U)
+#define PC_N_SLOTS (PC_NOTE_FIRST + MAX_NOTES)
 
 static const char* const keys[] = {"C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B", NULL};
 
@@ -44,12 +51,18 @@ static const uint16_t scale_masks[] = {
 
 #define N_SCALES ((uint32_t)(sizeof scale_masks / sizeof scale_masks[0]))
 
+static const MdParam note_fields[] = {
+  MD_CHOICE("note", "", "Pitch class allowed, in any octave", keys, 12, 0),
+};
+
 static const MdParam pc_params[PC_N_PARAMS] = {
   [PC_KEY]    = MD_CHOICE("key", "", "Key (tonic of the scale)", keys, 12, 0),
   [PC_SCALE]  = MD_CHOICE("scale", "", "Notes allowed", scales, N_SCALES, 0),
   [PC_SPEED]  = MD_NUMBER("speed_ms", "ms", "Retune time constant (0: instant, the hard-tune effect)",
                           0.0, 1000.0, 20.0, 0.0f),
   [PC_AMOUNT] = MD_NUMBER("amount", "", "Share of the error corrected", 0.0, 1.0, 1.0, 0.0f),
+  [PC_NOTES]  = MD_LIST("notes", "Notes allowed instead of key and scale, e.g. [A, C, E]", note_fields,
+                        1U, MAX_NOTES),
 };
 
 enum { PC_METER_PITCH, PC_METER_CORRECTION, PC_N_METERS };
@@ -66,7 +79,7 @@ static const MdMeter pc_meters[PC_N_METERS] = {
 typedef struct {
   uint32_t channels;
   double   rate;
-  double   v[PC_N_PARAMS];
+  double   v[PC_N_SLOTS];
   double   target_note;      ///< The note being corrected to (MIDI), or −1
   double   correction_cents; ///< Glides to the wanted correction
   double   hop_frames;
@@ -79,13 +92,29 @@ note_of_hz(double hz)
   return 69.0 + 12.0 * log2(hz / 440.0);
 }
 
+/// The allowed pitch classes: the note list when there is one, else the
+/// scale from the key, as a 12-bit mask with bit 0 at C.
+static uint32_t
+allowed_classes(const PitchCorrect* self)
+{
+  const uint32_t n_notes = (uint32_t)self->v[PC_NOTE_COUNT];
+  if (n_notes > 0U) {
+    uint32_t mask = 0U;
+    for (uint32_t i = 0U; i < n_notes && i < MAX_NOTES; ++i) {
+      mask |= 1U << ((uint32_t)self->v[PC_NOTE_FIRST + i] % 12U);
+    }
+    return mask;
+  }
+  const uint32_t scale = (uint32_t)self->v[PC_SCALE] < N_SCALES ? (uint32_t)self->v[PC_SCALE] : 0U;
+  const uint32_t key   = (uint32_t)self->v[PC_KEY] % 12U;
+  const uint32_t mask  = scale_masks[scale];
+  return ((mask << key) | (mask >> (12U - key))) & 0xFFFU; // rotate the scale up to the key
+}
+
 static bool
 note_allowed(const PitchCorrect* self, int note)
 {
-  const uint32_t scale = (uint32_t)self->v[PC_SCALE] < N_SCALES ? (uint32_t)self->v[PC_SCALE] : 0U;
-  const int      key   = (int)self->v[PC_KEY];
-  const int      pitch_class = ((note - key) % 12 + 12) % 12;
-  return (scale_masks[scale] >> pitch_class) & 1U;
+  return (allowed_classes(self) >> (uint32_t)((note % 12 + 12) % 12)) & 1U;
 }
 
 /// The allowed note nearest `sung` (every scale has one within 6 semitones).
@@ -133,7 +162,7 @@ pc_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
   PitchCorrect* self = calloc(1U, sizeof(PitchCorrect));
   if (self) {
     self->channels = channels;
-    for (uint32_t i = 0U; i < PC_N_PARAMS; ++i) {
+    for (uint32_t i = 0U; i < PC_N_SLOTS; ++i) {
       self->v[i] = values[i];
     }
     self->target_note = -1.0;
@@ -165,7 +194,7 @@ static void
 pc_set_param(void* state, uint32_t id, double value)
 {
   PitchCorrect* self = state;
-  if (id < PC_N_PARAMS) {
+  if (id < PC_N_SLOTS) {
     self->v[id] = value; // read once per 5 ms hop, which is the glide
   }
 }

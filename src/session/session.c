@@ -653,6 +653,11 @@ read_list(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* sl
   slots[0].value = (double)node->n_items;
   for (size_t i = 0U; i < node->n_items; ++i) {
     const MdYNode* item = node->items[i];
+    if (param->n_fields == 1U && item->kind == MD_YNODE_SCALAR) {
+      // Items of one field may be written bare: `notes: [A, C, E]`.
+      read_param(v, item, &param->fields[0], &slots[1U + i]);
+      continue;
+    }
     if (!expect_kind(v, item, MD_YNODE_MAPPING, where, param->info.name)) {
       continue;
     }

@@ -368,7 +368,50 @@ test_latency_is_compensated_in_a_session(void)
   }
 }
 
+static void
+check_session_snaps(const char* insert, const double* sung, const double* want, uint32_t n_notes)
+{
+  float*         x = NULL;
+  const uint32_t n = sing(sung, n_notes, &x);
+  test_write_wav(test_path("sung.wav"), x, n, 1U, RATE);
+  free(x);
+  char yaml[512];
+  snprintf(yaml, sizeof yaml, "mixdown: 1\ntracks:\n  - {name: v, file: sung.wav, inserts: [%s]}\n", insert);
+  TestMix m;
+  if (test_render_yaml(yaml, &m)) {
+    for (uint32_t k = 0U; k < n_notes; ++k) {
+      const uint32_t from = k * (NOTE_FRAMES + GAP_FRAMES) + RATE / 5U;
+      const double   hz   = hz_of_note(want[k]);
+      const double   off  = cents_between(measure_hz(m.left + from, RATE / 4U, hz), hz);
+      if (fabs(off) > 5.0) {
+        printf("    %s: note %u sung %.2f, wanted %.0f, %.1f cents off\n", insert, k, sung[k], want[k], off);
+      }
+      CHECK_NEAR(off, 0.0, 5.0);
+    }
+    test_mix_free(&m);
+  }
+}
+
+static void
+test_note_list_and_key(void)
+{
+  // A note list overrides key and scale; a key moves the scale.
+  const double sung_list[] = {62.3, 67.4, 59.2};
+  const double want_list[] = {64.0, 69.0, 60.0}; // nearest of A, C, E
+  check_session_snaps("{type: pitch_correct, notes: [A, C, E], speed_ms: 0}", sung_list, want_list, 3U);
+  const double sung_key[] = {65.3, 60.4, 67.3};
+  const double want_key[] = {66.0, 61.0, 67.0}; // D major: F#, C#, G
+  check_session_snaps("{type: pitch_correct, key: D, scale: major, speed_ms: 10}", sung_key, want_key, 3U);
+  char     first[256];
+  unsigned count = 0U;
+  CHECK(test_open_errors("mixdown: 1\ntracks:\n  - {name: v, file: sung.wav, inserts: "
+                         "[{type: pitch_correct, notes: [A, H]}]}\n",
+                         first, sizeof first, &count) == MIXDOWN_ERR_SESSION);
+  CHECK(strstr(first, "H") != NULL && strstr(first, "A#") != NULL);
+}
+
 const TestCase pitch_tests[] = {
+  {"pitch_correct: a note list, and a key other than C", test_note_list_and_key},
   {"pitch_correct: latency compensated by the engine (null test)", test_latency_is_compensated_in_a_session},
   {"pitch_correct: voice detuned +30…+70 cents corrected to ≤5 cents median", test_detuned_line_is_corrected},
   {"pitch_correct: amount 0.5 leaves half the error (chromatic)", test_amount_and_chromatic},
