@@ -20,12 +20,12 @@
 
 #include "dsp/psola.h"
 
+#include "dsp/yin.h"
+
 #include <math.h>
 #include <stdlib.h>
 
 #define TRACK_SIZE 64U // hops of pitch history kept (≥ latency / hop + 2)
-#define YIN_THRESHOLD 0.15
-#define SILENCE_POWER 1e-7 // mean square below −70 dBFS: no pitch to find
 
 typedef struct {
   MdPitchFrame frame;
@@ -41,7 +41,7 @@ struct MdPsola {
   float**        ola;   ///< Per channel overlap-add accumulators
   double*        weight; ///< Sum of windows per output frame
   float*         window; ///< Tracker window, contiguous
-  double*        scratch;
+  MdYin*         yin;
   TrackEntry     track[TRACK_SIZE];
   int64_t        written;        ///< Frames written so far (with a head start, see reset)
   int64_t        latest_hop;     ///< Index of the newest track entry
@@ -59,53 +59,6 @@ next_power_of_two(uint32_t n)
     size <<= 1U;
   }
   return size;
-}
-
-bool
-md_yin_period(const float* window, uint32_t min_lag, uint32_t max_lag, double* diff,
-              double* period_frames)
-{
-  const uint32_t width = max_lag;
-  double         power = 0.0;
-  for (uint32_t j = 0U; j < 2U * width; ++j) {
-    power += (double)window[j] * window[j];
-  }
-  if (power / (2.0 * width) < SILENCE_POWER) {
-    return false;
-  }
-  // The difference function, then its cumulative-mean normalisation, which
-  // removes the dip at lag 0 and makes one threshold work at any level.
-  diff[0]          = 1.0;
-  double running   = 0.0;
-  for (uint32_t lag = 1U; lag <= max_lag; ++lag) {
-    float sum = 0.0f;
-    for (uint32_t j = 0U; j < width; ++j) {
-      const float d = window[j] - window[j + lag];
-      sum += d * d;
-    }
-    running += sum;
-    diff[lag] = running > 0.0 ? sum * lag / running : 1.0;
-  }
-  // The first dip under the threshold, followed to its bottom: the first,
-  // not the deepest, so that a period's multiples do not win.
-  uint32_t best = 0U;
-  for (uint32_t lag = min_lag; lag < max_lag; ++lag) {
-    if (diff[lag] < YIN_THRESHOLD) {
-      while (lag + 1U < max_lag && diff[lag + 1U] < diff[lag]) {
-        ++lag;
-      }
-      best = lag;
-      break;
-    }
-  }
-  if (best == 0U) {
-    return false;
-  }
-  const double left = diff[best - 1U], centre = diff[best], right = diff[best + 1U];
-  const double curve = left - 2.0 * centre + right;
-  const double shift = curve > 0.0 ? 0.5 * (left - right) / curve : 0.0;
-  *period_frames     = best + fmax(-0.5, fmin(0.5, shift));
-  return true;
 }
 
 static void
@@ -142,7 +95,7 @@ md_psola_destroy(MdPsola* self)
     free(self->mono);
     free(self->weight);
     free(self->window);
-    free(self->scratch);
+    md_yin_destroy(self->yin);
     free(self);
   }
 }
@@ -169,9 +122,9 @@ md_psola_create(uint32_t channels, double sample_rate, double min_hz, double max
   self->mono          = calloc(size, sizeof(float));
   self->weight        = calloc(size, sizeof(double));
   self->window        = calloc(2U * self->max_lag, sizeof(float));
-  self->scratch       = calloc(self->max_lag + 2U, sizeof(double));
+  self->yin           = md_yin_create(self->min_lag, self->max_lag);
   if (!self->input || !self->ola || !self->mono || !self->weight || !self->window ||
-      !self->scratch) {
+      !self->yin) {
     md_psola_destroy(self);
     return NULL;
   }
@@ -243,7 +196,7 @@ analyse_hop(MdPsola* self)
   }
   TrackEntry entry = {.frame = {false, 0.0}, .ratio = 1.0};
   entry.frame.voiced =
-    md_yin_period(self->window, self->min_lag, self->max_lag, self->scratch, &entry.frame.period_frames);
+    md_yin_period(self->yin, self->window, &entry.frame.period_frames);
   entry.ratio = self->ratio_fn(self->owner, &entry.frame);
   if (!(entry.ratio >= 0.25 && entry.ratio <= 4.0)) {
     entry.ratio = 1.0;

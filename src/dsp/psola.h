@@ -3,7 +3,7 @@
 
 // The machinery behind `pitch_correct` and `pitch_shift`: a streaming
 // pitch-synchronous overlap-add (TD-PSOLA) shifter with its own YIN pitch
-// tracker.  The owner decides, once per analysis hop, the pitch ratio for
+// tracker (yin.h).  The owner decides, once per analysis hop, the pitch ratio for
 // the period just measured; the shifter does the rest.
 //
 // Why PSOLA: each grain is two periods of the input, windowed, so it keeps
@@ -49,11 +49,5 @@ uint32_t md_psola_latency(const MdPsola* self);
 
 /// The last hop's tracking (for meters).
 MdPitchFrame md_psola_last_frame(const MdPsola* self);
-
-/// The YIN detector on its own: the period of `window` (2 × max_lag frames
-/// long), searching lags min_lag…max_lag.  `scratch` holds max_lag + 1
-/// doubles.  Returns false when the window is not periodic enough.
-bool md_yin_period(const float* window, uint32_t min_lag, uint32_t max_lag, double* scratch,
-                   double* period_frames);
 
 #endif

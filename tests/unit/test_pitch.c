@@ -13,7 +13,7 @@
 
 #include "dsp/pitch_correct.h"
 #include "dsp/pitch_shift.h"
-#include "dsp/psola.h"
+#include "dsp/yin.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -321,7 +321,7 @@ test_yin_on_its_own(void)
   // The detector alone, on clean tones across its range, to 0.1%.
   const uint32_t max_lag = RATE / 60U;
   float*         window  = malloc(2U * max_lag * sizeof(float));
-  double*        scratch = malloc((max_lag + 2U) * sizeof(double));
+  MdYin*         yin     = md_yin_create(RATE / 1000U, max_lag);
   const double   tones[] = {65.0, 110.0, 261.6, 440.0, 880.0};
   for (int k = 0; k < 5; ++k) {
     for (uint32_t i = 0U; i < 2U * max_lag; ++i) {
@@ -329,7 +329,7 @@ test_yin_on_its_own(void)
                           0.3 * sin(4.0 * M_PI * tones[k] * i / RATE));
     }
     double period = 0.0;
-    CHECK(md_yin_period(window, RATE / 1000U, max_lag, scratch, &period));
+    CHECK(md_yin_period(yin, window, &period));
     CHECK_NEAR(RATE / period, tones[k], tones[k] * 1e-3);
   }
   uint32_t seed = 3U;
@@ -337,9 +337,9 @@ test_yin_on_its_own(void)
     window[i] = (float)(0.3 * test_noise(&seed));
   }
   double period = 0.0;
-  CHECK(!md_yin_period(window, RATE / 1000U, max_lag, scratch, &period)); // noise: unvoiced
+  CHECK(!md_yin_period(yin, window, &period)); // noise: unvoiced
   free(window);
-  free(scratch);
+  md_yin_destroy(yin);
 }
 
 static void
@@ -410,7 +410,42 @@ test_note_list_and_key(void)
   CHECK(strstr(first, "H") != NULL && strstr(first, "A#") != NULL);
 }
 
+// Automating the transposition from 0 to +7 semitones over half a second
+// bends the pitch and makes no click: no step bigger than twice the
+// highest tone's own.
+static void
+test_automated_shift_is_click_free(void)
+{
+  TestProc p;
+  test_proc_defaults(&p, &md_pitch_shift_class, 1U);
+  const uint32_t n = 3U * RATE / 2U;
+  float*         x = calloc(n, sizeof(float));
+  for (uint32_t i = 0U; i < n; ++i) {
+    x[i] = (float)(0.5 * sin(2.0 * M_PI * 220.0 * i / RATE));
+  }
+  const int semitones = md_processor_param_index(&md_pitch_shift_class, "semitones");
+  if (test_proc_prepare(&p, RATE)) {
+    for (uint32_t done = 0U; done < n; done += 32U) {
+      const double t = (double)done / RATE;
+      p.cls->set_param(p.state, (uint32_t)semitones, 7.0 * fmin(1.0, fmax(0.0, (t - 0.3) / 0.5)));
+      float* io[1] = {x + done};
+      test_proc_run(&p, io, 32U, 32U, NULL, 0U);
+    }
+  }
+  const double top_step = 0.5 * 2.0 * M_PI * 220.0 * exp2(7.0 / 12.0) / RATE;
+  double       worst    = 0.0;
+  for (uint32_t i = 1U; i < n; ++i) {
+    worst = fmax(worst, fabs(x[i] - x[i - 1U]));
+  }
+  CHECK_MSG(worst < 2.0 * top_step, "largest step %.4f (the top tone's own %.4f)", worst, top_step);
+  const double got = measure_hz(x + n - RATE / 4U, RATE / 4U, 220.0 * exp2(7.0 / 12.0));
+  CHECK_NEAR(cents_between(got, 220.0 * exp2(7.0 / 12.0)), 0.0, 5.0);
+  test_proc_free(&p);
+  free(x);
+}
+
 const TestCase pitch_tests[] = {
+  {"pitch_shift: automating the transposition makes no click", test_automated_shift_is_click_free},
   {"pitch_correct: a note list, and a key other than C", test_note_list_and_key},
   {"pitch_correct: latency compensated by the engine (null test)", test_latency_is_compensated_in_a_session},
   {"pitch_correct: voice detuned +30…+70 cents corrected to ≤5 cents median", test_detuned_line_is_corrected},
