@@ -177,15 +177,23 @@ static const double meant[] = {60, 62, 65, 67, 69, 62, 60, 55};
 static const double detune_cents[] = {30, 40, 50, 60, 70, 35, 45, 65};
 #define N_NOTES 8U
 
-static void
-test_detuned_line_is_corrected(void)
+/// The line of `meant` notes, each detuned by `cents[k]` (if given) plus
+/// `semitones`.
+static uint32_t
+sing_meant(const double* cents, double semitones, float** out)
 {
   double sung[N_NOTES];
   for (uint32_t k = 0U; k < N_NOTES; ++k) {
-    sung[k] = meant[k] + detune_cents[k] / 100.0;
+    sung[k] = meant[k] + (cents ? cents[k] / 100.0 : 0.0) + semitones;
   }
+  return sing(sung, N_NOTES, out);
+}
+
+static void
+test_detuned_line_is_corrected(void)
+{
   float*         x = NULL;
-  const uint32_t n = sing(sung, N_NOTES, &x);
+  const uint32_t n = sing_meant(detune_cents, 0.0, &x);
   double         worst_before = 0.0, worst_after = 0.0;
   const double   before = median_error_cents(x, 0U, meant, N_NOTES, &worst_before);
   TestProc       p;
@@ -207,12 +215,8 @@ static void
 test_amount_and_chromatic(void)
 {
   // Half the correction leaves half the error; chromatic snaps to semitones.
-  double sung[N_NOTES];
-  for (uint32_t k = 0U; k < N_NOTES; ++k) {
-    sung[k] = meant[k] + 0.4;
-  }
   float*         x = NULL;
-  const uint32_t n = sing(sung, N_NOTES, &x);
+  const uint32_t n = sing_meant(NULL, 0.4, &x);
   TestProc       p;
   test_proc_defaults(&p, &md_pitch_correct_class, 1U);
   test_proc_set(&p, "amount", 0.5);
@@ -230,12 +234,8 @@ static void
 test_breath_passes_untouched(void)
 {
   // The unvoiced gaps come out as the input, delayed: a null test.
-  double sung[N_NOTES];
-  for (uint32_t k = 0U; k < N_NOTES; ++k) {
-    sung[k] = meant[k] + 0.5;
-  }
   float*         x   = NULL;
-  const uint32_t n   = sing(sung, N_NOTES, &x);
+  const uint32_t n   = sing_meant(NULL, 0.5, &x);
   float*         dry = malloc(n * sizeof(float));
   memcpy(dry, x, n * sizeof(float));
   TestProc p;
