@@ -47,5 +47,11 @@ fuzz: deps $(BUILD_FUZZ)/build.ninja
 test-fast: all
 	./tests/run.sh $(BUILD)
 
+# The mix benchmark against ecasound, sox and ffmpeg (those installed;
+# scripts/install-bench-deps.sh installs them).  Results: bench/RESULTS.md.
+bench: all
+	./scripts/install-bench-deps.sh
+	./bench/run.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The mix benchmark (make bench): the channel-strip graph of issue 6 —
+# per track −3 dB, constant-power pan, highpass 80 Hz 12 dB/oct, low shelf
+# 200 Hz +2 dB, bell 2.5 kHz −3 dB Q 1, high shelf 8 kHz +2 dB, compressor
+# −18 dB 3:1 10/100 ms peak; sum; master compressor −10 dB 2:1; limiter
+# −1 dB; 24-bit WAV — rendered by mixdown and, where installed, by
+# ecasound, sox and ffmpeg, side by side in one run, repeated, medians
+# quoted.  Deviations of each peer are printed with its row (and kept in
+# bench/RESULTS.md).
+#
+#   bench/run.sh [BUILD]          environment: BENCH_TRACKS ("8 32 128"),
+#                                 BENCH_SECONDS (60), BENCH_REPEATS (3),
+#                                 BENCH_PEERS ("ecasound sox ffmpeg"),
+#                                 BENCH_REVERB (1: also the reverb-send graph)
+set -euo pipefail
+build=${1:-build}
+tracks_list=${BENCH_TRACKS:-"8 32 128"}
+seconds=${BENCH_SECONDS:-60}
+repeats=${BENCH_REPEATS:-3}
+peers=${BENCH_PEERS:-"ecasound sox ffmpeg"}
+with_reverb=${BENCH_REVERB:-1}
+work="$build/bench-work"
+mixdown="$build/mixdown"
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
+mkdir -p "$work"
+
+max_tracks=0
+for n in $tracks_list; do [ "$n" -gt "$max_tracks" ] && max_tracks=$n; done
+stamp="$work/stems-$max_tracks-$seconds.stamp"
+if [ ! -f "$stamp" ]; then
+  echo "bench: writing $max_tracks stems of $seconds s" >&2
+  rm -f "$work"/stems-*.stamp
+  "$build/bench-gen-stems" "$work" "$max_tracks" "$seconds"
+  touch "$stamp"
+fi
+
+# Pan of track k: spread evenly from −0.8 to +0.8.
+pan_of() { awk -v k="$1" -v n="$2" 'BEGIN { printf "%.4f", (n > 1 ? -0.8 + 1.6 * k / (n - 1) : 0) }'; }
+
+write_session() { # N REVERB FILE
+  local n=$1 reverb=$2 file=$3
+  {
+    echo "mixdown: 1"
+    echo "sample_rate: 48000"
+    echo "tracks:"
+    for ((k = 0; k < n; ++k)); do
+      printf '  - {name: t%03d, file: track%03d.wav, gain_db: -3, pan: %s, pan_law: -3,\n' "$k" "$k" "$(pan_of $k $n)"
+      echo "     inserts: [{type: eq, bands: [{type: highpass, freq: 80, slope: 12}, {type: lowshelf, freq: 200, gain_db: 2},"
+      echo "                                 {type: bell, freq: 2500, gain_db: -3, q: 1}, {type: highshelf, freq: 8000, gain_db: 2}]},"
+      printf '               {type: compressor, threshold_db: -18, ratio: 3, attack_ms: 10, release_ms: 100, detector: peak}]'
+      if [ "$reverb" = 1 ]; then printf ',\n     sends: [{to: room, level_db: -12}]'; fi
+      echo
+      echo "    }"
+    done
+    if [ "$reverb" = 1 ]; then
+      echo "buses:"
+      echo "  - {name: room, inserts: [{type: reverb, decay_s: 1.8, predelay_ms: 15, mix: 1}]}"
+    fi
+    echo "master:"
+    echo "  inserts:"
+    echo "    - {type: compressor, threshold_db: -10, ratio: 2, attack_ms: 10, release_ms: 100}"
+    echo "    - {type: limiter, ceiling_db: -1}"
+    echo "output: {file: out.wav, bits: 24}"
+  } > "$file"
+}
+
+# ecasound: one process; LADSPA swh plugins; shelves as wide swh bells
+# (swh has no shelf), ecasound's own linear panner.
+run_ecasound() { # N
+  local n=$1 args=(-q -z:mixmode,sum -B:nonrt -f:f32_le,2,48000)
+  rm -f "$work/peer.wav" # ecasound fails on an existing output file
+  for ((k = 0; k < n; ++k)); do
+    local pan_pct
+    pan_pct=$(awk -v p="$(pan_of $k $n)" 'BEGIN { printf "%.1f", 50 + 50 * p }')
+    args+=(-a:$k -i:"$work/$(printf track%03d.wav $k)" -ea:70.79 -epp:"$pan_pct"
+           -el:butthigh_iir,80,0.707 -el:singlePara,2,200,2 -el:singlePara,-3,2500,1.39
+           -el:singlePara,2,8000,2 -el:sc4,1,10,100,-18,3,0,0)
+  done
+  # All track chains into one loop device (ecasound sums them there).
+  args+=(-a:"$(seq -s, 0 $((n - 1)))" -o:loop,1)
+  args+=(-a:master -i:loop,1 -el:sc4,1,10,100,-10,2,0,0 -el:fastLookaheadLimiter,0,-1,0.05
+         -f:s24_le,2,48000 -o:"$work/peer.wav")
+  ecasound "${args[@]}" > /dev/null
+}
+
+# sox: one process per track (as many at once as there are cores), then one
+# that mixes; compand stands in for the compressors and the limiter.
+run_sox() { # N
+  local n=$1
+  for ((k = 0; k < n; ++k)); do
+    local p l r
+    p=$(pan_of $k $n)
+    l=$(awk -v p="$p" 'BEGIN { printf "%.4f", cos((p + 1) * 3.14159265 / 4) }')
+    r=$(awk -v p="$p" 'BEGIN { printf "%.4f", sin((p + 1) * 3.14159265 / 4) }')
+    printf '%s\0' "sox -q $work/$(printf track%03d.wav $k) -e floating-point $work/sox$k.wav vol -3dB remix 1v$l 2v$r highpass -2 80 bass +2 200 equalizer 2500 1q -3 treble +2 8000 compand 0.01,0.1 6:-18,-18,0,-12"
+  done | xargs -0 -P "$(nproc)" -I{} sh -c '{}'
+  local inputs=()
+  for ((k = 0; k < n; ++k)); do inputs+=("$work/sox$k.wav"); done
+  sox -q -m -v 1 "${inputs[@]/#/}" -b 24 "$work/peer.wav" compand 0.01,0.1 6:-10,-10,0,-5 compand 0.001,0.05 -1,-1,0,-1
+  rm -f "$work"/sox*.wav
+}
+
+# ffmpeg: one filter graph; -filter_complex_threads 1 (faster than its
+# default threading on this graph); bass/treble shelving filters.
+run_ffmpeg() { # N
+  local n=$1 args=(-nostdin -v error -y -filter_complex_threads 1) graph="" mix=""
+  for ((k = 0; k < n; ++k)); do
+    local p l r
+    p=$(pan_of $k $n)
+    l=$(awk -v p="$p" 'BEGIN { printf "%.4f", 0.7079 * cos((p + 1) * 3.14159265 / 4) }')
+    r=$(awk -v p="$p" 'BEGIN { printf "%.4f", 0.7079 * sin((p + 1) * 3.14159265 / 4) }')
+    args+=(-i "$work/$(printf track%03d.wav $k)")
+    graph+="[$k:a]pan=stereo|c0=$l*c0|c1=$r*c1,highpass=f=80:poles=2,bass=g=2:f=200,equalizer=f=2500:t=q:w=1:g=-3,treble=g=2:f=8000,acompressor=threshold=0.1259:ratio=3:attack=10:release=100:detection=peak[a$k];"
+    mix+="[a$k]"
+  done
+  graph+="${mix}amix=inputs=$n:normalize=0,acompressor=threshold=0.3162:ratio=2:attack=10:release=100,alimiter=limit=0.8913:level=disabled[out]"
+  ffmpeg "${args[@]}" -filter_complex "$graph" -map "[out]" -c:a pcm_s24le "$work/peer.wav"
+}
+
+run_mixdown() { # N REVERB THREADS
+  (cd "$work" && "$OLDPWD/$mixdown" render "session-$1-$2.yaml" -o out.wav --quiet --threads "$3")
+}
+
+# One measurement: wall s, CPU s, peak RSS KiB.  A failing tool stops the
+# benchmark with its messages.
+measure() {
+  local log="$work/time.log"
+  if ! "$timer" -o "$log" -f 'TIME %e %U %S %M' "$@" > "$work/tool.log" 2>&1; then
+    echo "bench: failed: $*" >&2
+    cat "$work/tool.log" "$log" >&2
+    exit 1
+  fi
+  awk '/^TIME/ { printf "%s %.2f %s\n", $2, $3 + $4, $5 }' "$log"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Runs a tool REPEATS times; prints "wall cpu rss" medians (rss: the max).
+bench_tool() {
+  local walls=() cpus=() rss=0
+  for ((r = 0; r < repeats; ++r)); do
+    read -r w c m < <(measure "$@")
+    walls+=("$w"); cpus+=("$c"); [ "$m" -gt "$rss" ] && rss=$m
+  done
+  printf '%s %s %s\n' "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" "$rss"
+}
+
+export -f run_mixdown run_ecasound run_sox run_ffmpeg pan_of
+export work mixdown
+
+printf '%-34s %8s %8s %9s %10s %8s\n' "graph / tool" "wall s" "CPU s" "peak MiB" "x realtime" "vs best"
+for n in $tracks_list; do
+  graphs="0"
+  if [ "$with_reverb" = 1 ]; then graphs="0 1"; fi
+  for reverb in $graphs; do
+    write_session "$n" "$reverb" "$work/session-$n-$reverb.yaml"
+    label="$n tracks"
+    if [ "$reverb" = 1 ]; then label+=" + reverb send"; fi
+    declare -A wall=() cpu=() mem=()
+    tools=("mixdown" "mixdown-1thread")
+    if [ "$reverb" = 0 ]; then
+      for p in $peers; do command -v "$p" > /dev/null && tools+=("$p"); done
+    fi
+    for t in "${tools[@]}"; do
+      case $t in
+        mixdown) cmd=(bash -c "run_mixdown $n $reverb 0") ;;
+        mixdown-1thread) cmd=(bash -c "run_mixdown $n $reverb 1") ;;
+        *) cmd=(bash -c "run_$t $n") ;;
+      esac
+      read -r w c m < <(bench_tool "${cmd[@]}")
+      wall[$t]=$w; cpu[$t]=$c; mem[$t]=$m
+    done
+    best_peer=""
+    for t in "${tools[@]}"; do
+      case $t in mixdown*) ;; *)
+        if [ -z "$best_peer" ] || awk -v a="${wall[$t]}" -v b="${wall[$best_peer]}" 'BEGIN { exit !(a < b) }'; then best_peer=$t; fi ;;
+      esac
+    done
+    echo "$label:"
+    for t in "${tools[@]}"; do
+      ratio="-"
+      if [ -n "$best_peer" ]; then
+        ratio=$(awk -v p="${wall[$best_peer]}" -v m="${wall[$t]}" 'BEGIN { printf "%.2f×", p / m }')
+      fi
+      printf '  %-32s %8.2f %8.2f %9.1f %10.1f %8s\n' "$t" "${wall[$t]}" "${cpu[$t]}" \
+        "$(awk -v k="${mem[$t]}" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v s="$seconds" -v w="${wall[$t]}" 'BEGIN { print (w > 0 ? s / w : 0) }')" "$ratio"
+    done
+    unset wall cpu mem
+  done
+done
+echo "(vs best: the fastest peer's wall time over this tool's; medians of $repeats runs; $(nproc) cores)"
