@@ -75,6 +75,7 @@ typedef struct {
   double      release_coef;
   double      rms_coef;
   double      auto_makeup_db;
+  double      quiet_level;    ///< Linear level surely below the knee: no log() needed
   MdSmoothed  makeup;  ///< Linear makeup gain
   MdSmoothed  mix;
   MdKeyFilter key_filter;
@@ -93,6 +94,8 @@ update_coefs(Compressor* c)
   c->auto_makeup_db = c->v[COMP_AUTO_MAKEUP] >= 0.5
                         ? -md_compressor_curve_db(0.0, c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE])
                         : 0.0;
+  // A hair under the knee's foot, so rounding cannot change a decision.
+  c->quiet_level = pow(10.0, (c->v[COMP_THRESHOLD] - 0.5 * c->v[COMP_KNEE]) / 20.0) * (1.0 - 1e-9);
 }
 
 static double
@@ -152,6 +155,10 @@ comp_set_param(void* state, uint32_t id, double value)
   md_smoothed_set(&c->mix, c->v[COMP_MIX]);
 }
 
+// Below the knee the curve is flat at 0 dB whatever the level: any level
+// under it will do, and saves the logarithm.
+#define QUIET_DB (-400.0)
+
 // Detector level of channel `ch` for frame `i`, in dB.
 static double
 detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t i)
@@ -167,9 +174,12 @@ detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t i)
   key = md_key_filter_tick(&c->key_filter, ch, key);
   if (c->v[COMP_DETECTOR] >= 0.5) {
     c->mean_square[ch] = key * key + c->rms_coef * (c->mean_square[ch] - key * key);
-    return 10.0 * log10(c->mean_square[ch] > 1e-20 ? c->mean_square[ch] : 1e-20);
+    if (c->mean_square[ch] < c->quiet_level * c->quiet_level) {
+      return QUIET_DB;
+    }
+    return 0.5 * MD_DB_PER_NEPER * log(c->mean_square[ch] > 1e-20 ? c->mean_square[ch] : 1e-20);
   }
-  return md_level_db(fabs(key));
+  return fabs(key) < c->quiet_level ? QUIET_DB : md_level_db(fabs(key));
 }
 
 static void
@@ -195,7 +205,8 @@ comp_process(void* state, const MdBlock* b)
       c->gr_db[ch]      = want + coef * (c->gr_db[ch] - want);
       c->block_min_gr   = fmin(c->block_min_gr, c->gr_db[ch]);
       const double dry  = md_delay_tick(&c->lookahead, ch, b->in[ch][i]);
-      const double gain = pow(10.0, c->gr_db[ch] / 20.0) * makeup;
+      // No reduction (most of the time on most tracks) needs no exp().
+      const double gain = (c->gr_db[ch] == 0.0 ? 1.0 : md_gain_of_db(c->gr_db[ch])) * makeup;
       b->out[ch][i]     = (float)(dry * (1.0 - wet + wet * gain));
     }
     md_delay_advance(&c->lookahead);

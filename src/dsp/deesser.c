@@ -121,7 +121,7 @@ ds_process(void* state, const MdBlock* b)
       }
       continue;
     }
-    const double cut = pow(10.0, d->gr_db / 20.0) - 1.0;
+    const double cut = md_gain_of_db(d->gr_db) - 1.0;
     for (uint32_t c = 0U; c < d->channels; ++c) {
       b->out[c][i] = (float)(b->in[c][i] + cut * band[c]);
     }

@@ -20,10 +20,21 @@
 /// Floor for level detection: -200 dBFS.
 #define MD_LEVEL_FLOOR 1e-10
 
+/// dB per natural-log unit of amplitude: 20 / ln 10.  log() and exp() are
+/// markedly cheaper than log10() and pow() in the per-sample paths.
+#define MD_DB_PER_NEPER 8.685889638065035
+
 static inline double
 md_level_db(double linear)
 {
-  return 20.0 * log10(linear > MD_LEVEL_FLOOR ? linear : MD_LEVEL_FLOOR);
+  return MD_DB_PER_NEPER * log(linear > MD_LEVEL_FLOOR ? linear : MD_LEVEL_FLOOR);
+}
+
+/// Linear gain of `db` decibels (the per-sample counterpart of md_db_to_gain).
+static inline double
+md_gain_of_db(double db)
+{
+  return exp(db * (1.0 / MD_DB_PER_NEPER));
 }
 
 /// Gain change in dB (≤ 0) of a feed-forward compressor for a detector

@@ -158,7 +158,7 @@ gate_process(void* state, const MdBlock* b)
       g->gain_db = fmax(target, g->gain_db - close_step);
     }
     g->block_min      = fmin(g->block_min, g->gain_db);
-    const double gain = g->gain_db <= -120.0 ? 0.0 : pow(10.0, g->gain_db / 20.0);
+    const double gain = g->gain_db <= -120.0 ? 0.0 : md_gain_of_db(g->gain_db);
     for (uint32_t c = 0U; c < g->channels; ++c) {
       b->out[c][i] = (float)(b->in[c][i] * gain);
     }
