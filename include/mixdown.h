@@ -203,6 +203,17 @@ typedef struct {
 
 #define MIXDOWN_MAX_METER_REPORTS 64
 
+/// Where render time went: one processor type (all its instances), or
+/// "sources" (decoding and resampling) or "mixing" (clips, pan, faders,
+/// sends, latency alignment: the rest of the engine).
+typedef struct {
+  char     what[32];  ///< Processor type, "sources" or "mixing"
+  uint32_t instances; ///< Inserts of this type (0 for sources and mixing)
+  double   seconds;   ///< Time spent (one thread's wall clock)
+} MixdownTimeReport;
+
+#define MIXDOWN_MAX_TIME_REPORTS 32
+
 /// What a render produced.
 typedef struct {
   uint32_t size;              ///< Set to sizeof(MixdownRenderReport) before the call
@@ -221,6 +232,8 @@ typedef struct {
   char     non_finite_where[200]; ///< Where the first ones appeared ("" if none)
   uint32_t n_meters;          ///< Entries used in `meters`
   MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs, in session order
+  uint32_t n_times;           ///< Entries used in `times`
+  MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type (mix pass)
   char     message[512];      ///< On failure, what went wrong
 } MixdownRenderReport;
 
@@ -348,6 +361,17 @@ MIXDOWN_API uint32_t mixdown_engine_meter_count(const MixdownEngine* engine);
 */
 MIXDOWN_API MixdownStatus
 mixdown_engine_meter(const MixdownEngine* engine, uint32_t index, MixdownMeterReport* meter);
+
+/// Number of entries of the time profile (processor types in session
+/// order, then "sources" and "mixing").
+MIXDOWN_API uint32_t mixdown_engine_time_count(const MixdownEngine* engine);
+
+/**
+   Entry `index` of the time profile so far.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG past the end.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_engine_time(const MixdownEngine* engine, uint32_t index, MixdownTimeReport* time);
 
 /* ------------------------------------------------------------------------ */
 /* Analysis                                                                  */

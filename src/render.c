@@ -240,6 +240,12 @@ collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
       ++report->n_meters;
     }
   }
+  const uint32_t n_times = mixdown_engine_time_count(engine);
+  for (uint32_t k = 0U; k < n_times && k < MIXDOWN_MAX_TIME_REPORTS; ++k) {
+    if (mixdown_engine_time(engine, k, &report->times[report->n_times]) == MIXDOWN_SUCCESS) {
+      ++report->n_times;
+    }
+  }
 }
 
 // Loudness normalisation: the mix once into a premaster, then finishing

@@ -27,6 +27,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ typedef struct {
   uint32_t                key_ring_pos;
   float*                  key_buf[2];  ///< The aligned key for the current block
   double*                 meter_extreme; ///< Per meter: furthest from 0 so far
+  double                  seconds;       ///< Time spent in process() (render --stats)
 } MdEngineInsert;
 
 typedef struct {
@@ -131,6 +133,8 @@ struct MixdownEngineImpl {
   double*       scratch_a;   ///< Per-sample automation values
   double*       scratch_b;
   float*        clip_buf[2];
+  double        source_seconds; ///< Time spent decoding and resampling
+  double        block_seconds;  ///< Time spent rendering blocks, all told
   char          message[512];
 };
 
@@ -585,6 +589,15 @@ mixdown_engine_free(MixdownEngine* e)
 /* ------------------------------------------------------------------------ */
 /* Rendering one block                                                       */
 
+// Seconds on a monotonic clock, for the time profile (render --stats).
+static double
+now_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 // Replaces non-finite samples with silence and counts them; true if any.
 static bool
 scrub(MixdownEngine* e, float* const* buf, uint32_t channels, uint32_t n)
@@ -731,7 +744,8 @@ run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t,
   if (key) {
     fetch_key(e, ins, n);
   }
-  const uint32_t step = ins->automated ? MD_CONTROL_FRAMES : n;
+  const uint32_t step  = ins->automated ? MD_CONTROL_FRAMES : n;
+  const double   start = now_seconds();
   for (uint32_t done = 0U; done < n; done += step) {
     const uint32_t len = n - done < step ? n - done : step;
     for (uint32_t p = 0U; ins->automated && p < ins->n_values; ++p) {
@@ -744,6 +758,7 @@ run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t,
     const MdBlock      block   = {(const float* const*)part, part, key ? keys : NULL, key ? key->channels : 0U, len};
     ins->cls->process(ins->state, &block);
   }
+  ins->seconds += now_seconds() - start;
   // A processor whose output went NaN or infinite has poisoned state: its
   // output is silenced for this block and it starts over.
   if (scrub(e, io, ins->out_channels, n)) {
@@ -867,8 +882,19 @@ capture_stem(MdEngineNode* node, uint32_t n)
   }
 }
 
+static MixdownStatus render_nodes(MixdownEngine* e, uint32_t n);
+
 static MixdownStatus
 render_block(MixdownEngine* e, uint32_t n)
+{
+  const double        start = now_seconds();
+  const MixdownStatus st    = render_nodes(e, n);
+  e->block_seconds += now_seconds() - start;
+  return st;
+}
+
+static MixdownStatus
+render_nodes(MixdownEngine* e, uint32_t n)
 {
   const int64_t t0 = e->position;
   for (size_t i = 0U; i < e->n_nodes; ++i) {
@@ -887,12 +913,14 @@ render_block(MixdownEngine* e, uint32_t n)
     if (node->kind == MD_NODE_TRACK) {
       memset(node->buf[0], 0, n * sizeof(float));
       memset(node->buf[1], 0, n * sizeof(float));
+      const double start = now_seconds();
       for (size_t j = 0U; j < node->n_clips; ++j) {
         const MixdownStatus st = play_clip(e, node, &node->clips[j], t_in, n);
         if (st) {
           return st;
         }
       }
+      e->source_seconds += now_seconds() - start;
     }
     if (node->invert) {
       for (uint32_t c = 0U; c < node->source_channels; ++c) {
@@ -1121,6 +1149,74 @@ mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLe
         levels->max_gain_reduction_db = fmin(levels->max_gain_reduction_db, ins->meter_extreme[m]);
       }
     }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Time profile                                                              */
+
+// The distinct processor types in session order, into `names`; returns
+// how many (at most `max`).
+static uint32_t
+profile_types(const MixdownEngine* e, const char** names, uint32_t max)
+{
+  uint32_t count = 0U;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      const char* name = e->nodes[i].inserts[j].cls->name;
+      uint32_t    k    = 0U;
+      while (k < count && strcmp(names[k], name)) {
+        ++k;
+      }
+      if (k == count && count < max) {
+        names[count++] = name;
+      }
+    }
+  }
+  return count;
+}
+
+#define PROFILE_TYPES (MIXDOWN_MAX_TIME_REPORTS - 2U)
+
+uint32_t
+mixdown_engine_time_count(const MixdownEngine* e)
+{
+  const char* names[PROFILE_TYPES];
+  return e ? profile_types(e, names, PROFILE_TYPES) + 2U : 0U;
+}
+
+MixdownStatus
+mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* time)
+{
+  if (!e || !time) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const char*    names[PROFILE_TYPES];
+  const uint32_t types = profile_types(e, names, PROFILE_TYPES);
+  if (index > types + 1U) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  memset(time, 0, sizeof *time);
+  double in_inserts = 0.0;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      const MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      in_inserts += ins->seconds;
+      if (index < types && !strcmp(ins->cls->name, names[index])) {
+        time->seconds += ins->seconds;
+        ++time->instances;
+      }
+    }
+  }
+  if (index < types) {
+    snprintf(time->what, sizeof time->what, "%s", names[index]);
+  } else if (index == types) {
+    snprintf(time->what, sizeof time->what, "sources");
+    time->seconds = e->source_seconds;
+  } else {
+    snprintf(time->what, sizeof time->what, "mixing");
+    time->seconds = fmax(0.0, e->block_seconds - e->source_seconds - in_inserts);
   }
   return MIXDOWN_SUCCESS;
 }

@@ -101,6 +101,13 @@ else
 fi
 run "$mixdown" render good.yaml -o again.wav -q
 [ "$rc" -eq 0 ] && [ -z "$out" ] && cmp -s mix.wav again.wav && ok "renders are byte-identical; -o and --quiet work" || fail "byte-identical render" "rc=$rc"
+run "$mixdown" render good.yaml -o stats.wav -q --stats
+share=$(awk '/%$/ { sub("%", "", $NF); total += $NF } END { printf "%.0f", total }' <<< "$out")
+if [ "$rc" -eq 0 ] && [[ "$out" == *"stereo "*" 1 "* && "$out" == *sources* && "$out" == *mixing* ]] && [ "$share" -ge 99 ] && [ "$share" -le 101 ]; then
+  ok "render --stats shows the time per processor type, shares summing to 100 %"
+else
+  fail "render --stats" "rc=$rc" "share=$share" "$out"
+fi
 
 run "$mixdown" render good.yaml -o mix44.flac --bits 16 --rate 44100 -q
 run "$mixdown" analyze mix44.flac --json

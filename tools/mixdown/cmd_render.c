@@ -28,6 +28,7 @@ static const char usage[] =
   "  --stems DIR           also write every track and bus, post-fader and aligned with the\n"
   "                        mix, to DIR/NAME.wav (same format; before normalisation)\n"
   "  --threads N           worker threads (accepted; rendering is single-threaded for now)\n"
+  "  --stats               also print where the render time went, per processor type\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
 
@@ -71,6 +72,7 @@ typedef struct {
   uint32_t            rate;
   uint32_t            threads;
   bool                quiet;
+  bool                stats;
   bool                normalize;
   double              target_lufs;
   double              true_peak_db;
@@ -145,6 +147,10 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       args->quiet = true;
       continue;
     }
+    if (!strcmp(a, "--stats")) {
+      args->stats = true;
+      continue;
+    }
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
                              !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
                              !strcmp(a, "--true-peak") || !strcmp(a, "--stems");
@@ -186,6 +192,30 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     }
   }
   return CLI_OK;
+}
+
+// The time profile of the mix pass, largest share first.
+static void
+print_stats(const MixdownRenderReport* r)
+{
+  double total = 0.0;
+  bool   shown[MIXDOWN_MAX_TIME_REPORTS] = {false};
+  for (uint32_t k = 0U; k < r->n_times; ++k) {
+    total += r->times[k].seconds;
+  }
+  printf("  %-22s %9s %9s %7s\n", "time", "instances", "seconds", "share");
+  for (uint32_t row = 0U; row < r->n_times; ++row) {
+    uint32_t best = UINT32_MAX;
+    for (uint32_t k = 0U; k < r->n_times; ++k) {
+      if (!shown[k] && (best == UINT32_MAX || r->times[k].seconds > r->times[best].seconds)) {
+        best = k;
+      }
+    }
+    shown[best] = true;
+    const MixdownTimeReport* t = &r->times[best];
+    printf("  %-22s %9u %9.3f %6.1f%%\n", t->what, t->instances, t->seconds,
+           total > 0.0 ? 100.0 * t->seconds / total : 0.0);
+  }
 }
 
 static void
@@ -286,6 +316,9 @@ render_session(const char* session_path, const RenderArgs* args)
   } else if (!args->quiet) {
     print_summary(path, args->stems, &report);
     cli_print_levels_table(&levels, false);
+  }
+  if (st == MIXDOWN_SUCCESS && args->stats) {
+    print_stats(&report);
   }
   cli_levels_free(&levels);
   mixdown_session_free(session);
