@@ -2,13 +2,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // `pitch_correct`: pulls a monophonic voice to the nearest note of a key and
-// scale.  Each 5 ms the tracker's pitch is turned into a MIDI note number,
-// snapped to the nearest allowed note (of the key and scale, or of a
-// note list) (with a little hysteresis, so that a
-// note sung between two does not flutter), and the correction glides to
-// amount × (target − sung) with the time constant `speed_ms` (0: at once,
-// the hard-tune effect).  The shifting is PSOLA (psola.h): formants stay,
-// unvoiced sounds pass untouched.
+// scale (or of a note list).  Each 5 ms the tracker's pitch is turned into
+// a MIDI note number, snapped to the nearest allowed note (with a little
+// hysteresis, so that a note sung between two does not flutter), and the
+// correction glides to amount × (target − sung) with the time constant
+// `speed_ms` (0: at once, the hard-tune effect).  The shifting is PSOLA
+// (psola.h): formants stay, unvoiced sounds pass untouched.
 
 #include "dsp/pitch_correct.h"
 
