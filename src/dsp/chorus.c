@@ -161,13 +161,6 @@ ch_reset(void* state)
 }
 
 static uint32_t
-ch_latency(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
-static uint32_t
 ch_tail(const void* state)
 {
   const Chorus* c = state;
@@ -186,6 +179,6 @@ const MdProcessorClass md_chorus_class = {
   .set_param       = ch_set_param,
   .process         = ch_process,
   .reset           = ch_reset,
-  .latency         = ch_latency,
+  .latency         = md_processor_no_frames,
   .tail            = ch_tail,
 };

@@ -236,14 +236,6 @@ comp_latency(const void* state)
   return c->lookahead.length;
 }
 
-// Tails count ringing beyond the reported latency: a compressor has none.
-static uint32_t
-comp_tail(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 static double
 comp_read_meter(const void* state, uint32_t id)
 {
@@ -266,6 +258,6 @@ const MdProcessorClass md_compressor_class = {
   .process     = comp_process,
   .reset       = comp_reset,
   .latency     = comp_latency,
-  .tail        = comp_tail,
+  .tail        = md_processor_no_frames,
   .read_meter  = comp_read_meter,
 };

@@ -143,13 +143,6 @@ ds_reset(void* state)
   d->gr_db    = 0.0;
 }
 
-static uint32_t
-ds_zero(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 static double
 ds_read_meter(const void* state, uint32_t id)
 {
@@ -171,7 +164,7 @@ const MdProcessorClass md_deesser_class = {
   .set_param   = ds_set_param,
   .process     = ds_process,
   .reset       = ds_reset,
-  .latency     = ds_zero,
-  .tail        = ds_zero,
+  .latency     = md_processor_no_frames,
+  .tail        = md_processor_no_frames,
   .read_meter  = ds_read_meter,
 };

@@ -214,13 +214,6 @@ dl_reset(void* state)
   memset(d->lp_state, 0, sizeof d->lp_state);
 }
 
-static uint32_t
-dl_latency(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 // Echoes fall by `feedback` each repeat: until -72 dB.
 static uint32_t
 dl_tail(const void* state)
@@ -243,6 +236,6 @@ const MdProcessorClass md_delay_class = {
   .set_param       = dl_set_param,
   .process         = dl_process,
   .reset           = dl_reset,
-  .latency         = dl_latency,
+  .latency         = md_processor_no_frames,
   .tail            = dl_tail,
 };

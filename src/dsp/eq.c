@@ -274,13 +274,6 @@ eq_reset(void* state)
   }
 }
 
-static uint32_t
-eq_latency(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 // Ringing dies within a few periods of the lowest band (more for high Q).
 static uint32_t
 eq_tail(const void* state)
@@ -306,6 +299,6 @@ const MdProcessorClass md_eq_class = {
   .set_param   = eq_set_param,
   .process     = eq_process,
   .reset       = eq_reset,
-  .latency     = eq_latency,
+  .latency     = md_processor_no_frames,
   .tail        = eq_tail,
 };

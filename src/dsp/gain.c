@@ -93,13 +93,6 @@ gain_reset(void* state)
   (void)state; // no history
 }
 
-static uint32_t
-gain_zero(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 const MdProcessorClass md_gain_class = {
   .name        = "gain",
   .description = "Trim gain and polarity",
@@ -111,6 +104,6 @@ const MdProcessorClass md_gain_class = {
   .set_param   = gain_set_param,
   .process     = gain_process,
   .reset       = gain_reset,
-  .latency     = gain_zero,
-  .tail        = gain_zero,
+  .latency     = md_processor_no_frames,
+  .tail        = md_processor_no_frames,
 };

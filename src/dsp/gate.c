@@ -184,13 +184,6 @@ gate_reset(void* state)
   memset(g->lowpass.state, 0, sizeof g->lowpass.state);
 }
 
-static uint32_t
-gate_zero(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 static double
 gate_read_meter(const void* state, uint32_t id)
 {
@@ -212,7 +205,7 @@ const MdProcessorClass md_gate_class = {
   .set_param   = gate_set_param,
   .process     = gate_process,
   .reset       = gate_reset,
-  .latency     = gate_zero,
-  .tail        = gate_zero,
+  .latency     = md_processor_no_frames,
+  .tail        = md_processor_no_frames,
   .read_meter  = gate_read_meter,
 };

@@ -301,14 +301,6 @@ lim_latency(const void* state)
   return l->delay;
 }
 
-// Tails count ringing beyond the reported latency: a limiter has none.
-static uint32_t
-lim_tail(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 static double
 lim_read_meter(const void* state, uint32_t id)
 {
@@ -331,6 +323,6 @@ const MdProcessorClass md_limiter_class = {
   .process     = lim_process,
   .reset       = lim_reset,
   .latency     = lim_latency,
-  .tail        = lim_tail,
+  .tail        = md_processor_no_frames,
   .read_meter  = lim_read_meter,
 };

@@ -111,21 +111,21 @@ allowed_classes(const PitchCorrect* self)
 }
 
 static bool
-note_allowed(const PitchCorrect* self, int note)
+note_allowed(uint32_t classes, int note)
 {
-  return (allowed_classes(self) >> (uint32_t)((note % 12 + 12) % 12)) & 1U;
+  return (classes >> (uint32_t)((note % 12 + 12) % 12)) & 1U;
 }
 
 /// The allowed note nearest `sung` (every scale has one within 6 semitones).
 static double
-nearest_note(const PitchCorrect* self, double sung)
+nearest_note(uint32_t classes, double sung)
 {
   const int centre = (int)lround(sung);
   int       best   = centre;
   double    best_distance = 1e9;
   for (int note = centre - 6; note <= centre + 6; ++note) {
     const double distance = fabs(note - sung);
-    if (note_allowed(self, note) && distance < best_distance) {
+    if (note_allowed(classes, note) && distance < best_distance) {
       best          = note;
       best_distance = distance;
     }
@@ -141,9 +141,10 @@ pc_ratio(void* owner, const MdPitchFrame* frame)
     self->target_note = -1.0;
     return 1.0;
   }
-  const double sung    = note_of_hz(self->rate / frame->period_frames);
-  const double nearest = nearest_note(self, sung);
-  if (self->target_note < 0.0 || !note_allowed(self, (int)self->target_note) ||
+  const uint32_t classes = allowed_classes(self);
+  const double   sung    = note_of_hz(self->rate / frame->period_frames);
+  const double   nearest = nearest_note(classes, sung);
+  if (self->target_note < 0.0 || !note_allowed(classes, (int)self->target_note) ||
       fabs(sung - self->target_note) > fabs(sung - nearest) + HYSTERESIS_SEMITONES) {
     self->target_note = nearest;
   }
@@ -221,13 +222,6 @@ pc_latency(const void* state)
   return self->psola ? md_psola_latency(self->psola) : 0U;
 }
 
-static uint32_t
-pc_tail(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 static double
 pc_read_meter(const void* state, uint32_t id)
 {
@@ -253,6 +247,6 @@ const MdProcessorClass md_pitch_correct_class = {
   .process     = pc_process,
   .reset       = pc_reset,
   .latency     = pc_latency,
-  .tail        = pc_tail,
+  .tail        = md_processor_no_frames,
   .read_meter  = pc_read_meter,
 };

@@ -95,13 +95,6 @@ ps_latency(const void* state)
   return self->psola ? md_psola_latency(self->psola) : 0U;
 }
 
-static uint32_t
-ps_tail(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 const MdProcessorClass md_pitch_shift_class = {
   .name        = "pitch_shift",
   .description = "Transposition by semitones and cents (formant-keeping PSOLA)",
@@ -114,5 +107,5 @@ const MdProcessorClass md_pitch_shift_class = {
   .process     = ps_process,
   .reset       = ps_reset,
   .latency     = ps_latency,
-  .tail        = ps_tail,
+  .tail        = md_processor_no_frames,
 };

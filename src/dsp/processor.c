@@ -57,3 +57,10 @@ md_processor_slot_param(const MdProcessorClass* cls, uint32_t slot)
   }
   return NULL;
 }
+
+uint32_t
+md_processor_no_frames(const void* self)
+{
+  (void)self;
+  return 0U;
+}

@@ -112,6 +112,9 @@ struct MdProcessorClass {
   double (*read_meter)(const void* self, uint32_t id);
 };
 
+/// latency() or tail() of a processor that adds none: 0 frames.
+uint32_t md_processor_no_frames(const void* self);
+
 /// Index of parameter `name` in `cls`, or -1.
 int md_processor_param_index(const MdProcessorClass* cls, const char* name);
 

@@ -241,8 +241,8 @@ lay_due_grains(MdPsola* self, int64_t now)
       continue;
     }
     // Keep the analysis marks a period apart and the nearest one to s.
-    while (self->analysis_mark + 0.5 * track_at(self, self->analysis_mark)->frame.period_frames < s) {
-      const TrackEntry* at = track_at(self, self->analysis_mark);
+    for (const TrackEntry* at = track_at(self, self->analysis_mark);
+         self->analysis_mark + 0.5 * at->frame.period_frames < s; at = track_at(self, self->analysis_mark)) {
       self->analysis_mark += at->frame.voiced ? at->frame.period_frames : entry->frame.period_frames;
     }
     const double period = fmin(entry->frame.period_frames, (double)self->max_lag);

@@ -225,13 +225,6 @@ sat_latency(const void* state)
   return LATENCY;
 }
 
-static uint32_t
-sat_tail(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
 const MdProcessorClass md_saturation_class = {
   .name        = "saturation",
   .description = "Saturation: tape, tube, soft or hard, 8× oversampled",
@@ -244,5 +237,5 @@ const MdProcessorClass md_saturation_class = {
   .process     = sat_process,
   .reset       = sat_reset,
   .latency     = sat_latency,
-  .tail        = sat_tail,
+  .tail        = md_processor_no_frames,
 };

@@ -169,13 +169,6 @@ stereo_reset(void* state)
 }
 
 static uint32_t
-stereo_zero(const void* state)
-{
-  (void)state;
-  return 0U;
-}
-
-static uint32_t
 stereo_tail(const void* state)
 {
   const MdStereoProc* self = state;
@@ -194,6 +187,6 @@ const MdProcessorClass md_stereo_class = {
   .set_param   = stereo_set_param,
   .process     = stereo_process,
   .reset       = stereo_reset,
-  .latency     = stereo_zero,
+  .latency     = md_processor_no_frames,
   .tail        = stereo_tail,
 };
