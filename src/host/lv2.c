@@ -442,13 +442,6 @@ lv2_latency(const void* state)
   return ((const MdLv2Proc*)state)->latency;
 }
 
-static uint32_t
-lv2_tail(const void* state)
-{
-  (void)state;
-  return 0U; // unknown: plugins do not say (length: auto stops at the last clip)
-}
-
 static double
 lv2_read_meter(const void* state, uint32_t id)
 {
@@ -645,7 +638,7 @@ md_lv2_class_new(MdLv2World* w, const char* uri, double rate, char* message, siz
   c->base.process         = lv2_process;
   c->base.reset           = lv2_reset;
   c->base.latency         = lv2_latency;
-  c->base.tail            = lv2_tail;
+  c->base.tail            = md_processor_no_frames; // unknown: plugins do not say (length: auto stops at the last clip)
   c->base.read_meter      = lv2_read_meter;
   return &c->base;
 }
