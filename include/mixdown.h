@@ -331,9 +331,20 @@ MIXDOWN_API MixdownStatus
 mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, float* const* stems,
                           uint32_t max_frames, uint32_t* frames_done);
 
+/// How much mixdown_engine_enable_levels() measures per strip.
+typedef enum {
+  /// Post-fader sample peak, RMS, clipped samples and integrated loudness
+  /// (what a render's summary shows); the rest reads -inf or 0.  About a
+  /// tenth of the cost of MIXDOWN_LEVELS_FULL.
+  MIXDOWN_LEVELS_SUMMARY,
+  /// Everything in MixdownLevels, pre- and post-fader (true peak, loudness
+  /// range, momentary and short-term maxima, DC, correlation).
+  MIXDOWN_LEVELS_FULL,
+} MixdownLevelDetail;
+
 /// Asks the engine to measure every track, bus and the master as it renders
 /// (costs a loudness meter per strip).  Call before the first pull.
-MIXDOWN_API MixdownStatus mixdown_engine_enable_levels(MixdownEngine* engine);
+MIXDOWN_API MixdownStatus mixdown_engine_enable_levels(MixdownEngine* engine, MixdownLevelDetail detail);
 
 /// Number of strips measured: tracks, buses, then the master.
 MIXDOWN_API uint32_t mixdown_engine_node_count(const MixdownEngine* engine);

@@ -354,7 +354,7 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   if (opt->stems_dir) {
     st = open_stems(engine, opt->stems_dir, &target, &stems, report);
   }
-  if (!st && opt->node_levels && (st = mixdown_engine_enable_levels(engine))) {
+  if (!st && opt->node_levels && (st = mixdown_engine_enable_levels(engine, MIXDOWN_LEVELS_SUMMARY))) {
     fail(report, st, "out of memory");
   }
   if (st) {
@@ -416,10 +416,10 @@ mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis
   if (st) {
     return st;
   }
-  MdMeasure* mix   = md_measure_new(2U, session->sample_rate, false);
+  MdMeasure* mix   = md_measure_new(2U, session->sample_rate, MD_MEASURE_FULL);
   float*     left  = malloc(MD_RENDER_FRAMES * sizeof(float));
   float*     right = malloc(MD_RENDER_FRAMES * sizeof(float));
-  if (!mix || !left || !right || (st = mixdown_engine_enable_levels(engine))) {
+  if (!mix || !left || !right || (st = mixdown_engine_enable_levels(engine, MIXDOWN_LEVELS_FULL))) {
     snprintf(message, message_size, "out of memory");
     st = MIXDOWN_ERR_NO_MEM;
   }

@@ -939,7 +939,9 @@ render_nodes(MixdownEngine* e, uint32_t n)
       capture_stem(node, n);
     }
     if (node->level_post) {
-      md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
+      if (node->level_pre) {
+        md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
+      }
       md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
     }
     for (size_t j = 0U; j < node->n_edges; ++j) {
@@ -1106,7 +1108,7 @@ mixdown_engine_meter(const MixdownEngine* e, uint32_t index, MixdownMeterReport*
 }
 
 MixdownStatus
-mixdown_engine_enable_levels(MixdownEngine* e)
+mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
 {
   if (!e || e->position != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
@@ -1114,9 +1116,10 @@ mixdown_engine_enable_levels(MixdownEngine* e)
   for (size_t k = 0U; k < e->n_nodes; ++k) {
     MdEngineNode* node = &e->nodes[k];
     if (!node->level_post) {
-      node->level_pre  = md_measure_new(2U, e->rate, false);
-      node->level_post = md_measure_new(2U, e->rate, false);
-      if (!node->level_pre || !node->level_post) {
+      const bool full  = detail == MIXDOWN_LEVELS_FULL;
+      node->level_pre  = full ? md_measure_new(2U, e->rate, MD_MEASURE_FULL) : NULL;
+      node->level_post = md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT);
+      if ((full && !node->level_pre) || !node->level_post) {
         return MIXDOWN_ERR_NO_MEM;
       }
     }
@@ -1140,7 +1143,13 @@ mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLe
   memset(levels, 0, sizeof *levels);
   levels->name   = node->name;
   levels->is_bus = node->kind == MD_NODE_TRACK ? 0 : node->kind == MD_NODE_BUS ? 1 : 2;
-  md_measure_levels(node->level_pre, &levels->pre_fader);
+  if (node->level_pre) {
+    md_measure_levels(node->level_pre, &levels->pre_fader);
+  } else {
+    levels->pre_fader.peak_dbfs = levels->pre_fader.rms_dbfs = levels->pre_fader.integrated_lufs = -HUGE_VAL;
+    levels->pre_fader.true_peak_dbtp = levels->pre_fader.momentary_max_lufs = -HUGE_VAL;
+    levels->pre_fader.short_term_max_lufs                                    = -HUGE_VAL;
+  }
   md_measure_levels(node->level_post, &levels->post_fader);
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     const MdEngineInsert* ins = &node->inserts[j];

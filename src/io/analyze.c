@@ -37,7 +37,7 @@ md_analyze_file_measure(const char* path, MixdownAnalysis* a, bool keep_series, 
   // first 8 are measured.
   const uint32_t channels = (uint32_t)info.channels;
   const uint32_t measured = channels < MD_MEASURE_MAX_CHANNELS ? channels : MD_MEASURE_MAX_CHANNELS;
-  MdMeasure*     m        = md_measure_new(measured, info.samplerate, keep_series);
+  MdMeasure*     m        = md_measure_new(measured, info.samplerate, keep_series ? MD_MEASURE_SERIES : MD_MEASURE_FULL);
   float*         buffer   = malloc(MD_ANALYZE_CHUNK * channels * sizeof(float));
   float*         packed   = malloc(MD_ANALYZE_CHUNK * measured * sizeof(float));
   if (!m || !buffer || !packed) {

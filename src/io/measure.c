@@ -20,6 +20,7 @@ struct MdMeasure {
   double         sum_sq[MD_MEASURE_MAX_CHANNELS];
   double         sum_lr;
   uint64_t       clipped;
+  bool           light;      ///< MD_MEASURE_LIGHT: integrated loudness only
   uint32_t       step;       ///< Frames between loudness readings (100 ms)
   uint32_t       since_step;
   double         momentary_max;
@@ -38,7 +39,7 @@ to_db(double linear)
 }
 
 MdMeasure*
-md_measure_new(uint32_t channels, double rate, bool keep_series)
+md_measure_new(uint32_t channels, double rate, unsigned flags)
 {
   if (channels < 1U || channels > MD_MEASURE_MAX_CHANNELS) {
     return NULL;
@@ -51,9 +52,12 @@ md_measure_new(uint32_t channels, double rate, bool keep_series)
   m->step           = (uint32_t)(rate / 10.0);
   m->momentary_max  = -HUGE_VAL;
   m->short_term_max = -HUGE_VAL;
-  m->keep_series    = keep_series;
-  m->meter = ebur128_init(channels, (unsigned long)rate,
-                          EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_M | EBUR128_MODE_S);
+  m->light          = flags & MD_MEASURE_LIGHT;
+  m->keep_series    = (flags & MD_MEASURE_SERIES) && !m->light;
+  const int modes   = m->light ? EBUR128_MODE_I
+                               : EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_M |
+                                   EBUR128_MODE_S;
+  m->meter          = ebur128_init(channels, (unsigned long)rate, modes);
   if (!m->meter) {
     free(m);
     return NULL;
@@ -76,6 +80,9 @@ md_measure_free(MdMeasure* m)
 static void
 read_loudness(MdMeasure* m)
 {
+  if (m->light) {
+    return;
+  }
   double momentary  = -HUGE_VAL;
   double short_term = -HUGE_VAL;
   ebur128_loudness_momentary(m->meter, &momentary);
@@ -167,7 +174,9 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   double peak = 0.0, sum_sq = 0.0, dc = 0.0, true_peak = 0.0;
   for (uint32_t c = 0U; c < m->channels; ++c) {
     double tp = 0.0;
-    ebur128_true_peak(m->meter, c, &tp);
+    if (!m->light) {
+      ebur128_true_peak(m->meter, c, &tp);
+    }
     true_peak = fmax(true_peak, tp);
     peak      = fmax(peak, m->peak[c]);
     sum_sq += m->sum_sq[c];
@@ -177,7 +186,7 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   memset(l, 0, sizeof *l);
   l->peak_dbfs      = to_db(peak);
   l->rms_dbfs       = m->frames ? to_db(sqrt(sum_sq / ((double)m->frames * m->channels))) : -HUGE_VAL;
-  l->true_peak_dbtp = to_db(true_peak);
+  l->true_peak_dbtp = m->light ? -HUGE_VAL : to_db(true_peak);
   l->dc_offset      = dc;
   l->clipped        = m->clipped;
   l->correlation    = 1.0;
@@ -187,7 +196,9 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   l->integrated_lufs     = -HUGE_VAL;
   l->loudness_range_lu   = 0.0;
   ebur128_loudness_global(m->meter, &l->integrated_lufs);
-  ebur128_loudness_range(m->meter, &l->loudness_range_lu);
+  if (!m->light) {
+    ebur128_loudness_range(m->meter, &l->loudness_range_lu);
+  }
   l->momentary_max_lufs  = m->momentary_max;
   l->short_term_max_lufs = m->short_term_max;
 }

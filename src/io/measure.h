@@ -20,9 +20,17 @@
 
 typedef struct MdMeasure MdMeasure;
 
-/// A new meter for `channels` channels at `rate`; `keep_series` records the
-/// loudness every 100 ms.  NULL when out of memory.
-MdMeasure* md_measure_new(uint32_t channels, double rate, bool keep_series);
+typedef enum {
+  MD_MEASURE_FULL   = 0,      ///< Every level in MixdownLevels
+  MD_MEASURE_SERIES = 1 << 0, ///< Also the loudness every 100 ms (for plots)
+  /// Only sample peak, RMS, DC, correlation, clipping and integrated
+  /// loudness: no true peak (4× oversampling), range or maxima.
+  MD_MEASURE_LIGHT  = 1 << 1,
+} MdMeasureFlags;
+
+/// A new meter for `channels` channels at `rate` (`flags`: MdMeasureFlags).
+/// NULL when out of memory.
+MdMeasure* md_measure_new(uint32_t channels, double rate, unsigned flags);
 void       md_measure_free(MdMeasure* measure);
 
 /// Adds `n` frames, planar (one buffer per channel).

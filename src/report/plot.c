@@ -51,7 +51,7 @@ plot_data_init(PlotData* d, double rate, uint64_t total)
   memset(d, 0, sizeof *d);
   d->rate    = rate;
   d->total   = total ? total : 1U;
-  d->measure = md_measure_new(2U, rate, true);
+  d->measure = md_measure_new(2U, rate, MD_MEASURE_SERIES);
   d->fft_in  = fftwf_alloc_real(FFT_SIZE);
   d->fft_out = fftwf_alloc_complex(FFT_SIZE / 2 + 1);
   if (!d->measure || !d->fft_in || !d->fft_out) {
@@ -349,7 +349,7 @@ mixdown_plot_session(const MixdownSession* session, const char* png, double targ
   PlotData* d = malloc(sizeof(PlotData));
   float     left[4096], right[4096];
   if (!d || !plot_data_init(d, mixdown_session_sample_rate(session), mixdown_engine_length(engine)) ||
-      mixdown_engine_enable_levels(engine)) {
+      mixdown_engine_enable_levels(engine, MIXDOWN_LEVELS_SUMMARY)) {
     snprintf(message, message_size, "out of memory");
     st = MIXDOWN_ERR_NO_MEM;
   }
