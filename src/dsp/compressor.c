@@ -18,6 +18,7 @@
 #include "dsp/compressor.h"
 
 #include "dsp/dynamics.h"
+#include "dsp/kernels/kernels.h"
 #include "dsp/smooth.h"
 
 #include <stdlib.h>
@@ -75,7 +76,6 @@ typedef struct {
   double      release_coef;
   double      rms_coef;
   double      auto_makeup_db;
-  double      quiet_level;    ///< Linear level surely below the knee: no log() needed
   MdSmoothed  makeup;  ///< Linear makeup gain
   MdSmoothed  mix;
   MdKeyFilter key_filter;
@@ -83,6 +83,9 @@ typedef struct {
   double      mean_square[2]; ///< RMS detector state
   double      gr_db[2];       ///< Smoothed gain change per channel
   double      block_min_gr;   ///< Meter
+  const MdKernels* kernels;
+  uint32_t    max_frames;
+  double*     level_db[2];    ///< Per block: detector level, then gain change, then gain
 } Compressor;
 
 static void
@@ -94,8 +97,6 @@ update_coefs(Compressor* c)
   c->auto_makeup_db = c->v[COMP_AUTO_MAKEUP] >= 0.5
                         ? -md_compressor_curve_db(0.0, c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE])
                         : 0.0;
-  // A hair under the knee's foot, so rounding cannot change a decision.
-  c->quiet_level = pow(10.0, (c->v[COMP_THRESHOLD] - 0.5 * c->v[COMP_KNEE]) / 20.0) * (1.0 - 1e-9);
 }
 
 static double
@@ -120,8 +121,15 @@ static MixdownStatus
 comp_prepare(void* state, double rate, uint32_t max_frames)
 {
   Compressor* c = state;
-  (void)max_frames;
-  c->rate = rate;
+  c->rate       = rate;
+  c->kernels    = md_kernels();
+  c->max_frames = max_frames;
+  for (uint32_t ch = 0U; ch < c->channels; ++ch) {
+    free(c->level_db[ch]);
+    if (!(c->level_db[ch] = malloc(max_frames * sizeof(double)))) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
   update_coefs(c);
   md_smoothed_init(&c->makeup, makeup_gain(c), rate, comp_params[COMP_MAKEUP].smoothing_ms);
   md_smoothed_init(&c->mix, c->v[COMP_MIX], rate, comp_params[COMP_MIX].smoothing_ms);
@@ -136,6 +144,8 @@ comp_destroy(void* state)
 {
   Compressor* c = state;
   md_delay_free(&c->lookahead);
+  free(c->level_db[0]);
+  free(c->level_db[1]);
   free(c);
 }
 
@@ -155,63 +165,118 @@ comp_set_param(void* state, uint32_t id, double value)
   md_smoothed_set(&c->mix, c->v[COMP_MIX]);
 }
 
-// Below the knee the curve is flat at 0 dB whatever the level: any level
-// under it will do, and saves the logarithm.
-#define QUIET_DB (-400.0)
-
-// Detector level of channel `ch` for frame `i`, in dB.
+// The key of channel `ch` for frame `i`: its own input, or the sidechain.
 static double
-detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t i)
+key_sample(const Compressor* c, const MdBlock* b, uint32_t ch, uint32_t i)
 {
-  double key = b->in[ch][i];
-  if (b->key && b->key_channels == 1U) {
-    key = b->key[0][i]; // a mono key keys every channel
-  } else if (b->key && c->channels == 2U) {
-    key = b->key[ch][i];
-  } else if (b->key) {
-    key = fmax(fabs(b->key[0][i]), fabs(b->key[1][i])); // stereo key, mono input: the louder side
+  if (!b->key) {
+    return b->in[ch][i];
   }
-  key = md_key_filter_tick(&c->key_filter, ch, key);
-  if (c->v[COMP_DETECTOR] >= 0.5) {
-    c->mean_square[ch] = key * key + c->rms_coef * (c->mean_square[ch] - key * key);
-    if (c->mean_square[ch] < c->quiet_level * c->quiet_level) {
-      return QUIET_DB;
+  if (b->key_channels == 1U) {
+    return b->key[0][i]; // a mono key keys every channel
+  }
+  if (c->channels == 2U) {
+    return b->key[ch][i];
+  }
+  return fmax(fabs(b->key[0][i]), fabs(b->key[1][i])); // stereo key, mono input: the louder side
+}
+
+// Detector level of channel `ch` for frames [from, from + n), in dB, into
+// c->level_db[ch]: the amplitude (peak) or mean square (RMS) first, then one
+// vectorised logarithm over the block.
+static void
+detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t from, uint32_t n)
+{
+  double* level = c->level_db[ch];
+  if (!b->key && c->key_filter.freq_hz <= 0.0 && c->v[COMP_DETECTOR] < 0.5) {
+    const float* x = b->in[ch] + from;
+    for (uint32_t i = 0U; i < n; ++i) {
+      level[i] = fabs(x[i]);
     }
-    return 0.5 * MD_DB_PER_NEPER * log(c->mean_square[ch] > 1e-20 ? c->mean_square[ch] : 1e-20);
+  } else {
+    for (uint32_t i = 0U; i < n; ++i) {
+      const double key = md_key_filter_tick(&c->key_filter, ch, key_sample(c, b, ch, from + i));
+      if (c->v[COMP_DETECTOR] >= 0.5) {
+        c->mean_square[ch] = key * key + c->rms_coef * (c->mean_square[ch] - key * key);
+        level[i]           = c->mean_square[ch];
+      } else {
+        level[i] = fabs(key);
+      }
+    }
   }
-  return fabs(key) < c->quiet_level ? QUIET_DB : md_level_db(fabs(key));
+  if (c->v[COMP_DETECTOR] >= 0.5) {
+    c->kernels->log_scaled(level, level, n, 0.5 * MD_DB_PER_NEPER, MD_LEVEL_FLOOR * MD_LEVEL_FLOOR);
+  } else {
+    c->kernels->log_scaled(level, level, n, MD_DB_PER_NEPER, MD_LEVEL_FLOOR);
+  }
+}
+
+// Static curve, stereo link and attack/release smoothing, frame by frame
+// (the recursion does not vectorise); c->level_db becomes the gain change.
+// State lives in locals here: written through `c` it would be stored and
+// reloaded every frame.
+static void
+smooth_gain_change(Compressor* c, uint32_t n)
+{
+  const uint32_t      channels = c->channels;
+  const double        link     = c->v[COMP_LINK];
+  const MdCurveShape  curve    = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
+  const double        attack   = c->attack_coef;
+  const double        release  = c->release_coef;
+  double              gr[2]    = {c->gr_db[0], c->gr_db[1]};
+  double              min_gr   = c->block_min_gr;
+  double* const       level[2] = {c->level_db[0], c->level_db[channels > 1U ? 1U : 0U]};
+  for (uint32_t i = 0U; i < n; ++i) {
+    double target[2] = {0.0, 0.0};
+    double linked    = 0.0;
+    for (uint32_t ch = 0U; ch < channels; ++ch) {
+      target[ch] = md_compressor_curve_fast(&curve, level[ch][i]);
+      linked     = target[ch] < linked ? target[ch] : linked; // fmin() is a libm call
+    }
+    for (uint32_t ch = 0U; ch < channels; ++ch) {
+      const double want = link * linked + (1.0 - link) * target[ch];
+      const double coef = want < gr[ch] ? attack : release;
+      gr[ch]            = want + coef * (gr[ch] - want);
+      min_gr            = gr[ch] < min_gr ? gr[ch] : min_gr;
+      level[ch][i]      = gr[ch];
+    }
+  }
+  c->gr_db[0]     = gr[0];
+  c->gr_db[1]     = gr[1];
+  c->block_min_gr = min_gr;
+}
+
+static void
+process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
+{
+  const uint32_t channels = c->channels;
+  for (uint32_t ch = 0U; ch < channels; ++ch) {
+    detect(c, b, ch, from, n);
+  }
+  smooth_gain_change(c, n);
+  for (uint32_t ch = 0U; ch < channels; ++ch) {
+    c->kernels->exp_scaled(c->level_db[ch], c->level_db[ch], n, MD_DB_PER_NEPER); // exp(0) is exactly 1
+  }
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double makeup = md_smoothed_next(&c->makeup);
+    const double wet    = md_smoothed_next(&c->mix);
+    for (uint32_t ch = 0U; ch < channels; ++ch) {
+      const double dry          = md_delay_tick(&c->lookahead, ch, b->in[ch][from + i]);
+      b->out[ch][from + i]      = (float)(dry * (1.0 - wet + wet * (c->level_db[ch][i] * makeup)));
+    }
+    md_delay_advance(&c->lookahead);
+  }
 }
 
 static void
 comp_process(void* state, const MdBlock* b)
 {
-  Compressor*    c        = state;
-  const uint32_t channels = c->channels;
-  const double   link     = c->v[COMP_LINK];
-  c->block_min_gr         = 0.0;
-  for (uint32_t i = 0U; i < b->frames; ++i) {
-    double target[2] = {0.0, 0.0};
-    double linked    = 0.0;
-    for (uint32_t ch = 0U; ch < channels; ++ch) {
-      target[ch] = md_compressor_curve_db(detect(c, b, ch, i), c->v[COMP_THRESHOLD], c->v[COMP_RATIO],
-                                          c->v[COMP_KNEE]);
-      linked     = fmin(linked, target[ch]);
-    }
-    const double makeup = md_smoothed_next(&c->makeup);
-    const double wet    = md_smoothed_next(&c->mix);
-    for (uint32_t ch = 0U; ch < channels; ++ch) {
-      const double want = link * linked + (1.0 - link) * target[ch];
-      const double coef = want < c->gr_db[ch] ? c->attack_coef : c->release_coef;
-      c->gr_db[ch]      = want + coef * (c->gr_db[ch] - want);
-      c->block_min_gr   = fmin(c->block_min_gr, c->gr_db[ch]);
-      const double dry  = md_delay_tick(&c->lookahead, ch, b->in[ch][i]);
-      // No reduction (most of the time on most tracks) needs no exp().
-      const double gain = (c->gr_db[ch] == 0.0 ? 1.0 : md_gain_of_db(c->gr_db[ch])) * makeup;
-      b->out[ch][i]     = (float)(dry * (1.0 - wet + wet * gain));
-    }
-    md_delay_advance(&c->lookahead);
+  Compressor* c   = state;
+  c->block_min_gr = 0.0;
+  for (uint32_t from = 0U; from < b->frames; from += c->max_frames) {
+    process_frames(c, b, from, b->frames - from < c->max_frames ? b->frames - from : c->max_frames);
   }
-  for (uint32_t ch = 0U; ch < channels; ++ch) {
+  for (uint32_t ch = 0U; ch < c->channels; ++ch) {
     md_svf_flush(&c->key_filter.state[ch]);
     if (fabs(c->gr_db[ch]) < 1e-12) {
       c->gr_db[ch] = 0.0;

@@ -58,6 +58,38 @@ md_compressor_curve_db(double x_db, double threshold_db, double ratio, double kn
   return over / ratio - over;
 }
 
+/// md_compressor_curve_db's constants, worked out once per block.
+typedef struct {
+  double threshold_db;
+  double slope;        ///< 1/R - 1 (≤ 0)
+  double half_knee_db;
+  double inverse_2knee; ///< 1/(2W), 0 for a hard knee
+} MdCurveShape;
+
+static inline MdCurveShape
+md_compressor_curve_shape(double threshold_db, double ratio, double knee_db)
+{
+  return (MdCurveShape){threshold_db, 1.0 / ratio - 1.0, 0.5 * knee_db, knee_db > 0.0 ? 0.5 / knee_db : 0.0};
+}
+
+/// md_compressor_curve_db without branches or divisions, for per-sample
+/// use: with u = (x - T + W/2) clamped to [0, W],
+///   (1/R - 1)·(u²/(2W) + max(x - T - W/2, 0))
+/// is 0 below the knee, the quadratic in it and (1/R - 1)(x - T) above.
+static inline double
+md_compressor_curve_fast(const MdCurveShape* s, double x_db)
+{
+  const double over = x_db - s->threshold_db;
+  if (s->inverse_2knee == 0.0) {
+    return over > 0.0 ? s->slope * over : 0.0;
+  }
+  double into = over + s->half_knee_db;
+  into        = into < 0.0 ? 0.0 : into;
+  const double past = over - s->half_knee_db;
+  into        = into > 2.0 * s->half_knee_db ? 2.0 * s->half_knee_db : into;
+  return s->slope * (into * into * s->inverse_2knee + (past > 0.0 ? past : 0.0));
+}
+
 /// One-pole coefficient for a time constant: after `time_ms` a step has
 /// moved 1 - 1/e (63.2 %) of the way.  0 ms gives 0 (immediate).
 static inline double

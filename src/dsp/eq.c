@@ -14,6 +14,7 @@
 #include "dsp/eq.h"
 
 #include "dsp/filter_design.h"
+#include "dsp/kernels/kernels.h"
 #include "dsp/smooth.h"
 #include "dsp/svf.h"
 
@@ -76,6 +77,7 @@ typedef struct {
 typedef struct {
   uint32_t channels;
   uint32_t n_bands;
+  const MdKernels* kernels;
   double   rate;
   double   values[EQ_N_VALUES];
   EqBand   bands[EQ_MAX_BANDS];
@@ -160,7 +162,8 @@ eq_prepare(void* state, double rate, uint32_t max_frames)
 {
   EqProc* eq = state;
   (void)max_frames;
-  eq->rate = rate;
+  eq->rate    = rate;
+  eq->kernels = md_kernels();
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     EqBand* b = &eq->bands[i];
     b->type   = (BandType)band_value(eq, i, FIELD_TYPE);
@@ -241,10 +244,56 @@ copy_through(const MdBlock* block, uint32_t channels, uint32_t from, uint32_t fr
   }
 }
 
+// While no band glides: every active band's sections as one cascade of
+// second-order sections, both channels at once, through the SIMD kernel.
+// False (nothing done) for mono, first-order sections or a glide.
+#define EQ_MAX_CASCADE (EQ_MAX_BANDS * EQ_MAX_SECTIONS)
+
+static bool
+run_cascade(EqProc* eq, const MdBlock* block)
+{
+  if (eq->channels != 2U) {
+    return false;
+  }
+  double   coefs[EQ_MAX_CASCADE * MD_KERNEL_SVF_COEFS];
+  double   state[EQ_MAX_CASCADE * 4U];
+  uint32_t n = 0U;
+  for (uint32_t i = 0U; i < eq->n_bands; ++i) {
+    const EqBand* b = &eq->bands[i];
+    if (band_gliding(b)) {
+      return false;
+    }
+    for (unsigned s = 0U; b->active && s < b->n_sections; ++s, ++n) {
+      const MdSvfCoefs* k = &b->sections[s];
+      if (k->order != 2) {
+        return false;
+      }
+      const double section[MD_KERNEL_SVF_COEFS] = {k->a1, k->a2, k->a3, k->m0, k->m1, k->m2};
+      memcpy(coefs + n * MD_KERNEL_SVF_COEFS, section, sizeof section);
+      const double pair[4] = {b->state[0][s].ic1, b->state[0][s].ic2, b->state[1][s].ic1, b->state[1][s].ic2};
+      memcpy(state + 4U * n, pair, sizeof pair);
+    }
+  }
+  copy_through(block, 2U, 0U, block->frames);
+  eq->kernels->svf2_cascade_stereo(coefs, n, state, block->out[0], block->out[1], block->frames);
+  n = 0U;
+  for (uint32_t i = 0U; i < eq->n_bands; ++i) {
+    EqBand* b = &eq->bands[i];
+    for (unsigned s = 0U; b->active && s < b->n_sections; ++s, ++n) {
+      b->state[0][s] = (MdSvfState){state[4U * n], state[4U * n + 1U]};
+      b->state[1][s] = (MdSvfState){state[4U * n + 2U], state[4U * n + 3U]};
+    }
+  }
+  return true;
+}
+
 static void
 eq_process(void* state, const MdBlock* block)
 {
   EqProc* eq = state;
+  if (run_cascade(eq, block)) {
+    return;
+  }
   for (uint32_t done = 0U; done < block->frames; done += EQ_REDESIGN) {
     const uint32_t n = block->frames - done < EQ_REDESIGN ? block->frames - done : EQ_REDESIGN;
     copy_through(block, eq->channels, done, n);
