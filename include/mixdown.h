@@ -331,6 +331,15 @@ MIXDOWN_API MixdownStatus
 mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, float* const* stems,
                           uint32_t max_frames, uint32_t* frames_done);
 
+/// Renders with `threads` worker threads (0: one per CPU core; never more
+/// than there are tracks free of sidechains, which are what the workers
+/// share out).  The output is the same to the bit whatever the count.  The
+/// default is 1.  Call between pulls.
+MIXDOWN_API MixdownStatus mixdown_engine_set_threads(MixdownEngine* engine, uint32_t threads);
+
+/// The number of threads the engine renders with (the caller's included).
+MIXDOWN_API uint32_t mixdown_engine_threads(const MixdownEngine* engine);
+
 /// How much mixdown_engine_enable_levels() measures per strip.
 typedef enum {
   /// Post-fader sample peak, RMS, clipped samples and integrated loudness

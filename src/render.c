@@ -345,6 +345,10 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   if (st) {
     return st;
   }
+  if ((st = mixdown_engine_set_threads(engine, opt->threads))) {
+    mixdown_engine_free(engine);
+    return fail(report, st, "cannot start the worker threads");
+  }
   const uint64_t total  = mixdown_engine_length(engine);
   const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total,
                            session->output.tags};

@@ -9,6 +9,14 @@
 //   bus:    sum of its inputs       → polarity → inserts
 //   both:   → pan/balance = "pre" (pre-fader taps) → fader = "post"
 //           → edges: output and sends, each delayed to align latencies
+//
+// Threads: tracks that no sidechain keys into ("parallel" tracks) depend on
+// nothing but their own clips, so each block first renders all of them up
+// to their edges, on a fixed pool of workers (pool.h), into buffers of
+// their own.  Then, on the calling thread and in plan order, their edges
+// feed the buses and every other node renders as before.  The sums happen
+// in the same order whatever the thread count, so the output is the same
+// to the bit with 1 thread or 64.
 // The engine knows nothing of any one processor: it drives them through
 // MdProcessorClass and feeds automation to them through set_param().
 
@@ -18,6 +26,7 @@
 #include "dsp/strip.h"
 #include "engine/automation.h"
 #include "engine/graph.h"
+#include "engine/pool.h"
 #include "io/measure.h"
 #include "io/source.h"
 #include "platform/fpu.h"
@@ -27,6 +36,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +118,23 @@ typedef struct {
   uint32_t        stem_pos;
   MdMeasure*      level_pre;   ///< With levels: before the fader
   MdMeasure*      level_post;  ///< …and after
+  bool            parallel;    ///< A track keyed by no sidechain: rendered by any worker
+  char            non_finite_note[200]; ///< The first non-finite event here (merged in plan order)
 } MdEngineNode;
+
+/// What one thread needs to render strips: scratch and its own tallies,
+/// merged into the engine after each block's parallel part.
+typedef struct {
+  float*        clip_buf[2];
+  double*       scratch_a; ///< Per-sample automation values
+  double*       scratch_b;
+  uint64_t      non_finite;
+  double        source_seconds;
+  double        busy_seconds;
+  MixdownStatus status;    ///< First failure of this worker in this block…
+  size_t        failed_at; ///< …at this index of `parallel`
+  char          message[512];
+} MdWorker;
 
 struct MixdownEngineImpl {
   double        rate;
@@ -127,14 +153,19 @@ struct MixdownEngineImpl {
   bool          stems;       ///< Stems enabled (mixdown_engine_enable_stems)
   uint64_t      non_finite;
   char          non_finite_where[200]; ///< Where the first non-finite audio appeared
-  float*        shared_buf[2];  ///< The insert buffer of tracks that key nothing
-  float*        shared_pre[2];  ///< Every node's pre-fader signal, used at once by its edges
-  float*        shared_post[2]; ///< …and its post-fader signal
-  double*       scratch_a;   ///< Per-sample automation values
-  double*       scratch_b;
-  float*        clip_buf[2];
+  float*        shared_buf[2];  ///< The insert buffer of serial tracks that key nothing
+  float*        shared_pre[2];  ///< Serial nodes' pre-fader signal, used at once by its edges
+  float*        shared_post[2]; ///< …and their post-fader signal
+  MdWorker*     workers;        ///< [0] is the calling thread
+  uint32_t      n_workers;
+  MdPool*       pool;           ///< Helpers 1 … n_workers - 1, or NULL
+  uint32_t*     parallel;       ///< Parallel tracks, in plan order
+  size_t        n_parallel;
+  atomic_size_t next_parallel;  ///< The next of them to take, this block
+  int64_t       block_t0;       ///< The block being rendered
+  uint32_t      block_frames;
   double        source_seconds; ///< Time spent decoding and resampling
-  double        block_seconds;  ///< Time spent rendering blocks, all told
+  double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
   char          message[512];
 };
 
@@ -416,6 +447,111 @@ timeline_end(const MixdownEngine* e)
   return (uint64_t)end;
 }
 
+// Parallel tracks get insert, pre- and post-fader buffers of their own:
+// they are all rendered before any of them feeds its edges.
+static MixdownStatus
+build_parallel(MixdownEngine* e)
+{
+  if (!(e->parallel = calloc(e->n_nodes, sizeof(uint32_t)))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  for (size_t k = 0U; k < e->n_nodes; ++k) {
+    const uint32_t index = e->plan.order[k];
+    MdEngineNode*  node  = &e->nodes[index];
+    bool           keyed = false;
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      keyed = keyed || node->inserts[j].key_node != MD_NO_NODE;
+    }
+    if (node->kind != MD_NODE_TRACK || keyed) {
+      continue;
+    }
+    node->parallel               = true;
+    e->parallel[e->n_parallel++] = index;
+    for (int c = 0; c < 2; ++c) {
+      if (!node->own_buf) {
+        node->buf[c] = NULL;
+      }
+      if ((!node->buf[c] && !(node->buf[c] = new_buffer())) || !(node->pre[c] = new_buffer()) ||
+          !(node->post[c] = new_buffer())) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+    node->own_buf = true;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+static void
+free_worker(MdWorker* w)
+{
+  free(w->clip_buf[0]);
+  free(w->clip_buf[1]);
+  free(w->scratch_a);
+  free(w->scratch_b);
+}
+
+// `count` workers (0: none) and a pool of count - 1 helper threads.
+static MixdownStatus
+set_workers(MixdownEngine* e, uint32_t count)
+{
+  md_pool_free(e->pool);
+  e->pool = NULL;
+  for (uint32_t i = 0U; i < e->n_workers; ++i) {
+    free_worker(&e->workers[i]);
+  }
+  free(e->workers);
+  e->workers   = NULL;
+  e->n_workers = 0U;
+  if (!count) {
+    return MIXDOWN_SUCCESS;
+  }
+  if (!(e->workers = calloc(count, sizeof(MdWorker)))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  e->n_workers = count;
+  for (uint32_t i = 0U; i < count; ++i) {
+    MdWorker* w     = &e->workers[i];
+    w->clip_buf[0]  = new_buffer();
+    w->clip_buf[1]  = new_buffer();
+    w->scratch_a    = calloc(MD_BLOCK_FRAMES, sizeof(double));
+    w->scratch_b    = calloc(MD_BLOCK_FRAMES, sizeof(double));
+    if (!w->clip_buf[0] || !w->clip_buf[1] || !w->scratch_a || !w->scratch_b) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  if (count > 1U && !(e->pool = md_pool_new(count - 1U))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+mixdown_engine_set_threads(MixdownEngine* e, uint32_t threads)
+{
+  if (!e) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  uint32_t count = threads ? threads : md_pool_cores();
+  // More workers than parallel tracks would only wait.
+  if (count > e->n_parallel) {
+    count = e->n_parallel ? (uint32_t)e->n_parallel : 1U;
+  }
+  if (count == e->n_workers) {
+    return MIXDOWN_SUCCESS;
+  }
+  const MixdownStatus st = set_workers(e, count);
+  if (st) {
+    set_workers(e, 1U);
+  }
+  return st;
+}
+
+uint32_t
+mixdown_engine_threads(const MixdownEngine* e)
+{
+  return e ? e->n_workers : 0U;
+}
+
 static MixdownStatus
 build(MixdownEngine* e, const MixdownSession* s)
 {
@@ -423,10 +559,6 @@ build(MixdownEngine* e, const MixdownSession* s)
   e->master  = (uint32_t)md_session_master(s);
   e->nodes   = calloc(s->n_nodes, sizeof(MdEngineNode));
   e->n_nodes = s->n_nodes;
-  e->scratch_a = calloc(MD_BLOCK_FRAMES, sizeof(double));
-  e->scratch_b = calloc(MD_BLOCK_FRAMES, sizeof(double));
-  e->clip_buf[0] = new_buffer();
-  e->clip_buf[1] = new_buffer();
   for (int c = 0; c < 2; ++c) {
     e->shared_buf[c]  = new_buffer();
     e->shared_pre[c]  = new_buffer();
@@ -435,8 +567,7 @@ build(MixdownEngine* e, const MixdownSession* s)
   uint32_t* latency = calloc(s->n_nodes, sizeof(uint32_t));
   uint64_t* tail    = calloc(s->n_nodes, sizeof(uint64_t));
   MixdownStatus st = MIXDOWN_SUCCESS;
-  if (!e->nodes || !e->scratch_a || !e->scratch_b || !e->clip_buf[0] || !e->clip_buf[1] || !latency ||
-      !tail || !e->shared_buf[0] || !e->shared_buf[1] || !e->shared_pre[0] || !e->shared_pre[1] ||
+  if (!e->nodes || set_workers(e, 1U) || !latency || !tail || !e->shared_buf[0] || !e->shared_buf[1] || !e->shared_pre[0] || !e->shared_pre[1] ||
       !e->shared_post[0] || !e->shared_post[1]) {
     st = MIXDOWN_ERR_NO_MEM;
   }
@@ -478,6 +609,9 @@ build(MixdownEngine* e, const MixdownSession* s)
       e->nodes[i].latency_out = e->plan.latency_out[i];
     }
     st = build_keys(e);
+    if (!st) {
+      st = build_parallel(e);
+    }
     e->latency = e->plan.latency_out[e->master];
     e->length  = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate)
                                     : timeline_end(e) + e->plan.tail_out[e->master];
@@ -551,8 +685,11 @@ mixdown_engine_free(MixdownEngine* e)
       if (n->own_buf) {
         free(n->buf[c]);
       }
-      if (n->kind == MD_NODE_MASTER) {
+      if (n->kind == MD_NODE_MASTER || n->parallel) {
         free(n->post[c]);
+      }
+      if (n->parallel) {
+        free(n->pre[c]);
       }
     }
     for (int c = 0; c < 2; ++c) {
@@ -575,10 +712,9 @@ mixdown_engine_free(MixdownEngine* e)
   md_plan_free(&e->plan);
   free(e->edges);
   free(e->nodes);
-  free(e->scratch_a);
-  free(e->scratch_b);
+  free(e->parallel);
+  set_workers(e, 0U);
   for (int c = 0; c < 2; ++c) {
-    free(e->clip_buf[c]);
     free(e->shared_buf[c]);
     free(e->shared_pre[c]);
     free(e->shared_post[c]);
@@ -600,7 +736,7 @@ now_seconds(void)
 
 // Replaces non-finite samples with silence and counts them; true if any.
 static bool
-scrub(MixdownEngine* e, float* const* buf, uint32_t channels, uint32_t n)
+scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
 {
   uint64_t bad = 0U;
   for (uint32_t c = 0U; c < channels; ++c) {
@@ -611,19 +747,30 @@ scrub(MixdownEngine* e, float* const* buf, uint32_t channels, uint32_t n)
       }
     }
   }
-  e->non_finite += bad;
+  w->non_finite += bad;
   return bad != 0U;
 }
 
+// Kept per node, then merged in plan order (render_nodes), so the note
+// that survives is the same whichever worker got there first.
 static void MD_PRINTF(2, 3)
-note_non_finite(MixdownEngine* e, const char* fmt, ...)
+note_non_finite(MdEngineNode* node, const char* fmt, ...)
 {
-  if (e->non_finite_where[0]) {
+  if (node->non_finite_note[0]) {
     return; // the first place is the one worth reading
   }
   va_list args;
   va_start(args, fmt);
-  vsnprintf(e->non_finite_where, sizeof e->non_finite_where, fmt, args);
+  vsnprintf(node->non_finite_note, sizeof node->non_finite_note, fmt, args);
+  va_end(args);
+}
+
+static void MD_PRINTF(2, 3)
+worker_message(MdWorker* w, const char* fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(w->message, sizeof w->message, fmt, args);
   va_end(args);
 }
 
@@ -641,7 +788,7 @@ fade_gain(int64_t pos, int64_t len)
 }
 
 static MixdownStatus
-play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, uint32_t n)
+play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineClip* clip, int64_t t0, uint32_t n)
 {
   const int64_t from = clip->start > t0 ? clip->start : t0;
   const int64_t to   = clip->end < t0 + n ? clip->end : t0 + (int64_t)n;
@@ -652,11 +799,11 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
     char why[400];
     clip->source = md_source_open(clip->path, clip->offset, e->rate, why, sizeof why);
     if (!clip->source) {
-      set_message(e, "track `%s`: %s", node->name, why);
+      worker_message(w, "track `%s`: %s", node->name, why);
       return MIXDOWN_ERR_DECODE;
     }
     if (md_source_channels(clip->source) != clip->channels) {
-      set_message(e, "track `%s`: `%s` changed on disk since the session was checked (%u channels, not %u)",
+      worker_message(w, "track `%s`: `%s` changed on disk since the session was checked (%u channels, not %u)",
                   node->name, clip->path, md_source_channels(clip->source), clip->channels);
       return MIXDOWN_ERR_DECODE;
     }
@@ -664,13 +811,13 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
   const uint32_t count = (uint32_t)(to - from);
   char           why[400];
   uint32_t            bad = UINT32_MAX;
-  const MixdownStatus st  = md_source_read(clip->source, e->clip_buf, count, &e->non_finite, &bad, why, sizeof why);
+  const MixdownStatus st  = md_source_read(clip->source, w->clip_buf, count, &w->non_finite, &bad, why, sizeof why);
   if (bad != UINT32_MAX) {
-    note_non_finite(e, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
+    note_non_finite(node, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
                     node->name, clip->path, (double)(from + bad) / e->rate);
   }
   if (st) {
-    set_message(e, "track `%s`, `%s`: %s", node->name, clip->path, why);
+    worker_message(w, "track `%s`, `%s`: %s", node->name, clip->path, why);
     return st;
   }
   const uint32_t at = (uint32_t)(from - t0);
@@ -685,7 +832,7 @@ play_clip(MixdownEngine* e, MdEngineNode* node, MdEngineClip* clip, int64_t t0, 
     }
     for (uint32_t c = 0U; c < node->source_channels; ++c) {
       // A mono clip on a stereo track plays on both sides.
-      const float x = e->clip_buf[clip->channels == 2U ? c : 0U][i];
+      const float x = w->clip_buf[clip->channels == 2U ? c : 0U][i];
       node->buf[c][at + i] += (float)(x * gain);
     }
   }
@@ -737,7 +884,7 @@ update_meters(MdEngineInsert* ins)
 // latency position); automated values reach it every MD_CONTROL_FRAMES
 // frames and the processor glides between them.
 static void
-run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n)
+run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n)
 {
   float* const io[2] = {node->buf[0], node->buf[1]};
   const MdEngineNode* key = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
@@ -761,18 +908,18 @@ run_insert(MixdownEngine* e, MdEngineNode* node, MdEngineInsert* ins, int64_t t,
   ins->seconds += now_seconds() - start;
   // A processor whose output went NaN or infinite has poisoned state: its
   // output is silenced for this block and it starts over.
-  if (scrub(e, io, ins->out_channels, n)) {
+  if (scrub(w, io, ins->out_channels, n)) {
     ins->cls->reset(ins->state);
-    note_non_finite(e, "track or bus `%s`, insert %u (%s) at %.3f s: its state went non-finite and was reset",
+    note_non_finite(node, "track or bus `%s`, insert %u (%s) at %.3f s: its state went non-finite and was reset",
                     node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate);
   }
   update_meters(ins);
 }
 
 static void
-apply_pan(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
+apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
 {
-  double* pan = e->scratch_a;
+  double* pan = w->scratch_a;
   if (node->pan_auto) {
     md_automation_render(node->pan_auto, t0, e->rate, n, pan);
   }
@@ -800,7 +947,7 @@ apply_pan(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
 }
 
 static void
-apply_fader(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
+apply_fader(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
 {
   if (!node->audible) {
     for (int c = 0; c < 2; ++c) {
@@ -819,7 +966,7 @@ apply_fader(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
   }
   // Sample-accurate: the envelope is evaluated at every frame, so even a
   // fast move has no steps (zipper noise).
-  double* gain_db = e->scratch_b;
+  double* gain_db = w->scratch_b;
   md_automation_render(node->gain_auto, t0, e->rate, n, gain_db);
   for (uint32_t i = 0U; i < n; ++i) {
     const double g  = md_db_to_gain(gain_db[i]);
@@ -829,11 +976,11 @@ apply_fader(MixdownEngine* e, MdEngineNode* node, int64_t t0, uint32_t n)
 }
 
 static void
-feed_edge(MixdownEngine* e, MdEdge* ed, int64_t t0, uint32_t n)
+feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n)
 {
   const MdEngineNode* src = &e->nodes[ed->from];
   MdEngineNode*       dst = &e->nodes[ed->to];
-  double*             level = e->scratch_b;
+  double*             level = w->scratch_b;
   if (ed->level_auto) {
     md_automation_render(ed->level_auto, t0, e->rate, n, level);
     for (uint32_t i = 0U; i < n; ++i) {
@@ -882,14 +1029,92 @@ capture_stem(MdEngineNode* node, uint32_t n)
   }
 }
 
-static MixdownStatus render_nodes(MixdownEngine* e, uint32_t n);
-
+// Everything a node does in a block but feed its edges: clips or inputs,
+// polarity, inserts, pan, fader, stem, meters.  It touches only the node's
+// own state and the worker's scratch (a parallel track's buffers are its
+// own), so parallel tracks can run on any worker at once.
 static MixdownStatus
-render_block(MixdownEngine* e, uint32_t n)
+render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
 {
-  const double        start = now_seconds();
-  const MixdownStatus st    = render_nodes(e, n);
-  e->block_seconds += now_seconds() - start;
+  // Each stage runs on the timeline as delayed by the latency before it,
+  // so automation stays with the audio it shapes.
+  const int64_t t_in  = t0 - (int64_t)node->latency_in;
+  const int64_t t_out = t0 - (int64_t)node->latency_out;
+  if (node->kind == MD_NODE_TRACK) {
+    memset(node->buf[0], 0, n * sizeof(float));
+    memset(node->buf[1], 0, n * sizeof(float));
+    const double start = now_seconds();
+    for (size_t j = 0U; j < node->n_clips; ++j) {
+      const MixdownStatus st = play_clip(e, w, node, &node->clips[j], t_in, n);
+      if (st) {
+        return st;
+      }
+    }
+    w->source_seconds += now_seconds() - start;
+  }
+  if (node->invert) {
+    for (uint32_t c = 0U; c < node->source_channels; ++c) {
+      for (uint32_t i = 0U; i < n; ++i) {
+        node->buf[c][i] = -node->buf[c][i];
+      }
+    }
+  }
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    MdEngineInsert* ins = &node->inserts[j];
+    run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n);
+  }
+  apply_pan(e, w, node, t_out, n);
+  apply_fader(e, w, node, t_out, n);
+  if (e->stems && node->kind != MD_NODE_MASTER) {
+    capture_stem(node, n);
+  }
+  if (node->level_post) {
+    if (node->level_pre) {
+      md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
+    }
+    md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// A pool job: take parallel tracks one by one until none are left.
+static void
+render_parallel_tracks(void* context, uint32_t worker)
+{
+  MixdownEngine* e     = context;
+  MdWorker*      w     = &e->workers[worker];
+  const double   start = now_seconds();
+  for (size_t k; !w->status && (k = atomic_fetch_add(&e->next_parallel, 1U)) < e->n_parallel;) {
+    const MixdownStatus st = render_strip(e, w, &e->nodes[e->parallel[k]], e->block_t0, e->block_frames);
+    if (st) {
+      w->status    = st;
+      w->failed_at = k;
+    }
+  }
+  w->busy_seconds += now_seconds() - start;
+}
+
+// Folds the workers' tallies into the engine; the failure that counts is
+// the one earliest in plan order, as a single thread would have met it.
+static MixdownStatus
+merge_workers(MixdownEngine* e)
+{
+  MixdownStatus st    = MIXDOWN_SUCCESS;
+  size_t        first = SIZE_MAX;
+  for (uint32_t i = 0U; i < e->n_workers; ++i) {
+    MdWorker* w = &e->workers[i];
+    e->non_finite += w->non_finite;
+    e->source_seconds += w->source_seconds;
+    e->block_seconds += w->busy_seconds;
+    w->non_finite = 0U;
+    w->source_seconds = w->busy_seconds = 0.0;
+    if (w->status && w->failed_at < first) {
+      first = w->failed_at;
+      st    = w->status;
+      snprintf(e->message, sizeof e->message, "%s", w->message);
+    }
+    w->status = MIXDOWN_SUCCESS;
+  }
   return st;
 }
 
@@ -897,59 +1122,46 @@ static MixdownStatus
 render_nodes(MixdownEngine* e, uint32_t n)
 {
   const int64_t t0 = e->position;
+  e->block_t0      = t0;
+  e->block_frames  = n;
+  atomic_store(&e->next_parallel, 0U);
+  if (e->pool) {
+    md_pool_run(e->pool, render_parallel_tracks, e);
+  } else {
+    render_parallel_tracks(e, 0U);
+  }
+  MixdownStatus st = merge_workers(e);
+  if (st) {
+    return st;
+  }
+  const double start = now_seconds();
+  MdWorker*    w     = &e->workers[0];
   for (size_t i = 0U; i < e->n_nodes; ++i) {
     if (e->nodes[i].kind != MD_NODE_TRACK) {
       memset(e->nodes[i].buf[0], 0, n * sizeof(float));
       memset(e->nodes[i].buf[1], 0, n * sizeof(float));
     }
   }
-  for (size_t k = 0U; k < e->n_nodes; ++k) {
-    const uint32_t index = e->plan.order[k];
-    MdEngineNode*  node  = &e->nodes[index];
-    // Each stage runs on the timeline as delayed by the latency before it,
-    // so automation stays with the audio it shapes.
-    const int64_t t_in  = t0 - (int64_t)node->latency_in;
-    const int64_t t_out = t0 - (int64_t)node->latency_out;
-    if (node->kind == MD_NODE_TRACK) {
-      memset(node->buf[0], 0, n * sizeof(float));
-      memset(node->buf[1], 0, n * sizeof(float));
-      const double start = now_seconds();
-      for (size_t j = 0U; j < node->n_clips; ++j) {
-        const MixdownStatus st = play_clip(e, node, &node->clips[j], t_in, n);
-        if (st) {
-          return st;
-        }
-      }
-      e->source_seconds += now_seconds() - start;
+  for (size_t k = 0U; k < e->n_nodes && !st; ++k) {
+    MdEngineNode* node = &e->nodes[e->plan.order[k]];
+    if (!node->parallel && (st = render_strip(e, w, node, t0, n))) {
+      snprintf(e->message, sizeof e->message, "%s", w->message);
+      break;
     }
-    if (node->invert) {
-      for (uint32_t c = 0U; c < node->source_channels; ++c) {
-        for (uint32_t i = 0U; i < n; ++i) {
-          node->buf[c][i] = -node->buf[c][i];
-        }
-      }
-    }
-    for (size_t j = 0U; j < node->n_inserts; ++j) {
-      MdEngineInsert* ins = &node->inserts[j];
-      run_insert(e, node, ins, t_in - (int64_t)ins->pre_latency, n);
-    }
-    apply_pan(e, node, t_out, n);
-    apply_fader(e, node, t_out, n);
-    if (e->stems && node->kind != MD_NODE_MASTER) {
-      capture_stem(node, n);
-    }
-    if (node->level_post) {
-      if (node->level_pre) {
-        md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
-      }
-      md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+    if (node->non_finite_note[0] && !e->non_finite_where[0]) {
+      snprintf(e->non_finite_where, sizeof e->non_finite_where, "%s", node->non_finite_note);
     }
     for (size_t j = 0U; j < node->n_edges; ++j) {
-      feed_edge(e, &e->edges[node->first_edge + j], t_out, n);
+      feed_edge(e, w, &e->edges[node->first_edge + j], t0 - (int64_t)node->latency_out, n);
     }
   }
+  e->non_finite += w->non_finite;
+  e->source_seconds += w->source_seconds;
+  w->non_finite     = 0U;
+  w->source_seconds = 0.0;
+  e->block_seconds += now_seconds() - start;
   e->position += n;
-  return MIXDOWN_SUCCESS;
+  return st;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -974,7 +1186,7 @@ mixdown_engine_pull_stems(MixdownEngine* e, float* left, float* right, float* co
       const uint64_t left_to_render = total - (uint64_t)e->position;
       e->block_len = left_to_render < MD_BLOCK_FRAMES ? (uint32_t)left_to_render : MD_BLOCK_FRAMES;
       e->block_pos = 0U;
-      if ((st = render_block(e, e->block_len))) {
+      if ((st = render_nodes(e, e->block_len))) {
         break;
       }
       if ((uint64_t)(e->position - (int64_t)e->block_len) < e->latency) {

@@ -27,7 +27,8 @@ static const char usage[] =
   "  --true-peak DB        true-peak ceiling with --normalize (default -1, or the preset's)\n"
   "  --stems DIR           also write every track and bus, post-fader and aligned with the\n"
   "                        mix, to DIR/NAME.wav (same format; before normalisation)\n"
-  "  --threads N           worker threads (accepted; rendering is single-threaded for now)\n"
+  "  --threads N           worker threads (default 0: one per core); the mix is the\n"
+  "                        same to the bit with any number\n"
   "  --stats               also print where the render time went, per processor type\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
