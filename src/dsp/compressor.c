@@ -181,9 +181,8 @@ key_sample(const Compressor* c, const MdBlock* b, uint32_t ch, uint32_t i)
   return fmax(fabs(b->key[0][i]), fabs(b->key[1][i])); // stereo key, mono input: the louder side
 }
 
-// Detector level of channel `ch` for frames [from, from + n), in dB, into
-// c->level_db[ch]: the amplitude (peak) or mean square (RMS) first, then one
-// vectorised logarithm over the block.
+// Detector level of channel `ch` for frames [from, from + n), linear, into
+// c->level_db[ch]: the amplitude (peak) or the mean square (RMS).
 static void
 detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t from, uint32_t n)
 {
@@ -193,50 +192,101 @@ detect(Compressor* c, const MdBlock* b, uint32_t ch, uint32_t from, uint32_t n)
     for (uint32_t i = 0U; i < n; ++i) {
       level[i] = fabs(x[i]);
     }
-  } else {
-    for (uint32_t i = 0U; i < n; ++i) {
-      const double key = md_key_filter_tick(&c->key_filter, ch, key_sample(c, b, ch, from + i));
-      if (c->v[COMP_DETECTOR] >= 0.5) {
-        c->mean_square[ch] = key * key + c->rms_coef * (c->mean_square[ch] - key * key);
-        level[i]           = c->mean_square[ch];
-      } else {
-        level[i] = fabs(key);
-      }
+    return;
+  }
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double key = md_key_filter_tick(&c->key_filter, ch, key_sample(c, b, ch, from + i));
+    if (c->v[COMP_DETECTOR] >= 0.5) {
+      c->mean_square[ch] = key * key + c->rms_coef * (c->mean_square[ch] - key * key);
+      level[i]           = c->mean_square[ch];
+    } else {
+      level[i] = fabs(key);
     }
   }
+}
+
+// Linear level to the gain change the static curve asks for, in place:
+// one vectorised logarithm over the block, then the curve (branch-free,
+// so this loop vectorises too).
+static void
+curve_of_levels(const Compressor* c, double* level, uint32_t n)
+{
   if (c->v[COMP_DETECTOR] >= 0.5) {
     c->kernels->log_scaled(level, level, n, 0.5 * MD_DB_PER_NEPER, MD_LEVEL_FLOOR * MD_LEVEL_FLOOR);
   } else {
     c->kernels->log_scaled(level, level, n, MD_DB_PER_NEPER, MD_LEVEL_FLOOR);
   }
+  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
+  for (uint32_t i = 0U; i < n; ++i) {
+    level[i] = md_compressor_curve_fast(&curve, level[i]);
+  }
 }
 
-// Static curve, stereo link and attack/release smoothing, frame by frame
-// (the recursion does not vectorise); c->level_db becomes the gain change.
-// State lives in locals here: written through `c` it would be stored and
-// reloaded every frame.
-static void
-smooth_gain_change(Compressor* c, uint32_t n)
+// One step of the attack/release smoothing.  Both candidates are worked
+// out before the choice, which keeps the frame-to-frame dependency short.
+static inline double
+smooth_step(double gr_db, double want_db, double attack, double release)
 {
-  const uint32_t      channels = c->channels;
-  const double        link     = c->v[COMP_LINK];
-  const MdCurveShape  curve    = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
-  const double        attack   = c->attack_coef;
-  const double        release  = c->release_coef;
-  double              gr[2]    = {c->gr_db[0], c->gr_db[1]};
-  double              min_gr   = c->block_min_gr;
-  double* const       level[2] = {c->level_db[0], c->level_db[channels > 1U ? 1U : 0U]};
+  const double attacking = attack * gr_db + (1.0 - attack) * want_db;
+  const double releasing = release * gr_db + (1.0 - release) * want_db;
+  return want_db < gr_db ? attacking : releasing;
+}
+
+// Fully linked stereo (the default) with both channels at one gain: the
+// louder channel's level drives one gain change for both — the curve only
+// falls with level, so this is the minimum of the two channels' curves.
+static bool
+linked_as_one(const Compressor* c)
+{
+  return c->channels == 2U && c->v[COMP_LINK] >= 1.0 && c->gr_db[0] == c->gr_db[1];
+}
+
+// Gain change of the louder channel into c->level_db[0] (then [1] unused).
+static void
+gain_change_linked(Compressor* c, uint32_t n)
+{
+  double*       level   = c->level_db[0];
+  const double* other   = c->level_db[1];
   for (uint32_t i = 0U; i < n; ++i) {
-    double target[2] = {0.0, 0.0};
-    double linked    = 0.0;
-    for (uint32_t ch = 0U; ch < channels; ++ch) {
-      target[ch] = md_compressor_curve_fast(&curve, level[ch][i]);
-      linked     = target[ch] < linked ? target[ch] : linked; // fmin() is a libm call
-    }
+    level[i] = other[i] > level[i] ? other[i] : level[i];
+  }
+  curve_of_levels(c, level, n);
+  const double attack  = c->attack_coef;
+  const double release = c->release_coef;
+  double       gr      = c->gr_db[0];
+  double       min_gr  = c->block_min_gr;
+  for (uint32_t i = 0U; i < n; ++i) {
+    gr       = smooth_step(gr, level[i], attack, release);
+    min_gr   = gr < min_gr ? gr : min_gr;
+    level[i] = gr;
+  }
+  c->gr_db[0] = c->gr_db[1] = gr;
+  c->block_min_gr           = min_gr;
+}
+
+// The general case (mono, partly linked, or channels apart): per channel
+// curves, then link and smoothing frame by frame.  State lives in locals:
+// written through `c` it would be stored and reloaded every frame.
+static void
+gain_change_per_channel(Compressor* c, uint32_t n)
+{
+  const uint32_t channels = c->channels;
+  for (uint32_t ch = 0U; ch < channels; ++ch) {
+    curve_of_levels(c, c->level_db[ch], n);
+  }
+  const double  link     = c->v[COMP_LINK];
+  const double  attack   = c->attack_coef;
+  const double  release  = c->release_coef;
+  double        gr[2]    = {c->gr_db[0], c->gr_db[1]};
+  double        min_gr   = c->block_min_gr;
+  double* const level[2] = {c->level_db[0], c->level_db[channels > 1U ? 1U : 0U]};
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double target[2] = {level[0][i], level[1][i]};
+    double       linked    = target[0] < 0.0 ? target[0] : 0.0; // fmin() is a libm call
+    linked                 = target[1] < linked ? target[1] : linked;
     for (uint32_t ch = 0U; ch < channels; ++ch) {
       const double want = link * linked + (1.0 - link) * target[ch];
-      const double coef = want < gr[ch] ? attack : release;
-      gr[ch]            = want + coef * (gr[ch] - want);
+      gr[ch]            = smooth_step(gr[ch], want, attack, release);
       min_gr            = gr[ch] < min_gr ? gr[ch] : min_gr;
       level[ch][i]      = gr[ch];
     }
@@ -253,16 +303,22 @@ process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
   for (uint32_t ch = 0U; ch < channels; ++ch) {
     detect(c, b, ch, from, n);
   }
-  smooth_gain_change(c, n);
-  for (uint32_t ch = 0U; ch < channels; ++ch) {
+  const bool as_one = linked_as_one(c);
+  if (as_one) {
+    gain_change_linked(c, n);
+  } else {
+    gain_change_per_channel(c, n);
+  }
+  const double* gain[2] = {c->level_db[0], c->level_db[as_one || channels == 1U ? 0U : 1U]};
+  for (uint32_t ch = 0U; ch < (as_one ? 1U : channels); ++ch) {
     c->kernels->exp_scaled(c->level_db[ch], c->level_db[ch], n, MD_DB_PER_NEPER); // exp(0) is exactly 1
   }
   for (uint32_t i = 0U; i < n; ++i) {
     const double makeup = md_smoothed_next(&c->makeup);
     const double wet    = md_smoothed_next(&c->mix);
     for (uint32_t ch = 0U; ch < channels; ++ch) {
-      const double dry          = md_delay_tick(&c->lookahead, ch, b->in[ch][from + i]);
-      b->out[ch][from + i]      = (float)(dry * (1.0 - wet + wet * (c->level_db[ch][i] * makeup)));
+      const double dry     = md_delay_tick(&c->lookahead, ch, b->in[ch][from + i]);
+      b->out[ch][from + i] = (float)(dry * (1.0 - wet + wet * (gain[ch][i] * makeup)));
     }
     md_delay_advance(&c->lookahead);
   }
