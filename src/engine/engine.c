@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 
 #include "dsp/db.h"
+#include "dsp/kernels/kernels.h"
 #include "dsp/strip.h"
 #include "engine/automation.h"
 #include "engine/graph.h"
@@ -159,6 +160,7 @@ struct MixdownEngineImpl {
   MdWorker*     workers;        ///< [0] is the calling thread
   uint32_t      n_workers;
   MdPool*       pool;           ///< Helpers 1 … n_workers - 1, or NULL
+  const MdKernels* kernels;
   uint32_t*     parallel;       ///< Parallel tracks, in plan order
   size_t        n_parallel;
   atomic_size_t next_parallel;  ///< The next of them to take, this block
@@ -556,6 +558,7 @@ static MixdownStatus
 build(MixdownEngine* e, const MixdownSession* s)
 {
   e->rate    = s->sample_rate;
+  e->kernels = md_kernels();
   e->master  = (uint32_t)md_session_master(s);
   e->nodes   = calloc(s->n_nodes, sizeof(MdEngineNode));
   e->n_nodes = s->n_nodes;
@@ -986,6 +989,15 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n)
     for (uint32_t i = 0U; i < n; ++i) {
       level[i] = md_db_to_gain(level[i]);
     }
+  }
+  if (!ed->level_auto && !ed->delay) {
+    // The common edge, a constant level with no alignment delay: the
+    // vectorised mix kernel (a float product: within an ulp of the double
+    // one below, and exact at unity level).
+    for (int c = 0; c < 2; ++c) {
+      e->kernels->mix_add(dst->buf[c], ed->pre_fader ? src->pre[c] : src->post[c], (float)ed->level, n);
+    }
+    return;
   }
   for (int c = 0; c < 2; ++c) {
     const float* in  = ed->pre_fader ? src->pre[c] : src->post[c];

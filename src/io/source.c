@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
 
@@ -21,6 +22,7 @@ struct MdSource {
   size_t   decoded_have;  ///< Frames in `decoded` not yet given to soxr
   size_t   decoded_pos;   ///< First frame of `decoded` not yet used
   float*   converted;     ///< Interleaved output of soxr
+  bool     may_be_non_finite; ///< Float or double samples (PCM is always finite)
   bool     file_done;     ///< The file has no more frames
   bool     failed;        ///< Decoding failed (the file is damaged)
 };
@@ -49,6 +51,10 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     return NULL;
   }
   s->channels  = (uint32_t)info.channels;
+  const int sub = info.format & SF_FORMAT_SUBMASK;
+  // Anything that is not plainly integer PCM is checked sample by sample.
+  s->may_be_non_finite = !(sub == SF_FORMAT_PCM_S8 || sub == SF_FORMAT_PCM_U8 || sub == SF_FORMAT_PCM_16 ||
+                           sub == SF_FORMAT_PCM_24 || sub == SF_FORMAT_PCM_32);
   s->decoded   = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
   s->converted = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
   if (!s->decoded || !s->converted) {
@@ -111,17 +117,17 @@ decode_more(MdSource* s)
   }
 }
 
-// Produces up to `want` interleaved frames at the output rate into `dst`.
+// Produces up to `want` interleaved frames at the output rate: in `dst`,
+// or (without resampling) straight from the decoded chunk, through *frames.
 static size_t
-produce(MdSource* s, float* dst, size_t want)
+produce(MdSource* s, float* dst, size_t want, const float** frames)
 {
+  *frames = dst;
   if (!s->resampler) {
     decode_more(s);
     size_t n = s->decoded_have - s->decoded_pos;
     n        = n < want ? n : want;
-    for (size_t i = 0U; i < n * s->channels; ++i) {
-      dst[i] = s->decoded[s->decoded_pos * s->channels + i];
-    }
+    *frames  = s->decoded + s->decoded_pos * s->channels;
     s->decoded_pos += n;
     return n;
   }
@@ -148,6 +154,25 @@ produce(MdSource* s, float* dst, size_t want)
   return made;
 }
 
+// Planar copy of interleaved frames, replacing NaN and infinity (only float
+// files can hold them) with silence: they must not poison the mix.
+static void
+deinterleave_checked(const float* in, uint32_t channels, float* const* out, uint32_t at, size_t n,
+                     uint64_t* non_finite, uint32_t* bad)
+{
+  for (size_t i = 0U; i < n; ++i) {
+    for (uint32_t c = 0U; c < channels; ++c) {
+      float x = in[i * channels + c];
+      if (!isfinite(x)) {
+        x = 0.0f;
+        ++*non_finite;
+        *bad = *bad == UINT32_MAX ? at + (uint32_t)i : *bad;
+      }
+      out[c][at + i] = x;
+    }
+  }
+}
+
 MixdownStatus
 md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_finite, uint32_t* first_bad,
                char* message, size_t message_size)
@@ -157,17 +182,19 @@ md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_fi
   while (done < frames) {
     size_t want = frames - done;
     want        = want < MD_SOURCE_CHUNK ? want : MD_SOURCE_CHUNK;
-    const size_t got = produce(s, s->converted, want);
-    for (size_t i = 0U; i < got; ++i) {
-      for (uint32_t c = 0U; c < s->channels; ++c) {
-        float x = s->converted[i * s->channels + c];
-        if (!isfinite(x)) {
-          x = 0.0f; // a NaN or Inf sample must not poison the mix
-          ++*non_finite;
-          bad = bad == UINT32_MAX ? done + (uint32_t)i : bad;
-        }
-        out[c][done + i] = x;
+    const float* in  = NULL;
+    const size_t got = produce(s, s->converted, want, &in);
+    if (s->may_be_non_finite) {
+      deinterleave_checked(in, s->channels, out, done, got, non_finite, &bad);
+    } else if (s->channels == 2U) {
+      float* const left  = out[0] + done;
+      float* const right = out[1] + done;
+      for (size_t i = 0U; i < got; ++i) {
+        left[i]  = in[2U * i];
+        right[i] = in[2U * i + 1U];
       }
+    } else {
+      memcpy(out[0] + done, in, got * sizeof(float));
     }
     done += (uint32_t)got;
     if (got == 0U) {
