@@ -209,7 +209,9 @@ typedef struct {
 typedef struct {
   char     what[32];  ///< Processor type, "sources" or "mixing"
   uint32_t instances; ///< Inserts of this type (0 for sources and mixing)
-  double   seconds;   ///< Time spent (one thread's wall clock)
+  double   seconds;   ///< Time spent (summed over the worker threads)
+  uint64_t blocks;    ///< Blocks the inserts of this type were given
+  uint64_t skipped;   ///< …of which skipped: silence in, state at rest
 } MixdownTimeReport;
 
 #define MIXDOWN_MAX_TIME_REPORTS 32

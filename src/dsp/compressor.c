@@ -340,6 +340,29 @@ comp_process(void* state, const MdBlock* b)
   }
 }
 
+// At rest with no gain change, an empty detector, key filter and lookahead
+// line, and makeup and mix settled: silence in, silence out, nothing moves.
+static bool
+comp_idle(const void* state)
+{
+  const Compressor* c = state;
+  if (!md_smoothed_settled(&c->makeup) || !md_smoothed_settled(&c->mix)) {
+    return false;
+  }
+  for (uint32_t ch = 0U; ch < c->channels; ++ch) {
+    const MdSvfState* key = &c->key_filter.state[ch];
+    if (c->gr_db[ch] != 0.0 || c->mean_square[ch] != 0.0 || key->ic1 != 0.0 || key->ic2 != 0.0) {
+      return false;
+    }
+    for (uint32_t i = 0U; i < c->lookahead.length; ++i) {
+      if (c->lookahead.line[ch][i] != 0.0f) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 static void
 comp_reset(void* state)
 {
@@ -378,6 +401,7 @@ const MdProcessorClass md_compressor_class = {
   .set_param   = comp_set_param,
   .process     = comp_process,
   .reset       = comp_reset,
+  .idle        = comp_idle,
   .latency     = comp_latency,
   .tail        = md_processor_no_frames,
   .read_meter  = comp_read_meter,

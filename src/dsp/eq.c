@@ -314,6 +314,28 @@ eq_process(void* state, const MdBlock* block)
   }
 }
 
+// At rest when no band glides and every filter state is exactly zero
+// (decayed state is flushed to zero: svf.h).
+static bool
+eq_idle(const void* state)
+{
+  const EqProc* eq = state;
+  for (uint32_t i = 0U; i < eq->n_bands; ++i) {
+    const EqBand* b = &eq->bands[i];
+    if (band_gliding(b)) {
+      return false;
+    }
+    for (uint32_t c = 0U; c < eq->channels; ++c) {
+      for (unsigned s = 0U; s < b->n_sections; ++s) {
+        if (b->state[c][s].ic1 != 0.0 || b->state[c][s].ic2 != 0.0) {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 static void
 eq_reset(void* state)
 {
@@ -348,6 +370,7 @@ const MdProcessorClass md_eq_class = {
   .set_param   = eq_set_param,
   .process     = eq_process,
   .reset       = eq_reset,
+  .idle        = eq_idle,
   .latency     = md_processor_no_frames,
   .tail        = eq_tail,
 };

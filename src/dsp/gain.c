@@ -87,6 +87,14 @@ gain_process(void* state, const MdBlock* block)
   }
 }
 
+// At rest once the gain has stopped gliding: no other state.
+static bool
+gain_idle(const void* state)
+{
+  const MdGainProc* self = state;
+  return md_smoothed_settled(&self->gain);
+}
+
 static void
 gain_reset(void* state)
 {
@@ -103,6 +111,7 @@ const MdProcessorClass md_gain_class = {
   .destroy     = gain_destroy,
   .set_param   = gain_set_param,
   .process     = gain_process,
+  .idle        = gain_idle,
   .reset       = gain_reset,
   .latency     = md_processor_no_frames,
   .tail        = md_processor_no_frames,

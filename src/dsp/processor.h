@@ -110,6 +110,12 @@ struct MdProcessorClass {
   uint32_t (*tail)(const void* self);
   /// Audio: meter `id` over the last block (NULL when there are no meters).
   double (*read_meter)(const void* self, uint32_t id);
+  /// Audio, optional: true when the state is at rest — a block of silence
+  /// in would come out as silence and leave the state exactly as it is —
+  /// so the engine may skip process() until sound returns, with no change
+  /// in the output.  NULL: never (state that moves on silence, such as a
+  /// limiter's frame count, or tails that FFT round-off keeps from zero).
+  bool (*idle)(const void* self);
 };
 
 /// latency() or tail() of a processor that adds none: 0 frames.

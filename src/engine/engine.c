@@ -62,6 +62,9 @@ typedef struct {
   float*                  key_buf[2];  ///< The aligned key for the current block
   double*                 meter_extreme; ///< Per meter: furthest from 0 so far
   double                  seconds;       ///< Time spent in process() (render --stats)
+  uint64_t                blocks;        ///< Blocks given to it…
+  uint64_t                skipped;       ///< …and skipped as silence (render --stats)
+  bool                    quiet;         ///< The last block it processed was silence in and out
 } MdEngineInsert;
 
 typedef struct {
@@ -166,6 +169,7 @@ struct MixdownEngineImpl {
   atomic_size_t next_parallel;  ///< The next of them to take, this block
   int64_t       block_t0;       ///< The block being rendered
   uint32_t      block_frames;
+  bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
   char          message[512];
@@ -559,6 +563,7 @@ build(MixdownEngine* e, const MixdownSession* s)
 {
   e->rate    = s->sample_rate;
   e->kernels = md_kernels();
+  e->skip_silence = !getenv("MIXDOWN_NO_SILENCE_SKIP");
   e->master  = (uint32_t)md_session_master(s);
   e->nodes   = calloc(s->n_nodes, sizeof(MdEngineNode));
   e->n_nodes = s->n_nodes;
@@ -883,12 +888,49 @@ update_meters(MdEngineInsert* ins)
   }
 }
 
+// True when the first `channels` buffers hold only +0.0 (the bit pattern:
+// -0.0 is not silence here, so a skipped block cannot change a sign).
+// Sound usually shows in the first sample, so this is cheap on music.
+static bool
+is_silent(float* const* buf, uint32_t channels, uint32_t n)
+{
+  for (uint32_t c = 0U; c < channels; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      uint32_t bits;
+      memcpy(&bits, &buf[c][i], sizeof bits);
+      if (bits) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Silence is free: an insert may sit out a block when silence comes in,
+// its state is at rest (idle()), and the last block it did process was
+// silence in and out — then processing would give silence and change
+// nothing, so skipping is exact.  Not with automation (a value may move)
+// or a sidechain (the key may not be silent).
+static bool
+may_skip(const MixdownEngine* e, const MdEngineInsert* ins, bool silent_in)
+{
+  return silent_in && e->skip_silence && ins->quiet && ins->cls->idle && !ins->automated &&
+         ins->key_node == MD_NO_NODE && ins->in_channels == ins->out_channels && ins->cls->idle(ins->state);
+}
+
 // Runs one insert over `n` frames at timeline frame `t` (this insert's own
 // latency position); automated values reach it every MD_CONTROL_FRAMES
-// frames and the processor glides between them.
-static void
-run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n)
+// frames and the processor glides between them.  `silent_in`: the block
+// coming in is silence.  Returns whether the block going out is.
+static bool
+run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n,
+           bool silent_in)
 {
+  ++ins->blocks;
+  if (may_skip(e, ins, silent_in)) {
+    ++ins->skipped;
+    return true;
+  }
   float* const io[2] = {node->buf[0], node->buf[1]};
   const MdEngineNode* key = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
   if (key) {
@@ -917,6 +959,9 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
                     node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate);
   }
   update_meters(ins);
+  const bool silent_out = is_silent(io, ins->out_channels, n);
+  ins->quiet            = silent_in && silent_out;
+  return silent_out;
 }
 
 static void
@@ -1071,9 +1116,10 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
       }
     }
   }
+  bool silent = node->n_inserts && is_silent(node->buf, node->source_channels, n);
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     MdEngineInsert* ins = &node->inserts[j];
-    run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n);
+    silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent);
   }
   apply_pan(e, w, node, t_out, n);
   apply_fader(e, w, node, t_out, n);
@@ -1438,6 +1484,8 @@ mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* t
       in_inserts += ins->seconds;
       if (index < types && !strcmp(ins->cls->name, names[index])) {
         time->seconds += ins->seconds;
+        time->blocks += ins->blocks;
+        time->skipped += ins->skipped;
         ++time->instances;
       }
     }

@@ -120,8 +120,9 @@ test_open_yaml(const char* yaml)
   return session;
 }
 
-bool
-test_render_session(const MixdownSession* session, TestMix* mix)
+// One render of `session` with `threads` workers into `mix`.
+static bool
+render_with(const MixdownSession* session, uint32_t threads, TestMix* mix)
 {
   memset(mix, 0, sizeof *mix);
   MixdownEngine* engine = NULL;
@@ -129,6 +130,11 @@ test_render_session(const MixdownSession* session, TestMix* mix)
   MixdownStatus  st = mixdown_engine_new(session, &engine, message, sizeof message);
   if (st) {
     test_fail(__FILE__, __LINE__, "engine: %s", message);
+    return false;
+  }
+  if ((st = mixdown_engine_set_threads(engine, threads))) {
+    test_fail(__FILE__, __LINE__, "engine: cannot start %u threads", threads);
+    mixdown_engine_free(engine);
     return false;
   }
   mix->frames  = mixdown_engine_length(engine);
@@ -151,6 +157,37 @@ test_render_session(const MixdownSession* session, TestMix* mix)
   snprintf(mix->non_finite_where, sizeof mix->non_finite_where, "%s", mixdown_engine_non_finite_where(engine));
   mixdown_engine_free(engine);
   return !st;
+}
+
+static bool
+same_mix(const TestMix* a, const TestMix* b)
+{
+  return a->frames == b->frames && !memcmp(a->left, b->left, a->frames * sizeof(float)) &&
+         !memcmp(a->right, b->right, a->frames * sizeof(float)) && a->non_finite == b->non_finite &&
+         !strcmp(a->non_finite_where, b->non_finite_where);
+}
+
+// Every session a test renders is rendered three ways, which must agree to
+// the bit: one thread (the result), three threads, and one thread with
+// silence skipping off.
+bool
+test_render_session(const MixdownSession* session, TestMix* mix)
+{
+  if (!render_with(session, 1U, mix)) {
+    return false;
+  }
+  TestMix other;
+  if (render_with(session, 3U, &other)) {
+    CHECK_MSG(same_mix(mix, &other), "3 threads rendered other bytes than 1");
+  }
+  test_mix_free(&other);
+  setenv("MIXDOWN_NO_SILENCE_SKIP", "1", 1);
+  if (render_with(session, 1U, &other)) {
+    CHECK_MSG(same_mix(mix, &other), "skipping silence changed the bytes");
+  }
+  unsetenv("MIXDOWN_NO_SILENCE_SKIP");
+  test_mix_free(&other);
+  return true;
 }
 
 bool

@@ -776,7 +776,61 @@ test_source_changed_on_disk(void)
   mixdown_engine_free(e);
 }
 
+// Silence is free, and exact: a loud clip, three seconds of nothing, loud
+// again.  The EQ and compressor sit out most of the silent blocks once
+// their state has decayed to rest (--stats counts them), and
+// test_render_session() holds the mix to the bytes of a render with
+// skipping off.
+static void
+test_silence_is_skipped_exactly(void)
+{
+  test_write_sine(test_path("loud.wav"), 220.0, 0.8, 1.0, 2U, 48000U);
+  MixdownSession* session = test_open_yaml(
+    "mixdown: 1\nsample_rate: 48000\ntracks:\n  - name: a\n    clips:\n"
+    "      - {file: loud.wav, start: 0}\n      - {file: loud.wav, start: 4}\n"
+    "    inserts: [{type: eq, bands: [{type: highpass, freq: 80}, {type: bell, freq: 2000, gain_db: 3}]},\n"
+    "              {type: compressor, threshold_db: -20, ratio: 4, release_ms: 50}, {type: gain, gain_db: -1}]\n");
+  TestMix m;
+  if (!session || !test_render_session(session, &m)) {
+    mixdown_session_free(session);
+    return;
+  }
+  // Loud where the clips play, silent between.
+  CHECK(test_rms_db(m.left + 4U * 48000U + 4800U, 24000U) > -20.0);
+  CHECK(test_peak_db(m.left + 2U * 48000U, 48000U) < -200.0);
+  MixdownEngine* engine = NULL;
+  char           message[512];
+  if (mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS) {
+    float    left[4096], right[4096];
+    uint32_t got = 0U;
+    while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
+    }
+    uint64_t skipped[3] = {0U, 0U, 0U}, blocks[3] = {0U, 0U, 0U};
+    for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
+      MixdownTimeReport t;
+      mixdown_engine_time(engine, k, &t);
+      const int which = !strcmp(t.what, "eq") ? 0 : !strcmp(t.what, "compressor") ? 1 : !strcmp(t.what, "gain") ? 2 : -1;
+      if (which >= 0) {
+        skipped[which] = t.skipped;
+        blocks[which]  = t.blocks;
+      }
+    }
+    // 3 s of silence is 140 blocks.  The EQ's tail comes to rest within a
+    // few; the compressor's release (50 ms time constant) takes ~1.5 s to
+    // come within 1e-12 dB of no reduction, where it rests exactly.
+    const uint64_t at_least[3] = {120U, 50U, 120U};
+    for (int i = 0; i < 3; ++i) {
+      CHECK_MSG(skipped[i] >= at_least[i] && skipped[i] < blocks[i], "insert %d skipped %llu of %llu blocks", i,
+                (unsigned long long)skipped[i], (unsigned long long)blocks[i]);
+    }
+    mixdown_engine_free(engine);
+  }
+  test_mix_free(&m);
+  mixdown_session_free(session);
+}
+
 const TestCase engine_tests[] = {
+  {"engine: silent blocks are skipped, exactly (same bytes as without)", test_silence_is_skipped_exactly},
   {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
   {"engine: gain_db -6 is -6.00 dB", test_gain_minus_6},

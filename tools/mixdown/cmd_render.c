@@ -204,7 +204,7 @@ print_stats(const MixdownRenderReport* r)
   for (uint32_t k = 0U; k < r->n_times; ++k) {
     total += r->times[k].seconds;
   }
-  printf("  %-22s %9s %9s %7s\n", "time", "instances", "seconds", "share");
+  printf("  %-22s %9s %9s %7s %8s\n", "time", "instances", "seconds", "share", "skipped");
   for (uint32_t row = 0U; row < r->n_times; ++row) {
     uint32_t best = UINT32_MAX;
     for (uint32_t k = 0U; k < r->n_times; ++k) {
@@ -214,8 +214,13 @@ print_stats(const MixdownRenderReport* r)
     }
     shown[best] = true;
     const MixdownTimeReport* t = &r->times[best];
-    printf("  %-22s %9u %9.3f %6.1f%%\n", t->what, t->instances, t->seconds,
-           total > 0.0 ? 100.0 * t->seconds / total : 0.0);
+    // skipped: the share of blocks an insert sat out as silence (exactly).
+    char skipped[16] = "-";
+    if (t->blocks) {
+      snprintf(skipped, sizeof skipped, "%.1f%%", 100.0 * (double)t->skipped / (double)t->blocks);
+    }
+    printf("  %-22s %9u %9.3f %6.1f%% %8s\n", t->what, t->instances, t->seconds,
+           total > 0.0 ? 100.0 * t->seconds / total : 0.0, skipped);
   }
 }
 
