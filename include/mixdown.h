@@ -189,6 +189,12 @@ typedef struct {
   /// track, bus and the master (mix pass, before normalisation), or NULL.
   void (*node_levels)(void* user_data, const MixdownNodeLevels* levels);
   void* node_levels_user_data; ///< Passed to `node_levels`
+  /// A folder for the render cache (mixdown_engine_set_cache()), or NULL.
+  const char* cache_dir;
+  /// Non-zero: leave the report's loudness, true peak and correlation of
+  /// the mix unmeasured (they cost about a tenth of a render); for renders
+  /// nobody reads the summary of.  Ignored when normalising.
+  int skip_summary;
 } MixdownRenderOptions;
 
 /// The extreme value one processor meter reached during a render, for
@@ -234,6 +240,8 @@ typedef struct {
   char     non_finite_where[200]; ///< Where the first ones appeared ("" if none)
   uint32_t n_meters;          ///< Entries used in `meters`
   MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs, in session order
+  uint32_t cache_hits;        ///< Tracks read from the render cache
+  uint32_t cache_tracks;      ///< Tracks the render cache covers (0 without one)
   uint32_t n_times;           ///< Entries used in `times`
   MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type (mix pass)
   char     message[512];      ///< On failure, what went wrong
@@ -338,6 +346,16 @@ mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, floa
 /// share out).  The output is the same to the bit whatever the count.  The
 /// default is 1.  Call between pulls.
 MIXDOWN_API MixdownStatus mixdown_engine_set_threads(MixdownEngine* engine, uint32_t threads);
+
+/// Keeps a render cache in folder `dir` (created if missing): every track
+/// free of sidechains is read from there when nothing that shapes its
+/// signal before pan and fader has changed since a completed render, and
+/// written there otherwise (kept only when this render completes).  The
+/// mix is the same to the bit either way.  Call before the first pull.
+MIXDOWN_API MixdownStatus mixdown_engine_set_cache(MixdownEngine* engine, const char* dir);
+
+/// Tracks read from the cache, and tracks the cache covers.
+MIXDOWN_API void mixdown_engine_cache_hits(const MixdownEngine* engine, uint32_t* hits, uint32_t* tracks);
 
 /// The number of threads the engine renders with (the caller's included).
 MIXDOWN_API uint32_t mixdown_engine_threads(const MixdownEngine* engine);

@@ -349,6 +349,12 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     mixdown_engine_free(engine);
     return fail(report, st, "cannot start the worker threads");
   }
+  if (opt->cache_dir && (st = mixdown_engine_set_cache(engine, opt->cache_dir))) {
+    fail(report, st, mixdown_engine_message(engine));
+    mixdown_engine_free(engine);
+    return st;
+  }
+  mixdown_engine_cache_hits(engine, &report->cache_hits, &report->cache_tracks);
   const uint64_t total  = mixdown_engine_length(engine);
   const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total,
                            session->output.tags};
@@ -370,6 +376,9 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   } else {
     MdWriter* writer = NULL;
     st               = open_writer(&target, target.path, &writer, report);
+    if (!st && opt->skip_summary) {
+      md_writer_skip_loudness(writer);
+    }
     if (!st) {
       st = render_mix(engine, writer_sink, writer, &stems, opt, 1.0, report);
       st = st ? (md_writer_abort(writer), st) : md_writer_commit(writer, &stats, report->message, sizeof report->message);

@@ -26,6 +26,7 @@
 #include "dsp/kernels/kernels.h"
 #include "dsp/strip.h"
 #include "engine/automation.h"
+#include "engine/cache.h"
 #include "engine/graph.h"
 #include "engine/pool.h"
 #include "io/measure.h"
@@ -35,9 +36,11 @@
 
 #include <sndfile.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,6 +126,11 @@ typedef struct {
   MdMeasure*      level_pre;   ///< With levels: before the fader
   MdMeasure*      level_post;  ///< …and after
   bool            parallel;    ///< A track keyed by no sidechain: rendered by any worker
+  MdRecipe        recipe;      ///< What shapes its post-insert signal (the cache key)
+  MdCacheFile*    cache;       ///< With --cache: its cache file, read or being written
+  bool            cache_hit;   ///< …read: clips and inserts are not run
+  bool            is_key;      ///< Keys a sidechain: its buf is read by another node
+  uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
   char            non_finite_note[200]; ///< The first non-finite event here (merged in plan order)
 } MdEngineNode;
 
@@ -169,6 +177,8 @@ struct MixdownEngineImpl {
   atomic_size_t next_parallel;  ///< The next of them to take, this block
   int64_t       block_t0;       ///< The block being rendered
   uint32_t      block_frames;
+  uint32_t      cache_hits;     ///< Parallel tracks read from the cache
+  uint32_t      cache_tracks;   ///< Parallel tracks with a cache file
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
@@ -315,6 +325,42 @@ build_clips(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   return MIXDOWN_SUCCESS;
 }
 
+static void
+describe_value(MdRecipe* r, const MdValue* v)
+{
+  md_recipe_add(r, " %a", v->value);
+  for (size_t k = 0U; v->envelope && k < v->envelope->n_points; ++k) {
+    md_recipe_add(r, " [%a %a %d]", v->envelope->points[k].time_s, v->envelope->points[k].value,
+                  (int)v->envelope->curve);
+  }
+}
+
+// Everything in the session that shapes a track's signal up to its
+// inserts' output (not pan, fader or sends), for the render cache's key.
+// Floats in hex: exact.
+static void
+describe_track(MdRecipe* r, const MdNode* model)
+{
+  md_recipe_add(r, "track invert %d\n", (int)model->invert);
+  for (size_t i = 0U; i < model->n_clips; ++i) {
+    const MdClip* c = &model->clips[i];
+    md_recipe_add_file(r, c->path);
+    md_recipe_add(r, "clip %a %a %a %a %a %a %u %u %lld\n", c->start_s, c->offset_s, c->length_s, c->gain_db,
+                  c->fade_in_s, c->fade_out_s, c->channels, c->rate, (long long)c->frames);
+  }
+  for (size_t i = 0U; i < model->n_inserts; ++i) {
+    const MdInsert* ins = &model->inserts[i];
+    md_recipe_add(r, "insert %s", ins->cls->name);
+    for (uint32_t p = 0U; p < md_processor_value_count(ins->cls); ++p) {
+      describe_value(r, &ins->values[p]);
+    }
+    md_recipe_add(r, "\n");
+    if (ins->file) {
+      md_recipe_add_file(r, ins->file);
+    }
+  }
+}
+
 static MixdownStatus
 build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
 {
@@ -328,10 +374,11 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
       !automation_for(&model->pan, &node->pan_auto)) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  // Memory stays small with many tracks: a node's pre/post signals are
-  // consumed by its edges right away, so all share one scratch pair, and a
-  // track's insert buffer is shared too unless another node keys from it
-  // later in the block (see build_keys()).  Buses accumulate, so own theirs.
+  // Memory stays small: a serial node's pre/post signals are consumed by
+  // its edges right away, so all share one scratch pair, and a track's
+  // insert buffer is shared too unless another node keys from it later in
+  // the block (see build_keys()).  Buses accumulate, so own theirs;
+  // parallel tracks get their own (build_parallel()).
   node->own_buf = model->kind != MD_NODE_TRACK;
   for (int c = 0; c < 2; ++c) {
     node->buf[c]  = node->own_buf ? new_buffer() : e->shared_buf[c];
@@ -358,6 +405,9 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
     if (!st) {
       node->channels = node->inserts[i].out_channels;
     }
+  }
+  if (!st && model->kind == MD_NODE_TRACK) {
+    describe_track(&node->recipe, model);
   }
   return st;
 }
@@ -419,6 +469,7 @@ build_keys(MixdownEngine* e)
         continue;
       }
       MdEngineNode* key = &e->nodes[ins->key_node];
+      key->is_key = true;
       if (!key->own_buf) {
         key->own_buf = true;
         for (int c = 0; c < 2; ++c) {
@@ -550,6 +601,86 @@ mixdown_engine_set_threads(MixdownEngine* e, uint32_t threads)
     set_workers(e, 1U);
   }
   return st;
+}
+
+#define MD_CACHE_MAX_METERS 64U
+#define MD_STRINGIFY_(x) #x
+#define MD_STRINGIFY(x)  MD_STRINGIFY_(x)
+#define MD_BUILD_ID \
+  MD_STRINGIFY(MIXDOWN_VERSION_MAJOR) "." MD_STRINGIFY(MIXDOWN_VERSION_MINOR) "." MD_STRINGIFY(MIXDOWN_VERSION_MICRO)
+
+static uint32_t
+count_meters(const MdEngineNode* node)
+{
+  uint32_t n = 0U;
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    n += node->inserts[j].cls->n_meters;
+  }
+  return n < MD_CACHE_MAX_METERS ? n : MD_CACHE_MAX_METERS;
+}
+
+// A hit brings back what the track's render left besides audio.
+static void
+restore_from_cache(MixdownEngine* e, MdEngineNode* node)
+{
+  const MdCacheExtras* extras = md_cache_extras(node->cache);
+  e->non_finite += extras->non_finite;
+  snprintf(node->non_finite_note, sizeof node->non_finite_note, "%s", extras->note);
+  uint32_t m = 0U;
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    for (uint32_t k = 0U; k < node->inserts[j].cls->n_meters && m < extras->n_meters; ++k) {
+      node->inserts[j].meter_extreme[k] = extras->meters[m++];
+    }
+  }
+}
+
+MixdownStatus
+mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
+{
+  if (!e || !dir || e->position != 0) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  if (mkdir(dir, 0777) && errno != EEXIST) {
+    set_message(e, "cannot create the cache folder `%s`: %s", dir, strerror(errno));
+    return MIXDOWN_ERR_IO;
+  }
+  for (size_t k = 0U; k < e->n_parallel; ++k) {
+    MdEngineNode* node = &e->nodes[e->parallel[k]];
+    if (node->cache) {
+      continue;
+    }
+    // The rest of the key: where the track sits on the timeline, how long
+    // the render is, and what computes it.
+    MdRecipe* r = &node->recipe;
+    md_recipe_add(r, "rate %a frames %llu latency_in %u block %u kernels %s build %s %s %s\n", e->rate,
+                  (unsigned long long)(e->length + e->latency), node->latency_in, MD_BLOCK_FRAMES,
+                  e->kernels->name, MD_BUILD_ID, __DATE__, __TIME__);
+    if (r->failed) {
+      continue; // a source cannot be looked at: render this track every time
+    }
+    char key[MD_CACHE_KEY_CHARS];
+    md_cache_key(r, key);
+    bool hit = false;
+    node->cache = md_cache_open(dir, key, node->channels, e->length + e->latency, count_meters(node), &hit,
+                                e->message, sizeof e->message);
+    if (!node->cache) {
+      return MIXDOWN_ERR_IO;
+    }
+    node->cache_hit = hit;
+    ++e->cache_tracks;
+    if (hit) {
+      ++e->cache_hits;
+      restore_from_cache(e, node);
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+void
+mixdown_engine_cache_hits(const MixdownEngine* e, uint32_t* hits, uint32_t* tracks)
+{
+  *hits   = e ? e->cache_hits : 0U;
+  *tracks = e ? e->cache_tracks : 0U;
 }
 
 uint32_t
@@ -704,6 +835,8 @@ mixdown_engine_free(MixdownEngine* e)
       free(n->stem[c]);
       free(n->stem_ring[c]);
     }
+    md_cache_close(n->cache);
+    md_recipe_free(&n->recipe);
     md_measure_free(n->level_pre);
     md_measure_free(n->level_post);
     md_automation_free(n->gain_auto);
@@ -742,8 +875,8 @@ now_seconds(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-// Replaces non-finite samples with silence and counts them; true if any.
-static bool
+// Replaces non-finite samples with silence; returns how many.
+static uint64_t
 scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
 {
   uint64_t bad = 0U;
@@ -756,7 +889,7 @@ scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
     }
   }
   w->non_finite += bad;
-  return bad != 0U;
+  return bad;
 }
 
 // Kept per node, then merged in plan order (render_nodes), so the note
@@ -818,8 +951,10 @@ play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineClip* clip,
   }
   const uint32_t count = (uint32_t)(to - from);
   char           why[400];
-  uint32_t            bad = UINT32_MAX;
-  const MixdownStatus st  = md_source_read(clip->source, w->clip_buf, count, &w->non_finite, &bad, why, sizeof why);
+  uint32_t            bad    = UINT32_MAX;
+  const uint64_t      before = w->non_finite;
+  const MixdownStatus st     = md_source_read(clip->source, w->clip_buf, count, &w->non_finite, &bad, why, sizeof why);
+  node->non_finite += w->non_finite - before;
   if (bad != UINT32_MAX) {
     note_non_finite(node, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
                     node->name, clip->path, (double)(from + bad) / e->rate);
@@ -953,7 +1088,9 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
   ins->seconds += now_seconds() - start;
   // A processor whose output went NaN or infinite has poisoned state: its
   // output is silenced for this block and it starts over.
-  if (scrub(w, io, ins->out_channels, n)) {
+  const uint64_t bad = scrub(w, io, ins->out_channels, n);
+  if (bad) {
+    node->non_finite += bad;
     ins->cls->reset(ins->state);
     note_non_finite(node, "track or bus `%s`, insert %u (%s) at %.3f s: its state went non-finite and was reset",
                     node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate);
@@ -965,32 +1102,32 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
 }
 
 static void
-apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
+apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* in, int64_t t0,
+          uint32_t n)
 {
-  double* pan = w->scratch_a;
-  if (node->pan_auto) {
-    md_automation_render(node->pan_auto, t0, e->rate, n, pan);
-  }
-  double left = 1.0;
-  double right = 1.0;
-  const bool mono = node->channels == 1U;
+  const bool mono  = node->channels == 1U;
+  double     left  = 1.0;
+  double     right = 1.0;
   if (!node->pan_auto) {
     if (mono) {
       md_pan_mono(node->pan, node->pan_law_db, &left, &right);
     } else {
       md_pan_balance(node->pan, &left, &right);
     }
+    e->kernels->scale(node->pre[0], in[0], (float)left, n);
+    e->kernels->scale(node->pre[1], in[mono ? 0 : 1], (float)right, n);
+    return;
   }
+  double* pan = w->scratch_a;
+  md_automation_render(node->pan_auto, t0, e->rate, n, pan);
   for (uint32_t i = 0U; i < n; ++i) {
-    if (node->pan_auto) {
-      if (mono) {
-        md_pan_mono(pan[i], node->pan_law_db, &left, &right);
-      } else {
-        md_pan_balance(pan[i], &left, &right);
-      }
+    if (mono) {
+      md_pan_mono(pan[i], node->pan_law_db, &left, &right);
+    } else {
+      md_pan_balance(pan[i], &left, &right);
     }
-    node->pre[0][i] = (float)(node->buf[0][i] * left);
-    node->pre[1][i] = (float)(node->buf[mono ? 0 : 1][i] * right);
+    node->pre[0][i] = (float)(in[0][i] * left);
+    node->pre[1][i] = (float)(in[mono ? 0 : 1][i] * right);
   }
 }
 
@@ -1006,9 +1143,7 @@ apply_fader(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0,
   }
   if (!node->gain_auto) {
     for (int c = 0; c < 2; ++c) {
-      for (uint32_t i = 0U; i < n; ++i) {
-        node->post[c][i] = (float)(node->pre[c][i] * node->gain);
-      }
+      e->kernels->scale(node->post[c], node->pre[c], (float)node->gain, n);
     }
     return;
   }
@@ -1086,6 +1221,9 @@ capture_stem(MdEngineNode* node, uint32_t n)
   }
 }
 
+static MixdownStatus finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node,
+                                  const float* const* signal, int64_t t_out, uint32_t n);
+
 // Everything a node does in a block but feed its edges: clips or inputs,
 // polarity, inserts, pan, fader, stem, meters.  It touches only the node's
 // own state and the worker's scratch (a parallel track's buffers are its
@@ -1097,6 +1235,18 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   // so automation stays with the audio it shapes.
   const int64_t t_in  = t0 - (int64_t)node->latency_in;
   const int64_t t_out = t0 - (int64_t)node->latency_out;
+  if (node->cache_hit) {
+    // Straight from the mapped cache file; copied only for a sidechain.
+    const float* cached[2] = {NULL, NULL};
+    if (md_cache_view(node->cache, cached, n)) {
+      worker_message(w, "track `%s`: the render cache file cannot be read", node->name);
+      return MIXDOWN_ERR_IO;
+    }
+    for (uint32_t c = 0U; node->is_key && c < node->channels; ++c) {
+      memcpy(node->buf[c], cached[c], n * sizeof(float));
+    }
+    return finish_strip(e, w, node, cached, t_out, n);
+  }
   if (node->kind == MD_NODE_TRACK) {
     memset(node->buf[0], 0, n * sizeof(float));
     memset(node->buf[1], 0, n * sizeof(float));
@@ -1121,7 +1271,20 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
     MdEngineInsert* ins = &node->inserts[j];
     silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent);
   }
-  apply_pan(e, w, node, t_out, n);
+  if (node->cache && md_cache_write(node->cache, (const float* const*)node->buf, n)) {
+    md_cache_close(node->cache); // a full disk costs the cache, not the render
+    node->cache = NULL;
+  }
+  return finish_strip(e, w, node, (const float* const*)node->buf, t_out, n);
+}
+
+// Pan, fader, stem and meters of `signal` (the inserts' output, or the
+// cache's).
+static MixdownStatus
+finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* signal, int64_t t_out,
+             uint32_t n)
+{
+  apply_pan(e, w, node, signal, t_out, n);
   apply_fader(e, w, node, t_out, n);
   if (e->stems && node->kind != MD_NODE_MASTER) {
     capture_stem(node, n);
@@ -1133,6 +1296,31 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
     md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
   }
   return MIXDOWN_SUCCESS;
+}
+
+// The whole timeline is rendered: the tracks written to the cache are kept,
+// with their meters and non-finite tally.
+static void
+commit_cache(MixdownEngine* e)
+{
+  for (size_t k = 0U; k < e->n_parallel; ++k) {
+    MdEngineNode* node = &e->nodes[e->parallel[k]];
+    if (!node->cache || node->cache_hit) {
+      continue;
+    }
+    MdCacheExtras extras = {.non_finite = node->non_finite};
+    snprintf(extras.note, sizeof extras.note, "%s", node->non_finite_note);
+    double meters[64];
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      for (uint32_t m = 0U; m < node->inserts[j].cls->n_meters && extras.n_meters < 64U; ++m) {
+        meters[extras.n_meters++] = node->inserts[j].meter_extreme[m];
+      }
+    }
+    extras.meters = meters;
+    md_cache_commit(node->cache, &extras); // a failure costs the cache, not the render
+    md_cache_close(node->cache);
+    node->cache = NULL;
+  }
 }
 
 // A pool job: take parallel tracks one by one until none are left.
@@ -1219,6 +1407,9 @@ render_nodes(MixdownEngine* e, uint32_t n)
   w->source_seconds = 0.0;
   e->block_seconds += now_seconds() - start;
   e->position += n;
+  if (!st && (uint64_t)e->position == e->length + e->latency) {
+    commit_cache(e);
+  }
   return st;
 }
 

@@ -6,6 +6,7 @@
 #include "platform/fpu.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,18 +17,49 @@ typedef struct {
   pthread_t thread;
 } Helper;
 
+// A round lasts a block (~20 ms of audio, often well under a millisecond of
+// work), so waking through the kernel every time would cost more than the
+// work on small sessions: waiters first spin a little (about 50 µs), then
+// sleep on the condition variable.
+#define SPIN_ROUNDS 2000
+
 struct MdPool {
-  pthread_mutex_t lock;
-  pthread_cond_t  wake;     ///< A new round (or quit)
-  pthread_cond_t  finished; ///< The last helper of a round is done
-  uint64_t        round;
-  uint32_t        busy;     ///< Helpers still working in this round
-  bool            quit;
-  MdPoolJob       job;
-  void*           context;
-  uint32_t        n_helpers;
-  Helper*         helpers;
+  pthread_mutex_t  lock;
+  pthread_cond_t   wake;     ///< A new round (or quit)
+  pthread_cond_t   finished; ///< The last helper of a round is done
+  _Atomic uint64_t round;
+  _Atomic uint32_t busy;     ///< Helpers still working in this round
+  _Atomic bool     quit;
+  MdPoolJob        job;
+  void*            context;
+  uint32_t         n_helpers;
+  Helper*          helpers;
 };
+
+static inline void
+relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Until the pool moves past round `seen` (or quits).
+static void
+wait_for_round(MdPool* pool, uint64_t seen)
+{
+  for (int spin = 0; spin < SPIN_ROUNDS; ++spin) {
+    if (atomic_load(&pool->round) != seen || atomic_load(&pool->quit)) {
+      return;
+    }
+    relax();
+  }
+  pthread_mutex_lock(&pool->lock);
+  while (atomic_load(&pool->round) == seen && !atomic_load(&pool->quit)) {
+    pthread_cond_wait(&pool->wake, &pool->lock);
+  }
+  pthread_mutex_unlock(&pool->lock);
+}
 
 static void*
 helper_main(void* arg)
@@ -36,23 +68,19 @@ helper_main(void* arg)
   MdPool*          pool = self->pool;
   const MdFpuState fpu  = md_fpu_enter_ftz();
   uint64_t         seen = 0U;
-  pthread_mutex_lock(&pool->lock);
   for (;;) {
-    while (!pool->quit && pool->round == seen) {
-      pthread_cond_wait(&pool->wake, &pool->lock);
-    }
-    if (pool->quit) {
+    wait_for_round(pool, seen);
+    if (atomic_load(&pool->quit)) {
       break;
     }
-    seen = pool->round;
-    pthread_mutex_unlock(&pool->lock);
+    seen = atomic_load(&pool->round);
     pool->job(pool->context, self->index);
-    pthread_mutex_lock(&pool->lock);
-    if (--pool->busy == 0U) {
+    if (atomic_fetch_sub(&pool->busy, 1U) == 1U) {
+      pthread_mutex_lock(&pool->lock);
       pthread_cond_signal(&pool->finished);
+      pthread_mutex_unlock(&pool->lock);
     }
   }
-  pthread_mutex_unlock(&pool->lock);
   md_fpu_leave(fpu);
   return NULL;
 }
@@ -90,7 +118,7 @@ md_pool_free(MdPool* pool)
     return;
   }
   pthread_mutex_lock(&pool->lock);
-  pool->quit = true;
+  atomic_store(&pool->quit, true);
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->lock);
   for (uint32_t i = 0U; i < pool->n_helpers; ++i) {
@@ -106,16 +134,19 @@ md_pool_free(MdPool* pool)
 void
 md_pool_run(MdPool* pool, MdPoolJob job, void* context)
 {
-  pthread_mutex_lock(&pool->lock);
   pool->job     = job;
   pool->context = context;
-  pool->busy    = pool->n_helpers;
-  ++pool->round;
+  atomic_store(&pool->busy, pool->n_helpers);
+  pthread_mutex_lock(&pool->lock);
+  atomic_fetch_add(&pool->round, 1U); // publishes job and context to the helpers
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->lock);
   job(context, 0U);
+  for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&pool->busy); ++spin) {
+    relax();
+  }
   pthread_mutex_lock(&pool->lock);
-  while (pool->busy) {
+  while (atomic_load(&pool->busy)) {
     pthread_cond_wait(&pool->finished, &pool->lock);
   }
   pthread_mutex_unlock(&pool->lock);

@@ -210,6 +210,14 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
 }
 
 void
+md_writer_skip_loudness(MdWriter* w)
+{
+  if (w->meter) {
+    ebur128_destroy(&w->meter);
+  }
+}
+
+void
 md_writer_set_tags(MdWriter* w, char* const* tags)
 {
   // In the order of MD_TAG_* (session/model.h).
@@ -253,7 +261,9 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
   if (n == 0U) {
     return MIXDOWN_SUCCESS;
   }
-  ebur128_add_frames_float(w->meter, frames, n);
+  if (w->meter) {
+    ebur128_add_frames_float(w->meter, frames, n);
+  }
   for (size_t i = 0U; i < n * 2U; ++i) {
     const double a = fabs(frames[i]);
     if (a > w->stats.peak) {
@@ -370,11 +380,13 @@ md_writer_finish(MdWriter* w, MdWriterStats* stats, char* message, size_t messag
   }
   if (!w->finished) {
     double loudness = -HUGE_VAL;
-    double tp_left  = 0.0;
+    double tp_left  = 0.0; // unmeasured: -inf dBTP
     double tp_right = 0.0;
-    ebur128_loudness_global(w->meter, &loudness);
-    ebur128_true_peak(w->meter, 0U, &tp_left);
-    ebur128_true_peak(w->meter, 1U, &tp_right);
+    if (w->meter) {
+      ebur128_loudness_global(w->meter, &loudness);
+      ebur128_true_peak(w->meter, 0U, &tp_left);
+      ebur128_true_peak(w->meter, 1U, &tp_right);
+    }
     w->stats.loudness_lufs = loudness;
     w->stats.true_peak     = tp_left > tp_right ? tp_left : tp_right;
     w->finished            = true;

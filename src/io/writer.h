@@ -34,6 +34,10 @@ MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, MdDit
                              double in_rate, uint32_t out_rate, uint64_t expected_frames,
                              MdWriter** writer, char* message, size_t message_size);
 
+/// Leaves loudness and true peak unmeasured (MdWriterStats reads -inf);
+/// call before the first md_writer_write().
+void md_writer_skip_loudness(MdWriter* writer);
+
 /// Sets the file's tags (NULL entries are skipped), in the order of
 /// MD_TAG_* in session/model.h; call before the first md_writer_write().
 void md_writer_set_tags(MdWriter* writer, char* const* tags);

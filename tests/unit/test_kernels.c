@@ -209,6 +209,11 @@ test_variants_match_reference_on_mix(void)
       for (uint32_t i = 0U; i < n; ++i) {
         CHECK_MSG(fabsf(dst[1][i] - dst[0][i]) <= 1e-6f, "%s mix, n %u, [%u]", all[v]->name, n, i);
       }
+      md_kernels_reference.scale(dst[0], src, -1.25f, n);
+      all[v]->scale(dst[1], src, -1.25f, n);
+      for (uint32_t i = 0U; i < n; ++i) {
+        CHECK_MSG(fabsf(dst[1][i] - dst[0][i]) <= 1e-6f, "%s scale, n %u, [%u]", all[v]->name, n, i);
+      }
     }
   }
   free(src - 1);
@@ -222,6 +227,6 @@ const TestCase kernel_tests[] = {
    test_variants_match_reference_on_log_and_exp},
   {"kernels: every variant's SVF cascade equals the reference, and the reference svf.h",
    test_variants_match_reference_on_svf_cascade},
-  {"kernels: every variant's mix equals the reference", test_variants_match_reference_on_mix},
+  {"kernels: every variant's mix and scale equal the reference", test_variants_match_reference_on_mix},
   {NULL, NULL},
 };

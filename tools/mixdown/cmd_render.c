@@ -30,6 +30,8 @@ static const char usage[] =
   "  --threads N           worker threads (default 0: one per core); the mix is the\n"
   "                        same to the bit with any number\n"
   "  --stats               also print where the render time went, per processor type\n"
+  "  --cache DIR           keep each track's processed signal in DIR and reuse it when\n"
+  "                        nothing that shapes it changed (the mix is the same to the bit)\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
 
@@ -74,6 +76,7 @@ typedef struct {
   uint32_t            threads;
   bool                quiet;
   bool                stats;
+  const char*         cache;
   bool                normalize;
   double              target_lufs;
   double              true_peak_db;
@@ -154,7 +157,7 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     }
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
                              !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
-                             !strcmp(a, "--true-peak") || !strcmp(a, "--stems");
+                             !strcmp(a, "--true-peak") || !strcmp(a, "--stems") || !strcmp(a, "--cache");
     if (!takes_value) {
       fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
       return CLI_USAGE;
@@ -168,6 +171,8 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       args->output = value;
     } else if (!strcmp(a, "--stems")) {
       args->stems = value;
+    } else if (!strcmp(a, "--cache")) {
+      args->cache = value;
     } else if (!strcmp(a, "--bits") && !parse_format(value, &args->format)) {
       fprintf(stderr, "mixdown render: --bits must be 16, 24, 32 or float, not `%s`\n", value);
       return CLI_USAGE;
@@ -235,6 +240,9 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
   if (stems) {
     printf("  stems      in %s/\n", stems);
   }
+  if (r->cache_tracks) {
+    printf("  cache      %u of %u tracks reused\n", r->cache_hits, r->cache_tracks);
+  }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
   printf("  peak       %s dBFS\n", cli_db(r->peak_dbfs, peak, sizeof peak));
@@ -295,7 +303,9 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .normalize   = args->normalize,
                                    .target_lufs = args->target_lufs,
                                    .true_peak_db = args->true_peak_db,
-                                   .stems_dir    = args->stems};
+                                   .stems_dir    = args->stems,
+                                   .cache_dir    = args->cache,
+                                   .skip_summary = args->quiet};
   if (!args->quiet && isatty(STDERR_FILENO)) {
     options.progress  = show_progress;
     options.user_data = &progress;

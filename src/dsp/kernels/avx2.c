@@ -148,12 +148,24 @@ mix_add_avx2(float* dst, const float* src, float gain, uint32_t n)
   md_kernels_reference.mix_add(dst + i, src + i, gain, n - i);
 }
 
+AVX2 static void
+scale_avx2(float* dst, const float* src, float gain, uint32_t n)
+{
+  const __m256 g = _mm256_set1_ps(gain);
+  uint32_t     i = 0U;
+  for (; i + 8U <= n; i += 8U) {
+    _mm256_storeu_ps(dst + i, _mm256_mul_ps(g, _mm256_loadu_ps(src + i)));
+  }
+  md_kernels_reference.scale(dst + i, src + i, gain, n - i);
+}
+
 const MdKernels md_kernels_avx2 = {
   .name                = "avx2",
   .log_scaled          = log_scaled_avx2,
   .exp_scaled          = exp_scaled_avx2,
   .svf2_cascade_stereo = svf2_cascade_stereo_avx2,
   .mix_add             = mix_add_avx2,
+  .scale               = scale_avx2,
 };
 
 #endif

@@ -36,6 +36,9 @@ typedef struct {
 
   /// dst[i] += gain · src[i].
   void (*mix_add)(float* dst, const float* src, float gain, uint32_t n);
+
+  /// dst[i] = gain · src[i] (in place allowed).
+  void (*scale)(float* dst, const float* src, float gain, uint32_t n);
 } MdKernels;
 
 /// Coefficients of one second-order section in md_kernels' layout:

@@ -69,10 +69,19 @@ mix_add_c(float* dst, const float* src, float gain, uint32_t n)
   }
 }
 
+static void
+scale_c(float* dst, const float* src, float gain, uint32_t n)
+{
+  for (uint32_t i = 0U; i < n; ++i) {
+    dst[i] = gain * src[i];
+  }
+}
+
 const MdKernels md_kernels_reference = {
   .name                = "c",
   .log_scaled          = log_scaled_c,
   .exp_scaled          = exp_scaled_c,
   .svf2_cascade_stereo = svf2_cascade_stereo_c,
   .mix_add             = mix_add_c,
+  .scale               = scale_c,
 };

@@ -1,0 +1,262 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "engine/cache.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// File layout: a fixed header (magic, shape, extras), then the frames,
+// block by block as written, each block one plane per channel.
+#define MAGIC "MDCACHE1"
+#define NOTE_BYTES 200U
+
+struct MdCacheFile {
+  FILE*         file;      ///< While writing
+  const float*  mapped;    ///< A hit, mapped whole: reads are copies, not system calls
+  size_t        mapped_bytes;
+  size_t        read_pos;  ///< Next float to read
+  bool          writing;
+  uint32_t      channels;
+  uint64_t      frames;
+  char*         path;      ///< Final name
+  char*         temp_path; ///< Name while writing
+  MdCacheExtras extras;
+};
+
+void
+md_recipe_add(MdRecipe* r, const char* fmt, ...)
+{
+  if (r->failed) {
+    return;
+  }
+  for (;;) {
+    va_list args;
+    va_start(args, fmt);
+    const int n = vsnprintf(r->text ? r->text + r->length : NULL, r->text ? r->capacity - r->length : 0U, fmt,
+                            args);
+    va_end(args);
+    if (n < 0) {
+      r->failed = true;
+      return;
+    }
+    if (r->text && r->length + (size_t)n < r->capacity) {
+      r->length += (size_t)n;
+      return;
+    }
+    const size_t bigger = 2U * (r->capacity + (size_t)n + 64U);
+    char*        text   = realloc(r->text, bigger);
+    if (!text) {
+      r->failed = true;
+      return;
+    }
+    r->text     = text;
+    r->capacity = bigger;
+  }
+}
+
+void
+md_recipe_add_file(MdRecipe* r, const char* path)
+{
+  struct stat st;
+  if (stat(path, &st)) {
+    r->failed = true; // cannot tell whether it changed: do not cache
+    return;
+  }
+  md_recipe_add(r, "file %s %lld %lld.%09ld\n", path, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                st.st_mtim.tv_nsec);
+}
+
+void
+md_recipe_free(MdRecipe* r)
+{
+  free(r->text);
+  memset(r, 0, sizeof *r);
+}
+
+// FNV-1a, and a multiply-xorshift hash: independent enough that a clash of
+// both is out of reach.
+void
+md_cache_key(const MdRecipe* r, char key[MD_CACHE_KEY_CHARS])
+{
+  uint64_t fnv = 0xcbf29ce484222325ULL;
+  uint64_t mix = 0x9e3779b97f4a7c15ULL;
+  for (size_t i = 0U; i < r->length; ++i) {
+    const uint8_t byte = (uint8_t)r->text[i];
+    fnv                = (fnv ^ byte) * 0x100000001b3ULL;
+    mix                = (mix ^ byte) * 0xff51afd7ed558ccdULL;
+    mix ^= mix >> 29U;
+  }
+  snprintf(key, MD_CACHE_KEY_CHARS, "%016llx%016llx", (unsigned long long)fnv, (unsigned long long)mix);
+}
+
+static size_t
+header_bytes(uint32_t n_meters)
+{
+  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters;
+}
+
+static bool
+read_header(MdCacheFile* f, uint32_t n_meters)
+{
+  char     magic[8];
+  uint32_t channels = 0U, meters = 0U;
+  uint64_t frames = 0U;
+  if (fread(magic, 1U, 8U, f->file) != 8U || memcmp(magic, MAGIC, 8U) || fread(&channels, 4U, 1U, f->file) != 1U ||
+      fread(&meters, 4U, 1U, f->file) != 1U || fread(&frames, 8U, 1U, f->file) != 1U ||
+      channels != f->channels || meters != n_meters || frames != f->frames ||
+      fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
+      fread(f->extras.note, 1U, NOTE_BYTES, f->file) != NOTE_BYTES ||
+      (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters)) {
+    return false;
+  }
+  f->extras.note[NOTE_BYTES - 1U] = '\0';
+  return true;
+}
+
+static char*
+join(const char* dir, const char* key, const char* suffix)
+{
+  const size_t n    = strlen(dir) + strlen(key) + strlen(suffix) + 2U;
+  char*        path = malloc(n);
+  if (path) {
+    snprintf(path, n, "%s/%s%s", dir, key, suffix);
+  }
+  return path;
+}
+
+// An existing, complete file of the right shape: its header read, its
+// frames mapped.
+static bool
+open_hit(MdCacheFile* f, uint32_t n_meters)
+{
+  struct stat st;
+  const size_t size = header_bytes(n_meters) + f->frames * f->channels * sizeof(float);
+  if (stat(f->path, &st) || (size_t)st.st_size != size || !(f->file = fopen(f->path, "rb"))) {
+    return false;
+  }
+  bool ok = read_header(f, n_meters);
+  if (ok) {
+    void* map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f->file), 0);
+    ok        = map != MAP_FAILED;
+    if (ok) {
+      madvise(map, size, MADV_SEQUENTIAL);
+      f->mapped       = map;
+      f->mapped_bytes = size;
+      f->read_pos     = header_bytes(n_meters) / sizeof(float); // a multiple of 8 bytes
+    }
+  }
+  fclose(f->file);
+  f->file = NULL;
+  return ok;
+}
+
+MdCacheFile*
+md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t frames, uint32_t n_meters, bool* hit,
+              char* message, size_t message_size)
+{
+  MdCacheFile* f = calloc(1U, sizeof(MdCacheFile));
+  if (!f) {
+    snprintf(message, message_size, "out of memory");
+    return NULL;
+  }
+  f->channels         = channels;
+  f->frames           = frames;
+  f->extras.n_meters  = n_meters;
+  f->extras.meters    = calloc(n_meters ? n_meters : 1U, sizeof(double));
+  f->path             = join(dir, key, ".mdc");
+  f->temp_path        = join(dir, key, ".mdc.partial");
+  if (!f->extras.meters || !f->path || !f->temp_path) {
+    snprintf(message, message_size, "out of memory");
+    md_cache_close(f);
+    return NULL;
+  }
+  if ((*hit = open_hit(f, n_meters))) {
+    return f;
+  }
+  f->writing = true;
+  if (!(f->file = fopen(f->temp_path, "wb")) || fseek(f->file, (long)header_bytes(n_meters), SEEK_SET)) {
+    snprintf(message, message_size, "cannot write the cache file `%s`: %s", f->temp_path, strerror(errno));
+    md_cache_close(f);
+    return NULL;
+  }
+  return f;
+}
+
+const MdCacheExtras*
+md_cache_extras(const MdCacheFile* f)
+{
+  return &f->extras;
+}
+
+MixdownStatus
+md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
+{
+  if (!f->mapped || (f->read_pos + (size_t)frames * f->channels) * sizeof(float) > f->mapped_bytes) {
+    return MIXDOWN_ERR_IO;
+  }
+  for (uint32_t c = 0U; c < f->channels; ++c) {
+    planes[c] = f->mapped + f->read_pos;
+    f->read_pos += frames;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
+{
+  for (uint32_t c = 0U; c < f->channels; ++c) {
+    if (fwrite(planes[c], sizeof(float), frames, f->file) != frames) {
+      return MIXDOWN_ERR_IO;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
+{
+  char note[NOTE_BYTES] = {0};
+  snprintf(note, sizeof note, "%s", extras->note);
+  const uint32_t n_meters = extras->n_meters;
+  bool ok = f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(MAGIC, 1U, 8U, f->file) == 8U &&
+            fwrite(&f->channels, 4U, 1U, f->file) == 1U && fwrite(&n_meters, 4U, 1U, f->file) == 1U &&
+            fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
+            fwrite(note, 1U, NOTE_BYTES, f->file) == NOTE_BYTES &&
+            (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters);
+  ok = !fclose(f->file) && ok;
+  f->file = NULL;
+  ok      = ok && !rename(f->temp_path, f->path);
+  if (!ok) {
+    unlink(f->temp_path);
+  }
+  f->writing = false;
+  return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_IO;
+}
+
+void
+md_cache_close(MdCacheFile* f)
+{
+  if (!f) {
+    return;
+  }
+  if (f->file) {
+    fclose(f->file);
+  }
+  if (f->mapped) {
+    munmap((void*)f->mapped, f->mapped_bytes);
+  }
+  if (f->writing && f->temp_path) {
+    unlink(f->temp_path);
+  }
+  free(f->extras.meters);
+  free(f->path);
+  free(f->temp_path);
+  free(f);
+}

@@ -1,0 +1,68 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The render cache (render --cache DIR).  A track that no sidechain keys
+// depends only on its own clips and inserts; its signal after the inserts
+// (before pan and fader) is kept, for a whole render, in DIR/KEY.mdc,
+// where KEY hashes everything that shapes that signal: the source files
+// (path, size, modification time), clip placement, every insert's type and
+// values and automation, the track's latency alignment, the render's rate
+// and length, the build and the kernel variant.  A later render whose track
+// hashes the same reads the file instead of decoding and processing — bit
+// for bit what it would have computed.  Files are written under a
+// temporary name and renamed into place only when the render completes.
+
+#ifndef MD_CACHE_H
+#define MD_CACHE_H
+
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/// A growing text that describes a track, for its key.
+typedef struct {
+  char*  text;
+  size_t length;
+  size_t capacity;
+  bool   failed; ///< Out of memory: no key, no caching
+} MdRecipe;
+
+void md_recipe_add(MdRecipe* recipe, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+/// The file's path, size and modification time (nanoseconds).
+void md_recipe_add_file(MdRecipe* recipe, const char* path);
+void md_recipe_free(MdRecipe* recipe);
+
+#define MD_CACHE_KEY_CHARS 33U // 128 bits in hex, and the terminator
+
+/// The key of `recipe`: two independent 64-bit hashes, in hex.
+void md_cache_key(const MdRecipe* recipe, char key[MD_CACHE_KEY_CHARS]);
+
+typedef struct MdCacheFile MdCacheFile;
+
+/// What a track's render leaves besides audio, kept with it.
+typedef struct {
+  uint64_t non_finite;    ///< Non-finite samples replaced
+  char     note[200];     ///< Where the first were
+  uint32_t n_meters;
+  double*  meters;        ///< Extreme of every insert meter, in order
+} MdCacheExtras;
+
+/// Opens the cache file for `key` in `dir`: for reading (*hit) when a
+/// complete one with this shape exists, otherwise for writing.  NULL (and
+/// a reason in `message`) when neither can be done.
+MdCacheFile* md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t frames,
+                           uint32_t n_meters, bool* hit, char* message, size_t message_size);
+/// The extras stored with a hit.
+const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
+/// The next `frames` frames of a hit, in place: `planes` point into the
+/// mapped file until it is closed.
+MixdownStatus md_cache_view(MdCacheFile* file, const float** planes, uint32_t frames);
+MixdownStatus md_cache_write(MdCacheFile* file, const float* const* planes, uint32_t frames);
+/// Completes a written file: the extras, then the rename into place.
+MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);
+/// Closes; a written file not committed is removed.
+void md_cache_close(MdCacheFile* file);
+
+#endif
