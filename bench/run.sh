@@ -192,3 +192,37 @@ for n in $tracks_list; do
   done
 done
 echo "(vs best: the fastest peer's wall time over this tool's; medians of $repeats runs; $(nproc) cores)"
+
+# Silence and the render cache, on the channel-strip graph (no peers: these
+# are mixdown against itself).  Tracks: 32, or the largest count run above.
+extra_n=32
+case " $tracks_list " in *" 32 "*) ;; *) extra_n=$max_tracks ;; esac
+
+# Loud, 20 s of digital silence, loud again (the filters' and compressors'
+# tails decay through the subnormal range in the gap): no slower than the
+# same tracks loud all the way.
+write_gapped() { # N FILE
+  sed -E 's/file: (track[0-9]+\.wav),/clips: [{file: \1, length: 20}, {file: \1, start: 40, offset: 40}],/' \
+    "$work/session-$1-0.yaml" > "$2"
+}
+write_gapped "$extra_n" "$work/session-$extra_n-gap.yaml"
+read -r loud_w loud_c _ < <(bench_tool bash -c "cd '$work' && '$OLDPWD/$mixdown' render session-$extra_n-0.yaml -o out.wav -q")
+read -r gap_w gap_c _ < <(bench_tool bash -c "cd '$work' && '$OLDPWD/$mixdown' render session-$extra_n-gap.yaml -o out.wav -q")
+echo
+echo "$extra_n tracks, silence:"
+printf '  %-32s %8.2f %8.2f\n' "loud for 60 s" "$loud_w" "$loud_c" "loud, 20 s of silence, loud" "$gap_w" "$gap_c"
+
+# The cache: one track's compressor threshold changes between renders.
+rm -rf "$work/cache"
+(cd "$work" && "$OLDPWD/$mixdown" render "session-$extra_n-0.yaml" -o out.wav -q --cache cache)
+changed_walls=()
+for ((r = 0; r < repeats; ++r)); do
+  sed "0,/threshold_db: -18/s//threshold_db: -$((19 + r))/" "$work/session-$extra_n-0.yaml" > "$work/session-changed.yaml"
+  read -r w _ _ < <(measure bash -c "cd '$work' && '$OLDPWD/$mixdown' render session-changed.yaml -o out.wav -q --cache cache")
+  changed_walls+=("$w")
+done
+changed_w=$(printf '%s\n' "${changed_walls[@]}" | median)
+echo "$extra_n tracks, render cache (one track changed since the last render):"
+printf '  %-32s %8.2f\n' "full render" "$loud_w" "with --cache" "$changed_w"
+awk -v f="$loud_w" -v c="$changed_w" 'BEGIN { printf "  %-32s %7.1f×\n", "cache speed-up", f / c }'
+rm -rf "$work/cache"

@@ -205,6 +205,9 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     md_writer_abort(w);
     return MIXDOWN_ERR_IO;
   }
+  // libsndfile's PEAK chunk in float files carries the wall-clock time of
+  // writing: without it the same session renders to the same bytes.
+  sf_command(w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
   *writer = w;
   return MIXDOWN_SUCCESS;
 }
