@@ -215,6 +215,7 @@ printf '  %-32s %8.2f %8.2f\n' "loud for 60 s" "$loud_w" "$loud_c" "loud, 20 s o
 # The cache: one track's compressor threshold changes between renders.
 rm -rf "$work/cache"
 (cd "$work" && "$OLDPWD/$mixdown" render "session-$extra_n-0.yaml" -o out.wav -q --cache cache)
+sync # time the re-render, not the kernel writing back the cold render's cache files
 changed_walls=()
 for ((r = 0; r < repeats; ++r)); do
   sed "0,/threshold_db: -18/s//threshold_db: -$((19 + r))/" "$work/session-$extra_n-0.yaml" > "$work/session-changed.yaml"

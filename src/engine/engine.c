@@ -131,7 +131,14 @@ typedef struct {
   bool            cache_hit;   ///< …read: clips and inserts are not run
   bool            is_key;      ///< Keys a sidechain: its buf is read by another node
   uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
-  char            non_finite_note[200]; ///< The first non-finite event here (merged in plan order)
+  /// Parallel tracks render block k+1 while block k's edges are fed, so
+  /// they alternate between two banks of buffers (bank = block number & 1).
+  float*          bank_buf[2][2];
+  float*          bank_pre[2][2];
+  float*          bank_post[2][2];
+  uint32_t        bank;         ///< The bank render_strip() uses now
+  char            notes[2][200]; ///< First non-finite event per bank (merged in plan order)
+  char            first_note[200]; ///< The first of all (kept in the cache)
 } MdEngineNode;
 
 /// What one thread needs to render strips: scratch and its own tallies,
@@ -175,8 +182,11 @@ struct MixdownEngineImpl {
   uint32_t*     parallel;       ///< Parallel tracks, in plan order
   size_t        n_parallel;
   atomic_size_t next_parallel;  ///< The next of them to take, this block
-  int64_t       block_t0;       ///< The block being rendered
+  int64_t       block_t0;       ///< The block the parallel tracks render
   uint32_t      block_frames;
+  uint32_t      block_bank;
+  uint64_t      block_index;    ///< Blocks rendered so far
+  bool          ahead;          ///< The helpers are rendering the next block's parallel tracks
   uint32_t      cache_hits;     ///< Parallel tracks read from the cache
   uint32_t      cache_tracks;   ///< Parallel tracks with a cache file
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
@@ -187,6 +197,18 @@ struct MixdownEngineImpl {
 
 /* ------------------------------------------------------------------------ */
 /* Building                                                                  */
+
+static void finish_ahead(MixdownEngine* e);
+
+// Read-outs (meters, levels, times) between pulls: the helpers may be
+// rendering the next block's parallel tracks; let them finish first.
+static void
+settle(const MixdownEngine* e)
+{
+  if (e && e->ahead) {
+    finish_ahead((MixdownEngine*)e); // logically const: completes work already under way
+  }
+}
 
 static void MD_PRINTF(2, 3)
 set_message(MixdownEngine* e, const char* fmt, ...)
@@ -524,16 +546,23 @@ build_parallel(MixdownEngine* e)
     }
     node->parallel               = true;
     e->parallel[e->n_parallel++] = index;
-    for (int c = 0; c < 2; ++c) {
-      if (!node->own_buf) {
-        node->buf[c] = NULL;
-      }
-      if ((!node->buf[c] && !(node->buf[c] = new_buffer())) || !(node->pre[c] = new_buffer()) ||
-          !(node->post[c] = new_buffer())) {
-        return MIXDOWN_ERR_NO_MEM;
+    const bool had_buf           = node->own_buf; // a key node's: it becomes bank 0
+    node->own_buf                = false;         // the banks own every buffer now
+    for (int b = 0; b < 2; ++b) {
+      for (int c = 0; c < 2; ++c) {
+        node->bank_buf[b][c] = b == 0 && had_buf ? node->buf[c] : new_buffer();
+        node->bank_pre[b][c]  = new_buffer();
+        node->bank_post[b][c] = new_buffer();
+        if (!node->bank_buf[b][c] || !node->bank_pre[b][c] || !node->bank_post[b][c]) {
+          return MIXDOWN_ERR_NO_MEM;
+        }
       }
     }
-    node->own_buf = true;
+    for (int c = 0; c < 2; ++c) {
+      node->buf[c]  = node->bank_buf[0][c];
+      node->pre[c]  = node->bank_pre[0][c];
+      node->post[c] = node->bank_post[0][c];
+    }
   }
   return MIXDOWN_SUCCESS;
 }
@@ -588,6 +617,7 @@ mixdown_engine_set_threads(MixdownEngine* e, uint32_t threads)
   if (!e) {
     return MIXDOWN_ERR_BAD_ARG;
   }
+  finish_ahead(e);
   uint32_t count = threads ? threads : md_pool_cores();
   // More workers than parallel tracks would only wait.
   if (count > e->n_parallel) {
@@ -625,7 +655,7 @@ restore_from_cache(MixdownEngine* e, MdEngineNode* node)
 {
   const MdCacheExtras* extras = md_cache_extras(node->cache);
   e->non_finite += extras->non_finite;
-  snprintf(node->non_finite_note, sizeof node->non_finite_note, "%s", extras->note);
+  snprintf(node->notes[0], sizeof node->notes[0], "%s", extras->note); // merged with block 0
   uint32_t m = 0U;
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     for (uint32_t k = 0U; k < node->inserts[j].cls->n_meters && m < extras->n_meters; ++k) {
@@ -796,6 +826,7 @@ mixdown_engine_free(MixdownEngine* e)
   if (!e) {
     return;
   }
+  finish_ahead(e); // no helper may still be rendering a node
   for (size_t i = 0U; e->nodes && i < e->n_nodes; ++i) {
     MdEngineNode* n = &e->nodes[i];
     for (size_t j = 0U; j < n->n_clips; ++j) {
@@ -824,11 +855,13 @@ mixdown_engine_free(MixdownEngine* e)
       if (n->own_buf) {
         free(n->buf[c]);
       }
-      if (n->kind == MD_NODE_MASTER || n->parallel) {
+      if (n->kind == MD_NODE_MASTER) {
         free(n->post[c]);
       }
-      if (n->parallel) {
-        free(n->pre[c]);
+      for (int b = 0; b < 2; ++b) {
+        free(n->bank_buf[b][c]);
+        free(n->bank_pre[b][c]);
+        free(n->bank_post[b][c]);
       }
     }
     for (int c = 0; c < 2; ++c) {
@@ -897,12 +930,13 @@ scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
 static void MD_PRINTF(2, 3)
 note_non_finite(MdEngineNode* node, const char* fmt, ...)
 {
-  if (node->non_finite_note[0]) {
+  char* note = node->notes[node->bank];
+  if (note[0]) {
     return; // the first place is the one worth reading
   }
   va_list args;
   va_start(args, fmt);
-  vsnprintf(node->non_finite_note, sizeof node->non_finite_note, fmt, args);
+  vsnprintf(note, sizeof node->notes[0], fmt, args);
   va_end(args);
 }
 
@@ -990,11 +1024,12 @@ play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineClip* clip,
 // Copies the key node's post-insert, pre-fader signal (taken before fader
 // and mute, so a muted trigger track still keys) through the key's delay line.
 static void
-fetch_key(MixdownEngine* e, MdEngineInsert* ins, uint32_t n)
+fetch_key(MixdownEngine* e, MdEngineInsert* ins, uint32_t n, uint32_t bank)
 {
   const MdEngineNode* key = &e->nodes[ins->key_node];
   for (uint32_t c = 0U; c < key->channels; ++c) {
-    const float* in  = key->buf[c];
+    // A parallel key may already be rendering the next block in the other bank.
+    const float* in  = key->parallel ? key->bank_buf[bank][c] : key->buf[c];
     float*       out = ins->key_buf[c];
     uint32_t     pos = ins->key_ring_pos;
     if (!ins->key_delay) {
@@ -1059,7 +1094,7 @@ may_skip(const MixdownEngine* e, const MdEngineInsert* ins, bool silent_in)
 // coming in is silence.  Returns whether the block going out is.
 static bool
 run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n,
-           bool silent_in)
+           bool silent_in, uint32_t bank)
 {
   ++ins->blocks;
   if (may_skip(e, ins, silent_in)) {
@@ -1069,7 +1104,7 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
   float* const io[2] = {node->buf[0], node->buf[1]};
   const MdEngineNode* key = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
   if (key) {
-    fetch_key(e, ins, n);
+    fetch_key(e, ins, n, bank);
   }
   const uint32_t step  = ins->automated ? MD_CONTROL_FRAMES : n;
   const double   start = now_seconds();
@@ -1159,11 +1194,14 @@ apply_fader(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0,
 }
 
 static void
-feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n)
+feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uint32_t bank)
 {
-  const MdEngineNode* src = &e->nodes[ed->from];
-  MdEngineNode*       dst = &e->nodes[ed->to];
+  const MdEngineNode* src   = &e->nodes[ed->from];
+  MdEngineNode*       dst   = &e->nodes[ed->to];
   double*             level = w->scratch_b;
+  // A parallel source may already be rendering the next block in the other bank.
+  float* const* const pre  = src->parallel ? src->bank_pre[bank] : src->pre;
+  float* const* const post = src->parallel ? src->bank_post[bank] : src->post;
   if (ed->level_auto) {
     md_automation_render(ed->level_auto, t0, e->rate, n, level);
     for (uint32_t i = 0U; i < n; ++i) {
@@ -1175,12 +1213,12 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n)
     // vectorised mix kernel (a float product: within an ulp of the double
     // one below, and exact at unity level).
     for (int c = 0; c < 2; ++c) {
-      e->kernels->mix_add(dst->buf[c], ed->pre_fader ? src->pre[c] : src->post[c], (float)ed->level, n);
+      e->kernels->mix_add(dst->buf[c], ed->pre_fader ? pre[c] : post[c], (float)ed->level, n);
     }
     return;
   }
   for (int c = 0; c < 2; ++c) {
-    const float* in  = ed->pre_fader ? src->pre[c] : src->post[c];
+    const float* in  = ed->pre_fader ? pre[c] : post[c];
     float*       out = dst->buf[c];
     uint32_t     pos = ed->ring_pos;
     for (uint32_t i = 0U; i < n; ++i) {
@@ -1229,8 +1267,16 @@ static MixdownStatus finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* n
 // own state and the worker's scratch (a parallel track's buffers are its
 // own), so parallel tracks can run on any worker at once.
 static MixdownStatus
-render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
+render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n, uint32_t bank)
 {
+  if (node->parallel) {
+    node->bank = bank;
+    for (int c = 0; c < 2; ++c) {
+      node->buf[c]  = node->bank_buf[bank][c];
+      node->pre[c]  = node->bank_pre[bank][c];
+      node->post[c] = node->bank_post[bank][c];
+    }
+  }
   // Each stage runs on the timeline as delayed by the latency before it,
   // so automation stays with the audio it shapes.
   const int64_t t_in  = t0 - (int64_t)node->latency_in;
@@ -1269,7 +1315,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   bool silent = node->n_inserts && is_silent(node->buf, node->source_channels, n);
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     MdEngineInsert* ins = &node->inserts[j];
-    silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent);
+    silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent, bank);
   }
   if (node->cache && md_cache_write(node->cache, (const float* const*)node->buf, n)) {
     md_cache_close(node->cache); // a full disk costs the cache, not the render
@@ -1309,7 +1355,7 @@ commit_cache(MixdownEngine* e)
       continue;
     }
     MdCacheExtras extras = {.non_finite = node->non_finite};
-    snprintf(extras.note, sizeof extras.note, "%s", node->non_finite_note);
+    snprintf(extras.note, sizeof extras.note, "%s", node->first_note);
     double meters[64];
     for (size_t j = 0U; j < node->n_inserts; ++j) {
       for (uint32_t m = 0U; m < node->inserts[j].cls->n_meters && extras.n_meters < 64U; ++m) {
@@ -1331,7 +1377,8 @@ render_parallel_tracks(void* context, uint32_t worker)
   MdWorker*      w     = &e->workers[worker];
   const double   start = now_seconds();
   for (size_t k; !w->status && (k = atomic_fetch_add(&e->next_parallel, 1U)) < e->n_parallel;) {
-    const MixdownStatus st = render_strip(e, w, &e->nodes[e->parallel[k]], e->block_t0, e->block_frames);
+    const MixdownStatus st =
+      render_strip(e, w, &e->nodes[e->parallel[k]], e->block_t0, e->block_frames, e->block_bank);
     if (st) {
       w->status    = st;
       w->failed_at = k;
@@ -1364,21 +1411,75 @@ merge_workers(MixdownEngine* e)
   return st;
 }
 
-static MixdownStatus
-render_nodes(MixdownEngine* e, uint32_t n)
+// Sets the parallel tracks of the block at `t0` going: on the helpers only
+// (the caller joins later), or, without a pool, right here.
+static void
+start_parallel(MixdownEngine* e, int64_t t0, uint32_t n, uint32_t bank, bool ahead)
 {
-  const int64_t t0 = e->position;
-  e->block_t0      = t0;
-  e->block_frames  = n;
+  e->block_t0     = t0;
+  e->block_frames = n;
+  e->block_bank   = bank;
   atomic_store(&e->next_parallel, 0U);
-  if (e->pool) {
+  if (ahead) {
+    md_pool_start(e->pool, render_parallel_tracks, e);
+    e->ahead = true;
+  } else if (e->pool) {
     md_pool_run(e->pool, render_parallel_tracks, e);
   } else {
     render_parallel_tracks(e, 0U);
   }
+}
+
+// Waits for (and helps with) parallel tracks started ahead, if any.
+static void
+finish_ahead(MixdownEngine* e)
+{
+  if (e->ahead) {
+    md_pool_join(e->pool);
+    e->ahead = false;
+  }
+}
+
+// A node's non-finite note of this block, merged in plan order.
+static void
+merge_note(MixdownEngine* e, MdEngineNode* node, uint32_t bank)
+{
+  char* note = node->notes[node->parallel ? bank : 0U];
+  if (!note[0]) {
+    return;
+  }
+  if (!node->first_note[0]) {
+    snprintf(node->first_note, sizeof node->first_note, "%s", note);
+  }
+  if (!e->non_finite_where[0]) {
+    snprintf(e->non_finite_where, sizeof e->non_finite_where, "%s", note);
+  }
+  note[0] = '\0';
+}
+
+// One block: the parallel tracks (started during the previous block, or
+// now), then — while the helpers already start the next block's parallel
+// tracks in the other bank — the edges and serial nodes in plan order.
+static MixdownStatus
+render_nodes(MixdownEngine* e, uint32_t n)
+{
+  const int64_t  t0   = e->position;
+  const uint32_t bank = (uint32_t)(e->block_index & 1U);
+  if (e->ahead) {
+    finish_ahead(e);
+  } else {
+    start_parallel(e, t0, n, bank, false);
+  }
   MixdownStatus st = merge_workers(e);
   if (st) {
     return st;
+  }
+  const uint64_t total = e->length + e->latency;
+  const uint64_t next  = (uint64_t)t0 + n;
+  // Stems are copied out of the nodes after the block: no look-ahead then.
+  if (e->pool && !e->stems && next < total) {
+    const uint32_t next_frames = total - next < MD_BLOCK_FRAMES ? (uint32_t)(total - next) : MD_BLOCK_FRAMES;
+    start_parallel(e, (int64_t)next, next_frames, bank ^ 1U, true);
   }
   const double start = now_seconds();
   MdWorker*    w     = &e->workers[0];
@@ -1390,15 +1491,13 @@ render_nodes(MixdownEngine* e, uint32_t n)
   }
   for (size_t k = 0U; k < e->n_nodes && !st; ++k) {
     MdEngineNode* node = &e->nodes[e->plan.order[k]];
-    if (!node->parallel && (st = render_strip(e, w, node, t0, n))) {
+    if (!node->parallel && (st = render_strip(e, w, node, t0, n, bank))) {
       snprintf(e->message, sizeof e->message, "%s", w->message);
       break;
     }
-    if (node->non_finite_note[0] && !e->non_finite_where[0]) {
-      snprintf(e->non_finite_where, sizeof e->non_finite_where, "%s", node->non_finite_note);
-    }
+    merge_note(e, node, bank);
     for (size_t j = 0U; j < node->n_edges; ++j) {
-      feed_edge(e, w, &e->edges[node->first_edge + j], t0 - (int64_t)node->latency_out, n);
+      feed_edge(e, w, &e->edges[node->first_edge + j], t0 - (int64_t)node->latency_out, n, bank);
     }
   }
   e->non_finite += w->non_finite;
@@ -1407,7 +1506,8 @@ render_nodes(MixdownEngine* e, uint32_t n)
   w->source_seconds = 0.0;
   e->block_seconds += now_seconds() - start;
   e->position += n;
-  if (!st && (uint64_t)e->position == e->length + e->latency) {
+  ++e->block_index;
+  if (!st && (uint64_t)e->position == total) {
     commit_cache(e);
   }
   return st;
@@ -1550,6 +1650,7 @@ mixdown_engine_meter_count(const MixdownEngine* e)
 MixdownStatus
 mixdown_engine_meter(const MixdownEngine* e, uint32_t index, MixdownMeterReport* meter)
 {
+  settle(e);
   for (size_t i = 0U; e && meter && i < e->n_nodes; ++i) {
     for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
       const MdEngineInsert* ins = &e->nodes[i].inserts[j];
@@ -1597,6 +1698,7 @@ mixdown_engine_node_count(const MixdownEngine* e)
 MixdownStatus
 mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLevels* levels)
 {
+  settle(e);
   if (!e || !levels || index >= e->n_nodes || !e->nodes[index].level_post) {
     return MIXDOWN_ERR_BAD_ARG;
   }
@@ -1659,6 +1761,7 @@ mixdown_engine_time_count(const MixdownEngine* e)
 MixdownStatus
 mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* time)
 {
+  settle(e);
   if (!e || !time) {
     return MIXDOWN_ERR_BAD_ARG;
   }

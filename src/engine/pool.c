@@ -132,7 +132,7 @@ md_pool_free(MdPool* pool)
 }
 
 void
-md_pool_run(MdPool* pool, MdPoolJob job, void* context)
+md_pool_start(MdPool* pool, MdPoolJob job, void* context)
 {
   pool->job     = job;
   pool->context = context;
@@ -141,7 +141,19 @@ md_pool_run(MdPool* pool, MdPoolJob job, void* context)
   atomic_fetch_add(&pool->round, 1U); // publishes job and context to the helpers
   pthread_cond_broadcast(&pool->wake);
   pthread_mutex_unlock(&pool->lock);
-  job(context, 0U);
+}
+
+void
+md_pool_run(MdPool* pool, MdPoolJob job, void* context)
+{
+  md_pool_start(pool, job, context);
+  md_pool_join(pool);
+}
+
+void
+md_pool_join(MdPool* pool)
+{
+  pool->job(pool->context, 0U);
   for (int spin = 0; spin < SPIN_ROUNDS && atomic_load(&pool->busy); ++spin) {
     relax();
   }

@@ -23,6 +23,13 @@ void    md_pool_free(MdPool* pool);
 
 void md_pool_run(MdPool* pool, MdPoolJob job, void* context);
 
+/// md_pool_run() in two halves, so that the caller can do other work while
+/// the helpers start: md_pool_start() sets the helpers going;
+/// md_pool_join() runs the job on the caller too and returns when all are
+/// done.  Every start needs its join before the next start (or free).
+void md_pool_start(MdPool* pool, MdPoolJob job, void* context);
+void md_pool_join(MdPool* pool);
+
 /// The number of online CPU cores (at least 1).
 uint32_t md_pool_cores(void);
 

@@ -108,7 +108,7 @@ cascade_coefs(double* coefs, uint32_t n_sections)
 {
   for (uint32_t s = 0U; s < n_sections; ++s) {
     const MdAnalog   proto = s == 0U ? md_proto_highpass2(M_SQRT1_2) : md_proto_bell(s % 2U ? 4.0 : -6.0, 1.0 + s);
-    const MdDigital  d     = md_match(&proto, 80.0 * pow(4.0, s), 48000.0, MD_MATCH_BEST);
+    const MdDigital  d     = md_match(&proto, 80.0 * pow(1.6, s), 48000.0, MD_MATCH_BEST);
     const MdSvfCoefs k     = md_svf_from_digital(&d);
     const double     c[MD_KERNEL_SVF_COEFS] = {k.a1, k.a2, k.a3, k.m0, k.m1, k.m2};
     for (uint32_t j = 0U; j < MD_KERNEL_SVF_COEFS; ++j) {
@@ -128,7 +128,7 @@ fill_noise(float* x, uint32_t n, uint64_t* seed)
 static void
 test_variants_match_reference_on_svf_cascade(void)
 {
-  enum { SECTIONS = 5 };
+  enum { SECTIONS = 11 }; // more than one group of MD_KERNEL_SVF_GROUP
   double coefs[SECTIONS * MD_KERNEL_SVF_COEFS];
   cascade_coefs(coefs, SECTIONS);
   size_t                  count = 0U;

@@ -13,11 +13,11 @@ static const MdKernels* chosen = &md_kernels_reference;
 static pthread_once_t   chosen_once = PTHREAD_ONCE_INIT;
 
 static int
-cpu_has_avx2(void)
+cpu_has_avx2(void) // and FMA
 {
 #ifdef MD_KERNELS_HAVE_AVX2
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #else
   return 0;
 #endif

@@ -45,6 +45,29 @@ typedef struct {
 /// a1, a2, a3, m0, m1, m2 (svf.h's solved SVF).
 #define MD_KERNEL_SVF_COEFS 6U
 
+/// The same section as a state-space update of the SVF's two integrator
+/// states s = (ic1, ic2), multiplied out so that a sample costs nine
+/// multiply-adds and the state's own recursion is two deep:
+///   s' = A s + B x,   y = C·s + D x
+/// with A = [[2a1 - 1, -2a2], [2a2, 1 - 2a3]], B = (2a2, 2a3),
+/// C = (m1 a1 + m2 a2, m2 (1 - a3) - m1 a2), D = m0 + m1 a2 + m2 a3.
+/// The states keep their meaning, so coefficient changes stay smooth.
+typedef struct {
+  double a11, a12, a21, a22, b1, b2, c1, c2, d;
+} MdSvfStateSpace;
+
+/// Sections a kernel keeps in registers at once; longer cascades run
+/// through in groups (a cascade is sequential, so this is the same thing).
+#define MD_KERNEL_SVF_GROUP 8U
+
+static inline MdSvfStateSpace
+md_svf_state_space(const double* k)
+{
+  const double a1 = k[0], a2 = k[1], a3 = k[2], m0 = k[3], m1 = k[4], m2 = k[5];
+  return (MdSvfStateSpace){2.0 * a1 - 1.0,      -2.0 * a2, 2.0 * a2, 1.0 - 2.0 * a3, 2.0 * a2, 2.0 * a3,
+                           m1 * a1 + m2 * a2, m2 * (1.0 - a3) - m1 * a2, m0 + m1 * a2 + m2 * a3};
+}
+
 /// The variant chosen for this machine (the environment variable
 /// MIXDOWN_KERNELS=c forces the reference).
 const MdKernels* md_kernels(void);

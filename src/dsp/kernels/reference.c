@@ -26,24 +26,28 @@ exp_scaled_c(const double* x, double* out, uint32_t n, double scale)
   }
 }
 
-// One channel through the cascade (svf.h's md_svf_tick, second order).
+// One channel through the cascade: svf.h's md_svf_tick (second order),
+// in the state-space form of kernels.h.
 static void
 svf2_cascade_mono(const double* coefs, uint32_t n_sections, double* state, uint32_t stride, float* y,
                   uint32_t n)
 {
+  MdSvfStateSpace m[MD_KERNEL_SVF_GROUP];
+  for (uint32_t s = 0U; s < n_sections; ++s) {
+    m[s] = md_svf_state_space(coefs + s * MD_KERNEL_SVF_COEFS);
+  }
   for (uint32_t i = 0U; i < n; ++i) {
-    double v = y[i];
+    double x = y[i];
     for (uint32_t s = 0U; s < n_sections; ++s) {
-      const double* k   = coefs + s * MD_KERNEL_SVF_COEFS;
-      double*       ic  = state + s * stride;
-      const double  v3  = v - ic[1];
-      const double  v1  = k[0] * ic[0] + k[1] * v3;
-      const double  v2  = ic[1] + (k[1] * ic[0] + k[2] * v3);
-      ic[0]             = (v1 + v1) - ic[0];
-      ic[1]             = (v2 + v2) - ic[1];
-      v                 = (k[3] * v + k[4] * v1) + k[5] * v2;
+      double*      ic  = state + s * stride;
+      const double out = (m[s].d * x + m[s].c2 * ic[1]) + m[s].c1 * ic[0];
+      const double ic1 = (m[s].b1 * x + m[s].a12 * ic[1]) + m[s].a11 * ic[0];
+      const double ic2 = (m[s].b2 * x + m[s].a22 * ic[1]) + m[s].a21 * ic[0];
+      ic[0]            = ic1;
+      ic[1]            = ic2;
+      x                = out;
     }
-    y[i] = (float)v;
+    y[i] = (float)x;
   }
 }
 
@@ -52,8 +56,12 @@ svf2_cascade_stereo_c(const double* coefs, uint32_t n_sections, double* state, f
                       uint32_t n)
 {
   // state[2·s + c] pairs: channel c's pair of section s is at (2s + c)·2.
-  svf2_cascade_mono(coefs, n_sections, state, 4U, left, n);
-  svf2_cascade_mono(coefs, n_sections, state + 2, 4U, right, n);
+  for (uint32_t first = 0U; first < n_sections; first += MD_KERNEL_SVF_GROUP) {
+    const uint32_t group = n_sections - first < MD_KERNEL_SVF_GROUP ? n_sections - first : MD_KERNEL_SVF_GROUP;
+    const double*  k     = coefs + first * MD_KERNEL_SVF_COEFS;
+    svf2_cascade_mono(k, group, state + 4U * first, 4U, left, n);
+    svf2_cascade_mono(k, group, state + 4U * first + 2U, 4U, right, n);
+  }
   for (uint32_t j = 0U; j < 4U * n_sections; ++j) {
     if (fabs(state[j]) < 1e-20) {
       state[j] = 0.0; // decayed: exact zero, never subnormal
