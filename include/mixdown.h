@@ -344,7 +344,7 @@ mixdown_engine_pull_stems(MixdownEngine* engine, float* left, float* right, floa
 /// Renders with `threads` worker threads (0: one per CPU core; never more
 /// than there are tracks free of sidechains, which are what the workers
 /// share out).  The output is the same to the bit whatever the count.  The
-/// default is 1.  Call between pulls.
+/// default is 1.  Call before the first pull.
 MIXDOWN_API MixdownStatus mixdown_engine_set_threads(MixdownEngine* engine, uint32_t threads);
 
 /// Keeps a render cache in folder `dir` (created if missing): every track

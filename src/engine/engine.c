@@ -187,6 +187,7 @@ struct MixdownEngineImpl {
   uint32_t      block_bank;
   uint64_t      block_index;    ///< Blocks rendered so far
   bool          ahead;          ///< The helpers are rendering the next block's parallel tracks
+  bool          ready;          ///< …and are done with them (joined early, by a read-out)
   uint32_t      cache_hits;     ///< Parallel tracks read from the cache
   uint32_t      cache_tracks;   ///< Parallel tracks with a cache file
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
@@ -548,10 +549,18 @@ build_parallel(MixdownEngine* e)
     e->parallel[e->n_parallel++] = index;
     const bool had_buf           = node->own_buf; // a key node's: it becomes bank 0
     node->own_buf                = false;         // the banks own every buffer now
+    // Only what the calling thread reads while the helpers render ahead
+    // needs a second bank: the insert output of a sidechain key, the
+    // pre-fader signal of a node with pre-fader sends, the post-fader one.
+    bool pre_sends = false;
+    for (size_t j = 0U; j < node->n_edges; ++j) {
+      pre_sends = pre_sends || e->edges[node->first_edge + j].pre_fader;
+    }
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
-        node->bank_buf[b][c] = b == 0 && had_buf ? node->buf[c] : new_buffer();
-        node->bank_pre[b][c]  = new_buffer();
+        node->bank_buf[b][c]  = b == 0 ? (had_buf ? node->buf[c] : new_buffer())
+                                       : node->is_key ? new_buffer() : node->bank_buf[0][c];
+        node->bank_pre[b][c]  = b == 0 || pre_sends ? new_buffer() : node->bank_pre[0][c];
         node->bank_post[b][c] = new_buffer();
         if (!node->bank_buf[b][c] || !node->bank_pre[b][c] || !node->bank_post[b][c]) {
           return MIXDOWN_ERR_NO_MEM;
@@ -614,10 +623,9 @@ set_workers(MixdownEngine* e, uint32_t count)
 MixdownStatus
 mixdown_engine_set_threads(MixdownEngine* e, uint32_t threads)
 {
-  if (!e) {
-    return MIXDOWN_ERR_BAD_ARG;
+  if (!e || e->position != 0) {
+    return MIXDOWN_ERR_BAD_ARG; // only before the first pull
   }
-  finish_ahead(e);
   uint32_t count = threads ? threads : md_pool_cores();
   // More workers than parallel tracks would only wait.
   if (count > e->n_parallel) {
@@ -858,11 +866,17 @@ mixdown_engine_free(MixdownEngine* e)
       if (n->kind == MD_NODE_MASTER) {
         free(n->post[c]);
       }
-      for (int b = 0; b < 2; ++b) {
-        free(n->bank_buf[b][c]);
-        free(n->bank_pre[b][c]);
-        free(n->bank_post[b][c]);
+      // Bank 1 may share bank 0's buffer (build_parallel()).
+      if (n->bank_buf[1][c] != n->bank_buf[0][c]) {
+        free(n->bank_buf[1][c]);
       }
+      if (n->bank_pre[1][c] != n->bank_pre[0][c]) {
+        free(n->bank_pre[1][c]);
+      }
+      free(n->bank_buf[0][c]);
+      free(n->bank_pre[0][c]);
+      free(n->bank_post[0][c]);
+      free(n->bank_post[1][c]);
     }
     for (int c = 0; c < 2; ++c) {
       free(n->stem[c]);
@@ -1437,6 +1451,7 @@ finish_ahead(MixdownEngine* e)
   if (e->ahead) {
     md_pool_join(e->pool);
     e->ahead = false;
+    e->ready = true; // the next block's parallel tracks are rendered: not again
   }
 }
 
@@ -1465,11 +1480,11 @@ render_nodes(MixdownEngine* e, uint32_t n)
 {
   const int64_t  t0   = e->position;
   const uint32_t bank = (uint32_t)(e->block_index & 1U);
-  if (e->ahead) {
-    finish_ahead(e);
-  } else {
+  finish_ahead(e);
+  if (!e->ready) {
     start_parallel(e, t0, n, bank, false);
   }
+  e->ready         = false;
   MixdownStatus st = merge_workers(e);
   if (st) {
     return st;

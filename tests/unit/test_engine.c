@@ -829,7 +829,54 @@ test_silence_is_skipped_exactly(void)
   mixdown_session_free(session);
 }
 
+// With several threads the helpers render the next block's tracks while
+// a pull returns; reading meters and times between pulls must wait for
+// them without rendering anything twice.
+static void
+test_read_outs_between_pulls_change_nothing(void)
+{
+  test_write_sine(test_path("ro1.wav"), 330.0, 0.7, 1.0, 2U, 48000U);
+  test_write_sine(test_path("ro2.wav"), 550.0, 0.7, 1.0, 1U, 48000U);
+  MixdownSession* session = test_open_yaml(
+    "mixdown: 1\nsample_rate: 48000\ntracks:\n"
+    "  - {name: a, file: ro1.wav, inserts: [{type: compressor, threshold_db: -30}]}\n"
+    "  - {name: b, file: ro2.wav, inserts: [{type: eq, bands: [{type: bell, freq: 500, gain_db: 6}]}]}\n");
+  TestMix plain;
+  if (!session || !test_render_session(session, &plain)) {
+    mixdown_session_free(session);
+    return;
+  }
+  MixdownEngine* engine = NULL;
+  char           message[512];
+  CHECK(mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(engine && mixdown_engine_set_threads(engine, 2U) == MIXDOWN_SUCCESS);
+  float*   left  = calloc(plain.frames + 1U, sizeof(float));
+  float*   right = calloc(plain.frames + 1U, sizeof(float));
+  uint64_t done  = 0U;
+  while (engine && done < plain.frames) {
+    uint32_t got = 0U;
+    if (mixdown_engine_pull(engine, left + done, right + done, 1000U, &got) || !got) {
+      break;
+    }
+    done += got;
+    MixdownMeterReport meter;
+    MixdownTimeReport  time;
+    mixdown_engine_meter(engine, 0U, &meter);
+    mixdown_engine_time(engine, 0U, &time);
+  }
+  CHECK(done == plain.frames);
+  CHECK(mixdown_engine_set_threads(engine, 1U) == MIXDOWN_ERR_BAD_ARG); // not mid-render
+  CHECK(!memcmp(left, plain.left, plain.frames * sizeof(float)) &&
+        !memcmp(right, plain.right, plain.frames * sizeof(float)));
+  free(left);
+  free(right);
+  mixdown_engine_free(engine);
+  test_mix_free(&plain);
+  mixdown_session_free(session);
+}
+
 const TestCase engine_tests[] = {
+  {"engine: meters read between pulls (2 threads) change nothing", test_read_outs_between_pulls_change_nothing},
   {"engine: silent blocks are skipped, exactly (same bytes as without)", test_silence_is_skipped_exactly},
   {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
