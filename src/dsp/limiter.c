@@ -72,6 +72,7 @@ typedef struct {
   uint64_t* deque;        ///< L + 1 slots
   uint32_t  deque_head, deque_tail;
   uint64_t  frame;        ///< Frames seen
+  uint32_t  gain_slot;    ///< frame % (L + 2H), kept without a division
   double*   box1;         ///< Ring for the first box filter (L/2)
   double*   box2;         ///< … and the second
   double    box1_sum, box2_sum;
@@ -142,6 +143,7 @@ lim_reset(void* state)
   l->box1_sum = l->box2_sum = (double)(l->length / 2U);
   l->deque_head = l->deque_tail = 0U;
   l->frame = 0U;
+  l->gain_slot = 0U;
   l->history_pos = l->box_pos = 0U;
   l->gain = 1.0;
   md_delay_clear(&l->audio);
@@ -206,7 +208,7 @@ detect_peak(Limiter* l, const MdBlock* b, uint32_t i)
   for (uint32_t c = 0U; c < l->channels; ++c) {
     const float x = b->in[c][i];
     if (!l->true_peak) {
-      peak = fmax(peak, fabs(x));
+      peak = fabs(x) > peak ? fabs(x) : peak; // fmax() is a libm call; no NaN reaches here
       continue;
     }
     float* h              = l->history[c];
@@ -230,6 +232,16 @@ detect_peak(Limiter* l, const MdBlock* b, uint32_t i)
   return peak;
 }
 
+// The gains ring slot of a frame in the window (now - frame < span),
+// counted back from now's slot: per-sample divisions cost more than the
+// rest of the limiter.
+static uint32_t
+slot_of(const Limiter* l, uint64_t frame, uint64_t now)
+{
+  const uint32_t back = (uint32_t)(now - frame);
+  return l->gain_slot >= back ? l->gain_slot - back : l->gain_slot + l->hold_length - back;
+}
+
 // Sliding minimum of g over the last L + 2H frames (monotonic deque).
 static double
 hold_min(Limiter* l, double g)
@@ -237,20 +249,22 @@ hold_min(Limiter* l, double g)
   const uint32_t span  = l->hold_length;
   const uint32_t slots = span + 1U;
   const uint64_t now   = l->frame++;
-  l->gains[now % span] = g;
+  l->gains[l->gain_slot] = g;
   while (l->deque_head != l->deque_tail) {
-    const uint32_t last = (l->deque_tail + slots - 1U) % slots;
-    if (l->gains[l->deque[last] % span] < g) {
+    const uint32_t last = l->deque_tail == 0U ? slots - 1U : l->deque_tail - 1U;
+    if (l->gains[slot_of(l, l->deque[last], now)] < g) {
       break;
     }
     l->deque_tail = last; // a later, lower gain makes it irrelevant
   }
   l->deque[l->deque_tail] = now;
-  l->deque_tail           = (l->deque_tail + 1U) % slots;
+  l->deque_tail           = l->deque_tail + 1U == slots ? 0U : l->deque_tail + 1U;
   while (l->deque[l->deque_head] + span <= now) {
-    l->deque_head = (l->deque_head + 1U) % slots; // out of the window
+    l->deque_head = l->deque_head + 1U == slots ? 0U : l->deque_head + 1U; // out of the window
   }
-  return l->gains[l->deque[l->deque_head] % span];
+  const double min = l->gains[slot_of(l, l->deque[l->deque_head], now)];
+  l->gain_slot     = l->gain_slot + 1U == span ? 0U : l->gain_slot + 1U;
+  return min;
 }
 
 static double
@@ -262,7 +276,7 @@ smooth_boxes(Limiter* l, double hold)
   const double first  = l->box1_sum / half;
   l->box2_sum += first - l->box2[l->box_pos];
   l->box2[l->box_pos] = first;
-  l->box_pos          = (l->box_pos + 1U) % half;
+  l->box_pos          = l->box_pos + 1U == half ? 0U : l->box_pos + 1U;
   return l->box2_sum / half;
 }
 
@@ -279,9 +293,10 @@ lim_process(void* state, const MdBlock* b)
     // The box filters' running sums drift by rounding; never let that lift
     // the gain above what the hold asked for.
     const double hold   = hold_min(l, needed);
-    const double smooth = fmin(smooth_boxes(l, hold), 1.0);
+    double       smooth = smooth_boxes(l, hold);
+    smooth              = smooth < 1.0 ? smooth : 1.0;
     l->gain             = smooth < l->gain ? smooth : smooth + l->release_coef * (l->gain - smooth);
-    l->block_min_gain   = fmin(l->block_min_gain, l->gain);
+    l->block_min_gain   = l->gain < l->block_min_gain ? l->gain : l->block_min_gain;
     for (uint32_t c = 0U; c < l->channels; ++c) {
       float y = (float)(md_delay_tick(&l->audio, c, b->in[c][i]) * l->gain);
       y       = y > clamp ? clamp : y < -clamp ? -clamp : y;

@@ -3,6 +3,8 @@
 
 #include "io/writer.h"
 
+#include "dsp/kernels/kernels.h"
+
 #include <ebur128.h>
 #include <sndfile.h>
 #include <soxr.h>
@@ -38,6 +40,8 @@ struct MdWriter {
   float*     converted;
   size_t     converted_capacity;
   int*       quantised;
+  double*    noise;       ///< TPDF dither for one chunk, drawn before quantising
+  const MdKernels* kernels;
   bool       finished;  ///< md_writer_finish() done: stats final, no more audio
   MdWriterStats stats;
 };
@@ -100,6 +104,7 @@ free_writer(MdWriter* w)
   free(w->interleaved);
   free(w->converted);
   free(w->quantised);
+  free(w->noise);
   free(w->temp_path);
   free(w->path);
   free(w);
@@ -173,8 +178,10 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
   const size_t encode_frames = (size_t)ceil(MD_WRITER_CHUNK * fmax(1.0, (double)rate / in_rate)) + 64U;
   w->interleaved      = malloc(MD_WRITER_CHUNK * 2U * sizeof(float));
   w->quantised        = malloc(encode_frames * 2U * sizeof(int));
+  w->noise            = malloc(encode_frames * 2U * sizeof(double));
+  w->kernels          = md_kernels();
   w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-  if (!w->interleaved || !w->quantised || !w->meter) {
+  if (!w->interleaved || !w->quantised || !w->noise || !w->meter) {
     snprintf(message, message_size, "out of memory");
     free_writer(w);
     return MIXDOWN_ERR_NO_MEM;
@@ -258,6 +265,35 @@ write_failed(MdWriter* w, char* message, size_t message_size)
 }
 
 // Encodes `n` interleaved frames at the output rate.
+// Noise-shaped dither: error feedback, so the noise spectrum takes the
+// shape 1 - H(z) — the 5-tap E-weighted filter of Lipshitz, Vanderkooy &
+// Wannamaker (1991), which sinks the noise where hearing is most sensitive
+// (1-6 kHz) and lifts it towards Nyquist.  Recursive: no vector kernel.
+static void
+quantize_shaped(MdWriter* w, const float* frames, size_t n, double scale, int bits)
+{
+  static const double shape[5] = {2.033, -2.165, 1.959, -1.590, 0.6149};
+  const double        top      = scale - 1.0;
+  for (size_t i = 0U; i < n * 2U; ++i) {
+    double* error = w->error[i & 1U];
+    double  x     = frames[i] * scale;
+    x -= shape[0] * error[0] + shape[1] * error[1] + shape[2] * error[2] + shape[3] * error[3] +
+         shape[4] * error[4];
+    // TPDF on top, as for plain dither.
+    double q = x + (next_uniform(&w->rng) - next_uniform(&w->rng));
+    q        = floor(q + 0.5);
+    if (q > top || q < -scale) {
+      ++w->stats.clipped;
+      q = q > top ? top : -scale;
+    }
+    memmove(error + 1, error, 4U * sizeof(double));
+    // Clipping would feed a huge error back; keep the loop bounded.
+    error[0] = fmax(-4.0, fmin(4.0, q - x));
+    // libsndfile takes int samples left-aligned in 32 bits.
+    w->quantised[i] = (int)((int64_t)q * (int64_t)(1LL << (32 - bits)));
+  }
+}
+
 static MixdownStatus
 encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message_size)
 {
@@ -288,38 +324,17 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
   }
   const int    bits  = w->format == MIXDOWN_FORMAT_PCM_16 ? 16 : w->format == MIXDOWN_FORMAT_PCM_24 ? 24 : 32;
   const double scale = ldexp(1.0, bits - 1);
-  const double top   = scale - 1.0;
-  for (size_t i = 0U; i < n * 2U; ++i) {
-    double* error = w->error[i & 1U];
-    double  x     = frames[i] * scale;
-    if (w->dither == MD_DITHER_SHAPED) {
-      // Error feedback: the quantisation error, filtered, is subtracted
-      // before the next quantisation, so the noise spectrum takes the shape
-      // 1 - H(z): the 5-tap E-weighted filter of Lipshitz, Vanderkooy &
-      // Wannamaker (1991), which sinks the noise where hearing is most
-      // sensitive (1-6 kHz) and lifts it towards Nyquist.
-      static const double shape[5] = {2.033, -2.165, 1.959, -1.590, 0.6149};
-      x -= shape[0] * error[0] + shape[1] * error[1] + shape[2] * error[2] + shape[3] * error[3] +
-           shape[4] * error[4];
+  if (w->dither == MD_DITHER_SHAPED) {
+    quantize_shaped(w, frames, n, scale, bits);
+  } else {
+    // TPDF: the sum of two uniform variables, ±1 LSB peak, decorrelates the
+    // quantisation error from the signal.  The noise is drawn in sample
+    // order, then the vector kernel quantises.
+    for (size_t i = 0U; w->dither != MD_DITHER_NONE && i < n * 2U; ++i) {
+      w->noise[i] = next_uniform(&w->rng) - next_uniform(&w->rng);
     }
-    double q = x;
-    if (w->dither != MD_DITHER_NONE) {
-      // TPDF: the sum of two uniform variables, ±1 LSB peak, decorrelates
-      // the quantisation error from the signal.
-      q += next_uniform(&w->rng) - next_uniform(&w->rng);
-    }
-    q = floor(q + 0.5);
-    if (q > top || q < -scale) {
-      ++w->stats.clipped;
-      q = q > top ? top : -scale;
-    }
-    if (w->dither == MD_DITHER_SHAPED) {
-      memmove(error + 1, error, 4U * sizeof(double));
-      // Clipping would feed a huge error back; keep the loop bounded.
-      error[0] = fmax(-4.0, fmin(4.0, q - x));
-    }
-    // libsndfile takes int samples left-aligned in 32 bits.
-    w->quantised[i] = (int)((int64_t)q * (int64_t)(1LL << (32 - bits)));
+    w->stats.clipped += w->kernels->quantize(frames, w->dither != MD_DITHER_NONE ? w->noise : NULL,
+                                             w->quantised, (uint32_t)(n * 2U), scale, (uint32_t)(32 - bits));
   }
   if (sf_writef_int(w->file, w->quantised, (sf_count_t)n) != (sf_count_t)n) {
     return write_failed(w, message, message_size);

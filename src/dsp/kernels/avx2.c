@@ -176,6 +176,33 @@ scale_avx2(float* dst, const float* src, float gain, uint32_t n)
   md_kernels_reference.scale(dst + i, src + i, gain, n - i);
 }
 
+AVX2 static uint64_t
+quantize_avx2(const float* x, const double* noise, int32_t* out, uint32_t n, double full_scale, uint32_t shift)
+{
+  const __m256d scale   = _mm256_set1_pd(full_scale);
+  const __m256d top     = _mm256_set1_pd(full_scale - 1.0);
+  const __m256d bottom  = _mm256_set1_pd(-full_scale);
+  const __m256d half    = _mm256_set1_pd(0.5);
+  const __m128i count   = _mm_cvtsi32_si128((int)shift);
+  __m256i       clipped = _mm256_setzero_si256();
+  uint32_t      i       = 0U;
+  for (; i + 4U <= n; i += 4U) {
+    __m256d q = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + i)), scale);
+    if (noise) {
+      q = _mm256_add_pd(q, _mm256_loadu_pd(noise + i));
+    }
+    q                = _mm256_floor_pd(_mm256_add_pd(q, half));
+    const __m256d over = _mm256_or_pd(_mm256_cmp_pd(q, top, _CMP_GT_OQ), _mm256_cmp_pd(q, bottom, _CMP_LT_OQ));
+    clipped          = _mm256_sub_epi64(clipped, _mm256_castpd_si256(over)); // each lane: -1 when clipped
+    q                = _mm256_max_pd(_mm256_min_pd(q, top), bottom);
+    _mm_storeu_si128((__m128i*)(out + i), _mm_sll_epi32(_mm256_cvtpd_epi32(q), count));
+  }
+  uint64_t lanes[4];
+  _mm256_storeu_si256((__m256i*)lanes, clipped);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3] +
+         md_kernels_reference.quantize(x + i, noise ? noise + i : NULL, out + i, n - i, full_scale, shift);
+}
+
 const MdKernels md_kernels_avx2 = {
   .name                = "avx2",
   .log_scaled          = log_scaled_avx2,
@@ -183,6 +210,7 @@ const MdKernels md_kernels_avx2 = {
   .svf2_cascade_stereo = svf2_cascade_stereo_avx2,
   .mix_add             = mix_add_avx2,
   .scale               = scale_avx2,
+  .quantize            = quantize_avx2,
 };
 
 #endif

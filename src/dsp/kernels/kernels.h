@@ -39,6 +39,13 @@ typedef struct {
 
   /// dst[i] = gain · src[i] (in place allowed).
   void (*scale)(float* dst, const float* src, float gain, uint32_t n);
+
+  /// Format conversion to integer PCM: q = ⌊x[i]·full_scale + noise[i] +
+  /// ½⌋ (noise: dither, or NULL), clipped to [-full_scale, full_scale - 1],
+  /// stored shifted left by `shift` bits (libsndfile's left-aligned int).
+  /// Returns the number of samples clipped.
+  uint64_t (*quantize)(const float* x, const double* noise, int32_t* out, uint32_t n, double full_scale,
+                       uint32_t shift);
 } MdKernels;
 
 /// Coefficients of one second-order section in md_kernels' layout:

@@ -85,6 +85,26 @@ scale_c(float* dst, const float* src, float gain, uint32_t n)
   }
 }
 
+static uint64_t
+quantize_c(const float* x, const double* noise, int32_t* out, uint32_t n, double full_scale, uint32_t shift)
+{
+  const double top     = full_scale - 1.0;
+  uint64_t     clipped = 0U;
+  for (uint32_t i = 0U; i < n; ++i) {
+    double q = x[i] * full_scale;
+    if (noise) {
+      q += noise[i];
+    }
+    q = floor(q + 0.5);
+    if (q > top || q < -full_scale) {
+      ++clipped;
+      q = q > top ? top : -full_scale;
+    }
+    out[i] = (int32_t)((uint32_t)(int32_t)q << shift);
+  }
+  return clipped;
+}
+
 const MdKernels md_kernels_reference = {
   .name                = "c",
   .log_scaled          = log_scaled_c,
@@ -92,4 +112,5 @@ const MdKernels md_kernels_reference = {
   .svf2_cascade_stereo = svf2_cascade_stereo_c,
   .mix_add             = mix_add_c,
   .scale               = scale_c,
+  .quantize            = quantize_c,
 };
