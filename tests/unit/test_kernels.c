@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const uint32_t odd_lengths[] = {1U, 3U, 4U, 5U, 7U, 9U, 17U, 63U, 1021U};
 
@@ -221,6 +222,39 @@ test_variants_match_reference_on_mix(void)
   free(dst[1] - 1);
 }
 
+// Format conversion: equal to the reference to the bit (floor and clip are
+// exact), clipped samples counted alike, and full scale mapped as libsndfile
+// expects (left-aligned 24 bits).
+static void
+test_variants_match_reference_on_quantize(void)
+{
+  size_t                  count = 0U;
+  const MdKernels* const* all   = md_kernels_all(&count);
+  float*                  x     = unaligned_floats(1021U);
+  double*                 noise = unaligned_doubles(1021U);
+  int32_t                 want[1021], got[1021];
+  uint64_t                seed  = 13U;
+  for (uint32_t i = 0U; i < 1021U; ++i) {
+    x[i]     = (float)(2.4 * (uniform(&seed) - 0.5)); // some beyond full scale
+    noise[i] = uniform(&seed) - uniform(&seed);
+  }
+  const uint64_t reference_clips = md_kernels_reference.quantize(x, noise, want, 1021U, 8388608.0, 8U);
+  CHECK(reference_clips > 100U && reference_clips < 400U);
+  for (size_t v = 1U; v < count; ++v) {
+    for (size_t k = 0U; k < sizeof odd_lengths / sizeof odd_lengths[0]; ++k) {
+      const uint32_t n       = odd_lengths[k];
+      const uint64_t clips_a = md_kernels_reference.quantize(x, k % 2U ? noise : NULL, want, n, 8388608.0, 8U);
+      const uint64_t clips_b = all[v]->quantize(x, k % 2U ? noise : NULL, got, n, 8388608.0, 8U);
+      CHECK_MSG(clips_a == clips_b && !memcmp(want, got, n * sizeof(int32_t)), "%s quantize, n %u", all[v]->name, n);
+    }
+  }
+  const float full[3] = {1.0f, -1.0f, 0.5f};
+  md_kernels()->quantize(full, NULL, got, 3U, 8388608.0, 8U);
+  CHECK(got[0] == 0x7fffff00 && got[1] == (int32_t)0x80000000 && got[2] == 0x40000000);
+  free(x - 1);
+  free(noise - 1);
+}
+
 const TestCase kernel_tests[] = {
   {"kernels: fast ln/exp within 1e-12 of libm, exp(0) = 1", test_fast_math_matches_libm},
   {"kernels: every variant's log/exp equals the reference (odd lengths, unaligned)",
@@ -228,5 +262,6 @@ const TestCase kernel_tests[] = {
   {"kernels: every variant's SVF cascade equals the reference, and the reference svf.h",
    test_variants_match_reference_on_svf_cascade},
   {"kernels: every variant's mix and scale equal the reference", test_variants_match_reference_on_mix},
+  {"kernels: every variant's PCM conversion equals the reference to the bit", test_variants_match_reference_on_quantize},
   {NULL, NULL},
 };
