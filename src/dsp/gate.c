@@ -172,6 +172,24 @@ gate_process(void* state, const MdBlock* b)
   }
 }
 
+// At rest when closed with an empty envelope, no hold left, the gain settled
+// where silence puts it, and the key filters empty: silence in, silence out.
+static bool
+gate_idle(const void* state)
+{
+  const Gate*  g      = state;
+  const double target = fmax(-g->v[GATE_RANGE],
+                             fmin(0.0, (md_level_db(0.0) - g->v[GATE_THRESHOLD]) * (g->v[GATE_RATIO] - 1.0)));
+  for (uint32_t c = 0U; c < 2U; ++c) {
+    const MdSvfState* hp = &g->highpass.state[c];
+    const MdSvfState* lp = &g->lowpass.state[c];
+    if (hp->ic1 != 0.0 || hp->ic2 != 0.0 || lp->ic1 != 0.0 || lp->ic2 != 0.0) {
+      return false;
+    }
+  }
+  return g->level == 0.0 && !g->open && g->hold_left == 0U && g->gain_db == target;
+}
+
 static void
 gate_reset(void* state)
 {
@@ -205,6 +223,7 @@ const MdProcessorClass md_gate_class = {
   .set_param   = gate_set_param,
   .process     = gate_process,
   .reset       = gate_reset,
+  .idle        = gate_idle,
   .latency     = md_processor_no_frames,
   .tail        = md_processor_no_frames,
   .read_meter  = gate_read_meter,

@@ -156,6 +156,26 @@ stereo_process(void* state, const MdBlock* block)
   }
 }
 
+// At rest with the width settled, the crossover designed and its filters
+// empty: no other state.
+static bool
+stereo_idle(const void* state)
+{
+  const MdStereoProc* self = state;
+  if (!md_smoothed_settled(&self->width) || self->values[STEREO_MONO_BELOW] != self->designed_freq) {
+    return false;
+  }
+  for (int c = 0; c < 2; ++c) {
+    for (int s = 0; s < 2; ++s) {
+      if (self->low_state[c][s].s1 != 0.0 || self->low_state[c][s].s2 != 0.0 ||
+          self->high_state[c][s].s1 != 0.0 || self->high_state[c][s].s2 != 0.0) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 static void
 stereo_reset(void* state)
 {
@@ -187,6 +207,7 @@ const MdProcessorClass md_stereo_class = {
   .set_param   = stereo_set_param,
   .process     = stereo_process,
   .reset       = stereo_reset,
+  .idle        = stereo_idle,
   .latency     = md_processor_no_frames,
   .tail        = stereo_tail,
 };

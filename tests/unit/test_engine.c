@@ -789,7 +789,8 @@ test_silence_is_skipped_exactly(void)
     "mixdown: 1\nsample_rate: 48000\ntracks:\n  - name: a\n    clips:\n"
     "      - {file: loud.wav, start: 0}\n      - {file: loud.wav, start: 4}\n"
     "    inserts: [{type: eq, bands: [{type: highpass, freq: 80}, {type: bell, freq: 2000, gain_db: 3}]},\n"
-    "              {type: compressor, threshold_db: -20, ratio: 4, release_ms: 50}, {type: gain, gain_db: -1}]\n");
+    "              {type: compressor, threshold_db: -20, ratio: 4, release_ms: 50}, {type: gain, gain_db: -1},\n"
+    "              {type: gate, threshold_db: -50}, {type: stereo, width: 1.4, mono_below: 120}]\n");
   TestMix m;
   if (!session || !test_render_session(session, &m)) {
     mixdown_session_free(session);
@@ -805,11 +806,15 @@ test_silence_is_skipped_exactly(void)
     uint32_t got = 0U;
     while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
     }
-    uint64_t skipped[3] = {0U, 0U, 0U}, blocks[3] = {0U, 0U, 0U};
+    uint64_t skipped[5] = {0U, 0U, 0U, 0U, 0U}, blocks[5] = {0U, 0U, 0U, 0U, 0U};
     for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
       MixdownTimeReport t;
       mixdown_engine_time(engine, k, &t);
-      const int which = !strcmp(t.what, "eq") ? 0 : !strcmp(t.what, "compressor") ? 1 : !strcmp(t.what, "gain") ? 2 : -1;
+      static const char* const types[] = {"eq", "compressor", "gain", "gate", "stereo"};
+      int                      which   = -1;
+      for (int i = 0; i < 5; ++i) {
+        which = !strcmp(t.what, types[i]) ? i : which;
+      }
       if (which >= 0) {
         skipped[which] = t.skipped;
         blocks[which]  = t.blocks;
@@ -817,9 +822,10 @@ test_silence_is_skipped_exactly(void)
     }
     // 3 s of silence is 140 blocks.  The EQ's tail comes to rest within a
     // few; the compressor's release (50 ms time constant) takes ~1.5 s to
-    // come within 1e-12 dB of no reduction, where it rests exactly.
-    const uint64_t at_least[3] = {120U, 50U, 120U};
-    for (int i = 0; i < 3; ++i) {
+    // come within 1e-12 dB of no reduction, where it rests exactly, and
+    // what follows it gets silence only from then on.
+    const uint64_t at_least[5] = {120U, 50U, 50U, 50U, 50U};
+    for (int i = 0; i < 5; ++i) {
       CHECK_MSG(skipped[i] >= at_least[i] && skipped[i] < blocks[i], "insert %d skipped %llu of %llu blocks", i,
                 (unsigned long long)skipped[i], (unsigned long long)blocks[i]);
     }

@@ -32,11 +32,9 @@ ln4(__m256d x)
   const __m256d one      = _mm256_set1_pd(1.0);
   const __m256d f        = _mm256_div_pd(_mm256_sub_pd(m, one), _mm256_add_pd(m, one));
   const __m256d f2       = _mm256_mul_pd(f, f);
-  static const double tail[] = {2.0 / 17.0, 2.0 / 15.0, 2.0 / 13.0, 2.0 / 11.0,
-                                2.0 / 9.0,  2.0 / 7.0,  2.0 / 5.0,  2.0 / 3.0};
-  __m256d p = _mm256_set1_pd(tail[0]);
-  for (int k = 1; k < 8; ++k) {
-    p = _mm256_add_pd(_mm256_mul_pd(p, f2), _mm256_set1_pd(tail[k]));
+  __m256d p = _mm256_set1_pd(md_atanh_coefs[0]);
+  for (int k = 1; k < MD_ATANH_TERMS; ++k) {
+    p = _mm256_add_pd(_mm256_mul_pd(p, f2), _mm256_set1_pd(md_atanh_coefs[k]));
   }
   const __m256d atanh_tail = _mm256_mul_pd(f, _mm256_mul_pd(f2, p));
   const __m256d low        = _mm256_add_pd(atanh_tail, _mm256_mul_pd(e, _mm256_set1_pd(MD_LN2_LO)));
@@ -52,13 +50,9 @@ exp4(__m256d x)
   const __m256d n       = _mm256_sub_pd(t, rounder);
   const __m256d r       = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(n, _mm256_set1_pd(MD_LN2_HI))),
                                         _mm256_mul_pd(n, _mm256_set1_pd(MD_LN2_LO)));
-  static const double taylor[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-                                  1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
-                                  1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
-                                  1.0};
-  __m256d p = _mm256_set1_pd(taylor[0]);
-  for (int k = 1; k < 13; ++k) {
-    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(taylor[k]));
+  __m256d p = _mm256_set1_pd(md_exp_coefs[0]);
+  for (int k = 1; k < MD_EXP_TERMS; ++k) {
+    p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(md_exp_coefs[k]));
   }
   const __m256i two_n = _mm256_slli_epi64(_mm256_add_epi64(_mm256_castpd_si256(t), _mm256_set1_epi64x(1023)), 52);
   return _mm256_mul_pd(p, _mm256_castsi256_pd(two_n));

@@ -44,20 +44,36 @@ md_double_of(uint64_t u)
   return x;
 }
 
+/// Horner coefficients, highest power first, shared with the SIMD variants
+/// so that every variant evaluates the very same polynomials.
+/// 2·atanh(f) = 2f + f·f²·P(f²): P's coefficients 2/17, 2/15, …, 2/3.
+#define MD_ATANH_TERMS 8
+static const double md_atanh_coefs[MD_ATANH_TERMS] = {2.0 / 17.0, 2.0 / 15.0, 2.0 / 13.0, 2.0 / 11.0,
+                                                      2.0 / 9.0,  2.0 / 7.0,  2.0 / 5.0,  2.0 / 3.0};
+/// e^r to r¹²/12!: 1/12!, 1/11!, …, 1/1!, 1/0!.
+#define MD_EXP_TERMS 13
+static const double md_exp_coefs[MD_EXP_TERMS] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
+                                                  1.0 / 362880.0,    1.0 / 40320.0,    1.0 / 5040.0,
+                                                  1.0 / 720.0,       1.0 / 120.0,      1.0 / 24.0,
+                                                  1.0 / 6.0,         0.5,              1.0,
+                                                  1.0};
+
+static inline double
+md_horner(const double* coefs, int n, double x)
+{
+  double p = coefs[0];
+  for (int k = 1; k < n; ++k) {
+    p = p * x + coefs[k];
+  }
+  return p;
+}
+
 /// Odd-power series of 2·atanh(f) after the first term: f·(2f²/3 + 2f⁴/5 + …).
 static inline double
 md_atanh_tail(double f)
 {
   const double f2 = f * f;
-  double       p  = 2.0 / 17.0;
-  p               = p * f2 + 2.0 / 15.0;
-  p               = p * f2 + 2.0 / 13.0;
-  p               = p * f2 + 2.0 / 11.0;
-  p               = p * f2 + 2.0 / 9.0;
-  p               = p * f2 + 2.0 / 7.0;
-  p               = p * f2 + 2.0 / 5.0;
-  p               = p * f2 + 2.0 / 3.0;
-  return f * (f2 * p);
+  return f * (f2 * md_horner(md_atanh_coefs, MD_ATANH_TERMS, f2));
 }
 
 static inline double
@@ -82,19 +98,7 @@ md_fast_exp(double x)
   const double t    = x * MD_LOG2E + MD_ROUNDER; // n in its low mantissa bits
   const double n    = t - MD_ROUNDER;
   const double r    = (x - n * MD_LN2_HI) - n * MD_LN2_LO;
-  double       p    = 1.0 / 479001600.0;          // 1/12!
-  p                 = p * r + 1.0 / 39916800.0;
-  p                 = p * r + 1.0 / 3628800.0;
-  p                 = p * r + 1.0 / 362880.0;
-  p                 = p * r + 1.0 / 40320.0;
-  p                 = p * r + 1.0 / 5040.0;
-  p                 = p * r + 1.0 / 720.0;
-  p                 = p * r + 1.0 / 120.0;
-  p                 = p * r + 1.0 / 24.0;
-  p                 = p * r + 1.0 / 6.0;
-  p                 = p * r + 0.5;
-  p                 = p * r + 1.0;
-  p                 = p * r + 1.0;
+  const double p    = md_horner(md_exp_coefs, MD_EXP_TERMS, r);
   const double two_n = md_double_of((md_bits_of(t) + 1023U) << 52);
   return p * two_n;
 }
