@@ -130,6 +130,7 @@ typedef struct {
   MdCacheFile*    cache;       ///< With --cache: its cache file, read or being written
   bool            cache_hit;   ///< …read: clips and inserts are not run
   bool            is_key;      ///< Keys a sidechain: its buf is read by another node
+  bool            pre_sends;   ///< Has pre-fader sends: its pre-fader signal is used
   uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
   /// Parallel tracks render block k+1 while block k's edges are fed, so
   /// they alternate between two banks of buffers (bank = block number & 1).
@@ -552,10 +553,7 @@ build_parallel(MixdownEngine* e)
     // Only what the calling thread reads while the helpers render ahead
     // needs a second bank: the insert output of a sidechain key, the
     // pre-fader signal of a node with pre-fader sends, the post-fader one.
-    bool pre_sends = false;
-    for (size_t j = 0U; j < node->n_edges; ++j) {
-      pre_sends = pre_sends || e->edges[node->first_edge + j].pre_fader;
-    }
+    const bool pre_sends = node->pre_sends;
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
         node->bank_buf[b][c]  = b == 0 ? (had_buf ? node->buf[c] : new_buffer())
@@ -786,6 +784,9 @@ build(MixdownEngine* e, const MixdownSession* s)
       e->nodes[i].latency_out = e->plan.latency_out[i];
     }
     st = build_keys(e);
+    for (size_t k = 0U; k < e->n_edges; ++k) {
+      e->nodes[e->edges[k].from].pre_sends |= e->edges[k].pre_fader;
+    }
     if (!st) {
       st = build_parallel(e);
     }
@@ -1180,6 +1181,30 @@ apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* 
   }
 }
 
+// Constant pan and fader in one pass: post = signal × (pan × fader); the
+// pre-fader signal only when something reads it (pre-fader sends, the full
+// level meter).
+static void
+pan_and_fade(const MixdownEngine* e, MdEngineNode* node, const float* const* in, uint32_t n)
+{
+  const bool mono  = node->channels == 1U;
+  double     left  = 1.0;
+  double     right = 1.0;
+  if (mono) {
+    md_pan_mono(node->pan, node->pan_law_db, &left, &right);
+  } else {
+    md_pan_balance(node->pan, &left, &right);
+  }
+  const float* const source[2] = {in[0], in[mono ? 0 : 1]};
+  const double       pan[2]    = {left, right};
+  for (int c = 0; c < 2; ++c) {
+    if (node->pre_sends || node->level_pre) {
+      e->kernels->scale(node->pre[c], source[c], (float)pan[c], n);
+    }
+    e->kernels->scale(node->post[c], source[c], (float)(pan[c] * node->gain), n);
+  }
+}
+
 static void
 apply_fader(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n)
 {
@@ -1344,8 +1369,12 @@ static MixdownStatus
 finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* signal, int64_t t_out,
              uint32_t n)
 {
-  apply_pan(e, w, node, signal, t_out, n);
-  apply_fader(e, w, node, t_out, n);
+  if (node->audible && !node->pan_auto && !node->gain_auto) {
+    pan_and_fade(e, node, signal, n);
+  } else {
+    apply_pan(e, w, node, signal, t_out, n);
+    apply_fader(e, w, node, t_out, n);
+  }
   if (e->stems && node->kind != MD_NODE_MASTER) {
     capture_stem(node, n);
   }
