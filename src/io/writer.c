@@ -35,7 +35,7 @@ struct MdWriter {
   MixdownSampleFormat format;
   MdDither   dither;
   double     error[2][5]; ///< Shaped dither: the last quantisation errors per channel
-  uint64_t   rng;       ///< Dither noise state: fixed seed, so renders repeat exactly
+  uint64_t   rng;       ///< Dither draws so far: from a fixed start, so renders repeat exactly
   float*     interleaved;
   float*     converted;
   size_t     converted_capacity;
@@ -164,7 +164,7 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
   w->format = format == MIXDOWN_FORMAT_DEFAULT ? MIXDOWN_FORMAT_PCM_24 : format;
   // 32-bit integer holds every bit of a float mix: dither would only add noise.
   w->dither = w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24 ? dither : MD_DITHER_NONE;
-  w->rng    = 0x9E3779B97F4A7C15ULL;
+  w->rng    = 0U;
   const uint32_t rate      = out_rate ? out_rate : (uint32_t)in_rate;
   const int      container = container_for(path, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
   if (container == SF_FORMAT_FLAC && w->format != MIXDOWN_FORMAT_PCM_16 &&
@@ -243,14 +243,15 @@ md_writer_set_tags(MdWriter* w, char* const* tags)
 
 // Uniform in [0, 1) from xorshift64*.
 static double
-next_uniform(uint64_t* state)
+next_uniform(uint64_t* counter)
 {
-  uint64_t x = *state;
-  x ^= x >> 12U;
-  x ^= x << 25U;
-  x ^= x >> 27U;
-  *state = x;
-  return (double)((x * 0x2545F4914F6CDD1DULL) >> 11U) * (1.0 / 9007199254740992.0);
+  // splitmix64 of a counter: each draw is a hash of its index, so the draws
+  // of a chunk do not wait on one another (a xorshift chain did).
+  uint64_t z = (*counter)++ * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL;
+  z          = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+  z          = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31U;
+  return (double)(z >> 11U) * (1.0 / 9007199254740992.0);
 }
 
 static MixdownStatus
