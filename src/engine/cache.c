@@ -208,6 +208,15 @@ md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
   return MIXDOWN_SUCCESS;
 }
 
+void
+md_cache_release(MdCacheFile* f)
+{
+  if (f->mapped && f->read_pos * sizeof(float) >= f->mapped_bytes) {
+    munmap((void*)f->mapped, f->mapped_bytes);
+    f->mapped = NULL;
+  }
+}
+
 MixdownStatus
 md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
 {

@@ -60,6 +60,10 @@ const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
 /// mapped file until it is closed.
 MixdownStatus md_cache_view(MdCacheFile* file, const float** planes, uint32_t frames);
 MixdownStatus md_cache_write(MdCacheFile* file, const float* const* planes, uint32_t frames);
+/// Unmaps a hit read to its end (its views are no longer used): done by
+/// the worker that read it, so the unmapping is shared out too.
+void md_cache_release(MdCacheFile* file);
+
 /// Completes a written file: the extras, then the rename into place.
 MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);
 /// Closes; a written file not committed is removed.

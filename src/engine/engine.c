@@ -1330,7 +1330,9 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
     for (uint32_t c = 0U; node->is_key && c < node->channels; ++c) {
       memcpy(node->buf[c], cached[c], n * sizeof(float));
     }
-    return finish_strip(e, w, node, cached, t_out, n);
+    const MixdownStatus st = finish_strip(e, w, node, cached, t_out, n);
+    md_cache_release(node->cache); // after the last block: unmapped here, on this worker
+    return st;
   }
   if (node->kind == MD_NODE_TRACK) {
     memset(node->buf[0], 0, n * sizeof(float));
