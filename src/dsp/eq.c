@@ -78,6 +78,8 @@ typedef struct {
   uint32_t channels;
   uint32_t n_bands;
   const MdKernels* kernels;
+  uint32_t max_frames;
+  float*   scratch;  ///< The idle right lane of a mono track's cascade
   double   rate;
   double   values[EQ_N_VALUES];
   EqBand   bands[EQ_MAX_BANDS];
@@ -161,9 +163,13 @@ static MixdownStatus
 eq_prepare(void* state, double rate, uint32_t max_frames)
 {
   EqProc* eq = state;
-  (void)max_frames;
-  eq->rate    = rate;
-  eq->kernels = md_kernels();
+  eq->rate       = rate;
+  eq->kernels    = md_kernels();
+  eq->max_frames = max_frames ? max_frames : 1U;
+  free(eq->scratch);
+  if (!(eq->scratch = calloc(eq->max_frames, sizeof(float)))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     EqBand* b = &eq->bands[i];
     b->type   = (BandType)band_value(eq, i, FIELD_TYPE);
@@ -179,7 +185,9 @@ eq_prepare(void* state, double rate, uint32_t max_frames)
 static void
 eq_destroy(void* state)
 {
-  free(state);
+  EqProc* eq = state;
+  free(eq->scratch);
+  free(eq);
 }
 
 static void
@@ -244,44 +252,45 @@ copy_through(const MdBlock* block, uint32_t channels, uint32_t from, uint32_t fr
   }
 }
 
-// While no band glides: every active band's sections as one cascade of
-// second-order sections, both channels at once, through the SIMD kernel.
-// False (nothing done) for mono, first-order sections or a glide.
+// While no band glides: every active band's sections as one cascade,
+// both channels at once, through the vector kernel (a mono track runs in
+// the left lane, the right lane idling on a scratch buffer).  False
+// (nothing done) while a band glides: that path redesigns every 16 frames.
 #define EQ_MAX_CASCADE (EQ_MAX_BANDS * EQ_MAX_SECTIONS)
 
 static bool
 run_cascade(EqProc* eq, const MdBlock* block)
 {
-  if (eq->channels != 2U) {
-    return false;
-  }
-  double   coefs[EQ_MAX_CASCADE * MD_KERNEL_SVF_COEFS];
-  double   state[EQ_MAX_CASCADE * 4U];
-  uint32_t n = 0U;
+  MdSvfStateSpace sections[EQ_MAX_CASCADE];
+  double          state[EQ_MAX_CASCADE * 4U];
+  uint32_t        n = 0U;
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     const EqBand* b = &eq->bands[i];
     if (band_gliding(b)) {
       return false;
     }
     for (unsigned s = 0U; b->active && s < b->n_sections; ++s, ++n) {
-      const MdSvfCoefs* k = &b->sections[s];
-      if (k->order != 2) {
-        return false;
-      }
-      const double section[MD_KERNEL_SVF_COEFS] = {k->a1, k->a2, k->a3, k->m0, k->m1, k->m2};
-      memcpy(coefs + n * MD_KERNEL_SVF_COEFS, section, sizeof section);
-      const double pair[4] = {b->state[0][s].ic1, b->state[0][s].ic2, b->state[1][s].ic1, b->state[1][s].ic2};
+      sections[n] = md_svf_state_space(&b->sections[s]);
+      const MdSvfState* right = &b->state[eq->channels > 1U ? 1U : 0U][s];
+      const double pair[4] = {b->state[0][s].ic1, b->state[0][s].ic2, right->ic1, right->ic2};
       memcpy(state + 4U * n, pair, sizeof pair);
     }
   }
-  copy_through(block, 2U, 0U, block->frames);
-  eq->kernels->svf2_cascade_stereo(coefs, n, state, block->out[0], block->out[1], block->frames);
+  float* const right = eq->channels > 1U ? block->out[1] : eq->scratch;
+  for (uint32_t done = 0U; done < block->frames; done += eq->max_frames) {
+    const uint32_t len = block->frames - done < eq->max_frames ? block->frames - done : eq->max_frames;
+    copy_through(block, eq->channels, done, len);
+    eq->kernels->svf_cascade_stereo(sections, n, state, block->out[0] + done,
+                                    eq->channels > 1U ? right + done : right, len);
+  }
   n = 0U;
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     EqBand* b = &eq->bands[i];
     for (unsigned s = 0U; b->active && s < b->n_sections; ++s, ++n) {
       b->state[0][s] = (MdSvfState){state[4U * n], state[4U * n + 1U]};
-      b->state[1][s] = (MdSvfState){state[4U * n + 2U], state[4U * n + 3U]};
+      if (eq->channels > 1U) {
+        b->state[1][s] = (MdSvfState){state[4U * n + 2U], state[4U * n + 3U]};
+      }
     }
   }
   return true;

@@ -16,6 +16,7 @@
 #define MD_SVF_H
 
 #include "dsp/filter_design.h"
+#include "dsp/kernels/kernels.h"
 
 #include <math.h>
 
@@ -82,6 +83,32 @@ md_svf_tick(const MdSvfCoefs* c, MdSvfState* s, double x)
   s->ic1          = 2.0 * v1 - s->ic1;
   s->ic2          = 2.0 * v2 - s->ic2;
   return c->m0 * x + c->m1 * v1 + c->m2 * v2;
+}
+
+/// The section `c` as a state-space update of its integrator states (for
+/// the vector kernels): multiplied out from md_svf_tick(),
+///   second order: A = [[2a1 - 1, -2a2], [2a2, 1 - 2a3]], B = (2a2, 2a3),
+///                 C = (m1 a1 + m2 a2, m2 (1 - a3) - m1 a2), D = m0 + m1 a2 + m2 a3;
+///   first order:  s1' = (1 - 2g) s1 + 2g x, y = m1 (1 - g) s1 + (m0 + m1 g) x
+///                 (s2 stays 0).
+/// The states keep their meaning, so a band can move between this and
+/// md_svf_tick() from one block to the next.
+static inline MdSvfStateSpace
+md_svf_state_space(const MdSvfCoefs* c)
+{
+  if (c->order == 1) {
+    const double g = c->g1;
+    return (MdSvfStateSpace){1.0 - 2.0 * g, 0.0, 0.0, 0.0, 2.0 * g, 0.0, c->m1 * (1.0 - g), 0.0, c->m0 + c->m1 * g};
+  }
+  return (MdSvfStateSpace){2.0 * c->a1 - 1.0,
+                           -2.0 * c->a2,
+                           2.0 * c->a2,
+                           1.0 - 2.0 * c->a3,
+                           2.0 * c->a2,
+                           2.0 * c->a3,
+                           c->m1 * c->a1 + c->m2 * c->a2,
+                           c->m2 * (1.0 - c->a3) - c->m1 * c->a2,
+                           c->m0 + c->m1 * c->a2 + c->m2 * c->a3};
 }
 
 /// Flush decayed state to exact zero so it never turns subnormal.

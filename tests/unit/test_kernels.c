@@ -103,18 +103,18 @@ test_variants_match_reference_on_log_and_exp(void)
   free(got - 1);
 }
 
-// A highpass, two bells and a shelf, as the EQ would run them.
+// A first-order and a second-order highpass, then bells, as the EQ would
+// run them: the SVF sections and their state-space forms.
 static void
-cascade_coefs(double* coefs, uint32_t n_sections)
+cascade_sections(MdSvfCoefs* svf, MdSvfStateSpace* sections, uint32_t n_sections)
 {
   for (uint32_t s = 0U; s < n_sections; ++s) {
-    const MdAnalog   proto = s == 0U ? md_proto_highpass2(M_SQRT1_2) : md_proto_bell(s % 2U ? 4.0 : -6.0, 1.0 + s);
-    const MdDigital  d     = md_match(&proto, 80.0 * pow(1.6, s), 48000.0, MD_MATCH_BEST);
-    const MdSvfCoefs k     = md_svf_from_digital(&d);
-    const double     c[MD_KERNEL_SVF_COEFS] = {k.a1, k.a2, k.a3, k.m0, k.m1, k.m2};
-    for (uint32_t j = 0U; j < MD_KERNEL_SVF_COEFS; ++j) {
-      coefs[s * MD_KERNEL_SVF_COEFS + j] = c[j];
-    }
+    const MdAnalog  proto = s == 1U ? md_proto_highpass2(M_SQRT1_2) : md_proto_bell(s % 2U ? 4.0 : -6.0, 1.0 + s);
+    // Section 0: a one-pole high-pass at ~40 Hz (b2 = a2 = 0: first order).
+    const MdDigital d     = s == 0U ? (MdDigital){0.9974, -0.9974, 0.0, -0.9948, 0.0}
+                                    : md_match(&proto, 40.0 * pow(1.6, s), 48000.0, MD_MATCH_BEST);
+    svf[s]                = md_svf_from_digital(&d);
+    sections[s]           = md_svf_state_space(&svf[s]);
   }
 }
 
@@ -130,8 +130,10 @@ static void
 test_variants_match_reference_on_svf_cascade(void)
 {
   enum { SECTIONS = 11 }; // more than one group of MD_KERNEL_SVF_GROUP
-  double coefs[SECTIONS * MD_KERNEL_SVF_COEFS];
-  cascade_coefs(coefs, SECTIONS);
+  MdSvfCoefs      svf[SECTIONS];
+  MdSvfStateSpace sections[SECTIONS];
+  cascade_sections(svf, sections, SECTIONS);
+  CHECK(svf[0].order == 1 && svf[1].order == 2);
   size_t                  count = 0U;
   const MdKernels* const* all   = md_kernels_all(&count);
   float*                  l[2]  = {unaligned_floats(1021U), unaligned_floats(1021U)};
@@ -149,8 +151,8 @@ test_variants_match_reference_on_svf_cascade(void)
         l[1][i] = l[0][i];
         r[1][i] = r[0][i];
       }
-      md_kernels_reference.svf2_cascade_stereo(coefs, SECTIONS, state[0], l[0], r[0], n);
-      all[v]->svf2_cascade_stereo(coefs, SECTIONS, state[1], l[1], r[1], n);
+      md_kernels_reference.svf_cascade_stereo(sections, SECTIONS, state[0], l[0], r[0], n);
+      all[v]->svf_cascade_stereo(sections, SECTIONS, state[1], l[1], r[1], n);
       for (uint32_t i = 0U; i < n; ++i) {
         worst = fmax(worst, fmax(fabs(l[1][i] - l[0][i]), fabs(r[1][i] - r[0][i])));
       }
@@ -160,11 +162,6 @@ test_variants_match_reference_on_svf_cascade(void)
   // And the reference against svf.h's per-sample tick, channel by channel.
   double     state[SECTIONS * 4] = {0.0};
   MdSvfState tick[2][SECTIONS]   = {{{0.0, 0.0}}};
-  MdSvfCoefs k[SECTIONS];
-  for (uint32_t s = 0U; s < SECTIONS; ++s) {
-    const double* c = coefs + s * MD_KERNEL_SVF_COEFS;
-    k[s]            = (MdSvfCoefs){.order = 2, .a1 = c[0], .a2 = c[1], .a3 = c[2], .m0 = c[3], .m1 = c[4], .m2 = c[5]};
-  }
   uint64_t seed  = 5U;
   double   worst = 0.0;
   fill_noise(l[0], 1021U, &seed);
@@ -172,13 +169,13 @@ test_variants_match_reference_on_svf_cascade(void)
   for (uint32_t i = 0U; i < 1021U; ++i) {
     double v[2] = {l[0][i], r[0][i]};
     for (uint32_t s = 0U; s < SECTIONS; ++s) {
-      v[0] = md_svf_tick(&k[s], &tick[0][s], v[0]);
-      v[1] = md_svf_tick(&k[s], &tick[1][s], v[1]);
+      v[0] = md_svf_tick(&svf[s], &tick[0][s], v[0]);
+      v[1] = md_svf_tick(&svf[s], &tick[1][s], v[1]);
     }
     l[1][i] = (float)v[0];
     r[1][i] = (float)v[1];
   }
-  md_kernels_reference.svf2_cascade_stereo(coefs, SECTIONS, state, l[0], r[0], 1021U);
+  md_kernels_reference.svf_cascade_stereo(sections, SECTIONS, state, l[0], r[0], 1021U);
   for (uint32_t i = 0U; i < 1021U; ++i) {
     worst = fmax(worst, fmax(fabs(l[1][i] - l[0][i]), fabs(r[1][i] - r[0][i])));
   }
@@ -259,7 +256,7 @@ const TestCase kernel_tests[] = {
   {"kernels: fast ln/exp within 1e-12 of libm, exp(0) = 1", test_fast_math_matches_libm},
   {"kernels: every variant's log/exp equals the reference (odd lengths, unaligned)",
    test_variants_match_reference_on_log_and_exp},
-  {"kernels: every variant's SVF cascade equals the reference, and the reference svf.h",
+  {"kernels: every variant's SVF cascade (first and second order) equals the reference, and the reference svf.h",
    test_variants_match_reference_on_svf_cascade},
   {"kernels: every variant's mix and scale equal the reference", test_variants_match_reference_on_mix},
   {"kernels: every variant's PCM conversion equals the reference to the bit", test_variants_match_reference_on_quantize},

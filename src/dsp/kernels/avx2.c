@@ -89,7 +89,8 @@ exp_scaled_avx2(const double* x, double* out, uint32_t n, double scale)
 // the state-space form of kernels.h with fused multiply-adds: nine per
 // section and sample, against eighteen operations in the SVF's own form.
 AVX2_FMA static void
-svf2_group_avx2(const double* coefs, uint32_t n_sections, double* state, float* left, float* right, uint32_t n)
+svf_group_avx2(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left, float* right,
+               uint32_t n)
 {
   __m128d ic1[MD_KERNEL_SVF_GROUP], ic2[MD_KERNEL_SVF_GROUP];
   __m128d a11[MD_KERNEL_SVF_GROUP], a12[MD_KERNEL_SVF_GROUP], a21[MD_KERNEL_SVF_GROUP], a22[MD_KERNEL_SVF_GROUP];
@@ -99,7 +100,7 @@ svf2_group_avx2(const double* coefs, uint32_t n_sections, double* state, float* 
     // state: (ic1, ic2) of left, then of right.
     ic1[s]                = _mm_setr_pd(state[4U * s], state[4U * s + 2U]);
     ic2[s]                = _mm_setr_pd(state[4U * s + 1U], state[4U * s + 3U]);
-    const MdSvfStateSpace m = md_svf_state_space(coefs + s * MD_KERNEL_SVF_COEFS);
+    const MdSvfStateSpace m = sections[s];
     a11[s] = _mm_set1_pd(m.a11);
     a12[s] = _mm_set1_pd(m.a12);
     a21[s] = _mm_set1_pd(m.a21);
@@ -134,12 +135,12 @@ svf2_group_avx2(const double* coefs, uint32_t n_sections, double* state, float* 
 }
 
 AVX2_FMA static void
-svf2_cascade_stereo_avx2(const double* coefs, uint32_t n_sections, double* state, float* left, float* right,
-                         uint32_t n)
+svf_cascade_stereo_avx2(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left,
+                        float* right, uint32_t n)
 {
   for (uint32_t first = 0U; first < n_sections; first += MD_KERNEL_SVF_GROUP) {
     const uint32_t group = n_sections - first < MD_KERNEL_SVF_GROUP ? n_sections - first : MD_KERNEL_SVF_GROUP;
-    svf2_group_avx2(coefs + first * MD_KERNEL_SVF_COEFS, group, state + 4U * first, left, right, n);
+    svf_group_avx2(sections + first, group, state + 4U * first, left, right, n);
   }
   for (uint32_t j = 0U; j < 4U * n_sections; ++j) {
     if (state[j] < 1e-20 && state[j] > -1e-20) {
@@ -201,7 +202,7 @@ const MdKernels md_kernels_avx2 = {
   .name                = "avx2",
   .log_scaled          = log_scaled_avx2,
   .exp_scaled          = exp_scaled_avx2,
-  .svf2_cascade_stereo = svf2_cascade_stereo_avx2,
+  .svf_cascade_stereo  = svf_cascade_stereo_avx2,
   .mix_add             = mix_add_avx2,
   .scale               = scale_avx2,
   .quantize            = quantize_avx2,

@@ -16,6 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// One filter section as a state-space update of two states s = (s1, s2):
+///   s' = A s + B x,   y = C·s + D x
+/// (svf.h's md_svf_state_space() gives it for a state-variable filter
+/// section, whose integrator states these are).  Nine multiply-adds a
+/// sample, and the state's own recursion is two deep.
+typedef struct {
+  double a11, a12, a21, a22, b1, b2, c1, c2, d;
+} MdSvfStateSpace;
+
 typedef struct {
   const char* name; ///< "c", "avx2", …
 
@@ -27,12 +36,11 @@ typedef struct {
   /// 20/ln 10.  exp(0) is exactly 1.  Relative error < 1e-13.
   void (*exp_scaled)(const double* x, double* out, uint32_t n, double scale);
 
-  /// Two channels through the same cascade of second-order state-variable
-  /// sections (svf.h), both channels at once: x/y hold `n` frames of
-  /// left and right; state[2·s + c] is section s's (ic1, ic2) pair for
-  /// channel c.  In place allowed.
-  void (*svf2_cascade_stereo)(const double* coefs, uint32_t n_sections, double* state, float* left,
-                              float* right, uint32_t n);
+  /// Two channels through the same cascade of sections, both at once,
+  /// in place: `left` and `right` hold `n` frames; state[4s + 2c] and
+  /// state[4s + 2c + 1] are section s's two states for channel c.
+  void (*svf_cascade_stereo)(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left,
+                             float* right, uint32_t n);
 
   /// dst[i] += gain · src[i].
   void (*mix_add)(float* dst, const float* src, float gain, uint32_t n);
@@ -48,32 +56,9 @@ typedef struct {
                        uint32_t shift);
 } MdKernels;
 
-/// Coefficients of one second-order section in md_kernels' layout:
-/// a1, a2, a3, m0, m1, m2 (svf.h's solved SVF).
-#define MD_KERNEL_SVF_COEFS 6U
-
-/// The same section as a state-space update of the SVF's two integrator
-/// states s = (ic1, ic2), multiplied out so that a sample costs nine
-/// multiply-adds and the state's own recursion is two deep:
-///   s' = A s + B x,   y = C·s + D x
-/// with A = [[2a1 - 1, -2a2], [2a2, 1 - 2a3]], B = (2a2, 2a3),
-/// C = (m1 a1 + m2 a2, m2 (1 - a3) - m1 a2), D = m0 + m1 a2 + m2 a3.
-/// The states keep their meaning, so coefficient changes stay smooth.
-typedef struct {
-  double a11, a12, a21, a22, b1, b2, c1, c2, d;
-} MdSvfStateSpace;
-
 /// Sections a kernel keeps in registers at once; longer cascades run
 /// through in groups (a cascade is sequential, so this is the same thing).
 #define MD_KERNEL_SVF_GROUP 8U
-
-static inline MdSvfStateSpace
-md_svf_state_space(const double* k)
-{
-  const double a1 = k[0], a2 = k[1], a3 = k[2], m0 = k[3], m1 = k[4], m2 = k[5];
-  return (MdSvfStateSpace){2.0 * a1 - 1.0,      -2.0 * a2, 2.0 * a2, 1.0 - 2.0 * a3, 2.0 * a2, 2.0 * a3,
-                           m1 * a1 + m2 * a2, m2 * (1.0 - a3) - m1 * a2, m0 + m1 * a2 + m2 * a3};
-}
 
 /// The variant chosen for this machine (the environment variable
 /// MIXDOWN_KERNELS=c forces the reference).

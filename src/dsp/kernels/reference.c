@@ -26,16 +26,11 @@ exp_scaled_c(const double* x, double* out, uint32_t n, double scale)
   }
 }
 
-// One channel through the cascade: svf.h's md_svf_tick (second order),
-// in the state-space form of kernels.h.
+// One channel through the cascade of state-space sections (kernels.h).
 static void
-svf2_cascade_mono(const double* coefs, uint32_t n_sections, double* state, uint32_t stride, float* y,
-                  uint32_t n)
+svf_cascade_mono(const MdSvfStateSpace* m, uint32_t n_sections, double* state, uint32_t stride, float* y,
+                 uint32_t n)
 {
-  MdSvfStateSpace m[MD_KERNEL_SVF_GROUP];
-  for (uint32_t s = 0U; s < n_sections; ++s) {
-    m[s] = md_svf_state_space(coefs + s * MD_KERNEL_SVF_COEFS);
-  }
   for (uint32_t i = 0U; i < n; ++i) {
     double x = y[i];
     for (uint32_t s = 0U; s < n_sections; ++s) {
@@ -52,16 +47,11 @@ svf2_cascade_mono(const double* coefs, uint32_t n_sections, double* state, uint3
 }
 
 static void
-svf2_cascade_stereo_c(const double* coefs, uint32_t n_sections, double* state, float* left, float* right,
-                      uint32_t n)
+svf_cascade_stereo_c(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left,
+                     float* right, uint32_t n)
 {
-  // state[2·s + c] pairs: channel c's pair of section s is at (2s + c)·2.
-  for (uint32_t first = 0U; first < n_sections; first += MD_KERNEL_SVF_GROUP) {
-    const uint32_t group = n_sections - first < MD_KERNEL_SVF_GROUP ? n_sections - first : MD_KERNEL_SVF_GROUP;
-    const double*  k     = coefs + first * MD_KERNEL_SVF_COEFS;
-    svf2_cascade_mono(k, group, state + 4U * first, 4U, left, n);
-    svf2_cascade_mono(k, group, state + 4U * first + 2U, 4U, right, n);
-  }
+  svf_cascade_mono(sections, n_sections, state, 4U, left, n);
+  svf_cascade_mono(sections, n_sections, state + 2U, 4U, right, n);
   for (uint32_t j = 0U; j < 4U * n_sections; ++j) {
     if (fabs(state[j]) < 1e-20) {
       state[j] = 0.0; // decayed: exact zero, never subnormal
@@ -109,7 +99,7 @@ const MdKernels md_kernels_reference = {
   .name                = "c",
   .log_scaled          = log_scaled_c,
   .exp_scaled          = exp_scaled_c,
-  .svf2_cascade_stereo = svf2_cascade_stereo_c,
+  .svf_cascade_stereo  = svf_cascade_stereo_c,
   .mix_add             = mix_add_c,
   .scale               = scale_c,
   .quantize            = quantize_c,
