@@ -232,33 +232,33 @@ smooth_step(double gr_db, double want_db, double attack, double release)
   return want_db < gr_db ? attacking : releasing;
 }
 
-// Fully linked stereo (the default) with both channels at one gain: the
-// louder channel's level drives one gain change for both — the curve only
-// falls with level, so this is the minimum of the two channels' curves.
+// Mono, or fully linked stereo (the default) with both channels at one
+// gain: the louder channel's level drives one gain change for both — the
+// curve only falls with level, so this is the minimum of the two channels'
+// curves.
 static bool
 linked_as_one(const Compressor* c)
 {
-  return c->channels == 2U && c->v[COMP_LINK] >= 1.0 && c->gr_db[0] == c->gr_db[1];
+  return c->channels == 1U || (c->v[COMP_LINK] >= 1.0 && c->gr_db[0] == c->gr_db[1]);
 }
 
 // Gain change of the louder channel into c->level_db[0] (then [1] unused).
 static void
 gain_change_linked(Compressor* c, uint32_t n)
 {
-  double*       level   = c->level_db[0];
-  const double* other   = c->level_db[1];
-  for (uint32_t i = 0U; i < n; ++i) {
-    level[i] = other[i] > level[i] ? other[i] : level[i];
+  double* level = c->level_db[0];
+  if (c->channels == 2U) {
+    const double* other = c->level_db[1];
+    for (uint32_t i = 0U; i < n; ++i) {
+      level[i] = other[i] > level[i] ? other[i] : level[i];
+    }
   }
   curve_of_levels(c, level, n);
-  const double attack  = c->attack_coef;
-  const double release = c->release_coef;
-  double       gr      = c->gr_db[0];
-  double       min_gr  = c->block_min_gr;
+  double gr = c->gr_db[0];
+  c->kernels->attack_release(level, n, &gr, c->attack_coef, c->release_coef);
+  double min_gr = c->block_min_gr;
   for (uint32_t i = 0U; i < n; ++i) {
-    gr       = smooth_step(gr, level[i], attack, release);
-    min_gr   = gr < min_gr ? gr : min_gr;
-    level[i] = gr;
+    min_gr = level[i] < min_gr ? level[i] : min_gr;
   }
   c->gr_db[0] = c->gr_db[1] = gr;
   c->block_min_gr           = min_gr;
@@ -312,6 +312,21 @@ process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
   const double* gain[2] = {c->level_db[0], c->level_db[as_one || channels == 1U ? 0U : 1U]};
   for (uint32_t ch = 0U; ch < (as_one ? 1U : channels); ++ch) {
     c->kernels->exp_scaled(c->level_db[ch], c->level_db[ch], n, MD_DB_PER_NEPER); // exp(0) is exactly 1
+  }
+  if (md_smoothed_settled(&c->makeup) && md_smoothed_settled(&c->mix) && !c->lookahead.length) {
+    // The common case, channel by channel with nothing per-frame but the
+    // gain: the same arithmetic as below, in a loop that vectorises.
+    const double makeup = c->makeup.current;
+    const double wet    = c->mix.current;
+    for (uint32_t ch = 0U; ch < channels; ++ch) {
+      const float* in  = b->in[ch] + from;
+      float*       out = b->out[ch] + from;
+      const double* g  = gain[ch];
+      for (uint32_t i = 0U; i < n; ++i) {
+        out[i] = (float)(in[i] * (1.0 - wet + wet * (g[i] * makeup)));
+      }
+    }
+    return;
   }
   for (uint32_t i = 0U; i < n; ++i) {
     const double makeup = md_smoothed_next(&c->makeup);

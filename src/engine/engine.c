@@ -923,10 +923,30 @@ now_seconds(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+// True when no sample is NaN or infinite (exponent bits all ones): integer
+// operations, so the loop vectorises.
+static bool
+all_finite(float* const* buf, uint32_t channels, uint32_t n)
+{
+  uint32_t any = 0U;
+  for (uint32_t c = 0U; c < channels; ++c) {
+    const float* x = buf[c];
+    for (uint32_t i = 0U; i < n; ++i) {
+      uint32_t bits;
+      memcpy(&bits, &x[i], sizeof bits);
+      any |= (bits & 0x7f800000U) == 0x7f800000U;
+    }
+  }
+  return !any;
+}
+
 // Replaces non-finite samples with silence; returns how many.
 static uint64_t
 scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
 {
+  if (all_finite(buf, channels, n)) {
+    return 0U; // nearly always: one vectorised pass and done
+  }
   uint64_t bad = 0U;
   for (uint32_t c = 0U; c < channels; ++c) {
     for (uint32_t i = 0U; i < n; ++i) {
@@ -1013,19 +1033,34 @@ play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineClip* clip,
     return st;
   }
   const uint32_t at = (uint32_t)(from - t0);
-  for (uint32_t i = 0U; i < count; ++i) {
-    const int64_t pos  = from + (int64_t)i - clip->start;
-    double        gain = clip->gain;
-    if (pos < clip->fade_in) {
-      gain *= fade_gain(pos, clip->fade_in);
-    }
-    if (clip->end - clip->start - pos <= clip->fade_out) {
-      gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
-    }
-    for (uint32_t c = 0U; c < node->source_channels; ++c) {
-      // A mono clip on a stereo track plays on both sides.
-      const float x = w->clip_buf[clip->channels == 2U ? c : 0U][i];
-      node->buf[c][at + i] += (float)(x * gain);
+  // Frames [steady_from, steady_to) are clear of both fades: there the gain
+  // is constant and the loop vectorises.
+  const int64_t  first       = from - clip->start; // clip position of frame 0
+  const int64_t  fade_out_at = clip->end - clip->start - clip->fade_out;
+  const uint32_t steady_from = (uint32_t)(clip->fade_in > first ? (clip->fade_in - first < count ? clip->fade_in - first : count) : 0);
+  const uint32_t steady_to   = (uint32_t)(fade_out_at > first ? (fade_out_at - first < count ? fade_out_at - first : count) : 0);
+  for (uint32_t c = 0U; c < node->source_channels; ++c) {
+    // A mono clip on a stereo track plays on both sides.
+    const float* x   = w->clip_buf[clip->channels == 2U ? c : 0U];
+    float*       out = node->buf[c] + at;
+    for (uint32_t i = 0U; i < count; ++i) {
+      if (i == steady_from && steady_from < steady_to) {
+        for (; i < steady_to; ++i) {
+          out[i] += (float)(x[i] * clip->gain);
+        }
+        if (i == count) {
+          break;
+        }
+      }
+      const int64_t pos  = first + (int64_t)i;
+      double        gain = clip->gain;
+      if (pos < clip->fade_in) {
+        gain *= fade_gain(pos, clip->fade_in);
+      }
+      if (clip->end - clip->start - pos <= clip->fade_out) {
+        gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
+      }
+      out[i] += (float)(x[i] * gain);
     }
   }
   if (to == clip->end) {

@@ -42,6 +42,13 @@ typedef struct {
   void (*svf_cascade_stereo)(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left,
                              float* right, uint32_t n);
 
+  /// Attack/release smoothing of a gain change, in place: x[i] holds the
+  /// wanted value and becomes the smoothed one, y ← want + coef·(y - want)
+  /// with coef `attack` when want < y (more reduction), else `release`;
+  /// *y carries the state between calls.  The recursion is the compressor's
+  /// critical path: the FMA variant shortens it to one fused step.
+  void (*attack_release)(double* x, uint32_t n, double* y, double attack, double release);
+
   /// dst[i] += gain · src[i].
   void (*mix_add)(float* dst, const float* src, float gain, uint32_t n);
 

@@ -60,6 +60,20 @@ svf_cascade_stereo_c(const MdSvfStateSpace* sections, uint32_t n_sections, doubl
 }
 
 static void
+attack_release_c(double* x, uint32_t n, double* y, double attack, double release)
+{
+  double gr = *y;
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double want      = x[i];
+    const double attacking = attack * gr + (1.0 - attack) * want;
+    const double releasing = release * gr + (1.0 - release) * want;
+    gr                     = want < gr ? attacking : releasing;
+    x[i]                   = gr;
+  }
+  *y = gr;
+}
+
+static void
 mix_add_c(float* dst, const float* src, float gain, uint32_t n)
 {
   for (uint32_t i = 0U; i < n; ++i) {
@@ -100,6 +114,7 @@ const MdKernels md_kernels_reference = {
   .log_scaled          = log_scaled_c,
   .exp_scaled          = exp_scaled_c,
   .svf_cascade_stereo  = svf_cascade_stereo_c,
+  .attack_release      = attack_release_c,
   .mix_add             = mix_add_c,
   .scale               = scale_c,
   .quantize            = quantize_c,
