@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,12 +15,17 @@
 // block by block as written, each block one plane per channel.
 #define MAGIC "MDCACHE1"
 #define NOTE_BYTES 200U
+// A hit is read 256 KiB at a time: 32 stereo blocks, few system calls,
+// and no page mapping (which costs more than the copy).
+#define CHUNK_FLOATS (64U * 1024U)
 
 struct MdCacheFile {
   FILE*         file;      ///< While writing
-  const float*  mapped;    ///< A hit, mapped whole: reads are copies, not system calls
-  size_t        mapped_bytes;
-  size_t        read_pos;  ///< Next float to read
+  int           fd;        ///< A hit: read in large chunks (cheaper than mapping its pages)
+  float*        chunk;     ///< CHUNK_FLOATS read ahead
+  size_t        chunk_len; ///< Floats in `chunk`
+  size_t        chunk_pos; ///< Next float of `chunk` to hand out
+  uint64_t      file_pos;  ///< Byte offset of the next read
   bool          writing;
   uint32_t      channels;
   uint64_t      frames;
@@ -132,7 +136,7 @@ join(const char* dir, const char* key, const char* suffix)
 }
 
 // An existing, complete file of the right shape: its header read, its
-// frames mapped.
+// descriptor kept for the frames.
 static bool
 open_hit(MdCacheFile* f, uint32_t n_meters)
 {
@@ -141,17 +145,9 @@ open_hit(MdCacheFile* f, uint32_t n_meters)
   if (stat(f->path, &st) || (size_t)st.st_size != size || !(f->file = fopen(f->path, "rb"))) {
     return false;
   }
-  bool ok = read_header(f, n_meters);
-  if (ok) {
-    void* map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f->file), 0);
-    ok        = map != MAP_FAILED;
-    if (ok) {
-      madvise(map, size, MADV_SEQUENTIAL);
-      f->mapped       = map;
-      f->mapped_bytes = size;
-      f->read_pos     = header_bytes(n_meters) / sizeof(float); // a multiple of 8 bytes
-    }
-  }
+  bool ok = read_header(f, n_meters) && (f->chunk = malloc(CHUNK_FLOATS * sizeof(float))) &&
+            (f->fd = dup(fileno(f->file))) >= 0;
+  f->file_pos = header_bytes(n_meters);
   fclose(f->file);
   f->file = NULL;
   return ok;
@@ -166,6 +162,7 @@ md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t fram
     snprintf(message, message_size, "out of memory");
     return NULL;
   }
+  f->fd               = -1;
   f->channels         = channels;
   f->frames           = frames;
   f->extras.n_meters  = n_meters;
@@ -198,12 +195,29 @@ md_cache_extras(const MdCacheFile* f)
 MixdownStatus
 md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
 {
-  if (!f->mapped || (f->read_pos + (size_t)frames * f->channels) * sizeof(float) > f->mapped_bytes) {
+  const size_t need = (size_t)frames * f->channels;
+  if (f->fd < 0 || need > CHUNK_FLOATS) {
     return MIXDOWN_ERR_IO;
   }
+  if (f->chunk_len - f->chunk_pos < need) {
+    // Keep the unread tail, then fill the chunk up from the file.
+    const size_t left = f->chunk_len - f->chunk_pos;
+    memmove(f->chunk, f->chunk + f->chunk_pos, left * sizeof(float));
+    f->chunk_len = left;
+    f->chunk_pos = 0U;
+    while (f->chunk_len < need) {
+      const ssize_t got = pread(f->fd, f->chunk + f->chunk_len, (CHUNK_FLOATS - f->chunk_len) * sizeof(float),
+                                (off_t)f->file_pos);
+      if (got <= 0 || got % (ssize_t)sizeof(float)) {
+        return MIXDOWN_ERR_IO;
+      }
+      f->file_pos += (uint64_t)got;
+      f->chunk_len += (size_t)got / sizeof(float);
+    }
+  }
   for (uint32_t c = 0U; c < f->channels; ++c) {
-    planes[c] = f->mapped + f->read_pos;
-    f->read_pos += frames;
+    planes[c] = f->chunk + f->chunk_pos;
+    f->chunk_pos += frames;
   }
   return MIXDOWN_SUCCESS;
 }
@@ -211,9 +225,12 @@ md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
 void
 md_cache_release(MdCacheFile* f)
 {
-  if (f->mapped && f->read_pos * sizeof(float) >= f->mapped_bytes) {
-    munmap((void*)f->mapped, f->mapped_bytes);
-    f->mapped = NULL;
+  if (f->fd >= 0 && f->chunk_pos == f->chunk_len &&
+      f->file_pos >= header_bytes(f->extras.n_meters) + f->frames * f->channels * sizeof(float)) {
+    close(f->fd);
+    f->fd = -1;
+    free(f->chunk);
+    f->chunk = NULL;
   }
 }
 
@@ -258,9 +275,10 @@ md_cache_close(MdCacheFile* f)
   if (f->file) {
     fclose(f->file);
   }
-  if (f->mapped) {
-    munmap((void*)f->mapped, f->mapped_bytes);
+  if (f->fd >= 0) {
+    close(f->fd);
   }
+  free(f->chunk);
   if (f->writing && f->temp_path) {
     unlink(f->temp_path);
   }

@@ -56,12 +56,12 @@ MdCacheFile* md_cache_open(const char* dir, const char* key, uint32_t channels, 
                            uint32_t n_meters, bool* hit, char* message, size_t message_size);
 /// The extras stored with a hit.
 const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
-/// The next `frames` frames of a hit, in place: `planes` point into the
-/// mapped file until it is closed.
+/// The next `frames` frames of a hit: `planes` point into the file's read
+/// buffer, valid until the next call.
 MixdownStatus md_cache_view(MdCacheFile* file, const float** planes, uint32_t frames);
 MixdownStatus md_cache_write(MdCacheFile* file, const float* const* planes, uint32_t frames);
-/// Unmaps a hit read to its end (its views are no longer used): done by
-/// the worker that read it, so the unmapping is shared out too.
+/// Closes a hit read to its end and frees its buffer: done by the worker
+/// that read it, as soon as it is done.
 void md_cache_release(MdCacheFile* file);
 
 /// Completes a written file: the extras, then the rename into place.

@@ -1356,7 +1356,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   const int64_t t_in  = t0 - (int64_t)node->latency_in;
   const int64_t t_out = t0 - (int64_t)node->latency_out;
   if (node->cache_hit) {
-    // Straight from the mapped cache file; copied only for a sidechain.
+    // Straight from the cache file's read buffer; copied only for a sidechain.
     const float* cached[2] = {NULL, NULL};
     if (md_cache_view(node->cache, cached, n)) {
       worker_message(w, "track `%s`: the render cache file cannot be read", node->name);
@@ -1366,7 +1366,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
       memcpy(node->buf[c], cached[c], n * sizeof(float));
     }
     const MixdownStatus st = finish_strip(e, w, node, cached, t_out, n);
-    md_cache_release(node->cache); // after the last block: unmapped here, on this worker
+    md_cache_release(node->cache); // after the last block: closed here, on this worker
     return st;
   }
   if (node->kind == MD_NODE_TRACK) {
