@@ -15,14 +15,16 @@
 // block by block as written, each block one plane per channel.
 #define MAGIC "MDCACHE1"
 #define NOTE_BYTES 200U
-// A hit is read 256 KiB at a time: 32 stereo blocks, few system calls,
+// A hit is read 128 KiB at a time: 16 stereo blocks, few system calls,
 // and no page mapping (which costs more than the copy).
-#define CHUNK_FLOATS (64U * 1024U)
+#define CHUNK_FLOATS (32U * 1024U)
 
 struct MdCacheFile {
   FILE*         file;      ///< While writing
   int           fd;        ///< A hit: read in large chunks (cheaper than mapping its pages)
-  float*        chunk;     ///< CHUNK_FLOATS read ahead
+  float*        chunks[2]; ///< CHUNK_FLOATS read ahead, alternately: a view stays valid
+                           ///< while the next block is read (the engine reads one block ahead)
+  float*        chunk;     ///< The one in use
   size_t        chunk_len; ///< Floats in `chunk`
   size_t        chunk_pos; ///< Next float of `chunk` to hand out
   uint64_t      file_pos;  ///< Byte offset of the next read
@@ -145,8 +147,9 @@ open_hit(MdCacheFile* f, uint32_t n_meters)
   if (stat(f->path, &st) || (size_t)st.st_size != size || !(f->file = fopen(f->path, "rb"))) {
     return false;
   }
-  bool ok = read_header(f, n_meters) && (f->chunk = malloc(CHUNK_FLOATS * sizeof(float))) &&
-            (f->fd = dup(fileno(f->file))) >= 0;
+  bool ok = read_header(f, n_meters) && (f->chunks[0] = malloc(CHUNK_FLOATS * sizeof(float))) &&
+            (f->chunks[1] = malloc(CHUNK_FLOATS * sizeof(float))) && (f->fd = dup(fileno(f->file))) >= 0;
+  f->chunk = f->chunks[0];
   f->file_pos = header_bytes(n_meters);
   fclose(f->file);
   f->file = NULL;
@@ -200,9 +203,12 @@ md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
     return MIXDOWN_ERR_IO;
   }
   if (f->chunk_len - f->chunk_pos < need) {
-    // Keep the unread tail, then fill the chunk up from the file.
+    // Carry the unread tail over to the other buffer, then fill it up
+    // from the file; the views into this one stay valid for a while.
     const size_t left = f->chunk_len - f->chunk_pos;
-    memmove(f->chunk, f->chunk + f->chunk_pos, left * sizeof(float));
+    float* const next = f->chunk == f->chunks[0] ? f->chunks[1] : f->chunks[0];
+    memcpy(next, f->chunk + f->chunk_pos, left * sizeof(float));
+    f->chunk     = next;
     f->chunk_len = left;
     f->chunk_pos = 0U;
     while (f->chunk_len < need) {
@@ -227,10 +233,8 @@ md_cache_release(MdCacheFile* f)
 {
   if (f->fd >= 0 && f->chunk_pos == f->chunk_len &&
       f->file_pos >= header_bytes(f->extras.n_meters) + f->frames * f->channels * sizeof(float)) {
-    close(f->fd);
+    close(f->fd); // the buffers stay until md_cache_close(): the last views are still read
     f->fd = -1;
-    free(f->chunk);
-    f->chunk = NULL;
   }
 }
 
@@ -278,7 +282,8 @@ md_cache_close(MdCacheFile* f)
   if (f->fd >= 0) {
     close(f->fd);
   }
-  free(f->chunk);
+  free(f->chunks[0]);
+  free(f->chunks[1]);
   if (f->writing && f->temp_path) {
     unlink(f->temp_path);
   }

@@ -57,11 +57,11 @@ MdCacheFile* md_cache_open(const char* dir, const char* key, uint32_t channels, 
 /// The extras stored with a hit.
 const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
 /// The next `frames` frames of a hit: `planes` point into the file's read
-/// buffer, valid until the next call.
+/// buffers and stay valid through at least the next call.
 MixdownStatus md_cache_view(MdCacheFile* file, const float** planes, uint32_t frames);
 MixdownStatus md_cache_write(MdCacheFile* file, const float* const* planes, uint32_t frames);
-/// Closes a hit read to its end and frees its buffer: done by the worker
-/// that read it, as soon as it is done.
+/// Closes the file of a hit read to its end (its buffers stay until
+/// md_cache_close()).
 void md_cache_release(MdCacheFile* file);
 
 /// Completes a written file: the extras, then the rename into place.

@@ -131,6 +131,14 @@ typedef struct {
   bool            cache_hit;   ///< …read: clips and inserts are not run
   bool            is_key;      ///< Keys a sidechain: its buf is read by another node
   bool            pre_sends;   ///< Has pre-fader sends: its pre-fader signal is used
+  /// A parallel track with constant pan and fader whose edges are plain
+  /// sums (constant level, no delay), with no stems or meters: it never
+  /// writes its post-fader signal; its edges read the signal after the
+  /// inserts (or the cache) and apply pan × fader on the way
+  /// (mix_add_scaled: the same two roundings as scale, then mix_add).
+  bool            lazy_post;
+  float           lazy_gain[2];    ///< pan × fader, per side
+  const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
   uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
   /// Parallel tracks render block k+1 while block k's edges are fed, so
   /// they alternate between two banks of buffers (bank = block number & 1).
@@ -528,6 +536,53 @@ timeline_end(const MixdownEngine* e)
   return (uint64_t)end;
 }
 
+static bool
+lazy_candidate(const MixdownEngine* e, MdEngineNode* node)
+{
+  if (node->pan_auto || node->gain_auto || node->pre_sends || !node->audible) {
+    return false;
+  }
+  for (size_t j = 0U; j < node->n_edges; ++j) {
+    const MdEdge* ed = &e->edges[node->first_edge + j];
+    if (ed->level_auto || ed->delay) {
+      return false;
+    }
+  }
+  double left = 1.0, right = 1.0;
+  if (node->channels == 1U) {
+    md_pan_mono(node->pan, node->pan_law_db, &left, &right);
+  } else {
+    md_pan_balance(node->pan, &left, &right);
+  }
+  // As pan_and_fade() rounds them.
+  node->lazy_gain[0] = (float)(left * node->gain);
+  node->lazy_gain[1] = (float)(right * node->gain);
+  return true;
+}
+
+// Stems and meters read the post-fader signal: lazy tracks get theirs.
+static MixdownStatus
+unlazy(MixdownEngine* e)
+{
+  for (size_t k = 0U; k < e->n_parallel; ++k) {
+    MdEngineNode* node = &e->nodes[e->parallel[k]];
+    if (!node->lazy_post) {
+      continue;
+    }
+    for (int b = 0; b < 2; ++b) {
+      for (int c = 0; c < 2; ++c) {
+        if (!(node->bank_post[b][c] = new_buffer())) {
+          return MIXDOWN_ERR_NO_MEM;
+        }
+      }
+    }
+    node->post[0]   = node->bank_post[0][0];
+    node->post[1]   = node->bank_post[0][1];
+    node->lazy_post = false;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
 // Parallel tracks get insert, pre- and post-fader buffers of their own:
 // they are all rendered before any of them feeds its edges.
 static MixdownStatus
@@ -554,13 +609,15 @@ build_parallel(MixdownEngine* e)
     // needs a second bank: the insert output of a sidechain key, the
     // pre-fader signal of a node with pre-fader sends, the post-fader one.
     const bool pre_sends = node->pre_sends;
+    node->lazy_post      = lazy_candidate(e, node);
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
         node->bank_buf[b][c]  = b == 0 ? (had_buf ? node->buf[c] : new_buffer())
-                                       : node->is_key ? new_buffer() : node->bank_buf[0][c];
+                                : node->is_key || node->lazy_post ? new_buffer()
+                                                                  : node->bank_buf[0][c];
         node->bank_pre[b][c]  = b == 0 || pre_sends ? new_buffer() : node->bank_pre[0][c];
-        node->bank_post[b][c] = new_buffer();
-        if (!node->bank_buf[b][c] || !node->bank_pre[b][c] || !node->bank_post[b][c]) {
+        node->bank_post[b][c] = node->lazy_post ? NULL : new_buffer();
+        if (!node->bank_buf[b][c] || !node->bank_pre[b][c] || (!node->lazy_post && !node->bank_post[b][c])) {
           return MIXDOWN_ERR_NO_MEM;
         }
       }
@@ -1282,6 +1339,12 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uin
       level[i] = md_db_to_gain(level[i]);
     }
   }
+  if (src->lazy_post) {
+    for (int c = 0; c < 2; ++c) {
+      e->kernels->mix_add_scaled(dst->buf[c], src->lazy_src[bank][c], src->lazy_gain[c], (float)ed->level, n);
+    }
+    return;
+  }
   if (!ed->level_auto && !ed->delay) {
     // The common edge, a constant level with no alignment delay: the
     // vectorised mix kernel (a float product: within an ulp of the double
@@ -1406,6 +1469,11 @@ static MixdownStatus
 finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* signal, int64_t t_out,
              uint32_t n)
 {
+  if (node->lazy_post) {
+    node->lazy_src[node->bank][0] = signal[0];
+    node->lazy_src[node->bank][1] = signal[node->channels == 1U ? 0 : 1];
+    return MIXDOWN_SUCCESS; // no stems or meters on a lazy track
+  }
   if (node->audible && !node->pan_auto && !node->gain_auto) {
     pan_and_fade(e, node, signal, n);
   } else {
@@ -1659,6 +1727,9 @@ mixdown_engine_enable_stems(MixdownEngine* e)
   if (!e || e->position != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
   }
+  if (unlazy(e)) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
   const uint32_t master_latency = e->nodes[e->master].latency_out;
   for (uint32_t k = 0U; k < e->master; ++k) {
     MdEngineNode* node = &e->nodes[k];
@@ -1755,6 +1826,9 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
 {
   if (!e || e->position != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
+  }
+  if (unlazy(e)) {
+    return MIXDOWN_ERR_NO_MEM;
   }
   for (size_t k = 0U; k < e->n_nodes; ++k) {
     MdEngineNode* node = &e->nodes[k];

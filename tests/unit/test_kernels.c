@@ -207,6 +207,11 @@ test_variants_match_reference_on_mix(void)
       for (uint32_t i = 0U; i < n; ++i) {
         CHECK_MSG(fabsf(dst[1][i] - dst[0][i]) <= 1e-6f, "%s mix, n %u, [%u]", all[v]->name, n, i);
       }
+      md_kernels_reference.mix_add_scaled(dst[0], src, 0.3f, 0.7f, n);
+      all[v]->mix_add_scaled(dst[1], src, 0.3f, 0.7f, n);
+      for (uint32_t i = 0U; i < n; ++i) {
+        CHECK_MSG(dst[1][i] == dst[0][i], "%s mix_add_scaled, n %u, [%u]", all[v]->name, n, i);
+      }
       md_kernels_reference.scale(dst[0], src, -1.25f, n);
       all[v]->scale(dst[1], src, -1.25f, n);
       for (uint32_t i = 0U; i < n; ++i) {

@@ -182,6 +182,19 @@ mix_add_avx2(float* dst, const float* src, float gain, uint32_t n)
 }
 
 AVX2 static void
+mix_add_scaled_avx2(float* dst, const float* src, float gain, float level, uint32_t n)
+{
+  const __m256 g = _mm256_set1_ps(gain);
+  const __m256 l = _mm256_set1_ps(level);
+  uint32_t     i = 0U;
+  for (; i + 8U <= n; i += 8U) {
+    const __m256 scaled = _mm256_mul_ps(g, _mm256_loadu_ps(src + i));
+    _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_mul_ps(l, scaled)));
+  }
+  md_kernels_reference.mix_add_scaled(dst + i, src + i, gain, level, n - i);
+}
+
+AVX2 static void
 scale_avx2(float* dst, const float* src, float gain, uint32_t n)
 {
   const __m256 g = _mm256_set1_ps(gain);
@@ -227,6 +240,7 @@ const MdKernels md_kernels_avx2 = {
   .attack_release      = attack_release_fma,
   .mix_add             = mix_add_avx2,
   .scale               = scale_avx2,
+  .mix_add_scaled      = mix_add_scaled_avx2,
   .quantize            = quantize_avx2,
 };
 

@@ -52,6 +52,9 @@ typedef struct {
   /// dst[i] += gain · src[i].
   void (*mix_add)(float* dst, const float* src, float gain, uint32_t n);
 
+  /// dst[i] += level · (gain · src[i]), rounding as scale() then mix_add().
+  void (*mix_add_scaled)(float* dst, const float* src, float gain, float level, uint32_t n);
+
   /// dst[i] = gain · src[i] (in place allowed).
   void (*scale)(float* dst, const float* src, float gain, uint32_t n);
 

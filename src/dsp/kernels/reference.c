@@ -82,6 +82,15 @@ mix_add_c(float* dst, const float* src, float gain, uint32_t n)
 }
 
 static void
+mix_add_scaled_c(float* dst, const float* src, float gain, float level, uint32_t n)
+{
+  for (uint32_t i = 0U; i < n; ++i) {
+    const float scaled = gain * src[i];
+    dst[i] += level * scaled;
+  }
+}
+
+static void
 scale_c(float* dst, const float* src, float gain, uint32_t n)
 {
   for (uint32_t i = 0U; i < n; ++i) {
@@ -117,5 +126,6 @@ const MdKernels md_kernels_reference = {
   .attack_release      = attack_release_c,
   .mix_add             = mix_add_c,
   .scale               = scale_c,
+  .mix_add_scaled      = mix_add_scaled_c,
   .quantize            = quantize_c,
 };
