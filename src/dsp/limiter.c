@@ -270,14 +270,15 @@ hold_min(Limiter* l, double g)
 static double
 smooth_boxes(Limiter* l, double hold)
 {
-  const uint32_t half = l->length / 2U;
+  const uint32_t half    = l->length / 2U;
+  const double   inverse = 1.0 / half; // two divisions a frame cost more than the rest of this
   l->box1_sum += hold - l->box1[l->box_pos];
   l->box1[l->box_pos] = hold;
-  const double first  = l->box1_sum / half;
+  const double first  = l->box1_sum * inverse;
   l->box2_sum += first - l->box2[l->box_pos];
   l->box2[l->box_pos] = first;
   l->box_pos          = l->box_pos + 1U == half ? 0U : l->box_pos + 1U;
-  return l->box2_sum / half;
+  return l->box2_sum * inverse;
 }
 
 static void
