@@ -181,7 +181,8 @@ md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t fram
     return f;
   }
   f->writing = true;
-  if (!(f->file = fopen(f->temp_path, "wb")) || fseek(f->file, (long)header_bytes(n_meters), SEEK_SET)) {
+  if (!(f->file = fopen(f->temp_path, "wb")) || setvbuf(f->file, NULL, _IOFBF, 256U * 1024U) ||
+      fseek(f->file, (long)header_bytes(n_meters), SEEK_SET)) {
     snprintf(message, message_size, "cannot write the cache file `%s`: %s", f->temp_path, strerror(errno));
     md_cache_close(f);
     return NULL;
