@@ -252,7 +252,12 @@ before=$(md5sum keep.wav)
 for sig in INT TERM; do
   "$mixdown" render long10.yaml -o keep.wav -q 2>"$work/stderr" &
   pid=$!
-  sleep 1
+  # Mid-render for sure: once the temporary output exists (a render of
+  # this session takes well under a second now, so a fixed sleep is not).
+  for _ in $(seq 1 500); do
+    ls -A | grep -q partial && break
+    sleep 0.01
+  done
   kill -s "$sig" "$pid"
   wait "$pid"
   rc=$?
