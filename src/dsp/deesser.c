@@ -134,6 +134,19 @@ ds_process(void* state, const MdBlock* b)
   }
 }
 
+// At rest with an empty band filter and envelope (so no reduction).
+static bool
+ds_idle(const void* state)
+{
+  const Deesser* d = state;
+  for (uint32_t c = 0U; c < 2U; ++c) {
+    if (d->state[c].ic1 != 0.0 || d->state[c].ic2 != 0.0) {
+      return false;
+    }
+  }
+  return d->envelope == 0.0 && d->gr_db == 0.0;
+}
+
 static void
 ds_reset(void* state)
 {
@@ -164,6 +177,7 @@ const MdProcessorClass md_deesser_class = {
   .set_param   = ds_set_param,
   .process     = ds_process,
   .reset       = ds_reset,
+  .idle        = ds_idle,
   .latency     = md_processor_no_frames,
   .tail        = md_processor_no_frames,
   .read_meter  = ds_read_meter,

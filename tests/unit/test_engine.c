@@ -790,7 +790,7 @@ test_silence_is_skipped_exactly(void)
     "      - {file: loud.wav, start: 0}\n      - {file: loud.wav, start: 4}\n"
     "    inserts: [{type: eq, bands: [{type: highpass, freq: 80}, {type: bell, freq: 2000, gain_db: 3}]},\n"
     "              {type: compressor, threshold_db: -20, ratio: 4, release_ms: 50}, {type: gain, gain_db: -1},\n"
-    "              {type: gate, threshold_db: -50}, {type: stereo, width: 1.4, mono_below: 120}]\n");
+    "              {type: gate, threshold_db: -50}, {type: stereo, width: 1.4, mono_below: 120}, {type: deesser}]\n");
   TestMix m;
   if (!session || !test_render_session(session, &m)) {
     mixdown_session_free(session);
@@ -806,13 +806,13 @@ test_silence_is_skipped_exactly(void)
     uint32_t got = 0U;
     while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
     }
-    uint64_t skipped[5] = {0U, 0U, 0U, 0U, 0U}, blocks[5] = {0U, 0U, 0U, 0U, 0U};
+    uint64_t skipped[6] = {0U, 0U, 0U, 0U, 0U, 0U}, blocks[6] = {0U, 0U, 0U, 0U, 0U, 0U};
     for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
       MixdownTimeReport t;
       mixdown_engine_time(engine, k, &t);
-      static const char* const types[] = {"eq", "compressor", "gain", "gate", "stereo"};
+      static const char* const types[] = {"eq", "compressor", "gain", "gate", "stereo", "deesser"};
       int                      which   = -1;
-      for (int i = 0; i < 5; ++i) {
+      for (int i = 0; i < 6; ++i) {
         which = !strcmp(t.what, types[i]) ? i : which;
       }
       if (which >= 0) {
@@ -824,8 +824,8 @@ test_silence_is_skipped_exactly(void)
     // few; the compressor's release (50 ms time constant) takes ~1.5 s to
     // come within 1e-12 dB of no reduction, where it rests exactly, and
     // what follows it gets silence only from then on.
-    const uint64_t at_least[5] = {120U, 50U, 50U, 50U, 50U};
-    for (int i = 0; i < 5; ++i) {
+    const uint64_t at_least[6] = {120U, 50U, 50U, 50U, 50U, 50U};
+    for (int i = 0; i < 6; ++i) {
       CHECK_MSG(skipped[i] >= at_least[i] && skipped[i] < blocks[i], "insert %d skipped %llu of %llu blocks", i,
                 (unsigned long long)skipped[i], (unsigned long long)blocks[i]);
     }
