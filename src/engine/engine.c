@@ -112,8 +112,8 @@ typedef struct {
   bool            invert;
   bool            audible;
   float*          buf[2];  ///< Input sum, then the insert chain in place (owned when own_buf)
-  float*          pre[2];  ///< After pan, before the fader (shared scratch)
-  float*          post[2]; ///< After the fader (shared scratch; the master owns its own)
+  float*          pre[2];  ///< After pan, before the fader (serial nodes: shared scratch; parallel: a bank)
+  float*          post[2]; ///< After the fader (likewise; the master owns its own; NULL when lazy_post)
   bool            own_buf; ///< Buses, the master and tracks that key a sidechain
   size_t          first_edge; ///< This node's edges in MixdownEngine.edges
   size_t          n_edges;
