@@ -91,6 +91,7 @@ typedef struct {
   double        level;      ///< Linear gain when constant
   MdAutomation* level_auto; ///< Send level envelope (dB), or NULL
   uint32_t      delay;      ///< Latency alignment in frames
+  bool          in_prefix;  ///< Summed by a helper into its bus's prefix (see sum_prefixes())
   float*        ring[2];    ///< Delay line per channel (delay frames)
   uint32_t      ring_pos;
 } MdEdge;
@@ -139,6 +140,12 @@ typedef struct {
   bool            lazy_post;
   float           lazy_gain[2];    ///< pan × fader, per side
   const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
+  /// A bus's first inputs, in plan order, that all come from lazy tracks:
+  /// the helpers sum them into prefix[bank] once every parallel track of
+  /// the block is done, and the bus starts from that sum instead of zero.
+  uint32_t*       prefix_edges;
+  uint32_t        n_prefix;
+  float*          prefix[2][2];
   uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
   /// Parallel tracks render block k+1 while block k's edges are fed, so
   /// they alternate between two banks of buffers (bank = block number & 1).
@@ -191,6 +198,8 @@ struct MixdownEngineImpl {
   uint32_t*     parallel;       ///< Parallel tracks, in plan order
   size_t        n_parallel;
   atomic_size_t next_parallel;  ///< The next of them to take, this block
+  atomic_size_t parallel_done;  ///< …and how many are rendered
+  bool          prefixes_built;
   int64_t       block_t0;       ///< The block the parallel tracks render
   uint32_t      block_frames;
   uint32_t      block_bank;
@@ -941,6 +950,11 @@ mixdown_engine_free(MixdownEngine* e)
       free(n->stem_ring[c]);
     }
     md_cache_close(n->cache);
+    free(n->prefix_edges);
+    for (int b = 0; b < 2; ++b) {
+      free(n->prefix[b][0]);
+      free(n->prefix[b][1]);
+    }
     md_recipe_free(&n->recipe);
     md_measure_free(n->level_pre);
     md_measure_free(n->level_post);
@@ -1517,6 +1531,77 @@ commit_cache(MixdownEngine* e)
   }
 }
 
+// Every bus's prefix: its first inputs from lazy tracks, summed in plan
+// order from zero — what the calling thread would have added first.
+static void
+sum_prefixes(MixdownEngine* e, uint32_t n, uint32_t bank)
+{
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    MdEngineNode* bus = &e->nodes[i];
+    if (!bus->n_prefix) {
+      continue;
+    }
+    for (int c = 0; c < 2; ++c) {
+      memset(bus->prefix[bank][c], 0, n * sizeof(float));
+      for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
+        const MdEdge*       ed  = &e->edges[bus->prefix_edges[j]];
+        const MdEngineNode* src = &e->nodes[ed->from];
+        e->kernels->mix_add_scaled(bus->prefix[bank][c], src->lazy_src[bank][c], src->lazy_gain[c],
+                                   (float)ed->level, n);
+      }
+    }
+  }
+}
+
+// Which inputs of each bus form its prefix (after stems and meters have
+// had their say on lazy tracks): the edges into it from lazy tracks that
+// come, in plan order, before any other input.
+static MixdownStatus
+build_prefixes(MixdownEngine* e)
+{
+  e->prefixes_built = true;
+  MixdownStatus st  = MIXDOWN_SUCCESS;
+  for (size_t i = 0U; i < e->n_nodes && !st; ++i) {
+    MdEngineNode* bus = &e->nodes[i];
+    if (bus->kind == MD_NODE_TRACK) {
+      continue;
+    }
+    // Inputs in the order the calling thread adds them: by the source's
+    // plan position, then the source's edge order.
+    for (size_t k = 0U; k < e->n_nodes; ++k) {
+      const MdEngineNode* src  = &e->nodes[e->plan.order[k]];
+      bool                stop = false;
+      for (size_t j = 0U; j < src->n_edges; ++j) {
+        MdEdge* ed = &e->edges[src->first_edge + j];
+        if (ed->to != i) {
+          continue;
+        }
+        if (!src->lazy_post) {
+          stop = true;
+          break;
+        }
+        if (!bus->prefix_edges && !(bus->prefix_edges = calloc(e->n_edges, sizeof(uint32_t)))) {
+          st = MIXDOWN_ERR_NO_MEM;
+          break;
+        }
+        bus->prefix_edges[bus->n_prefix++] = (uint32_t)(src->first_edge + j);
+        ed->in_prefix                      = true;
+      }
+      if (stop || st) {
+        break;
+      }
+    }
+    for (int b = 0; b < 2 && bus->n_prefix && !st; ++b) {
+      for (int c = 0; c < 2; ++c) {
+        if (!(bus->prefix[b][c] = new_buffer())) {
+          st = MIXDOWN_ERR_NO_MEM;
+        }
+      }
+    }
+  }
+  return st;
+}
+
 // A pool job: take parallel tracks one by one until none are left.
 static void
 render_parallel_tracks(void* context, uint32_t worker)
@@ -1530,6 +1615,8 @@ render_parallel_tracks(void* context, uint32_t worker)
     if (st) {
       w->status    = st;
       w->failed_at = k;
+    } else if (atomic_fetch_add(&e->parallel_done, 1U) + 1U == e->n_parallel) {
+      sum_prefixes(e, e->block_frames, e->block_bank); // the last one done: all inputs are ready
     }
   }
   w->busy_seconds += now_seconds() - start;
@@ -1568,6 +1655,7 @@ start_parallel(MixdownEngine* e, int64_t t0, uint32_t n, uint32_t bank, bool ahe
   e->block_frames = n;
   e->block_bank   = bank;
   atomic_store(&e->next_parallel, 0U);
+  atomic_store(&e->parallel_done, 0U);
   if (ahead) {
     md_pool_start(e->pool, render_parallel_tracks, e);
     e->ahead = true;
@@ -1614,6 +1702,10 @@ render_nodes(MixdownEngine* e, uint32_t n)
 {
   const int64_t  t0   = e->position;
   const uint32_t bank = (uint32_t)(e->block_index & 1U);
+  if (!e->prefixes_built && build_prefixes(e)) {
+    set_message(e, "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
+  }
   finish_ahead(e);
   if (!e->ready) {
     start_parallel(e, t0, n, bank, false);
@@ -1633,9 +1725,13 @@ render_nodes(MixdownEngine* e, uint32_t n)
   const double start = now_seconds();
   MdWorker*    w     = &e->workers[0];
   for (size_t i = 0U; i < e->n_nodes; ++i) {
-    if (e->nodes[i].kind != MD_NODE_TRACK) {
-      memset(e->nodes[i].buf[0], 0, n * sizeof(float));
-      memset(e->nodes[i].buf[1], 0, n * sizeof(float));
+    MdEngineNode* bus = &e->nodes[i];
+    for (int c = 0; bus->kind != MD_NODE_TRACK && c < 2; ++c) {
+      if (bus->n_prefix) {
+        memcpy(bus->buf[c], bus->prefix[bank][c], n * sizeof(float));
+      } else {
+        memset(bus->buf[c], 0, n * sizeof(float));
+      }
     }
   }
   for (size_t k = 0U; k < e->n_nodes && !st; ++k) {
@@ -1646,7 +1742,10 @@ render_nodes(MixdownEngine* e, uint32_t n)
     }
     merge_note(e, node, bank);
     for (size_t j = 0U; j < node->n_edges; ++j) {
-      feed_edge(e, w, &e->edges[node->first_edge + j], t0 - (int64_t)node->latency_out, n, bank);
+      MdEdge* ed = &e->edges[node->first_edge + j];
+      if (!ed->in_prefix) {
+        feed_edge(e, w, ed, t0 - (int64_t)node->latency_out, n, bank);
+      }
     }
   }
   e->non_finite += w->non_finite;
