@@ -94,9 +94,8 @@ update_coefs(Compressor* c)
   c->attack_coef    = md_time_coef(c->v[COMP_ATTACK], c->rate);
   c->release_coef   = md_time_coef(c->v[COMP_RELEASE], c->rate);
   c->rms_coef       = md_time_coef(c->v[COMP_RMS_MS], c->rate);
-  c->auto_makeup_db = c->v[COMP_AUTO_MAKEUP] >= 0.5
-                        ? -md_compressor_curve_db(0.0, c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE])
-                        : 0.0;
+  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
+  c->auto_makeup_db        = c->v[COMP_AUTO_MAKEUP] >= 0.5 ? -md_compressor_curve_fast(&curve, 0.0) : 0.0;
 }
 
 static double
@@ -222,16 +221,6 @@ curve_of_levels(const Compressor* c, double* level, uint32_t n)
   }
 }
 
-// One step of the attack/release smoothing.  Both candidates are worked
-// out before the choice, which keeps the frame-to-frame dependency short.
-static inline double
-smooth_step(double gr_db, double want_db, double attack, double release)
-{
-  const double attacking = attack * gr_db + (1.0 - attack) * want_db;
-  const double releasing = release * gr_db + (1.0 - release) * want_db;
-  return want_db < gr_db ? attacking : releasing;
-}
-
 // Mono, or fully linked stereo (the default) with both channels at one
 // gain: the louder channel's level drives one gain change for both — the
 // curve only falls with level, so this is the minimum of the two channels'
@@ -242,6 +231,17 @@ linked_as_one(const Compressor* c)
   return c->channels == 1U || (c->v[COMP_LINK] >= 1.0 && c->gr_db[0] == c->gr_db[1]);
 }
 
+// Attack/release smoothing of the wanted gain change `x` (in place) from
+// state *gr, and the block's meter.
+static void
+smooth(Compressor* c, double* x, uint32_t n, double* gr)
+{
+  c->kernels->attack_release(x, n, gr, c->attack_coef, c->release_coef);
+  for (uint32_t i = 0U; i < n; ++i) {
+    c->block_min_gr = md_min(c->block_min_gr, x[i]);
+  }
+}
+
 // Gain change of the louder channel into c->level_db[0] (then [1] unused).
 static void
 gain_change_linked(Compressor* c, uint32_t n)
@@ -250,50 +250,30 @@ gain_change_linked(Compressor* c, uint32_t n)
   if (c->channels == 2U) {
     const double* other = c->level_db[1];
     for (uint32_t i = 0U; i < n; ++i) {
-      level[i] = other[i] > level[i] ? other[i] : level[i];
+      level[i] = md_max(level[i], other[i]);
     }
   }
   curve_of_levels(c, level, n);
-  double gr = c->gr_db[0];
-  c->kernels->attack_release(level, n, &gr, c->attack_coef, c->release_coef);
-  double min_gr = c->block_min_gr;
-  for (uint32_t i = 0U; i < n; ++i) {
-    min_gr = level[i] < min_gr ? level[i] : min_gr;
-  }
-  c->gr_db[0] = c->gr_db[1] = gr;
-  c->block_min_gr           = min_gr;
+  smooth(c, level, n, &c->gr_db[0]);
+  c->gr_db[1] = c->gr_db[0];
 }
 
-// The general case (mono, partly linked, or channels apart): per channel
-// curves, then link and smoothing frame by frame.  State lives in locals:
-// written through `c` it would be stored and reloaded every frame.
+// Stereo, partly linked or with its channels apart: each channel smooths
+// towards link·(the louder channel's curve) + (1 - link)·(its own).
 static void
 gain_change_per_channel(Compressor* c, uint32_t n)
 {
-  const uint32_t channels = c->channels;
-  for (uint32_t ch = 0U; ch < channels; ++ch) {
-    curve_of_levels(c, c->level_db[ch], n);
-  }
-  const double  link     = c->v[COMP_LINK];
-  const double  attack   = c->attack_coef;
-  const double  release  = c->release_coef;
-  double        gr[2]    = {c->gr_db[0], c->gr_db[1]};
-  double        min_gr   = c->block_min_gr;
-  double* const level[2] = {c->level_db[0], c->level_db[channels > 1U ? 1U : 0U]};
+  double* const level[2] = {c->level_db[0], c->level_db[1]};
+  curve_of_levels(c, level[0], n);
+  curve_of_levels(c, level[1], n);
+  const double link = c->v[COMP_LINK];
   for (uint32_t i = 0U; i < n; ++i) {
-    const double target[2] = {level[0][i], level[1][i]};
-    double       linked    = target[0] < 0.0 ? target[0] : 0.0; // fmin() is a libm call
-    linked                 = target[1] < linked ? target[1] : linked;
-    for (uint32_t ch = 0U; ch < channels; ++ch) {
-      const double want = link * linked + (1.0 - link) * target[ch];
-      gr[ch]            = smooth_step(gr[ch], want, attack, release);
-      min_gr            = gr[ch] < min_gr ? gr[ch] : min_gr;
-      level[ch][i]      = gr[ch];
-    }
+    const double linked = md_min(md_min(0.0, level[0][i]), level[1][i]);
+    level[0][i]         = link * linked + (1.0 - link) * level[0][i];
+    level[1][i]         = link * linked + (1.0 - link) * level[1][i];
   }
-  c->gr_db[0]     = gr[0];
-  c->gr_db[1]     = gr[1];
-  c->block_min_gr = min_gr;
+  smooth(c, level[0], n, &c->gr_db[0]);
+  smooth(c, level[1], n, &c->gr_db[1]);
 }
 
 static void

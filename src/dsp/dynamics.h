@@ -17,6 +17,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/// Minimum and maximum of two finite values, inlined: fmin() and fmax()
+/// are libm calls (they must handle NaN) in the per-sample paths.
+static inline double
+md_min(double a, double b)
+{
+  return b < a ? b : a;
+}
+
+static inline double
+md_max(double a, double b)
+{
+  return b > a ? b : a;
+}
+
 /// Floor for level detection: -200 dBFS.
 #define MD_LEVEL_FLOOR 1e-10
 
@@ -37,28 +51,7 @@ md_gain_of_db(double db)
   return exp(db * (1.0 / MD_DB_PER_NEPER));
 }
 
-/// Gain change in dB (≤ 0) of a feed-forward compressor for a detector
-/// level `x_db`: the soft-knee curve of Giannoulis, Massberg & Reiss,
-/// "Digital Dynamic Range Compressor Design — A Tutorial and Analysis",
-/// JAES 2012, eq. 4:
-///   below the knee      y = x
-///   in the knee         y = x + (1/R - 1)(x - T + W/2)² / (2W)
-///   above the knee      y = T + (x - T)/R
-static inline double
-md_compressor_curve_db(double x_db, double threshold_db, double ratio, double knee_db)
-{
-  const double over = x_db - threshold_db;
-  if (2.0 * over <= -knee_db) {
-    return 0.0;
-  }
-  if (knee_db > 0.0 && 2.0 * fabs(over) <= knee_db) {
-    const double into = over + 0.5 * knee_db;
-    return (1.0 / ratio - 1.0) * into * into / (2.0 * knee_db);
-  }
-  return over / ratio - over;
-}
-
-/// md_compressor_curve_db's constants, worked out once per block.
+/// The static curve's constants, worked out once per block.
 typedef struct {
   double threshold_db;
   double slope;        ///< 1/R - 1 (≤ 0)
@@ -72,10 +65,16 @@ md_compressor_curve_shape(double threshold_db, double ratio, double knee_db)
   return (MdCurveShape){threshold_db, 1.0 / ratio - 1.0, 0.5 * knee_db, knee_db > 0.0 ? 0.5 / knee_db : 0.0};
 }
 
-/// md_compressor_curve_db without branches or divisions, for per-sample
-/// use: with u = (x - T + W/2) clamped to [0, W],
-///   (1/R - 1)·(u²/(2W) + max(x - T - W/2, 0))
-/// is 0 below the knee, the quadratic in it and (1/R - 1)(x - T) above.
+/// Gain change in dB (≤ 0) of a feed-forward compressor for a detector
+/// level `x_db`: the soft-knee curve of Giannoulis, Massberg & Reiss,
+/// "Digital Dynamic Range Compressor Design — A Tutorial and Analysis",
+/// JAES 2012, eq. 4:
+///   below the knee      y = x
+///   in the knee         y = x + (1/R - 1)(x - T + W/2)² / (2W)
+///   above the knee      y = T + (x - T)/R
+/// written without branches or divisions, for per-sample use: with
+/// u = (x - T + W/2) clamped to [0, W], the change y - x is
+///   (1/R - 1)·(u²/(2W) + max(x - T - W/2, 0)).
 static inline double
 md_compressor_curve_fast(const MdCurveShape* s, double x_db)
 {

@@ -208,7 +208,7 @@ detect_peak(Limiter* l, const MdBlock* b, uint32_t i)
   for (uint32_t c = 0U; c < l->channels; ++c) {
     const float x = b->in[c][i];
     if (!l->true_peak) {
-      peak = fabs(x) > peak ? fabs(x) : peak; // fmax() is a libm call; no NaN reaches here
+      peak = md_max(peak, fabs(x)); // no NaN reaches here (the engine's guard)
       continue;
     }
     float* h              = l->history[c];
@@ -294,10 +294,9 @@ lim_process(void* state, const MdBlock* b)
     // The box filters' running sums drift by rounding; never let that lift
     // the gain above what the hold asked for.
     const double hold   = hold_min(l, needed);
-    double       smooth = smooth_boxes(l, hold);
-    smooth              = smooth < 1.0 ? smooth : 1.0;
+    const double smooth = md_min(1.0, smooth_boxes(l, hold));
     l->gain             = smooth < l->gain ? smooth : smooth + l->release_coef * (l->gain - smooth);
-    l->block_min_gain   = l->gain < l->block_min_gain ? l->gain : l->block_min_gain;
+    l->block_min_gain   = md_min(l->block_min_gain, l->gain);
     for (uint32_t c = 0U; c < l->channels; ++c) {
       float y = (float)(md_delay_tick(&l->audio, c, b->in[c][i]) * l->gain);
       y       = y > clamp ? clamp : y < -clamp ? -clamp : y;

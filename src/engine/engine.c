@@ -34,8 +34,6 @@
 #include "platform/fpu.h"
 #include "util/attributes.h"
 
-#include <sndfile.h>
-
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -261,12 +259,7 @@ load_file(MixdownEngine* e, const MdProcessorClass* cls, void* state, const char
     set_message(e, "`%s` insert: %s", cls->name, why);
     return MIXDOWN_ERR_DECODE;
   }
-  SF_INFO  info = {0};
-  SNDFILE* f    = sf_open(path, SFM_READ, &info);
-  const uint64_t frames = f ? (uint64_t)ceil((double)info.frames * e->rate / info.samplerate) : 0U;
-  if (f) {
-    sf_close(f);
-  }
+  const uint64_t frames   = md_source_length(source);
   const uint32_t channels = md_source_channels(source);
   float*         data[2]  = {calloc(frames + 1U, sizeof(float)), calloc(frames + 1U, sizeof(float))};
   MixdownStatus  st       = data[0] && data[1] ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
@@ -545,6 +538,18 @@ timeline_end(const MixdownEngine* e)
   return (uint64_t)end;
 }
 
+// Left and right gains at `pan`: the pan law for a mono strip, balance for
+// a stereo one.
+static void
+pan_gains(const MdEngineNode* node, double pan, double gains[2])
+{
+  if (node->channels == 1U) {
+    md_pan_mono(pan, node->pan_law_db, &gains[0], &gains[1]);
+  } else {
+    md_pan_balance(pan, &gains[0], &gains[1]);
+  }
+}
+
 static bool
 lazy_candidate(const MixdownEngine* e, MdEngineNode* node)
 {
@@ -557,15 +562,11 @@ lazy_candidate(const MixdownEngine* e, MdEngineNode* node)
       return false;
     }
   }
-  double left = 1.0, right = 1.0;
-  if (node->channels == 1U) {
-    md_pan_mono(node->pan, node->pan_law_db, &left, &right);
-  } else {
-    md_pan_balance(node->pan, &left, &right);
-  }
+  double pan[2];
+  pan_gains(node, node->pan, pan);
   // As pan_and_fade() rounds them.
-  node->lazy_gain[0] = (float)(left * node->gain);
-  node->lazy_gain[1] = (float)(right * node->gain);
+  node->lazy_gain[0] = (float)(pan[0] * node->gain);
+  node->lazy_gain[1] = (float)(pan[1] * node->gain);
   return true;
 }
 
@@ -1261,29 +1262,20 @@ static void
 apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* in, int64_t t0,
           uint32_t n)
 {
-  const bool mono  = node->channels == 1U;
-  double     left  = 1.0;
-  double     right = 1.0;
+  const float* const source[2] = {in[0], in[node->channels == 1U ? 0 : 1]};
+  double             gains[2];
   if (!node->pan_auto) {
-    if (mono) {
-      md_pan_mono(node->pan, node->pan_law_db, &left, &right);
-    } else {
-      md_pan_balance(node->pan, &left, &right);
-    }
-    e->kernels->scale(node->pre[0], in[0], (float)left, n);
-    e->kernels->scale(node->pre[1], in[mono ? 0 : 1], (float)right, n);
+    pan_gains(node, node->pan, gains);
+    e->kernels->scale(node->pre[0], source[0], (float)gains[0], n);
+    e->kernels->scale(node->pre[1], source[1], (float)gains[1], n);
     return;
   }
   double* pan = w->scratch_a;
   md_automation_render(node->pan_auto, t0, e->rate, n, pan);
   for (uint32_t i = 0U; i < n; ++i) {
-    if (mono) {
-      md_pan_mono(pan[i], node->pan_law_db, &left, &right);
-    } else {
-      md_pan_balance(pan[i], &left, &right);
-    }
-    node->pre[0][i] = (float)(in[0][i] * left);
-    node->pre[1][i] = (float)(in[mono ? 0 : 1][i] * right);
+    pan_gains(node, pan[i], gains);
+    node->pre[0][i] = (float)(source[0][i] * gains[0]);
+    node->pre[1][i] = (float)(source[1][i] * gains[1]);
   }
 }
 
@@ -1293,16 +1285,9 @@ apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* 
 static void
 pan_and_fade(const MixdownEngine* e, MdEngineNode* node, const float* const* in, uint32_t n)
 {
-  const bool mono  = node->channels == 1U;
-  double     left  = 1.0;
-  double     right = 1.0;
-  if (mono) {
-    md_pan_mono(node->pan, node->pan_law_db, &left, &right);
-  } else {
-    md_pan_balance(node->pan, &left, &right);
-  }
-  const float* const source[2] = {in[0], in[mono ? 0 : 1]};
-  const double       pan[2]    = {left, right};
+  const float* const source[2] = {in[0], in[node->channels == 1U ? 0 : 1]};
+  double             pan[2];
+  pan_gains(node, node->pan, pan);
   for (int c = 0; c < 2; ++c) {
     if (node->pre_sends || node->level_pre) {
       e->kernels->scale(node->pre[c], source[c], (float)pan[c], n);

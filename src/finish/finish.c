@@ -4,6 +4,7 @@
 #include "finish/finish.h"
 
 #include "dsp/registry.h"
+#include "io/interleave.h"
 
 #include <ebur128.h>
 #include <sndfile.h>
@@ -69,10 +70,7 @@ md_premaster_write(MdPremaster* p, const float* left, const float* right, uint32
 {
   for (uint32_t done = 0U; done < n;) {
     const uint32_t len = n - done < MD_FINISH_FRAMES ? n - done : MD_FINISH_FRAMES;
-    for (uint32_t i = 0U; i < len; ++i) {
-      p->interleaved[2U * i]      = left[done + i];
-      p->interleaved[2U * i + 1U] = right[done + i];
-    }
+    md_interleave_stereo(p->interleaved, left + done, right + done, len);
     ebur128_add_frames_float(p->meter, p->interleaved, len);
     errno = 0;
     if (sf_writef_float(p->file, p->interleaved, len) != (sf_count_t)len) {

@@ -23,6 +23,7 @@ struct MdSource {
   size_t   decoded_pos;   ///< First frame of `decoded` not yet used
   float*   converted;     ///< Interleaved output of soxr
   bool     may_be_non_finite; ///< Float or double samples (PCM is always finite)
+  uint64_t length;        ///< Frames at the output rate, from the offset on
   bool     file_done;     ///< The file has no more frames
   bool     failed;        ///< Decoding failed (the file is damaged)
 };
@@ -67,6 +68,8 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     md_source_close(s);
     return NULL;
   }
+  const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
+  s->length          = left > 0 ? (uint64_t)ceil((double)left * out_rate / info.samplerate) : 0U;
   if ((double)info.samplerate != out_rate) {
     soxr_error_t            error   = NULL;
     const soxr_io_spec_t    io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
@@ -100,6 +103,12 @@ uint32_t
 md_source_channels(const MdSource* s)
 {
   return s->channels;
+}
+
+uint64_t
+md_source_length(const MdSource* s)
+{
+  return s->length;
 }
 
 static void

@@ -26,6 +26,9 @@ void      md_source_close(MdSource* source);
 
 /// Channels of the source (1 or 2).
 uint32_t md_source_channels(const MdSource* source);
+/// Frames the source gives at the output rate, from its offset to its end
+/// (rounded up).
+uint64_t md_source_length(const MdSource* source);
 
 /// Reads `frames` frames at the session rate into `out` (planar, one buffer
 /// per source channel).  Past the end of the file the rest is silence.

@@ -4,6 +4,7 @@
 #include "io/writer.h"
 
 #include "dsp/kernels/kernels.h"
+#include "io/interleave.h"
 
 #include <ebur128.h>
 #include <sndfile.h>
@@ -374,10 +375,7 @@ md_writer_write(MdWriter* w, const float* left, const float* right, uint32_t n, 
 {
   for (uint32_t done = 0U; done < n;) {
     const uint32_t len = n - done < MD_WRITER_CHUNK ? n - done : MD_WRITER_CHUNK;
-    for (uint32_t i = 0U; i < len; ++i) {
-      w->interleaved[2U * i]      = left[done + i];
-      w->interleaved[2U * i + 1U] = right[done + i];
-    }
+    md_interleave_stereo(w->interleaved, left + done, right + done, len);
     const MixdownStatus st = convert_and_encode(w, w->interleaved, len, message, message_size);
     if (st) {
       return st;
