@@ -27,6 +27,7 @@
 #include "dsp/strip.h"
 #include "engine/automation.h"
 #include "engine/cache.h"
+#include "engine/clip.h"
 #include "engine/graph.h"
 #include "engine/pool.h"
 #include "io/measure.h"
@@ -68,18 +69,6 @@ typedef struct {
   bool                    quiet;         ///< The last block it processed was silence in and out
 } MdEngineInsert;
 
-typedef struct {
-  char*     path;
-  int64_t   start;        ///< Timeline frame of the first sample
-  int64_t   end;          ///< Timeline frame after the last sample
-  int64_t   offset;       ///< Source frame the clip starts at
-  double    gain;         ///< Linear clip gain
-  int64_t   fade_in;      ///< Frames
-  int64_t   fade_out;     ///< Frames
-  uint32_t  channels;
-  MdSource* source;       ///< Open while the clip plays
-  bool      finished;
-} MdEngineClip;
 
 typedef struct {
   uint32_t      from;
@@ -99,7 +88,7 @@ typedef struct {
   char*           name;
   uint32_t        channels; ///< After the inserts (1 or 2); buses always 2
   uint32_t        source_channels;
-  MdEngineClip*   clips;
+  MdClipPlayer*   clips;
   size_t          n_clips;
   MdEngineInsert* inserts;
   size_t          n_inserts;
@@ -332,28 +321,18 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
 static MixdownStatus
 build_clips(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
 {
-  node->clips = calloc(model->n_clips ? model->n_clips : 1U, sizeof(MdEngineClip));
+  node->clips = calloc(model->n_clips ? model->n_clips : 1U, sizeof(MdClipPlayer));
   if (!node->clips) {
     return MIXDOWN_ERR_NO_MEM;
   }
   node->n_clips         = model->n_clips;
   node->source_channels = 1U;
   for (size_t i = 0U; i < model->n_clips; ++i) {
-    const MdClip* c  = &model->clips[i];
-    MdEngineClip* ec = &node->clips[i];
-    ec->path         = strdup(c->path);
-    if (!ec->path) {
+    if (md_clip_init(&node->clips[i], &model->clips[i], e->rate)) {
       return MIXDOWN_ERR_NO_MEM;
     }
-    ec->start    = llround(c->start_s * e->rate);
-    ec->end      = ec->start + llround(c->length_s * e->rate);
-    ec->offset   = llround(c->offset_s * c->rate);
-    ec->gain     = md_db_to_gain(c->gain_db);
-    ec->fade_in  = llround(c->fade_in_s * e->rate);
-    ec->fade_out = llround(c->fade_out_s * e->rate);
-    ec->channels = c->channels;
-    if (c->channels > node->source_channels) {
-      node->source_channels = c->channels;
+    if (model->clips[i].channels > node->source_channels) {
+      node->source_channels = model->clips[i].channels;
     }
   }
   return MIXDOWN_SUCCESS;
@@ -906,8 +885,7 @@ mixdown_engine_free(MixdownEngine* e)
   for (size_t i = 0U; e->nodes && i < e->n_nodes; ++i) {
     MdEngineNode* n = &e->nodes[i];
     for (size_t j = 0U; j < n->n_clips; ++j) {
-      md_source_close(n->clips[j].source);
-      free(n->clips[j].path);
+      md_clip_free(&n->clips[j]);
     }
     for (size_t j = 0U; j < n->n_inserts; ++j) {
       MdEngineInsert* ins = &n->inserts[j];
@@ -1056,91 +1034,23 @@ worker_message(MdWorker* w, const char* fmt, ...)
   va_end(args);
 }
 
-// Raised-cosine fade gain at `pos` frames into a fade of `len` frames.
-static double
-fade_gain(int64_t pos, int64_t len)
-{
-  if (pos <= 0) {
-    return 0.0;
-  }
-  if (pos >= len) {
-    return 1.0;
-  }
-  return 0.5 - 0.5 * cos(M_PI * (double)pos / (double)len);
-}
-
 static MixdownStatus
-play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineClip* clip, int64_t t0, uint32_t n)
+play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdClipPlayer* clip, int64_t t0, uint32_t n)
 {
-  const int64_t from = clip->start > t0 ? clip->start : t0;
-  const int64_t to   = clip->end < t0 + n ? clip->end : t0 + (int64_t)n;
-  if (clip->finished || from >= to) {
-    return MIXDOWN_SUCCESS;
-  }
-  if (!clip->source) {
-    char why[400];
-    clip->source = md_source_open(clip->path, clip->offset, e->rate, why, sizeof why);
-    if (!clip->source) {
-      worker_message(w, "track `%s`: %s", node->name, why);
-      return MIXDOWN_ERR_DECODE;
-    }
-    if (md_source_channels(clip->source) != clip->channels) {
-      worker_message(w, "track `%s`: `%s` changed on disk since the session was checked (%u channels, not %u)",
-                  node->name, clip->path, md_source_channels(clip->source), clip->channels);
-      return MIXDOWN_ERR_DECODE;
-    }
-  }
-  const uint32_t count = (uint32_t)(to - from);
-  char           why[400];
-  uint32_t            bad    = UINT32_MAX;
-  const uint64_t      before = w->non_finite;
-  const MixdownStatus st     = md_source_read(clip->source, w->clip_buf, count, &w->non_finite, &bad, why, sizeof why);
-  node->non_finite += w->non_finite - before;
-  if (bad != UINT32_MAX) {
+  char                why[400];
+  MdClipScrub         scrub = {.non_finite = 0U, .first_bad = UINT32_MAX};
+  const MixdownStatus st    = md_clip_play(clip, e->rate, t0, n, node->buf, node->source_channels, w->clip_buf,
+                                           &scrub, why, sizeof why);
+  w->non_finite += scrub.non_finite;
+  node->non_finite += scrub.non_finite;
+  if (scrub.first_bad != UINT32_MAX) {
     note_non_finite(node, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
-                    node->name, clip->path, (double)(from + bad) / e->rate);
+                    node->name, clip->path, (double)(t0 + scrub.first_bad) / e->rate);
   }
   if (st) {
-    worker_message(w, "track `%s`, `%s`: %s", node->name, clip->path, why);
-    return st;
+    worker_message(w, "track `%s`: %s", node->name, why);
   }
-  const uint32_t at = (uint32_t)(from - t0);
-  // Frames [steady_from, steady_to) are clear of both fades: there the gain
-  // is constant and the loop vectorises.
-  const int64_t  first       = from - clip->start; // clip position of frame 0
-  const int64_t  fade_out_at = clip->end - clip->start - clip->fade_out;
-  const uint32_t steady_from = (uint32_t)(clip->fade_in > first ? (clip->fade_in - first < count ? clip->fade_in - first : count) : 0);
-  const uint32_t steady_to   = (uint32_t)(fade_out_at > first ? (fade_out_at - first < count ? fade_out_at - first : count) : 0);
-  for (uint32_t c = 0U; c < node->source_channels; ++c) {
-    // A mono clip on a stereo track plays on both sides.
-    const float* x   = w->clip_buf[clip->channels == 2U ? c : 0U];
-    float*       out = node->buf[c] + at;
-    for (uint32_t i = 0U; i < count; ++i) {
-      if (i == steady_from && steady_from < steady_to) {
-        for (; i < steady_to; ++i) {
-          out[i] += (float)(x[i] * clip->gain);
-        }
-        if (i == count) {
-          break;
-        }
-      }
-      const int64_t pos  = first + (int64_t)i;
-      double        gain = clip->gain;
-      if (pos < clip->fade_in) {
-        gain *= fade_gain(pos, clip->fade_in);
-      }
-      if (clip->end - clip->start - pos <= clip->fade_out) {
-        gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
-      }
-      out[i] += (float)(x[i] * gain);
-    }
-  }
-  if (to == clip->end) {
-    md_source_close(clip->source); // keep file handles to the clips playing now
-    clip->source   = NULL;
-    clip->finished = true;
-  }
-  return MIXDOWN_SUCCESS;
+  return st;
 }
 
 // Copies the key node's post-insert, pre-fader signal (taken before fader

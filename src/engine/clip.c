@@ -1,0 +1,141 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "engine/clip.h"
+
+#include "dsp/db.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+MixdownStatus
+md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate)
+{
+  memset(clip, 0, sizeof *clip);
+  clip->path = strdup(model->path);
+  if (!clip->path) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  clip->start       = llround(model->start_s * rate);
+  clip->end         = clip->start + llround(model->length_s * rate);
+  clip->offset      = llround(model->offset_s * model->rate);
+  clip->source_rate = model->rate;
+  clip->gain        = md_db_to_gain(model->gain_db);
+  clip->fade_in     = llround(model->fade_in_s * rate);
+  clip->fade_out    = llround(model->fade_out_s * rate);
+  clip->channels    = model->channels;
+  return MIXDOWN_SUCCESS;
+}
+
+void
+md_clip_free(MdClipPlayer* clip)
+{
+  md_source_close(clip->source);
+  clip->source = NULL;
+  free(clip->path);
+  clip->path = NULL;
+}
+
+// Raised-cosine fade gain at `pos` frames into a fade of `len` frames.
+static double
+fade_gain(int64_t pos, int64_t len)
+{
+  if (pos <= 0) {
+    return 0.0;
+  }
+  if (pos >= len) {
+    return 1.0;
+  }
+  return 0.5 - 0.5 * cos(M_PI * (double)pos / (double)len);
+}
+
+// Opens the source where timeline frame `from` falls in the clip.
+static MixdownStatus
+open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t message_size)
+{
+  md_source_close(clip->source);
+  const int64_t into   = from - clip->start;
+  const int64_t offset = clip->offset + llround((double)into * clip->source_rate / rate);
+  clip->source         = md_source_open(clip->path, offset, rate, message, message_size);
+  if (!clip->source) {
+    return MIXDOWN_ERR_DECODE;
+  }
+  if (md_source_channels(clip->source) != clip->channels) {
+    snprintf(message, message_size, "`%s` changed on disk since the session was checked (%u channels, not %u)",
+             clip->path, md_source_channels(clip->source), clip->channels);
+    md_source_close(clip->source);
+    clip->source = NULL;
+    return MIXDOWN_ERR_DECODE;
+  }
+  clip->next = from;
+  return MIXDOWN_SUCCESS;
+}
+
+// out += x × gain, with the fades where they fall.  Frames [steady_from,
+// steady_to) are clear of both fades: there the gain is constant and the
+// loop vectorises.
+static void
+add_faded(const MdClipPlayer* clip, const float* x, float* out, int64_t first, uint32_t count)
+{
+  const int64_t  fade_out_at = clip->end - clip->start - clip->fade_out;
+  const uint32_t steady_from = (uint32_t)(clip->fade_in > first ? (clip->fade_in - first < count ? clip->fade_in - first : count) : 0);
+  const uint32_t steady_to   = (uint32_t)(fade_out_at > first ? (fade_out_at - first < count ? fade_out_at - first : count) : 0);
+  for (uint32_t i = 0U; i < count; ++i) {
+    if (i == steady_from && steady_from < steady_to) {
+      for (; i < steady_to; ++i) {
+        out[i] += (float)(x[i] * clip->gain);
+      }
+      if (i == count) {
+        break;
+      }
+    }
+    const int64_t pos  = first + (int64_t)i;
+    double        gain = clip->gain;
+    if (pos < clip->fade_in) {
+      gain *= fade_gain(pos, clip->fade_in);
+    }
+    if (clip->end - clip->start - pos <= clip->fade_out) {
+      gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
+    }
+    out[i] += (float)(x[i] * gain);
+  }
+}
+
+MixdownStatus
+md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* const* out, uint32_t out_channels,
+             float* const* scratch, MdClipScrub* scrub, char* message, size_t message_size)
+{
+  const int64_t from = clip->start > t0 ? clip->start : t0;
+  const int64_t to   = clip->end < t0 + n ? clip->end : t0 + (int64_t)n;
+  if (from >= to) {
+    return MIXDOWN_SUCCESS;
+  }
+  if (!clip->source || clip->next != from) {
+    const MixdownStatus st = open_at(clip, rate, from, message, message_size);
+    if (st) {
+      return st;
+    }
+  }
+  const uint32_t      count = (uint32_t)(to - from);
+  uint32_t            bad   = UINT32_MAX;
+  const MixdownStatus st    = md_source_read(clip->source, scratch, count, &scrub->non_finite, &bad, message,
+                                             message_size);
+  if (bad != UINT32_MAX && scrub->first_bad == UINT32_MAX) {
+    scrub->first_bad = (uint32_t)(from - t0) + bad;
+  }
+  if (st) {
+    return st;
+  }
+  clip->next        = to;
+  const uint32_t at = (uint32_t)(from - t0);
+  for (uint32_t c = 0U; c < out_channels; ++c) {
+    add_faded(clip, scratch[clip->channels == 2U ? c : 0U], out[c] + at, from - clip->start, count);
+  }
+  if (to == clip->end) {
+    md_source_close(clip->source); // keep file handles to the clips playing now
+    clip->source = NULL;
+  }
+  return MIXDOWN_SUCCESS;
+}

@@ -1,0 +1,52 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// One clip on the timeline: its source streamed from disk, its gain and
+// fades.  The offline engine plays clips on its workers; live playback
+// plays the same clips, with the same arithmetic, on its disk thread
+// (live/feeder.h) — which is what makes play and render sound the same.
+
+#ifndef MD_CLIP_H
+#define MD_CLIP_H
+
+#include "io/source.h"
+#include "mixdown.h"
+#include "session/model.h"
+
+#include <stdint.h>
+
+typedef struct {
+  char*     path;
+  int64_t   start;       ///< Timeline frame of the first sample
+  int64_t   end;         ///< Timeline frame after the last sample
+  int64_t   offset;      ///< Source frame the clip starts at
+  uint32_t  source_rate; ///< Frames per second of the source file
+  double    gain;        ///< Linear clip gain
+  int64_t   fade_in;     ///< Frames
+  int64_t   fade_out;    ///< Frames
+  uint32_t  channels;
+  MdSource* source;      ///< Open while the clip plays
+  int64_t   next;        ///< Timeline frame the open source reads next
+} MdClipPlayer;
+
+/// What md_clip_play() found wrong with the audio it read.
+typedef struct {
+  uint64_t non_finite; ///< Samples replaced with silence (added to)
+  uint32_t first_bad;  ///< Frame (from t0) of the first one, or UINT32_MAX
+} MdClipScrub;
+
+/// Sets up `clip` from the session's `model` at the render `rate`.
+MixdownStatus md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate);
+/// Closes the source and frees what md_clip_init() took.
+void md_clip_free(MdClipPlayer* clip);
+
+/// Adds what the clip plays in timeline frames [t0, t0 + n) to `out`
+/// (`out_channels` buffers; a mono clip plays on both of a stereo pair).
+/// `scratch` holds two buffers of `n` frames.  The source opens when the
+/// clip starts and closes at its end; a jump in time (a locate, a loop)
+/// reopens it where the clip now plays.
+MixdownStatus md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* const* out,
+                           uint32_t out_channels, float* const* scratch, MdClipScrub* scrub,
+                           char* message, size_t message_size);
+
+#endif
