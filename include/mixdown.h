@@ -265,6 +265,68 @@ MIXDOWN_API MixdownStatus
 mixdown_render(const MixdownSession* session, const MixdownRenderOptions* options,
                MixdownRenderReport* report);
 
+/* Live playback (mixdown play) ------------------------------------------ */
+
+/// A line for the user during playback (a late disk, an OSC address that
+/// matches nothing, …).
+typedef void (*MixdownPlayNoteFunc)(void* user_data, const char* text);
+
+/// How to play.  Zero-initialise, set `size`, then set what you need.
+typedef struct {
+  uint32_t            size;          ///< Set to sizeof(MixdownPlayOptions)
+  const char*         client_name;   ///< JACK client name (NULL: "mixdown")
+  double              from_s;        ///< Start here (seconds)
+  int                 loop;          ///< Non-zero: loop [loop_from_s, loop_to_s)
+  double              loop_from_s;
+  double              loop_to_s;
+  const char* const*  connect;       ///< JACK ports for left and right (NULL: the system playback ports)
+  size_t              n_connect;
+  int                 osc_port;      ///< Listen for OSC on this UDP port (0: no OSC; -1: any free port)
+  const char*         osc_host;      ///< …on this address (NULL: 127.0.0.1)
+  const char*         record_path;   ///< Write the session with the live moves as envelopes here (or NULL)
+  /// Play on after the end (waiting for OSC commands) until `stop`; when 0,
+  /// playback ends at the session's end unless looping.
+  int                 stay;
+  /// Polled every few milliseconds; playback ends as soon as it reads non-zero.
+  volatile int*       stop;
+  MixdownPlayNoteFunc note;          ///< Notes during playback (or NULL)
+  void*               user_data;     ///< Passed to `note` and `ready`
+  /// Called once playing has started, with the OSC port bound (0: none).
+  void (*ready)(void* user_data, int osc_port);
+  double              stall_at_s;    ///< Tests: the disk thread stalls once at this time…
+  double              stall_for_s;   ///< …for this long (0: never)
+} MixdownPlayOptions;
+
+/// What a playback did.
+typedef struct {
+  uint32_t size;           ///< Set to sizeof(MixdownPlayReport) before the call
+  uint32_t sample_rate;    ///< The JACK server's
+  uint32_t period_frames;  ///< …and its period
+  double   played_s;       ///< Where the transport ended
+  uint64_t xruns;          ///< JACK xruns while playing
+  uint64_t late_blocks;    ///< Track blocks the disk did not deliver in time (played as silence)
+  double   dsp_load_mean;  ///< Audio thread time over the period, mean (0…1)
+  double   dsp_load_max;   ///< …and worst period
+  double   jack_cpu_load;  ///< JACK's own DSP load figure at the end (percent)
+  uint64_t osc_messages;   ///< OSC messages received
+  uint64_t moves_recorded; ///< Live moves written as envelopes (record_path)
+  uint64_t moves_unrecordable; ///< Mute, solo and polarity moves (a session cannot automate them)
+  char     message[512];   ///< On failure, what went wrong
+} MixdownPlayReport;
+
+/**
+   Plays `session` in real time through JACK until its end (or `stop`):
+   the outputs `NAME:left` and `NAME:right` connect to the system playback
+   ports, or to `options->connect`.  Offline and live sound the same: with
+   no live moves, what is played is what mixdown_render() writes (as
+   float).  Thread: control (it blocks).
+
+   @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_IO (no JACK server, OSC port
+   taken, recording not written), #MIXDOWN_ERR_DECODE, #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options,
+                                       MixdownPlayReport* report);
+
 /**
    The loudness target and true-peak ceiling of a named preset: `streaming`
    (-14 LUFS, -1 dBTP), `apple` (-16, -1), `podcast` (-16, -1), `ebu-r128`

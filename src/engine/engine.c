@@ -67,6 +67,7 @@ typedef struct {
   uint64_t                blocks;        ///< Blocks given to it…
   uint64_t                skipped;       ///< …and skipped as silence (render --stats)
   bool                    quiet;         ///< The last block it processed was silence in and out
+  MdAutomation**          detached;      ///< Live: envelopes a live move took over, per value slot
 } MdEngineInsert;
 
 
@@ -81,6 +82,8 @@ typedef struct {
   bool          in_prefix;  ///< Summed by a helper into its bus's prefix (see sum_prefixes())
   float*        ring[2];    ///< Delay line per channel (delay frames)
   uint32_t      ring_pos;
+  double        level_target; ///< Live: the level glided to over the next block (= level offline)
+  MdAutomation* level_detached; ///< Live: the envelope a live move took over
 } MdEdge;
 
 typedef struct {
@@ -142,6 +145,17 @@ typedef struct {
   uint32_t        bank;         ///< The bank render_strip() uses now
   char            notes[2][200]; ///< First non-finite event per bank (merged in plan order)
   char            first_note[200]; ///< The first of all (kept in the cache)
+  /// Live playback (md_engine_go_live()): targets a live move sets, glided
+  /// to over the next block; envelopes the moves took over; meters.
+  double          gain_target;
+  double          pan_target;
+  double          mute_gain;   ///< 1 audible, 0 muted or silenced by a solo
+  double          mute_target;
+  MdAutomation*   gain_detached;
+  MdAutomation*   pan_detached;
+  float           live_peak;
+  double          live_sum_squares;
+  uint64_t        live_frames;
 } MdEngineNode;
 
 /// What one thread needs to render strips: scratch and its own tallies,
@@ -198,6 +212,17 @@ struct MixdownEngineImpl {
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
+  uint32_t      block_size;     ///< Frames per block (MD_BLOCK_FRAMES, or the live period)
+  int64_t       drop_until;     ///< Timeline frames before this are the master latency: dropped
+  int64_t       render_limit;   ///< Live: no block renders past this timeline frame (a loop's end)
+  bool          live;           ///< md_engine_go_live(): sources come from `feed`, moves from live control
+  MdClipFeed    feed;
+  void*         feed_user;
+  uint64_t      feed_misses;    ///< Blocks a track's feed could not fill (silence instead)
+  const MixdownSession* session; ///< Live: for the routing solo follows
+  bool*         live_mute;      ///< Live: per node
+  bool*         live_solo;
+  bool*         live_marks;     ///< md_plan_audible()'s scratch (2 × nodes), then its result
   char          message[512];
 };
 
@@ -442,13 +467,14 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
     e->nodes[i].first_edge = e->n_edges;
     if (model->output != MD_NO_NODE) {
       MdEdge* ed = &e->edges[e->n_edges++];
-      *ed        = (MdEdge){.from = i, .to = model->output, .level = 1.0};
+      *ed        = (MdEdge){.from = i, .to = model->output, .level = 1.0, .level_target = 1.0};
     }
     for (size_t j = 0U; j < model->n_sends; ++j) {
       const MdSend* send = &model->sends[j];
       MdEdge*       ed   = &e->edges[e->n_edges++];
       *ed = (MdEdge){.from = i, .to = send->target, .is_send = true, .pre_fader = send->pre_fader,
                      .level = md_db_to_gain(send->level_db.value)};
+      ed->level_target = ed->level;
       if (!automation_for(&send->level_db, &ed->level_auto)) {
         return MIXDOWN_ERR_NO_MEM;
       }
@@ -836,7 +862,10 @@ build(MixdownEngine* e, const MixdownSession* s)
     if (!st) {
       st = build_parallel(e);
     }
-    e->latency = e->plan.latency_out[e->master];
+    e->latency      = e->plan.latency_out[e->master];
+    e->drop_until   = (int64_t)e->latency;
+    e->render_limit = INT64_MAX;
+    e->block_size = MD_BLOCK_FRAMES;
     e->length  = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate)
                                     : timeline_end(e) + e->plan.tail_out[e->master];
   }
@@ -897,8 +926,10 @@ mixdown_engine_free(MixdownEngine* e)
       }
       for (uint32_t p = 0U; ins->automation && p < ins->n_values; ++p) {
         md_automation_free(ins->automation[p]);
+        md_automation_free(ins->detached ? ins->detached[p] : NULL);
       }
       free(ins->automation);
+      free(ins->detached);
       free(ins->meter_extreme);
       for (int c = 0; c < 2; ++c) {
         free(ins->key_ring[c]);
@@ -939,16 +970,22 @@ mixdown_engine_free(MixdownEngine* e)
     md_measure_free(n->level_post);
     md_automation_free(n->gain_auto);
     md_automation_free(n->pan_auto);
+    md_automation_free(n->gain_detached);
+    md_automation_free(n->pan_detached);
     free(n->clips);
     free(n->inserts);
     free(n->name);
   }
   for (size_t k = 0U; k < e->n_edges; ++k) {
     md_automation_free(e->edges[k].level_auto);
+    md_automation_free(e->edges[k].level_detached);
     free(e->edges[k].ring[0]);
     free(e->edges[k].ring[1]);
   }
   md_plan_free(&e->plan);
+  free(e->live_mute);
+  free(e->live_solo);
+  free(e->live_marks);
   free(e->edges);
   free(e->nodes);
   free(e->parallel);
@@ -1233,6 +1270,81 @@ apply_fader(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0,
   }
 }
 
+// `n` values gliding in a straight line from `from` (exclusive) to `to`
+// (reached on the last frame): how a live move is smoothed over one block.
+static void
+ramp(double* values, double from, double to, uint32_t n)
+{
+  for (uint32_t i = 0U; i < n; ++i) {
+    values[i] = from + (to - from) * (double)(i + 1U) / (double)n;
+  }
+}
+
+// Live: a fader, pan or mute move is gliding, or the strip is muted.
+static bool
+live_moving(const MdEngineNode* node)
+{
+  return node->gain_target != node->gain || node->pan_target != node->pan ||
+         node->mute_target != node->mute_gain || node->mute_gain != 1.0;
+}
+
+// Live pan, mute and fader, each gliding to its target over this block
+// (an envelope no live move has taken over still plays).  Mute acts before
+// the pre-fader taps, as offline.
+static void
+live_pan_and_fade(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* const* in,
+                  int64_t t0, uint32_t n)
+{
+  const float* const source[2] = {in[0], in[node->channels == 1U ? 0 : 1]};
+  double*            pan       = w->scratch_a;
+  double*            gain      = w->scratch_b;
+  if (node->pan_auto) {
+    md_automation_render(node->pan_auto, t0, e->rate, n, pan);
+  } else {
+    ramp(pan, node->pan, node->pan_target, n);
+  }
+  if (node->gain_auto) {
+    md_automation_render(node->gain_auto, t0, e->rate, n, gain);
+    for (uint32_t i = 0U; i < n; ++i) {
+      gain[i] = md_db_to_gain(gain[i]);
+    }
+  } else {
+    ramp(gain, node->gain, node->gain_target, n);
+  }
+  const double mute_from = node->mute_gain;
+  const double mute_to   = node->mute_target;
+  for (uint32_t i = 0U; i < n; ++i) {
+    double gains[2];
+    pan_gains(node, pan[i], gains);
+    const double mute = mute_from + (mute_to - mute_from) * (double)(i + 1U) / (double)n;
+    for (int c = 0; c < 2; ++c) {
+      node->pre[c][i]  = (float)(source[c][i] * gains[c] * mute);
+      node->post[c][i] = (float)(node->pre[c][i] * gain[i]);
+    }
+  }
+  node->pan       = node->pan_target;
+  node->gain      = node->gain_target;
+  node->mute_gain = mute_to;
+}
+
+// Live meters: peak and energy of the post-fader signal since last read.
+static void
+live_meter(MdEngineNode* node, uint32_t n)
+{
+  float  peak = node->live_peak;
+  double sum  = 0.0;
+  for (int c = 0; c < 2; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      const float x = fabsf(node->post[c][i]);
+      peak          = x > peak ? x : peak;
+      sum += (double)x * x;
+    }
+  }
+  node->live_peak = peak;
+  node->live_sum_squares += sum * 0.5;
+  node->live_frames += n;
+}
+
 static void
 feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uint32_t bank)
 {
@@ -1242,11 +1354,16 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uin
   // A parallel source may already be rendering the next block in the other bank.
   float* const* const pre  = src->parallel ? src->bank_pre[bank] : src->pre;
   float* const* const post = src->parallel ? src->bank_post[bank] : src->post;
+  // A live move glides the level over this block (never offline).
+  const bool per_sample = ed->level_auto || ed->level_target != ed->level;
   if (ed->level_auto) {
     md_automation_render(ed->level_auto, t0, e->rate, n, level);
     for (uint32_t i = 0U; i < n; ++i) {
       level[i] = md_db_to_gain(level[i]);
     }
+  } else if (per_sample) {
+    ramp(level, ed->level, ed->level_target, n);
+    ed->level = ed->level_target;
   }
   if (src->lazy_post) {
     for (int c = 0; c < 2; ++c) {
@@ -1254,7 +1371,7 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uin
     }
     return;
   }
-  if (!ed->level_auto && !ed->delay) {
+  if (!per_sample && !ed->delay) {
     // The common edge, a constant level with no alignment delay: the
     // vectorised mix kernel (a float product: within an ulp of the double
     // one below, and exact at unity level).
@@ -1268,7 +1385,7 @@ feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint32_t n, uin
     float*       out = dst->buf[c];
     uint32_t     pos = ed->ring_pos;
     for (uint32_t i = 0U; i < n; ++i) {
-      float x = ed->level_auto ? (float)(in[i] * level[i]) : ed->level == 1.0 ? in[i] : (float)(in[i] * ed->level);
+      float x = per_sample ? (float)(in[i] * level[i]) : ed->level == 1.0 ? in[i] : (float)(in[i] * ed->level);
       if (ed->delay) {
         const float delayed = ed->ring[c][pos];
         ed->ring[c][pos]    = x;
@@ -1345,7 +1462,13 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
     memset(node->buf[0], 0, n * sizeof(float));
     memset(node->buf[1], 0, n * sizeof(float));
     const double start = now_seconds();
-    for (size_t j = 0U; j < node->n_clips; ++j) {
+    if (e->feed) {
+      // Live: the disk thread played the clips; a late disk gives silence.
+      if (!e->feed(e->feed_user, (uint32_t)(node - e->nodes), t_in, n, node->buf, node->source_channels)) {
+        ++e->feed_misses;
+      }
+    }
+    for (size_t j = 0U; !e->feed && j < node->n_clips; ++j) {
       const MixdownStatus st = play_clip(e, w, node, &node->clips[j], t_in, n);
       if (st) {
         return st;
@@ -1383,7 +1506,9 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
     node->lazy_src[node->bank][1] = signal[node->channels == 1U ? 0 : 1];
     return MIXDOWN_SUCCESS; // no stems or meters on a lazy track
   }
-  if (node->audible && !node->pan_auto && !node->gain_auto) {
+  if (e->live && live_moving(node)) {
+    live_pan_and_fade(e, w, node, signal, t_out, n);
+  } else if (node->audible && !node->pan_auto && !node->gain_auto) {
     pan_and_fade(e, node, signal, n);
   } else {
     apply_pan(e, w, node, signal, t_out, n);
@@ -1397,6 +1522,9 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
       md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
     }
     md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+  }
+  if (e->live) {
+    live_meter(node, n);
   }
   return MIXDOWN_SUCCESS;
 }
@@ -1614,7 +1742,7 @@ render_nodes(MixdownEngine* e, uint32_t n)
   const uint64_t next  = (uint64_t)t0 + n;
   // Stems are copied out of the nodes after the block: no look-ahead then.
   if (e->pool && !e->stems && next < total) {
-    const uint32_t next_frames = total - next < MD_BLOCK_FRAMES ? (uint32_t)(total - next) : MD_BLOCK_FRAMES;
+    const uint32_t next_frames = total - next < e->block_size ? (uint32_t)(total - next) : e->block_size;
     start_parallel(e, (int64_t)next, next_frames, bank ^ 1U, true);
   }
   const double start = now_seconds();
@@ -1674,16 +1802,21 @@ mixdown_engine_pull_stems(MixdownEngine* e, float* left, float* right, float* co
     if (e->block_pos == e->block_len) {
       // The timeline runs `latency` frames longer than the mix; those first
       // frames are the master path's delay and are dropped below.
-      const uint64_t total = e->length + e->latency;
-      const uint64_t left_to_render = total - (uint64_t)e->position;
-      e->block_len = left_to_render < MD_BLOCK_FRAMES ? (uint32_t)left_to_render : MD_BLOCK_FRAMES;
+      const int64_t total = (int64_t)(e->length + e->latency);
+      const int64_t end   = total < e->render_limit ? total : e->render_limit;
+      if (e->position >= end) {
+        break; // live: at the end of a loop, until md_engine_locate()
+      }
+      const int64_t left_to_render = end - e->position;
+      e->block_len = left_to_render < e->block_size ? (uint32_t)left_to_render : e->block_size;
       e->block_pos = 0U;
       if ((st = render_nodes(e, e->block_len))) {
         break;
       }
-      if ((uint64_t)(e->position - (int64_t)e->block_len) < e->latency) {
-        const uint64_t drop = e->latency - (uint64_t)(e->position - (int64_t)e->block_len);
-        e->block_pos        = drop < e->block_len ? (uint32_t)drop : e->block_len;
+      const int64_t block_start = e->position - (int64_t)e->block_len;
+      if (block_start < e->drop_until) {
+        const int64_t drop = e->drop_until - block_start;
+        e->block_pos       = drop < e->block_len ? (uint32_t)drop : e->block_len;
         continue;
       }
     }
@@ -1943,4 +2076,177 @@ mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* t
     time->seconds = fmax(0.0, e->block_seconds - e->source_seconds - in_inserts);
   }
   return MIXDOWN_SUCCESS;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Live playback                                                             */
+
+// A live move takes an envelope over: it stops playing but lives on (freed
+// with the engine: the audio thread never frees).
+static void
+detach(MdAutomation** playing, MdAutomation** detached)
+{
+  if (*playing && !*detached) {
+    *detached = *playing;
+  }
+  *playing = NULL;
+}
+
+MixdownStatus
+md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t block_frames, MdClipFeed feed,
+                  void* feed_user)
+{
+  if (!e || !session || !feed || e->position != 0 || !block_frames || block_frames > MD_BLOCK_FRAMES ||
+      session->n_nodes != e->n_nodes) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MixdownStatus st = set_workers(e, 1U); // the audio thread alone: no waiting on helpers
+  if (!st) {
+    st = unlazy(e); // every strip writes its post-fader signal: meters read it
+  }
+  e->live_mute  = calloc(e->n_nodes, sizeof(bool));
+  e->live_solo  = calloc(e->n_nodes, sizeof(bool));
+  e->live_marks = calloc(3U * e->n_nodes, sizeof(bool));
+  if (st || !e->live_mute || !e->live_solo || !e->live_marks) {
+    return st ? st : MIXDOWN_ERR_NO_MEM;
+  }
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    MdEngineNode* node = &e->nodes[i];
+    e->live_mute[i]    = session->nodes[i].mute;
+    e->live_solo[i]    = session->nodes[i].solo;
+    node->gain_target  = node->gain;
+    node->pan_target   = node->pan;
+    node->mute_gain = node->mute_target = node->audible ? 1.0 : 0.0;
+    node->audible                       = true; // mute and solo act through mute_gain
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      MdEngineInsert* ins = &node->inserts[j];
+      if (!(ins->detached = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdAutomation*)))) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  e->session      = session;
+  e->live         = true;
+  e->block_size   = block_frames;
+  e->feed         = feed;
+  e->feed_user    = feed_user;
+  return MIXDOWN_SUCCESS;
+}
+
+uint32_t
+md_engine_input_latency(const MixdownEngine* e, uint32_t node)
+{
+  return node < e->n_nodes ? e->nodes[node].latency_in : 0U;
+}
+
+void
+md_engine_locate(MixdownEngine* e, int64_t frame)
+{
+  finish_ahead(e);
+  e->position   = frame;
+  e->block_len  = 0U;
+  e->block_pos  = 0U;
+  e->drop_until = frame + (int64_t)e->latency;
+  e->delivered  = frame > 0 ? (uint64_t)frame : 0U;
+}
+
+void
+md_engine_set_render_limit(MixdownEngine* e, int64_t limit)
+{
+  e->render_limit = limit;
+}
+
+uint64_t
+md_engine_position(const MixdownEngine* e)
+{
+  return e->delivered;
+}
+
+static void
+live_mute_solo(MixdownEngine* e)
+{
+  bool* audible = e->live_marks + 2U * e->n_nodes; // after md_plan_audible()'s scratch
+  md_plan_audible(e->session, e->live_mute, e->live_solo, e->live_marks, audible);
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    e->nodes[i].mute_target = audible[i] ? 1.0 : 0.0;
+  }
+}
+
+void
+md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
+{
+  if (!e->live || change->node >= e->n_nodes) {
+    return;
+  }
+  MdEngineNode* node = &e->nodes[change->node];
+  switch (change->kind) {
+  case MD_LIVE_GAIN_DB:
+    if (node->gain_auto) {
+      node->gain = md_db_to_gain(md_automation_value(node->gain_auto, (double)e->position / e->rate));
+    }
+    detach(&node->gain_auto, &node->gain_detached);
+    node->gain_target = md_db_to_gain(change->value);
+    break;
+  case MD_LIVE_PAN:
+    if (node->pan_auto) {
+      node->pan = md_automation_value(node->pan_auto, (double)e->position / e->rate);
+    }
+    detach(&node->pan_auto, &node->pan_detached);
+    node->pan_target = change->value;
+    break;
+  case MD_LIVE_MUTE:
+  case MD_LIVE_SOLO:
+    (change->kind == MD_LIVE_MUTE ? e->live_mute : e->live_solo)[change->node] = change->value != 0.0;
+    live_mute_solo(e);
+    break;
+  case MD_LIVE_INVERT:
+    node->invert = change->value != 0.0;
+    break;
+  case MD_LIVE_SEND_DB: {
+    // A node's edges are its output, then its sends.
+    const size_t first = node->n_edges && !e->edges[node->first_edge].is_send ? 1U : 0U;
+    if (first + change->index >= node->n_edges) {
+      return;
+    }
+    MdEdge* ed = &e->edges[node->first_edge + first + change->index];
+    if (ed->level_auto) {
+      ed->level = md_db_to_gain(md_automation_value(ed->level_auto, (double)e->position / e->rate));
+    }
+    detach(&ed->level_auto, &ed->level_detached);
+    ed->level_target = md_db_to_gain(change->value);
+    break;
+  }
+  case MD_LIVE_INSERT: {
+    if (change->index >= node->n_inserts || change->slot >= node->inserts[change->index].n_values) {
+      return;
+    }
+    MdEngineInsert* ins = &node->inserts[change->index];
+    detach(&ins->automation[change->slot], &ins->detached[change->slot]);
+    ins->automated = false;
+    for (uint32_t p = 0U; p < ins->n_values; ++p) {
+      ins->automated = ins->automated || ins->automation[p];
+    }
+    ins->cls->set_param(ins->state, change->slot, change->value);
+    ins->quiet = false; // a new value may move state that was at rest
+    break;
+  }
+  }
+}
+
+void
+md_engine_live_meter(MixdownEngine* e, uint32_t index, float* peak, double* sum_squares, uint64_t* frames)
+{
+  MdEngineNode* node = &e->nodes[index];
+  *peak              = node->live_peak;
+  *sum_squares       = node->live_sum_squares;
+  *frames            = node->live_frames;
+  node->live_peak        = 0.0F;
+  node->live_sum_squares = 0.0;
+  node->live_frames      = 0U;
+}
+
+uint64_t
+md_engine_feed_misses(const MixdownEngine* e)
+{
+  return e->feed_misses;
 }

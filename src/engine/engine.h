@@ -2,11 +2,77 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // The engine's entry points are the public mixdown_engine_* functions.
+// Live playback (live/player.c) drives it further through the md_engine_*
+// functions below, all called on the audio thread between pulls (no
+// allocation, no locks, no files) except md_engine_go_live().
 
 #ifndef MD_ENGINE_H
 #define MD_ENGINE_H
 
 #include "mixdown.h"
 #include "session/model.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/// Live sources: fills `out` (`channels` buffers) with what track `track`
+/// plays in timeline frames [t, t + frames) — its clips, summed and faded —
+/// or returns false (silence) when the audio is not there in time.
+typedef bool (*MdClipFeed)(void* user, uint32_t track, int64_t t, uint32_t frames, float* const* out,
+                           uint32_t channels);
+
+/// Switches a new engine (before its first pull) to live playback: one
+/// thread (the audio thread), blocks of `block_frames` (at most 1024),
+/// track audio from `feed`, and live moves through md_engine_live_set().
+/// `session` must outlive the engine.
+MixdownStatus md_engine_go_live(MixdownEngine* engine, const MixdownSession* session, uint32_t block_frames,
+                                MdClipFeed feed, void* feed_user);
+
+/// Timeline frames by which track `node`'s input lags the output (its feed
+/// is asked for frame t − this when the master renders frame t).
+uint32_t md_engine_input_latency(const MixdownEngine* engine, uint32_t node);
+
+/// The next pull delivers the mix from frame `frame` (processors keep their
+/// state: a reverb's tail rings on over a locate, as on a desk).
+void md_engine_locate(MixdownEngine* engine, int64_t frame);
+
+/// No block renders past timeline frame `limit` (INT64_MAX: none): a pull
+/// then stops short, at a loop's end, until md_engine_locate().
+void md_engine_set_render_limit(MixdownEngine* engine, int64_t limit);
+
+/// Delivered frames so far (the frame the next pull starts at).
+uint64_t md_engine_position(const MixdownEngine* engine);
+
+/// What a live move sets.
+typedef enum {
+  MD_LIVE_GAIN_DB, ///< Fader of `node`
+  MD_LIVE_PAN,     ///< Pan or balance of `node`
+  MD_LIVE_MUTE,    ///< 0 or 1
+  MD_LIVE_SOLO,    ///< 0 or 1
+  MD_LIVE_INVERT,  ///< Polarity of `node`, 0 or 1 (a step: it clicks, as a polarity switch does)
+  MD_LIVE_SEND_DB, ///< Level of send `index` of `node`
+  MD_LIVE_INSERT,  ///< Value slot `slot` of insert `index` of `node`
+} MdLiveKind;
+
+typedef struct {
+  MdLiveKind kind;
+  uint32_t   node;
+  uint32_t   index;
+  uint32_t   slot;
+  double     value;
+} MdLiveChange;
+
+/// Applies a live move: fader, pan, mute and send levels glide to it over
+/// the next block; a processor glides as it does under automation.  An
+/// envelope on that parameter stops playing from here on.
+void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
+
+/// Peak, sum of squares (mean of the two channels per frame) and frames of
+/// node `node`'s post-fader output since the last call, then starts over.
+void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, double* sum_squares,
+                          uint64_t* frames);
+
+/// Blocks a track's feed could not fill, so far.
+uint64_t md_engine_feed_misses(const MixdownEngine* engine);
 
 #endif

@@ -93,52 +93,66 @@ mark_upstream(uint32_t from, uint32_t to, void* user)
   }
 }
 
-// Solo in place: with any solo, a node stays audible when it is soloed, is
-// fed by a soloed node (the buses and master it reaches: so a bus fed by a
-// soloed track stays audible), or feeds a soloed bus.  Mute always wins.
-static void
-compute_audible(const MixdownSession* s, MdPlan* plan)
+void
+md_plan_audible(const MixdownSession* s, const bool* mute, const bool* solo, bool* marks, bool* audible)
 {
-  bool any_solo = false;
-  for (size_t i = 0U; i < s->n_nodes; ++i) {
-    any_solo = any_solo || s->nodes[i].solo;
+  const size_t n        = s->n_nodes;
+  bool         any_solo = false;
+  for (size_t i = 0U; i < n; ++i) {
+    any_solo = any_solo || solo[i];
   }
-  for (size_t i = 0U; i < s->n_nodes; ++i) {
-    plan->audible[i] = !any_solo || s->nodes[i].solo || s->nodes[i].kind == MD_NODE_MASTER;
+  for (size_t i = 0U; i < n; ++i) {
+    audible[i] = !any_solo || solo[i] || s->nodes[i].kind == MD_NODE_MASTER;
   }
   if (any_solo) {
-    bool* down = calloc(s->n_nodes, sizeof(bool));
-    bool* up   = calloc(s->n_nodes, sizeof(bool));
-    if (down && up) {
-      for (size_t i = 0U; i < s->n_nodes; ++i) {
-        down[i] = s->nodes[i].solo;
-        up[i]   = s->nodes[i].solo && s->nodes[i].kind == MD_NODE_BUS;
-      }
-      // Fixed point over the edges; the graph is small and acyclic.
-      MdMarkState st = {down, true};
-      while (st.changed) {
-        st.changed = false;
-        for (uint32_t i = 0U; i < s->n_nodes; ++i) {
-          md_plan_for_each_edge(s, i, mark_downstream, &st);
-        }
-      }
-      st = (MdMarkState){up, true};
-      while (st.changed) {
-        st.changed = false;
-        for (uint32_t i = 0U; i < s->n_nodes; ++i) {
-          md_plan_for_each_edge(s, i, mark_upstream, &st);
-        }
-      }
-      for (size_t i = 0U; i < s->n_nodes; ++i) {
-        plan->audible[i] = plan->audible[i] || down[i] || up[i];
+    bool* down = marks;
+    bool* up   = marks + n;
+    for (size_t i = 0U; i < n; ++i) {
+      down[i] = solo[i];
+      up[i]   = solo[i] && s->nodes[i].kind == MD_NODE_BUS;
+    }
+    // Fixed point over the edges; the graph is small and acyclic.
+    MdMarkState st = {down, true};
+    while (st.changed) {
+      st.changed = false;
+      for (uint32_t i = 0U; i < n; ++i) {
+        md_plan_for_each_edge(s, i, mark_downstream, &st);
       }
     }
-    free(down);
-    free(up);
+    st = (MdMarkState){up, true};
+    while (st.changed) {
+      st.changed = false;
+      for (uint32_t i = 0U; i < n; ++i) {
+        md_plan_for_each_edge(s, i, mark_upstream, &st);
+      }
+    }
+    for (size_t i = 0U; i < n; ++i) {
+      audible[i] = audible[i] || down[i] || up[i];
+    }
   }
-  for (size_t i = 0U; i < s->n_nodes; ++i) {
-    plan->audible[i] = plan->audible[i] && !s->nodes[i].mute;
+  for (size_t i = 0U; i < n; ++i) {
+    audible[i] = audible[i] && !mute[i];
   }
+}
+
+// The session's own mute and solo.
+static MixdownStatus
+compute_audible(const MixdownSession* s, MdPlan* plan)
+{
+  const size_t n     = s->n_nodes;
+  bool*        flags = calloc(4U * n + 1U, sizeof(bool));
+  if (!flags) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  bool* mute = flags;
+  bool* solo = flags + n;
+  for (size_t i = 0U; i < n; ++i) {
+    mute[i] = s->nodes[i].mute;
+    solo[i] = s->nodes[i].solo;
+  }
+  md_plan_audible(s, mute, solo, flags + 2U * n, plan->audible);
+  free(flags);
+  return MIXDOWN_SUCCESS;
 }
 
 MixdownStatus
@@ -191,8 +205,7 @@ md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uin
     plan->tail_out[i] += insert_tail[i];
     md_plan_for_each_edge(s, i, propagate_timing, plan);
   }
-  compute_audible(s, plan);
-  return MIXDOWN_SUCCESS;
+  return compute_audible(s, plan);
 }
 
 void

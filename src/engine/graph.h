@@ -39,6 +39,14 @@ MixdownStatus md_plan_build(const MixdownSession* session, const uint32_t* inser
 
 void md_plan_free(MdPlan* plan);
 
+/// Which nodes are audible (`audible`, one per node) under per-node `mute`
+/// and `solo` flags: solo in place — with any solo, a node stays audible
+/// when it is soloed, is fed by a soloed node, or feeds a soloed bus; mute
+/// always wins.  `marks` is scratch of 2 × nodes.  No allocation: live
+/// playback calls it on the audio thread.
+void md_plan_audible(const MixdownSession* session, const bool* mute, const bool* solo, bool* marks,
+                     bool* audible);
+
 /// Calls `visit(node, target, user)` for each outgoing edge of node `index`
 /// (its output, then its sends).
 void md_plan_for_each_edge(const MixdownSession* session, uint32_t index,

@@ -17,6 +17,7 @@ static const char usage[] =
   "  check SESSION             validate a session, write nothing\n"
   "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
   "  describe [TYPE]           processors and their parameters\n"
+  "  play SESSION              play in real time through JACK; live control over OSC\n"
   "  demo [-o OUT]             render the bundled demo session\n"
   "  plugins [URI]             installed LV2 plugins, or one plugin's parameters\n"
   "  version                   print the version\n"
@@ -32,6 +33,7 @@ typedef struct {
 static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
+  {"play", cmd_play},
 };
 
 // Every clip playing at once holds a file open: let a session with

@@ -1,0 +1,353 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "live/control.h"
+
+#include "dsp/strip.h"
+#include "util/suggest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SEGMENTS 8
+
+static const char* const node_kinds[] = {"track", "bus", "master", "transport"};
+
+static void
+suggest(char* note, size_t size, const char* what, const char* word, const char* const* names, size_t n)
+{
+  const char* near = md_suggest(word, names, n);
+  if (near) {
+    snprintf(note, size, "unknown %s `%s` (did you mean `%s`?)", what, word, near);
+  } else {
+    snprintf(note, size, "unknown %s `%s`", what, word);
+  }
+}
+
+// Splits "/a/b/c" into its segments (in `buf`); returns how many.
+static size_t
+split(const char* address, char* buf, size_t size, char** seg)
+{
+  snprintf(buf, size, "%s", address[0] == '/' ? address + 1 : address);
+  size_t n = 0U;
+  for (char* p = buf; p && n < MAX_SEGMENTS; ++n) {
+    seg[n]      = p;
+    char* slash = strchr(p, '/');
+    if (slash) {
+      *slash = '\0';
+    }
+    p = slash ? slash + 1 : NULL;
+  }
+  return n;
+}
+
+static bool
+find_node(const MixdownSession* s, MdNodeKind kind, const char* name, uint32_t* node, char* note, size_t size)
+{
+  const char** names = calloc(s->n_nodes + 1U, sizeof(char*));
+  size_t       n     = 0U;
+  for (size_t i = 0U; i < s->n_nodes; ++i) {
+    if (s->nodes[i].kind != kind) {
+      continue;
+    }
+    if (!strcmp(s->nodes[i].name, name)) {
+      *node = (uint32_t)i;
+      free(names);
+      return true;
+    }
+    if (names) {
+      names[n++] = s->nodes[i].name;
+    }
+  }
+  suggest(note, size, kind == MD_NODE_TRACK ? "track" : "bus", name, names, n);
+  free(names);
+  return false;
+}
+
+// The number a value slot takes: clamped to the table's range, 0/1 for a
+// switch, a whole index for a choice.
+static double
+fit_value(const MdParam* p, double value, const char* address, char* note, size_t size)
+{
+  const MixdownParamInfo* info = &p->info;
+  if (info->kind == MIXDOWN_PARAM_BOOL) {
+    return value != 0.0 ? 1.0 : 0.0;
+  }
+  double v = value;
+  if (v < info->min || v > info->max) {
+    v = v < info->min ? info->min : info->max;
+    snprintf(note, size, "%s %g is out of range %g…%g%s%s: %g used", address, value, info->min,
+             info->max, info->unit[0] ? " " : "", info->unit, v);
+  }
+  return info->kind == MIXDOWN_PARAM_CHOICE ? (double)(long)(v + 0.5) : v;
+}
+
+static bool
+settable(const MdParam* p)
+{
+  const MixdownParamKind t = p->info.kind;
+  return t == MIXDOWN_PARAM_NUMBER || t == MIXDOWN_PARAM_BOOL || t == MIXDOWN_PARAM_CHOICE;
+}
+
+// "N" (from 1) or a type name: the first insert of that type.
+static bool
+find_insert(const MdNode* node, const char* which, uint32_t* index, char* note, size_t size)
+{
+  char*               end = NULL;
+  const unsigned long n   = strtoul(which, &end, 10);
+  if (end != which && !*end) {
+    if (n >= 1U && n <= node->n_inserts) {
+      *index = (uint32_t)(n - 1U);
+      return true;
+    }
+    snprintf(note, size, "`%s` has %zu insert%s: %s is not one (they count from 1)", node->name, node->n_inserts,
+             node->n_inserts == 1U ? "" : "s", which);
+    return false;
+  }
+  const char** names = calloc(node->n_inserts + 1U, sizeof(char*));
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    if (!strcmp(node->inserts[j].cls->name, which)) {
+      *index = (uint32_t)j;
+      free(names);
+      return true;
+    }
+    if (names) {
+      names[j] = node->inserts[j].cls->name;
+    }
+  }
+  suggest(note, size, "insert", which, names, names ? node->n_inserts : 0U);
+  free(names);
+  return false;
+}
+
+// PARAM, or LIST/K/FIELD, of an insert: its value slot.
+static bool
+find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, const MdParam** param, char* note,
+          size_t size)
+{
+  const int p = md_processor_param_index(cls, seg[0]);
+  if (p < 0) {
+    const char** names = calloc(cls->n_params + 1U, sizeof(char*));
+    for (uint32_t k = 0U; names && k < cls->n_params; ++k) {
+      names[k] = cls->params[k].info.name;
+    }
+    suggest(note, size, "parameter", seg[0], names, names ? cls->n_params : 0U);
+    free(names);
+    return false;
+  }
+  const MdParam* table = &cls->params[p];
+  *slot                = md_processor_value_offset(cls, (uint32_t)p);
+  if (table->info.kind == MIXDOWN_PARAM_LIST) {
+    char*               end  = NULL;
+    const unsigned long item = n >= 3U ? strtoul(seg[1], &end, 10) : 0U;
+    if (n != 3U || end == seg[1] || *end || item < 1U || item > table->max_items) {
+      snprintf(note, size, "`%s` is a list: address one field of an item, as %s/1/%s (items 1…%u)", seg[0],
+               seg[0], table->fields[0].info.name, table->max_items);
+      return false;
+    }
+    for (uint32_t f = 0U; f < table->n_fields; ++f) {
+      if (!strcmp(table->fields[f].info.name, seg[2])) {
+        *slot += 1U + (uint32_t)(item - 1U) * table->n_fields + f;
+        *param = &table->fields[f];
+        return settable(*param) || (snprintf(note, size, "`%s` is fixed while playing", seg[2]), false);
+      }
+    }
+    const char** names = calloc(table->n_fields + 1U, sizeof(char*));
+    for (uint32_t f = 0U; names && f < table->n_fields; ++f) {
+      names[f] = table->fields[f].info.name;
+    }
+    suggest(note, size, "field", seg[2], names, names ? table->n_fields : 0U);
+    free(names);
+    return false;
+  }
+  if (n != 1U) {
+    snprintf(note, size, "`%s` takes no further address", seg[0]);
+    return false;
+  }
+  *param = table;
+  if (!settable(table)) {
+    snprintf(note, size, "`%s` is fixed while playing", seg[0]);
+    return false;
+  }
+  return true;
+}
+
+static bool
+parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLiveChange* change,
+            const MdParam** param, char* note, size_t size)
+{
+  const MdNode* model = &s->nodes[node];
+  change->node        = node;
+  if (n == 1U) {
+    static const MdLiveKind kinds[MD_STRIP_N_PARAMS] = {
+      [MD_STRIP_GAIN_DB] = MD_LIVE_GAIN_DB, [MD_STRIP_PAN] = MD_LIVE_PAN,   [MD_STRIP_PAN_LAW] = MD_LIVE_GAIN_DB,
+      [MD_STRIP_MUTE] = MD_LIVE_MUTE,       [MD_STRIP_SOLO] = MD_LIVE_SOLO, [MD_STRIP_INVERT] = MD_LIVE_INVERT,
+    };
+    const char* names[MD_STRIP_N_PARAMS + 2];
+    for (int k = 0; k < MD_STRIP_N_PARAMS; ++k) {
+      names[k] = md_strip_params[k].info.name;
+      if (!strcmp(seg[0], names[k])) {
+        if (k == MD_STRIP_PAN_LAW) {
+          snprintf(note, size, "`pan_law` is fixed while playing");
+          return false;
+        }
+        change->kind = kinds[k];
+        *param       = &md_strip_params[k];
+        return true;
+      }
+    }
+    names[MD_STRIP_N_PARAMS]     = "send";
+    names[MD_STRIP_N_PARAMS + 1] = "insert";
+    suggest(note, size, "strip parameter", seg[0], names, MD_STRIP_N_PARAMS + 2);
+    return false;
+  }
+  if (!strcmp(seg[0], "send")) {
+    if (n != 3U || strcmp(seg[2], "level_db")) {
+      snprintf(note, size, "a send is addressed as send/BUS/level_db");
+      return false;
+    }
+    const char** names = calloc(model->n_sends + 1U, sizeof(char*));
+    for (size_t j = 0U; j < model->n_sends; ++j) {
+      const char* bus = s->nodes[model->sends[j].target].name;
+      if (!strcmp(bus, seg[1])) {
+        free(names);
+        change->kind  = MD_LIVE_SEND_DB;
+        change->index = (uint32_t)j;
+        *param        = &md_send_level_param;
+        return true;
+      }
+      if (names) {
+        names[j] = bus;
+      }
+    }
+    suggest(note, size, "send of this strip", seg[1], names, names ? model->n_sends : 0U);
+    free(names);
+    return false;
+  }
+  if (!strcmp(seg[0], "insert") && n >= 3U) {
+    change->kind = MD_LIVE_INSERT;
+    return find_insert(model, seg[1], &change->index, note, size) &&
+           find_slot(model->inserts[change->index].cls, seg + 2, n - 2U, &change->slot, param, note, size);
+  }
+  snprintf(note, size, "unknown address: a strip takes PARAM, send/BUS/level_db or insert/N/PARAM");
+  return false;
+}
+
+static bool
+parse_transport(char** seg, size_t n, bool has_value, double value, MdCommand* cmd, char* note, size_t size)
+{
+  static const char* const verbs[] = {"play", "stop", "locate"};
+  if (n == 2U && !strcmp(seg[1], "play")) {
+    cmd->kind = MD_COMMAND_PLAY;
+    return true;
+  }
+  if (n == 2U && !strcmp(seg[1], "stop")) {
+    cmd->kind = MD_COMMAND_STOP;
+    return true;
+  }
+  if (n == 2U && !strcmp(seg[1], "locate")) {
+    if (!has_value || value < 0.0) {
+      snprintf(note, size, "/transport/locate takes a time in seconds (0 or more)");
+      return false;
+    }
+    cmd->kind    = MD_COMMAND_LOCATE;
+    cmd->seconds = value;
+    return true;
+  }
+  suggest(note, size, "transport command", n >= 2U ? seg[1] : "", verbs, 3U);
+  return false;
+}
+
+bool
+md_control_parse(const MixdownSession* s, const char* address, bool has_value, double value, MdCommand* cmd,
+                 char* note, size_t size)
+{
+  char   buf[512];
+  char*  seg[MAX_SEGMENTS];
+  size_t n = split(address, buf, sizeof buf, seg);
+  note[0]  = '\0';
+  memset(cmd, 0, sizeof *cmd);
+  if (!strcmp(seg[0], "transport")) {
+    return parse_transport(seg, n, has_value, value, cmd, note, size);
+  }
+  uint32_t node = (uint32_t)md_session_master(s);
+  size_t   used = 1U;
+  if (!strcmp(seg[0], "track") || !strcmp(seg[0], "bus")) {
+    if (n < 3U) {
+      snprintf(note, size, "a %s is addressed as /%s/NAME/PARAM", seg[0], seg[0]);
+      return false;
+    }
+    if (!find_node(s, !strcmp(seg[0], "track") ? MD_NODE_TRACK : MD_NODE_BUS, seg[1], &node, note, size)) {
+      return false;
+    }
+    used = 2U;
+  } else if (strcmp(seg[0], "master") || n < 2U) {
+    suggest(note, size, "address", seg[0], node_kinds, 4U);
+    return false;
+  }
+  const MdParam* param = NULL;
+  cmd->kind            = MD_COMMAND_LIVE;
+  if (!parse_strip(s, node, seg + used, n - used, &cmd->change, &param, note, size)) {
+    return false;
+  }
+  if (!has_value) {
+    snprintf(note, size, "%s needs a value", address);
+    return false;
+  }
+  cmd->change.value = fit_value(param, value, address, note, size);
+  return true;
+}
+
+void
+md_control_address(const MixdownSession* s, const MdLiveChange* c, char* out, size_t size)
+{
+  const MdNode* node = &s->nodes[c->node];
+  char          strip[300];
+  if (node->kind == MD_NODE_MASTER) {
+    snprintf(strip, sizeof strip, "/master");
+  } else {
+    snprintf(strip, sizeof strip, "/%s/%s", node->kind == MD_NODE_TRACK ? "track" : "bus", node->name);
+  }
+  const MdParam* p = md_control_param(s, c);
+  switch (c->kind) {
+  case MD_LIVE_SEND_DB:
+    snprintf(out, size, "%s/send/%s/level_db", strip, s->nodes[node->sends[c->index].target].name);
+    break;
+  case MD_LIVE_INSERT: {
+    const MdProcessorClass* cls = node->inserts[c->index].cls;
+    // A list field: find its list and item.
+    for (uint32_t k = 0U; k < cls->n_params; ++k) {
+      const uint32_t first = md_processor_value_offset(cls, k);
+      const MdParam* table = &cls->params[k];
+      if (table->info.kind == MIXDOWN_PARAM_LIST && c->slot > first &&
+          c->slot <= first + table->max_items * table->n_fields) {
+        const uint32_t at = c->slot - first - 1U;
+        snprintf(out, size, "%s/insert/%u/%s/%u/%s", strip, c->index + 1U, table->info.name,
+                 at / table->n_fields + 1U, p->info.name);
+        return;
+      }
+    }
+    snprintf(out, size, "%s/insert/%u/%s", strip, c->index + 1U, p->info.name);
+    break;
+  }
+  default:
+    snprintf(out, size, "%s/%s", strip, p->info.name);
+    break;
+  }
+}
+
+const MdParam*
+md_control_param(const MixdownSession* s, const MdLiveChange* c)
+{
+  switch (c->kind) {
+  case MD_LIVE_GAIN_DB: return &md_strip_params[MD_STRIP_GAIN_DB];
+  case MD_LIVE_PAN: return &md_strip_params[MD_STRIP_PAN];
+  case MD_LIVE_MUTE: return &md_strip_params[MD_STRIP_MUTE];
+  case MD_LIVE_SOLO: return &md_strip_params[MD_STRIP_SOLO];
+  case MD_LIVE_INVERT: return &md_strip_params[MD_STRIP_INVERT];
+  case MD_LIVE_SEND_DB: return &md_send_level_param;
+  case MD_LIVE_INSERT: return md_processor_slot_param(s->nodes[c->node].inserts[c->index].cls, c->slot);
+  }
+  return NULL;
+}

@@ -1,0 +1,45 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Live control addresses, as OSC sends them, read against the session and
+// the parameter tables — so every parameter a session can set is reachable
+// and named as in the session file:
+//
+//   /track/NAME/gain_db  pan  mute  solo  invert        (the strip table)
+//   /bus/NAME/…  and  /master/…                          (the same)
+//   /track/NAME/send/BUS/level_db
+//   /track/NAME/insert/N/PARAM         N counts from 1, or names the type
+//   /track/NAME/insert/N/bands/K/FIELD  a field of list item K (from 1)
+//   /transport/play  /transport/stop  /transport/locate SECONDS
+
+#ifndef MD_CONTROL_H
+#define MD_CONTROL_H
+
+#include "engine/engine.h"
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { MD_COMMAND_LIVE, MD_COMMAND_PLAY, MD_COMMAND_STOP, MD_COMMAND_LOCATE } MdCommandKind;
+
+typedef struct {
+  MdCommandKind kind;
+  MdLiveChange  change;  ///< MD_COMMAND_LIVE
+  double        seconds; ///< MD_COMMAND_LOCATE
+} MdCommand;
+
+/// Reads `address` with its argument (`has_value`: one was given) into
+/// `command`.  A value out of the parameter's range is clamped, and
+/// `note` says so; on failure returns false and `note` says why, naming
+/// the nearest valid name.
+bool md_control_parse(const MixdownSession* session, const char* address, bool has_value, double value,
+                      MdCommand* command, char* note, size_t note_size);
+
+/// The address that sets what `change` sets (for messages and recording).
+void md_control_address(const MixdownSession* session, const MdLiveChange* change, char* out, size_t size);
+
+/// The table entry of what `change` sets.
+const MdParam* md_control_param(const MixdownSession* session, const MdLiveChange* change);
+
+#endif

@@ -1,0 +1,402 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "live/osc.h"
+
+#include "dsp/db.h"
+#include "live/control.h"
+
+#include <arpa/inet.h>
+#include <ebur128.h>
+#include <errno.h>
+#include <lo/lo.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_SUBSCRIBERS 8
+#define MAX_DATAGRAM    65536
+#define DEFAULT_METER_HZ 10.0
+
+typedef struct {
+  struct sockaddr_storage address;
+  socklen_t               length;
+  double                  interval_s; ///< Between meter messages
+  double                  next_s;     ///< When the next are due
+} MdSubscriber;
+
+struct MdOsc {
+  const MixdownSession* session;
+  MdPlayer*             player;
+  MdOscNote             note;
+  void*                 user;
+  int                   fd;
+  int                   port;
+  pthread_t             thread;
+  bool                  started;
+  _Atomic bool          quit;
+  _Atomic uint64_t      messages;
+  MdSubscriber          subscribers[MAX_SUBSCRIBERS];
+  int                   n_subscribers;
+  ebur128_state*        loudness;  ///< The master's momentary loudness
+  float*                snapshot;  ///< 2 × nodes
+  float*                peak;      ///< Since the last send: per node
+  double*               sum;
+  uint32_t              snapshots;
+  float*                master;    ///< Interleaved scratch for loudness
+  unsigned char         datagram[MAX_DATAGRAM];
+};
+
+static double
+now_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void
+notef(MdOsc* osc, const char* fmt, const char* a, const char* b)
+{
+  char line[800];
+  snprintf(line, sizeof line, fmt, a, b);
+  osc->note(osc->user, line);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Meters                                                                    */
+
+static void
+subscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length, double rate_hz)
+{
+  MdSubscriber* s = NULL;
+  for (int k = 0; k < osc->n_subscribers && !s; ++k) {
+    if (osc->subscribers[k].length == length && !memcmp(&osc->subscribers[k].address, from, length)) {
+      s = &osc->subscribers[k];
+    }
+  }
+  if (!s && osc->n_subscribers < MAX_SUBSCRIBERS) {
+    s = &osc->subscribers[osc->n_subscribers++];
+  }
+  if (!s) {
+    osc->note(osc->user, "osc: too many meter subscribers (8): one more refused");
+    return;
+  }
+  s->address    = *from;
+  s->length     = length;
+  s->interval_s = 1.0 / (rate_hz > 0.0 && rate_hz <= 100.0 ? rate_hz : DEFAULT_METER_HZ);
+  s->next_s     = now_s();
+}
+
+static void
+unsubscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length)
+{
+  for (int k = 0; k < osc->n_subscribers; ++k) {
+    if (osc->subscribers[k].length == length && !memcmp(&osc->subscribers[k].address, from, length)) {
+      osc->subscribers[k] = osc->subscribers[--osc->n_subscribers];
+      return;
+    }
+  }
+}
+
+static void
+send_message(MdOsc* osc, const MdSubscriber* s, const char* path, lo_message m)
+{
+  size_t size = sizeof osc->datagram;
+  if (lo_message_length(m, path) <= size && lo_message_serialise(m, path, osc->datagram, &size)) {
+    sendto(osc->fd, osc->datagram, size, 0, (const struct sockaddr*)&s->address, s->length);
+  }
+}
+
+static void
+send_levels(MdOsc* osc, const MdSubscriber* s, const char* path, float peak, double mean_square)
+{
+  lo_message m = lo_message_new();
+  if (!m) {
+    return;
+  }
+  lo_message_add_float(m, (float)md_gain_to_db(peak));
+  lo_message_add_float(m, (float)(mean_square > 0.0 ? 10.0 * log10(mean_square) : -144.0));
+  send_message(osc, s, path, m);
+  lo_message_free(m);
+}
+
+// Takes what the audio thread measured since last time (peaks: the
+// highest; energy: the mean) and feeds the master to the loudness meter.
+static void
+gather_meters(MdOsc* osc)
+{
+  const size_t nodes = osc->session->n_nodes;
+  while (md_player_take_meters(osc->player, osc->snapshot)) {
+    for (size_t i = 0U; i < nodes; ++i) {
+      osc->peak[i] = osc->snapshot[i] > osc->peak[i] ? osc->snapshot[i] : osc->peak[i];
+      osc->sum[i] += osc->snapshot[nodes + i];
+    }
+    ++osc->snapshots;
+  }
+  uint32_t frames = 0U;
+  do {
+    md_player_take_master(osc->player, osc->master, 4096U, &frames);
+    if (frames && osc->loudness) {
+      ebur128_add_frames_float(osc->loudness, osc->master, frames);
+    }
+  } while (frames == 4096U);
+}
+
+static void
+send_meters(MdOsc* osc)
+{
+  gather_meters(osc);
+  const double now = now_s();
+  bool         sent = false;
+  for (int k = 0; k < osc->n_subscribers; ++k) {
+    MdSubscriber* s = &osc->subscribers[k];
+    if (now < s->next_s || !osc->snapshots) {
+      continue;
+    }
+    s->next_s = now + s->interval_s;
+    sent      = true;
+    for (size_t i = 0U; i < osc->session->n_nodes; ++i) {
+      const MdNode* node = &osc->session->nodes[i];
+      char          path[300];
+      if (node->kind == MD_NODE_MASTER) {
+        snprintf(path, sizeof path, "/meters/master");
+      } else {
+        snprintf(path, sizeof path, "/meters/%s/%s", node->kind == MD_NODE_TRACK ? "track" : "bus", node->name);
+      }
+      send_levels(osc, s, path, osc->peak[i], osc->sum[i] / osc->snapshots);
+    }
+    double lufs = -HUGE_VAL;
+    if (osc->loudness && ebur128_loudness_momentary(osc->loudness, &lufs) == EBUR128_SUCCESS) {
+      lo_message m = lo_message_new();
+      if (m) {
+        lo_message_add_float(m, isfinite(lufs) ? (float)lufs : -144.0F);
+        send_message(osc, s, "/meters/master/loudness", m);
+        lo_message_free(m);
+      }
+    }
+  }
+  if (sent) {
+    memset(osc->peak, 0, osc->session->n_nodes * sizeof(float));
+    memset(osc->sum, 0, osc->session->n_nodes * sizeof(double));
+    osc->snapshots = 0U;
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Messages in                                                               */
+
+// The first argument as a number: any numeric OSC type, or T/F.
+static bool
+first_number(lo_message m, double* value)
+{
+  const char* types = lo_message_get_types(m);
+  lo_arg**    argv  = lo_message_get_argv(m);
+  if (!types || !types[0]) {
+    return false;
+  }
+  if (types[0] == LO_TRUE || types[0] == LO_FALSE) {
+    *value = types[0] == LO_TRUE;
+    return true;
+  }
+  if (!lo_is_numerical_type((lo_type)types[0])) {
+    return false;
+  }
+  *value = (double)lo_hires_val((lo_type)types[0], argv[0]);
+  return true;
+}
+
+static void
+handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storage* from, socklen_t length)
+{
+  const char* path = lo_get_path(data, (ssize_t)size);
+  int         result = 0;
+  lo_message  m    = path ? lo_message_deserialise(data, size, &result) : NULL;
+  if (!m) {
+    osc->note(osc->user, "osc: a datagram that is not an OSC message was ignored");
+    return;
+  }
+  atomic_fetch_add(&osc->messages, 1U);
+  double     value     = 0.0;
+  const bool has_value = first_number(m, &value);
+  if (!strcmp(path, "/meters/subscribe")) {
+    subscribe(osc, from, length, has_value ? value : DEFAULT_METER_HZ);
+  } else if (!strcmp(path, "/meters/unsubscribe")) {
+    unsubscribe(osc, from, length);
+  } else {
+    MdCommand cmd;
+    char      note[400];
+    if (!md_control_parse(osc->session, path, has_value, value, &cmd, note, sizeof note)) {
+      notef(osc, "osc: %s: %s", path, note);
+    } else {
+      if (note[0]) {
+        notef(osc, "osc: %s%s", note, "");
+      }
+      if (!md_player_send(osc->player, &cmd)) {
+        notef(osc, "osc: %s: the audio thread is not keeping up; move dropped%s", path, "");
+      }
+    }
+  }
+  lo_message_free(m);
+}
+
+static uint32_t
+read_be32(const unsigned char* p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+// A bundle holds messages and bundles, each after its size; its time tag
+// is not honoured (moves apply on arrival).
+static void
+handle_packet(MdOsc* osc, unsigned char* data, size_t size, const struct sockaddr_storage* from, socklen_t length,
+              int depth)
+{
+  if (size >= 16U && !memcmp(data, "#bundle", 8U)) {
+    size_t at = 16U;
+    while (at + 4U <= size && depth < 8) {
+      const uint32_t n = read_be32(data + at);
+      at += 4U;
+      if (n > size - at) {
+        break;
+      }
+      handle_packet(osc, data + at, n, from, length, depth + 1);
+      at += n;
+    }
+    return;
+  }
+  handle_message(osc, data, size, from, length);
+}
+
+static void*
+osc_main(void* arg)
+{
+  MdOsc* osc = arg;
+  while (!atomic_load(&osc->quit)) {
+    struct pollfd pfd = {osc->fd, POLLIN, 0};
+    if (poll(&pfd, 1, 10) > 0) {
+      struct sockaddr_storage from;
+      socklen_t               length = sizeof from;
+      const ssize_t           n      = recvfrom(osc->fd, osc->datagram, sizeof osc->datagram, 0,
+                                                (struct sockaddr*)&from, &length);
+      if (n > 0) {
+        handle_packet(osc, osc->datagram, (size_t)n, &from, length, 0);
+      }
+    }
+    send_meters(osc);
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Start and stop                                                            */
+
+static int
+bind_socket(const char* host, int port, char* message, size_t message_size)
+{
+  char service[16];
+  snprintf(service, sizeof service, "%d", port);
+  struct addrinfo  hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_flags = AI_PASSIVE};
+  struct addrinfo* found = NULL;
+  const int        gai   = getaddrinfo(host, service, &hints, &found);
+  if (gai) {
+    snprintf(message, message_size, "OSC host `%s`: %s", host, gai_strerror(gai));
+    return -1;
+  }
+  int fd = -1;
+  for (struct addrinfo* a = found; a && fd < 0; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (fd >= 0 && bind(fd, a->ai_addr, a->ai_addrlen)) {
+      snprintf(message, message_size, "cannot listen for OSC on %s:%d: %s", host, port, strerror(errno));
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(found);
+  return fd;
+}
+
+MdOsc*
+md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session, MdOscNote note,
+             void* user, char* message, size_t message_size)
+{
+  MdOsc* osc = calloc(1U, sizeof *osc);
+  if (!osc) {
+    snprintf(message, message_size, "out of memory");
+    return NULL;
+  }
+  osc->session = session;
+  osc->player  = player;
+  osc->note    = note;
+  osc->user    = user;
+  osc->fd      = bind_socket(host, port, message, message_size);
+  const size_t nodes = session->n_nodes;
+  osc->snapshot = calloc(2U * nodes, sizeof(float));
+  osc->peak     = calloc(nodes, sizeof(float));
+  osc->sum      = calloc(nodes, sizeof(double));
+  osc->master   = calloc(2U * 4096U, sizeof(float));
+  osc->loudness = ebur128_init(2U, mixdown_session_sample_rate(session), EBUR128_MODE_M);
+  if (osc->fd < 0 || !osc->snapshot || !osc->peak || !osc->sum || !osc->master) {
+    if (osc->fd >= 0) {
+      snprintf(message, message_size, "out of memory");
+    }
+    md_osc_stop(osc);
+    return NULL;
+  }
+  struct sockaddr_storage bound;
+  socklen_t               length = sizeof bound;
+  if (!getsockname(osc->fd, (struct sockaddr*)&bound, &length)) {
+    osc->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6*)&bound)->sin6_port
+                                                  : ((struct sockaddr_in*)&bound)->sin_port);
+  }
+  if (pthread_create(&osc->thread, NULL, osc_main, osc)) {
+    snprintf(message, message_size, "cannot start the OSC thread");
+    md_osc_stop(osc);
+    return NULL;
+  }
+  osc->started = true;
+  return osc;
+}
+
+int
+md_osc_port(const MdOsc* osc)
+{
+  return osc->port;
+}
+
+uint64_t
+md_osc_messages(const MdOsc* osc)
+{
+  return atomic_load(&((MdOsc*)osc)->messages);
+}
+
+void
+md_osc_stop(MdOsc* osc)
+{
+  if (!osc) {
+    return;
+  }
+  if (osc->started) {
+    atomic_store(&osc->quit, true);
+    pthread_join(osc->thread, NULL);
+  }
+  if (osc->fd >= 0) {
+    close(osc->fd);
+  }
+  if (osc->loudness) {
+    ebur128_destroy(&osc->loudness);
+  }
+  free(osc->snapshot);
+  free(osc->peak);
+  free(osc->sum);
+  free(osc->master);
+  free(osc);
+}

@@ -1,0 +1,36 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Live control over OSC: a UDP socket of our own (so it binds to the host
+// asked for: 127.0.0.1 unless told otherwise), messages read and written
+// by liblo, addresses resolved by live/control.h and queued to the player.
+// Meters go back to subscribed clients:
+//
+//   /meters/subscribe [RATE_HZ]   from the client: send meters to my address
+//   /meters/unsubscribe
+//   /meters/track/NAME  PEAK_DB RMS_DB     (and /meters/bus/NAME, /meters/master)
+//   /meters/master/loudness  LUFS          (momentary, EBU R128)
+
+#ifndef MD_OSC_H
+#define MD_OSC_H
+
+#include "live/player.h"
+#include "mixdown.h"
+
+typedef struct MdOsc MdOsc;
+
+/// Called on the OSC thread with a note for the user (an unknown address,
+/// a clamped value): one line.
+typedef void (*MdOscNote)(void* user, const char* text);
+
+/// Binds `host`:`port` (port 0: any free port) and starts the OSC thread.
+/// NULL on failure with why in `message`.
+MdOsc* md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session,
+                    MdOscNote note, void* user, char* message, size_t message_size);
+/// The port bound (useful with port 0).
+int md_osc_port(const MdOsc* osc);
+/// Messages handled so far (applied or refused).
+uint64_t md_osc_messages(const MdOsc* osc);
+void md_osc_stop(MdOsc* osc);
+
+#endif

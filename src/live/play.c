@@ -1,0 +1,193 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// mixdown_play(): the player, OSC and the recorder, run together until the
+// session ends or the caller says stop.
+
+#include "live/osc.h"
+#include "live/player.h"
+#include "live/record.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define POLL_MS 10
+
+static void
+sleep_ms(long ms)
+{
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) && errno == EINTR) {
+  }
+}
+
+static void
+note(const MixdownPlayOptions* o, const char* fmt, ...)
+{
+  if (!o->note) {
+    return;
+  }
+  char    line[800];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(line, sizeof line, fmt, args);
+  va_end(args);
+  o->note(o->user_data, line);
+}
+
+static void
+osc_note(void* user, const char* text)
+{
+  const MixdownPlayOptions* o = user;
+  note(o, "%s", text);
+}
+
+static void
+keep_moves(MdPlayer* player, MdRecorder* recorder, bool* lost)
+{
+  MdAppliedMove move;
+  while (md_player_take_move(player, &move)) {
+    if (recorder && !md_recorder_add(recorder, &move)) {
+      *lost = true;
+    }
+  }
+}
+
+// Watches the player until it is done; says what the user should hear of.
+static MixdownStatus
+watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, MixdownPlayReport* report)
+{
+  uint64_t late_told  = 0U;
+  bool     disk_told  = false;
+  bool     lost       = false;
+  double   next_late  = 0.0;
+  double   elapsed_s  = 0.0;
+  for (;;) {
+    sleep_ms(POLL_MS);
+    elapsed_s += POLL_MS / 1000.0;
+    keep_moves(player, recorder, &lost);
+    MdPlayerStatus s;
+    md_player_status(player, &s);
+    if (s.failed) {
+      snprintf(report->message, sizeof report->message, "%s", s.message);
+      return MIXDOWN_ERR_IO;
+    }
+    if (s.message[0] && !disk_told) {
+      note(o, "warning: %s (it plays as silence)", s.message);
+      disk_told = true;
+    }
+    if (s.late_blocks > late_told && elapsed_s >= next_late) {
+      note(o, "warning: the disk did not keep up at %.2f s: %llu track block%s played as silence", s.position_s,
+           (unsigned long long)(s.late_blocks - late_told), s.late_blocks - late_told == 1U ? "" : "s");
+      late_told = s.late_blocks;
+      next_late = elapsed_s + 1.0; // at most one such line a second
+    }
+    if ((s.finished && !o->stay && !o->loop) || (o->stop && *o->stop)) {
+      break;
+    }
+  }
+  if (lost) {
+    note(o, "warning: out of memory: some live moves were not recorded");
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+static void
+fill_report(MdPlayer* player, MixdownPlayReport* report)
+{
+  MdPlayerStatus s;
+  md_player_status(player, &s);
+  report->sample_rate   = s.sample_rate;
+  report->period_frames = s.period_frames;
+  report->played_s      = s.position_s;
+  report->xruns         = s.xruns;
+  report->late_blocks   = s.late_blocks;
+  report->dsp_load_mean = s.dsp_load_mean;
+  report->dsp_load_max  = s.dsp_load_max;
+  report->jack_cpu_load = s.jack_cpu_load;
+}
+
+static MixdownStatus
+write_recording(const MdRecorder* recorder, const MixdownSession* session, const MixdownPlayOptions* o,
+                MixdownPlayReport* report)
+{
+  MdRecordReport written;
+  const double   glide_s = (double)report->period_frames / report->sample_rate;
+  const MixdownStatus st = md_recorder_write(recorder, session, report->sample_rate, glide_s, o->record_path,
+                                             &written, report->message, sizeof report->message);
+  report->moves_recorded     = written.moves;
+  report->moves_unrecordable = written.switches;
+  if (!st && written.switches) {
+    note(o, "warning: %zu mute, solo or polarity move%s not recorded: a session cannot automate them",
+         written.switches, written.switches == 1U ? " was" : "s were");
+  }
+  return st;
+}
+
+MixdownStatus
+mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, MixdownPlayReport* report)
+{
+  MixdownPlayReport  scratch;
+  MixdownPlayOptions defaults = {.size = sizeof defaults};
+  const MixdownPlayOptions* o = options ? options : &defaults;
+  report                      = report ? report : &scratch;
+  memset(report, 0, sizeof *report);
+  report->size = sizeof *report;
+  if (!session || o->size != sizeof *o || (o->loop && o->loop_to_s <= o->loop_from_s) || o->from_s < 0.0) {
+    snprintf(report->message, sizeof report->message, "bad arguments");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const MdPlayerOptions po = {.client_name = o->client_name ? o->client_name : "mixdown",
+                              .from_s      = o->from_s,
+                              .loop        = o->loop != 0,
+                              .loop_from_s = o->loop_from_s,
+                              .loop_to_s   = o->loop_to_s,
+                              .connect     = o->connect,
+                              .n_connect   = o->n_connect,
+                              .record      = o->record_path != NULL,
+                              .meter_hz    = o->osc_port ? 50.0 : 0.0,
+                              .stall_at_s  = o->stall_at_s,
+                              .stall_for_s = o->stall_for_s};
+  MdPlayer* player = md_player_new(session, &po, report->message, sizeof report->message);
+  if (!player) {
+    return MIXDOWN_ERR_IO;
+  }
+  MdRecorder* recorder = o->record_path ? md_recorder_new() : NULL;
+  MdOsc*      osc      = NULL;
+  if (o->osc_port) {
+    osc = md_osc_start(o->osc_host ? o->osc_host : "127.0.0.1", o->osc_port < 0 ? 0 : o->osc_port, player,
+                       session, osc_note, (void*)o, report->message, sizeof report->message);
+  }
+  MixdownStatus st = (o->record_path && !recorder) ? MIXDOWN_ERR_NO_MEM : (o->osc_port && !osc) ? MIXDOWN_ERR_IO
+                                                                                                 : MIXDOWN_SUCCESS;
+  char connect_note[512] = "";
+  if (!st) {
+    st = md_player_start(player, connect_note, sizeof connect_note);
+    if (st) {
+      snprintf(report->message, sizeof report->message, "%s", connect_note);
+    } else if (connect_note[0]) {
+      note(o, "warning: %s", connect_note);
+    }
+  }
+  if (!st && o->ready) {
+    o->ready(o->user_data, osc ? md_osc_port(osc) : 0);
+  }
+  if (!st) {
+    st = watch(player, recorder, o, report);
+  }
+  report->osc_messages = osc ? md_osc_messages(osc) : 0U;
+  md_osc_stop(osc); // no more moves…
+  md_player_halt(player); // …and none applied
+  bool lost = false;
+  keep_moves(player, recorder, &lost);
+  fill_report(player, report);
+  if (!st && recorder) {
+    st = write_recording(recorder, session, o, report);
+  }
+  md_recorder_free(recorder);
+  md_player_free(player);
+  return st;
+}

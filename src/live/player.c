@@ -1,0 +1,455 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "live/player.h"
+
+#include "engine/engine.h"
+#include "live/feeder.h"
+#include "live/queue.h"
+#include "live/ring.h"
+
+#include <jack/jack.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COMMANDS_PER_CYCLE 256U // the rest wait for the next period
+#define QUEUE_ITEMS        4096U
+#define METER_SNAPSHOTS    64U
+#define MASTER_RING_FRAMES 65536U
+
+typedef enum { MD_STOPPED, MD_PREROLL, MD_PLAYING } MdTransport;
+
+struct MdPlayer {
+  const MixdownSession* session;
+  MdPlayerOptions       options;
+  jack_client_t*        client;
+  jack_port_t*          out[2];
+  MixdownEngine*        engine;
+  MdFeeder*             feeder;
+  double                rate;
+  uint32_t              period;
+  int64_t               length;      ///< Frames of mix
+  int64_t               latency;     ///< The master path's, in frames
+  int64_t               loop_from;   ///< Frames
+  int64_t               loop_to;
+  bool                  active;
+
+  MdQueue commands; ///< MdCommand: control → audio
+  MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
+  MdQueue meters;   ///< 2 × nodes floats: audio → meter thread
+  MdRing  master;   ///< The master's output: audio → meter thread (loudness)
+  uint64_t master_read;
+
+  // Audio thread only.
+  MdTransport transport;
+  float*      snapshot;     ///< Peak, then mean square, per node
+  float*      acc_peak;
+  double*     acc_sum;
+  uint64_t*   acc_frames;
+  uint64_t    meter_frames; ///< Frames since the last snapshot
+  uint64_t    meter_every;  ///< …frames between snapshots (0: none)
+
+  // Read by any thread.
+  _Atomic bool     playing;
+  _Atomic bool     finished;
+  _Atomic bool     failed;
+  _Atomic int64_t  position;
+  _Atomic uint64_t xruns;
+  _Atomic uint64_t late_blocks;
+  _Atomic uint64_t cycles;
+  _Atomic uint64_t busy_ns;      ///< Audio thread time, all cycles
+  _Atomic uint64_t busy_max_ns;
+  char             message[512]; ///< Written once, before `failed`
+};
+
+static uint64_t
+now_ns(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts); // vDSO: no system call, fine on the audio thread
+  return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The audio thread                                                          */
+
+static void
+fail(MdPlayer* p, const char* why)
+{
+  if (!atomic_load(&p->failed)) {
+    snprintf(p->message, sizeof p->message, "%s", why); // truncating copy, no allocation
+    atomic_store(&p->failed, true);
+  }
+  p->transport = MD_STOPPED;
+}
+
+static void
+locate(MdPlayer* p, int64_t frame)
+{
+  if (frame > p->length) {
+    frame = p->length;
+  }
+  md_engine_locate(p->engine, frame);
+  md_engine_set_render_limit(p->engine, p->options.loop && frame < p->loop_to ? p->loop_to + p->latency
+                                                                             : INT64_MAX);
+  md_feeder_locate(p->feeder, frame);
+  atomic_store(&p->finished, false);
+  if (p->transport == MD_PLAYING) {
+    p->transport = MD_PREROLL; // until the disk has caught up with the new place
+  }
+}
+
+static void
+run_command(MdPlayer* p, const MdCommand* cmd)
+{
+  switch (cmd->kind) {
+  case MD_COMMAND_LIVE:
+    md_engine_live_set(p->engine, &cmd->change);
+    if (p->options.record) {
+      const MdAppliedMove move = {cmd->change, (int64_t)md_engine_position(p->engine)};
+      md_queue_push(&p->moves, &move); // a full queue loses the move, not the audio
+    }
+    break;
+  case MD_COMMAND_PLAY:
+    if (p->transport == MD_STOPPED && !atomic_load(&p->failed)) {
+      if ((int64_t)md_engine_position(p->engine) >= p->length) {
+        locate(p, 0); // at the end: from the top
+      }
+      p->transport = MD_PREROLL;
+    }
+    break;
+  case MD_COMMAND_STOP:
+    p->transport = MD_STOPPED;
+    break;
+  case MD_COMMAND_LOCATE:
+    locate(p, llround(cmd->seconds * p->rate));
+    break;
+  }
+}
+
+// Pulls `n` frames of mix; returns how many it got (fewer at the end).
+static uint32_t
+play(MdPlayer* p, float* left, float* right, uint32_t n)
+{
+  uint32_t done = 0U;
+  while (done < n) {
+    uint32_t            got = 0U;
+    const MixdownStatus st  = mixdown_engine_pull(p->engine, left + done, right + done, n - done, &got);
+    done += got;
+    if (st) {
+      fail(p, mixdown_engine_message(p->engine));
+      break;
+    }
+    if (done == n) {
+      break;
+    }
+    const int64_t at = (int64_t)md_engine_position(p->engine);
+    if (p->options.loop && at >= p->loop_to && at - p->loop_to < (int64_t)n) {
+      // The loop's end: the disk thread has wrapped every track's stream
+      // at the same frame, so the next lap follows without a gap.
+      md_engine_locate(p->engine, p->loop_from);
+      continue;
+    }
+    p->transport = MD_STOPPED;
+    atomic_store(&p->finished, true);
+    break;
+  }
+  return done;
+}
+
+static void
+meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
+{
+  const size_t nodes = p->session->n_nodes;
+  for (size_t i = 0U; p->meter_every && i < nodes; ++i) {
+    float    peak;
+    double   sum;
+    uint64_t frames;
+    md_engine_live_meter(p->engine, (uint32_t)i, &peak, &sum, &frames);
+    p->acc_peak[i] = peak > p->acc_peak[i] ? peak : p->acc_peak[i];
+    p->acc_sum[i] += sum;
+    p->acc_frames[i] += frames;
+  }
+  p->meter_frames += n;
+  if (p->meter_every && p->meter_frames >= p->meter_every) {
+    for (size_t i = 0U; i < nodes; ++i) {
+      p->snapshot[i]         = p->acc_peak[i];
+      p->snapshot[nodes + i] = p->acc_frames[i] ? (float)(p->acc_sum[i] / (double)p->acc_frames[i]) : 0.0F;
+      p->acc_peak[i]         = 0.0F;
+      p->acc_sum[i]          = 0.0;
+      p->acc_frames[i]       = 0U;
+    }
+    md_queue_push(&p->meters, p->snapshot); // nobody reading: dropped
+    p->meter_frames = 0U;
+  }
+  if (p->meter_every) {
+    uint32_t     space = md_ring_space(&p->master);
+    const float* io[2] = {left, right};
+    md_ring_write(&p->master, io, n < space ? n : space);
+  }
+}
+
+static int
+process(jack_nframes_t nframes, void* arg)
+{
+  MdPlayer*      p     = arg;
+  const uint64_t start = now_ns();
+  float*         left  = jack_port_get_buffer(p->out[0], nframes);
+  float*         right = jack_port_get_buffer(p->out[1], nframes);
+  MdCommand      cmd;
+  for (uint32_t k = 0U; k < COMMANDS_PER_CYCLE && md_queue_pop(&p->commands, &cmd); ++k) {
+    run_command(p, &cmd);
+  }
+  if (p->transport == MD_PREROLL && md_feeder_ready(p->feeder)) {
+    p->transport = MD_PLAYING;
+  }
+  uint32_t done = 0U;
+  if (p->transport == MD_PLAYING) {
+    done = play(p, left, right, nframes);
+  }
+  memset(left + done, 0, (nframes - done) * sizeof(float));
+  memset(right + done, 0, (nframes - done) * sizeof(float));
+  meter(p, left, right, nframes);
+  atomic_store(&p->playing, p->transport != MD_STOPPED);
+  atomic_store(&p->position, (int64_t)md_engine_position(p->engine));
+  atomic_store(&p->late_blocks, md_engine_feed_misses(p->engine));
+  const uint64_t busy = now_ns() - start;
+  atomic_fetch_add(&p->busy_ns, busy);
+  atomic_fetch_add(&p->cycles, 1U);
+  if (busy > atomic_load(&p->busy_max_ns) && p->transport == MD_PLAYING) {
+    atomic_store(&p->busy_max_ns, busy);
+  }
+  return 0;
+}
+
+static int
+on_xrun(void* arg)
+{
+  MdPlayer* p = arg;
+  atomic_fetch_add(&p->xruns, 1U);
+  return 0;
+}
+
+static void
+on_shutdown(void* arg)
+{
+  MdPlayer* p = arg;
+  fail(p, "the JACK server shut down");
+}
+
+/* ------------------------------------------------------------------------ */
+/* Control                                                                   */
+
+MdPlayer*
+md_player_new(const MixdownSession* session, const MdPlayerOptions* options, char* message, size_t message_size)
+{
+  MdPlayer* p = calloc(1U, sizeof *p);
+  if (!p) {
+    snprintf(message, message_size, "out of memory");
+    return NULL;
+  }
+  p->session = session;
+  p->options = *options;
+  jack_status_t status;
+  p->client = jack_client_open(options->client_name, JackNoStartServer | JackUseExactName, &status);
+  if (!p->client) {
+    snprintf(message, message_size, "%s",
+             status & JackNameNotUnique ? "a JACK client with that name is already running (try --name)"
+             : status & JackServerFailed ? "cannot reach a JACK server: start one first (jackd -d alsa, or -d dummy)"
+                                         : "cannot open a JACK client");
+    md_player_free(p);
+    return NULL;
+  }
+  p->rate   = jack_get_sample_rate(p->client);
+  p->period = jack_get_buffer_size(p->client);
+  if ((uint32_t)p->rate != mixdown_session_sample_rate(session)) {
+    snprintf(message, message_size, "the JACK server runs at %u Hz and the session at %u Hz: start jackd with -r %u",
+             (unsigned)p->rate, mixdown_session_sample_rate(session), mixdown_session_sample_rate(session));
+    md_player_free(p);
+    return NULL;
+  }
+  char          why[512] = "out of memory";
+  MixdownStatus st       = mixdown_engine_new(session, &p->engine, why, sizeof why);
+  const MdFeederOptions feed = {.loop = options->loop,
+                                .loop_from = llround(options->loop_from_s * p->rate),
+                                .loop_to = llround(options->loop_to_s * p->rate),
+                                .stall_at_s = options->stall_at_s,
+                                .stall_for_s = options->stall_for_s};
+  if (!st && !(p->feeder = md_feeder_new(session, p->engine, &feed, why, sizeof why))) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  if (!st) {
+    st = md_engine_go_live(p->engine, session, p->period < 1024U ? p->period : 1024U, md_feeder_read, p->feeder);
+  }
+  const size_t nodes = session->n_nodes;
+  if (!st && !(md_queue_init(&p->commands, sizeof(MdCommand), QUEUE_ITEMS) &&
+               md_queue_init(&p->moves, sizeof(MdAppliedMove), QUEUE_ITEMS) &&
+               md_queue_init(&p->meters, 2U * nodes * sizeof(float), METER_SNAPSHOTS) &&
+               md_ring_init(&p->master, MASTER_RING_FRAMES) && (p->snapshot = calloc(2U * nodes, sizeof(float))) &&
+               (p->acc_peak = calloc(nodes, sizeof(float))) && (p->acc_sum = calloc(nodes, sizeof(double))) &&
+               (p->acc_frames = calloc(nodes, sizeof(uint64_t))))) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  p->out[0] = st ? NULL : jack_port_register(p->client, "left", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+  p->out[1] = st ? NULL : jack_port_register(p->client, "right", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+  if (!st && (!p->out[0] || !p->out[1])) {
+    snprintf(why, sizeof why, "cannot register the JACK output ports");
+    st = MIXDOWN_ERR_IO;
+  }
+  if (st) {
+    snprintf(message, message_size, "%s", why);
+    md_player_free(p);
+    return NULL;
+  }
+  p->length      = (int64_t)mixdown_engine_length(p->engine);
+  p->latency     = mixdown_engine_latency(p->engine);
+  p->loop_from   = feed.loop_from;
+  p->loop_to     = feed.loop_to;
+  p->meter_every = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate / options->meter_hz) : 0U;
+  jack_set_process_callback(p->client, process, p);
+  jack_set_xrun_callback(p->client, on_xrun, p);
+  jack_on_shutdown(p->client, on_shutdown, p);
+  return p;
+}
+
+// The outputs go to the ports asked for, or the first two physical playback ports.
+static void
+connect_outputs(MdPlayer* p, char* message, size_t message_size)
+{
+  const char** system = NULL;
+  const char*  to[2]  = {NULL, NULL};
+  if (p->options.n_connect) {
+    to[0] = p->options.connect[0];
+    to[1] = p->options.connect[p->options.n_connect > 1U ? 1 : 0];
+  } else if ((system = jack_get_ports(p->client, NULL, JACK_DEFAULT_AUDIO_TYPE, JackPortIsPhysical | JackPortIsInput))) {
+    to[0] = system[0];
+    to[1] = system[1] ? system[1] : system[0];
+  }
+  for (int c = 0; c < 2; ++c) {
+    if (to[c] && jack_connect(p->client, jack_port_name(p->out[c]), to[c]) && !message[0]) {
+      snprintf(message, message_size, "cannot connect %s to %s", jack_port_name(p->out[c]), to[c]);
+    }
+  }
+  if (!to[0] && !message[0]) {
+    snprintf(message, message_size, "no system playback ports: %s and %s are not connected",
+             jack_port_name(p->out[0]), jack_port_name(p->out[1]));
+  }
+  jack_free(system);
+}
+
+MixdownStatus
+md_player_start(MdPlayer* p, char* message, size_t message_size)
+{
+  message[0] = '\0';
+  // Where to start is set before the audio thread runs (nothing races it yet).
+  locate(p, llround(p->options.from_s * p->rate));
+  p->transport = MD_PREROLL;
+  if (md_feeder_start(p->feeder, p->session)) {
+    snprintf(message, message_size, "cannot start the disk thread");
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  if (jack_activate(p->client)) {
+    snprintf(message, message_size, "cannot activate the JACK client");
+    return MIXDOWN_ERR_IO;
+  }
+  p->active = true;
+  connect_outputs(p, message, message_size);
+  return MIXDOWN_SUCCESS;
+}
+
+void
+md_player_halt(MdPlayer* p)
+{
+  if (p->active) {
+    jack_deactivate(p->client);
+    p->active = false;
+  }
+}
+
+void
+md_player_free(MdPlayer* p)
+{
+  if (!p) {
+    return;
+  }
+  if (p->client) {
+    md_player_halt(p);
+    jack_client_close(p->client);
+  }
+  md_feeder_free(p->feeder);
+  mixdown_engine_free(p->engine);
+  md_queue_free(&p->commands);
+  md_queue_free(&p->moves);
+  md_queue_free(&p->meters);
+  md_ring_free(&p->master);
+  free(p->snapshot);
+  free(p->acc_peak);
+  free(p->acc_sum);
+  free(p->acc_frames);
+  free(p);
+}
+
+bool
+md_player_send(MdPlayer* p, const MdCommand* command)
+{
+  return md_queue_push(&p->commands, command);
+}
+
+void
+md_player_status(MdPlayer* p, MdPlayerStatus* s)
+{
+  memset(s, 0, sizeof *s);
+  s->playing        = atomic_load(&p->playing);
+  s->finished       = atomic_load(&p->finished);
+  s->position_s     = (double)atomic_load(&p->position) / p->rate;
+  s->xruns          = atomic_load(&p->xruns);
+  s->late_blocks    = atomic_load(&p->late_blocks);
+  const uint64_t n  = atomic_load(&p->cycles);
+  const double   period_ns = 1e9 * p->period / p->rate;
+  s->dsp_load_mean  = n ? (double)atomic_load(&p->busy_ns) / (double)n / period_ns : 0.0;
+  s->dsp_load_max   = (double)atomic_load(&p->busy_max_ns) / period_ns;
+  s->jack_cpu_load  = p->client ? jack_cpu_load(p->client) : 0.0;
+  s->period_frames  = p->period;
+  s->sample_rate    = (uint32_t)p->rate;
+  s->failed         = atomic_load(&p->failed);
+  snprintf(s->message, sizeof s->message, "%s", s->failed ? p->message : md_feeder_error(p->feeder));
+}
+
+bool
+md_player_take_move(MdPlayer* p, MdAppliedMove* move)
+{
+  return md_queue_pop(&p->moves, move);
+}
+
+bool
+md_player_take_meters(MdPlayer* p, float* snapshot)
+{
+  return md_queue_pop(&p->meters, snapshot);
+}
+
+void
+md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint32_t* frames)
+{
+  const uint64_t written = atomic_load_explicit(&p->master.written, memory_order_acquire);
+  uint32_t       n       = (uint32_t)(written - p->master_read);
+  n                      = n < max_frames ? n : max_frames;
+  float  left[1024];
+  float  right[1024];
+  float* planes[2] = {left, right};
+  for (uint32_t done = 0U; done < n;) {
+    const uint32_t k = n - done < 1024U ? n - done : 1024U;
+    md_ring_peek(&p->master, p->master_read + done, planes, 2U, k);
+    for (uint32_t i = 0U; i < k; ++i) {
+      interleaved[2U * (done + i)]      = left[i];
+      interleaved[2U * (done + i) + 1U] = right[i];
+    }
+    done += k;
+  }
+  p->master_read += n;
+  md_ring_release(&p->master, p->master_read);
+  *frames = n;
+}

@@ -1,0 +1,88 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Live playback of a session through JACK (mixdown play).
+//
+// Threads: JACK's audio thread runs the engine (engine/engine.h, live mode)
+// and the transport; the disk thread (live/feeder.h) plays the clips ahead;
+// one control thread (OSC, or the caller) sends commands.  Between them
+// only lock-free queues and rings (live/queue.h, live/ring.h): the audio
+// thread never allocates, locks, waits or touches a file.
+
+#ifndef MD_PLAYER_H
+#define MD_PLAYER_H
+
+#include "live/control.h"
+#include "mixdown.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct MdPlayer MdPlayer;
+
+typedef struct {
+  const char*        client_name;  ///< JACK client name ("mixdown")
+  double             from_s;       ///< Where playback starts
+  bool               loop;         ///< Loop [loop_from_s, loop_to_s)
+  double             loop_from_s;
+  double             loop_to_s;
+  const char* const* connect;      ///< Ports to connect left and right to (NULL: the system playback ports)
+  size_t             n_connect;
+  bool               record;       ///< Keep applied moves for md_player_take_move()
+  double             meter_hz;     ///< Meter snapshots per second (0: none)
+  double             stall_at_s;   ///< Tests: stall the disk thread once, at this time…
+  double             stall_for_s;  ///< …for this long
+} MdPlayerOptions;
+
+/// Opens the JACK client and builds the live engine; nothing plays yet.
+/// NULL on failure with why in `message` (no JACK server, say).
+MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, char* message,
+                        size_t message_size);
+/// Starts the disk thread and the JACK client, connects the outputs and
+/// starts playing from options->from_s.
+MixdownStatus md_player_start(MdPlayer* player, char* message, size_t message_size);
+/// Stops the audio thread (the JACK client leaves the graph); what it
+/// queued can still be taken.
+void md_player_halt(MdPlayer* player);
+/// Stops and frees everything.
+void md_player_free(MdPlayer* player);
+
+/// Control thread: queues a command for the audio thread (false: the queue is full).
+bool md_player_send(MdPlayer* player, const MdCommand* command);
+
+typedef struct {
+  bool     playing;
+  bool     finished;        ///< Reached the end of the session (not looping) and stopped
+  double   position_s;      ///< Where the transport is
+  uint64_t xruns;
+  uint64_t late_blocks;     ///< Track blocks the disk did not deliver in time (played as silence)
+  double   dsp_load_mean;   ///< Audio thread time over period time, 0…1, since start
+  double   dsp_load_max;
+  double   jack_cpu_load;   ///< JACK's own figure, percent
+  uint32_t period_frames;
+  uint32_t sample_rate;
+  bool     failed;          ///< The engine stopped on an error (see message)
+  char     message[512];    ///< The disk's or the engine's first error, or ""
+} MdPlayerStatus;
+
+void md_player_status(MdPlayer* player, MdPlayerStatus* status);
+
+/// A move the audio thread applied, at timeline frame `frame`.
+typedef struct {
+  MdLiveChange change;
+  int64_t      frame;
+} MdAppliedMove;
+
+/// Control thread: the next applied move (options->record), false when none.
+bool md_player_take_move(MdPlayer* player, MdAppliedMove* move);
+
+/// Meter thread: the next meter snapshot into `snapshot` (2 × nodes
+/// floats: each node's post-fader peak, then each one's mean square, since
+/// the last snapshot), false when none.
+bool md_player_take_meters(MdPlayer* player, float* snapshot);
+/// Meter thread: the master's output since the last call, interleaved
+/// stereo, at most `max_frames` (its count in *frames).
+void md_player_take_master(MdPlayer* player, float* interleaved, uint32_t max_frames, uint32_t* frames);
+
+#endif

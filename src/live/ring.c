@@ -1,0 +1,79 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+#include "live/ring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool
+md_ring_init(MdRing* ring, uint32_t frames)
+{
+  uint32_t capacity = 1U;
+  while (capacity < frames) {
+    capacity <<= 1U;
+  }
+  ring->capacity = capacity;
+  ring->data[0]  = calloc(capacity, sizeof(float));
+  ring->data[1]  = calloc(capacity, sizeof(float));
+  atomic_init(&ring->written, 0U);
+  atomic_init(&ring->read, 0U);
+  return ring->data[0] && ring->data[1];
+}
+
+void
+md_ring_free(MdRing* ring)
+{
+  free(ring->data[0]);
+  free(ring->data[1]);
+  ring->data[0] = ring->data[1] = NULL;
+}
+
+uint32_t
+md_ring_space(MdRing* ring)
+{
+  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_relaxed);
+  const uint64_t read    = atomic_load_explicit(&ring->read, memory_order_acquire);
+  return ring->capacity - (uint32_t)(written - read);
+}
+
+// Copies `n` frames between a linear buffer and the ring at `pos`, in at
+// most two pieces (the ring's end, then its start).
+static void
+copy_wrapped(float* ring_plane, uint32_t capacity, uint64_t pos, float* linear, uint32_t n, bool to_ring)
+{
+  const uint32_t at    = (uint32_t)(pos & (capacity - 1U));
+  const uint32_t first = n < capacity - at ? n : capacity - at;
+  if (to_ring) {
+    memcpy(ring_plane + at, linear, first * sizeof(float));
+    memcpy(ring_plane, linear + first, (n - first) * sizeof(float));
+  } else {
+    memcpy(linear, ring_plane + at, first * sizeof(float));
+    memcpy(linear + first, ring_plane, (n - first) * sizeof(float));
+  }
+}
+
+void
+md_ring_write(MdRing* ring, const float* const* in, uint32_t n)
+{
+  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_relaxed);
+  for (int c = 0; c < 2; ++c) {
+    copy_wrapped(ring->data[c], ring->capacity, written, (float*)in[c], n, true);
+  }
+  atomic_store_explicit(&ring->written, written + n, memory_order_release); // the frames before the count
+}
+
+void
+md_ring_peek(const MdRing* ring, uint64_t at, float* const* out, uint32_t channels, uint32_t n)
+{
+  for (uint32_t c = 0U; c < channels; ++c) {
+    copy_wrapped(ring->data[c], ring->capacity, at, out[c], n, false);
+  }
+}
+
+void
+md_ring_release(MdRing* ring, uint64_t pos)
+{
+  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_acquire);
+  atomic_store_explicit(&ring->read, pos < written ? pos : written, memory_order_release);
+}

@@ -1,0 +1,39 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// A lock-free ring of stereo audio frames between exactly one writer thread
+// and one reader thread.  Positions count frames since the ring was made
+// (they never wrap in practice: 2^64 frames), so "how much is there" is a
+// subtraction, and each side owns the counter it advances.
+
+#ifndef MD_RING_H
+#define MD_RING_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+  float*           data[2];  ///< One plane per channel, `capacity` frames each
+  uint32_t         capacity; ///< A power of two
+  _Atomic uint64_t written;  ///< Frames the writer has made available
+  _Atomic uint64_t read;     ///< Frames the reader is done with
+} MdRing;
+
+/// A ring of at least `frames` frames (rounded up to a power of two).
+bool md_ring_init(MdRing* ring, uint32_t frames);
+void md_ring_free(MdRing* ring);
+
+/// Writer: frames that may be written now.
+uint32_t md_ring_space(MdRing* ring);
+/// Writer: appends `n` frames (at most md_ring_space()) from `in[0..1]`.
+void md_ring_write(MdRing* ring, const float* const* in, uint32_t n);
+
+/// Reader: copies `n` frames from absolute position `at` (which must still
+/// be in the ring: md_ring_read_pos() <= at and at + n <= written) into
+/// `out` (`channels` planes; a mono reader gets the first plane).
+void md_ring_peek(const MdRing* ring, uint64_t at, float* const* out, uint32_t channels, uint32_t n);
+/// Reader: done with every frame before `pos` (never past what is written).
+void md_ring_release(MdRing* ring, uint64_t pos);
+
+#endif
