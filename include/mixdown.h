@@ -304,9 +304,14 @@ typedef struct {
   uint32_t period_frames;  ///< …and its period
   double   played_s;       ///< Where the transport ended
   uint64_t xruns;          ///< JACK xruns while playing
+  double   first_xrun_s;   ///< Where the transport was at the first (negative: none)
   uint64_t late_blocks;    ///< Track blocks the disk did not deliver in time (played as silence)
   double   dsp_load_mean;  ///< Audio thread time over the period, mean (0…1)
   double   dsp_load_max;   ///< …and worst period
+  /// Longest time between the starts of two periods (one period when all
+  /// is well): an xrun with a light DSP load and a long gap is the system
+  /// not scheduling the audio thread in time, not mixdown's work.
+  double   longest_gap_ms;
   double   jack_cpu_load;  ///< JACK's own DSP load figure at the end (percent)
   uint64_t osc_messages;   ///< OSC messages received
   uint64_t moves_recorded; ///< Live moves written as envelopes (record_path)

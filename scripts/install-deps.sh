@@ -12,7 +12,7 @@ packages=(
   liblilv-dev lv2-dev          # hosting LV2 plugins
   swh-lv2                      # real LV2 plugins the tests measure
   libjack-jackd2-dev jackd2    # real-time playback (mixdown play); tests run jackd -d dummy
-  liblo-dev                    # OSC control of mixdown play
+  liblo-dev liblo-tools        # OSC control of mixdown play (the tests send with oscsend, listen with oscdump)
   time        # /usr/bin/time: peak memory in the command-line tests
   clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
   valgrind    # one render under memcheck in make test

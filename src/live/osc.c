@@ -123,8 +123,9 @@ send_levels(MdOsc* osc, const MdSubscriber* s, const char* path, float peak, dou
   if (!m) {
     return;
   }
-  lo_message_add_float(m, (float)md_gain_to_db(peak));
-  lo_message_add_float(m, (float)(mean_square > 0.0 ? 10.0 * log10(mean_square) : -144.0));
+  // Silence reads -144 dB, as a fader's floor: some clients choke on -inf.
+  lo_message_add_float(m, (float)(peak > 6.3e-8F ? md_gain_to_db(peak) : -144.0));
+  lo_message_add_float(m, (float)(mean_square > 4e-15 ? 10.0 * log10(mean_square) : -144.0));
   send_message(osc, s, path, m);
   lo_message_free(m);
 }
@@ -214,6 +215,30 @@ first_number(lo_message m, double* value)
   return true;
 }
 
+// /meters/subscribe [PORT:int] [RATE_HZ:float]: meters to the sender, or
+// to PORT on the sender's host (a client that listens on another port).
+static void
+subscribe_message(MdOsc* osc, lo_message m, const struct sockaddr_storage* from, socklen_t length)
+{
+  const char*             types = lo_message_get_types(m);
+  lo_arg**                argv  = lo_message_get_argv(m);
+  struct sockaddr_storage to    = *from;
+  double                  rate  = DEFAULT_METER_HZ;
+  for (int k = 0; types && types[k]; ++k) {
+    if (types[k] == LO_INT32 && argv[k]->i > 0 && argv[k]->i < 65536) {
+      const uint16_t port = htons((uint16_t)argv[k]->i);
+      if (to.ss_family == AF_INET6) {
+        ((struct sockaddr_in6*)&to)->sin6_port = port;
+      } else {
+        ((struct sockaddr_in*)&to)->sin_port = port;
+      }
+    } else if (types[k] == LO_FLOAT || types[k] == LO_DOUBLE) {
+      rate = (double)lo_hires_val((lo_type)types[k], argv[k]);
+    }
+  }
+  subscribe(osc, &to, length, rate);
+}
+
 static void
 handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storage* from, socklen_t length)
 {
@@ -228,7 +253,7 @@ handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storag
   double     value     = 0.0;
   const bool has_value = first_number(m, &value);
   if (!strcmp(path, "/meters/subscribe")) {
-    subscribe(osc, from, length, has_value ? value : DEFAULT_METER_HZ);
+    subscribe_message(osc, m, from, length);
   } else if (!strcmp(path, "/meters/unsubscribe")) {
     unsubscribe(osc, from, length);
   } else {

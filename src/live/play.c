@@ -104,9 +104,11 @@ fill_report(MdPlayer* player, MixdownPlayReport* report)
   report->period_frames = s.period_frames;
   report->played_s      = s.position_s;
   report->xruns         = s.xruns;
+  report->first_xrun_s  = s.first_xrun_s;
   report->late_blocks   = s.late_blocks;
   report->dsp_load_mean = s.dsp_load_mean;
   report->dsp_load_max  = s.dsp_load_max;
+  report->longest_gap_ms = s.longest_gap_ms;
   report->jack_cpu_load = s.jack_cpu_load;
 }
 

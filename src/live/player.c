@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define COMMANDS_PER_CYCLE 256U // the rest wait for the next period
@@ -37,6 +38,7 @@ struct MdPlayer {
   int64_t               loop_from;   ///< Frames
   int64_t               loop_to;
   bool                  active;
+  bool                  locked;      ///< Memory locked (mlockall)
 
   MdQueue commands; ///< MdCommand: control → audio
   MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
@@ -54,15 +56,19 @@ struct MdPlayer {
   uint64_t    meter_every;  ///< …frames between snapshots (0: none)
 
   // Read by any thread.
+  _Atomic bool     start;        ///< Set once the outputs are connected: start playing
   _Atomic bool     playing;
   _Atomic bool     finished;
   _Atomic bool     failed;
   _Atomic int64_t  position;
   _Atomic uint64_t xruns;
+  _Atomic int64_t  first_xrun;   ///< Transport frame at the first xrun (-1: none)
   _Atomic uint64_t late_blocks;
   _Atomic uint64_t cycles;
   _Atomic uint64_t busy_ns;      ///< Audio thread time, all cycles
   _Atomic uint64_t busy_max_ns;
+  _Atomic uint64_t gap_max_ns;   ///< Longest time between two periods' starts
+  uint64_t         last_start_ns; ///< Audio thread only
   char             message[512]; ///< Written once, before `failed`
 };
 
@@ -198,11 +204,20 @@ process(jack_nframes_t nframes, void* arg)
 {
   MdPlayer*      p     = arg;
   const uint64_t start = now_ns();
+  // A period that starts late is the system's doing (an xrun with a light
+  // DSP load is scheduling, not work): kept to tell the two apart.
+  if (p->last_start_ns && start - p->last_start_ns > atomic_load(&p->gap_max_ns)) {
+    atomic_store(&p->gap_max_ns, start - p->last_start_ns);
+  }
+  p->last_start_ns = start;
   float*         left  = jack_port_get_buffer(p->out[0], nframes);
   float*         right = jack_port_get_buffer(p->out[1], nframes);
   MdCommand      cmd;
   for (uint32_t k = 0U; k < COMMANDS_PER_CYCLE && md_queue_pop(&p->commands, &cmd); ++k) {
     run_command(p, &cmd);
+  }
+  if (atomic_exchange_explicit(&p->start, false, memory_order_acquire)) {
+    p->transport = MD_PREROLL;
   }
   if (p->transport == MD_PREROLL && md_feeder_ready(p->feeder)) {
     p->transport = MD_PLAYING;
@@ -230,7 +245,9 @@ static int
 on_xrun(void* arg)
 {
   MdPlayer* p = arg;
-  atomic_fetch_add(&p->xruns, 1U);
+  if (!atomic_fetch_add(&p->xruns, 1U)) {
+    atomic_store(&p->first_xrun, atomic_load(&p->position));
+  }
   return 0;
 }
 
@@ -254,6 +271,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, cha
   }
   p->session = session;
   p->options = *options;
+  atomic_init(&p->first_xrun, -1);
   jack_status_t status;
   p->client = jack_client_open(options->client_name, JackNoStartServer | JackUseExactName, &status);
   if (!p->client) {
@@ -347,17 +365,22 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
   message[0] = '\0';
   // Where to start is set before the audio thread runs (nothing races it yet).
   locate(p, llround(p->options.from_s * p->rate));
-  p->transport = MD_PREROLL;
+  p->transport = MD_STOPPED; // until the outputs are connected: nothing is cut off
   if (md_feeder_start(p->feeder, p->session)) {
     snprintf(message, message_size, "cannot start the disk thread");
     return MIXDOWN_ERR_NO_MEM;
   }
+  // Every page the audio thread will touch, touched and locked now: a page
+  // fault in the first blocks costs more than a 64-frame period.  Without
+  // the privilege (RLIMIT_MEMLOCK) playback goes on unlocked.
+  p->locked = mlockall(MCL_CURRENT) == 0;
   if (jack_activate(p->client)) {
     snprintf(message, message_size, "cannot activate the JACK client");
     return MIXDOWN_ERR_IO;
   }
   p->active = true;
   connect_outputs(p, message, message_size);
+  atomic_store_explicit(&p->start, true, memory_order_release);
   return MIXDOWN_SUCCESS;
 }
 
@@ -379,6 +402,9 @@ md_player_free(MdPlayer* p)
   if (p->client) {
     md_player_halt(p);
     jack_client_close(p->client);
+  }
+  if (p->locked) {
+    munlockall();
   }
   md_feeder_free(p->feeder);
   mixdown_engine_free(p->engine);
@@ -407,11 +433,13 @@ md_player_status(MdPlayer* p, MdPlayerStatus* s)
   s->finished       = atomic_load(&p->finished);
   s->position_s     = (double)atomic_load(&p->position) / p->rate;
   s->xruns          = atomic_load(&p->xruns);
+  s->first_xrun_s   = (double)atomic_load(&p->first_xrun) / p->rate;
   s->late_blocks    = atomic_load(&p->late_blocks);
   const uint64_t n  = atomic_load(&p->cycles);
   const double   period_ns = 1e9 * p->period / p->rate;
   s->dsp_load_mean  = n ? (double)atomic_load(&p->busy_ns) / (double)n / period_ns : 0.0;
   s->dsp_load_max   = (double)atomic_load(&p->busy_max_ns) / period_ns;
+  s->longest_gap_ms = (double)atomic_load(&p->gap_max_ns) / 1e6;
   s->jack_cpu_load  = p->client ? jack_cpu_load(p->client) : 0.0;
   s->period_frames  = p->period;
   s->sample_rate    = (uint32_t)p->rate;

@@ -356,9 +356,18 @@ write_node(FILE* out, const MdYNode* n, int depth, const MdPathFix* fix, bool is
     return;
   }
   const bool map = n->kind == MD_YNODE_MAPPING;
+  // A list of plain values (an envelope point, a pair) stays on one line.
+  bool flat = !map;
+  for (size_t i = 0U; flat && i < n->n_items; ++i) {
+    flat = n->items[i]->kind == MD_YNODE_SCALAR;
+  }
   fputc(map ? '{' : '[', out);
   for (size_t i = 0U; i < n->n_items; ++i) {
-    fprintf(out, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
+    if (flat) {
+      fputs(i ? ", " : "", out);
+    } else {
+      fprintf(out, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
+    }
     if (map) {
       const char* key = n->items[2U * i]->text;
       write_string(out, key);
@@ -368,7 +377,11 @@ write_node(FILE* out, const MdYNode* n, int depth, const MdPathFix* fix, bool is
       write_node(out, n->items[i], depth + 1, fix, false);
     }
   }
-  fprintf(out, "\n%*s%c", 2 * depth, "", map ? '}' : ']');
+  if (flat) {
+    fputc(']', out);
+  } else {
+    fprintf(out, "\n%*s%c", 2 * depth, "", map ? '}' : ']');
+  }
 }
 
 static char*

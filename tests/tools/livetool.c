@@ -220,12 +220,17 @@ null_test(int argc, char** argv)
     fprintf(stderr, "livetool: the files are too short to compare %llu frames\n", (unsigned long long)n);
     return 1;
   }
-  double worst = 0.0;
+  double   worst = 0.0;
+  uint64_t first = UINT64_MAX; // where the files first differ
   for (uint64_t i = 0; i < 2U * n; ++i) {
     const double d = fabs((double)a.frames[2U * a_from + i] - (double)b.frames[2U * b_from + i]);
     worst          = d > worst ? d : worst;
+    first          = d > 0.0 && first == UINT64_MAX ? i / 2U : first;
   }
   printf("residual_db %.1f\nframes %llu\n", worst > 0.0 ? 20.0 * log10(worst) : -999.0, (unsigned long long)n);
+  if (first != UINT64_MAX) {
+    printf("first_difference_s %.6f\n", (double)first / a.rate);
+  }
   free(a.frames);
   free(b.frames);
   return 0;

@@ -175,7 +175,11 @@ static void
 print_summary(const PlayArgs* args, const MixdownPlayReport* r)
 {
   printf("played to %.3f s at %u Hz, %u-frame periods\n", r->played_s, r->sample_rate, r->period_frames);
-  printf("  xruns         %llu\n", (unsigned long long)r->xruns);
+  printf("  xruns         %llu", (unsigned long long)r->xruns);
+  if (r->xruns) {
+    printf(" (the first at %.3f s; longest wait between periods %.1f ms)", r->first_xrun_s, r->longest_gap_ms);
+  }
+  putchar('\n');
   printf("  late disk     %llu track blocks of silence\n", (unsigned long long)r->late_blocks);
   printf("  DSP load      %.1f%% mean, %.1f%% worst period (JACK: %.1f%%)\n", 100.0 * r->dsp_load_mean,
          100.0 * r->dsp_load_max, r->jack_cpu_load);

@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Live playback (mixdown play) against a real JACK server: `jackd -d dummy`
+# is started here (a private server name, so nothing else is disturbed) and
+# stopped at the end.  A capture client (mixdown-livetool capture) records
+# what play sends to JACK, and that is measured: a null against the offline
+# render at 256- and 64-frame periods, OSC moves heard and metered,
+# transport, loops, recorded automation, a stalled disk.
+#   tests/cli/test_live.sh BUILD_DIR [--sanitized]
+# --sanitized (the ASan/UBSan build): xruns are reported, not held against
+# it (the sanitizers make the audio thread several times slower).
+set -u
+build=$(cd "${1:?usage: test_live.sh BUILD_DIR [--sanitized]}" && pwd)
+sanitized=${2:-}
+mixdown="$build/mixdown"
+live="$build/mixdown-livetool"
+
+passed=0
+failed=0
+skipped=0
+ok()   { passed=$((passed + 1)); echo "ok   $1"; }
+skip() { skipped=$((skipped + 1)); echo "skip $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
+finish() { echo "live: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-live-XXXXXX")
+export JACK_DEFAULT_SERVER="mixdown-test-$$"
+jackd_pid=
+stop_jackd() {
+  if [ -n "$jackd_pid" ]; then
+    kill "$jackd_pid" 2>/dev/null
+    wait "$jackd_pid" 2>/dev/null
+    jackd_pid=
+  fi
+}
+trap 'stop_jackd; [ -n "${MIXDOWN_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+# Is $1 within $3 of $2?
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+# Is $1 below $2?
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+run() {
+  out=$("$@" 2>"$work/stderr")
+  rc=$?
+  err=$(cat "$work/stderr")
+}
+
+# ------------------------------------------------------------ material
+# 16 tracks with full channel strips: EQ, compressor, gates and de-essers
+# on some, pans spread, sends to a reverb and a delay bus, clips with
+# offsets and fades, one source at 44.1 kHz (resampled), master dynamics.
+for k in $(seq 1 16); do
+  rate=48000
+  [ "$k" -eq 5 ] && rate=44100
+  "$live" stem "stem$k.wav" 4 "$k" $(( k % 3 == 0 ? 1 : 2 )) "$rate"
+done
+{
+  echo "mixdown: 1"
+  echo "sample_rate: 48000"
+  echo "tracks:"
+  for k in $(seq 1 16); do
+    pan=$(awk -v k="$k" 'BEGIN { printf "%.3f", -0.9 + 1.8 * (k - 1) / 15 }')
+    clips="file: stem$k.wav"
+    [ "$k" -eq 2 ] && clips="clips: [{file: stem$k.wav, start: 0.25, offset: 0.5, fade_in: 0.05, fade_out: 0.3}]"
+    [ "$k" -eq 7 ] && clips="clips: [{file: stem$k.wav, length: 1.5, fade_out: 0.1}, {file: stem$k.wav, start: 2, offset: 1, gain_db: -3, fade_in: 0.02}]"
+    extra=""
+    [ $((k % 4)) -eq 0 ] && extra=", {type: gate, threshold_db: -40, range_db: 30, attack_ms: 1, hold_ms: 20, release_ms: 80}"
+    [ $((k % 5)) -eq 0 ] && extra="$extra, {type: deesser, freq: 6000, threshold_db: -30, range_db: 6}"
+    echo "  - {name: t$k, $clips, gain_db: -6, pan: $pan,"
+    echo "     inserts: [{type: eq, bands: [{type: highpass, freq: 60, slope: 24}, {type: bell, freq: $((300 * k)), gain_db: -3, q: 1.2}, {type: highshelf, freq: 9000, gain_db: 2}]},"
+    echo "               {type: compressor, threshold_db: -20, ratio: 3, attack_ms: 5, release_ms: 80, knee_db: 6}$extra],"
+    echo "     sends: [{to: room, level_db: -14}, {to: echo, level_db: -20, pre_fader: $([ $((k % 2)) -eq 0 ] && echo true || echo false)}]}"
+  done
+  echo "buses:"
+  echo "  - {name: room, inserts: [{type: reverb, decay_s: 1.2, predelay_ms: 12, mix: 1}]}"
+  echo "  - {name: echo, inserts: [{type: delay, time_ms: 180, feedback: 0.4, mix: 1}]}"
+  echo "master:"
+  echo "  inserts:"
+  echo "    - {type: compressor, threshold_db: -12, ratio: 2, attack_ms: 10, release_ms: 150}"
+  echo "    - {type: limiter, ceiling_db: -1, true_peak: true}"
+  echo "output: {file: mix.wav}"
+} > strips.yaml
+
+"$build/mixdown-testtool" sine a440.wav 6 440 1 48000
+"$build/mixdown-testtool" sine b1000.wav 6 1000 1 48000
+cat > two.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: a, file: a440.wav, gain_db: -6, pan: -1,
+     inserts: [{type: eq, bands: [{type: bell, freq: 440, gain_db: 0, q: 1}]}]}
+  - {name: b, file: b1000.wav, gain_db: -6, pan: 1, sends: [{to: fx, level_db: -144}]}
+buses:
+  - {name: fx}
+output: {file: two.wav}
+YAML
+# Two sections: 440 Hz for 2 s, then 1 kHz from 3 s (for locate).
+cat > sections.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: low, clips: [{file: a440.wav, length: 2}]}
+  - {name: high, clips: [{file: b1000.wav, start: 3, length: 3}]}
+output: {file: sections.wav}
+YAML
+for k in 1 2; do "$live" stem "plain$k.wav" 4 $((k + 40)) 2 48000; done
+cat > plain.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: p1, file: plain1.wav, gain_db: -3, pan: -0.5}
+  - {name: p2, file: plain2.wav, gain_db: -5, pan: 0.5}
+output: {file: plain.wav}
+YAML
+
+# ------------------------------------------------------------ usage
+run "$mixdown" play --help
+[ "$rc" -eq 0 ] && [[ "$out" == *"--osc PORT"* ]] && ok "play --help" || fail "play --help" "rc=$rc"
+run "$mixdown" play two.yaml --loop 3 1
+[ "$rc" -eq 2 ] && [[ "$err" == *"A < B"* ]] && ok "play --loop 3 1: exit 2, says A < B" || fail "play --loop 3 1" "rc=$rc" "$err"
+run "$mixdown" play two.yaml --osc 70000
+[ "$rc" -eq 2 ] && [[ "$err" == *"1 … 65535"* ]] && ok "play --osc 70000: exit 2 with the range" || fail "play --osc 70000" "rc=$rc" "$err"
+run "$mixdown" play two.yaml --frobnicate
+[ "$rc" -eq 2 ] && ok "play with an unknown option: exit 2" || fail "play unknown option" "rc=$rc"
+printf 'mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: a440.wav, gian_db: 1}\n' > bad.yaml
+run "$mixdown" play bad.yaml
+[ "$rc" -eq 2 ] && [[ "$err" == *"bad.yaml:4:"*"gain_db"* ]] && ok "play of a broken session: FILE:LINE:COL, exit 2" \
+  || fail "play of a broken session" "rc=$rc" "$err"
+
+# ------------------------------------------------------------ no server
+run "$mixdown" play two.yaml
+[ "$rc" -eq 1 ] && [[ "$err" == *"JACK server"* ]] && ok "no JACK server: exit 1, says so" || fail "no JACK server" "rc=$rc" "$err"
+
+if ! command -v jackd >/dev/null 2>&1; then
+  skip "jackd is not installed (scripts/install-deps.sh installs jackd2)"
+  finish
+fi
+
+start_jackd() { # PERIOD
+  stop_jackd
+  jackd -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
+  jackd_pid=$!
+  for _ in $(seq 1 100); do
+    jack_lsp >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# Captures while `mixdown play ARGS…` runs; $out/$err/$rc are play's,
+# $capture_xruns the capture client's.
+play_captured() { # SECONDS ARGS…
+  local seconds=$1
+  shift
+  rm -f cap.wav
+  "$live" capture cap.wav "$seconds" >cap.out 2>cap.err &
+  local cap=$!
+  for _ in $(seq 1 100); do grep -q ready cap.err 2>/dev/null && break; sleep 0.02; done
+  run "$mixdown" play "$@" --connect capture:left,capture:right
+  kill -TERM "$cap" 2>/dev/null
+  wait "$cap"
+  capture_xruns=$(sed -n 's/^xruns //p' cap.out)
+}
+
+xruns_of() { echo "$1" | sed -n 's/^ *xruns *\([0-9]*\).*/\1/p'; }
+worst_load() { echo "$1" | sed -n 's/^ *DSP load.* \([0-9.]*\)% worst period.*/\1/p'; }
+
+"$mixdown" render strips.yaml -o strips-ref.wav --bits float -q || fail "render strips.yaml"
+# Under the sanitizers the audio thread is several times slower: 64-frame
+# periods would drop cycles (and the capture with them), so 256 only.
+periods="256 64"
+[ -n "$sanitized" ] && periods=256
+for period in $periods; do
+  if ! start_jackd "$period"; then
+    fail "jackd -d dummy -p $period did not start" "$(cat "$work/jackd.log")"
+    continue
+  fi
+  # A VM can fail to schedule even real-time threads for milliseconds
+  # (two busy loops and `jackd -d dummy -p 64` with no client at all show
+  # xruns here): up to three tries, each reported; the audio thread's own
+  # worst period must stay light in every one.
+  for attempt in 1 2 3; do
+    play_captured 12 strips.yaml
+    play_xruns=$(xruns_of "$out")
+    echo "$out" | sed -n -e 's/^ *DSP load/    DSP load/p' -e 's/^ *xruns/    xruns/p'
+    worst=$(worst_load "$out")
+    [ -n "$sanitized" ] && break
+    below "${worst:-100}" 50 || fail "period $period: the audio thread's worst period took ${worst:-?}% of it (< 50%)"
+    [ "$play_xruns" = 0 ] && [ "${capture_xruns:-x}" = 0 ] && break
+  done
+  [ "$rc" -eq 0 ] && ok "period $period: 16 tracks with full strips play to the end" || fail "period $period: play" "rc=$rc" "$err"
+  if [ -n "$sanitized" ]; then
+    echo "    (period $period: $play_xruns xruns under the sanitizers, not counted)"
+  else
+    [ "$play_xruns" = 0 ] && [ "${capture_xruns:-x}" = 0 ] && ok "period $period: no xruns (play and capture; try $attempt)" \
+      || fail "period $period: xruns in three tries" "play: $play_xruns, capture: ${capture_xruns:-none}"
+  fi
+  run_null=$("$live" null strips-ref.wav cap.wav)
+  residual=$(echo "$run_null" | sed -n 's/^residual_db //p')
+  below "${residual:-0}" -90 && ok "period $period: play nulls against render: residual $residual dB (< -90)" \
+    || fail "period $period: null against render" "$run_null"
+done
+
+# ------------------------------------------------------------ OSC
+port=$((20000 + $$ % 20000))
+meters_port=$((port + 1))
+dump_pid=
+if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; then
+  oscdump "$meters_port" >dump.txt 2>&1 &
+  dump_pid=$!
+  play_captured 8 two.yaml --osc "$port" --record-automation rec.yaml &
+  player=$!
+  sleep 0.6
+  oscsend localhost "$port" /meters/subscribe i "$meters_port"
+  sleep 1.2
+  oscsend localhost "$port" /track/a/gain_db f -26
+  oscsend localhost "$port" /track/a/insert/1/bands/1/gain_db f 12
+  oscsend localhost "$port" /track/bb/gain_db f 0
+  oscsend localhost "$port" /track/a/gain_db f 100
+  oscsend localhost "$port" /track/a/gain_db f -26
+  oscsend localhost "$port" /track/b/mute i 1
+  sleep 1.5
+  pkill -INT -f "mixdown play two.yaml" 2>/dev/null
+  wait "$player"
+  kill "$dump_pid" 2>/dev/null
+  wait "$dump_pid" 2>/dev/null
+  play_out=$(cat "$work/stderr")
+  before=$("$live" level cap.wav 0.2 1.0 440)
+  after=$("$live" level cap.wav 2.2 2.9 440)
+  b_before=$("$live" level cap.wav 0.2 1.0 1000)
+  b_after=$("$live" level cap.wav 2.2 2.9 1000)
+  near "$before" -12.02 0.05 && near "$after" -20.02 0.1 \
+    && ok "OSC: /track/a/gain_db -26 and a +12 dB bell on 440 Hz: $before → $after dBFS (−12.02 − 20 + 12)" \
+    || fail "OSC gain and EQ move" "before $before, after $after"
+  near "$b_before" -12.02 0.05 && below "$b_after" -100 && ok "OSC: /track/b/mute 1 silences b: $b_before → $b_after dBFS" \
+    || fail "OSC mute" "before $b_before, after $b_after"
+  [[ "$play_out" == *"unknown track \`bb\` (did you mean \`b\`?)"* ]] && ok "OSC: an unknown track is named, with the nearest" \
+    || fail "OSC unknown track message" "$play_out"
+  [[ "$play_out" == *"out of range -144…24 dB: 24 used"* ]] && ok "OSC: an out-of-range value is clamped and said so" \
+    || fail "OSC clamp message" "$play_out"
+  peak=$(sed -n 's|.*/meters/track/a ff \([-0-9.]*\) .*|\1|p' dump.txt | head -n 1)
+  rms=$(sed -n 's|.*/meters/track/a ff [-0-9.]* \([-0-9.]*\)|\1|p' dump.txt | head -n 1)
+  lufs=$(sed -n 's|.*/meters/master/loudness f \([-0-9.]*\)|\1|p' dump.txt | head -n 1)
+  near "${peak:-0}" -12.02 0.05 && near "${rms:-0}" -18.04 0.1 \
+    && ok "OSC meters: track a peak $peak dBFS, RMS $rms dB (a −12.02 dBFS sine on one side: −12.02, −18.04)" \
+    || fail "OSC meters" "peak ${peak:-none} rms ${rms:-none}" "$(head -n 5 dump.txt)"
+  # Before any move the mix is steady: its momentary loudness is the
+  # integrated loudness of the offline render.
+  "$mixdown" render two.yaml -o two-ref.wav -q
+  expected=$("$mixdown" analyze two-ref.wav --json | sed -n 's/.*"integrated_lufs": *\([-0-9.]*\).*/\1/p')
+  [ -n "$lufs" ] && near "$lufs" "${expected:-0}" 0.2 \
+    && ok "OSC meters: master momentary loudness $lufs LUFS (render: $expected LUFS integrated)" \
+    || fail "OSC loudness meter" "${lufs:-none} against ${expected:-none}"
+  # The recording: moves as envelopes; rendered, it plays what was heard.
+  run "$mixdown" check rec.yaml
+  [ "$rc" -eq 0 ] && ok "recorded automation: the session copy is valid" || fail "recorded session" "$err"
+  grep -q '"points"' rec.yaml && [[ "$play_out" == *"mute, solo or polarity move was not recorded"* ]] \
+    && ok "recorded automation: envelopes written; the mute move is reported as not recordable" \
+    || fail "recorded automation content" "$play_out"
+  "$mixdown" render rec.yaml -o rec.wav --bits float -q
+  rec_before=$("$live" level rec.wav 0.2 1.0 440)
+  # The second point of a's fader envelope is where the move began.
+  move_s=$(awk '/"gain_db": \{/ { f = 1 } f && /^ *\[[0-9.]+, / { if (++n == 2) { gsub(/[][ ,]+/, " "); print $1; exit } }' rec.yaml)
+  rec_after=$(awk -v m="${move_s:-1}" 'BEGIN { printf "%.3f %.3f", m + 0.5, m + 1.0 }')
+  rec_after=$("$live" level rec.wav $rec_after 440)
+  near "$rec_before" -12.02 0.05 && near "$rec_after" -20.02 0.1 \
+    && ok "recorded automation renders the performance: $rec_before → $rec_after dBFS at 440 Hz" \
+    || fail "recorded automation render" "before $rec_before, after $rec_after (move at ${move_s:-?} s)"
+
+  # Transport: locate into the second section while playing, then stop.
+  play_captured 8 sections.yaml --osc "$port" &
+  player=$!
+  sleep 1.2
+  oscsend localhost "$port" /transport/locate f 3.5
+  sleep 1.0
+  oscsend localhost "$port" /transport/stop
+  sleep 0.6
+  pkill -INT -f "mixdown play sections.yaml" 2>/dev/null
+  wait "$player"
+  low=$("$live" level cap.wav 0.1 0.5 440)
+  high=$("$live" level cap.wav 1.4 1.8 1000)
+  tail=$("$live" level cap.wav 2.6 3.0)
+  near "$low" -9.03 0.05 && near "$high" -9.03 0.05 && below "$tail" -100 \
+    && ok "OSC transport: locate 3.5 s jumps to the 1 kHz section ($high dBFS); stop silences ($tail dBFS)" \
+    || fail "OSC transport" "low $low, high $high, after stop $tail"
+else
+  skip "OSC tests need oscsend and oscdump (liblo-tools)"
+fi
+
+# ------------------------------------------------------------ loop, from
+"$mixdown" render plain.yaml -o plain-ref.wav --bits float -q
+play_captured 6 plain.yaml --loop 1 2 &
+player=$!
+sleep 4.2
+pkill -INT -f "mixdown play plain.yaml" 2>/dev/null
+wait "$player"
+lap=$("$live" null plain-ref.wav cap.wav 1 2 1 | sed -n 's/^residual_db //p')
+lap3=$("$live" null plain-ref.wav cap.wav 1 3 1 | sed -n 's/^residual_db //p')
+below "${lap:-0}" -90 && below "${lap3:-0}" -90 && ok "loop 1–2 s: laps 2 and 3 null against render's 1–2 s ($lap, $lap3 dB)" \
+  || fail "loop" "lap 2: ${lap:-?} dB, lap 3: ${lap3:-?} dB"
+play_captured 6 plain.yaml --from 1.5
+from=$("$live" null plain-ref.wav cap.wav 1.5 0 2 | sed -n 's/^residual_db //p')
+[ "$rc" -eq 0 ] && below "${from:-0}" -90 && ok "--from 1.5: nulls against render from 1.5 s ($from dB)" \
+  || fail "--from" "rc=$rc ${from:-?} dB" "$err"
+
+# ------------------------------------------------------------ a stalled disk
+MIXDOWN_TEST_DISK_STALL=1.0,1.2 play_captured 8 plain.yaml
+# The disk thread stalls when it reaches 1.0 s, a ring (0.34 s) ahead of
+# what plays: the mix falls silent from about 1.0 s until it catches up.
+gap=$("$live" level cap.wav 1.2 1.5)
+later=$("$live" level cap.wav 3.0 3.5)
+late=$(echo "$out" | sed -n 's/^ *late disk *\([0-9]*\).*/\1/p')
+[ "$rc" -eq 0 ] && [[ "$err" == *"the disk did not keep up"* ]] && [ "${late:-0}" -gt 0 ] && below "$gap" -100 \
+  && below -40 "$later" \
+  && ok "a stalled disk: silence ($gap dBFS), a warning, $late late blocks, then the mix again ($later dBFS)" \
+  || fail "stalled disk" "rc=$rc late=${late:-?} gap=$gap later=$later" "$err"
+
+# ------------------------------------------------------------ rates
+sed 's/sample_rate: 48000/sample_rate: 44100/' plain.yaml > plain44.yaml
+run "$mixdown" play plain44.yaml
+[ "$rc" -eq 1 ] && [[ "$err" == *"-r 44100"* ]] && ok "a session at 44.1 kHz on a 48 kHz server: exit 1, says how to start jackd" \
+  || fail "rate mismatch" "rc=$rc" "$err"
+
+finish
