@@ -250,21 +250,21 @@ envelope(const MdValue* original, const MdAppliedMove* moves, size_t n, double r
   }
   bool ok = points->n_items || add_point(points, 0.0, value);
   for (size_t i = 0U; ok && i < n; ++i) {
-    const double t = (double)moves[i].frame / rate;
-    if (t > last_s) {
-      ok = add_point(points, t, value);
-    }
+    const double t     = (double)moves[i].frame / rate;
     const double end_s = t + glide_s;
-    if (end_s > last_s + 1e-9) {
-      ok     = ok && add_point(points, end_s, moves[i].change.value);
-      last_s = end_s;
+    if (t >= last_s || points->n_items < 2U) {
+      ok = (t <= last_s || add_point(points, t, value)) && add_point(points, end_s, moves[i].change.value);
     } else {
-      // Within the last glide: it now ends at this value.
+      // A move during the last glide: that glide now ends here, at this value.
       MdYNode* pair = points->items[points->n_items - 1U];
+      md_ynode_free(pair->items[0]);
       md_ynode_free(pair->items[1]);
-      ok = (pair->items[1] = new_number(moves[i].change.value)) != NULL;
+      pair->items[0] = new_number(end_s);
+      pair->items[1] = new_number(moves[i].change.value);
+      ok             = pair->items[0] && pair->items[1];
     }
-    value = moves[i].change.value;
+    last_s = end_s;
+    value  = moves[i].change.value;
   }
   if (!ok) {
     md_ynode_free(env);

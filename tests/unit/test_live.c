@@ -1,0 +1,549 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// The parts of live playback that need no JACK server, measured here (and
+// under the sanitizers): the lock-free ring and queue, control addresses
+// read from the parameter tables, the engine's live mode (glides, mute,
+// solo, sends, insert values, envelopes taken over, locate, loops), the
+// disk thread against the offline render, and recorded automation.
+// tests/cli/test_live.sh plays through a real jackd.
+
+#include "support.h"
+
+#include "engine/engine.h"
+#include "live/control.h"
+#include "live/feeder.h"
+#include "live/queue.h"
+#include "live/record.h"
+#include "live/ring.h"
+#include "session/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RATE 48000U
+
+/* ------------------------------------------------------------------------ */
+/* Ring and queue                                                            */
+
+static void
+test_ring_wraps_and_counts(void)
+{
+  MdRing ring;
+  CHECK(md_ring_init(&ring, 1000U));
+  CHECK(ring.capacity == 1024U);
+  float    in_l[700], in_r[700], out_l[700], out_r[700];
+  uint64_t next = 0U; // the value the reader expects next
+  uint64_t made = 0U;
+  for (int round = 0; round < 20; ++round) {
+    const uint32_t n = 300U + (uint32_t)round * 17U; // odd sizes, across the wrap
+    CHECK(md_ring_space(&ring) >= n);
+    for (uint32_t i = 0U; i < n; ++i) {
+      in_l[i] = (float)(made + i);
+      in_r[i] = -(float)(made + i);
+    }
+    const float* in[2] = {in_l, in_r};
+    md_ring_write(&ring, in, n);
+    made += n;
+    CHECK(md_ring_space(&ring) == 1024U - (uint32_t)(made - next));
+    float* out[2] = {out_l, out_r};
+    md_ring_peek(&ring, next, out, 2U, n);
+    for (uint32_t i = 0U; i < n; ++i) {
+      CHECK_MSG(out_l[i] == (float)(next + i) && out_r[i] == -(float)(next + i), "round %d frame %u", round, i);
+    }
+    next += n;
+    md_ring_release(&ring, next);
+    CHECK(md_ring_space(&ring) == 1024U);
+  }
+  md_ring_release(&ring, next + 5000U); // never past what is written
+  CHECK(md_ring_space(&ring) == 1024U);
+  md_ring_free(&ring);
+}
+
+static void
+test_queue_is_fifo_and_bounded(void)
+{
+  MdQueue q;
+  CHECK(md_queue_init(&q, sizeof(MdCommand), 50U));
+  CHECK(q.capacity == 64U);
+  MdCommand c = {0};
+  uint32_t  pushed = 0U, popped = 0U;
+  for (int round = 0; round < 10; ++round) {
+    for (int k = 0; k < 40; ++k) {
+      c.seconds = pushed;
+      if (md_queue_push(&q, &c)) {
+        ++pushed;
+      }
+    }
+    for (int k = 0; k < 30 && md_queue_pop(&q, &c); ++k) {
+      CHECK_MSG(c.seconds == popped, "popped %g, expected %u", c.seconds, popped);
+      ++popped;
+    }
+  }
+  CHECK(pushed - popped == 34U); // 40 in and 30 out a round, refused once full
+  for (c.seconds = pushed; md_queue_push(&q, &c); c.seconds = ++pushed) {
+  }
+  CHECK(pushed - popped == 64U);
+  while (md_queue_pop(&q, &c)) {
+    CHECK(c.seconds == popped++);
+  }
+  CHECK(popped == pushed);
+  md_queue_free(&q);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Control addresses                                                         */
+
+static const char control_yaml[] =
+  "mixdown: 1\nsample_rate: 48000\n"
+  "tracks:\n"
+  "  - {name: vox, file: c1.wav, inserts: [{type: eq, bands: [{type: highpass, freq: 80}, {type: bell, freq: 3000, gain_db: 2}]},\n"
+  "                                        {type: compressor, threshold_db: -20}], sends: [{to: verb, level_db: -12}]}\n"
+  "  - {name: gtr, file: c1.wav}\n"
+  "buses:\n  - {name: verb, inserts: [{type: reverb}]}\n"
+  "master: {inserts: [{type: limiter}]}\n";
+
+static bool
+parse(const MixdownSession* s, const char* address, double value, MdCommand* cmd, char* note)
+{
+  return md_control_parse(s, address, true, value, cmd, note, 400U);
+}
+
+static void
+test_control_addresses_come_from_the_tables(void)
+{
+  test_write_dc(test_path("c1.wav"), 0.1f, 0.1, 1U, RATE);
+  MixdownSession* s = test_open_yaml(control_yaml);
+  if (!s) {
+    return;
+  }
+  MdCommand c;
+  char      note[400];
+  CHECK(parse(s, "/track/vox/gain_db", -3, &c, note) && c.kind == MD_COMMAND_LIVE &&
+        c.change.kind == MD_LIVE_GAIN_DB && c.change.node == 0U && c.change.value == -3.0);
+  CHECK(parse(s, "/track/gtr/pan", 0.5, &c, note) && c.change.kind == MD_LIVE_PAN && c.change.node == 1U);
+  CHECK(parse(s, "/bus/verb/mute", 1, &c, note) && c.change.kind == MD_LIVE_MUTE && c.change.node == 2U &&
+        c.change.value == 1.0);
+  CHECK(parse(s, "/master/gain_db", -1, &c, note) && c.change.node == 3U);
+  CHECK(parse(s, "/track/vox/solo", 7, &c, note) && c.change.kind == MD_LIVE_SOLO && c.change.value == 1.0);
+  CHECK(parse(s, "/track/vox/invert", 1, &c, note) && c.change.kind == MD_LIVE_INVERT);
+  CHECK(parse(s, "/track/vox/send/verb/level_db", -6, &c, note) && c.change.kind == MD_LIVE_SEND_DB &&
+        c.change.index == 0U);
+  const MdProcessorClass* comp = s->nodes[0].inserts[1].cls;
+  const uint32_t threshold = md_processor_value_offset(comp, (uint32_t)md_processor_param_index(comp, "threshold_db"));
+  CHECK(parse(s, "/track/vox/insert/2/threshold_db", -30, &c, note) && c.change.kind == MD_LIVE_INSERT &&
+        c.change.index == 1U && c.change.slot == threshold);
+  CHECK(parse(s, "/track/vox/insert/compressor/threshold_db", -30, &c, note) && c.change.index == 1U &&
+        c.change.slot == threshold);
+  const MdProcessorClass* eq    = s->nodes[0].inserts[0].cls;
+  const MdParam*          bands = &eq->params[md_processor_param_index(eq, "bands")];
+  uint32_t                field = 0U;
+  while (strcmp(bands->fields[field].info.name, "gain_db")) {
+    ++field;
+  }
+  CHECK(parse(s, "/track/vox/insert/1/bands/2/gain_db", 4, &c, note) &&
+        c.change.slot == md_processor_value_offset(eq, (uint32_t)(bands - eq->params)) + 1U + bands->n_fields + field);
+  CHECK(parse(s, "/master/insert/limiter/ceiling_db", -2, &c, note) && c.change.node == 3U);
+  // Round trip: the address of a change is the one that made it.
+  static const char* const addresses[] = {"/track/vox/gain_db", "/bus/verb/pan", "/master/mute",
+                                          "/track/vox/send/verb/level_db", "/track/vox/insert/2/ratio",
+                                          "/track/vox/insert/1/bands/2/freq"};
+  for (size_t k = 0U; k < sizeof addresses / sizeof addresses[0]; ++k) {
+    char back[400];
+    CHECK(parse(s, addresses[k], 1, &c, note));
+    md_control_address(s, &c.change, back, sizeof back);
+    CHECK_MSG(!strcmp(back, addresses[k]), "%s came back as %s", addresses[k], back);
+  }
+  // Clamped to the table's range, and said so.
+  CHECK(parse(s, "/track/vox/gain_db", 100, &c, note) && c.change.value == 24.0 && strstr(note, "-144…24 dB"));
+  // Transport.
+  CHECK(parse(s, "/transport/locate", 12.5, &c, note) && c.kind == MD_COMMAND_LOCATE && c.seconds == 12.5);
+  CHECK(md_control_parse(s, "/transport/play", false, 0, &c, note, sizeof note) && c.kind == MD_COMMAND_PLAY);
+  CHECK(md_control_parse(s, "/transport/stop", false, 0, &c, note, sizeof note) && c.kind == MD_COMMAND_STOP);
+  // Refusals name what is valid.
+  static const struct {
+    const char* address;
+    const char* says;
+  } bad[] = {
+    {"/track/vxo/gain_db", "did you mean `vox`?"},
+    {"/track/vox/gian_db", "did you mean `gain_db`?"},
+    {"/track/vox/insert/3/ratio", "has 2 inserts"},
+    {"/track/vox/insert/compresor/ratio", "did you mean `compressor`?"},
+    {"/track/vox/insert/2/ratoi", "did you mean `ratio`?"},
+    {"/track/vox/insert/1/bands", "is a list"},
+    {"/track/vox/insert/1/bands/2/gian_db", "did you mean `gain_db`?"},
+    {"/track/vox/insert/2/detector", ""},
+    {"/track/vox/pan_law", "fixed while playing"},
+    {"/track/vox/send/verbb/level_db", "did you mean `verb`?"},
+    {"/transport/plya", "did you mean `play`?"},
+    {"/trakc/vox/gain_db", "did you mean `track`?"},
+    {"/bus/vox/gain_db", "unknown bus"},
+  };
+  for (size_t k = 0U; k < sizeof bad / sizeof bad[0]; ++k) {
+    const bool accepted = parse(s, bad[k].address, 1, &c, note);
+    if (!strcmp(bad[k].address, "/track/vox/insert/2/detector")) {
+      CHECK_MSG(accepted, "%s: a choice is settable (the processor decides): %s", bad[k].address, note);
+      continue;
+    }
+    CHECK_MSG(!accepted && strstr(note, bad[k].says), "%s: %s", bad[k].address, note);
+  }
+  CHECK(!md_control_parse(s, "/track/vox/gain_db", false, 0, &c, note, sizeof note) && strstr(note, "needs a value"));
+  mixdown_session_free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The engine, live                                                          */
+
+// A feed playing the same DC value on every track, or a ramp in time.
+typedef struct {
+  float value;
+  bool  ramp; ///< x(t) = 1e-5 × t instead
+} TestFeed;
+
+static bool
+test_feed(void* user, uint32_t track, int64_t t, uint32_t frames, float* const* out, uint32_t channels)
+{
+  (void)track;
+  const TestFeed* f = user;
+  for (uint32_t c = 0U; c < channels; ++c) {
+    for (uint32_t i = 0U; i < frames; ++i) {
+      out[c][i] = f->ramp ? (float)(1e-5 * (double)(t + (int64_t)i)) : f->value;
+    }
+  }
+  return true;
+}
+
+static MixdownEngine*
+live_engine(const MixdownSession* s, TestFeed* feed, uint32_t block)
+{
+  MixdownEngine* e = NULL;
+  char           why[400];
+  if (mixdown_engine_new(s, &e, why, sizeof why)) {
+    test_fail(__FILE__, __LINE__, "engine: %s", why);
+    return NULL;
+  }
+  CHECK(md_engine_go_live(e, s, block, test_feed, feed) == MIXDOWN_SUCCESS);
+  return e;
+}
+
+static void
+pull(MixdownEngine* e, float* l, float* r, uint32_t n)
+{
+  uint32_t got = 0U;
+  CHECK(mixdown_engine_pull(e, l, r, n, &got) == MIXDOWN_SUCCESS && got == n);
+}
+
+static void
+test_live_moves_glide_over_one_block(void)
+{
+  test_write_dc(test_path("d.wav"), 0.5f, 2.0, 1U, RATE);
+  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
+                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0, sends: [{to: fx, level_db: -144}]}\n"
+                                     "  - {name: b, file: d.wav, pan: 1, gain_db: -144}\n"
+                                     "buses:\n  - {name: fx, pan: -1}\n");
+  TestFeed        feed = {.value = 0.5f};
+  MixdownEngine*  e    = s ? live_engine(s, &feed, 64U) : NULL;
+  if (!e) {
+    mixdown_session_free(s);
+    return;
+  }
+  float l[64], r[64];
+  pull(e, l, r, 64U);
+  CHECK(l[0] == 0.5f && r[63] == 0.5f);
+  // The fader glides linearly over the next block and stays.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.020599913279624});
+  pull(e, l, r, 64U);
+  CHECK_NEAR(l[0], 0.5 * (1.0 - 0.5 / 64.0), 1e-6);
+  CHECK_NEAR(l[31], 0.5 * (1.0 - 0.5 * 32.0 / 64.0), 1e-6);
+  CHECK_NEAR(l[63], 0.25, 1e-6);
+  pull(e, l, r, 64U);
+  CHECK_NEAR(l[0], 0.25, 1e-6);
+  CHECK_NEAR(r[63], 0.25, 1e-6);
+  // Mute: down to silence over one block, then exactly silent; back again.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_MUTE, 0U, 0U, 0U, 1.0});
+  pull(e, l, r, 64U);
+  CHECK(l[0] > 0.2f && l[63] == 0.0f);
+  pull(e, l, r, 64U);
+  CHECK(test_peak_db(l, 64U) < -300.0 && test_peak_db(r, 64U) < -300.0);
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_MUTE, 0U, 0U, 0U, 0.0});
+  pull(e, l, r, 64U);
+  pull(e, l, r, 64U);
+  CHECK_NEAR(l[10], 0.25, 1e-6);
+  // A send to a bus panned hard left: 0 dB adds the track again on the left.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SEND_DB, 0U, 0U, 0U, 0.0});
+  pull(e, l, r, 64U);
+  pull(e, l, r, 64U);
+  CHECK_NEAR(l[5], 0.5, 1e-6);
+  CHECK_NEAR(r[5], 0.25, 1e-6);
+  // Solo b (faded to -144 dB, panned right): a and the bus fall silent.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 1.0});
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 1U, 0U, 0U, 0.0});
+  pull(e, l, r, 64U);
+  pull(e, l, r, 64U);
+  CHECK(test_peak_db(l, 64U) < -300.0);
+  CHECK_NEAR(r[20], 0.5, 1e-6);
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 0.0});
+  pull(e, l, r, 64U);
+  pull(e, l, r, 64U);
+  CHECK_NEAR(l[5], 0.5, 1e-6);
+  CHECK_NEAR(r[5], 0.75, 1e-6);
+  // Polarity.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_INVERT, 1U, 0U, 0U, 1.0});
+  pull(e, l, r, 64U);
+  CHECK_NEAR(r[5], -0.25, 1e-6);
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+}
+
+static void
+test_live_insert_values_and_envelopes_taken_over(void)
+{
+  test_write_dc(test_path("d.wav"), 0.5f, 4.0, 1U, RATE);
+  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
+                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0, inserts: [{type: gain, gain_db: 0}],\n"
+                                     "     gain_db: {points: [[0, 0], [2, -40]]}}\n");
+  TestFeed        feed = {.value = 0.5f};
+  MixdownEngine*  e    = s ? live_engine(s, &feed, 256U) : NULL;
+  if (!e) {
+    mixdown_session_free(s);
+    return;
+  }
+  float* l = calloc(RATE, sizeof(float));
+  float* r = calloc(RATE, sizeof(float));
+  pull(e, l, r, RATE / 2U); // 0.5 s: the envelope is at -10 dB
+  CHECK_NEAR(test_db(l[RATE / 2U - 1U] / 0.5), -10.0, 0.01);
+  // A live fader move takes over from the envelope: -6 dB from here on.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.0});
+  pull(e, l, r, RATE);
+  CHECK_NEAR(test_db(l[RATE - 1U] / 0.5), -6.0, 0.001);
+  // An insert value: the gain processor glides to it as under automation.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_INSERT, 0U, 0U, 0U, -12.0});
+  pull(e, l, r, RATE / 4U);
+  CHECK_NEAR(test_db(l[RATE / 4U - 1U] / 0.5), -18.0, 0.001);
+  CHECK(l[0] > l[RATE / 4U - 1U]); // it glided there
+  mixdown_engine_free(e);
+  free(l);
+  free(r);
+  mixdown_session_free(s);
+}
+
+static void
+test_live_locate_and_loop_limit(void)
+{
+  test_write_dc(test_path("d.wav"), 0.5f, 3.0, 1U, RATE);
+  // A lookahead compressor that never acts: a pure 240-frame delay.
+  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
+                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0}\n"
+                                     "master: {inserts: [{type: compressor, threshold_db: 0, knee_db: 0, lookahead_ms: 5}]}\n");
+  TestFeed        feed = {.ramp = true};
+  MixdownEngine*  e    = s ? live_engine(s, &feed, 128U) : NULL;
+  if (!e) {
+    mixdown_session_free(s);
+    return;
+  }
+  CHECK(mixdown_engine_latency(e) == 240U);
+  float l[1000], r[1000];
+  pull(e, l, r, 1000U);
+  CHECK_NEAR(l[0], 0.0, 1e-9);
+  CHECK_NEAR(l[999], 1e-5 * 999, 1e-7); // the latency is dropped: output frame k is content frame k
+  md_engine_locate(e, 30000);
+  pull(e, l, r, 1000U);
+  CHECK_NEAR(l[0], 1e-5 * 30000, 1e-6);
+  CHECK_NEAR(l[777], 1e-5 * 30777, 1e-6);
+  CHECK(md_engine_position(e) == 31000U);
+  // A loop's end: a pull stops short there (timeline = content + latency).
+  md_engine_set_render_limit(e, 32000 + 240);
+  uint32_t got = 0U;
+  CHECK(mixdown_engine_pull(e, l, r, 1000U, &got) == MIXDOWN_SUCCESS && got == 1000U);
+  CHECK(mixdown_engine_pull(e, l, r, 1000U, &got) == MIXDOWN_SUCCESS && got == 0U);
+  md_engine_locate(e, 1000);
+  CHECK(mixdown_engine_pull(e, l, r, 500U, &got) == MIXDOWN_SUCCESS && got == 500U);
+  CHECK_NEAR(l[0], 1e-5 * 1000, 1e-6);
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The disk thread                                                           */
+
+static void
+sleep_ms(int ms)
+{
+  struct timespec ts = {0, ms * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+// Plays `yaml` through the feeder (no JACK: pulls as fast as the disk
+// allows) and compares it with the offline render.
+static void
+play_through_feeder(const char* yaml, double stall_for_s, uint64_t* misses, double* residual_db)
+{
+  MixdownSession* s = test_open_yaml(yaml);
+  TestMix         ref;
+  if (!s || !test_render_session(s, &ref)) {
+    mixdown_session_free(s);
+    return;
+  }
+  MixdownEngine* e = NULL;
+  char           why[400];
+  CHECK(mixdown_engine_new(s, &e, why, sizeof why) == MIXDOWN_SUCCESS);
+  const MdFeederOptions options = {.stall_at_s = 0.5, .stall_for_s = stall_for_s};
+  MdFeeder*             feeder  = e ? md_feeder_new(s, e, &options, why, sizeof why) : NULL;
+  CHECK(feeder && md_engine_go_live(e, s, 64U, md_feeder_read, feeder) == MIXDOWN_SUCCESS);
+  if (feeder) {
+    md_feeder_locate(feeder, 0);
+    CHECK(md_feeder_start(feeder, s) == MIXDOWN_SUCCESS);
+    for (int k = 0; k < 2000 && !md_feeder_ready(feeder); ++k) {
+      sleep_ms(1);
+    }
+    CHECK(md_feeder_ready(feeder));
+    float*   l    = calloc(ref.frames, sizeof(float));
+    float*   r    = calloc(ref.frames, sizeof(float));
+    uint64_t done = 0U;
+    while (done < ref.frames) {
+      const uint32_t n   = ref.frames - done < 64U ? (uint32_t)(ref.frames - done) : 64U;
+      uint32_t       got = 0U;
+      CHECK(mixdown_engine_pull(e, l + done, r + done, n, &got) == MIXDOWN_SUCCESS && got == n);
+      done += n;
+      if (stall_for_s == 0.0 && done % 256U == 0U) {
+        sleep_ms(1); // about five times real time: the disk thread keeps up
+      }
+    }
+    double worst = 0.0;
+    for (uint64_t i = 0U; i < ref.frames; ++i) {
+      worst = fmax(worst, fmax(fabs((double)l[i] - ref.left[i]), fabs((double)r[i] - ref.right[i])));
+    }
+    *residual_db = test_db(worst);
+    *misses      = md_engine_feed_misses(e);
+    free(l);
+    free(r);
+  }
+  md_feeder_free(feeder);
+  mixdown_engine_free(e);
+  test_mix_free(&ref);
+  mixdown_session_free(s);
+}
+
+static const char feeder_yaml[] =
+  "mixdown: 1\nsample_rate: 48000\n"
+  "tracks:\n"
+  "  - {name: a, clips: [{file: n1.wav, start: 0.1, offset: 0.2, fade_in: 0.05, fade_out: 0.2}], pan: -0.3,\n"
+  "     inserts: [{type: eq, bands: [{type: highpass, freq: 100}]}, {type: compressor, threshold_db: -20}]}\n"
+  "  - {name: b, clips: [{file: n2.wav}, {file: n44.wav, start: 0.7, gain_db: -3}], sends: [{to: fx, level_db: -6}]}\n"
+  "buses:\n  - {name: fx, inserts: [{type: delay, time_ms: 90, feedback: 0.3}]}\n"
+  "master: {inserts: [{type: limiter, ceiling_db: -3, true_peak: true}]}\n";
+
+static void
+write_feeder_sources(void)
+{
+  test_write_sine(test_path("n1.wav"), 330.0, 0.7, 1.5, 1U, RATE);
+  test_write_sine(test_path("n2.wav"), 550.0, 0.5, 1.0, 2U, RATE);
+  test_write_sine(test_path("n44.wav"), 880.0, 0.5, 0.6, 2U, 44100U);
+}
+
+static void
+test_feeder_plays_what_render_writes(void)
+{
+  write_feeder_sources();
+  uint64_t misses   = 1U;
+  double   residual = 0.0;
+  play_through_feeder(feeder_yaml, 0.0, &misses, &residual);
+  CHECK_MSG(misses == 0U, "%llu late blocks", (unsigned long long)misses);
+  CHECK_MSG(residual < -200.0, "residual %.1f dB against the offline render", residual);
+}
+
+static void
+test_feeder_stall_is_silence_not_a_crash(void)
+{
+  write_feeder_sources();
+  uint64_t misses   = 0U;
+  double   residual = -999.0;
+  play_through_feeder(feeder_yaml, 0.3, &misses, &residual);
+  CHECK_MSG(misses > 0U, "the stall cost no blocks");
+  CHECK(residual > -20.0); // the stall is heard (silence), then it plays on
+}
+
+/* ------------------------------------------------------------------------ */
+/* Recorded automation                                                       */
+
+static void
+test_recorded_moves_become_envelopes(void)
+{
+  test_write_dc(test_path("r.wav"), 0.5f, 2.0, 1U, RATE);
+  FILE* f = fopen(test_path("rec-src.yaml"), "w");
+  fputs("# a comment\nmixdown: 1\nsample_rate: 48000\n"
+        "tracks:\n  - name: a\n    file: r.wav\n    gain_db: -3\n    sends: [{to: fx, level_db: -10}]\n"
+        "    inserts: [{type: eq, bands: [{type: bell, freq: 1000, gain_db: 0}]}]\n"
+        "buses:\n  - {name: fx, pan: {points: [[0, -1], [2, 1]]}}\n",
+        f);
+  fclose(f);
+  MixdownSession* s = NULL;
+  CHECK(mixdown_session_open_file(test_path("rec-src.yaml"), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  if (!s) {
+    return;
+  }
+  const MdProcessorClass* eq    = s->nodes[0].inserts[0].cls;
+  const MdParam*          bands = &eq->params[md_processor_param_index(eq, "bands")];
+  uint32_t                field = 0U;
+  while (strcmp(bands->fields[field].info.name, "gain_db")) {
+    ++field;
+  }
+  const uint32_t bell_gain = md_processor_value_offset(eq, (uint32_t)(bands - eq->params)) + 1U + field;
+  MdRecorder*    rec       = md_recorder_new();
+  const MdAppliedMove moves[] = {
+    {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -10.0}, 24000},  {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -20.0}, 48000},
+    {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -21.0}, 48010},  // within the glide: it ends at -21
+    {{MD_LIVE_SEND_DB, 0U, 0U, 0U, 0.0}, 12000},    {{MD_LIVE_INSERT, 0U, 0U, bell_gain, 6.0}, 36000},
+    {{MD_LIVE_PAN, 1U, 0U, 0U, 0.5}, 48000},        {{MD_LIVE_MUTE, 0U, 0U, 0U, 1.0}, 60000},
+  };
+  for (size_t k = 0U; k < sizeof moves / sizeof moves[0]; ++k) {
+    CHECK(md_recorder_add(rec, &moves[k]));
+  }
+  mkdir(test_path("elsewhere"), 0755);
+  char out[600];
+  snprintf(out, sizeof out, "%s/copy.yaml", test_path("elsewhere"));
+  MdRecordReport report;
+  char           why[512];
+  CHECK_MSG(md_recorder_write(rec, s, RATE, 256.0 / RATE, out, &report, why, sizeof why) == MIXDOWN_SUCCESS,
+            "%s", why);
+  CHECK(report.envelopes == 4U && report.moves == 6U && report.switches == 1U);
+  md_recorder_free(rec);
+  MixdownSession* copy = NULL;
+  CHECK(mixdown_session_open_file(out, NULL, NULL, &copy) == MIXDOWN_SUCCESS); // paths made absolute
+  if (copy) {
+    const MdEnvelope* g = copy->nodes[0].gain_db.envelope;
+    CHECK(g && g->n_points == 5U);
+    if (g && g->n_points == 5U) {
+      CHECK(g->points[0].time_s == 0.0 && g->points[0].value == -3.0);
+      CHECK_NEAR(g->points[1].time_s, 0.5, 1e-9);
+      CHECK(g->points[1].value == -3.0);
+      CHECK_NEAR(g->points[2].time_s, 0.5 + 256.0 / RATE, 1e-9);
+      CHECK(g->points[2].value == -10.0 && g->points[3].value == -10.0 && g->points[4].value == -21.0);
+    }
+    CHECK(copy->nodes[0].sends[0].level_db.envelope && copy->nodes[0].inserts[0].values[bell_gain].envelope);
+    // The bus's own envelope plays until the move, from where it was.
+    const MdEnvelope* p = copy->nodes[1].pan.envelope;
+    CHECK(p && p->n_points == 3U && p->points[0].value == -1.0 && p->points[1].value == 0.0 &&
+          p->points[2].value == 0.5);
+    mixdown_session_free(copy);
+  }
+  mixdown_session_free(s);
+}
+
+const TestCase live_tests[] = {
+  {"live: the ring wraps and counts frames exactly", test_ring_wraps_and_counts},
+  {"live: the command queue is first in, first out, and bounded", test_queue_is_fifo_and_bounded},
+  {"live: control addresses come from the parameter tables", test_control_addresses_come_from_the_tables},
+  {"live: fader, mute, solo, sends and polarity glide over one block", test_live_moves_glide_over_one_block},
+  {"live: insert values glide; a move takes an envelope over", test_live_insert_values_and_envelopes_taken_over},
+  {"live: locate drops the latency; a loop's end stops a pull", test_live_locate_and_loop_limit},
+  {"live: the disk thread plays exactly what render writes", test_feeder_plays_what_render_writes},
+  {"live: a stalled disk thread gives silence, counted", test_feeder_stall_is_silence_not_a_crash},
+  {"live: recorded moves become envelopes in a session copy", test_recorded_moves_become_envelopes},
+  {NULL, NULL},
+};
