@@ -7,6 +7,7 @@
 #include "live/osc.h"
 #include "live/player.h"
 #include "live/record.h"
+#include "session/model.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -156,6 +157,9 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
   MdPlayer* player = md_player_new(session, &po, report->message, sizeof report->message);
   if (!player) {
     return MIXDOWN_ERR_IO;
+  }
+  if (session->loudness.enabled) {
+    note(o, "note: master.loudness needs the whole mix: it is applied by render, not while playing");
   }
   MdRecorder* recorder = o->record_path ? md_recorder_new() : NULL;
   MdOsc*      osc      = NULL;

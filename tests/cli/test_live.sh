@@ -317,6 +317,22 @@ late=$(echo "$out" | sed -n 's/^ *late disk *\([0-9]*\).*/\1/p')
   && ok "a stalled disk: silence ($gap dBFS), a warning, $late late blocks, then the mix again ($later dBFS)" \
   || fail "stalled disk" "rc=$rc late=${late:-?} gap=$gap later=$later" "$err"
 
+# ------------------------------------------------------------ the server goes away
+"$mixdown" play plain.yaml --stay >play.out 2>play.err &
+player=$!
+sleep 1
+stop_jackd
+for _ in $(seq 1 100); do kill -0 "$player" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$player" 2>/dev/null; then
+  kill -INT "$player"
+  fail "the JACK server went away: play did not stop"
+fi
+wait "$player"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "JACK server shut down" play.err && ok "the JACK server goes away: play stops, exit 1, says why" \
+  || fail "server gone" "rc=$rc" "$(cat play.err)"
+start_jackd 256 || fail "jackd did not restart"
+
 # ------------------------------------------------------------ rates
 sed 's/sample_rate: 48000/sample_rate: 44100/' plain.yaml > plain44.yaml
 run "$mixdown" play plain44.yaml
