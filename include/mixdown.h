@@ -327,7 +327,8 @@ typedef struct {
    float).  Thread: control (it blocks).
 
    @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_IO (no JACK server, OSC port
-   taken, recording not written), #MIXDOWN_ERR_DECODE, #MIXDOWN_ERR_NO_MEM.
+   taken, recording not written), #MIXDOWN_ERR_BAD_ARG (bad options, a loop
+   outside the session), #MIXDOWN_ERR_NO_MEM.
 */
 MIXDOWN_API MixdownStatus mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options,
                                        MixdownPlayReport* report);

@@ -1298,6 +1298,17 @@ live_pan_and_fade(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const
   const float* const source[2] = {in[0], in[node->channels == 1U ? 0 : 1]};
   double*            pan       = w->scratch_a;
   double*            gain      = w->scratch_b;
+  if (node->mute_gain == 0.0 && node->mute_target == 0.0) {
+    // Muted (or silenced by a solo) and staying so: silence, and the
+    // moves that came meanwhile are where they will be when it returns.
+    for (int c = 0; c < 2; ++c) {
+      memset(node->pre[c], 0, n * sizeof(float));
+      memset(node->post[c], 0, n * sizeof(float));
+    }
+    node->pan  = node->pan_target;
+    node->gain = node->gain_target;
+    return;
+  }
   if (node->pan_auto) {
     md_automation_render(node->pan_auto, t0, e->rate, n, pan);
   } else {

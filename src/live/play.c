@@ -154,9 +154,10 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
                               .meter_hz    = o->osc_port ? 50.0 : 0.0,
                               .stall_at_s  = o->stall_at_s,
                               .stall_for_s = o->stall_for_s};
-  MdPlayer* player = md_player_new(session, &po, report->message, sizeof report->message);
+  MixdownStatus st     = MIXDOWN_SUCCESS;
+  MdPlayer*     player = md_player_new(session, &po, &st, report->message, sizeof report->message);
   if (!player) {
-    return MIXDOWN_ERR_IO;
+    return st;
   }
   if (session->loudness.enabled) {
     note(o, "note: master.loudness needs the whole mix: it is applied by render, not while playing");
@@ -167,8 +168,7 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
     osc = md_osc_start(o->osc_host ? o->osc_host : "127.0.0.1", o->osc_port < 0 ? 0 : o->osc_port, player,
                        session, osc_note, (void*)o, report->message, sizeof report->message);
   }
-  MixdownStatus st = (o->record_path && !recorder) ? MIXDOWN_ERR_NO_MEM : (o->osc_port && !osc) ? MIXDOWN_ERR_IO
-                                                                                                 : MIXDOWN_SUCCESS;
+  st = (o->record_path && !recorder) ? MIXDOWN_ERR_NO_MEM : (o->osc_port && !osc) ? MIXDOWN_ERR_IO : MIXDOWN_SUCCESS;
   char connect_note[512] = "";
   if (!st) {
     st = md_player_start(player, connect_note, sizeof connect_note);

@@ -262,22 +262,25 @@ on_shutdown(void* arg)
 /* Control                                                                   */
 
 MdPlayer*
-md_player_new(const MixdownSession* session, const MdPlayerOptions* options, char* message, size_t message_size)
+md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status, char* message,
+              size_t message_size)
 {
   MdPlayer* p = calloc(1U, sizeof *p);
+  *status     = MIXDOWN_ERR_NO_MEM;
   if (!p) {
     snprintf(message, message_size, "out of memory");
     return NULL;
   }
+  *status = MIXDOWN_ERR_IO; // the usual trouble: no server, a name taken
   p->session = session;
   p->options = *options;
   atomic_init(&p->first_xrun, -1);
-  jack_status_t status;
-  p->client = jack_client_open(options->client_name, JackNoStartServer | JackUseExactName, &status);
+  jack_status_t jack;
+  p->client = jack_client_open(options->client_name, JackNoStartServer | JackUseExactName, &jack);
   if (!p->client) {
     snprintf(message, message_size, "%s",
-             status & JackNameNotUnique ? "a JACK client with that name is already running (try --name)"
-             : status & JackServerFailed ? "cannot reach a JACK server: start one first (jackd -d alsa, or -d dummy)"
+             jack & JackNameNotUnique ? "a JACK client with that name is already running (try --name)"
+             : jack & JackServerFailed ? "cannot reach a JACK server: start one first (jackd -d alsa, or -d dummy)"
                                          : "cannot open a JACK client");
     md_player_free(p);
     return NULL;
@@ -292,11 +295,21 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, cha
   }
   char          why[512] = "out of memory";
   MixdownStatus st       = mixdown_engine_new(session, &p->engine, why, sizeof why);
-  const MdFeederOptions feed = {.loop = options->loop,
-                                .loop_from = llround(options->loop_from_s * p->rate),
-                                .loop_to = llround(options->loop_to_s * p->rate),
-                                .stall_at_s = options->stall_at_s,
-                                .stall_for_s = options->stall_for_s};
+  MdFeederOptions feed = {.loop        = options->loop,
+                          .loop_from   = llround(options->loop_from_s * p->rate),
+                          .loop_to     = llround(options->loop_to_s * p->rate),
+                          .stall_at_s  = options->stall_at_s,
+                          .stall_for_s = options->stall_for_s};
+  if (!st && feed.loop) {
+    // A loop ends at the session's end at the latest.
+    const int64_t length = (int64_t)mixdown_engine_length(p->engine);
+    feed.loop_to         = feed.loop_to < length ? feed.loop_to : length;
+    if (feed.loop_from >= feed.loop_to) {
+      snprintf(why, sizeof why, "the loop starts at or after the end of the session (%.3f s)",
+               (double)length / p->rate);
+      st = MIXDOWN_ERR_BAD_ARG;
+    }
+  }
   if (!st && !(p->feeder = md_feeder_new(session, p->engine, &feed, why, sizeof why))) {
     st = MIXDOWN_ERR_NO_MEM;
   }
@@ -320,6 +333,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, cha
   }
   if (st) {
     snprintf(message, message_size, "%s", why);
+    *status = st;
     md_player_free(p);
     return NULL;
   }
@@ -331,6 +345,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, cha
   jack_set_process_callback(p->client, process, p);
   jack_set_xrun_callback(p->client, on_xrun, p);
   jack_on_shutdown(p->client, on_shutdown, p);
+  *status = MIXDOWN_SUCCESS;
   return p;
 }
 

@@ -36,9 +36,10 @@ typedef struct {
 } MdPlayerOptions;
 
 /// Opens the JACK client and builds the live engine; nothing plays yet.
-/// NULL on failure with why in `message` (no JACK server, say).
-MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, char* message,
-                        size_t message_size);
+/// NULL on failure, with the status in *status and why in `message` (no
+/// JACK server: MIXDOWN_ERR_IO; a loop outside the session: MIXDOWN_ERR_BAD_ARG).
+MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status,
+                        char* message, size_t message_size);
 /// Starts the disk thread and the JACK client, connects the outputs and
 /// starts playing from options->from_s.
 MixdownStatus md_player_start(MdPlayer* player, char* message, size_t message_size);
