@@ -315,7 +315,7 @@ typedef struct {
   double   jack_cpu_load;  ///< JACK's own DSP load figure at the end (percent)
   uint64_t osc_messages;   ///< OSC messages received
   uint64_t moves_recorded; ///< Live moves written as envelopes (record_path)
-  uint64_t moves_unrecordable; ///< Mute, solo and polarity moves (a session cannot automate them)
+  uint64_t moves_unrecordable; ///< Solo and polarity moves (a session cannot automate them)
   char     message[512];   ///< On failure, what went wrong
 } MixdownPlayReport;
 

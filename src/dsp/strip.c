@@ -19,6 +19,8 @@ const MdParam md_strip_params[MD_STRIP_N_PARAMS] = {
 
 const MdParam md_send_level_param = MD_NUMBER("level_db", "dB", "Send level", -144.0, 24.0, 0.0, 0.0f);
 
+const MdParam md_mute_envelope_param =
+  MD_NUMBER("mute", "", "Mute as an envelope: 0 open … 1 muted (values between fade)", 0.0, 1.0, 0.0, 0.0f);
 const MdParam md_clip_gain_param = MD_NUMBER("gain_db", "dB", "Clip gain", -144.0, 24.0, 0.0, 0.0f);
 
 void

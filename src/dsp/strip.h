@@ -25,6 +25,9 @@ extern const MdParam md_strip_params[MD_STRIP_N_PARAMS];
 /// Parameters of a send, and of a clip's gain.
 extern const MdParam md_send_level_param;
 extern const MdParam md_clip_gain_param;
+/// `mute` given as an envelope rather than a switch (what a recorded live
+/// mute becomes): 0 open … 1 muted.
+extern const MdParam md_mute_envelope_param;
 
 /// Left and right gains for a mono source at `pan` (-1…1) under a pan law
 /// with `centre_db` attenuation at the centre (0, -3, -4.5, -6).

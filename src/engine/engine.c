@@ -99,6 +99,7 @@ typedef struct {
   MdAutomation*   gain_auto;  ///< Fader envelope (dB), or NULL
   double          pan;        ///< When constant
   MdAutomation*   pan_auto;   ///< Pan envelope, or NULL
+  MdAutomation*   mute_auto;  ///< Mute envelope (0 open … 1 muted), or NULL
   double          pan_law_db;
   bool            invert;
   bool            audible;
@@ -153,6 +154,7 @@ typedef struct {
   double          mute_target;
   MdAutomation*   gain_detached;
   MdAutomation*   pan_detached;
+  MdAutomation*   mute_detached;
   float           live_peak;
   double          live_sum_squares;
   uint64_t        live_frames;
@@ -409,7 +411,7 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   node->gain       = md_db_to_gain(model->gain_db.value);
   node->pan        = model->pan.value;
   if (!node->name || !automation_for(&model->gain_db, &node->gain_auto) ||
-      !automation_for(&model->pan, &node->pan_auto)) {
+      !automation_for(&model->pan, &node->pan_auto) || !automation_for(&model->mute_envelope, &node->mute_auto)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   // Memory stays small: a serial node's pre/post signals are consumed by
@@ -558,7 +560,7 @@ pan_gains(const MdEngineNode* node, double pan, double gains[2])
 static bool
 lazy_candidate(const MixdownEngine* e, MdEngineNode* node)
 {
-  if (node->pan_auto || node->gain_auto || node->pre_sends || !node->audible) {
+  if (node->pan_auto || node->gain_auto || node->mute_auto || node->pre_sends || !node->audible) {
     return false;
   }
   for (size_t j = 0U; j < node->n_edges; ++j) {
@@ -972,6 +974,8 @@ mixdown_engine_free(MixdownEngine* e)
     md_automation_free(n->pan_auto);
     md_automation_free(n->gain_detached);
     md_automation_free(n->pan_detached);
+    md_automation_free(n->mute_auto);
+    md_automation_free(n->mute_detached);
     free(n->clips);
     free(n->inserts);
     free(n->name);
@@ -1226,6 +1230,24 @@ apply_pan(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* 
   }
 }
 
+// A mute envelope (a recorded live mute): the signal × (1 − mute), before
+// the pre-fader taps as a mute switch acts.  Uses scratch_a (pan is done).
+static void
+apply_mute_envelope(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint32_t n,
+                    bool post_too)
+{
+  double* mute = w->scratch_a;
+  md_automation_render(node->mute_auto, t0, e->rate, n, mute);
+  for (int c = 0; c < 2; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      node->pre[c][i] = (float)(node->pre[c][i] * (1.0 - mute[i]));
+      if (post_too) {
+        node->post[c][i] = (float)(node->post[c][i] * (1.0 - mute[i]));
+      }
+    }
+  }
+}
+
 // Constant pan and fader in one pass: post = signal × (pan × fader); the
 // pre-fader signal only when something reads it (pre-fader sends, the full
 // level meter).
@@ -1336,6 +1358,9 @@ live_pan_and_fade(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const
   node->pan       = node->pan_target;
   node->gain      = node->gain_target;
   node->mute_gain = mute_to;
+  if (node->mute_auto) {
+    apply_mute_envelope(e, w, node, t0, n, true);
+  }
 }
 
 // Live meters: peak and energy of the post-fader signal since last read.
@@ -1519,10 +1544,13 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
   }
   if (e->live && live_moving(node)) {
     live_pan_and_fade(e, w, node, signal, t_out, n);
-  } else if (node->audible && !node->pan_auto && !node->gain_auto) {
+  } else if (node->audible && !node->pan_auto && !node->gain_auto && !node->mute_auto) {
     pan_and_fade(e, node, signal, n);
   } else {
     apply_pan(e, w, node, signal, t_out, n);
+    if (node->mute_auto) {
+      apply_mute_envelope(e, w, node, t_out, n, false);
+    }
     apply_fader(e, w, node, t_out, n);
   }
   if (e->stems && node->kind != MD_NODE_MASTER) {
@@ -2206,6 +2234,12 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     node->pan_target = change->value;
     break;
   case MD_LIVE_MUTE:
+    if (node->mute_auto) {
+      // From where the envelope had got to.
+      node->mute_gain *= 1.0 - md_automation_value(node->mute_auto, (double)e->position / e->rate);
+      detach(&node->mute_auto, &node->mute_detached);
+    }
+    // fall through
   case MD_LIVE_SOLO:
     (change->kind == MD_LIVE_MUTE ? e->live_mute : e->live_solo)[change->node] = change->value != 0.0;
     live_mute_solo(e);

@@ -124,7 +124,7 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   report->moves_recorded     = written.moves;
   report->moves_unrecordable = written.switches;
   if (!st && written.switches) {
-    note(o, "warning: %zu mute, solo or polarity move%s not recorded: a session cannot automate them",
+    note(o, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
          written.switches, written.switches == 1U ? " was" : "s were");
   }
   return st;

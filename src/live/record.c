@@ -195,17 +195,21 @@ target_map(MdYNode* root, const MixdownSession* s, const MdLiveChange* c, const 
   }
 }
 
-// The session's value of what `c` sets (constant or envelope).
-static const MdValue*
-session_value(const MixdownSession* s, const MdLiveChange* c)
+// The session's value of what `c` sets (constant or envelope); false for
+// what a session cannot automate (solo, polarity).
+static bool
+session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
 {
   const MdNode* node = &s->nodes[c->node];
   switch (c->kind) {
-  case MD_LIVE_GAIN_DB: return &node->gain_db;
-  case MD_LIVE_PAN: return &node->pan;
-  case MD_LIVE_SEND_DB: return &node->sends[c->index].level_db;
-  case MD_LIVE_INSERT: return &node->inserts[c->index].values[c->slot];
-  default: return NULL;
+  case MD_LIVE_GAIN_DB: *out = node->gain_db; return true;
+  case MD_LIVE_PAN: *out = node->pan; return true;
+  case MD_LIVE_SEND_DB: *out = node->sends[c->index].level_db; return true;
+  case MD_LIVE_INSERT: *out = node->inserts[c->index].values[c->slot]; return true;
+  case MD_LIVE_MUTE:
+    *out = node->mute_envelope.envelope ? node->mute_envelope : (MdValue){node->mute ? 1.0 : 0.0, NULL};
+    return true;
+  default: return false;
   }
 }
 
@@ -440,10 +444,11 @@ apply_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, double 
     while (j < r->n_moves && same_target(&moves[j].change, &moves[i].change)) {
       ++j;
     }
-    const MdValue* original = session_value(s, &moves[i].change);
-    const char*    key      = NULL;
-    MdYNode*       map      = original ? target_map(root, s, &moves[i].change, &key) : NULL;
-    if (!original) {
+    MdValue     original;
+    const bool  automatable = session_value(s, &moves[i].change, &original);
+    const char* key         = NULL;
+    MdYNode*    map         = automatable ? target_map(root, s, &moves[i].change, &key) : NULL;
+    if (!automatable) {
       report->switches += j - i;
     } else if (!map || map->kind != MD_YNODE_MAPPING) {
       char address[400];
@@ -451,7 +456,7 @@ apply_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, double 
       snprintf(message, message_size, "cannot find where %s is set in the session file", address);
       st = MIXDOWN_ERR_SESSION;
     } else {
-      MdYNode* env = envelope(original, moves + i, j - i, rate, glide_s);
+      MdYNode* env = envelope(&original, moves + i, j - i, rate, glide_s);
       if (!env || !map_set(map, key, env)) {
         st = MIXDOWN_ERR_NO_MEM;
       }

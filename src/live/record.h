@@ -23,7 +23,7 @@ size_t md_recorder_count(const MdRecorder* recorder);
 typedef struct {
   size_t envelopes;  ///< Parameters written as envelopes
   size_t moves;      ///< Moves they hold
-  size_t switches;   ///< Mute, solo and polarity moves, which a session cannot automate (not written)
+  size_t switches;   ///< Solo and polarity moves, which a session cannot automate (not written)
 } MdRecordReport;
 
 /// Writes the session file of `session` to `path` as flow YAML (JSON-like;

@@ -78,6 +78,7 @@ typedef struct {
   MdValue    pan;
   double     pan_law_db; ///< Centre attenuation: 0, -3, -4.5 or -6
   bool       mute;
+  MdValue    mute_envelope; ///< `mute` as an envelope (0 open … 1 muted), when envelope is set
   bool       solo;
   bool       invert;
   uint32_t   output; ///< Node index, MD_NO_NODE for the master

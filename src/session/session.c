@@ -995,7 +995,9 @@ read_strip(MdValidator* v, const MdYNode* entry, MdNode* n)
       read_param(v, item, &md_strip_params[MD_STRIP_PAN_LAW], &tmp)) {
     n->pan_law_db = pan_law_values[(size_t)tmp.value];
   }
-  if ((item = map_get(entry, "mute"))) {
+  if ((item = map_get(entry, "mute")) && item->kind == MD_YNODE_MAPPING) {
+    read_value(v, item, &md_mute_envelope_param, &n->mute_envelope);
+  } else if (item) {
     read_bool(v, item, "mute", &n->mute);
   }
   if ((item = map_get(entry, "solo"))) {
@@ -1489,6 +1491,7 @@ mixdown_session_free(MixdownSession* s)
     }
     free_value(&n->gain_db);
     free_value(&n->pan);
+    free_value(&n->mute_envelope);
     free(n->clips);
     free(n->inserts);
     free(n->sends);

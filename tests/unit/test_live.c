@@ -500,6 +500,7 @@ test_recorded_moves_become_envelopes(void)
     {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -21.0}, 48010},  // within the glide: it ends at -21
     {{MD_LIVE_SEND_DB, 0U, 0U, 0U, 0.0}, 12000},    {{MD_LIVE_INSERT, 0U, 0U, bell_gain, 6.0}, 36000},
     {{MD_LIVE_PAN, 1U, 0U, 0U, 0.5}, 48000},        {{MD_LIVE_MUTE, 0U, 0U, 0U, 1.0}, 60000},
+    {{MD_LIVE_SOLO, 1U, 0U, 0U, 1.0}, 70000},
   };
   for (size_t k = 0U; k < sizeof moves / sizeof moves[0]; ++k) {
     CHECK(md_recorder_add(rec, &moves[k]));
@@ -511,7 +512,7 @@ test_recorded_moves_become_envelopes(void)
   char           why[512];
   CHECK_MSG(md_recorder_write(rec, s, RATE, 256.0 / RATE, out, &report, why, sizeof why) == MIXDOWN_SUCCESS,
             "%s", why);
-  CHECK(report.envelopes == 4U && report.moves == 6U && report.switches == 1U);
+  CHECK(report.envelopes == 5U && report.moves == 7U && report.switches == 1U);
   md_recorder_free(rec);
   MixdownSession* copy = NULL;
   CHECK(mixdown_session_open_file(out, NULL, NULL, &copy) == MIXDOWN_SUCCESS); // paths made absolute
@@ -526,6 +527,9 @@ test_recorded_moves_become_envelopes(void)
       CHECK(g->points[2].value == -10.0 && g->points[3].value == -10.0 && g->points[4].value == -21.0);
     }
     CHECK(copy->nodes[0].sends[0].level_db.envelope && copy->nodes[0].inserts[0].values[bell_gain].envelope);
+    const MdEnvelope* m = copy->nodes[0].mute_envelope.envelope;
+    CHECK(m && m->n_points == 3U && m->points[1].value == 0.0 && m->points[2].value == 1.0 &&
+          fabs(m->points[1].time_s - 1.25) < 1e-9);
     // The bus's own envelope plays until the move, from where it was.
     const MdEnvelope* p = copy->nodes[1].pan.envelope;
     CHECK(p && p->n_points == 3U && p->points[0].value == -1.0 && p->points[1].value == 0.0 &&
@@ -535,7 +539,34 @@ test_recorded_moves_become_envelopes(void)
   mixdown_session_free(s);
 }
 
+// A mute envelope (what a recorded live mute becomes) silences the strip
+// and its pre-fader sends from where it reaches 1, and glides between.
+static void
+test_mute_envelope_plays_offline(void)
+{
+  test_write_dc(test_path("m.wav"), 0.5f, 2.0, 1U, RATE);
+  TestMix mix;
+  // Track a reaches the mix only through its pre-fader send (its fader is
+  // down); track b, panned hard right, through its own fader.
+  if (!test_render_yaml("mixdown: 1\nsample_rate: 48000\n"
+                        "tracks:\n  - {name: a, file: m.wav, pan_law: 0, gain_db: -144, pan: -1,\n"
+                        "     mute: {points: [[0, 0], [1, 0], [1.5, 1]]}, sends: [{to: fx, pre_fader: true}]}\n"
+                        "  - {name: b, file: m.wav, pan_law: 0, pan: 1, mute: {points: [[0, 0], [1, 0], [1.5, 1]]}}\n"
+                        "buses:\n  - {name: fx}\n",
+                        &mix)) {
+    return;
+  }
+  CHECK(mix.frames == 2U * RATE);
+  CHECK_NEAR(mix.left[RATE / 2U], 0.5, 1e-7);          // a's pre-fader send, open
+  CHECK_NEAR(mix.right[RATE / 2U], 0.5, 1e-7);         // b, open
+  CHECK_NEAR(mix.left[RATE + RATE / 4U], 0.25, 1e-6);  // half way down the glide
+  CHECK_NEAR(mix.right[RATE + RATE / 4U], 0.25, 1e-6);
+  CHECK(mix.left[RATE + RATE / 2U + 10U] == 0.0f && mix.right[RATE + RATE / 2U + 10U] == 0.0f); // muted
+  test_mix_free(&mix);
+}
+
 const TestCase live_tests[] = {
+  {"live: a mute envelope (a recorded mute) plays offline", test_mute_envelope_plays_offline},
   {"live: the ring wraps and counts frames exactly", test_ring_wraps_and_counts},
   {"live: the command queue is first in, first out, and bounded", test_queue_is_fifo_and_bounded},
   {"live: control addresses come from the parameter tables", test_control_addresses_come_from_the_tables},
