@@ -25,6 +25,18 @@ suggest(char* note, size_t size, const char* what, const char* word, const char*
   }
 }
 
+// As suggest(), among the names of a parameter table.
+static void
+suggest_from_table(char* note, size_t size, const char* what, const char* word, const MdParam* table, uint32_t n)
+{
+  const char** names = calloc(n + 1U, sizeof(char*));
+  for (uint32_t k = 0U; names && k < n; ++k) {
+    names[k] = table[k].info.name;
+  }
+  suggest(note, size, what, word, names, names ? n : 0U);
+  free(names);
+}
+
 // Splits "/a/b/c" into its segments (in `buf`); returns how many.
 static size_t
 split(const char* address, char* buf, size_t size, char** seg)
@@ -128,12 +140,7 @@ find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, con
 {
   const int p = md_processor_param_index(cls, seg[0]);
   if (p < 0) {
-    const char** names = calloc(cls->n_params + 1U, sizeof(char*));
-    for (uint32_t k = 0U; names && k < cls->n_params; ++k) {
-      names[k] = cls->params[k].info.name;
-    }
-    suggest(note, size, "parameter", seg[0], names, names ? cls->n_params : 0U);
-    free(names);
+    suggest_from_table(note, size, "parameter", seg[0], cls->params, cls->n_params);
     return false;
   }
   const MdParam* table = &cls->params[p];
@@ -153,12 +160,7 @@ find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, con
         return settable(*param) || (snprintf(note, size, "`%s` is fixed while playing", seg[2]), false);
       }
     }
-    const char** names = calloc(table->n_fields + 1U, sizeof(char*));
-    for (uint32_t f = 0U; names && f < table->n_fields; ++f) {
-      names[f] = table->fields[f].info.name;
-    }
-    suggest(note, size, "field", seg[2], names, names ? table->n_fields : 0U);
-    free(names);
+    suggest_from_table(note, size, "field", seg[2], table->fields, table->n_fields);
     return false;
   }
   if (n != 1U) {

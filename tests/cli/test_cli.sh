@@ -14,12 +14,8 @@ corpus="$here/../sessions/bad"
 mixdown="$build/mixdown"
 tool="$build/mixdown-testtool"
 
-passed=0
-failed=0
-skipped=0
-ok()   { passed=$((passed + 1)); echo "ok   $1"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
+# shellcheck source=harness.sh
+. "$here/harness.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-cli-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -40,13 +36,6 @@ buses:
   - {name: fx, inserts: [{type: stereo, width: 1.5}]}
 output: {file: mix.wav, bits: 24}
 YAML
-
-# Runs a command; sets $out, $err and $rc.
-run() {
-  out=$("$@" 2>"$work/stderr")
-  rc=$?
-  err=$(cat "$work/stderr")
-}
 
 # ---------------------------------------------------------------- usage
 run "$mixdown"

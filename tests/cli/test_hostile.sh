@@ -14,19 +14,15 @@ limit() { if [ -n "$sanitized" ]; then echo 999999999; else echo "$1"; fi; }
 mixdown="$build/mixdown"
 tool="$build/mixdown-testtool"
 
-passed=0
-failed=0
-ok()   { passed=$((passed + 1)); echo "ok   $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
+# shellcheck source=harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-hostile-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-run() { out=$("$@" 2>"$work/stderr"); rc=$?; err=$(cat "$work/stderr"); }
 # Peak of a file in dBFS, from `mixdown analyze --json`.
 peak_of() { "$mixdown" analyze "$1" --json | sed -n 's/.*"peak_dbfs_max": \(-\{0,1\}[0-9.]*\).*/\1/p'; }
-near() { awk -v x="$1" -v want="$2" -v tol="$3" 'BEGIN { d = x - want; if (d < 0) d = -d; exit !(x != "" && d <= tol) }'; }
 session() { # FILE then track lines on stdin
   { echo "mixdown: 1"; echo "tracks:"; cat; } > "$1"
 }

@@ -15,12 +15,8 @@ sanitized=${2:-}
 mixdown="$build/mixdown"
 live="$build/mixdown-livetool"
 
-passed=0
-failed=0
-skipped=0
-ok()   { passed=$((passed + 1)); echo "ok   $1"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && printf '    %s\n' "${@:2}"; }
+# shellcheck source=harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 finish() { echo "live: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-live-XXXXXX")
@@ -36,16 +32,6 @@ stop_jackd() {
 trap 'stop_jackd; [ -n "${MIXDOWN_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-# Is $1 within $3 of $2?
-near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
-# Is $1 below $2?
-below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-
-run() {
-  out=$("$@" 2>"$work/stderr")
-  rc=$?
-  err=$(cat "$work/stderr")
-}
 
 # ------------------------------------------------------------ material
 # 16 tracks with full channel strips: EQ, compressor, gates and de-essers

@@ -231,6 +231,21 @@ live_engine(const MixdownSession* s, TestFeed* feed, uint32_t block)
   return e;
 }
 
+// A live engine for `yaml` over a DC source of 0.5 (`seconds` long) and
+// `feed`; false (both NULL) when it cannot be made.
+static bool
+open_live(const char* yaml, double seconds, TestFeed* feed, uint32_t block, MixdownSession** s, MixdownEngine** e)
+{
+  test_write_dc(test_path("d.wav"), 0.5f, seconds, 1U, RATE);
+  *s = test_open_yaml(yaml);
+  *e = *s ? live_engine(*s, feed, block) : NULL;
+  if (!*e) {
+    mixdown_session_free(*s);
+    *s = NULL;
+  }
+  return *e != NULL;
+}
+
 static void
 pull(MixdownEngine* e, float* l, float* r, uint32_t n)
 {
@@ -238,18 +253,26 @@ pull(MixdownEngine* e, float* l, float* r, uint32_t n)
   CHECK(mixdown_engine_pull(e, l, r, n, &got) == MIXDOWN_SUCCESS && got == n);
 }
 
+// A move, the block it glides over, and a block at its value.
+static void
+move_and_settle(MixdownEngine* e, MdLiveKind kind, uint32_t node, double value, float* l, float* r)
+{
+  md_engine_live_set(e, &(MdLiveChange){kind, node, 0U, 0U, value});
+  pull(e, l, r, 64U);
+  pull(e, l, r, 64U);
+}
+
 static void
 test_live_moves_glide_over_one_block(void)
 {
-  test_write_dc(test_path("d.wav"), 0.5f, 2.0, 1U, RATE);
-  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
-                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0, sends: [{to: fx, level_db: -144}]}\n"
-                                     "  - {name: b, file: d.wav, pan: 1, gain_db: -144}\n"
-                                     "buses:\n  - {name: fx, pan: -1}\n");
   TestFeed        feed = {.value = 0.5f};
-  MixdownEngine*  e    = s ? live_engine(s, &feed, 64U) : NULL;
-  if (!e) {
-    mixdown_session_free(s);
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0, sends: [{to: fx, level_db: -144}]}\n"
+                 "  - {name: b, file: d.wav, pan: 1, gain_db: -144}\n"
+                 "buses:\n  - {name: fx, pan: -1}\n",
+                 2.0, &feed, 64U, &s, &e)) {
     return;
   }
   float l[64], r[64];
@@ -270,26 +293,18 @@ test_live_moves_glide_over_one_block(void)
   CHECK(l[0] > 0.2f && l[63] == 0.0f);
   pull(e, l, r, 64U);
   CHECK(test_peak_db(l, 64U) < -300.0 && test_peak_db(r, 64U) < -300.0);
-  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_MUTE, 0U, 0U, 0U, 0.0});
-  pull(e, l, r, 64U);
-  pull(e, l, r, 64U);
+  move_and_settle(e, MD_LIVE_MUTE, 0U, 0.0, l, r);
   CHECK_NEAR(l[10], 0.25, 1e-6);
   // A send to a bus panned hard left: 0 dB adds the track again on the left.
-  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SEND_DB, 0U, 0U, 0U, 0.0});
-  pull(e, l, r, 64U);
-  pull(e, l, r, 64U);
+  move_and_settle(e, MD_LIVE_SEND_DB, 0U, 0.0, l, r);
   CHECK_NEAR(l[5], 0.5, 1e-6);
   CHECK_NEAR(r[5], 0.25, 1e-6);
   // Solo b (faded to -144 dB, panned right): a and the bus fall silent.
   md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 1.0});
-  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 1U, 0U, 0U, 0.0});
-  pull(e, l, r, 64U);
-  pull(e, l, r, 64U);
+  move_and_settle(e, MD_LIVE_GAIN_DB, 1U, 0.0, l, r);
   CHECK(test_peak_db(l, 64U) < -300.0);
   CHECK_NEAR(r[20], 0.5, 1e-6);
-  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 0.0});
-  pull(e, l, r, 64U);
-  pull(e, l, r, 64U);
+  move_and_settle(e, MD_LIVE_SOLO, 1U, 0.0, l, r);
   CHECK_NEAR(l[5], 0.5, 1e-6);
   CHECK_NEAR(r[5], 0.75, 1e-6);
   // Polarity.
@@ -303,14 +318,13 @@ test_live_moves_glide_over_one_block(void)
 static void
 test_live_insert_values_and_envelopes_taken_over(void)
 {
-  test_write_dc(test_path("d.wav"), 0.5f, 4.0, 1U, RATE);
-  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
-                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0, inserts: [{type: gain, gain_db: 0}],\n"
-                                     "     gain_db: {points: [[0, 0], [2, -40]]}}\n");
   TestFeed        feed = {.value = 0.5f};
-  MixdownEngine*  e    = s ? live_engine(s, &feed, 256U) : NULL;
-  if (!e) {
-    mixdown_session_free(s);
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0, inserts: [{type: gain, gain_db: 0}],\n"
+                 "     gain_db: {points: [[0, 0], [2, -40]]}}\n",
+                 4.0, &feed, 256U, &s, &e)) {
     return;
   }
   float* l = calloc(RATE, sizeof(float));
@@ -335,15 +349,14 @@ test_live_insert_values_and_envelopes_taken_over(void)
 static void
 test_live_locate_and_loop_limit(void)
 {
-  test_write_dc(test_path("d.wav"), 0.5f, 3.0, 1U, RATE);
   // A lookahead compressor that never acts: a pure 240-frame delay.
-  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\n"
-                                     "tracks:\n  - {name: a, file: d.wav, pan_law: 0}\n"
-                                     "master: {inserts: [{type: compressor, threshold_db: 0, knee_db: 0, lookahead_ms: 5}]}\n");
   TestFeed        feed = {.ramp = true};
-  MixdownEngine*  e    = s ? live_engine(s, &feed, 128U) : NULL;
-  if (!e) {
-    mixdown_session_free(s);
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0}\n"
+                 "master: {inserts: [{type: compressor, threshold_db: 0, knee_db: 0, lookahead_ms: 5}]}\n",
+                 3.0, &feed, 128U, &s, &e)) {
     return;
   }
   CHECK(mixdown_engine_latency(e) == 240U);
