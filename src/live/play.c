@@ -10,7 +10,9 @@
 #include "session/model.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -130,6 +132,15 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   return st;
 }
 
+// The recording must not replace the session it was made from.
+static bool
+same_file(const char* a, const char* b)
+{
+  char ra[PATH_MAX];
+  char rb[PATH_MAX];
+  return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
 MixdownStatus
 mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, MixdownPlayReport* report)
 {
@@ -141,6 +152,11 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
   report->size = sizeof *report;
   if (!session || o->size != sizeof *o || (o->loop && o->loop_to_s <= o->loop_from_s) || o->from_s < 0.0) {
     snprintf(report->message, sizeof report->message, "bad arguments");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  if (o->record_path && same_file(o->record_path, session->file_name)) {
+    snprintf(report->message, sizeof report->message,
+             "--record-automation would replace the session `%s` itself: name another file", session->file_name);
     return MIXDOWN_ERR_BAD_ARG;
   }
   const MdPlayerOptions po = {.client_name = o->client_name ? o->client_name : "mixdown",

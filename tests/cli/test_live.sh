@@ -332,6 +332,13 @@ run "$mixdown" play two.yaml --loop 7 9
 [ "$rc" -eq 2 ] && [[ "$err" == *"after the end of the session ("*" s)"* ]] \
   && ok "play --loop 7 9 on a 6 s session: exit 2, says where the session ends" || fail "loop past the end" "rc=$rc" "$err"
 
+# ------------------------------------------------------------ recording over the session
+cp two.yaml self.yaml
+run "$mixdown" play self.yaml --record-automation ./self.yaml
+[ "$rc" -eq 2 ] && [[ "$err" == *"would replace the session"* ]] && cmp -s two.yaml self.yaml \
+  && ok "--record-automation onto the session itself: refused, exit 2, the session untouched" \
+  || fail "record onto the session" "rc=$rc" "$err"
+
 # ------------------------------------------------------------ rates
 sed 's/sample_rate: 48000/sample_rate: 44100/' plain.yaml > plain44.yaml
 run "$mixdown" play plain44.yaml
