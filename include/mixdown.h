@@ -271,6 +271,15 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
 /// matches nothing, …).
 typedef void (*MixdownPlayNoteFunc)(void* user_data, const char* text);
 
+/// Where playback is, for a status display.
+typedef struct {
+  double   position_s; ///< Transport position
+  double   length_s;   ///< Length of the mix
+  int      playing;    ///< Non-zero while the transport rolls
+  double   dsp_load;   ///< Audio thread time over the period, mean since the last status (0…1)
+  uint64_t xruns;      ///< So far
+} MixdownPlayStatus;
+
 /// How to play.  Zero-initialise, set `size`, then set what you need.
 typedef struct {
   uint32_t            size;          ///< Set to sizeof(MixdownPlayOptions)
@@ -293,6 +302,8 @@ typedef struct {
   void*               user_data;     ///< Passed to `note` and `ready`
   /// Called once playing has started, with the OSC port bound (0: none).
   void (*ready)(void* user_data, int osc_port);
+  /// Called about ten times a second while playing (or NULL).
+  void (*status)(void* user_data, const MixdownPlayStatus* status);
   double              stall_at_s;    ///< Tests: the disk thread stalls once at this time…
   double              stall_for_s;   ///< …for this long (0: never)
 } MixdownPlayOptions;

@@ -59,6 +59,23 @@ keep_moves(MdPlayer* player, MdRecorder* recorder, bool* lost)
   }
 }
 
+// The status display: where, and the DSP load since the last one.
+static void
+show_status(const MixdownPlayOptions* o, const MdPlayerStatus* s, MdPlayerStatus* last)
+{
+  const uint64_t          cycles = s->cycles - last->cycles;
+  const double            period = (double)s->period_frames / s->sample_rate;
+  const MixdownPlayStatus shown  = {
+    .position_s = s->position_s,
+    .length_s   = s->length_s,
+    .playing    = s->playing,
+    .dsp_load   = cycles ? (s->busy_s - last->busy_s) / (double)cycles / period : 0.0,
+    .xruns      = s->xruns,
+  };
+  o->status(o->user_data, &shown);
+  *last = *s;
+}
+
 // Watches the player until it is done; says what the user should hear of.
 static MixdownStatus
 watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, MixdownPlayReport* report)
@@ -68,12 +85,16 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
   bool     lost       = false;
   double   next_late  = 0.0;
   double   elapsed_s  = 0.0;
-  for (;;) {
+  MdPlayerStatus last = {0};
+  for (unsigned tick = 1U;; ++tick) {
     sleep_ms(POLL_MS);
     elapsed_s += POLL_MS / 1000.0;
     keep_moves(player, recorder, &lost);
     MdPlayerStatus s;
     md_player_status(player, &s);
+    if (o->status && tick % 10U == 0U) {
+      show_status(o, &s, &last);
+    }
     if (s.failed) {
       snprintf(report->message, sizeof report->message, "%s", s.message);
       return MIXDOWN_ERR_IO;

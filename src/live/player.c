@@ -447,6 +447,9 @@ md_player_status(MdPlayer* p, MdPlayerStatus* s)
   s->playing        = atomic_load(&p->playing);
   s->finished       = atomic_load(&p->finished);
   s->position_s     = (double)atomic_load(&p->position) / p->rate;
+  s->length_s       = (double)p->length / p->rate;
+  s->cycles         = atomic_load(&p->cycles);
+  s->busy_s         = (double)atomic_load(&p->busy_ns) / 1e9;
   s->xruns          = atomic_load(&p->xruns);
   s->first_xrun_s   = (double)atomic_load(&p->first_xrun) / p->rate;
   s->late_blocks    = atomic_load(&p->late_blocks);

@@ -56,6 +56,9 @@ typedef struct {
   bool     playing;
   bool     finished;        ///< Reached the end of the session (not looping) and stopped
   double   position_s;      ///< Where the transport is
+  double   length_s;        ///< Length of the mix
+  uint64_t cycles;          ///< Periods run so far…
+  double   busy_s;          ///< …and the audio thread's time in them
   uint64_t xruns;
   double   first_xrun_s;    ///< Transport position at the first xrun (negative: none)
   uint64_t late_blocks;     ///< Track blocks the disk did not deliver in time (played as silence)

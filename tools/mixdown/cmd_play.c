@@ -5,10 +5,12 @@
 
 #include "cli.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
   "usage: mixdown play SESSION [options]\n"
@@ -50,6 +52,7 @@ typedef struct {
   const char*        connect[2];
   char               connect_buf[512];
   bool               quiet;
+  bool               status_shown; ///< The status line is on screen
 } PlayArgs;
 
 static bool
@@ -153,8 +156,20 @@ parse_options(int argc, char** argv, PlayArgs* args)
 static void
 print_note(void* user_data, const char* text)
 {
-  (void)user_data;
-  fprintf(stderr, "mixdown play: %s\n", text);
+  const PlayArgs* args = user_data;
+  fprintf(stderr, "%smixdown play: %s\n", args->status_shown ? "\r\033[K" : "", text);
+}
+
+// On a terminal: one line, rewritten, with where playback is.
+static void
+print_status(void* user_data, const MixdownPlayStatus* s)
+{
+  PlayArgs* args = user_data;
+  fprintf(stderr, "\r\033[K%s %d:%04.1f / %d:%04.1f   DSP %4.1f%%   xruns %llu", s->playing ? ">" : "=",
+          (int)(s->position_s / 60.0), fmod(s->position_s, 60.0), (int)(s->length_s / 60.0), fmod(s->length_s, 60.0),
+          100.0 * s->dsp_load, (unsigned long long)s->xruns);
+  fflush(stderr);
+  args->status_shown = true;
 }
 
 static void
@@ -218,6 +233,9 @@ cmd_play(int argc, char** argv)
     return code;
   }
   read_test_stall(&args.options);
+  if (!args.quiet && isatty(STDERR_FILENO)) {
+    args.options.status = print_status;
+  }
   MixdownSession* session = NULL;
   if ((code = cli_open_session(argv[1], &session))) {
     return code;
@@ -227,6 +245,9 @@ cmd_play(int argc, char** argv)
   MixdownPlayReport   report = {.size = sizeof report};
   const MixdownStatus st     = mixdown_play(session, &args.options, &report);
   mixdown_session_free(session);
+  if (args.status_shown) {
+    fputs("\r\033[K", stderr);
+  }
   if (st) {
     fprintf(stderr, "mixdown play: %s\n", report.message[0] ? report.message : mixdown_strerror(st));
     return st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : CLI_FAILED;
