@@ -175,6 +175,15 @@ send_meters(MdOsc* osc)
       }
       send_levels(osc, s, path, osc->peak[i], osc->sum[i] / osc->snapshots);
     }
+    MdPlayerStatus status;
+    md_player_status(osc->player, &status);
+    lo_message where = lo_message_new();
+    if (where) {
+      lo_message_add_float(where, (float)status.position_s);
+      lo_message_add_int32(where, status.playing ? 1 : 0);
+      send_message(osc, s, "/transport/position", where);
+      lo_message_free(where);
+    }
     double lufs = -HUGE_VAL;
     if (osc->loudness && ebur128_loudness_momentary(osc->loudness, &lufs) == EBUR128_SUCCESS) {
       lo_message m = lo_message_new();

@@ -10,6 +10,7 @@
 //   /meters/unsubscribe
 //   /meters/track/NAME  PEAK_DB RMS_DB     (and /meters/bus/NAME, /meters/master)
 //   /meters/master/loudness  LUFS          (momentary, EBU R128)
+//   /transport/position  SECONDS PLAYING   (with every round of meters)
 
 #ifndef MD_OSC_H
 #define MD_OSC_H

@@ -238,6 +238,8 @@ if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; the
   near "${peak:-0}" -12.02 0.05 && near "${rms:-0}" -18.04 0.1 \
     && ok "OSC meters: track a peak $peak dBFS, RMS $rms dB (a −12.02 dBFS sine on one side: −12.02, −18.04)" \
     || fail "OSC meters" "peak ${peak:-none} rms ${rms:-none}" "$(head -n 5 dump.txt)"
+  grep -q '/transport/position fi' dump.txt && ok "OSC: the transport position goes out with the meters" \
+    || fail "OSC transport position" "$(grep -m 3 transport dump.txt)"
   # Before any move the mix is steady: its momentary loudness is the
   # integrated loudness of the offline render.
   "$mixdown" render two.yaml -o two-ref.wav -q
