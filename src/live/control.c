@@ -237,9 +237,10 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
 }
 
 static bool
-parse_transport(char** seg, size_t n, bool has_value, double value, MdCommand* cmd, char* note, size_t size)
+parse_transport(char** seg, size_t n, const double* values, uint32_t n_values, MdCommand* cmd, char* note,
+                size_t size)
 {
-  static const char* const verbs[] = {"play", "stop", "locate"};
+  static const char* const verbs[] = {"play", "stop", "locate", "loop"};
   if (n == 2U && !strcmp(seg[1], "play")) {
     cmd->kind = MD_COMMAND_PLAY;
     return true;
@@ -249,21 +250,31 @@ parse_transport(char** seg, size_t n, bool has_value, double value, MdCommand* c
     return true;
   }
   if (n == 2U && !strcmp(seg[1], "locate")) {
-    if (!has_value || value < 0.0) {
+    if (n_values < 1U || values[0] < 0.0) {
       snprintf(note, size, "/transport/locate takes a time in seconds (0 or more)");
       return false;
     }
     cmd->kind    = MD_COMMAND_LOCATE;
-    cmd->seconds = value;
+    cmd->seconds = values[0];
     return true;
   }
-  suggest(note, size, "transport command", n >= 2U ? seg[1] : "", verbs, 3U);
+  if (n == 2U && !strcmp(seg[1], "loop")) {
+    if (n_values != 0U && (n_values != 2U || values[0] < 0.0 || values[1] <= values[0])) {
+      snprintf(note, size, "/transport/loop takes two times A < B in seconds, or nothing (loop off)");
+      return false;
+    }
+    cmd->kind    = MD_COMMAND_LOOP;
+    cmd->seconds = n_values ? values[0] : 0.0;
+    cmd->until_s = n_values ? values[1] : 0.0;
+    return true;
+  }
+  suggest(note, size, "transport command", n >= 2U ? seg[1] : "", verbs, 4U);
   return false;
 }
 
 bool
-md_control_parse(const MixdownSession* s, const char* address, bool has_value, double value, MdCommand* cmd,
-                 char* note, size_t size)
+md_control_parse(const MixdownSession* s, const char* address, const double* values, uint32_t n_values,
+                 MdCommand* cmd, char* note, size_t size)
 {
   char   buf[512];
   char*  seg[MAX_SEGMENTS];
@@ -271,7 +282,7 @@ md_control_parse(const MixdownSession* s, const char* address, bool has_value, d
   note[0]  = '\0';
   memset(cmd, 0, sizeof *cmd);
   if (!strcmp(seg[0], "transport")) {
-    return parse_transport(seg, n, has_value, value, cmd, note, size);
+    return parse_transport(seg, n, values, n_values, cmd, note, size);
   }
   uint32_t node = (uint32_t)md_session_master(s);
   size_t   used = 1U;
@@ -293,11 +304,11 @@ md_control_parse(const MixdownSession* s, const char* address, bool has_value, d
   if (!parse_strip(s, node, seg + used, n - used, &cmd->change, &param, note, size)) {
     return false;
   }
-  if (!has_value) {
+  if (!n_values) {
     snprintf(note, size, "%s needs a value", address);
     return false;
   }
-  cmd->change.value = fit_value(param, value, address, note, size);
+  cmd->change.value = fit_value(param, values[0], address, note, size);
   return true;
 }
 

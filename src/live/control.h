@@ -11,6 +11,7 @@
 //   /track/NAME/insert/N/PARAM         N counts from 1, or names the type
 //   /track/NAME/insert/N/bands/K/FIELD  a field of list item K (from 1)
 //   /transport/play  /transport/stop  /transport/locate SECONDS
+//   /transport/loop A B (seconds)  /transport/loop (no arguments: off)
 
 #ifndef MD_CONTROL_H
 #define MD_CONTROL_H
@@ -21,20 +22,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { MD_COMMAND_LIVE, MD_COMMAND_PLAY, MD_COMMAND_STOP, MD_COMMAND_LOCATE } MdCommandKind;
+typedef enum {
+  MD_COMMAND_LIVE,
+  MD_COMMAND_PLAY,
+  MD_COMMAND_STOP,
+  MD_COMMAND_LOCATE,
+  MD_COMMAND_LOOP,
+} MdCommandKind;
 
 typedef struct {
   MdCommandKind kind;
   MdLiveChange  change;  ///< MD_COMMAND_LIVE
-  double        seconds; ///< MD_COMMAND_LOCATE
+  double        seconds; ///< MD_COMMAND_LOCATE; MD_COMMAND_LOOP: where it starts
+  double        until_s; ///< MD_COMMAND_LOOP: where it ends (0: loop off)
 } MdCommand;
 
-/// Reads `address` with its argument (`has_value`: one was given) into
+/// Reads `address` with its numeric arguments (`n_values` of them) into
 /// `command`.  A value out of the parameter's range is clamped, and
 /// `note` says so; on failure returns false and `note` says why, naming
 /// the nearest valid name.
-bool md_control_parse(const MixdownSession* session, const char* address, bool has_value, double value,
-                      MdCommand* command, char* note, size_t note_size);
+bool md_control_parse(const MixdownSession* session, const char* address, const double* values,
+                      uint32_t n_values, MdCommand* command, char* note, size_t note_size);
 
 /// The address that sets what `change` sets (for messages and recording).
 void md_control_address(const MixdownSession* session, const MdLiveChange* change, char* out, size_t size);

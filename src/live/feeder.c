@@ -46,7 +46,10 @@ struct MdFeeder {
   bool             started;
   sem_t            wake;
   _Atomic bool     quit;
-  _Atomic int64_t  locate_frame; ///< Written before locate_gen
+  _Atomic int64_t  locate_frame; ///< Written before locate_gen…
+  _Atomic bool     loop;         ///< …and so is the loop the new generation plays
+  _Atomic int64_t  loop_from;
+  _Atomic int64_t  loop_to;
   _Atomic uint32_t locate_gen;
   uint32_t         audio_gen;    ///< The generation the audio thread wants
   bool             stalled;      ///< The test stall has happened
@@ -67,6 +70,9 @@ md_feeder_new(const MixdownSession* s, const MixdownEngine* engine, const MdFeed
     return NULL;
   }
   f->options        = *options;
+  atomic_init(&f->loop, options->loop);
+  atomic_init(&f->loop_from, options->loop_from);
+  atomic_init(&f->loop_to, options->loop_to);
   f->rate           = s->sample_rate;
   f->master_latency = mixdown_engine_latency(engine);
   f->n_tracks       = s->n_tracks;
@@ -135,13 +141,15 @@ md_feeder_free(MdFeeder* f)
 static void
 begin_generation(MdFeeder* f, uint32_t gen, int64_t frame)
 {
-  const int64_t wrap = f->options.loop && frame < f->options.loop_to
-                           ? f->options.loop_to + (int64_t)f->master_latency : INT64_MAX;
+  const int64_t loop_from = atomic_load_explicit(&f->loop_from, memory_order_relaxed);
+  const int64_t loop_to   = atomic_load_explicit(&f->loop_to, memory_order_relaxed);
+  const int64_t wrap      = atomic_load_explicit(&f->loop, memory_order_relaxed) && frame < loop_to
+                                ? loop_to + (int64_t)f->master_latency : INT64_MAX;
   for (size_t k = 0U; k < f->n_tracks; ++k) {
     MdFeedTrack* t = &f->tracks[k];
     t->pos         = frame - (int64_t)t->latency;
     t->wrap_at     = wrap == INT64_MAX ? INT64_MAX : wrap - (int64_t)t->latency;
-    t->wrap_to     = f->options.loop_from - (int64_t)t->latency;
+    t->wrap_to     = loop_from - (int64_t)t->latency;
     atomic_store_explicit(&t->gen_start, atomic_load(&t->ring.written), memory_order_relaxed);
     atomic_store_explicit(&t->gen, gen, memory_order_release); // after gen_start
   }
@@ -254,6 +262,14 @@ md_feeder_start(MdFeeder* f, const MixdownSession* session)
 
 /* ------------------------------------------------------------------------ */
 /* The audio thread                                                          */
+
+void
+md_feeder_set_loop(MdFeeder* f, bool loop, int64_t from, int64_t to)
+{
+  atomic_store_explicit(&f->loop, loop, memory_order_relaxed);
+  atomic_store_explicit(&f->loop_from, from, memory_order_relaxed);
+  atomic_store_explicit(&f->loop_to, to, memory_order_relaxed); // published by the next locate
+}
 
 void
 md_feeder_locate(MdFeeder* f, int64_t frame)

@@ -42,6 +42,9 @@ void md_feeder_free(MdFeeder* feeder);
 /// Audio thread: the mix is to play from content frame `frame` (what
 /// md_engine_locate() was given).
 void md_feeder_locate(MdFeeder* feeder, int64_t frame);
+/// Audio thread: the loop [from, to) (content frames) the next locate's
+/// generation plays, or none.
+void md_feeder_set_loop(MdFeeder* feeder, bool loop, int64_t from, int64_t to);
 /// Audio thread: every ring holds enough of the current generation to
 /// start (or the disk thread has filled all it may).
 bool md_feeder_ready(MdFeeder* feeder);

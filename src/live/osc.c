@@ -204,24 +204,24 @@ send_meters(MdOsc* osc)
 /* ------------------------------------------------------------------------ */
 /* Messages in                                                               */
 
-// The first argument as a number: any numeric OSC type, or T/F.
-static bool
-first_number(lo_message m, double* value)
+// The leading arguments that are numbers (any numeric OSC type, or T/F),
+// up to `max`; returns how many.
+static uint32_t
+leading_numbers(lo_message m, double* values, uint32_t max)
 {
   const char* types = lo_message_get_types(m);
   lo_arg**    argv  = lo_message_get_argv(m);
-  if (!types || !types[0]) {
-    return false;
+  uint32_t    n     = 0U;
+  for (; types && types[n] && n < max; ++n) {
+    if (types[n] == LO_TRUE || types[n] == LO_FALSE) {
+      values[n] = types[n] == LO_TRUE;
+    } else if (lo_is_numerical_type((lo_type)types[n])) {
+      values[n] = (double)lo_hires_val((lo_type)types[n], argv[n]);
+    } else {
+      break;
+    }
   }
-  if (types[0] == LO_TRUE || types[0] == LO_FALSE) {
-    *value = types[0] == LO_TRUE;
-    return true;
-  }
-  if (!lo_is_numerical_type((lo_type)types[0])) {
-    return false;
-  }
-  *value = (double)lo_hires_val((lo_type)types[0], argv[0]);
-  return true;
+  return n;
 }
 
 // /meters/subscribe [PORT:int] [RATE_HZ:float]: meters to the sender, or
@@ -259,8 +259,8 @@ handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storag
     return;
   }
   atomic_fetch_add(&osc->messages, 1U);
-  double     value     = 0.0;
-  const bool has_value = first_number(m, &value);
+  double         values[2];
+  const uint32_t n_values = leading_numbers(m, values, 2U);
   if (!strcmp(path, "/meters/subscribe")) {
     subscribe_message(osc, m, from, length);
   } else if (!strcmp(path, "/meters/unsubscribe")) {
@@ -268,7 +268,7 @@ handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storag
   } else {
     MdCommand cmd;
     char      note[400];
-    if (!md_control_parse(osc->session, path, has_value, value, &cmd, note, sizeof note)) {
+    if (!md_control_parse(osc->session, path, values, n_values, &cmd, note, sizeof note)) {
       notef(osc, "osc: %s: %s", path, note);
     } else {
       if (note[0]) {

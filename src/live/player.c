@@ -35,6 +35,7 @@ struct MdPlayer {
   uint32_t              period;
   int64_t               length;      ///< Frames of mix
   int64_t               latency;     ///< The master path's, in frames
+  bool                  loop;        ///< Audio thread (once started): looping [loop_from, loop_to)
   int64_t               loop_from;   ///< Frames
   int64_t               loop_to;
   bool                  active;
@@ -100,13 +101,28 @@ locate(MdPlayer* p, int64_t frame)
     frame = p->length;
   }
   md_engine_locate(p->engine, frame);
-  md_engine_set_render_limit(p->engine, p->options.loop && frame < p->loop_to ? p->loop_to + p->latency
-                                                                             : INT64_MAX);
+  md_engine_set_render_limit(p->engine, p->loop && frame < p->loop_to ? p->loop_to + p->latency : INT64_MAX);
   md_feeder_locate(p->feeder, frame);
   atomic_store(&p->finished, false);
   if (p->transport == MD_PLAYING) {
     p->transport = MD_PREROLL; // until the disk has caught up with the new place
   }
+}
+
+// A new loop (or none) from here on: the disk thread refills from where
+// the transport is, so that its streams wrap where the engine will.
+static void
+set_loop(MdPlayer* p, bool loop, int64_t from, int64_t to)
+{
+  to = to < p->length ? to : p->length; // a loop ends at the session's end at the latest
+  if (loop && from >= to) {
+    return; // nothing to loop: the request is dropped (the control thread checked A < B)
+  }
+  p->loop      = loop;
+  p->loop_from = from;
+  p->loop_to   = to;
+  md_feeder_set_loop(p->feeder, loop, from, to);
+  locate(p, (int64_t)md_engine_position(p->engine));
 }
 
 static void
@@ -134,6 +150,9 @@ run_command(MdPlayer* p, const MdCommand* cmd)
   case MD_COMMAND_LOCATE:
     locate(p, llround(cmd->seconds * p->rate));
     break;
+  case MD_COMMAND_LOOP:
+    set_loop(p, cmd->until_s > 0.0, llround(cmd->seconds * p->rate), llround(cmd->until_s * p->rate));
+    break;
   }
 }
 
@@ -154,7 +173,7 @@ play(MdPlayer* p, float* left, float* right, uint32_t n)
       break;
     }
     const int64_t at = (int64_t)md_engine_position(p->engine);
-    if (p->options.loop && at >= p->loop_to && at - p->loop_to < (int64_t)n) {
+    if (p->loop && at >= p->loop_to && at - p->loop_to < (int64_t)n) {
       // The loop's end: the disk thread has wrapped every track's stream
       // at the same frame, so the next lap follows without a gap.
       md_engine_locate(p->engine, p->loop_from);
@@ -339,6 +358,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   }
   p->length      = (int64_t)mixdown_engine_length(p->engine);
   p->latency     = mixdown_engine_latency(p->engine);
+  p->loop        = feed.loop;
   p->loop_from   = feed.loop_from;
   p->loop_to     = feed.loop_to;
   p->meter_every = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate / options->meter_hz) : 0U;

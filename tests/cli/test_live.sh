@@ -281,6 +281,32 @@ if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; the
   near "$low" -9.03 0.05 && near "$high" -9.03 0.05 && below "$tail" -100 \
     && ok "OSC transport: locate 3.5 s jumps to the 1 kHz section ($high dBFS); stop silences ($tail dBFS)" \
     || fail "OSC transport" "low $low, high $high, after stop $tail"
+
+  # A loop set over OSC while playing, then taken off: 1 kHz plays for the
+  # first 2 s, 440 Hz after; looping 1–2 s keeps the 440 Hz away.
+  cat > loopy.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: high, clips: [{file: b1000.wav, length: 2}]}
+  - {name: low, clips: [{file: a440.wav, start: 2, length: 4}]}
+output: {file: loopy.wav}
+YAML
+  play_captured 9 loopy.yaml --osc "$port" &
+  player=$!
+  sleep 0.9
+  oscsend localhost "$port" /transport/loop ff 1 2
+  sleep 3.0
+  oscsend localhost "$port" /transport/loop
+  sleep 2.5
+  pkill -INT -f "mixdown play loopy.yaml" 2>/dev/null
+  wait "$player"
+  looped_high=$("$live" level cap.wav 2.6 3.4 1000)
+  looped_low=$("$live" level cap.wav 2.6 3.4 440)
+  after_low=$("$live" level cap.wav 4.9 5.3 440)
+  near "$looped_high" -9.03 0.1 && below "$looped_low" -60 && near "$after_low" -9.03 0.1 \
+    && ok "OSC /transport/loop 1 2: 1 kHz only ($looped_high dBFS, 440 Hz $looped_low); loop off: on to 440 Hz ($after_low dBFS)" \
+    || fail "OSC loop" "looped: 1 kHz $looped_high, 440 Hz $looped_low; after: 440 Hz $after_low" "$(cat "$work/stderr")"
 else
   skip "OSC tests need oscsend and oscdump (liblo-tools)"
 fi

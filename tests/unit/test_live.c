@@ -111,7 +111,7 @@ static const char control_yaml[] =
 static bool
 parse(const MixdownSession* s, const char* address, double value, MdCommand* cmd, char* note)
 {
-  return md_control_parse(s, address, true, value, cmd, note, 400U);
+  return md_control_parse(s, address, &value, 1U, cmd, note, 400U);
 }
 
 static void
@@ -163,8 +163,13 @@ test_control_addresses_come_from_the_tables(void)
   CHECK(parse(s, "/track/vox/gain_db", 100, &c, note) && c.change.value == 24.0 && strstr(note, "-144…24 dB"));
   // Transport.
   CHECK(parse(s, "/transport/locate", 12.5, &c, note) && c.kind == MD_COMMAND_LOCATE && c.seconds == 12.5);
-  CHECK(md_control_parse(s, "/transport/play", false, 0, &c, note, sizeof note) && c.kind == MD_COMMAND_PLAY);
-  CHECK(md_control_parse(s, "/transport/stop", false, 0, &c, note, sizeof note) && c.kind == MD_COMMAND_STOP);
+  CHECK(md_control_parse(s, "/transport/play", NULL, 0U, &c, note, sizeof note) && c.kind == MD_COMMAND_PLAY);
+  CHECK(md_control_parse(s, "/transport/stop", NULL, 0U, &c, note, sizeof note) && c.kind == MD_COMMAND_STOP);
+  const double loop[2] = {2.0, 4.5};
+  CHECK(md_control_parse(s, "/transport/loop", loop, 2U, &c, note, sizeof note) && c.kind == MD_COMMAND_LOOP &&
+        c.seconds == 2.0 && c.until_s == 4.5);
+  CHECK(md_control_parse(s, "/transport/loop", NULL, 0U, &c, note, sizeof note) && c.until_s == 0.0);
+  CHECK(!md_control_parse(s, "/transport/loop", loop, 1U, &c, note, sizeof note) && strstr(note, "A < B"));
   // Refusals name what is valid.
   static const struct {
     const char* address;
@@ -192,7 +197,7 @@ test_control_addresses_come_from_the_tables(void)
     }
     CHECK_MSG(!accepted && strstr(note, bad[k].says), "%s: %s", bad[k].address, note);
   }
-  CHECK(!md_control_parse(s, "/track/vox/gain_db", false, 0, &c, note, sizeof note) && strstr(note, "needs a value"));
+  CHECK(!md_control_parse(s, "/track/vox/gain_db", NULL, 0U, &c, note, sizeof note) && strstr(note, "needs a value"));
   mixdown_session_free(s);
 }
 
