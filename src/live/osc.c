@@ -5,6 +5,7 @@
 
 #include "dsp/db.h"
 #include "live/control.h"
+#include "live/osc_decode.h"
 
 #include <arpa/inet.h>
 #include <ebur128.h>
@@ -204,26 +205,6 @@ send_meters(MdOsc* osc)
 /* ------------------------------------------------------------------------ */
 /* Messages in                                                               */
 
-// The leading arguments that are numbers (any numeric OSC type, or T/F),
-// up to `max`; returns how many.
-static uint32_t
-leading_numbers(lo_message m, double* values, uint32_t max)
-{
-  const char* types = lo_message_get_types(m);
-  lo_arg**    argv  = lo_message_get_argv(m);
-  uint32_t    n     = 0U;
-  for (; types && types[n] && n < max; ++n) {
-    if (types[n] == LO_TRUE || types[n] == LO_FALSE) {
-      values[n] = types[n] == LO_TRUE;
-    } else if (lo_is_numerical_type((lo_type)types[n])) {
-      values[n] = (double)lo_hires_val((lo_type)types[n], argv[n]);
-    } else {
-      break;
-    }
-  }
-  return n;
-}
-
 // /meters/subscribe [PORT:int] [RATE_HZ:float]: meters to the sender, or
 // to PORT on the sender's host (a client that listens on another port).
 static void
@@ -248,66 +229,39 @@ subscribe_message(MdOsc* osc, lo_message m, const struct sockaddr_storage* from,
   subscribe(osc, &to, length, rate);
 }
 
+// Where a datagram came from, for the visitor.
+typedef struct {
+  MdOsc*                         osc;
+  const struct sockaddr_storage* from;
+  socklen_t                      length;
+} MdOscSender;
+
 static void
-handle_message(MdOsc* osc, void* data, size_t size, const struct sockaddr_storage* from, socklen_t length)
+handle_message(void* user, const char* path, const double* values, uint32_t n_values, lo_message m)
 {
-  const char* path = lo_get_path(data, (ssize_t)size);
-  int         result = 0;
-  lo_message  m    = path ? lo_message_deserialise(data, size, &result) : NULL;
-  if (!m) {
-    osc->note(osc->user, "osc: a datagram that is not an OSC message was ignored");
-    return;
-  }
+  const MdOscSender* sender = user;
+  MdOsc*             osc    = sender->osc;
   atomic_fetch_add(&osc->messages, 1U);
-  double         values[2];
-  const uint32_t n_values = leading_numbers(m, values, 2U);
   if (!strcmp(path, "/meters/subscribe")) {
-    subscribe_message(osc, m, from, length);
-  } else if (!strcmp(path, "/meters/unsubscribe")) {
-    unsubscribe(osc, from, length);
-  } else {
-    MdCommand cmd;
-    char      note[400];
-    if (!md_control_parse(osc->session, path, values, n_values, &cmd, note, sizeof note)) {
-      notef(osc, "osc: %s: %s", path, note);
-    } else {
-      if (note[0]) {
-        notef(osc, "osc: %s%s", note, "");
-      }
-      if (!md_player_send(osc->player, &cmd)) {
-        notef(osc, "osc: %s: the audio thread is not keeping up; move dropped%s", path, "");
-      }
-    }
-  }
-  lo_message_free(m);
-}
-
-static uint32_t
-read_be32(const unsigned char* p)
-{
-  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-// A bundle holds messages and bundles, each after its size; its time tag
-// is not honoured (moves apply on arrival).
-static void
-handle_packet(MdOsc* osc, unsigned char* data, size_t size, const struct sockaddr_storage* from, socklen_t length,
-              int depth)
-{
-  if (size >= 16U && !memcmp(data, "#bundle", 8U)) {
-    size_t at = 16U;
-    while (at + 4U <= size && depth < 8) {
-      const uint32_t n = read_be32(data + at);
-      at += 4U;
-      if (n > size - at) {
-        break;
-      }
-      handle_packet(osc, data + at, n, from, length, depth + 1);
-      at += n;
-    }
+    subscribe_message(osc, m, sender->from, sender->length);
     return;
   }
-  handle_message(osc, data, size, from, length);
+  if (!strcmp(path, "/meters/unsubscribe")) {
+    unsubscribe(osc, sender->from, sender->length);
+    return;
+  }
+  MdCommand cmd;
+  char      note[400];
+  if (!md_control_parse(osc->session, path, values, n_values, &cmd, note, sizeof note)) {
+    notef(osc, "osc: %s: %s", path, note);
+    return;
+  }
+  if (note[0]) {
+    notef(osc, "osc: %s%s", note, "");
+  }
+  if (!md_player_send(osc->player, &cmd)) {
+    notef(osc, "osc: %s: the audio thread is not keeping up; move dropped%s", path, "");
+  }
 }
 
 static void*
@@ -321,8 +275,13 @@ osc_main(void* arg)
       socklen_t               length = sizeof from;
       const ssize_t           n      = recvfrom(osc->fd, osc->datagram, sizeof osc->datagram, 0,
                                                 (struct sockaddr*)&from, &length);
+      uint32_t          rejected = 0U;
+      const MdOscSender sender   = {osc, &from, length};
       if (n > 0) {
-        handle_packet(osc, osc->datagram, (size_t)n, &from, length, 0);
+        md_osc_decode(osc->datagram, (size_t)n, handle_message, (void*)&sender, &rejected);
+      }
+      if (rejected) {
+        osc->note(osc->user, "osc: a datagram (or part of one) that is not OSC was ignored");
       }
     }
     send_meters(osc);

@@ -17,9 +17,10 @@ failed=0
 
 # Seeds: the session corpus in git, every broken session, the demo; audio
 # seeds are written by our own test tool in every format libsndfile writes.
-mkdir -p "$seeds/session" "$seeds/source" "$build/fuzz-crashes"
+mkdir -p "$seeds/session" "$seeds/source" "$seeds/osc" "$build/fuzz-crashes"
 cp "$here"/corpus/session/* "$here"/../sessions/bad/*.yaml "$here"/../sessions/bad/*.json "$seeds/session/" 2>/dev/null
 cp "$here"/../../demo/demo.yaml "$seeds/session/"
+cp "$here"/corpus/osc/* "$seeds/osc/"
 "$build/mixdown-testtool" formats "$seeds/source" || { echo "cannot write audio seeds"; exit 1; }
 
 run_one() { # NAME
@@ -48,5 +49,6 @@ run_one() { # NAME
 
 run_one session
 run_one source
+run_one osc
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
