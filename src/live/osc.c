@@ -6,6 +6,7 @@
 #include "dsp/db.h"
 #include "live/control.h"
 #include "live/osc_decode.h"
+#include "util/attributes.h"
 
 #include <arpa/inet.h>
 #include <ebur128.h>
@@ -15,6 +16,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +66,14 @@ now_s(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void
-notef(MdOsc* osc, const char* fmt, const char* a, const char* b)
+static void MD_PRINTF(2, 3)
+notef(MdOsc* osc, const char* fmt, ...)
 {
-  char line[800];
-  snprintf(line, sizeof line, fmt, a, b);
+  char    line[800];
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(line, sizeof line, fmt, args);
+  va_end(args);
   osc->note(osc->user, line);
 }
 
@@ -257,10 +262,10 @@ handle_message(void* user, const char* path, const double* values, uint32_t n_va
     return;
   }
   if (note[0]) {
-    notef(osc, "osc: %s%s", note, "");
+    notef(osc, "osc: %s", note);
   }
   if (!md_player_send(osc->player, &cmd)) {
-    notef(osc, "osc: %s: the audio thread is not keeping up; move dropped%s", path, "");
+    notef(osc, "osc: %s: the audio thread is not keeping up; move dropped", path);
   }
 }
 
