@@ -6,7 +6,7 @@
 #include "dsp/db.h"
 #include "live/control.h"
 #include "live/osc_decode.h"
-#include "util/attributes.h"
+#include "util/note.h"
 
 #include <arpa/inet.h>
 #include <ebur128.h>
@@ -16,7 +16,6 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +38,7 @@ typedef struct {
 struct MdOsc {
   const MixdownSession* session;
   MdPlayer*             player;
-  MdOscNote             note;
+  MdNoteFunc             note;
   void*                 user;
   int                   fd;
   int                   port;
@@ -66,17 +65,6 @@ now_s(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void MD_PRINTF(2, 3)
-notef(MdOsc* osc, const char* fmt, ...)
-{
-  char    line[800];
-  va_list args;
-  va_start(args, fmt);
-  vsnprintf(line, sizeof line, fmt, args);
-  va_end(args);
-  osc->note(osc->user, line);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Meters                                                                    */
 
@@ -93,7 +81,7 @@ subscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length, dou
     s = &osc->subscribers[osc->n_subscribers++];
   }
   if (!s) {
-    osc->note(osc->user, "osc: too many meter subscribers (8): one more refused");
+    md_notef(osc->note, osc->user, "osc: too many meter subscribers (8): one more refused");
     return;
   }
   s->address    = *from;
@@ -258,14 +246,14 @@ handle_message(void* user, const char* path, const double* values, uint32_t n_va
   MdCommand cmd;
   char      note[400];
   if (!md_control_parse(osc->session, path, values, n_values, &cmd, note, sizeof note)) {
-    notef(osc, "osc: %s: %s", path, note);
+    md_notef(osc->note, osc->user, "osc: %s: %s", path, note);
     return;
   }
   if (note[0]) {
-    notef(osc, "osc: %s", note);
+    md_notef(osc->note, osc->user, "osc: %s", note);
   }
   if (!md_player_send(osc->player, &cmd)) {
-    notef(osc, "osc: %s: the audio thread is not keeping up; move dropped", path);
+    md_notef(osc->note, osc->user, "osc: %s: the audio thread is not keeping up; move dropped", path);
   }
 }
 
@@ -286,7 +274,7 @@ osc_main(void* arg)
         md_osc_decode(osc->datagram, (size_t)n, handle_message, (void*)&sender, &rejected);
       }
       if (rejected) {
-        osc->note(osc->user, "osc: a datagram (or part of one) that is not OSC was ignored");
+        md_notef(osc->note, osc->user, "osc: a datagram (or part of one) that is not OSC was ignored");
       }
     }
     send_meters(osc);
@@ -323,7 +311,7 @@ bind_socket(const char* host, int port, char* message, size_t message_size)
 }
 
 MdOsc*
-md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session, MdOscNote note,
+md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session, MdNoteFunc note,
              void* user, char* message, size_t message_size)
 {
   MdOsc* osc = calloc(1U, sizeof *osc);

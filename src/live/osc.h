@@ -17,17 +17,16 @@
 
 #include "live/player.h"
 #include "mixdown.h"
+#include "util/note.h"
 
 typedef struct MdOsc MdOsc;
 
-/// Called on the OSC thread with a note for the user (an unknown address,
-/// a clamped value): one line.
-typedef void (*MdOscNote)(void* user, const char* text);
-
-/// Binds `host`:`port` (port 0: any free port) and starts the OSC thread.
+/// Binds `host`:`port` (port 0: any free port) and starts the OSC thread;
+/// `note` gets a line for the user on the OSC thread (an unknown address,
+/// a clamped value).
 /// NULL on failure with why in `message`.
 MdOsc* md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session,
-                    MdOscNote note, void* user, char* message, size_t message_size);
+                    MdNoteFunc note, void* user, char* message, size_t message_size);
 /// The port bound (useful with port 0).
 int md_osc_port(const MdOsc* osc);
 /// Messages handled so far (applied or refused).

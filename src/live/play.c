@@ -8,10 +8,10 @@
 #include "live/player.h"
 #include "live/record.h"
 #include "session/model.h"
+#include "util/note.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,27 +25,6 @@ sleep_ms(long ms)
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   while (nanosleep(&ts, &ts) && errno == EINTR) {
   }
-}
-
-static void
-note(const MixdownPlayOptions* o, const char* fmt, ...)
-{
-  if (!o->note) {
-    return;
-  }
-  char    line[800];
-  va_list args;
-  va_start(args, fmt);
-  vsnprintf(line, sizeof line, fmt, args);
-  va_end(args);
-  o->note(o->user_data, line);
-}
-
-static void
-osc_note(void* user, const char* text)
-{
-  const MixdownPlayOptions* o = user;
-  note(o, "%s", text);
 }
 
 static void
@@ -100,11 +79,12 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
       return MIXDOWN_ERR_IO;
     }
     if (s.message[0] && !disk_told) {
-      note(o, "warning: %s (it plays as silence)", s.message);
+      md_notef(o->note, o->user_data, "warning: %s (it plays as silence)", s.message);
       disk_told = true;
     }
     if (s.late_blocks > late_told && elapsed_s >= next_late) {
-      note(o, "warning: the disk did not keep up at %.2f s: %llu track block%s played as silence", s.position_s,
+      md_notef(o->note, o->user_data,
+               "warning: the disk did not keep up at %.2f s: %llu track block%s played as silence", s.position_s,
            (unsigned long long)(s.late_blocks - late_told), s.late_blocks - late_told == 1U ? "" : "s");
       late_told = s.late_blocks;
       next_late = elapsed_s + 1.0; // at most one such line a second
@@ -114,7 +94,7 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
     }
   }
   if (lost) {
-    note(o, "warning: out of memory: some live moves were not recorded");
+    md_notef(o->note, o->user_data, "warning: out of memory: some live moves were not recorded");
   }
   return MIXDOWN_SUCCESS;
 }
@@ -147,7 +127,7 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   report->moves_recorded     = written.moves;
   report->moves_unrecordable = written.switches;
   if (!st && written.switches) {
-    note(o, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
+    md_notef(o->note, o->user_data, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
          written.switches, written.switches == 1U ? " was" : "s were");
   }
   return st;
@@ -197,13 +177,14 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
     return st;
   }
   if (session->loudness.enabled) {
-    note(o, "note: master.loudness needs the whole mix: it is applied by render, not while playing");
+    md_notef(o->note, o->user_data,
+             "note: master.loudness needs the whole mix: it is applied by render, not while playing");
   }
   MdRecorder* recorder = o->record_path ? md_recorder_new() : NULL;
   MdOsc*      osc      = NULL;
   if (o->osc_port) {
     osc = md_osc_start(o->osc_host ? o->osc_host : "127.0.0.1", o->osc_port < 0 ? 0 : o->osc_port, player,
-                       session, osc_note, (void*)o, report->message, sizeof report->message);
+                       session, o->note, o->user_data, report->message, sizeof report->message);
   }
   st = (o->record_path && !recorder) ? MIXDOWN_ERR_NO_MEM : (o->osc_port && !osc) ? MIXDOWN_ERR_IO : MIXDOWN_SUCCESS;
   char connect_note[512] = "";
@@ -212,7 +193,7 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
     if (st) {
       snprintf(report->message, sizeof report->message, "%s", connect_note);
     } else if (connect_note[0]) {
-      note(o, "warning: %s", connect_note);
+      md_notef(o->note, o->user_data, "warning: %s", connect_note);
     }
   }
   if (!st && o->ready) {
