@@ -85,7 +85,7 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
     if (s.late_blocks > late_told && elapsed_s >= next_late) {
       md_notef(o->note, o->user_data,
                "warning: the disk did not keep up at %.2f s: %llu track block%s played as silence", s.position_s,
-           (unsigned long long)(s.late_blocks - late_told), s.late_blocks - late_told == 1U ? "" : "s");
+               (unsigned long long)(s.late_blocks - late_told), s.late_blocks - late_told == 1U ? "" : "s");
       late_told = s.late_blocks;
       next_late = elapsed_s + 1.0; // at most one such line a second
     }
