@@ -7,6 +7,7 @@
 #include "finish/finish.h"
 #include "io/measure.h"
 #include "io/writer.h"
+#include "platform/clock.h"
 #include "mixdown.h"
 #include "session/model.h"
 
@@ -17,17 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MD_RENDER_FRAMES 4096U
-
-static double
-now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 // The canonical path of `path`, which may not exist yet (its folder must).
 static bool
@@ -338,7 +330,7 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   }
   const MixdownSampleFormat format = opt->format ? opt->format : session->output.format;
   const uint32_t out_rate = opt->output_rate ? opt->output_rate : session->output.rate;
-  const double   started  = now_s();
+  const double   started  = md_clock_seconds();
 
   MixdownEngine* engine = NULL;
   MixdownStatus  st     = mixdown_engine_new(session, &engine, report->message, sizeof report->message);
@@ -405,7 +397,7 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
   report->true_peak_dbtp = stats.true_peak > 0.0 ? 20.0 * log10(stats.true_peak) : -HUGE_VAL;
   report->correlation    = stats.sum_ll > 0.0 && stats.sum_rr > 0.0 ? stats.sum_lr / sqrt(stats.sum_ll * stats.sum_rr)
                                                                    : 1.0;
-  report->seconds_taken  = now_s() - started;
+  report->seconds_taken  = md_clock_seconds() - started;
   return MIXDOWN_SUCCESS;
 }
 

@@ -32,6 +32,7 @@
 #include "engine/pool.h"
 #include "io/measure.h"
 #include "io/source.h"
+#include "platform/clock.h"
 #include "platform/fpu.h"
 #include "util/attributes.h"
 
@@ -1005,15 +1006,6 @@ mixdown_engine_free(MixdownEngine* e)
 /* ------------------------------------------------------------------------ */
 /* Rendering one block                                                       */
 
-// Seconds on a monotonic clock, for the time profile (render --stats).
-static double
-now_seconds(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 // True when no sample is NaN or infinite (exponent bits all ones): integer
 // operations, so the loop vectorises.
 static bool
@@ -1180,7 +1172,7 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
     fetch_key(e, ins, n, bank);
   }
   const uint32_t step  = ins->automated ? MD_CONTROL_FRAMES : n;
-  const double   start = now_seconds();
+  const double   start = md_clock_seconds();
   for (uint32_t done = 0U; done < n; done += step) {
     const uint32_t len = n - done < step ? n - done : step;
     for (uint32_t p = 0U; ins->automated && p < ins->n_values; ++p) {
@@ -1193,7 +1185,7 @@ run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* in
     const MdBlock      block   = {(const float* const*)part, part, key ? keys : NULL, key ? key->channels : 0U, len};
     ins->cls->process(ins->state, &block);
   }
-  ins->seconds += now_seconds() - start;
+  ins->seconds += md_clock_seconds() - start;
   // A processor whose output went NaN or infinite has poisoned state: its
   // output is silenced for this block and it starts over.
   const uint64_t bad = scrub(w, io, ins->out_channels, n);
@@ -1497,7 +1489,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   if (node->kind == MD_NODE_TRACK) {
     memset(node->buf[0], 0, n * sizeof(float));
     memset(node->buf[1], 0, n * sizeof(float));
-    const double start = now_seconds();
+    const double start = md_clock_seconds();
     if (e->feed) {
       // Live: the disk thread played the clips; a late disk gives silence.
       if (!e->feed(e->feed_user, (uint32_t)(node - e->nodes), t_in, n, node->buf, node->source_channels)) {
@@ -1510,7 +1502,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
         return st;
       }
     }
-    w->source_seconds += now_seconds() - start;
+    w->source_seconds += md_clock_seconds() - start;
   }
   if (node->invert) {
     for (uint32_t c = 0U; c < node->source_channels; ++c) {
@@ -1670,7 +1662,7 @@ render_parallel_tracks(void* context, uint32_t worker)
 {
   MixdownEngine* e     = context;
   MdWorker*      w     = &e->workers[worker];
-  const double   start = now_seconds();
+  const double   start = md_clock_seconds();
   for (size_t k; !w->status && (k = atomic_fetch_add(&e->next_parallel, 1U)) < e->n_parallel;) {
     const MixdownStatus st =
       render_strip(e, w, &e->nodes[e->parallel[k]], e->block_t0, e->block_frames, e->block_bank);
@@ -1681,7 +1673,7 @@ render_parallel_tracks(void* context, uint32_t worker)
       sum_prefixes(e, e->block_frames, e->block_bank); // the last one done: all inputs are ready
     }
   }
-  w->busy_seconds += now_seconds() - start;
+  w->busy_seconds += md_clock_seconds() - start;
 }
 
 // Folds the workers' tallies into the engine; the failure that counts is
@@ -1784,7 +1776,7 @@ render_nodes(MixdownEngine* e, uint32_t n)
     const uint32_t next_frames = total - next < e->block_size ? (uint32_t)(total - next) : e->block_size;
     start_parallel(e, (int64_t)next, next_frames, bank ^ 1U, true);
   }
-  const double start = now_seconds();
+  const double start = md_clock_seconds();
   MdWorker*    w     = &e->workers[0];
   for (size_t i = 0U; i < e->n_nodes; ++i) {
     MdEngineNode* bus = &e->nodes[i];
@@ -1814,7 +1806,7 @@ render_nodes(MixdownEngine* e, uint32_t n)
   e->source_seconds += w->source_seconds;
   w->non_finite     = 0U;
   w->source_seconds = 0.0;
-  e->block_seconds += now_seconds() - start;
+  e->block_seconds += md_clock_seconds() - start;
   e->position += n;
   ++e->block_index;
   if (!st && (uint64_t)e->position == total) {

@@ -6,6 +6,7 @@
 #include "engine/clip.h"
 #include "engine/engine.h"
 #include "live/ring.h"
+#include "platform/clock.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -164,14 +165,6 @@ note_error(MdFeeder* f, const char* track, const char* why)
   }
 }
 
-static void
-sleep_seconds(double seconds)
-{
-  struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-  while (nanosleep(&ts, &ts) && errno == EINTR) {
-  }
-}
-
 // One chunk of track k's clips into its ring.
 static void
 fill_chunk(MdFeeder* f, const MixdownSession* s, size_t k, uint32_t n)
@@ -226,7 +219,7 @@ disk_main(void* arg)
     if (f->options.stall_for_s > 0.0 && !f->stalled && f->n_tracks &&
         f->tracks[0].pos >= (int64_t)(f->options.stall_at_s * f->rate)) {
       f->stalled = true;
-      sleep_seconds(f->options.stall_for_s);
+      md_sleep_seconds(f->options.stall_for_s);
     }
     if (!worked) {
       // Woken by a locate; otherwise every 5 ms, far less than a ring lasts.

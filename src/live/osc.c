@@ -6,6 +6,7 @@
 #include "dsp/db.h"
 #include "live/control.h"
 #include "live/osc_decode.h"
+#include "platform/clock.h"
 #include "util/note.h"
 
 #include <arpa/inet.h>
@@ -57,14 +58,6 @@ struct MdOsc {
   unsigned char         datagram[MAX_DATAGRAM];
 };
 
-static double
-now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* ------------------------------------------------------------------------ */
 /* Meters                                                                    */
 
@@ -87,7 +80,7 @@ subscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length, dou
   s->address    = *from;
   s->length     = length;
   s->interval_s = 1.0 / (rate_hz > 0.0 && rate_hz <= 100.0 ? rate_hz : DEFAULT_METER_HZ);
-  s->next_s     = now_s();
+  s->next_s     = md_clock_seconds();
 }
 
 static void
@@ -150,7 +143,7 @@ static void
 send_meters(MdOsc* osc)
 {
   gather_meters(osc);
-  const double now = now_s();
+  const double now = md_clock_seconds();
   bool         sent = false;
   for (int k = 0; k < osc->n_subscribers; ++k) {
     MdSubscriber* s = &osc->subscribers[k];

@@ -7,25 +7,16 @@
 #include "live/osc.h"
 #include "live/player.h"
 #include "live/record.h"
+#include "platform/clock.h"
 #include "session/model.h"
 #include "util/note.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #define POLL_MS 10
-
-static void
-sleep_ms(long ms)
-{
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) && errno == EINTR) {
-  }
-}
 
 static void
 keep_moves(MdPlayer* player, MdRecorder* recorder, bool* lost)
@@ -63,11 +54,9 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
   bool     disk_told  = false;
   bool     lost       = false;
   double   next_late  = 0.0;
-  double   elapsed_s  = 0.0;
   MdPlayerStatus last = {0};
   for (unsigned tick = 1U;; ++tick) {
-    sleep_ms(POLL_MS);
-    elapsed_s += POLL_MS / 1000.0;
+    md_sleep_seconds(POLL_MS / 1000.0);
     keep_moves(player, recorder, &lost);
     MdPlayerStatus s;
     md_player_status(player, &s);
@@ -82,12 +71,13 @@ watch(MdPlayer* player, MdRecorder* recorder, const MixdownPlayOptions* o, Mixdo
       md_notef(o->note, o->user_data, "warning: %s (it plays as silence)", s.message);
       disk_told = true;
     }
-    if (s.late_blocks > late_told && elapsed_s >= next_late) {
+    const double now = md_clock_seconds();
+    if (s.late_blocks > late_told && now >= next_late) {
       md_notef(o->note, o->user_data,
                "warning: the disk did not keep up at %.2f s: %llu track block%s played as silence", s.position_s,
                (unsigned long long)(s.late_blocks - late_told), s.late_blocks - late_told == 1U ? "" : "s");
       late_told = s.late_blocks;
-      next_late = elapsed_s + 1.0; // at most one such line a second
+      next_late = now + 1.0; // at most one such line a second
     }
     if ((s.finished && !o->stay && !o->loop) || (o->stop && *o->stop)) {
       break;

@@ -7,6 +7,7 @@
 #include "live/feeder.h"
 #include "live/queue.h"
 #include "live/ring.h"
+#include "platform/clock.h"
 
 #include <jack/jack.h>
 #include <math.h>
@@ -72,14 +73,6 @@ struct MdPlayer {
   uint64_t         last_start_ns; ///< Audio thread only
   char             message[512]; ///< Written once, before `failed`
 };
-
-static uint64_t
-now_ns(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts); // vDSO: no system call, fine on the audio thread
-  return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
-}
 
 /* ------------------------------------------------------------------------ */
 /* The audio thread                                                          */
@@ -222,7 +215,7 @@ static int
 process(jack_nframes_t nframes, void* arg)
 {
   MdPlayer*      p     = arg;
-  const uint64_t start = now_ns();
+  const uint64_t start = md_clock_ns();
   // A period that starts late is the system's doing (an xrun with a light
   // DSP load is scheduling, not work): kept to tell the two apart.
   if (p->last_start_ns && start - p->last_start_ns > atomic_load(&p->gap_max_ns)) {
@@ -251,7 +244,7 @@ process(jack_nframes_t nframes, void* arg)
   atomic_store(&p->playing, p->transport != MD_STOPPED);
   atomic_store(&p->position, (int64_t)md_engine_position(p->engine));
   atomic_store(&p->late_blocks, md_engine_feed_misses(p->engine));
-  const uint64_t busy = now_ns() - start;
+  const uint64_t busy = md_clock_ns() - start;
   atomic_fetch_add(&p->busy_ns, busy);
   atomic_fetch_add(&p->cycles, 1U);
   if (busy > atomic_load(&p->busy_max_ns) && p->transport == MD_PLAYING) {

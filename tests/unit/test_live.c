@@ -16,6 +16,7 @@
 #include "live/queue.h"
 #include "live/record.h"
 #include "live/ring.h"
+#include "platform/clock.h"
 #include "session/model.h"
 
 #include <math.h>
@@ -23,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RATE 48000U
@@ -389,13 +389,6 @@ test_live_locate_and_loop_limit(void)
 /* ------------------------------------------------------------------------ */
 /* The disk thread                                                           */
 
-static void
-sleep_ms(int ms)
-{
-  struct timespec ts = {0, ms * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 // Plays `yaml` through the feeder (no JACK: pulls as fast as the disk
 // allows) and compares it with the offline render.
 static void
@@ -417,7 +410,7 @@ play_through_feeder(const char* yaml, double stall_for_s, uint64_t* misses, doub
     md_feeder_locate(feeder, 0);
     CHECK(md_feeder_start(feeder, s) == MIXDOWN_SUCCESS);
     for (int k = 0; k < 2000 && !md_feeder_ready(feeder); ++k) {
-      sleep_ms(1);
+      md_sleep_seconds(0.001);
     }
     CHECK(md_feeder_ready(feeder));
     float*   l    = calloc(ref.frames, sizeof(float));
@@ -429,7 +422,7 @@ play_through_feeder(const char* yaml, double stall_for_s, uint64_t* misses, doub
       CHECK(mixdown_engine_pull(e, l + done, r + done, n, &got) == MIXDOWN_SUCCESS && got == n);
       done += n;
       if (stall_for_s == 0.0 && done % 256U == 0U) {
-        sleep_ms(1); // about five times real time: the disk thread keeps up
+        md_sleep_seconds(0.001); // about five times real time: the disk thread keeps up
       }
     }
     double worst = 0.0;
