@@ -412,7 +412,7 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   node->gain       = md_db_to_gain(model->gain_db.value);
   node->pan        = model->pan.value;
   if (!node->name || !automation_for(&model->gain_db, &node->gain_auto) ||
-      !automation_for(&model->pan, &node->pan_auto) || !automation_for(&model->mute_envelope, &node->mute_auto)) {
+      !automation_for(&model->pan, &node->pan_auto) || !automation_for(&model->mute, &node->mute_auto)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   // Memory stays small: a serial node's pre/post signals are consumed by
@@ -2143,7 +2143,7 @@ md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t bloc
   }
   for (size_t i = 0U; i < e->n_nodes; ++i) {
     MdEngineNode* node = &e->nodes[i];
-    e->live_mute[i]    = session->nodes[i].mute;
+    e->live_mute[i]    = md_node_muted(&session->nodes[i]);
     e->live_solo[i]    = session->nodes[i].solo;
     node->gain_target  = node->gain;
     node->pan_target   = node->pan;

@@ -147,7 +147,7 @@ compute_audible(const MixdownSession* s, MdPlan* plan)
   bool* mute = flags;
   bool* solo = flags + n;
   for (size_t i = 0U; i < n; ++i) {
-    mute[i] = s->nodes[i].mute;
+    mute[i] = md_node_muted(&s->nodes[i]);
     solo[i] = s->nodes[i].solo;
   }
   md_plan_audible(s, mute, solo, flags + 2U * n, plan->audible);

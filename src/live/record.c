@@ -207,7 +207,7 @@ session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
   case MD_LIVE_SEND_DB: *out = node->sends[c->index].level_db; return true;
   case MD_LIVE_INSERT: *out = node->inserts[c->index].values[c->slot]; return true;
   case MD_LIVE_MUTE:
-    *out = node->mute_envelope.envelope ? node->mute_envelope : (MdValue){node->mute ? 1.0 : 0.0, NULL};
+    *out = node->mute;
     return true;
   default: return false;
   }

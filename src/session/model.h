@@ -77,8 +77,7 @@ typedef struct {
   MdValue    gain_db;
   MdValue    pan;
   double     pan_law_db; ///< Centre attenuation: 0, -3, -4.5 or -6
-  bool       mute;
-  MdValue    mute_envelope; ///< `mute` as an envelope (0 open … 1 muted), when envelope is set
+  MdValue    mute;       ///< 0 open, 1 muted (a switch); or an envelope between (a recorded live mute)
   bool       solo;
   bool       invert;
   uint32_t   output; ///< Node index, MD_NO_NODE for the master
@@ -123,6 +122,14 @@ struct MixdownSessionImpl {
   MdOutput output;
   MdLoudness loudness;
 };
+
+/// Muted throughout: a mute switch that is on (an envelope mutes in time,
+/// as it plays).
+static inline bool
+md_node_muted(const MdNode* node)
+{
+  return !node->mute.envelope && node->mute.value != 0.0;
+}
 
 /// Index of the master node.
 static inline size_t

@@ -995,10 +995,11 @@ read_strip(MdValidator* v, const MdYNode* entry, MdNode* n)
       read_param(v, item, &md_strip_params[MD_STRIP_PAN_LAW], &tmp)) {
     n->pan_law_db = pan_law_values[(size_t)tmp.value];
   }
+  bool muted = false;
   if ((item = map_get(entry, "mute")) && item->kind == MD_YNODE_MAPPING) {
-    read_value(v, item, &md_mute_envelope_param, &n->mute_envelope);
-  } else if (item) {
-    read_bool(v, item, "mute", &n->mute);
+    read_value(v, item, &md_mute_envelope_param, &n->mute);
+  } else if (item && read_bool(v, item, "mute", &muted)) {
+    n->mute.value = muted ? 1.0 : 0.0;
   }
   if ((item = map_get(entry, "solo"))) {
     read_bool(v, item, "solo", &n->solo);
@@ -1491,7 +1492,7 @@ mixdown_session_free(MixdownSession* s)
     }
     free_value(&n->gain_db);
     free_value(&n->pan);
-    free_value(&n->mute_envelope);
+    free_value(&n->mute);
     free(n->clips);
     free(n->inserts);
     free(n->sends);

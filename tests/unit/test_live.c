@@ -538,7 +538,7 @@ test_recorded_moves_become_envelopes(void)
       CHECK(g->points[2].value == -10.0 && g->points[3].value == -10.0 && g->points[4].value == -21.0);
     }
     CHECK(copy->nodes[0].sends[0].level_db.envelope && copy->nodes[0].inserts[0].values[bell_gain].envelope);
-    const MdEnvelope* m = copy->nodes[0].mute_envelope.envelope;
+    const MdEnvelope* m = copy->nodes[0].mute.envelope;
     CHECK(m && m->n_points == 3U && m->points[1].value == 0.0 && m->points[2].value == 1.0 &&
           fabs(m->points[1].time_s - 1.25) < 1e-9);
     // The bus's own envelope plays until the move, from where it was.
