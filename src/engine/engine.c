@@ -219,6 +219,7 @@ struct MixdownEngineImpl {
   int64_t       drop_until;     ///< Timeline frames before this are the master latency: dropped
   int64_t       render_limit;   ///< Live: no block renders past this timeline frame (a loop's end)
   bool          live;           ///< md_engine_go_live(): sources come from `feed`, moves from live control
+  bool          live_meters;    ///< md_engine_enable_live_meters(): strips measure their output
   MdClipFeed    feed;
   void*         feed_user;
   uint64_t      feed_misses;    ///< Blocks a track's feed could not fill (silence instead)
@@ -1554,7 +1555,7 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
     }
     md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
   }
-  if (e->live) {
+  if (e->live_meters) {
     live_meter(node, n);
   }
   return MIXDOWN_SUCCESS;
@@ -2280,6 +2281,12 @@ md_engine_live_meter(MixdownEngine* e, uint32_t index, float* peak, double* sum_
   node->live_peak        = 0.0F;
   node->live_sum_squares = 0.0;
   node->live_frames      = 0U;
+}
+
+void
+md_engine_enable_live_meters(MixdownEngine* e)
+{
+  e->live_meters = e->live;
 }
 
 uint64_t

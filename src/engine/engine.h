@@ -67,6 +67,10 @@ typedef struct {
 /// envelope on that parameter stops playing from here on.
 void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
 
+/// Live: every strip measures its post-fader output for
+/// md_engine_live_meter() (off by default: work nobody reads otherwise).
+void md_engine_enable_live_meters(MixdownEngine* engine);
+
 /// Peak, sum of squares (mean of the two channels per frame) and frames of
 /// node `node`'s post-fader output since the last call, then starts over.
 void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, double* sum_squares,

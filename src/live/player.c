@@ -328,6 +328,9 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   if (!st) {
     st = md_engine_go_live(p->engine, session, p->period < 1024U ? p->period : 1024U, md_feeder_read, p->feeder);
   }
+  if (!st && options->meter_hz > 0.0) {
+    md_engine_enable_live_meters(p->engine);
+  }
   const size_t nodes = session->n_nodes;
   if (!st && !(md_queue_init(&p->commands, sizeof(MdCommand), QUEUE_ITEMS) &&
                md_queue_init(&p->moves, sizeof(MdAppliedMove), QUEUE_ITEMS) &&
