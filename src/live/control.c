@@ -25,16 +25,68 @@ suggest(char* note, size_t size, const char* what, const char* word, const char*
   }
 }
 
-// As suggest(), among the names of a parameter table.
-static void
-suggest_from_table(char* note, size_t size, const char* what, const char* word, const MdParam* table, uint32_t n)
+// Item i's name, or NULL when item i is not a candidate.
+typedef const char* (*MdNameOf)(const void* items, size_t i);
+
+// The item named `word` among `count`; on a miss (only then) the note
+// names the nearest candidate.
+static bool
+find_named(const void* items, size_t count, MdNameOf name_of, const char* word, size_t* found, const char* what,
+           char* note, size_t size)
 {
-  const char** names = calloc(n + 1U, sizeof(char*));
-  for (uint32_t k = 0U; names && k < n; ++k) {
-    names[k] = table[k].info.name;
+  for (size_t i = 0U; i < count; ++i) {
+    const char* name = name_of(items, i);
+    if (name && !strcmp(name, word)) {
+      *found = i;
+      return true;
+    }
   }
-  suggest(note, size, what, word, names, names ? n : 0U);
+  const char** names = calloc(count + 1U, sizeof(char*));
+  size_t       n     = 0U;
+  for (size_t i = 0U; names && i < count; ++i) {
+    if ((names[n] = name_of(items, i))) {
+      ++n;
+    }
+  }
+  suggest(note, size, what, word, names, n);
   free(names);
+  return false;
+}
+
+static const char*
+param_name(const void* table, size_t i)
+{
+  return ((const MdParam*)table)[i].info.name;
+}
+
+static const char*
+insert_type(const void* node, size_t i)
+{
+  return ((const MdNode*)node)->inserts[i].cls->name;
+}
+
+typedef struct {
+  const MixdownSession* session;
+  MdNodeKind            kind;
+} MdNodesOfKind;
+
+static const char*
+node_name(const void* nodes, size_t i)
+{
+  const MdNodesOfKind* of = nodes;
+  return of->session->nodes[i].kind == of->kind ? of->session->nodes[i].name : NULL;
+}
+
+typedef struct {
+  const MixdownSession* session;
+  const MdNode*         node;
+} MdSendsOf;
+
+static const char*
+send_target(const void* sends, size_t i)
+{
+  const MdSendsOf* of = sends;
+  return of->session->nodes[of->node->sends[i].target].name;
 }
 
 // Splits "/a/b/c" into its segments (in `buf`); returns how many.
@@ -57,24 +109,13 @@ split(const char* address, char* buf, size_t size, char** seg)
 static bool
 find_node(const MixdownSession* s, MdNodeKind kind, const char* name, uint32_t* node, char* note, size_t size)
 {
-  const char** names = calloc(s->n_nodes + 1U, sizeof(char*));
-  size_t       n     = 0U;
-  for (size_t i = 0U; i < s->n_nodes; ++i) {
-    if (s->nodes[i].kind != kind) {
-      continue;
-    }
-    if (!strcmp(s->nodes[i].name, name)) {
-      *node = (uint32_t)i;
-      free(names);
-      return true;
-    }
-    if (names) {
-      names[n++] = s->nodes[i].name;
-    }
+  const MdNodesOfKind of    = {s, kind};
+  size_t              found = 0U;
+  if (!find_named(&of, s->n_nodes, node_name, name, &found, kind == MD_NODE_TRACK ? "track" : "bus", note, size)) {
+    return false;
   }
-  suggest(note, size, kind == MD_NODE_TRACK ? "track" : "bus", name, names, n);
-  free(names);
-  return false;
+  *node = (uint32_t)found;
+  return true;
 }
 
 // The number a value slot takes: clamped to the table's range, 0/1 for a
@@ -117,20 +158,12 @@ find_insert(const MdNode* node, const char* which, uint32_t* index, char* note, 
              node->n_inserts == 1U ? "" : "s", which);
     return false;
   }
-  const char** names = calloc(node->n_inserts + 1U, sizeof(char*));
-  for (size_t j = 0U; j < node->n_inserts; ++j) {
-    if (!strcmp(node->inserts[j].cls->name, which)) {
-      *index = (uint32_t)j;
-      free(names);
-      return true;
-    }
-    if (names) {
-      names[j] = node->inserts[j].cls->name;
-    }
+  size_t found = 0U;
+  if (!find_named(node, node->n_inserts, insert_type, which, &found, "insert", note, size)) {
+    return false;
   }
-  suggest(note, size, "insert", which, names, names ? node->n_inserts : 0U);
-  free(names);
-  return false;
+  *index = (uint32_t)found;
+  return true;
 }
 
 // PARAM, or LIST/K/FIELD, of an insert: its value slot.
@@ -138,9 +171,8 @@ static bool
 find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, const MdParam** param, char* note,
           size_t size)
 {
-  const int p = md_processor_param_index(cls, seg[0]);
-  if (p < 0) {
-    suggest_from_table(note, size, "parameter", seg[0], cls->params, cls->n_params);
+  size_t p = 0U;
+  if (!find_named(cls->params, cls->n_params, param_name, seg[0], &p, "parameter", note, size)) {
     return false;
   }
   const MdParam* table = &cls->params[p];
@@ -153,15 +185,13 @@ find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, con
                seg[0], table->fields[0].info.name, table->max_items);
       return false;
     }
-    for (uint32_t f = 0U; f < table->n_fields; ++f) {
-      if (!strcmp(table->fields[f].info.name, seg[2])) {
-        *slot += 1U + (uint32_t)(item - 1U) * table->n_fields + f;
-        *param = &table->fields[f];
-        return settable(*param) || (snprintf(note, size, "`%s` is fixed while playing", seg[2]), false);
-      }
+    size_t f = 0U;
+    if (!find_named(table->fields, table->n_fields, param_name, seg[2], &f, "field", note, size)) {
+      return false;
     }
-    suggest_from_table(note, size, "field", seg[2], table->fields, table->n_fields);
-    return false;
+    *slot += 1U + (uint32_t)(item - 1U) * table->n_fields + (uint32_t)f;
+    *param = &table->fields[f];
+    return settable(*param) || (snprintf(note, size, "`%s` is fixed while playing", seg[2]), false);
   }
   if (n != 1U) {
     snprintf(note, size, "`%s` takes no further address", seg[0]);
@@ -209,23 +239,15 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
       snprintf(note, size, "a send is addressed as send/BUS/level_db");
       return false;
     }
-    const char** names = calloc(model->n_sends + 1U, sizeof(char*));
-    for (size_t j = 0U; j < model->n_sends; ++j) {
-      const char* bus = s->nodes[model->sends[j].target].name;
-      if (!strcmp(bus, seg[1])) {
-        free(names);
-        change->kind  = MD_LIVE_SEND_DB;
-        change->index = (uint32_t)j;
-        *param        = &md_send_level_param;
-        return true;
-      }
-      if (names) {
-        names[j] = bus;
-      }
+    const MdSendsOf of   = {s, model};
+    size_t          send = 0U;
+    if (!find_named(&of, model->n_sends, send_target, seg[1], &send, "send of this strip", note, size)) {
+      return false;
     }
-    suggest(note, size, "send of this strip", seg[1], names, names ? model->n_sends : 0U);
-    free(names);
-    return false;
+    change->kind  = MD_LIVE_SEND_DB;
+    change->index = (uint32_t)send;
+    *param        = &md_send_level_param;
+    return true;
   }
   if (!strcmp(seg[0], "insert") && n >= 3U) {
     change->kind = MD_LIVE_INSERT;
