@@ -29,17 +29,24 @@ keep_moves(MdPlayer* player, MdRecorder* recorder, bool* lost)
   }
 }
 
+// Audio thread time over period time (0…1) between two statuses.
+static double
+dsp_load(const MdPlayerStatus* now, const MdPlayerStatus* before)
+{
+  const uint64_t cycles = now->cycles - before->cycles;
+  const double   period = (double)now->period_frames / now->sample_rate;
+  return cycles ? (now->busy_s - before->busy_s) / (double)cycles / period : 0.0;
+}
+
 // The status display: where, and the DSP load since the last one.
 static void
 show_status(const MixdownPlayOptions* o, const MdPlayerStatus* s, MdPlayerStatus* last)
 {
-  const uint64_t          cycles = s->cycles - last->cycles;
-  const double            period = (double)s->period_frames / s->sample_rate;
-  const MixdownPlayStatus shown  = {
+  const MixdownPlayStatus shown = {
     .position_s = s->position_s,
     .length_s   = s->length_s,
     .playing    = s->playing,
-    .dsp_load   = cycles ? (s->busy_s - last->busy_s) / (double)cycles / period : 0.0,
+    .dsp_load   = dsp_load(s, last),
     .xruns      = s->xruns,
   };
   o->status(o->user_data, &shown);
@@ -100,7 +107,7 @@ fill_report(MdPlayer* player, MixdownPlayReport* report)
   report->xruns         = s.xruns;
   report->first_xrun_s  = s.first_xrun_s;
   report->late_blocks   = s.late_blocks;
-  report->dsp_load_mean = s.dsp_load_mean;
+  report->dsp_load_mean = dsp_load(&s, &(MdPlayerStatus){.cycles = 0U, .busy_s = 0.0});
   report->dsp_load_max  = s.dsp_load_max;
   report->longest_gap_ms = s.longest_gap_ms;
   report->jack_cpu_load = s.jack_cpu_load;

@@ -469,9 +469,7 @@ md_player_status(MdPlayer* p, MdPlayerStatus* s)
   s->xruns          = atomic_load(&p->xruns);
   s->first_xrun_s   = (double)atomic_load(&p->first_xrun) / p->rate;
   s->late_blocks    = atomic_load(&p->late_blocks);
-  const uint64_t n  = atomic_load(&p->cycles);
   const double   period_ns = 1e9 * p->period / p->rate;
-  s->dsp_load_mean  = n ? (double)atomic_load(&p->busy_ns) / (double)n / period_ns : 0.0;
   s->dsp_load_max   = (double)atomic_load(&p->busy_max_ns) / period_ns;
   s->longest_gap_ms = (double)atomic_load(&p->gap_max_ns) / 1e6;
   s->jack_cpu_load  = p->client ? jack_cpu_load(p->client) : 0.0;

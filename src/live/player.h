@@ -62,8 +62,7 @@ typedef struct {
   uint64_t xruns;
   double   first_xrun_s;    ///< Transport position at the first xrun (negative: none)
   uint64_t late_blocks;     ///< Track blocks the disk did not deliver in time (played as silence)
-  double   dsp_load_mean;   ///< Audio thread time over period time, 0…1, since start
-  double   dsp_load_max;
+  double   dsp_load_max;    ///< The worst period's audio thread time over the period, 0…1
   double   longest_gap_ms;  ///< Longest time between the starts of two periods
   double   jack_cpu_load;   ///< JACK's own figure, percent
   uint32_t period_frames;
