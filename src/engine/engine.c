@@ -2114,14 +2114,23 @@ mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* t
 /* Live playback                                                             */
 
 // A live move takes an envelope over: it stops playing but lives on (freed
-// with the engine: the audio thread never frees).
-static void
-detach(MdAutomation** playing, MdAutomation** detached)
+// with the engine: the audio thread never frees).  Returns whether there
+// was one, with the value it had reached in *now (when not NULL).
+static bool
+take_over(const MixdownEngine* e, MdAutomation** playing, MdAutomation** detached, double* now)
 {
-  if (*playing && !*detached) {
-    *detached = *playing;
+  MdAutomation* envelope = *playing;
+  if (!envelope) {
+    return false;
+  }
+  if (now) {
+    *now = md_automation_value(envelope, (double)e->position / e->rate);
+  }
+  if (!*detached) {
+    *detached = envelope;
   }
   *playing = NULL;
+  return true;
 }
 
 MixdownStatus
@@ -2211,26 +2220,21 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     return;
   }
   MdEngineNode* node = &e->nodes[change->node];
+  double        now  = 0.0; // an envelope's value where a move takes it over
   switch (change->kind) {
   case MD_LIVE_GAIN_DB:
-    if (node->gain_auto) {
-      node->gain = md_db_to_gain(md_automation_value(node->gain_auto, (double)e->position / e->rate));
+    if (take_over(e, &node->gain_auto, &node->gain_detached, &now)) {
+      node->gain = md_db_to_gain(now); // the glide starts where the envelope had got to
     }
-    detach(&node->gain_auto, &node->gain_detached);
     node->gain_target = md_db_to_gain(change->value);
     break;
   case MD_LIVE_PAN:
-    if (node->pan_auto) {
-      node->pan = md_automation_value(node->pan_auto, (double)e->position / e->rate);
-    }
-    detach(&node->pan_auto, &node->pan_detached);
+    take_over(e, &node->pan_auto, &node->pan_detached, &node->pan);
     node->pan_target = change->value;
     break;
   case MD_LIVE_MUTE:
-    if (node->mute_auto) {
-      // From where the envelope had got to.
-      node->mute_gain *= 1.0 - md_automation_value(node->mute_auto, (double)e->position / e->rate);
-      detach(&node->mute_auto, &node->mute_detached);
+    if (take_over(e, &node->mute_auto, &node->mute_detached, &now)) {
+      node->mute_gain *= 1.0 - now;
     }
     // fall through
   case MD_LIVE_SOLO:
@@ -2247,10 +2251,9 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
       return;
     }
     MdEdge* ed = &e->edges[node->first_edge + first + change->index];
-    if (ed->level_auto) {
-      ed->level = md_db_to_gain(md_automation_value(ed->level_auto, (double)e->position / e->rate));
+    if (take_over(e, &ed->level_auto, &ed->level_detached, &now)) {
+      ed->level = md_db_to_gain(now);
     }
-    detach(&ed->level_auto, &ed->level_detached);
     ed->level_target = md_db_to_gain(change->value);
     break;
   }
@@ -2259,7 +2262,7 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
       return;
     }
     MdEngineInsert* ins = &node->inserts[change->index];
-    detach(&ins->automation[change->slot], &ins->detached[change->slot]);
+    take_over(e, &ins->automation[change->slot], &ins->detached[change->slot], NULL);
     ins->automated = false;
     for (uint32_t p = 0U; p < ins->n_values; ++p) {
       ins->automated = ins->automated || ins->automation[p];
