@@ -1496,11 +1496,12 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
       if (!e->feed(e->feed_user, (uint32_t)(node - e->nodes), t_in, n, node->buf, node->source_channels)) {
         ++e->feed_misses;
       }
-    }
-    for (size_t j = 0U; !e->feed && j < node->n_clips; ++j) {
-      const MixdownStatus st = play_clip(e, w, node, &node->clips[j], t_in, n);
-      if (st) {
-        return st;
+    } else {
+      for (size_t j = 0U; j < node->n_clips; ++j) {
+        const MixdownStatus st = play_clip(e, w, node, &node->clips[j], t_in, n);
+        if (st) {
+          return st;
+        }
       }
     }
     w->source_seconds += md_clock_seconds() - start;
