@@ -242,6 +242,8 @@ typedef struct {
   MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs, in session order
   uint32_t cache_hits;        ///< Tracks read from the render cache
   uint32_t cache_tracks;      ///< Tracks the render cache covers (0 without one)
+  uint32_t cache_sums_read;   ///< Partial sums of bus inputs read from the cache…
+  uint32_t cache_tracks_skipped; ///< …and the reused tracks they made reading unnecessary
   uint32_t n_times;           ///< Entries used in `times`
   MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type (mix pass)
   char     message[512];      ///< On failure, what went wrong
@@ -435,6 +437,14 @@ MIXDOWN_API MixdownStatus mixdown_engine_set_cache(MixdownEngine* engine, const 
 
 /// Tracks read from the cache, and tracks the cache covers.
 MIXDOWN_API void mixdown_engine_cache_hits(const MixdownEngine* engine, uint32_t* hits, uint32_t* tracks);
+
+/// Partial sums of bus inputs read from the cache, and tracks not read at
+/// all because sums cover them (known once the first block is pulled).
+/// Buses add their cacheable inputs in a fixed pairwise tree whose nodes
+/// the cache keeps: when one track of 32 changes, its bus reads 4 sums and
+/// one track instead of 31 tracks.
+MIXDOWN_API void mixdown_engine_cache_sums(const MixdownEngine* engine, uint32_t* sums_read,
+                                           uint32_t* tracks_skipped);
 
 /// The number of threads the engine renders with (the caller's included).
 MIXDOWN_API uint32_t mixdown_engine_threads(const MixdownEngine* engine);

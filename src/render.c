@@ -224,6 +224,7 @@ static void
 collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
 {
   report->non_finite_fixed = mixdown_engine_non_finite_count(engine);
+  mixdown_engine_cache_sums(engine, &report->cache_sums_read, &report->cache_tracks_skipped);
   snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
            mixdown_engine_non_finite_where(engine));
   const uint32_t n_meters = mixdown_engine_meter_count(engine);

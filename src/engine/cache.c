@@ -18,9 +18,13 @@
 // A hit is read 128 KiB at a time: 16 stereo blocks, few system calls,
 // and no page mapping (which costs more than the copy).
 #define CHUNK_FLOATS (32U * 1024U)
+// Written through a buffer of our own (glibc's setvbuf() ignores the size
+// when given none, and keeps 4 KiB).
+#define WRITE_BUFFER_BYTES (1024U * 1024U)
 
 struct MdCacheFile {
-  FILE*         file;      ///< While writing
+  FILE*         file;      ///< While writing…
+  char*         write_buffer; ///< …through this
   int           fd;        ///< A hit: read in large chunks (cheaper than mapping its pages)
   float*        chunks[2]; ///< CHUNK_FLOATS read ahead, alternately: a view stays valid
                            ///< while the next block is read (the engine reads one block ahead)
@@ -127,12 +131,12 @@ read_header(MdCacheFile* f, uint32_t n_meters)
 }
 
 static char*
-join(const char* dir, const char* key, const char* suffix)
+join(const char* dir, const char* key, const char* kind, const char* suffix)
 {
-  const size_t n    = strlen(dir) + strlen(key) + strlen(suffix) + 2U;
+  const size_t n    = strlen(dir) + strlen(key) + strlen(kind) + strlen(suffix) + 2U;
   char*        path = malloc(n);
   if (path) {
-    snprintf(path, n, "%s/%s%s", dir, key, suffix);
+    snprintf(path, n, "%s/%s%s%s", dir, key, kind, suffix);
   }
   return path;
 }
@@ -157,32 +161,41 @@ open_hit(MdCacheFile* f, uint32_t n_meters)
 }
 
 MdCacheFile*
-md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t frames, uint32_t n_meters, bool* hit,
-              char* message, size_t message_size)
+md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message, size_t message_size)
 {
   MdCacheFile* f = calloc(1U, sizeof(MdCacheFile));
   if (!f) {
     snprintf(message, message_size, "out of memory");
     return NULL;
   }
+  const size_t buffer_bytes = spec->write_buffer_bytes ? spec->write_buffer_bytes : WRITE_BUFFER_BYTES;
   f->fd               = -1;
-  f->channels         = channels;
-  f->frames           = frames;
-  f->extras.n_meters  = n_meters;
-  f->extras.meters    = calloc(n_meters ? n_meters : 1U, sizeof(double));
-  f->path             = join(dir, key, ".mdc");
-  f->temp_path        = join(dir, key, ".mdc.partial");
+  f->channels         = spec->channels;
+  f->frames           = spec->frames;
+  f->extras.n_meters  = spec->n_meters;
+  f->extras.meters    = calloc(spec->n_meters ? spec->n_meters : 1U, sizeof(double));
+  f->path             = join(spec->dir, key, spec->kind, "");
+  f->temp_path        = join(spec->dir, key, spec->kind, ".partial");
   if (!f->extras.meters || !f->path || !f->temp_path) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
     return NULL;
   }
-  if ((*hit = open_hit(f, n_meters))) {
+  if ((*hit = open_hit(f, spec->n_meters))) {
     return f;
   }
+  if (!spec->write_on_miss) {
+    md_cache_close(f);
+    return NULL;
+  }
   f->writing = true;
-  if (!(f->file = fopen(f->temp_path, "wb")) || setvbuf(f->file, NULL, _IOFBF, 256U * 1024U) ||
-      fseek(f->file, (long)header_bytes(n_meters), SEEK_SET)) {
+  if (!(f->write_buffer = malloc(buffer_bytes))) {
+    snprintf(message, message_size, "out of memory");
+    md_cache_close(f);
+    return NULL;
+  }
+  if (!(f->file = fopen(f->temp_path, "wb")) || setvbuf(f->file, f->write_buffer, _IOFBF, buffer_bytes) ||
+      fseek(f->file, (long)header_bytes(spec->n_meters), SEEK_SET)) {
     snprintf(message, message_size, "cannot write the cache file `%s`: %s", f->temp_path, strerror(errno));
     md_cache_close(f);
     return NULL;
@@ -280,6 +293,7 @@ md_cache_close(MdCacheFile* f)
   if (f->file) {
     fclose(f->file);
   }
+  free(f->write_buffer); // after fclose(): the stream flushes from it
   if (f->fd >= 0) {
     close(f->fd);
   }

@@ -49,11 +49,30 @@ typedef struct {
   double*  meters;        ///< Extreme of every insert meter, in order
 } MdCacheExtras;
 
-/// Opens the cache file for `key` in `dir`: for reading (*hit) when a
-/// complete one with this shape exists, otherwise for writing.  NULL (and
-/// a reason in `message`) when neither can be done.
-MdCacheFile* md_cache_open(const char* dir, const char* key, uint32_t channels, uint64_t frames,
-                           uint32_t n_meters, bool* hit, char* message, size_t message_size);
+/// File name endings: a track's signal, and a partial sum of a bus's
+/// inputs (sum_tree.h).
+#define MD_CACHE_TRACK ".mdc"
+#define MD_CACHE_SUM   ".mds"
+
+/// Where a cache file is and what it holds.
+typedef struct {
+  const char* dir;
+  const char* kind;          ///< MD_CACHE_TRACK or MD_CACHE_SUM
+  uint32_t    channels;
+  uint64_t    frames;
+  uint32_t    n_meters;
+  bool        write_on_miss; ///< No hit: open it for writing (or give NULL)
+  /// The write buffer (0: 1 MiB).  Writes of a few KiB cost a system call
+  /// each; a render with thousands of tracks writes as many files at once
+  /// and takes a smaller one.
+  size_t      write_buffer_bytes;
+} MdCacheSpec;
+
+/// Opens the cache file `dir`/`key``kind`: for reading (*hit) when a
+/// complete one of this shape exists, otherwise for writing if asked.
+/// NULL when there is no hit and no writing (a reason in `message` if
+/// writing failed).
+MdCacheFile* md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message, size_t message_size);
 /// The extras stored with a hit.
 const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
 /// The next `frames` frames of a hit: `planes` point into the file's read

@@ -30,6 +30,7 @@
 #include "engine/clip.h"
 #include "engine/graph.h"
 #include "engine/pool.h"
+#include "engine/sum_tree.h"
 #include "io/measure.h"
 #include "io/source.h"
 #include "platform/clock.h"
@@ -81,6 +82,7 @@ typedef struct {
   MdAutomation* level_auto; ///< Send level envelope (dB), or NULL
   uint32_t      delay;      ///< Latency alignment in frames
   bool          in_prefix;  ///< Summed by a helper into its bus's prefix (see sum_prefixes())
+  bool          covered;    ///< …inside a partial sum read from the render cache: never read
   float*        ring[2];    ///< Delay line per channel (delay frames)
   uint32_t      ring_pos;
   double        level_target; ///< Live: the level glided to over the next block (= level offline)
@@ -122,6 +124,8 @@ typedef struct {
   MdRecipe        recipe;      ///< What shapes its post-insert signal (the cache key)
   MdCacheFile*    cache;       ///< With --cache: its cache file, read or being written
   bool            cache_hit;   ///< …read: clips and inserts are not run
+  char            cache_key[MD_CACHE_KEY_CHARS]; ///< …named by this ("" when not cached)
+  bool            covered;     ///< Every edge is inside cached partial sums: not rendered at all
   bool            is_key;      ///< Keys a sidechain: its buf is read by another node
   bool            pre_sends;   ///< Has pre-fader sends: its pre-fader signal is used
   /// A parallel track with constant pan and fader whose edges are plain
@@ -133,10 +137,12 @@ typedef struct {
   float           lazy_gain[2];    ///< pan × fader, per side
   const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
   /// A bus's first inputs, in plan order, that all come from lazy tracks:
-  /// the helpers sum them into prefix[bank] once every parallel track of
-  /// the block is done, and the bus starts from that sum instead of zero.
+  /// the helpers sum them (in prefix_tree's fixed order) into prefix[bank]
+  /// once every parallel track of the block is done, and the bus starts
+  /// from that sum instead of zero.
   uint32_t*       prefix_edges;
   uint32_t        n_prefix;
+  MdSumTree*      prefix_tree;
   float*          prefix[2][2];
   uint64_t        non_finite;  ///< Non-finite samples replaced on this node (kept in the cache)
   /// Parallel tracks render block k+1 while block k's edges are fed, so
@@ -212,6 +218,7 @@ struct MixdownEngineImpl {
   bool          ready;          ///< …and are done with them (joined early, by a read-out)
   uint32_t      cache_hits;     ///< Parallel tracks read from the cache
   uint32_t      cache_tracks;   ///< Parallel tracks with a cache file
+  char*         cache_dir;      ///< With a cache: its folder (for the partial sums)
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
@@ -731,6 +738,19 @@ count_meters(const MdEngineNode* node)
   return n < MD_CACHE_MAX_METERS ? n : MD_CACHE_MAX_METERS;
 }
 
+// Cache files of this render: in its folder, as long as the render.  A
+// track and a partial sum above it may be written at once: their write
+// buffers share 64 MiB (at most 1 MiB, at least 16 KiB each).
+static MdCacheSpec
+cache_spec(const MixdownEngine* e)
+{
+  const size_t writers = 2U * (e->n_parallel ? e->n_parallel : 1U);
+  size_t       bytes   = (64U << 20U) / writers;
+  bytes                = bytes > (1U << 20U) ? (1U << 20U) : bytes < (16U << 10U) ? (16U << 10U) : bytes;
+  return (MdCacheSpec){.dir = e->cache_dir, .frames = e->length + e->latency, .write_on_miss = true,
+                       .write_buffer_bytes = bytes};
+}
+
 // A hit brings back what the track's render left besides audio.
 static void
 restore_from_cache(MixdownEngine* e, MdEngineNode* node)
@@ -756,6 +776,11 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     set_message(e, "cannot create the cache folder `%s`: %s", dir, strerror(errno));
     return MIXDOWN_ERR_IO;
   }
+  free(e->cache_dir);
+  if (!(e->cache_dir = strdup(dir))) {
+    set_message(e, "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
+  }
   for (size_t k = 0U; k < e->n_parallel; ++k) {
     MdEngineNode* node = &e->nodes[e->parallel[k]];
     if (node->cache) {
@@ -770,11 +795,13 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     if (r->failed) {
       continue; // a source cannot be looked at: render this track every time
     }
-    char key[MD_CACHE_KEY_CHARS];
-    md_cache_key(r, key);
-    bool hit = false;
-    node->cache = md_cache_open(dir, key, node->channels, e->length + e->latency, count_meters(node), &hit,
-                                e->message, sizeof e->message);
+    md_cache_key(r, node->cache_key);
+    MdCacheSpec spec = cache_spec(e);
+    spec.kind        = MD_CACHE_TRACK;
+    spec.channels    = node->channels;
+    spec.n_meters    = count_meters(node);
+    bool hit         = false;
+    node->cache      = md_cache_open(&spec, node->cache_key, &hit, e->message, sizeof e->message);
     if (!node->cache) {
       return MIXDOWN_ERR_IO;
     }
@@ -793,6 +820,21 @@ mixdown_engine_cache_hits(const MixdownEngine* e, uint32_t* hits, uint32_t* trac
 {
   *hits   = e ? e->cache_hits : 0U;
   *tracks = e ? e->cache_tracks : 0U;
+}
+
+void
+mixdown_engine_cache_sums(const MixdownEngine* e, uint32_t* sums_read, uint32_t* tracks_skipped)
+{
+  *sums_read = *tracks_skipped = 0U;
+  for (size_t i = 0U; e && i < e->n_nodes; ++i) {
+    const MdEngineNode* node = &e->nodes[i];
+    uint32_t            sums = 0U, covered = 0U;
+    if (node->prefix_tree) {
+      md_sum_tree_cache_stats(node->prefix_tree, &sums, &covered);
+    }
+    *sums_read += sums;
+    *tracks_skipped += node->covered ? 1U : 0U;
+  }
 }
 
 uint32_t
@@ -965,6 +1007,7 @@ mixdown_engine_free(MixdownEngine* e)
     }
     md_cache_close(n->cache);
     free(n->prefix_edges);
+    md_sum_tree_free(n->prefix_tree);
     for (int b = 0; b < 2; ++b) {
       free(n->prefix[b][0]);
       free(n->prefix[b][1]);
@@ -995,6 +1038,7 @@ mixdown_engine_free(MixdownEngine* e)
   free(e->edges);
   free(e->nodes);
   free(e->parallel);
+  free(e->cache_dir);
   set_workers(e, 0U);
   for (int c = 0; c < 2; ++c) {
     free(e->shared_buf[c]);
@@ -1585,26 +1629,97 @@ commit_cache(MixdownEngine* e)
     md_cache_close(node->cache);
     node->cache = NULL;
   }
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    if (e->nodes[i].prefix_tree) {
+      md_sum_tree_commit(e->nodes[i].prefix_tree);
+    }
+  }
 }
 
-// Every bus's prefix: its first inputs from lazy tracks, summed in plan
-// order from zero — what the calling thread would have added first.
+typedef struct {
+  MixdownEngine*      e;
+  const MdEngineNode* bus;
+  uint32_t            bank;
+} MdPrefixInputs;
+
+// One input of a bus's prefix, added in: the lazy track's signal × pan ×
+// fader × edge level.
 static void
-sum_prefixes(MixdownEngine* e, uint32_t n, uint32_t bank)
+add_prefix_input(void* user, uint32_t input, float* const* out, uint32_t n)
+{
+  const MdPrefixInputs* in  = user;
+  const MdEdge*         ed  = &in->e->edges[in->bus->prefix_edges[input]];
+  const MdEngineNode*   src = &in->e->nodes[ed->from];
+  for (int c = 0; c < 2; ++c) {
+    in->e->kernels->mix_add_scaled(out[c], src->lazy_src[in->bank][c], src->lazy_gain[c], (float)ed->level, n);
+  }
+}
+
+// Every bus's prefix: its first inputs from lazy tracks, summed in the
+// fixed order of its sum tree (or read from the cache).
+static MixdownStatus
+sum_prefixes(MixdownEngine* e, MdWorker* w, uint32_t n, uint32_t bank)
 {
   for (size_t i = 0U; i < e->n_nodes; ++i) {
     MdEngineNode* bus = &e->nodes[i];
     if (!bus->n_prefix) {
       continue;
     }
-    for (int c = 0; c < 2; ++c) {
-      memset(bus->prefix[bank][c], 0, n * sizeof(float));
-      for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
-        const MdEdge*       ed  = &e->edges[bus->prefix_edges[j]];
-        const MdEngineNode* src = &e->nodes[ed->from];
-        e->kernels->mix_add_scaled(bus->prefix[bank][c], src->lazy_src[bank][c], src->lazy_gain[c],
-                                   (float)ed->level, n);
-      }
+    MdPrefixInputs inputs = {e, bus, bank};
+    if (md_sum_tree_sum(bus->prefix_tree, bus->prefix[bank], n, add_prefix_input, &inputs)) {
+      worker_message(w, "`%s`: the render cache file of a partial sum cannot be read", bus->name);
+      return MIXDOWN_ERR_IO;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// With a cache: a bus's prefix tree opens its partial sums, keyed by each
+// input's track key and gains; the edges under sums read from the cache
+// are covered.
+static void
+open_prefix_cache(MixdownEngine* e, MdEngineNode* bus, char (*keys)[MD_CACHE_KEY_CHARS], const char** key_list,
+                  bool* reused)
+{
+  for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
+    const MdEdge*       ed  = &e->edges[bus->prefix_edges[j]];
+    const MdEngineNode* src = &e->nodes[ed->from];
+    keys[j][0]              = '\0';
+    key_list[j]             = keys[j];
+    reused[j]               = src->cache_hit;
+    if (!src->cache_key[0]) {
+      continue;
+    }
+    MdRecipe recipe = {0};
+    md_recipe_add(&recipe, "input %s channels %u gains %a %a level %a\n", src->cache_key, src->channels,
+                  (double)src->lazy_gain[0], (double)src->lazy_gain[1], (double)(float)ed->level);
+    if (!recipe.failed) {
+      md_cache_key(&recipe, keys[j]);
+    }
+    md_recipe_free(&recipe);
+  }
+  const MdCacheSpec spec = cache_spec(e);
+  md_sum_tree_open_cache(bus->prefix_tree, &spec, key_list, reused);
+  for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
+    e->edges[bus->prefix_edges[j]].covered = md_sum_tree_covered(bus->prefix_tree, j);
+  }
+}
+
+// A lazy track whose every edge is covered by cached sums is not needed:
+// its own cache file is let go, and it is not rendered.
+static void
+skip_covered_tracks(MixdownEngine* e)
+{
+  for (size_t k = 0U; k < e->n_parallel; ++k) {
+    MdEngineNode* node    = &e->nodes[e->parallel[k]];
+    bool          covered = node->lazy_post && node->n_edges;
+    for (size_t j = 0U; covered && j < node->n_edges; ++j) {
+      covered = e->edges[node->first_edge + j].covered;
+    }
+    if (covered) {
+      node->covered = true;
+      md_cache_close(node->cache);
+      node->cache = NULL;
     }
   }
 }
@@ -1654,6 +1769,25 @@ build_prefixes(MixdownEngine* e)
         }
       }
     }
+    if (!st && bus->n_prefix && !(bus->prefix_tree = md_sum_tree_new(bus->n_prefix, MD_BLOCK_FRAMES, e->kernels))) {
+      st = MIXDOWN_ERR_NO_MEM;
+    }
+    if (!st && bus->n_prefix && e->cache_dir) {
+      char(*keys)[MD_CACHE_KEY_CHARS] = calloc(bus->n_prefix, sizeof *keys);
+      const char** key_list           = calloc(bus->n_prefix, sizeof *key_list);
+      bool*        reused             = calloc(bus->n_prefix, sizeof *reused);
+      if (keys && key_list && reused) {
+        open_prefix_cache(e, bus, keys, key_list, reused);
+      } else {
+        st = MIXDOWN_ERR_NO_MEM;
+      }
+      free(keys);
+      free(key_list);
+      free(reused);
+    }
+  }
+  if (!st && e->cache_dir) {
+    skip_covered_tracks(e);
   }
   return st;
 }
@@ -1666,13 +1800,15 @@ render_parallel_tracks(void* context, uint32_t worker)
   MdWorker*      w     = &e->workers[worker];
   const double   start = md_clock_seconds();
   for (size_t k; !w->status && (k = atomic_fetch_add(&e->next_parallel, 1U)) < e->n_parallel;) {
+    MdEngineNode*       node = &e->nodes[e->parallel[k]];
     const MixdownStatus st =
-      render_strip(e, w, &e->nodes[e->parallel[k]], e->block_t0, e->block_frames, e->block_bank);
+      node->covered ? MIXDOWN_SUCCESS : render_strip(e, w, node, e->block_t0, e->block_frames, e->block_bank);
     if (st) {
       w->status    = st;
       w->failed_at = k;
-    } else if (atomic_fetch_add(&e->parallel_done, 1U) + 1U == e->n_parallel) {
-      sum_prefixes(e, e->block_frames, e->block_bank); // the last one done: all inputs are ready
+    } else if (atomic_fetch_add(&e->parallel_done, 1U) + 1U == e->n_parallel &&
+               (w->status = sum_prefixes(e, w, e->block_frames, e->block_bank))) {
+      w->failed_at = k; // the last one done: all inputs are ready
     }
   }
   w->busy_seconds += md_clock_seconds() - start;

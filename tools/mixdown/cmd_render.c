@@ -241,7 +241,12 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
     printf("  stems      in %s/\n", stems);
   }
   if (r->cache_tracks) {
-    printf("  cache      %u of %u tracks reused\n", r->cache_hits, r->cache_tracks);
+    printf("  cache      %u of %u tracks reused", r->cache_hits, r->cache_tracks);
+    if (r->cache_sums_read) {
+      printf(" (%u of them through %u cached sum%s)", r->cache_tracks_skipped, r->cache_sums_read,
+             r->cache_sums_read == 1U ? "" : "s");
+    }
+    printf("\n");
   }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
