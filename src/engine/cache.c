@@ -13,7 +13,7 @@
 
 // File layout: a fixed header (magic, shape, extras), then the frames,
 // block by block as written, each block one plane per channel.
-#define MAGIC "MDCACHE1"
+#define MAGIC "MDCACHE2"
 #define NOTE_BYTES 200U
 // A hit is read 128 KiB at a time: 16 stereo blocks, few system calls,
 // and no page mapping (which costs more than the copy).
@@ -109,23 +109,26 @@ md_cache_key(const MdRecipe* r, char key[MD_CACHE_KEY_CHARS])
 static size_t
 header_bytes(uint32_t n_meters)
 {
-  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters;
+  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + 4U + 8U + sizeof(MixdownLevels);
 }
 
 static bool
 read_header(MdCacheFile* f, uint32_t n_meters)
 {
   char     magic[8];
-  uint32_t channels = 0U, meters = 0U;
+  uint32_t channels = 0U, meters = 0U, has_levels = 0U;
   uint64_t frames = 0U;
   if (fread(magic, 1U, 8U, f->file) != 8U || memcmp(magic, MAGIC, 8U) || fread(&channels, 4U, 1U, f->file) != 1U ||
       fread(&meters, 4U, 1U, f->file) != 1U || fread(&frames, 8U, 1U, f->file) != 1U ||
       channels != f->channels || meters != n_meters || frames != f->frames ||
       fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
       fread(f->extras.note, 1U, NOTE_BYTES, f->file) != NOTE_BYTES ||
-      (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters)) {
+      (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters) ||
+      fread(&has_levels, 4U, 1U, f->file) != 1U || fread(f->extras.level_gains, 4U, 2U, f->file) != 2U ||
+      fread(&f->extras.levels, sizeof(MixdownLevels), 1U, f->file) != 1U) {
     return false;
   }
+  f->extras.has_levels            = has_levels == 1U;
   f->extras.note[NOTE_BYTES - 1U] = '\0';
   return true;
 }
@@ -268,12 +271,15 @@ md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
 {
   char note[NOTE_BYTES] = {0};
   snprintf(note, sizeof note, "%s", extras->note);
-  const uint32_t n_meters = extras->n_meters;
+  const uint32_t n_meters   = extras->n_meters;
+  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
   bool ok = f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(MAGIC, 1U, 8U, f->file) == 8U &&
             fwrite(&f->channels, 4U, 1U, f->file) == 1U && fwrite(&n_meters, 4U, 1U, f->file) == 1U &&
             fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
             fwrite(note, 1U, NOTE_BYTES, f->file) == NOTE_BYTES &&
-            (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters);
+            (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters) &&
+            fwrite(&has_levels, 4U, 1U, f->file) == 1U && fwrite(extras->level_gains, 4U, 2U, f->file) == 2U &&
+            fwrite(&extras->levels, sizeof(MixdownLevels), 1U, f->file) == 1U;
   ok = !fclose(f->file) && ok;
   f->file = NULL;
   ok      = ok && !rename(f->temp_path, f->path);

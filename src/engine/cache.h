@@ -43,10 +43,13 @@ typedef struct MdCacheFile MdCacheFile;
 
 /// What a track's render leaves besides audio, kept with it.
 typedef struct {
-  uint64_t non_finite;    ///< Non-finite samples replaced
-  char     note[200];     ///< Where the first were
-  uint32_t n_meters;
-  double*  meters;        ///< Extreme of every insert meter, in order
+  uint64_t      non_finite;     ///< Non-finite samples replaced
+  char          note[200];      ///< Where the first were
+  uint32_t      n_meters;
+  double*       meters;         ///< Extreme of every insert meter, in order
+  bool          has_levels;     ///< The strip's post-fader levels (render summary), as measured…
+  float         level_gains[2]; ///< …with these constant pan × fader gains
+  MixdownLevels levels;
 } MdCacheExtras;
 
 /// File name endings: a track's signal, and a partial sum of a bus's

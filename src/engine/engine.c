@@ -120,6 +120,12 @@ typedef struct {
   uint32_t        stem_pos;
   MdMeasure*      level_pre;   ///< With levels: before the fader
   MdMeasure*      level_post;  ///< …and after
+  /// A lazy track's post-fader levels as its cache file keeps them (when
+  /// measured at the same gains, they are not measured again).
+  bool            has_stored_levels;
+  float           stored_level_gains[2];
+  MixdownLevels   stored_levels;
+  bool            levels_stored; ///< level_post is not fed: stored_levels are the levels
   bool            parallel;    ///< A track keyed by no sidechain: rendered by any worker
   MdRecipe        recipe;      ///< What shapes its post-insert signal (the cache key)
   MdCacheFile*    cache;       ///< With --cache: its cache file, read or being written
@@ -764,6 +770,9 @@ restore_from_cache(MixdownEngine* e, MdEngineNode* node)
       node->inserts[j].meter_extreme[k] = extras->meters[m++];
     }
   }
+  node->has_stored_levels = extras->has_levels;
+  memcpy(node->stored_level_gains, extras->level_gains, sizeof node->stored_level_gains);
+  node->stored_levels = extras->levels;
 }
 
 MixdownStatus
@@ -1569,6 +1578,19 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   return finish_strip(e, w, node, (const float* const*)node->buf, t_out, n);
 }
 
+// A lazy track's summary meter: its post-fader signal, made in the
+// worker's scratch as pan_and_fade() would have made it, measured, and
+// let go.
+static void
+measure_lazy(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, uint32_t n)
+{
+  float* const post[2] = {w->clip_buf[0], w->clip_buf[1]}; // free once the clips are played
+  for (int c = 0; c < 2; ++c) {
+    e->kernels->scale(post[c], node->lazy_src[node->bank][c], node->lazy_gain[c], n);
+  }
+  md_measure_add_planar(node->level_post, (const float* const*)post, n);
+}
+
 // Pan, fader, stem and meters of `signal` (the inserts' output, or the
 // cache's).
 static MixdownStatus
@@ -1578,7 +1600,10 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
   if (node->lazy_post) {
     node->lazy_src[node->bank][0] = signal[0];
     node->lazy_src[node->bank][1] = signal[node->channels == 1U ? 0 : 1];
-    return MIXDOWN_SUCCESS; // no stems or meters on a lazy track
+    if (node->level_post && !node->levels_stored) {
+      measure_lazy(e, w, node, n);
+    }
+    return MIXDOWN_SUCCESS; // no stems on a lazy track
   }
   if (e->live && live_moving(node)) {
     live_pan_and_fade(e, w, node, signal, t_out, n);
@@ -1625,6 +1650,11 @@ commit_cache(MixdownEngine* e)
       }
     }
     extras.meters = meters;
+    if (node->lazy_post && node->level_post && !node->levels_stored) {
+      extras.has_levels = true;
+      memcpy(extras.level_gains, node->lazy_gain, sizeof extras.level_gains);
+      md_measure_levels(node->level_post, &extras.levels);
+    }
     md_cache_commit(node->cache, &extras); // a failure costs the cache, not the render
     md_cache_close(node->cache);
     node->cache = NULL;
@@ -1705,14 +1735,18 @@ open_prefix_cache(MixdownEngine* e, MdEngineNode* bus, char (*keys)[MD_CACHE_KEY
   }
 }
 
-// A lazy track whose every edge is covered by cached sums is not needed:
-// its own cache file is let go, and it is not rendered.
+// A lazy track whose every edge is covered by cached sums, which keys no
+// sidechain, and whose levels (if the summary wants them) its cache file
+// kept at the same gains, is not needed: its own cache file is let go,
+// and it is not rendered.
 static void
 skip_covered_tracks(MixdownEngine* e)
 {
   for (size_t k = 0U; k < e->n_parallel; ++k) {
-    MdEngineNode* node    = &e->nodes[e->parallel[k]];
-    bool          covered = node->lazy_post && node->n_edges;
+    MdEngineNode* node = &e->nodes[e->parallel[k]];
+    node->levels_stored = node->lazy_post && node->level_post && node->has_stored_levels &&
+                          !memcmp(node->stored_level_gains, node->lazy_gain, sizeof node->lazy_gain);
+    bool covered = node->lazy_post && !node->is_key && node->n_edges && (!node->level_post || node->levels_stored);
     for (size_t j = 0U; covered && j < node->n_edges; ++j) {
       covered = e->edges[node->first_edge + j].covered;
     }
@@ -2123,7 +2157,9 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
   if (!e || e->position != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
   }
-  if (unlazy(e)) {
+  // The pre-fader signal is measured only in full detail; a lazy track
+  // makes its post-fader signal for the light meter itself.
+  if (detail == MIXDOWN_LEVELS_FULL && unlazy(e)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (size_t k = 0U; k < e->n_nodes; ++k) {
@@ -2164,7 +2200,11 @@ mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLe
     levels->pre_fader.true_peak_dbtp = levels->pre_fader.momentary_max_lufs = -HUGE_VAL;
     levels->pre_fader.short_term_max_lufs                                    = -HUGE_VAL;
   }
-  md_measure_levels(node->level_post, &levels->post_fader);
+  if (node->levels_stored) {
+    levels->post_fader = node->stored_levels;
+  } else {
+    md_measure_levels(node->level_post, &levels->post_fader);
+  }
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     const MdEngineInsert* ins = &node->inserts[j];
     for (uint32_t m = 0U; m < ins->cls->n_meters; ++m) {

@@ -314,5 +314,66 @@ cache_run touched.wav
 [[ "$out" == *"1 of 2 tracks reused"* ]] && cmp -s touched.wav nocache.wav &&
   ok "cache, a source's modification time changed: its track re-rendered" || fail "cache, source touched" "$out"
 
+# ---------------------------------------------------------------- partial sums in the render cache
+# Eight tracks into the master, summed in a fixed pairwise tree whose
+# nodes (7 sums) the cache keeps: a one-track change reads 2 sums and one
+# track, renders the changed one, and skips the other 5 entirely.
+{
+  echo "mixdown: 1"
+  echo "sample_rate: 48000"
+  echo "tracks:"
+  for k in 0 1 2 3 4 5 6 7; do
+    echo "  - {name: s$k, file: tone.wav, gain_db: -$((k + 6)), pan: 0.$k,"
+    echo "     inserts: [{type: eq, bands: [{type: bell, freq: $((300 + 100 * k)), gain_db: 4}]}, {type: compressor, threshold_db: -$((20 + k))}]}"
+  done
+  echo "master: {inserts: [{type: limiter, ceiling_db: -1}]}"
+  echo "output: {file: sums-mix.wav, bits: float}"
+} > sums.yaml
+sums_in() { ls sumcache | grep -c '\.mds$'; }
+tracks_in() { ls sumcache | grep -c '\.mdc$'; }
+strip_table() { sed -n '/^  strip /,$p' <<< "$1"; } # the per-strip levels of a summary
+"$mixdown" render sums.yaml -o sums-full.wav -q
+run "$mixdown" render sums.yaml -o sums-full2.wav
+full_table=$(strip_table "$out")
+run "$mixdown" render sums.yaml -o sums-cold.wav --cache sumcache
+if [ "$rc" -eq 0 ] && [ "$(tracks_in)" -eq 8 ] && [ "$(sums_in)" -eq 7 ] && cmp -s sums-cold.wav sums-full.wav &&
+   [ "$(strip_table "$out")" = "$full_table" ]; then
+  ok "cache sums, cold: 8 tracks and 7 partial sums written, mix and strip levels unchanged"
+else
+  fail "cache sums, cold" "rc=$rc" "$out" "$(ls sumcache)"
+fi
+run "$mixdown" render sums.yaml -o sums-warm.wav --cache sumcache
+[[ "$out" == *"8 of 8 tracks reused (8 of them through 1 cached sum)"* ]] && cmp -s sums-warm.wav sums-full.wav &&
+  [ "$(strip_table "$out")" = "$full_table" ] &&
+  ok "cache sums, nothing changed: one sum read, no track read, same bytes and strip levels" ||
+  fail "cache sums, warm" "$out"
+sed 's/threshold_db: -23/threshold_db: -33/' sums.yaml > sums-changed.yaml # track s3
+"$mixdown" render sums-changed.yaml -o sums-changed-full.wav -q
+run "$mixdown" render sums-changed.yaml -o sums-changed-full2.wav
+changed_table=$(strip_table "$out")
+run "$mixdown" render sums-changed.yaml -o sums-changed.wav --cache sumcache
+[[ "$out" == *"7 of 8 tracks reused (6 of them through 2 cached sums)"* ]] &&
+  cmp -s sums-changed.wav sums-changed-full.wav && ! cmp -s sums-changed.wav sums-full.wav &&
+  [ "$(strip_table "$out")" = "$changed_table" ] && [ "$(sums_in)" -eq 7 ] && [ "$(tracks_in)" -eq 9 ] &&
+  ok "cache sums, one track changed: 2 sums and 1 track read, same bytes and levels, no sum written" ||
+  fail "cache sums, one changed" "$out" "$(ls sumcache)"
+for threads in 1 2 3; do
+  "$mixdown" render sums-changed.yaml -o "sums-t$threads.wav" -q --threads "$threads" --cache sumcache
+done
+cmp -s sums-t1.wav sums-changed-full.wav && cmp -s sums-t2.wav sums-t1.wav && cmp -s sums-t3.wav sums-t1.wav &&
+  ok "cache sums: --threads 1, 2 and 3 give the bytes of a full render" || fail "cache sums, threads"
+sed 's/pan: 0.5,/pan: -0.5,/' sums.yaml > sums-panned.yaml # track s5: its signal is reused, its sums are not
+"$mixdown" render sums-panned.yaml -o sums-panned-full.wav -q
+"$mixdown" render sums-panned.yaml -o sums-panned.wav --cache sumcache > sums-panned.txt
+grep -q "8 of 8 tracks reused (6 of them through 2 cached sums)" sums-panned.txt &&
+  cmp -s sums-panned.wav sums-panned-full.wav &&
+  ok "cache sums, one pan changed: its track reused, the sums above it recomputed, same bytes" ||
+  fail "cache sums, pan changed" "$(cat sums-panned.txt)"
+for f in sumcache/*.mds; do : > "$f"; done # every sum unreadable: the tracks are read instead
+run "$mixdown" render sums-changed.yaml -o sums-broken.wav --cache sumcache
+[ "$rc" -eq 0 ] && [[ "$out" == *"8 of 8 tracks reused"* ]] && [[ "$out" != *"cached sum"* ]] &&
+  cmp -s sums-broken.wav sums-changed-full.wav &&
+  ok "cache sums, damaged sum files: ignored, the tracks are read, same bytes" || fail "cache sums, damaged" "rc=$rc" "$out"
+
 echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
