@@ -30,8 +30,9 @@ static const char usage[] =
   "  --threads N           worker threads (default 0: one per core); the mix is the\n"
   "                        same to the bit with any number\n"
   "  --stats               also print where the render time went, per processor type\n"
-  "  --cache DIR           keep each track's processed signal in DIR and reuse it when\n"
-  "                        nothing that shapes it changed (the mix is the same to the bit)\n"
+  "  --cache DIR           keep each track's processed signal, and partial sums of the\n"
+  "                        tracks feeding each bus, in DIR and reuse them when nothing\n"
+  "                        that shapes them changed (the mix is the same to the bit)\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
 
