@@ -135,14 +135,18 @@ typedef struct {
   bool            is_key;      ///< Keys a sidechain: its buf is read by another node
   bool            pre_sends;   ///< Has pre-fader sends: its pre-fader signal is used
   /// A parallel track with constant pan and fader whose edges are plain
-  /// sums (constant level, no delay), with no stems or meters: it never
-  /// writes its post-fader signal; its edges read the signal after the
-  /// inserts (or the cache) and apply pan × fader on the way
-  /// (mix_add_scaled: the same two roundings as scale, then mix_add).
+  /// sums (constant level, no delay): its bus inputs join the buses' sum
+  /// trees (offline; whether or not it is lazy, so stems and meters never
+  /// change the order of a sum).
+  bool            plain_sum;
+  /// …and, with no stems or full meters, lazy: it never writes its
+  /// post-fader signal; its edges read the signal after the inserts (or
+  /// the cache) and apply pan × fader on the way (mix_add_scaled: the same
+  /// two roundings as scale, then mix_add).
   bool            lazy_post;
   float           lazy_gain[2];    ///< pan × fader, per side
   const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
-  /// A bus's first inputs, in plan order, that all come from lazy tracks:
+  /// A bus's first inputs, in plan order, that all come from plain-sum tracks:
   /// the helpers sum them (in prefix_tree's fixed order) into prefix[bank]
   /// once every parallel track of the block is done, and the bus starts
   /// from that sum instead of zero.
@@ -641,7 +645,8 @@ build_parallel(MixdownEngine* e)
     // needs a second bank: the insert output of a sidechain key, the
     // pre-fader signal of a node with pre-fader sends, the post-fader one.
     const bool pre_sends = node->pre_sends;
-    node->lazy_post      = lazy_candidate(e, node);
+    node->plain_sum      = lazy_candidate(e, node);
+    node->lazy_post      = node->plain_sum;
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
         node->bank_buf[b][c]  = b == 0 ? (had_buf ? node->buf[c] : new_buffer())
@@ -1672,8 +1677,8 @@ typedef struct {
   uint32_t            bank;
 } MdPrefixInputs;
 
-// One input of a bus's prefix, added in: the lazy track's signal × pan ×
-// fader × edge level.
+// One input of a bus's prefix, added in: the track's signal × pan × fader
+// (done here for a lazy track; the same roundings) × edge level.
 static void
 add_prefix_input(void* user, uint32_t input, float* const* out, uint32_t n)
 {
@@ -1681,12 +1686,16 @@ add_prefix_input(void* user, uint32_t input, float* const* out, uint32_t n)
   const MdEdge*         ed  = &in->e->edges[in->bus->prefix_edges[input]];
   const MdEngineNode*   src = &in->e->nodes[ed->from];
   for (int c = 0; c < 2; ++c) {
-    in->e->kernels->mix_add_scaled(out[c], src->lazy_src[in->bank][c], src->lazy_gain[c], (float)ed->level, n);
+    if (src->lazy_post) {
+      in->e->kernels->mix_add_scaled(out[c], src->lazy_src[in->bank][c], src->lazy_gain[c], (float)ed->level, n);
+    } else {
+      in->e->kernels->mix_add(out[c], src->bank_post[in->bank][c], (float)ed->level, n);
+    }
   }
 }
 
-// Every bus's prefix: its first inputs from lazy tracks, summed in the
-// fixed order of its sum tree (or read from the cache).
+// Every bus's prefix: its first inputs from plain-sum tracks, summed in
+// the fixed order of its sum tree (or read from the cache).
 static MixdownStatus
 sum_prefixes(MixdownEngine* e, MdWorker* w, uint32_t n, uint32_t bank)
 {
@@ -1758,9 +1767,10 @@ skip_covered_tracks(MixdownEngine* e)
   }
 }
 
-// Which inputs of each bus form its prefix (after stems and meters have
-// had their say on lazy tracks): the edges into it from lazy tracks that
-// come, in plan order, before any other input.
+// Which inputs of each bus form its prefix: the edges into it from
+// plain-sum tracks that come, in plan order, before any other input (none
+// live).  With a cache, the prefix trees open their partial sums (after
+// stems and meters have had their say on which tracks are lazy).
 static MixdownStatus
 build_prefixes(MixdownEngine* e)
 {
@@ -1781,7 +1791,7 @@ build_prefixes(MixdownEngine* e)
         if (ed->to != i) {
           continue;
         }
-        if (!src->lazy_post) {
+        if (!src->plain_sum || e->live) { // live moves glide gains and levels: summed in plan order
           stop = true;
           break;
         }

@@ -335,6 +335,10 @@ strip_table() { sed -n '/^  strip /,$p' <<< "$1"; } # the per-strip levels of a 
 "$mixdown" render sums.yaml -o sums-full.wav -q
 run "$mixdown" render sums.yaml -o sums-full2.wav
 full_table=$(strip_table "$out")
+"$mixdown" render sums.yaml -o sums-stems.wav -q --stems sumstems
+cmp -s sums-stems.wav sums-full.wav && cmp -s sums-full2.wav sums-full.wav &&
+  ok "bus sums: the mix is the same to the bit with stems and with the strip summary" ||
+  fail "bus sums: stems or the summary change the mix"
 run "$mixdown" render sums.yaml -o sums-cold.wav --cache sumcache
 if [ "$rc" -eq 0 ] && [ "$(tracks_in)" -eq 8 ] && [ "$(sums_in)" -eq 7 ] && cmp -s sums-cold.wav sums-full.wav &&
    [ "$(strip_table "$out")" = "$full_table" ]; then
