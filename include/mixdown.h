@@ -195,6 +195,10 @@ typedef struct {
   /// the mix unmeasured (they cost about a tenth of a render); for renders
   /// nobody reads the summary of.  Ignored when normalising.
   int skip_summary;
+  /// The cache folder is kept under this many bytes (0:
+  /// #MIXDOWN_CACHE_DEFAULT_LIMIT, UINT64_MAX: no limit; see
+  /// mixdown_engine_set_cache_limit()).
+  uint64_t cache_limit_bytes;
 } MixdownRenderOptions;
 
 /// The extreme value one processor meter reached during a render, for
@@ -244,6 +248,7 @@ typedef struct {
   uint32_t cache_tracks;      ///< Tracks the render cache covers (0 without one)
   uint32_t cache_sums_read;   ///< Partial sums of bus inputs read from the cache…
   uint32_t cache_tracks_skipped; ///< …and the reused tracks they made reading unnecessary
+  uint32_t cache_files_removed;  ///< Old cache files removed to keep the folder under its limit
   uint32_t n_times;           ///< Entries used in `times`
   MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type (mix pass)
   char     message[512];      ///< On failure, what went wrong
@@ -435,8 +440,20 @@ MIXDOWN_API MixdownStatus mixdown_engine_set_threads(MixdownEngine* engine, uint
 /// mix is the same to the bit either way.  Call before the first pull.
 MIXDOWN_API MixdownStatus mixdown_engine_set_cache(MixdownEngine* engine, const char* dir);
 
-/// Tracks read from the cache, and tracks the cache covers.
+/// Tracks read from the cache (directly or through partial sums: final
+/// once the first block is pulled), and tracks the cache covers.
 MIXDOWN_API void mixdown_engine_cache_hits(const MixdownEngine* engine, uint32_t* hits, uint32_t* tracks);
+
+/// The cache folder's default size limit: 8 GiB.
+#define MIXDOWN_CACHE_DEFAULT_LIMIT (8ULL << 30U)
+
+/// When a render completes, the cache folder is kept under `bytes` by
+/// removing the files least recently used (never one this render used);
+/// UINT64_MAX: no limit.  The default is #MIXDOWN_CACHE_DEFAULT_LIMIT.
+MIXDOWN_API MixdownStatus mixdown_engine_set_cache_limit(MixdownEngine* engine, uint64_t bytes);
+
+/// Cache files removed to keep the folder under its limit (after the render).
+MIXDOWN_API uint32_t mixdown_engine_cache_removed(const MixdownEngine* engine);
 
 /// Partial sums of bus inputs read from the cache, and tracks not read at
 /// all because sums cover them (known once the first block is pulled).

@@ -224,7 +224,9 @@ static void
 collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
 {
   report->non_finite_fixed = mixdown_engine_non_finite_count(engine);
+  mixdown_engine_cache_hits(engine, &report->cache_hits, &report->cache_tracks);
   mixdown_engine_cache_sums(engine, &report->cache_sums_read, &report->cache_tracks_skipped);
+  report->cache_files_removed = mixdown_engine_cache_removed(engine);
   snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
            mixdown_engine_non_finite_where(engine));
   const uint32_t n_meters = mixdown_engine_meter_count(engine);
@@ -342,12 +344,12 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     mixdown_engine_free(engine);
     return fail(report, st, "cannot start the worker threads");
   }
+  mixdown_engine_set_cache_limit(engine, opt->cache_limit_bytes ? opt->cache_limit_bytes : MIXDOWN_CACHE_DEFAULT_LIMIT);
   if (opt->cache_dir && (st = mixdown_engine_set_cache(engine, opt->cache_dir))) {
     fail(report, st, mixdown_engine_message(engine));
     mixdown_engine_free(engine);
     return st;
   }
-  mixdown_engine_cache_hits(engine, &report->cache_hits, &report->cache_tracks);
   const uint64_t total  = mixdown_engine_length(engine);
   const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total,
                            session->output.tags};

@@ -3,7 +3,9 @@
 
 #include "engine/cache.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,6 +214,12 @@ md_cache_extras(const MdCacheFile* f)
   return &f->extras;
 }
 
+void
+md_cache_touch(const MdCacheFile* f)
+{
+  utimensat(AT_FDCWD, f->path, NULL, 0);
+}
+
 MixdownStatus
 md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
 {
@@ -266,6 +274,30 @@ md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
   return MIXDOWN_SUCCESS;
 }
 
+// The levels are the header's last part.
+static size_t
+levels_offset(uint32_t n_meters)
+{
+  return header_bytes(n_meters) - (4U + 8U + sizeof(MixdownLevels));
+}
+
+MixdownStatus
+md_cache_update_levels(MdCacheFile* f, const MdCacheExtras* extras)
+{
+  unsigned char  block[4U + 8U + sizeof(MixdownLevels)];
+  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
+  memcpy(block, &has_levels, 4U);
+  memcpy(block + 4U, extras->level_gains, 8U);
+  memcpy(block + 12U, &extras->levels, sizeof(MixdownLevels));
+  const int fd = f->writing ? -1 : open(f->path, O_WRONLY);
+  const bool ok = fd >= 0 && pwrite(fd, block, sizeof block, (off_t)levels_offset(f->extras.n_meters)) ==
+                                 (ssize_t)sizeof block;
+  if (fd >= 0) {
+    close(fd);
+  }
+  return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_IO;
+}
+
 MixdownStatus
 md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
 {
@@ -312,4 +344,92 @@ md_cache_close(MdCacheFile* f)
   free(f->path);
   free(f->temp_path);
   free(f);
+}
+
+typedef struct {
+  char*    name;
+  uint64_t bytes;
+  int64_t  used_ns; ///< Modification time: written or last read
+} MdCacheEntry;
+
+static bool
+ends_with(const char* name, const char* ending)
+{
+  const size_t n = strlen(name), e = strlen(ending);
+  return n > e && !strcmp(name + n - e, ending);
+}
+
+// Least recently used first; by name when equal (the same choice every time).
+static int
+by_use(const void* a, const void* b)
+{
+  const MdCacheEntry* x = a;
+  const MdCacheEntry* y = b;
+  return x->used_ns != y->used_ns ? (x->used_ns < y->used_ns ? -1 : 1) : strcmp(x->name, y->name);
+}
+
+static int64_t
+mtime_ns(const struct stat* st)
+{
+  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+// The folder's cache files (and temporary files older than a day, left by
+// a render that was killed), with their sizes and last use.
+static MdCacheEntry*
+list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since_ns)
+{
+  DIR*          d       = opendir(dir);
+  MdCacheEntry* entries = NULL;
+  size_t        n = 0U, capacity = 0U;
+  *total                = 0U;
+  for (struct dirent* entry; d && (entry = readdir(d));) {
+    const bool partial = ends_with(entry->d_name, MD_CACHE_TRACK ".partial") ||
+                         ends_with(entry->d_name, MD_CACHE_SUM ".partial");
+    struct stat st;
+    char*       path = join(dir, entry->d_name, "", "");
+    if (!path || (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM)) ||
+        stat(path, &st) || !S_ISREG(st.st_mode) ||
+        (partial && mtime_ns(&st) > keep_since_ns - 86400LL * 1000000000LL)) {
+      free(path);
+      continue;
+    }
+    if (n == capacity) {
+      capacity               = 2U * capacity + 16U;
+      MdCacheEntry* bigger   = realloc(entries, capacity * sizeof(MdCacheEntry));
+      if (!bigger) {
+        free(path);
+        break;
+      }
+      entries = bigger;
+    }
+    // A stale temporary file goes first, whatever the limit.
+    entries[n++] = (MdCacheEntry){path, (uint64_t)st.st_size, partial ? INT64_MIN : mtime_ns(&st)};
+    *total += (uint64_t)st.st_size;
+  }
+  if (d) {
+    closedir(d);
+  }
+  *count = n;
+  return entries;
+}
+
+uint32_t
+md_cache_prune(const char* dir, uint64_t limit_bytes, int64_t keep_since_ns)
+{
+  size_t        n     = 0U;
+  uint64_t      total = 0U;
+  MdCacheEntry* list  = list_entries(dir, &n, &total, keep_since_ns);
+  uint32_t      removed = 0U;
+  qsort(list, n, sizeof *list, by_use);
+  for (size_t i = 0U; i < n; ++i) {
+    const bool stale = list[i].used_ns == INT64_MIN;
+    if ((stale || (total > limit_bytes && list[i].used_ns < keep_since_ns)) && !unlink(list[i].name)) {
+      total -= list[i].bytes;
+      ++removed;
+    }
+    free(list[i].name);
+  }
+  free(list);
+  return removed;
 }

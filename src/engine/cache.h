@@ -76,6 +76,9 @@ typedef struct {
 /// NULL when there is no hit and no writing (a reason in `message` if
 /// writing failed).
 MdCacheFile* md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message, size_t message_size);
+/// Marks a hit as used now (its modification time): the last files a size
+/// limit removes (md_cache_prune()).
+void md_cache_touch(const MdCacheFile* file);
 /// The extras stored with a hit.
 const MdCacheExtras* md_cache_extras(const MdCacheFile* file);
 /// The next `frames` frames of a hit: `planes` point into the file's read
@@ -88,7 +91,18 @@ void md_cache_release(MdCacheFile* file);
 
 /// Completes a written file: the extras, then the rename into place.
 MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);
+/// Stores new levels (has_levels, level_gains, levels of `extras`) in a
+/// hit's file, for the next render that wants them.
+MixdownStatus md_cache_update_levels(MdCacheFile* file, const MdCacheExtras* extras);
 /// Closes; a written file not committed is removed.
 void md_cache_close(MdCacheFile* file);
+
+/// Keeps the cache files in `dir` under `limit_bytes` together: the least
+/// recently used (written or read: a hit touches its file) are removed
+/// first, and none used since `keep_since_ns` (CLOCK_REALTIME, by a render
+/// still going or just done).  Temporary files more than a day old (a
+/// killed render's) are removed whatever the size.  Returns the number of
+/// files removed.
+uint32_t md_cache_prune(const char* dir, uint64_t limit_bytes, int64_t keep_since_ns);
 
 #endif

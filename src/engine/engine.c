@@ -229,6 +229,9 @@ struct MixdownEngineImpl {
   uint32_t      cache_hits;     ///< Parallel tracks read from the cache
   uint32_t      cache_tracks;   ///< Parallel tracks with a cache file
   char*         cache_dir;      ///< With a cache: its folder (for the partial sums)
+  uint64_t      cache_limit;    ///< …kept under this many bytes at the end of a render
+  int64_t       cache_since_ns; ///< …by removing files not used since before this
+  uint32_t      cache_removed;  ///< …: how many
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
@@ -795,6 +798,10 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     set_message(e, "out of memory");
     return MIXDOWN_ERR_NO_MEM;
   }
+  // File times come from the kernel's coarse clock: a second's margin.
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  e->cache_since_ns = ((int64_t)now.tv_sec - 1) * 1000000000 + now.tv_nsec;
   for (size_t k = 0U; k < e->n_parallel; ++k) {
     MdEngineNode* node = &e->nodes[e->parallel[k]];
     if (node->cache) {
@@ -834,6 +841,22 @@ mixdown_engine_cache_hits(const MixdownEngine* e, uint32_t* hits, uint32_t* trac
 {
   *hits   = e ? e->cache_hits : 0U;
   *tracks = e ? e->cache_tracks : 0U;
+}
+
+MixdownStatus
+mixdown_engine_set_cache_limit(MixdownEngine* e, uint64_t bytes)
+{
+  if (!e) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  e->cache_limit = bytes;
+  return MIXDOWN_SUCCESS;
+}
+
+uint32_t
+mixdown_engine_cache_removed(const MixdownEngine* e)
+{
+  return e ? e->cache_removed : 0U;
 }
 
 void
@@ -952,6 +975,7 @@ mixdown_engine_new(const MixdownSession* session, MixdownEngine** engine, char* 
   if (!e) {
     return MIXDOWN_ERR_NO_MEM;
   }
+  e->cache_limit         = MIXDOWN_CACHE_DEFAULT_LIMIT;
   const MixdownStatus st = build(e, session);
   if (st) {
     if (message && message_size) {
@@ -1643,10 +1667,23 @@ commit_cache(MixdownEngine* e)
 {
   for (size_t k = 0U; k < e->n_parallel; ++k) {
     MdEngineNode* node = &e->nodes[e->parallel[k]];
-    if (!node->cache || node->cache_hit) {
+    if (!node->cache) {
       continue;
     }
     MdCacheExtras extras = {.non_finite = node->non_finite};
+    if (node->lazy_post && node->level_post && !node->levels_stored) {
+      extras.has_levels = true;
+      memcpy(extras.level_gains, node->lazy_gain, sizeof extras.level_gains);
+      md_measure_levels(node->level_post, &extras.levels);
+    }
+    if (node->cache_hit) {
+      // Read, but measured afresh (its file had no levels at these gains):
+      // kept for the next render (a failure costs the cache, not the render).
+      if (extras.has_levels) {
+        md_cache_update_levels(node->cache, &extras);
+      }
+      continue;
+    }
     snprintf(extras.note, sizeof extras.note, "%s", node->first_note);
     double meters[64];
     for (size_t j = 0U; j < node->n_inserts; ++j) {
@@ -1655,11 +1692,6 @@ commit_cache(MixdownEngine* e)
       }
     }
     extras.meters = meters;
-    if (node->lazy_post && node->level_post && !node->levels_stored) {
-      extras.has_levels = true;
-      memcpy(extras.level_gains, node->lazy_gain, sizeof extras.level_gains);
-      md_measure_levels(node->level_post, &extras.levels);
-    }
     md_cache_commit(node->cache, &extras); // a failure costs the cache, not the render
     md_cache_close(node->cache);
     node->cache = NULL;
@@ -1668,6 +1700,9 @@ commit_cache(MixdownEngine* e)
     if (e->nodes[i].prefix_tree) {
       md_sum_tree_commit(e->nodes[i].prefix_tree);
     }
+  }
+  if (e->cache_dir) {
+    e->cache_removed = md_cache_prune(e->cache_dir, e->cache_limit, e->cache_since_ns);
   }
 }
 
@@ -1747,7 +1782,8 @@ open_prefix_cache(MixdownEngine* e, MdEngineNode* bus, char (*keys)[MD_CACHE_KEY
 // A lazy track whose every edge is covered by cached sums, which keys no
 // sidechain, and whose levels (if the summary wants them) its cache file
 // kept at the same gains, is not needed: its own cache file is let go,
-// and it is not rendered.
+// and it is not rendered.  Hits whose audio or levels are read are marked
+// used.
 static void
 skip_covered_tracks(MixdownEngine* e)
 {
@@ -1759,8 +1795,12 @@ skip_covered_tracks(MixdownEngine* e)
     for (size_t j = 0U; covered && j < node->n_edges; ++j) {
       covered = e->edges[node->first_edge + j].covered;
     }
+    if (node->cache_hit && (!covered || node->levels_stored)) {
+      md_cache_touch(node->cache); // read, or its levels were: recently used
+    }
     if (covered) {
       node->covered = true;
+      e->cache_hits += node->cache_hit ? 0U : 1U; // its own file was gone: reused all the same
       md_cache_close(node->cache);
       node->cache = NULL;
     }

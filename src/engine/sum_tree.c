@@ -140,6 +140,7 @@ open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const bool* re
     node->cache = md_cache_open(&spec, node->key, &node->hit, message, sizeof message);
   }
   if (node->hit) {
+    md_cache_touch(node->cache);
     ++t->sums_read;
     t->leaves_covered += node->count;
     memset(t->covered + node->first, 1, node->count * sizeof(bool));

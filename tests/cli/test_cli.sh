@@ -379,5 +379,48 @@ run "$mixdown" render sums-changed.yaml -o sums-broken.wav --cache sumcache
   cmp -s sums-broken.wav sums-changed-full.wav &&
   ok "cache sums, damaged sum files: ignored, the tracks are read, same bytes" || fail "cache sums, damaged" "rc=$rc" "$out"
 
+# A quiet render measures no strip levels: a later render with its summary
+# reads (and measures) the tracks under the sums once, and keeps the levels.
+"$mixdown" render sums.yaml -o lim-cold.wav -q --cache limcache
+run "$mixdown" render sums-changed.yaml -o lim-levels.wav --cache limcache
+[[ "$out" == *"7 of 8 tracks reused (0 of them through 2 cached sums)"* ]] &&
+  [ "$(strip_table "$out")" = "$changed_table" ] && cmp -s lim-levels.wav sums-changed-full.wav &&
+  ok "cache levels: tracks cached by a quiet render are read for the summary's levels" ||
+  fail "cache levels, first" "$out"
+run "$mixdown" render sums-changed.yaml -o lim-levels.wav --cache limcache
+[[ "$out" == *"8 of 8 tracks reused (6 of them through 2 cached sums)"* ]] &&
+  [ "$(strip_table "$out")" = "$changed_table" ] && cmp -s lim-levels.wav sums-changed-full.wav &&
+  ok "cache levels: …and not again: the levels are kept in their files" || fail "cache levels, kept" "$out"
+
+# The size limit: the least recently used files go, never one this render used.
+touch -d '2 hours ago' limcache/*
+touch -d '2 days ago' limcache/0123456789abcdef.mdc.partial   # left by a killed render
+touch limcache/fedcba9876543210.mds.partial                    # another render's, still going
+run "$mixdown" render sums-changed.yaml -o lim.wav --cache limcache --cache-limit 1K
+# Used: the sums [0, 2) and [4, 8), and every track (s2 and s3 are read,
+# the others give their strip levels); the other 5 sums, s3 as it was and
+# the stale temporary file are removed.
+if [ "$rc" -eq 0 ] && [[ "$out" == *"7 older cache files removed"* ]] && [ "$(ls limcache | wc -l)" -eq 11 ] &&
+   [ -e limcache/fedcba9876543210.mds.partial ] && cmp -s lim.wav sums-changed-full.wav; then
+  ok "cache limit: the 6 files this render did not use and a day-old temporary file removed, same bytes"
+else
+  fail "cache limit" "rc=$rc" "$out" "$(ls -l limcache)"
+fi
+run "$mixdown" render sums-changed.yaml -o lim2.wav --cache limcache --cache-limit 1K
+[[ "$out" == *"8 of 8 tracks reused (6 of them through 2 cached sums)"* ]] && [[ "$out" != *removed* ]] &&
+  cmp -s lim2.wav sums-changed-full.wav &&
+  ok "cache limit: what was kept is what the next render of the session needs" || fail "cache limit, again" "$out"
+touch -d '2 hours ago' limcache/*.md?
+"$mixdown" render sums-changed.yaml -o lim3.wav -q --cache limcache --cache-limit 1K
+[ "$(ls limcache | grep -c '\.md[cs]$')" -eq 4 ] && cmp -s lim3.wav sums-changed-full.wav &&
+  ok "cache limit: a quiet render wants no strip levels: only the 2 sums and 2 tracks it read are kept" ||
+  fail "cache limit, quiet" "$(ls limcache)"
+for size in lots -1 1X 5e30; do
+  run "$mixdown" render sums.yaml -o never.wav --cache limcache --cache-limit "$size"
+  [ "$rc" -eq 2 ] && [[ "$err" == *"--cache-limit must be a size"* ]] && [ ! -e never.wav ] ||
+    fail "--cache-limit $size" "rc=$rc" "$err"
+done
+ok "--cache-limit: sizes that are not one are refused (exit 2)"
+
 echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

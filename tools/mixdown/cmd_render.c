@@ -5,6 +5,8 @@
 
 #include "cli.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +35,8 @@ static const char usage[] =
   "  --cache DIR           keep each track's processed signal, and partial sums of the\n"
   "                        tracks feeding each bus, in DIR and reuse them when nothing\n"
   "                        that shapes them changed (the mix is the same to the bit)\n"
+  "  --cache-limit SIZE    keep DIR under SIZE (bytes, or with K, M, G, T; default 8G;\n"
+  "                        0: no limit) by removing the least recently used files\n"
   "  -q, --quiet           no progress bar, no summary\n"
   "  -h, --help            this help\n";
 
@@ -78,6 +82,7 @@ typedef struct {
   bool                quiet;
   bool                stats;
   const char*         cache;
+  uint64_t            cache_limit_bytes; ///< 0: the default; UINT64_MAX: none
   bool                normalize;
   double              target_lufs;
   double              true_peak_db;
@@ -141,6 +146,32 @@ parse_uint(const char* text, unsigned long min, unsigned long max, uint32_t* out
   return true;
 }
 
+// A size in bytes, with an optional K, M, G or T (powers of 1024); "0" is
+// no limit (UINT64_MAX).
+static bool
+parse_size(const char* text, uint64_t* bytes)
+{
+  char*                    end   = NULL;
+  errno                          = 0;
+  const double             value = strtod(text, &end);
+  static const char* const units = "KMGT";
+  double                   scale = 1.0;
+  if (end && *end && end[1] == '\0' && strchr(units, toupper((unsigned char)*end))) {
+    for (const char* u = units; *u; ++u) {
+      scale *= 1024.0;
+      if (*u == toupper((unsigned char)*end)) {
+        break;
+      }
+    }
+    ++end;
+  }
+  if (end == text || *end || errno || !(value >= 0.0) || value * scale >= 1.8e19) {
+    return false;
+  }
+  *bytes = value == 0.0 ? UINT64_MAX : (uint64_t)(value * scale);
+  return true;
+}
+
 // Parses options after the session; returns CLI_OK or CLI_USAGE.
 static int
 parse_options(int argc, char** argv, int first, RenderArgs* args)
@@ -158,7 +189,8 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     }
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
                              !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
-                             !strcmp(a, "--true-peak") || !strcmp(a, "--stems") || !strcmp(a, "--cache");
+                             !strcmp(a, "--true-peak") || !strcmp(a, "--stems") || !strcmp(a, "--cache") ||
+                             !strcmp(a, "--cache-limit");
     if (!takes_value) {
       fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
       return CLI_USAGE;
@@ -174,6 +206,10 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       args->stems = value;
     } else if (!strcmp(a, "--cache")) {
       args->cache = value;
+    } else if (!strcmp(a, "--cache-limit") && !parse_size(value, &args->cache_limit_bytes)) {
+      fprintf(stderr, "mixdown render: --cache-limit must be a size such as 500M, 8G or 0 (no limit), not `%s`\n",
+              value);
+      return CLI_USAGE;
     } else if (!strcmp(a, "--bits") && !parse_format(value, &args->format)) {
       fprintf(stderr, "mixdown render: --bits must be 16, 24, 32 or float, not `%s`\n", value);
       return CLI_USAGE;
@@ -248,6 +284,10 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
              r->cache_sums_read == 1U ? "" : "s");
     }
     printf("\n");
+    if (r->cache_files_removed) {
+      printf("             %u older cache file%s removed (--cache-limit)\n", r->cache_files_removed,
+             r->cache_files_removed == 1U ? "" : "s");
+    }
   }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
@@ -311,7 +351,8 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .true_peak_db = args->true_peak_db,
                                    .stems_dir    = args->stems,
                                    .cache_dir    = args->cache,
-                                   .skip_summary = args->quiet};
+                                   .skip_summary = args->quiet,
+                                   .cache_limit_bytes = args->cache_limit_bytes};
   if (!args->quiet && isatty(STDERR_FILENO)) {
     options.progress  = show_progress;
     options.user_data = &progress;
