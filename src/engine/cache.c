@@ -193,12 +193,12 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
     md_cache_close(f);
     return NULL;
   }
-  f->writing = true;
   if (!(f->write_buffer = malloc(buffer_bytes))) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
     return NULL;
   }
+  f->writing = true;
   if (!(f->file = fopen(f->temp_path, "wb")) || setvbuf(f->file, f->write_buffer, _IOFBF, buffer_bytes) ||
       fseek(f->file, (long)header_bytes(spec->n_meters), SEEK_SET)) {
     snprintf(message, message_size, "cannot write the cache file `%s`: %s", f->temp_path, strerror(errno));
@@ -347,7 +347,7 @@ md_cache_close(MdCacheFile* f)
 }
 
 typedef struct {
-  char*    name;
+  char*    path;
   uint64_t bytes;
   int64_t  used_ns; ///< Modification time: written or last read
 } MdCacheEntry;
@@ -365,7 +365,7 @@ by_use(const void* a, const void* b)
 {
   const MdCacheEntry* x = a;
   const MdCacheEntry* y = b;
-  return x->used_ns != y->used_ns ? (x->used_ns < y->used_ns ? -1 : 1) : strcmp(x->name, y->name);
+  return x->used_ns != y->used_ns ? (x->used_ns < y->used_ns ? -1 : 1) : strcmp(x->path, y->path);
 }
 
 static int64_t
@@ -373,6 +373,8 @@ mtime_ns(const struct stat* st)
 {
   return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
+
+#define STALE_PARTIAL_NS (86400LL * 1000000000LL) // a day: no render takes that long
 
 // The folder's cache files (and temporary files older than a day, left by
 // a render that was killed), with their sizes and last use.
@@ -390,7 +392,7 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since
     char*       path = join(dir, entry->d_name, "", "");
     if (!path || (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM)) ||
         stat(path, &st) || !S_ISREG(st.st_mode) ||
-        (partial && mtime_ns(&st) > keep_since_ns - 86400LL * 1000000000LL)) {
+        (partial && mtime_ns(&st) > keep_since_ns - STALE_PARTIAL_NS)) {
       free(path);
       continue;
     }
@@ -421,14 +423,16 @@ md_cache_prune(const char* dir, uint64_t limit_bytes, int64_t keep_since_ns)
   uint64_t      total = 0U;
   MdCacheEntry* list  = list_entries(dir, &n, &total, keep_since_ns);
   uint32_t      removed = 0U;
-  qsort(list, n, sizeof *list, by_use);
+  if (list) {
+    qsort(list, n, sizeof *list, by_use);
+  }
   for (size_t i = 0U; i < n; ++i) {
     const bool stale = list[i].used_ns == INT64_MIN;
-    if ((stale || (total > limit_bytes && list[i].used_ns < keep_since_ns)) && !unlink(list[i].name)) {
+    if ((stale || (total > limit_bytes && list[i].used_ns < keep_since_ns)) && !unlink(list[i].path)) {
       total -= list[i].bytes;
       ++removed;
     }
-    free(list[i].name);
+    free(list[i].path);
   }
   free(list);
   return removed;
