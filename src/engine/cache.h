@@ -7,7 +7,9 @@
 // where KEY hashes everything that shapes that signal: the source files
 // (path, size, modification time), clip placement, every insert's type and
 // values and automation, the track's latency alignment, the render's rate
-// and length, the build and the kernel variant.  A later render whose track
+// and length, the build (a hash of the library's sources, the compiler and
+// the build type: scripts/source-hash.sh) and the kernel variant.  A later
+// render whose track
 // hashes the same reads the file instead of decoding and processing — bit
 // for bit what it would have computed.  Files are written under a
 // temporary name and renamed into place only when the render completes.

@@ -35,6 +35,7 @@
 #include "io/source.h"
 #include "platform/clock.h"
 #include "platform/fpu.h"
+#include "source_hash.h" // generated: MD_SOURCE_HASH, MD_BUILD_FLAVOUR
 #include "util/attributes.h"
 
 #include <errno.h>
@@ -812,7 +813,7 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     MdRecipe* r = &node->recipe;
     md_recipe_add(r, "rate %a frames %llu latency_in %u block %u kernels %s build %s %s %s\n", e->rate,
                   (unsigned long long)(e->length + e->latency), node->latency_in, MD_BLOCK_FRAMES,
-                  e->kernels->name, MD_BUILD_ID, __DATE__, __TIME__);
+                  e->kernels->name, MD_BUILD_ID, MD_SOURCE_HASH, MD_BUILD_FLAVOUR);
     if (r->failed) {
       continue; // a source cannot be looked at: render this track every time
     }
