@@ -147,10 +147,10 @@ typedef struct {
   bool            lazy_post;
   float           lazy_gain[2];    ///< pan × fader, per side
   const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
-  /// A bus's first inputs, in plan order, that all come from plain-sum tracks:
-  /// the helpers sum them (in prefix_tree's fixed order) into prefix[bank]
-  /// once every parallel track of the block is done, and the bus starts
-  /// from that sum instead of zero.
+  /// A bus's inputs from plain-sum tracks: the helpers sum them (in
+  /// prefix_tree's fixed order) into prefix[bank] once every parallel track
+  /// of the block is done, and the bus starts from that sum instead of zero;
+  /// its other inputs are added to it in plan order.
   uint32_t*       prefix_edges;
   uint32_t        n_prefix;
   MdSumTree*      prefix_tree;
@@ -1730,7 +1730,7 @@ add_prefix_input(void* user, uint32_t input, float* const* out, uint32_t n)
   }
 }
 
-// Every bus's prefix: its first inputs from plain-sum tracks, summed in
+// Every bus's prefix: its inputs from plain-sum tracks, summed in
 // the fixed order of its sum tree (or read from the cache).
 static MixdownStatus
 sum_prefixes(MixdownEngine* e, MdWorker* w, uint32_t n, uint32_t bank)
@@ -1808,67 +1808,79 @@ skip_covered_tracks(MixdownEngine* e)
   }
 }
 
-// Which inputs of each bus form its prefix: the edges into it from
-// plain-sum tracks that come, in plan order, before any other input (none
-// live).  With a cache, the prefix trees open their partial sums (after
-// stems and meters have had their say on which tracks are lazy).
+// Which inputs of each bus form its prefix: every edge into it from a
+// plain-sum track, in the order the calling thread would add them (by the
+// source's plan position, then its edge order).  The bus's other inputs
+// are added to the prefix's sum afterwards, in plan order.  Live, there is
+// none: moves glide gains and levels, and every input is added in plan
+// order.
+static MixdownStatus
+collect_prefix_edges(MixdownEngine* e)
+{
+  for (int pass = 0; pass < 2; ++pass) { // count, then fill
+    for (size_t k = 0U; k < e->n_nodes; ++k) {
+      const MdEngineNode* src = &e->nodes[e->plan.order[k]];
+      for (size_t j = 0U; src->plain_sum && !e->live && j < src->n_edges; ++j) {
+        MdEdge*       ed  = &e->edges[src->first_edge + j];
+        MdEngineNode* bus = &e->nodes[ed->to];
+        if (pass == 1) {
+          bus->prefix_edges[bus->n_prefix] = (uint32_t)(src->first_edge + j);
+          ed->in_prefix                    = true;
+        }
+        ++bus->n_prefix;
+      }
+    }
+    for (size_t i = 0U; pass == 0 && i < e->n_nodes; ++i) {
+      MdEngineNode* bus = &e->nodes[i];
+      if (bus->n_prefix && !(bus->prefix_edges = calloc(bus->n_prefix, sizeof(uint32_t)))) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+      bus->n_prefix = 0U;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// A prefix's sum buffers and tree; with a cache, its partial sums.
+static MixdownStatus
+build_prefix_sum(MixdownEngine* e, MdEngineNode* bus)
+{
+  for (int b = 0; b < 2; ++b) {
+    for (int c = 0; c < 2; ++c) {
+      if (!(bus->prefix[b][c] = new_buffer())) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  if (!(bus->prefix_tree = md_sum_tree_new(bus->n_prefix, MD_BLOCK_FRAMES, e->kernels))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  if (!e->cache_dir) {
+    return MIXDOWN_SUCCESS;
+  }
+  char(*keys)[MD_CACHE_KEY_CHARS] = calloc(bus->n_prefix, sizeof *keys);
+  const char** key_list           = calloc(bus->n_prefix, sizeof *key_list);
+  bool*        reused             = calloc(bus->n_prefix, sizeof *reused);
+  const bool   ok                 = keys && key_list && reused;
+  if (ok) {
+    open_prefix_cache(e, bus, keys, key_list, reused);
+  }
+  free(keys);
+  free(key_list);
+  free(reused);
+  return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+}
+
+// Every bus's prefix, once, before the first block (after stems and
+// meters have had their say on which tracks are lazy).
 static MixdownStatus
 build_prefixes(MixdownEngine* e)
 {
   e->prefixes_built = true;
-  MixdownStatus st  = MIXDOWN_SUCCESS;
+  MixdownStatus st  = collect_prefix_edges(e);
   for (size_t i = 0U; i < e->n_nodes && !st; ++i) {
-    MdEngineNode* bus = &e->nodes[i];
-    if (bus->kind == MD_NODE_TRACK) {
-      continue;
-    }
-    // Inputs in the order the calling thread adds them: by the source's
-    // plan position, then the source's edge order.
-    for (size_t k = 0U; k < e->n_nodes; ++k) {
-      const MdEngineNode* src  = &e->nodes[e->plan.order[k]];
-      bool                stop = false;
-      for (size_t j = 0U; j < src->n_edges; ++j) {
-        MdEdge* ed = &e->edges[src->first_edge + j];
-        if (ed->to != i) {
-          continue;
-        }
-        if (!src->plain_sum || e->live) { // live moves glide gains and levels: summed in plan order
-          stop = true;
-          break;
-        }
-        if (!bus->prefix_edges && !(bus->prefix_edges = calloc(e->n_edges, sizeof(uint32_t)))) {
-          st = MIXDOWN_ERR_NO_MEM;
-          break;
-        }
-        bus->prefix_edges[bus->n_prefix++] = (uint32_t)(src->first_edge + j);
-        ed->in_prefix                      = true;
-      }
-      if (stop || st) {
-        break;
-      }
-    }
-    for (int b = 0; b < 2 && bus->n_prefix && !st; ++b) {
-      for (int c = 0; c < 2; ++c) {
-        if (!(bus->prefix[b][c] = new_buffer())) {
-          st = MIXDOWN_ERR_NO_MEM;
-        }
-      }
-    }
-    if (!st && bus->n_prefix && !(bus->prefix_tree = md_sum_tree_new(bus->n_prefix, MD_BLOCK_FRAMES, e->kernels))) {
-      st = MIXDOWN_ERR_NO_MEM;
-    }
-    if (!st && bus->n_prefix && e->cache_dir) {
-      char(*keys)[MD_CACHE_KEY_CHARS] = calloc(bus->n_prefix, sizeof *keys);
-      const char** key_list           = calloc(bus->n_prefix, sizeof *key_list);
-      bool*        reused             = calloc(bus->n_prefix, sizeof *reused);
-      if (keys && key_list && reused) {
-        open_prefix_cache(e, bus, keys, key_list, reused);
-      } else {
-        st = MIXDOWN_ERR_NO_MEM;
-      }
-      free(keys);
-      free(key_list);
-      free(reused);
+    if (e->nodes[i].n_prefix) {
+      st = build_prefix_sum(e, &e->nodes[i]);
     }
   }
   if (!st && e->cache_dir) {

@@ -379,6 +379,19 @@ run "$mixdown" render sums-changed.yaml -o sums-broken.wav --cache sumcache
   cmp -s sums-broken.wav sums-changed-full.wav &&
   ok "cache sums, damaged sum files: ignored, the tracks are read, same bytes" || fail "cache sums, damaged" "rc=$rc" "$out"
 
+# A fader ride on s3 takes it out of the tree (its fader moves); the other
+# seven still sum in one, cached as before, and s3 is added after them.
+sed 's/gain_db: -9,/gain_db: {points: [[0, -9], [0.5, -20], [1, -9]]},/' sums.yaml > sums-ride.yaml
+sed 's/threshold_db: -26/threshold_db: -36/' sums-ride.yaml > sums-ride-changed.yaml # track s6
+"$mixdown" render sums-ride-changed.yaml -o ride-full.wav -q
+"$mixdown" render sums-ride.yaml -o ride-cold.wav --cache ridecache > /dev/null
+run "$mixdown" render sums-ride-changed.yaml -o ride.wav --cache ridecache
+# The tree of 7: [s0 s1 s2 s4] [[s5 s6] s7]: s6 changed reads that first sum, s5 and s7.
+[[ "$out" == *"7 of 8 tracks reused (4 of them through 1 cached sum)"* ]] && cmp -s ride.wav ride-full.wav &&
+  [ "$(ls ridecache | grep -c '\.mds$')" -eq 6 ] &&
+  ok "cache sums: a fader ride in the middle leaves the other tracks' tree whole (6 sums), same bytes" ||
+  fail "cache sums, a ride in the middle" "$out" "$(ls ridecache)"
+
 # A quiet render measures no strip levels: a later render with its summary
 # reads (and measures) the tracks under the sums once, and keeps the levels.
 "$mixdown" render sums.yaml -o lim-cold.wav -q --cache limcache
