@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,8 +180,12 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
   f->frames           = spec->frames;
   f->extras.n_meters  = spec->n_meters;
   f->extras.meters    = calloc(spec->n_meters ? spec->n_meters : 1U, sizeof(double));
+  // The temporary name is this file's own: two renders (or two tracks
+  // with the same key in one) never write into one file.
+  char temp_suffix[64];
+  snprintf(temp_suffix, sizeof temp_suffix, ".%ld-%" PRIxPTR ".partial", (long)getpid(), (uintptr_t)f);
   f->path             = join(spec->dir, key, spec->kind, "");
-  f->temp_path        = join(spec->dir, key, spec->kind, ".partial");
+  f->temp_path        = join(spec->dir, key, spec->kind, temp_suffix);
   if (!f->extras.meters || !f->path || !f->temp_path) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
@@ -386,8 +391,8 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since
   size_t        n = 0U, capacity = 0U;
   *total                = 0U;
   for (struct dirent* entry; d && (entry = readdir(d));) {
-    const bool partial = ends_with(entry->d_name, MD_CACHE_TRACK ".partial") ||
-                         ends_with(entry->d_name, MD_CACHE_SUM ".partial");
+    const bool partial = ends_with(entry->d_name, ".partial") &&
+                         (strstr(entry->d_name, MD_CACHE_TRACK ".") || strstr(entry->d_name, MD_CACHE_SUM "."));
     struct stat st;
     char*       path = join(dir, entry->d_name, "", "");
     if (!path || (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM)) ||

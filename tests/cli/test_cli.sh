@@ -379,6 +379,24 @@ run "$mixdown" render sums-changed.yaml -o sums-broken.wav --cache sumcache
   cmp -s sums-broken.wav sums-changed-full.wav &&
   ok "cache sums, damaged sum files: ignored, the tracks are read, same bytes" || fail "cache sums, damaged" "rc=$rc" "$out"
 
+# Two tracks the same before pan (one key, one file): written by both at
+# once under names of their own, read by both after.
+cat > dup.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: left, file: tone.wav, pan: -0.5, inserts: [{type: compressor, threshold_db: -30}]}
+  - {name: right, file: tone.wav, pan: 0.5, inserts: [{type: compressor, threshold_db: -30}]}
+output: {file: dup-mix.wav, bits: float}
+YAML
+"$mixdown" render dup.yaml -o dup-full.wav -q
+"$mixdown" render dup.yaml -o dup-cold.wav -q --cache dupcache
+rm -f dupcache/*.mds # the tracks themselves, not their sum
+run "$mixdown" render dup.yaml -o dup-warm.wav --cache dupcache
+[ "$(ls dupcache | grep -c '\.mdc$')" -eq 1 ] && ! ls dupcache | grep -q partial && cmp -s dup-cold.wav dup-full.wav &&
+  [[ "$out" == *"2 of 2 tracks reused"* ]] && cmp -s dup-warm.wav dup-full.wav &&
+  ok "cache: two tracks with one key share one complete file, same bytes" || fail "cache, one key twice" "$out" "$(ls dupcache)"
+
 # A fader ride on s3 takes it out of the tree (its fader moves); the other
 # seven still sum in one, cached as before, and s3 is added after them.
 sed 's/gain_db: -9,/gain_db: {points: [[0, -9], [0.5, -20], [1, -9]]},/' sums.yaml > sums-ride.yaml
@@ -407,14 +425,14 @@ run "$mixdown" render sums-changed.yaml -o lim-levels.wav --cache limcache
 
 # The size limit: the least recently used files go, never one this render used.
 touch -d '2 hours ago' limcache/*
-touch -d '2 days ago' limcache/0123456789abcdef.mdc.partial   # left by a killed render
-touch limcache/fedcba9876543210.mds.partial                    # another render's, still going
+touch -d '2 days ago' limcache/0123456789abcdef.mdc.123-5a0.partial # left by a killed render
+touch limcache/fedcba9876543210.mds.456-7b0.partial                  # another render's, still going
 run "$mixdown" render sums-changed.yaml -o lim.wav --cache limcache --cache-limit 1K
 # Used: the sums [0, 2) and [4, 8), and every track (s2 and s3 are read,
 # the others give their strip levels); the other 5 sums, s3 as it was and
 # the stale temporary file are removed.
 if [ "$rc" -eq 0 ] && [[ "$out" == *"7 older cache files removed"* ]] && [ "$(ls limcache | wc -l)" -eq 11 ] &&
-   [ -e limcache/fedcba9876543210.mds.partial ] && cmp -s lim.wav sums-changed-full.wav; then
+   [ -e limcache/fedcba9876543210.mds.456-7b0.partial ] && cmp -s lim.wav sums-changed-full.wav; then
   ok "cache limit: the 6 files this render did not use and a day-old temporary file removed, same bytes"
 else
   fail "cache limit" "rc=$rc" "$out" "$(ls -l limcache)"
