@@ -186,6 +186,7 @@ typedef struct {
   double*       scratch_b;
   uint64_t      non_finite;
   double        source_seconds;
+  double        cache_seconds; ///< Reading and writing the render cache
   double        busy_seconds;
   MixdownStatus status;    ///< First failure of this worker in this block…
   size_t        failed_at; ///< …at this index of `parallel`
@@ -235,6 +236,7 @@ struct MixdownEngineImpl {
   uint32_t      cache_removed;  ///< …: how many
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
+  double        cache_seconds;  ///< …reading and writing the render cache's tracks
   double        block_seconds;  ///< Time spent rendering blocks, all told (CPU, every worker)
   uint32_t      block_size;     ///< Frames per block (MD_BLOCK_FRAMES, or the live period)
   int64_t       drop_until;     ///< Timeline frames before this are the master latency: dropped
@@ -1558,8 +1560,11 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   const int64_t t_out = t0 - (int64_t)node->latency_out;
   if (node->cache_hit) {
     // Straight from the cache file's read buffer; copied only for a sidechain.
-    const float* cached[2] = {NULL, NULL};
-    if (md_cache_view(node->cache, cached, n)) {
+    const float*        cached[2] = {NULL, NULL};
+    const double        start     = md_clock_seconds();
+    const MixdownStatus viewed    = md_cache_view(node->cache, cached, n);
+    w->cache_seconds += md_clock_seconds() - start;
+    if (viewed) {
       worker_message(w, "track `%s`: the render cache file cannot be read", node->name);
       return MIXDOWN_ERR_IO;
     }
@@ -1601,9 +1606,13 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
     MdEngineInsert* ins = &node->inserts[j];
     silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent, bank);
   }
-  if (node->cache && md_cache_write(node->cache, (const float* const*)node->buf, n)) {
-    md_cache_close(node->cache); // a full disk costs the cache, not the render
-    node->cache = NULL;
+  if (node->cache) {
+    const double start = md_clock_seconds();
+    if (md_cache_write(node->cache, (const float* const*)node->buf, n)) {
+      md_cache_close(node->cache); // a full disk costs the cache, not the render
+      node->cache = NULL;
+    }
+    w->cache_seconds += md_clock_seconds() - start;
   }
   return finish_strip(e, w, node, (const float* const*)node->buf, t_out, n);
 }
@@ -1922,9 +1931,10 @@ merge_workers(MixdownEngine* e)
     MdWorker* w = &e->workers[i];
     e->non_finite += w->non_finite;
     e->source_seconds += w->source_seconds;
+    e->cache_seconds += w->cache_seconds;
     e->block_seconds += w->busy_seconds;
     w->non_finite = 0U;
-    w->source_seconds = w->busy_seconds = 0.0;
+    w->source_seconds = w->cache_seconds = w->busy_seconds = 0.0;
     if (w->status && w->failed_at < first) {
       first = w->failed_at;
       st    = w->status;
@@ -2039,8 +2049,9 @@ render_nodes(MixdownEngine* e, uint32_t n)
   }
   e->non_finite += w->non_finite;
   e->source_seconds += w->source_seconds;
+  e->cache_seconds += w->cache_seconds;
   w->non_finite     = 0U;
-  w->source_seconds = 0.0;
+  w->source_seconds = w->cache_seconds = 0.0;
   e->block_seconds += md_clock_seconds() - start;
   e->position += n;
   ++e->block_index;
@@ -2303,13 +2314,33 @@ profile_types(const MixdownEngine* e, const char** names, uint32_t max)
   return count;
 }
 
-#define PROFILE_TYPES (MIXDOWN_MAX_TIME_REPORTS - 2U)
+#define PROFILE_TYPES (MIXDOWN_MAX_TIME_REPORTS - 3U)
+
+// Rows after the processor types: sources, mixing and, with a cache, cache.
+static uint32_t
+profile_extra_rows(const MixdownEngine* e)
+{
+  return e->cache_dir ? 3U : 2U;
+}
+
+// Reading and writing the cache: tracks', and the bus trees' sums.
+static double
+cache_seconds(const MixdownEngine* e)
+{
+  double seconds = e->cache_seconds;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    if (e->nodes[i].prefix_tree) {
+      seconds += md_sum_tree_cache_seconds(e->nodes[i].prefix_tree);
+    }
+  }
+  return seconds;
+}
 
 uint32_t
 mixdown_engine_time_count(const MixdownEngine* e)
 {
   const char* names[PROFILE_TYPES];
-  return e ? profile_types(e, names, PROFILE_TYPES) + 2U : 0U;
+  return e ? profile_types(e, names, PROFILE_TYPES) + profile_extra_rows(e) : 0U;
 }
 
 MixdownStatus
@@ -2321,7 +2352,7 @@ mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* t
   }
   const char*    names[PROFILE_TYPES];
   const uint32_t types = profile_types(e, names, PROFILE_TYPES);
-  if (index > types + 1U) {
+  if (index >= types + profile_extra_rows(e)) {
     return MIXDOWN_ERR_BAD_ARG;
   }
   memset(time, 0, sizeof *time);
@@ -2343,9 +2374,12 @@ mixdown_engine_time(const MixdownEngine* e, uint32_t index, MixdownTimeReport* t
   } else if (index == types) {
     snprintf(time->what, sizeof time->what, "sources");
     time->seconds = e->source_seconds;
-  } else {
+  } else if (index == types + 1U) {
     snprintf(time->what, sizeof time->what, "mixing");
-    time->seconds = fmax(0.0, e->block_seconds - e->source_seconds - in_inserts);
+    time->seconds = fmax(0.0, e->block_seconds - e->source_seconds - in_inserts - cache_seconds(e));
+  } else {
+    snprintf(time->what, sizeof time->what, "cache");
+    time->seconds = cache_seconds(e);
   }
   return MIXDOWN_SUCCESS;
 }

@@ -3,6 +3,8 @@
 
 #include "engine/sum_tree.h"
 
+#include "platform/clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@ struct MdSumTree {
   bool*            covered; ///< Per input
   uint32_t         sums_read;
   uint32_t         leaves_covered;
+  double           cache_seconds;
   const MdKernels* kernels;
 };
 
@@ -163,6 +166,12 @@ md_sum_tree_covered(const MdSumTree* t, uint32_t leaf)
   return t->covered[leaf];
 }
 
+double
+md_sum_tree_cache_seconds(const MdSumTree* t)
+{
+  return t->cache_seconds;
+}
+
 void
 md_sum_tree_cache_stats(const MdSumTree* t, uint32_t* sums_read, uint32_t* leaves_covered)
 {
@@ -177,6 +186,7 @@ sum_node(MdSumTree* t, uint32_t index, float* const* out, uint32_t n, uint32_t l
 {
   MdSumNode* node = &t->nodes[index];
   if (node->hit) {
+    const double start     = md_clock_seconds();
     const float* planes[2] = {NULL, NULL};
     if (md_cache_view(node->cache, planes, n)) {
       return MIXDOWN_ERR_IO;
@@ -184,6 +194,7 @@ sum_node(MdSumTree* t, uint32_t index, float* const* out, uint32_t n, uint32_t l
     memcpy(out[0], planes[0], n * sizeof(float));
     memcpy(out[1], planes[1], n * sizeof(float));
     md_cache_release(node->cache);
+    t->cache_seconds += md_clock_seconds() - start;
     return MIXDOWN_SUCCESS;
   }
   if (node->count == 1U) {
@@ -209,9 +220,13 @@ sum_node(MdSumTree* t, uint32_t index, float* const* out, uint32_t n, uint32_t l
     t->kernels->mix_add(out[0], partial[0], 1.0F, n);
     t->kernels->mix_add(out[1], partial[1], 1.0F, n);
   }
-  if (node->cache && md_cache_write(node->cache, (const float* const*)out, n)) {
-    md_cache_close(node->cache); // a full disk costs the cache, not the render
-    node->cache = NULL;
+  if (node->cache) {
+    const double start = md_clock_seconds();
+    if (md_cache_write(node->cache, (const float* const*)out, n)) {
+      md_cache_close(node->cache); // a full disk costs the cache, not the render
+      node->cache = NULL;
+    }
+    t->cache_seconds += md_clock_seconds() - start;
   }
   return MIXDOWN_SUCCESS;
 }

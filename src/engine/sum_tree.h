@@ -50,6 +50,8 @@ void md_sum_tree_open_cache(MdSumTree* tree, const MdCacheSpec* files, const cha
 /// True when input `leaf` lies under a node read from the cache: its
 /// signal is never asked for.
 bool md_sum_tree_covered(const MdSumTree* tree, uint32_t leaf);
+/// Time spent reading and writing the cache's sums (seconds).
+double md_sum_tree_cache_seconds(const MdSumTree* tree);
 /// Nodes read from the cache, and inputs they cover.
 void md_sum_tree_cache_stats(const MdSumTree* tree, uint32_t* sums_read, uint32_t* leaves_covered);
 

@@ -379,6 +379,12 @@ run "$mixdown" render sums-changed.yaml -o sums-broken.wav --cache sumcache
   cmp -s sums-broken.wav sums-changed-full.wav &&
   ok "cache sums, damaged sum files: ignored, the tracks are read, same bytes" || fail "cache sums, damaged" "rc=$rc" "$out"
 
+run "$mixdown" render sums-changed.yaml -o sums-stats.wav -q --stats --cache sumcache
+share=$(awk '$4 ~ /%$/ { sub("%", "", $4); total += $4 } END { printf "%.0f", total }' <<< "$out")
+[ "$rc" -eq 0 ] && grep -Eq '^ +cache +[0-9.]+ ' <<< "$out" && [ "$share" -ge 99 ] && [ "$share" -le 101 ] &&
+  ok "render --stats --cache: reading and writing the cache has a row of its own, shares sum to 100 %" ||
+  fail "render --stats --cache" "rc=$rc" "share=$share" "$out"
+
 # Two tracks the same before pan (one key, one file): written by both at
 # once under names of their own, read by both after.
 cat > dup.yaml <<'YAML'
