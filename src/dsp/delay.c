@@ -46,6 +46,7 @@ typedef struct {
   MdSmoothed feedback, mix;
   double     hp_coef, lp_coef;
   double     hp_state[2], lp_state[2];
+  uint32_t   quiet;  ///< Frames since a sample written into the line was not +0.0 (up to size)
 } Delay;
 
 static uint32_t
@@ -94,6 +95,7 @@ dl_prepare(void* state, double rate, uint32_t max_frames)
   md_smoothed_init(&d->feedback, d->v[DL_FEEDBACK], rate, dl_params[DL_FEEDBACK].smoothing_ms);
   md_smoothed_init(&d->mix, d->v[DL_MIX], rate, dl_params[DL_MIX].smoothing_ms);
   design(d);
+  d->quiet = d->size; // the line starts empty
   return MIXDOWN_SUCCESS;
 }
 
@@ -190,6 +192,9 @@ dl_process(void* state, const MdBlock* b)
       d->line[0][d->pos] = (float)(in_l + fb * back[0]);
       d->line[1][d->pos] = (float)(in_r + fb * back[1]);
     }
+    const bool quiet = d->line[0][d->pos] == 0.0f && !signbit(d->line[0][d->pos]) &&
+                       d->line[1][d->pos] == 0.0f && !signbit(d->line[1][d->pos]);
+    d->quiet         = !quiet ? 0U : d->quiet < d->size ? d->quiet + 1U : d->size;
     d->pos         = d->pos + 1U == d->size ? 0U : d->pos + 1U;
     b->out[0][n]   = (float)(in_l * (1.0 - mix) + echo[0] * mix);
     b->out[1][n]   = (float)(in_r * (1.0 - mix) + echo[1] * mix);
@@ -212,6 +217,21 @@ dl_reset(void* state)
   memset(d->line[1], 0, d->size * sizeof(float));
   memset(d->hp_state, 0, sizeof d->hp_state);
   memset(d->lp_state, 0, sizeof d->lp_state);
+  d->quiet = d->size;
+}
+
+// At rest when the whole line holds +0.0 (the last non-zero write is a
+// line's length ago: where the write position stands then does not
+// matter), the loop filters are at zero and nothing glides.  With
+// feedback, echoes take until they fall below the smallest float (and
+// are flushed) to get there.
+static bool
+dl_idle(const void* state)
+{
+  const Delay* d = state;
+  return d->quiet >= d->size && d->hp_state[0] == 0.0 && d->hp_state[1] == 0.0 && d->lp_state[0] == 0.0 &&
+         d->lp_state[1] == 0.0 && md_smoothed_settled(&d->time) && md_smoothed_settled(&d->feedback) &&
+         md_smoothed_settled(&d->mix);
 }
 
 // Echoes fall by `feedback` each repeat: until -72 dB.
@@ -238,4 +258,5 @@ const MdProcessorClass md_delay_class = {
   .reset           = dl_reset,
   .latency         = md_processor_no_frames,
   .tail            = dl_tail,
+  .idle            = dl_idle,
 };

@@ -38,6 +38,9 @@ static const MdParam sat_params[SAT_N_PARAMS] = {
 #define PER      ((TAPS + OS - 1) / OS) // taps per polyphase branch (25)
 #define LATENCY  ((TAPS - 1) / OS)  // (240 + 240) / 8 = 60 frames
 #define TUBE_BIAS 0.25
+// Frames of +0.0 input after which every history holds +0.0 only: the
+// interpolator's, then the shaped samples', then the dry delay's.
+#define QUIET_FRAMES (PER + (TAPS + OS - 1) / OS + LATENCY)
 
 typedef struct {
   uint32_t   channels;
@@ -53,6 +56,7 @@ typedef struct {
   double     dc_x[2], dc_y[2];     ///< DC blocker (tube mode)
   double     dc_coef;
   MdSmoothed drive, mix, output;
+  uint32_t   quiet;                ///< Frames since an input sample was not +0.0 (up to QUIET_FRAMES)
 } Saturation;
 
 static double
@@ -125,6 +129,7 @@ sat_prepare(void* state, double rate, uint32_t max_frames)
   md_smoothed_init(&s->drive, pow(10.0, s->v[SAT_DRIVE] / 20.0), rate, sat_params[SAT_DRIVE].smoothing_ms);
   md_smoothed_init(&s->mix, s->v[SAT_MIX], rate, sat_params[SAT_MIX].smoothing_ms);
   md_smoothed_init(&s->output, pow(10.0, s->v[SAT_OUTPUT] / 20.0), rate, sat_params[SAT_OUTPUT].smoothing_ms);
+  s->quiet = QUIET_FRAMES; // the histories start empty
   return MIXDOWN_SUCCESS;
 }
 
@@ -188,14 +193,19 @@ sat_process(void* state, const MdBlock* b)
     const double drive  = md_smoothed_next(&s->drive);
     const double mix    = md_smoothed_next(&s->mix);
     const double output = md_smoothed_next(&s->output);
+    bool quiet = true;
     for (uint32_t c = 0U; c < s->channels; ++c) {
       const double in  = b->in[c][n];
+      quiet            = quiet && in == 0.0 && !signbit(in);
       double       wet = oversampled(s, (int)c, in * drive, mode);
       if (mode == MODE_TUBE) { // the bias leaves DC: a 5 Hz high-pass takes it out
-        const double y = wet - s->dc_x[c] + s->dc_coef * s->dc_y[c];
-        s->dc_x[c]     = wet;
-        s->dc_y[c]     = y;
-        wet            = y;
+        double y = wet - s->dc_x[c] + s->dc_coef * s->dc_y[c];
+        // Its decay would take minutes to reach zero: below -400 dB it is
+        // zero (and -0.0 becomes +0.0), so that silence can rest.
+        y          = fabs(y) < 1e-20 ? 0.0 : y;
+        s->dc_x[c] = wet;
+        s->dc_y[c] = y;
+        wet        = y;
       }
       const double dry            = s->dry[c][s->dry_pos];
       s->dry[c][s->dry_pos]       = (float)in;
@@ -204,7 +214,23 @@ sat_process(void* state, const MdBlock* b)
     s->in_pos  = (s->in_pos + 1U) % PER;
     s->os_pos  = (s->os_pos + OS) % TAPS;
     s->dry_pos = (s->dry_pos + 1U) % LATENCY;
+    s->quiet   = !quiet ? 0U : s->quiet < QUIET_FRAMES ? s->quiet + 1U : QUIET_FRAMES;
   }
+}
+
+// At rest when the input has been +0.0 long enough for every history to
+// hold +0.0 only (their positions then do not matter), the DC blocker is
+// at zero and no parameter glides: silence in gives +0.0 out.
+static bool
+sat_idle(const void* state)
+{
+  const Saturation* s = state;
+  bool              dc_at_rest = true;
+  for (uint32_t c = 0U; c < s->channels; ++c) {
+    dc_at_rest = dc_at_rest && s->dc_x[c] == 0.0 && s->dc_y[c] == 0.0;
+  }
+  return s->quiet >= QUIET_FRAMES && dc_at_rest && md_smoothed_settled(&s->drive) &&
+         md_smoothed_settled(&s->mix) && md_smoothed_settled(&s->output);
 }
 
 static void
@@ -216,6 +242,7 @@ sat_reset(void* state)
   memset(s->dry, 0, sizeof s->dry);
   memset(s->dc_x, 0, sizeof s->dc_x);
   memset(s->dc_y, 0, sizeof s->dc_y);
+  s->quiet = QUIET_FRAMES;
 }
 
 static uint32_t
@@ -238,4 +265,5 @@ const MdProcessorClass md_saturation_class = {
   .reset       = sat_reset,
   .latency     = sat_latency,
   .tail        = md_processor_no_frames,
+  .idle        = sat_idle,
 };

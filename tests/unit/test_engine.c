@@ -835,6 +835,67 @@ test_silence_is_skipped_exactly(void)
   mixdown_session_free(session);
 }
 
+// Blocks skipped per processor type (render --stats' column), after a render.
+static uint64_t
+skipped_blocks(MixdownSession* session, const char* type)
+{
+  MixdownEngine* engine  = NULL;
+  char           message[512];
+  uint64_t       skipped = 0U;
+  if (mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS) {
+    float    left[4096], right[4096];
+    uint32_t got = 0U;
+    while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
+    }
+    for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
+      MixdownTimeReport t;
+      if (mixdown_engine_time(engine, k, &t) == MIXDOWN_SUCCESS && !strcmp(t.what, type)) {
+        skipped = t.skipped;
+      }
+    }
+    mixdown_engine_free(engine);
+  }
+  return skipped;
+}
+
+// The same for saturation (tape and tube: its histories, and the tube's DC
+// blocker, come to rest) and delay (once its whole line is silent: with
+// feedback, not within this test).  Six seconds of silence between two
+// loud seconds; test_render_session() holds the mix to the bytes of a
+// render with skipping off.
+static void
+test_silence_is_skipped_exactly_in_effects(void)
+{
+  test_write_sine(test_path("loud.wav"), 220.0, 0.8, 1.0, 2U, 48000U);
+  MixdownSession* session = test_open_yaml(
+    "mixdown: 1\nsample_rate: 48000\ntracks:\n"
+    "  - name: a\n    clips: [{file: loud.wav, start: 0}, {file: loud.wav, start: 7}]\n"
+    "    inserts: [{type: saturation, mode: tape, drive_db: 12},\n"
+    "              {type: delay, time_ms: 100, feedback: 0, mix: 0.5, lowcut: 200, highcut: 8000}]\n"
+    "  - name: b\n    clips: [{file: loud.wav, start: 0}, {file: loud.wav, start: 7}]\n"
+    "    inserts: [{type: saturation, mode: tube, drive_db: 6},\n"
+    "              {type: delay, time_ms: 150, feedback: 0.3, ping_pong: true}]\n");
+  TestMix m;
+  if (!session || !test_render_session(session, &m)) {
+    mixdown_session_free(session);
+    return;
+  }
+  CHECK(test_rms_db(m.left + 7U * 48000U + 4800U, 24000U) > -20.0);
+  // 6 s of silence is 281 blocks per insert.  Tape rests ~150 frames after
+  // its input falls silent, the tube once its DC blocker is below -400 dB
+  // (~1.3 s); the delay without feedback a line's length (4 s) after its
+  // last echo.
+  const uint64_t saturation = skipped_blocks(session, "saturation");
+  const uint64_t delay      = skipped_blocks(session, "delay");
+  printf("    blocks skipped in 6 s of silence: saturation %llu of 2 × 281, delay %llu of 2 × 281\n",
+         (unsigned long long)saturation, (unsigned long long)delay);
+  CHECK_MSG(saturation >= 400U && saturation <= 2U * 281U, "saturation skipped %llu blocks",
+            (unsigned long long)saturation);
+  CHECK_MSG(delay >= 50U && delay <= 281U, "delay skipped %llu blocks", (unsigned long long)delay);
+  test_mix_free(&m);
+  mixdown_session_free(session);
+}
+
 // With several threads the helpers render the next block's tracks while
 // a pull returns; reading meters and times between pulls must wait for
 // them without rendering anything twice.
@@ -884,6 +945,7 @@ test_read_outs_between_pulls_change_nothing(void)
 const TestCase engine_tests[] = {
   {"engine: meters read between pulls (2 threads) change nothing", test_read_outs_between_pulls_change_nothing},
   {"engine: silent blocks are skipped, exactly (same bytes as without)", test_silence_is_skipped_exactly},
+  {"engine: saturation and delay rest on silence too, exactly", test_silence_is_skipped_exactly_in_effects},
   {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
   {"engine: gain_db -6 is -6.00 dB", test_gain_minus_6},
