@@ -47,9 +47,17 @@ typedef struct {
   double     rate;
   double     v[SAT_N_PARAMS];
   float      h[TAPS];              ///< Low-pass at 0.45·base rate, unity DC gain (×OS for interpolation)
-  float      in_hist[2][PER];      ///< Base-rate input history for the interpolator
+  /// The same filter laid out for the loops that use it: per interpolation
+  /// phase its taps phase, phase + 8, … oldest-first (zero past the end),
+  /// and the decimator's taps oldest-first.
+  float      interp[OS][PER];
+  float      decim[TAPS];
+  /// Base-rate input history for the interpolator, and the 8×-rate shaped
+  /// samples for the decimator: each written twice, at i and i + length,
+  /// so that the filters read one contiguous run (no index wraps).
+  float      in_hist[2][2 * PER];
   uint32_t   in_pos;
-  float      os_hist[2][TAPS];     ///< 8×-rate shaped samples for the decimator
+  float      os_hist[2][2 * TAPS];
   uint32_t   os_pos;
   float      dry[2][LATENCY];      ///< Dry signal, delayed to line up
   uint32_t   dry_pos;
@@ -92,6 +100,33 @@ design_filter(Saturation* s)
   for (int k = 0; k < TAPS; ++k) {
     s->h[k] = (float)(s->h[k] / sum);
   }
+  for (int phase = 0; phase < OS; ++phase) {
+    for (int j = 0; j < PER; ++j) {
+      const int k                      = phase + j * OS;
+      s->interp[phase][PER - 1 - j]    = k < TAPS ? s->h[k] : 0.0F;
+    }
+  }
+  for (int k = 0; k < TAPS; ++k) {
+    s->decim[TAPS - 1 - k] = s->h[k];
+  }
+}
+
+// Σ a[i]·b[i] in double, as eight interleaved partial sums: one running sum
+// would make every addition wait for the one before.
+static double
+dot(const float* a, const float* b, int n)
+{
+  double lane[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  int    i       = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int l = 0; l < 8; ++l) {
+      lane[l] += (double)a[i + l] * (double)b[i + l];
+    }
+  }
+  for (; i < n; ++i) {
+    lane[0] += (double)a[i] * (double)b[i];
+  }
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 static double
@@ -161,27 +196,22 @@ sat_set_param(void* state, uint32_t id, double value)
 static double
 oversampled(Saturation* s, int c, double x, int mode)
 {
-  // The interpolator's input: the newest at in_hist[c][in_pos].
-  s->in_hist[c][s->in_pos] = (float)x;
-  double out = 0.0;
+  // The interpolator's input: the newest at in_hist[c][in_pos] (and its
+  // copy); `inputs` are the last PER, oldest first.
+  s->in_hist[c][s->in_pos] = s->in_hist[c][s->in_pos + PER] = (float)x;
+  const float* inputs = &s->in_hist[c][s->in_pos + 1U];
   for (int phase = 0; phase < OS; ++phase) {
     // Polyphase: output sample `phase` of this frame uses taps phase, phase+8, …
-    double y = 0.0;
-    for (int j = 0; j < PER; ++j) {
-      const int k = phase + j * OS;
-      if (k < TAPS) {
-        y += s->h[k] * s->in_hist[c][(s->in_pos + PER - (uint32_t)j) % PER];
-      }
-    }
-    s->os_hist[c][(s->os_pos + (uint32_t)phase) % TAPS] = (float)shape(mode, y * OS);
+    const double   y    = dot(s->interp[phase], inputs, PER);
+    const uint32_t at   = (s->os_pos + (uint32_t)phase) % TAPS;
+    const float    wave = (float)shape(mode, y * OS);
+    s->os_hist[c][at]        = wave;
+    s->os_hist[c][at + TAPS] = wave;
   }
   // Decimate: one output per 8 shaped samples, taken at this frame's phase
-  // 0, so the delay is a whole (TAPS - 1) / 8 frames.
-  const uint32_t newest = s->os_pos;
-  for (int k = 0; k < TAPS; ++k) {
-    out += s->h[k] * s->os_hist[c][(newest + TAPS - (uint32_t)k) % TAPS];
-  }
-  return out;
+  // 0, so the delay is a whole (TAPS - 1) / 8 frames; the last TAPS shaped
+  // samples up to it, oldest first.
+  return dot(s->decim, &s->os_hist[c][s->os_pos + 1U], TAPS);
 }
 
 static void
