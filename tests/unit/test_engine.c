@@ -776,6 +776,38 @@ test_source_changed_on_disk(void)
   mixdown_engine_free(e);
 }
 
+// Blocks given to and skipped by each of `types` (render --stats'
+// columns), rendering `session` once more.
+static void
+count_blocks(MixdownSession* session, const char* const* types, int n_types, uint64_t* skipped, uint64_t* blocks)
+{
+  MixdownEngine* engine = NULL;
+  char           message[512];
+  memset(skipped, 0, (size_t)n_types * sizeof *skipped);
+  memset(blocks, 0, (size_t)n_types * sizeof *blocks);
+  if (mixdown_engine_new(session, &engine, message, sizeof message) != MIXDOWN_SUCCESS) {
+    test_fail(__FILE__, __LINE__, "%s", message);
+    return;
+  }
+  float    left[4096], right[4096];
+  uint32_t got = 0U;
+  while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
+  }
+  for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
+    MixdownTimeReport t;
+    if (mixdown_engine_time(engine, k, &t) != MIXDOWN_SUCCESS) {
+      continue;
+    }
+    for (int i = 0; i < n_types; ++i) {
+      if (!strcmp(t.what, types[i])) {
+        skipped[i] = t.skipped;
+        blocks[i]  = t.blocks;
+      }
+    }
+  }
+  mixdown_engine_free(engine);
+}
+
 // Silence is free, and exact: a loud clip, three seconds of nothing, loud
 // again.  The EQ and compressor sit out most of the silent blocks once
 // their state has decayed to rest (--stats counts them), and
@@ -799,63 +831,20 @@ test_silence_is_skipped_exactly(void)
   // Loud where the clips play, silent between.
   CHECK(test_rms_db(m.left + 4U * 48000U + 4800U, 24000U) > -20.0);
   CHECK(test_peak_db(m.left + 2U * 48000U, 48000U) < -200.0);
-  MixdownEngine* engine = NULL;
-  char           message[512];
-  if (mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS) {
-    float    left[4096], right[4096];
-    uint32_t got = 0U;
-    while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
-    }
-    uint64_t skipped[6] = {0U, 0U, 0U, 0U, 0U, 0U}, blocks[6] = {0U, 0U, 0U, 0U, 0U, 0U};
-    for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
-      MixdownTimeReport t;
-      mixdown_engine_time(engine, k, &t);
-      static const char* const types[] = {"eq", "compressor", "gain", "gate", "stereo", "deesser"};
-      int                      which   = -1;
-      for (int i = 0; i < 6; ++i) {
-        which = !strcmp(t.what, types[i]) ? i : which;
-      }
-      if (which >= 0) {
-        skipped[which] = t.skipped;
-        blocks[which]  = t.blocks;
-      }
-    }
-    // 3 s of silence is 140 blocks.  The EQ's tail comes to rest within a
-    // few; the compressor's release (50 ms time constant) takes ~1.5 s to
-    // come within 1e-12 dB of no reduction, where it rests exactly, and
-    // what follows it gets silence only from then on.
-    const uint64_t at_least[6] = {120U, 50U, 50U, 50U, 50U, 50U};
-    for (int i = 0; i < 6; ++i) {
-      CHECK_MSG(skipped[i] >= at_least[i] && skipped[i] < blocks[i], "insert %d skipped %llu of %llu blocks", i,
-                (unsigned long long)skipped[i], (unsigned long long)blocks[i]);
-    }
-    mixdown_engine_free(engine);
+  static const char* const types[6] = {"eq", "compressor", "gain", "gate", "stereo", "deesser"};
+  uint64_t                 skipped[6], blocks[6];
+  count_blocks(session, types, 6, skipped, blocks);
+  // 3 s of silence is 140 blocks.  The EQ's tail comes to rest within a
+  // few; the compressor's release (50 ms time constant) takes ~1.5 s to
+  // come within 1e-12 dB of no reduction, where it rests exactly, and
+  // what follows it gets silence only from then on.
+  const uint64_t at_least[6] = {120U, 50U, 50U, 50U, 50U, 50U};
+  for (int i = 0; i < 6; ++i) {
+    CHECK_MSG(skipped[i] >= at_least[i] && skipped[i] < blocks[i], "insert %d skipped %llu of %llu blocks", i,
+              (unsigned long long)skipped[i], (unsigned long long)blocks[i]);
   }
   test_mix_free(&m);
   mixdown_session_free(session);
-}
-
-// Blocks skipped per processor type (render --stats' column), after a render.
-static uint64_t
-skipped_blocks(MixdownSession* session, const char* type)
-{
-  MixdownEngine* engine  = NULL;
-  char           message[512];
-  uint64_t       skipped = 0U;
-  if (mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS) {
-    float    left[4096], right[4096];
-    uint32_t got = 0U;
-    while (mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS && got) {
-    }
-    for (uint32_t k = 0U; k < mixdown_engine_time_count(engine); ++k) {
-      MixdownTimeReport t;
-      if (mixdown_engine_time(engine, k, &t) == MIXDOWN_SUCCESS && !strcmp(t.what, type)) {
-        skipped = t.skipped;
-      }
-    }
-    mixdown_engine_free(engine);
-  }
-  return skipped;
 }
 
 // The same for saturation (tape and tube: its histories, and the tube's DC
@@ -885,8 +874,11 @@ test_silence_is_skipped_exactly_in_effects(void)
   // its input falls silent, the tube once its DC blocker is below -400 dB
   // (~1.3 s); the delay without feedback a line's length (4 s) after its
   // last echo.
-  const uint64_t saturation = skipped_blocks(session, "saturation");
-  const uint64_t delay      = skipped_blocks(session, "delay");
+  static const char* const types[2] = {"saturation", "delay"};
+  uint64_t                 skipped[2], blocks[2];
+  count_blocks(session, types, 2, skipped, blocks);
+  const uint64_t saturation = skipped[0];
+  const uint64_t delay      = skipped[1];
   printf("    blocks skipped in 6 s of silence: saturation %llu of 2 × 281, delay %llu of 2 × 281\n",
          (unsigned long long)saturation, (unsigned long long)delay);
   CHECK_MSG(saturation >= 400U && saturation <= 2U * 281U, "saturation skipped %llu blocks",
