@@ -344,7 +344,9 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     mixdown_engine_free(engine);
     return fail(report, st, "cannot start the worker threads");
   }
-  mixdown_engine_set_cache_limit(engine, opt->cache_limit_bytes ? opt->cache_limit_bytes : MIXDOWN_CACHE_DEFAULT_LIMIT);
+  if (opt->cache_limit_bytes) { // 0: the engine's default
+    mixdown_engine_set_cache_limit(engine, opt->cache_limit_bytes);
+  }
   if (opt->cache_dir && (st = mixdown_engine_set_cache(engine, opt->cache_dir))) {
     fail(report, st, mixdown_engine_message(engine));
     mixdown_engine_free(engine);

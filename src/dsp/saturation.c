@@ -46,10 +46,10 @@ typedef struct {
   uint32_t   channels;
   double     rate;
   double     v[SAT_N_PARAMS];
-  float      h[TAPS];              ///< Low-pass at 0.45·base rate, unity DC gain (×OS for interpolation)
-  /// The same filter laid out for the loops that use it: per interpolation
-  /// phase its taps phase, phase + 8, … oldest-first (zero past the end),
-  /// and the decimator's taps oldest-first.
+  /// The low-pass at 0.45·base rate (unity DC gain; ×OS for interpolation)
+  /// laid out for the loops that use it: per interpolation phase its taps
+  /// phase, phase + 8, … oldest-first (zero past the end), and the
+  /// decimator's taps oldest-first.
   float      interp[OS][PER];
   float      decim[TAPS];
   /// Base-rate input history for the interpolator, and the 8×-rate shaped
@@ -88,26 +88,27 @@ design_filter(Saturation* s)
   const double fc   = 0.458 / OS; // cycles per 8×-rate sample
   const double beta = 8.0;
   double       sum  = 0.0;
+  float        h[TAPS];
   for (int k = 0; k < TAPS; ++k) {
     const double m   = k - (TAPS - 1) / 2.0;
     const double x   = 2.0 * fc * m;
     const double sinc = m == 0.0 ? 1.0 : sin(M_PI * x) / (M_PI * x);
     const double r   = m / ((TAPS - 1) / 2.0);
     const double w   = bessel_i0(beta * sqrt(fmax(0.0, 1.0 - r * r))) / bessel_i0(beta);
-    s->h[k]          = (float)(2.0 * fc * sinc * w);
-    sum += s->h[k];
+    h[k]          = (float)(2.0 * fc * sinc * w);
+    sum += h[k];
   }
   for (int k = 0; k < TAPS; ++k) {
-    s->h[k] = (float)(s->h[k] / sum);
+    h[k] = (float)(h[k] / sum);
   }
   for (int phase = 0; phase < OS; ++phase) {
     for (int j = 0; j < PER; ++j) {
       const int k                      = phase + j * OS;
-      s->interp[phase][PER - 1 - j]    = k < TAPS ? s->h[k] : 0.0F;
+      s->interp[phase][PER - 1 - j]    = k < TAPS ? h[k] : 0.0F;
     }
   }
   for (int k = 0; k < TAPS; ++k) {
-    s->decim[TAPS - 1 - k] = s->h[k];
+    s->decim[TAPS - 1 - k] = h[k];
   }
 }
 

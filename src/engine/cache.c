@@ -109,29 +109,53 @@ md_cache_key(const MdRecipe* r, char key[MD_CACHE_KEY_CHARS])
   snprintf(key, MD_CACHE_KEY_CHARS, "%016llx%016llx", (unsigned long long)fnv, (unsigned long long)mix);
 }
 
+// The header ends with the levels: a flag, the two gains they were taken
+// at, the levels — one block, written whole at commit and rewritten in
+// place by md_cache_update_levels().
+#define LEVELS_BYTES (4U + 8U + sizeof(MixdownLevels))
+
 static size_t
 header_bytes(uint32_t n_meters)
 {
-  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + 4U + 8U + sizeof(MixdownLevels);
+  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + LEVELS_BYTES;
+}
+
+static void
+pack_levels(const MdCacheExtras* extras, unsigned char block[LEVELS_BYTES])
+{
+  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
+  memcpy(block, &has_levels, 4U);
+  memcpy(block + 4U, extras->level_gains, 8U);
+  memcpy(block + 12U, &extras->levels, sizeof(MixdownLevels));
+}
+
+static void
+unpack_levels(const unsigned char block[LEVELS_BYTES], MdCacheExtras* extras)
+{
+  uint32_t has_levels = 0U;
+  memcpy(&has_levels, block, 4U);
+  memcpy(extras->level_gains, block + 4U, 8U);
+  memcpy(&extras->levels, block + 12U, sizeof(MixdownLevels));
+  extras->has_levels = has_levels == 1U;
 }
 
 static bool
 read_header(MdCacheFile* f, uint32_t n_meters)
 {
-  char     magic[8];
-  uint32_t channels = 0U, meters = 0U, has_levels = 0U;
-  uint64_t frames = 0U;
+  char          magic[8];
+  uint32_t      channels = 0U, meters = 0U;
+  uint64_t      frames   = 0U;
+  unsigned char levels[LEVELS_BYTES];
   if (fread(magic, 1U, 8U, f->file) != 8U || memcmp(magic, MAGIC, 8U) || fread(&channels, 4U, 1U, f->file) != 1U ||
       fread(&meters, 4U, 1U, f->file) != 1U || fread(&frames, 8U, 1U, f->file) != 1U ||
       channels != f->channels || meters != n_meters || frames != f->frames ||
       fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
       fread(f->extras.note, 1U, NOTE_BYTES, f->file) != NOTE_BYTES ||
       (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters) ||
-      fread(&has_levels, 4U, 1U, f->file) != 1U || fread(f->extras.level_gains, 4U, 2U, f->file) != 2U ||
-      fread(&f->extras.levels, sizeof(MixdownLevels), 1U, f->file) != 1U) {
+      fread(levels, 1U, LEVELS_BYTES, f->file) != LEVELS_BYTES) {
     return false;
   }
-  f->extras.has_levels            = has_levels == 1U;
+  unpack_levels(levels, &f->extras);
   f->extras.note[NOTE_BYTES - 1U] = '\0';
   return true;
 }
@@ -279,24 +303,14 @@ md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
   return MIXDOWN_SUCCESS;
 }
 
-// The levels are the header's last part.
-static size_t
-levels_offset(uint32_t n_meters)
-{
-  return header_bytes(n_meters) - (4U + 8U + sizeof(MixdownLevels));
-}
-
 MixdownStatus
 md_cache_update_levels(MdCacheFile* f, const MdCacheExtras* extras)
 {
-  unsigned char  block[4U + 8U + sizeof(MixdownLevels)];
-  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
-  memcpy(block, &has_levels, 4U);
-  memcpy(block + 4U, extras->level_gains, 8U);
-  memcpy(block + 12U, &extras->levels, sizeof(MixdownLevels));
-  const int fd = f->writing ? -1 : open(f->path, O_WRONLY);
-  const bool ok = fd >= 0 && pwrite(fd, block, sizeof block, (off_t)levels_offset(f->extras.n_meters)) ==
-                                 (ssize_t)sizeof block;
+  unsigned char block[LEVELS_BYTES];
+  pack_levels(extras, block);
+  const int  fd = f->writing ? -1 : open(f->path, O_WRONLY);
+  const bool ok = fd >= 0 && pwrite(fd, block, sizeof block,
+                                    (off_t)(header_bytes(f->extras.n_meters) - LEVELS_BYTES)) == (ssize_t)sizeof block;
   if (fd >= 0) {
     close(fd);
   }
@@ -308,15 +322,15 @@ md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
 {
   char note[NOTE_BYTES] = {0};
   snprintf(note, sizeof note, "%s", extras->note);
-  const uint32_t n_meters   = extras->n_meters;
-  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
+  const uint32_t n_meters = extras->n_meters;
+  unsigned char  levels[LEVELS_BYTES];
+  pack_levels(extras, levels);
   bool ok = f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(MAGIC, 1U, 8U, f->file) == 8U &&
             fwrite(&f->channels, 4U, 1U, f->file) == 1U && fwrite(&n_meters, 4U, 1U, f->file) == 1U &&
             fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
             fwrite(note, 1U, NOTE_BYTES, f->file) == NOTE_BYTES &&
             (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters) &&
-            fwrite(&has_levels, 4U, 1U, f->file) == 1U && fwrite(extras->level_gains, 4U, 2U, f->file) == 2U &&
-            fwrite(&extras->levels, sizeof(MixdownLevels), 1U, f->file) == 1U;
+            fwrite(levels, 1U, LEVELS_BYTES, f->file) == LEVELS_BYTES;
   ok = !fclose(f->file) && ok;
   f->file = NULL;
   ok      = ok && !rename(f->temp_path, f->path);

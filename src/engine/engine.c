@@ -1761,16 +1761,17 @@ sum_prefixes(MixdownEngine* e, MdWorker* w, uint32_t n, uint32_t bank)
 // With a cache: a bus's prefix tree opens its partial sums, keyed by each
 // input's track key and gains; the edges under sums read from the cache
 // are covered.
-static void
-open_prefix_cache(MixdownEngine* e, MdEngineNode* bus, char (*keys)[MD_CACHE_KEY_CHARS], const char** key_list,
-                  bool* reused)
+static MixdownStatus
+open_prefix_cache(MixdownEngine* e, MdEngineNode* bus)
 {
+  MdSumInput* inputs = calloc(bus->n_prefix, sizeof *inputs);
+  if (!inputs) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
   for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
     const MdEdge*       ed  = &e->edges[bus->prefix_edges[j]];
     const MdEngineNode* src = &e->nodes[ed->from];
-    keys[j][0]              = '\0';
-    key_list[j]             = keys[j];
-    reused[j]               = src->cache_hit;
+    inputs[j].reused        = src->cache_hit;
     if (!src->cache_key[0]) {
       continue;
     }
@@ -1778,15 +1779,17 @@ open_prefix_cache(MixdownEngine* e, MdEngineNode* bus, char (*keys)[MD_CACHE_KEY
     md_recipe_add(&recipe, "input %s channels %u gains %a %a level %a\n", src->cache_key, src->channels,
                   (double)src->lazy_gain[0], (double)src->lazy_gain[1], (double)(float)ed->level);
     if (!recipe.failed) {
-      md_cache_key(&recipe, keys[j]);
+      md_cache_key(&recipe, inputs[j].key);
     }
     md_recipe_free(&recipe);
   }
   const MdCacheSpec spec = cache_spec(e);
-  md_sum_tree_open_cache(bus->prefix_tree, &spec, key_list, reused);
+  md_sum_tree_open_cache(bus->prefix_tree, &spec, inputs);
+  free(inputs);
   for (uint32_t j = 0U; j < bus->n_prefix; ++j) {
     e->edges[bus->prefix_edges[j]].covered = md_sum_tree_covered(bus->prefix_tree, j);
   }
+  return MIXDOWN_SUCCESS;
 }
 
 // A lazy track whose every edge is covered by cached sums, which keys no
@@ -1864,20 +1867,7 @@ build_prefix_sum(MixdownEngine* e, MdEngineNode* bus)
   if (!(bus->prefix_tree = md_sum_tree_new(bus->n_prefix, MD_BLOCK_FRAMES, e->kernels))) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  if (!e->cache_dir) {
-    return MIXDOWN_SUCCESS;
-  }
-  char(*keys)[MD_CACHE_KEY_CHARS] = calloc(bus->n_prefix, sizeof *keys);
-  const char** key_list           = calloc(bus->n_prefix, sizeof *key_list);
-  bool*        reused             = calloc(bus->n_prefix, sizeof *reused);
-  const bool   ok                 = keys && key_list && reused;
-  if (ok) {
-    open_prefix_cache(e, bus, keys, key_list, reused);
-  }
-  free(keys);
-  free(key_list);
-  free(reused);
-  return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+  return e->cache_dir ? open_prefix_cache(e, bus) : MIXDOWN_SUCCESS;
 }
 
 // Every bus's prefix, once, before the first block (after stems and

@@ -99,15 +99,15 @@ md_sum_tree_free(MdSumTree* t)
 
 // A node's key from its children's: a change anywhere below changes it.
 static void
-make_keys(MdSumTree* t, uint32_t index, const char* const* leaf_keys)
+make_keys(MdSumTree* t, uint32_t index, const MdSumInput* inputs)
 {
   MdSumNode* node = &t->nodes[index];
   if (node->count == 1U) {
-    snprintf(node->key, sizeof node->key, "%s", leaf_keys[node->first]);
+    snprintf(node->key, sizeof node->key, "%s", inputs[node->first].key);
     return;
   }
-  make_keys(t, node->left, leaf_keys);
-  make_keys(t, node->right, leaf_keys);
+  make_keys(t, node->left, inputs);
+  make_keys(t, node->right, inputs);
   const char* left  = t->nodes[node->left].key;
   const char* right = t->nodes[node->right].key;
   if (!left[0] || !right[0]) {
@@ -123,7 +123,7 @@ make_keys(MdSumTree* t, uint32_t index, const char* const* leaf_keys)
 }
 
 static void
-open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const bool* reused)
+open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const MdSumInput* inputs)
 {
   MdSumNode* node = &t->nodes[index];
   if (node->count == 1U) {
@@ -132,7 +132,7 @@ open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const bool* re
   if (node->key[0]) {
     bool fresh = true;
     for (uint32_t i = 0U; i < node->count; ++i) {
-      fresh = fresh && !reused[node->first + i];
+      fresh = fresh && !inputs[node->first + i].reused;
     }
     MdCacheSpec spec   = *files;
     spec.kind          = MD_CACHE_SUM;
@@ -149,15 +149,15 @@ open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const bool* re
     memset(t->covered + node->first, 1, node->count * sizeof(bool));
     return;
   }
-  open_node(t, node->left, files, reused);
-  open_node(t, node->right, files, reused);
+  open_node(t, node->left, files, inputs);
+  open_node(t, node->right, files, inputs);
 }
 
 void
-md_sum_tree_open_cache(MdSumTree* t, const MdCacheSpec* files, const char* const* leaf_keys, const bool* reused)
+md_sum_tree_open_cache(MdSumTree* t, const MdCacheSpec* files, const MdSumInput* inputs)
 {
-  make_keys(t, 0U, leaf_keys);
-  open_node(t, 0U, files, reused);
+  make_keys(t, 0U, inputs);
+  open_node(t, 0U, files, inputs);
 }
 
 bool

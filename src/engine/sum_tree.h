@@ -27,6 +27,12 @@
 
 typedef struct MdSumTree MdSumTree;
 
+/// What the cache knows of one input.
+typedef struct {
+  char key[MD_CACHE_KEY_CHARS]; ///< Its key ("" when it cannot be cached)
+  bool reused;                  ///< Read from its own cache file in this render
+} MdSumInput;
+
 /// Adds input `leaf` into `out` (two planes of `frames`): dst += its signal.
 typedef void (*MdSumLeaf)(void* user, uint32_t leaf, float* const* out, uint32_t frames);
 
@@ -37,15 +43,14 @@ void       md_sum_tree_free(MdSumTree* tree);
 
 /// Opens the cache files (folder, length and buffer from `files`), from the
 /// top: a node found complete is read, and nothing below it is opened.
-/// `leaf_keys[i]` is input i's key, or "" when it cannot be cached (no
+/// `inputs[i].key` is input i's key, or "" when it cannot be cached (no
 /// node above it is then cached either).  A sum not found is written only
 /// when none of its inputs is `reused` (read from its own cache file): a
 /// first render writes every sum, a re-render after a change writes none
 /// — writing costs several times what reading does, and the sums beside
 /// the changed track's path, the ones a later change reads, are still
 /// there.  A file that cannot be opened costs the cache, not the render.
-void md_sum_tree_open_cache(MdSumTree* tree, const MdCacheSpec* files, const char* const* leaf_keys,
-                            const bool* reused);
+void md_sum_tree_open_cache(MdSumTree* tree, const MdCacheSpec* files, const MdSumInput* inputs);
 
 /// True when input `leaf` lies under a node read from the cache: its
 /// signal is never asked for.

@@ -84,7 +84,7 @@ count_files(const char* dir, const char* ending)
 // One render of 4 blocks with the cache: keys per input, which inputs
 // were reused.  Returns the sum; *sums_read / *covered as the tree saw.
 static float
-cached_render(const char* dir, const char* const* keys, const bool* reused, const float* values, uint32_t* sums_read,
+cached_render(const char* dir, const MdSumInput* inputs, const float* values, uint32_t* sums_read,
               uint32_t* covered, uint32_t* asked)
 {
   MdSumTree*        tree  = md_sum_tree_new(8U, FRAMES, md_kernels());
@@ -95,7 +95,7 @@ cached_render(const char* dir, const char* const* keys, const bool* reused, cons
   if (!tree) {
     return 0.0F;
   }
-  md_sum_tree_open_cache(tree, &files, keys, reused);
+  md_sum_tree_open_cache(tree, &files, inputs);
   for (int block = 0; block < 4; ++block) {
     sum = sum_once(tree, &in);
   }
@@ -111,31 +111,29 @@ test_partial_sums_in_the_cache(void)
 {
   const char*  dir = test_path("sumcache");
   float        values[8];
-  const char*  keys[8];
-  char         names[8][MD_CACHE_KEY_CHARS];
-  bool         reused[8] = {false};
+  MdSumInput   inputs[8];
   uint32_t     sums = 0U, covered = 0U, asked = 0U;
   for (int i = 0; i < 8; ++i) {
     values[i] = 0.1F * (float)(i + 1);
-    snprintf(names[i], sizeof names[i], "%032d", i);
-    keys[i] = names[i];
+    snprintf(inputs[i].key, sizeof inputs[i].key, "%032d", i);
+    inputs[i].reused = false;
   }
   CHECK(mkdir(dir, 0777) == 0);
   // Cold: every input summed, every node of two or more written (7).
-  const float cold = cached_render(dir, keys, reused, values, &sums, &covered, &asked);
+  const float cold = cached_render(dir, inputs, values, &sums, &covered, &asked);
   CHECK(sums == 0U && covered == 0U && asked == 4U * 8U && count_files(dir, ".mds") == 7U);
   // Warm: the root is read, no input is asked for.
   for (int i = 0; i < 8; ++i) {
-    reused[i] = true;
+    inputs[i].reused = true;
   }
-  CHECK(cached_render(dir, keys, reused, values, &sums, &covered, &asked) == cold);
+  CHECK(cached_render(dir, inputs, values, &sums, &covered, &asked) == cold);
   CHECK_MSG(sums == 1U && covered == 8U && asked == 0U, "warm: %u sums, %u covered, %u asked", sums, covered, asked);
   // Input 6 changes: its sibling 7 is asked for, the sums [0, 4) and [4, 6)
   // are read, and no sum is written (its other inputs were reused).
-  snprintf(names[6], sizeof names[6], "%032d", 66);
-  values[6]    = 0.75F;
-  reused[6]    = false;
-  const float changed = cached_render(dir, keys, reused, values, &sums, &covered, &asked);
+  snprintf(inputs[6].key, sizeof inputs[6].key, "%032d", 66);
+  values[6]        = 0.75F;
+  inputs[6].reused = false;
+  const float changed = cached_render(dir, inputs, values, &sums, &covered, &asked);
   CHECK_MSG(sums == 2U && covered == 6U && asked == 4U * 2U, "changed: %u sums, %u covered, %u asked", sums, covered,
             asked);
   CHECK(count_files(dir, ".mds") == 7U && count_files(dir, ".partial") == 0U);
@@ -145,8 +143,8 @@ test_partial_sums_in_the_cache(void)
   CHECK(plain && sum_once(plain, &in) == changed);
   md_sum_tree_free(plain);
   // An input that cannot be cached ("" key): nothing above it is.
-  names[0][0] = '\0';
-  cached_render(dir, keys, reused, values, &sums, &covered, &asked);
+  inputs[0].key[0] = '\0';
+  cached_render(dir, inputs, values, &sums, &covered, &asked);
   // [2, 4) and [4, 6) are read; [0, 4), [0, 2) and the root are not cached.
   CHECK_MSG(sums == 2U && covered == 4U, "uncacheable input 0: %u sums, %u covered", sums, covered);
 }

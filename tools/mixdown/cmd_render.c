@@ -151,20 +151,13 @@ parse_uint(const char* text, unsigned long min, unsigned long max, uint32_t* out
 static bool
 parse_size(const char* text, uint64_t* bytes)
 {
-  char*                    end   = NULL;
-  errno                          = 0;
-  const double             value = strtod(text, &end);
-  static const char* const units = "KMGT";
-  double                   scale = 1.0;
-  if (end && *end && end[1] == '\0' && strchr(units, toupper((unsigned char)*end))) {
-    for (const char* u = units; *u; ++u) {
-      scale *= 1024.0;
-      if (*u == toupper((unsigned char)*end)) {
-        break;
-      }
-    }
-    ++end;
-  }
+  static const char units[] = "KMGT";
+  char*             end     = NULL;
+  errno                     = 0;
+  const double value        = strtod(text, &end);
+  const char*  unit         = end && *end && !end[1] ? strchr(units, toupper((unsigned char)*end)) : NULL;
+  const double scale        = unit ? pow(1024.0, (double)(unit - units + 1)) : 1.0;
+  end += unit ? 1 : 0;
   if (end == text || *end || errno || !(value >= 0.0) || value * scale >= 1.8e19) {
     return false;
   }
