@@ -161,6 +161,9 @@ typedef enum {
   MIXDOWN_FORMAT_FLOAT,
 } MixdownSampleFormat;
 
+/// The most files one render writes (`outputs:` in the session).
+#define MIXDOWN_MAX_OUTPUTS 16
+
 /// Called now and then during a render with the fraction done (0…1).
 typedef void (*MixdownProgressFunc)(void* user_data, double fraction);
 
@@ -199,7 +202,55 @@ typedef struct {
   /// #MIXDOWN_CACHE_DEFAULT_LIMIT, UINT64_MAX: no limit; see
   /// mixdown_engine_set_cache_limit()).
   uint64_t cache_limit_bytes;
+  /// Non-zero: keep the true peaks of every output at or below
+  /// `true_peak_db` with the finishing limiter, also without `normalize`
+  /// (a deliverable constraint of its own).
+  int limit_true_peak;
+  /// Write only [from_s, to_s) of the mix (to_s ≤ 0: to its end).  The
+  /// mix is rendered from the start, so effects carry in as they would.
+  double from_s;
+  double to_s;
+  /// The stems' sample format (DEFAULT: 32-bit float, which keeps every
+  /// stem unclipped whatever its level).
+  MixdownSampleFormat stems_format;
+  /// Non-zero: `quality` (0 smallest … 1 best) overrides the session's for
+  /// lossy outputs (MP3, Ogg Vorbis, Opus).
+  int    quality_given;
+  double quality;
+  /// Called now and then with what is being done ("mixing",
+  /// "normalising mix.wav, pass 2", …) and the fraction of the whole
+  /// render done (0…1, ending at 1); or NULL.
+  void (*progress_stage)(void* user_data, const char* stage, double fraction);
 } MixdownRenderOptions;
+
+/// One file a render wrote, with the figures of that file.
+typedef struct {
+  char     path[512];
+  uint32_t sample_rate;      ///< Rate of the file
+  uint64_t frames;           ///< Frames written
+  double   peak_dbfs;        ///< Highest sample magnitude, before dither
+  double   true_peak_dbtp;
+  double   loudness_lufs;    ///< Integrated
+  double   correlation;
+  uint64_t clipped;          ///< Samples clipped by an integer format
+  int      normalized;       ///< Finished to `target_lufs`
+  int      limited;          ///< Finished under `ceiling_db` by the true-peak limiter
+  double   target_lufs;
+  double   ceiling_db;
+  double   gain_db;          ///< Finishing gain before the limiter
+  double   limiter_db;       ///< Deepest reduction of the finishing limiter (≤ 0)
+  double   shortfall_lu;     ///< How far below the target the file stayed (0: reached)
+  uint32_t passes;           ///< Finishing passes over the premaster (0: written in the mix pass)
+} MixdownOutputReport;
+
+/// A stem that went over full scale.
+typedef struct {
+  char     name[64];
+  double   peak_dbfs;
+  uint64_t clipped; ///< Samples clipped (integer stems; 0 for float stems, which keep them)
+} MixdownStemReport;
+
+#define MIXDOWN_MAX_STEM_REPORTS 32
 
 /// The extreme value one processor meter reached during a render, for
 /// example the most gain reduction of a compressor.
@@ -250,8 +301,17 @@ typedef struct {
   uint32_t cache_tracks_skipped; ///< …and the reused tracks they made reading unnecessary
   uint32_t cache_files_removed;  ///< Old cache files removed to keep the folder under its limit
   uint32_t n_times;           ///< Entries used in `times`
-  MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type (mix pass)
+  MixdownTimeReport times[MIXDOWN_MAX_TIME_REPORTS]; ///< Time per processor type and per stage
   char     message[512];      ///< On failure, what went wrong
+  double   limiter_db;        ///< The first output's finishing limiter: deepest reduction (≤ 0)
+  double   mix_loudness_lufs; ///< The mix before finishing (what the master strip measures)
+  uint32_t mix_passes;        ///< How many times the mix was rendered (1)
+  uint32_t n_outputs;         ///< Files written (the top-level figures are the first's)
+  MixdownOutputReport outputs[MIXDOWN_MAX_OUTPUTS];
+  uint32_t n_stems;           ///< Stems written
+  uint32_t n_stems_over;      ///< …of which peaked above 0 dBFS (the first ones in `stems_over`)
+  MixdownStemReport stems_over[MIXDOWN_MAX_STEM_REPORTS];
+  double   cpu_seconds;       ///< CPU time of the process during the render (all threads)
 } MixdownRenderReport;
 
 /**
@@ -475,6 +535,10 @@ typedef enum {
   /// Everything in MixdownLevels, pre- and post-fader (true peak, loudness
   /// range, momentary and short-term maxima, DC, correlation).
   MIXDOWN_LEVELS_FULL,
+  /// As MIXDOWN_LEVELS_SUMMARY, with the momentary and short-term maxima
+  /// and every strip's loudness every 100 ms
+  /// (mixdown_engine_node_loudness_series()), for plots.
+  MIXDOWN_LEVELS_SERIES,
 } MixdownLevelDetail;
 
 /// Asks the engine to measure every track, bus and the master as it renders
@@ -487,6 +551,19 @@ MIXDOWN_API uint32_t mixdown_engine_node_count(const MixdownEngine* engine);
 /// Levels of strip `index` so far (needs mixdown_engine_enable_levels()).
 MIXDOWN_API MixdownStatus
 mixdown_engine_node_levels(const MixdownEngine* engine, uint32_t index, MixdownNodeLevels* levels);
+
+/**
+   Post-fader loudness of strip `index` every 100 ms so far (needs
+   #MIXDOWN_LEVELS_SERIES): point i is the momentary (400 ms) and
+   short-term (3 s) loudness in LUFS (-HUGE_VAL in silence) of the window
+   ending (i + 1) × 100 ms into the strip's signal (which runs ahead of the
+   mix by the latency after it).  Copies up to `max` points into each of
+   `momentary_lufs` and `short_term_lufs` (either may be NULL).
+   @return The number of points there are (0 without a series).
+*/
+MIXDOWN_API size_t
+mixdown_engine_node_loudness_series(const MixdownEngine* engine, uint32_t index, double* momentary_lufs,
+                                    double* short_term_lufs, size_t max);
 
 /// Describes the last failure of `engine` (owned by `engine`).
 MIXDOWN_API const char* mixdown_engine_message(const MixdownEngine* engine);

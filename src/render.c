@@ -5,7 +5,9 @@
 // report.  The only place that joins the engine and the output file.
 
 #include "finish/finish.h"
+#include "io/formats.h"
 #include "io/measure.h"
+#include "io/path_guard.h"
 #include "io/writer.h"
 #include "platform/clock.h"
 #include "mixdown.h"
@@ -13,6 +15,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,50 +24,6 @@
 
 #define MD_RENDER_FRAMES 4096U
 
-// The canonical path of `path`, which may not exist yet (its folder must).
-static bool
-canonical_path(const char* path, char* out)
-{
-  if (realpath(path, out)) {
-    return true;
-  }
-  char        dir[PATH_MAX];
-  const char* slash = strrchr(path, '/');
-  if (!slash) {
-    snprintf(dir, sizeof dir, ".");
-  } else {
-    snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (!dir[0]) {
-      snprintf(dir, sizeof dir, "/");
-    }
-  }
-  char resolved[PATH_MAX];
-  if (!realpath(dir, resolved)) {
-    return false;
-  }
-  const int n = snprintf(out, PATH_MAX, "%s/%s", resolved, slash ? slash + 1 : path);
-  return n > 0 && n < PATH_MAX;
-}
-
-static const char*
-find_source_conflict(const MixdownSession* s, const char* output)
-{
-  char out_real[PATH_MAX];
-  char src_real[PATH_MAX];
-  if (!canonical_path(output, out_real)) {
-    return NULL; // the writer reports an unusable folder
-  }
-  for (size_t i = 0U; i < s->n_nodes; ++i) {
-    for (size_t j = 0U; j < s->nodes[i].n_clips; ++j) {
-      const char* src = s->nodes[i].clips[j].path;
-      if (realpath(src, src_real) && !strcmp(src_real, out_real)) {
-        return src;
-      }
-    }
-  }
-  return NULL;
-}
-
 static MixdownStatus
 fail(MixdownRenderReport* report, MixdownStatus st, const char* message)
 {
@@ -72,70 +31,123 @@ fail(MixdownRenderReport* report, MixdownStatus st, const char* message)
   return st;
 }
 
-typedef MixdownStatus (*MdSink)(void* sink, const float* left, const float* right, uint32_t n,
-                                char* message, size_t message_size);
-
-static MixdownStatus
-writer_sink(void* sink, const float* left, const float* right, uint32_t n, char* message,
-            size_t message_size)
-{
-  return md_writer_write(sink, left, right, n, message, message_size);
-}
-
-static MixdownStatus
-premaster_sink(void* sink, const float* left, const float* right, uint32_t n, char* message,
-               size_t message_size)
-{
-  return md_premaster_write(sink, left, right, n, message, message_size);
-}
-
-// Where the output goes and in what form.
+// One file the render writes, and what became of it.
 typedef struct {
+  const MdOutput*     spec;     ///< `output`, or an `outputs` item
   const char*         path;
   MixdownSampleFormat format;
   MdDither            dither;
-  double              rate;     ///< Render rate
   uint32_t            out_rate; ///< 0: the render rate
-  uint64_t            frames;   ///< Expected frames at the render rate
-  char* const*        tags;     ///< MD_N_TAGS tags
-} MdTarget;
-
-// A writer for `path` (the mix, or a stem) in the target's format.
-static MixdownStatus
-open_writer(const MdTarget* t, const char* path, MdWriter** writer, MixdownRenderReport* report)
-{
-  const MixdownStatus st = md_writer_open(path, t->format, t->dither, t->rate, t->out_rate, t->frames,
-                                          writer, report->message, sizeof report->message);
-  if (!st && path == t->path) {
-    md_writer_set_tags(*writer, t->tags);
-  }
-  return st;
-}
+  double              quality;  ///< < 0: the writer's default
+  MdFinishGoal        goal;
+  MdWriter*           writer;   ///< The pass being written, then the one kept
+  MdWriterStats       stats;
+  MdFinishResult      finish;
+} MdDeliverable;
 
 // Stems: one writer per track and bus, fed in the mix pass.
 typedef struct {
-  uint32_t   n;
-  MdWriter** writers;
-  float**    buffers; ///< 2n buffers: left, right, left, right, …
+  uint32_t            n;
+  MixdownSampleFormat format;
+  char                extension[8];
+  char**              paths;
+  MdWriter**          writers;
+  float**             buffers; ///< 2n buffers: left, right, left, right, …
 } MdStems;
 
+// Stage times on the calling thread, for --stats.
+enum { MD_STAGE_WRITING, MD_STAGE_PREMASTER, MD_STAGE_FINISHING, MD_STAGE_STEMS, MD_N_STAGES };
+static const char* const stage_names[MD_N_STAGES] = {"writing the mix", "premaster", "finishing passes",
+                                                     "writing stems"};
+
+typedef struct {
+  const MixdownSession*       session;
+  const MixdownRenderOptions* opt;
+  MixdownRenderReport*        report;
+  MdDeliverable               items[MIXDOWN_MAX_OUTPUTS];
+  uint32_t                    n;
+  bool                        finishing;  ///< Some output is normalised or limited: through a premaster
+  double                      rate;       ///< Render rate
+  uint64_t                    from_frame; ///< Written range, at the render rate
+  uint64_t                    to_frame;
+  MdPathGuard*                guard;
+  MdStems                     stems;
+  double                      stage_s[MD_N_STAGES];
+  double                      work_total; ///< Progress units: one mix pass is 1
+  double                      work_done;
+} MdRender;
+
+/* ------------------------------------------------------------------------ */
+/* Progress                                                                  */
+
+// A finishing pass costs about this much of a mix pass (reading the float
+// premaster, the limiter, the writer): an estimate for the progress bar.
+#define MD_PASS_WORK 0.15
+
 static void
-free_stems(MdStems* stems, bool commit, MixdownRenderReport* report)
+progress(const MdRender* r, const char* stage, double work_done)
 {
-  for (uint32_t k = 0U; stems->writers && k < stems->n; ++k) {
-    if (stems->writers[k] && commit) {
-      commit = md_writer_commit(stems->writers[k], NULL, report->message, sizeof report->message) ==
-               MIXDOWN_SUCCESS;
-    } else if (stems->writers[k]) {
-      md_writer_abort(stems->writers[k]);
+  const double fraction = r->work_total > 0.0 ? fmin(1.0, work_done / r->work_total) : 1.0;
+  if (r->opt->progress_stage) {
+    r->opt->progress_stage(r->opt->user_data, stage, fraction);
+  } else if (r->opt->progress) {
+    r->opt->progress(r->opt->user_data, fraction);
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* What to write                                                             */
+
+// The deliverables: `-o` (one file with `output`'s settings), else
+// `outputs:`, else `output:`; each with its format checked against the
+// table of formats and its finishing goal.
+static MixdownStatus
+plan_outputs(MdRender* r)
+{
+  const MixdownSession*       s   = r->session;
+  const MixdownRenderOptions* opt = r->opt;
+  const bool     listed = !opt->output_path && s->n_outputs;
+  const uint32_t n      = listed ? (uint32_t)s->n_outputs : 1U;
+  for (uint32_t k = 0U; k < n; ++k) {
+    MdDeliverable* d = &r->items[k];
+    d->spec          = listed ? &s->outputs[k] : &s->output;
+    d->path          = opt->output_path ? opt->output_path : d->spec->path;
+    if (!d->path) {
+      return fail(r->report, MIXDOWN_ERR_BAD_ARG,
+                  "no output file: give `output: {file: mix.wav}` in the session or -o FILE");
     }
+    const MdFileFormat* format = md_file_format_for_path(d->path);
+    if (!format) {
+      snprintf(r->report->message, sizeof r->report->message,
+               "cannot write `%.300s`: mixdown writes %s (the format comes from the extension)", d->path,
+               md_file_format_list());
+      return MIXDOWN_ERR_BAD_ARG;
+    }
+    d->format = opt->format ? opt->format : d->spec->format;
+    if (!md_file_format_holds(format, d->format)) {
+      char holds[64];
+      md_file_format_bits_list(format, holds, sizeof holds);
+      snprintf(r->report->message, sizeof r->report->message, "%s holds %s bits; `%.300s` cannot be %s", format->name,
+               holds, d->path, d->format == MIXDOWN_FORMAT_FLOAT ? "float" : "32-bit");
+      return MIXDOWN_ERR_BAD_ARG;
+    }
+    d->dither   = d->spec->dither;
+    d->out_rate = opt->output_rate ? opt->output_rate : d->spec->rate;
+    d->quality  = opt->quality_given ? opt->quality : d->spec->quality;
+    const MdLoudness* loudness = d->spec->loudness.enabled ? &d->spec->loudness
+                                 : s->loudness.enabled     ? &s->loudness
+                                                           : NULL;
+    if (opt->normalize) {
+      d->goal = (MdFinishGoal){true, opt->target_lufs, true, opt->true_peak_db};
+    } else if (loudness) {
+      d->goal = (MdFinishGoal){true, loudness->target_lufs, true, loudness->true_peak_db};
+    } else if (opt->limit_true_peak) {
+      d->goal = (MdFinishGoal){false, 0.0, true, opt->true_peak_db};
+    }
+    r->finishing = r->finishing || d->goal.normalize || d->goal.limit;
   }
-  for (uint32_t k = 0U; stems->buffers && k < 2U * stems->n; ++k) {
-    free(stems->buffers[k]);
-  }
-  free(stems->writers);
-  free(stems->buffers);
-  memset(stems, 0, sizeof *stems);
+  r->n = n;
+  return MIXDOWN_SUCCESS;
 }
 
 // A file name from a track name: path separators and control characters
@@ -150,71 +162,230 @@ stem_path(char* out, size_t size, const char* dir, const char* name, const char*
   snprintf(out + used, size - (size_t)used, "%s", extension);
 }
 
+// Stems are float unless asked otherwise (an integer stem of a loud track
+// would clip where the mix does not), in the mix's container when it holds
+// that format losslessly, else WAV.
 static MixdownStatus
-open_stems(MixdownEngine* engine, const char* dir, const MdTarget* t, MdStems* stems,
-           MixdownRenderReport* report)
+plan_stems(MdRender* r, MixdownEngine* engine)
 {
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-    snprintf(report->message, sizeof report->message, "cannot create the stems folder `%.300s`: %s", dir,
-             strerror(errno));
-    return MIXDOWN_ERR_IO;
-  }
+  MdStems*            stems  = &r->stems;
+  const MdFileFormat* format = md_file_format_for_path(r->items[0].path);
+  stems->format = r->opt->stems_format ? r->opt->stems_format : MIXDOWN_FORMAT_FLOAT;
+  snprintf(stems->extension, sizeof stems->extension, "%s",
+           format && !format->lossy && md_file_format_holds(format, stems->format) ? format->extension : ".wav");
   MixdownStatus st = mixdown_engine_enable_stems(engine);
   stems->n         = mixdown_engine_stem_count(engine);
-  stems->writers   = calloc(stems->n ? stems->n : 1U, sizeof(MdWriter*));
+  stems->paths     = calloc(stems->n + 1U, sizeof(char*));
+  stems->writers   = calloc(stems->n + 1U, sizeof(MdWriter*));
   stems->buffers   = calloc(2U * stems->n + 1U, sizeof(float*));
-  if (st || !stems->writers || !stems->buffers) {
-    return fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
+  if (st || !stems->paths || !stems->writers || !stems->buffers) {
+    return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
-  const char* dot       = strrchr(t->path, '.');
-  const char* extension = dot && !strchr(dot, '/') ? dot : ".wav";
-  for (uint32_t k = 0U; k < stems->n && !st; ++k) {
+  for (uint32_t k = 0U; k < stems->n; ++k) {
     char path[PATH_MAX];
-    stem_path(path, sizeof path, dir, mixdown_engine_stem_name(engine, k), extension);
-    if (!(stems->buffers[2U * k] = malloc(MD_RENDER_FRAMES * sizeof(float))) ||
-        !(stems->buffers[2U * k + 1U] = malloc(MD_RENDER_FRAMES * sizeof(float)))) {
-      return fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
+    stem_path(path, sizeof path, r->opt->stems_dir, mixdown_engine_stem_name(engine, k), stems->extension);
+    if (!(stems->paths[k] = strdup(path))) {
+      return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
     }
-    st = open_writer(t, path, &stems->writers[k], report);
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// Every file the session reads, then every file this render writes: a
+// write that would replace a read file, or two writes to one path, stop
+// the render before anything is rendered.
+static MixdownStatus
+guard_paths(MdRender* r)
+{
+  const MixdownSession* s   = r->session;
+  MdPathGuard*          g   = r->guard;
+  char*                 msg = r->report->message;
+  const size_t          sz  = sizeof r->report->message;
+  char                  what[200];
+  bool                  ok  = md_path_guard_add_read(g, s->file_name, "session file itself");
+  for (size_t i = 0U; ok && i < s->n_nodes; ++i) {
+    const MdNode* node = &s->nodes[i];
+    for (size_t j = 0U; ok && j < node->n_clips; ++j) {
+      snprintf(what, sizeof what, "source of track `%.100s`", node->name);
+      ok = md_path_guard_add_read(g, node->clips[j].path, what);
+    }
+    for (size_t j = 0U; ok && j < node->n_inserts; ++j) {
+      snprintf(what, sizeof what, "file read by insert %zu of `%.100s`", j + 1U, node->name);
+      ok = md_path_guard_add_read(g, node->inserts[j].file, what);
+    }
+  }
+  if (!ok) {
+    return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
+  }
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    if (r->n == 1U) {
+      snprintf(what, sizeof what, "the mix");
+    } else {
+      snprintf(what, sizeof what, "output %u of %u", k + 1U, r->n);
+    }
+    st = md_path_guard_claim(g, r->items[k].path, what, msg, sz);
+  }
+  for (uint32_t k = 0U; !st && k < r->stems.n; ++k) {
+    snprintf(what, sizeof what, "the stem of `%.100s`", r->stems.paths[k] + strlen(r->opt->stems_dir) + 1U);
+    st = md_path_guard_claim(g, r->stems.paths[k], what, msg, sz);
+  }
+  // Folders, all levels, as a user expects; removed again on failure.
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    st = md_path_guard_make_parent(g, r->items[k].path, msg, sz);
+  }
+  if (!st && r->opt->stems_dir) {
+    st = md_path_guard_make_folder(g, r->opt->stems_dir, msg, sz);
   }
   return st;
 }
 
-// Renders the whole mix into `sink` (and the stems, if any); progress runs
-// from 0 to `share`.
+/* ------------------------------------------------------------------------ */
+/* Writers                                                                   */
+
 static MixdownStatus
-render_mix(MixdownEngine* engine, MdSink write, void* sink, MdStems* stems, const MixdownRenderOptions* opt,
-           double share, MixdownRenderReport* report)
+open_deliverable(MdRender* r, MdDeliverable* d)
+{
+  const uint64_t frames = r->to_frame - r->from_frame;
+  MixdownStatus  st     = md_writer_open(d->path, d->format, d->dither, r->rate, d->out_rate, frames, &d->writer,
+                                         r->report->message, sizeof r->report->message);
+  if (!st) {
+    md_writer_set_tags(d->writer, d->spec->tags);
+    /*QUALITY*/
+    if (r->opt->skip_summary && !r->finishing) {
+      md_writer_skip_loudness(d->writer);
+    }
+  }
+  return st;
+}
+
+static MixdownStatus
+open_stem_writers(MdRender* r)
+{
+  MdStems* stems = &r->stems;
+  for (uint32_t k = 0U; k < stems->n; ++k) {
+    if (!(stems->buffers[2U * k] = malloc(MD_RENDER_FRAMES * sizeof(float))) ||
+        !(stems->buffers[2U * k + 1U] = malloc(MD_RENDER_FRAMES * sizeof(float)))) {
+      return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
+    }
+    const MixdownStatus st = md_writer_open(stems->paths[k], stems->format, r->items[0].dither, r->rate,
+                                            r->items[0].out_rate, r->to_frame - r->from_frame, &stems->writers[k],
+                                            r->report->message, sizeof r->report->message);
+    if (st) {
+      return st;
+    }
+    md_writer_skip_loudness(stems->writers[k]);
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// Commits (or, after a failure, removes) every stem; notes the ones that
+// went over full scale.
+static MixdownStatus
+close_stems(MdRender* r, bool commit)
+{
+  MdStems*      stems = &r->stems;
+  MixdownStatus st    = MIXDOWN_SUCCESS;
+  for (uint32_t k = 0U; stems->writers && k < stems->n; ++k) {
+    MdWriterStats stats = {0};
+    if (stems->writers[k] && commit && !st) {
+      st = md_writer_commit(stems->writers[k], &stats, r->report->message, sizeof r->report->message);
+      ++r->report->n_stems;
+    } else if (stems->writers[k]) {
+      md_writer_abort(stems->writers[k]);
+    }
+    if (!st && commit && stats.peak > 1.0) {
+      if (r->report->n_stems_over < MIXDOWN_MAX_STEM_REPORTS) {
+        MixdownStemReport* over = &r->report->stems_over[r->report->n_stems_over];
+        snprintf(over->name, sizeof over->name, "%s", stems->paths[k] + strlen(r->opt->stems_dir) + 1U);
+        over->peak_dbfs = 20.0 * log10(stats.peak);
+        over->clipped   = stats.clipped;
+      }
+      ++r->report->n_stems_over;
+    }
+  }
+  for (uint32_t k = 0U; stems->buffers && k < 2U * stems->n; ++k) {
+    free(stems->buffers[k]);
+  }
+  for (uint32_t k = 0U; stems->paths && k < stems->n; ++k) {
+    free(stems->paths[k]);
+  }
+  free(stems->paths);
+  free(stems->writers);
+  free(stems->buffers);
+  memset(stems, 0, sizeof *stems);
+  return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The mix pass                                                              */
+
+// Hands one block of the mix to the premaster or to every output.
+static MixdownStatus
+deliver_block(MdRender* r, MdPremaster* premaster, const float* left, const float* right, uint32_t n)
+{
+  char*         msg   = r->report->message;
+  const size_t  sz    = sizeof r->report->message;
+  const double  start = md_clock_seconds();
+  MixdownStatus st    = MIXDOWN_SUCCESS;
+  if (premaster) {
+    st = md_premaster_write(premaster, left, right, n, msg, sz);
+    r->stage_s[MD_STAGE_PREMASTER] += md_clock_seconds() - start;
+    return st;
+  }
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    st = md_writer_write(r->items[k].writer, left, right, n, msg, sz);
+  }
+  r->stage_s[MD_STAGE_WRITING] += md_clock_seconds() - start;
+  return st;
+}
+
+static MixdownStatus
+deliver_stems(MdRender* r, uint32_t offset, uint32_t n)
+{
+  const double  start = md_clock_seconds();
+  MixdownStatus st    = MIXDOWN_SUCCESS;
+  for (uint32_t k = 0U; !st && k < r->stems.n; ++k) {
+    st = md_writer_write(r->stems.writers[k], r->stems.buffers[2U * k] + offset, r->stems.buffers[2U * k + 1U] + offset,
+                         n, r->report->message, sizeof r->report->message);
+  }
+  r->stage_s[MD_STAGE_STEMS] += md_clock_seconds() - start;
+  return st;
+}
+
+// Renders the mix once, from the start (so that effects carry into a
+// range as they would), handing [from_frame, to_frame) on.
+static MixdownStatus
+render_mix(MdRender* r, MixdownEngine* engine, MdPremaster* premaster)
 {
   float* left  = malloc(MD_RENDER_FRAMES * sizeof(float));
   float* right = malloc(MD_RENDER_FRAMES * sizeof(float));
-  MixdownStatus st = left && right ? MIXDOWN_SUCCESS : fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
-  const uint64_t total = mixdown_engine_length(engine);
-  uint64_t       done  = 0U;
-  while (!st && done < total) {
-    if (opt->cancel && *opt->cancel) {
-      st = fail(report, MIXDOWN_ERR_INTERRUPTED, "interrupted: the render was stopped");
+  MixdownStatus st = left && right ? MIXDOWN_SUCCESS : fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
+  uint64_t      pos = 0U;
+  while (!st && pos < r->to_frame) {
+    if (r->opt->cancel && *r->opt->cancel) {
+      st = fail(r->report, MIXDOWN_ERR_INTERRUPTED, "interrupted: the render was stopped");
       break;
     }
-    uint32_t got = 0U;
-    st = mixdown_engine_pull_stems(engine, left, right, stems->n ? stems->buffers : NULL, MD_RENDER_FRAMES, &got);
+    const uint64_t want = r->to_frame - pos < MD_RENDER_FRAMES ? r->to_frame - pos : MD_RENDER_FRAMES;
+    uint32_t       got  = 0U;
+    st = mixdown_engine_pull_stems(engine, left, right, r->stems.n ? r->stems.buffers : NULL, (uint32_t)want, &got);
     if (st) {
-      fail(report, st, mixdown_engine_message(engine));
+      fail(r->report, st, mixdown_engine_message(engine));
       break;
     }
     if (got == 0U) {
       break;
     }
-    st = write(sink, left, right, got, report->message, sizeof report->message);
-    for (uint32_t k = 0U; !st && k < stems->n; ++k) {
-      st = md_writer_write(stems->writers[k], stems->buffers[2U * k], stems->buffers[2U * k + 1U], got,
-                           report->message, sizeof report->message);
+    const uint32_t skip = pos < r->from_frame ? (uint32_t)fmin((double)got, (double)(r->from_frame - pos)) : 0U;
+    if (skip < got) {
+      st = deliver_block(r, premaster, left + skip, right + skip, got - skip);
+      st = st ? st : deliver_stems(r, skip, got - skip);
     }
-    done += got;
-    if (opt->progress) {
-      opt->progress(opt->user_data, share * (double)done / (double)total);
-    }
+    pos += got;
+    progress(r, "mixing", (double)pos / (double)r->to_frame);
   }
+  r->work_done = 1.0;
   free(left);
   free(right);
   return st;
@@ -243,68 +414,256 @@ collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
   }
 }
 
-// Loudness normalisation: the mix once into a premaster, then finishing
-// passes (gain → true-peak limiter → writer) until the written file is
-// within 0.1 LU of the target with its true peak under the ceiling.  The
-// gain is corrected by the secant method, since the limiter makes loudness
-// grow more slowly than gain.  A target the limiter cannot reach without
-// more than 20 dB of extra gain is reported as a shortfall.
+/* ------------------------------------------------------------------------ */
+/* Finishing                                                                 */
+
+typedef struct {
+  MdRender*      render;
+  MdDeliverable* item;
+  uint32_t       index;
+  char           stage[160];
+} MdFinishTarget;
+
 static MixdownStatus
-render_normalized(MixdownEngine* engine, const MdTarget* t, double target_lufs, double ceiling_db,
-                  MdStems* stems, const MixdownRenderOptions* opt, MixdownRenderReport* report,
-                  MdWriterStats* stats)
+target_begin(void* ctx, char* message, size_t message_size)
 {
-  MdPremaster*  premaster = NULL;
-  MixdownStatus st = md_premaster_open(t->path, t->rate, &premaster, report->message, sizeof report->message);
-  if (!st) {
-    st = render_mix(engine, premaster_sink, premaster, stems, opt, 0.7, report);
+  (void)message;
+  (void)message_size;
+  MdFinishTarget* t = ctx;
+  return open_deliverable(t->render, t->item);
+}
+
+static MixdownStatus
+target_write(void* ctx, const float* left, const float* right, uint32_t n, char* message, size_t message_size)
+{
+  MdFinishTarget* t = ctx;
+  return md_writer_write(t->item->writer, left, right, n, message, message_size);
+}
+
+static MixdownStatus
+target_end(void* ctx, double* loudness_lufs, double* true_peak_db, char* message, size_t message_size)
+{
+  MdFinishTarget*     t  = ctx;
+  const MixdownStatus st = md_writer_finish(t->item->writer, &t->item->stats, message, message_size);
+  if (st) {
+    t->item->writer = NULL; // freed by the writer
+    return st;
   }
-  const double measured = st ? -HUGE_VAL : md_premaster_loudness(premaster);
-  double       gain     = isfinite(measured) ? target_lufs - measured : 0.0;
-  const double max_gain = gain + 20.0;
-  double       limit_at = ceiling_db - 0.1; // the rate converter and dither may add a little
-  double       last_gain = 0.0, last_loudness = -HUGE_VAL;
-  for (int pass = 0; !st && pass < 8; ++pass) {
-    MdWriter* writer    = NULL;
-    double    reduction = 0.0;
-    if ((st = open_writer(t, t->path, &writer, report))) {
-      break;
-    }
-    st = md_finish_pass(premaster, gain, limit_at, writer, opt->cancel, &reduction, report->message,
-                        sizeof report->message);
-    if (st) {
-      md_writer_abort(writer);
-      break;
-    }
-    if ((st = md_writer_finish(writer, stats, report->message, sizeof report->message))) {
-      break; // the writer cleaned up
-    }
-    const double loudness  = stats->loudness_lufs;
-    const double peak_db   = stats->true_peak > 0.0 ? 20.0 * log10(stats->true_peak) : -HUGE_VAL;
-    const double error     = target_lufs - loudness;
-    const bool   on_target = fabs(error) <= 0.1 && peak_db <= ceiling_db;
-    const bool   capped    = error > 0.1 && gain >= max_gain;
-    if (on_target || capped || !isfinite(loudness) || pass == 7) {
-      report->gain_db      = gain;
-      report->shortfall_lu = isfinite(loudness) ? fmax(0.0, error) : HUGE_VAL;
-      st = md_writer_commit(writer, stats, report->message, sizeof report->message);
-      break;
-    }
-    md_writer_abort(writer);
-    if (peak_db > ceiling_db) {
-      limit_at -= peak_db - ceiling_db + 0.02;
-    }
-    const double slope = isfinite(last_loudness) && gain != last_gain ? (loudness - last_loudness) / (gain - last_gain) : 1.0;
-    last_gain          = gain;
-    last_loudness      = loudness;
-    gain               = fmin(max_gain, gain + error / (slope > 0.05 && slope < 1.5 ? slope : 1.0));
-    if (opt->progress) {
-      opt->progress(opt->user_data, 0.7 + 0.3 * (pass + 1) / 8.0);
-    }
+  *loudness_lufs = t->item->stats.loudness_lufs;
+  *true_peak_db  = t->item->stats.true_peak > 0.0 ? 20.0 * log10(t->item->stats.true_peak) : -HUGE_VAL;
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+target_keep(void* ctx, char* message, size_t message_size)
+{
+  (void)ctx;
+  (void)message;
+  (void)message_size;
+  return MIXDOWN_SUCCESS; // committed with the others at the end
+}
+
+static void
+target_drop(void* ctx)
+{
+  MdFinishTarget* t = ctx;
+  md_writer_abort(t->item->writer);
+  t->item->writer = NULL;
+}
+
+static void
+target_progress(void* user_data, uint32_t pass, double fraction)
+{
+  MdFinishTarget* t = user_data;
+  MdRender*       r = t->render;
+  const char*     slash = strrchr(t->item->path, '/');
+  snprintf(t->stage, sizeof t->stage, "%s %s, pass %u", t->item->goal.normalize ? "normalising" : "limiting",
+           slash ? slash + 1 : t->item->path, pass + 1U);
+  // Passes beyond the estimate stretch the total, so the bar never runs back.
+  const double done = r->work_done + MD_PASS_WORK * ((double)pass + fraction);
+  if (done + MD_PASS_WORK > r->work_total) {
+    r->work_total = done + MD_PASS_WORK;
+  }
+  progress(r, t->stage, done);
+}
+
+static MixdownStatus
+finish_outputs(MdRender* r, MdPremaster* premaster)
+{
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    MdDeliverable*     d      = &r->items[k];
+    MdFinishTarget     target = {r, d, k, ""};
+    const MdFinishSink sink   = {target_begin, target_write, target_end, target_keep, target_drop, &target};
+    const double       start  = md_clock_seconds();
+    st = md_finish(premaster, &d->goal, &sink, r->opt->cancel, target_progress, &target, &d->finish,
+                   r->report->message, sizeof r->report->message);
+    r->stage_s[MD_STAGE_FINISHING] += md_clock_seconds() - start;
+    r->work_done += MD_PASS_WORK * (double)d->finish.passes;
+  }
+  return st;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The report                                                                */
+
+static void
+report_output(const MdRender* r, const MdDeliverable* d, MixdownOutputReport* out)
+{
+  const MdWriterStats* s = &d->stats;
+  snprintf(out->path, sizeof out->path, "%s", d->path);
+  out->sample_rate    = d->out_rate ? d->out_rate : (uint32_t)r->rate;
+  out->frames         = s->frames;
+  out->peak_dbfs      = s->peak > 0.0 ? 20.0 * log10(s->peak) : -HUGE_VAL;
+  out->loudness_lufs  = s->loudness_lufs;
+  out->true_peak_dbtp = s->true_peak > 0.0 ? 20.0 * log10(s->true_peak) : -HUGE_VAL;
+  out->correlation    = s->sum_ll > 0.0 && s->sum_rr > 0.0 ? s->sum_lr / sqrt(s->sum_ll * s->sum_rr) : 1.0;
+  out->clipped        = s->clipped;
+  out->normalized     = d->goal.normalize;
+  out->limited        = d->goal.limit;
+  out->target_lufs    = d->goal.target_lufs;
+  out->ceiling_db     = d->goal.ceiling_db;
+  out->gain_db        = d->finish.gain_db;
+  out->limiter_db     = d->finish.limiter_db;
+  out->shortfall_lu   = d->finish.shortfall_lu;
+  out->passes         = d->finish.passes;
+}
+
+static void
+add_time_row(MixdownRenderReport* report, const char* what, double seconds)
+{
+  if (seconds > 0.0 && report->n_times < MIXDOWN_MAX_TIME_REPORTS) {
+    MixdownTimeReport* t = &report->times[report->n_times++];
+    memset(t, 0, sizeof *t);
+    snprintf(t->what, sizeof t->what, "%s", what);
+    t->seconds = seconds;
+  }
+}
+
+static double
+cpu_seconds(void)
+{
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return (double)usage.ru_utime.tv_sec + (double)usage.ru_stime.tv_sec +
+         1e-6 * (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
+static void
+fill_report(MdRender* r, double started, double cpu_started)
+{
+  MixdownRenderReport* report = r->report;
+  for (uint32_t k = 0U; k < r->n; ++k) {
+    report_output(r, &r->items[k], &report->outputs[k]);
+  }
+  report->n_outputs = r->n;
+  const MixdownOutputReport* first = &report->outputs[0];
+  report->frames         = first->frames;
+  report->sample_rate    = first->sample_rate;
+  report->length_s       = (double)(r->to_frame - r->from_frame) / r->rate;
+  report->peak_dbfs      = first->peak_dbfs;
+  report->loudness_lufs  = first->loudness_lufs;
+  report->true_peak_dbtp = first->true_peak_dbtp;
+  report->correlation    = first->correlation;
+  report->normalized     = first->normalized;
+  report->gain_db        = first->gain_db;
+  report->shortfall_lu   = first->shortfall_lu;
+  report->limiter_db     = first->limiter_db;
+  report->mix_passes     = 1U;
+  for (int k = 0; k < MD_N_STAGES; ++k) {
+    add_time_row(report, stage_names[k], r->stage_s[k]);
+  }
+  report->seconds_taken = md_clock_seconds() - started;
+  report->cpu_seconds   = cpu_seconds() - cpu_started;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static MixdownStatus
+set_up_engine(MdRender* r, MixdownEngine** out)
+{
+  const MixdownRenderOptions* opt    = r->opt;
+  MixdownRenderReport*        report = r->report;
+  MixdownEngine*              engine = NULL;
+  MixdownStatus st = mixdown_engine_new(r->session, &engine, report->message, sizeof report->message);
+  if (st) {
+    return st;
+  }
+  *out = engine;
+  if ((st = mixdown_engine_set_threads(engine, opt->threads))) {
+    return fail(report, st, "cannot start the worker threads");
+  }
+  if (opt->cache_limit_bytes) { // 0: the engine's default
+    mixdown_engine_set_cache_limit(engine, opt->cache_limit_bytes);
+  }
+  if (opt->cache_dir && (st = mixdown_engine_set_cache(engine, opt->cache_dir))) {
+    return fail(report, st, mixdown_engine_message(engine));
+  }
+  if (opt->node_levels && (st = mixdown_engine_enable_levels(engine, MIXDOWN_LEVELS_SUMMARY))) {
+    return fail(report, st, "out of memory");
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+// The range to write, in frames at the render rate.
+static MixdownStatus
+plan_range(MdRender* r, uint64_t length)
+{
+  const MixdownRenderOptions* opt = r->opt;
+  const double                end = (double)length / r->rate;
+  if (!(opt->from_s >= 0.0) || opt->from_s >= end || (opt->to_s > 0.0 && opt->to_s <= opt->from_s)) {
+    snprintf(r->report->message, sizeof r->report->message,
+             "the range %.3f … %.3f s is not inside the mix (0 … %.3f s)", opt->from_s,
+             opt->to_s > 0.0 ? opt->to_s : end, end);
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  r->from_frame = (uint64_t)llround(opt->from_s * r->rate);
+  r->to_frame   = opt->to_s > 0.0 ? (uint64_t)fmin((double)length, (double)llround(opt->to_s * r->rate)) : length;
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+run_render(MdRender* r, MixdownEngine* engine)
+{
+  MixdownStatus st = plan_range(r, mixdown_engine_length(engine));
+  if (!st && r->opt->stems_dir) {
+    st = plan_stems(r, engine);
+  }
+  st = st ? st : guard_paths(r);
+  if (!st && r->stems.n) {
+    st = open_stem_writers(r);
+  }
+  // Progress: the mix pass is one unit, each expected finishing pass a little.
+  r->work_total = 1.0;
+  for (uint32_t k = 0U; k < r->n; ++k) {
+    r->work_total += MD_PASS_WORK * (r->items[k].goal.normalize ? 2.0 : r->items[k].goal.limit ? 1.0 : 0.0);
+  }
+  MdPremaster* premaster = NULL;
+  if (!st && r->finishing) {
+    st = md_premaster_open(r->rate, r->to_frame - r->from_frame, &premaster, r->report->message,
+                           sizeof r->report->message);
+  }
+  for (uint32_t k = 0U; !st && !r->finishing && k < r->n; ++k) {
+    st = open_deliverable(r, &r->items[k]);
+  }
+  st = st ? st : render_mix(r, engine, premaster);
+  if (!st && premaster) {
+    r->report->mix_loudness_lufs = md_premaster_loudness(premaster);
+    st = finish_outputs(r, premaster);
   }
   md_premaster_free(premaster);
-  report->normalized = 1;
-  return st;
+  // Everything or nothing: the files go into place only once all are whole.
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    MdDeliverable* d = &r->items[k];
+    st = md_writer_commit(d->writer, &d->stats, r->report->message, sizeof r->report->message);
+    d->writer = NULL;
+  }
+  for (uint32_t k = 0U; k < r->n; ++k) {
+    md_writer_abort(r->items[k].writer);
+    r->items[k].writer = NULL;
+  }
+  const MixdownStatus stems_st = close_stems(r, st == MIXDOWN_SUCCESS);
+  return st ? st : stems_st;
 }
 
 MixdownStatus
@@ -319,89 +678,36 @@ mixdown_render(const MixdownSession* session, const MixdownRenderOptions* option
     return fail(report, MIXDOWN_ERR_BAD_ARG, "no session");
   }
   const MixdownRenderOptions defaults = {.size = sizeof defaults};
-  const MixdownRenderOptions* opt     = options ? options : &defaults;
-  const char* path = opt->output_path ? opt->output_path : session->output.path;
-  if (!path) {
-    return fail(report, MIXDOWN_ERR_BAD_ARG,
-                "no output file: give `output: {file: mix.wav}` in the session or -o FILE");
+  MdRender r = {.session = session, .opt = options ? options : &defaults, .report = report,
+                .rate = session->sample_rate};
+  const double  started     = md_clock_seconds();
+  const double  cpu_started = cpu_seconds();
+  MixdownStatus st          = plan_outputs(&r);
+  if (st) {
+    return st;
   }
-  const char* conflict = find_source_conflict(session, path);
-  if (conflict) {
-    snprintf(report->message, sizeof report->message,
-             "refusing to overwrite `%.400s`: it is a source of this session", conflict);
-    return MIXDOWN_ERR_BAD_ARG;
+  if (!(r.guard = md_path_guard_new())) {
+    return fail(report, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
-  const MixdownSampleFormat format = opt->format ? opt->format : session->output.format;
-  const uint32_t out_rate = opt->output_rate ? opt->output_rate : session->output.rate;
-  const double   started  = md_clock_seconds();
-
   MixdownEngine* engine = NULL;
-  MixdownStatus  st     = mixdown_engine_new(session, &engine, report->message, sizeof report->message);
-  if (st) {
-    return st;
-  }
-  if ((st = mixdown_engine_set_threads(engine, opt->threads))) {
+  st = set_up_engine(&r, &engine);
+  st = st ? st : run_render(&r, engine);
+  if (engine) {
+    collect_engine_report(engine, report);
+    for (uint32_t k = 0U; !st && r.opt->node_levels && k < mixdown_engine_node_count(engine); ++k) {
+      MixdownNodeLevels levels;
+      if (mixdown_engine_node_levels(engine, k, &levels) == MIXDOWN_SUCCESS) {
+        r.opt->node_levels(r.opt->node_levels_user_data, &levels);
+      }
+    }
     mixdown_engine_free(engine);
-    return fail(report, st, "cannot start the worker threads");
-  }
-  if (opt->cache_limit_bytes) { // 0: the engine's default
-    mixdown_engine_set_cache_limit(engine, opt->cache_limit_bytes);
-  }
-  if (opt->cache_dir && (st = mixdown_engine_set_cache(engine, opt->cache_dir))) {
-    fail(report, st, mixdown_engine_message(engine));
-    mixdown_engine_free(engine);
-    return st;
-  }
-  const uint64_t total  = mixdown_engine_length(engine);
-  const MdTarget target = {path, format, session->output.dither, session->sample_rate, out_rate, total,
-                           session->output.tags};
-  const bool     normalize = opt->normalize || session->loudness.enabled;
-  MdWriterStats  stats     = {0};
-  MdStems        stems     = {0};
-  if (opt->stems_dir) {
-    st = open_stems(engine, opt->stems_dir, &target, &stems, report);
-  }
-  if (!st && opt->node_levels && (st = mixdown_engine_enable_levels(engine, MIXDOWN_LEVELS_SUMMARY))) {
-    fail(report, st, "out of memory");
   }
   if (st) {
-    // nothing rendered yet
-  } else if (normalize) {
-    const double lufs = opt->normalize ? opt->target_lufs : session->loudness.target_lufs;
-    const double tp   = opt->normalize ? opt->true_peak_db : session->loudness.true_peak_db;
-    st = render_normalized(engine, &target, lufs, tp, &stems, opt, report, &stats);
+    md_path_guard_remove_created(r.guard);
   } else {
-    MdWriter* writer = NULL;
-    st               = open_writer(&target, target.path, &writer, report);
-    if (!st && opt->skip_summary) {
-      md_writer_skip_loudness(writer);
-    }
-    if (!st) {
-      st = render_mix(engine, writer_sink, writer, &stems, opt, 1.0, report);
-      st = st ? (md_writer_abort(writer), st) : md_writer_commit(writer, &stats, report->message, sizeof report->message);
-    }
+    fill_report(&r, started, cpu_started);
+    progress(&r, "done", r.work_total);
   }
-  // Stems are kept only with the mix they belong to.
-  free_stems(&stems, st == MIXDOWN_SUCCESS, report);
-  collect_engine_report(engine, report);
-  for (uint32_t k = 0U; !st && opt->node_levels && k < mixdown_engine_node_count(engine); ++k) {
-    MixdownNodeLevels levels;
-    if (mixdown_engine_node_levels(engine, k, &levels) == MIXDOWN_SUCCESS) {
-      opt->node_levels(opt->node_levels_user_data, &levels);
-    }
-  }
-  mixdown_engine_free(engine);
-  if (st) {
-    return st;
-  }
-  report->frames         = stats.frames;
-  report->sample_rate    = out_rate ? out_rate : session->sample_rate;
-  report->length_s       = (double)total / session->sample_rate;
-  report->peak_dbfs      = stats.peak > 0.0 ? 20.0 * log10(stats.peak) : -HUGE_VAL;
-  report->loudness_lufs  = stats.loudness_lufs;
-  report->true_peak_dbtp = stats.true_peak > 0.0 ? 20.0 * log10(stats.true_peak) : -HUGE_VAL;
-  report->correlation    = stats.sum_ll > 0.0 && stats.sum_rr > 0.0 ? stats.sum_lr / sqrt(stats.sum_ll * stats.sum_rr)
-                                                                   : 1.0;
-  report->seconds_taken  = md_clock_seconds() - started;
-  return MIXDOWN_SUCCESS;
+  md_path_guard_free(r.guard);
+  return st;
 }

@@ -101,12 +101,16 @@ enum { MD_TAG_TITLE, MD_TAG_ARTIST, MD_TAG_ALBUM, MD_TAG_DATE, MD_TAG_GENRE, MD_
 /// Session keys of the tags, in MD_TAG_* order.
 extern const char* const md_tag_keys[MD_N_TAGS];
 
+/// One file a render writes: `output:`, or an item of `outputs:`.
 typedef struct {
   char*               path;   ///< Resolved output path, or NULL
   MixdownSampleFormat format; ///< Sample format
   MdDither            dither; ///< Dither to integer formats
   uint32_t            rate;   ///< Output rate; 0 = the session rate
+  double              quality; ///< Lossy formats: 0 (smallest) … 1 (best); < 0: the writer's default
   char*               tags[MD_N_TAGS]; ///< Metadata, NULL when not given
+  MdLoudness          loudness; ///< This file's own target (`outputs:` items); else master.loudness
+  unsigned            line, column; ///< Where `file` is, for messages (0: not from a file)
 } MdOutput;
 
 struct MixdownSessionImpl {
@@ -119,8 +123,10 @@ struct MixdownSessionImpl {
   MdNode*  nodes;     ///< Tracks, then buses, then the master (last)
   size_t   n_nodes;
   size_t   n_tracks;
-  MdOutput output;
-  MdLoudness loudness;
+  MdOutput output;     ///< `output:` (when `outputs:` is not given)
+  MdOutput* outputs;   ///< `outputs:`: several deliverables of one mix (NULL when not given)
+  size_t    n_outputs;
+  MdLoudness loudness; ///< master.loudness
 };
 
 /// Muted throughout: a mute switch that is on (an envelope mutes in time,
