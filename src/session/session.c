@@ -11,6 +11,7 @@
 #include "host/lv2.h"
 #include "dsp/strip.h"
 #include "session/yamltree.h"
+#include "io/formats.h"
 #include "util/attributes.h"
 #include "util/name_index.h"
 #include "util/suggest.h"
@@ -18,6 +19,7 @@
 #include <sndfile.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1075,10 +1077,9 @@ read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
 
 // `loudness: NAME` (a preset), or {preset, target_lufs, true_peak_db}.
 static void
-read_loudness(MdValidator* v, const MdYNode* node)
+read_loudness(MdValidator* v, const MdYNode* node, MdLoudness* l)
 {
   static const char* const keys[] = {"preset", "target_lufs", "true_peak_db"};
-  MdLoudness*              l      = &v->session->loudness;
   const MdYNode*           preset = node->kind == MD_YNODE_SCALAR ? node : NULL;
   l->true_peak_db                 = -1.0;
   if (node->kind == MD_YNODE_MAPPING) {
@@ -1135,7 +1136,7 @@ read_master(MdValidator* v, const MdYNode* master)
     read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
   }
   if ((item = map_get(master, "loudness"))) {
-    read_loudness(v, item);
+    read_loudness(v, item, &v->session->loudness);
   }
   read_inserts(v, master, n, (uint32_t)md_session_master(s));
 }
@@ -1275,7 +1276,7 @@ check_routing(MdValidator* v, const MdYNode* const* entries)
 /* Top level                                                                 */
 
 static const char* const top_keys[] = {"mixdown", "sample_rate", "tempo", "time_signature", "length",
-                                       "tracks",  "buses",       "master", "output"};
+                                       "tracks",  "buses",       "master", "output", "outputs"};
 
 static void
 read_time_signature(MdValidator* v, const MdYNode* node)
@@ -1295,58 +1296,158 @@ read_time_signature(MdValidator* v, const MdYNode* node)
 
 static const char* const format_names[] = {"16", "24", "32", "float", NULL};
 
-static bool
-has_extension(const char* path, const char* ext)
-{
-  const char*  dot = strrchr(path, '.');
-  return dot && !strcasecmp(dot, ext);
-}
-
 const char* const md_tag_keys[MD_N_TAGS] = {"title", "artist", "album", "date",
                                             "genre", "comment", "copyright", "track"};
+
+// The folder an output goes into: an existing folder, or one that render
+// will create (a warning, so that `check` says so).  A path through a file
+// can never be created: an error at `file`.
+static void
+check_output_folder(MdValidator* v, const MdYNode* item, const char* path)
+{
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s", path);
+  char* slash = strrchr(dir, '/');
+  if (!slash) {
+    return; // the session's folder, which exists
+  }
+  *slash = '\0';
+  struct stat st;
+  char        probe[PATH_MAX];
+  snprintf(probe, sizeof probe, "%s", dir[0] ? dir : "/");
+  // The deepest part of the folder that exists must be a folder.
+  while (stat(probe, &st) != 0) {
+    char* up = strrchr(probe, '/');
+    if (!up) {
+      snprintf(probe, sizeof probe, ".");
+      continue;
+    }
+    *up = up == probe ? (up[1] = '\0', '/') : '\0';
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    report(v, item, "`file`: cannot write `%s`: `%s` is a file, not a folder", item->text, probe);
+  } else if (strcmp(probe, dir[0] ? dir : "/") != 0) {
+    warn(v, item, "the folder of `%s` does not exist yet; render will create it", item->text);
+  }
+}
+
+// `file:` of an output: a supported extension, never the session itself
+// and never a file that is not audio.
+static void
+read_output_file(MdValidator* v, const MdYNode* item, MdOutput* out)
+{
+  const char* path = NULL;
+  if (!read_string(v, item, "file", &path)) {
+    return;
+  }
+  out->line   = item->line;
+  out->column = item->column;
+  if (!md_file_format_for_path(path)) {
+    const char* dot = strrchr(path, '.');
+    report(v, item, "`file`: `%s` %s; mixdown writes %s", path,
+           dot && !strchr(dot, '/') ? "has an extension mixdown does not write" : "has no extension",
+           md_file_format_list());
+    return;
+  }
+  if (!(out->path = resolve_path(v, path))) {
+    report(v, item, "out of memory");
+    return;
+  }
+  check_output_folder(v, item, out->path);
+}
+
+// The keys of `output:` (and, with `loudness`, of an `outputs:` item).
+static void
+read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_item)
+{
+  static const char* const keys[] = {"file",   "bits",  "dither",  "rate",      "quality", "title",
+                                     "artist", "album", "date",    "genre",     "comment", "copyright",
+                                     "track",  "loudness"};
+  static const char* const dithers[] = {"tpdf", "shaped", "none", NULL}; // MdDither order
+  out->format  = MIXDOWN_FORMAT_PCM_24;
+  out->dither  = MD_DITHER_TPDF;
+  out->quality = -1.0;
+  const char* where = is_item ? "an `outputs` item" : "output";
+  if (!expect_kind(v, node, MD_YNODE_MAPPING, "{file, bits, dither, rate}", where)) {
+    return;
+  }
+  check_keys(v, node, where, keys, sizeof keys / sizeof keys[0] - (is_item ? 0U : 1U));
+  for (size_t t = 0U; t < MD_N_TAGS; ++t) {
+    const MdYNode* tag  = map_get(node, md_tag_keys[t]);
+    const char*    text = NULL;
+    if (tag && read_string(v, tag, md_tag_keys[t], &text) && !(out->tags[t] = strdup(text))) {
+      report(v, tag, "out of memory");
+    }
+  }
+  const MdYNode* item  = NULL;
+  double         index = 0.0;
+  if ((item = map_get(node, "file"))) {
+    read_output_file(v, item, out);
+  } else if (is_item) {
+    report(v, node, "every `outputs` item needs a `file`");
+  }
+  const MdFileFormat* format = out->path ? md_file_format_for_path(out->path) : NULL;
+  if ((item = map_get(node, "bits")) && read_choice(v, item, "bits", format_names, &index)) {
+    out->format = (MixdownSampleFormat)(MIXDOWN_FORMAT_PCM_16 + (int)index);
+    char holds[64];
+    if (format && format->lossy) {
+      report(v, item, "%s is encoded (lossy): `bits` does not apply; use `quality` (0 … 1)", format->name);
+    } else if (format && !md_file_format_holds(format, out->format)) {
+      md_file_format_bits_list(format, holds, sizeof holds);
+      report(v, item, "%s holds %s bits, not %s", format->name, holds, item->text);
+    }
+  }
+  if ((item = map_get(node, "quality"))) {
+    read_number(v, item, "quality", 0.0, 1.0, "", &out->quality);
+  }
+  if ((item = map_get(node, "dither")) && read_choice(v, item, "dither", dithers, &index)) {
+    out->dither = (MdDither)index;
+  }
+  double rate = 0.0;
+  if ((item = map_get(node, "rate")) && read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
+    out->rate = (uint32_t)rate;
+  }
+  if (is_item && (item = map_get(node, "loudness"))) {
+    read_loudness(v, item, &out->loudness);
+  }
+}
 
 static void
 read_output(MdValidator* v, const MdYNode* node)
 {
-  static const char* const keys[] = {"file", "bits", "dither", "rate", "title", "artist",
-                                     "album", "date", "genre", "comment", "copyright", "track"};
-  static const char* const dithers[] = {"tpdf", "shaped", "none", NULL}; // MdDither order
-  MixdownSession*          s      = v->session;
-  s->output.format                = MIXDOWN_FORMAT_PCM_24;
-  s->output.dither                = MD_DITHER_TPDF;
-  if (!node || !expect_kind(v, node, MD_YNODE_MAPPING, "{file, bits, dither, rate}", "output")) {
+  MixdownSession* s = v->session;
+  s->output.format  = MIXDOWN_FORMAT_PCM_24;
+  s->output.dither  = MD_DITHER_TPDF;
+  s->output.quality = -1.0;
+  if (node) {
+    read_output_into(v, node, &s->output, false);
+  }
+}
+
+// `outputs:` — several files from one mix, each finished to its own target.
+static void
+read_outputs(MdValidator* v, const MdYNode* root)
+{
+  MixdownSession* s    = v->session;
+  const MdYNode*  list = map_get(root, "outputs");
+  if (!list || !expect_kind(v, list, MD_YNODE_SEQUENCE, "of files ({file, bits, loudness, …})", "outputs")) {
     return;
   }
-  check_keys(v, node, "output", keys, sizeof keys / sizeof keys[0]);
-  for (size_t t = 0U; t < MD_N_TAGS; ++t) {
-    const MdYNode* tag  = map_get(node, md_tag_keys[t]);
-    const char*    text = NULL;
-    if (tag && read_string(v, tag, md_tag_keys[t], &text) && !(s->output.tags[t] = strdup(text))) {
-      report(v, tag, "out of memory");
-    }
+  if (map_get(root, "output")) {
+    report(v, list, "give `output` (one file) or `outputs` (a list), not both");
+    return;
   }
-  const MdYNode* item = NULL;
-  const char*    path = NULL;
-  double         index = 0.0;
-  if ((item = map_get(node, "file")) && read_string(v, item, "file", &path)) {
-    if (!has_extension(path, ".wav") && !has_extension(path, ".flac") && !has_extension(path, ".rf64")) {
-      report(v, item, "`file`: `%s` has no supported extension (.wav, .flac, .rf64)", path);
-    } else {
-      s->output.path = resolve_path(v, path);
-    }
+  if (list->n_items == 0U || list->n_items > MIXDOWN_MAX_OUTPUTS) {
+    report(v, list, "`outputs` takes 1 … %u files", MIXDOWN_MAX_OUTPUTS);
+    return;
   }
-  if ((item = map_get(node, "bits")) && read_choice(v, item, "bits", format_names, &index)) {
-    s->output.format = (MixdownSampleFormat)(MIXDOWN_FORMAT_PCM_16 + (int)index);
-    if (path && has_extension(path, ".flac") && s->output.format > MIXDOWN_FORMAT_PCM_24) {
-      report(v, item, "FLAC holds 16 or 24 bits, not %s", item->text);
-    }
+  if (!(s->outputs = calloc(list->n_items, sizeof(MdOutput)))) {
+    report(v, list, "out of memory");
+    return;
   }
-  if ((item = map_get(node, "dither")) && read_choice(v, item, "dither", dithers, &index)) {
-    s->output.dither = (MdDither)index;
-  }
-  double rate = 0.0;
-  if ((item = map_get(node, "rate")) && read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
-    s->output.rate = (uint32_t)rate;
+  s->n_outputs = list->n_items;
+  for (size_t i = 0U; i < list->n_items; ++i) {
+    read_output_into(v, list->items[i], &s->outputs[i], true);
   }
 }
 
@@ -1387,6 +1488,7 @@ read_top(MdValidator* v, const MdYNode* root)
     }
   }
   read_output(v, map_get(root, "output"));
+  read_outputs(v, root);
 }
 
 static void
@@ -1499,10 +1601,14 @@ mixdown_session_free(MixdownSession* s)
     free(n->name);
   }
   free(s->nodes);
-  free(s->output.path);
-  for (size_t t = 0U; t < MD_N_TAGS; ++t) {
-    free(s->output.tags[t]);
+  for (size_t o = 0U; o <= s->n_outputs; ++o) {
+    MdOutput* out = o < s->n_outputs ? &s->outputs[o] : &s->output;
+    free(out->path);
+    for (size_t t = 0U; t < MD_N_TAGS; ++t) {
+      free(out->tags[t]);
+    }
   }
+  free(s->outputs);
   free(s->file_name);
   free(s);
 }
@@ -1624,7 +1730,7 @@ mixdown_session_sample_rate(const MixdownSession* session)
 const char*
 mixdown_session_output_path(const MixdownSession* session)
 {
-  return session ? session->output.path : NULL;
+  return !session ? NULL : session->n_outputs ? session->outputs[0].path : session->output.path;
 }
 
 double
