@@ -149,6 +149,26 @@ MIXDOWN_API uint32_t mixdown_session_sample_rate(const MixdownSession* session);
 /// current folder), or NULL if it names none.  Owned by `session`.
 MIXDOWN_API const char* mixdown_session_output_path(const MixdownSession* session);
 
+/// The switches mixdown_session_set_switch() sets.
+typedef enum { MIXDOWN_SWITCH_SOLO, MIXDOWN_SWITCH_MUTE } MixdownSwitch;
+
+/**
+   Solos or mutes the track or bus `name` for the whole session (a mute
+   envelope is replaced), as `render --solo/--mute` do.  Thread: control.
+
+   @return #MIXDOWN_ERR_BAD_ARG with the nearest name in `message` when no
+   track or bus has that name.
+*/
+/// Seconds from "12.5" or, with the session's tempo, "BAR:BEAT" ("17:1",
+/// "17:2.5"), as session times are written.  Thread: any.
+MIXDOWN_API MixdownStatus
+mixdown_session_parse_time(const MixdownSession* session, const char* text, double* seconds, char* message,
+                           size_t message_size);
+
+MIXDOWN_API MixdownStatus
+mixdown_session_set_switch(MixdownSession* session, const char* name, MixdownSwitch which, int on,
+                           char* message, size_t message_size);
+
 /* ------------------------------------------------------------------------ */
 /* Rendering to a file                                                       */
 

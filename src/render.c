@@ -57,8 +57,7 @@ typedef struct {
 
 // Stage times on the calling thread, for --stats.
 enum { MD_STAGE_WRITING, MD_STAGE_PREMASTER, MD_STAGE_FINISHING, MD_STAGE_STEMS, MD_N_STAGES };
-static const char* const stage_names[MD_N_STAGES] = {"writing the mix", "premaster", "finishing passes",
-                                                     "writing stems"};
+static const char* const stage_names[MD_N_STAGES] = {"writing", "premaster", "finishing", "stems"};
 
 typedef struct {
   const MixdownSession*       session;

@@ -104,7 +104,7 @@ run "$mixdown" analyze mix44.flac --json
 
 tone_sum=$(md5sum < tone.wav)
 run "$mixdown" render good.yaml -o tone.wav
-if [ "$rc" -eq 2 ] && [[ "$err" == *"it is a source of this session"* ]] && [ "$(md5sum < tone.wav)" = "$tone_sum" ]; then
+if [ "$rc" -eq 2 ] && [[ "$err" == *"the source of track \`tone\`"* ]] && [ "$(md5sum < tone.wav)" = "$tone_sum" ]; then
   ok "refuses to write over a source (exit 2, source untouched)"
 else
   fail "output = input" "rc=$rc" "$err"
