@@ -12,15 +12,26 @@
 #define ALL_BITS (BITS(MIXDOWN_FORMAT_PCM_16) | BITS(MIXDOWN_FORMAT_PCM_24) | BITS(MIXDOWN_FORMAT_PCM_32) | \
                   BITS(MIXDOWN_FORMAT_FLOAT))
 
+// The rates the encoders take (libsndfile refuses others).
+static const uint32_t mp3_rates[]  = {8000U, 11025U, 12000U, 16000U, 22050U, 24000U, 32000U, 44100U, 48000U, 0U};
+static const uint32_t opus_rates[] = {8000U, 12000U, 16000U, 24000U, 48000U, 0U};
+
 // Debian's libsndfile 1.2 encodes all of these.  Lossy formats take a
 // float signal: the encoder shapes its own noise, so no dither is added.
+// Default qualities, through libsndfile's mappings (writer.c): MP3 0.8 is
+// LAME's VBR -V2 (~190 kbit/s), Vorbis 0.5 is -q5 (~160 kbit/s), Opus 0.3
+// is 2 × (6 + 0.3 × 250) = 162 kbit/s.
 static const MdFileFormat formats[] = {
-  {".wav", "WAV", SF_FORMAT_WAV, false, ALL_BITS},
-  {".rf64", "RF64", SF_FORMAT_RF64, false, ALL_BITS},
-  {".flac", "FLAC", SF_FORMAT_FLAC, false, BITS(MIXDOWN_FORMAT_PCM_16) | BITS(MIXDOWN_FORMAT_PCM_24)},
-  {".mp3", "MP3", SF_FORMAT_MPEG, true, 0U},
-  {".ogg", "Ogg Vorbis", SF_FORMAT_OGG, true, 0U},
-  {".opus", "Ogg Opus", SF_FORMAT_OGG, true, 0U},
+  {.extension = ".wav", .name = "WAV", .container = SF_FORMAT_WAV, .bits_mask = ALL_BITS},
+  {.extension = ".rf64", .name = "RF64", .container = SF_FORMAT_RF64, .bits_mask = ALL_BITS},
+  {.extension = ".flac", .name = "FLAC", .container = SF_FORMAT_FLAC,
+   .bits_mask = BITS(MIXDOWN_FORMAT_PCM_16) | BITS(MIXDOWN_FORMAT_PCM_24)},
+  {.extension = ".mp3", .name = "MP3", .container = SF_FORMAT_MPEG, .lossy = true,
+   .codec = SF_FORMAT_MPEG_LAYER_III, .default_quality = 0.8, .rates = mp3_rates},
+  {.extension = ".ogg", .name = "Ogg Vorbis", .container = SF_FORMAT_OGG, .lossy = true,
+   .codec = SF_FORMAT_VORBIS, .default_quality = 0.5},
+  {.extension = ".opus", .name = "Ogg Opus", .container = SF_FORMAT_OGG, .lossy = true,
+   .codec = SF_FORMAT_OPUS, .default_quality = 0.3, .rates = opus_rates},
 };
 
 const MdFileFormat*
@@ -49,15 +60,37 @@ md_file_format_holds(const MdFileFormat* format, MixdownSampleFormat sample_form
   return sample_format == MIXDOWN_FORMAT_DEFAULT || format->lossy || (format->bits_mask & BITS(sample_format));
 }
 
+uint32_t
+md_file_format_rate(const MdFileFormat* format, uint32_t rate)
+{
+  if (!format->rates) {
+    return rate;
+  }
+  // The lowest rate at or above `rate` keeps every band of the mix; past
+  // the highest, the highest keeps the most.
+  uint32_t above   = 0U;
+  uint32_t highest = 0U;
+  for (const uint32_t* r = format->rates; *r; ++r) {
+    if (*r >= rate && (!above || *r < above)) {
+      above = *r;
+    }
+    highest = *r > highest ? *r : highest;
+  }
+  return above ? above : highest;
+}
+
 void
 md_file_format_bits_list(const MdFileFormat* format, char* out, size_t size)
 {
   static const char* const names[] = {"", "16", "24", "32", "float"};
+  unsigned                 left    = (unsigned)__builtin_popcount(format->bits_mask);
   size_t                   used    = 0U;
   out[0]                           = '\0';
   for (int f = MIXDOWN_FORMAT_PCM_16; f <= MIXDOWN_FORMAT_FLOAT && used < size; ++f) {
     if (format->bits_mask & BITS(f)) {
-      used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "", names[f]);
+      // "16, 24, 32 or float": the last one joins with "or".
+      const char* joint = !used ? "" : --left == 1U ? " or " : ", ";
+      used += (size_t)snprintf(out + used, size - used, "%s%s", joint, names[f]);
     }
   }
 }

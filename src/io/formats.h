@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
   const char* extension;   ///< With the dot, lower case: ".wav"
@@ -20,6 +21,12 @@ typedef struct {
   int         container;   ///< libsndfile major format (SF_FORMAT_*)
   bool        lossy;       ///< Encoded (MP3, Vorbis, Opus): `bits` does not apply, `quality` does
   unsigned    bits_mask;   ///< Sample formats a lossless container holds: 1 << MIXDOWN_FORMAT_*
+  int         codec;       ///< Lossy: libsndfile subtype (SF_FORMAT_VORBIS, …); lossless: 0 (from the bits)
+  /// Lossy: the quality (0 smallest … 1 best) when none is given, chosen so
+  /// that every codec lands near 160–190 kbit/s for stereo, where each is
+  /// transparent to most listeners on most music.
+  double          default_quality;
+  const uint32_t* rates;   ///< Lossy: the rates the codec takes, 0-terminated; NULL: any
 } MdFileFormat;
 
 /// The format for `path`'s extension (case-insensitive), or NULL.
@@ -30,6 +37,12 @@ const char* md_file_format_list(void);
 
 /// Does `format` hold `sample_format` (MIXDOWN_FORMAT_DEFAULT always)?
 bool md_file_format_holds(const MdFileFormat* format, MixdownSampleFormat sample_format);
+
+/// The rate `format` is written at when the mix is at `rate` Hz: `rate`
+/// itself when the codec takes it; otherwise the lowest rate it takes
+/// above `rate` (44.1 kHz Opus → 48 kHz, the rate Opus runs at inside), or
+/// its highest (96 kHz MP3 → 48 kHz).
+uint32_t md_file_format_rate(const MdFileFormat* format, uint32_t rate);
 
 /// "16, 24, 32 or float" for `format`, for messages.
 void md_file_format_bits_list(const MdFileFormat* format, char* out, size_t size);

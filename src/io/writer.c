@@ -4,6 +4,7 @@
 #include "io/writer.h"
 
 #include "dsp/kernels/kernels.h"
+#include "io/formats.h"
 #include "io/interleave.h"
 
 #include <ebur128.h>
@@ -33,8 +34,10 @@ struct MdWriter {
   SNDFILE*   file;
   soxr_t     resampler; ///< NULL when no rate conversion
   ebur128_state* meter;
-  MixdownSampleFormat format;
+  const MdFileFormat* file_format;
+  MixdownSampleFormat format; ///< Lossy formats: float, what the encoders take
   MdDither   dither;
+  char       note[160]; ///< Something the user should know ("" when nothing)
   double     error[2][5]; ///< Shaped dither: the last quantisation errors per channel
   uint64_t   rng;       ///< Dither draws so far: from a fixed start, so renders repeat exactly
   float*     interleaved;
@@ -47,13 +50,6 @@ struct MdWriter {
   MdWriterStats stats;
 };
 
-static bool
-has_extension(const char* path, const char* ext)
-{
-  const char* dot = strrchr(path, '.');
-  return dot && !strcasecmp(dot, ext);
-}
-
 static int
 bytes_per_sample(MixdownSampleFormat format)
 {
@@ -64,16 +60,13 @@ bytes_per_sample(MixdownSampleFormat format)
 // rate converter's rounding) the file is RF64, which every current reader
 // takes.  Deciding up front keeps small files plain WAV for every tool.
 static int
-container_for(const char* path, MixdownSampleFormat format, uint64_t frames)
+container_for(const MdFileFormat* file_format, MixdownSampleFormat format, uint64_t frames)
 {
-  if (has_extension(path, ".flac")) {
-    return SF_FORMAT_FLAC;
-  }
-  if (has_extension(path, ".rf64")) {
+  const uint64_t bytes = frames * 2U * (uint64_t)bytes_per_sample(format);
+  if (file_format->container == SF_FORMAT_WAV && bytes > 0xFFFFFFFFULL - (64ULL << 20U)) {
     return SF_FORMAT_RF64;
   }
-  const uint64_t bytes = frames * 2U * (uint64_t)bytes_per_sample(format);
-  return bytes > 0xFFFFFFFFULL - (64ULL << 20U) ? SF_FORMAT_RF64 : SF_FORMAT_WAV;
+  return file_format->container;
 }
 
 static int
@@ -149,6 +142,47 @@ make_temp(MdWriter* w)
   return fd;
 }
 
+// The sample format and dither for `file_format`, or false (and a message)
+// when it cannot hold `format`.
+static bool
+choose_samples(MdWriter* w, MixdownSampleFormat format, MdDither dither, char* message, size_t message_size)
+{
+  const MdFileFormat* f = w->file_format;
+  if (f->lossy) {
+    // The encoders take float and shape their own noise: dither would
+    // only be more noise for them to spend bits on.
+    w->format = MIXDOWN_FORMAT_FLOAT;
+    w->dither = MD_DITHER_NONE;
+    return true;
+  }
+  w->format = format == MIXDOWN_FORMAT_DEFAULT ? MIXDOWN_FORMAT_PCM_24 : format;
+  // 32-bit integer holds every bit of a float mix: dither would only add noise.
+  w->dither = w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24 ? dither : MD_DITHER_NONE;
+  if (!md_file_format_holds(f, w->format)) {
+    char holds[64];
+    md_file_format_bits_list(f, holds, sizeof holds);
+    snprintf(message, message_size, "%s holds %s bits; use .wav for 32-bit or float", f->name, holds);
+    return false;
+  }
+  return true;
+}
+
+static MixdownStatus
+set_up_conversion(MdWriter* w, double in_rate, uint32_t rate, char* message, size_t message_size)
+{
+  soxr_error_t              error   = NULL;
+  const soxr_io_spec_t      io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+  const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ, 0);
+  w->resampler          = soxr_create(in_rate, rate, 2U, &error, &io, &quality, NULL);
+  w->converted_capacity = (size_t)ceil(MD_WRITER_CHUNK * (double)rate / in_rate) + 64U;
+  w->converted          = malloc(w->converted_capacity * 2U * sizeof(float));
+  if (error || !w->converted) {
+    snprintf(message, message_size, "cannot set up output rate conversion: %s", error ? error : "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
 MixdownStatus
 md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, double in_rate,
                uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
@@ -161,19 +195,27 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     snprintf(message, message_size, "out of memory");
     return MIXDOWN_ERR_NO_MEM;
   }
-  w->fd     = -1;
-  w->format = format == MIXDOWN_FORMAT_DEFAULT ? MIXDOWN_FORMAT_PCM_24 : format;
-  // 32-bit integer holds every bit of a float mix: dither would only add noise.
-  w->dither = w->format == MIXDOWN_FORMAT_PCM_16 || w->format == MIXDOWN_FORMAT_PCM_24 ? dither : MD_DITHER_NONE;
-  w->rng    = 0U;
-  const uint32_t rate      = out_rate ? out_rate : (uint32_t)in_rate;
-  const int      container = container_for(path, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
-  if (container == SF_FORMAT_FLAC && w->format != MIXDOWN_FORMAT_PCM_16 &&
-      w->format != MIXDOWN_FORMAT_PCM_24) {
-    snprintf(message, message_size, "FLAC holds 16 or 24 bits; use .wav for 32-bit or float");
+  w->fd          = -1;
+  w->rng         = 0U;
+  w->file_format = md_file_format_for_path(path);
+  if (!w->file_format) {
+    // Never a WAV under another format's name.
+    snprintf(message, message_size, "cannot write `%s`: the name must end in one of %s", path,
+             md_file_format_list());
     free_writer(w);
     return MIXDOWN_ERR_BAD_ARG;
   }
+  if (!choose_samples(w, format, dither, message, message_size)) {
+    free_writer(w);
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const uint32_t wanted = out_rate ? out_rate : (uint32_t)in_rate;
+  const uint32_t rate   = md_file_format_rate(w->file_format, wanted);
+  if (rate != wanted) {
+    snprintf(w->note, sizeof w->note, "%s is encoded at %u Hz, not %u Hz: `%s` is converted to %u Hz",
+             w->file_format->name, (unsigned)rate, (unsigned)wanted, path, (unsigned)rate);
+  }
+  const int container = container_for(w->file_format, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
   // Encoding takes what the rate converter gives: up to the ratio times a
   // chunk, when converting up.
   const size_t encode_frames = (size_t)ceil(MD_WRITER_CHUNK * fmax(1.0, (double)rate / in_rate)) + 64U;
@@ -182,23 +224,17 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
   w->noise            = malloc(encode_frames * 2U * sizeof(double));
   w->kernels          = md_kernels();
   w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  w->stats.rate       = rate;
   if (!w->interleaved || !w->quantised || !w->noise || !w->meter) {
     snprintf(message, message_size, "out of memory");
     free_writer(w);
     return MIXDOWN_ERR_NO_MEM;
   }
-  if ((double)rate != in_rate) {
-    soxr_error_t              error   = NULL;
-    const soxr_io_spec_t      io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    const soxr_quality_spec_t quality = soxr_quality_spec(SOXR_VHQ, 0);
-    w->resampler = soxr_create(in_rate, rate, 2U, &error, &io, &quality, NULL);
-    w->converted_capacity = (size_t)ceil(MD_WRITER_CHUNK * (double)rate / in_rate) + 64U;
-    w->converted          = malloc(w->converted_capacity * 2U * sizeof(float));
-    if (error || !w->converted) {
-      snprintf(message, message_size, "cannot set up output rate conversion: %s", error ? error : "out of memory");
-      free_writer(w);
-      return MIXDOWN_ERR_NO_MEM;
-    }
+  MixdownStatus st = (double)rate != in_rate ? set_up_conversion(w, in_rate, rate, message, message_size)
+                                             : MIXDOWN_SUCCESS;
+  if (st) {
+    free_writer(w);
+    return st;
   }
   w->fd = make_temp(w);
   if (w->fd < 0) {
@@ -206,18 +242,54 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     free_writer(w);
     return MIXDOWN_ERR_IO;
   }
-  SF_INFO info    = {.samplerate = (int)rate, .channels = 2, .format = container | subtype_for(w->format)};
+  // The format comes from here, not from the (temporary) file's name.
+  const int subtype = w->file_format->lossy ? w->file_format->codec : subtype_for(w->format);
+  SF_INFO   info    = {.samplerate = (int)rate, .channels = 2, .format = container | subtype};
   w->file = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE);
   if (!w->file) {
     snprintf(message, message_size, "cannot write `%s`: %s", path, sf_strerror(NULL));
     md_writer_abort(w);
     return MIXDOWN_ERR_IO;
   }
-  // libsndfile's PEAK chunk in float files carries the wall-clock time of
-  // writing: without it the same session renders to the same bytes.
-  sf_command(w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+  if (w->file_format->lossy) {
+    md_writer_set_quality(w, w->file_format->default_quality);
+  } else {
+    // libsndfile's PEAK chunk in float files carries the wall-clock time of
+    // writing: without it the same session renders to the same bytes.
+    sf_command(w->file, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+  }
   *writer = w;
   return MIXDOWN_SUCCESS;
+}
+
+MixdownStatus
+md_writer_set_quality(MdWriter* w, double quality)
+{
+  if (!w->file_format->lossy) {
+    return MIXDOWN_SUCCESS; // lossless: every quality is the same
+  }
+  if (!(quality >= 0.0 && quality <= 1.0) || w->stats.frames) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  // libsndfile's compression level runs the other way: 0 best, 1 smallest.
+  double level = 1.0 - quality;
+  if (sf_command(w->file, SFC_SET_COMPRESSION_LEVEL, &level, sizeof level) != SF_TRUE) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  // LAME's variable bit rate spends bits where the music needs them; the
+  // mode re-reads the level set above.
+  int mode = SF_BITRATE_MODE_VARIABLE;
+  if (w->file_format->container == SF_FORMAT_MPEG &&
+      sf_command(w->file, SFC_SET_BITRATE_MODE, &mode, sizeof mode) != SF_TRUE) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+const char*
+md_writer_note(const MdWriter* w)
+{
+  return w->note;
 }
 
 void
@@ -318,6 +390,10 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
   }
   errno = 0;
   if (w->format == MIXDOWN_FORMAT_FLOAT) {
+    for (size_t i = 0U; w->file_format->lossy && i < n * 2U; ++i) {
+      // Decoded to integer (as most players do), these clip.
+      w->stats.clipped += fabsf(frames[i]) > 1.0f;
+    }
     if (sf_writef_float(w->file, frames, (sf_count_t)n) != (sf_count_t)n) {
       return write_failed(w, message, message_size);
     }
