@@ -51,6 +51,7 @@ typedef struct {
   MixdownSampleFormat format;
   char                extension[8];
   char**              paths;
+  const char**        names;   ///< The engine's strip names
   MdWriter**          writers;
   float**             buffers; ///< 2n buffers: left, right, left, right, …
 } MdStems;
@@ -154,7 +155,11 @@ plan_outputs(MdRender* r)
 static void
 stem_path(char* out, size_t size, const char* dir, const char* name, const char* extension)
 {
-  int used = snprintf(out, size, "%s/", dir);
+  size_t dir_len = strlen(dir);
+  while (dir_len > 1U && dir[dir_len - 1U] == '/') {
+    --dir_len; // `stems/` and `stems` name one folder
+  }
+  int used = snprintf(out, size, "%.*s/", (int)dir_len, dir);
   for (const char* c = name; *c && used + 8 < (int)size; ++c) {
     out[used++] = (*c == '/' || *c == '\\' || (unsigned char)*c < 32U || (c == name && *c == '.')) ? '_' : *c;
   }
@@ -175,14 +180,16 @@ plan_stems(MdRender* r, MixdownEngine* engine)
   MixdownStatus st = mixdown_engine_enable_stems(engine);
   stems->n         = mixdown_engine_stem_count(engine);
   stems->paths     = calloc(stems->n + 1U, sizeof(char*));
+  stems->names     = calloc(stems->n + 1U, sizeof(char*));
   stems->writers   = calloc(stems->n + 1U, sizeof(MdWriter*));
   stems->buffers   = calloc(2U * stems->n + 1U, sizeof(float*));
-  if (st || !stems->paths || !stems->writers || !stems->buffers) {
+  if (st || !stems->paths || !stems->names || !stems->writers || !stems->buffers) {
     return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
   for (uint32_t k = 0U; k < stems->n; ++k) {
     char path[PATH_MAX];
-    stem_path(path, sizeof path, r->opt->stems_dir, mixdown_engine_stem_name(engine, k), stems->extension);
+    stems->names[k] = mixdown_engine_stem_name(engine, k);
+    stem_path(path, sizeof path, r->opt->stems_dir, stems->names[k], stems->extension);
     if (!(stems->paths[k] = strdup(path))) {
       return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
     }
@@ -226,7 +233,7 @@ guard_paths(MdRender* r)
     st = md_path_guard_claim(g, r->items[k].path, what, msg, sz);
   }
   for (uint32_t k = 0U; !st && k < r->stems.n; ++k) {
-    snprintf(what, sizeof what, "the stem of `%.100s`", r->stems.paths[k] + strlen(r->opt->stems_dir) + 1U);
+    snprintf(what, sizeof what, "the stem of `%.100s`", r->stems.names[k]);
     st = md_path_guard_claim(g, r->stems.paths[k], what, msg, sz);
   }
   // Folders, all levels, as a user expects; removed again on failure.
@@ -296,7 +303,7 @@ close_stems(MdRender* r, bool commit)
     if (!st && commit && stats.peak > 1.0) {
       if (r->report->n_stems_over < MIXDOWN_MAX_STEM_REPORTS) {
         MixdownStemReport* over = &r->report->stems_over[r->report->n_stems_over];
-        snprintf(over->name, sizeof over->name, "%s", stems->paths[k] + strlen(r->opt->stems_dir) + 1U);
+        snprintf(over->name, sizeof over->name, "%s", stems->names[k]);
         over->peak_dbfs = 20.0 * log10(stats.peak);
         over->clipped   = stats.clipped;
       }
@@ -310,6 +317,7 @@ close_stems(MdRender* r, bool commit)
     free(stems->paths[k]);
   }
   free(stems->paths);
+  free(stems->names);
   free(stems->writers);
   free(stems->buffers);
   memset(stems, 0, sizeof *stems);

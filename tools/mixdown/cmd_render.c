@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -21,14 +22,22 @@ static const char usage[] =
   "into place when complete: a failure never leaves a partial mix).\n"
   "\n"
   "options:\n"
-  "  -o, --output FILE     output file (.wav, .rf64, .flac); overrides output.file\n"
+  "  -o, --output FILE     output file (.wav, .rf64, .flac, .mp3, .ogg, .opus); overrides\n"
+  "                        output.file / outputs (one file, with output's settings)\n"
   "  --bits 16|24|32|float sample format; overrides output.bits\n"
   "  --rate HZ             output sample rate (converted with soxr before dither)\n"
   "  --normalize TARGET    loudness target: LUFS (e.g. -14) or a preset: streaming,\n"
   "                        apple, podcast, ebu-r128, atsc-a85; overrides master.loudness\n"
-  "  --true-peak DB        true-peak ceiling with --normalize (default -1, or the preset's)\n"
+  "  --true-peak DB        true-peak ceiling (dBTP): with --normalize (default -1, or the\n"
+  "                        preset's), or alone: a true-peak limit on the mix as it is\n"
+  "  --quality Q           lossy outputs (.mp3, .ogg, .opus): 0 (smallest) … 1 (best)\n"
   "  --stems DIR           also write every track and bus, post-fader and aligned with the\n"
-  "                        mix, to DIR/NAME.wav (same format; before normalisation)\n"
+  "                        mix, to DIR/NAME.wav (before normalisation; DIR is created)\n"
+  "  --stems-bits B        the stems' format: 16, 24, 32 or float (default float: a stem\n"
+  "                        louder than full scale keeps its peaks)\n"
+  "  --from TIME, --to TIME  write only this part of the mix (seconds or BAR:BEAT; effects\n"
+  "                        carry in from before, as they would)\n"
+  "  --solo NAME, --mute NAME  solo or mute a track or bus for this render (repeatable)\n"
   "  --threads N           worker threads (default 0: one per core); the mix is the\n"
   "                        same to the bit with any number\n"
   "  --stats               also print where the render time went, per processor type\n"
@@ -38,7 +47,12 @@ static const char usage[] =
   "  --cache-limit SIZE    keep DIR under SIZE (bytes, or with K, M, G, T; default 8G;\n"
   "                        0: no limit) by removing the least recently used files\n"
   "  -q, --quiet           no progress bar, no summary\n"
-  "  -h, --help            this help\n";
+  "  -h, --help            this help\n"
+  "\n"
+  "Nothing is written over a file the session reads (sources, impulse responses, the\n"
+  "session itself), a file that is not audio, or another output of the same render.\n"
+  "Normalising keeps a float premaster in $TMPDIR (about 23 MB per minute at 48 kHz).\n"
+  "Exit codes: 0 done, 1 the render failed, 2 a usage or session error, 130 interrupted.\n";
 
 static volatile int interrupted = 0;
 
@@ -49,34 +63,57 @@ on_signal(int signum)
   interrupted = 1;
 }
 
+/// Exit status of a command stopped by Ctrl-C, as shells expect (128 + SIGINT).
+#define CLI_INTERRUPTED 130
+
 typedef struct {
   int    last_percent;
+  char   last_stage[160];
   bool   shown;
+  double started_s;
 } Progress;
 
+static double
+now_seconds(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+// "[#####.....]  42%  normalising mix.wav, pass 2  ETA 0:12", redrawn in
+// place; it never runs back and ends at 100 %.
 static void
-show_progress(void* user_data, double fraction)
+show_progress(void* user_data, const char* stage, double fraction)
 {
   Progress* p       = user_data;
-  const int percent = (int)(fraction * 100.0);
-  if (percent == p->last_percent) {
+  const int percent = (int)(fraction * 100.0 + 1e-9);
+  if (percent <= p->last_percent && !strcmp(stage, p->last_stage)) {
     return;
   }
-  p->last_percent = percent;
-  p->shown        = true;
+  p->last_percent = percent > p->last_percent ? percent : p->last_percent;
+  snprintf(p->last_stage, sizeof p->last_stage, "%s", stage);
+  p->shown = true;
   char bar[41];
-  const int filled = percent * 40 / 100;
+  const int filled = p->last_percent * 40 / 100;
   for (int i = 0; i < 40; ++i) {
     bar[i] = i < filled ? '#' : '.';
   }
   bar[40] = '\0';
-  fprintf(stderr, "\r[%s] %3d%%", bar, percent);
+  char         eta[32] = "";
+  const double elapsed = now_seconds() - p->started_s;
+  if (p->last_percent >= 2 && p->last_percent < 100 && elapsed > 1.0) {
+    const double left = elapsed * (100.0 - p->last_percent) / p->last_percent;
+    snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)(left / 60.0), (int)fmod(left, 60.0));
+  }
+  fprintf(stderr, "\r[%s] %3d%%  %-40.40s%-12s", bar, p->last_percent, stage, eta);
   fflush(stderr);
 }
 
 typedef struct {
   const char*         output;
   MixdownSampleFormat format;
+  MixdownSampleFormat stems_format;
   uint32_t            rate;
   uint32_t            threads;
   bool                quiet;
@@ -87,7 +124,15 @@ typedef struct {
   double              target_lufs;
   double              true_peak_db;
   bool                true_peak_given;
+  bool                quality_given;
+  double              quality;
   const char*         stems;
+  const char*         from;
+  const char*         to;
+  const char*         solo[64];
+  uint32_t            n_solo;
+  const char*         mute[64];
+  uint32_t            n_mute;
 } RenderArgs;
 
 // `--normalize -14` or `--normalize streaming`.
@@ -183,7 +228,14 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
     const bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--bits") ||
                              !strcmp(a, "--rate") || !strcmp(a, "--threads") || !strcmp(a, "--normalize") ||
                              !strcmp(a, "--true-peak") || !strcmp(a, "--stems") || !strcmp(a, "--cache") ||
-                             !strcmp(a, "--cache-limit");
+                             !strcmp(a, "--cache-limit") || !strcmp(a, "--stems-bits") || !strcmp(a, "--quality") ||
+                             !strcmp(a, "--from") || !strcmp(a, "--to") || !strcmp(a, "--solo") ||
+                             !strcmp(a, "--mute");
+    if (a[0] != '-') {
+      fprintf(stderr, "mixdown render: one session at a time (`%s` is a second one); run render once for each\n",
+              a);
+      return CLI_USAGE;
+    }
     if (!takes_value) {
       fprintf(stderr, "mixdown render: unknown option `%s` (see mixdown render --help)\n", a);
       return CLI_USAGE;
@@ -203,6 +255,32 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
       fprintf(stderr, "mixdown render: --cache-limit must be a size such as 500M, 8G or 0 (no limit), not `%s`\n",
               value);
       return CLI_USAGE;
+    } else if (!strcmp(a, "--from")) {
+      args->from = value;
+    } else if (!strcmp(a, "--to")) {
+      args->to = value;
+    } else if (!strcmp(a, "--solo") || !strcmp(a, "--mute")) {
+      const bool solo = !strcmp(a, "--solo");
+      if ((solo ? args->n_solo : args->n_mute) >= 64U) {
+        fprintf(stderr, "mixdown render: at most 64 of %s\n", a);
+        return CLI_USAGE;
+      }
+      if (solo) {
+        args->solo[args->n_solo++] = value;
+      } else {
+        args->mute[args->n_mute++] = value;
+      }
+    } else if (!strcmp(a, "--stems-bits") && !parse_format(value, &args->stems_format)) {
+      fprintf(stderr, "mixdown render: --stems-bits must be 16, 24, 32 or float, not `%s`\n", value);
+      return CLI_USAGE;
+    } else if (!strcmp(a, "--quality")) {
+      char* end        = NULL;
+      args->quality    = strtod(value, &end);
+      args->quality_given = true;
+      if (!value[0] || *end || !(args->quality >= 0.0 && args->quality <= 1.0)) {
+        fprintf(stderr, "mixdown render: --quality must be 0 (smallest) … 1 (best), not `%s`\n", value);
+        return CLI_USAGE;
+      }
     } else if (!strcmp(a, "--bits") && !parse_format(value, &args->format)) {
       fprintf(stderr, "mixdown render: --bits must be 16, 24, 32 or float, not `%s`\n", value);
       return CLI_USAGE;
@@ -230,7 +308,9 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
   return CLI_OK;
 }
 
-// The time profile of the mix pass, largest share first.
+// Where the time went, largest share first: the engine's rows (per
+// processor type, sources, mixing, cache) and the render's stages
+// (writing, premaster, finishing, stems), which add up to the CPU time.
 static void
 print_stats(const MixdownRenderReport* r)
 {
@@ -257,18 +337,56 @@ print_stats(const MixdownRenderReport* r)
     printf("  %-22s %9u %9.3f %6.1f%% %8s\n", t->what, t->instances, t->seconds,
            total > 0.0 ? 100.0 * t->seconds / total : 0.0, skipped);
   }
+  printf("  total %.3f s of work; the process used %.3f s of CPU in %.3f s (wall)\n", total, r->cpu_seconds,
+         r->seconds_taken);
+  printf("  the mix was rendered %s; %u file%s written from it\n", r->mix_passes == 1U ? "once" : "more than once",
+         r->n_outputs, r->n_outputs == 1U ? "" : "s");
+}
+
+// One written file's figures: every number is of the file as written.
+static void
+print_output(const MixdownOutputReport* o, bool name_it)
+{
+  char peak[32], loud[32], tp[32];
+  if (name_it) {
+    printf("  %s\n", o->path);
+  }
+  printf("  peak       %s dBFS\n", cli_db(o->peak_dbfs, peak, sizeof peak));
+  printf("  true peak  %s dBTP\n", cli_db(o->true_peak_dbtp, tp, sizeof tp));
+  printf("  loudness   %s LUFS integrated\n", cli_db(o->loudness_lufs, loud, sizeof loud));
+  printf("  stereo     correlation %.2f%s\n", o->correlation,
+         o->correlation < 0.0 ? "  (warning: out of phase: the mix will cancel in mono)" : "");
+  if ((o->normalized || o->limited) && isinf(o->shortfall_lu)) {
+    printf("  finishing  the mix is silent: nothing to normalise\n");
+  } else if (o->normalized || o->limited) {
+    char target[64] = "";
+    if (o->normalized) {
+      snprintf(target, sizeof target, "to %.1f LUFS, ", o->target_lufs);
+    }
+    printf("  finishing  %s%+.2f dB of gain, then the true-peak limiter at %.1f dBTP: %.1f dB of reduction at most "
+           "(%u pass%s)\n", target, o->gain_db, o->ceiling_db, o->limiter_db, o->passes, o->passes == 1U ? "" : "es");
+    if (o->normalized && o->shortfall_lu > 0.3) {
+      printf("  warning: the target was not reached without more than 20 dB of limiting: %.1f LU short\n",
+             o->shortfall_lu);
+    }
+  }
+  if (o->clipped) {
+    printf("  warning: %llu samples clipped in the integer output (the mix peaks at %s dBFS)\n",
+           (unsigned long long)o->clipped, cli_db(o->peak_dbfs, peak, sizeof peak));
+  }
 }
 
 static void
-print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
+print_summary(const char* stems, const MixdownRenderReport* r)
 {
-  char peak[32];
-  char loud[32];
-  char tp[32];
+  char         loud[32];
   const double speed = r->seconds_taken > 0.0 ? r->length_s / r->seconds_taken : 0.0;
-  printf("wrote %s\n", path);
+  for (uint32_t k = 0U; k < r->n_outputs; ++k) {
+    printf("wrote %s\n", r->outputs[k].path);
+  }
   if (stems) {
-    printf("  stems      in %s/\n", stems);
+    const size_t n = strlen(stems);
+    printf("  stems      %u in %.*s/\n", r->n_stems, (int)(n > 1U && stems[n - 1U] == '/' ? n - 1U : n), stems);
   }
   if (r->cache_tracks) {
     printf("  cache      %u of %u tracks reused", r->cache_hits, r->cache_tracks);
@@ -284,29 +402,31 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
   }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
-  printf("  peak       %s dBFS\n", cli_db(r->peak_dbfs, peak, sizeof peak));
-  printf("  true peak  %s dBTP\n", cli_db(r->true_peak_dbtp, tp, sizeof tp));
-  printf("  loudness   %s LUFS integrated\n", cli_db(r->loudness_lufs, loud, sizeof loud));
-  printf("  stereo     correlation %.2f%s\n", r->correlation,
-         r->correlation < 0.0 ? "  (warning: out of phase: the mix will cancel in mono)" : "");
-  printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
-  if (r->normalized && isinf(r->shortfall_lu)) {
-    printf("  normalise  the mix is silent: nothing to normalise\n");
-  } else if (r->normalized) {
-    printf("  normalise  %+.2f dB of gain, then the true-peak limiter%s\n", r->gain_db,
-           r->shortfall_lu > 0.3 ? "" : "; on target");
-    if (r->shortfall_lu > 0.3) {
-      printf("  warning: the target was not reached without more than 20 dB of limiting: %.1f LU short\n",
-             r->shortfall_lu);
-    }
+  for (uint32_t k = 0U; k < r->n_outputs; ++k) {
+    print_output(&r->outputs[k], r->n_outputs > 1U);
   }
+  if (r->outputs[0].normalized || r->outputs[0].limited) {
+    printf("  mix        %s LUFS before finishing (the master row below)\n",
+           cli_db(r->mix_loudness_lufs, loud, sizeof loud));
+  }
+  printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
   for (uint32_t m = 0U; m < r->n_meters; ++m) {
     const MixdownMeterReport* meter = &r->meters[m];
     printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "meters" : "", meter->node, meter->insert + 1U,
            meter->processor, meter->meter, meter->extreme);
   }
-  if (r->peak_dbfs > 0.0) {
-    printf("  warning: the mix peaks above 0 dBFS and was clipped in the integer output\n");
+  for (uint32_t k = 0U; k < r->n_stems_over && k < MIXDOWN_MAX_STEM_REPORTS; ++k) {
+    const MixdownStemReport* st = &r->stems_over[k];
+    if (st->clipped) {
+      printf("  warning: stem %s clipped: %llu samples over full scale (peak %+.1f dBFS); try --stems-bits float\n",
+             st->name, (unsigned long long)st->clipped, st->peak_dbfs);
+    } else {
+      printf("  warning: stem %s peaks at %+.1f dBFS: kept in float, it would clip as an integer file\n", st->name,
+             st->peak_dbfs);
+    }
+  }
+  if (r->n_stems_over > MIXDOWN_MAX_STEM_REPORTS) {
+    printf("  warning: %u more stems go over full scale\n", r->n_stems_over - MIXDOWN_MAX_STEM_REPORTS);
   }
   if (r->non_finite_fixed) {
     printf("  warning: %llu non-finite samples (NaN/Inf) were replaced with silence; first: %s\n",
@@ -314,11 +434,52 @@ print_summary(const char* path, const char* stems, const MixdownRenderReport* r)
   }
 }
 
+// Below the strip table (whose master row is the mix before finishing):
+// a row per written file, with the finishing limiter's reduction.
+static void
+print_file_rows(const MixdownRenderReport* r)
+{
+  char a[32], b[32];
+  for (uint32_t k = 0U; k < r->n_outputs; ++k) {
+    const MixdownOutputReport* o     = &r->outputs[k];
+    const char*                slash = strrchr(o->path, '/');
+    printf("  %-16.16s %-6s %9s %10s %8llu %8.1f%s\n", slash ? slash + 1 : o->path, "file",
+           cli_db(o->peak_dbfs, a, sizeof a), cli_db(o->loudness_lufs, b, sizeof b), (unsigned long long)o->clipped,
+           o->limiter_db, o->normalized || o->limited ? "  (after finishing)" : "");
+  }
+}
+
+// Applies --solo, --mute, --from and --to to the open session.
+static int
+apply_overrides(MixdownSession* session, const char* session_path, const RenderArgs* args,
+                MixdownRenderOptions* options)
+{
+  char          message[300];
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  for (uint32_t k = 0U; !st && k < args->n_solo; ++k) {
+    st = mixdown_session_set_switch(session, args->solo[k], MIXDOWN_SWITCH_SOLO, 1, message, sizeof message);
+  }
+  for (uint32_t k = 0U; !st && k < args->n_mute; ++k) {
+    st = mixdown_session_set_switch(session, args->mute[k], MIXDOWN_SWITCH_MUTE, 1, message, sizeof message);
+  }
+  if (!st && args->from) {
+    st = mixdown_session_parse_time(session, args->from, &options->from_s, message, sizeof message);
+  }
+  if (!st && args->to) {
+    st = mixdown_session_parse_time(session, args->to, &options->to_s, message, sizeof message);
+  }
+  if (st) {
+    fprintf(stderr, "%s: error: %s\n", session_path, message);
+    return CLI_USAGE;
+  }
+  return CLI_OK;
+}
+
 static int
 render_session(const char* session_path, const RenderArgs* args)
 {
   MixdownSession* session = NULL;
-  const int       code    = cli_open_session(session_path, &session);
+  int             code    = cli_open_session(session_path, &session);
   if (code) {
     return code;
   }
@@ -332,7 +493,7 @@ render_session(const char* session_path, const RenderArgs* args)
   sigaction(SIGTERM, &action, NULL);
   signal(SIGXFSZ, SIG_IGN);
 
-  Progress             progress = {-1, false};
+  Progress             progress = {.last_percent = -1, .started_s = now_seconds()};
   MixdownRenderOptions options  = {.size        = sizeof options,
                                    .output_path = args->output,
                                    .format      = args->format,
@@ -342,13 +503,21 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .normalize   = args->normalize,
                                    .target_lufs = args->target_lufs,
                                    .true_peak_db = args->true_peak_db,
+                                   .limit_true_peak = args->true_peak_given,
                                    .stems_dir    = args->stems,
+                                   .stems_format = args->stems_format,
+                                   .quality_given = args->quality_given,
+                                   .quality       = args->quality,
                                    .cache_dir    = args->cache,
                                    .skip_summary = args->quiet,
                                    .cache_limit_bytes = args->cache_limit_bytes};
+  if ((code = apply_overrides(session, session_path, args, &options))) {
+    mixdown_session_free(session);
+    return code;
+  }
   if (!args->quiet && isatty(STDERR_FILENO)) {
-    options.progress  = show_progress;
-    options.user_data = &progress;
+    options.progress_stage = show_progress;
+    options.user_data      = &progress;
   }
   CliLevels levels = {0};
   if (!args->quiet) {
@@ -368,10 +537,11 @@ render_session(const char* session_path, const RenderArgs* args)
       fprintf(stderr, "%s: note: nothing was written; any previous `%s` is untouched\n", session_path,
               path ? path : "output");
     }
-    result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : CLI_FAILED;
+    result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : st == MIXDOWN_ERR_INTERRUPTED ? CLI_INTERRUPTED : CLI_FAILED;
   } else if (!args->quiet) {
-    print_summary(path, args->stems, &report);
+    print_summary(args->stems, &report);
     cli_print_levels_table(&levels, false);
+    print_file_rows(&report);
   }
   if (st == MIXDOWN_SUCCESS && args->stats) {
     print_stats(&report);
