@@ -617,6 +617,96 @@ MIXDOWN_API MixdownStatus
 mixdown_engine_time(const MixdownEngine* engine, uint32_t index, MixdownTimeReport* time);
 
 /* ------------------------------------------------------------------------ */
+/* Routing graph (mixdown graph)                                             */
+
+/// The routing of a session as the engine builds it: every track, bus and
+/// the master with its inserts, output, sends and sidechain keys, the
+/// latency at each point and the delays that align it, and the order the
+/// strips run in.  A snapshot (opaque): build it with mixdown_graph_new(),
+/// read it with the mixdown_graph_* functions below.
+typedef struct MixdownGraphImpl MixdownGraph;
+
+/// No node: an insert without a sidechain key, a position past the end.
+#define MIXDOWN_GRAPH_NONE UINT32_MAX
+
+/// One strip: a track, a bus or the master.
+typedef struct {
+  const char* name;         ///< Track or bus name, or "master" (owned by the graph)
+  int         kind;         ///< 0 track, 1 bus, 2 master (as MixdownNodeLevels.is_bus)
+  uint32_t    run_position; ///< Where it runs in the plan (0: first); sources run before their buses
+  uint32_t    channels;     ///< Channels after its inserts (1 or 2)
+  uint32_t    n_inserts;    ///< Inserts, in chain order (mixdown_graph_insert())
+  uint32_t    n_edges;      ///< Its output, then its sends (mixdown_graph_edge())
+  /// Latency of its input against the timeline, in frames: for a bus, the
+  /// latest of its inputs (the others are delayed to meet it); for a
+  /// track, the delay given to its clips so that a sidechain key that
+  /// arrives late lines up (0 otherwise).
+  uint32_t    latency_in_frames;
+  uint32_t    insert_latency_frames; ///< Added by its inserts (their reported latencies summed)
+  uint32_t    latency_out_frames;    ///< latency_in_frames + insert_latency_frames
+  uint64_t    tail_frames;  ///< How long its output rings on after its inputs stop
+  int         audible;      ///< 0 when muted, or silenced by another strip's solo
+} MixdownGraphNode;
+
+/// An output or a send of a strip: an edge of the graph.
+typedef struct {
+  uint32_t to;           ///< The node it feeds (a bus or the master)
+  int      is_send;      ///< 0: the strip's output; 1: a send
+  int      pre_fader;    ///< A send taken before the fader
+  double   level_db;     ///< A send's level (its value at the start when automated); 0 for an output
+  int      automated;    ///< The send's level follows an envelope
+  /// Latency compensation: frames this edge delays its signal so that it
+  /// meets the node's other inputs aligned (`to`'s latency in minus the
+  /// strip's latency out).
+  uint32_t delay_frames;
+} MixdownGraphEdge;
+
+/// An insert of a strip.
+typedef struct {
+  const char* type;           ///< Processor type, as in session files ("limiter", "lv2", …)
+  const char* plugin;         ///< An LV2 plugin's name, or NULL (owned by the graph)
+  uint32_t    latency_frames; ///< The latency its processor reports at the session's rate
+  uint32_t    key;            ///< The node keying its sidechain, or #MIXDOWN_GRAPH_NONE
+  uint32_t    key_delay_frames; ///< Frames the key is delayed to meet the audio at this insert
+} MixdownGraphInsert;
+
+/**
+   Build the routing graph of `session`: the engine is built (processors
+   created and prepared at the session's rate, so every latency is the one
+   a render has) but nothing is rendered.  Thread: control.
+   @param[out] graph Set to the new graph; free with mixdown_graph_free().
+   @param message Receives a description of a failure (may be NULL).
+   @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_BAD_ARG, #MIXDOWN_ERR_NO_MEM, or
+   what mixdown_engine_new() returns.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_graph_new(const MixdownSession* session, MixdownGraph** graph, char* message, size_t message_size);
+
+/// Free `graph` (NULL is ignored).  Thread: control.
+MIXDOWN_API void mixdown_graph_free(MixdownGraph* graph);
+
+/// Number of nodes: tracks, buses, then the master (session order).
+MIXDOWN_API uint32_t mixdown_graph_node_count(const MixdownGraph* graph);
+
+/// Node `index` (session order), or NULL past the end.
+MIXDOWN_API const MixdownGraphNode* mixdown_graph_node(const MixdownGraph* graph, uint32_t index);
+
+/// The node that runs at `position` of the plan, or #MIXDOWN_GRAPH_NONE.
+MIXDOWN_API uint32_t mixdown_graph_run_order(const MixdownGraph* graph, uint32_t position);
+
+/// Edge `edge` of node `node` (0 is its output unless it is the master,
+/// then its sends in session order), or NULL past the end.
+MIXDOWN_API const MixdownGraphEdge* mixdown_graph_edge(const MixdownGraph* graph, uint32_t node, uint32_t edge);
+
+/// Insert `insert` of node `node` (chain order), or NULL past the end.
+MIXDOWN_API const MixdownGraphInsert*
+mixdown_graph_insert(const MixdownGraph* graph, uint32_t node, uint32_t insert);
+
+/// Latency on the master path in frames (as mixdown_engine_latency()):
+/// rendered past the end and dropped from the start of the mix.
+MIXDOWN_API uint32_t mixdown_graph_latency(const MixdownGraph* graph);
+
+/* ------------------------------------------------------------------------ */
 /* Analysis                                                                  */
 
 /// Measurements of one audio file.
@@ -632,6 +722,15 @@ typedef struct {
   double   loudness_range_lu;    ///< Loudness range (EBU Tech 3342)
   double   true_peak_dbtp;       ///< Highest true peak of any channel
   MixdownLevels levels;          ///< All of it, with momentary/short-term maxima, DC, correlation
+  /// Sessions only: non-zero when the session's loudness target was
+  /// applied as render applies it; the figures above are then of the
+  /// finished mix, and these say what finishing did.
+  int      finished;
+  double   mix_integrated_lufs;  ///< The mix before finishing (the master strip)
+  double   target_lufs;          ///< The target finished to
+  double   ceiling_db;           ///< The true-peak ceiling
+  double   finish_gain_db;       ///< Gain before the finishing limiter
+  double   finish_limiter_db;    ///< The limiter's deepest reduction (≤ 0)
 } MixdownAnalysis;
 
 /**
@@ -654,6 +753,28 @@ mixdown_analyze_session(const MixdownSession* session, MixdownAnalysis* analysis
                         void (*node_levels)(void* user_data, const MixdownNodeLevels* levels),
                         void (*meter)(void* user_data, const MixdownMeterReport* meter),
                         void* user_data, char* message, size_t message_size);
+
+/// How to analyse a session.  Zero-initialise, set `size`, then set what you need.
+typedef struct {
+  uint32_t size;     ///< Set to sizeof(MixdownAnalyzeOptions)
+  uint32_t threads;  ///< Worker threads (0 = all cores)
+  void (*node_levels)(void* user_data, const MixdownNodeLevels* levels); ///< Or NULL
+  void (*meter)(void* user_data, const MixdownMeterReport* meter);       ///< Or NULL
+  /// Progress, as MixdownRenderOptions.progress_stage (or NULL).
+  void (*progress_stage)(void* user_data, const char* stage, double fraction);
+  void*         user_data;
+  volatile int* cancel; ///< Polled once per block (or NULL)
+} MixdownAnalyzeOptions;
+
+/**
+   As mixdown_analyze_session(), on every core, with progress; when the
+   session has a loudness target (master.loudness, or the first item of
+   `outputs:`) the mix is finished as render finishes it, and `analysis`
+   measures the finished mix (see MixdownAnalysis.finished).
+*/
+MIXDOWN_API MixdownStatus
+mixdown_analyze_session_with(const MixdownSession* session, const MixdownAnalyzeOptions* options,
+                             MixdownAnalysis* analysis, char* message, size_t message_size);
 
 /**
    Draw the mix report of a session (rendered, not written) as a PNG

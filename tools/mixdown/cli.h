@@ -34,6 +34,18 @@ bool cli_is_help(const char* arg);
 /// Formats a dB value ("-inf" for silence).
 const char* cli_db(double db, char* buffer, unsigned size);
 
+/// The progress bar (render, analyze): stage, bar, percentage and ETA.
+typedef struct {
+  int    last_percent;
+  char   last_stage[160];
+  bool   shown; ///< Drawn at least once: end the line after
+  double started_s;
+} CliProgress;
+
+CliProgress cli_progress_start(void);
+/// A progress_stage callback; `user_data` is a CliProgress.
+void cli_show_progress(void* user_data, const char* stage, double fraction);
+
 /// Strip levels collected during a render or an analysis.
 typedef struct {
   MixdownNodeLevels* items;
@@ -41,6 +53,7 @@ typedef struct {
   uint32_t           capacity;
   MixdownMeterReport meters[MIXDOWN_MAX_METER_REPORTS]; ///< Dynamics read-outs
   uint32_t           n_meters;
+  CliProgress*       progress; ///< analyze's progress bar (or NULL)
 } CliLevels;
 
 /// A meter callback appending to a CliLevels.

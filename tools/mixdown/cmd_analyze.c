@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
   "usage: mixdown analyze FILE|SESSION [--json] [--plot FILE.png [--target LUFS]]\n"
@@ -134,6 +135,13 @@ print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
   json_number("rms_dbfs_all", a->levels.rms_dbfs, false);
   json_number("dc_offset", a->levels.dc_offset, false);
   json_number("correlation", a->levels.correlation, false);
+  if (a->finished) {
+    json_number("mix_integrated_lufs", a->mix_integrated_lufs, false);
+    json_number("finish_gain_db", a->finish_gain_db, false);
+    json_number("finish_limiter_db", a->finish_limiter_db, false);
+    json_number("target_lufs", a->target_lufs, false);
+  }
+  printf("  \"finished\": %s,\n", a->finished ? "true" : "false");
   printf("  \"clipped_samples\": %llu", (unsigned long long)a->levels.clipped);
   if (strips) {
     print_strips_json(strips);
@@ -154,6 +162,12 @@ print_table(const char* path, const MixdownAnalysis* a)
     printf("  channel %u        peak %s dBFS, RMS %s dBFS\n", c + 1U, cli_db(a->peak_dbfs[c], b1, sizeof b1),
            cli_db(a->rms_dbfs[c], b2, sizeof b2));
   }
+  if (a->finished) {
+    printf("  finished         as render does: %+.2f dB of gain to %.1f LUFS, then the true-peak limiter at "
+           "%.1f dBTP (%.1f dB of reduction at most); the mix before finishing: %s LUFS (the master row)\n",
+           a->finish_gain_db, a->target_lufs, a->ceiling_db, a->finish_limiter_db,
+           cli_db(a->mix_integrated_lufs, b1, sizeof b1));
+  }
   printf("  true peak        %s dBTP\n", cli_db(a->true_peak_dbtp, b1, sizeof b1));
   printf("  integrated       %s LUFS\n", cli_db(a->integrated_lufs, b1, sizeof b1));
   printf("  loudness range   %.1f LU\n", a->loudness_range_lu);
@@ -163,6 +177,14 @@ print_table(const char* path, const MixdownAnalysis* a)
   printf("  correlation      %.3f\n", a->levels.correlation);
   printf("  clipped samples  %llu%s\n", (unsigned long long)a->levels.clipped,
          a->levels.clipped ? "  (warning: the file clips)" : "");
+}
+
+// The strips collector carries the progress bar for the analysis.
+static void
+analyze_progress(void* user_data, const char* stage, double fraction)
+{
+  CliLevels* strips = user_data;
+  cli_show_progress(strips->progress, stage, fraction);
 }
 
 int
@@ -215,7 +237,17 @@ cmd_analyze(int argc, char** argv)
     if (code) {
       return code;
     }
-    st = mixdown_analyze_session(s, &a, cli_collect_levels, cli_collect_meter, &strips, message, sizeof message);
+    CliProgress           progress = cli_progress_start();
+    MixdownAnalyzeOptions options  = {.size = sizeof options, .node_levels = cli_collect_levels,
+                                      .meter = cli_collect_meter, .user_data = &strips};
+    if (isatty(STDERR_FILENO)) {
+      options.progress_stage = analyze_progress;
+      strips.progress        = &progress;
+    }
+    st = mixdown_analyze_session_with(s, &options, &a, message, sizeof message);
+    if (progress.shown) {
+      fputs("\n", stderr);
+    }
     if (!st && plot) {
       const double session_target = mixdown_session_loudness_target(s);
       st = mixdown_plot_session(s, plot, isfinite(session_target) ? session_target : isfinite(target) ? target : -14.0,
