@@ -2561,3 +2561,19 @@ md_engine_feed_misses(const MixdownEngine* e)
 {
   return e->feed_misses;
 }
+
+/* ------------------------------------------------------------------------ */
+/* Read-outs for the routing graph (graph_info.c)                            */
+
+const MdPlan*
+md_engine_plan(const MixdownEngine* e)
+{
+  return &e->plan;
+}
+
+uint32_t
+md_engine_insert_latency(const MixdownEngine* e, uint32_t node, uint32_t insert)
+{
+  const MdEngineInsert* ins = &e->nodes[node].inserts[insert];
+  return ins->cls->latency(ins->state);
+}

@@ -9,6 +9,7 @@
 #ifndef MD_ENGINE_H
 #define MD_ENGINE_H
 
+#include "engine/graph.h"
 #include "mixdown.h"
 #include "session/model.h"
 
@@ -78,5 +79,11 @@ void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, dou
 
 /// Blocks a track's feed could not fill, so far.
 uint64_t md_engine_feed_misses(const MixdownEngine* engine);
+
+/// The plan the engine was built from (`mixdown graph` shows it).
+const MdPlan* md_engine_plan(const MixdownEngine* engine);
+
+/// The latency insert `insert` of node `node` reports, in frames.
+uint32_t md_engine_insert_latency(const MixdownEngine* engine, uint32_t node, uint32_t insert);
 
 #endif

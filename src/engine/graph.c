@@ -208,6 +208,20 @@ md_plan_build(const MixdownSession* s, const uint32_t* insert_latency, const uin
   return compute_audible(s, plan);
 }
 
+uint32_t
+md_plan_edge_delay(const MdPlan* plan, uint32_t from, uint32_t to)
+{
+  // The plan gives every node at least the latency of each of its inputs.
+  return plan->latency_in[to] - plan->latency_out[from];
+}
+
+uint32_t
+md_plan_key_delay(const MdPlan* plan, const MdKeyLink* link)
+{
+  // md_plan_build() delays the host's input until the key is not late.
+  return plan->latency_in[link->host] + link->pre_latency - plan->latency_out[link->key];
+}
+
 void
 md_plan_free(MdPlan* plan)
 {

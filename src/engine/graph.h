@@ -47,6 +47,16 @@ void md_plan_free(MdPlan* plan);
 void md_plan_audible(const MixdownSession* session, const bool* mute, const bool* solo, bool* marks,
                      bool* audible);
 
+/// Frames an edge from `from` to `to` delays its signal so that it meets
+/// `to`'s other inputs aligned: `to`'s input latency less `from`'s output
+/// latency.
+uint32_t md_plan_edge_delay(const MdPlan* plan, uint32_t from, uint32_t to);
+
+/// Frames the sidechain key `link` is delayed to meet the audio at its
+/// insert: the host's input latency and the inserts before it, less the
+/// key's output latency.
+uint32_t md_plan_key_delay(const MdPlan* plan, const MdKeyLink* link);
+
 /// Calls `visit(node, target, user)` for each outgoing edge of node `index`
 /// (its output, then its sends).
 void md_plan_for_each_edge(const MixdownSession* session, uint32_t index,

@@ -15,6 +15,7 @@ static const char usage[] =
   "commands:\n"
   "  render SESSION [-o OUT]   render the session to a file\n"
   "  check SESSION             validate a session, write nothing\n"
+  "  graph SESSION [--dot]     the routing: strips, inserts, sends, sidechains, latencies\n"
   "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
   "  describe [TYPE]           processors and their parameters\n"
   "  play SESSION              play in real time through JACK; live control over OSC\n"
@@ -33,7 +34,7 @@ typedef struct {
 static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
-  {"play", cmd_play},
+  {"play", cmd_play},       {"graph", cmd_graph},
 };
 
 // Every clip playing at once holds a file open: let a session with
