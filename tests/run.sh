@@ -47,6 +47,7 @@ trap 'rm -rf "$logs"' EXIT
 run_suite "unit tests ($build)" "$logs/unit" "$build/test-unit"
 run_suite "command-line tests ($build)" "$logs/cli" "$here/cli/test_cli.sh" "$build"
 run_suite "hostile audio and sessions ($build)" "$logs/hostile" "$here/cli/test_hostile.sh" "$build"
+run_suite "trust: files kept, numbers of the file ($build)" "$logs/trust" "$here/cli/test_trust.sh" "$build"
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
 
 if [ -n "$asan" ]; then
@@ -56,6 +57,7 @@ if [ -n "$asan" ]; then
   run_suite "unit tests under ASan+UBSan ($asan)" "$logs/unit-asan" "$asan/test-unit"
   run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --sanitized
   run_suite "hostile audio and sessions under ASan+UBSan ($asan)" "$logs/hostile-asan" "$here/cli/test_hostile.sh" "$asan" --sanitized
+  run_suite "trust under ASan+UBSan ($asan)" "$logs/trust-asan" "$here/cli/test_trust.sh" "$asan" --sanitized
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
 fi
 

@@ -54,3 +54,36 @@ md_pan_balance(double pan, double* left, double* right)
   *left  = pan > 0.0 ? 1.0 - pan : 1.0;
   *right = pan < 0.0 ? 1.0 + pan : 1.0;
 }
+
+void
+md_pan_spread(double pan, double centre_db, double* left, double* right)
+{
+  // The balance leaves the near side at unity, so there the spread is the
+  // law's own gain.  It turns the far side down by u = 1 - |pan|, so there
+  // the spread is law / u.  With position p = (pan + 1) / 2, the far side of
+  // every law is a function of u alone: the power law's far gain is
+  // sin(π/4 · u) and the linear law's u / 2, so the ratios are finite at
+  // u → 0 (hard pan, where the balance mutes that side anyway) and are
+  // written with q = sin(π/4 · u) / u, which tends to π/4.
+  md_pan_mono(pan, centre_db, left, right);
+  if (pan == 0.0) {
+    return; // balance is unity on both sides
+  }
+  const double u = 1.0 - fabs(pan);
+  const double q = u > 0.0 ? sin(M_PI_4 * u) / u : M_PI_4;
+  double       far;
+  if (centre_db <= -5.9) {
+    far = 0.5;
+  } else if (centre_db <= -4.4) {
+    far = sqrt(0.5 * q);
+  } else if (centre_db <= -2.9) {
+    far = q;
+  } else {
+    far = M_SQRT2 * q; // sqrt(2) · sin(π/4 · u) never reaches the 0 dB law's cap of 1 when u < 1
+  }
+  if (pan > 0.0) {
+    *left = far;
+  } else {
+    *right = far;
+  }
+}

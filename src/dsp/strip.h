@@ -42,4 +42,11 @@ void md_pan_mono(double pan, double centre_db, double* left, double* right);
 /// centre is bit-exact.
 void md_pan_balance(double pan, double* left, double* right);
 
+/// Left and right gains that spread a mono source over a stereo pair so
+/// that md_pan_balance() at the same `pan` then gives it exactly
+/// md_pan_mono()'s gains: how a mono clip sits on a track that also holds
+/// stereo clips (whose pan is a balance), at the level it has on a track
+/// of its own.  At the centre both are the law's centre gain.
+void md_pan_spread(double pan, double centre_db, double* left, double* right);
+
 #endif

@@ -29,6 +29,18 @@ md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate)
   return MIXDOWN_SUCCESS;
 }
 
+bool
+md_clip_spreads_mono(const MdNode* track)
+{
+  bool mono   = false;
+  bool stereo = false;
+  for (size_t i = 0U; i < track->n_clips; ++i) {
+    mono   = mono || track->clips[i].channels == 1U;
+    stereo = stereo || track->clips[i].channels == 2U;
+  }
+  return mono && stereo;
+}
+
 void
 md_clip_free(MdClipPlayer* clip)
 {

@@ -13,6 +13,7 @@
 #include "mixdown.h"
 #include "session/model.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -34,6 +35,13 @@ typedef struct {
   uint64_t non_finite; ///< Samples replaced with silence (added to)
   uint32_t first_bad;  ///< Frame (from t0) of the first one, or UINT32_MAX
 } MdClipScrub;
+
+/// True when `track` holds both mono and stereo clips.  Its pan is then a
+/// balance (it is a stereo track), and its mono clips are summed apart and
+/// spread onto the pair at md_pan_spread()'s gains, so that each sits where
+/// the pan law would put it on a mono track: the offline engine and the
+/// live disk thread both keep that sum as a third channel.
+bool md_clip_spreads_mono(const MdNode* track);
 
 /// Sets up `clip` from the session's `model` at the render `rate`.
 MixdownStatus md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate);

@@ -94,7 +94,16 @@ typedef struct {
   MdNodeKind      kind;
   char*           name;
   uint32_t        channels; ///< After the inserts (1 or 2); buses always 2
-  uint32_t        source_channels;
+  uint32_t        source_channels; ///< 1 when every clip is mono: the pan is the pan law (see pan_gains())
+  /// A track with both mono and stereo clips: its mono clips are summed
+  /// apart (MdWorker.mono_buf) and spread onto the stereo pair before the
+  /// inserts, at gains that the balance after them turns into the pan
+  /// law's (md_pan_spread()), so a mono clip's level does not depend on
+  /// the clips beside it.
+  bool            spread_mono;
+  MdAutomation*   spread_auto;     ///< The pan envelope's own cursor for the spread (at the input's time)
+  MdAutomation*   spread_detached; ///< Live: …taken over by a pan move
+  double          spread_pan;      ///< Live: the pan the spread has glided to
   MdClipPlayer*   clips;
   size_t          n_clips;
   MdEngineInsert* inserts;
@@ -182,6 +191,7 @@ typedef struct {
 /// merged into the engine after each block's parallel part.
 typedef struct {
   float*        clip_buf[2];
+  float*        mono_buf;  ///< The mono clips of a track with spread_mono
   double*       scratch_a; ///< Per-sample automation values
   double*       scratch_b;
   uint64_t      non_finite;
@@ -387,6 +397,7 @@ build_clips(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
       node->source_channels = model->clips[i].channels;
     }
   }
+  node->spread_mono = md_clip_spreads_mono(model);
   return MIXDOWN_SUCCESS;
 }
 
@@ -407,6 +418,12 @@ static void
 describe_track(MdRecipe* r, const MdNode* model)
 {
   md_recipe_add(r, "track invert %d\n", (int)model->invert);
+  if (md_clip_spreads_mono(model)) {
+    // Its mono clips are spread before the inserts at gains set by the pan.
+    md_recipe_add(r, "spread %a", model->pan_law_db);
+    describe_value(r, &model->pan);
+    md_recipe_add(r, "\n");
+  }
   for (size_t i = 0U; i < model->n_clips; ++i) {
     const MdClip* c = &model->clips[i];
     md_recipe_add_file(r, c->path);
@@ -458,6 +475,10 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
     st = build_clips(e, model, node);
   } else {
     node->source_channels = 2U;
+  }
+  node->spread_pan = node->pan;
+  if (!st && node->spread_mono && !automation_for(&model->pan, &node->spread_auto)) {
+    st = MIXDOWN_ERR_NO_MEM;
   }
   node->channels = node->source_channels;
   node->inserts  = calloc(model->n_inserts ? model->n_inserts : 1U, sizeof(MdEngineInsert));
@@ -570,12 +591,14 @@ timeline_end(const MixdownEngine* e)
   return (uint64_t)end;
 }
 
-// Left and right gains at `pan`: the pan law for a mono strip, balance for
-// a stereo one.
+// Left and right gains at `pan`: the pan law for a track whose clips are
+// all mono, balance for any other strip.  Its sources decide, not what its
+// inserts make of them: a stereo reverb, delay or chorus on a mono track
+// gets the law's gain on each side, so with its mix at 0 it is a null.
 static void
 pan_gains(const MdEngineNode* node, double pan, double gains[2])
 {
-  if (node->channels == 1U) {
+  if (node->source_channels == 1U) {
     md_pan_mono(pan, node->pan_law_db, &gains[0], &gains[1]);
   } else {
     md_pan_balance(pan, &gains[0], &gains[1]);
@@ -679,6 +702,7 @@ free_worker(MdWorker* w)
 {
   free(w->clip_buf[0]);
   free(w->clip_buf[1]);
+  free(w->mono_buf);
   free(w->scratch_a);
   free(w->scratch_b);
 }
@@ -706,9 +730,10 @@ set_workers(MixdownEngine* e, uint32_t count)
     MdWorker* w     = &e->workers[i];
     w->clip_buf[0]  = new_buffer();
     w->clip_buf[1]  = new_buffer();
+    w->mono_buf     = new_buffer();
     w->scratch_a    = calloc(MD_BLOCK_FRAMES, sizeof(double));
     w->scratch_b    = calloc(MD_BLOCK_FRAMES, sizeof(double));
-    if (!w->clip_buf[0] || !w->clip_buf[1] || !w->scratch_a || !w->scratch_b) {
+    if (!w->clip_buf[0] || !w->clip_buf[1] || !w->mono_buf || !w->scratch_a || !w->scratch_b) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
@@ -1060,6 +1085,8 @@ mixdown_engine_free(MixdownEngine* e)
     md_automation_free(n->pan_auto);
     md_automation_free(n->gain_detached);
     md_automation_free(n->pan_detached);
+    md_automation_free(n->spread_auto);
+    md_automation_free(n->spread_detached);
     md_automation_free(n->mute_auto);
     md_automation_free(n->mute_detached);
     free(n->clips);
@@ -1156,10 +1183,12 @@ worker_message(MdWorker* w, const char* fmt, ...)
 static MixdownStatus
 play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdClipPlayer* clip, int64_t t0, uint32_t n)
 {
-  char                why[400];
-  MdClipScrub         scrub = {.non_finite = 0U, .first_bad = UINT32_MAX};
-  const MixdownStatus st    = md_clip_play(clip, e->rate, t0, n, node->buf, node->source_channels, w->clip_buf,
-                                           &scrub, why, sizeof why);
+  char         why[400];
+  MdClipScrub  scrub   = {.non_finite = 0U, .first_bad = UINT32_MAX};
+  const bool   apart   = node->spread_mono && clip->channels == 1U; // summed apart, spread later
+  float* const mono[1] = {w->mono_buf};
+  const MixdownStatus st = md_clip_play(clip, e->rate, t0, n, apart ? mono : node->buf,
+                                        apart ? 1U : node->source_channels, w->clip_buf, &scrub, why, sizeof why);
   w->non_finite += scrub.non_finite;
   node->non_finite += scrub.non_finite;
   if (scrub.first_bad != UINT32_MAX) {
@@ -1441,6 +1470,39 @@ live_pan_and_fade(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, const
   }
 }
 
+// A track with both mono and stereo clips: the sum of its mono clips is
+// spread onto the stereo pair at md_pan_spread()'s gains, at the pan of the
+// input's time (the balance after the inserts takes the pan of the
+// output's time, so the two meet on the same audio).  Live, it glides to a
+// pan move over one block, as the balance does.
+static void
+spread_mono_clips(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_in, uint32_t n)
+{
+  const float* mono = w->mono_buf;
+  double       gains[2];
+  if (!node->spread_auto && (!e->live || node->spread_pan == node->pan_target)) {
+    md_pan_spread(node->spread_pan, node->pan_law_db, &gains[0], &gains[1]);
+    for (int c = 0; c < 2; ++c) {
+      for (uint32_t i = 0U; i < n; ++i) {
+        node->buf[c][i] += (float)(mono[i] * gains[c]);
+      }
+    }
+    return;
+  }
+  double* pan = w->scratch_a;
+  if (node->spread_auto) {
+    md_automation_render(node->spread_auto, t_in, e->rate, n, pan);
+  } else {
+    ramp(pan, node->spread_pan, node->pan_target, n);
+    node->spread_pan = node->pan_target;
+  }
+  for (uint32_t i = 0U; i < n; ++i) {
+    md_pan_spread(pan[i], node->pan_law_db, &gains[0], &gains[1]);
+    node->buf[0][i] += (float)(mono[i] * gains[0]);
+    node->buf[1][i] += (float)(mono[i] * gains[1]);
+  }
+}
+
 // Live meters: peak and energy of the post-fader signal since last read.
 static void
 live_meter(MdEngineNode* node, uint32_t n)
@@ -1578,10 +1640,16 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   if (node->kind == MD_NODE_TRACK) {
     memset(node->buf[0], 0, n * sizeof(float));
     memset(node->buf[1], 0, n * sizeof(float));
+    if (node->spread_mono) {
+      memset(w->mono_buf, 0, n * sizeof(float));
+    }
     const double start = md_clock_seconds();
     if (e->feed) {
-      // Live: the disk thread played the clips; a late disk gives silence.
-      if (!e->feed(e->feed_user, (uint32_t)(node - e->nodes), t_in, n, node->buf, node->source_channels)) {
+      // Live: the disk thread played the clips (a spreading track's mono
+      // ones as a third channel); a late disk gives silence.
+      float* const planes[3] = {node->buf[0], node->buf[1], w->mono_buf};
+      if (!e->feed(e->feed_user, (uint32_t)(node - e->nodes), t_in, n, planes,
+                   node->source_channels + (node->spread_mono ? 1U : 0U))) {
         ++e->feed_misses;
       }
     } else {
@@ -1593,6 +1661,9 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
       }
     }
     w->source_seconds += md_clock_seconds() - start;
+    if (node->spread_mono) {
+      spread_mono_clips(e, w, node, t_in, n);
+    }
   }
   if (node->invert) {
     for (uint32_t c = 0U; c < node->source_channels; ++c) {
@@ -2421,6 +2492,7 @@ md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t bloc
     e->live_solo[i]    = session->nodes[i].solo;
     node->gain_target  = node->gain;
     node->pan_target   = node->pan;
+    node->spread_pan   = node->pan;
     node->mute_gain = node->mute_target = node->audible ? 1.0 : 0.0;
     node->audible                       = true; // mute and solo act through mute_gain
     for (size_t j = 0U; j < node->n_inserts; ++j) {
@@ -2494,6 +2566,7 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     break;
   case MD_LIVE_PAN:
     take_over(e, &node->pan_auto, &node->pan_detached, &node->pan);
+    take_over(e, &node->spread_auto, &node->spread_detached, &node->spread_pan);
     node->pan_target = change->value;
     break;
   case MD_LIVE_MUTE:

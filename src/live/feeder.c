@@ -23,7 +23,8 @@
 typedef struct {
   MdClipPlayer*    clips;
   size_t           n_clips;
-  uint32_t         channels;
+  uint32_t         channels;  ///< Planes in the ring: 1 or 2, or 3 when spread_mono
+  bool             spread_mono; ///< Mono clips go to a third plane (md_clip_spreads_mono())
   uint32_t         latency;   ///< md_engine_input_latency()
   MdRing           ring;
   _Atomic uint32_t gen;       ///< Generation the ring now holds (disk thread writes)
@@ -54,7 +55,7 @@ struct MdFeeder {
   _Atomic uint32_t locate_gen;
   uint32_t         audio_gen;    ///< The generation the audio thread wants
   bool             stalled;      ///< The test stall has happened
-  float*           chunk[2];
+  float*           chunk[3];
   float*           scratch[2];
   _Atomic bool     failed;
   char             error[512];
@@ -82,6 +83,7 @@ md_feeder_new(const MixdownSession* s, const MixdownEngine* engine, const MdFeed
   for (int c = 0; c < 2 && ok; ++c) {
     ok = (f->chunk[c] = calloc(CHUNK_FRAMES, sizeof(float))) && (f->scratch[c] = calloc(CHUNK_FRAMES, sizeof(float)));
   }
+  ok = ok && (f->chunk[2] = calloc(CHUNK_FRAMES, sizeof(float)));
   const uint32_t ring_frames = options->ring_frames ? options->ring_frames : DEFAULT_RING_FRAMES;
   for (size_t k = 0U; ok && k < s->n_tracks; ++k) {
     const MdNode* model = &s->nodes[k];
@@ -90,12 +92,15 @@ md_feeder_new(const MixdownSession* s, const MixdownEngine* engine, const MdFeed
     t->latency          = md_engine_input_latency(engine, (uint32_t)k);
     t->reader_gen       = UINT32_MAX;
     atomic_init(&t->gen, UINT32_MAX);
-    ok = md_ring_init(&t->ring, ring_frames) && (t->clips = calloc(model->n_clips + 1U, sizeof(MdClipPlayer)));
+    t->spread_mono = md_clip_spreads_mono(model);
+    ok = md_ring_init_planes(&t->ring, ring_frames, t->spread_mono ? 3U : 2U) &&
+         (t->clips = calloc(model->n_clips + 1U, sizeof(MdClipPlayer)));
     for (size_t j = 0U; ok && j < model->n_clips; ++j) {
       ok = md_clip_init(&t->clips[j], &model->clips[j], f->rate) == MIXDOWN_SUCCESS;
       t->n_clips += ok;
       t->channels = model->clips[j].channels > t->channels ? model->clips[j].channels : t->channels;
     }
+    t->channels += t->spread_mono ? 1U : 0U;
   }
   if (!ok) {
     snprintf(message, message_size, "out of memory");
@@ -127,6 +132,7 @@ md_feeder_free(MdFeeder* f)
     free(f->chunk[c]);
     free(f->scratch[c]);
   }
+  free(f->chunk[2]);
   free(f->tracks);
   sem_destroy(&f->wake);
   free(f);
@@ -173,13 +179,18 @@ fill_chunk(MdFeeder* f, const MixdownSession* s, size_t k, uint32_t n)
   if (t->wrap_at != INT64_MAX && t->pos < t->wrap_at && t->wrap_at - t->pos < n) {
     n = (uint32_t)(t->wrap_at - t->pos); // the loop's end falls in this chunk: stop there
   }
-  memset(f->chunk[0], 0, n * sizeof(float));
-  memset(f->chunk[1], 0, n * sizeof(float));
+  for (int c = 0; c < 3; ++c) {
+    memset(f->chunk[c], 0, n * sizeof(float));
+  }
   for (size_t j = 0U; j < t->n_clips; ++j) {
-    char        why[400];
-    MdClipScrub scrub = {.non_finite = 0U, .first_bad = UINT32_MAX};
-    if (md_clip_play(&t->clips[j], f->rate, t->pos, n, f->chunk, t->channels, f->scratch, &scrub, why,
-                     sizeof why)) {
+    char           why[400];
+    MdClipScrub    scrub = {.non_finite = 0U, .first_bad = UINT32_MAX};
+    // As the offline engine plays them (render_strip()): a spreading
+    // track's mono clips into the third plane, the others onto the pair.
+    const bool     apart = t->spread_mono && t->clips[j].channels == 1U;
+    const uint32_t width = t->spread_mono ? 2U : t->channels;
+    if (md_clip_play(&t->clips[j], f->rate, t->pos, n, apart ? f->chunk + 2 : f->chunk, apart ? 1U : width,
+                     f->scratch, &scrub, why, sizeof why)) {
       note_error(f, s->nodes[k].name, why);
     }
   }

@@ -9,24 +9,35 @@
 bool
 md_ring_init(MdRing* ring, uint32_t frames)
 {
+  return md_ring_init_planes(ring, frames, 2U);
+}
+
+bool
+md_ring_init_planes(MdRing* ring, uint32_t frames, uint32_t planes)
+{
   uint32_t capacity = 1U;
   while (capacity < frames) {
     capacity <<= 1U;
   }
   ring->capacity = capacity;
-  ring->data[0]  = calloc(capacity, sizeof(float));
-  ring->data[1]  = calloc(capacity, sizeof(float));
+  ring->planes   = planes < 3U ? 2U : 3U;
+  bool ok        = true;
+  for (uint32_t c = 0U; c < 3U; ++c) {
+    ring->data[c] = c < ring->planes ? calloc(capacity, sizeof(float)) : NULL;
+    ok            = ok && (c >= ring->planes || ring->data[c]);
+  }
   atomic_init(&ring->written, 0U);
   atomic_init(&ring->read, 0U);
-  return ring->data[0] && ring->data[1];
+  return ok;
 }
 
 void
 md_ring_free(MdRing* ring)
 {
-  free(ring->data[0]);
-  free(ring->data[1]);
-  ring->data[0] = ring->data[1] = NULL;
+  for (int c = 0; c < 3; ++c) {
+    free(ring->data[c]);
+    ring->data[c] = NULL;
+  }
 }
 
 uint32_t
@@ -57,7 +68,7 @@ void
 md_ring_write(MdRing* ring, const float* const* in, uint32_t n)
 {
   const uint64_t written = atomic_load_explicit(&ring->written, memory_order_relaxed);
-  for (int c = 0; c < 2; ++c) {
+  for (uint32_t c = 0U; c < ring->planes; ++c) {
     copy_wrapped(ring->data[c], ring->capacity, written, (float*)in[c], n, true);
   }
   atomic_store_explicit(&ring->written, written + n, memory_order_release); // the frames before the count

@@ -251,8 +251,9 @@ for sig in INT TERM; do
   wait "$pid"
   rc=$?
   err=$(cat "$work/stderr")
-  if [ "$rc" -eq 1 ] && [ "$(md5sum keep.wav)" = "$before" ] && ! ls -A | grep -q partial && [[ "$err" == *interrupted* ]]; then
-    ok "SIG$sig mid-render: exit 1, previous output intact, no partial file"
+  want=$((128 + $(kill -l "$sig")))
+  if [ "$rc" -eq "$want" ] && [ "$(md5sum keep.wav)" = "$before" ] && ! ls -A | grep -q partial && [[ "$err" == *interrupted* ]]; then
+    ok "SIG$sig mid-render: exit $want (128 + signal, as shells expect), previous output intact, no partial file"
   else
     fail "SIG$sig mid-render" "rc=$rc" "$err" "$(ls -A | grep partial)"
   fi

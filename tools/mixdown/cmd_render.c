@@ -55,16 +55,14 @@ static const char usage[] =
   "Exit codes: 0 done, 1 the render failed, 2 a usage or session error, 130 interrupted.\n";
 
 static volatile int interrupted = 0;
+static volatile sig_atomic_t stopped_by = 0;
 
 static void
 on_signal(int signum)
 {
-  (void)signum;
+  stopped_by  = signum;
   interrupted = 1;
 }
-
-/// Exit status of a command stopped by Ctrl-C, as shells expect (128 + SIGINT).
-#define CLI_INTERRUPTED 130
 
 typedef struct {
   const char*         output;
@@ -493,7 +491,8 @@ render_session(const char* session_path, const RenderArgs* args)
       fprintf(stderr, "%s: note: nothing was written; any previous `%s` is untouched\n", session_path,
               path ? path : "output");
     }
-    result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : st == MIXDOWN_ERR_INTERRUPTED ? CLI_INTERRUPTED : CLI_FAILED;
+    result = st == MIXDOWN_ERR_BAD_ARG ? CLI_USAGE : st == MIXDOWN_ERR_INTERRUPTED && stopped_by ? 128 + stopped_by // as shells expect: 130 for Ctrl-C
+                                                                    : CLI_FAILED;
   } else if (!args->quiet) {
     print_summary(args->stems, &report);
     cli_print_levels_table(&levels, false);
