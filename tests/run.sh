@@ -49,6 +49,7 @@ run_suite "command-line tests ($build)" "$logs/cli" "$here/cli/test_cli.sh" "$bu
 run_suite "hostile audio and sessions ($build)" "$logs/hostile" "$here/cli/test_hostile.sh" "$build"
 run_suite "trust: files kept, numbers of the file ($build)" "$logs/trust" "$here/cli/test_trust.sh" "$build"
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
+run_suite "routing graph ($build)" "$logs/graph" "$here/cli/test_graph.sh" "$build"
 
 if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -59,6 +60,7 @@ if [ -n "$asan" ]; then
   run_suite "hostile audio and sessions under ASan+UBSan ($asan)" "$logs/hostile-asan" "$here/cli/test_hostile.sh" "$asan" --sanitized
   run_suite "trust under ASan+UBSan ($asan)" "$logs/trust-asan" "$here/cli/test_trust.sh" "$asan" --sanitized
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
+  run_suite "routing graph under ASan+UBSan ($asan)" "$logs/graph-asan" "$here/cli/test_graph.sh" "$asan" --sanitized
 fi
 
 if [ -n "$fuzz" ]; then

@@ -153,7 +153,8 @@ print_dot_node(const MixdownGraph* g, uint32_t index, double rate)
   char                    text[64];
   printf("  n%u [label=\"", index);
   print_dot_escaped(n->name);
-  printf("\\n%s · %s", kind_names[n->kind], channels_text(n->channels));
+  // The master's name says its kind.
+  printf("\\n%s%s%s", n->kind == 2 ? "" : kind_names[n->kind], n->kind == 2 ? "" : " · ", channels_text(n->channels));
   const MixdownGraphInsert* ins;
   for (uint32_t k = 0U; (ins = mixdown_graph_insert(g, index, k)); ++k) {
     printf("%s", k ? " → " : "\\n");
