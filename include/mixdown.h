@@ -261,6 +261,7 @@ typedef struct {
   double   limiter_db;       ///< Deepest reduction of the finishing limiter (≤ 0)
   double   shortfall_lu;     ///< How far below the target the file stayed (0: reached)
   uint32_t passes;           ///< Finishing passes over the premaster (0: written in the mix pass)
+  char     note[160];        ///< What the user should know ("" when nothing), e.g. a rate the codec chose
 } MixdownOutputReport;
 
 /// A stem that went over full scale.

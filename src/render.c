@@ -43,6 +43,7 @@ typedef struct {
   MdWriter*           writer;   ///< The pass being written, then the one kept
   MdWriterStats       stats;
   MdFinishResult      finish;
+  char                note[160]; ///< The writer's note on the file
 } MdDeliverable;
 
 // Stems: one writer per track and bus, fed in the mix pass.
@@ -257,7 +258,9 @@ open_deliverable(MdRender* r, MdDeliverable* d)
                                          r->report->message, sizeof r->report->message);
   if (!st) {
     md_writer_set_tags(d->writer, d->spec->tags);
-    /*QUALITY*/
+    if (d->quality >= 0.0) {
+      md_writer_set_quality(d->writer, d->quality);
+    }
     if (r->opt->skip_summary && !r->finishing) {
       md_writer_skip_loudness(d->writer);
     }
@@ -519,7 +522,8 @@ report_output(const MdRender* r, const MdDeliverable* d, MixdownOutputReport* ou
 {
   const MdWriterStats* s = &d->stats;
   snprintf(out->path, sizeof out->path, "%s", d->path);
-  out->sample_rate    = d->out_rate ? d->out_rate : (uint32_t)r->rate;
+  out->sample_rate    = s->rate ? s->rate : d->out_rate ? d->out_rate : (uint32_t)r->rate;
+  snprintf(out->note, sizeof out->note, "%s", d->note);
   out->frames         = s->frames;
   out->peak_dbfs      = s->peak > 0.0 ? 20.0 * log10(s->peak) : -HUGE_VAL;
   out->loudness_lufs  = s->loudness_lufs;
@@ -662,6 +666,7 @@ run_render(MdRender* r, MixdownEngine* engine)
   // Everything or nothing: the files go into place only once all are whole.
   for (uint32_t k = 0U; !st && k < r->n; ++k) {
     MdDeliverable* d = &r->items[k];
+    snprintf(d->note, sizeof d->note, "%s", md_writer_note(d->writer));
     st = md_writer_commit(d->writer, &d->stats, r->report->message, sizeof r->report->message);
     d->writer = NULL;
   }

@@ -237,6 +237,21 @@ else
   fail "outputs list" "rc=$rc good=$good rate=$rate" "$out"
 fi
 
+# MP3, Ogg Vorbis and Opus through libsndfile: decoded back, within 0.5 LU of the WAV.
+"$mixdown" render long.yaml -o lossless.wav -q --bits float
+ref=$(json "$("$mixdown" analyze lossless.wav --json)" integrated_lufs)
+for ext in mp3 ogg opus; do
+  run "$mixdown" render long.yaml -o "lossy.$ext" --quality 0.6
+  a=$("$mixdown" analyze "lossy.$ext" --json)
+  got=$(json "$a" integrated_lufs)
+  magic=$(head -c 4 "lossy.$ext" | od -An -c | tr -d ' ')
+  if [ "$rc" -eq 0 ] && near "$got" "$ref" 0.5 && [[ "$magic" != RIFF* ]]; then
+    ok "-o lossy.$ext: a real $ext (starts '$magic'), decodes at $got LUFS against the WAV's $ref"
+  else
+    fail "-o lossy.$ext" "rc=$rc got=$got ref=$ref magic=$magic" "$err"
+  fi
+done
+
 cat > tempo.yaml <<'YAML'
 mixdown: 1
 tempo: 120

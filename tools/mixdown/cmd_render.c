@@ -305,6 +305,9 @@ print_output(const MixdownOutputReport* o, bool name_it)
   if (name_it) {
     printf("  %s\n", o->path);
   }
+  if (o->note[0]) {
+    printf("  note       %s\n", o->note);
+  }
   printf("  peak       %s dBFS\n", cli_db(o->peak_dbfs, peak, sizeof peak));
   printf("  true peak  %s dBTP\n", cli_db(o->true_peak_dbtp, tp, sizeof tp));
   printf("  loudness   %s LUFS integrated\n", cli_db(o->loudness_lufs, loud, sizeof loud));
