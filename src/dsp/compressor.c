@@ -66,6 +66,8 @@ static const MdParam comp_params[COMP_N_PARAMS] = {
 
 static const MdMeter comp_meters[] = {
   {"gain_reduction_db", "Most gain reduction in the last block (≤ 0)"},
+  // So that a render can say how much auto_makeup added when a strip clips.
+  {"auto_makeup_db", "Makeup gain auto_makeup adds (0 when off)"},
 };
 
 typedef struct {
@@ -379,8 +381,7 @@ static double
 comp_read_meter(const void* state, uint32_t id)
 {
   const Compressor* c = state;
-  (void)id;
-  return c->block_min_gr;
+  return id == 1U ? c->auto_makeup_db : c->block_min_gr;
 }
 
 const MdProcessorClass md_compressor_class = {
@@ -389,7 +390,7 @@ const MdProcessorClass md_compressor_class = {
   .params      = comp_params,
   .n_params    = COMP_N_PARAMS,
   .meters      = comp_meters,
-  .n_meters    = 1U,
+  .n_meters    = 2U,
   .create      = comp_create,
   .prepare     = comp_prepare,
   .destroy     = comp_destroy,

@@ -142,6 +142,18 @@ run "$mixdown" analyze tp.wav --json
 tp=$(json "$out" true_peak_dbtp)
 below "$tp" -2.99 && ok "--true-peak -3 without --normalize limits the mix: $tp dBTP" || fail "--true-peak alone" "tp=$tp"
 
+# auto_makeup that adds a lot, and clips, is named with how much it added.
+cat > makeup.yaml <<'YAML'
+mixdown: 1
+tracks:
+  - {name: vocal, file: stems/vocal.wav, inserts: [{type: compressor, threshold_db: -40, ratio: 8, auto_makeup: true}]}
+output: {file: makeup.wav, bits: 16}
+YAML
+run "$mixdown" render makeup.yaml
+added=$(sed -nE 's/.*vocal, insert 1 \(compressor\): auto_makeup adds \+([0-9.]+) dB and the strip clips.*/\1/p' <<< "$out")
+near "$added" 35 0.1 && ok "auto_makeup: a warning says it added +$added dB (threshold -40, ratio 8: 40 × 7/8) and the strip clips" ||
+  fail "auto_makeup warning" "added=$added" "$out"
+
 # ------------------------------------------------------------------ 8. stems
 cat > hot.yaml <<'YAML'
 mixdown: 1

@@ -273,9 +273,14 @@ cmd_analyze(int argc, char** argv)
       printf("\n");
       cli_print_levels_table(&strips, true);
       for (uint32_t m = 0U; m < strips.n_meters; ++m) {
-        printf("  %-16s %s, insert %u (%s): most gain reduction %.1f dB\n", m ? "" : "dynamics",
-               strips.meters[m].node, strips.meters[m].insert + 1U, strips.meters[m].processor,
-               strips.meters[m].extreme);
+        const MixdownMeterReport* meter = &strips.meters[m];
+        if (!strcmp(meter->meter, "gain_reduction_db")) {
+          printf("  %-16s %s, insert %u (%s): most gain reduction %.1f dB\n", m ? "" : "dynamics", meter->node,
+                 meter->insert + 1U, meter->processor, meter->extreme);
+        } else if (meter->extreme != 0.0) {
+          printf("  %-16s %s, insert %u (%s): %s %+.1f\n", m ? "" : "dynamics", meter->node, meter->insert + 1U,
+                 meter->processor, meter->meter, meter->extreme);
+        }
       }
     }
   }

@@ -367,10 +367,14 @@ print_summary(const char* stems, const MixdownRenderReport* r)
            cli_db(r->mix_loudness_lufs, loud, sizeof loud));
   }
   printf("  time       %.3f s (%.1f× real time)\n", r->seconds_taken, speed);
+  bool heading = true;
   for (uint32_t m = 0U; m < r->n_meters; ++m) {
     const MixdownMeterReport* meter = &r->meters[m];
-    printf("  %-10s %s, insert %u (%s): %s %.1f\n", m == 0U ? "meters" : "", meter->node, meter->insert + 1U,
-           meter->processor, meter->meter, meter->extreme);
+    if (meter->extreme != 0.0 || !strcmp(meter->meter, "gain_reduction_db")) {
+      printf("  %-10s %s, insert %u (%s): %s %.1f\n", heading ? "meters" : "", meter->node, meter->insert + 1U,
+             meter->processor, meter->meter, meter->extreme);
+      heading = false;
+    }
   }
   for (uint32_t k = 0U; k < r->n_stems_over && k < MIXDOWN_MAX_STEM_REPORTS; ++k) {
     const MixdownStemReport* st = &r->stems_over[k];
@@ -403,6 +407,35 @@ print_file_rows(const MixdownRenderReport* r)
     printf("  %-16.16s %-6s %9s %10s %8llu %8.1f%s\n", slash ? slash + 1 : o->path, "file",
            cli_db(o->peak_dbfs, a, sizeof a), cli_db(o->loudness_lufs, b, sizeof b), (unsigned long long)o->clipped,
            o->limiter_db, o->normalized || o->limited ? "  (after finishing)" : "");
+  }
+}
+
+// auto_makeup adds the curve's whole reduction at 0 dBFS as gain: on a
+// quiet source or a deep setting that is a lot, and the strip may clip.
+#define CLI_LOUD_MAKEUP_DB 6.0
+
+static void
+warn_auto_makeup(const MixdownRenderReport* r, const CliLevels* levels)
+{
+  for (uint32_t m = 0U; m < r->n_meters; ++m) {
+    const MixdownMeterReport* meter = &r->meters[m];
+    if (strcmp(meter->meter, "auto_makeup_db") != 0) {
+      continue;
+    }
+    uint64_t clipped = 0U;
+    for (uint32_t k = 0U; k < levels->n; ++k) {
+      if (!strcmp(levels->items[k].name, meter->node)) {
+        clipped = levels->items[k].post_fader.clipped;
+      }
+    }
+    if (meter->extreme >= CLI_LOUD_MAKEUP_DB || (clipped && meter->extreme > 0.0)) {
+      printf("  warning: %s, insert %u (%s): auto_makeup adds %+.1f dB%s", meter->node, meter->insert + 1U,
+             meter->processor, meter->extreme, clipped ? "" : "\n");
+      if (clipped) {
+        printf(" and the strip clips (%llu samples over full scale); lower makeup_db or turn auto_makeup off\n",
+               (unsigned long long)clipped);
+      }
+    }
   }
 }
 
@@ -500,6 +533,7 @@ render_session(const char* session_path, const RenderArgs* args)
     print_summary(args->stems, &report);
     cli_print_levels_table(&levels, false);
     print_file_rows(&report);
+    warn_auto_makeup(&report, &levels);
   }
   if (st == MIXDOWN_SUCCESS && args->stats) {
     print_stats(&report);
