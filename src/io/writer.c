@@ -215,7 +215,8 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     snprintf(w->note, sizeof w->note, "%s is encoded at %u Hz, not %u Hz: `%s` is converted to %u Hz",
              w->file_format->name, (unsigned)rate, (unsigned)wanted, path, (unsigned)rate);
   }
-  const int container = container_for(w->file_format, w->format, (uint64_t)ceil((double)expected_frames * rate / in_rate));
+  const uint64_t file_frames = (uint64_t)ceil((double)expected_frames * rate / in_rate);
+  const int      container   = container_for(w->file_format, w->format, file_frames);
   // Encoding takes what the rate converter gives: up to the ratio times a
   // chunk, when converting up.
   const size_t encode_frames = (size_t)ceil(MD_WRITER_CHUNK * fmax(1.0, (double)rate / in_rate)) + 64U;

@@ -6,6 +6,7 @@
 // signal written as WAV, the length of the input (within a codec frame),
 // its tags, and — for Opus at 44.1 kHz — at 48 kHz.
 
+#include "io/formats.h"
 #include "io/writer.h"
 #include "support.h"
 
@@ -245,6 +246,41 @@ test_opus_at_44100_is_converted(void)
   stereo_free(&s);
 }
 
+// The rate each codec is written at: the asked one when it takes it, else
+// the lowest above (no band lost), else its highest.
+static void
+test_codec_rates(void)
+{
+  const MdFileFormat* opus = md_file_format_for_path("x.OPUS");
+  const MdFileFormat* mp3  = md_file_format_for_path("x.mp3");
+  const MdFileFormat* ogg  = md_file_format_for_path("x.ogg");
+  CHECK(opus && mp3 && ogg);
+  if (opus && mp3 && ogg) {
+    CHECK(md_file_format_rate(opus, 48000U) == 48000U && md_file_format_rate(opus, 16000U) == 16000U);
+    CHECK(md_file_format_rate(opus, 44100U) == 48000U && md_file_format_rate(opus, 22050U) == 24000U);
+    CHECK(md_file_format_rate(opus, 96000U) == 48000U && md_file_format_rate(opus, 32000U) == 48000U);
+    CHECK(md_file_format_rate(mp3, 44100U) == 44100U && md_file_format_rate(mp3, 96000U) == 48000U);
+    CHECK(md_file_format_rate(mp3, 88200U) == 48000U && md_file_format_rate(ogg, 96000U) == 96000U);
+  }
+  // Through the writer: a 96 kHz MP3 is written at 48 kHz.
+  Stereo s = make_sine();
+  s.frames = 2U * IN_RATE;
+  MdWriter* w = NULL;
+  char      message[512];
+  if (s.left && s.right && md_writer_open(test_path("96.mp3"), MIXDOWN_FORMAT_DEFAULT, MD_DITHER_NONE, IN_RATE,
+                                          96000U, s.frames, &w, message, sizeof message) == MIXDOWN_SUCCESS) {
+    MdWriterStats stats = {0};
+    CHECK(md_writer_write(w, s.left, s.right, s.frames, message, sizeof message) == MIXDOWN_SUCCESS);
+    CHECK(md_writer_commit(w, &stats, message, sizeof message) == MIXDOWN_SUCCESS);
+    Decoded d;
+    if (decode(test_path("96.mp3"), &d)) {
+      CHECK_MSG(d.rate == 48000U && stats.rate == 48000U, "96 kHz MP3 written at %u Hz", d.rate);
+      CHECK_NEAR(d.frequency_hz, 1000.0, 0.5);
+    }
+  }
+  stereo_free(&s);
+}
+
 static void
 test_lossy_tags(void)
 {
@@ -377,6 +413,8 @@ test_lossy_counts_overs(void)
 const TestCase writer_tests[] = {
   {"writer: MP3, Vorbis, Opus decode at the WAV's loudness (±0.5 LU) and length", test_lossy_loudness_and_length},
   {"writer: Opus at 44.1 kHz is converted to 48 kHz, at pitch, with a note", test_opus_at_44100_is_converted},
+  {"writer: rates a codec does not take go to the nearest above (Opus 44.1 → 48 kHz; MP3 96 → 48)",
+   test_codec_rates},
   {"writer: tags read back from MP3, Vorbis and Opus", test_lossy_tags},
   {"writer: lossy quality 1 is larger than 0.2; MP3 is VBR", test_lossy_quality},
   {"writer: unknown names and FLAC float refused; quality out of range or late refused", test_refusals},

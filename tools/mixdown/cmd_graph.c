@@ -64,8 +64,12 @@ print_inserts(const MixdownGraph* g, uint32_t index, double rate)
   const MixdownGraphInsert* ins;
   char                      text[64];
   for (uint32_t k = 0U; (ins = mixdown_graph_insert(g, index, k)); ++k) {
-    printf("   insert %-2u %s%s%s%s  latency %s", k + 1U, ins->type, ins->plugin ? " (" : "",
-           ins->plugin ? ins->plugin : "", ins->plugin ? ")" : "", frames_text(ins->latency_frames, rate, text, sizeof text));
+    char plugin[200] = "";
+    if (ins->plugin) {
+      snprintf(plugin, sizeof plugin, " (%s)", ins->plugin);
+    }
+    printf("   insert %-2u %s%s  latency %s", k + 1U, ins->type, plugin,
+           frames_text(ins->latency_frames, rate, text, sizeof text));
     if (ins->key != MIXDOWN_GRAPH_NONE) {
       printf("; sidechain from %s, key delayed %s", mixdown_graph_node(g, ins->key)->name,
              frames_text(ins->key_delay_frames, rate, text, sizeof text));
@@ -103,7 +107,8 @@ print_node(const MixdownGraph* g, uint32_t index, double rate)
   char                    out[64];
   // "3. track vocal (stereo)"; the master's name is its kind.
   printf("%u. %s%s%s (%s)%s\n", n->run_position + 1U, kind_names[n->kind], n->kind == 2 ? "" : " ",
-         n->kind == 2 ? "" : n->name, channels_text(n->channels), n->audible ? "" : ", silent: muted or another strip soloed");
+         n->kind == 2 ? "" : n->name, channels_text(n->channels),
+         n->audible ? "" : ", silent: muted or another strip soloed");
   print_inserts(g, index, rate);
   printf("   latency   in %s, inserts +%u, out %s\n", frames_text(n->latency_in_frames, rate, in, sizeof in),
          n->insert_latency_frames, frames_text(n->latency_out_frames, rate, out, sizeof out));
