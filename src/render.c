@@ -12,6 +12,7 @@
 #include "platform/clock.h"
 #include "mixdown.h"
 #include "session/model.h"
+#include "session/reads.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -198,30 +199,23 @@ plan_stems(MdRender* r, MixdownEngine* engine)
   return MIXDOWN_SUCCESS;
 }
 
+static bool
+add_read(void* guard, const char* path, const char* what)
+{
+  return md_path_guard_add_read(guard, path, what);
+}
+
 // Every file the session reads, then every file this render writes: a
 // write that would replace a read file, or two writes to one path, stop
 // the render before anything is rendered.
 static MixdownStatus
 guard_paths(MdRender* r)
 {
-  const MixdownSession* s   = r->session;
-  MdPathGuard*          g   = r->guard;
-  char*                 msg = r->report->message;
-  const size_t          sz  = sizeof r->report->message;
-  char                  what[200];
-  bool                  ok  = md_path_guard_add_read(g, s->file_name, "session file itself");
-  for (size_t i = 0U; ok && i < s->n_nodes; ++i) {
-    const MdNode* node = &s->nodes[i];
-    for (size_t j = 0U; ok && j < node->n_clips; ++j) {
-      snprintf(what, sizeof what, "source of track `%.100s`", node->name);
-      ok = md_path_guard_add_read(g, node->clips[j].path, what);
-    }
-    for (size_t j = 0U; ok && j < node->n_inserts; ++j) {
-      snprintf(what, sizeof what, "file read by insert %zu of `%.100s`", j + 1U, node->name);
-      ok = md_path_guard_add_read(g, node->inserts[j].file, what);
-    }
-  }
-  if (!ok) {
+  MdPathGuard* g   = r->guard;
+  char*        msg = r->report->message;
+  const size_t sz  = sizeof r->report->message;
+  char         what[200];
+  if (!md_session_for_each_read(r->session, add_read, g)) {
     return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
   MixdownStatus st = MIXDOWN_SUCCESS;
@@ -231,11 +225,11 @@ guard_paths(MdRender* r)
     } else {
       snprintf(what, sizeof what, "output %u of %u", k + 1U, r->n);
     }
-    st = md_path_guard_claim(g, r->items[k].path, what, msg, sz);
+    st = md_path_guard_claim(g, r->items[k].path, what, MD_CLAIM_AUDIO, msg, sz);
   }
   for (uint32_t k = 0U; !st && k < r->stems.n; ++k) {
     snprintf(what, sizeof what, "the stem of `%.100s`", r->stems.names[k]);
-    st = md_path_guard_claim(g, r->stems.paths[k], what, msg, sz);
+    st = md_path_guard_claim(g, r->stems.paths[k], what, MD_CLAIM_AUDIO, msg, sz);
   }
   // Folders, all levels, as a user expects; removed again on failure.
   for (uint32_t k = 0U; !st && k < r->n; ++k) {

@@ -162,7 +162,8 @@ is_audio_file(const char* path)
 }
 
 MixdownStatus
-md_path_guard_claim(MdPathGuard* g, const char* path, const char* what, char* message, size_t message_size)
+md_path_guard_claim(MdPathGuard* g, const char* path, const char* what, MdClaimKind kind, char* message,
+                    size_t message_size)
 {
   char canon[PATH_MAX];
   if (!canonical(path, canon)) {
@@ -195,7 +196,7 @@ md_path_guard_claim(MdPathGuard* g, const char* path, const char* what, char* me
     snprintf(message, message_size, "cannot write %s: `%.300s` is a folder", what, path);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  if (exists && S_ISREG(st.st_mode) && st.st_size > 0 && !is_audio_file(path)) {
+  if (kind == MD_CLAIM_AUDIO && exists && S_ISREG(st.st_mode) && st.st_size > 0 && !is_audio_file(path)) {
     snprintf(message, message_size,
              "refusing to replace `%.300s` with %s: it exists and is not an audio file", path, what);
     return MIXDOWN_ERR_BAD_ARG;

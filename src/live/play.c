@@ -9,6 +9,8 @@
 #include "live/record.h"
 #include "platform/clock.h"
 #include "session/model.h"
+#include "session/reads.h"
+#include "io/path_guard.h"
 #include "util/note.h"
 
 #include <limits.h>
@@ -130,13 +132,27 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   return st;
 }
 
-// The recording must not replace the session it was made from.
 static bool
-same_file(const char* a, const char* b)
+add_read(void* guard, const char* path, const char* what)
 {
-  char ra[PATH_MAX];
-  char rb[PATH_MAX];
-  return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+  return md_path_guard_add_read(guard, path, what);
+}
+
+// The recording must not replace the session it was made from, nor any
+// file it reads (however the path is spelled).
+static MixdownStatus
+check_record_path(const MixdownSession* session, const char* path, char* message, size_t message_size)
+{
+  MdPathGuard*  guard = md_path_guard_new();
+  MixdownStatus st    = guard && md_session_for_each_read(session, add_read, guard) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+  if (!st) {
+    st = md_path_guard_claim(guard, path, "the recorded take (--record-automation)", MD_CLAIM_TEXT, message,
+                             message_size);
+  } else {
+    snprintf(message, message_size, "out of memory");
+  }
+  md_path_guard_free(guard);
+  return st;
 }
 
 MixdownStatus
@@ -152,10 +168,11 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
     snprintf(report->message, sizeof report->message, "bad arguments");
     return MIXDOWN_ERR_BAD_ARG;
   }
-  if (o->record_path && same_file(o->record_path, session->file_name)) {
-    snprintf(report->message, sizeof report->message,
-             "--record-automation would replace the session `%s` itself: name another file", session->file_name);
-    return MIXDOWN_ERR_BAD_ARG;
+  MixdownStatus check = o->record_path ? check_record_path(session, o->record_path, report->message,
+                                                          sizeof report->message)
+                                       : MIXDOWN_SUCCESS;
+  if (check) {
+    return check;
   }
   const MdPlayerOptions po = {.client_name = o->client_name ? o->client_name : "mixdown",
                               .from_s      = o->from_s,

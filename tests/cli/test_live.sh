@@ -363,9 +363,14 @@ run "$mixdown" play two.yaml --loop 7 9
 # ------------------------------------------------------------ recording over the session
 cp two.yaml self.yaml
 run "$mixdown" play self.yaml --record-automation ./self.yaml
-[ "$rc" -eq 2 ] && [[ "$err" == *"would replace the session"* ]] && cmp -s two.yaml self.yaml \
+[ "$rc" -eq 2 ] && [[ "$err" == *"the session file itself"* ]] && cmp -s two.yaml self.yaml \
   && ok "--record-automation onto the session itself: refused, exit 2, the session untouched" \
   || fail "record onto the session" "rc=$rc" "$err"
+source_sum=$(md5sum < a440.wav)
+run "$mixdown" play two.yaml --record-automation ./a440.wav
+[ "$rc" -eq 2 ] && [[ "$err" == *"source of track \`a\`"* ]] && [ "$(md5sum < a440.wav)" = "$source_sum" ] \
+  && ok "--record-automation onto a source: refused, exit 2, the source untouched" \
+  || fail "record onto a source" "rc=$rc" "$err"
 
 # ------------------------------------------------------------ rates
 sed 's/sample_rate: 48000/sample_rate: 44100/' plain.yaml > plain44.yaml
