@@ -779,15 +779,20 @@ mixdown_analyze_session_with(const MixdownSession* session, const MixdownAnalyze
 
 /**
    Draw the mix report of a session (rendered, not written) as a PNG
-   (1600×1000): waveform overview, momentary and short-term loudness over
-   time with a line at `target_lufs`, long-term average spectrum in 1/3
-   octaves, and the loudness and peak of every strip.  Thread: control.
+   (1600×1240): waveform overview, momentary and short-term loudness over
+   time with a line at `target_lufs`, every track's and bus's short-term
+   loudness over time, long-term average spectrum in 1/3 octaves (dBFS),
+   and the loudness and peak of every strip, written out.  Time axes are in
+   seconds, and in bars too when the session has a tempo.  A session with a
+   loudness target is drawn finished as render finishes it (the strips:
+   before finishing), on every core.  Thread: control.
 */
 MIXDOWN_API MixdownStatus
 mixdown_plot_session(const MixdownSession* session, const char* png_path, double target_lufs,
                      char* message, size_t message_size);
 
-/// The same picture for an audio file (channels instead of strips).
+/// The same picture for an audio file: its channels' RMS and peak instead
+/// of strips, and no loudness of strips over time.
 MIXDOWN_API MixdownStatus
 mixdown_plot_file(const char* path, const char* png_path, double target_lufs, char* message,
                   size_t message_size);

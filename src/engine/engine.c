@@ -253,6 +253,7 @@ struct MixdownEngineImpl {
   int64_t       render_limit;   ///< Live: no block renders past this timeline frame (a loop's end)
   bool          live;           ///< md_engine_go_live(): sources come from `feed`, moves from live control
   bool          live_meters;    ///< md_engine_enable_live_meters(): strips measure their output
+  bool          level_series;   ///< MIXDOWN_LEVELS_SERIES: every strip's meter keeps its loudness series
   MdClipFeed    feed;
   void*         feed_user;
   uint64_t      feed_misses;    ///< Blocks a track's feed could not fill (silence instead)
@@ -1873,7 +1874,8 @@ skip_covered_tracks(MixdownEngine* e)
 {
   for (size_t k = 0U; k < e->n_parallel; ++k) {
     MdEngineNode* node = &e->nodes[e->parallel[k]];
-    node->levels_stored = node->lazy_post && node->level_post && node->has_stored_levels &&
+    // A cache file keeps a track's levels but not its loudness series.
+    node->levels_stored = node->lazy_post && node->level_post && node->has_stored_levels && !e->level_series &&
                           !memcmp(node->stored_level_gains, node->lazy_gain, sizeof node->lazy_gain);
     bool covered = node->lazy_post && !node->is_key && node->n_edges && (!node->level_post || node->levels_stored);
     for (size_t j = 0U; covered && j < node->n_edges; ++j) {
@@ -2297,12 +2299,14 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
   if (detail == MIXDOWN_LEVELS_FULL && unlazy(e)) {
     return MIXDOWN_ERR_NO_MEM;
   }
+  const bool     full   = detail == MIXDOWN_LEVELS_FULL;
+  const unsigned series = detail == MIXDOWN_LEVELS_SERIES ? MD_MEASURE_LIGHT | MD_MEASURE_SERIES : 0U;
+  e->level_series       = series != 0U;
   for (size_t k = 0U; k < e->n_nodes; ++k) {
     MdEngineNode* node = &e->nodes[k];
     if (!node->level_post) {
-      const bool full  = detail == MIXDOWN_LEVELS_FULL;
       node->level_pre  = full ? md_measure_new(2U, e->rate, MD_MEASURE_FULL) : NULL;
-      node->level_post = md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT);
+      node->level_post = md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
       if ((full && !node->level_pre) || !node->level_post) {
         return MIXDOWN_ERR_NO_MEM;
       }
@@ -2349,6 +2353,28 @@ mixdown_engine_node_levels(const MixdownEngine* e, uint32_t index, MixdownNodeLe
     }
   }
   return MIXDOWN_SUCCESS;
+}
+
+size_t
+mixdown_engine_node_loudness_series(const MixdownEngine* e, uint32_t index, double* momentary_lufs,
+                                    double* short_term_lufs, size_t max)
+{
+  settle(e);
+  if (!e || index >= e->n_nodes || !e->nodes[index].level_post) {
+    return 0U;
+  }
+  const MdMeasure* meter = e->nodes[index].level_post;
+  size_t           n     = 0U;
+  const double*    m     = md_measure_momentary(meter, &n);
+  const double*    s     = md_measure_short_term(meter, &n);
+  const size_t     copy  = n < max ? n : max;
+  if (momentary_lufs && copy) {
+    memcpy(momentary_lufs, m, copy * sizeof(double));
+  }
+  if (short_term_lufs && copy) {
+    memcpy(short_term_lufs, s, copy * sizeof(double));
+  }
+  return n;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -53,8 +53,11 @@ md_measure_new(uint32_t channels, double rate, unsigned flags)
   m->momentary_max  = -HUGE_VAL;
   m->short_term_max = -HUGE_VAL;
   m->light          = flags & MD_MEASURE_LIGHT;
-  m->keep_series    = (flags & MD_MEASURE_SERIES) && !m->light;
-  const int modes   = m->light ? EBUR128_MODE_I
+  m->keep_series    = flags & MD_MEASURE_SERIES;
+  // A light meter keeping the series reads momentary and short-term
+  // loudness too, but still skips true peak (4× oversampling) and range.
+  const int series  = m->keep_series ? EBUR128_MODE_M | EBUR128_MODE_S : 0;
+  const int modes   = m->light ? EBUR128_MODE_I | series
                                : EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_M |
                                    EBUR128_MODE_S;
   m->meter          = ebur128_init(channels, (unsigned long)rate, modes);
@@ -80,7 +83,7 @@ md_measure_free(MdMeasure* m)
 static void
 read_loudness(MdMeasure* m)
 {
-  if (m->light) {
+  if (m->light && !m->keep_series) {
     return;
   }
   double momentary  = -HUGE_VAL;

@@ -24,7 +24,8 @@ typedef enum {
   MD_MEASURE_FULL   = 0,      ///< Every level in MixdownLevels
   MD_MEASURE_SERIES = 1 << 0, ///< Also the loudness every 100 ms (for plots)
   /// Only sample peak, RMS, DC, correlation, clipping and integrated
-  /// loudness: no true peak (4× oversampling), range or maxima.
+  /// loudness: no true peak (4× oversampling), range or maxima (with
+  /// MD_MEASURE_SERIES: the series and the maxima too).
   MD_MEASURE_LIGHT  = 1 << 1,
 } MdMeasureFlags;
 
@@ -44,7 +45,7 @@ void md_measure_levels(const MdMeasure* measure, MixdownLevels* levels);
 void md_measure_channel(const MdMeasure* measure, uint32_t c, double* peak_dbfs, double* rms_dbfs);
 uint64_t md_measure_frames(const MdMeasure* measure);
 
-/// The loudness series (NULL without keep_series): `n` points, 100 ms apart.
+/// The loudness series (NULL without MD_MEASURE_SERIES): `n` points, 100 ms apart.
 const double* md_measure_momentary(const MdMeasure* measure, size_t* n);
 const double* md_measure_short_term(const MdMeasure* measure, size_t* n);
 
