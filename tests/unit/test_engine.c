@@ -730,10 +730,26 @@ static void
 test_unwritable_output_leaves_nothing(void)
 {
   test_write_sine(test_path("src.wav"), 1000.0, 0.5, 0.5, 2U, RATE);
-  MixdownRenderReport r = {.size = sizeof r};
-  CHECK(render_file("mixdown: 1\ntracks:\n  - {name: a, file: src.wav}\n", test_path("no/such/dir/out.wav"),
-                    MIXDOWN_FORMAT_PCM_16, 0U, &r) == MIXDOWN_ERR_IO);
-  CHECK(strstr(r.message, "no/such/dir") != NULL);
+  const char*         yaml = "mixdown: 1\ntracks:\n  - {name: a, file: src.wav}\n";
+  MixdownRenderReport r    = {.size = sizeof r};
+  // A folder that cannot be made: an I/O error naming it.
+  CHECK(render_file(yaml, "/proc/mixdown-no-such/out.wav", MIXDOWN_FORMAT_PCM_16, 0U, &r) == MIXDOWN_ERR_IO);
+  CHECK_MSG(strstr(r.message, "/proc/mixdown-no-such") != NULL, "%s", r.message);
+  // A folder through a file: refused before anything is made.
+  CHECK(render_file(yaml, test_path("src.wav/out.wav"), MIXDOWN_FORMAT_PCM_16, 0U, &r) == MIXDOWN_ERR_BAD_ARG);
+  // Missing folders are made, all levels, and removed again when the
+  // render fails (here: interrupted before the first block).
+  MixdownSession* s = NULL;
+  CHECK(mixdown_session_open_string(yaml, strlen(yaml), "<t>", test_dir(), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  volatile int         stop = 1;
+  MixdownRenderOptions opt  = {.size = sizeof opt, .output_path = test_path("made/a/b/out.wav"), .cancel = &stop};
+  CHECK(s && mixdown_render(s, &opt, &r) == MIXDOWN_ERR_INTERRUPTED);
+  struct stat st;
+  CHECK_MSG(stat(test_path("made"), &st) != 0, "a failed render left the folders it made");
+  opt.cancel = NULL;
+  CHECK(s && mixdown_render(s, &opt, &r) == MIXDOWN_SUCCESS);
+  CHECK(stat(test_path("made/a/b/out.wav"), &st) == 0 && st.st_size > 0);
+  mixdown_session_free(s);
 }
 
 static void

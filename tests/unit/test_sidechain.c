@@ -161,8 +161,10 @@ test_gain_reduction_in_report(void)
   MixdownRenderReport  r   = {.size = sizeof r};
   CHECK(mixdown_render(s, &opt, &r) == MIXDOWN_SUCCESS);
   mixdown_session_free(s);
-  CHECK(r.n_meters == 1U);
-  if (r.n_meters == 1U) {
+  CHECK(r.n_meters == 2U); // gain_reduction_db, auto_makeup_db
+  if (r.n_meters == 2U) {
+    CHECK(!strcmp(r.meters[0].meter, "gain_reduction_db") && !strcmp(r.meters[1].meter, "auto_makeup_db"));
+    CHECK(r.meters[1].extreme == 0.0);
     CHECK(!strcmp(r.meters[0].node, "bass") && !strcmp(r.meters[0].processor, "compressor") &&
           r.meters[0].insert == 1U);
     CHECK_MSG(r.meters[0].extreme < -10.0, "most reduction %.1f dB", r.meters[0].extreme);
