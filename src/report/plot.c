@@ -318,7 +318,9 @@ draw_time_axis(cairo_t* cr, const Box* a, double duration_s, double bar_s)
   for (double k = 0.0; k * step_s <= duration_s * (1.0 + 1e-9); k += 1.0) {
     char label[24];
     md_axis_time_label(k * step_s, step_s, duration_s, label, sizeof label);
-    text_aligned(cr, a->x + a->w * k * step_s / duration_s, a->y + a->h + 17.0, 11.0, ALIGN_CENTRE, label);
+    // A clock label at 0 starts at the axis, clear of the unit left of it.
+    const int align = k == 0.0 && strlen(label) > 3U ? ALIGN_LEFT : ALIGN_CENTRE;
+    text_aligned(cr, a->x + a->w * k * step_s / duration_s, a->y + a->h + 17.0, 11.0, align, label);
   }
   text_aligned(cr, a->x - 14.0, a->y + a->h + 17.0, 11.0, ALIGN_RIGHT,
                duration_s >= 3600.0 ? "h:m:s" : duration_s >= 60.0 ? "m:s" : "s");
@@ -645,11 +647,17 @@ draw(const PlotData* d, const char* title, double target, const char* png, char*
   cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   MixdownLevels l;
   md_measure_levels(d->measure, &l);
-  char heading[512], lufs[16], peak[16];
+  char         heading[512], lufs[16], peak[16], length[24];
+  const double length_s = (double)d->seen / d->rate;
   format_db(lufs, sizeof lufs, l.integrated_lufs);
   format_db(peak, sizeof peak, l.true_peak_dbtp);
-  snprintf(heading, sizeof heading, "%s   —   %s LUFS integrated, LRA %.1f LU, true peak %s dBTP, %.1f s", title,
-           lufs, l.loudness_range_lu, peak, (double)d->seen / d->rate);
+  if (length_s < 60.0) {
+    snprintf(length, sizeof length, "%.1f s", length_s);
+  } else {
+    md_axis_time_label(length_s, 1.0, length_s, length, sizeof length);
+  }
+  snprintf(heading, sizeof heading, "%s   —   %s LUFS integrated, LRA %.1f LU, true peak %s dBTP, %s", title, lufs,
+           l.loudness_range_lu, peak, length);
   cairo_set_source_rgb(cr, 0.95, 0.95, 0.97);
   text(cr, 20, 32, 20, heading);
   MdPlotLayout layout;
