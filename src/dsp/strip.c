@@ -59,12 +59,12 @@ void
 md_pan_spread(double pan, double centre_db, double* left, double* right)
 {
   // The balance leaves the near side at unity, so there the spread is the
-  // law's own gain.  It turns the far side down by u = 1 - |pan|, so there
-  // the spread is law / u.  With position p = (pan + 1) / 2, the far side of
-  // every law is a function of u alone: the power law's far gain is
-  // sin(π/4 · u) and the linear law's u / 2, so the ratios are finite at
-  // u → 0 (hard pan, where the balance mutes that side anyway) and are
-  // written with q = sin(π/4 · u) / u, which tends to π/4.
+  // law's own gain.  It turns the far side down to u = 1 - |pan|, so there
+  // the spread is law / u.  Every law's far gain is a function of u alone:
+  // sin(π/4 · u) for the power law, u / 2 for the linear one, the square
+  // root of their product for -4.5, √2 · sin(π/4 · u) for 0 dB.  Divided by
+  // u they are finite at u → 0 (hard pan, where the balance mutes that side
+  // anyway), written with q = sin(π/4 · u) / u, which tends to π/4.
   md_pan_mono(pan, centre_db, left, right);
   if (pan == 0.0) {
     return; // balance is unity on both sides
