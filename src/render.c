@@ -616,7 +616,8 @@ plan_range(MdRender* r, uint64_t length)
 {
   const MixdownRenderOptions* opt = r->opt;
   const double                end = (double)length / r->rate;
-  if (!(opt->from_s >= 0.0) || opt->from_s >= end || (opt->to_s > 0.0 && opt->to_s <= opt->from_s)) {
+  const bool outside = !(opt->from_s >= 0.0) || (opt->from_s > 0.0 && opt->from_s >= end);
+  if (outside || (opt->to_s > 0.0 && opt->to_s <= opt->from_s)) {
     snprintf(r->report->message, sizeof r->report->message,
              "the range %.3f … %.3f s is not inside the mix (0 … %.3f s)", opt->from_s,
              opt->to_s > 0.0 ? opt->to_s : end, end);

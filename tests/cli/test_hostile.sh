@@ -136,7 +136,9 @@ run "$mixdown" render ok.yaml -o /proc/mixdown-cannot-write.wav -q
 [ "$rc" -eq 1 ] && [[ "$err" == *"cannot write"* ]] && ok "unwritable folder: exit 1, says so" || fail "unwritable folder" "rc=$rc" "$err"
 mkdir -p ro && "$mixdown" render ok.yaml -o ro/keep.wav -q && before=$(md5sum < ro/keep.wav)
 run "$mixdown" render ok.yaml -o ro/keep.wav/inside.wav -q
-[ "$rc" -eq 1 ] && [ "$(md5sum < ro/keep.wav)" = "$before" ] && [ -z "$(ls -A ro | grep partial)" ] && ok "output below a file: exit 1, previous mix intact" || fail "output below a file" "rc=$rc" "$err"
+[ "$rc" -eq 2 ] && [[ "$err" == *"is a file"* ]] && [ "$(md5sum < ro/keep.wav)" = "$before" ] && [ -z "$(ls -A ro | grep partial)" ] &&
+  ok "output below a file: refused before rendering (exit 2, says which is a file), previous mix intact" ||
+  fail "output below a file" "rc=$rc" "$err"
 
 # ----------------------------------------------------------------- memcheck
 if [ -n "$sanitized" ]; then
