@@ -137,8 +137,8 @@ else
 fi
 run "$mixdown" analyze good.yaml --plot report.png
 size=$(od -An -tu1 -j16 -N8 report.png 2>/dev/null | tr -s ' ')
-# PNG IHDR: width and height, big-endian 32-bit: 1600 = 0 0 6 64, 1000 = 0 0 3 232
-[ "$rc" -eq 0 ] && [ "$size" = " 0 0 6 64 0 0 3 232" ] && ok "analyze --plot writes a 1600×1000 PNG" || fail "analyze --plot" "rc=$rc size=$size" "$err"
+# PNG IHDR: width and height, big-endian 32-bit: 1600 = 0 0 6 64, 1240 = 0 0 4 216
+[ "$rc" -eq 0 ] && [ "$size" = " 0 0 6 64 0 0 4 216" ] && ok "analyze --plot writes a 1600×1240 PNG" || fail "analyze --plot" "rc=$rc size=$size" "$err"
 run "$mixdown" render good.yaml -o table.wav
 [ "$rc" -eq 0 ] && [[ "$out" == *"strip"*"tone"*"other"*"grp"*"fx"*"master"* ]] && ok "render prints a per-strip table" || fail "render table" "$out"
 
