@@ -19,15 +19,6 @@
 
 #define MD_ANALYZE_FRAMES 4096U
 
-// The target render applies to its (first) file, if any.
-static const MdLoudness*
-session_target(const MixdownSession* s)
-{
-  if (s->n_outputs && s->outputs[0].loudness.enabled) {
-    return &s->outputs[0].loudness;
-  }
-  return s->loudness.enabled ? &s->loudness : NULL;
-}
 
 /* The finishing passes measure instead of writing. ------------------------ */
 
@@ -71,15 +62,6 @@ meter_end(void* ctx, double* loudness_lufs, double* true_peak_db, char* message,
   md_measure_levels(m->pass, &levels);
   *loudness_lufs = levels.integrated_lufs;
   *true_peak_db  = levels.true_peak_dbtp;
-  return MIXDOWN_SUCCESS;
-}
-
-static MixdownStatus
-meter_keep(void* ctx, char* message, size_t message_size)
-{
-  (void)ctx;
-  (void)message;
-  (void)message_size;
   return MIXDOWN_SUCCESS;
 }
 
@@ -194,7 +176,7 @@ mixdown_analyze_session_with(const MixdownSession* session, const MixdownAnalyze
   }
   const MixdownAnalyzeOptions defaults = {.size = sizeof defaults};
   const MixdownAnalyzeOptions* opt     = options ? options : &defaults;
-  const MdLoudness*            target  = session_target(session);
+  const MdLoudness*            target  = md_session_finish_target(session);
   MixdownEngine*               engine  = NULL;
   MixdownStatus                st      = mixdown_engine_new(session, &engine, message, message_size);
   if (st) {
@@ -220,7 +202,7 @@ mixdown_analyze_session_with(const MixdownSession* session, const MixdownAnalyze
   if (!st && premaster) {
     const MdFinishGoal goal  = {true, target->target_lufs, true, target->true_peak_db};
     MdMeterSink        meter = {.rate = session->sample_rate, .opt = opt};
-    const MdFinishSink sink  = {meter_begin, meter_write, meter_end, meter_keep, meter_drop, &meter};
+    const MdFinishSink sink  = {meter_begin, meter_write, meter_end, NULL, meter_drop, &meter};
     MdFinishResult     result;
     const double       mix_lufs = analysis->integrated_lufs;
     st = md_finish(premaster, &goal, &sink, opt->cancel, meter_progress, &meter, &result, message, message_size);

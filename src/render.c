@@ -458,15 +458,6 @@ target_end(void* ctx, double* loudness_lufs, double* true_peak_db, char* message
   return MIXDOWN_SUCCESS;
 }
 
-static MixdownStatus
-target_keep(void* ctx, char* message, size_t message_size)
-{
-  (void)ctx;
-  (void)message;
-  (void)message_size;
-  return MIXDOWN_SUCCESS; // committed with the others at the end
-}
-
 static void
 target_drop(void* ctx)
 {
@@ -498,7 +489,7 @@ finish_outputs(MdRender* r, MdPremaster* premaster)
   for (uint32_t k = 0U; !st && k < r->n; ++k) {
     MdDeliverable*     d      = &r->items[k];
     MdFinishTarget     target = {r, d, k, ""};
-    const MdFinishSink sink   = {target_begin, target_write, target_end, target_keep, target_drop, &target};
+    const MdFinishSink sink   = {target_begin, target_write, target_end, NULL, target_drop, &target};
     const double       start  = md_clock_seconds();
     st = md_finish(premaster, &d->goal, &sink, r->opt->cancel, target_progress, &target, &d->finish,
                    r->report->message, sizeof r->report->message);

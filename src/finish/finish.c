@@ -261,7 +261,7 @@ md_finish(MdPremaster* p, const MdFinishGoal* goal, const MdFinishSink* sink, vo
       result->true_peak_db  = peak_db;
       result->passes        = pass + 1U;
       result->shortfall_lu  = !goal->normalize ? 0.0 : isfinite(loudness) ? fmax(0.0, error) : HUGE_VAL;
-      st = sink->keep(sink->ctx, message, message_size);
+      st = sink->keep ? sink->keep(sink->ctx, message, message_size) : MIXDOWN_SUCCESS;
       break;
     }
     sink->drop(sink->ctx);

@@ -49,6 +49,7 @@ typedef struct {
   /// what was output.
   MixdownStatus (*end)(void* ctx, double* loudness_lufs, double* true_peak_db, char* message,
                        size_t message_size);
+  /// The pass is final (NULL: nothing to do; render commits its files together at the end).
   MixdownStatus (*keep)(void* ctx, char* message, size_t message_size);
   void (*drop)(void* ctx);
   void* ctx;

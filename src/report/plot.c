@@ -852,31 +852,12 @@ sink_end(void* ctx, double* loudness_lufs, double* true_peak_db, char* message, 
   return MIXDOWN_SUCCESS;
 }
 
-static MixdownStatus
-sink_keep(void* ctx, char* message, size_t message_size)
-{
-  (void)ctx;
-  (void)message;
-  (void)message_size;
-  return MIXDOWN_SUCCESS;
-}
-
 static void
 sink_drop(void* ctx)
 {
   (void)ctx; // the next pass's begin starts afresh
 }
 
-// The target render finishes its (first) file to, if any — as analyze
-// and render read it.
-static const MdLoudness*
-finish_target(const MixdownSession* s)
-{
-  if (s->n_outputs && s->outputs[0].loudness.enabled) {
-    return &s->outputs[0].loudness;
-  }
-  return s->loudness.enabled ? &s->loudness : NULL;
-}
 
 // The picture's heading names the session and the stage drawn.
 static void
@@ -901,7 +882,7 @@ mixdown_plot_session(const MixdownSession* session, const char* png, double targ
   if (st) {
     return st;
   }
-  const MdLoudness* target    = finish_target(session);
+  const MdLoudness* target    = md_session_finish_target(session);
   MdPremaster*      premaster = NULL;
   PlotData*         d         = malloc(sizeof(PlotData));
   if (!d || !plot_data_init(d, mixdown_session_sample_rate(session), mixdown_engine_length(engine), 2U) ||
@@ -923,7 +904,7 @@ mixdown_plot_session(const MixdownSession* session, const char* png, double targ
   MdFinishResult finish = {0};
   if (!st && premaster) {
     const MdFinishGoal goal = {true, target->target_lufs, true, target->true_peak_db};
-    const MdFinishSink sink = {sink_begin, sink_write, sink_end, sink_keep, sink_drop, d};
+    const MdFinishSink sink = {sink_begin, sink_write, sink_end, NULL, sink_drop, d};
     st          = md_finish(premaster, &goal, &sink, NULL, NULL, NULL, &finish, message, message_size);
     d->finished = true;
   }

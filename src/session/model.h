@@ -137,6 +137,18 @@ md_node_muted(const MdNode* node)
   return !node->mute.envelope && node->mute.value != 0.0;
 }
 
+/// The loudness target render finishes its (first) file to: that file's
+/// own (`outputs:`), else master.loudness; NULL when there is none.  What
+/// analyze and the report picture apply to show what render writes.
+static inline const MdLoudness*
+md_session_finish_target(const MixdownSession* s)
+{
+  if (s->n_outputs && s->outputs[0].loudness.enabled) {
+    return &s->outputs[0].loudness;
+  }
+  return s->loudness.enabled ? &s->loudness : NULL;
+}
+
 /// Index of the master node.
 static inline size_t
 md_session_master(const MixdownSession* session)
