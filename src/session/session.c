@@ -14,6 +14,7 @@
 #include "io/formats.h"
 #include "util/attributes.h"
 #include "util/name_index.h"
+#include "util/nearest_file.h"
 #include "util/suggest.h"
 
 #include <sndfile.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #define MD_MAX_ERRORS 50U
@@ -33,6 +35,15 @@
 #define MD_MAX_TIME_S 86400.0
 // More tracks and buses than this is a generated session gone wrong.
 #define MD_MAX_NODES 100000U
+
+// A diagnostic held back until validation ends, to be given in line order.
+typedef struct {
+  unsigned        line;
+  unsigned        column;
+  MixdownSeverity severity;
+  size_t          order; ///< Found n-th: ties keep the order found
+  char*           message;
+} MdHeldDiagnostic;
 
 typedef struct {
   const char*           file_name;
@@ -43,7 +54,114 @@ typedef struct {
   MixdownSession*       session;
   MdNameIndex           names; ///< Track, bus and master names → node index
   MdLv2World*           lv2;   ///< Loaded at the first `type: lv2` insert
+  MdHeldDiagnostic*     held;  ///< Validation goes in model order, not the file's
+  size_t                n_held;
+  size_t                held_capacity;
 } MdValidator;
+
+// More diagnostics than this are not kept: only the first MD_MAX_ERRORS
+// errors are shown, and a session with thousands of problems is generated.
+#define MD_MAX_HELD 4096U
+
+static void
+deliver(const MdValidator* v, unsigned line, unsigned column, const char* message, MixdownSeverity severity)
+{
+  if (v->on_diagnostic) {
+    const MixdownDiagnostic d = {v->file_name, line, column, message, severity};
+    v->on_diagnostic(v->user_data, &d);
+  }
+}
+
+// Keeps a diagnostic for flush_diagnostics(); given at once when it cannot
+// be kept (out of memory), so that it is never lost.
+static void
+hold(MdValidator* v, unsigned line, unsigned column, const char* message, MixdownSeverity severity)
+{
+  if (!v->on_diagnostic || v->n_held >= MD_MAX_HELD) {
+    return;
+  }
+  if (v->n_held == v->held_capacity) {
+    const size_t      bigger = v->held_capacity ? 2U * v->held_capacity : 16U;
+    MdHeldDiagnostic* grown  = realloc(v->held, bigger * sizeof(MdHeldDiagnostic));
+    if (!grown) {
+      deliver(v, line, column, message, severity);
+      return;
+    }
+    v->held          = grown;
+    v->held_capacity = bigger;
+  }
+  char* copy = strdup(message);
+  if (!copy) {
+    deliver(v, line, column, message, severity);
+    return;
+  }
+  v->held[v->n_held] = (MdHeldDiagnostic){line, column, severity, v->n_held, copy};
+  ++v->n_held;
+}
+
+// By line, then column, then the order found; an unknown line (0) last.
+static int
+compare_held(const void* a, const void* b)
+{
+  const MdHeldDiagnostic* x      = a;
+  const MdHeldDiagnostic* y      = b;
+  const unsigned          x_line = x->line ? x->line : UINT_MAX;
+  const unsigned          y_line = y->line ? y->line : UINT_MAX;
+  if (x_line != y_line) {
+    return x_line < y_line ? -1 : 1;
+  }
+  if (x->column != y->column) {
+    return x->column < y->column ? -1 : 1;
+  }
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool
+same_diagnostic(const MdHeldDiagnostic* a, const MdHeldDiagnostic* b)
+{
+  return a->line == b->line && a->column == b->column && a->severity == b->severity &&
+         !strcmp(a->message, b->message);
+}
+
+// Gives the held diagnostics in line order: the first MD_MAX_ERRORS errors
+// and the warnings among them.  A node reused through a YAML alias is
+// validated once per use but keeps the anchor's lines: its problems are
+// given once.
+static void
+flush_diagnostics(MdValidator* v)
+{
+  if (v->n_held) {
+    qsort(v->held, v->n_held, sizeof(MdHeldDiagnostic), compare_held);
+  }
+  unsigned shown  = 0U;
+  unsigned held   = 0U; // errors held, repeats included
+  unsigned hidden = 0U; // errors past MD_MAX_ERRORS, repeats not
+  for (size_t i = 0U; i < v->n_held; ++i) {
+    const MdHeldDiagnostic* d     = &v->held[i];
+    const bool              error = d->severity == MIXDOWN_SEVERITY_ERROR;
+    held += error;
+    if (i && same_diagnostic(d, &v->held[i - 1U])) {
+      continue;
+    }
+    if (error && shown >= MD_MAX_ERRORS) {
+      ++hidden;
+      continue;
+    }
+    shown += error;
+    deliver(v, d->line, d->column, d->message, d->severity);
+  }
+  if (shown >= MD_MAX_ERRORS && (hidden || v->n_errors > held)) {
+    char more[128];
+    snprintf(more, sizeof more, "%u more errors not shown; fix these first", hidden + (v->n_errors - held));
+    deliver(v, 0U, 0U, more, MIXDOWN_SEVERITY_ERROR);
+  }
+  for (size_t i = 0U; i < v->n_held; ++i) {
+    free(v->held[i].message);
+  }
+  free(v->held);
+  v->held   = NULL;
+  v->n_held = v->held_capacity = 0U;
+}
 
 static void MD_PRINTF(4, 5)
 report_at(MdValidator* v, unsigned line, unsigned column, const char* fmt, ...)
@@ -53,10 +171,8 @@ report_at(MdValidator* v, unsigned line, unsigned column, const char* fmt, ...)
   va_start(args, fmt);
   vsnprintf(message, sizeof message, fmt, args);
   va_end(args);
-  if (++v->n_errors <= MD_MAX_ERRORS && v->on_diagnostic) {
-    const MixdownDiagnostic d = {v->file_name, line, column, message, MIXDOWN_SEVERITY_ERROR};
-    v->on_diagnostic(v->user_data, &d);
-  }
+  ++v->n_errors;
+  hold(v, line, column, message, MIXDOWN_SEVERITY_ERROR);
 }
 
 #define report(v, node, ...) report_at((v), (node)->line, (node)->column, __VA_ARGS__)
@@ -70,10 +186,7 @@ warn(MdValidator* v, const MdYNode* node, const char* fmt, ...)
   va_start(args, fmt);
   vsnprintf(message, sizeof message, fmt, args);
   va_end(args);
-  if (v->on_diagnostic) {
-    const MixdownDiagnostic d = {v->file_name, node->line, node->column, message, MIXDOWN_SEVERITY_WARNING};
-    v->on_diagnostic(v->user_data, &d);
-  }
+  hold(v, node->line, node->column, message, MIXDOWN_SEVERITY_WARNING);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -130,15 +243,27 @@ expect_kind(MdValidator* v, const MdYNode* node, MdYNodeKind kind, const char* w
   return false;
 }
 
-// Checks that every key of `map` is one of `allowed`; suggests the nearest.
+// A key of the user's own (`x-…`, as in Docker Compose): a place at the top
+// of a session for anchors to reuse (`x-vocal-chain: &vox [...]`).
+static bool
+is_extension_key(const MdYNode* key)
+{
+  return !strncmp(key->text, "x-", 2U);
+}
+
+// Checks that every key of `map` is one of `allowed` (or, with
+// `allow_extensions`, an `x-` key); suggests the nearest.
 static void
-check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* const* allowed,
-           size_t n_allowed)
+check_keys_of(MdValidator* v, const MdYNode* map, const char* where, const char* const* allowed,
+              size_t n_allowed, bool allow_extensions)
 {
   for (size_t i = 0U; i < map->n_items; ++i) {
     const MdYNode* key = map->items[2U * i];
     if (key->kind != MD_YNODE_SCALAR) {
       report(v, key, "keys must be names, not %s", md_ynode_kind_name(key));
+      continue;
+    }
+    if (allow_extensions && is_extension_key(key)) {
       continue;
     }
     bool known = false;
@@ -166,9 +291,19 @@ check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* co
       for (size_t j = 0U; j < n_allowed && used < sizeof list - 64U; ++j) {
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "", allowed[j]);
       }
+      if (allow_extensions) {
+        snprintf(list + used, sizeof list - used, ", or x-… of your own for anchors");
+      }
       report(v, key, "unknown key `%s` in %s (valid keys: %s)", key->text, where, list);
     }
   }
+}
+
+static void
+check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* const* allowed,
+           size_t n_allowed)
+{
+  check_keys_of(v, map, where, allowed, n_allowed, false);
 }
 
 static void
@@ -200,20 +335,25 @@ read_number(MdValidator* v, const MdYNode* node, const char* key, double min, do
   return true;
 }
 
+// True, false, or 1 and 0 (as a mute envelope takes 0 … 1).  Quoted text
+// is a string, never a boolean; the words are YAML 1.1's, in any case.
 static bool
 read_bool(MdValidator* v, const MdYNode* node, const char* key, bool* out)
 {
-  if (node->kind == MD_YNODE_SCALAR && !node->quoted) {
-    if (!strcmp(node->text, "true") || !strcmp(node->text, "yes") || !strcmp(node->text, "on")) {
-      *out = true;
-      return true;
-    }
-    if (!strcmp(node->text, "false") || !strcmp(node->text, "no") || !strcmp(node->text, "off")) {
-      *out = false;
+  static const char* const yes[] = {"true", "yes", "on"};
+  static const char* const no[]  = {"false", "no", "off"};
+  double                   x     = 0.0;
+  if (scalar_number(node, &x) && (x == 0.0 || x == 1.0)) {
+    *out = x == 1.0;
+    return true;
+  }
+  for (size_t i = 0U; node->kind == MD_YNODE_SCALAR && !node->quoted && i < 3U; ++i) {
+    if (!strcasecmp(node->text, yes[i]) || !strcasecmp(node->text, no[i])) {
+      *out = !strcasecmp(node->text, yes[i]);
       return true;
     }
   }
-  report(v, node, "`%s` must be true or false, not %s%s%s", key,
+  report(v, node, "`%s` must be true or false (or 1 or 0), not %s%s%s", key,
          node->kind == MD_YNODE_SCALAR ? "`" : "", node->kind == MD_YNODE_SCALAR ? node->text : md_ynode_kind_name(node),
          node->kind == MD_YNODE_SCALAR ? "`" : "");
   return false;
@@ -494,7 +634,14 @@ probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
 {
   struct stat st;
   if (stat(clip->path, &st) != 0) {
-    report(v, node, "cannot open source `%s`: %s", node->text, strerror(errno));
+    const int error = errno;
+    char*     near  = error == ENOENT || error == ENOTDIR ? md_nearest_file(v->base_dir, node->text) : NULL;
+    if (near) {
+      report(v, node, "cannot open source `%s`: %s (did you mean `%s`?)", node->text, strerror(error), near);
+    } else {
+      report(v, node, "cannot open source `%s`: %s", node->text, strerror(error));
+    }
+    free(near);
     return false;
   }
   if (!S_ISREG(st.st_mode)) {
@@ -1457,7 +1604,7 @@ read_top(MdValidator* v, const MdYNode* root)
   MixdownSession* s    = v->session;
   const MdYNode*  item = NULL;
   double          x    = 0.0;
-  check_keys(v, root, "the session", top_keys, sizeof top_keys / sizeof top_keys[0]);
+  check_keys_of(v, root, "the session", top_keys, sizeof top_keys / sizeof top_keys[0], true);
   if (!(item = map_get(root, "mixdown"))) {
     report_at(v, root->line, root->column, "the session needs `mixdown: 1` (the format version) at the top");
   } else if (read_number(v, item, "mixdown", 1.0, 1.0, "", &x) && x != 1.0) {
@@ -1508,7 +1655,8 @@ read_session(MdValidator* v, const MdYNode* root)
   if (buses && !expect_kind(v, buses, MD_YNODE_SEQUENCE, "of buses", "buses")) {
     buses = NULL;
   }
-  if (!tracks || tracks->n_items == 0U) {
+  if (!map_get(root, "tracks") || (tracks && tracks->n_items == 0U)) {
+    // (`tracks` that is not a list has had its error, at its own line)
     report(v, tracks ? tracks : root, "the session has no tracks (add `tracks:` with at least one track)");
   }
   const size_t n_tracks = tracks ? tracks->n_items : 0U;
@@ -1633,6 +1781,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
   MdYNode*    root   = md_yaml_parse(text, length, error, sizeof error, &line, &column);
   if (!root) {
     report_at(&v, line, column, "%s", error);
+    flush_diagnostics(&v);
     return MIXDOWN_ERR_SESSION;
   }
   v.session = calloc(1U, sizeof(MixdownSession));
@@ -1643,6 +1792,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
   }
   read_session(&v, root);
   md_ynode_free(root);
+  flush_diagnostics(&v);
   if (v.n_errors) {
     mixdown_session_free(v.session);
     return MIXDOWN_ERR_SESSION;

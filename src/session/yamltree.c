@@ -3,6 +3,8 @@
 
 #include "session/yamltree.h"
 
+#include "util/name_index.h"
+
 #include <yaml.h>
 
 #include <stdio.h>
@@ -12,13 +14,30 @@
 // Nesting deeper than this is refused rather than risking the C stack.
 #define MD_YAML_MAX_DEPTH 64U
 
+// An anchor (&name) and the node it names.  The node stays in the tree (or,
+// when a merge takes it out, in `retired`) until the whole tree is freed.
+typedef struct {
+  char*    name;
+  MdYNode* node;
+} MdAnchor;
+
 typedef struct {
   yaml_parser_t parser;
+  const char*   text; ///< The document, to look at the line of a syntax error
+  size_t        length;
   char*         error;
   size_t        error_size;
   unsigned*     error_line;
   unsigned*     error_column;
   unsigned      depth;
+  MdAnchor*     anchors;
+  size_t        n_anchors;
+  size_t        anchors_capacity;
+  MdNameIndex   anchor_index; ///< Anchor name → index into `anchors`
+  size_t        copy_budget;  ///< Nodes that aliases and merges may still copy
+  MdYNode**     retired;      ///< Anchored nodes a merge took out of the tree
+  size_t        n_retired;
+  size_t        retired_capacity;
 } MdYamlReader;
 
 static MdYNode*
@@ -58,11 +77,42 @@ reader_fail(MdYamlReader* r, const char* message, const yaml_mark_t mark)
   *r->error_column = (unsigned)mark.column + 1U;
 }
 
+// The column (1-based) of the first tab in the indentation of line `line`
+// (1-based), when libyaml stopped at that tab; 0 otherwise.  libyaml's own
+// words for it ("found character that cannot start any token") do not say
+// what is wrong.  Indentation is ASCII, so its columns are its bytes.
+static unsigned
+indentation_tab(const MdYamlReader* r, const yaml_mark_t mark)
+{
+  const char* p   = r->text;
+  const char* end = r->text + r->length;
+  for (size_t line = 0U; line < mark.line && p < end; ++p) {
+    line += *p == '\n';
+  }
+  unsigned first_tab = 0U;
+  for (size_t column = 0U; column <= mark.column; ++column) {
+    if (p + column >= end || (p[column] != ' ' && p[column] != '\t')) {
+      return 0U; // the stop is past the indentation
+    }
+    if (p[column] == '\t' && !first_tab) {
+      first_tab = (unsigned)column + 1U;
+    }
+  }
+  return p[mark.column] == '\t' ? first_tab : 0U;
+}
+
 static bool
 next_event(MdYamlReader* r, yaml_event_t* event)
 {
   if (yaml_parser_parse(&r->parser, event)) {
     return true;
+  }
+  const unsigned tab_column = indentation_tab(r, r->parser.problem_mark);
+  if (tab_column) {
+    yaml_mark_t at = r->parser.problem_mark;
+    at.column      = tab_column - 1U;
+    reader_fail(r, "tabs are not allowed for indentation; use spaces", at);
+    return false;
   }
   const char* problem = r->parser.problem ? r->parser.problem : "syntax error";
   char        message[256];
@@ -133,6 +183,407 @@ read_children(MdYamlReader* r, MdYNode* node, yaml_event_type_t end_type)
   return ok;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Anchors and aliases                                                       */
+
+// Rebuilds the name index with room for twice the anchors it holds.
+static bool
+grow_anchor_index(MdYamlReader* r)
+{
+  MdNameIndex bigger = {0};
+  if (!md_name_index_init(&bigger, 2U * r->anchors_capacity)) {
+    md_name_index_free(&bigger);
+    return false;
+  }
+  for (size_t i = 0U; i < r->n_anchors; ++i) {
+    md_name_index_add(&bigger, r->anchors[i].name, (uint32_t)i);
+  }
+  md_name_index_free(&r->anchor_index);
+  r->anchor_index = bigger;
+  return true;
+}
+
+// Names `node` `name`.  A name given again names the new node from here on,
+// as YAML says.  False when out of memory.
+static bool
+anchor_add(MdYamlReader* r, const char* name, MdYNode* node)
+{
+  node->anchored     = true;
+  const uint32_t old = md_name_index_find(&r->anchor_index, name);
+  if (old != MD_NAME_NONE) {
+    r->anchors[old].node = node;
+    return true;
+  }
+  if (r->n_anchors == r->anchors_capacity) {
+    const size_t bigger = r->anchors_capacity ? 2U * r->anchors_capacity : 16U;
+    MdAnchor*    grown  = realloc(r->anchors, bigger * sizeof(MdAnchor));
+    if (!grown) {
+      return false;
+    }
+    r->anchors          = grown;
+    r->anchors_capacity = bigger;
+    if (!grow_anchor_index(r)) {
+      return false;
+    }
+  }
+  char* copy = strdup(name);
+  if (!copy) {
+    return false;
+  }
+  r->anchors[r->n_anchors] = (MdAnchor){copy, node};
+  md_name_index_add(&r->anchor_index, copy, (uint32_t)r->n_anchors);
+  ++r->n_anchors;
+  return true;
+}
+
+static void
+anchors_free(MdYamlReader* r)
+{
+  for (size_t i = 0U; i < r->n_anchors; ++i) {
+    free(r->anchors[i].name);
+  }
+  free(r->anchors);
+  md_name_index_free(&r->anchor_index);
+  for (size_t i = 0U; i < r->n_retired; ++i) {
+    md_ynode_free(r->retired[i]);
+  }
+  free(r->retired);
+}
+
+// Keeps an anchored node that a merge took out of the tree: a later alias
+// may still copy it.  False when out of memory (the node is then freed, and
+// the parse fails, so no alias will look for it).
+static bool
+retire(MdYamlReader* r, MdYNode* node)
+{
+  if (!push_slot(&r->retired, &r->n_retired, &r->retired_capacity, node)) {
+    md_ynode_free(node);
+    return false;
+  }
+  return true;
+}
+
+// A deep copy of `node` placed inside `depth` containers, keeping its lines
+// and columns.  Fails (error at `at`, the alias) past the copy budget or
+// the nesting limit.
+static MdYNode*
+copy_node(MdYamlReader* r, const MdYNode* node, unsigned depth, const yaml_mark_t at)
+{
+  if (!r->copy_budget) {
+    char message[160];
+    snprintf(message, sizeof message,
+             "aliases expand to more than %u nodes; refused (do anchors alias each other over and over?)",
+             MD_YAML_MAX_COPIED_NODES);
+    reader_fail(r, message, at);
+    return NULL;
+  }
+  if (node->kind != MD_YNODE_SCALAR && depth + 1U > MD_YAML_MAX_DEPTH) {
+    reader_fail(r, "nesting is too deep (more than 64 levels) where the alias is expanded", at);
+    return NULL;
+  }
+  --r->copy_budget;
+  MdYNode* copy = calloc(1U, sizeof(MdYNode));
+  if (!copy) {
+    reader_fail(r, "out of memory", at);
+    return NULL;
+  }
+  *copy          = *node;
+  copy->anchored = false;
+  copy->items    = NULL;
+  copy->text     = NULL;
+  copy->n_items  = 0U;
+  if (node->kind == MD_YNODE_SCALAR) {
+    if (!(copy->text = strdup(node->text))) {
+      reader_fail(r, "out of memory", at);
+      md_ynode_free(copy);
+      return NULL;
+    }
+    return copy;
+  }
+  const size_t n_slots = node->n_items * (node->kind == MD_YNODE_MAPPING ? 2U : 1U);
+  if (n_slots && !(copy->items = calloc(n_slots, sizeof(MdYNode*)))) {
+    reader_fail(r, "out of memory", at);
+    md_ynode_free(copy);
+    return NULL;
+  }
+  copy->n_items = node->n_items; // empty slots are NULL, which md_ynode_free() skips
+  for (size_t i = 0U; i < n_slots; ++i) {
+    if (!(copy->items[i] = copy_node(r, node->items[i], depth + 1U, at))) {
+      md_ynode_free(copy);
+      return NULL;
+    }
+  }
+  return copy;
+}
+
+// An alias: a copy of the node its anchor names.
+static MdYNode*
+read_alias(MdYamlReader* r, const yaml_event_t* event)
+{
+  const char*    name  = (const char*)event->data.alias.anchor;
+  const uint32_t found = md_name_index_find(&r->anchor_index, name);
+  if (found == MD_NAME_NONE) {
+    char message[256];
+    snprintf(message, sizeof message, "unknown alias `*%.100s` (an anchor `&%.100s` must come before it)", name,
+             name);
+    reader_fail(r, message, event->start_mark);
+    return NULL;
+  }
+  return copy_node(r, r->anchors[found].node, r->depth, event->start_mark);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Merge keys                                                                */
+
+static bool
+is_merge_key(const MdYNode* key)
+{
+  return key->kind == MD_YNODE_SCALAR && !key->quoted && !strcmp(key->text, "<<");
+}
+
+// A merge value is a mapping or a list of mappings.  The error points at
+// the `<<`: an alias's copy has its anchor's line, which may be fine.
+static bool
+check_merge_value(MdYamlReader* r, const MdYNode* key, const MdYNode* value)
+{
+  bool ok = value->kind == MD_YNODE_MAPPING;
+  if (value->kind == MD_YNODE_SEQUENCE) {
+    ok = true;
+    for (size_t i = 0U; i < value->n_items && ok; ++i) {
+      ok = value->items[i]->kind == MD_YNODE_MAPPING;
+    }
+  }
+  if (!ok) {
+    char message[200];
+    snprintf(message, sizeof message,
+             "`<<` merges a mapping or a list of mappings (`<<: *defaults`, `<<: [*a, *b]`), not %s",
+             value->kind == MD_YNODE_SEQUENCE ? "a list of other things" : md_ynode_kind_name(value));
+    const yaml_mark_t at = {.line = key->line - 1U, .column = key->column - 1U};
+    reader_fail(r, message, at);
+  }
+  return ok;
+}
+
+typedef struct {
+  MdYNode**   slots; ///< The merged mapping's keys and values, in pairs
+  size_t      n_slots;
+  size_t      capacity;
+  MdNameIndex keys; ///< Scalar keys already in `slots`
+} MdMerge;
+
+// Adds a merged pair unless its key is there already.  The pair is moved out of
+// `from` or, when `from` must stay as it is (`keep`), copied.
+static bool
+merge_pair(MdYamlReader* r, MdMerge* m, MdYNode* from, size_t pair, bool keep)
+{
+  MdYNode* key = from->items[2U * pair];
+  if (key->kind == MD_YNODE_SCALAR && md_name_index_find(&m->keys, key->text) != MD_NAME_NONE) {
+    return true; // given by the mapping itself or by an earlier merge: that one wins
+  }
+  const yaml_mark_t at    = {.line = key->line - 1U, .column = key->column - 1U};
+  MdYNode*          k     = keep ? copy_node(r, key, r->depth, at) : key;
+  MdYNode*          value = from->items[2U * pair + 1U];
+  MdYNode*          v     = !k ? NULL : keep ? copy_node(r, value, r->depth, at) : value;
+  if (!k || !v) {
+    if (keep) {
+      md_ynode_free(k);
+    }
+    return false;
+  }
+  if (!keep) {
+    from->items[2U * pair] = from->items[2U * pair + 1U] = NULL;
+  }
+  if (!push_slot(&m->slots, &m->n_slots, &m->capacity, k) || !push_slot(&m->slots, &m->n_slots, &m->capacity, v)) {
+    if (m->n_slots % 2U) {
+      --m->n_slots; // `k` went in; free it with `v` below
+    }
+    md_ynode_free(k);
+    md_ynode_free(v);
+    reader_fail(r, "out of memory", at);
+    return false;
+  }
+  if (k->kind == MD_YNODE_SCALAR) {
+    md_name_index_add(&m->keys, k->text, 0U);
+  }
+  return true;
+}
+
+// Merges every pair of the mapping `from` that is not there yet; then
+// frees `from`, or retires it when an alias may still want it.
+static bool
+merge_mapping(MdYamlReader* r, MdMerge* m, MdYNode* from, bool keep)
+{
+  bool ok = true;
+  for (size_t i = 0U; i < from->n_items && ok; ++i) {
+    ok = merge_pair(r, m, from, i, keep || from->anchored);
+  }
+  return ok;
+}
+
+static bool
+holds_anchor(const MdYNode* node)
+{
+  if (!node || node->anchored) {
+    return node != NULL;
+  }
+  const size_t n_slots = node->n_items * (node->kind == MD_YNODE_MAPPING ? 2U : 1U);
+  for (size_t i = 0U; node->kind != MD_YNODE_SCALAR && i < n_slots; ++i) {
+    if (holds_anchor(node->items[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Disposes of a merge key or value once merged: freed, unless an anchor in
+// it may still be aliased.
+static bool
+dispose_merged(MdYamlReader* r, MdYNode* node)
+{
+  if (holds_anchor(node)) {
+    return retire(r, node);
+  }
+  md_ynode_free(node);
+  return true;
+}
+
+static size_t
+count_merge_pairs(const MdYNode* map)
+{
+  size_t n = map->n_items;
+  for (size_t i = 0U; i < map->n_items; ++i) {
+    const MdYNode* value = map->items[2U * i + 1U];
+    if (is_merge_key(map->items[2U * i])) {
+      n += value->kind == MD_YNODE_MAPPING ? value->n_items : 0U;
+      for (size_t j = 0U; value->kind == MD_YNODE_SEQUENCE && j < value->n_items; ++j) {
+        n += value->items[j]->n_items;
+      }
+    }
+  }
+  return n;
+}
+
+// Resolves the merge keys of a complete mapping: its own pairs first, in
+// their order, then those of the merged mappings that it lacks.
+static bool
+resolve_merges(MdYamlReader* r, MdYNode* map)
+{
+  bool any = false;
+  for (size_t i = 0U; i < map->n_items && !any; ++i) {
+    any = is_merge_key(map->items[2U * i]);
+  }
+  if (!any) {
+    return true;
+  }
+  for (size_t i = 0U; i < map->n_items; ++i) {
+    if (is_merge_key(map->items[2U * i]) && !check_merge_value(r, map->items[2U * i], map->items[2U * i + 1U])) {
+      return false;
+    }
+  }
+  MdMerge m = {0};
+  if (!md_name_index_init(&m.keys, count_merge_pairs(map))) {
+    md_name_index_free(&m.keys);
+    reader_fail(r, "out of memory", (yaml_mark_t){.line = map->line - 1U, .column = map->column - 1U});
+    return false;
+  }
+  // The mapping's own pairs all stay, a key given twice too: the validator
+  // reports that.
+  bool ok = true;
+  for (size_t i = 0U; i < map->n_items && ok; ++i) {
+    MdYNode* key = map->items[2U * i];
+    if (is_merge_key(key)) {
+      continue;
+    }
+    ok = push_slot(&m.slots, &m.n_slots, &m.capacity, key) &&
+         push_slot(&m.slots, &m.n_slots, &m.capacity, map->items[2U * i + 1U]);
+    if (!ok) {
+      m.n_slots -= m.n_slots % 2U; // the old slots still own the pair
+      reader_fail(r, "out of memory", (yaml_mark_t){.line = key->line - 1U, .column = key->column - 1U});
+      break;
+    }
+    map->items[2U * i] = map->items[2U * i + 1U] = NULL;
+    if (key->kind == MD_YNODE_SCALAR) {
+      md_name_index_add(&m.keys, key->text, 0U);
+    }
+  }
+  for (size_t i = 0U; i < map->n_items && ok; ++i) {
+    MdYNode* value = map->items[2U * i + 1U];
+    if (!value || !is_merge_key(map->items[2U * i])) {
+      continue;
+    }
+    if (value->kind == MD_YNODE_MAPPING) {
+      ok = merge_mapping(r, &m, value, false);
+    }
+    for (size_t j = 0U; value->kind == MD_YNODE_SEQUENCE && j < value->n_items && ok; ++j) {
+      ok = merge_mapping(r, &m, value->items[j], value->anchored);
+    }
+    const bool key_kept = dispose_merged(r, map->items[2U * i]);
+    const bool value_kept = dispose_merged(r, value);
+    map->items[2U * i] = map->items[2U * i + 1U] = NULL;
+    ok = ok && key_kept && value_kept;
+  }
+  md_name_index_free(&m.keys);
+  // What was not moved (all of it, after an error) is freed with the old slots.
+  MdYNode** old   = map->items;
+  const size_t n_old = map->n_items;
+  map->items      = m.slots;
+  map->n_items    = m.n_slots / 2U;
+  for (size_t i = 0U; i < 2U * n_old; ++i) {
+    md_ynode_free(old[i]);
+  }
+  free(old);
+  return ok;
+}
+
+// The anchor (&name) on a node's first event, or NULL.
+static const char*
+event_anchor(const yaml_event_t* event)
+{
+  switch (event->type) {
+  case YAML_SCALAR_EVENT: return (const char*)event->data.scalar.anchor;
+  case YAML_SEQUENCE_START_EVENT: return (const char*)event->data.sequence_start.anchor;
+  case YAML_MAPPING_START_EVENT: return (const char*)event->data.mapping_start.anchor;
+  default: return NULL;
+  }
+}
+
+static MdYNode*
+read_scalar(const yaml_event_t* event)
+{
+  MdYNode* node = node_new(MD_YNODE_SCALAR, event->start_mark);
+  if (node) {
+    node->text   = strdup((const char*)event->data.scalar.value);
+    node->quoted = event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    if (!node->text) {
+      md_ynode_free(node);
+      node = NULL;
+    }
+  }
+  return node;
+}
+
+// A list or a mapping, up to its end event; a mapping's merge keys resolved.
+static MdYNode*
+read_collection(MdYamlReader* r, const yaml_event_t* first)
+{
+  const bool is_map = first->type == YAML_MAPPING_START_EVENT;
+  if (r->depth + 1U > MD_YAML_MAX_DEPTH) {
+    reader_fail(r, "nesting is too deep (more than 64 levels)", first->start_mark);
+    return NULL;
+  }
+  ++r->depth;
+  MdYNode* node = node_new(is_map ? MD_YNODE_MAPPING : MD_YNODE_SEQUENCE, first->start_mark);
+  if (!node) {
+    reader_fail(r, "out of memory", first->start_mark);
+  } else if (!read_children(r, node, is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT) ||
+             (is_map && !resolve_merges(r, node))) {
+    md_ynode_free(node);
+    node = NULL;
+  }
+  --r->depth;
+  return node;
+}
+
 // Builds the node that starts with `first` (which the caller deletes).
 static MdYNode*
 read_node(MdYamlReader* r, yaml_event_t* first)
@@ -140,40 +591,20 @@ read_node(MdYamlReader* r, yaml_event_t* first)
   MdYNode* node = NULL;
   switch (first->type) {
   case YAML_SCALAR_EVENT:
-    node = node_new(MD_YNODE_SCALAR, first->start_mark);
-    if (node) {
-      node->text   = strdup((const char*)first->data.scalar.value);
-      node->quoted = first->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-      if (!node->text) {
-        md_ynode_free(node);
-        node = NULL;
-      }
+    if (!(node = read_scalar(first))) {
+      reader_fail(r, "out of memory", first->start_mark);
     }
     break;
   case YAML_SEQUENCE_START_EVENT:
-  case YAML_MAPPING_START_EVENT: {
-    const bool is_map = first->type == YAML_MAPPING_START_EVENT;
-    if (++r->depth > MD_YAML_MAX_DEPTH) {
-      reader_fail(r, "nesting is too deep (more than 64 levels)", first->start_mark);
-      return NULL;
-    }
-    node = node_new(is_map ? MD_YNODE_MAPPING : MD_YNODE_SEQUENCE, first->start_mark);
-    if (node && !read_children(r, node, is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT)) {
-      md_ynode_free(node);
-      node = NULL;
-    }
-    --r->depth;
-    break;
+  case YAML_MAPPING_START_EVENT: node = read_collection(r, first); break;
+  case YAML_ALIAS_EVENT: return read_alias(r, first); // a copy: the anchor was registered
+  default: reader_fail(r, "unexpected YAML event", first->start_mark); return NULL;
   }
-  case YAML_ALIAS_EVENT:
-    reader_fail(r, "YAML aliases (*name) are not supported in sessions", first->start_mark);
-    return NULL;
-  default:
-    reader_fail(r, "unexpected YAML event", first->start_mark);
-    return NULL;
-  }
-  if (!node) {
+  const char* anchor = event_anchor(first);
+  if (node && anchor && !anchor_add(r, anchor, node)) {
     reader_fail(r, "out of memory", first->start_mark);
+    md_ynode_free(node);
+    node = NULL;
   }
   return node;
 }
@@ -182,8 +613,9 @@ MdYNode*
 md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
               unsigned* error_line, unsigned* error_column)
 {
-  MdYamlReader r = {.error = error, .error_size = error_size, .error_line = error_line,
-                    .error_column = error_column};
+  MdYamlReader r = {.text = text, .length = length, .error = error, .error_size = error_size,
+                    .error_line = error_line, .error_column = error_column,
+                    .copy_budget = MD_YAML_MAX_COPIED_NODES};
   error[0]       = '\0';
   *error_line = *error_column = 0U;
   if (!yaml_parser_initialize(&r.parser)) {
@@ -222,6 +654,7 @@ md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
     snprintf(error, error_size, "the session is empty");
     *error_line = *error_column = 1U;
   }
+  anchors_free(&r);
   yaml_parser_delete(&r.parser);
   return root;
 }

@@ -4,12 +4,25 @@
 // A YAML (or JSON) document as a tree of nodes that remember where they
 // were in the file, so that validation can point at the exact line and column.
 // Scalars stay as text: the validator decides what they mean.
+//
+// Anchors and aliases (`&name`, `*name`) are expanded as the document is
+// read: an alias becomes a copy of its anchor's node, with the anchor's lines
+// and columns, so that a problem inside it points at where it is written.
+// Merge keys (`<<: *name`, `<<: [*a, *b]`) are resolved too: the mapping gets
+// every key of the merged mappings it does not give itself, the first
+// merged mapping winning over later ones.  An alias may name only an anchor
+// already complete (so that no node contains itself), and all aliases
+// together may copy at most MD_YAML_MAX_COPIED_NODES nodes, so that a small
+// file cannot expand into gigabytes ("billion laughs").
 
 #ifndef MD_YAMLTREE_H
 #define MD_YAMLTREE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/// Nodes that alias expansion and merge keys may copy in one document.
+#define MD_YAML_MAX_COPIED_NODES 250000U
 
 typedef enum { MD_YNODE_SCALAR, MD_YNODE_SEQUENCE, MD_YNODE_MAPPING } MdYNodeKind;
 
@@ -21,6 +34,7 @@ struct MdYNode {
   unsigned    column;  ///< 1-based
   char*       text;    ///< Scalar text (scalars only)
   bool        quoted;  ///< Scalar was quoted: never a number, null or bool
+  bool        anchored; ///< Carries an anchor (&name): aliases copy it, so it is never changed
   size_t      n_items; ///< Sequence items, or mapping pairs
   MdYNode**   items;   ///< Sequence items; for mappings keys at 2i, values at 2i+1
 };

@@ -11,6 +11,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 static char first[1024];
 
@@ -190,6 +192,284 @@ test_duplicate_names(void)
                "used twice");
 }
 
+/* ---- Messages: tabs, line order, nearest file, booleans (issue 15.13) ---- */
+
+// Every diagnostic of an open, in the order given.
+typedef struct {
+  unsigned        n;
+  unsigned        n_errors;
+  unsigned        line[64];
+  unsigned        column[64];
+  MixdownSeverity severity[64];
+  char            message[64][256];
+} Diagnostics;
+
+static void
+collect_all(void* user, const MixdownDiagnostic* d)
+{
+  Diagnostics* all = user;
+  all->n_errors += d->severity == MIXDOWN_SEVERITY_ERROR;
+  if (all->n < 64U) {
+    all->line[all->n]     = d->line;
+    all->column[all->n]   = d->column;
+    all->severity[all->n] = d->severity;
+    snprintf(all->message[all->n], sizeof all->message[0], "%s", d->message);
+    ++all->n;
+  }
+}
+
+static MixdownStatus
+open_collecting(const char* yaml, Diagnostics* all)
+{
+  memset(all, 0, sizeof *all);
+  MixdownSession*     s  = NULL;
+  const MixdownStatus st = mixdown_session_open_string(yaml, strlen(yaml), "<t>", test_dir(), collect_all, all, &s);
+  mixdown_session_free(s);
+  return st;
+}
+
+static void
+test_tab_indentation(void)
+{
+  write_sources();
+  expect_error("mixdown: 1\ntracks:\n\t- {name: a, file: a.wav}\n", "3:1",
+               "tabs are not allowed for indentation; use spaces");
+  expect_error("mixdown: 1\ntracks:\n  - name: a\n  \t file: a.wav\n", "4:3",
+               "tabs are not allowed for indentation; use spaces");
+  expect_error("mixdown: 1\ntracks:\n  - name: a\n    file: a.wav\n    gain_db:\n\t-3\n", "6:1",
+               "tabs are not allowed for indentation; use spaces");
+  // Tabs are fine where YAML allows them: between tokens, and JSON's indentation.
+  const char* json = "{\n\t\"mixdown\": 1,\n\t\"tracks\": [\n\t\t{\"name\": \"a\", \"file\": \"a.wav\"}\n\t]\n}\n";
+  MixdownSession* s = test_open_yaml(json);
+  CHECK(s != NULL);
+  mixdown_session_free(s);
+  s = test_open_yaml("mixdown: 1\ntracks:\n  - name: a\n    file:\ta.wav\n");
+  CHECK(s != NULL);
+  mixdown_session_free(s);
+}
+
+// Validation reads the top level first, then tracks, then buses; the
+// messages come in the file's order, warnings among them.
+static void
+test_errors_in_line_order(void)
+{
+  write_sources();
+  Diagnostics all;
+  open_collecting("mixdown: 1\n"
+                  "buses:\n"
+                  "  - {name: b, gain_db: loud}\n"
+                  "tracks:\n"
+                  "  - {name: a, clips: [{file: a.wav, length: 10}], output: b}\n"
+                  "  - {name: c, file: a.wav, pan: 9}\n"
+                  "sample_rate: 5\n",
+                  &all);
+  CHECK_MSG(all.n == 4U, "%u diagnostics, expected 4", all.n);
+  const unsigned lines[] = {3U, 5U, 6U, 7U};
+  for (unsigned i = 0U; i < all.n && i < 4U; ++i) {
+    CHECK_MSG(all.line[i] == lines[i], "diagnostic %u at line %u, expected %u (%s)", i, all.line[i], lines[i],
+              all.message[i]);
+  }
+  CHECK(all.n == 4U && all.severity[1] == MIXDOWN_SEVERITY_WARNING && all.severity[0] == MIXDOWN_SEVERITY_ERROR);
+  // On one line, by column.
+  open_collecting("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, pan: 9, gain_db: x, mute: 3}\n", &all);
+  CHECK(all.n == 3U && all.column[0] < all.column[1] && all.column[1] < all.column[2]);
+}
+
+static void
+test_missing_source_nearest_file(void)
+{
+  write_sources();
+  mkdir(test_path("stems"), 0755);
+  test_write_sine(test_path("stems/Vocal.wav"), 440.0, 0.5, 0.1, 1U, 48000U);
+  test_write_sine(test_path("stems/drums.flac"), 440.0, 0.5, 0.1, 1U, 48000U);
+  const struct {
+    const char* written;
+    const char* meant;
+  } cases[] = {
+    {"stems/vocals.wav", "stems/Vocal.wav"}, // a typo
+    {"stems/VOCAL.WAV", "stems/Vocal.wav"},  // another case
+    {"stems/drums.wav", "stems/drums.flac"}, // another extension
+    {"stem/vocal.wav", "stems/Vocal.wav"},   // the folder mistyped
+    {"aa.wav", "a.wav"},                     // beside the session
+  };
+  for (size_t i = 0U; i < sizeof cases / sizeof cases[0]; ++i) {
+    char yaml[256];
+    char want[128];
+    snprintf(yaml, sizeof yaml, "mixdown: 1\ntracks:\n  - {name: t, file: %s}\n", cases[i].written);
+    snprintf(want, sizeof want, "(did you mean `%s`?)", cases[i].meant);
+    expect_error(yaml, "3:21", want);
+  }
+  // Nothing near: no guess.
+  unsigned count = 0U;
+  test_open_errors("mixdown: 1\ntracks:\n  - {name: t, file: stems/zzzzzz.wav}\n", first, sizeof first, &count);
+  CHECK_MSG(strstr(first, "cannot open source") && !strstr(first, "did you mean"), "%s", first);
+}
+
+// Every boolean key takes 1 and 0 as it takes true and false.
+static void
+test_booleans_take_1_and_0(void)
+{
+  write_sources();
+  MixdownSession* s = test_open_yaml("mixdown: 1\ntracks:\n"
+                                     "  - {name: a, file: a.wav, mute: 1, solo: 1, invert: 1,"
+                                     " sends: [{to: b, pre_fader: 1}]}\n"
+                                     "  - {name: c, file: a.wav, mute: 0, solo: 0, invert: 0, sends: [{to: b, pre_fader: 0}]}\n"
+                                     "  - {name: d, file: a.wav, mute: True, solo: off, invert: YES}\n"
+                                     "buses:\n  - {name: b}\n");
+  CHECK(s != NULL);
+  if (s) {
+    const MdNode* a = &s->nodes[0];
+    const MdNode* c = &s->nodes[1];
+    const MdNode* d = &s->nodes[2];
+    CHECK(md_node_muted(a) && a->solo && a->invert && a->n_sends == 1U && a->sends[0].pre_fader);
+    CHECK(!md_node_muted(c) && !c->solo && !c->invert && c->n_sends == 1U && !c->sends[0].pre_fader);
+    CHECK(md_node_muted(d) && !d->solo && d->invert);
+    mixdown_session_free(s);
+  }
+  // `mute: 1` silences the track as `mute: true` does.
+  TestMix muted;
+  if (test_render_yaml("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, mute: 1}\n", &muted)) {
+    CHECK(muted.frames > 0U && test_peak_db(muted.left, muted.frames) < -200.0);
+    test_mix_free(&muted);
+  }
+  expect_error("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, mute: 2}\n", "3:34", "true or false (or 1 or 0)");
+  expect_error("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, solo: \"1\"}\n", "3:34", "true or false");
+  expect_error("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, invert: 0.5}\n", "3:36", "true or false");
+}
+
+/* ---- YAML anchors, aliases and merge keys (issue 15.15) ---------------- */
+
+static void
+test_alias_reuses_insert_chain(void)
+{
+  write_sources();
+  const char* aliased = "mixdown: 1\n"
+                        "x-vocal-chain: &vox\n"
+                        "  - {type: eq, bands: [{type: highpass, freq: 80}]}\n"
+                        "  - {type: compressor, threshold_db: -30, ratio: 4}\n"
+                        "  - {type: gain, gain_db: -3}\n"
+                        "tracks:\n"
+                        "  - {name: a, file: a.wav, pan: -0.5, inserts: *vox}\n"
+                        "  - {name: b, file: a.wav, pan: 0.5, inserts: *vox}\n";
+  const char* written = "mixdown: 1\n"
+                        "tracks:\n"
+                        "  - {name: a, file: a.wav, pan: -0.5, inserts: [{type: eq, bands: [{type: highpass, freq: 80}]},"
+                        " {type: compressor, threshold_db: -30, ratio: 4}, {type: gain, gain_db: -3}]}\n"
+                        "  - {name: b, file: a.wav, pan: 0.5, inserts: [{type: eq, bands: [{type: highpass, freq: 80}]},"
+                        " {type: compressor, threshold_db: -30, ratio: 4}, {type: gain, gain_db: -3}]}\n";
+  MixdownSession* s = test_open_yaml(aliased);
+  CHECK(s && s->nodes[0].n_inserts == 3U && s->nodes[1].n_inserts == 3U);
+  mixdown_session_free(s);
+  TestMix x;
+  TestMix y;
+  if (test_render_yaml(aliased, &x)) {
+    if (test_render_yaml(written, &y)) {
+      CHECK(x.frames > 0U && x.frames == y.frames);
+      CHECK(x.frames == y.frames && !memcmp(x.left, y.left, x.frames * sizeof(float)) &&
+            !memcmp(x.right, y.right, x.frames * sizeof(float)));
+      CHECK(test_peak_db(x.left, x.frames) > -20.0); // not silence that happens to match
+      test_mix_free(&y);
+    }
+    test_mix_free(&x);
+  }
+}
+
+// `<<: *base` gives a mapping the keys it lacks; its own keys win, and of
+// several merged mappings the first wins.
+static void
+test_merge_keys(void)
+{
+  write_sources();
+  MixdownSession* s = test_open_yaml("mixdown: 1\n"
+                                     "x-defaults: &defaults {gain_db: -6, pan: 0.25, mute: true}\n"
+                                     "x-loud: &loud {gain_db: -1, invert: true}\n"
+                                     "tracks:\n"
+                                     "  - <<: *defaults\n"
+                                     "    name: a\n"
+                                     "    file: a.wav\n"
+                                     "    mute: false\n"
+                                     "  - {name: b, file: a.wav, <<: [*loud, *defaults]}\n"
+                                     "  - {<<: {pan: -1}, name: c, file: a.wav, pan: 1}\n");
+  CHECK(s != NULL);
+  if (s) {
+    const MdNode* a = &s->nodes[0];
+    const MdNode* b = &s->nodes[1];
+    const MdNode* c = &s->nodes[2];
+    CHECK_NEAR(a->gain_db.value, -6.0, 0.0);
+    CHECK_NEAR(a->pan.value, 0.25, 0.0);
+    CHECK(!md_node_muted(a));
+    CHECK_NEAR(b->gain_db.value, -1.0, 0.0); // *loud comes first
+    CHECK_NEAR(b->pan.value, 0.25, 0.0);
+    CHECK(b->invert && md_node_muted(b));
+    CHECK_NEAR(c->pan.value, 1.0, 0.0);
+    mixdown_session_free(s);
+  }
+  expect_error("mixdown: 1\nx-g: &g -3\ntracks:\n  - {name: a, file: a.wav, <<: *g}\n", "4:28",
+               "`<<` merges a mapping or a list of mappings");
+  // A merged key is checked like any other, at the line it is written.
+  expect_error("mixdown: 1\nx-d: &d {gain_bd: -3}\ntracks:\n  - {<<: *d, name: a, file: a.wav}\n", "2:10",
+               "did you mean `gain_db`?");
+  // A key given twice is still an error, merge or not.
+  expect_error("mixdown: 1\nx-d: &d {pan: 0}\ntracks:\n  - {<<: *d, name: a, file: a.wav, pan: 1, pan: 0}\n", "4:44",
+               "given twice");
+}
+
+// An error inside an anchored node points at the anchor's lines, once,
+// however many times it is used.
+static void
+test_alias_errors_point_at_anchor(void)
+{
+  write_sources();
+  Diagnostics all;
+  open_collecting("mixdown: 1\n"
+                  "x-chain: &c [{type: compressor, ratio: 500}]\n"
+                  "tracks:\n"
+                  "  - {name: a, file: a.wav, inserts: *c}\n"
+                  "  - {name: b, file: a.wav, inserts: *c}\n"
+                  "  - {name: d, file: a.wav, inserts: *c}\n",
+                  &all);
+  CHECK_MSG(all.n == 1U, "%u diagnostics, expected 1", all.n);
+  CHECK(all.n >= 1U && all.line[0] == 2U && strstr(all.message[0], "ratio"));
+  expect_error("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, inserts: *nowhere}\n", "3:37",
+               "unknown alias `*nowhere`");
+  // An alias may not name the node it is in.
+  expect_error("mixdown: 1\nx-a: &a [1, *a]\ntracks:\n  - {name: a, file: a.wav}\n", "2:13", "unknown alias `*a`");
+}
+
+// Billion laughs: ten aliases of ten aliases … stop at the copy budget,
+// quickly and with a message.
+static void
+test_alias_bomb_is_refused(void)
+{
+  char   yaml[2048];
+  size_t used = (size_t)snprintf(yaml, sizeof yaml, "mixdown: 1\nx-0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+  for (int level = 1; level <= 9; ++level) {
+    used += (size_t)snprintf(yaml + used, sizeof yaml - used, "x-%d: &l%d [", level, level);
+    for (int i = 0; i < 10; ++i) {
+      used += (size_t)snprintf(yaml + used, sizeof yaml - used, "%s*l%d", i ? ", " : "", level - 1);
+    }
+    used += (size_t)snprintf(yaml + used, sizeof yaml - used, "]\n");
+  }
+  snprintf(yaml + used, sizeof yaml - used, "tracks:\n  - {name: a, file: a.wav}\n");
+  const clock_t started = clock();
+  expect_error(yaml, "7:16", "aliases expand to more than 250000 nodes");
+  const double cpu_s = (double)(clock() - started) / CLOCKS_PER_SEC;
+  CHECK_MSG(cpu_s < 2.0, "refusing took %.2f s", cpu_s);
+}
+
+// `x-` keys at the top are the user's own: a place for anchors.
+static void
+test_extension_keys(void)
+{
+  write_sources();
+  MixdownSession* s = test_open_yaml("mixdown: 1\nx-notes: mixed on a Tuesday\nx-gain: &g -3\n"
+                                     "tracks:\n  - {name: a, file: a.wav, gain_db: *g}\n");
+  CHECK(s && s->nodes[0].gain_db.value == -3.0);
+  mixdown_session_free(s);
+  expect_error("mixdown: 1\ntracks:\n  - {name: a, file: a.wav, x-note: hi}\n", "3:28", "unknown key `x-note`");
+  expect_error("mixdown: 1\nchains: 1\ntracks:\n  - {name: a, file: a.wav}\n", "2:1", "x-… of your own");
+}
+
 const TestCase session_tests[] = {
   {"session: YAML and JSON render the same", test_valid_yaml_and_json_agree},
   {"session: unknown key suggests the nearest", test_unknown_key_suggests_nearest},
@@ -204,5 +484,14 @@ const TestCase session_tests[] = {
   {"session: envelope with BAR:BEAT times", test_envelope_parsed_with_musical_times},
   {"session: envelope points out of order", test_envelope_out_of_order},
   {"session: duplicate names", test_duplicate_names},
+  {"session: a tab in the indentation is named", test_tab_indentation},
+  {"session: errors and warnings in line order", test_errors_in_line_order},
+  {"session: a missing source suggests the nearest file", test_missing_source_nearest_file},
+  {"session: booleans take 1 and 0", test_booleans_take_1_and_0},
+  {"session: an alias reuses an insert chain", test_alias_reuses_insert_chain},
+  {"session: merge keys with overrides", test_merge_keys},
+  {"session: errors in an alias point at its anchor, once", test_alias_errors_point_at_anchor},
+  {"session: an alias bomb is refused", test_alias_bomb_is_refused},
+  {"session: x- keys at the top hold anchors", test_extension_keys},
   {NULL, NULL},
 };
