@@ -52,6 +52,17 @@ run "$mixdown" render good.yaml --bits 20
 [ "$rc" -eq 2 ] && [[ "$err" == *"--bits must be 16, 24, 32 or float"* ]] && ok "bad --bits: exit 2 with the valid values" || fail "bad --bits" "rc=$rc" "$err"
 run "$mixdown" render good.yaml --frobnicate
 [ "$rc" -eq 2 ] && ok "unknown render option: exit 2" || fail "unknown render option" "rc=$rc"
+cp good.yaml second.yaml
+for args in "render good.yaml second.yaml" "check good.yaml second.yaml" "analyze good.yaml second.yaml" \
+            "analyze good.yaml --plot p.png second.yaml"; do
+  # shellcheck disable=SC2086
+  run "$mixdown" $args
+  [ "$rc" -eq 2 ] && [[ "$err" == *"one session at a time"* ]] && [ ! -e mix.wav ] && [ ! -e p.png ] &&
+    ok "$args: one session at a time, exit 2" || fail "$args" "rc=$rc" "$err"
+done
+run "$mixdown" analyze tone.wav --plot tone.png
+[ "$rc" -eq 0 ] && ok "analyze FILE --plot PNG: the value of --plot is not a second file" || fail "analyze --plot" "rc=$rc" "$err"
+rm -f tone.png second.yaml
 
 # ------------------------------------------------------- broken sessions
 n_corpus=0

@@ -29,6 +29,14 @@ void cli_print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic);
 /// on failure (CLI_USAGE), or CLI_OK.
 int cli_open_session(const char* path, MixdownSession** session);
 
+/// True when the arguments after the command, `argv[1]` … `argv[argc - 1]`,
+/// name at most one session (or file).  An argument names one when it does
+/// not start with `-` and is not the value of the option before it (one of
+/// `value_options`, a NULL-terminated list, or NULL when none takes a
+/// value).  Otherwise prints "mixdown COMMAND: one session at a time (`B` is
+/// a second one); …" and returns false: exit with CLI_USAGE.
+bool cli_one_session(const char* command, int argc, char** argv, const char* const* value_options);
+
 /// True when `arg` is -h or --help.
 bool cli_is_help(const char* arg);
 

@@ -194,6 +194,10 @@ cmd_analyze(int argc, char** argv)
   const char* plot   = NULL;
   double      target = NAN;
   bool        json   = false;
+  static const char* const value_options[] = {"--plot", "--target", NULL};
+  if (!cli_one_session("analyze", argc, argv, value_options)) {
+    return CLI_USAGE;
+  }
   for (int i = 1; i < argc; ++i) {
     if (cli_is_help(argv[i])) {
       fputs(usage, stdout);

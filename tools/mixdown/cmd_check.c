@@ -16,7 +16,10 @@ cmd_check(int argc, char** argv)
     fputs(usage, stdout);
     return CLI_OK;
   }
-  if (argc != 2) {
+  if (!cli_one_session("check", argc, argv, NULL)) {
+    return CLI_USAGE;
+  }
+  if (argc != 2 || argv[1][0] == '-') {
     fputs(usage, stderr);
     return CLI_USAGE;
   }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void
 cli_print_diagnostic(void* user_data, const MixdownDiagnostic* d)
@@ -31,6 +32,45 @@ cli_open_session(const char* path, MixdownSession** session)
     fprintf(stderr, "%s: error: %s\n", path, mixdown_strerror(st));
   }
   return CLI_USAGE;
+}
+
+static bool
+takes_value(const char* option, const char* const* value_options)
+{
+  for (size_t i = 0U; value_options && value_options[i]; ++i) {
+    if (!strcmp(option, value_options[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static bool
+is_session_name(const char* arg)
+{
+  const char* dot = strrchr(arg, '.');
+  return dot && (!strcasecmp(dot, ".yaml") || !strcasecmp(dot, ".yml") || !strcasecmp(dot, ".json"));
+}
+
+bool
+cli_one_session(const char* command, int argc, char** argv, const char* const* value_options)
+{
+  const char* first = NULL;
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-' && argv[i][1]) {
+      i += takes_value(argv[i], value_options); // its value is not a session
+      continue;
+    }
+    if (!first) {
+      first = argv[i];
+      continue;
+    }
+    const bool sessions = is_session_name(first) || is_session_name(argv[i]);
+    fprintf(stderr, "mixdown %s: one %s at a time (`%s` is a second one, after `%s`); run %s once for each\n",
+            command, sessions ? "session" : "file", argv[i], first, command);
+    return false;
+  }
+  return true;
 }
 
 bool
