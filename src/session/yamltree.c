@@ -408,8 +408,8 @@ merge_pair(MdYamlReader* r, MdMerge* m, MdYNode* from, size_t pair, bool keep)
   return true;
 }
 
-// Merges every pair of the mapping `from` that is not there yet; then
-// frees `from`, or retires it when an alias may still want it.
+// Merges every pair of the mapping `from` whose key is not there yet,
+// copying them when `from` must stay whole (an anchor's node, or in one).
 static bool
 merge_mapping(MdYamlReader* r, MdMerge* m, MdYNode* from, bool keep)
 {
