@@ -23,6 +23,7 @@
 #include "dsp/limiter.h"
 
 #include "dsp/dynamics.h"
+#include "dsp/true_peak.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,13 +42,12 @@ static const MdMeter lim_meters[] = {
   {"gain_reduction_db", "Most gain reduction in the last block (≤ 0)"},
 };
 
-// 4× interpolator for true-peak detection: a sinc under a Hann window 49
-// taps long at the 4× rate (12 per phase), the shape meters built on
-// ITU-R BS.1770-4 and libebur128 use, so that what the limiter holds is
-// what they measure.
-#define TP_TAPS_HALF 6
-#define TP_TAPS      (2 * TP_TAPS_HALF)
-#define TP_PHASES    3 // fractions 1/4, 2/4, 3/4 between two frames
+// 4× interpolator for true-peak detection (dsp/true_peak.h): the shape
+// meters built on ITU-R BS.1770-4 and libebur128 use, so that what the
+// limiter holds is what they measure.
+#define TP_TAPS_HALF MD_TRUE_PEAK_TAPS_HALF
+#define TP_TAPS      MD_TRUE_PEAK_TAPS
+#define TP_PHASES    MD_TRUE_PEAK_PHASES
 // An inter-sample peak is built from the frames around it; if they get
 // different gains, it moves.  With true_peak each frame's gain also covers
 // the TP_SPREAD frames either side (the sinc's main lobes).
@@ -81,27 +81,6 @@ typedef struct {
   MdDelay   audio;
   double    block_min_gain; ///< Meter
 } Limiter;
-
-static void
-design_interpolator(Limiter* l)
-{
-  for (int p = 0; p < TP_PHASES; ++p) {
-    const double frac = (p + 1) / 4.0;
-    double       sum  = 0.0;
-    for (int k = 0; k < TP_TAPS; ++k) {
-      // Tap k weighs the frame at offset (k - TP_TAPS_HALF + 1) from the
-      // left frame of the interval; t is the distance to the point.
-      const double t      = (double)(k - TP_TAPS_HALF + 1) - frac;
-      const double sinc   = t == 0.0 ? 1.0 : sin(M_PI * t) / (M_PI * t);
-      const double window = fabs(t) < TP_TAPS_HALF ? 0.5 * (1.0 + cos(M_PI * t / TP_TAPS_HALF)) : 0.0;
-      l->tp_coefs[p][k]   = sinc * window;
-      sum += l->tp_coefs[p][k];
-    }
-    for (int k = 0; k < TP_TAPS; ++k) {
-      l->tp_coefs[p][k] /= sum; // unity gain at DC
-    }
-  }
-}
 
 static void*
 lim_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
@@ -163,7 +142,7 @@ lim_prepare(void* state, double rate, uint32_t max_frames)
   l->spread       = l->true_peak ? TP_SPREAD : 0U;
   l->hold_length  = l->length + 2U * l->spread;
   l->delay        = l->length - 1U + l->spread + (l->true_peak ? TP_TAPS_HALF : 0U);
-  design_interpolator(l);
+  md_true_peak_design(l->tp_coefs);
   l->history[0] = calloc(TP_TAPS, sizeof(float));
   l->history[1] = calloc(TP_TAPS, sizeof(float));
   l->gains      = calloc(l->hold_length, sizeof(double));

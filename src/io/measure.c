@@ -3,33 +3,30 @@
 
 #include "io/measure.h"
 
-#include <ebur128.h>
+#include "dsp/block_stats.h"
+#include "io/loudness.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MD_MEASURE_CHUNK 1024U
+// Interleaved frames are split into planar ones this many at a time, on the stack.
+#define MD_MEASURE_CHUNK 256U
 
 struct MdMeasure {
-  uint32_t       channels;
-  ebur128_state* meter;
-  uint64_t       frames;
-  double         peak[MD_MEASURE_MAX_CHANNELS];
-  double         sum[MD_MEASURE_MAX_CHANNELS];
-  double         sum_sq[MD_MEASURE_MAX_CHANNELS];
-  double         sum_lr;
-  uint64_t       clipped;
-  bool           light;      ///< MD_MEASURE_LIGHT: integrated loudness only
-  uint32_t       step;       ///< Frames between loudness readings (100 ms)
-  uint32_t       since_step;
-  double         momentary_max;
-  double         short_term_max;
-  bool           keep_series;
-  double*        momentary;
-  double*        short_term;
-  size_t         n_series, series_capacity;
-  float          chunk[MD_MEASURE_CHUNK * MD_MEASURE_MAX_CHANNELS];
+  uint32_t    channels;
+  MdLoudness* loudness;
+  uint64_t    frames;
+  double      peak[MD_MEASURE_MAX_CHANNELS];
+  double      sum[MD_MEASURE_MAX_CHANNELS];
+  double      sum_sq[MD_MEASURE_MAX_CHANNELS];
+  double      sum_lr;
+  uint64_t    clipped;
+  bool        light;       ///< MD_MEASURE_LIGHT: no true peak, range, DC or correlation
+  bool        keep_series; ///< MD_MEASURE_SERIES
+  double*     momentary;
+  double*     short_term;
+  size_t      n_series, series_capacity;
 };
 
 static double
@@ -48,20 +45,11 @@ md_measure_new(uint32_t channels, double rate, unsigned flags)
   if (!m) {
     return NULL;
   }
-  m->channels       = channels;
-  m->step           = (uint32_t)(rate / 10.0);
-  m->momentary_max  = -HUGE_VAL;
-  m->short_term_max = -HUGE_VAL;
-  m->light          = flags & MD_MEASURE_LIGHT;
-  m->keep_series    = flags & MD_MEASURE_SERIES;
-  // A light meter keeping the series reads momentary and short-term
-  // loudness too, but still skips true peak (4× oversampling) and range.
-  const int series  = m->keep_series ? EBUR128_MODE_M | EBUR128_MODE_S : 0;
-  const int modes   = m->light ? EBUR128_MODE_I | series
-                               : EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_M |
-                                   EBUR128_MODE_S;
-  m->meter          = ebur128_init(channels, (unsigned long)rate, modes);
-  if (!m->meter) {
+  m->channels    = channels;
+  m->light       = flags & MD_MEASURE_LIGHT;
+  m->keep_series = flags & MD_MEASURE_SERIES;
+  m->loudness    = md_loudness_new(channels, rate, m->light ? 0U : MD_LOUDNESS_RANGE | MD_LOUDNESS_TRUE_PEAK);
+  if (!m->loudness) {
     free(m);
     return NULL;
   }
@@ -72,34 +60,17 @@ void
 md_measure_free(MdMeasure* m)
 {
   if (m) {
-    ebur128_destroy(&m->meter);
+    md_loudness_free(m->loudness);
     free(m->momentary);
     free(m->short_term);
     free(m);
   }
 }
 
-// Every 100 ms: the highest momentary and short-term loudness, and the series.
+// At every 100 ms mark: the momentary and short-term loudness, for plots.
 static void
-read_loudness(MdMeasure* m)
+keep_reading(MdMeasure* m)
 {
-  if (m->light && !m->keep_series) {
-    return;
-  }
-  double momentary  = -HUGE_VAL;
-  double short_term = -HUGE_VAL;
-  ebur128_loudness_momentary(m->meter, &momentary);
-  ebur128_loudness_shortterm(m->meter, &short_term);
-  // The first 400 ms (3 s) are partial windows: not a reading yet.
-  if (m->frames >= 4U * m->step) {
-    m->momentary_max = fmax(m->momentary_max, momentary);
-  }
-  if (m->frames >= 30U * m->step) {
-    m->short_term_max = fmax(m->short_term_max, short_term);
-  }
-  if (!m->keep_series) {
-    return;
-  }
   if (m->n_series == m->series_capacity) {
     const size_t bigger = m->series_capacity ? 2U * m->series_capacity : 1024U;
     double*      a      = realloc(m->momentary, bigger * sizeof(double));
@@ -116,57 +87,71 @@ read_loudness(MdMeasure* m)
     }
     m->series_capacity = bigger;
   }
-  m->momentary[m->n_series]  = momentary;
-  m->short_term[m->n_series] = short_term;
+  m->momentary[m->n_series]  = md_loudness_momentary(m->loudness);
+  m->short_term[m->n_series] = md_loudness_short_term(m->loudness);
   ++m->n_series;
+}
+
+void
+md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
+{
+  // A light meter leaves out the DC offset and the correlation (the
+  // summary shows neither); clipped samples are counted only in a block
+  // that reaches full scale.
+  for (uint32_t c = 0U; c < m->channels; ++c) {
+    const float* x    = channels[c];
+    const float  peak = md_block_max_abs(x, n);
+    m->peak[c]        = fmax(m->peak[c], peak);
+    m->sum_sq[c] += md_block_sum_squares(x, n);
+    if (peak >= 1.0f) {
+      m->clipped += md_block_clipped(x, n);
+    }
+    if (!m->light) {
+      m->sum[c] += md_block_sum(x, n);
+    }
+  }
+  if (!m->light && m->channels >= 2U) {
+    m->sum_lr += md_block_sum_products(channels[0], channels[1], n);
+  }
+  m->frames += n;
+  if (!m->keep_series) {
+    md_loudness_add(m->loudness, channels, n);
+    return;
+  }
+  // Fed up to each 100 ms mark, so that readings land on it.
+  for (uint32_t done = 0U; done < n;) {
+    const uint32_t until = md_loudness_until_step(m->loudness);
+    const uint32_t len   = n - done < until ? n - done : until;
+    const float*   at[MD_MEASURE_MAX_CHANNELS];
+    for (uint32_t c = 0U; c < m->channels; ++c) {
+      at[c] = channels[c] + done;
+    }
+    md_loudness_add(m->loudness, at, len);
+    done += len;
+    if (len == until && m->keep_series) {
+      keep_reading(m);
+    }
+  }
 }
 
 void
 md_measure_add_interleaved(MdMeasure* m, const float* frames, uint32_t n)
 {
   const uint32_t ch = m->channels;
-  for (uint32_t done = 0U; done < n;) {
-    // Feed libebur128 up to the next 100 ms mark, so readings land on it.
-    uint32_t len = n - done;
-    if (len > m->step - m->since_step) {
-      len = m->step - m->since_step;
-    }
-    const float* x = frames + (size_t)done * ch;
-    for (uint32_t i = 0U; i < len; ++i) {
-      for (uint32_t c = 0U; c < ch; ++c) {
-        const double v = x[(size_t)i * ch + c];
-        const double a = fabs(v);
-        m->peak[c]     = a > m->peak[c] ? a : m->peak[c];
-        m->sum[c] += v;
-        m->sum_sq[c] += v * v;
-        m->clipped += a >= 1.0;
-      }
-      if (ch >= 2U) {
-        m->sum_lr += (double)x[(size_t)i * ch] * x[(size_t)i * ch + 1U];
-      }
-    }
-    ebur128_add_frames_float(m->meter, x, len);
-    m->frames += len;
-    m->since_step += len;
-    done += len;
-    if (m->since_step == m->step) {
-      m->since_step = 0U;
-      read_loudness(m);
-    }
+  float          planar[MD_MEASURE_MAX_CHANNELS][MD_MEASURE_CHUNK];
+  const float*   at[MD_MEASURE_MAX_CHANNELS];
+  for (uint32_t c = 0U; c < ch; ++c) {
+    at[c] = planar[c];
   }
-}
-
-void
-md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
-{
   for (uint32_t done = 0U; done < n;) {
     const uint32_t len = n - done < MD_MEASURE_CHUNK ? n - done : MD_MEASURE_CHUNK;
+    const float*   x   = frames + (size_t)done * ch;
     for (uint32_t i = 0U; i < len; ++i) {
-      for (uint32_t c = 0U; c < m->channels; ++c) {
-        m->chunk[(size_t)i * m->channels + c] = channels[c][done + i];
+      for (uint32_t c = 0U; c < ch; ++c) {
+        planar[c][i] = x[(size_t)i * ch + c];
       }
     }
-    md_measure_add_interleaved(m, m->chunk, len);
+    md_measure_add_planar(m, at, len);
     done += len;
   }
 }
@@ -176,11 +161,7 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
 {
   double peak = 0.0, sum_sq = 0.0, dc = 0.0, true_peak = 0.0;
   for (uint32_t c = 0U; c < m->channels; ++c) {
-    double tp = 0.0;
-    if (!m->light) {
-      ebur128_true_peak(m->meter, c, &tp);
-    }
-    true_peak = fmax(true_peak, tp);
+    true_peak = fmax(true_peak, md_loudness_true_peak(m->loudness, c));
     peak      = fmax(peak, m->peak[c]);
     sum_sq += m->sum_sq[c];
     const double mean = m->frames ? m->sum[c] / (double)m->frames : 0.0;
@@ -192,18 +173,17 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   l->true_peak_dbtp = m->light ? -HUGE_VAL : to_db(true_peak);
   l->dc_offset      = dc;
   l->clipped        = m->clipped;
-  l->correlation    = 1.0;
-  if (m->channels >= 2U && m->sum_sq[0] > 0.0 && m->sum_sq[1] > 0.0) {
+  l->correlation    = m->light ? 0.0 : 1.0;
+  if (!m->light && m->channels >= 2U && m->sum_sq[0] > 0.0 && m->sum_sq[1] > 0.0) {
     l->correlation = m->sum_lr / sqrt(m->sum_sq[0] * m->sum_sq[1]);
   }
-  l->integrated_lufs     = -HUGE_VAL;
-  l->loudness_range_lu   = 0.0;
-  ebur128_loudness_global(m->meter, &l->integrated_lufs);
-  if (!m->light) {
-    ebur128_loudness_range(m->meter, &l->loudness_range_lu);
-  }
-  l->momentary_max_lufs  = m->momentary_max;
-  l->short_term_max_lufs = m->short_term_max;
+  l->integrated_lufs   = md_loudness_integrated(m->loudness);
+  l->loudness_range_lu = m->light ? 0.0 : md_loudness_range(m->loudness);
+  // A light meter reports its maxima only with the series (as documented
+  // for MIXDOWN_LEVELS_SUMMARY), though they cost nothing now.
+  const bool maxima      = !m->light || m->keep_series;
+  l->momentary_max_lufs  = maxima ? md_loudness_momentary_max(m->loudness) : -HUGE_VAL;
+  l->short_term_max_lufs = maxima ? md_loudness_short_term_max(m->loudness) : -HUGE_VAL;
 }
 
 void

@@ -3,10 +3,11 @@
 
 // Level measurements of one stream (a file, a mix, a track's pre- or
 // post-fader signal): sample peak, RMS, DC offset, stereo correlation,
-// clipped samples, and — through libebur128 — integrated loudness, loudness
-// range, true peak and the highest momentary and short-term loudness.
-// Optionally keeps the momentary and short-term loudness every 100 ms for
-// plots.
+// clipped samples, and — through io/loudness.c — integrated loudness,
+// loudness range, true peak and the highest momentary and short-term
+// loudness.  Optionally keeps the momentary and short-term loudness every
+// 100 ms for plots.  A meter takes a few KiB (with the series, 16 bytes
+// more per 100 ms) whatever the length, and is fed on one thread at a time.
 
 #ifndef MD_MEASURE_H
 #define MD_MEASURE_H
@@ -23,9 +24,9 @@ typedef struct MdMeasure MdMeasure;
 typedef enum {
   MD_MEASURE_FULL   = 0,      ///< Every level in MixdownLevels
   MD_MEASURE_SERIES = 1 << 0, ///< Also the loudness every 100 ms (for plots)
-  /// Only sample peak, RMS, DC, correlation, clipping and integrated
-  /// loudness: no true peak (4× oversampling), range or maxima (with
-  /// MD_MEASURE_SERIES: the series and the maxima too).
+  /// Only sample peak, RMS, clipping and integrated loudness: no true
+  /// peak (4× oversampling), range, maxima, DC or correlation (they read
+  /// -inf or 0; with MD_MEASURE_SERIES: the series and the maxima too).
   MD_MEASURE_LIGHT  = 1 << 1,
 } MdMeasureFlags;
 

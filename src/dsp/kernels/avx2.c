@@ -149,6 +149,46 @@ svf_cascade_stereo_avx2(const MdSvfStateSpace* sections, uint32_t n_sections, do
   }
 }
 
+// Both channels in the two lanes of an SSE register, the four states in
+// registers across the call, fused multiply-adds: nine a frame.  The
+// recursion (y then the first state: two fused steps) sets the pace.
+AVX2_FMA static void
+biquads_energy_stereo_fma(const double* k, double* state, const float* left, const float* right, uint32_t n,
+                          double* energy)
+{
+  // state: (s1, s2) of left, then of right, per section.
+  __m128d       s1 = _mm_setr_pd(state[0], state[2]), s2 = _mm_setr_pd(state[1], state[3]);
+  __m128d       t1 = _mm_setr_pd(state[4], state[6]), t2 = _mm_setr_pd(state[5], state[7]);
+  const __m128d b0 = _mm_set1_pd(k[0]), b1 = _mm_set1_pd(k[1]), b2 = _mm_set1_pd(k[2]);
+  const __m128d a1 = _mm_set1_pd(-k[3]), a2 = _mm_set1_pd(-k[4]);
+  const __m128d c0 = _mm_set1_pd(k[5]), c1 = _mm_set1_pd(k[6]), c2 = _mm_set1_pd(k[7]);
+  const __m128d d1 = _mm_set1_pd(-k[8]), d2 = _mm_set1_pd(-k[9]);
+  __m128d       sum = _mm_setzero_pd();
+  for (uint32_t i = 0U; i < n; ++i) {
+    const __m128d in  = _mm_cvtps_pd(_mm_unpacklo_ps(_mm_load_ss(left + i), _mm_load_ss(right + i)));
+    const __m128d mid = _mm_fmadd_pd(b0, in, s1);
+    s1                = _mm_fmadd_pd(a1, mid, _mm_fmadd_pd(b1, in, s2));
+    s2                = _mm_fmadd_pd(a2, mid, _mm_mul_pd(b2, in));
+    const __m128d out = _mm_fmadd_pd(c0, mid, t1);
+    t1                = _mm_fmadd_pd(d1, out, _mm_fmadd_pd(c1, mid, t2));
+    t2                = _mm_fmadd_pd(d2, out, _mm_mul_pd(c2, mid));
+    sum               = _mm_fmadd_pd(out, out, sum);
+  }
+  double kept[10];
+  _mm_storeu_pd(kept, s1);
+  _mm_storeu_pd(kept + 2, s2);
+  _mm_storeu_pd(kept + 4, t1);
+  _mm_storeu_pd(kept + 6, t2);
+  _mm_storeu_pd(kept + 8, sum);
+  const int from[8] = {0, 2, 1, 3, 4, 6, 5, 7}; // lanes back to state[4s + 2c + j]
+  for (int j = 0; j < 8; ++j) {
+    const double v = kept[from[j]];
+    state[j]       = v < 1e-20 && v > -1e-20 ? 0.0 : v; // decayed: exact zero, never subnormal
+  }
+  energy[0] += kept[8];
+  energy[1] += kept[9];
+}
+
 // The recursion in scalar FMA: one fused step (4 cycles) a sample where
 // the reference needs a multiply and an add; both candidates are ready
 // before the choice.
@@ -237,6 +277,7 @@ const MdKernels md_kernels_avx2 = {
   .log_scaled          = log_scaled_avx2,
   .exp_scaled          = exp_scaled_avx2,
   .svf_cascade_stereo  = svf_cascade_stereo_avx2,
+  .biquads_energy_stereo = biquads_energy_stereo_fma,
   .attack_release      = attack_release_fma,
   .mix_add             = mix_add_avx2,
   .scale               = scale_avx2,

@@ -59,6 +59,40 @@ svf_cascade_stereo_c(const MdSvfStateSpace* sections, uint32_t n_sections, doubl
   }
 }
 
+// One channel through two transposed direct-form II biquads (kernels.h):
+// its states are state[0], state[1] (first section) and state[4],
+// state[5] (second).  Returns Σ y².
+static double
+biquads_energy_mono(const double* k, double* state, const float* x, uint32_t n)
+{
+  double s1 = state[0], s2 = state[1], t1 = state[4], t2 = state[5];
+  double energy = 0.0;
+  for (uint32_t i = 0U; i < n; ++i) {
+    const double in  = x[i];
+    const double mid = k[0] * in + s1;
+    s1               = (k[1] * in + s2) + -k[3] * mid;
+    s2               = k[2] * in + -k[4] * mid;
+    const double out = k[5] * mid + t1;
+    t1               = (k[6] * mid + t2) + -k[8] * out;
+    t2               = k[7] * mid + -k[9] * out;
+    energy += out * out;
+  }
+  // Decayed: exact zero, never subnormal.
+  state[0] = fabs(s1) < 1e-20 ? 0.0 : s1;
+  state[1] = fabs(s2) < 1e-20 ? 0.0 : s2;
+  state[4] = fabs(t1) < 1e-20 ? 0.0 : t1;
+  state[5] = fabs(t2) < 1e-20 ? 0.0 : t2;
+  return energy;
+}
+
+static void
+biquads_energy_stereo_c(const double* coefs, double* state, const float* left, const float* right, uint32_t n,
+                        double* energy)
+{
+  energy[0] += biquads_energy_mono(coefs, state, left, n);
+  energy[1] += biquads_energy_mono(coefs, state + 2, right, n);
+}
+
 static void
 attack_release_c(double* x, uint32_t n, double* y, double attack, double release)
 {
@@ -123,6 +157,7 @@ const MdKernels md_kernels_reference = {
   .log_scaled          = log_scaled_c,
   .exp_scaled          = exp_scaled_c,
   .svf_cascade_stereo  = svf_cascade_stereo_c,
+  .biquads_energy_stereo = biquads_energy_stereo_c,
   .attack_release      = attack_release_c,
   .mix_add             = mix_add_c,
   .scale               = scale_c,
