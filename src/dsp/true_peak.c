@@ -50,13 +50,17 @@ md_true_peak_scan_init(MdTruePeakScan* scan)
 {
   double coefs[MD_TRUE_PEAK_PHASES][MD_TRUE_PEAK_TAPS];
   md_true_peak_design(coefs);
-  for (int p = 0; p < MD_TRUE_PEAK_PHASES; ++p) {
-    for (int k = 0; k < MD_TRUE_PEAK_TAPS; ++k) {
-      scan->coefs[p][k] = (float)coefs[p][k];
-    }
+  // The point at 1/4 weighs x[k] by a[k], the one at 3/4 by a[11 - k]:
+  // their sum weighs x[k] + x[11 - k] by a[k] + a[11 - k], their
+  // difference x[k] - x[11 - k] by a[k] - a[11 - k].
+  for (int k = 0; k < MD_TRUE_PEAK_TAPS_HALF; ++k) {
+    const int mirror = MD_TRUE_PEAK_TAPS - 1 - k;
+    scan->middle[k]  = (float)coefs[1][k];
+    scan->even[k]    = (float)(coefs[0][k] + coefs[0][mirror]);
+    scan->odd[k]     = (float)(coefs[0][k] - coefs[0][mirror]);
   }
-  // The rounded coefficients' sums, and the float sums' rounding, can
-  // only lift a point by parts per million.
+  // The rounded coefficients, and the float sums' rounding, can only lift
+  // a point by parts per million.
   scan->bound = bound_of(coefs) * (1.0 + 1e-5);
 }
 
@@ -64,7 +68,9 @@ md_true_peak_scan_init(MdTruePeakScan* scan)
 // taps inner (unrolled), so that the frames run in vector lanes — eight at
 // a time where the CPU has AVX2 (a clone chosen at load time), four
 // otherwise — and the maximum taken as integers on the way (see
-// md_block_max_abs()).
+// md_block_max_abs()).  Of the points at 1/4 and 3/4, y₁ = (S + D)/2 and
+// y₃ = (S - D)/2, the larger magnitude is (|S| + |D|)/2: 49 operations an
+// interval instead of 72.
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
 #if __has_attribute(target_clones)
 __attribute__((target_clones("avx2", "default")))
@@ -74,19 +80,21 @@ static float
 interpolated_peak(const MdTruePeakScan* scan, const float* x, uint32_t n)
 {
   int32_t top = 0;
-  for (size_t p = 0U; p < MD_TRUE_PEAK_PHASES; ++p) {
-    const float* coefs = scan->coefs[p];
-    for (size_t i = 0U; i < n; ++i) {
-      float acc = 0.0f;
-      for (size_t k = 0U; k < MD_TRUE_PEAK_TAPS; ++k) {
-        acc += coefs[k] * x[i + k];
-      }
-      uint32_t bits;
-      memcpy(&bits, &acc, sizeof bits);
-      int32_t magnitude = (int32_t)(bits & 0x7fffffffU);
-      magnitude         = magnitude > 0x7f800000 ? 0 : magnitude; // NaN
-      top               = magnitude > top ? magnitude : top;
+  for (size_t i = 0U; i < n; ++i) {
+    float middle = 0.0f, sum = 0.0f, difference = 0.0f;
+    for (size_t k = 0U; k < MD_TRUE_PEAK_TAPS_HALF; ++k) {
+      const float outer = x[i + k], inner = x[i + MD_TRUE_PEAK_TAPS - 1U - k];
+      middle += scan->middle[k] * (outer + inner);
+      sum += scan->even[k] * (outer + inner);
+      difference += scan->odd[k] * (outer - inner);
     }
+    const float   sides = 0.5f * (fabsf(sum) + fabsf(difference));
+    const float   point = fabsf(middle) > sides ? fabsf(middle) : sides;
+    uint32_t      bits;
+    memcpy(&bits, &point, sizeof bits);
+    int32_t magnitude = (int32_t)bits;
+    magnitude         = magnitude > 0x7f800000 ? 0 : magnitude; // NaN
+    top               = magnitude > top ? magnitude : top;
   }
   float peak;
   memcpy(&peak, &top, sizeof peak);
@@ -102,7 +110,8 @@ md_true_peak_scan(const MdTruePeakScan* scan, const float* x, uint32_t n, double
     const uint32_t len = n - done < SCAN_RUN ? n - done : SCAN_RUN;
     const float*   z   = x + done;
     if (md_block_max_abs(z, len + MD_TRUE_PEAK_TAPS - 1U) * scan->bound > peak) {
-      peak = fmax(peak, interpolated_peak(scan, z, len));
+      const double found = interpolated_peak(scan, z, len);
+      peak               = found > peak ? found : peak;
     }
     done += len;
   }

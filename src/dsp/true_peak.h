@@ -23,10 +23,14 @@
 void md_true_peak_design(double coefs[MD_TRUE_PEAK_PHASES][MD_TRUE_PEAK_TAPS]);
 
 /// For a meter: the interpolator in single precision (a reading within
-/// ~1e-6 dB), and the largest Σ_k |coefs[p][k]| of any phase: no
-/// interpolated point exceeds the frames around it by more than this.
+/// ~1e-6 dB), folded by its symmetries — the middle phase is symmetric,
+/// the outer two mirror each other — into 18 coefficients; and the
+/// largest Σ_k |coefs[p][k]| of any phase: no interpolated point exceeds
+/// the frames around it by more than this.
 typedef struct {
-  float  coefs[MD_TRUE_PEAK_PHASES][MD_TRUE_PEAK_TAPS];
+  float  middle[MD_TRUE_PEAK_TAPS_HALF]; ///< Of x[k] + x[11 - k], for the point at 1/2
+  float  even[MD_TRUE_PEAK_TAPS_HALF];   ///< Of x[k] + x[11 - k], for the sum of the points at 1/4 and 3/4
+  float  odd[MD_TRUE_PEAK_TAPS_HALF];    ///< Of x[k] - x[11 - k], for their difference
   double bound;
 } MdTruePeakScan;
 

@@ -27,7 +27,7 @@
 #define GATE_RELATIVE_LU   (-10.0) // integrated (BS.1770-4)
 #define GATE_RANGE_LU      (-20.0) // loudness range (EBU Tech 3342)
 
-#define CHUNK    512U // frames taken at a time (true peaks: in a buffer on the stack)
+#define CHUNK    1024U // frames taken at a time
 #define TP_CARRY (MD_TRUE_PEAK_TAPS - 1) // frames each interval needs beyond it
 
 #define MAX_PAIRS ((MD_LOUDNESS_MAX_CHANNELS + 1U) / 2U)
@@ -38,6 +38,8 @@ struct MdLoudness {
   const MdKernels* kernels;
   double           k_weighting[10];     ///< The two biquads, as the kernel takes them
   double           state[MAX_PAIRS][8]; ///< Filter states, two channels (a kernel's pair) at a time
+  double           peak[MD_LOUDNESS_MAX_CHANNELS];        ///< Sample peaks (the kernel's pass gives them)
+  double           sum_squares[MD_LOUDNESS_MAX_CHANNELS]; ///< …and Σ x²
   uint32_t         step_frames;         ///< Frames in a 100 ms sub-block
   uint32_t         in_step;             ///< Frames of the current sub-block so far
   double           step_sum;            ///< Its weighted Σ y² so far
@@ -59,6 +61,7 @@ struct MdLoudness {
   MdTruePeakScan tp_scan;
   double tp_peak[MD_LOUDNESS_MAX_CHANNELS];
   float  tp_carry[MD_LOUDNESS_MAX_CHANNELS][TP_CARRY]; ///< The last frames of each channel
+  double tp_carry_peak[MD_LOUDNESS_MAX_CHANNELS];       ///< …and their peak
 };
 
 /* K-weighting ------------------------------------------------------------ */
@@ -215,41 +218,57 @@ at_rest(const double* state)
   return true;
 }
 
-// K-weights `n` frames (from `offset`) of each channel and adds their
-// weighted energy to the current sub-block.  Silence into filters at rest
-// stays silence: skipped.
+// K-weights `n` frames (from `offset`) of each channel, adds their
+// weighted energy to the current sub-block, and keeps their peak and
+// Σ x² on the way; `peaks` receives the peak of each channel's `n` frames.
+// Silence into filters at rest stays silence: skipped.
 static void
-k_weight(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t n)
+k_weight(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t n, double* peaks)
 {
   for (uint32_t c = 0U; c < m->channels; c += 2U) {
     double*      state  = m->state[c / 2U];
     const bool   paired = c + 1U < m->channels;
     const float* left   = x[c] + offset;
     const float* right  = paired ? x[c + 1U] + offset : left; // an odd channel out: its own twin, not counted
-    const double w_left = m->weight[c], w_right = paired ? m->weight[c + 1U] : 0.0;
-    if ((w_left == 0.0 && w_right == 0.0) ||
-        (at_rest(state) && all_zero(left, n) && (!paired || all_zero(right, n)))) {
-      continue;
+    double       sums[4] = {0.0, 0.0, 0.0, 0.0}, top[2] = {0.0, 0.0};
+    if (!at_rest(state) || !all_zero(left, n) || (paired && !all_zero(right, n))) {
+      m->kernels->biquads_energy_stereo(m->k_weighting, state, left, right, n, sums, top);
     }
-    double energy[2] = {0.0, 0.0};
-    m->kernels->biquads_energy_stereo(m->k_weighting, state, left, right, n, energy);
-    m->step_sum += w_left * energy[0] + w_right * energy[1];
+    for (uint32_t j = 0U; j < (paired ? 2U : 1U); ++j) {
+      m->step_sum += m->weight[c + j] * sums[j];
+      m->sum_squares[c + j] += sums[2U + j];
+      m->peak[c + j] = top[j] > m->peak[c + j] ? top[j] : m->peak[c + j];
+      peaks[c + j]   = top[j];
+    }
   }
 }
 
-// True peaks of `n` frames (from `offset`): the intervals up to the
-// newest frames that have their context, i.e. each interval once, a few
-// frames late.
+// True peaks of `n` frames (from `offset`) whose peaks are `peaks`: the
+// intervals up to the newest frames that have their context, i.e. each
+// interval once, a few frames late.  Frames that, times the
+// interpolator's bound, cannot beat the peak so far are not interpolated.
 static void
-find_true_peaks(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t n)
+find_true_peaks(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t n, const double* peaks)
 {
-  float z[TP_CARRY + CHUNK];
   for (uint32_t c = 0U; c < m->channels; ++c) {
-    memcpy(z, m->tp_carry[c], sizeof m->tp_carry[c]);
-    memcpy(z + TP_CARRY, x[c] + offset, n * sizeof(float));
-    const double frames = fmax(m->tp_peak[c], md_block_max_abs(z + TP_CARRY, n)); // the frames themselves
-    m->tp_peak[c]       = md_true_peak_scan(&m->tp_scan, z, n, frames);
-    memcpy(m->tp_carry[c], z + n, sizeof m->tp_carry[c]);
+    const float* in    = x[c] + offset;
+    double       peak  = m->tp_peak[c] > m->peak[c] ? m->tp_peak[c] : m->peak[c]; // the frames themselves too
+    const double reach = (peaks[c] > m->tp_carry_peak[c] ? peaks[c] : m->tp_carry_peak[c]) * m->tp_scan.bound;
+    // The first intervals need the frames carried over, the rest have
+    // their context in `in`.
+    const uint32_t lead = n < TP_CARRY ? n : TP_CARRY;
+    float          head[2 * TP_CARRY];
+    memcpy(head, m->tp_carry[c], sizeof m->tp_carry[c]);
+    memcpy(head + TP_CARRY, in, lead * sizeof(float));
+    if (reach > peak) {
+      peak = md_true_peak_scan(&m->tp_scan, head, lead, peak);
+      if (n > TP_CARRY) {
+        peak = md_true_peak_scan(&m->tp_scan, in, n - TP_CARRY, peak);
+      }
+    }
+    m->tp_peak[c] = peak;
+    memcpy(m->tp_carry[c], n < TP_CARRY ? head + n : in + n - TP_CARRY, sizeof m->tp_carry[c]);
+    m->tp_carry_peak[c] = md_block_max_abs(m->tp_carry[c], TP_CARRY);
   }
 }
 
@@ -306,9 +325,10 @@ md_loudness_add(MdLoudness* m, const float* const* x, uint32_t n)
   for (uint32_t done = 0U; done < n;) {
     uint32_t len = n - done < CHUNK ? n - done : CHUNK;
     len          = len < m->step_frames - m->in_step ? len : m->step_frames - m->in_step;
-    k_weight(m, x, done, len);
+    double peaks[MD_LOUDNESS_MAX_CHANNELS];
+    k_weight(m, x, done, len, peaks);
     if (m->true_peak) {
-      find_true_peaks(m, x, done, len);
+      find_true_peaks(m, x, done, len, peaks);
     }
     m->in_step += len;
     done += len;
@@ -400,6 +420,18 @@ double
 md_loudness_short_term_max(const MdLoudness* m)
 {
   return m->short_term_max < 0.0 ? -HUGE_VAL : energy_to_lufs(m->short_term_max);
+}
+
+double
+md_loudness_sample_peak(const MdLoudness* m, uint32_t c)
+{
+  return c < m->channels ? m->peak[c] : 0.0;
+}
+
+double
+md_loudness_sum_squares(const MdLoudness* m, uint32_t c)
+{
+  return c < m->channels ? m->sum_squares[c] : 0.0;
 }
 
 double

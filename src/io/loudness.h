@@ -74,6 +74,10 @@ double md_loudness_short_term(const MdLoudness* meter);
 /// until there is one).
 double md_loudness_momentary_max(const MdLoudness* meter);
 double md_loudness_short_term_max(const MdLoudness* meter);
+/// Sample peak (linear) and Σ x² of channel `c` so far: the meter's pass
+/// over the samples gives them for nothing.
+double md_loudness_sample_peak(const MdLoudness* meter, uint32_t c);
+double md_loudness_sum_squares(const MdLoudness* meter, uint32_t c);
 /// True peak of channel `c` so far (linear; at least its sample peak; 0
 /// without MD_LOUDNESS_TRUE_PEAK).
 double md_loudness_true_peak(const MdLoudness* meter, uint32_t c);

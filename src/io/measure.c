@@ -17,9 +17,7 @@ struct MdMeasure {
   uint32_t    channels;
   MdLoudness* loudness;
   uint64_t    frames;
-  double      peak[MD_MEASURE_MAX_CHANNELS];
-  double      sum[MD_MEASURE_MAX_CHANNELS];
-  double      sum_sq[MD_MEASURE_MAX_CHANNELS];
+  double      sum[MD_MEASURE_MAX_CHANNELS]; ///< Σ x (peaks and Σ x²: the loudness meter's)
   double      sum_lr;
   uint64_t    clipped;
   bool        light;       ///< MD_MEASURE_LIGHT: no true peak, range, DC or correlation
@@ -92,33 +90,16 @@ keep_reading(MdMeasure* m)
   ++m->n_series;
 }
 
-void
-md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
+// Adds to the loudness meter (which keeps the sample peaks and Σ x² too),
+// fed up to each 100 ms mark when the series is kept, so that readings
+// land on it.
+static void
+add_loudness(MdMeasure* m, const float* const* channels, uint32_t n)
 {
-  // A light meter leaves out the DC offset and the correlation (the
-  // summary shows neither); clipped samples are counted only in a block
-  // that reaches full scale.
-  for (uint32_t c = 0U; c < m->channels; ++c) {
-    const float* x    = channels[c];
-    const float  peak = md_block_max_abs(x, n);
-    m->peak[c]        = fmax(m->peak[c], peak);
-    m->sum_sq[c] += md_block_sum_squares(x, n);
-    if (peak >= 1.0f) {
-      m->clipped += md_block_clipped(x, n);
-    }
-    if (!m->light) {
-      m->sum[c] += md_block_sum(x, n);
-    }
-  }
-  if (!m->light && m->channels >= 2U) {
-    m->sum_lr += md_block_sum_products(channels[0], channels[1], n);
-  }
-  m->frames += n;
   if (!m->keep_series) {
     md_loudness_add(m->loudness, channels, n);
     return;
   }
-  // Fed up to each 100 ms mark, so that readings land on it.
   for (uint32_t done = 0U; done < n;) {
     const uint32_t until = md_loudness_until_step(m->loudness);
     const uint32_t len   = n - done < until ? n - done : until;
@@ -131,6 +112,27 @@ md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
     if (len == until && m->keep_series) {
       keep_reading(m);
     }
+  }
+}
+
+void
+md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
+{
+  add_loudness(m, channels, n);
+  m->frames += n;
+  // Clipped samples are counted only once a channel has reached full
+  // scale; a light meter leaves out the DC offset and the correlation
+  // (the summary shows neither).
+  for (uint32_t c = 0U; c < m->channels; ++c) {
+    if (md_loudness_sample_peak(m->loudness, c) >= 1.0) {
+      m->clipped += md_block_clipped(channels[c], n);
+    }
+    if (!m->light) {
+      m->sum[c] += md_block_sum(channels[c], n);
+    }
+  }
+  if (!m->light && m->channels >= 2U) {
+    m->sum_lr += md_block_sum_products(channels[0], channels[1], n);
   }
 }
 
@@ -162,8 +164,8 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   double peak = 0.0, sum_sq = 0.0, dc = 0.0, true_peak = 0.0;
   for (uint32_t c = 0U; c < m->channels; ++c) {
     true_peak = fmax(true_peak, md_loudness_true_peak(m->loudness, c));
-    peak      = fmax(peak, m->peak[c]);
-    sum_sq += m->sum_sq[c];
+    peak      = fmax(peak, md_loudness_sample_peak(m->loudness, c));
+    sum_sq += md_loudness_sum_squares(m->loudness, c);
     const double mean = m->frames ? m->sum[c] / (double)m->frames : 0.0;
     dc                = fabs(mean) > fabs(dc) ? mean : dc;
   }
@@ -174,8 +176,9 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
   l->dc_offset      = dc;
   l->clipped        = m->clipped;
   l->correlation    = m->light ? 0.0 : 1.0;
-  if (!m->light && m->channels >= 2U && m->sum_sq[0] > 0.0 && m->sum_sq[1] > 0.0) {
-    l->correlation = m->sum_lr / sqrt(m->sum_sq[0] * m->sum_sq[1]);
+  const double left = md_loudness_sum_squares(m->loudness, 0U), right = md_loudness_sum_squares(m->loudness, 1U);
+  if (!m->light && m->channels >= 2U && left > 0.0 && right > 0.0) {
+    l->correlation = m->sum_lr / sqrt(left * right);
   }
   l->integrated_lufs   = md_loudness_integrated(m->loudness);
   l->loudness_range_lu = m->light ? 0.0 : md_loudness_range(m->loudness);
@@ -189,8 +192,8 @@ md_measure_levels(const MdMeasure* m, MixdownLevels* l)
 void
 md_measure_channel(const MdMeasure* m, uint32_t c, double* peak_dbfs, double* rms_dbfs)
 {
-  *peak_dbfs = to_db(m->peak[c]);
-  *rms_dbfs  = m->frames ? to_db(sqrt(m->sum_sq[c] / (double)m->frames)) : -HUGE_VAL;
+  *peak_dbfs = to_db(md_loudness_sample_peak(m->loudness, c));
+  *rms_dbfs  = m->frames ? to_db(sqrt(md_loudness_sum_squares(m->loudness, c) / (double)m->frames)) : -HUGE_VAL;
 }
 
 uint64_t

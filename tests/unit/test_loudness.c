@@ -260,8 +260,9 @@ test_k_weighting_is_the_standards(void)
   CHECK_NEAR(f[1].a2, 0.99007225036621, 1e-10);
 }
 
-// The K-weighting kernel: every variant gives the reference's energies
-// and states (odd lengths, calls in a row, unaligned, right = left).
+// The meter's kernel: every variant gives the reference's energies, input
+// energies, peaks and states (odd lengths, calls in a row, unaligned,
+// right = left), and the peaks and input energies are the samples'.
 static void
 test_kernel_variants_match_reference(void)
 {
@@ -269,23 +270,39 @@ test_kernel_variants_match_reference(void)
   md_loudness_k_weighting(44100.0, f);
   const double coefs[10] = {f[0].b0, f[0].b1, f[0].b2, f[0].a1, f[0].a2, f[1].b0, f[1].b1, f[1].b2, f[1].a1, f[1].a2};
   Signal       s         = music(2U, 44100U, 2.0);
-  size_t       count     = 0U;
-  const MdKernels* const* all = md_kernels_all(&count);
+  size_t                  count = 0U;
+  const MdKernels* const* all   = md_kernels_all(&count);
   for (size_t v = 0U; v < count; ++v) {
     double   want_state[8] = {0.0}, got_state[8] = {0.0};
-    double   want[2] = {0.0, 0.0}, got[2] = {0.0, 0.0};
-    uint32_t at      = 1U; // unaligned
-    for (uint32_t n = 1U; at + n <= s.frames; at += n, n = n * 3U + 1U) {
+    double   want[4] = {0.0}, got[4] = {0.0}, want_peaks[2] = {0.0}, got_peaks[2] = {0.0};
+    double   peaks[2] = {0.0}, energy[2] = {0.0};
+    uint32_t at       = 1U; // unaligned
+    for (uint32_t n = 1U; at + n <= 4999U; at += n, n = n * 3U + 1U) {
       const float* right = n % 2U ? s.x[1] + at : s.x[0] + at;
-      md_kernels_reference.biquads_energy_stereo(coefs, want_state, s.x[0] + at, right, n, want);
-      all[v]->biquads_energy_stereo(coefs, got_state, s.x[0] + at, right, n, got);
+      md_kernels_reference.biquads_energy_stereo(coefs, want_state, s.x[0] + at, right, n, want, want_peaks);
+      all[v]->biquads_energy_stereo(coefs, got_state, s.x[0] + at, right, n, got, got_peaks);
+      for (uint32_t i = 0U; i < n; ++i) {
+        for (int c = 0; c < 2; ++c) {
+          const double x = c ? right[i] : s.x[0][at + i];
+          peaks[c]       = fmax(peaks[c], fabs(x));
+          energy[c] += x * x;
+        }
+      }
     }
-    double worst = fmax(fabs(got[0] / want[0] - 1.0), fabs(got[1] / want[1] - 1.0));
+    double worst = 0.0;
+    for (int j = 0; j < 4; ++j) {
+      worst = fmax(worst, fabs(got[j] / want[j] - 1.0));
+    }
     for (int j = 0; j < 8; ++j) {
       worst = fmax(worst, fabs(got_state[j] - want_state[j]) / (fabs(want_state[j]) + 1e-3));
     }
     CHECK_MSG(want[0] > 1.0 && worst < 1e-9, "%s: energies %.12g %.12g, reference %.12g %.12g (worst %.3g)",
               all[v]->name, got[0], got[1], want[0], want[1], worst);
+    CHECK_MSG(got_peaks[0] == peaks[0] && got_peaks[1] == peaks[1] && want_peaks[0] == peaks[0],
+              "%s: peaks %g %g, samples %g %g", all[v]->name, got_peaks[0], got_peaks[1], peaks[0], peaks[1]);
+    CHECK_MSG(fabs(got[2] / energy[0] - 1.0) < 1e-12 && fabs(got[3] / energy[1] - 1.0) < 1e-12,
+              "%s: input energies %.12g %.12g, samples %.12g %.12g", all[v]->name, got[2], got[3], energy[0],
+              energy[1]);
   }
   signal_free(&s);
 }
@@ -548,7 +565,8 @@ test_a_strip_meter_is_cheap(void)
 
 const TestCase loudness_tests[] = {
   {"loudness: K-weighting is BS.1770-4's at 48 kHz", test_k_weighting_is_the_standards},
-  {"loudness: every kernel variant's K-weighted energy equals the reference", test_kernel_variants_match_reference},
+  {"loudness: every kernel variant's K-weighted energy, peak and energy equal the reference",
+   test_kernel_variants_match_reference},
   {"loudness: a full-scale 997 Hz sine reads -3.01 LUFS at 44.1/48/96 kHz", test_reference_sine_reads_minus_3},
   {"loudness: sines match libebur128 (44.1/48/96 kHz)", test_sines_match_libebur128},
   {"loudness: noise matches libebur128 (44.1/48/96 kHz)", test_noise_matches_libebur128},

@@ -150,11 +150,12 @@ svf_cascade_stereo_avx2(const MdSvfStateSpace* sections, uint32_t n_sections, do
 }
 
 // Both channels in the two lanes of an SSE register, the four states in
-// registers across the call, fused multiply-adds: nine a frame.  The
-// recursion (y then the first state: two fused steps) sets the pace.
+// registers across the call, fused multiply-adds: eleven a frame with the
+// input's energy and peak.  The recursion (y then the first state: two
+// fused steps) sets the pace; the rest fits beside it.
 AVX2_FMA static void
 biquads_energy_stereo_fma(const double* k, double* state, const float* left, const float* right, uint32_t n,
-                          double* energy)
+                          double* sums, double* peaks)
 {
   // state: (s1, s2) of left, then of right, per section.
   __m128d       s1 = _mm_setr_pd(state[0], state[2]), s2 = _mm_setr_pd(state[1], state[3]);
@@ -163,7 +164,9 @@ biquads_energy_stereo_fma(const double* k, double* state, const float* left, con
   const __m128d a1 = _mm_set1_pd(-k[3]), a2 = _mm_set1_pd(-k[4]);
   const __m128d c0 = _mm_set1_pd(k[5]), c1 = _mm_set1_pd(k[6]), c2 = _mm_set1_pd(k[7]);
   const __m128d d1 = _mm_set1_pd(-k[8]), d2 = _mm_set1_pd(-k[9]);
-  __m128d       sum = _mm_setzero_pd();
+  const __m128d magnitude = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
+  __m128d       out_sum = _mm_setzero_pd(), in_sum = _mm_setzero_pd();
+  __m128d       top     = _mm_loadu_pd(peaks);
   for (uint32_t i = 0U; i < n; ++i) {
     const __m128d in  = _mm_cvtps_pd(_mm_unpacklo_ps(_mm_load_ss(left + i), _mm_load_ss(right + i)));
     const __m128d mid = _mm_fmadd_pd(b0, in, s1);
@@ -172,21 +175,26 @@ biquads_energy_stereo_fma(const double* k, double* state, const float* left, con
     const __m128d out = _mm_fmadd_pd(c0, mid, t1);
     t1                = _mm_fmadd_pd(d1, out, _mm_fmadd_pd(c1, mid, t2));
     t2                = _mm_fmadd_pd(d2, out, _mm_mul_pd(c2, mid));
-    sum               = _mm_fmadd_pd(out, out, sum);
+    out_sum           = _mm_fmadd_pd(out, out, out_sum);
+    in_sum            = _mm_fmadd_pd(in, in, in_sum);
+    top               = _mm_max_pd(_mm_and_pd(in, magnitude), top); // a NaN gives way to top
   }
-  double kept[10];
+  double kept[12];
   _mm_storeu_pd(kept, s1);
   _mm_storeu_pd(kept + 2, s2);
   _mm_storeu_pd(kept + 4, t1);
   _mm_storeu_pd(kept + 6, t2);
-  _mm_storeu_pd(kept + 8, sum);
+  _mm_storeu_pd(kept + 8, out_sum);
+  _mm_storeu_pd(kept + 10, in_sum);
+  _mm_storeu_pd(peaks, top);
   const int from[8] = {0, 2, 1, 3, 4, 6, 5, 7}; // lanes back to state[4s + 2c + j]
   for (int j = 0; j < 8; ++j) {
     const double v = kept[from[j]];
     state[j]       = v < 1e-20 && v > -1e-20 ? 0.0 : v; // decayed: exact zero, never subnormal
   }
-  energy[0] += kept[8];
-  energy[1] += kept[9];
+  for (int j = 0; j < 4; ++j) {
+    sums[j] += kept[8 + j];
+  }
 }
 
 // The recursion in scalar FMA: one fused step (4 cycles) a sample where

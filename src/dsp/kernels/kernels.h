@@ -42,14 +42,17 @@ typedef struct {
   void (*svf_cascade_stereo)(const MdSvfStateSpace* sections, uint32_t n_sections, double* state, float* left,
                              float* right, uint32_t n);
 
-  /// Left and right through the same two biquads in cascade (transposed
-  /// direct form II; coefs: b0 b1 b2 a1 a2 of each, a0 = 1), adding the
-  /// energy of the output, Σ y², to energy[0] and energy[1] instead of
-  /// writing it: a loudness meter's K-weighting, in half the operations of
-  /// the state-space cascade.  state[4s + 2c + j]: section s's j-th state
-  /// for channel c.  `right` may be `left`.
+  /// A level meter's pass over two channels: left and right through the
+  /// same two biquads in cascade (transposed direct form II; coefs: b0 b1
+  /// b2 a1 a2 of each, a0 = 1), adding the energy of the output to
+  /// sums[c] (Σ y², instead of writing y), the input's to sums[2 + c]
+  /// (Σ x²), and raising peaks[c] to the input's largest |x| (NaNs passed
+  /// over).  A loudness meter's K-weighting in half the operations of the
+  /// state-space cascade, with the sample peak and RMS in the same pass.
+  /// state[4s + 2c + j]: section s's j-th state for channel c.  `right`
+  /// may be `left`.
   void (*biquads_energy_stereo)(const double* coefs, double* state, const float* left, const float* right,
-                                uint32_t n, double* energy);
+                                uint32_t n, double* sums, double* peaks);
 
   /// Attack/release smoothing of a gain change, in place: x[i] holds the
   /// wanted value and becomes the smoothed one, y ← want + coef·(y - want)

@@ -61,12 +61,13 @@ svf_cascade_stereo_c(const MdSvfStateSpace* sections, uint32_t n_sections, doubl
 
 // One channel through two transposed direct-form II biquads (kernels.h):
 // its states are state[0], state[1] (first section) and state[4],
-// state[5] (second).  Returns Σ y².
-static double
-biquads_energy_mono(const double* k, double* state, const float* x, uint32_t n)
+// state[5] (second).  Adds Σ y² to *energy and Σ x² to *input; raises *peak.
+static void
+biquads_energy_mono(const double* k, double* state, const float* x, uint32_t n, double* energy, double* input,
+                    double* peak)
 {
   double s1 = state[0], s2 = state[1], t1 = state[4], t2 = state[5];
-  double energy = 0.0;
+  double out_sum = 0.0, in_sum = 0.0, top = *peak;
   for (uint32_t i = 0U; i < n; ++i) {
     const double in  = x[i];
     const double mid = k[0] * in + s1;
@@ -75,22 +76,26 @@ biquads_energy_mono(const double* k, double* state, const float* x, uint32_t n)
     const double out = k[5] * mid + t1;
     t1               = (k[6] * mid + t2) + -k[8] * out;
     t2               = k[7] * mid + -k[9] * out;
-    energy += out * out;
+    out_sum += out * out;
+    in_sum += in * in;
+    top = fabs(in) > top ? fabs(in) : top;
   }
   // Decayed: exact zero, never subnormal.
   state[0] = fabs(s1) < 1e-20 ? 0.0 : s1;
   state[1] = fabs(s2) < 1e-20 ? 0.0 : s2;
   state[4] = fabs(t1) < 1e-20 ? 0.0 : t1;
   state[5] = fabs(t2) < 1e-20 ? 0.0 : t2;
-  return energy;
+  *energy += out_sum;
+  *input += in_sum;
+  *peak = top;
 }
 
 static void
 biquads_energy_stereo_c(const double* coefs, double* state, const float* left, const float* right, uint32_t n,
-                        double* energy)
+                        double* sums, double* peaks)
 {
-  energy[0] += biquads_energy_mono(coefs, state, left, n);
-  energy[1] += biquads_energy_mono(coefs, state + 2, right, n);
+  biquads_energy_mono(coefs, state, left, n, &sums[0], &sums[2], &peaks[0]);
+  biquads_energy_mono(coefs, state + 2, right, n, &sums[1], &sums[3], &peaks[1]);
 }
 
 static void
