@@ -85,15 +85,22 @@ md_block_sum_products(const float* a, const float* b, uint32_t n)
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
+/// Samples whose magnitude is at least `threshold`.
+static inline uint32_t
+md_block_clipped_at(const float* x, uint32_t n, float threshold)
+{
+  uint32_t count = 0U;
+  for (size_t i = 0U; i < n; ++i) {
+    count += fabsf(x[i]) >= threshold;
+  }
+  return count;
+}
+
 /// Samples at or beyond full scale.
 static inline uint32_t
 md_block_clipped(const float* x, uint32_t n)
 {
-  uint32_t count = 0U;
-  for (size_t i = 0U; i < n; ++i) {
-    count += fabsf(x[i]) >= 1.0f;
-  }
-  return count;
+  return md_block_clipped_at(x, n, 1.0f);
 }
 
 #endif

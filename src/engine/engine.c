@@ -130,6 +130,9 @@ typedef struct {
   uint32_t        stem_pos;
   MdMeasure*      level_pre;   ///< With levels: before the fader
   MdMeasure*      level_post;  ///< …and after
+  /// level_post is level_pre's scaled twin (md_measure_scaled(): a
+  /// constant fader), fed and freed through level_pre.
+  bool            post_scaled;
   /// A lazy track's post-fader levels as its cache file keeps them (when
   /// measured at the same gains, they are not measured again).
   bool            has_stored_levels;
@@ -1080,8 +1083,10 @@ mixdown_engine_free(MixdownEngine* e)
       free(n->prefix[b][1]);
     }
     md_recipe_free(&n->recipe);
-    md_measure_free(n->level_pre);
-    md_measure_free(n->level_post);
+    md_measure_free(n->level_pre); // and a scaled twin
+    if (!n->post_scaled) {
+      md_measure_free(n->level_post);
+    }
     md_automation_free(n->gain_auto);
     md_automation_free(n->pan_auto);
     md_automation_free(n->gain_detached);
@@ -1734,7 +1739,9 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
     if (node->level_pre) {
       md_measure_add_planar(node->level_pre, (const float* const*)node->pre, n);
     }
-    md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+    if (!node->post_scaled) {
+      md_measure_add_planar(node->level_post, (const float* const*)node->post, n);
+    }
   }
   if (e->live_meters) {
     live_meter(node, n);
@@ -2304,12 +2311,22 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
   e->level_series       = series != 0U;
   for (size_t k = 0U; k < e->n_nodes; ++k) {
     MdEngineNode* node = &e->nodes[k];
+    if (node->level_post) {
+      continue;
+    }
+    node->level_pre = full ? md_measure_new(2U, e->rate, MD_MEASURE_FULL) : NULL;
+    if (full && !node->level_pre) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+    // Behind a constant fader, post = pre × gain (a mute envelope acts
+    // before the fader; a muted strip is silence on both sides): its levels
+    // come from the pre-fader meter, scaled, at a fraction of the cost.
+    node->post_scaled = full && !e->live && !node->gain_auto;
+    node->level_post  = node->post_scaled ? md_measure_scaled(node->level_pre, node->audible ? node->gain : 0.0)
+                                          : md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
     if (!node->level_post) {
-      node->level_pre  = full ? md_measure_new(2U, e->rate, MD_MEASURE_FULL) : NULL;
-      node->level_post = md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
-      if ((full && !node->level_pre) || !node->level_post) {
-        return MIXDOWN_ERR_NO_MEM;
-      }
+      node->post_scaled = false;
+      return MIXDOWN_ERR_NO_MEM;
     }
   }
   return MIXDOWN_SUCCESS;

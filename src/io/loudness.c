@@ -62,6 +62,10 @@ struct MdLoudness {
   double tp_peak[MD_LOUDNESS_MAX_CHANNELS];
   float  tp_carry[MD_LOUDNESS_MAX_CHANNELS][TP_CARRY]; ///< The last frames of each channel
   double tp_carry_peak[MD_LOUDNESS_MAX_CHANNELS];       ///< …and their peak
+  // md_loudness_scaled(): a meter of `twin_gain` times this one's signal,
+  // fed by this one, never filtering itself.
+  MdLoudness* twin;
+  double      twin_gain;
 };
 
 /* K-weighting ------------------------------------------------------------ */
@@ -183,9 +187,23 @@ void
 md_loudness_free(MdLoudness* m)
 {
   if (m) {
+    md_loudness_free(m->twin);
     free(m->range_hist);
     free(m);
   }
+}
+
+MdLoudness*
+md_loudness_scaled(MdLoudness* m, double gain)
+{
+  if (!m->twin) {
+    const unsigned flags = (m->range_hist ? MD_LOUDNESS_RANGE : 0U) | (m->true_peak ? MD_LOUDNESS_TRUE_PEAK : 0U);
+    if ((m->twin = md_loudness_new(m->channels, 10.0 * m->step_frames, flags))) {
+      m->twin->step_frames = m->step_frames;
+    }
+  }
+  m->twin_gain = gain;
+  return m->twin;
 }
 
 uint32_t
@@ -290,15 +308,19 @@ window_energy(const MdLoudness* m, uint32_t steps)
   return sum / ((double)steps * m->step_frames);
 }
 
-// A sub-block is complete: the gating block (and every second, the
-// short-term reading for the range) that ends with it.
+// A sub-block whose weighted Σ y² is `sum` is complete: the gating block
+// (and every second, the short-term reading for the range) that ends
+// with it.
 static void
-end_step(MdLoudness* m)
+end_step(MdLoudness* m, double sum)
 {
-  m->ring[m->steps % STEPS_SHORT] = m->step_sum;
+  m->ring[m->steps % STEPS_SHORT] = sum;
   m->steps++;
   m->step_sum = 0.0;
   m->in_step  = 0U;
+  if (m->twin) {
+    end_step(m->twin, sum * m->twin_gain * m->twin_gain); // K-weighting is linear
+  }
   if (m->steps >= STEPS_BLOCK) {
     const double e   = window_energy(m, STEPS_BLOCK);
     m->momentary_max = fmax(m->momentary_max, e);
@@ -319,6 +341,17 @@ end_step(MdLoudness* m)
   }
 }
 
+// A twin's peaks and Σ x²: its source's, scaled.
+static void
+copy_scaled(MdLoudness* twin, const MdLoudness* m, double gain)
+{
+  for (uint32_t c = 0U; c < m->channels; ++c) {
+    twin->peak[c]        = m->peak[c] * fabs(gain);
+    twin->sum_squares[c] = m->sum_squares[c] * gain * gain;
+    twin->tp_peak[c]     = m->tp_peak[c] * fabs(gain);
+  }
+}
+
 void
 md_loudness_add(MdLoudness* m, const float* const* x, uint32_t n)
 {
@@ -330,10 +363,13 @@ md_loudness_add(MdLoudness* m, const float* const* x, uint32_t n)
     if (m->true_peak) {
       find_true_peaks(m, x, done, len, peaks);
     }
+    if (m->twin) {
+      copy_scaled(m->twin, m, m->twin_gain);
+    }
     m->in_step += len;
     done += len;
     if (m->in_step == m->step_frames) {
-      end_step(m);
+      end_step(m, m->step_sum);
     }
   }
 }

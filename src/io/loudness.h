@@ -54,6 +54,14 @@ void md_loudness_k_weighting(double rate, MdDigital filters[2]);
 MdLoudness* md_loudness_new(uint32_t channels, double rate, unsigned flags);
 void        md_loudness_free(MdLoudness* meter);
 
+/// A second meter that reads `gain` times the signal `meter` is fed (a
+/// fader after it) without filtering it again: it takes the K-weighted
+/// energies and the peaks from `meter`, scaled, and gates its own blocks
+/// (the absolute gate is not scale-invariant).  Owned by `meter`, which
+/// feeds it: read it, never feed or free it.  Call before the first frames
+/// are added.  NULL when out of memory.
+MdLoudness* md_loudness_scaled(MdLoudness* meter, double gain);
+
 /// Frames until the current 100 ms sub-block is complete (≥ 1): reading
 /// momentary or short-term loudness there reads whole sub-blocks.
 uint32_t md_loudness_until_step(const MdLoudness* meter);

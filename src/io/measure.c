@@ -25,6 +25,12 @@ struct MdMeasure {
   double*     momentary;
   double*     short_term;
   size_t      n_series, series_capacity;
+  // md_measure_scaled(): a meter of `twin_gain` times this one's signal,
+  // fed by this one.  A twin does not own its loudness meter (its
+  // source's does).
+  MdMeasure* twin;
+  double     twin_gain;
+  bool       is_twin;
 };
 
 static double
@@ -54,11 +60,33 @@ md_measure_new(uint32_t channels, double rate, unsigned flags)
   return m;
 }
 
+MdMeasure*
+md_measure_scaled(MdMeasure* m, double gain)
+{
+  if (m->twin || m->is_twin) {
+    return NULL; // one twin, of a meter that is not one itself
+  }
+  MdMeasure* twin = calloc(1U, sizeof(MdMeasure));
+  if (!twin || !(twin->loudness = md_loudness_scaled(m->loudness, gain))) {
+    free(twin);
+    return NULL;
+  }
+  twin->channels = m->channels;
+  twin->light    = m->light;
+  twin->is_twin  = true;
+  m->twin        = twin;
+  m->twin_gain   = gain;
+  return twin;
+}
+
 void
 md_measure_free(MdMeasure* m)
 {
   if (m) {
-    md_loudness_free(m->loudness);
+    md_measure_free(m->twin);
+    if (!m->is_twin) {
+      md_loudness_free(m->loudness); // a twin's is freed with its source's
+    }
     free(m->momentary);
     free(m->short_term);
     free(m);
@@ -115,6 +143,24 @@ add_loudness(MdMeasure* m, const float* const* channels, uint32_t n)
   }
 }
 
+// The twin's tallies: its source's, scaled (its loudness meter is fed by
+// its source's); clipped samples are those the gain would take to full
+// scale.
+static void
+feed_twin(MdMeasure* m, const float* const* channels, uint32_t n)
+{
+  MdMeasure*   twin = m->twin;
+  const double gain = m->twin_gain;
+  twin->frames      = m->frames;
+  for (uint32_t c = 0U; c < m->channels; ++c) {
+    twin->sum[c] = m->sum[c] * gain;
+    if (md_loudness_sample_peak(twin->loudness, c) >= 1.0) {
+      twin->clipped += md_block_clipped_at(channels[c], n, (float)(1.0 / fabs(gain)));
+    }
+  }
+  twin->sum_lr = m->sum_lr * gain * gain;
+}
+
 void
 md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
 {
@@ -133,6 +179,9 @@ md_measure_add_planar(MdMeasure* m, const float* const* channels, uint32_t n)
   }
   if (!m->light && m->channels >= 2U) {
     m->sum_lr += md_block_sum_products(channels[0], channels[1], n);
+  }
+  if (m->twin) {
+    feed_twin(m, channels, n);
   }
 }
 

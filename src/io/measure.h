@@ -35,6 +35,13 @@ typedef enum {
 MdMeasure* md_measure_new(uint32_t channels, double rate, unsigned flags);
 void       md_measure_free(MdMeasure* measure);
 
+/// A second meter that reads `gain` times what `measure` is fed (a
+/// constant fader after it), at a fraction of the cost of feeding it: it
+/// shares the filtering and the true-peak search (not the series).  Owned
+/// by `measure`, which feeds it: read it, never feed or free it.  Call
+/// before the first frames are added.  NULL when out of memory.
+MdMeasure* md_measure_scaled(MdMeasure* measure, double gain);
+
 /// Adds `n` frames, planar (one buffer per channel).
 void md_measure_add_planar(MdMeasure* measure, const float* const* channels, uint32_t n);
 /// Adds `n` frames, interleaved.

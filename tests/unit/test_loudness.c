@@ -445,6 +445,132 @@ test_range_of_steady_and_stepped(void)
   signal_free(&s);
 }
 
+// A scaled twin (a constant fader after the meter) reads what a meter of
+// the scaled signal reads: every level, within rounding — though the
+// absolute gate is not scale-invariant (the quiet section falls under it
+// at -40 dB), and the boosted signal clips.
+static void
+test_scaled_twin_reads_the_scaled_signal(void)
+{
+  const double gains[] = {0.5, 8.0, 0.01, 0.0};
+  Signal       s       = music(2U, 48000U, 30.0);
+  Signal       scaled  = signal_new(2U, 48000U, 30.0);
+  for (size_t k = 0U; k < sizeof gains / sizeof gains[0]; ++k) {
+    for (uint32_t c = 0U; c < 2U; ++c) {
+      for (uint32_t i = 0U; i < s.frames; ++i) {
+        scaled.x[c][i] = (float)(s.x[c][i] * gains[k]);
+      }
+    }
+    MdMeasure* direct = md_measure_new(2U, 48000.0, MD_MEASURE_FULL);
+    MdMeasure* source = md_measure_new(2U, 48000.0, MD_MEASURE_FULL);
+    MdMeasure* twin   = md_measure_scaled(source, gains[k]);
+    CHECK(twin && !md_measure_scaled(source, 1.0));
+    for (uint32_t at = 0U; at < s.frames; at += 1000U) {
+      const uint32_t n    = s.frames - at < 1000U ? s.frames - at : 1000U;
+      const float*   a[2] = {scaled.x[0] + at, scaled.x[1] + at};
+      const float*   b[2] = {s.x[0] + at, s.x[1] + at};
+      md_measure_add_planar(direct, a, n);
+      md_measure_add_planar(source, b, n);
+    }
+    MixdownLevels want, got;
+    md_measure_levels(direct, &want);
+    md_measure_levels(twin, &got);
+    const double* w[] = {&want.peak_dbfs, &want.rms_dbfs, &want.integrated_lufs, &want.loudness_range_lu,
+                         &want.momentary_max_lufs, &want.short_term_max_lufs, &want.true_peak_dbtp,
+                         &want.dc_offset, &want.correlation};
+    const double* g[] = {&got.peak_dbfs, &got.rms_dbfs, &got.integrated_lufs, &got.loudness_range_lu,
+                         &got.momentary_max_lufs, &got.short_term_max_lufs, &got.true_peak_dbtp,
+                         &got.dc_offset, &got.correlation};
+    for (size_t j = 0U; j < sizeof w / sizeof w[0]; ++j) {
+      CHECK_MSG(*g[j] == *w[j] || fabs(*g[j] - *w[j]) < 1e-4, "gain %g, level %zu: %.6f, measured %.6f", gains[k],
+                j, *g[j], *w[j]);
+    }
+    CHECK_MSG(got.clipped == want.clipped, "gain %g: %llu clipped, measured %llu", gains[k],
+              (unsigned long long)got.clipped, (unsigned long long)want.clipped);
+    if (gains[k] == 8.0) {
+      CHECK(want.clipped > 0U);
+    }
+    md_measure_free(direct);
+    md_measure_free(source); // and its twin
+  }
+  signal_free(&scaled);
+  signal_free(&s);
+}
+
+/* In the engine ----------------------------------------------------------- */
+
+enum { MAX_STRIPS = 8 };
+
+// Renders `yaml` with every strip measured in `detail` on `threads` threads.
+static uint32_t
+strip_levels(const char* yaml, MixdownLevelDetail detail, uint32_t threads, MixdownNodeLevels* levels)
+{
+  MixdownSession* session = test_open_yaml(yaml);
+  MixdownEngine*  engine  = NULL;
+  char            message[256];
+  uint32_t        count   = 0U;
+  if (session && mixdown_engine_new(session, &engine, message, sizeof message) == MIXDOWN_SUCCESS &&
+      mixdown_engine_enable_levels(engine, detail) == MIXDOWN_SUCCESS &&
+      mixdown_engine_set_threads(engine, threads) == MIXDOWN_SUCCESS) {
+    static float left[4096], right[4096];
+    uint32_t     got = 1U;
+    while (got && mixdown_engine_pull(engine, left, right, 4096U, &got) == MIXDOWN_SUCCESS) {
+    }
+    static char names[MAX_STRIPS][32]; // the engine owns its names
+    count = mixdown_engine_node_count(engine);
+    for (uint32_t k = 0U; k < count && k < MAX_STRIPS; ++k) {
+      CHECK(mixdown_engine_node_levels(engine, k, &levels[k]) == MIXDOWN_SUCCESS);
+      snprintf(names[k], sizeof names[k], "%s", levels[k].name);
+      levels[k].name = names[k];
+    }
+  } else {
+    CHECK_MSG(false, "the session did not render");
+  }
+  mixdown_engine_free(engine);
+  mixdown_session_free(session);
+  return count;
+}
+
+// The full detail (analyze) reads a strip behind a constant fader through
+// its pre-fader meter, scaled: the post-fader levels are those the summary
+// measures on the post-fader signal — for a fader cut, boosted into
+// clipping, muted, automated, on a bus and the master, on 1 and 3 threads.
+static void
+test_full_detail_post_fader_is_measured(void)
+{
+  test_write_sine(test_path("tone.wav"), 440.0, 0.4, 6.0, 1U, 48000U);
+  test_write_sine(test_path("wide.wav"), 3000.0, 0.3, 6.0, 2U, 48000U);
+  const char* yaml = "mixdown: 1\nsample_rate: 48000\ntracks:\n"
+                     "  - {name: cut, file: tone.wav, gain_db: -30, pan: 0.4, output: group}\n"
+                     "  - {name: hot, file: wide.wav, gain_db: 12}\n"
+                     "  - {name: muted, file: tone.wav, mute: true}\n"
+                     "  - {name: ride, file: wide.wav, gain_db: {points: [[0, -40], [5, 0]], curve: linear}}\n"
+                     "buses:\n  - {name: group, gain_db: 6}\n"
+                     "master: {gain_db: -3}\n";
+  MixdownNodeLevels full[MAX_STRIPS], summary[MAX_STRIPS];
+  for (uint32_t threads = 1U; threads <= 3U; threads += 2U) {
+    const uint32_t n = strip_levels(yaml, MIXDOWN_LEVELS_FULL, threads, full);
+    CHECK(n == 6U && strip_levels(yaml, MIXDOWN_LEVELS_SUMMARY, threads, summary) == n);
+    for (uint32_t k = 0U; k < n && k < MAX_STRIPS; ++k) {
+      const MixdownLevels* f = &full[k].post_fader;
+      const MixdownLevels* m = &summary[k].post_fader;
+      const double         pairs[3][2] = {
+        {f->peak_dbfs, m->peak_dbfs}, {f->rms_dbfs, m->rms_dbfs}, {f->integrated_lufs, m->integrated_lufs}};
+      for (int j = 0; j < 3; ++j) {
+        CHECK_MSG(pairs[j][0] == pairs[j][1] || fabs(pairs[j][0] - pairs[j][1]) < 1e-4,
+                  "%s, level %d: %.5f in full, %.5f measured after the fader", full[k].name, j, pairs[j][0],
+                  pairs[j][1]);
+      }
+      CHECK_MSG(f->clipped == m->clipped, "%s: %llu clipped in full, %llu measured", full[k].name,
+                (unsigned long long)f->clipped, (unsigned long long)m->clipped);
+      CHECK(isfinite(f->true_peak_dbtp) || !isfinite(m->peak_dbfs));
+    }
+    CHECK(!strcmp(full[1].name, "hot") && full[1].post_fader.clipped > 0U);
+    CHECK(!strcmp(full[2].name, "muted") && isinf(full[2].post_fader.integrated_lufs));
+    CHECK_NEAR(full[0].post_fader.integrated_lufs - full[0].pre_fader.integrated_lufs, -30.0, 1e-3);
+  }
+}
+
 // Silence, and less than one block, read -inf (and the maxima say so).
 static void
 test_silence_and_short(void)
@@ -575,6 +701,9 @@ const TestCase loudness_tests[] = {
   {"loudness: 5.1 matches libebur128", test_surround_matches_libebur128},
   {"loudness: true peak between samples", test_true_peak_between_samples},
   {"loudness: range of a steady and a stepped tone", test_range_of_steady_and_stepped},
+  {"loudness: a scaled twin reads what a meter of the scaled signal reads", test_scaled_twin_reads_the_scaled_signal},
+  {"loudness: analyze's post-fader levels are those measured after the fader (engine)",
+   test_full_detail_post_fader_is_measured},
   {"loudness: silence and less than a block", test_silence_and_short},
   {"loudness: a strip's meter takes a few KiB, whatever the length", test_a_strip_meter_takes_a_few_kib},
   {"loudness: a strip's meter costs a third of libebur128's", test_a_strip_meter_is_cheap},
