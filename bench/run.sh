@@ -7,7 +7,10 @@
 # −1 dB; 24-bit WAV — rendered by mixdown and, where installed, by
 # ecasound, sox and ffmpeg, side by side in one run, repeated, medians
 # quoted.  Deviations of each peer are printed with its row (and kept in
-# bench/RESULTS.md).
+# bench/RESULTS.md).  mixdown's own rows: `render --quiet` on all cores and
+# on one, the default `render` (which measures every strip and the written
+# file for its summary) and `analyze SESSION`; what the summary and
+# analyze cost over --quiet is printed under each graph.
 #
 #   bench/run.sh [BUILD]          environment: BENCH_TRACKS ("8 32 128"),
 #                                 BENCH_SECONDS (60), BENCH_REPEATS (3),
@@ -119,8 +122,12 @@ run_ffmpeg() { # N
   ffmpeg "${args[@]}" -filter_complex "$graph" -map "[out]" -c:a pcm_s24le "$work/peer.wav"
 }
 
-run_mixdown() { # N REVERB THREADS
-  (cd "$work" && "$OLDPWD/$mixdown" render "session-$1-$2.yaml" -o out.wav --quiet --threads "$3")
+run_mixdown() { # N REVERB THREADS [quiet|summary|analyze]
+  case ${4:-quiet} in
+    summary) (cd "$work" && "$OLDPWD/$mixdown" render "session-$1-$2.yaml" -o out.wav --threads "$3" > /dev/null) ;;
+    analyze) (cd "$work" && "$OLDPWD/$mixdown" analyze "session-$1-$2.yaml" > /dev/null) ;;
+    *) (cd "$work" && "$OLDPWD/$mixdown" render "session-$1-$2.yaml" -o out.wav --quiet --threads "$3") ;;
+  esac
 }
 
 # One measurement: wall s, CPU s, peak RSS KiB.  A failing tool stops the
@@ -159,13 +166,15 @@ for n in $tracks_list; do
     label="$n tracks"
     if [ "$reverb" = 1 ]; then label+=" + reverb send"; fi
     declare -A wall=() cpu=() mem=()
-    tools=("mixdown" "mixdown-1thread")
+    tools=("mixdown" "mixdown-summary" "mixdown-analyze" "mixdown-1thread")
     if [ "$reverb" = 0 ]; then
       for p in $peers; do command -v "$p" > /dev/null && tools+=("$p"); done
     fi
     for t in "${tools[@]}"; do
       case $t in
         mixdown) cmd=(bash -c "run_mixdown $n $reverb 0") ;;
+        mixdown-summary) cmd=(bash -c "run_mixdown $n $reverb 0 summary") ;;
+        mixdown-analyze) cmd=(bash -c "run_mixdown $n $reverb 0 analyze") ;;
         mixdown-1thread) cmd=(bash -c "run_mixdown $n $reverb 1") ;;
         *) cmd=(bash -c "run_$t $n") ;;
       esac
@@ -188,6 +197,12 @@ for n in $tracks_list; do
         "$(awk -v k="${mem[$t]}" 'BEGIN { print k / 1024 }')" \
         "$(awk -v s="$seconds" -v w="${wall[$t]}" 'BEGIN { print (w > 0 ? s / w : 0) }')" "$ratio"
     done
+    # The default render's strip summary and analyze, against --quiet
+    # (issue 15: the summary may cost at most 10 %).
+    awk -v q="${wall[mixdown]}" -v d="${wall[mixdown-summary]}" -v a="${wall[mixdown-analyze]}" \
+        -v qc="${cpu[mixdown]}" -v dc="${cpu[mixdown-summary]}" -v ac="${cpu[mixdown-analyze]}" 'BEGIN {
+      printf "  %-32s %+7.1f%% wall, %+.1f%% CPU\n", "summary over --quiet", 100 * (d / q - 1), 100 * (dc / qc - 1)
+      printf "  %-32s %7.2f× wall, %.2f× CPU\n", "analyze against --quiet", a / q, ac / qc }'
     unset wall cpu mem
   done
 done
