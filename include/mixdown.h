@@ -215,7 +215,7 @@ typedef struct {
   /// A folder for the render cache (mixdown_engine_set_cache()), or NULL.
   const char* cache_dir;
   /// Non-zero: leave the report's loudness, true peak and correlation of
-  /// the mix unmeasured (they cost about a tenth of a render); for renders
+  /// the mix unmeasured (a few per cent of a render); for renders
   /// nobody reads the summary of.  Ignored when normalising.
   int skip_summary;
   /// The cache folder is kept under this many bytes (0:

@@ -6,8 +6,8 @@
 #include "dsp/kernels/kernels.h"
 #include "io/formats.h"
 #include "io/interleave.h"
+#include "io/measure.h"
 
-#include <ebur128.h>
 #include <sndfile.h>
 #include <soxr.h>
 
@@ -33,7 +33,7 @@ struct MdWriter {
   int        fd;
   SNDFILE*   file;
   soxr_t     resampler; ///< NULL when no rate conversion
-  ebur128_state* meter;
+  MdMeasure* meter; ///< What is written: loudness and true peak (io/loudness.c, checked against libebur128)
   const MdFileFormat* file_format;
   MixdownSampleFormat format; ///< Lossy formats: float, what the encoders take
   MdDither   dither;
@@ -92,9 +92,8 @@ free_writer(MdWriter* w)
     close(w->fd);
   }
   soxr_delete(w->resampler);
-  if (w->meter) {
-    ebur128_destroy(&w->meter);
-  }
+  md_measure_free(w->meter);
+  w->meter = NULL;
   free(w->interleaved);
   free(w->converted);
   free(w->quantised);
@@ -224,7 +223,7 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
   w->quantised        = malloc(encode_frames * 2U * sizeof(int));
   w->noise            = malloc(encode_frames * 2U * sizeof(double));
   w->kernels          = md_kernels();
-  w->meter            = ebur128_init(2U, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  w->meter            = md_measure_new(2U, rate, MD_MEASURE_FULL);
   w->stats.rate       = rate;
   if (!w->interleaved || !w->quantised || !w->noise || !w->meter) {
     snprintf(message, message_size, "out of memory");
@@ -296,9 +295,8 @@ md_writer_note(const MdWriter* w)
 void
 md_writer_skip_loudness(MdWriter* w)
 {
-  if (w->meter) {
-    ebur128_destroy(&w->meter);
-  }
+  md_measure_free(w->meter);
+  w->meter = NULL;
 }
 
 void
@@ -376,7 +374,7 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
     return MIXDOWN_SUCCESS;
   }
   if (w->meter) {
-    ebur128_add_frames_float(w->meter, frames, n);
+    md_measure_add_interleaved(w->meter, frames, (uint32_t)n);
   }
   for (size_t i = 0U; i < n * 2U; ++i) {
     const double a = fabs(frames[i]);
@@ -474,15 +472,15 @@ md_writer_finish(MdWriter* w, MdWriterStats* stats, char* message, size_t messag
   }
   if (!w->finished) {
     double loudness = -HUGE_VAL;
-    double tp_left  = 0.0; // unmeasured: -inf dBTP
-    double tp_right = 0.0;
+    double true_peak = 0.0; // unmeasured: -inf dBTP
     if (w->meter) {
-      ebur128_loudness_global(w->meter, &loudness);
-      ebur128_true_peak(w->meter, 0U, &tp_left);
-      ebur128_true_peak(w->meter, 1U, &tp_right);
+      MixdownLevels levels;
+      md_measure_levels(w->meter, &levels);
+      loudness  = levels.integrated_lufs;
+      true_peak = isfinite(levels.true_peak_dbtp) ? pow(10.0, levels.true_peak_dbtp / 20.0) : 0.0;
     }
     w->stats.loudness_lufs = loudness;
-    w->stats.true_peak     = tp_left > tp_right ? tp_left : tp_right;
+    w->stats.true_peak     = true_peak;
     w->finished            = true;
   }
   if (stats) {

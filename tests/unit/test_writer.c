@@ -410,7 +410,47 @@ test_lossy_counts_overs(void)
   stereo_free(&s);
 }
 
+// The figures render prints are the writer's own meter (io/loudness.c);
+// libebur128 on the written file must agree: 0.05 LU, 0.1 dB of true peak.
+static void
+test_own_meter_agrees_with_libebur128(void)
+{
+  const char* path = test_path("meter.wav");
+  Stereo      s    = make_music();
+  MdWriterStats stats = {0};
+  if (!s.left || !s.right || !write_file(path, &s, -1.0, NULL, &stats, NULL, 0U)) {
+    stereo_free(&s);
+    return;
+  }
+  SF_INFO        info  = {0};
+  SNDFILE*       f     = sf_open(path, SFM_READ, &info);
+  ebur128_state* meter = ebur128_init(2U, (unsigned long)info.samplerate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  float          chunk[2048];
+  sf_count_t     got   = 0;
+  while (f && meter && (got = sf_readf_float(f, chunk, 1024)) > 0) {
+    ebur128_add_frames_float(meter, chunk, (size_t)got);
+  }
+  double lufs = -HUGE_VAL, tp_l = 0.0, tp_r = 0.0;
+  if (meter) {
+    ebur128_loudness_global(meter, &lufs);
+    ebur128_true_peak(meter, 0U, &tp_l);
+    ebur128_true_peak(meter, 1U, &tp_r);
+    ebur128_destroy(&meter);
+  }
+  if (f) {
+    sf_close(f);
+  }
+  const double tp_db = 20.0 * log10(fmax(tp_l, tp_r));
+  const double ours  = 20.0 * log10(stats.true_peak);
+  CHECK_MSG(fabs(stats.loudness_lufs - lufs) <= 0.05, "writer %.3f LUFS, libebur128 %.3f", stats.loudness_lufs, lufs);
+  CHECK_MSG(fabs(ours - tp_db) <= 0.1, "writer %.3f dBTP, libebur128 %.3f", ours, tp_db);
+  fprintf(stderr, "    writer's meter %.3f LUFS %.3f dBTP; libebur128 on the file %.3f LUFS %.3f dBTP\n", stats.loudness_lufs,
+            ours, lufs, tp_db);
+  stereo_free(&s);
+}
+
 const TestCase writer_tests[] = {
+  {"writer: its loudness and true peak are libebur128's on the written file", test_own_meter_agrees_with_libebur128},
   {"writer: MP3, Vorbis, Opus decode at the WAV's loudness (±0.5 LU) and length", test_lossy_loudness_and_length},
   {"writer: Opus at 44.1 kHz is converted to 48 kHz, at pitch, with a note", test_opus_at_44100_is_converted},
   {"writer: rates a codec does not take go to the nearest above (Opus 44.1 → 48 kHz; MP3 96 → 48)",
