@@ -14,6 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 seeds="$build/fuzz-seeds"
 passed=0
 failed=0
+# Third-party leaks that only exit frees (see the file) are not ours.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/../lsan.supp:print_suppressions=0}
 
 # Seeds: the session corpus in git, every broken session, the demo; audio
 # seeds are written by our own test tool in every format libsndfile writes.
