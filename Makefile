@@ -8,7 +8,7 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps demo test test-fast fuzz clean bench
+.PHONY: all deps demo test test-fast fuzz clean bench bench-live
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -52,6 +52,11 @@ test-fast: all
 bench: all
 	./scripts/install-bench-deps.sh
 	./bench/run.sh $(BUILD)
+
+# The live audio thread's DSP load and worst period through a real-time
+# jackd -d dummy (a measurement; results: bench/RESULTS.md).
+bench-live: all
+	./bench/live.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
