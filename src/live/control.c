@@ -4,8 +4,10 @@
 #include "live/control.h"
 
 #include "dsp/strip.h"
+#include "util/checked_number.h"
 #include "util/suggest.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,22 +120,65 @@ find_node(const MixdownSession* s, MdNodeKind kind, const char* name, uint32_t* 
   return true;
 }
 
-// The number a value slot takes: clamped to the table's range, 0/1 for a
-// switch, a whole index for a choice.
-static double
-fit_value(const MdParam* p, double value, const char* address, char* note, size_t size)
+// The number a value slot takes: 0/1 for a switch, a whole index for a
+// choice, clamped to the table's range (and `note` says so).  NaN and
+// infinities are refused (false, `note` says why): `NaN < min` is false,
+// so a plain clamp would pass them to the mix.
+static bool
+fit_value(const MdParam* p, double value, const char* address, double* out, char* note, size_t size)
 {
   const MixdownParamInfo* info = &p->info;
+  const char*             unit = info->unit;
+  const char*             why  = md_checked_number_finite(value);
+  if (why) {
+    snprintf(note, size, "%g refused: %s (valid range %g…%g%s%s)", value, why, info->min, info->max,
+             unit[0] ? " " : "", unit);
+    return false;
+  }
   if (info->kind == MIXDOWN_PARAM_BOOL) {
-    return value != 0.0 ? 1.0 : 0.0;
+    *out = value != 0.0 ? 1.0 : 0.0;
+    return true;
   }
   double v = value;
-  if (v < info->min || v > info->max) {
+  if (md_checked_number_in_range(v, info->min, info->max)) {
     v = v < info->min ? info->min : info->max;
-    snprintf(note, size, "%s %g is out of range %g…%g%s%s: %g used", address, value, info->min,
-             info->max, info->unit[0] ? " " : "", info->unit, v);
+    snprintf(note, size, "%s %g is out of range %g…%g%s%s: %g used", address, value, info->min, info->max,
+             unit[0] ? " " : "", unit, v);
   }
-  return info->kind == MIXDOWN_PARAM_CHOICE ? (double)(long)(v + 0.5) : v;
+  *out = info->kind == MIXDOWN_PARAM_CHOICE ? floor(v + 0.5) : v;
+  return true;
+}
+
+// Values a processor fixes when it is built, ignoring set_param() while it
+// plays (see each one's set_param): a move of one would be heard as
+// nothing, and recorded as a change the render would make.  Refused on
+// arrival instead, with the reason.  A list field is named LIST/FIELD.
+static const struct {
+  const char* type;
+  const char* param;
+  const char* why;
+} fixed_while_playing[] = {
+  {"compressor", "lookahead_ms", "it sets the compressor's latency"},
+  {"compressor", "detector", "the detector is chosen when the compressor is built"},
+  {"limiter", "lookahead_ms", "it sets the limiter's latency"},
+  {"limiter", "true_peak", "it sets the limiter's latency"},
+  {"eq", "bands/type", "a band's shape is set when the EQ is built"},
+  {"eq", "bands/slope", "a band's shape is set when the EQ is built"},
+};
+
+// Why `param` (of a list `list`, or NULL) of an insert of type `type`
+// cannot move while playing; NULL when it can.
+static const char*
+fixed_reason(const char* type, const char* list, const char* param)
+{
+  char name[200];
+  snprintf(name, sizeof name, "%s%s%s", list ? list : "", list ? "/" : "", param);
+  for (size_t k = 0U; k < sizeof fixed_while_playing / sizeof fixed_while_playing[0]; ++k) {
+    if (!strcmp(type, fixed_while_playing[k].type) && !strcmp(name, fixed_while_playing[k].param)) {
+      return fixed_while_playing[k].why;
+    }
+  }
+  return NULL;
 }
 
 static bool
@@ -166,23 +211,32 @@ find_insert(const MdNode* node, const char* which, uint32_t* index, char* note, 
   return true;
 }
 
-// PARAM, or LIST/K/FIELD, of an insert: its value slot.
+// PARAM, or LIST/K/FIELD, of an insert: its value slot.  Item K must be
+// one the session has (its count is the list's first slot).
 static bool
-find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, const MdParam** param, char* note,
+find_slot(const MdInsert* insert, char** seg, size_t n, uint32_t* slot, const MdParam** param, char* note,
           size_t size)
 {
-  size_t p = 0U;
+  const MdProcessorClass* cls = insert->cls;
+  size_t                  p   = 0U;
   if (!find_named(cls->params, cls->n_params, param_name, seg[0], &p, "parameter", note, size)) {
     return false;
   }
   const MdParam* table = &cls->params[p];
   *slot                = md_processor_value_offset(cls, (uint32_t)p);
+  const char* why      = NULL;
   if (table->info.kind == MIXDOWN_PARAM_LIST) {
-    char*               end  = NULL;
-    const unsigned long item = n >= 3U ? strtoul(seg[1], &end, 10) : 0U;
+    char*               end   = NULL;
+    const unsigned long item  = n >= 3U ? strtoul(seg[1], &end, 10) : 0U;
+    const double        count = insert->values[*slot].value;
     if (n != 3U || end == seg[1] || *end || item < 1U || item > table->max_items) {
       snprintf(note, size, "`%s` is a list: address one field of an item, as %s/1/%s (items 1…%u)", seg[0],
                seg[0], table->fields[0].info.name, table->max_items);
+      return false;
+    }
+    if ((double)item > count) {
+      snprintf(note, size, "this %s has %g item%s in `%s`: %lu is not one (a move there could not be recorded)",
+               cls->name, count, count == 1.0 ? "" : "s", seg[0], item);
       return false;
     }
     size_t f = 0U;
@@ -191,15 +245,16 @@ find_slot(const MdProcessorClass* cls, char** seg, size_t n, uint32_t* slot, con
     }
     *slot += 1U + (uint32_t)(item - 1U) * table->n_fields + (uint32_t)f;
     *param = &table->fields[f];
-    return settable(*param) || (snprintf(note, size, "`%s` is fixed while playing", seg[2]), false);
-  }
-  if (n != 1U) {
+    why    = fixed_reason(cls->name, seg[0], seg[2]);
+  } else if (n != 1U) {
     snprintf(note, size, "`%s` takes no further address", seg[0]);
     return false;
+  } else {
+    *param = table;
+    why    = fixed_reason(cls->name, NULL, seg[0]);
   }
-  *param = table;
-  if (!settable(table)) {
-    snprintf(note, size, "`%s` is fixed while playing", seg[0]);
+  if (!settable(*param) || why) {
+    snprintf(note, size, "`%s` is fixed while playing%s%s", (*param)->info.name, why ? ": " : "", why ? why : "");
     return false;
   }
   return true;
@@ -252,15 +307,28 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
   if (!strcmp(seg[0], "insert") && n >= 3U) {
     change->kind = MD_LIVE_INSERT;
     return find_insert(model, seg[1], &change->index, note, size) &&
-           find_slot(model->inserts[change->index].cls, seg + 2, n - 2U, &change->slot, param, note, size);
+           find_slot(&model->inserts[change->index], seg + 2, n - 2U, &change->slot, param, note, size);
   }
   snprintf(note, size, "unknown address: a strip takes PARAM, send/BUS/level_db or insert/N/PARAM");
   return false;
 }
 
+// A time from the network as frames at the session's rate, or false with
+// why in `note`.
 static bool
-parse_transport(char** seg, size_t n, const double* values, uint32_t n_values, MdCommand* cmd, char* note,
-                size_t size)
+time_frames(const MixdownSession* s, const char* what, double seconds, int64_t* frames, char* note, size_t size)
+{
+  const char* why = md_checked_number_frames(seconds, (double)mixdown_session_sample_rate(s), MD_CHECKED_MAX_TIME_S,
+                                             frames);
+  if (why) {
+    snprintf(note, size, "%s %g s refused: %s (valid range 0 … %g s)", what, seconds, why, MD_CHECKED_MAX_TIME_S);
+  }
+  return !why;
+}
+
+static bool
+parse_transport(const MixdownSession* s, char** seg, size_t n, const double* values, uint32_t n_values,
+                MdCommand* cmd, char* note, size_t size)
 {
   static const char* const verbs[] = {"play", "stop", "locate", "loop"};
   if (n == 2U && !strcmp(seg[1], "play")) {
@@ -272,22 +340,30 @@ parse_transport(char** seg, size_t n, const double* values, uint32_t n_values, M
     return true;
   }
   if (n == 2U && !strcmp(seg[1], "locate")) {
-    if (n_values < 1U || values[0] < 0.0) {
+    if (n_values < 1U) {
       snprintf(note, size, "/transport/locate takes a time in seconds (0 or more)");
       return false;
     }
-    cmd->kind    = MD_COMMAND_LOCATE;
-    cmd->seconds = values[0];
-    return true;
+    cmd->kind = MD_COMMAND_LOCATE;
+    return time_frames(s, "a time of", values[0], &cmd->frame, note, size);
   }
   if (n == 2U && !strcmp(seg[1], "loop")) {
-    if (n_values != 0U && (n_values != 2U || values[0] < 0.0 || values[1] <= values[0])) {
+    cmd->kind = MD_COMMAND_LOOP;
+    if (n_values == 0U) {
+      return true; // loop off
+    }
+    if (n_values != 2U) {
       snprintf(note, size, "/transport/loop takes two times A < B in seconds, or nothing (loop off)");
       return false;
     }
-    cmd->kind    = MD_COMMAND_LOOP;
-    cmd->seconds = n_values ? values[0] : 0.0;
-    cmd->until_s = n_values ? values[1] : 0.0;
+    if (!time_frames(s, "a loop from", values[0], &cmd->frame, note, size) ||
+        !time_frames(s, "a loop to", values[1], &cmd->until_frame, note, size)) {
+      return false;
+    }
+    if (cmd->until_frame <= cmd->frame) {
+      snprintf(note, size, "/transport/loop takes two times A < B in seconds, or nothing (loop off)");
+      return false;
+    }
     return true;
   }
   suggest(note, size, "transport command", n >= 2U ? seg[1] : "", verbs, 4U);
@@ -304,7 +380,7 @@ md_control_parse(const MixdownSession* s, const char* address, const double* val
   note[0]  = '\0';
   memset(cmd, 0, sizeof *cmd);
   if (!strcmp(seg[0], "transport")) {
-    return parse_transport(seg, n, values, n_values, cmd, note, size);
+    return parse_transport(s, seg, n, values, n_values, cmd, note, size);
   }
   uint32_t node = (uint32_t)md_session_master(s);
   size_t   used = 1U;
@@ -330,8 +406,7 @@ md_control_parse(const MixdownSession* s, const char* address, const double* val
     snprintf(note, size, "%s needs a value", address);
     return false;
   }
-  cmd->change.value = fit_value(param, values[0], address, note, size);
-  return true;
+  return fit_value(param, values[0], address, &cmd->change.value, note, size);
 }
 
 void

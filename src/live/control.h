@@ -32,15 +32,22 @@ typedef enum {
 
 typedef struct {
   MdCommandKind kind;
-  MdLiveChange  change;  ///< MD_COMMAND_LIVE
-  double        seconds; ///< MD_COMMAND_LOCATE; MD_COMMAND_LOOP: where it starts
-  double        until_s; ///< MD_COMMAND_LOOP: where it ends (0: loop off)
+  MdLiveChange  change;      ///< MD_COMMAND_LIVE: its value is finite and within the parameter's range
+  int64_t       frame;       ///< MD_COMMAND_LOCATE; MD_COMMAND_LOOP: where it starts (0 … 24 h of frames)
+  int64_t       until_frame; ///< MD_COMMAND_LOOP: where it ends, after `frame` (0: loop off)
 } MdCommand;
 
 /// Reads `address` with its numeric arguments (`n_values` of them) into
-/// `command`.  A value out of the parameter's range is clamped, and
-/// `note` says so; on failure returns false and `note` says why, naming
-/// the nearest valid name.
+/// `command`.  Every number is checked here (util/checked_number.h), the
+/// one gate between the network and the audio thread: a value that is NaN
+/// or infinite is refused, never clamped; a finite value out of the
+/// parameter's range is clamped, and `note` says so; times must be within
+/// 0 … 24 h and become frames at the session's rate.  A move the session
+/// could not hold is refused too: a list item the session does not have
+/// (an EQ band past its last), or a value the processor fixes while it
+/// plays (one that changes its latency or its filter's shape).  On failure
+/// returns false and `note` says why, naming the nearest valid name or the
+/// valid range.
 bool md_control_parse(const MixdownSession* session, const char* address, const double* values,
                       uint32_t n_values, MdCommand* command, char* note, size_t note_size);
 

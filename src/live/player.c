@@ -7,6 +7,7 @@
 #include "live/feeder.h"
 #include "live/queue.h"
 #include "live/ring.h"
+#include "util/checked_number.h"
 #include "platform/clock.h"
 
 #include <jack/jack.h>
@@ -35,6 +36,7 @@ struct MdPlayer {
   double                rate;
   uint32_t              period;
   int64_t               length;      ///< Frames of mix
+  int64_t               from;        ///< Where playback starts, frames
   int64_t               latency;     ///< The master path's, in frames
   bool                  loop;        ///< Audio thread (once started): looping [loop_from, loop_to)
   int64_t               loop_from;   ///< Frames
@@ -90,9 +92,9 @@ fail(MdPlayer* p, const char* why)
 static void
 locate(MdPlayer* p, int64_t frame)
 {
-  if (frame > p->length) {
-    frame = p->length;
-  }
+  // Commands come checked (md_control_parse(): 0 … 24 h); within the mix
+  // here, whatever a caller sends.
+  frame = frame < 0 ? 0 : frame > p->length ? p->length : frame;
   md_engine_locate(p->engine, frame);
   md_engine_set_render_limit(p->engine, p->loop && frame < p->loop_to ? p->loop_to + p->latency : INT64_MAX);
   md_feeder_locate(p->feeder, frame);
@@ -141,10 +143,10 @@ run_command(MdPlayer* p, const MdCommand* cmd)
     p->transport = MD_STOPPED;
     break;
   case MD_COMMAND_LOCATE:
-    locate(p, llround(cmd->seconds * p->rate));
+    locate(p, cmd->frame);
     break;
   case MD_COMMAND_LOOP:
-    set_loop(p, cmd->until_s > 0.0, llround(cmd->seconds * p->rate), llround(cmd->until_s * p->rate));
+    set_loop(p, cmd->until_frame > 0, cmd->frame < 0 ? 0 : cmd->frame, cmd->until_frame);
     break;
   }
 }
@@ -211,10 +213,9 @@ meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
   }
 }
 
-static int
-process(jack_nframes_t nframes, void* arg)
+void
+md_player_process(MdPlayer* p, float* left, float* right, uint32_t nframes)
 {
-  MdPlayer*      p     = arg;
   const uint64_t start = md_clock_ns();
   // A period that starts late is the system's doing (an xrun with a light
   // DSP load is scheduling, not work): kept to tell the two apart.
@@ -222,8 +223,6 @@ process(jack_nframes_t nframes, void* arg)
     atomic_store(&p->gap_max_ns, start - p->last_start_ns);
   }
   p->last_start_ns = start;
-  float*         left  = jack_port_get_buffer(p->out[0], nframes);
-  float*         right = jack_port_get_buffer(p->out[1], nframes);
   MdCommand      cmd;
   for (uint32_t k = 0U; k < COMMANDS_PER_CYCLE && md_queue_pop(&p->commands, &cmd); ++k) {
     run_command(p, &cmd);
@@ -250,6 +249,13 @@ process(jack_nframes_t nframes, void* arg)
   if (busy > atomic_load(&p->busy_max_ns) && p->transport == MD_PLAYING) {
     atomic_store(&p->busy_max_ns, busy);
   }
+}
+
+static int
+process(jack_nframes_t nframes, void* arg)
+{
+  MdPlayer* p = arg;
+  md_player_process(p, jack_port_get_buffer(p->out[0], nframes), jack_port_get_buffer(p->out[1], nframes), nframes);
   return 0;
 }
 
@@ -273,6 +279,23 @@ on_shutdown(void* arg)
 /* ------------------------------------------------------------------------ */
 /* Control                                                                   */
 
+static bool
+open_client(MdPlayer* p, char* message, size_t message_size)
+{
+  jack_status_t jack;
+  p->client = jack_client_open(p->options.client_name, JackNoStartServer | JackUseExactName, &jack);
+  if (!p->client) {
+    snprintf(message, message_size, "%s",
+             jack & JackNameNotUnique ? "a JACK client with that name is already running (try --name)"
+             : jack & JackServerFailed ? "cannot reach a JACK server: start one first (jackd -d alsa, or -d dummy)"
+                                         : "cannot open a JACK client");
+    return false;
+  }
+  p->rate   = jack_get_sample_rate(p->client);
+  p->period = jack_get_buffer_size(p->client);
+  return true;
+}
+
 MdPlayer*
 md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status, char* message,
               size_t message_size)
@@ -287,31 +310,34 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   p->session = session;
   p->options = *options;
   atomic_init(&p->first_xrun, -1);
-  jack_status_t jack;
-  p->client = jack_client_open(options->client_name, JackNoStartServer | JackUseExactName, &jack);
-  if (!p->client) {
-    snprintf(message, message_size, "%s",
-             jack & JackNameNotUnique ? "a JACK client with that name is already running (try --name)"
-             : jack & JackServerFailed ? "cannot reach a JACK server: start one first (jackd -d alsa, or -d dummy)"
-                                         : "cannot open a JACK client");
+  if (options->headless) {
+    p->rate   = mixdown_session_sample_rate(session);
+    p->period = options->headless_period ? options->headless_period : 256U;
+  } else if (!open_client(p, message, message_size)) {
     md_player_free(p);
     return NULL;
   }
-  p->rate   = jack_get_sample_rate(p->client);
-  p->period = jack_get_buffer_size(p->client);
   if ((uint32_t)p->rate != mixdown_session_sample_rate(session)) {
     snprintf(message, message_size, "the JACK server runs at %u Hz and the session at %u Hz: start jackd with -r %u",
              (unsigned)p->rate, mixdown_session_sample_rate(session), mixdown_session_sample_rate(session));
     md_player_free(p);
     return NULL;
   }
-  char          why[512] = "out of memory";
-  MixdownStatus st       = mixdown_engine_new(session, &p->engine, why, sizeof why);
-  MdFeederOptions feed = {.loop        = options->loop,
-                          .loop_from   = llround(options->loop_from_s * p->rate),
-                          .loop_to     = llround(options->loop_to_s * p->rate),
-                          .stall_at_s  = options->stall_at_s,
-                          .stall_for_s = options->stall_for_s};
+  char            why[512] = "out of memory";
+  MdFeederOptions feed     = {.loop = options->loop, .stall_at_s = options->stall_at_s, .stall_for_s = options->stall_for_s};
+  const char*     bad      = md_checked_number_frames(options->from_s, p->rate, MD_CHECKED_MAX_TIME_S, &p->from);
+  if (!bad && feed.loop) {
+    bad = md_checked_number_frames(options->loop_from_s, p->rate, MD_CHECKED_MAX_TIME_S, &feed.loop_from);
+    bad = bad ? bad : md_checked_number_frames(options->loop_to_s, p->rate, MD_CHECKED_MAX_TIME_S, &feed.loop_to);
+  }
+  if (bad) {
+    snprintf(message, message_size, "a start or loop time refused: %s (valid range 0 … %g s)", bad,
+             MD_CHECKED_MAX_TIME_S);
+    *status = MIXDOWN_ERR_BAD_ARG;
+    md_player_free(p);
+    return NULL;
+  }
+  MixdownStatus st = mixdown_engine_new(session, &p->engine, why, sizeof why);
   if (!st && feed.loop) {
     // A loop ends at the session's end at the latest.
     const int64_t length = (int64_t)mixdown_engine_length(p->engine);
@@ -340,9 +366,11 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
                (p->acc_frames = calloc(nodes, sizeof(uint64_t))))) {
     st = MIXDOWN_ERR_NO_MEM;
   }
-  p->out[0] = st ? NULL : jack_port_register(p->client, "left", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-  p->out[1] = st ? NULL : jack_port_register(p->client, "right", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-  if (!st && (!p->out[0] || !p->out[1])) {
+  if (!st && p->client) {
+    p->out[0] = jack_port_register(p->client, "left", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    p->out[1] = jack_port_register(p->client, "right", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+  }
+  if (!st && p->client && (!p->out[0] || !p->out[1])) {
     snprintf(why, sizeof why, "cannot register the JACK output ports");
     st = MIXDOWN_ERR_IO;
   }
@@ -358,9 +386,11 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   p->loop_from   = feed.loop_from;
   p->loop_to     = feed.loop_to;
   p->meter_every = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate / options->meter_hz) : 0U;
-  jack_set_process_callback(p->client, process, p);
-  jack_set_xrun_callback(p->client, on_xrun, p);
-  jack_on_shutdown(p->client, on_shutdown, p);
+  if (p->client) {
+    jack_set_process_callback(p->client, process, p);
+    jack_set_xrun_callback(p->client, on_xrun, p);
+    jack_on_shutdown(p->client, on_shutdown, p);
+  }
   *status = MIXDOWN_SUCCESS;
   return p;
 }
@@ -395,11 +425,15 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
 {
   message[0] = '\0';
   // Where to start is set before the audio thread runs (nothing races it yet).
-  locate(p, llround(p->options.from_s * p->rate));
+  locate(p, p->from);
   p->transport = MD_STOPPED; // until the outputs are connected: nothing is cut off
   if (md_feeder_start(p->feeder, p->session)) {
     snprintf(message, message_size, "cannot start the disk thread");
     return MIXDOWN_ERR_NO_MEM;
+  }
+  if (!p->client) { // headless: the caller runs the periods
+    atomic_store_explicit(&p->start, true, memory_order_release);
+    return MIXDOWN_SUCCESS;
   }
   // Every page the audio thread will touch, touched and locked now: a page
   // fault in the first blocks costs more than a 64-frame period.  Without

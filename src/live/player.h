@@ -8,6 +8,10 @@
 // one control thread (OSC, or the caller) sends commands.  Between them
 // only lock-free queues and rings (live/queue.h, live/ring.h): the audio
 // thread never allocates, locks, waits or touches a file.
+//
+// Headless (options.headless): no JACK client at all; the caller is the
+// audio thread and calls md_player_process() itself — the unit tests and
+// the OSC fuzzer drive the very player `mixdown play` runs this way.
 
 #ifndef MD_PLAYER_H
 #define MD_PLAYER_H
@@ -33,6 +37,8 @@ typedef struct {
   double             meter_hz;     ///< Meter snapshots per second (0: none)
   double             stall_at_s;   ///< Tests: stall the disk thread once, at this time…
   double             stall_for_s;  ///< …for this long
+  bool               headless;     ///< No JACK: the caller calls md_player_process() (at the session's rate)
+  uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for
 } MdPlayerOptions;
 
 /// Opens the JACK client and builds the live engine; nothing plays yet.
@@ -51,6 +57,12 @@ void md_player_free(MdPlayer* player);
 
 /// Control thread: queues a command for the audio thread (false: the queue is full).
 bool md_player_send(MdPlayer* player, const MdCommand* command);
+
+/// Audio thread: runs one period of `frames` (at most the period size):
+/// the queued commands, the transport, the mix into `left` and `right`
+/// (silence while stopped), the meters.  JACK's process callback calls it;
+/// headless, the caller does (after md_player_start()).
+void md_player_process(MdPlayer* player, float* left, float* right, uint32_t frames);
 
 typedef struct {
   bool     playing;
