@@ -6,14 +6,53 @@
 // mistyped.  Thread: control.
 
 #include "mixdown.h"
-#include "session/model.h"
+#include "session/session.h"
 #include "util/suggest.h"
 
 #define MD_MAX_TIME_S 86400.0 // as session.c: 24 hours
 
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+// Digits from `p`; their count.
+static size_t
+digits(const char* p)
+{
+  size_t n = 0U;
+  while (isdigit((unsigned char)p[n])) {
+    ++n;
+  }
+  return n;
+}
+
+MdPositionStatus
+md_position_parse(const char* text, unsigned beats_per_bar, double* beats)
+{
+  const size_t n_bar = digits(text);
+  if (!n_bar || text[n_bar] != ':') {
+    return MD_POSITION_NOT_POSITION;
+  }
+  const char* beat_text = text + n_bar + 1U;
+  size_t      n_beat    = digits(beat_text);
+  if (n_beat && beat_text[n_beat] == '.') {
+    const size_t n_fraction = digits(beat_text + n_beat + 1U);
+    n_beat += n_fraction ? 1U + n_fraction : 0U;
+  }
+  if (!n_beat || beat_text[n_beat]) {
+    return MD_POSITION_NOT_POSITION;
+  }
+  // Only digits got here: strtoul saturates, strtod gives at most +inf.
+  const unsigned long bar  = strtoul(text, NULL, 10);
+  const double        beat = strtod(beat_text, NULL);
+  if (bar < 1UL || bar > 1000000UL || !(beat >= 1.0 && beat < (double)beats_per_bar + 1.0)) {
+    return MD_POSITION_OUT_OF_RANGE;
+  }
+  *beats = (double)(bar - 1UL) * beats_per_bar + (beat - 1.0);
+  return MD_POSITION_OK;
+}
 
 MixdownStatus
 mixdown_session_set_switch(MixdownSession* session, const char* name, MixdownSwitch which, int on,
@@ -64,10 +103,9 @@ mixdown_session_parse_time(const MixdownSession* session, const char* text, doub
     *seconds = x;
     return MIXDOWN_SUCCESS;
   }
-  const unsigned long bar       = strtoul(text, &end, 10);
-  const char*         beat_text = end + 1;
-  const double        beat      = end != text && *end == ':' ? strtod(beat_text, &end) : 0.0;
-  if (end == beat_text || *end || beat == 0.0) {
+  double                 beats  = 0.0;
+  const MdPositionStatus status = md_position_parse(text, session->beats_per_bar, &beats);
+  if (status == MD_POSITION_NOT_POSITION) {
     snprintf(message, message_size, "`%s` is not a time: seconds (12.5) or BAR:BEAT (\"17:1\", \"17:2.5\")", text);
     return MIXDOWN_ERR_BAD_ARG;
   }
@@ -75,11 +113,12 @@ mixdown_session_parse_time(const MixdownSession* session, const char* text, doub
     snprintf(message, message_size, "the musical position `%s` needs a `tempo` in the session", text);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  if (bar < 1UL || bar > 1000000UL || beat < 1.0 || beat >= (double)session->beats_per_bar + 1.0) {
-    snprintf(message, message_size, "`%s` is out of range: bars count from 1, beats from 1 to %u.999", text,
-             session->beats_per_bar);
+  const double at = beats * 60.0 / session->tempo_bpm;
+  if (status == MD_POSITION_OUT_OF_RANGE || at > MD_MAX_TIME_S) {
+    snprintf(message, message_size, "`%s` is out of range: bars count from 1, beats from 1 to %u.999, up to %g s", text,
+             session->beats_per_bar, MD_MAX_TIME_S);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  *seconds = ((double)(bar - 1UL) * session->beats_per_bar + (beat - 1.0)) * 60.0 / session->tempo_bpm;
+  *seconds = at;
   return MIXDOWN_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include "session/yamltree.h"
 #include "io/formats.h"
 #include "util/attributes.h"
+#include "util/checked_number.h"
 #include "util/name_index.h"
 #include "util/nearest_file.h"
 #include "util/suggest.h"
@@ -327,7 +328,7 @@ read_number(MdValidator* v, const MdYNode* node, const char* key, double min, do
     }
     return false;
   }
-  if (x < min || x > max) {
+  if (md_checked_number_in_range(x, min, max)) {
     report(v, node, "`%s` is %.10g, out of range: valid range is %s", key, x, range);
     return false;
   }
@@ -421,18 +422,9 @@ read_time(MdValidator* v, const MdYNode* node, const char* key, double* seconds)
     return true;
   }
   if (node->kind == MD_YNODE_SCALAR && strchr(node->text, ':')) {
-    unsigned long bar  = 0UL;
-    double        beat = 0.0;
-    char*         end  = NULL;
-    bar                = strtoul(node->text, &end, 10);
-    if (end == node->text || *end != ':') {
-      report(v, node, "`%s`: `%s` is not a BAR:BEAT position (for example \"17:1\" or \"17:2.5\")",
-             key, node->text);
-      return false;
-    }
-    const char* beat_text = end + 1;
-    beat                  = strtod(beat_text, &end);
-    if (end == beat_text || *end) {
+    double                 beats  = 0.0;
+    const MdPositionStatus status = md_position_parse(node->text, s->beats_per_bar, &beats);
+    if (status == MD_POSITION_NOT_POSITION) {
       report(v, node, "`%s`: `%s` is not a BAR:BEAT position (for example \"17:1\" or \"17:2.5\")",
              key, node->text);
       return false;
@@ -442,13 +434,12 @@ read_time(MdValidator* v, const MdYNode* node, const char* key, double* seconds)
              node->text);
       return false;
     }
-    if (bar < 1UL || bar > 1000000UL || beat < 1.0 || beat >= (double)s->beats_per_bar + 1.0) {
+    if (status == MD_POSITION_OUT_OF_RANGE) {
       report(v, node, "`%s`: `%s` is out of range: bars count from 1, beats from 1 to %u.999", key,
              node->text, s->beats_per_bar);
       return false;
     }
-    const double beats = (double)(bar - 1UL) * s->beats_per_bar + (beat - 1.0);
-    *seconds           = beats * 60.0 / s->tempo_bpm;
+    *seconds = beats * 60.0 / s->tempo_bpm;
     if (*seconds > MD_MAX_TIME_S) {
       report(v, node, "`%s`: `%s` is %g s, past the 24-hour limit", key, node->text, *seconds);
       return false;
@@ -1291,10 +1282,14 @@ read_master(MdValidator* v, const MdYNode* master)
 // Routing must be a DAG: audio flows along outputs and sends, and a
 // sidechain key must be rendered before the insert it keys.  A depth-first
 // search over both names the first cycle found, at the key that closes it.
+// The search keeps its own stack (`path`, with the next edge to follow of
+// each node on it), so that a chain of 100 000 buses needs no C stack: a
+// recursion per bus overflowed a musl thread's 128 KiB at ~1 500 buses.
 typedef struct {
-  const MdYNode* const* entries;  // YAML entry per node (for marks)
-  uint8_t*              state;    // 0 new, 1 on the path, 2 done
-  uint32_t*             path;
+  const MdYNode* const* entries;   // YAML entry per node (for marks)
+  uint8_t*              state;     // 0 new, 1 on the path, 2 done
+  uint32_t*             path;      // the nodes on the path, root first
+  size_t*               next_edge; // per place on the path: the edge to follow next
   size_t                depth;
   uint32_t*             key_start; // CSR: hosts keyed by node i are
   uint32_t*             key_hosts; //   key_hosts[key_start[i] .. key_start[i+1])
@@ -1323,48 +1318,75 @@ edge_mark(const MdCycleSearch* c, const MixdownSession* s, uint32_t from, uint32
   return mark ? mark : c->entries[from];
 }
 
-static bool find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node);
-
+// Edge `e` out of `node`: its output (0), its sends (1 …), then the hosts
+// whose inserts it keys.  False past the last.  The target may be
+// MD_NO_NODE (the master's output).
 static bool
-follow_edge(MdValidator* v, MdCycleSearch* c, uint32_t from, uint32_t to)
+edge_at(const MixdownSession* s, const MdCycleSearch* c, uint32_t node, size_t e, uint32_t* to)
 {
-  const MixdownSession* s = v->session;
-  if (to == MD_NO_NODE) {
-    return false;
-  }
-  if (c->state[to] == 1U) {
-    char   names[1024];
-    size_t used  = 0U;
-    size_t start = 0U;
-    while (c->path[start] != to) {
-      ++start;
-    }
-    for (size_t i = start; i < c->depth && used < sizeof names - 80U; ++i) {
-      used += (size_t)snprintf(names + used, sizeof names - used, "%s → ", s->nodes[c->path[i]].name);
-    }
-    snprintf(names + used, sizeof names - used, "%s", s->nodes[to].name);
-    report(v, edge_mark(c, s, from, to), "routing cycle: %s", names);
+  const MdNode* n = &s->nodes[node];
+  if (e == 0U) {
+    *to = n->output;
     return true;
   }
-  return c->state[to] == 0U && find_cycle(v, c, to);
+  if (e - 1U < n->n_sends) {
+    *to = n->sends[e - 1U].target;
+    return true;
+  }
+  const size_t key = c->key_start[node] + (e - 1U - n->n_sends);
+  if (key < c->key_start[node + 1U]) {
+    *to = c->key_hosts[key];
+    return true;
+  }
+  return false;
 }
 
-static bool
-find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t node)
+// Reports the cycle that the edge from → to closes (`to` is on the path).
+static void
+report_cycle(MdValidator* v, const MdCycleSearch* c, uint32_t from, uint32_t to)
 {
-  const MdNode* n     = &v->session->nodes[node];
-  c->state[node]      = 1U;
-  c->path[c->depth++] = node;
-  bool found          = follow_edge(v, c, node, n->output);
-  for (size_t i = 0U; !found && i < n->n_sends; ++i) {
-    found = follow_edge(v, c, node, n->sends[i].target);
+  const MixdownSession* s = v->session;
+  char                  names[1024];
+  size_t                used  = 0U;
+  size_t                start = 0U;
+  while (c->path[start] != to) {
+    ++start;
   }
-  for (uint32_t k = c->key_start[node]; !found && k < c->key_start[node + 1U]; ++k) {
-    found = follow_edge(v, c, node, c->key_hosts[k]);
+  for (size_t i = start; i < c->depth && used < sizeof names - 80U; ++i) {
+    used += (size_t)snprintf(names + used, sizeof names - used, "%s → ", s->nodes[c->path[i]].name);
   }
-  --c->depth;
-  c->state[node] = 2U;
-  return found;
+  snprintf(names + used, sizeof names - used, "%s", s->nodes[to].name);
+  report(v, edge_mark(c, s, from, to), "routing cycle: %s", names);
+}
+
+// Depth-first from `root`; true (and reported) when a cycle is found.
+static bool
+find_cycle(MdValidator* v, MdCycleSearch* c, uint32_t root)
+{
+  c->state[root]   = 1U;
+  c->path[0]       = root;
+  c->next_edge[0]  = 0U;
+  c->depth         = 1U;
+  while (c->depth) {
+    const uint32_t node = c->path[c->depth - 1U];
+    uint32_t       to   = MD_NO_NODE;
+    if (!edge_at(v->session, c, node, c->next_edge[c->depth - 1U]++, &to)) {
+      c->state[node] = 2U; // every edge followed
+      --c->depth;
+      continue;
+    }
+    if (to == MD_NO_NODE || c->state[to] == 2U) {
+      continue;
+    }
+    if (c->state[to] == 1U) {
+      report_cycle(v, c, node, to);
+      return true;
+    }
+    c->state[to]             = 1U;
+    c->path[c->depth]        = to;
+    c->next_edge[c->depth++] = 0U;
+  }
+  return false;
 }
 
 // Lists, for every node, the nodes whose inserts it keys.
@@ -1403,8 +1425,9 @@ static void
 check_routing(MdValidator* v, const MdYNode* const* entries)
 {
   MixdownSession* s = v->session;
-  MdCycleSearch   c = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)), 0U, NULL, NULL};
-  if (!c.state || !c.path || !index_keys(s, &c)) {
+  MdCycleSearch   c = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)),
+                       calloc(s->n_nodes, sizeof(size_t)), 0U, NULL, NULL};
+  if (!c.state || !c.path || !c.next_edge || !index_keys(s, &c)) {
     report_at(v, 1U, 1U, "out of memory");
   } else {
     for (size_t i = 0U; i < s->n_nodes; ++i) {
@@ -1415,6 +1438,7 @@ check_routing(MdValidator* v, const MdYNode* const* entries)
   }
   free(c.state);
   free(c.path);
+  free(c.next_edge);
   free(c.key_start);
   free(c.key_hosts);
 }
@@ -1761,6 +1785,18 @@ mixdown_session_free(MixdownSession* s)
   free(s);
 }
 
+static void
+report_too_large(const char* path, MixdownDiagnosticFunc on_diagnostic, void* user_data)
+{
+  char message[160];
+  snprintf(message, sizeof message, "the session is larger than %u MiB; a session file is text, far smaller",
+           MD_SESSION_MAX_BYTES >> 20);
+  if (on_diagnostic) {
+    const MixdownDiagnostic d = {path, 0U, 0U, message, MIXDOWN_SEVERITY_ERROR};
+    on_diagnostic(user_data, &d);
+  }
+}
+
 MixdownStatus
 mixdown_session_open_string(const char* text, size_t length, const char* name, const char* base_dir,
                             MixdownDiagnosticFunc on_diagnostic, void* user_data,
@@ -1774,6 +1810,10 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
     return MIXDOWN_ERR_BAD_ARG;
   }
   name               = name ? name : "<string>";
+  if (length > MD_SESSION_MAX_BYTES) {
+    report_too_large(name, on_diagnostic, user_data);
+    return MIXDOWN_ERR_SESSION;
+  }
   MdValidator v      = {.file_name = name, .base_dir = base_dir, .on_diagnostic = on_diagnostic, .user_data = user_data};
   char        error[512];
   unsigned    line   = 0U;
@@ -1812,6 +1852,46 @@ report_file_error(const char* path, const char* what, MixdownDiagnosticFunc on_d
   }
 }
 
+// Reads all of `file` into a NUL-terminated buffer (the caller frees
+// *text), up to MD_SESSION_MAX_BYTES: MIXDOWN_ERR_SESSION past it.
+// Reading stops early at a NUL byte in text that is not UTF-16 (which
+// holds NULs), so that `check /dev/zero` ends at once: the parser then
+// names the NUL's line and column.
+static MixdownStatus
+read_text(FILE* file, char** text, size_t* length)
+{
+  size_t capacity = 0U;
+  bool   utf16    = false;
+  *text           = NULL;
+  *length         = 0U;
+  for (;;) {
+    if (*length + 65536U > capacity && capacity <= MD_SESSION_MAX_BYTES) {
+      capacity = capacity ? capacity * 2U : 65536U;
+      capacity = capacity > MD_SESSION_MAX_BYTES + 1U ? MD_SESSION_MAX_BYTES + 1U : capacity; // one byte past: too large
+      char* grown = realloc(*text, capacity + 1U);
+      if (!grown) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+      *text = grown;
+    }
+    const size_t got  = fread(*text + *length, 1U, capacity - *length, file);
+    const char*  from = *text + *length;
+    *length += got;
+    if (*length >= 2U) {
+      const unsigned char* p = (const unsigned char*)*text;
+      utf16                  = (p[0] == 0xFFU && p[1] == 0xFEU) || (p[0] == 0xFEU && p[1] == 0xFFU);
+    }
+    if (*length > MD_SESSION_MAX_BYTES) {
+      return MIXDOWN_ERR_SESSION;
+    }
+    if (got == 0U || (!utf16 && memchr(from, '\0', got))) {
+      break;
+    }
+  }
+  (*text)[*length] = '\0';
+  return ferror(file) ? MIXDOWN_ERR_IO : MIXDOWN_SUCCESS;
+}
+
 MixdownStatus
 mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic, void* user_data,
                           MixdownSession** session)
@@ -1828,47 +1908,42 @@ mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic,
     report_file_error(path, "cannot open session", on_diagnostic, user_data);
     return MIXDOWN_ERR_IO;
   }
-  char*  text     = NULL;
-  size_t length   = 0U;
-  size_t capacity = 0U;
-  for (;;) {
-    if (length + 65536U > capacity) {
-      capacity = capacity ? capacity * 2U : 65536U;
-      char* grown = realloc(text, capacity + 1U);
-      if (!grown) {
-        free(text);
-        fclose(file);
-        return MIXDOWN_ERR_NO_MEM;
-      }
-      text = grown;
-    }
-    const size_t got = fread(text + length, 1U, capacity - length, file);
-    length += got;
-    if (got == 0U) {
-      break;
-    }
+  struct stat st;
+  const bool  regular = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+  if (regular && (uint64_t)st.st_size > MD_SESSION_MAX_BYTES) {
+    fclose(file);
+    report_too_large(path, on_diagnostic, user_data);
+    return MIXDOWN_ERR_SESSION;
   }
-  const bool read_failed = ferror(file) != 0;
-  fclose(file);
-  if (read_failed) {
+  char*               text   = NULL;
+  size_t              length = 0U;
+  const MixdownStatus got    = read_text(file, &text, &length);
+  if (got == MIXDOWN_ERR_IO) {
     report_file_error(path, "cannot read session", on_diagnostic, user_data);
-    free(text);
-    return MIXDOWN_ERR_IO;
+  } else if (got == MIXDOWN_ERR_SESSION) {
+    report_too_large(path, on_diagnostic, user_data);
   }
-  // Relative source paths are taken from the session file's folder.
+  fclose(file);
+  if (got) {
+    free(text);
+    return got;
+  }
+  // Relative paths (sources, outputs) are taken from the session file's
+  // folder; a session read from a pipe or a device (/dev/stdin, <(…)) has
+  // none: from the current folder then, never from /dev.
   char*       base  = strdup(path);
-  char*       slash = base ? strrchr(base, '/') : NULL;
+  char*       slash = base && regular ? strrchr(base, '/') : NULL;
   const char* dir   = ".";
   if (slash) {
     *slash = '\0';
     dir    = slash == base ? "/" : base;
   }
-  const MixdownStatus st =
+  const MixdownStatus status =
     base ? mixdown_session_open_string(text, length, path, dir, on_diagnostic, user_data, session)
          : MIXDOWN_ERR_NO_MEM;
   free(base);
   free(text);
-  return st;
+  return status;
 }
 
 uint32_t

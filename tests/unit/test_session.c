@@ -6,13 +6,17 @@
 
 #include "support.h"
 
-#include "session/model.h"
+#include "session/session.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static char first[1024];
 
@@ -470,6 +474,163 @@ test_extension_keys(void)
   expect_error("mixdown: 1\nchains: 1\ntracks:\n  - {name: a, file: a.wav}\n", "2:1", "x-… of your own");
 }
 
+
+// A chain of 50 000 buses (track → b0 → b1 → … → master) is validated on a
+// thread with a 128 KiB stack (a musl thread's default): the routing check
+// must not recurse once per bus.  A cycle through all of them is named.
+enum { CHAIN_BUSES = 50000 };
+
+typedef struct {
+  char*           yaml;
+  bool            cycle; ///< Expect errors: keep the first
+  MixdownStatus   status;
+  MixdownSession* session;
+  char            first[1024];
+} ChainJob;
+
+static void*
+open_chain(void* user)
+{
+  ChainJob* job = user;
+  unsigned  count = 0U;
+  if (job->cycle) {
+    job->status = test_open_errors(job->yaml, job->first, sizeof job->first, &count);
+  } else {
+    job->status = mixdown_session_open_string(job->yaml, strlen(job->yaml), "<chain>", test_dir(), NULL, NULL,
+                                              &job->session);
+  }
+  return NULL;
+}
+
+static char*
+chain_yaml(bool cycle)
+{
+  const size_t size = 64U * CHAIN_BUSES + 256U;
+  char*        yaml = malloc(size);
+  size_t       used = (size_t)snprintf(yaml, size, "mixdown: 1\ntracks:\n  - {name: a, file: a.wav, output: b0}\nbuses:\n");
+  for (int i = 0; i < CHAIN_BUSES; ++i) {
+    if (i + 1 < CHAIN_BUSES) {
+      used += (size_t)snprintf(yaml + used, size - used, "  - {name: b%d, output: b%d}\n", i, i + 1);
+    } else {
+      used += (size_t)snprintf(yaml + used, size - used, "  - {name: b%d, output: %s}\n", i, cycle ? "b0" : "master");
+    }
+  }
+  return yaml;
+}
+
+static void
+run_in_small_stack(ChainJob* job)
+{
+  pthread_attr_t attr;
+  pthread_t      thread;
+  pthread_attr_init(&attr);
+  CHECK(pthread_attr_setstacksize(&attr, 128U * 1024U) == 0);
+  CHECK(pthread_create(&thread, &attr, open_chain, job) == 0);
+  pthread_join(thread, NULL);
+  pthread_attr_destroy(&attr);
+}
+
+static void
+test_long_bus_chain_small_stack(void)
+{
+  write_sources();
+  ChainJob job = {.yaml = chain_yaml(false)};
+  run_in_small_stack(&job);
+  CHECK_MSG(job.status == MIXDOWN_SUCCESS, "status %s", mixdown_strerror(job.status));
+  CHECK_MSG(job.session && job.session->n_nodes == CHAIN_BUSES + 2U, "%zu nodes", job.session ? job.session->n_nodes : 0U);
+  mixdown_session_free(job.session);
+  free(job.yaml);
+
+  ChainJob loop = {.yaml = chain_yaml(true), .cycle = true};
+  run_in_small_stack(&loop);
+  CHECK(loop.status == MIXDOWN_ERR_SESSION);
+  CHECK_MSG(strstr(loop.first, "routing cycle: b0 → b1 → b2") != NULL, "got `%s`", loop.first);
+  free(loop.yaml);
+}
+
+// "BAR:BEAT" is digits only: no nan, inf, sign, space, exponent or hex,
+// in a session and in a time given on the command line (--from, --to).
+static void
+test_positions_are_digits(void)
+{
+  write_sources();
+  static const char* const bad[] = {"1:nan", "1:inf", "1:-1", "1: 2", "+1:1", "1:1e0", "1:0x1p1", "1:1.", "1:.5",
+                                    ":1", "1:", "nan:1", "1:1:1"};
+  MixdownSession* s = test_open_yaml("mixdown: 1\ntempo: 120\ntracks:\n  - {name: a, file: a.wav}\n");
+  CHECK(s != NULL);
+  for (size_t i = 0U; s && i < sizeof bad / sizeof bad[0]; ++i) {
+    char   yaml[256];
+    char   message[256] = "";
+    double at           = -1.0;
+    snprintf(yaml, sizeof yaml, "mixdown: 1\ntempo: 120\ntracks:\n  - {name: a, clips: [{file: a.wav, start: \"%s\"}]}\n",
+             bad[i]);
+    expect_error(yaml, "4:44", "is not a BAR:BEAT position");
+    CHECK_MSG(mixdown_session_parse_time(s, bad[i], &at, message, sizeof message) == MIXDOWN_ERR_BAD_ARG,
+              "`%s` read as %g s", bad[i], at);
+  }
+  double at      = 0.0;
+  char   message[256];
+  CHECK(s && mixdown_session_parse_time(s, "2:2.5", &at, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK_NEAR(at, 2.75, 1e-12); // 5.5 beats at 120 BPM
+  CHECK(s && mixdown_session_parse_time(s, "1:5", &at, message, sizeof message) == MIXDOWN_ERR_BAD_ARG);
+  mixdown_session_free(s);
+}
+
+static void
+keep_first(void* user, const MixdownDiagnostic* d)
+{
+  char* first_error = user;
+  if (!first_error[0]) {
+    snprintf(first_error, 512U, "%u:%u: %s", d->line, d->column, d->message);
+  }
+}
+
+// A file larger than the cap is refused at once, without reading it.
+static void
+test_session_size_cap(void)
+{
+  const char* path = test_path("huge.yaml");
+  const int   fd   = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+  CHECK(fd >= 0 && ftruncate(fd, (off_t)MD_SESSION_MAX_BYTES + 1) == 0); // sparse: no disk used
+  close(fd);
+  char            first_error[512] = "";
+  MixdownSession* s                = NULL;
+  const clock_t   started          = clock();
+  const MixdownStatus st           = mixdown_session_open_file(path, keep_first, first_error, &s);
+  const double        cpu_s        = (double)(clock() - started) / CLOCKS_PER_SEC;
+  CHECK(st == MIXDOWN_ERR_SESSION && !s);
+  CHECK_MSG(strstr(first_error, "larger than 64 MiB") != NULL, "got `%s`", first_error);
+  CHECK_MSG(cpu_s < 0.5, "refusing took %.2f s: was it read?", cpu_s);
+  remove(path);
+}
+
+// A UTF-8 byte-order mark, CRLF line ends, and UTF-16 with its mark read
+// as the same session; errors in them keep their lines and columns.
+static void
+test_bom_crlf_utf16(void)
+{
+  write_sources();
+  static const char crlf[] = "\xEF\xBB\xBFmixdown: 1\r\ntracks:\r\n  - {name: a, file: a.wav, gain_db: -3}\r\n";
+  MixdownSession*   s      = NULL;
+  CHECK(mixdown_session_open_string(crlf, sizeof crlf - 1U, "<crlf>", test_dir(), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  CHECK(s && s->nodes[0].gain_db.value == -3.0);
+  mixdown_session_free(s);
+  s = NULL;
+  // The same text in UTF-16LE, with its mark.
+  static const char ascii[] = "mixdown: 1\ntracks:\n  - {name: a, file: a.wav, gain_db: -3}\n";
+  char              wide[2U * sizeof ascii + 2U];
+  wide[0] = (char)0xFF;
+  wide[1] = (char)0xFE;
+  for (size_t i = 0U; i + 1U < sizeof ascii; ++i) {
+    wide[2U + 2U * i]      = ascii[i];
+    wide[2U + 2U * i + 1U] = 0;
+  }
+  CHECK(mixdown_session_open_string(wide, 2U * sizeof ascii, "<utf16>", test_dir(), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  CHECK(s && s->nodes[0].gain_db.value == -3.0);
+  mixdown_session_free(s);
+  expect_error("mixdown: 1\r\ntracks:\r\n  - {name: a, file: a.wav, gain_db: 99}\r\n", "3:37", "out of range");
+}
+
 const TestCase session_tests[] = {
   {"session: YAML and JSON render the same", test_valid_yaml_and_json_agree},
   {"session: unknown key suggests the nearest", test_unknown_key_suggests_nearest},
@@ -493,5 +654,9 @@ const TestCase session_tests[] = {
   {"session: errors in an alias point at its anchor, once", test_alias_errors_point_at_anchor},
   {"session: an alias bomb is refused", test_alias_bomb_is_refused},
   {"session: x- keys at the top hold anchors", test_extension_keys},
+  {"session: 50 000 chained buses in a 128 KiB stack", test_long_bus_chain_small_stack},
+  {"session: BAR:BEAT positions are digits only", test_positions_are_digits},
+  {"session: a file over the size cap is refused unread", test_session_size_cap},
+  {"session: BOM, CRLF and UTF-16", test_bom_crlf_utf16},
   {NULL, NULL},
 };
