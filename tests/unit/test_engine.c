@@ -7,6 +7,7 @@
 
 #include "support.h"
 
+#include "finish/finish.h"
 #include "session/model.h"
 
 #include <sndfile.h>
@@ -415,6 +416,55 @@ test_nan_is_contained(void)
   }
 }
 
+// Finite sources, infinite results: 3e38 through a +24 dB fader (a lazy
+// track, whose gain is applied on the way into the master, and the same
+// track with an automated fader, which writes its own post-fader signal),
+// and two of them summed in a bus.  The guard after every node silences
+// the overflow and names the stage; the mix holds finite samples only,
+// and both fader paths give the same bytes.
+static void
+test_overflow_is_contained(void)
+{
+  test_write_dc(test_path("huge.wav"), 3.0e38f, 0.5, 1U, RATE);
+  test_write_sine(test_path("s.wav"), 1000.0, 0.5, 0.5, 2U, RATE);
+  static const char* const sessions[3] = {
+    "mixdown: 1\ntracks:\n  - {name: big, file: huge.wav, gain_db: 24}\n  - {name: s, file: s.wav}\n",
+    "mixdown: 1\ntracks:\n  - {name: big, file: huge.wav, gain_db: {points: [[0, 24], [1, 24]]}}\n"
+    "  - {name: s, file: s.wav}\n",
+    "mixdown: 1\ntracks:\n  - {name: x, file: huge.wav, output: b}\n  - {name: y, file: huge.wav, output: b}\n"
+    "  - {name: s, file: s.wav}\nbuses:\n  - {name: b}\n",
+  };
+  static const char* const where[3] = {"track `big`, fader at 0.000 s", "track `big`, fader at 0.000 s",
+                                       "bus `b`, sum of its inputs at 0.000 s"};
+  TestMix mixes[2];
+  for (int k = 0; k < 3; ++k) {
+    TestMix m;
+    if (!test_render_yaml(sessions[k], &m)) {
+      continue;
+    }
+    uint64_t bad = 0U;
+    for (uint64_t i = 0U; i < m.frames; ++i) {
+      bad += !isfinite(m.left[i]) || !isfinite(m.right[i]);
+    }
+    CHECK_MSG(bad == 0U, "session %d: %llu frames not finite", k, (unsigned long long)bad);
+    CHECK_MSG(m.non_finite == 2U * 24000U, "session %d: %llu non-finite samples counted", k,
+              (unsigned long long)m.non_finite);
+    CHECK_MSG(strstr(m.non_finite_where, where[k]) != NULL, "session %d: %s", k, m.non_finite_where);
+    // The sine track is still there: the guard silenced the overflow only.
+    CHECK_NEAR(m.left[100], 0.5 * sin(2.0 * M_PI * 1000.0 * 100.0 / RATE), 1e-6);
+    if (k < 2) {
+      mixes[k] = m;
+    } else {
+      test_mix_free(&m);
+    }
+  }
+  if (mixes[0].frames == mixes[1].frames) {
+    CHECK(!memcmp(mixes[0].left, mixes[1].left, mixes[0].frames * sizeof(float)));
+  }
+  test_mix_free(&mixes[0]);
+  test_mix_free(&mixes[1]);
+}
+
 // A ramp source (value = frame / 48000) shows exactly which source frame
 // plays where.
 static void
@@ -792,6 +842,95 @@ test_source_changed_on_disk(void)
   mixdown_engine_free(e);
 }
 
+// A source cut short on disk while it plays (here: after the first
+// second of four) is a clear decode error naming the track, the file and
+// the time its audio ran out: never silence passed off as the mix.
+static void
+test_source_truncated_while_playing(void)
+{
+  test_write_sine(test_path("cut.wav"), 440.0, 0.5, 4.0, 1U, RATE);
+  MixdownSession* s = test_open_yaml("mixdown: 1\ntracks:\n  - {name: lead, clips: [{file: cut.wav, start: 0.5}]}\n");
+  if (!s) {
+    return;
+  }
+  MixdownEngine* e = NULL;
+  char           message[256];
+  CHECK(mixdown_engine_new(s, &e, message, sizeof message) == MIXDOWN_SUCCESS);
+  mixdown_session_free(s);
+  static float  l[48000], r[48000];
+  uint32_t      got = 0U;
+  MixdownStatus st  = mixdown_engine_pull(e, l, r, 48000U, &got);
+  CHECK(st == MIXDOWN_SUCCESS && got == 48000U);
+  // 2 s of the file's 4 (a float WAV: a 44-byte header, 4 bytes a frame).
+  CHECK(truncate(test_path("cut.wav"), 44 + 2 * RATE * 4) == 0);
+  while (st == MIXDOWN_SUCCESS && got) {
+    st = mixdown_engine_pull(e, l, r, 48000U, &got);
+  }
+  CHECK_MSG(st == MIXDOWN_ERR_DECODE, "status %d", (int)st);
+  const char* m = mixdown_engine_message(e);
+  CHECK_MSG(strstr(m, "track `lead`") && strstr(m, "cut.wav") && strstr(m, "truncated") && strstr(m, "2.500 s"),
+            "%s", m);
+  mixdown_engine_free(e);
+}
+
+// The finishing stage reads a premaster; one holding +Inf (only the API
+// can write one: the engine's guard keeps them out of a mix) is refused
+// with the reason, not normalised as if it were silence.
+static MixdownStatus
+keep_nothing(void* ctx, char* message, size_t message_size)
+{
+  (void)ctx, (void)message, (void)message_size;
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+write_nothing(void* ctx, const float* left, const float* right, uint32_t n, char* message, size_t message_size)
+{
+  (void)ctx, (void)left, (void)right, (void)n, (void)message, (void)message_size;
+  return MIXDOWN_SUCCESS;
+}
+
+static MixdownStatus
+end_nothing(void* ctx, double* loudness, double* peak, char* message, size_t message_size)
+{
+  (void)ctx, (void)message, (void)message_size;
+  *loudness = -HUGE_VAL;
+  *peak     = -HUGE_VAL;
+  return MIXDOWN_SUCCESS;
+}
+
+static void
+drop_nothing(void* ctx)
+{
+  (void)ctx;
+}
+
+static void
+test_finishing_refuses_an_infinite_mix(void)
+{
+  MdPremaster* p = NULL;
+  char         message[256];
+  if (md_premaster_open(RATE, RATE, &p, message, sizeof message) != MIXDOWN_SUCCESS) {
+    test_fail(__FILE__, __LINE__, "%s", message);
+    return;
+  }
+  static float left[RATE], right[RATE];
+  for (uint32_t i = 0U; i < RATE; ++i) {
+    left[i] = right[i] = (float)(0.25 * sin(i * 0.05));
+  }
+  left[RATE / 2U] = INFINITY;
+  CHECK(md_premaster_write(p, left, right, RATE, message, sizeof message) == MIXDOWN_SUCCESS);
+  const MdFinishSink sink = {keep_nothing, write_nothing, end_nothing, keep_nothing, drop_nothing, NULL};
+  const MdFinishGoal goal = {.normalize = true, .target_lufs = -14.0, .limit = true, .ceiling_db = -1.0};
+  MdFinishResult     result;
+  message[0]             = '\0';
+  const MixdownStatus st = md_finish(p, &goal, &sink, NULL, NULL, NULL, &result, message, sizeof message);
+  CHECK_MSG(st == MIXDOWN_ERR_DECODE, "status %d", (int)st);
+  CHECK_MSG(strstr(message, "1 infinite or NaN sample") && strstr(message, "0.500 s") && !strstr(message, "silent"),
+            "%s", message);
+  md_premaster_free(p);
+}
+
 // Blocks given to and skipped by each of `types` (render --stats'
 // columns), rendering `session` once more.
 static void
@@ -955,6 +1094,8 @@ const TestCase engine_tests[] = {
   {"engine: silent blocks are skipped, exactly (same bytes as without)", test_silence_is_skipped_exactly},
   {"engine: saturation and delay rest on silence too, exactly", test_silence_is_skipped_exactly_in_effects},
   {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
+  {"engine: a source truncated while it plays is an error naming it and the time", test_source_truncated_while_playing},
+  {"finish: a premaster holding +Inf is refused with the reason, not called silent", test_finishing_refuses_an_infinite_mix},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
   {"engine: gain_db -6 is -6.00 dB", test_gain_minus_6},
   {"engine: mono pan laws and hard left", test_mono_pan_laws},
@@ -965,6 +1106,7 @@ const TestCase engine_tests[] = {
   {"engine: 44.1 kHz source keeps pitch and length", test_resampled_source_keeps_pitch_and_length},
   {"engine: latency compensation nulls parallel paths", test_latency_compensation_nulls},
   {"engine: NaN from a processor is contained", test_nan_is_contained},
+  {"engine: Inf from a fader or a bus sum is contained and named", test_overflow_is_contained},
   {"engine: clip start, offset, length, gain, fades", test_clip_placement_and_fades},
   {"engine: automated insert parameter", test_automated_insert_parameter},
   {"engine: explicit length", test_explicit_length},
