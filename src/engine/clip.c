@@ -26,6 +26,7 @@ md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate)
   clip->fade_in     = llround(model->fade_in_s * rate);
   clip->fade_out    = llround(model->fade_out_s * rate);
   clip->channels    = model->channels;
+  clip->source_frames = model->frames;
   return MIXDOWN_SUCCESS;
 }
 
@@ -81,7 +82,17 @@ open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t mes
     clip->source = NULL;
     return MIXDOWN_ERR_DECODE;
   }
-  clip->next = from;
+  if (md_source_file_frames(clip->source) != clip->source_frames) {
+    snprintf(message, message_size,
+             "`%s` changed on disk since the session was checked (%lld frames, not %lld): at %.3f s, where its "
+             "clip plays", clip->path, (long long)md_source_file_frames(clip->source),
+             (long long)clip->source_frames, (double)from / rate);
+    md_source_close(clip->source);
+    clip->source = NULL;
+    return MIXDOWN_ERR_DECODE;
+  }
+  clip->opened_at = from;
+  clip->next      = from;
   return MIXDOWN_SUCCESS;
 }
 
@@ -138,6 +149,10 @@ md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* con
     scrub->first_bad = (uint32_t)(from - t0) + bad;
   }
   if (st) {
+    // Where its audio ran out, on the timeline.
+    const size_t used = strlen(message);
+    snprintf(message + used, message_size - used, " at %.3f s",
+             (double)(clip->opened_at + (int64_t)md_source_delivered(clip->source)) / rate);
     return st;
   }
   clip->next        = to;

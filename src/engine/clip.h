@@ -26,7 +26,9 @@ typedef struct {
   int64_t   fade_in;     ///< Frames
   int64_t   fade_out;    ///< Frames
   uint32_t  channels;
+  int64_t   source_frames; ///< Frames of the source file when the session was checked
   MdSource* source;      ///< Open while the clip plays
+  int64_t   opened_at;   ///< Timeline frame the open source started at
   int64_t   next;        ///< Timeline frame the open source reads next
 } MdClipPlayer;
 
@@ -52,7 +54,9 @@ void md_clip_free(MdClipPlayer* clip);
 /// (`out_channels` buffers; a mono clip plays on both of a stereo pair).
 /// `scratch` holds two buffers of `n` frames.  The source opens when the
 /// clip starts and closes at its end; a jump in time (a locate, a loop)
-/// reopens it where the clip now plays.
+/// reopens it where the clip now plays.  A source whose file changed since
+/// the session was checked, or is cut short or replaced while it plays,
+/// is MIXDOWN_ERR_DECODE with the file and the time in `message`.
 MixdownStatus md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* const* out,
                            uint32_t out_channels, float* const* scratch, MdClipScrub* scrub,
                            char* message, size_t message_size);

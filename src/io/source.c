@@ -3,20 +3,53 @@
 
 #include "io/source.h"
 
+#include "io/file_budget.h"
+
 #include <sndfile.h>
 #include <soxr.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
+// A source without a slot of the file budget reads this much of its file
+// each time it opens it (one open per 1/3 s of 16-bit stereo at 48 kHz).
+#define MD_SOURCE_AHEAD_BYTES (64U * 1024U)
+
+// libsndfile reads through these (its virtual I/O), so that the file
+// under it can be closed between reads when descriptors are scarce,
+// without its decoder knowing: the bytes it sees, and so the audio, are
+// the same either way.  Reads past what the file held when it was opened
+// are never asked for; a read that comes back short of that is a file
+// truncated since.
+typedef struct {
+  char*          path;
+  int            fd;          ///< Open while the source holds a slot of the file budget; else -1
+  bool           has_slot;
+  sf_count_t     size;        ///< Bytes when opened
+  sf_count_t     pos;
+  dev_t          dev;         ///< Which file it is: reopened by name, it must be the same one
+  ino_t          ino;
+  unsigned char* ahead;       ///< Without a slot: bytes [ahead_at, ahead_at + ahead_len) of the file
+  sf_count_t     ahead_at;
+  size_t         ahead_len;
+  bool           truncated;   ///< The file held less than when it was opened
+  bool           replaced;    ///< Reopened by name, it was another file
+  int            error;       ///< errno of a failed open or read (0: none)
+} MdSourceFile;
 
 struct MdSource {
-  SNDFILE* file;
+  SNDFILE*     file;
+  MdSourceFile io;
   uint32_t channels;
+  int64_t  file_frames;   ///< Frames of the file, as its header says
   soxr_t   resampler;     ///< NULL when the rates match
   float*   decoded;       ///< Interleaved chunk from the file
   size_t   decoded_have;  ///< Frames in `decoded` not yet given to soxr
@@ -24,9 +57,145 @@ struct MdSource {
   float*   converted;     ///< Interleaved output of soxr
   bool     may_be_non_finite; ///< Float or double samples (PCM is always finite)
   uint64_t length;        ///< Frames at the output rate, from the offset on
+  uint64_t delivered;     ///< Frames of audio given out so far (not the silence after)
   bool     file_done;     ///< The file has no more frames
   bool     failed;        ///< Decoding failed (the file is damaged)
 };
+
+static sf_count_t
+vio_length(void* user)
+{
+  return ((MdSourceFile*)user)->size;
+}
+
+static sf_count_t
+vio_seek(sf_count_t offset, int whence, void* user)
+{
+  MdSourceFile* f  = user;
+  const sf_count_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ? f->pos + offset : f->size + offset;
+  if (to < 0) {
+    return -1;
+  }
+  f->pos = to;
+  return to;
+}
+
+static sf_count_t
+vio_tell(void* user)
+{
+  return ((MdSourceFile*)user)->pos;
+}
+
+static sf_count_t
+vio_write(const void* data, sf_count_t count, void* user)
+{
+  (void)data, (void)count, (void)user;
+  return 0;
+}
+
+// Up to `count` bytes at `at` from `fd`; fewer only at the end of the file.
+static sf_count_t
+read_at(int fd, void* data, sf_count_t count, sf_count_t at, int* error)
+{
+  sf_count_t got = 0;
+  while (got < count) {
+    const ssize_t n = pread(fd, (unsigned char*)data + got, (size_t)(count - got), (off_t)(at + got));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      *error = errno;
+    }
+    if (n <= 0) {
+      break;
+    }
+    got += n;
+  }
+  return got;
+}
+
+// Without a slot: the file is opened by name for this read, checked to be
+// the file first opened, and closed again.
+static sf_count_t
+read_unheld(MdSourceFile* f, void* data, sf_count_t count, sf_count_t at)
+{
+  const int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    f->error = errno;
+    return 0;
+  }
+  struct stat st;
+  sf_count_t  got = 0;
+  if (fstat(fd, &st) || st.st_dev != f->dev || st.st_ino != f->ino) {
+    f->replaced = true;
+  } else {
+    got = read_at(fd, data, count, at, &f->error);
+  }
+  close(fd);
+  return got;
+}
+
+static sf_count_t
+vio_read(void* data, sf_count_t count, void* user)
+{
+  MdSourceFile*    f    = user;
+  const sf_count_t want = f->pos < f->size ? (count < f->size - f->pos ? count : f->size - f->pos) : 0;
+  sf_count_t       got  = 0;
+  if (f->fd >= 0) {
+    got = read_at(f->fd, data, want, f->pos, &f->error);
+  } else {
+    while (got < want) {
+      const sf_count_t at = f->pos + got;
+      if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
+        f->ahead_at  = at;
+        f->ahead_len = (size_t)read_unheld(f, f->ahead, MD_SOURCE_AHEAD_BYTES, at);
+        if (f->ahead_len == 0U) {
+          break;
+        }
+      }
+      const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
+      const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
+      memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
+      got += n;
+      if (f->ahead_len < MD_SOURCE_AHEAD_BYTES && at + n == f->ahead_at + (sf_count_t)f->ahead_len) {
+        break; // the file ended within the read-ahead
+      }
+    }
+  }
+  f->truncated = f->truncated || (got < want && !f->error && !f->replaced);
+  f->pos += got;
+  return got;
+}
+
+static SF_VIRTUAL_IO source_io = {vio_length, vio_seek, vio_read, vio_write, vio_tell};
+
+// Opens the file under `s`: a descriptor kept if the budget has a slot,
+// else closed once libsndfile has read the header (see md_source_open()).
+static bool
+open_file(MdSource* s, const char* path, char* message, size_t message_size)
+{
+  MdSourceFile* f = &s->io;
+  f->fd           = -1;
+  if (!(f->path = strdup(path))) {
+    snprintf(message, message_size, "out of memory");
+    return false;
+  }
+  struct stat st;
+  const int   fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st)) {
+    snprintf(message, message_size, "cannot open `%s`: %s", path, strerror(errno));
+    if (fd >= 0) {
+      close(fd);
+    }
+    return false;
+  }
+  f->fd       = fd;
+  f->size     = (sf_count_t)st.st_size;
+  f->dev      = st.st_dev;
+  f->ino      = st.st_ino;
+  f->has_slot = md_file_budget_take();
+  return true;
+}
 
 MdSource*
 md_source_open(const char* path, int64_t offset_frames, double out_rate, char* message,
@@ -38,19 +207,22 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     return NULL;
   }
   SF_INFO info = {0};
-  s->file      = sf_open(path, SFM_READ, &info);
-  if (!s->file) {
+  if (!open_file(s, path, message, message_size)) {
+    md_source_close(s);
+    return NULL;
+  }
+  if (!(s->file = sf_open_virtual(&source_io, SFM_READ, &info, &s->io))) {
     snprintf(message, message_size, "cannot open `%s`: %s", path, sf_strerror(NULL));
-    free(s);
+    md_source_close(s);
     return NULL;
   }
   if (info.channels < 1 || (uint32_t)info.channels > MD_SOURCE_MAX_CHANNELS || info.samplerate < 1) {
     snprintf(message, message_size, "`%s` has %d channels at %d Hz; mixdown takes mono or stereo sources",
              path, info.channels, info.samplerate);
-    sf_close(s->file);
-    free(s);
+    md_source_close(s);
     return NULL;
   }
+  s->file_frames = (int64_t)info.frames;
   s->channels  = (uint32_t)info.channels;
   const int sub = info.format & SF_FORMAT_SUBMASK;
   // Anything that is not plainly integer PCM is checked sample by sample.
@@ -81,6 +253,16 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
       return NULL;
     }
   }
+  if (!s->io.has_slot) {
+    // No slot: the file is opened for each read from now on.
+    if (!(s->io.ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+      snprintf(message, message_size, "out of memory");
+      md_source_close(s);
+      return NULL;
+    }
+    close(s->io.fd);
+    s->io.fd = -1;
+  }
   return s;
 }
 
@@ -93,6 +275,14 @@ md_source_close(MdSource* s)
   if (s->file) {
     sf_close(s->file);
   }
+  if (s->io.fd >= 0) {
+    close(s->io.fd);
+  }
+  if (s->io.has_slot) {
+    md_file_budget_give();
+  }
+  free(s->io.path);
+  free(s->io.ahead);
   soxr_delete(s->resampler);
   free(s->decoded);
   free(s->converted);
@@ -109,6 +299,18 @@ uint64_t
 md_source_length(const MdSource* s)
 {
   return s->length;
+}
+
+int64_t
+md_source_file_frames(const MdSource* s)
+{
+  return s->file_frames;
+}
+
+uint64_t
+md_source_delivered(const MdSource* s)
+{
+  return s->delivered;
 }
 
 static void
@@ -215,11 +417,24 @@ md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_fi
       out[c][i] = 0.0f;
     }
   }
+  s->delivered += done;
   if (first_bad) {
     *first_bad = bad;
   }
   if (s->failed) {
     snprintf(message, message_size, "decoding failed: %s", sf_strerror(s->file));
+    return MIXDOWN_ERR_DECODE;
+  }
+  // A file that failed under the decoder is an error once the audio
+  // decoded before it has run out, at the frame where it did.
+  const MdSourceFile* f = &s->io;
+  if (done < frames && (f->truncated || f->replaced)) {
+    snprintf(message, message_size, "`%s` was %s during the render: its audio ran out %s", f->path,
+             f->truncated ? "truncated" : "replaced", f->truncated ? "early" : "where it was replaced");
+    return MIXDOWN_ERR_DECODE;
+  }
+  if (done < frames && f->error) {
+    snprintf(message, message_size, "reading `%s` failed: %s", f->path, strerror(f->error));
     return MIXDOWN_ERR_DECODE;
   }
   return MIXDOWN_SUCCESS;
