@@ -10,7 +10,7 @@ packages=(
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
   libfftw3-dev libcairo2-dev   # the analysis plots: spectrum (FFTW) and drawing (cairo)
   liblilv-dev lv2-dev          # hosting LV2 plugins
-  swh-lv2                      # real LV2 plugins the tests measure
+  swh-lv2 x42-plugins          # real LV2 plugins the tests measure (and crash: swh revdelay)
   libjack-jackd2-dev jackd2    # real-time playback (mixdown play); tests run jackd -d dummy
   liblo-dev liblo-tools        # OSC control of mixdown play (the tests send with oscsend, listen with oscdump)
   time        # /usr/bin/time: peak memory in the command-line tests

@@ -51,6 +51,7 @@ run_suite "trust: files kept, numbers of the file ($build)" "$logs/trust" "$here
 run_suite "guards: cache, overflow, file limit ($build)" "$logs/guard" "$here/cli/test_guard.sh" "$build"
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
 run_suite "routing graph ($build)" "$logs/graph" "$here/cli/test_graph.sh" "$build"
+run_suite "LV2 plugins: crashes, ranges, atom buffers ($build)" "$logs/plugins" "$here/cli/test_plugins.sh" "$build"
 
 if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -63,6 +64,7 @@ if [ -n "$asan" ]; then
   run_suite "guards under ASan+UBSan ($asan)" "$logs/guard-asan" "$here/cli/test_guard.sh" "$asan" --sanitized
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
   run_suite "routing graph under ASan+UBSan ($asan)" "$logs/graph-asan" "$here/cli/test_graph.sh" "$asan" --sanitized
+  run_suite "LV2 plugins under ASan+UBSan ($asan)" "$logs/plugins-asan" "$here/cli/test_plugins.sh" "$asan" --sanitized
 fi
 
 if [ -n "$fuzz" ]; then

@@ -116,6 +116,10 @@ struct MdProcessorClass {
   /// in the output.  NULL: never (state that moves on silence, such as a
   /// limiter's frame count, or tails that FFT round-off keeps from zero).
   bool (*idle)(const void* self);
+  /// Audio, optional: NULL while the processor can run, else why it cannot
+  /// go on (an LV2 plugin whose process died); the engine then stops the
+  /// render with this message.  NULL member: never fails.
+  const char* (*fault)(const void* self);
 };
 
 /// latency() or tail() of a processor that adds none: 0 frames.

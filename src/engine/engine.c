@@ -1682,6 +1682,12 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
   for (size_t j = 0U; j < node->n_inserts; ++j) {
     MdEngineInsert* ins = &node->inserts[j];
     silent              = run_insert(e, w, node, ins, t_in - (int64_t)ins->pre_latency, n, silent, bank);
+    const char* fault   = ins->cls->fault ? ins->cls->fault(ins->state) : NULL;
+    if (fault) { // a processor that cannot go on (an LV2 plugin's process died): the render stops
+      worker_message(w, "track or bus `%s`, insert %zu, in the block from %.3f s: %s", node->name, j + 1U,
+                     (double)(t_in > 0 ? t_in : 0) / e->rate, fault);
+      return MIXDOWN_ERR_IO;
+    }
   }
   if (node->cache) {
     const double start = md_clock_seconds();

@@ -32,6 +32,13 @@ const MdProcessorClass* md_lv2_class_new(MdLv2World* world, const char* uri, dou
 bool md_lv2_apply_preset(const MdProcessorClass* cls, const char* name, double* values, char* message,
                          size_t message_size);
 
+/// `x` (a bound or default from a plugin's single-precision metadata) as
+/// the shortest decimal that reads back as the same float: 1.4f gives 1.4,
+/// not 1.399999976, so a session value of 1.4 is inside a range the plugin
+/// gives as 1.4f, and `mixdown plugins` prints what the plugin's author
+/// wrote.  Non-finite values come back as they are.  Any thread.
+double md_lv2_float_value(float x);
+
 /// Calls `visit` for every installed plugin (URI, name, audio inputs, audio outputs).
 void md_lv2_list(MdLv2World* world,
                  void (*visit)(void* user, const char* uri, const char* name, uint32_t ins, uint32_t outs),

@@ -30,7 +30,8 @@ print_param(void* user, const MixdownParamInfo* p)
     printf("    %-20s true|false, default %-10s %s\n", p->name, p->default_value != 0.0 ? "true" : "false",
            p->description);
   } else {
-    printf("    %-20s %g … %g, default %-8g %s\n", p->name, p->min, p->max, p->default_value, p->description);
+    // %.9g: the bounds are already the shortest decimals of the plugin's floats (1.4, not 1.399999976)
+    printf("    %-20s %.9g … %.9g, default %-8.9g %s\n", p->name, p->min, p->max, p->default_value, p->description);
   }
 }
 
