@@ -13,6 +13,7 @@
 #include "mixdown.h"
 #include "session/model.h"
 #include "session/reads.h"
+#include "util/checked_number.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -135,6 +136,22 @@ plan_outputs(MdRender* r)
     }
     d->dither   = d->spec->dither;
     d->out_rate = opt->output_rate ? opt->output_rate : d->spec->rate;
+    // A rate the encoder refuses would fail at its start, after the mix
+    // was rendered, with libsndfile's words ("flac decoder").
+    const uint32_t written = md_file_format_rate(format, d->out_rate ? d->out_rate : s->sample_rate);
+    char           valid[200];
+    if (!md_file_format_rate_ok(format, written, valid, sizeof valid)) {
+      snprintf(r->report->message, sizeof r->report->message, "cannot write `%.200s` at %u Hz: %s", d->path, written,
+               valid);
+      return MIXDOWN_ERR_BAD_ARG;
+    }
+    // NaN passes any range check made of comparisons: a NaN target gave
+    // a NaN gain, and a mix of NaN or full-scale DC.
+    if ((opt->normalize && md_checked_number_in_range(opt->target_lufs, -70.0, -5.0)) ||
+        ((opt->normalize || opt->limit_true_peak) && md_checked_number_in_range(opt->true_peak_db, -20.0, 0.0))) {
+      return fail(r->report, MIXDOWN_ERR_BAD_ARG,
+                  "the loudness target must be -70 … -5 LUFS and the true-peak ceiling -20 … 0 dBTP");
+    }
     d->quality  = opt->quality_given ? opt->quality : d->spec->quality;
     const MdLoudness* loudness = d->spec->loudness.enabled ? &d->spec->loudness
                                  : s->loudness.enabled     ? &s->loudness

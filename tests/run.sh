@@ -52,6 +52,7 @@ run_suite "guards: cache, overflow, file limit ($build)" "$logs/guard" "$here/cl
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
 run_suite "routing graph ($build)" "$logs/graph" "$here/cli/test_graph.sh" "$build"
 run_suite "LV2 plugins: crashes, ranges, atom buffers ($build)" "$logs/plugins" "$here/cli/test_plugins.sh" "$build"
+run_suite "session and option input ($build)" "$logs/input" "$here/cli/test_session_input.sh" "$build"
 
 if [ -n "$asan" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
@@ -65,6 +66,7 @@ if [ -n "$asan" ]; then
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
   run_suite "routing graph under ASan+UBSan ($asan)" "$logs/graph-asan" "$here/cli/test_graph.sh" "$asan" --sanitized
   run_suite "LV2 plugins under ASan+UBSan ($asan)" "$logs/plugins-asan" "$here/cli/test_plugins.sh" "$asan" --sanitized
+  run_suite "session and option input under ASan+UBSan ($asan)" "$logs/input-asan" "$here/cli/test_session_input.sh" "$asan" --sanitized
 fi
 
 if [ -n "$fuzz" ]; then

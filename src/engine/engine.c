@@ -912,6 +912,50 @@ mixdown_engine_threads(const MixdownEngine* e)
   return e ? e->n_workers : 0U;
 }
 
+// The longest tail an insert may ring for.  A class reports the tail of
+// its present values, which for an automated parameter are the envelope's
+// first: a reverb whose `decay_s` rose later was cut at -39 dBFS by
+// `length: auto`.  Each automated slot is tried at its envelope's lowest
+// and highest point (every curve stays between them), one slot after the
+// other, keeping the value that rings longest; then all are put back.
+// Control thread, before the first block: set_param only stores targets.
+static uint64_t
+longest_tail(const MdEngineInsert* ins, const MdInsert* model)
+{
+  uint64_t longest = ins->cls->tail(ins->state);
+  if (!ins->automated) {
+    return longest;
+  }
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    const MdEnvelope* env = model->values[p].envelope;
+    if (!ins->automation[p] || !env || !env->n_points) {
+      continue;
+    }
+    double low = env->points[0].value, high = low;
+    for (size_t k = 1U; k < env->n_points; ++k) {
+      low  = env->points[k].value < low ? env->points[k].value : low;
+      high = env->points[k].value > high ? env->points[k].value : high;
+    }
+    const double tried[2] = {low, high};
+    double       keep     = md_automation_value(ins->automation[p], 0.0);
+    for (int i = 0; i < 2; ++i) {
+      ins->cls->set_param(ins->state, p, tried[i]);
+      const uint64_t tail = ins->cls->tail(ins->state);
+      if (tail > longest) {
+        longest = tail;
+        keep    = tried[i];
+      }
+    }
+    ins->cls->set_param(ins->state, p, keep); // the next slot is tried with this one at its longest
+  }
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    if (ins->automation[p]) {
+      ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], 0.0));
+    }
+  }
+  return longest;
+}
+
 static MixdownStatus
 build(MixdownEngine* e, const MixdownSession* s)
 {
@@ -940,7 +984,7 @@ build(MixdownEngine* e, const MixdownSession* s)
       MdEngineInsert* ins = &e->nodes[i].inserts[j];
       ins->pre_latency    = latency[i];
       latency[i] += ins->cls->latency(ins->state);
-      tail[i] += ins->cls->tail(ins->state);
+      tail[i] += longest_tail(ins, &s->nodes[i].inserts[j]);
       n_keys += ins->key_node != MD_NO_NODE;
     }
   }

@@ -24,12 +24,18 @@ static const uint32_t opus_rates[] = {8000U, 12000U, 16000U, 24000U, 48000U, 0U}
 static const MdFileFormat formats[] = {
   {.extension = ".wav", .name = "WAV", .container = SF_FORMAT_WAV, .bits_mask = ALL_BITS},
   {.extension = ".rf64", .name = "RF64", .container = SF_FORMAT_RF64, .bits_mask = ALL_BITS},
+  // libsndfile's FLAC encoder keeps to the streamable subset: a rate past
+  // 65535 Hz must be a multiple of 10 Hz (measured: 65536, 100001 and
+  // 383999 Hz fail at the encoder's start, 65540 and 383990 Hz work).
   {.extension = ".flac", .name = "FLAC", .container = SF_FORMAT_FLAC,
-   .bits_mask = BITS(MIXDOWN_FORMAT_PCM_16) | BITS(MIXDOWN_FORMAT_PCM_24)},
+   .bits_mask = BITS(MIXDOWN_FORMAT_PCM_16) | BITS(MIXDOWN_FORMAT_PCM_24), .max_rate = 655350U,
+   .plain_up_to = 65535U, .step_above = 10U},
   {.extension = ".mp3", .name = "MP3", .container = SF_FORMAT_MPEG, .lossy = true,
    .codec = SF_FORMAT_MPEG_LAYER_III, .default_quality = 0.8, .rates = mp3_rates},
+  // libvorbis's encoder setups stop at 200 kHz (measured: 200000 Hz
+  // works, 200001 Hz fails at the start).
   {.extension = ".ogg", .name = "Ogg Vorbis", .container = SF_FORMAT_OGG, .lossy = true,
-   .codec = SF_FORMAT_VORBIS, .default_quality = 0.5},
+   .codec = SF_FORMAT_VORBIS, .default_quality = 0.5, .max_rate = 200000U},
   {.extension = ".opus", .name = "Ogg Opus", .container = SF_FORMAT_OGG, .lossy = true,
    .codec = SF_FORMAT_OPUS, .default_quality = 0.3, .rates = opus_rates},
 };
@@ -77,6 +83,25 @@ md_file_format_rate(const MdFileFormat* format, uint32_t rate)
     highest = *r > highest ? *r : highest;
   }
   return above ? above : highest;
+}
+
+bool
+md_file_format_rate_ok(const MdFileFormat* format, uint32_t rate, char* valid, size_t size)
+{
+  const bool stepped = format->step_above && rate > format->plain_up_to && rate % format->step_above;
+  if (!stepped && (!format->max_rate || rate <= format->max_rate)) {
+    return true;
+  }
+  if (format->step_above) {
+    const uint32_t down = rate - rate % format->step_above;
+    const uint32_t up   = down + format->step_above;
+    snprintf(valid, size, "%s takes any rate up to %u Hz and multiples of %u Hz above it, up to %u Hz (nearest: %u Hz)",
+             format->name, format->plain_up_to, format->step_above, format->max_rate,
+             rate - down < up - rate || up > format->max_rate ? down : up);
+  } else {
+    snprintf(valid, size, "%s takes at most %u Hz", format->name, format->max_rate);
+  }
+  return false;
 }
 
 void

@@ -27,6 +27,11 @@ typedef struct {
   /// transparent to most listeners on most music.
   double          default_quality;
   const uint32_t* rates;   ///< Lossy: the rates the codec takes, 0-terminated; NULL: any
+  uint32_t        max_rate; ///< The highest rate the encoder takes (0: any mixdown renders)
+  /// Past this rate only multiples of `step_above` Hz are written (FLAC's
+  /// frame headers code a rate above 65535 Hz in tens of Hz); 0: none.
+  uint32_t        plain_up_to;
+  uint32_t        step_above;
 } MdFileFormat;
 
 /// The format for `path`'s extension (case-insensitive), or NULL.
@@ -43,6 +48,11 @@ bool md_file_format_holds(const MdFileFormat* format, MixdownSampleFormat sample
 /// above `rate` (44.1 kHz Opus → 48 kHz, the rate Opus runs at inside), or
 /// its highest (96 kHz MP3 → 48 kHz).
 uint32_t md_file_format_rate(const MdFileFormat* format, uint32_t rate);
+
+/// Can `format` be written at `rate` Hz (after md_file_format_rate())?  When
+/// not, writes what it takes ("FLAC takes any rate up to 65535 Hz and
+/// multiples of 10 Hz above it (nearest: 384000 Hz)") into `valid`.
+bool md_file_format_rate_ok(const MdFileFormat* format, uint32_t rate, char* valid, size_t size);
 
 /// "16, 24, 32 or float" for `format`, for messages.
 void md_file_format_bits_list(const MdFileFormat* format, char* out, size_t size);

@@ -619,6 +619,34 @@ resolve_path(const MdValidator* v, const char* path)
   return out;
 }
 
+// Does the end of the audio the header promises decode?  A FLAC cut short
+// (a copy interrupted) opens fine, its header counting every frame, and
+// failed mid-render with "flac decoder" and no line.  Seeking to the last
+// 4096 frames and decoding them costs, per 10 s source, 0.6 ms in FLAC,
+// 1.2 ms in Ogg Vorbis, 7 ms in Opus (its seek decodes a pre-roll), near
+// nothing in WAV (whose frame count comes from its size, so that a cut WAV
+// reads to its end anyway).  Mono or stereo only.
+static bool
+source_end_decodes(SNDFILE* file, const SF_INFO* info)
+{
+  if (info->frames <= 0 || !info->seekable || (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
+    return true; // an MP3's frame count is an estimate: its end may fall short of it
+  }
+  const sf_count_t tail = info->frames < 4096 ? info->frames : 4096;
+  if (sf_seek(file, info->frames - tail, SEEK_SET) < 0) {
+    return false;
+  }
+  float block[2 * 1024];
+  for (sf_count_t left = tail; left > 0;) {
+    const sf_count_t got = sf_readf_float(file, block, left < 1024 ? left : 1024);
+    if (got <= 0) {
+      return false;
+    }
+    left -= got;
+  }
+  return sf_error(file) == SF_ERR_NO_ERROR;
+}
+
 // Opens the source to learn its format; reports a missing or unreadable file.
 static bool
 probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
@@ -645,10 +673,21 @@ probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
     report(v, node, "cannot decode source `%s`: %s", node->text, sf_strerror(NULL));
     return false;
   }
+  const bool whole = info.channels < 1 || info.channels > 2 || source_end_decodes(file, &info);
   sf_close(file);
   if (info.channels < 1 || info.channels > 2) {
     report(v, node, "source `%s` has %d channels; mixdown takes mono or stereo sources", node->text,
            info.channels);
+    return false;
+  }
+  const double promised_s = (double)info.frames / (info.samplerate > 0 ? info.samplerate : 1);
+  if (!whole && promised_s <= MD_MAX_TIME_S) {
+    report(v, node, "source `%s` is cut short or damaged: its header says %.3f s, but its last frames do not decode",
+           node->text, promised_s);
+    return false;
+  }
+  if (!whole) { // a cut Ogg file: libsndfile finds no last page and no length
+    report(v, node, "source `%s` is cut short or damaged: its end does not decode", node->text);
     return false;
   }
   if (info.samplerate < 1000 || info.samplerate > 768000) {
@@ -1578,6 +1617,14 @@ read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_ite
   if ((item = map_get(node, "rate")) && read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
     out->rate = (uint32_t)rate;
   }
+  // A rate the encoder refuses (FLAC at 383999 Hz) failed only when the
+  // mix was rendered, with libsndfile's words.
+  const uint32_t written = format ? md_file_format_rate(format, out->rate ? out->rate : v->session->sample_rate) : 0U;
+  char           valid[200];
+  if (format && !md_file_format_rate_ok(format, written, valid, sizeof valid)) {
+    const MdYNode* at = item ? item : map_get(node, "file");
+    report(v, at, "cannot write `%s` at %u Hz: %s", at == item ? map_get(node, "file")->text : at->text, written, valid);
+  }
   if (is_item && (item = map_get(node, "loudness"))) {
     read_loudness(v, item, &out->loudness);
   }
@@ -1929,10 +1976,12 @@ mixdown_session_open_file(const char* path, MixdownDiagnosticFunc on_diagnostic,
     return got;
   }
   // Relative paths (sources, outputs) are taken from the session file's
-  // folder; a session read from a pipe or a device (/dev/stdin, <(…)) has
-  // none: from the current folder then, never from /dev.
-  char*       base  = strdup(path);
-  char*       slash = base && regular ? strrchr(base, '/') : NULL;
+  // folder; a session read from a pipe or through a descriptor's name
+  // (/dev/stdin even when redirected from a file, /dev/fd/N, <(…),
+  // /proc/self/fd/N) has none: from the current folder then, never /dev.
+  const bool  stream = !regular || !strncmp(path, "/dev/", 5U) || !strncmp(path, "/proc/", 6U);
+  char*       base   = strdup(path);
+  char*       slash  = base && !stream ? strrchr(base, '/') : NULL;
   const char* dir   = ".";
   if (slash) {
     *slash = '\0';

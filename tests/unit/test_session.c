@@ -631,6 +631,24 @@ test_bom_crlf_utf16(void)
   expect_error("mixdown: 1\r\ntracks:\r\n  - {name: a, file: a.wav, gain_db: 99}\r\n", "3:37", "out of range");
 }
 
+// `length: auto` ends the mix after the longest tail an insert may ring
+// for: a reverb whose `decay_s` is automated from 0.1 s up to 3 s rings
+// for the 3 s, not for the first value (the tail was cut at -39 dBFS).
+static void
+test_auto_length_takes_the_longest_tail(void)
+{
+  write_sources(); // a.wav: 0.5 s of 1 kHz at -6 dBFS
+  TestMix mix;
+  CHECK(test_render_yaml("mixdown: 1\nlength: auto\ntracks:\n  - name: a\n    file: a.wav\n"
+                         "    inserts: [{type: reverb, mix: 1, decay_s: {points: [[0, 0.1], [0.3, 3]]}}]\n",
+                         &mix));
+  const uint64_t last = mix.frames / 20U; // the last 5 %
+  CHECK_MSG(mix.frames >= (uint64_t)(3.0 * 48000.0), "the mix is %.3f s", (double)mix.frames / 48000.0);
+  const double end_db = test_peak_db(mix.left + mix.frames - last, last);
+  CHECK_MSG(end_db < -60.0, "the tail is cut at %.1f dBFS (%.3f s)", end_db, (double)mix.frames / 48000.0);
+  test_mix_free(&mix);
+}
+
 const TestCase session_tests[] = {
   {"session: YAML and JSON render the same", test_valid_yaml_and_json_agree},
   {"session: unknown key suggests the nearest", test_unknown_key_suggests_nearest},
@@ -658,5 +676,6 @@ const TestCase session_tests[] = {
   {"session: BAR:BEAT positions are digits only", test_positions_are_digits},
   {"session: a file over the size cap is refused unread", test_session_size_cap},
   {"session: BOM, CRLF and UTF-16", test_bom_crlf_utf16},
+  {"session: length auto takes an automated reverb's longest tail", test_auto_length_takes_the_longest_tail},
   {NULL, NULL},
 };

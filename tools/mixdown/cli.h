@@ -37,6 +37,10 @@ int cli_open_session(const char* path, MixdownSession** session);
 /// a second one); …" and returns false: exit with CLI_USAGE.
 bool cli_one_session(const char* command, int argc, char** argv, const char* const* value_options);
 
+/// Reads an option's number: the whole of `text`, finite (never nan or
+/// inf, which pass any range check made of comparisons), min ≤ x ≤ max.
+bool cli_parse_number(const char* text, double min, double max, double* out);
+
 /// True when `arg` is -h or --help.
 bool cli_is_help(const char* arg);
 

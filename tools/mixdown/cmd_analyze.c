@@ -212,9 +212,7 @@ cmd_analyze(int argc, char** argv)
     } else if (!strcmp(argv[i], "--plot")) {
       plot = argv[++i];
     } else if (!strcmp(argv[i], "--target")) {
-      char* end = NULL;
-      target    = strtod(argv[++i], &end);
-      if (*end || target < -70.0 || target > 0.0) {
+      if (!cli_parse_number(argv[++i], -70.0, 0.0, &target)) {
         fprintf(stderr, "mixdown analyze: --target must be -70 … 0 LUFS, not `%s`\n", argv[i]);
         return CLI_USAGE;
       }

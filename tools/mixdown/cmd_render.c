@@ -94,10 +94,10 @@ static bool
 parse_target(const char* text, RenderArgs* args)
 {
   char*        end  = NULL;
-  const double lufs = strtod(text, &end);
+  double       lufs = strtod(text, &end);
   if (text[0] && !*end) {
-    if (lufs < -70.0 || lufs > -5.0) {
-      return false;
+    if (!cli_parse_number(text, -70.0, -5.0, &lufs)) {
+      return false; // nan and inf too
     }
     args->target_lufs = lufs;
     if (!args->true_peak_given) {
@@ -249,9 +249,8 @@ parse_options(int argc, char** argv, int first, RenderArgs* args)
                       "ebu-r128, atsc-a85), not `%s`\n", value);
       return CLI_USAGE;
     } else if (!strcmp(a, "--true-peak")) {
-      char*        end = NULL;
-      const double tp  = strtod(value, &end);
-      if (!value[0] || *end || tp < -20.0 || tp > 0.0) {
+      double tp = 0.0;
+      if (!cli_parse_number(value, -20.0, 0.0, &tp)) {
         fprintf(stderr, "mixdown render: --true-peak must be -20 … 0 dBTP, not `%s`\n", value);
         return CLI_USAGE;
       }

@@ -74,6 +74,18 @@ cli_one_session(const char* command, int argc, char** argv, const char* const* v
 }
 
 bool
+cli_parse_number(const char* text, double min, double max, double* out)
+{
+  char*        end = NULL;
+  const double x   = text ? strtod(text, &end) : NAN;
+  if (!text || !text[0] || *end || !isfinite(x) || x < min || x > max) {
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool
 cli_is_help(const char* arg)
 {
   return !strcmp(arg, "-h") || !strcmp(arg, "--help");
