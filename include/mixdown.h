@@ -732,6 +732,10 @@ typedef struct {
   double   ceiling_db;           ///< The true-peak ceiling
   double   finish_gain_db;       ///< Gain before the finishing limiter
   double   finish_limiter_db;    ///< The limiter's deepest reduction (≤ 0)
+  /// Files only: samples that were NaN or infinite.  They are measured as
+  /// silence, so a file of nothing else reads -inf everywhere: this tells
+  /// it from a silent one.
+  uint64_t non_finite;
 } MixdownAnalysis;
 
 /**

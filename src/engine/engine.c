@@ -159,6 +159,11 @@ typedef struct {
   bool            lazy_post;
   float           lazy_gain[2];    ///< pan × fader, per side
   const float*    lazy_src[2][2];  ///< [bank][side]: the signal those apply to
+  /// A lazy track whose gain boosts (> 1 on a side) may overflow: in a
+  /// block where it would, its edges read a copy of the signal with the
+  /// samples that overflow silenced (as the fader's guard does on other
+  /// tracks), [bank][side].
+  float*          lazy_safe[2][2];
   /// A bus's inputs from plain-sum tracks: the helpers sum them (in
   /// prefix_tree's fixed order) into prefix[bank] once every parallel track
   /// of the block is done, and the bus starts from that sum instead of zero;
@@ -176,6 +181,9 @@ typedef struct {
   uint32_t        bank;         ///< The bank render_strip() uses now
   char            notes[2][200]; ///< First non-finite event per bank (merged in plan order)
   char            first_note[200]; ///< The first of all (kept in the cache)
+  /// …and of pan and fader, per bank: not kept in the cache (they do not
+  /// shape the cached signal), merged after `notes`.
+  char            fader_notes[2][200];
   /// Live playback (md_engine_go_live()): targets a live move sets, glided
   /// to over the next block; envelopes the moves took over; meters.
   double          gain_target;
@@ -680,6 +688,13 @@ build_parallel(MixdownEngine* e)
     const bool pre_sends = node->pre_sends;
     node->plain_sum      = lazy_candidate(e, node);
     node->lazy_post      = node->plain_sum;
+    for (int b = 0; b < 2 && node->lazy_post && (node->lazy_gain[0] > 1.0f || node->lazy_gain[1] > 1.0f); ++b) {
+      for (int c = 0; c < 2; ++c) {
+        if (!(node->lazy_safe[b][c] = new_buffer())) {
+          return MIXDOWN_ERR_NO_MEM;
+        }
+      }
+    }
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
         node->bank_buf[b][c]  = b == 0 ? (had_buf ? node->buf[c] : new_buffer())
@@ -1114,6 +1129,8 @@ mixdown_engine_free(MixdownEngine* e)
       free(n->bank_pre[0][c]);
       free(n->bank_post[0][c]);
       free(n->bank_post[1][c]);
+      free(n->lazy_safe[0][c]);
+      free(n->lazy_safe[1][c]);
     }
     for (int c = 0; c < 2; ++c) {
       free(n->stem[c]);
@@ -1219,6 +1236,115 @@ note_non_finite(MdEngineNode* node, const char* fmt, ...)
   va_start(args, fmt);
   vsnprintf(note, sizeof node->notes[0], fmt, args);
   va_end(args);
+}
+
+// The strip as messages name it: "track `a`", "bus `b`", "the master".
+static const char*
+strip_label(const MdEngineNode* node, char* out, size_t size)
+{
+  if (node->kind == MD_NODE_MASTER) {
+    snprintf(out, size, "the master");
+  } else {
+    snprintf(out, size, "%s `%s`", node->kind == MD_NODE_TRACK ? "track" : "bus", node->name);
+  }
+  return out;
+}
+
+// The guard on a node's input: its clips' or inputs' sum, before the
+// inserts.  Sources are finite (decoding replaces NaN and infinity), but
+// clip gains and a bus's sum of loud inputs can overflow the float range.
+// What overflowed is silenced and counted like an insert's NaN, and is
+// part of the signal the cache keeps.
+static void
+guard_input(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_in, uint32_t n)
+{
+  const uint64_t bad = scrub(w, node->buf, node->source_channels, n);
+  if (bad) {
+    char label[200];
+    node->non_finite += bad;
+    note_non_finite(node, "%s, %s at %.3f s: samples beyond the float range (infinite) replaced with silence",
+                    strip_label(node, label, sizeof label),
+                    node->kind == MD_NODE_TRACK ? "sum of its clips" : "sum of its inputs",
+                    (double)(t_in > 0 ? t_in : 0) / e->rate);
+  }
+}
+
+// Kept apart from `notes`: pan and fader are not part of the cached signal.
+static void MD_PRINTF(2, 3)
+note_fader(MdEngineNode* node, const char* fmt, ...)
+{
+  char* note = node->fader_notes[node->bank];
+  if (note[0]) {
+    return;
+  }
+  va_list args;
+  va_start(args, fmt);
+  vsnprintf(note, sizeof node->fader_notes[0], fmt, args);
+  va_end(args);
+}
+
+// The guard after pan and fader: a finite signal times a gain above 1
+// can overflow.  Silenced and counted (not in the node's cached tally).
+static void
+guard_output(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_out, uint32_t n)
+{
+  uint64_t bad = 0U;
+  if (node->pre_sends || node->level_pre) {
+    bad += scrub(w, node->pre, 2U, n);
+  }
+  bad += scrub(w, node->post, 2U, n);
+  if (bad) {
+    char label[200];
+    note_fader(node, "%s, fader at %.3f s: samples beyond the float range (infinite) replaced with silence",
+               strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate);
+  }
+}
+
+// The largest magnitude in `x`, from the bits (positive floats order as
+// their bit patterns do): integer operations, so the loop vectorises.
+static float
+peak_of(const float* x, uint32_t n)
+{
+  uint32_t top = 0U;
+  for (uint32_t i = 0U; i < n; ++i) {
+    uint32_t bits;
+    memcpy(&bits, &x[i], sizeof bits);
+    bits &= 0x7fffffffU;
+    top = bits > top ? bits : top;
+  }
+  float peak;
+  memcpy(&peak, &top, sizeof peak);
+  return peak;
+}
+
+// A lazy track that boosts: if its gain would take a sample of this block
+// beyond the float range, its edges read a copy with those samples
+// silenced — what the fader's guard leaves on a track that writes its
+// post-fader signal, so the sums are the same bytes either way.
+static void
+guard_lazy(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_out, uint32_t n)
+{
+  uint64_t bad = 0U;
+  for (int c = 0; c < 2 && node->lazy_safe[0][0]; ++c) {
+    const float* x = node->lazy_src[node->bank][c];
+    const float  g = node->lazy_gain[c];
+    if (!isinf(peak_of(x, n) * g)) {
+      continue; // nearly always: one vectorised pass and done
+    }
+    float* safe = node->lazy_safe[node->bank][c];
+    for (uint32_t i = 0U; i < n; ++i) {
+      const bool over = isinf(x[i] * g);
+      safe[i]         = over ? 0.0f : x[i];
+      bad += over;
+    }
+    node->lazy_src[node->bank][c] = safe;
+  }
+  if (bad) {
+    char label[200];
+    w->non_finite += bad;
+    note_fader(node, "%s, fader at %.3f s: samples beyond the float range (infinite) replaced with silence",
+               strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate);
+  }
 }
 
 static void MD_PRINTF(2, 3)
@@ -1715,6 +1841,7 @@ render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t0, uint
       spread_mono_clips(e, w, node, t_in, n);
     }
   }
+  guard_input(e, w, node, t_in, n);
   if (node->invert) {
     for (uint32_t c = 0U; c < node->source_channels; ++c) {
       for (uint32_t i = 0U; i < n; ++i) {
@@ -1766,6 +1893,7 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
   if (node->lazy_post) {
     node->lazy_src[node->bank][0] = signal[0];
     node->lazy_src[node->bank][1] = signal[node->channels == 1U ? 0 : 1];
+    guard_lazy(e, w, node, t_out, n);
     if (node->level_post && !node->levels_stored) {
       measure_lazy(e, w, node, n);
     }
@@ -1782,6 +1910,7 @@ finish_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, const float* con
     }
     apply_fader(e, w, node, t_out, n);
   }
+  guard_output(e, w, node, t_out, n);
   if (e->stems && node->kind != MD_NODE_MASTER) {
     capture_stem(node, n);
   }
@@ -2100,7 +2229,12 @@ finish_ahead(MixdownEngine* e)
 static void
 merge_note(MixdownEngine* e, MdEngineNode* node, uint32_t bank)
 {
-  char* note = node->notes[node->parallel ? bank : 0U];
+  char* fader = node->fader_notes[node->parallel ? bank : 0U];
+  char* note  = node->notes[node->parallel ? bank : 0U];
+  if (fader[0] && !note[0] && !e->non_finite_where[0]) {
+    snprintf(e->non_finite_where, sizeof e->non_finite_where, "%s", fader);
+  }
+  fader[0] = '\0';
   if (!note[0]) {
     return;
   }

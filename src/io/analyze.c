@@ -9,6 +9,7 @@
 #include <sndfile.h>
 
 #include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,27 @@
 MixdownStatus
 md_analyze_file_measure(const char* path, MixdownAnalysis* a, bool keep_series, MdMeasure** kept,
                         char* message, size_t message_size);
+
+// NaN and infinity (a float file may hold them) are counted and measured
+// as silence: the meters take finite samples only.
+static uint64_t
+silence_non_finite(float* x, size_t n)
+{
+  uint32_t any = 0U;
+  for (size_t i = 0U; i < n; ++i) {
+    uint32_t bits;
+    memcpy(&bits, &x[i], sizeof bits);
+    any |= (bits & 0x7f800000U) == 0x7f800000U;
+  }
+  uint64_t bad = 0U;
+  for (size_t i = 0U; any && i < n; ++i) {
+    if (!isfinite(x[i])) {
+      x[i] = 0.0f;
+      ++bad;
+    }
+  }
+  return bad;
+}
 
 MixdownStatus
 md_analyze_file_measure(const char* path, MixdownAnalysis* a, bool keep_series, MdMeasure** kept,
@@ -48,8 +70,10 @@ md_analyze_file_measure(const char* path, MixdownAnalysis* a, bool keep_series, 
     free(packed);
     return MIXDOWN_ERR_NO_MEM;
   }
-  sf_count_t got = 0;
+  sf_count_t got        = 0;
+  uint64_t   non_finite = 0U;
   while ((got = sf_readf_float(file, buffer, MD_ANALYZE_CHUNK)) > 0) {
+    non_finite += silence_non_finite(buffer, (size_t)got * channels);
     const float* x = buffer;
     if (measured != channels) {
       for (sf_count_t i = 0; i < got; ++i) {
@@ -75,6 +99,9 @@ md_analyze_file_measure(const char* path, MixdownAnalysis* a, bool keep_series, 
   a->integrated_lufs   = a->levels.integrated_lufs;
   a->loudness_range_lu = a->levels.loudness_range_lu;
   a->true_peak_dbtp    = a->levels.true_peak_dbtp;
+  if (size >= offsetof(MixdownAnalysis, non_finite) + sizeof a->non_finite) {
+    a->non_finite = non_finite;
+  }
   if (kept) {
     *kept = m;
   } else {

@@ -142,6 +142,7 @@ print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
     json_number("target_lufs", a->target_lufs, false);
   }
   printf("  \"finished\": %s,\n", a->finished ? "true" : "false");
+  printf("  \"non_finite_samples\": %llu,\n", (unsigned long long)a->non_finite);
   printf("  \"clipped_samples\": %llu", (unsigned long long)a->levels.clipped);
   if (strips) {
     print_strips_json(strips);
@@ -177,6 +178,13 @@ print_table(const char* path, const MixdownAnalysis* a)
   printf("  correlation      %.3f\n", a->levels.correlation);
   printf("  clipped samples  %llu%s\n", (unsigned long long)a->levels.clipped,
          a->levels.clipped ? "  (warning: the file clips)" : "");
+  if (a->non_finite) {
+    const uint64_t all = a->frames * a->channels;
+    char           share[32];
+    snprintf(share, sizeof share, "%.3g%% of them", all ? 100.0 * (double)a->non_finite / (double)all : 0.0);
+    printf("  non-finite       %llu samples (NaN or infinite): %s, measured as silence  (warning: the file is "
+           "damaged)\n", (unsigned long long)a->non_finite, a->non_finite == all ? "all of them" : share);
+  }
 }
 
 // The strips collector carries the progress bar for the analysis.
