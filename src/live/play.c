@@ -124,12 +124,26 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   const MixdownStatus st = md_recorder_write(recorder, session, report->sample_rate, glide_s, o->record_path,
                                              &written, report->message, sizeof report->message);
   report->moves_recorded     = written.moves;
-  report->moves_unrecordable = written.switches;
-  if (!st && written.switches) {
-    md_notef(o->note, o->user_data, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
-         written.switches, written.switches == 1U ? " was" : "s were");
+  report->moves_unrecordable = written.switches + written.unplaced;
+  if (st) {
+    return st;
   }
-  return st;
+  if (written.switches) {
+    md_notef(o->note, o->user_data, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
+             written.switches, written.switches == 1U ? " was" : "s were");
+  }
+  if (written.constants || written.unplaced) {
+    md_notef(o->note, o->user_data, "note: the take: %s", written.note);
+  }
+  if (md_recorder_folded(recorder)) {
+    md_notef(o->note, o->user_data, "note: the take: %zu moves less than %g ms after the one before on the same "
+             "parameter were kept as one (its last value)", md_recorder_folded(recorder), MD_RECORDER_GRID_S * 1000.0);
+  }
+  if (md_recorder_dropped(recorder)) {
+    md_notef(o->note, o->user_data, "warning: the take: %zu moves were not recorded (it keeps at most %u)",
+             md_recorder_dropped(recorder), MD_RECORDER_MAX_MOVES);
+  }
+  return MIXDOWN_SUCCESS;
 }
 
 static bool
@@ -139,7 +153,9 @@ add_read(void* guard, const char* path, const char* what)
 }
 
 // The recording must not replace the session it was made from, nor any
-// file it reads (however the path is spelled).
+// file it reads (however the path is spelled), nor an audio file or a
+// device; and its folder must take it — all known before playing, so that
+// a take is never lost at the end.
 static MixdownStatus
 check_record_path(const MixdownSession* session, const char* path, char* message, size_t message_size)
 {
@@ -152,7 +168,7 @@ check_record_path(const MixdownSession* session, const char* path, char* message
     snprintf(message, message_size, "out of memory");
   }
   md_path_guard_free(guard);
-  return st;
+  return st ? st : md_recorder_check_path(path, message, message_size);
 }
 
 MixdownStatus
@@ -174,6 +190,15 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
   if (check) {
     return check;
   }
+  MdRecorder* recorder = o->record_path ? md_recorder_new(mixdown_session_sample_rate(session)) : NULL;
+  if (o->record_path && !recorder) {
+    snprintf(report->message, sizeof report->message, "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  if (recorder && (check = md_recorder_keep_session(recorder, session, report->message, sizeof report->message))) {
+    md_recorder_free(recorder);
+    return check;
+  }
   const MdPlayerOptions po = {.client_name = o->client_name ? o->client_name : "mixdown",
                               .from_s      = o->from_s,
                               .loop        = o->loop != 0,
@@ -188,19 +213,19 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
   MixdownStatus st     = MIXDOWN_SUCCESS;
   MdPlayer*     player = md_player_new(session, &po, &st, report->message, sizeof report->message);
   if (!player) {
+    md_recorder_free(recorder);
     return st;
   }
   if (session->loudness.enabled) {
     md_notef(o->note, o->user_data,
              "note: master.loudness needs the whole mix: it is applied by render, not while playing");
   }
-  MdRecorder* recorder = o->record_path ? md_recorder_new() : NULL;
-  MdOsc*      osc      = NULL;
+  MdOsc* osc = NULL;
   if (o->osc_port) {
     osc = md_osc_start(o->osc_host ? o->osc_host : "127.0.0.1", o->osc_port < 0 ? 0 : o->osc_port, player,
                        session, o->note, o->user_data, report->message, sizeof report->message);
   }
-  st = (o->record_path && !recorder) ? MIXDOWN_ERR_NO_MEM : (o->osc_port && !osc) ? MIXDOWN_ERR_IO : MIXDOWN_SUCCESS;
+  st = o->osc_port && !osc ? MIXDOWN_ERR_IO : MIXDOWN_SUCCESS;
   char connect_note[512] = "";
   if (!st) {
     st = md_player_start(player, connect_note, sizeof connect_note);

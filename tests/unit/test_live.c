@@ -506,7 +506,7 @@ test_recorded_moves_become_envelopes(void)
     ++field;
   }
   const uint32_t bell_gain = md_processor_value_offset(eq, (uint32_t)(bands - eq->params)) + 1U + field;
-  MdRecorder*    rec       = md_recorder_new();
+  MdRecorder*    rec       = md_recorder_new(RATE);
   const MdAppliedMove moves[] = {
     {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -10.0}, 24000},  {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -20.0}, 48000},
     {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -21.0}, 48010},  // within the glide: it ends at -21
@@ -524,7 +524,7 @@ test_recorded_moves_become_envelopes(void)
   char           why[512];
   CHECK_MSG(md_recorder_write(rec, s, RATE, 256.0 / RATE, out, &report, why, sizeof why) == MIXDOWN_SUCCESS,
             "%s", why);
-  CHECK(report.envelopes == 5U && report.moves == 7U && report.switches == 1U);
+  CHECK(report.envelopes == 5U && report.moves == 6U && report.switches == 1U); // -20 and -21 within 10 ms: one move
   md_recorder_free(rec);
   MixdownSession* copy = NULL;
   CHECK(mixdown_session_open_file(out, NULL, NULL, &copy) == MIXDOWN_SUCCESS); // paths made absolute
@@ -683,6 +683,166 @@ test_every_processor_is_block_size_invariant(void)
     test_mix_free(&ref);
     mixdown_session_free(s);
   }
+}
+
+// Issue 16.3: choices and switches of inserts have no envelope in a
+// session; they were written as envelopes and the take did not load.  A
+// move with no place in the file (an EQ band the session lacks) lost the
+// whole take.  Now: the last value as a constant, the unplaced move alone
+// is left out and said, and the take loads.
+static void
+test_take_holds_choices_as_constants_and_survives_a_bad_move(void)
+{
+  test_write_dc(test_path("r.wav"), 0.5f, 2.0, 1U, RATE);
+  FILE* f = fopen(test_path("take-src.yaml"), "w");
+  fputs("mixdown: 1\nsample_rate: 48000\n"
+        "tracks:\n  - name: a\n    file: r.wav\n"
+        "    inserts: [{type: eq, bands: [{type: bell, freq: 1000, gain_db: 0}]}, {type: saturation},\n"
+        "              {type: delay}, {type: compressor}]\n",
+        f);
+  fclose(f);
+  MixdownSession* s = NULL;
+  CHECK(mixdown_session_open_file(test_path("take-src.yaml"), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  if (!s) {
+    return;
+  }
+  const MdProcessorClass* eq      = s->nodes[0].inserts[0].cls;
+  const MdProcessorClass* sat     = s->nodes[0].inserts[1].cls;
+  const MdProcessorClass* delay   = s->nodes[0].inserts[2].cls;
+  const MdProcessorClass* comp    = s->nodes[0].inserts[3].cls;
+  const uint32_t          bands   = md_processor_value_offset(eq, (uint32_t)md_processor_param_index(eq, "bands"));
+  const uint32_t          mode    = md_processor_value_offset(sat, (uint32_t)md_processor_param_index(sat, "mode"));
+  const uint32_t          ping    = md_processor_value_offset(delay, (uint32_t)md_processor_param_index(delay, "ping_pong"));
+  const uint32_t          makeup  = md_processor_value_offset(comp, (uint32_t)md_processor_param_index(comp, "auto_makeup"));
+  const MdParam*          band_t  = &eq->params[md_processor_param_index(eq, "bands")];
+  const uint32_t          band3   = bands + 1U + 2U * band_t->n_fields; // item 3 (its type): the session has 1
+  MdRecorder*             rec     = md_recorder_new(RATE);
+  const MdAppliedMove     moves[] = {
+    {{MD_LIVE_INSERT, 0U, 1U, mode, 3.0}, 48000},   {{MD_LIVE_INSERT, 0U, 1U, mode, 1.0}, 24000}, // after a locate back
+    {{MD_LIVE_INSERT, 0U, 2U, ping, 1.0}, 30000},   {{MD_LIVE_INSERT, 0U, 3U, makeup, 1.0}, 1000},
+    {{MD_LIVE_INSERT, 0U, 0U, band3, 500.0}, 2000}, {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -12.0}, 12000},
+  };
+  for (size_t k = 0U; k < sizeof moves / sizeof moves[0]; ++k) {
+    CHECK(md_recorder_add(rec, &moves[k]));
+  }
+  MdRecordReport report;
+  char           why[512];
+  const char*    take = test_path("take.yaml");
+  CHECK_MSG(md_recorder_write(rec, s, RATE, 256.0 / RATE, take, &report, why, sizeof why) == MIXDOWN_SUCCESS, "%s",
+            why);
+  CHECK_MSG(report.envelopes == 1U && report.moves == 1U && report.constants == 3U && report.unplaced == 1U,
+            "envelopes %zu moves %zu constants %zu unplaced %zu", report.envelopes, report.moves, report.constants,
+            report.unplaced);
+  CHECK_MSG(strstr(report.note, "/track/a/insert/2/mode moved 2 times: written as its last value, tube, from the start") &&
+              strstr(report.note, "/track/a/insert/3/ping_pong moved 1 time: written as its last value, true") &&
+              strstr(report.note, "/track/a/insert/1/bands/3/type: no place for it in the session file, 1 move not written"),
+            "%s", report.note);
+  md_recorder_free(rec);
+  MixdownSession* copy = NULL;
+  CHECK_MSG(mixdown_session_open_file(take, NULL, NULL, &copy) == MIXDOWN_SUCCESS, "the take does not load");
+  if (copy) {
+    CHECK(copy->nodes[0].inserts[1].values[mode].value == 1.0);   // tube: the last applied, not the latest in time
+    CHECK(copy->nodes[0].inserts[2].values[ping].value == 1.0);
+    CHECK(copy->nodes[0].inserts[3].values[makeup].value == 1.0);
+    CHECK(copy->nodes[0].inserts[0].values[bands].value == 1.0); // still one band
+    CHECK(copy->nodes[0].gain_db.envelope != NULL);
+    mixdown_session_free(copy);
+  }
+  mixdown_session_free(s);
+}
+
+// Issue 16.9: a flood of moves kept every one (1.5 MB/s).  Moves of one
+// parameter within 10 ms fold into one; the take keeps at most 2^20.
+static void
+test_recorder_memory_is_bounded(void)
+{
+  MdRecorder* rec = md_recorder_new(RATE);
+  // One fader moved every frame for 20 s: 960 000 moves.
+  for (int64_t frame = 0; frame < 20 * (int64_t)RATE; ++frame) {
+    const MdAppliedMove m = {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -(double)(frame % 100)}, frame};
+    md_recorder_add(rec, &m);
+  }
+  CHECK_MSG(md_recorder_count(rec) == 2000U, "%zu moves kept of 960000 (one per 10 ms: 2000)", md_recorder_count(rec));
+  CHECK(md_recorder_folded(rec) == 958000U && md_recorder_dropped(rec) == 0U);
+  md_recorder_free(rec);
+  // Moves far apart on many parameters: the cap.
+  rec = md_recorder_new(RATE);
+  for (uint32_t k = 0U; k < MD_RECORDER_MAX_MOVES + 1000U; ++k) {
+    const MdAppliedMove m = {{MD_LIVE_INSERT, k % 7U, 0U, k % 13U, 1.0}, (int64_t)k * 1000};
+    md_recorder_add(rec, &m);
+  }
+  CHECK(md_recorder_count(rec) == MD_RECORDER_MAX_MOVES && md_recorder_dropped(rec) == 1000U);
+  md_recorder_free(rec);
+}
+
+static bool
+has_partial_file(const char* dir)
+{
+  char command[700];
+  snprintf(command, sizeof command, "ls -a '%s' | grep -q partial", dir);
+  return system(command) == 0;
+}
+
+// Issue 16.8: the take went through a predictable FILE.partial (a planted
+// link redirected it), was checked for writability only at the end, and
+// could replace an audio file or a device.
+static void
+test_take_path_is_checked_first_and_written_safely(void)
+{
+  char why[512];
+  CHECK(md_recorder_check_path(test_path("no-such-folder/take.yaml"), why, sizeof why) == MIXDOWN_ERR_BAD_ARG &&
+        strstr(why, "its folder does not exist"));
+  CHECK(md_recorder_check_path("/proc/self/take.yaml", why, sizeof why) == MIXDOWN_ERR_BAD_ARG &&
+        strstr(why, "cannot write the take in `/proc/self`"));
+  CHECK(md_recorder_check_path("/dev/null", why, sizeof why) == MIXDOWN_ERR_BAD_ARG && strstr(why, "a device"));
+  test_write_dc(test_path("song.wav"), 0.5f, 0.1, 1U, RATE);
+  CHECK(md_recorder_check_path(test_path("song.wav"), why, sizeof why) == MIXDOWN_ERR_BAD_ARG &&
+        strstr(why, "an audio file"));
+  mkdir(test_path("takes"), 0755);
+  CHECK(md_recorder_check_path(test_path("takes/"), why, sizeof why) == MIXDOWN_ERR_BAD_ARG);
+  CHECK(md_recorder_check_path(test_path("takes/take.yaml"), why, sizeof why) == MIXDOWN_SUCCESS);
+  CHECK(!has_partial_file(test_path("takes")));
+  // A link planted where the old code wrote: it is not followed.
+  test_write_dc(test_path("r.wav"), 0.5f, 1.0, 1U, RATE);
+  FILE* f = fopen(test_path("takes/src.yaml"), "w");
+  fputs("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: ../r.wav}\n", f);
+  fclose(f);
+  f = fopen(test_path("victim.txt"), "w");
+  fputs("precious\n", f);
+  fclose(f);
+  char take[600], planted[700];
+  snprintf(take, sizeof take, "%s", test_path("takes/take.yaml"));
+  snprintf(planted, sizeof planted, "%s.partial", take);
+  CHECK(symlink(test_path("victim.txt"), planted) == 0);
+  MixdownSession* s = NULL;
+  CHECK(mixdown_session_open_file(test_path("takes/src.yaml"), NULL, NULL, &s) == MIXDOWN_SUCCESS);
+  if (!s) {
+    return;
+  }
+  MdRecorder*         rec  = md_recorder_new(RATE);
+  const MdAppliedMove move = {{MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.0}, 4800};
+  CHECK(md_recorder_keep_session(rec, s, why, sizeof why) == MIXDOWN_SUCCESS && md_recorder_add(rec, &move));
+  remove(test_path("takes/src.yaml")); // gone by the end of the performance: the take is still written
+  MdRecordReport report;
+  CHECK_MSG(md_recorder_write(rec, s, RATE, 0.005, take, &report, why, sizeof why) == MIXDOWN_SUCCESS, "%s", why);
+  md_recorder_free(rec);
+  char   text[64] = "";
+  FILE*  v        = fopen(test_path("victim.txt"), "r");
+  size_t got      = v ? fread(text, 1U, sizeof text - 1U, v) : 0U;
+  text[got]       = '\0';
+  if (v) {
+    fclose(v);
+  }
+  CHECK_MSG(!strcmp(text, "precious\n"), "the planted link was followed: the victim holds %s", text);
+  struct stat st;
+  CHECK(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode)); // untouched too
+  remove(planted);
+  CHECK(!has_partial_file(test_path("takes")));
+  MixdownSession* copy = NULL;
+  CHECK(mixdown_session_open_file(take, NULL, NULL, &copy) == MIXDOWN_SUCCESS && copy->nodes[0].gain_db.envelope);
+  mixdown_session_free(copy);
+  CHECK(stat(take, &st) == 0 && (st.st_mode & 0044) == (0644 & ~umask(022) & 0044)); // not private
+  mixdown_session_free(s);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -863,6 +1023,11 @@ const TestCase live_tests[] = {
   {"live: the disk thread plays exactly what render writes", test_feeder_plays_what_render_writes},
   {"live: a stalled disk thread gives silence, counted", test_feeder_stall_is_silence_not_a_crash},
   {"live: recorded moves become envelopes in a session copy", test_recorded_moves_become_envelopes},
+  {"live: a take holds a choice or switch as its last value, and loads; a move with no place costs itself only",
+   test_take_holds_choices_as_constants_and_survives_a_bad_move},
+  {"live: the recorder folds moves within 10 ms and keeps at most 2^20", test_recorder_memory_is_bounded},
+  {"live: the take's path is checked before playing; a planted link is not followed",
+   test_take_path_is_checked_first_and_written_safely},
   {"live: NaN, infinite and far-off numbers are refused; a real player survives them, finite",
    test_hostile_numbers_are_refused_and_the_player_survives},
   {NULL, NULL},
