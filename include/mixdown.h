@@ -333,6 +333,7 @@ typedef struct {
   uint32_t n_stems_over;      ///< …of which peaked above 0 dBFS (the first ones in `stems_over`)
   MixdownStemReport stems_over[MIXDOWN_MAX_STEM_REPORTS];
   double   cpu_seconds;       ///< CPU time of the process during the render (all threads)
+  uint32_t cache_damaged;     ///< Cache files found damaged (checksum): ignored and rendered again
 } MixdownRenderReport;
 
 /**
@@ -535,6 +536,10 @@ MIXDOWN_API MixdownStatus mixdown_engine_set_cache_limit(MixdownEngine* engine, 
 
 /// Cache files removed to keep the folder under its limit (after the render).
 MIXDOWN_API uint32_t mixdown_engine_cache_removed(const MixdownEngine* engine);
+
+/// Cache files (tracks and partial sums) whose frames did not match their
+/// checksum: ignored, rendered again and rewritten.  Thread: control.
+MIXDOWN_API uint32_t mixdown_engine_cache_damaged(const MixdownEngine* engine);
 
 /// Partial sums of bus inputs read from the cache, and tracks not read at
 /// all because sums cover them (known once the first block is pulled).

@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config meson ninja-build
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
+  libxxhash-dev                # the render cache's checksums (XXH3)
   libfftw3-dev libcairo2-dev   # the analysis plots: spectrum (FFTW) and drawing (cairo)
   liblilv-dev lv2-dev          # hosting LV2 plugins
   swh-lv2 x42-plugins          # real LV2 plugins the tests measure (and crash: swh revdelay)

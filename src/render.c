@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,6 +420,9 @@ collect_engine_report(MixdownEngine* engine, MixdownRenderReport* report)
   mixdown_engine_cache_hits(engine, &report->cache_hits, &report->cache_tracks);
   mixdown_engine_cache_sums(engine, &report->cache_sums_read, &report->cache_tracks_skipped);
   report->cache_files_removed = mixdown_engine_cache_removed(engine);
+  if (report->size >= offsetof(MixdownRenderReport, cache_damaged) + sizeof report->cache_damaged) {
+    report->cache_damaged = mixdown_engine_cache_damaged(engine);
+  }
   snprintf(report->non_finite_where, sizeof report->non_finite_where, "%s",
            mixdown_engine_non_finite_where(engine));
   const uint32_t n_meters = mixdown_engine_meter_count(engine);

@@ -3,6 +3,9 @@
 
 #include "engine/cache.h"
 
+#include "io/file_budget.h"
+
+#include <xxhash.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-// File layout: a fixed header (magic, shape, extras), then the frames,
-// block by block as written, each block one plane per channel.
-#define MAGIC "MDCACHE2"
+// File layout: a fixed header (magic, shape, the frames' checksum,
+// extras), then the frames, block by block as written, each block one
+// plane per channel.  The checksum is XXH3-64 of every frame byte in file
+// order, taken as they are written and checked before a hit is used: a
+// file damaged on disk is a miss, never audio.  Files of the layout
+// before checksums ("MDCACHE2") are misses.
+#define MAGIC "MDCACHE3"
 #define NOTE_BYTES 200U
 // A hit is read 128 KiB at a time: 16 stereo blocks, few system calls,
 // and no page mapping (which costs more than the copy).
@@ -41,6 +48,9 @@ struct MdCacheFile {
   char*         path;      ///< Final name
   char*         temp_path; ///< Name while writing
   MdCacheExtras extras;
+  XXH3_state_t* hashing;   ///< While writing: the checksum of the frames so far
+  uint64_t      checksum;  ///< A hit: the checksum its header holds
+  bool          has_slot;  ///< Holds a slot of the file budget (io/file_budget.h)
 };
 
 void
@@ -117,7 +127,7 @@ md_cache_key(const MdRecipe* r, char key[MD_CACHE_KEY_CHARS])
 static size_t
 header_bytes(uint32_t n_meters)
 {
-  return 8U + 4U + 4U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + LEVELS_BYTES;
+  return 8U + 4U + 4U + 8U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + LEVELS_BYTES;
 }
 
 static void
@@ -149,7 +159,7 @@ read_header(MdCacheFile* f, uint32_t n_meters)
   if (fread(magic, 1U, 8U, f->file) != 8U || memcmp(magic, MAGIC, 8U) || fread(&channels, 4U, 1U, f->file) != 1U ||
       fread(&meters, 4U, 1U, f->file) != 1U || fread(&frames, 8U, 1U, f->file) != 1U ||
       channels != f->channels || meters != n_meters || frames != f->frames ||
-      fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
+      fread(&f->checksum, 8U, 1U, f->file) != 1U || fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
       fread(f->extras.note, 1U, NOTE_BYTES, f->file) != NOTE_BYTES ||
       (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters) ||
       fread(levels, 1U, LEVELS_BYTES, f->file) != LEVELS_BYTES) {
@@ -215,10 +225,33 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
     md_cache_close(f);
     return NULL;
   }
+  // A hit keeps a descriptor until read to its end, a file being written
+  // for the whole render: with no slot left, the track goes uncached.
+  if (!(f->has_slot = md_file_budget_take())) {
+    *hit = false;
+    snprintf(message, message_size, "too many open files (raise `ulimit -n`)");
+    md_cache_close(f);
+    return NULL;
+  }
   if ((*hit = open_hit(f, spec->n_meters))) {
-    return f;
+    if (spec->verify && !md_cache_verify(f)) {
+      *hit = false;
+      if (spec->damaged) {
+        ++*spec->damaged;
+      }
+      close(f->fd);
+      f->fd = -1;
+      unlink(f->path); // written again below, if writing
+    } else {
+      return f;
+    }
   }
   if (!spec->write_on_miss) {
+    md_cache_close(f);
+    return NULL;
+  }
+  if (!(f->hashing = XXH3_createState()) || XXH3_64bits_reset(f->hashing) != XXH_OK) {
+    snprintf(message, message_size, "out of memory");
     md_cache_close(f);
     return NULL;
   }
@@ -289,6 +322,39 @@ md_cache_release(MdCacheFile* f)
       f->file_pos >= header_bytes(f->extras.n_meters) + f->frames * f->channels * sizeof(float)) {
     close(f->fd); // the buffers stay until md_cache_close(): the last views are still read
     f->fd = -1;
+    if (f->has_slot) {
+      md_file_budget_give();
+      f->has_slot = false;
+    }
+  }
+}
+
+bool
+md_cache_verify(const MdCacheFile* f)
+{
+  XXH3_state_t* state = XXH3_createState();
+  float*        chunk = malloc(CHUNK_FLOATS * sizeof(float));
+  bool          ok    = state && chunk && f->fd >= 0 && XXH3_64bits_reset(state) == XXH_OK;
+  const uint64_t start = header_bytes(f->extras.n_meters);
+  const uint64_t end   = start + f->frames * f->channels * sizeof(float);
+  for (uint64_t at = start; ok && at < end;) {
+    const size_t  want = end - at < CHUNK_FLOATS * sizeof(float) ? (size_t)(end - at) : CHUNK_FLOATS * sizeof(float);
+    const ssize_t got  = pread(f->fd, chunk, want, (off_t)at);
+    ok                 = got > 0 && XXH3_64bits_update(state, chunk, (size_t)got) == XXH_OK;
+    at += got > 0 ? (uint64_t)got : 0U;
+  }
+  ok = ok && XXH3_64bits_digest(state) == f->checksum;
+  XXH3_freeState(state);
+  free(chunk);
+  return ok;
+}
+
+void
+md_cache_discard(MdCacheFile* f)
+{
+  if (f) {
+    unlink(f->path);
+    md_cache_close(f);
   }
 }
 
@@ -296,7 +362,8 @@ MixdownStatus
 md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
 {
   for (uint32_t c = 0U; c < f->channels; ++c) {
-    if (fwrite(planes[c], sizeof(float), frames, f->file) != frames) {
+    if (fwrite(planes[c], sizeof(float), frames, f->file) != frames ||
+        XXH3_64bits_update(f->hashing, planes[c], frames * sizeof(float)) != XXH_OK) {
       return MIXDOWN_ERR_IO;
     }
   }
@@ -325,9 +392,11 @@ md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
   const uint32_t n_meters = extras->n_meters;
   unsigned char  levels[LEVELS_BYTES];
   pack_levels(extras, levels);
+  const uint64_t checksum = f->hashing ? XXH3_64bits_digest(f->hashing) : 0U;
   bool ok = f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(MAGIC, 1U, 8U, f->file) == 8U &&
             fwrite(&f->channels, 4U, 1U, f->file) == 1U && fwrite(&n_meters, 4U, 1U, f->file) == 1U &&
-            fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
+            fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&checksum, 8U, 1U, f->file) == 1U &&
+            fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
             fwrite(note, 1U, NOTE_BYTES, f->file) == NOTE_BYTES &&
             (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters) &&
             fwrite(levels, 1U, LEVELS_BYTES, f->file) == LEVELS_BYTES;
@@ -359,6 +428,10 @@ md_cache_close(MdCacheFile* f)
   if (f->writing && f->temp_path) {
     unlink(f->temp_path);
   }
+  if (f->has_slot) {
+    md_file_budget_give();
+  }
+  XXH3_freeState(f->hashing);
   free(f->extras.meters);
   free(f->path);
   free(f->temp_path);

@@ -13,6 +13,11 @@
 // hashes the same reads the file instead of decoding and processing — bit
 // for bit what it would have computed.  Files are written under a
 // temporary name and renamed into place only when the render completes.
+// Each carries a checksum (XXH3-64) of its frames, checked before a hit
+// is used (md_cache_verify()): a damaged file is a miss, counted, and
+// written again.  Every open cache file holds a slot of the process's file
+// budget (io/file_budget.h): with none left, md_cache_open() gives NULL
+// and the track is rendered uncached.
 
 #ifndef MD_CACHE_H
 #define MD_CACHE_H
@@ -71,6 +76,10 @@ typedef struct {
   /// each; a render with thousands of tracks writes as many files at once
   /// and takes a smaller one.
   size_t      write_buffer_bytes;
+  /// Check a hit's checksum at once (reading the whole file); a mismatch
+  /// is a miss, counted in *damaged (when not NULL), the file removed.
+  bool        verify;
+  uint32_t*   damaged;
 } MdCacheSpec;
 
 /// Opens the cache file `dir`/`key``kind`: for reading (*hit) when a
@@ -90,6 +99,11 @@ MixdownStatus md_cache_write(MdCacheFile* file, const float* const* planes, uint
 /// Closes the file of a hit read to its end (its buffers stay until
 /// md_cache_close()).
 void md_cache_release(MdCacheFile* file);
+/// True when a hit's frames match the checksum written with them (reads
+/// the whole file, from the first frame; call before md_cache_view()).
+bool md_cache_verify(const MdCacheFile* file);
+/// Removes a hit's file (damaged) and closes it.
+void md_cache_discard(MdCacheFile* file);
 
 /// Completes a written file: the extras, then the rename into place.
 MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);

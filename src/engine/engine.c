@@ -255,6 +255,7 @@ struct MixdownEngineImpl {
   uint64_t      cache_limit;    ///< …kept under this many bytes at the end of a render
   int64_t       cache_since_ns; ///< …by removing files not used since before this
   uint32_t      cache_removed;  ///< …: how many
+  uint32_t      cache_damaged;  ///< Cache files whose checksum failed: re-rendered
   bool          skip_silence;   ///< Skip inserts at rest on silence (MIXDOWN_NO_SILENCE_SKIP unsets)
   double        source_seconds; ///< Time spent decoding and resampling
   double        cache_seconds;  ///< …reading and writing the render cache's tracks
@@ -809,7 +810,7 @@ cache_spec(const MixdownEngine* e)
   size_t       bytes   = (64U << 20U) / writers;
   bytes                = bytes > (1U << 20U) ? (1U << 20U) : bytes < (16U << 10U) ? (16U << 10U) : bytes;
   return (MdCacheSpec){.dir = e->cache_dir, .frames = e->length + e->latency, .write_on_miss = true,
-                       .write_buffer_bytes = bytes};
+                       .write_buffer_bytes = bytes, .damaged = (uint32_t*)&e->cache_damaged};
 }
 
 // A hit brings back what the track's render left besides audio.
@@ -869,9 +870,11 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     spec.channels    = node->channels;
     spec.n_meters    = count_meters(node);
     bool hit         = false;
-    node->cache      = md_cache_open(&spec, node->cache_key, &hit, e->message, sizeof e->message);
+    char why[256];
+    // A hit is checked later, only if it is read (verify_track_hits()).
+    node->cache = md_cache_open(&spec, node->cache_key, &hit, why, sizeof why);
     if (!node->cache) {
-      return MIXDOWN_ERR_IO;
+      continue; // cannot be written (no file slot, a read-only folder): rendered uncached
     }
     node->cache_hit = hit;
     ++e->cache_tracks;
@@ -904,6 +907,12 @@ uint32_t
 mixdown_engine_cache_removed(const MixdownEngine* e)
 {
   return e ? e->cache_removed : 0U;
+}
+
+uint32_t
+mixdown_engine_cache_damaged(const MixdownEngine* e)
+{
+  return e ? e->cache_damaged : 0U;
 }
 
 void
@@ -2079,6 +2088,47 @@ skip_covered_tracks(MixdownEngine* e)
   }
 }
 
+// A hit found damaged: what restore_from_cache() brought back is taken
+// back, its file removed, and the track rendered (and written) afresh.
+static void
+unrestore_damaged(MixdownEngine* e, MdEngineNode* node)
+{
+  const MdCacheExtras* extras = md_cache_extras(node->cache);
+  e->non_finite -= extras->non_finite;
+  node->notes[0][0] = '\0';
+  for (size_t j = 0U; j < node->n_inserts; ++j) {
+    memset(node->inserts[j].meter_extreme, 0, node->inserts[j].cls->n_meters * sizeof(double));
+  }
+  node->has_stored_levels = false;
+  node->levels_stored     = false;
+  md_cache_discard(node->cache);
+  node->cache     = NULL;
+  node->cache_hit = false;
+  --e->cache_hits;
+  ++e->cache_damaged;
+  MdCacheSpec spec = cache_spec(e);
+  spec.kind        = MD_CACHE_TRACK;
+  spec.channels    = node->channels;
+  spec.n_meters    = count_meters(node);
+  bool hit         = false;
+  char why[256];
+  node->cache = md_cache_open(&spec, node->cache_key, &hit, why, sizeof why);
+}
+
+// The hits that will be read (not covered by cached sums) are checked
+// against their checksums before the first block: a damaged file is a
+// miss, never audio.  Covered ones are never read, so never checked.
+static void
+verify_track_hits(MixdownEngine* e)
+{
+  for (size_t k = 0U; k < e->n_parallel; ++k) {
+    MdEngineNode* node = &e->nodes[e->parallel[k]];
+    if (node->cache_hit && !node->covered && !md_cache_verify(node->cache)) {
+      unrestore_damaged(e, node);
+    }
+  }
+}
+
 // Which inputs of each bus form its prefix: every edge into it from a
 // plain-sum track, in the order the calling thread would add them (by the
 // source's plan position, then its edge order).  The bus's other inputs
@@ -2143,6 +2193,7 @@ build_prefixes(MixdownEngine* e)
   }
   if (!st && e->cache_dir) {
     skip_covered_tracks(e);
+    verify_track_hits(e);
   }
   return st;
 }

@@ -139,6 +139,7 @@ open_node(MdSumTree* t, uint32_t index, const MdCacheSpec* files, const MdSumInp
     spec.channels      = 2U;
     spec.n_meters      = 0U;
     spec.write_on_miss = fresh;
+    spec.verify        = true; // read at once if found: checked at once (a damaged one is a miss)
     char message[256];
     node->cache = md_cache_open(&spec, node->key, &node->hit, message, sizeof message);
   }

@@ -26,6 +26,8 @@ struct MdPremaster {
   ebur128_state* meter;
   float*         interleaved;
   uint64_t       frames;
+  uint64_t       non_finite;       ///< NaN or infinite samples written (the engine lets none through)
+  uint64_t       first_non_finite; ///< …the frame of the first
 };
 
 uint64_t
@@ -95,6 +97,11 @@ md_premaster_write(MdPremaster* p, const float* left, const float* right, uint32
   for (uint32_t done = 0U; done < n;) {
     const uint32_t len = n - done < MD_FINISH_FRAMES ? n - done : MD_FINISH_FRAMES;
     md_interleave_stereo(p->interleaved, left + done, right + done, len);
+    for (uint32_t i = 0U; i < 2U * len; ++i) {
+      if (!isfinite(p->interleaved[i])) {
+        p->first_non_finite = p->non_finite++ ? p->first_non_finite : p->frames + i / 2U;
+      }
+    }
     ebur128_add_frames_float(p->meter, p->interleaved, len);
     errno = 0;
     if (sf_writef_float(p->file, p->interleaved, len) != (sf_count_t)len) {
@@ -228,6 +235,14 @@ md_finish(MdPremaster* p, const MdFinishGoal* goal, const MdFinishSink* sink, vo
           size_t message_size)
 {
   memset(result, 0, sizeof *result);
+  if (p->non_finite) {
+    // Its loudness cannot be measured: neither silence nor a level to reach.
+    snprintf(message, message_size,
+             "the mix holds %llu infinite or NaN sample%s (the first at %.3f s): it cannot be finished to a "
+             "loudness or a ceiling", (unsigned long long)p->non_finite, p->non_finite == 1U ? "" : "s",
+             (double)p->first_non_finite / p->rate);
+    return MIXDOWN_ERR_DECODE;
+  }
   const double measured = md_premaster_loudness(p);
   double       gain     = goal->normalize && isfinite(measured) ? goal->target_lufs - measured : 0.0;
   const double max_gain = gain + 20.0;

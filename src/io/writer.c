@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,12 +368,41 @@ quantize_shaped(MdWriter* w, const float* frames, size_t n, double scale, int bi
   }
 }
 
+// The last guard before the file: every format gets finite samples.  The
+// engine silences non-finite audio after every node, so only the output's
+// rate conversion of samples near the float limit could make one: an
+// infinity is clipped to the largest float of its sign (an integer format
+// then clips it to full scale), a NaN silenced; the note says where.
+static void
+guard_output_samples(MdWriter* w, float* frames, size_t n)
+{
+  uint32_t any = 0U;
+  for (size_t i = 0U; i < n * 2U; ++i) {
+    uint32_t bits;
+    memcpy(&bits, &frames[i], sizeof bits);
+    any |= (bits & 0x7f800000U) == 0x7f800000U;
+  }
+  uint64_t fixed = 0U, first = 0U;
+  for (size_t i = 0U; any && i < n * 2U; ++i) {
+    if (!isfinite(frames[i])) {
+      first     = fixed++ ? first : w->stats.frames + i / 2U;
+      frames[i] = isnan(frames[i]) ? 0.0f : copysignf(FLT_MAX, frames[i]);
+    }
+  }
+  if (fixed && !strstr(w->note, "output stage")) {
+    const size_t used = strlen(w->note);
+    snprintf(w->note + used, sizeof w->note - used, "%swarning: the output stage clipped non-finite samples "
+             "to the largest float, first at %.3f s", used ? "; " : "", (double)first / (double)w->stats.rate);
+  }
+}
+
 static MixdownStatus
-encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message_size)
+encode(MdWriter* w, float* frames, size_t n, char* message, size_t message_size)
 {
   if (n == 0U) {
     return MIXDOWN_SUCCESS;
   }
+  guard_output_samples(w, frames, n);
   if (w->meter) {
     md_measure_add_interleaved(w->meter, frames, (uint32_t)n);
   }
@@ -421,7 +451,7 @@ encode(MdWriter* w, const float* frames, size_t n, char* message, size_t message
 }
 
 static MixdownStatus
-convert_and_encode(MdWriter* w, const float* in, size_t n, char* message, size_t message_size)
+convert_and_encode(MdWriter* w, float* in, size_t n, char* message, size_t message_size)
 {
   if (!w->resampler) {
     return encode(w, in, n, message, message_size);

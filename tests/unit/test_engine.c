@@ -8,10 +8,12 @@
 #include "support.h"
 
 #include "finish/finish.h"
+#include "io/writer.h"
 #include "session/model.h"
 
 #include <sndfile.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -931,6 +933,40 @@ test_finishing_refuses_an_infinite_mix(void)
   md_premaster_free(p);
 }
 
+// The writer is the last guard: infinite samples handed to it (only the
+// API can: the engine silences them after every node) reach a float file
+// as the largest float of their sign, a NaN as silence, and its note says
+// where.
+static void
+test_writer_keeps_files_finite(void)
+{
+  MdWriter* w = NULL;
+  char      message[256];
+  if (md_writer_open(test_path("edge.wav"), MIXDOWN_FORMAT_FLOAT, MD_DITHER_NONE, RATE, 0U, RATE, &w, message,
+                     sizeof message) != MIXDOWN_SUCCESS) {
+    test_fail(__FILE__, __LINE__, "%s", message);
+    return;
+  }
+  static float left[RATE], right[RATE];
+  left[RATE / 4U]  = INFINITY;
+  right[RATE / 4U] = -INFINITY;
+  left[RATE / 2U]  = NAN;
+  CHECK(md_writer_write(w, left, right, RATE, message, sizeof message) == MIXDOWN_SUCCESS);
+  const char* note = md_writer_note(w);
+  CHECK_MSG(strstr(note, "output stage") && strstr(note, "0.250 s"), "%s", note);
+  MdWriterStats stats;
+  CHECK(md_writer_commit(w, &stats, message, sizeof message) == MIXDOWN_SUCCESS);
+  uint64_t n = 0U;
+  float*   l = read_channel(test_path("edge.wav"), 0U, &n);
+  float*   r = read_channel(test_path("edge.wav"), 1U, &n);
+  CHECK(n == RATE && l && r);
+  if (l && r && n == RATE) {
+    CHECK(l[RATE / 4U] == FLT_MAX && r[RATE / 4U] == -FLT_MAX && l[RATE / 2U] == 0.0f);
+  }
+  free(l);
+  free(r);
+}
+
 // Blocks given to and skipped by each of `types` (render --stats'
 // columns), rendering `session` once more.
 static void
@@ -1096,6 +1132,7 @@ const TestCase engine_tests[] = {
   {"engine: a source changed on disk is a clear error", test_source_changed_on_disk},
   {"engine: a source truncated while it plays is an error naming it and the time", test_source_truncated_while_playing},
   {"finish: a premaster holding +Inf is refused with the reason, not called silent", test_finishing_refuses_an_infinite_mix},
+  {"render: the writer clips infinities to the largest float and says where", test_writer_keeps_files_finite},
   {"engine: two tracks sum sample-exactly", test_two_tracks_sum_exactly},
   {"engine: gain_db -6 is -6.00 dB", test_gain_minus_6},
   {"engine: mono pan laws and hard left", test_mono_pan_laws},

@@ -272,6 +272,10 @@ print_stats(const MixdownRenderReport* r)
   for (uint32_t k = 0U; k < r->n_times; ++k) {
     total += r->times[k].seconds;
   }
+  if (r->cache_tracks || r->cache_damaged) {
+    printf("  cache: %u of %u tracks reused, %u damaged file%s rendered again\n", r->cache_hits, r->cache_tracks,
+           r->cache_damaged, r->cache_damaged == 1U ? "" : "s");
+  }
   printf("  %-22s %9s %9s %7s %8s\n", "time", "instances", "seconds", "share", "skipped");
   for (uint32_t row = 0U; row < r->n_times; ++row) {
     uint32_t best = UINT32_MAX;
@@ -298,7 +302,7 @@ print_stats(const MixdownRenderReport* r)
 
 // One written file's figures: every number is of the file as written.
 static void
-print_output(const MixdownOutputReport* o, bool name_it)
+print_output(const MixdownOutputReport* o, bool name_it, uint64_t non_finite)
 {
   char peak[32], loud[32], tp[32];
   if (name_it) {
@@ -312,7 +316,10 @@ print_output(const MixdownOutputReport* o, bool name_it)
   printf("  loudness   %s LUFS integrated\n", cli_db(o->loudness_lufs, loud, sizeof loud));
   printf("  stereo     correlation %.2f%s\n", o->correlation,
          o->correlation < 0.0 ? "  (warning: out of phase: the mix will cancel in mono)" : "");
-  if ((o->normalized || o->limited) && isinf(o->shortfall_lu)) {
+  if ((o->normalized || o->limited) && isinf(o->shortfall_lu) && non_finite) {
+    printf("  finishing  the mix is silent once its non-finite samples are silenced (see the warning): nothing "
+           "to normalise\n");
+  } else if ((o->normalized || o->limited) && isinf(o->shortfall_lu)) {
     printf("  finishing  the mix is silent: nothing to normalise\n");
   } else if (o->normalized || o->limited) {
     char target[64] = "";
@@ -355,11 +362,15 @@ print_summary(const char* stems, const MixdownRenderReport* r)
       printf("             %u older cache file%s removed (--cache-limit)\n", r->cache_files_removed,
              r->cache_files_removed == 1U ? "" : "s");
     }
+    if (r->cache_damaged) {
+      printf("  warning: %u damaged cache file%s (checksum mismatch): ignored, their audio rendered again\n",
+             r->cache_damaged, r->cache_damaged == 1U ? "" : "s");
+    }
   }
   printf("  length     %.3f s (%llu frames at %u Hz)\n", r->length_s, (unsigned long long)r->frames,
          r->sample_rate);
   for (uint32_t k = 0U; k < r->n_outputs; ++k) {
-    print_output(&r->outputs[k], r->n_outputs > 1U);
+    print_output(&r->outputs[k], r->n_outputs > 1U, r->non_finite_fixed);
   }
   if (r->outputs[0].normalized || r->outputs[0].limited) {
     printf("  mix        %s LUFS before finishing (the master row below)\n",
