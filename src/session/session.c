@@ -1212,7 +1212,7 @@ declare_nodes(MdValidator* v, const MdYNode* list, MdNodeKind kind, size_t* next
       continue;
     }
     const MdYNode* name = map_get(entry, "name");
-    if (!name || name->kind != MD_YNODE_SCALAR || !name->text[0]) {
+    if (!name || name->kind != MD_YNODE_SCALAR || !name->text[0] || is_null(name)) {
       report(v, entry, "this %s needs a `name`", what);
       n->name = strdup("");
       continue;
@@ -1713,6 +1713,10 @@ static void
 read_session(MdValidator* v, const MdYNode* root)
 {
   MixdownSession* s = v->session;
+  if (is_null(root)) { // `---` alone, or `~`
+    report(v, root, "the session is empty");
+    return;
+  }
   if (root->kind != MD_YNODE_MAPPING) {
     report(v, root, "a session is a mapping (mixdown: 1, tracks: …), not %s", md_ynode_kind_name(root));
     return;
@@ -1734,18 +1738,18 @@ read_session(MdValidator* v, const MdYNode* root)
   const size_t n_buses  = buses ? buses->n_items : 0U;
   s->n_tracks           = n_tracks;
   s->n_nodes            = n_tracks + n_buses + 1U;
+  if (s->n_nodes > MD_MAX_NODES) { // before the nodes are allocated
+    report(v, root, "the session has %zu tracks and buses; mixdown takes at most %u", s->n_nodes - 1U,
+           MD_MAX_NODES);
+    s->n_nodes = 0U;
+    return;
+  }
   s->nodes              = calloc(s->n_nodes, sizeof(MdNode));
   const MdYNode** entries = calloc(s->n_nodes, sizeof(MdYNode*));
   if (!s->nodes || !entries) {
     free(entries);
     report(v, root, "out of memory");
     s->n_nodes = 0U;
-    return;
-  }
-  if (s->n_nodes > MD_MAX_NODES) {
-    report(v, root, "the session has %zu tracks and buses; mixdown takes at most %u", s->n_nodes - 1U,
-           MD_MAX_NODES);
-    free(entries);
     return;
   }
   if (!md_name_index_init(&v->names, s->n_nodes)) {

@@ -36,6 +36,7 @@ typedef struct {
   size_t        anchors_capacity;
   MdNameIndex   anchor_index; ///< Anchor name → index into `anchors`
   size_t        copy_budget;  ///< Nodes that aliases and merges may still copy
+  size_t        node_budget;  ///< Nodes the document may still hold as written
   MdYNode**     retired;      ///< Anchored nodes a merge took out of the tree
   size_t        n_retired;
   size_t        retired_capacity;
@@ -692,16 +693,43 @@ event_anchor(const yaml_event_t* event)
   }
 }
 
+// The first control character in a scalar's value (escapes make them:
+// "\e", "\x1b", "\u009b"), other than tab and line breaks; 0 if none.
+// `value` is UTF-8 (libyaml's output), C1 controls are C2 80 … C2 9F.
+static unsigned
+control_in(const unsigned char* value, size_t length)
+{
+  for (size_t i = 0U; i < length; ++i) {
+    const unsigned char c = value[i];
+    if ((c < 0x20U && c != '\t' && c != '\n' && c != '\r') || c == 0x7FU) {
+      return c ? c : 0x100U; // NUL as 0x100, so that 0 says none
+    }
+    if (c == 0xC2U && i + 1U < length && value[i + 1U] >= 0x80U && value[i + 1U] <= 0x9FU && value[i + 1U] != 0x85U) {
+      return value[i + 1U];
+    }
+  }
+  return 0U;
+}
+
 // A scalar.  A NUL character (an escape: "\0", "\x00", "\u0000") is
-// refused: C strings would end there, cutting a name or a path short.
+// refused: C strings would end there, cutting a name or a path short; so
+// are other control characters, which names and paths carry into messages
+// and file names (an escape sequence would reach the terminal).
 static MdYNode*
 read_scalar(MdYamlReader* r, const yaml_event_t* event)
 {
-  const char*  value  = (const char*)event->data.scalar.value;
-  const size_t length = event->data.scalar.length;
-  if (memchr(value, '\0', length)) {
+  const char*    value   = (const char*)event->data.scalar.value;
+  const size_t   length  = event->data.scalar.length;
+  const unsigned control = control_in((const unsigned char*)value, length);
+  if (control == 0x100U) {
     reader_fail(r, "a string cannot hold a NUL character (written \"\\0\", \"\\x00\" or \"\\u0000\")",
                 event->start_mark);
+    return NULL;
+  }
+  if (control) {
+    char message[128];
+    snprintf(message, sizeof message, "a string cannot hold control character U+%04X", control);
+    reader_fail(r, message, event->start_mark);
     return NULL;
   }
   MdYNode* node = node_new(MD_YNODE_SCALAR, event->start_mark);
@@ -781,6 +809,13 @@ read_node(MdYamlReader* r, yaml_event_t* first)
   if (!refuse_tag(r, first)) {
     return NULL;
   }
+  if (first->type != YAML_ALIAS_EVENT && !r->node_budget--) {
+    char message[160];
+    snprintf(message, sizeof message, "the session holds more than %u values; refused (is it generated wrongly?)",
+             MD_YAML_MAX_NODES);
+    reader_fail(r, message, first->start_mark);
+    return NULL;
+  }
   switch (first->type) {
   case YAML_SCALAR_EVENT: node = read_scalar(r, first); break;
   case YAML_SEQUENCE_START_EVENT:
@@ -803,7 +838,7 @@ md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
 {
   MdYamlReader r = {.text = text, .length = length, .error = error, .error_size = error_size,
                     .error_line = error_line, .error_column = error_column,
-                    .copy_budget = MD_YAML_MAX_COPIED_NODES};
+                    .copy_budget = MD_YAML_MAX_COPIED_NODES, .node_budget = MD_YAML_MAX_NODES};
   error[0]       = '\0';
   *error_line = *error_column = 0U;
   MdTextPlace bad = {0U, 0U};

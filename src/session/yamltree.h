@@ -24,6 +24,12 @@
 /// Nodes that alias expansion and merge keys may copy in one document.
 #define MD_YAML_MAX_COPIED_NODES 250000U
 
+/// Nodes (values, lists, mappings) one document may hold as written.  A
+/// million-point envelope holds 3 million; a tree node costs ~100 bytes,
+/// so that a 60 MB file of `[1,1,1,…]` (30 million nodes, 3.1 GB and 29 s
+/// before this cap) stops early.
+#define MD_YAML_MAX_NODES 4000000U
+
 typedef enum { MD_YNODE_SCALAR, MD_YNODE_SEQUENCE, MD_YNODE_MAPPING } MdYNodeKind;
 
 typedef struct MdYNode MdYNode;
