@@ -6,8 +6,10 @@
 #include "dsp/db.h"
 #include "live/control.h"
 #include "live/osc_decode.h"
+#include "live/subscribers.h"
 #include "platform/clock.h"
 #include "util/note.h"
+#include "util/rate_limit.h"
 
 #include <arpa/inet.h>
 #include <ebur128.h>
@@ -17,6 +19,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,16 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SUBSCRIBERS 8
 #define MAX_DATAGRAM    65536
 #define DEFAULT_METER_HZ 10.0
-
-typedef struct {
-  struct sockaddr_storage address;
-  socklen_t               length;
-  double                  interval_s; ///< Between meter messages
-  double                  next_s;     ///< When the next are due
-} MdSubscriber;
+#define NOTES_PER_S      10U // warnings a sender can cause, at most, a second
 
 struct MdOsc {
   const MixdownSession* session;
@@ -47,8 +43,8 @@ struct MdOsc {
   bool                  started;
   _Atomic bool          quit;
   _Atomic uint64_t      messages;
-  MdSubscriber          subscribers[MAX_SUBSCRIBERS];
-  int                   n_subscribers;
+  MdSubscribers         subscribers;
+  MdRateLimit           notes;     ///< The OSC thread's warnings
   ebur128_state*        loudness;  ///< The master's momentary loudness
   float*                snapshot;  ///< 2 × nodes
   float*                peak;      ///< Since the last send: per node
@@ -61,36 +57,49 @@ struct MdOsc {
 /* ------------------------------------------------------------------------ */
 /* Meters                                                                    */
 
-static void
-subscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length, double rate_hz)
+// A warning for the user, at most NOTES_PER_S a second (a sender on the
+// network can cause them at will); the rest are counted and the count
+// given when the second is over.
+static void MD_PRINTF(2, 3)
+osc_note(MdOsc* osc, const char* fmt, ...)
 {
-  MdSubscriber* s = NULL;
-  for (int k = 0; k < osc->n_subscribers && !s; ++k) {
-    if (osc->subscribers[k].length == length && !memcmp(&osc->subscribers[k].address, from, length)) {
-      s = &osc->subscribers[k];
-    }
+  uint32_t suppressed = 0U;
+  const bool allowed  = md_rate_limit_allow(&osc->notes, md_clock_seconds(), &suppressed);
+  if (suppressed) {
+    md_notef(osc->note, osc->user, "osc: … %u more warnings suppressed (at most %u a second)", suppressed,
+             NOTES_PER_S);
   }
-  if (!s && osc->n_subscribers < MAX_SUBSCRIBERS) {
-    s = &osc->subscribers[osc->n_subscribers++];
+  if (allowed) {
+    char    line[800];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(line, sizeof line, fmt, args);
+    va_end(args);
+    md_notef(osc->note, osc->user, "%s", line);
   }
-  if (!s) {
-    md_notef(osc->note, osc->user, "osc: too many meter subscribers (8): one more refused");
-    return;
+}
+
+// The count of a flood that has stopped (`final`: at the end, whatever it is).
+static void
+flush_notes(MdOsc* osc, bool final)
+{
+  const uint32_t suppressed = md_rate_limit_flush(&osc->notes, md_clock_seconds(), final);
+  if (suppressed) {
+    md_notef(osc->note, osc->user, "osc: … %u more warnings suppressed (at most %u a second)", suppressed,
+             NOTES_PER_S);
   }
-  s->address    = *from;
-  s->length     = length;
-  s->interval_s = 1.0 / (rate_hz > 0.0 && rate_hz <= 100.0 ? rate_hz : DEFAULT_METER_HZ);
-  s->next_s     = md_clock_seconds();
 }
 
 static void
-unsubscribe(MdOsc* osc, const struct sockaddr_storage* from, socklen_t length)
+expire_subscriptions(MdOsc* osc)
 {
-  for (int k = 0; k < osc->n_subscribers; ++k) {
-    if (osc->subscribers[k].length == length && !memcmp(&osc->subscribers[k].address, from, length)) {
-      osc->subscribers[k] = osc->subscribers[--osc->n_subscribers];
-      return;
-    }
+  struct sockaddr_storage first;
+  const int               expired = md_subscribers_expire(&osc->subscribers, md_clock_seconds(), &first);
+  if (expired) {
+    char name[80];
+    md_subscribers_name(&first, name, sizeof name);
+    osc_note(osc, "osc: meters to %s%s stopped: not renewed for %g s (send /meters/subscribe again within %g s)",
+             name, expired > 1 ? " and others" : "", MD_SUBSCRIPTION_S, MD_SUBSCRIPTION_S);
   }
 }
 
@@ -145,8 +154,8 @@ send_meters(MdOsc* osc)
   gather_meters(osc);
   const double now = md_clock_seconds();
   bool         sent = false;
-  for (int k = 0; k < osc->n_subscribers; ++k) {
-    MdSubscriber* s = &osc->subscribers[k];
+  for (int k = 0; k < osc->subscribers.n; ++k) {
+    MdSubscriber* s = &osc->subscribers.items[k];
     if (now < s->next_s || !osc->snapshots) {
       continue;
     }
@@ -191,8 +200,24 @@ send_meters(MdOsc* osc)
 /* ------------------------------------------------------------------------ */
 /* Messages in                                                               */
 
+// The reply port of /meters/subscribe and /meters/unsubscribe: the first
+// int argument within 1 … 65535, or 0.
+static int
+reply_port(lo_message m)
+{
+  const char* types = lo_message_get_types(m);
+  lo_arg**    argv  = lo_message_get_argv(m);
+  for (int k = 0; types && types[k]; ++k) {
+    if (types[k] == LO_INT32 && argv[k]->i > 0 && argv[k]->i < 65536) {
+      return argv[k]->i;
+    }
+  }
+  return 0;
+}
+
 // /meters/subscribe [PORT:int] [RATE_HZ:float]: meters to the sender, or
-// to PORT on the sender's host (a client that listens on another port).
+// to PORT on the sender's host (a client that listens on another port),
+// for MD_SUBSCRIPTION_S seconds: sent again, it renews.
 static void
 subscribe_message(MdOsc* osc, lo_message m, const struct sockaddr_storage* from, socklen_t length)
 {
@@ -200,19 +225,24 @@ subscribe_message(MdOsc* osc, lo_message m, const struct sockaddr_storage* from,
   lo_arg**                argv  = lo_message_get_argv(m);
   struct sockaddr_storage to    = *from;
   double                  rate  = DEFAULT_METER_HZ;
+  const int               port  = reply_port(m);
+  if (port) {
+    const uint16_t net = htons((uint16_t)port);
+    if (to.ss_family == AF_INET6) {
+      ((struct sockaddr_in6*)&to)->sin6_port = net;
+    } else {
+      ((struct sockaddr_in*)&to)->sin_port = net;
+    }
+  }
   for (int k = 0; types && types[k]; ++k) {
-    if (types[k] == LO_INT32 && argv[k]->i > 0 && argv[k]->i < 65536) {
-      const uint16_t port = htons((uint16_t)argv[k]->i);
-      if (to.ss_family == AF_INET6) {
-        ((struct sockaddr_in6*)&to)->sin6_port = port;
-      } else {
-        ((struct sockaddr_in*)&to)->sin_port = port;
-      }
-    } else if (types[k] == LO_FLOAT || types[k] == LO_DOUBLE) {
+    if (types[k] == LO_FLOAT || types[k] == LO_DOUBLE) {
       rate = (double)lo_hires_val((lo_type)types[k], argv[k]);
     }
   }
-  subscribe(osc, &to, length, rate);
+  if (md_subscribers_add(&osc->subscribers, &to, length, rate, DEFAULT_METER_HZ, md_clock_seconds()) ==
+      MD_SUBSCRIBE_FULL) {
+    osc_note(osc, "osc: too many meter subscribers (%d): one more refused", MD_SUBSCRIBERS_MAX);
+  }
 }
 
 // Where a datagram came from, for the visitor.
@@ -233,20 +263,20 @@ handle_message(void* user, const char* path, const double* values, uint32_t n_va
     return;
   }
   if (!strcmp(path, "/meters/unsubscribe")) {
-    unsubscribe(osc, sender->from, sender->length);
+    md_subscribers_remove(&osc->subscribers, sender->from, reply_port(m));
     return;
   }
   MdCommand cmd;
   char      note[400];
   if (!md_control_parse(osc->session, path, values, n_values, &cmd, note, sizeof note)) {
-    md_notef(osc->note, osc->user, "osc: %s: %s", path, note);
+    osc_note(osc, "osc: %s: %s", path, note);
     return;
   }
   if (note[0]) {
-    md_notef(osc->note, osc->user, "osc: %s", note);
+    osc_note(osc, "osc: %s", note);
   }
   if (!md_player_send(osc->player, &cmd)) {
-    md_notef(osc->note, osc->user, "osc: %s: the audio thread is not keeping up; move dropped", path);
+    osc_note(osc, "osc: %s: the audio thread is not keeping up; move dropped", path);
   }
 }
 
@@ -267,11 +297,14 @@ osc_main(void* arg)
         md_osc_decode(osc->datagram, (size_t)n, handle_message, (void*)&sender, &rejected);
       }
       if (rejected) {
-        md_notef(osc->note, osc->user, "osc: a datagram (or part of one) that is not OSC was ignored");
+        osc_note(osc, "osc: a datagram (or part of one) that is not OSC was ignored");
       }
     }
+    expire_subscriptions(osc);
     send_meters(osc);
+    flush_notes(osc, false);
   }
+  flush_notes(osc, true);
   return NULL;
 }
 
@@ -316,6 +349,7 @@ md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession*
   osc->player  = player;
   osc->note    = note;
   osc->user    = user;
+  osc->notes   = md_rate_limit_init(NOTES_PER_S);
   osc->fd      = bind_socket(host, port, message, message_size);
   const size_t nodes = session->n_nodes;
   osc->snapshot = calloc(2U * nodes, sizeof(float));

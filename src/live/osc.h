@@ -6,8 +6,10 @@
 // by liblo, addresses resolved by live/control.h and queued to the player.
 // Meters go back to subscribed clients:
 //
-//   /meters/subscribe [RATE_HZ]   from the client: send meters to my address
-//   /meters/unsubscribe
+//   /meters/subscribe [PORT] [RATE_HZ]   from the client: send meters to my
+//                                 address (or PORT on my host) for 10 s;
+//                                 sent again within 10 s, it renews
+//   /meters/unsubscribe [PORT]    cancel the subscriptions to my host (to PORT)
 //   /meters/track/NAME  PEAK_DB RMS_DB     (and /meters/bus/NAME, /meters/master)
 //   /meters/master/loudness  LUFS          (momentary, EBU R128)
 //   /transport/position  SECONDS PLAYING   (with every round of meters)
@@ -23,7 +25,7 @@ typedef struct MdOsc MdOsc;
 
 /// Binds `host`:`port` (port 0: any free port) and starts the OSC thread;
 /// `note` gets a line for the user on the OSC thread (an unknown address,
-/// a clamped value).
+/// a clamped value), at most 10 a second (then a count of the rest).
 /// NULL on failure with why in `message`.
 MdOsc* md_osc_start(const char* host, int port, MdPlayer* player, const MixdownSession* session,
                     MdNoteFunc note, void* user, char* message, size_t message_size);

@@ -16,10 +16,13 @@
 #include "live/player.h"
 #include "live/queue.h"
 #include "live/record.h"
+#include "live/subscribers.h"
 #include "live/ring.h"
 #include "platform/clock.h"
 #include "session/model.h"
+#include "util/rate_limit.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -846,6 +849,91 @@ test_take_path_is_checked_first_and_written_safely(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* OSC under abuse                                                           */
+
+static struct sockaddr_storage
+ipv4(const char* host, int port)
+{
+  struct sockaddr_storage a  = {0};
+  struct sockaddr_in*     in = (struct sockaddr_in*)&a;
+  in->sin_family             = AF_INET;
+  in->sin_port               = htons((uint16_t)port);
+  inet_pton(AF_INET, host, &in->sin_addr);
+  return a;
+}
+
+// Issue 16.9: the docs' own example (subscribe with a reply port, from
+// oscsend's throw-away port) could never unsubscribe, and a subscription
+// never ended.
+static void
+test_meter_subscriptions_cancel_expire_and_are_capped(void)
+{
+  MdSubscribers           subs    = {0};
+  const socklen_t         len     = sizeof(struct sockaddr_in);
+  struct sockaddr_storage reply   = ipv4("127.0.0.1", 9001);
+  struct sockaddr_storage sender  = ipv4("127.0.0.1", 40001); // oscsend's port, this time
+  struct sockaddr_storage sender2 = ipv4("127.0.0.1", 40002); // …and the next
+  struct sockaddr_storage other   = ipv4("127.0.0.2", 9001);
+  CHECK(md_subscribers_add(&subs, &reply, len, 0.0, 10.0, 100.0) == MD_SUBSCRIBE_NEW && subs.n == 1);
+  CHECK(subs.items[0].interval_s == 0.1);
+  CHECK(md_subscribers_add(&subs, &other, len, 50.0, 10.0, 100.0) == MD_SUBSCRIBE_NEW && subs.n == 2);
+  // /meters/unsubscribe from another port of the same host: the docs' example.
+  CHECK(md_subscribers_remove(&subs, &sender2, 0) == 1 && subs.n == 1);
+  CHECK(subs.items[0].address.ss_family == AF_INET &&
+        ((struct sockaddr_in*)&subs.items[0].address)->sin_addr.s_addr == htonl(0x7f000002));
+  // With the reply port: only that one.
+  CHECK(md_subscribers_add(&subs, &reply, len, 10.0, 10.0, 100.0) == MD_SUBSCRIBE_NEW);
+  CHECK(md_subscribers_add(&subs, &sender, len, 10.0, 10.0, 100.0) == MD_SUBSCRIBE_NEW && subs.n == 3);
+  CHECK(md_subscribers_remove(&subs, &sender2, 9001) == 1 && subs.n == 2);
+  CHECK(md_subscribers_remove(&subs, &sender2, 9001) == 0);
+  // Not renewed for 10 s: gone; renewed: kept.
+  subs = (MdSubscribers){0};
+  md_subscribers_add(&subs, &reply, len, 10.0, 10.0, 100.0);
+  md_subscribers_add(&subs, &other, len, 10.0, 10.0, 100.0);
+  CHECK(md_subscribers_add(&subs, &reply, len, 10.0, 10.0, 109.0) == MD_SUBSCRIBE_RENEWED && subs.n == 2);
+  struct sockaddr_storage first;
+  CHECK(md_subscribers_expire(&subs, 109.9, &first) == 0);
+  CHECK(md_subscribers_expire(&subs, 110.0, &first) == 1 && subs.n == 1);
+  char name[80];
+  md_subscribers_name(&first, name, sizeof name);
+  CHECK_MSG(!strcmp(name, "127.0.0.2:9001"), "%s", name);
+  CHECK(md_subscribers_expire(&subs, 119.0, NULL) == 1 && subs.n == 0);
+  // At most 8.
+  for (int k = 0; k < 20; ++k) {
+    struct sockaddr_storage a = ipv4("10.0.0.1", 1000 + k);
+    CHECK(md_subscribers_add(&subs, &a, len, 10.0, 10.0, 0.0) == (k < 8 ? MD_SUBSCRIBE_NEW : MD_SUBSCRIBE_FULL));
+  }
+  CHECK(subs.n == MD_SUBSCRIBERS_MAX);
+}
+
+// Issue 16.9: 942 MB of warnings in 25 s of fuzzing.  At most 10 a
+// second, and the count of the rest.
+static void
+test_warnings_are_rate_limited(void)
+{
+  MdRateLimit limit   = md_rate_limit_init(10U);
+  uint32_t    allowed = 0U, suppressed = 0U, told = 0U;
+  for (int k = 0; k < 100000; ++k) { // 100000 warnings within 0.5 s
+    allowed += md_rate_limit_allow(&limit, 5.0 + k * 5e-6, &suppressed);
+    told += suppressed;
+  }
+  CHECK(allowed == 10U && told == 0U);
+  CHECK(md_rate_limit_flush(&limit, 5.9, false) == 0U);     // the second is not over
+  CHECK(md_rate_limit_flush(&limit, 6.0, false) == 99990U); // it is: the count, once
+  CHECK(md_rate_limit_flush(&limit, 7.0, false) == 0U);
+  // The count also comes before the first line of the next second.
+  for (int k = 0; k < 15; ++k) {
+    md_rate_limit_allow(&limit, 8.0, &suppressed);
+  }
+  CHECK(md_rate_limit_allow(&limit, 9.5, &suppressed) && suppressed == 5U);
+  // At the end, whatever is left.
+  for (int k = 0; k < 12; ++k) {
+    md_rate_limit_allow(&limit, 9.6, &suppressed);
+  }
+  CHECK(md_rate_limit_flush(&limit, 9.6, true) == 3U);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Hostile numbers: a real player, headless (no JACK)                        */
 
 static const char hostile_yaml[] =
@@ -1028,6 +1116,9 @@ const TestCase live_tests[] = {
   {"live: the recorder folds moves within 10 ms and keeps at most 2^20", test_recorder_memory_is_bounded},
   {"live: the take's path is checked before playing; a planted link is not followed",
    test_take_path_is_checked_first_and_written_safely},
+  {"live: meter subscriptions cancel from any port of the host, expire after 10 s, at most 8",
+   test_meter_subscriptions_cancel_expire_and_are_capped},
+  {"live: OSC warnings: at most 10 a second, then the count of the rest", test_warnings_are_rate_limited},
   {"live: NaN, infinite and far-off numbers are refused; a real player survives them, finite",
    test_hostile_numbers_are_refused_and_the_player_survives},
   {NULL, NULL},
