@@ -2821,7 +2821,7 @@ static void
 live_mute_solo(MixdownEngine* e)
 {
   bool* audible = e->live_marks + 2U * e->n_nodes; // after md_plan_audible()'s scratch
-  md_plan_audible(e->session, e->live_mute, e->live_solo, e->live_marks, audible);
+  md_plan_audible(e->session, e->plan.order, e->live_mute, e->live_solo, e->live_marks, audible);
   for (size_t i = 0U; i < e->n_nodes; ++i) {
     e->nodes[i].mute_target = audible[i] ? 1.0 : 0.0;
   }

@@ -68,33 +68,23 @@ propagate_timing(uint32_t from, uint32_t to, void* user)
   }
 }
 
-typedef struct {
-  bool*   marks;
-  bool    changed;
-} MdMarkState;
-
 static void
 mark_downstream(uint32_t from, uint32_t to, void* user)
 {
-  MdMarkState* st = user;
-  if (st->marks[from] && !st->marks[to]) {
-    st->marks[to] = true;
-    st->changed   = true;
-  }
+  bool* marks = user;
+  marks[to]   = marks[to] || marks[from];
 }
 
 static void
 mark_upstream(uint32_t from, uint32_t to, void* user)
 {
-  MdMarkState* st = user;
-  if (st->marks[to] && !st->marks[from]) {
-    st->marks[from] = true;
-    st->changed     = true;
-  }
+  bool* marks = user;
+  marks[from] = marks[from] || marks[to];
 }
 
 void
-md_plan_audible(const MixdownSession* s, const bool* mute, const bool* solo, bool* marks, bool* audible)
+md_plan_audible(const MixdownSession* s, const uint32_t* order, const bool* mute, const bool* solo, bool* marks,
+                bool* audible)
 {
   const size_t n        = s->n_nodes;
   bool         any_solo = false;
@@ -111,20 +101,16 @@ md_plan_audible(const MixdownSession* s, const bool* mute, const bool* solo, boo
       down[i] = solo[i];
       up[i]   = solo[i] && s->nodes[i].kind == MD_NODE_BUS;
     }
-    // Fixed point over the edges; the graph is small and acyclic.
-    MdMarkState st = {down, true};
-    while (st.changed) {
-      st.changed = false;
-      for (uint32_t i = 0U; i < n; ++i) {
-        md_plan_for_each_edge(s, i, mark_downstream, &st);
-      }
+    // In run order every node's sources come first, so one pass forward
+    // carries "fed by a soloed node" to the end and one pass backward
+    // carries "feeds a soloed bus" to the start.  (A fixed point over the
+    // edges in index order took a pass per bus: 50 000 chained buses with
+    // the last soloed took 12.8 s.)
+    for (size_t k = 0U; k < n; ++k) {
+      md_plan_for_each_edge(s, order[k], mark_downstream, down);
     }
-    st = (MdMarkState){up, true};
-    while (st.changed) {
-      st.changed = false;
-      for (uint32_t i = 0U; i < n; ++i) {
-        md_plan_for_each_edge(s, i, mark_upstream, &st);
-      }
+    for (size_t k = n; k-- > 0U;) {
+      md_plan_for_each_edge(s, order[k], mark_upstream, up);
     }
     for (size_t i = 0U; i < n; ++i) {
       audible[i] = audible[i] || down[i] || up[i];
@@ -150,7 +136,7 @@ compute_audible(const MixdownSession* s, MdPlan* plan)
     mute[i] = md_node_muted(&s->nodes[i]);
     solo[i] = s->nodes[i].solo;
   }
-  md_plan_audible(s, mute, solo, flags + 2U * n, plan->audible);
+  md_plan_audible(s, plan->order, mute, solo, flags + 2U * n, plan->audible);
   free(flags);
   return MIXDOWN_SUCCESS;
 }

@@ -42,10 +42,12 @@ void md_plan_free(MdPlan* plan);
 /// Which nodes are audible (`audible`, one per node) under per-node `mute`
 /// and `solo` flags: solo in place — with any solo, a node stays audible
 /// when it is soloed, is fed by a soloed node, or feeds a soloed bus; mute
-/// always wins.  `marks` is scratch of 2 × nodes.  No allocation: live
+/// always wins.  `order` is the plan's run order (md_plan_build(): every
+/// node after the nodes that feed it), so that one pass each way settles
+/// the marks.  `marks` is scratch of 2 × nodes.  No allocation: live
 /// playback calls it on the audio thread.
-void md_plan_audible(const MixdownSession* session, const bool* mute, const bool* solo, bool* marks,
-                     bool* audible);
+void md_plan_audible(const MixdownSession* session, const uint32_t* order, const bool* mute, const bool* solo,
+                     bool* marks, bool* audible);
 
 /// Frames an edge from `from` to `to` delays its signal so that it meets
 /// `to`'s other inputs aligned: `to`'s input latency less `from`'s output

@@ -673,6 +673,24 @@ test_node_cap(void)
   free(yaml);
 }
 
+// Solo in place through a chain whose buses are declared against the flow
+// (a → b2 → b1 → b0, b0 soloed): the marks travel in run order, one pass
+// each way, whatever the order the buses are written in.  A track that
+// only reaches master is muted by the solo.
+static void
+test_solo_through_a_chain_declared_backwards(void)
+{
+  test_write_dc(test_path("dc.wav"), 0.25f, 0.2, 1U, 48000U);
+  TestMix mix;
+  CHECK(test_render_yaml("mixdown: 1\ntracks:\n  - {name: a, file: dc.wav, output: b2, pan_law: 0}\n"
+                         "  - {name: c, file: dc.wav, pan_law: 0}\n"
+                         "buses:\n  - {name: b0, solo: true}\n  - {name: b1, output: b0}\n  - {name: b2, output: b1}\n",
+                         &mix));
+  CHECK(mix.frames > 4800U);
+  CHECK_NEAR(mix.left[4800], 0.25, 1e-4); // a alone: c is not heard
+  test_mix_free(&mix);
+}
+
 const TestCase session_tests[] = {
   {"session: YAML and JSON render the same", test_valid_yaml_and_json_agree},
   {"session: unknown key suggests the nearest", test_unknown_key_suggests_nearest},
@@ -701,6 +719,7 @@ const TestCase session_tests[] = {
   {"session: a file over the size cap is refused unread", test_session_size_cap},
   {"session: BOM, CRLF and UTF-16", test_bom_crlf_utf16},
   {"session: more values than the node cap are refused", test_node_cap},
+  {"session: solo through a chain declared backwards", test_solo_through_a_chain_declared_backwards},
   {"session: length auto takes an automated reverb's longest tail", test_auto_length_takes_the_longest_tail},
   {NULL, NULL},
 };
