@@ -276,9 +276,30 @@ level(int argc, char** argv)
   return 0;
 }
 
+// Counts the samples of a capture that are NaN or infinite (issue 16: what
+// play sends to JACK must always be finite).
+static int
+finite_test(const char* path)
+{
+  Audio a;
+  if (load(path, &a)) {
+    return 1;
+  }
+  uint64_t bad = 0U;
+  for (uint64_t i = 0; i < 2U * a.n; ++i) {
+    bad += !isfinite(a.frames[i]);
+  }
+  printf("frames %llu non_finite %llu\n", (unsigned long long)a.n, (unsigned long long)bad);
+  free(a.frames);
+  return 0;
+}
+
 int
 main(int argc, char** argv)
 {
+  if (argc == 3 && !strcmp(argv[1], "finite")) {
+    return finite_test(argv[2]);
+  }
   if (argc == 7 && !strcmp(argv[1], "stem")) {
     return write_stem(argv[2], atof(argv[3]), (unsigned)atoi(argv[4]), atoi(argv[5]), atoi(argv[6]));
   }
@@ -292,6 +313,6 @@ main(int argc, char** argv)
     return level(argc, argv);
   }
   fprintf(stderr, "usage: mixdown-livetool stem PATH SECONDS SEED CHANNELS RATE | capture PATH SECONDS |\n"
-                  "       null A B [A_FROM B_FROM SECONDS] | level PATH FROM TO [FREQ]\n");
+                  "       null A B [A_FROM B_FROM SECONDS] | level PATH FROM TO [FREQ] | finite PATH\n");
   return 2;
 }

@@ -29,11 +29,15 @@ static const char usage[] =
   "                        …/pan f, …/mute i, …/solo i, …/send/BUS/level_db f,\n"
   "                        …/insert/N/PARAM f, /bus/NAME/…, /master/…,\n"
   "                        /transport/play, /transport/stop, /transport/locate f;\n"
-  "                        /meters/subscribe [HZ] sends meters back\n"
+  "                        NaN and infinities are refused, other values clamped;\n"
+  "                        /meters/subscribe [PORT] [HZ] sends meters back for\n"
+  "                        10 s (send it again to renew); /meters/unsubscribe [PORT]\n"
   "  --osc-host ADDRESS    listen on this address (default 127.0.0.1: this machine only)\n"
   "  --record-automation FILE\n"
   "                        write a copy of the session with the live moves as\n"
-  "                        envelopes to FILE (render it to hear the performance)\n"
+  "                        envelopes to FILE (render it to hear the performance);\n"
+  "                        checked before playing: never a source, an audio file\n"
+  "                        or a device\n"
   "  --stay                play on after the end, waiting for OSC, until Ctrl-C\n"
   "  -q, --quiet           no summary\n"
   "  -h, --help            this help\n";
@@ -55,12 +59,13 @@ typedef struct {
   bool               status_shown; ///< The status line is on screen
 } PlayArgs;
 
+// A time: finite, 0 … 24 hours (the longest a session may be).
 static bool
 parse_seconds(const char* text, double* out)
 {
   char*        end = NULL;
   const double x   = strtod(text, &end);
-  if (!text[0] || *end || !(x >= 0.0) || x > 1e7) {
+  if (!text[0] || *end || !(x >= 0.0) || x > 86400.0) {
     return false;
   }
   *out = x;
@@ -105,13 +110,13 @@ parse_options(int argc, char** argv, PlayArgs* args)
     }
     ++i;
     if (!strcmp(a, "--from") && !parse_seconds(value, &o->from_s)) {
-      return bad_value(a, "a time in seconds (0 or more)", value);
+      return bad_value(a, "a time in seconds (0 … 86400)", value);
     }
     if (!strcmp(a, "--loop")) {
       const char* to = argv[++i];
       if (!parse_seconds(value, &o->loop_from_s) || !parse_seconds(to, &o->loop_to_s) ||
           o->loop_to_s <= o->loop_from_s) {
-        fprintf(stderr, "mixdown play: --loop takes two times A < B in seconds, not `%s %s`\n", value, to);
+        fprintf(stderr, "mixdown play: --loop takes two times A < B in seconds (0 … 86400), not `%s %s`\n", value, to);
         return CLI_USAGE;
       }
       o->loop = 1;
