@@ -241,7 +241,17 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     return NULL;
   }
   const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
-  s->length          = left > 0 ? (uint64_t)ceil((double)left * out_rate / info.samplerate) : 0U;
+  // A damaged header may claim ~2^63 frames at a low rate: converted to the
+  // session's rate that count overflows every integer type.  2^53 frames
+  // (5 900 years at 48 kHz) is far past any real file and exact in a double.
+  const double length_frames = left > 0 ? ceil((double)left * out_rate / info.samplerate) : 0.0;
+  if (!(length_frames < 9007199254740992.0)) {
+    snprintf(message, message_size, "`%s` claims %lld frames at %d Hz: more than any real file holds (a damaged header?)",
+             path, (long long)info.frames, info.samplerate);
+    md_source_close(s);
+    return NULL;
+  }
+  s->length = (uint64_t)length_frames;
   if ((double)info.samplerate != out_rate) {
     soxr_error_t            error   = NULL;
     const soxr_io_spec_t    io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
