@@ -48,6 +48,7 @@ run_suite "unit tests ($build)" "$logs/unit" "$build/test-unit"
 run_suite "command-line tests ($build)" "$logs/cli" "$here/cli/test_cli.sh" "$build"
 run_suite "hostile audio and sessions ($build)" "$logs/hostile" "$here/cli/test_hostile.sh" "$build"
 run_suite "trust: files kept, numbers of the file ($build)" "$logs/trust" "$here/cli/test_trust.sh" "$build"
+run_suite "output files: devices, FIFOs, kills, signals ($build)" "$logs/files" "$here/cli/test_files.sh" "$build"
 run_suite "guards: cache, overflow, file limit ($build)" "$logs/guard" "$here/cli/test_guard.sh" "$build"
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
 run_suite "routing graph ($build)" "$logs/graph" "$here/cli/test_graph.sh" "$build"
@@ -62,6 +63,7 @@ if [ -n "$asan" ]; then
   run_suite "command-line tests under ASan+UBSan ($asan)" "$logs/cli-asan" "$here/cli/test_cli.sh" "$asan" --sanitized
   run_suite "hostile audio and sessions under ASan+UBSan ($asan)" "$logs/hostile-asan" "$here/cli/test_hostile.sh" "$asan" --sanitized
   run_suite "trust under ASan+UBSan ($asan)" "$logs/trust-asan" "$here/cli/test_trust.sh" "$asan" --sanitized
+  run_suite "output files under ASan+UBSan ($asan)" "$logs/files-asan" "$here/cli/test_files.sh" "$asan" --sanitized
   run_suite "guards under ASan+UBSan ($asan)" "$logs/guard-asan" "$here/cli/test_guard.sh" "$asan" --sanitized
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
   run_suite "routing graph under ASan+UBSan ($asan)" "$logs/graph-asan" "$here/cli/test_graph.sh" "$asan" --sanitized
