@@ -76,9 +76,7 @@ if [ -n "$fuzz" ]; then
 fi
 
 echo
-if [ "$skipped" -gt 0 ]; then
-  echo "$passed passed, $failed failed, $skipped skipped"
-else
-  echo "$passed passed, $failed failed"
-fi
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (each says why above)"
+# The last line, alone, as CI reads it.
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
