@@ -327,7 +327,7 @@ typedef struct {
   double   limiter_db;        ///< The first output's finishing limiter: deepest reduction (≤ 0)
   double   mix_loudness_lufs; ///< The mix before finishing (what the master strip measures)
   uint32_t mix_passes;        ///< How many times the mix was rendered (1)
-  uint32_t n_outputs;         ///< Files written (the top-level figures are the first's)
+  uint32_t n_outputs;         ///< Files written (the top-level figures are the first's); on failure, those put in place
   MixdownOutputReport outputs[MIXDOWN_MAX_OUTPUTS];
   uint32_t n_stems;           ///< Stems written
   uint32_t n_stems_over;      ///< …of which peaked above 0 dBFS (the first ones in `stems_over`)
@@ -339,10 +339,16 @@ typedef struct {
 /**
    Render `session` to its output file.
 
-   The file is written to a temporary file beside the target and renamed into
-   place only when complete: on any failure or interruption the previous file
-   is left untouched and the temporary file is removed.  An output path equal
-   to one of the session's sources is refused.  Thread: control.
+   The file is written without a name (O_TMPFILE in the target's folder, or
+   a temporary name there where the filesystem has none) and put in place
+   only when complete, keeping the previous file's mode and owner: on any
+   failure, interruption or death of the process the previous file is left
+   untouched and nothing partial remains.  A device or FIFO is written
+   through, never replaced.  An output path equal to a file the session
+   reads is refused.  When a finished file cannot be put in place, the
+   others still are: `report->n_outputs`, `outputs[].path` and `n_stems`
+   say what was written, and the message names what was not.
+   Thread: control.
 
    @param options Render options, or NULL for the session's own settings.
    @param[out] report Filled in (may be NULL); `report->message` says what
@@ -805,6 +811,16 @@ mixdown_plot_session(const MixdownSession* session, const char* png_path, double
 MIXDOWN_API MixdownStatus
 mixdown_plot_file(const char* path, const char* png_path, double target_lufs, char* message,
                   size_t message_size);
+
+/// May `png_path` be written as a picture (analyze --plot)?  Not a file
+/// `session` reads (sources, impulse responses, the session file itself;
+/// NULL: no session) nor `input` (the file analysed; NULL: none), however
+/// the path is spelled; not a folder, a block device or an existing file
+/// that is not a PNG.  #MIXDOWN_ERR_BAD_ARG with a message otherwise.
+/// Thread: control.
+MIXDOWN_API MixdownStatus
+mixdown_check_plot_path(const MixdownSession* session, const char* input, const char* png_path, char* message,
+                        size_t message_size);
 
 /// The session's loudness target (`master.loudness`), or NaN if it has none.
 MIXDOWN_API double mixdown_session_loudness_target(const MixdownSession* session);

@@ -5,6 +5,7 @@
 // report.  The only place that joins the engine and the output file.
 
 #include "finish/finish.h"
+#include "io/atomic_file.h"
 #include "io/formats.h"
 #include "io/measure.h"
 #include "io/path_guard.h"
@@ -38,6 +39,7 @@ fail(MixdownRenderReport* report, MixdownStatus st, const char* message)
 typedef struct {
   const MdOutput*     spec;     ///< `output`, or an `outputs` item
   const char*         path;
+  const MdFileFormat* file_format; ///< From the extension; a device's from `output.file`
   MixdownSampleFormat format;
   MdDither            dither;
   uint32_t            out_rate; ///< 0: the render rate
@@ -102,6 +104,20 @@ progress(const MdRender* r, const char* stage, double work_done)
 /* ------------------------------------------------------------------------ */
 /* What to write                                                             */
 
+// A device or FIFO (`-o /dev/null`, `-o /dev/stdout`) has no extension to
+// name the format: it takes `output.file`'s, else WAV.
+static const MdFileFormat*
+output_format(const char* path, const char* session_path)
+{
+  const MdFileFormat* format = md_file_format_for_path(path);
+  struct stat         st;
+  if (format || stat(path, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    return format;
+  }
+  format = md_file_format_for_path(session_path);
+  return format ? format : md_file_format_for_path("mix.wav");
+}
+
 // The deliverables: `-o` (one file with `output`'s settings), else
 // `outputs:`, else `output:`; each with its format checked against the
 // table of formats and its finishing goal.
@@ -120,7 +136,8 @@ plan_outputs(MdRender* r)
       return fail(r->report, MIXDOWN_ERR_BAD_ARG,
                   "no output file: give `output: {file: mix.wav}` in the session or -o FILE");
     }
-    const MdFileFormat* format = md_file_format_for_path(d->path);
+    const MdFileFormat* format = output_format(d->path, d->spec->path);
+    d->file_format             = format;
     if (!format) {
       snprintf(r->report->message, sizeof r->report->message,
                "cannot write `%.300s`: mixdown writes %s (the format comes from the extension)", d->path,
@@ -256,6 +273,35 @@ guard_paths(MdRender* r)
   if (!st && r->opt->stems_dir) {
     st = md_path_guard_make_folder(g, r->opt->stems_dir, msg, sz);
   }
+  // Temporaries a killed run left where it could not write unnamed files.
+  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+    char        dir[PATH_MAX];
+    const char* slash = strrchr(r->items[k].path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - r->items[k].path) + 1 : 1, slash ? r->items[k].path : ".");
+    md_atomic_clean_stale(dir);
+  }
+  if (!st && r->opt->stems_dir) {
+    md_atomic_clean_stale(r->opt->stems_dir);
+  }
+  return st;
+}
+
+MixdownStatus
+mixdown_check_plot_path(const MixdownSession* session, const char* input, const char* png_path, char* message,
+                        size_t message_size)
+{
+  MdPathGuard*  g  = md_path_guard_new();
+  MixdownStatus st = g ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+  if (!st && ((session && !md_session_for_each_read(session, add_read, g)) ||
+              (input && !md_path_guard_add_read(g, input, "file analysed")))) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
+  if (st) {
+    snprintf(message, message_size, "out of memory");
+  } else {
+    st = md_path_guard_claim(g, png_path, "the picture", MD_CLAIM_PICTURE, message, message_size);
+  }
+  md_path_guard_free(g);
   return st;
 }
 
@@ -265,9 +311,11 @@ guard_paths(MdRender* r)
 static MixdownStatus
 open_deliverable(MdRender* r, MdDeliverable* d)
 {
-  const uint64_t frames = r->to_frame - r->from_frame;
-  MixdownStatus  st     = md_writer_open(d->path, d->format, d->dither, r->rate, d->out_rate, frames, &d->writer,
-                                         r->report->message, sizeof r->report->message);
+  const uint64_t       frames = r->to_frame - r->from_frame;
+  // A finishing pass may be dropped: it never reaches a device early.
+  const MdWriterTarget target = {d->file_format, r->finishing};
+  MixdownStatus st = md_writer_open_to(d->path, &target, d->format, d->dither, r->rate, d->out_rate, frames,
+                                       &d->writer, r->report->message, sizeof r->report->message);
   if (!st) {
     md_writer_set_tags(d->writer, d->spec->tags);
     if (d->quality >= 0.0) {
@@ -300,22 +348,41 @@ open_stem_writers(MdRender* r)
   return MIXDOWN_SUCCESS;
 }
 
+// Files that could not be put in place once whole: the first one's
+// reason, and how many.  The others still go in (each is whole), and the
+// report says exactly what was written.
+typedef struct {
+  uint32_t      failed;
+  MixdownStatus status;
+  char          first[400];
+} MdPlacing;
+
+static void
+note_placing(MdPlacing* p, MixdownStatus st, const char* message)
+{
+  if (st && !p->failed++) {
+    p->status = st;
+    snprintf(p->first, sizeof p->first, "%.399s", message);
+  }
+}
+
 // Commits (or, after a failure, removes) every stem; notes the ones that
 // went over full scale.
-static MixdownStatus
-close_stems(MdRender* r, bool commit)
+static void
+close_stems(MdRender* r, bool commit, MdPlacing* placing)
 {
-  MdStems*      stems = &r->stems;
-  MixdownStatus st    = MIXDOWN_SUCCESS;
+  MdStems* stems = &r->stems;
   for (uint32_t k = 0U; stems->writers && k < stems->n; ++k) {
-    MdWriterStats stats = {0};
-    if (stems->writers[k] && commit && !st) {
-      st = md_writer_commit(stems->writers[k], &stats, r->report->message, sizeof r->report->message);
-      ++r->report->n_stems;
+    MdWriterStats stats  = {0};
+    MixdownStatus placed = MIXDOWN_ERR_IO;
+    if (stems->writers[k] && commit) {
+      placed = md_writer_commit(stems->writers[k], &stats, r->report->message, sizeof r->report->message);
+      note_placing(placing, placed, r->report->message);
+      r->report->n_stems += placed == MIXDOWN_SUCCESS;
     } else if (stems->writers[k]) {
       md_writer_abort(stems->writers[k]);
     }
-    if (!st && commit && stats.peak > 1.0) {
+    if (!placed && stats.peak > 1.0) {
       if (r->report->n_stems_over < MIXDOWN_MAX_STEM_REPORTS) {
         MixdownStemReport* over = &r->report->stems_over[r->report->n_stems_over];
         snprintf(over->name, sizeof over->name, "%s", stems->names[k]);
@@ -336,7 +403,29 @@ close_stems(MdRender* r, bool commit)
   free(stems->writers);
   free(stems->buffers);
   memset(stems, 0, sizeof *stems);
-  return st;
+}
+
+// After a file could not be put in place: that reason, and what was
+// written all the same (the mix files placed, the stems placed).
+static void
+report_placing(MdRender* r, const MdPlacing* placing, uint32_t n_stems)
+{
+  MixdownRenderReport* report = r->report;
+  char                 written[400] = "";
+  size_t               used         = 0U;
+  for (uint32_t k = 0U; k < report->n_outputs && used < sizeof written; ++k) {
+    used += (size_t)snprintf(written + used, sizeof written - used, "%s`%.100s`", k ? ", " : "", report->outputs[k].path);
+  }
+  if (report->n_stems && used < sizeof written) {
+    snprintf(written + used, sizeof written - used, "%s%u of %u stems in `%.100s`", used ? " and " : "",
+             report->n_stems, n_stems, r->opt->stems_dir);
+  }
+  char more[80] = "";
+  if (placing->failed > 1U) {
+    snprintf(more, sizeof more, " (and %u more files could not be put in place)", placing->failed - 1U);
+  }
+  snprintf(report->message, sizeof report->message, "%.250s%s; %s%.140s", placing->first, more,
+           written[0] ? "written all the same: " : "nothing was written", written);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -670,19 +759,32 @@ run_render(MdRender* r, MixdownEngine* engine)
     st = finish_outputs(r, premaster);
   }
   md_premaster_free(premaster);
-  // Everything or nothing: the files go into place only once all are whole.
-  for (uint32_t k = 0U; !st && k < r->n; ++k) {
+  // The files go into place only once all are whole; one that cannot
+  // (its folder gone, the file immutable) is reported with what was
+  // written all the same.
+  MdPlacing      placing = {0};
+  const bool     whole   = st == MIXDOWN_SUCCESS;
+  const uint32_t n_stems = r->stems.n;
+  for (uint32_t k = 0U; whole && k < r->n; ++k) {
     MdDeliverable* d = &r->items[k];
     snprintf(d->note, sizeof d->note, "%s", md_writer_note(d->writer));
-    st = md_writer_commit(d->writer, &d->stats, r->report->message, sizeof r->report->message);
+    const MixdownStatus placed = md_writer_commit(d->writer, &d->stats, r->report->message, sizeof r->report->message);
     d->writer = NULL;
+    note_placing(&placing, placed, r->report->message);
+    if (!placed) {
+      snprintf(r->report->outputs[r->report->n_outputs++].path, sizeof r->report->outputs[0].path, "%s", d->path);
+    }
   }
   for (uint32_t k = 0U; k < r->n; ++k) {
     md_writer_abort(r->items[k].writer);
     r->items[k].writer = NULL;
   }
-  const MixdownStatus stems_st = close_stems(r, st == MIXDOWN_SUCCESS);
-  return st ? st : stems_st;
+  close_stems(r, whole, &placing);
+  if (placing.failed) {
+    report_placing(r, &placing, n_stems);
+    return placing.status;
+  }
+  return st;
 }
 
 MixdownStatus

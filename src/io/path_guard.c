@@ -161,6 +161,19 @@ is_audio_file(const char* path)
   return file != NULL;
 }
 
+static bool
+is_png_file(const char* path)
+{
+  static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  unsigned char                head[8]      = {0};
+  FILE*                        f            = fopen(path, "rb");
+  const bool                   png = f && fread(head, 1U, sizeof head, f) == sizeof head && !memcmp(head, signature, 8U);
+  if (f) {
+    fclose(f);
+  }
+  return png;
+}
+
 MixdownStatus
 md_path_guard_claim(MdPathGuard* g, const char* path, const char* what, MdClaimKind kind, char* message,
                     size_t message_size)
@@ -194,6 +207,16 @@ md_path_guard_claim(MdPathGuard* g, const char* path, const char* what, MdClaimK
   }
   if (exists && S_ISDIR(st.st_mode)) {
     snprintf(message, message_size, "cannot write %s: `%.300s` is a folder", what, path);
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  if (exists && (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))) {
+    snprintf(message, message_size, "refusing to write %s to `%.300s`: it is a %s", what, path,
+             S_ISBLK(st.st_mode) ? "block device (a disk); write a file" : "socket");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  if (kind == MD_CLAIM_PICTURE && exists && S_ISREG(st.st_mode) && st.st_size > 0 && !is_png_file(path)) {
+    snprintf(message, message_size, "refusing to replace `%.300s` with %s: it exists and is not a PNG picture", path,
+             what);
     return MIXDOWN_ERR_BAD_ARG;
   }
   if (kind == MD_CLAIM_AUDIO && exists && S_ISREG(st.st_mode) && st.st_size > 0 && !is_audio_file(path)) {

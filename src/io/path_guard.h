@@ -27,14 +27,14 @@ void         md_path_guard_free(MdPathGuard* guard);
 /// that does not exist is ignored.  False when out of memory.
 bool md_path_guard_add_read(MdPathGuard* guard, const char* path, const char* what);
 
-/// What an output is: audio replaces only audio; a text file (a recorded
-/// take) anything that is not read.
-typedef enum { MD_CLAIM_AUDIO, MD_CLAIM_TEXT } MdClaimKind;
+/// What an output is: audio replaces only audio, a picture only a PNG; a
+/// text file (a recorded take) anything that is not read.
+typedef enum { MD_CLAIM_AUDIO, MD_CLAIM_TEXT, MD_CLAIM_PICTURE } MdClaimKind;
 
 /// Claims `path` for an output (`what`: "the mix", "stem `vocal`", …).
 /// #MIXDOWN_ERR_BAD_ARG with a message when it would replace a file that
-/// is read, a path already claimed, a folder, or (for audio) an existing
-/// file that is not audio.
+/// is read, a path already claimed, a folder, a block device or socket,
+/// or (for audio, a picture) an existing file that is not audio (a PNG).
 MixdownStatus md_path_guard_claim(MdPathGuard* guard, const char* path, const char* what, MdClaimKind kind,
                                   char* message, size_t message_size);
 

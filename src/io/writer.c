@@ -4,6 +4,7 @@
 #include "io/writer.h"
 
 #include "dsp/kernels/kernels.h"
+#include "io/atomic_file.h"
 #include "io/formats.h"
 #include "io/interleave.h"
 #include "io/measure.h"
@@ -30,8 +31,7 @@
 
 struct MdWriter {
   char*      path;
-  char*      temp_path;
-  int        fd;
+  MdAtomicFile* out;    ///< Where the file goes (io/atomic_file.h)
   SNDFILE*   file;
   soxr_t     resampler; ///< NULL when no rate conversion
   MdMeasure* meter; ///< What is written: loudness and true peak (io/loudness.c, checked against libebur128)
@@ -89,9 +89,7 @@ free_writer(MdWriter* w)
   if (w->file) {
     sf_close(w->file);
   }
-  if (w->fd >= 0) {
-    close(w->fd);
-  }
+  md_atomic_abort(w->out); // nothing committed: dropped
   soxr_delete(w->resampler);
   md_measure_free(w->meter);
   w->meter = NULL;
@@ -99,7 +97,6 @@ free_writer(MdWriter* w)
   free(w->converted);
   free(w->quantised);
   free(w->noise);
-  free(w->temp_path);
   free(w->path);
   free(w);
 }
@@ -108,38 +105,19 @@ void
 md_writer_abort(MdWriter* w)
 {
   if (w) {
-    if (w->temp_path) {
-      unlink(w->temp_path);
-    }
     free_writer(w);
   }
 }
 
-// A temporary file in the target's folder, so that rename() is atomic.
-static int
-make_temp(MdWriter* w)
+// libsndfile writes these front to back, never seeking back (measured on
+// a FIFO with libsndfile 1.2: FLAC, Vorbis and Opus read back whole); WAV
+// and RF64 it refuses on a pipe (their sizes are in the header), and MP3
+// loses its Xing header there (libsndfile then reads 23 986 of 144 000
+// frames back).  Those go to a pipe through a spool (atomic_file.h).
+static bool
+streams(const MdFileFormat* f)
 {
-  const char* slash = strrchr(w->path, '/');
-  const size_t dir_len = slash ? (size_t)(slash - w->path) + 1U : 0U;
-  const char*  base    = slash ? slash + 1 : w->path;
-  const size_t n       = dir_len + strlen(base) + 32U;
-  w->temp_path         = malloc(n);
-  if (!w->temp_path) {
-    errno = ENOMEM;
-    return -1;
-  }
-  snprintf(w->temp_path, n, "%.*s.%s.partial-XXXXXX", (int)dir_len, w->path, base);
-  const int fd = mkstemp(w->temp_path);
-  if (fd < 0) {
-    free(w->temp_path);
-    w->temp_path = NULL;
-    return -1;
-  }
-  // mkstemp makes the file private; the mix gets ordinary permissions.
-  const mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  return fd;
+  return f->container == SF_FORMAT_FLAC || f->container == SF_FORMAT_OGG;
 }
 
 // The sample format and dither for `file_format`, or false (and a message)
@@ -188,6 +166,16 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
                uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
                size_t message_size)
 {
+  const MdWriterTarget target = {NULL, false};
+  return md_writer_open_to(path, &target, format, dither, in_rate, out_rate, expected_frames, writer, message,
+                           message_size);
+}
+
+MixdownStatus
+md_writer_open_to(const char* path, const MdWriterTarget* target, MixdownSampleFormat format, MdDither dither,
+                  double in_rate, uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
+                  size_t message_size)
+{
   *writer     = NULL;
   MdWriter* w = calloc(1U, sizeof(MdWriter));
   if (!w || !(w->path = strdup(path))) {
@@ -195,9 +183,8 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     snprintf(message, message_size, "out of memory");
     return MIXDOWN_ERR_NO_MEM;
   }
-  w->fd          = -1;
   w->rng         = 0U;
-  w->file_format = md_file_format_for_path(path);
+  w->file_format = target->file_format ? target->file_format : md_file_format_for_path(path);
   if (!w->file_format) {
     // Never a WAV under another format's name.
     snprintf(message, message_size, "cannot write `%s`: the name must end in one of %s", path,
@@ -237,16 +224,15 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
     free_writer(w);
     return st;
   }
-  w->fd = make_temp(w);
-  if (w->fd < 0) {
-    snprintf(message, message_size, "cannot write to the folder of `%s`: %s", path, strerror(errno));
+  const unsigned flags = (streams(w->file_format) ? MD_ATOMIC_STREAMS : 0U) | (target->may_drop ? MD_ATOMIC_MAY_DROP : 0U);
+  if ((st = md_atomic_open(path, flags, &w->out, message, message_size))) {
     free_writer(w);
-    return MIXDOWN_ERR_IO;
+    return st;
   }
   // The format comes from here, not from the (temporary) file's name.
   const int subtype = w->file_format->lossy ? w->file_format->codec : subtype_for(w->format);
   SF_INFO   info    = {.samplerate = (int)rate, .channels = 2, .format = container | subtype};
-  w->file = sf_open_fd(w->fd, SFM_WRITE, &info, SF_FALSE);
+  w->file = sf_open_fd(md_atomic_fd(w->out), SFM_WRITE, &info, SF_FALSE);
   if (!w->file) {
     snprintf(message, message_size, "cannot write `%s`: %s", path, sf_strerror(NULL));
     md_writer_abort(w);
@@ -526,26 +512,18 @@ md_writer_commit(MdWriter* w, MdWriterStats* stats, char* message, size_t messag
   if (st) {
     return st; // already aborted
   }
-  sf_write_sync(w->file);
-  const int close_error = sf_close(w->file);
+  errno                 = 0;
+  const int close_error = sf_close(w->file); // its header rewritten: the file is complete
   w->file               = NULL;
-  if (close_error || fsync(w->fd) != 0) {
+  if (close_error) {
     st = write_failed(w, message, message_size);
-  }
-  if (!st && close(w->fd) != 0) {
-    st = write_failed(w, message, message_size);
-  }
-  w->fd = -1;
-  if (!st && rename(w->temp_path, w->path) != 0) {
-    snprintf(message, message_size, "cannot move the finished mix to `%s`: %s", w->path, strerror(errno));
-    st = MIXDOWN_ERR_IO;
-  }
-  if (st) {
     md_writer_abort(w);
     return st;
   }
-  free(w->temp_path);
-  w->temp_path = NULL;
+  // fsync, then linked or renamed into place (or copied to a device).
+  MdAtomicFile* out = w->out;
+  w->out            = NULL;
+  st                = md_atomic_commit(out, message, message_size);
   free_writer(w);
-  return MIXDOWN_SUCCESS;
+  return st;
 }

@@ -6,14 +6,17 @@
 // Vorbis and Opus, see io/formats.c), and loudness measured on what is
 // written (libebur128) — for the lossy formats, on what goes into the
 // encoder: the decoded file differs by the codec's error (well within
-// 0.5 LU at the default qualities).  The file goes to a temporary name beside the target
-// and is renamed into place only by md_writer_commit(): a failure or an
-// interruption never leaves a truncated mix or clobbers the previous one.
+// 0.5 LU at the default qualities).  The file is written without a name
+// (io/atomic_file.h: O_TMPFILE, or a temporary name beside the target)
+// and put in place only by md_writer_commit(): a failure, an interruption
+// or the death of the process never leaves a truncated mix or clobbers
+// the previous one.  A device or FIFO is written through, never replaced.
 
 #ifndef MD_WRITER_H
 #define MD_WRITER_H
 
 #include "io/dither.h"
+#include "io/formats.h"
 #include "mixdown.h"
 
 #include <stdbool.h>
@@ -41,6 +44,17 @@ typedef struct {
 MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither,
                              double in_rate, uint32_t out_rate, uint64_t expected_frames,
                              MdWriter** writer, char* message, size_t message_size);
+
+/// Where md_writer_open_to() writes, beyond the path.
+typedef struct {
+  const MdFileFormat* file_format; ///< NULL: from the path's extension (a device may have none)
+  bool                may_drop;    ///< A pass that may be dropped: never sent to a device before commit
+} MdWriterTarget;
+
+/// md_writer_open() with the format given and the pass marked (above).
+MixdownStatus md_writer_open_to(const char* path, const MdWriterTarget* target, MixdownSampleFormat format,
+                                MdDither dither, double in_rate, uint32_t out_rate, uint64_t expected_frames,
+                                MdWriter** writer, char* message, size_t message_size);
 
 /// Leaves loudness and true peak unmeasured (MdWriterStats reads -inf);
 /// call before the first md_writer_write().
@@ -74,12 +88,14 @@ MixdownStatus md_writer_write(MdWriter* writer, const float* left, const float* 
 MixdownStatus md_writer_finish(MdWriter* writer, MdWriterStats* stats, char* message,
                                size_t message_size);
 
-/// Finishes the file (if md_writer_finish() was not called) and renames it
-/// into place; frees `writer` either way.
+/// Finishes the file (if md_writer_finish() was not called) and puts it
+/// in place (io/atomic_file.h: fsynced, the previous file's mode and owner
+/// kept, its folder fsynced); frees `writer` either way.  On failure the
+/// previous file is as it was.
 MixdownStatus md_writer_commit(MdWriter* writer, MdWriterStats* stats, char* message,
                                size_t message_size);
 
-/// Removes the temporary file and frees `writer` (NULL is ignored).
+/// Drops what was written and frees `writer` (NULL is ignored).
 void md_writer_abort(MdWriter* writer);
 
 #endif

@@ -252,10 +252,11 @@ before=$(md5sum keep.wav)
 for sig in INT TERM; do
   "$mixdown" render long10.yaml -o keep.wav -q 2>"$work/stderr" &
   pid=$!
-  # Mid-render for sure: once the temporary output exists (a render of
-  # this session takes well under a second now, so a fixed sleep is not).
+  # Mid-render for sure: once the output (unnamed: O_TMPFILE) is open in
+  # the folder (a render of this session takes well under a second now,
+  # so a fixed sleep is not).
   for _ in $(seq 1 500); do
-    ls -A | grep -q partial && break
+    ls -l /proc/"$pid"/fd 2>/dev/null | grep -q -e "$work/#" -e partial && break
     sleep 0.01
   done
   kill -s "$sig" "$pid"

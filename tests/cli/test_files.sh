@@ -235,11 +235,11 @@ run "$mixdown" render slash.yaml -o o3/mix.wav --stems o3/stems -q
 
 # --------------------- 8. a stem that cannot be put in place is reported, exit 1
 mkdir -p stems-i
-"$mixdown" render song.yaml -o stems-i/mix.wav --stems stems-i -q --bits 16
+"$mixdown" render song.yaml -o stems-i/mix.wav --stems stems-i -q --stems-bits 16
 if chattr +i stems-i/a.wav 2>/dev/null; then
   kept=$(md5sum < stems-i/a.wav)
   old_b=$(md5sum < stems-i/b.wav)
-  run "$mixdown" render song.yaml -o stems-i/mix.wav --stems stems-i --bits 24
+  run "$mixdown" render song.yaml -o stems-i/mix.wav --stems stems-i --stems-bits 24
   chattr -i stems-i/a.wav
   if [ "$rc" -eq 1 ] && [[ "$err" == *"stems-i/a.wav"* ]] && [ "$(md5sum < stems-i/a.wav)" = "$kept" ] &&
     [ "$(md5sum < stems-i/b.wav)" != "$old_b" ] && [[ "$out" != *"stems      2 in"* ]] &&

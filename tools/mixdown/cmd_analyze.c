@@ -247,6 +247,12 @@ cmd_analyze(int argc, char** argv)
     if (code) {
       return code;
     }
+    // Before the analysis: the picture never replaces what is read.
+    if (plot && mixdown_check_plot_path(s, NULL, plot, message, sizeof message)) {
+      fprintf(stderr, "%s: error: %s\n", path, message);
+      mixdown_session_free(s);
+      return CLI_USAGE;
+    }
     CliProgress           progress = cli_progress_start();
     MixdownAnalyzeOptions options  = {.size = sizeof options, .node_levels = cli_collect_levels,
                                       .meter = cli_collect_meter, .user_data = &strips};
@@ -265,6 +271,10 @@ cmd_analyze(int argc, char** argv)
     }
     mixdown_session_free(s);
   } else {
+    if (plot && mixdown_check_plot_path(NULL, path, plot, message, sizeof message)) {
+      fprintf(stderr, "%s: error: %s\n", path, message);
+      return CLI_USAGE;
+    }
     st = mixdown_analyze_file(path, &a, message, sizeof message);
     if (!st && plot) {
       st = mixdown_plot_file(path, plot, isfinite(target) ? target : -14.0, message, sizeof message);

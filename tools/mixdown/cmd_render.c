@@ -52,7 +52,12 @@ static const char usage[] =
   "Nothing is written over a file the session reads (sources, impulse responses, the\n"
   "session itself), a file that is not audio, or another output of the same render.\n"
   "Normalising keeps a float premaster in $TMPDIR (about 23 MB per minute at 48 kHz).\n"
-  "Exit codes: 0 done, 1 the render failed, 2 a usage or session error, 130 interrupted.\n";
+  "-o may name a device or a FIFO (/dev/null, /dev/stdout, mkfifo): it is written\n"
+  "through, never replaced; without an extension it takes output.file's format.\n"
+  "FLAC and Ogg stream down a FIFO as they are written; WAV, RF64, MP3 and a\n"
+  "normalised mix reach it whole at the end (held in $TMPDIR until then).\n"
+  "Exit codes: 0 done, 1 the render failed, 2 a usage or session error, 128+N\n"
+  "stopped by signal N (130: Ctrl-C); nothing partial is left behind.\n";
 
 static volatile int interrupted = 0;
 static volatile sig_atomic_t stopped_by = 0;
@@ -62,6 +67,33 @@ on_signal(int signum)
 {
   stopped_by  = signum;
   interrupted = 1;
+}
+
+// Every signal whose default is to end the process stops the render
+// between blocks instead: the writers drop what they wrote, the previous
+// files stay as they were, and the exit code is 128 + N as a shell
+// expects.  (Were the process killed anyway, the files being written have
+// no name: io/atomic_file.h.)  A signal the caller set to be ignored
+// (nohup: SIGHUP) stays ignored, but for SIGINT and SIGTERM: a shell
+// starts background jobs with SIGINT ignored, and `kill -INT` of one
+// has always stopped it.  A file-size limit must give a write
+// error, not kill the process mid-write.
+static void
+catch_stop_signals(void)
+{
+  static const int signals[] = {SIGHUP,  SIGINT,    SIGTERM, SIGPIPE, SIGALRM, SIGUSR1,
+                                SIGUSR2, SIGVTALRM, SIGPROF, SIGPOLL, SIGXCPU};
+  struct sigaction action = {0};
+  action.sa_handler       = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (size_t i = 0U; i < sizeof signals / sizeof signals[0]; ++i) {
+    struct sigaction previous;
+    const bool always = signals[i] == SIGINT || signals[i] == SIGTERM; // as before: a script's kill -INT stops a background render
+    if (always || (sigaction(signals[i], NULL, &previous) == 0 && previous.sa_handler != SIG_IGN)) {
+      sigaction(signals[i], &action, NULL);
+    }
+  }
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 typedef struct {
@@ -483,15 +515,7 @@ render_session(const char* session_path, const RenderArgs* args)
   if (code) {
     return code;
   }
-  // An interrupt stops the render between blocks; the writer then removes
-  // its temporary file and the previous mix stays as it was.  A file-size
-  // limit must give a write error, not kill the process mid-write.
-  struct sigaction action = {0};
-  action.sa_handler       = on_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, NULL);
-  sigaction(SIGTERM, &action, NULL);
-  signal(SIGXFSZ, SIG_IGN);
+  catch_stop_signals();
 
   CliProgress          progress = cli_progress_start();
   MixdownRenderOptions options  = {.size        = sizeof options,
@@ -533,7 +557,10 @@ render_session(const char* session_path, const RenderArgs* args)
   int         result = CLI_OK;
   if (st) {
     fprintf(stderr, "%s: error: %s\n", session_path, report.message[0] ? report.message : mixdown_strerror(st));
-    if (st == MIXDOWN_ERR_INTERRUPTED || st == MIXDOWN_ERR_IO) {
+    // A file that could not be put in place after others were: the
+    // message says what was written.
+    const bool some_written = report.n_outputs || report.n_stems;
+    if ((st == MIXDOWN_ERR_INTERRUPTED || st == MIXDOWN_ERR_IO) && !some_written) {
       fprintf(stderr, "%s: note: nothing was written; any previous `%s` is untouched\n", session_path,
               path ? path : "output");
     }
