@@ -73,6 +73,10 @@ void md_atomic_abort(MdAtomicFile* file);
 /// how many were removed.
 unsigned md_atomic_clean_stale(const char* dir);
 
+/// For tests: false makes md_atomic_open() use the named fallback, as on a
+/// filesystem without O_TMPFILE (default true).  Not thread-safe.
+void md_atomic_use_unnamed(bool use);
+
 /// An unnamed file for scratch data in `dir` (O_TMPFILE, or a name
 /// unlinked at once where the filesystem has none); -1 and errno on
 /// failure.  Gone when closed, however the process ends.

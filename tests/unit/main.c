@@ -38,6 +38,7 @@ extern const TestCase writer_tests[];
 extern const TestCase pan_law_tests[];
 extern const TestCase loudness_tests[];
 extern const TestCase checked_number_tests[];
+extern const TestCase atomic_file_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
                                          eq_tests,      compressor_tests, limiter_tests,    gate_tests,
@@ -45,7 +46,8 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          plot_tests,    lv2_tests,        reverb_tests,
                                          delay_tests,   chorus_tests,     saturation_tests, pitch_tests,
                                          kernel_tests,  live_tests,       sum_tree_tests,   writer_tests,
-                                         pan_law_tests, loudness_tests, checked_number_tests};
+                                         pan_law_tests, loudness_tests, checked_number_tests,
+                                         atomic_file_tests};
 
 static void
 remove_test_dir(void)
