@@ -130,30 +130,46 @@ md_atomic_scratch(const char* dir)
   return fd;
 }
 
-// A device or FIFO: opened for writing as it is (no O_CREAT, no O_TRUNC),
-// then written directly or through a spool (see atomic_file.h).
+// Opens the device or FIFO for writing as it is (no O_CREAT, no O_TRUNC);
+// a FIFO waits here for its reader.
 static MixdownStatus
-open_device(MdAtomicFile* f, const struct stat* st, unsigned flags, char* message, size_t message_size)
+open_target(MdAtomicFile* f, int* fd, char* message, size_t message_size)
 {
-  const int fd = open(f->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
+  *fd = open(f->path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (*fd < 0) {
     const int err = errno;
     snprintf(message, message_size, "%s `%.300s`: %s",
              err == EINTR ? "interrupted while waiting for a reader of" : "cannot write to", f->path, strerror(err));
     return err == EINTR ? MIXDOWN_ERR_INTERRUPTED : MIXDOWN_ERR_IO;
   }
-  // libsndfile treats a FIFO as a pipe and writes only what streams; a
-  // character device it takes for a file, so it must seek (/dev/null does).
-  const bool seekable = !S_ISFIFO(st->st_mode) && lseek(fd, 0, SEEK_CUR) >= 0;
-  const bool direct   = !(flags & MD_ATOMIC_MAY_DROP) && (seekable || (S_ISFIFO(st->st_mode) && (flags & MD_ATOMIC_STREAMS)));
-  if (direct) {
-    f->kind = MD_ATOMIC_DIRECT;
-    f->fd   = fd;
-    return MIXDOWN_SUCCESS;
+  return MIXDOWN_SUCCESS;
+}
+
+// A device or FIFO: written directly, or through a spool (see
+// atomic_file.h).  A pass that may be dropped does not even open the
+// device before commit: a FIFO's reader would take the close for the end.
+static MixdownStatus
+open_device(MdAtomicFile* f, const struct stat* st, unsigned flags, char* message, size_t message_size)
+{
+  const bool    may_drop = flags & MD_ATOMIC_MAY_DROP;
+  const bool    fifo     = S_ISFIFO(st->st_mode);
+  MixdownStatus status   = MIXDOWN_SUCCESS;
+  if (!may_drop && (!fifo || (flags & MD_ATOMIC_STREAMS))) {
+    int fd = -1;
+    if ((status = open_target(f, &fd, message, message_size))) {
+      return status;
+    }
+    // libsndfile treats a FIFO as a pipe and writes only what streams; a
+    // character device it takes for a file, so it must seek (/dev/null does).
+    if (fifo || lseek(fd, 0, SEEK_CUR) >= 0) {
+      f->kind = MD_ATOMIC_DIRECT;
+      f->fd   = fd;
+      return MIXDOWN_SUCCESS;
+    }
+    f->device_fd = fd;
   }
-  f->kind      = MD_ATOMIC_SPOOL;
-  f->device_fd = fd;
-  f->fd        = md_atomic_scratch(temp_dir());
+  f->kind = MD_ATOMIC_SPOOL;
+  f->fd   = md_atomic_scratch(temp_dir());
   if (f->fd < 0) {
     snprintf(message, message_size, "cannot write `%.300s`: no room to hold it in `%s` (TMPDIR) until it is whole: %s",
              f->path, temp_dir(), strerror(errno));
@@ -383,6 +399,11 @@ md_atomic_commit(MdAtomicFile* f, char* message, size_t message_size)
     return MIXDOWN_SUCCESS;
   }
   if (f->kind == MD_ATOMIC_SPOOL) {
+    const MixdownStatus opened = f->device_fd >= 0 ? MIXDOWN_SUCCESS : open_target(f, &f->device_fd, message, message_size);
+    if (opened) {
+      md_atomic_abort(f);
+      return opened;
+    }
     if (copy_spool(f) != 0) {
       return commit_failed(f, "writing to", message, message_size);
     }
