@@ -630,8 +630,10 @@ apply_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, double 
   if (!moves) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  memcpy(moves, r->moves, r->n_moves * sizeof *moves);
-  qsort(moves, r->n_moves, sizeof *moves, by_target_then_time);
+  if (r->n_moves) { // memcpy and qsort take no NULL, even for no moves
+    memcpy(moves, r->moves, r->n_moves * sizeof *moves);
+    qsort(moves, r->n_moves, sizeof *moves, by_target_then_time);
+  }
   MixdownStatus st = MIXDOWN_SUCCESS;
   for (size_t i = 0U; i < r->n_moves && !st;) {
     size_t j = i + 1U;
