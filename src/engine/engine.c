@@ -813,6 +813,19 @@ cache_spec(const MixdownEngine* e)
                        .write_buffer_bytes = bytes, .damaged = (uint32_t*)&e->cache_damaged};
 }
 
+// A track's cache file under its key: *hit when it holds the track already
+// (NULL when it can be neither read nor written: the track renders uncached).
+static MdCacheFile*
+open_track_cache(const MixdownEngine* e, const MdEngineNode* node, bool* hit)
+{
+  MdCacheSpec spec = cache_spec(e);
+  spec.kind        = MD_CACHE_TRACK;
+  spec.channels    = node->channels;
+  spec.n_meters    = count_meters(node);
+  char why[256];
+  return md_cache_open(&spec, node->cache_key, hit, why, sizeof why);
+}
+
 // A hit brings back what the track's render left besides audio.
 static void
 restore_from_cache(MixdownEngine* e, MdEngineNode* node)
@@ -865,14 +878,9 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
       continue; // a source cannot be looked at: render this track every time
     }
     md_cache_key(r, node->cache_key);
-    MdCacheSpec spec = cache_spec(e);
-    spec.kind        = MD_CACHE_TRACK;
-    spec.channels    = node->channels;
-    spec.n_meters    = count_meters(node);
-    bool hit         = false;
-    char why[256];
+    bool hit = false;
     // A hit is checked later, only if it is read (verify_track_hits()).
-    node->cache = md_cache_open(&spec, node->cache_key, &hit, why, sizeof why);
+    node->cache = open_track_cache(e, node, &hit);
     if (!node->cache) {
       continue; // cannot be written (no file slot, a read-only folder): rendered uncached
     }
@@ -2106,13 +2114,8 @@ unrestore_damaged(MixdownEngine* e, MdEngineNode* node)
   node->cache_hit = false;
   --e->cache_hits;
   ++e->cache_damaged;
-  MdCacheSpec spec = cache_spec(e);
-  spec.kind        = MD_CACHE_TRACK;
-  spec.channels    = node->channels;
-  spec.n_meters    = count_meters(node);
-  bool hit         = false;
-  char why[256];
-  node->cache = md_cache_open(&spec, node->cache_key, &hit, why, sizeof why);
+  bool hit   = false;
+  node->cache = open_track_cache(e, node, &hit); // the file is gone: a fresh one to write
 }
 
 // The hits that will be read (not covered by cached sums) are checked
