@@ -4,6 +4,7 @@
 #include "finish/finish.h"
 
 #include "dsp/registry.h"
+#include "io/atomic_file.h"
 #include "io/interleave.h"
 
 #include <ebur128.h>
@@ -67,15 +68,14 @@ md_premaster_open(double rate, uint64_t expected_frames, MdPremaster** premaster
     md_premaster_free(p);
     return MIXDOWN_ERR_NO_MEM;
   }
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/mixdown-premaster-XXXXXX", dir);
-  const int fd = mkstemp(path);
+  // Nameless from the start (O_TMPFILE where the filesystem has it): gone
+  // when closed, however the process ends.
+  const int fd = md_atomic_scratch(dir);
   if (fd < 0) {
     snprintf(message, message_size, "cannot write the premaster in `%s` (TMPDIR): %s", dir, strerror(errno));
     md_premaster_free(p);
     return MIXDOWN_ERR_IO;
   }
-  unlink(path); // open but nameless: gone when closed, however the process ends
   // Wave64 has no 4 GiB limit; float keeps the mix exactly as rendered.
   SF_INFO info = {.samplerate = (int)rate, .channels = 2, .format = SF_FORMAT_W64 | SF_FORMAT_FLOAT};
   p->file      = sf_open_fd(fd, SFM_RDWR, &info, SF_TRUE);

@@ -11,6 +11,7 @@
 #include "report/plot.h"
 
 #include "finish/finish.h"
+#include "io/atomic_file.h"
 #include "io/measure.h"
 #include "mixdown.h"
 #include "report/axis.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PANEL_X       20.0
 #define PANEL_W       1560.0
@@ -637,6 +639,42 @@ draw_levels(cairo_t* cr, const PlotData* d, const Box* b)
   }
 }
 
+// cairo's PNG writer hands us the bytes; they go to a nameless file that
+// takes the picture's name only once it is whole (io/atomic_file.c), so a
+// killed or failed plot never leaves half a PNG or follows a planted link.
+static cairo_status_t
+png_to_fd(void* closure, const unsigned char* data, unsigned int length)
+{
+  const int fd = *(const int*)closure;
+  while (length > 0U) {
+    const ssize_t n = write(fd, data, length);
+    if (n <= 0) {
+      return CAIRO_STATUS_WRITE_ERROR;
+    }
+    data += n;
+    length -= (unsigned int)n;
+  }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static MixdownStatus
+write_png(cairo_surface_t* surface, const char* png, char* message, size_t size)
+{
+  MdAtomicFile* file = NULL;
+  MixdownStatus st   = md_atomic_open(png, 0U, &file, message, size);
+  if (st != MIXDOWN_SUCCESS) {
+    return st;
+  }
+  int                  fd     = md_atomic_fd(file);
+  const cairo_status_t status = cairo_surface_write_to_png_stream(surface, png_to_fd, &fd);
+  if (status != CAIRO_STATUS_SUCCESS) {
+    snprintf(message, size, "cannot write `%s`: %s", png, cairo_status_to_string(status));
+    md_atomic_abort(file);
+    return MIXDOWN_ERR_IO;
+  }
+  return md_atomic_commit(file, message, size);
+}
+
 static MixdownStatus
 draw(const PlotData* d, const char* title, double target, const char* png, char* message, size_t size)
 {
@@ -670,13 +708,9 @@ draw(const PlotData* d, const char* title, double target, const char* png, char*
   draw_spectrum(cr, d, &layout.spectrum);
   draw_levels(cr, d, &layout.levels);
   cairo_destroy(cr);
-  const cairo_status_t st = cairo_surface_write_to_png(surface, png);
+  MixdownStatus st = write_png(surface, png, message, size);
   cairo_surface_destroy(surface);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    snprintf(message, size, "cannot write `%s`: %s", png, cairo_status_to_string(st));
-    return MIXDOWN_ERR_IO;
-  }
-  return MIXDOWN_SUCCESS;
+  return st;
 }
 
 /* ------------------------------------------------------------------------ */
