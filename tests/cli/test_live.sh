@@ -157,7 +157,7 @@ start_jackd() { # PERIOD
 play_captured() { # SECONDS ARGS…
   local seconds=$1 pid
   shift
-  rm -f cap.wav play.pid play.rc
+  rm -f cap.wav cap.out play.pid play.rc
   "$live" capture cap.wav "$seconds" >cap.out 2>cap.err &
   local cap=$!
   for _ in $(seq 1 100); do grep -q ready cap.err 2>/dev/null && break; sleep 0.02; done
@@ -174,6 +174,13 @@ play_captured() { # SECONDS ARGS…
 }
 # Ctrl-C to the player that play_captured runs in the background (by its
 # process id: other runs of this script may be playing on this machine).
+# Waits (a minute at most) until a capture has all the seconds it was
+# asked for and has written them: audio time, not wall time.
+wait_capture_full() {
+  for _ in $(seq 1 600); do grep -q '^xruns' cap.out 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
 # The window from 0.6 to 0.1 s before the end of a capture, in seconds.
 last_half_second() { # WAV
   "$live" finite "$1" | awk '{ d = $2 / 48000; printf "%.3f %.3f", d - 0.6, d - 0.1 }'
@@ -209,6 +216,7 @@ dump_pid=
 if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; then
   oscdump "$meters_port" >dump.txt 2>&1 &
   dump_pid=$!
+  rm -f cap.out
   play_captured 8 two.yaml --osc "$port" --record-automation rec.yaml &
   player=$!
   sleep 0.6
@@ -220,20 +228,19 @@ if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; the
   oscsend localhost "$port" /track/a/gain_db f 100
   oscsend localhost "$port" /track/a/gain_db f -26
   oscsend localhost "$port" /track/b/mute i 1
-  sleep 1.5
+  wait_capture_full # 8 s of audio captured, the moves within its first 2 s
   stop_play
   wait "$player"
   kill "$dump_pid" 2>/dev/null
   wait "$dump_pid" 2>/dev/null
   play_out=$(cat "$work/stderr")
-  # Before: the first second; after: the last half second captured (a
-  # second of wall time holds less audio when a busy machine runs the
-  # synchronous graph late).
+  # The moves were sent 1.8 s of wall time after play began: at 1.8 s of
+  # audio at the latest (a busy machine runs the synchronous graph late,
+  # never early), so 4–5 s is after them however the machine schedules.
   before=$("$live" level cap.wav 0.2 1.0 440)
   b_before=$("$live" level cap.wav 0.2 1.0 1000)
-  set -- $(last_half_second cap.wav)
-  after=$("$live" level cap.wav "$1" "$2" 440)
-  b_after=$("$live" level cap.wav "$1" "$2" 1000)
+  after=$("$live" level cap.wav 4.0 5.0 440)
+  b_after=$("$live" level cap.wav 4.0 5.0 1000)
   near "$before" -12.02 0.05 && near "$after" -20.02 0.1 \
     && ok "OSC: /track/a/gain_db -26 and a +12 dB bell on 440 Hz: $before → $after dBFS (−12.02 − 20 + 12)" \
     || fail "OSC gain and EQ move" "before $before, after $after"
@@ -421,9 +428,10 @@ fi
 
 # ------------------------------------------------------------ loop, from
 "$mixdown" render plain.yaml -o plain-ref.wav --bits float -q
-play_captured 7 plain.yaml --loop 1 2 &
+rm -f cap.out
+play_captured 5 plain.yaml --loop 1 2 &
 player=$!
-sleep 5
+wait_capture_full
 stop_play
 wait "$player"
 lap=$("$live" null plain-ref.wav cap.wav 1 2 1 | sed -n 's/^residual_db //p')
