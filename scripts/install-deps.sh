@@ -15,6 +15,7 @@ packages=(
   libjack-jackd2-dev jackd2    # real-time playback (mixdown play); tests run jackd -d dummy
   liblo-dev liblo-tools        # OSC control of mixdown play (the tests send with oscsend, listen with oscdump)
   time        # /usr/bin/time: peak memory in the command-line tests
+  e2fsprogs   # chattr: the output-files test makes a stem immutable (slim images lack it)
   procps      # pkill: the live-playback tests stop mixdown play with SIGINT (slim images lack it)
   clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
   valgrind    # one render under memcheck in make test
