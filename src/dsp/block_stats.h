@@ -33,24 +33,6 @@ md_block_max_abs(const float* x, uint32_t n)
   return peak;
 }
 
-/// Σ x[i]², in double: four running sums (one would make each addition
-/// wait for the last).
-static inline double
-md_block_sum_squares(const float* x, uint32_t n)
-{
-  double s[4] = {0.0, 0.0, 0.0, 0.0};
-  size_t i    = 0U;
-  for (; i + 4U <= n; i += 4U) {
-    for (size_t j = 0U; j < 4U; ++j) {
-      s[j] += (double)x[i + j] * x[i + j];
-    }
-  }
-  for (; i < n; ++i) {
-    s[0] += (double)x[i] * x[i];
-  }
-  return (s[0] + s[1]) + (s[2] + s[3]);
-}
-
 /// Σ x[i], in double.
 static inline double
 md_block_sum(const float* x, uint32_t n)
@@ -68,7 +50,8 @@ md_block_sum(const float* x, uint32_t n)
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-/// Σ a[i]·b[i], in double.
+/// Σ a[i]·b[i], in double: four running sums (one would make each
+/// addition wait for the last).
 static inline double
 md_block_sum_products(const float* a, const float* b, uint32_t n)
 {
@@ -83,6 +66,13 @@ md_block_sum_products(const float* a, const float* b, uint32_t n)
     s[0] += (double)a[i] * b[i];
   }
   return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+/// Σ x[i]², in double: the same sums as md_block_sum_products(x, x, n).
+static inline double
+md_block_sum_squares(const float* x, uint32_t n)
+{
+  return md_block_sum_products(x, x, n);
 }
 
 /// Samples whose magnitude is at least `threshold`.
