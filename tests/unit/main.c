@@ -66,6 +66,7 @@ run_one(const TestCase* t)
 {
   fflush(stdout);
   fflush(stderr);
+  test_current_name = t->name;
   const pid_t pid = fork();
   if (pid == 0) {
     t->run();

@@ -170,12 +170,41 @@ same_mix(const TestMix* a, const TestMix* b)
 // Every session a test renders is rendered three ways, which must agree to
 // the bit: one thread (the result), three threads, and one thread with
 // silence skipping off.
+const char* test_current_name = "";
+
+// With MIXDOWN_TEST_RENDER_LOG=FILE, every render's bytes are hashed into
+// FILE as `unit TEST N HASH` (tests/tools/render-hashes.sh compares the list
+// before and after a change that must not change the bytes).  FNV-1a 64.
+static void
+log_render(const TestMix* mix)
+{
+  static unsigned renders = 0U;
+  const char*     path    = getenv("MIXDOWN_TEST_RENDER_LOG");
+  if (!path) {
+    return;
+  }
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (int c = 0; c < 2; ++c) {
+    const unsigned char* p = (const unsigned char*)(c == 0 ? mix->left : mix->right);
+    for (size_t i = 0U; p && i < mix->frames * sizeof(float); ++i) {
+      h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+  }
+  FILE* log = fopen(path, "a");
+  if (log) {
+    fprintf(log, "unit %s %u %016llx %llu\n", test_current_name, renders++, (unsigned long long)h,
+            (unsigned long long)mix->frames);
+    fclose(log);
+  }
+}
+
 bool
 test_render_session(const MixdownSession* session, TestMix* mix)
 {
   if (!render_with(session, 1U, mix)) {
     return false;
   }
+  log_render(mix);
   TestMix other;
   if (render_with(session, 3U, &other)) {
     CHECK_MSG(same_mix(mix, &other), "3 threads rendered other bytes than 1");

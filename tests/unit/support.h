@@ -82,6 +82,9 @@ MixdownSession* test_open_yaml(const char* yaml);
 /// Returns false (and records a failure) on error.
 bool test_render_session(const MixdownSession* session, TestMix* mix);
 
+/// The test running now (for the render log of tests/tools/render-hashes.sh).
+extern const char* test_current_name;
+
 /// test_open_yaml() then test_render_session().
 bool test_render_yaml(const char* yaml, TestMix* mix);
 void test_mix_free(TestMix* mix);
