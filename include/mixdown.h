@@ -8,9 +8,16 @@
    parameters.
 
    There is no global state: every call works on the objects passed to it.
-   Threading classes: *control* functions may allocate, block and do I/O;
-   none of the functions here is real-time safe yet (live playback is a later
-   issue).  Objects may be used from any thread, one thread at a time.
+   Threading classes, stated on every function: *control* functions may
+   allocate, block and do I/O; *any* functions may be called from any
+   thread, and those marked #MIXDOWN_REALTIME (lookups in static tables and
+   fields) never allocate, lock or do I/O, so they may run on an audio
+   thread too.  No function here is meant for a caller's audio callback:
+   mixdown_play() runs its own JACK audio thread inside the library (which
+   takes no locks and allocates nothing while playing) and blocks the
+   calling thread until playback ends; mixdown_engine_pull() reads sources
+   from disk, so it is control.  Objects may be used from any thread, one
+   thread at a time.
 */
 
 #ifndef MIXDOWN_H
@@ -27,6 +34,19 @@ extern "C" {
 #  define MIXDOWN_API
 #else
 #  define MIXDOWN_API __attribute__((visibility("default")))
+#endif
+
+/// Marks a function that may run on the audio thread (a JACK callback, a
+/// real-time loop): it does not allocate, lock, wait or do I/O.  With clang
+/// it is an `annotate` attribute that tools can list (no effect on code);
+/// elsewhere it is empty and documents.  As MD_REALTIME inside the library.
+#if defined(__clang__) && defined(__has_attribute)
+#  if __has_attribute(annotate)
+#    define MIXDOWN_REALTIME __attribute__((annotate("mixdown_realtime")))
+#  endif
+#endif
+#ifndef MIXDOWN_REALTIME
+#  define MIXDOWN_REALTIME
 #endif
 
 #define MIXDOWN_VERSION_MAJOR 0
@@ -47,10 +67,10 @@ typedef enum {
 } MixdownStatus;
 
 /// A human-readable description of `status` (static storage).  Thread: any.
-MIXDOWN_API const char* mixdown_strerror(MixdownStatus status);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_strerror(MixdownStatus status);
 
 /// The library version as "MAJOR.MINOR.MICRO" (static storage).  Thread: any.
-MIXDOWN_API const char* mixdown_version_string(void);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_version_string(void);
 
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                               */
@@ -143,7 +163,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name,
 MIXDOWN_API void mixdown_session_free(MixdownSession* session);
 
 /// The session's render sample rate in Hz.  Thread: any.
-MIXDOWN_API uint32_t mixdown_session_sample_rate(const MixdownSession* session);
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_session_sample_rate(const MixdownSession* session);
 
 /// The output file named by the session (absolute or relative to the
 /// current folder), or NULL if it names none.  Owned by `session`.
@@ -445,11 +465,11 @@ MIXDOWN_API MixdownStatus mixdown_play(const MixdownSession* session, const Mixd
    (-23, -1), `atsc-a85` (-24, -2).  Thread: any.
    @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG for an unknown name.
 */
-MIXDOWN_API MixdownStatus
+MIXDOWN_API MIXDOWN_REALTIME MixdownStatus
 mixdown_loudness_preset(const char* name, double* target_lufs, double* true_peak_db);
 
 /// Name of loudness preset `index` (static storage), or NULL past the end.
-MIXDOWN_API const char* mixdown_loudness_preset_name(uint32_t index);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_loudness_preset_name(uint32_t index);
 
 /* ------------------------------------------------------------------------ */
 /* Pulling rendered audio                                                    */
@@ -852,34 +872,34 @@ typedef struct {
 } MixdownParamInfo;
 
 /// Number of processor types.  Thread: any.
-MIXDOWN_API uint32_t mixdown_processor_count(void);
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_processor_count(void);
 
 /// Name of processor type `index` (static storage), or NULL past the end.
-MIXDOWN_API const char* mixdown_processor_name(uint32_t index);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_processor_name(uint32_t index);
 
 /// One-line description of processor type `index`, or NULL past the end.
-MIXDOWN_API const char* mixdown_processor_description(uint32_t index);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_processor_description(uint32_t index);
 
 /// Number of parameters of processor type `index` (0 past the end).
-MIXDOWN_API uint32_t mixdown_processor_param_count(uint32_t index);
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_processor_param_count(uint32_t index);
 
 /// Parameter `param` of processor type `index` (static storage), or NULL.
-MIXDOWN_API const MixdownParamInfo* mixdown_processor_param(uint32_t index, uint32_t param);
+MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_processor_param(uint32_t index, uint32_t param);
 
 /// Number of fields of list parameter `param` of processor `index` (0 if it
 /// is not a list), and the most items the list may hold.
-MIXDOWN_API uint32_t mixdown_processor_param_field_count(uint32_t index, uint32_t param,
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_processor_param_field_count(uint32_t index, uint32_t param,
                                                          uint32_t* max_items);
 
 /// Field `field` of list parameter `param` of processor `index`, or NULL.
-MIXDOWN_API const MixdownParamInfo* mixdown_processor_param_field(uint32_t index, uint32_t param,
+MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_processor_param_field(uint32_t index, uint32_t param,
                                                                   uint32_t field);
 
 /// Number of meters (read-outs such as gain reduction) of processor `index`.
-MIXDOWN_API uint32_t mixdown_processor_meter_count(uint32_t index);
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_processor_meter_count(uint32_t index);
 
 /// Name of meter `meter` of processor `index` (static storage), or NULL.
-MIXDOWN_API const char* mixdown_processor_meter_name(uint32_t index, uint32_t meter);
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_processor_meter_name(uint32_t index, uint32_t meter);
 
 /* ------------------------------------------------------------------------ */
 /* LV2 plugins                                                               */
@@ -911,10 +931,10 @@ mixdown_plugin_describe(const char* uri, double sample_rate,
                         char* name, size_t name_size, char* message, size_t message_size);
 
 /// Number of channel-strip parameters of every track and bus (fader, pan …).
-MIXDOWN_API uint32_t mixdown_strip_param_count(void);
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_strip_param_count(void);
 
 /// Channel-strip parameter `param` (static storage), or NULL past the end.
-MIXDOWN_API const MixdownParamInfo* mixdown_strip_param(uint32_t param);
+MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_strip_param(uint32_t param);
 
 #ifdef __cplusplus
 }
