@@ -73,6 +73,39 @@ MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_strerror(MixdownStatus status);
 MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_version_string(void);
 
 /* ------------------------------------------------------------------------ */
+/* Process-wide choices                                                      */
+/* The library reads no environment variable.  These two switches hold for  */
+/* the whole process (the `mixdown` command sets them from MIXDOWN_KERNELS  */
+/* and MIXDOWN_LV2_ISOLATION); everything else is per call or per object.  */
+
+/// Which implementation of the inner loops (filters, levels, format
+/// conversion) the processors use.
+typedef enum {
+  MIXDOWN_KERNELS_FASTEST = 0, ///< The fastest this CPU runs (AVX2 and FMA where present): the default
+  MIXDOWN_KERNELS_REFERENCE,   ///< Plain C, as on any machine (outputs may differ in their last bits)
+} MixdownKernels;
+
+/**
+   Choose the kernels for the whole process.  The choice is made once, at
+   the first render, analysis or call of this function, and holds from then
+   on (processors keep what they were built with).  Thread: control.
+   @return #MIXDOWN_SUCCESS when `which` is the choice in force, or
+   #MIXDOWN_ERR_BAD_ARG when an earlier choice differs (too late) or
+   `which` is not a MixdownKernels.
+*/
+MIXDOWN_API MixdownStatus mixdown_set_kernels(MixdownKernels which);
+
+/**
+   Whether LV2 plugins run isolated, in a child process of their own (1,
+   the default: a crashing plugin fails the render with its name instead
+   of killing the caller), or in the caller's process (0: no round trip
+   per block, and a debugger reaches the plugin; docs/plugins.md).  Read
+   when a session is opened: sessions opened before the call keep their
+   setting.  Thread: control.
+*/
+MIXDOWN_API void mixdown_set_plugin_isolation(int isolated);
+
+/* ------------------------------------------------------------------------ */
 /* Diagnostics                                                               */
 
 /// How serious a diagnostic is.
@@ -261,6 +294,11 @@ typedef struct {
   /// "normalising mix.wav, pass 2", …) and the fraction of the whole
   /// render done (0…1, ending at 1); or NULL.
   void (*progress_stage)(void* user_data, const char* stage, double fraction);
+  /// The folder for temporary files: the premaster that finishing passes
+  /// read (about 23 MB per minute at 48 kHz) and the spool of an output
+  /// that is a device or FIFO.  NULL or "": /tmp.  The library reads no
+  /// environment variable; the `mixdown` command passes $TMPDIR here.
+  const char* temp_dir;
 } MixdownRenderOptions;
 
 /// One file a render wrote, with the figures of that file.
@@ -800,6 +838,7 @@ typedef struct {
   void (*progress_stage)(void* user_data, const char* stage, double fraction);
   void*         user_data;
   volatile int* cancel; ///< Polled once per block (or NULL)
+  const char*   temp_dir; ///< For the premaster of a finished mix, as MixdownRenderOptions.temp_dir
 } MixdownAnalyzeOptions;
 
 /**
@@ -827,10 +866,30 @@ mixdown_plot_session(const MixdownSession* session, const char* png_path, double
                      char* message, size_t message_size);
 
 /// The same picture for an audio file: its channels' RMS and peak instead
-/// of strips, and no loudness of strips over time.
+/// of strips, and no loudness of strips over time.  Thread: control.
 MIXDOWN_API MixdownStatus
 mixdown_plot_file(const char* path, const char* png_path, double target_lufs, char* message,
                   size_t message_size);
+
+/// How to draw a plot.  Zero-initialise, set `size`, then set what you need.
+typedef struct {
+  uint32_t    size;        ///< Set to sizeof(MixdownPlotOptions)
+  double      target_lufs; ///< Where the target line is drawn
+  /// The folder for temporary files (the premaster of a finished mix, the
+  /// spool of a picture written to a FIFO), as
+  /// MixdownRenderOptions.temp_dir.  NULL or "": /tmp.
+  const char* temp_dir;
+} MixdownPlotOptions;
+
+/// mixdown_plot_session() with options.  Thread: control.
+MIXDOWN_API MixdownStatus
+mixdown_plot_session_with(const MixdownSession* session, const char* png_path, const MixdownPlotOptions* options,
+                          char* message, size_t message_size);
+
+/// mixdown_plot_file() with options.  Thread: control.
+MIXDOWN_API MixdownStatus
+mixdown_plot_file_with(const char* path, const char* png_path, const MixdownPlotOptions* options, char* message,
+                       size_t message_size);
 
 /// May `png_path` be written as a picture (analyze --plot)?  Not a file
 /// `session` reads (sources, impulse responses, the session file itself;

@@ -190,7 +190,8 @@ mixdown_analyze_session_with(const MixdownSession* session, const MixdownAnalyze
   } else if ((st = mixdown_engine_set_threads(engine, opt->threads))) {
     snprintf(message, message_size, "cannot start the worker threads");
   } else if (target) {
-    st = md_premaster_open(session->sample_rate, mixdown_engine_length(engine), &premaster, message, message_size);
+    st = md_premaster_open(opt->temp_dir, session->sample_rate, mixdown_engine_length(engine), &premaster, message,
+                           message_size);
   }
   if (!st) {
     st = measure_mix(engine, mix, premaster, opt, premaster ? 0.8 : 1.0, message, message_size);

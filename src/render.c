@@ -313,7 +313,7 @@ open_deliverable(MdRender* r, MdDeliverable* d)
 {
   const uint64_t       frames = r->to_frame - r->from_frame;
   // A finishing pass may be dropped: it never reaches a device early.
-  const MdWriterTarget target = {d->file_format, r->finishing};
+  const MdWriterTarget target = {d->file_format, r->finishing, r->opt->temp_dir};
   MixdownStatus st = md_writer_open_to(d->path, &target, d->format, d->dither, r->rate, d->out_rate, frames,
                                        &d->writer, r->report->message, sizeof r->report->message);
   if (!st) {
@@ -337,9 +337,10 @@ open_stem_writers(MdRender* r)
         !(stems->buffers[2U * k + 1U] = malloc(MD_RENDER_FRAMES * sizeof(float)))) {
       return fail(r->report, MIXDOWN_ERR_NO_MEM, "out of memory");
     }
-    const MixdownStatus st = md_writer_open(stems->paths[k], stems->format, r->items[0].dither, r->rate,
-                                            r->items[0].out_rate, r->to_frame - r->from_frame, &stems->writers[k],
-                                            r->report->message, sizeof r->report->message);
+    const MdWriterTarget target = {NULL, false, r->opt->temp_dir};
+    const MixdownStatus  st     = md_writer_open_to(stems->paths[k], &target, stems->format, r->items[0].dither,
+                                                    r->rate, r->items[0].out_rate, r->to_frame - r->from_frame,
+                                                    &stems->writers[k], r->report->message, sizeof r->report->message);
     if (st) {
       return st;
     }
@@ -747,7 +748,7 @@ run_render(MdRender* r, MixdownEngine* engine)
   }
   MdPremaster* premaster = NULL;
   if (!st && r->finishing) {
-    st = md_premaster_open(r->rate, r->to_frame - r->from_frame, &premaster, r->report->message,
+    st = md_premaster_open(r->opt->temp_dir, r->rate, r->to_frame - r->from_frame, &premaster, r->report->message,
                            sizeof r->report->message);
   }
   for (uint32_t k = 0U; !st && !r->finishing && k < r->n; ++k) {

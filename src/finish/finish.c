@@ -29,6 +29,7 @@ struct MdPremaster {
   uint64_t       frames;
   uint64_t       non_finite;       ///< NaN or infinite samples written (the engine lets none through)
   uint64_t       first_non_finite; ///< …the frame of the first
+  char           dir[256];         ///< The folder it is in, for messages
 };
 
 uint64_t
@@ -37,21 +38,15 @@ md_premaster_bytes(uint64_t frames)
   return frames * 2U * sizeof(float) + 4096U; // float stereo and a Wave64 header
 }
 
-// $TMPDIR, or /tmp: the premaster never lands beside the output, so a
-// normalised render needs no more room there than the file itself.
-static const char*
-temp_dir(void)
-{
-  const char* dir = getenv("TMPDIR");
-  return dir && dir[0] ? dir : "/tmp";
-}
-
+// The caller's temporary folder (the CLI gives $TMPDIR), or /tmp: the
+// premaster never lands beside the output, so a normalised render needs no
+// more room there than the file itself.
 MixdownStatus
-md_premaster_open(double rate, uint64_t expected_frames, MdPremaster** premaster, char* message,
-                  size_t message_size)
+md_premaster_open(const char* temp_dir, double rate, uint64_t expected_frames, MdPremaster** premaster,
+                  char* message, size_t message_size)
 {
   *premaster          = NULL;
-  const char*    dir  = temp_dir();
+  const char*    dir  = md_atomic_temp_dir(temp_dir);
   const uint64_t need = md_premaster_bytes(expected_frames);
   struct statvfs fs;
   if (statvfs(dir, &fs) == 0 && (uint64_t)fs.f_bavail * fs.f_frsize < need) {
@@ -68,6 +63,7 @@ md_premaster_open(double rate, uint64_t expected_frames, MdPremaster** premaster
     md_premaster_free(p);
     return MIXDOWN_ERR_NO_MEM;
   }
+  snprintf(p->dir, sizeof p->dir, "%s", dir);
   // Nameless from the start (O_TMPFILE where the filesystem has it): gone
   // when closed, however the process ends.
   const int fd = md_atomic_scratch(dir);
@@ -105,7 +101,7 @@ md_premaster_write(MdPremaster* p, const float* left, const float* right, uint32
     ebur128_add_frames_float(p->meter, p->interleaved, len);
     errno = 0;
     if (sf_writef_float(p->file, p->interleaved, len) != (sf_count_t)len) {
-      snprintf(message, message_size, "writing the premaster in `%s` (TMPDIR) failed: %s", temp_dir(),
+      snprintf(message, message_size, "writing the premaster in `%s` (TMPDIR) failed: %s", p->dir,
                errno == EFBIG ? "file too large (file-size limit reached)" : errno ? strerror(errno) : sf_strerror(p->file));
       return MIXDOWN_ERR_IO;
     }

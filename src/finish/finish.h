@@ -4,7 +4,8 @@
 // The finishing stage: loudness normalisation and true-peak limiting of
 // the rendered mix, for each file a render writes.
 //
-// The mix is rendered once into a float "premaster" in $TMPDIR (unlinked
+// The mix is rendered once into a float "premaster" in the temporary
+// folder the caller names (the CLI passes $TMPDIR; default /tmp) (unlinked
 // at once: a killed run leaves nothing behind) while its loudness is
 // measured.  Each finishing pass reads it back, applies a gain, runs a
 // true-peak limiter at the ceiling and hands the result to a sink (the
@@ -25,10 +26,10 @@
 typedef struct MdPremaster MdPremaster;
 
 /// A new premaster for about `expected_frames` frames at `rate`, in
-/// $TMPDIR (or /tmp).  Refuses up front, naming the space needed, when
-/// that folder has less room free.
-MixdownStatus md_premaster_open(double rate, uint64_t expected_frames, MdPremaster** premaster,
-                                char* message, size_t message_size);
+/// `temp_dir` (NULL or "": /tmp).  Refuses up front, naming the space
+/// needed, when that folder has less room free.
+MixdownStatus md_premaster_open(const char* temp_dir, double rate, uint64_t expected_frames,
+                                MdPremaster** premaster, char* message, size_t message_size);
 MixdownStatus md_premaster_write(MdPremaster* premaster, const float* left, const float* right,
                                  uint32_t n, char* message, size_t message_size);
 /// Integrated loudness of everything written so far (LUFS, -HUGE_VAL for silence).

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1143,14 +1144,22 @@ read_ports(MdLv2Class* c, const char* uri, char* message, size_t size)
   return ok;
 }
 
-// Whether plugins run in a process of their own: yes unless the
-// environment says MIXDOWN_LV2_ISOLATION=0 (for a debugger in the plugin,
-// or the round trip per block saved; docs/plugins.md has the cost).
+// Whether plugins run in a process of their own: yes unless the caller
+// said otherwise with mixdown_set_plugin_isolation(0) (for a debugger in
+// the plugin, or the round trip per block saved; docs/plugins.md has the
+// cost).  The `mixdown` command reads MIXDOWN_LV2_ISOLATION for it.
+static atomic_bool isolate_plugins = true;
+
+void
+mixdown_set_plugin_isolation(int isolated)
+{
+  atomic_store(&isolate_plugins, isolated != 0);
+}
+
 static bool
 isolation_wanted(void)
 {
-  const char* env = getenv("MIXDOWN_LV2_ISOLATION");
-  return !env || strcmp(env, "0") != 0;
+  return atomic_load(&isolate_plugins);
 }
 
 // A plugin that cannot be instantiated is a session error, found now with

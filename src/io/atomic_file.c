@@ -31,10 +31,9 @@ struct MdAtomicFile {
   char*        temp_path; ///< MD_ATOMIC_NAMED: the temporary's path
 };
 
-static const char*
-temp_dir(void)
+const char*
+md_atomic_temp_dir(const char* dir)
 {
-  const char* dir = getenv("TMPDIR");
   return dir && dir[0] ? dir : "/tmp";
 }
 
@@ -149,7 +148,8 @@ open_target(MdAtomicFile* f, int* fd, char* message, size_t message_size)
 // atomic_file.h).  A pass that may be dropped does not even open the
 // device before commit: a FIFO's reader would take the close for the end.
 static MixdownStatus
-open_device(MdAtomicFile* f, const struct stat* st, unsigned flags, char* message, size_t message_size)
+open_device(MdAtomicFile* f, const struct stat* st, unsigned flags, const char* temp_dir, char* message,
+            size_t message_size)
 {
   const bool    may_drop = flags & MD_ATOMIC_MAY_DROP;
   const bool    fifo     = S_ISFIFO(st->st_mode);
@@ -169,10 +169,10 @@ open_device(MdAtomicFile* f, const struct stat* st, unsigned flags, char* messag
     f->device_fd = fd;
   }
   f->kind = MD_ATOMIC_SPOOL;
-  f->fd   = md_atomic_scratch(temp_dir());
+  f->fd   = md_atomic_scratch(md_atomic_temp_dir(temp_dir));
   if (f->fd < 0) {
     snprintf(message, message_size, "cannot write `%.300s`: no room to hold it in `%s` (TMPDIR) until it is whole: %s",
-             f->path, temp_dir(), strerror(errno));
+             f->path, md_atomic_temp_dir(temp_dir), strerror(errno));
     return MIXDOWN_ERR_IO;
   }
   return MIXDOWN_SUCCESS;
@@ -235,7 +235,8 @@ open_regular(MdAtomicFile* f, char* message, size_t message_size)
 }
 
 MixdownStatus
-md_atomic_open(const char* path, unsigned flags, MdAtomicFile** out, char* message, size_t message_size)
+md_atomic_open(const char* path, unsigned flags, const char* temp_dir, MdAtomicFile** out, char* message,
+               size_t message_size)
 {
   *out            = NULL;
   MdAtomicFile* f = calloc(1U, sizeof *f);
@@ -251,7 +252,7 @@ md_atomic_open(const char* path, unsigned flags, MdAtomicFile** out, char* messa
   MixdownStatus st     = md_atomic_check(path, message, message_size);
   struct stat   target;
   if (!st && stat(path, &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
-    st = open_device(f, &target, flags, message, message_size);
+    st = open_device(f, &target, flags, temp_dir, message, message_size);
   } else if (!st) {
     st = open_regular(f, message, message_size);
   }

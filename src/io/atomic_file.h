@@ -16,7 +16,8 @@
 // A format that streams (no seeking back: FLAC, Ogg) goes straight down a
 // FIFO; any other format, any non-seekable device, and any output that
 // may yet be dropped (a finishing pass) is spooled to an unnamed file in
-// $TMPDIR and copied to the device only on commit — a reader gets one
+// the temporary folder the caller names (the CLI passes $TMPDIR; the
+// library reads no environment) and copied to the device only on commit — a reader gets one
 // whole file or nothing.  A seekable device (/dev/null) is written
 // directly.  Block devices and sockets are refused (md_atomic_check()).
 //
@@ -37,7 +38,7 @@ typedef enum {
   MD_ATOMIC_UNNAMED, ///< O_TMPFILE in the target's folder, linked in on commit
   MD_ATOMIC_NAMED,   ///< `.NAME.partial-PID-XXXXXX` in the folder, renamed on commit
   MD_ATOMIC_DIRECT,  ///< Straight into a FIFO or a seekable character device
-  MD_ATOMIC_SPOOL,   ///< An unnamed file in $TMPDIR, copied to the device on commit
+  MD_ATOMIC_SPOOL,   ///< An unnamed file in the temporary folder, copied to the device on commit
 } MdAtomicKind;
 
 /// What md_atomic_open() needs to know of the content.
@@ -50,10 +51,16 @@ typedef enum {
 /// be an output: a block device, a socket (a folder is the path guard's).
 MixdownStatus md_atomic_check(const char* path, char* message, size_t message_size);
 
-/// Opens an output for `path` (flags: MdAtomicFlags).  Opening a FIFO
-/// waits for its reader; a signal meanwhile gives #MIXDOWN_ERR_INTERRUPTED.
-MixdownStatus md_atomic_open(const char* path, unsigned flags, MdAtomicFile** file, char* message,
-                             size_t message_size);
+/// `dir` if given and not empty, else "/tmp": the temporary folder a
+/// caller named (MixdownRenderOptions.temp_dir …), or the default.
+const char* md_atomic_temp_dir(const char* dir);
+
+/// Opens an output for `path` (flags: MdAtomicFlags).  A spool, when one
+/// is needed, goes into `temp_dir` (NULL: /tmp; md_atomic_temp_dir()).
+/// Opening a FIFO waits for its reader; a signal meanwhile gives
+/// #MIXDOWN_ERR_INTERRUPTED.
+MixdownStatus md_atomic_open(const char* path, unsigned flags, const char* temp_dir, MdAtomicFile** file,
+                             char* message, size_t message_size);
 
 /// The descriptor to write to: seekable unless the kind is MD_ATOMIC_DIRECT
 /// into a FIFO.  Stays owned by `file`.

@@ -166,7 +166,7 @@ md_writer_open(const char* path, MixdownSampleFormat format, MdDither dither, do
                uint32_t out_rate, uint64_t expected_frames, MdWriter** writer, char* message,
                size_t message_size)
 {
-  const MdWriterTarget target = {NULL, false};
+  const MdWriterTarget target = {NULL, false, NULL};
   return md_writer_open_to(path, &target, format, dither, in_rate, out_rate, expected_frames, writer, message,
                            message_size);
 }
@@ -225,7 +225,7 @@ md_writer_open_to(const char* path, const MdWriterTarget* target, MixdownSampleF
     return st;
   }
   const unsigned flags = (streams(w->file_format) ? MD_ATOMIC_STREAMS : 0U) | (target->may_drop ? MD_ATOMIC_MAY_DROP : 0U);
-  if ((st = md_atomic_open(path, flags, &w->out, message, message_size))) {
+  if ((st = md_atomic_open(path, flags, target->temp_dir, &w->out, message, message_size))) {
     free_writer(w);
     return st;
   }

@@ -49,6 +49,7 @@ MixdownStatus md_writer_open(const char* path, MixdownSampleFormat format, MdDit
 typedef struct {
   const MdFileFormat* file_format; ///< NULL: from the path's extension (a device may have none)
   bool                may_drop;    ///< A pass that may be dropped: never sent to a device before commit
+  const char*         temp_dir;    ///< Where a device's spool is held (NULL: /tmp; io/atomic_file.h)
 } MdWriterTarget;
 
 /// md_writer_open() with the format given and the pass marked (above).

@@ -658,10 +658,10 @@ png_to_fd(void* closure, const unsigned char* data, unsigned int length)
 }
 
 static MixdownStatus
-write_png(cairo_surface_t* surface, const char* png, char* message, size_t size)
+write_png(cairo_surface_t* surface, const char* png, const char* temp_dir, char* message, size_t size)
 {
   MdAtomicFile* file = NULL;
-  MixdownStatus st   = md_atomic_open(png, 0U, &file, message, size);
+  MixdownStatus st   = md_atomic_open(png, 0U, temp_dir, &file, message, size);
   if (st != MIXDOWN_SUCCESS) {
     return st;
   }
@@ -676,7 +676,8 @@ write_png(cairo_surface_t* surface, const char* png, char* message, size_t size)
 }
 
 static MixdownStatus
-draw(const PlotData* d, const char* title, double target, const char* png, char* message, size_t size)
+draw(const PlotData* d, const char* title, double target, const char* temp_dir, const char* png, char* message,
+     size_t size)
 {
   cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, MD_PLOT_WIDTH, MD_PLOT_HEIGHT);
   cairo_t*         cr      = cairo_create(surface);
@@ -708,7 +709,7 @@ draw(const PlotData* d, const char* title, double target, const char* png, char*
   draw_spectrum(cr, d, &layout.spectrum);
   draw_levels(cr, d, &layout.levels);
   cairo_destroy(cr);
-  MixdownStatus st = write_png(surface, png, message, size);
+  MixdownStatus st = write_png(surface, png, temp_dir, message, size);
   cairo_surface_destroy(surface);
   return st;
 }
@@ -911,6 +912,19 @@ MixdownStatus
 mixdown_plot_session(const MixdownSession* session, const char* png, double target_lufs, char* message,
                      size_t message_size)
 {
+  const MixdownPlotOptions options = {.size = sizeof options, .target_lufs = target_lufs};
+  return mixdown_plot_session_with(session, png, &options, message, message_size);
+}
+
+MixdownStatus
+mixdown_plot_session_with(const MixdownSession* session, const char* png, const MixdownPlotOptions* options,
+                          char* message, size_t message_size)
+{
+  if (!options) {
+    snprintf(message, message_size, "invalid argument: no plot options");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const double target_lufs = options->target_lufs;
   MixdownEngine* engine = NULL;
   MixdownStatus  st     = mixdown_engine_new(session, &engine, message, message_size);
   if (st) {
@@ -924,7 +938,8 @@ mixdown_plot_session(const MixdownSession* session, const char* png, double targ
     snprintf(message, message_size, "out of memory");
     st = MIXDOWN_ERR_NO_MEM;
   } else if (target) {
-    st = md_premaster_open(d->rate, mixdown_engine_length(engine), &premaster, message, message_size);
+    st = md_premaster_open(options->temp_dir, d->rate, mixdown_engine_length(engine), &premaster, message,
+                           message_size);
   }
   if (!st) {
     // A bar is beats_per_bar beats of the time signature's note value,
@@ -945,7 +960,7 @@ mixdown_plot_session(const MixdownSession* session, const char* png, double targ
   if (!st) {
     char title[300];
     session_title(session, premaster ? &finish : NULL, title, sizeof title);
-    st = draw(d, title, target_lufs, png, message, message_size);
+    st = draw(d, title, target_lufs, options->temp_dir, png, message, message_size);
   }
   md_premaster_free(premaster);
   if (d) {
@@ -989,6 +1004,19 @@ read_file_into(PlotData* d, SNDFILE* file, uint32_t channels, char* message, siz
 MixdownStatus
 mixdown_plot_file(const char* path, const char* png, double target_lufs, char* message, size_t message_size)
 {
+  const MixdownPlotOptions options = {.size = sizeof options, .target_lufs = target_lufs};
+  return mixdown_plot_file_with(path, png, &options, message, message_size);
+}
+
+MixdownStatus
+mixdown_plot_file_with(const char* path, const char* png, const MixdownPlotOptions* options, char* message,
+                       size_t message_size)
+{
+  if (!options) {
+    snprintf(message, message_size, "invalid argument: no plot options");
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  const double target_lufs = options->target_lufs;
   SF_INFO  info = {0};
   SNDFILE* file = sf_open(path, SFM_READ, &info);
   if (!file) {
@@ -1019,7 +1047,7 @@ mixdown_plot_file(const char* path, const char* png, double target_lufs, char* m
     MixdownLevels l;
     md_measure_levels(d->measure, &l);
     add_bar(d, "loudness", l.integrated_lufs, l.peak_dbfs, "LUFS");
-    st = draw(d, base_name(path), target_lufs, png, message, message_size);
+    st = draw(d, base_name(path), target_lufs, options->temp_dir, png, message, message_size);
   }
   if (d) {
     plot_data_free(d);

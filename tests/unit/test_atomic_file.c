@@ -89,7 +89,7 @@ replace_and_check(bool unnamed)
   write_text(path, "old", 0640);
   md_atomic_use_unnamed(unnamed);
   MdAtomicFile* f = NULL;
-  CHECK(md_atomic_open(path, 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(md_atomic_open(path, 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
   CHECK(md_atomic_kind(f) == (unnamed ? MD_ATOMIC_UNNAMED : MD_ATOMIC_NAMED));
   write_fd(md_atomic_fd(f), "new");
   const unsigned while_writing = count_entries(dir, name, sizeof name);
@@ -105,7 +105,7 @@ replace_and_check(bool unnamed)
   CHECK(file_is(path, "new"));
   CHECK_MSG(count_entries(dir, NULL, 0U) == 1U, "a temporary is left beside the file");
   // Dropped: nothing changes, nothing is left.
-  CHECK(md_atomic_open(path, 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(md_atomic_open(path, 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
   write_fd(md_atomic_fd(f), "dropped");
   md_atomic_abort(f);
   CHECK(file_is(path, "new") && count_entries(dir, NULL, 0U) == 1U);
@@ -132,7 +132,7 @@ test_new_file_mode(void)
   const char*   path = test_path("new.wav");
   MdAtomicFile* f    = NULL;
   const mode_t  mask = umask(022);
-  CHECK(md_atomic_open(path, 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(md_atomic_open(path, 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
   CHECK(md_atomic_commit(f, message, sizeof message) == MIXDOWN_SUCCESS);
   struct stat st;
   CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
@@ -148,7 +148,7 @@ test_commit_failure_names_the_file(void)
   char          path[600];
   MdAtomicFile* f = NULL;
   snprintf(path, sizeof path, "%s/mix.wav", dir);
-  CHECK(md_atomic_open(path, 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(md_atomic_open(path, 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
   CHECK(rmdir(dir) == 0);
   CHECK(md_atomic_commit(f, message, sizeof message) == MIXDOWN_ERR_IO);
   CHECK_MSG(strstr(message, "mix.wav") != NULL, "message: %s", message);
@@ -168,7 +168,7 @@ test_stale_temporaries(void)
   if (child == 0) {
     md_atomic_use_unnamed(false);
     MdAtomicFile* f = NULL;
-    if (md_atomic_open(path, 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS) {
+    if (md_atomic_open(path, 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS) {
       write_fd(md_atomic_fd(f), "partial");
     }
     _exit(0); // dies without commit or abort
@@ -233,11 +233,11 @@ test_fifo_direct_and_spooled(void)
     MdAtomicFile* f = NULL;
     const unsigned flags = MD_ATOMIC_STREAMS | (spooled ? MD_ATOMIC_MAY_DROP : 0U);
     if (spooled) { // a pass dropped first: the reader never sees it, nor its end
-      CHECK(md_atomic_open(fifo, flags, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+      CHECK(md_atomic_open(fifo, flags, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
       write_fd(md_atomic_fd(f), "dropped");
       md_atomic_abort(f);
     }
-    CHECK(md_atomic_open(fifo, flags, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+    CHECK(md_atomic_open(fifo, flags, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
     CHECK(md_atomic_kind(f) == (spooled ? MD_ATOMIC_SPOOL : MD_ATOMIC_DIRECT));
     write_fd(md_atomic_fd(f), "audio");
     CHECK(md_atomic_commit(f, message, sizeof message) == MIXDOWN_SUCCESS);
@@ -257,7 +257,7 @@ test_dev_null_direct(void)
 {
   char          message[512];
   MdAtomicFile* f = NULL;
-  CHECK(md_atomic_open("/dev/null", 0U, &f, message, sizeof message) == MIXDOWN_SUCCESS);
+  CHECK(md_atomic_open("/dev/null", 0U, NULL, &f, message, sizeof message) == MIXDOWN_SUCCESS);
   CHECK(md_atomic_kind(f) == MD_ATOMIC_DIRECT);
   write_fd(md_atomic_fd(f), "audio");
   CHECK(md_atomic_commit(f, message, sizeof message) == MIXDOWN_SUCCESS);

@@ -912,7 +912,7 @@ test_finishing_refuses_an_infinite_mix(void)
 {
   MdPremaster* p = NULL;
   char         message[256];
-  if (md_premaster_open(RATE, RATE, &p, message, sizeof message) != MIXDOWN_SUCCESS) {
+  if (md_premaster_open(NULL, RATE, RATE, &p, message, sizeof message) != MIXDOWN_SUCCESS) {
     test_fail(__FILE__, __LINE__, "%s", message);
     return;
   }

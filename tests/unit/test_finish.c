@@ -205,11 +205,49 @@ test_stems_null_against_the_mix(void)
   free(mix);
 }
 
+// The library reads no environment: the premaster goes where
+// MixdownRenderOptions.temp_dir says (default /tmp), whatever $TMPDIR holds
+// (the `mixdown` command passes $TMPDIR there itself).
+static void
+test_premaster_in_temp_dir_not_tmpdir(void)
+{
+  test_write_sine(test_path("tmp-src.wav"), 440.0, 0.25, 1.0, 2U, RATE);
+  MixdownSession* s = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: t, file: tmp-src.wav}\n");
+  if (!s) {
+    return;
+  }
+  const char* saved = getenv("TMPDIR");
+  char        kept[512];
+  snprintf(kept, sizeof kept, "%s", saved ? saved : "");
+  setenv("TMPDIR", "/nonexistent/mixdown-no-such-folder", 1);
+  MixdownRenderOptions opt = {.size = sizeof opt, .output_path = test_path("tmp-out.wav"), .normalize = 1,
+                              .target_lufs = -16.0, .true_peak_db = -1.0};
+  MixdownRenderReport  r   = {.size = sizeof r};
+  CHECK_MSG(mixdown_render(s, &opt, &r) == MIXDOWN_SUCCESS, "$TMPDIR was read: %s", r.message);
+  char missing[600];
+  snprintf(missing, sizeof missing, "%s", test_path("tmp-missing"));
+  opt.temp_dir = missing;
+  r            = (MixdownRenderReport){.size = sizeof r};
+  CHECK(mixdown_render(s, &opt, &r) == MIXDOWN_ERR_IO);
+  CHECK_MSG(strstr(r.message, missing) != NULL, "the message does not name temp_dir: %s", r.message);
+  opt.temp_dir = test_dir();
+  r            = (MixdownRenderReport){.size = sizeof r};
+  CHECK_MSG(mixdown_render(s, &opt, &r) == MIXDOWN_SUCCESS, "%s", r.message);
+  if (saved) {
+    setenv("TMPDIR", kept, 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  mixdown_session_free(s);
+}
+
 const TestCase finish_tests[] = {
   {"finish: stems summed null against the mix", test_stems_null_against_the_mix},
   {"finish: every loudness preset on quiet, dense and dynamic mixes", test_every_preset_on_three_mixes},
   {"finish: target held through rate conversion and dither", test_target_through_conversion_and_dither},
   {"finish: an unreachable target reports its shortfall", test_unreachable_target_reports_shortfall},
   {"finish: render options override the session's target", test_options_override_session},
+  {"finish: the premaster goes to options.temp_dir (default /tmp), never $TMPDIR",
+   test_premaster_in_temp_dir_not_tmpdir},
   {NULL, NULL},
 };

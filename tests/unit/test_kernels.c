@@ -290,6 +290,25 @@ test_variants_match_reference_on_attack_release(void)
   free(x[1] - 1);
 }
 
+// The choice is the process's, made once: asking again for the variant in
+// force succeeds, asking for another after it is made is refused (processors
+// keep the table they were built with), and nothing else is accepted.
+static void
+test_set_kernels_once(void)
+{
+  const MdKernels* const now = md_kernels();
+  const bool            reference = now == &md_kernels_reference;
+  CHECK(mixdown_set_kernels(reference ? MIXDOWN_KERNELS_REFERENCE : MIXDOWN_KERNELS_FASTEST) == MIXDOWN_SUCCESS);
+  CHECK(mixdown_set_kernels((MixdownKernels)7) == MIXDOWN_ERR_BAD_ARG);
+  size_t n = 0U;
+  md_kernels_all(&n);
+  if (n > 1U) { // a second variant exists here: switching to it now is too late
+    CHECK(mixdown_set_kernels(reference ? MIXDOWN_KERNELS_FASTEST : MIXDOWN_KERNELS_REFERENCE) ==
+          MIXDOWN_ERR_BAD_ARG);
+  }
+  CHECK(md_kernels() == now);
+}
+
 const TestCase kernel_tests[] = {
   {"kernels: fast ln/exp within 1e-12 of libm, exp(0) = 1", test_fast_math_matches_libm},
   {"kernels: every variant's log/exp equals the reference (odd lengths, unaligned)",
@@ -298,6 +317,7 @@ const TestCase kernel_tests[] = {
    test_variants_match_reference_on_svf_cascade},
   {"kernels: every variant's mix and scale equal the reference", test_variants_match_reference_on_mix},
   {"kernels: every variant's attack/release smoothing equals the reference", test_variants_match_reference_on_attack_release},
+  {"kernels: mixdown_set_kernels() holds the first choice for the process", test_set_kernels_once},
   {"kernels: every variant's PCM conversion equals the reference to the bit", test_variants_match_reference_on_quantize},
   {NULL, NULL},
 };

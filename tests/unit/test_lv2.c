@@ -402,13 +402,41 @@ test_plugin_crash_fails_the_render(void)
   check_crash_fails_render(2.0, "SEGV");
 }
 
-// In mixdown's own process (MIXDOWN_LV2_ISOLATION=0) the crash is fatal,
-// but its last words name the plugin, and it dies of the plugin's signal.
+// The library reads no environment: MIXDOWN_LV2_ISOLATION=0 is the CLI's
+// to apply (mixdown_set_plugin_isolation()), so a program that sets it and
+// renders still has its plugins isolated: the crash fails the render
+// instead of killing the program.  In a child, which may die if it is not so.
+static void
+test_isolation_ignores_the_environment(void)
+{
+  use_test_plugins();
+  test_write_sine(test_path("e.wav"), 440.0, 0.25, 1.0, 1U, RATE);
+  fflush(NULL);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv("MIXDOWN_LV2_ISOLATION", "0", 1);
+    static const char yaml[] = "mixdown: 1\ntracks:\n  - {name: t, file: e.wav,\n"
+                               "     inserts: [{type: lv2, uri: \"" TEST_URI "probe\", params: {crash: 1}}]}\n";
+    MixdownSession* s = NULL;
+    mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), NULL, NULL, &s);
+    MixdownRenderOptions opt = {.size = sizeof opt, .output_path = test_path("e-out.wav")};
+    MixdownRenderReport  r   = {.size = sizeof r};
+    const MixdownStatus  st  = s ? mixdown_render(s, &opt, &r) : MIXDOWN_ERR_SESSION;
+    _exit(st == MIXDOWN_ERR_IO && strstr(r.message, "crashed with SIGFPE") ? 0 : 3);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+            "status 0x%x: the render did not fail cleanly (the plugin ran in-process?)", status);
+}
+
+// In mixdown's own process (mixdown_set_plugin_isolation(0), the CLI's
+// MIXDOWN_LV2_ISOLATION=0) the crash is fatal, but its last words name the
+// plugin, and it dies of the plugin's signal.
 static void
 test_in_process_crash_names_the_plugin(void)
 {
   use_test_plugins();
-  setenv("MIXDOWN_LV2_ISOLATION", "0", 1);
   test_write_sine(test_path("i.wav"), 440.0, 0.25, 1.0, 1U, RATE);
   int pipe_fds[2];
   CHECK(pipe(pipe_fds) == 0);
@@ -416,6 +444,7 @@ test_in_process_crash_names_the_plugin(void)
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(pipe_fds[1], STDERR_FILENO);
+    mixdown_set_plugin_isolation(0); // in the child only: later tests keep the default
     static const char yaml[] = "mixdown: 1\ntracks:\n  - {name: t, file: i.wav,\n"
                                "     inserts: [{type: lv2, uri: \"" TEST_URI "probe\", params: {crash: 1}}]}\n";
     MixdownSession* s = NULL;
@@ -458,5 +487,6 @@ const TestCase lv2_tests[] = {
   {"lv2: automation reaches ports every 32 frames, integer ports in whole steps", test_automation_reaches_ports_in_steps},
   {"lv2: a plugin's SIGFPE or SIGSEGV fails the render, naming it, nothing written", test_plugin_crash_fails_the_render},
   {"lv2: in mixdown's own process a plugin's crash still names the plugin", test_in_process_crash_names_the_plugin},
+  {"lv2: MIXDOWN_LV2_ISOLATION in the environment does not reach the library", test_isolation_ignores_the_environment},
   {NULL, NULL},
 };

@@ -463,11 +463,36 @@ test_axis_ticks(void)
   CHECK(!strcmp(label, "1:02:00"));
 }
 
+// A finished plot keeps its premaster in options.temp_dir: a folder that
+// is not there fails the plot, naming it; an existing one draws it.
+static void
+test_plot_temp_dir(void)
+{
+  write_ducking_sources();
+  MixdownSession* s = test_open_yaml("mixdown: 1\ntracks:\n  - {name: music, file: music.wav, gain_db: -12}\n"
+                                     "master: {loudness: streaming}\n");
+  if (!s) {
+    return;
+  }
+  char missing[600];
+  snprintf(missing, sizeof missing, "%s", test_path("plot-tmp-missing"));
+  MixdownPlotOptions options = {.size = sizeof options, .target_lufs = -14.0, .temp_dir = missing};
+  char               message[1024] = "";
+  CHECK(mixdown_plot_session_with(s, test_path("tmp.png"), &options, message, sizeof message) == MIXDOWN_ERR_IO);
+  CHECK_MSG(strstr(message, missing) != NULL, "the message does not name temp_dir: %s", message);
+  options.temp_dir = test_dir();
+  CHECK_MSG(mixdown_plot_session_with(s, test_path("tmp.png"), &options, message, sizeof message) == MIXDOWN_SUCCESS,
+            "%s", message);
+  CHECK(mixdown_plot_session_with(s, test_path("tmp.png"), NULL, message, sizeof message) == MIXDOWN_ERR_BAD_ARG);
+  mixdown_session_free(s);
+}
+
 const TestCase plot_tests[] = {
   {"plot: axis ticks from the length, bars in powers of two, clock labels", test_axis_ticks},
   {"plot: per-strip loudness series show a ducked bed's dip", test_strip_series_show_a_duck},
   {"plot: session picture: the duck drawn, axes in seconds and bars, level values", test_session_plot},
   {"plot: a session with a loudness target is drawn finished, as render writes it", test_finished_session_plot},
   {"plot: file picture: dBFS spectrum scale, channel chart headed channels", test_file_plot},
+  {"plot: a finished plot's premaster goes to options.temp_dir", test_plot_temp_dir},
   {NULL, NULL},
 };

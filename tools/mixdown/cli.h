@@ -79,4 +79,8 @@ void cli_levels_free(CliLevels* levels);
 /// Prints one line per strip: peak, loudness, clipped samples, gain reduction.
 void cli_print_levels_table(const CliLevels* levels, bool pre_and_post);
 
+/// $TMPDIR, or NULL when unset or empty (the library's default, /tmp):
+/// the temp_dir option of renders, analyses and plots.
+const char* cli_temp_dir(void);
+
 #endif

@@ -255,7 +255,8 @@ cmd_analyze(int argc, char** argv)
     }
     CliProgress           progress = cli_progress_start();
     MixdownAnalyzeOptions options  = {.size = sizeof options, .node_levels = cli_collect_levels,
-                                      .meter = cli_collect_meter, .user_data = &strips};
+                                      .meter = cli_collect_meter, .user_data = &strips,
+                                      .temp_dir = cli_temp_dir()};
     if (isatty(STDERR_FILENO)) {
       options.progress_stage = analyze_progress;
       strips.progress        = &progress;
@@ -265,9 +266,12 @@ cmd_analyze(int argc, char** argv)
       fputs("\n", stderr);
     }
     if (!st && plot) {
-      const double session_target = mixdown_session_loudness_target(s);
-      st = mixdown_plot_session(s, plot, isfinite(session_target) ? session_target : isfinite(target) ? target : -14.0,
-                                message, sizeof message);
+      const double             session_target = mixdown_session_loudness_target(s);
+      const MixdownPlotOptions plot_options   = {
+          .size        = sizeof plot_options,
+          .target_lufs = isfinite(session_target) ? session_target : isfinite(target) ? target : -14.0,
+          .temp_dir    = cli_temp_dir()};
+      st = mixdown_plot_session_with(s, plot, &plot_options, message, sizeof message);
     }
     mixdown_session_free(s);
   } else {
@@ -277,7 +281,9 @@ cmd_analyze(int argc, char** argv)
     }
     st = mixdown_analyze_file(path, &a, message, sizeof message);
     if (!st && plot) {
-      st = mixdown_plot_file(path, plot, isfinite(target) ? target : -14.0, message, sizeof message);
+      const MixdownPlotOptions plot_options = {
+          .size = sizeof plot_options, .target_lufs = isfinite(target) ? target : -14.0, .temp_dir = cli_temp_dir()};
+      st = mixdown_plot_file_with(path, plot, &plot_options, message, sizeof message);
     }
   }
   if (st) {

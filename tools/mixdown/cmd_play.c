@@ -224,10 +224,13 @@ read_test_stall(MixdownPlayOptions* o)
 int
 cmd_play(int argc, char** argv)
 {
-  // LV2 plugins run in mixdown's own process while playing (unless the
-  // environment says otherwise): isolated, the audio thread would wait each
-  // period on a child process that has no real-time priority.
-  setenv("MIXDOWN_LV2_ISOLATION", "0", 0);
+  // LV2 plugins run in mixdown's own process while playing (unless
+  // MIXDOWN_LV2_ISOLATION says otherwise: main.c applied it): isolated, the
+  // audio thread would wait each period on a child process that has no
+  // real-time priority.
+  if (!getenv("MIXDOWN_LV2_ISOLATION")) {
+    mixdown_set_plugin_isolation(0);
+  }
   if (argc < 2 || cli_is_help(argv[1])) {
     fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;

@@ -533,6 +533,7 @@ render_session(const char* session_path, const RenderArgs* args)
                                    .quality_given = args->quality_given,
                                    .quality       = args->quality,
                                    .cache_dir    = args->cache,
+                                   .temp_dir     = cli_temp_dir(),
                                    .skip_summary = args->quiet,
                                    .cache_limit_bytes = args->cache_limit_bytes};
   if ((code = apply_overrides(session, session_path, args, &options))) {

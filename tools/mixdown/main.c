@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -49,10 +50,35 @@ raise_file_limit(void)
   }
 }
 
+// The library reads no environment variable; the command does, and sets
+// the library's options from it: MIXDOWN_KERNELS=c (the plain-C kernels),
+// MIXDOWN_LV2_ISOLATION=0 (plugins in mixdown's own process; play's
+// default, cmd_play.c), TMPDIR (cli_temp_dir()).
+static void
+apply_environment(void)
+{
+  const char* kernels = getenv("MIXDOWN_KERNELS");
+  if (kernels && !strcmp(kernels, "c")) {
+    mixdown_set_kernels(MIXDOWN_KERNELS_REFERENCE);
+  }
+  const char* isolation = getenv("MIXDOWN_LV2_ISOLATION");
+  if (isolation) {
+    mixdown_set_plugin_isolation(strcmp(isolation, "0") != 0);
+  }
+}
+
+const char*
+cli_temp_dir(void)
+{
+  const char* dir = getenv("TMPDIR");
+  return dir && dir[0] ? dir : NULL;
+}
+
 int
 main(int argc, char** argv)
 {
   raise_file_limit();
+  apply_environment();
   if (argc < 2 || cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
     fputs(usage, argc < 2 ? stderr : stdout);
     return argc < 2 ? CLI_USAGE : CLI_OK;

@@ -1,16 +1,19 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Chooses the kernel variant once, from the CPU's features.
+// Chooses the kernel variant once, from the CPU's features (or the
+// reference, when mixdown_set_kernels() asked for it before the choice).
 
 #include "dsp/kernels/kernels.h"
 
+#include "mixdown.h"
+
 #include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdatomic.h>
 
 static const MdKernels* chosen = &md_kernels_reference;
 static pthread_once_t   chosen_once = PTHREAD_ONCE_INIT;
+static atomic_int       wanted      = MIXDOWN_KERNELS_FASTEST; // mixdown_set_kernels()
 
 static int
 cpu_has_avx2(void) // and FMA
@@ -23,18 +26,40 @@ cpu_has_avx2(void) // and FMA
 #endif
 }
 
+// The fastest variant this CPU runs.
+static const MdKernels*
+fastest(void)
+{
+#ifdef MD_KERNELS_HAVE_AVX2
+  if (cpu_has_avx2()) {
+    return &md_kernels_avx2;
+  }
+#endif
+  return &md_kernels_reference;
+}
+
+static const MdKernels*
+variant(MixdownKernels which)
+{
+  return which == MIXDOWN_KERNELS_REFERENCE ? &md_kernels_reference : fastest();
+}
+
 static void
 choose(void)
 {
-  const char* forced = getenv("MIXDOWN_KERNELS");
-  if (forced && !strcmp(forced, "c")) {
-    return;
+  chosen = variant((MixdownKernels)atomic_load(&wanted));
+}
+
+MixdownStatus
+mixdown_set_kernels(MixdownKernels which)
+{
+  if (which != MIXDOWN_KERNELS_FASTEST && which != MIXDOWN_KERNELS_REFERENCE) {
+    return MIXDOWN_ERR_BAD_ARG;
   }
-#ifdef MD_KERNELS_HAVE_AVX2
-  if (cpu_has_avx2()) {
-    chosen = &md_kernels_avx2;
-  }
-#endif
+  atomic_store(&wanted, (int)which);
+  // The first call decides for the life of the process: processors keep
+  // the table they were built with, so a later switch would mix variants.
+  return md_kernels() == variant(which) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_BAD_ARG;
 }
 
 const MdKernels*

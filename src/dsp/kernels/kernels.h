@@ -82,8 +82,9 @@ typedef struct {
 /// through in groups (a cascade is sequential, so this is the same thing).
 #define MD_KERNEL_SVF_GROUP 8U
 
-/// The variant chosen for this machine (the environment variable
-/// MIXDOWN_KERNELS=c forces the reference).
+/// The variant chosen for this process: the fastest this CPU runs, or the
+/// reference when mixdown_set_kernels() asked for it before the first call
+/// (the `mixdown` command does when MIXDOWN_KERNELS=c).  Any thread.
 const MdKernels* md_kernels(void);
 
 /// Every variant built into this library that this CPU can run, the
