@@ -39,6 +39,11 @@ extern const TestCase pan_law_tests[];
 extern const TestCase loudness_tests[];
 extern const TestCase checked_number_tests[];
 extern const TestCase atomic_file_tests[];
+extern const TestCase plan_tests[];
+extern const TestCase cache_tests[];
+extern const TestCase clip_tests[];
+extern const TestCase source_tests[];
+extern const TestCase control_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
                                          eq_tests,      compressor_tests, limiter_tests,    gate_tests,
@@ -47,7 +52,8 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          delay_tests,   chorus_tests,     saturation_tests, pitch_tests,
                                          kernel_tests,  live_tests,       sum_tree_tests,   writer_tests,
                                          pan_law_tests, loudness_tests, checked_number_tests,
-                                         atomic_file_tests};
+                                         atomic_file_tests, plan_tests,   cache_tests,
+                                         clip_tests,    source_tests,   control_tests};
 
 static void
 remove_test_dir(void)

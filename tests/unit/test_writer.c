@@ -449,6 +449,155 @@ test_own_meter_agrees_with_libebur128(void)
   stereo_free(&s);
 }
 
+// Writes `frames` frames of `s` to `path` in `format` without dither.
+static bool
+write_lossless(const char* path, MixdownSampleFormat format, const Stereo* s, MdWriterStats* stats)
+{
+  MdWriter* w = NULL;
+  char      message[512] = "";
+  if (md_writer_open(path, format, MD_DITHER_NONE, IN_RATE, 0U, s->frames, &w, message, sizeof message)) {
+    test_fail(__FILE__, __LINE__, "%s: %s", path, message);
+    return false;
+  }
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  for (uint32_t done = 0U; !st && done < s->frames;) {
+    const uint32_t n = s->frames - done < 1001U ? s->frames - done : 1001U;
+    st               = md_writer_write(w, s->left + done, s->right + done, n, message, sizeof message);
+    done += n;
+  }
+  st = st ? (md_writer_abort(w), st) : md_writer_commit(w, stats, message, sizeof message);
+  CHECK_MSG(st == MIXDOWN_SUCCESS, "%s: %s", path, message);
+  return st == MIXDOWN_SUCCESS;
+}
+
+// Reads a stereo file back as floats (frames in *frames).
+static float*
+read_back(const char* path, uint64_t* frames)
+{
+  SF_INFO  info = {0};
+  SNDFILE* f    = sf_open(path, SFM_READ, &info);
+  CHECK_MSG(f && info.channels == 2, "%s: %s", path, sf_strerror(NULL));
+  if (!f) {
+    return NULL;
+  }
+  float* x = malloc((size_t)info.frames * 2U * sizeof(float) + 1U);
+  *frames  = x ? (uint64_t)sf_readf_float(f, x, info.frames) : 0U;
+  sf_close(f);
+  return x;
+}
+
+// 32-bit float WAV keeps every sample to the bit; the stats are the
+// signal's: frames, peak and the correlation sums.
+static void
+test_float_wav_is_exact(void)
+{
+  Stereo        s     = make_music();
+  MdWriterStats stats = {0};
+  s.left[100]         = -1.75f; // over full scale: a float file keeps it
+  if (s.left && write_lossless(test_path("exact.wav"), MIXDOWN_FORMAT_FLOAT, &s, &stats)) {
+    uint64_t frames = 0U;
+    float*   x      = read_back(test_path("exact.wav"), &frames);
+    unsigned wrong  = 0U;
+    double   lr = 0.0, ll = 0.0, rr = 0.0;
+    for (uint32_t i = 0U; x && i < s.frames; ++i) {
+      wrong += x[2U * i] != s.left[i] || x[2U * i + 1U] != s.right[i];
+      lr += (double)s.left[i] * s.right[i];
+      ll += (double)s.left[i] * s.left[i];
+      rr += (double)s.right[i] * s.right[i];
+    }
+    CHECK(frames == s.frames && stats.frames == s.frames);
+    CHECK_MSG(wrong == 0U, "%u frames differ", wrong);
+    CHECK_MSG(stats.peak == 1.75 && stats.clipped == 0U, "peak %g, %llu clipped", stats.peak,
+              (unsigned long long)stats.clipped);
+    CHECK_NEAR(stats.sum_lr / sqrt(stats.sum_ll * stats.sum_rr), lr / sqrt(ll * rr), 1e-9);
+    free(x);
+  }
+  stereo_free(&s);
+}
+
+// Integer formats without dither round to the nearest step (half a step
+// at most), and every sample past full scale is clipped and counted.
+static void
+test_integer_formats_round_and_count_clips(void)
+{
+  const struct {
+    const char*         name;
+    MixdownSampleFormat format;
+    double              step;
+  } cases[] = {
+    {"r16.wav", MIXDOWN_FORMAT_PCM_16, 1.0 / 32768.0},
+    {"r24.wav", MIXDOWN_FORMAT_PCM_24, 1.0 / 8388608.0},
+    {"r16.flac", MIXDOWN_FORMAT_PCM_16, 1.0 / 32768.0},
+    {"r24.flac", MIXDOWN_FORMAT_PCM_24, 1.0 / 8388608.0},
+  };
+  for (size_t k = 0U; k < sizeof cases / sizeof cases[0]; ++k) {
+    Stereo s = make_music();
+    if (!s.left) {
+      continue;
+    }
+    for (uint32_t i = 1000U; i < 1010U; ++i) {
+      s.left[i]  = 1.5f;  // 10 overs on the left…
+      s.right[i] = -2.0f; // …and 10 on the right
+    }
+    MdWriterStats stats = {0};
+    if (write_lossless(test_path(cases[k].name), cases[k].format, &s, &stats)) {
+      uint64_t frames = 0U;
+      float*   x      = read_back(test_path(cases[k].name), &frames);
+      double   worst  = 0.0;
+      for (uint32_t i = 0U; x && i < s.frames; ++i) {
+        if (i < 1000U || i >= 1010U) {
+          worst = fmax(worst, fabs((double)x[2U * i] - s.left[i]));
+          worst = fmax(worst, fabs((double)x[2U * i + 1U] - s.right[i]));
+        }
+      }
+      CHECK(frames == s.frames);
+      CHECK_MSG(worst <= 0.5 * cases[k].step * 1.0001, "%s: error %.3f steps", cases[k].name, worst / cases[k].step);
+      CHECK_MSG(x && x[2000] >= 1.0f - cases[k].step && x[2001] == -1.0f, "%s: overs read back as %g, %g",
+                cases[k].name, x ? (double)x[2000] : 0.0, x ? (double)x[2001] : 0.0);
+      CHECK_MSG(stats.clipped == 20U, "%s: %llu samples counted as clipped", cases[k].name,
+                (unsigned long long)stats.clipped);
+      CHECK(stats.peak == 2.0);
+      free(x);
+    }
+    stereo_free(&s);
+  }
+}
+
+// An aborted write leaves the previous file as it was, and a new name unused.
+static void
+test_abort_keeps_the_previous_file(void)
+{
+  Stereo        s     = make_sine();
+  MdWriterStats stats = {0};
+  if (!s.left || !write_lossless(test_path("kept.wav"), MIXDOWN_FORMAT_PCM_24, &s, &stats)) {
+    stereo_free(&s);
+    return;
+  }
+  uint64_t before_frames = 0U;
+  float*   before        = read_back(test_path("kept.wav"), &before_frames);
+  const char* paths[2]   = {test_path("kept.wav"), test_path("never.wav")};
+  for (int k = 0; k < 2; ++k) {
+    MdWriter* w = NULL;
+    char      message[512];
+    CHECK(md_writer_open(paths[k], MIXDOWN_FORMAT_PCM_16, MD_DITHER_TPDF, IN_RATE, 0U, 100U, &w, message,
+                         sizeof message) == MIXDOWN_SUCCESS);
+    if (w) {
+      const float x[100] = {0.5f};
+      CHECK(md_writer_write(w, x, x, 100U, message, sizeof message) == MIXDOWN_SUCCESS);
+      md_writer_abort(w);
+    }
+  }
+  uint64_t after_frames = 0U;
+  float*   after        = read_back(paths[0], &after_frames);
+  CHECK(before && after && before_frames == s.frames && after_frames == before_frames &&
+        !memcmp(before, after, before_frames * 2U * sizeof(float)));
+  struct stat st;
+  CHECK(stat(paths[1], &st) != 0);
+  free(before);
+  free(after);
+  stereo_free(&s);
+}
+
 const TestCase writer_tests[] = {
   {"writer: its loudness and true peak are libebur128's on the written file", test_own_meter_agrees_with_libebur128},
   {"writer: MP3, Vorbis, Opus decode at the WAV's loudness (±0.5 LU) and length", test_lossy_loudness_and_length},
@@ -459,5 +608,9 @@ const TestCase writer_tests[] = {
   {"writer: lossy quality 1 is larger than 0.2; MP3 is VBR", test_lossy_quality},
   {"writer: unknown names and FLAC float refused; quality out of range or late refused", test_refusals},
   {"writer: lossy samples over full scale are counted as clipped", test_lossy_counts_overs},
+  {"writer: 32-bit float WAV keeps every sample and the stats are the signal's", test_float_wav_is_exact},
+  {"writer: 16/24-bit WAV and FLAC round within half a step; overs clipped and counted",
+   test_integer_formats_round_and_count_clips},
+  {"writer: an aborted write keeps the previous file and leaves no new one", test_abort_keeps_the_previous_file},
   {NULL, NULL},
 };
