@@ -457,8 +457,6 @@ typedef struct {
   void (*ready)(void* user_data, int osc_port);
   /// Called about ten times a second while playing (or NULL).
   void (*status)(void* user_data, const MixdownPlayStatus* status);
-  double              stall_at_s;    ///< Tests: the disk thread stalls once at this time…
-  double              stall_for_s;   ///< …for this long (0: never)
 } MixdownPlayOptions;
 
 /// What a playback did.

@@ -5,6 +5,7 @@
 // session ends or the caller says stop.
 
 #include "live/osc.h"
+#include "live/play_testing.h"
 #include "live/player.h"
 #include "live/record.h"
 #include "platform/clock.h"
@@ -174,6 +175,15 @@ check_record_path(const MixdownSession* session, const char* path, char* message
 MixdownStatus
 mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, MixdownPlayReport* report)
 {
+  return md_play_with_test_hooks(session, options, NULL, report);
+}
+
+MixdownStatus
+md_play_with_test_hooks(const MixdownSession* session, const MixdownPlayOptions* options,
+                        const MdPlayTestHooks* hooks, MixdownPlayReport* report)
+{
+  const MdPlayTestHooks no_hooks = {0.0, 0.0};
+  hooks                          = hooks ? hooks : &no_hooks;
   MixdownPlayReport  scratch;
   MixdownPlayOptions defaults = {.size = sizeof defaults};
   const MixdownPlayOptions* o = options ? options : &defaults;
@@ -208,8 +218,8 @@ mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options, M
                               .n_connect   = o->n_connect,
                               .record      = o->record_path != NULL,
                               .meter_hz    = o->osc_port ? 50.0 : 0.0,
-                              .stall_at_s  = o->stall_at_s,
-                              .stall_for_s = o->stall_for_s};
+                              .stall_at_s  = hooks->stall_at_s,
+                              .stall_for_s = hooks->stall_for_s};
   MixdownStatus st     = MIXDOWN_SUCCESS;
   MdPlayer*     player = md_player_new(session, &po, &st, report->message, sizeof report->message);
   if (!player) {

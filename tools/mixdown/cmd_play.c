@@ -4,6 +4,8 @@
 // `mixdown play`: real-time playback through JACK, live control over OSC.
 
 #include "cli.h"
+// The one internal header the command includes: the disk-stall test hook.
+#include "../../src/live/play_testing.h"
 
 #include <math.h>
 #include <signal.h>
@@ -211,13 +213,14 @@ print_summary(const PlayArgs* args, const MixdownPlayReport* r)
   }
 }
 
-// Tests: MIXDOWN_TEST_DISK_STALL=AT,FOR stalls the disk thread once.
+// Tests: MIXDOWN_TEST_DISK_STALL=AT,FOR stalls the disk thread once
+// (a test hook, not public API: live/play_testing.h).
 static void
-read_test_stall(MixdownPlayOptions* o)
+read_test_stall(MdPlayTestHooks* hooks)
 {
   const char* stall = getenv("MIXDOWN_TEST_DISK_STALL");
-  if (stall && sscanf(stall, "%lf,%lf", &o->stall_at_s, &o->stall_for_s) != 2) {
-    o->stall_at_s = o->stall_for_s = 0.0;
+  if (stall && sscanf(stall, "%lf,%lf", &hooks->stall_at_s, &hooks->stall_for_s) != 2) {
+    hooks->stall_at_s = hooks->stall_for_s = 0.0;
   }
 }
 
@@ -244,7 +247,8 @@ cmd_play(int argc, char** argv)
   if (code) {
     return code;
   }
-  read_test_stall(&args.options);
+  MdPlayTestHooks hooks = {0.0, 0.0};
+  read_test_stall(&hooks);
   if (!args.quiet && isatty(STDERR_FILENO)) {
     args.options.status = print_status;
   }
@@ -255,7 +259,7 @@ cmd_play(int argc, char** argv)
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   MixdownPlayReport   report = {.size = sizeof report};
-  const MixdownStatus st     = mixdown_play(session, &args.options, &report);
+  const MixdownStatus st     = md_play_with_test_hooks(session, &args.options, &hooks, &report);
   mixdown_session_free(session);
   if (args.status_shown) {
     fputs("\r\033[K", stderr);
