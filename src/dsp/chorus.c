@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CH_RATE, CH_DEPTH, CH_VOICES, CH_MIX, CH_SPREAD, CH_N_PARAMS };
+enum { CH_RATE_HZ, CH_DEPTH_MS, CH_VOICES, CH_MIX, CH_SPREAD, CH_N_PARAMS };
 
 static const MdParam ch_params[CH_N_PARAMS] = {
-  [CH_RATE]   = MD_NUMBER("rate_hz", "Hz", "LFO rate", 0.01, 10.0, 0.8, 0.0f),
-  [CH_DEPTH]  = MD_NUMBER("depth_ms", "ms", "LFO depth (delay swing either way)", 0.0, 10.0, 2.0, 20.0f),
+  [CH_RATE_HZ]   = MD_NUMBER("rate_hz", "Hz", "LFO rate", 0.01, 10.0, 0.8, 0.0f),
+  [CH_DEPTH_MS]  = MD_NUMBER("depth_ms", "ms", "LFO depth (delay swing either way)", 0.0, 10.0, 2.0, 20.0f),
   [CH_VOICES] = MD_NUMBER("voices", "", "Voices (1 … 4)", 1.0, 4.0, 2.0, 0.0f),
   [CH_MIX]    = MD_NUMBER("mix", "", "Dry/wet", 0.0, 1.0, 0.5, 20.0f),
   [CH_SPREAD] = MD_NUMBER("spread", "", "Stereo spread of the voices", 0.0, 1.0, 1.0, 20.0f),
@@ -68,7 +68,7 @@ ch_prepare(void* state, double rate, uint32_t max_frames)
   if (!(c->line = calloc(c->size, sizeof(float)))) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  md_smoothed_init(&c->depth, c->v[CH_DEPTH], rate, ch_params[CH_DEPTH].smoothing_ms);
+  md_smoothed_init(&c->depth, c->v[CH_DEPTH_MS], rate, ch_params[CH_DEPTH_MS].smoothing_ms);
   md_smoothed_init(&c->mix, c->v[CH_MIX], rate, ch_params[CH_MIX].smoothing_ms);
   md_smoothed_init(&c->spread, c->v[CH_SPREAD], rate, ch_params[CH_SPREAD].smoothing_ms);
   return MIXDOWN_SUCCESS;
@@ -90,7 +90,7 @@ ch_set_param(void* state, uint32_t id, double value)
     return;
   }
   c->v[id] = value;
-  if (id == CH_DEPTH) {
+  if (id == CH_DEPTH_MS) {
     md_smoothed_set(&c->depth, value);
   } else if (id == CH_MIX) {
     md_smoothed_set(&c->mix, value);
@@ -122,7 +122,7 @@ ch_process(void* state, const MdBlock* blk)
 {
   Chorus*        c      = state;
   const uint32_t voices = (uint32_t)lround(c->v[CH_VOICES]);
-  const double   step   = 2.0 * M_PI * c->v[CH_RATE] / c->rate;
+  const double   step   = 2.0 * M_PI * c->v[CH_RATE_HZ] / c->rate;
   const double   base   = CH_BASE_MS * 0.001 * c->rate;
   for (uint32_t n = 0U; n < blk->frames; ++n) {
     const double in_l = blk->in[0][n];

@@ -24,44 +24,44 @@
 #include <stdlib.h>
 
 enum {
-  COMP_THRESHOLD,
+  COMP_THRESHOLD_DB,
   COMP_RATIO,
-  COMP_ATTACK,
-  COMP_RELEASE,
-  COMP_KNEE,
-  COMP_MAKEUP,
+  COMP_ATTACK_MS,
+  COMP_RELEASE_MS,
+  COMP_KNEE_DB,
+  COMP_MAKEUP_DB,
   COMP_AUTO_MAKEUP,
-  COMP_LOOKAHEAD,
+  COMP_LOOKAHEAD_MS,
   COMP_DETECTOR,
   COMP_RMS_MS,
   COMP_LINK,
   COMP_MIX,
   COMP_SIDECHAIN,
-  COMP_SIDECHAIN_HPF,
+  COMP_SIDECHAIN_HPF_HZ,
   COMP_N_PARAMS
 };
 
 static const char* const detectors[] = {"peak", "rms", NULL};
 
 static const MdParam comp_params[COMP_N_PARAMS] = {
-  [COMP_THRESHOLD]     = MD_NUMBER("threshold_db", "dB", "Level where compression starts (knee centre)",
+  [COMP_THRESHOLD_DB]     = MD_NUMBER("threshold_db", "dB", "Level where compression starts (knee centre)",
                                    -80.0, 0.0, -18.0, 0.0f),
   [COMP_RATIO]         = MD_NUMBER("ratio", "", "Input dB over threshold per output dB", 1.0, 100.0, 4.0, 0.0f),
-  [COMP_ATTACK]        = MD_NUMBER("attack_ms", "ms", "Time constant (63 %) of gain reduction", 0.0, 500.0,
+  [COMP_ATTACK_MS]        = MD_NUMBER("attack_ms", "ms", "Time constant (63 %) of gain reduction", 0.0, 500.0,
                                    10.0, 0.0f),
-  [COMP_RELEASE]       = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 5000.0,
+  [COMP_RELEASE_MS]       = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 5000.0,
                                    100.0, 0.0f),
-  [COMP_KNEE]          = MD_NUMBER("knee_db", "dB", "Width of the soft knee", 0.0, 24.0, 6.0, 0.0f),
-  [COMP_MAKEUP]        = MD_NUMBER("makeup_db", "dB", "Gain after compression", -24.0, 48.0, 0.0, 20.0f),
+  [COMP_KNEE_DB]          = MD_NUMBER("knee_db", "dB", "Width of the soft knee", 0.0, 24.0, 6.0, 0.0f),
+  [COMP_MAKEUP_DB]        = MD_NUMBER("makeup_db", "dB", "Gain after compression", -24.0, 48.0, 0.0, 20.0f),
   [COMP_AUTO_MAKEUP]   = MD_BOOL("auto_makeup", "Add -curve(0 dBFS) of makeup", 0.0),
-  [COMP_LOOKAHEAD]     = MD_NUMBER("lookahead_ms", "ms", "Delay of the audio against the detector "
+  [COMP_LOOKAHEAD_MS]     = MD_NUMBER("lookahead_ms", "ms", "Delay of the audio against the detector "
                                    "(reported as latency)", 0.0, 20.0, 0.0, 0.0f),
   [COMP_DETECTOR]      = MD_CHOICE("detector", "", "Level detector", detectors, 2, 0.0),
   [COMP_RMS_MS]        = MD_NUMBER("rms_ms", "ms", "Averaging time of the RMS detector", 1.0, 300.0, 10.0, 0.0f),
   [COMP_LINK]          = MD_NUMBER("link", "", "Stereo link: 0 independent … 1 fully linked", 0.0, 1.0, 1.0, 0.0f),
   [COMP_MIX]           = MD_NUMBER("mix", "", "Dry/wet (parallel compression)", 0.0, 1.0, 1.0, 20.0f),
   [COMP_SIDECHAIN]     = MD_NODE("sidechain", "Track or bus whose signal (pre-fader) keys the compressor"),
-  [COMP_SIDECHAIN_HPF] = MD_NUMBER("sidechain_hpf", "Hz", "High-pass on the key (0: off)", 0.0, 2000.0, 0.0, 0.0f),
+  [COMP_SIDECHAIN_HPF_HZ] = MD_NUMBER("sidechain_hpf", "Hz", "High-pass on the key (0: off)", 0.0, 2000.0, 0.0, 0.0f),
 };
 
 static const MdMeter comp_meters[] = {
@@ -93,17 +93,17 @@ typedef struct {
 static void
 update_coefs(Compressor* c)
 {
-  c->attack_coef    = md_time_coef(c->v[COMP_ATTACK], c->rate);
-  c->release_coef   = md_time_coef(c->v[COMP_RELEASE], c->rate);
+  c->attack_coef    = md_time_coef(c->v[COMP_ATTACK_MS], c->rate);
+  c->release_coef   = md_time_coef(c->v[COMP_RELEASE_MS], c->rate);
   c->rms_coef       = md_time_coef(c->v[COMP_RMS_MS], c->rate);
-  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
+  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD_DB], c->v[COMP_RATIO], c->v[COMP_KNEE_DB]);
   c->auto_makeup_db        = c->v[COMP_AUTO_MAKEUP] >= 0.5 ? -md_compressor_curve_fast(&curve, 0.0) : 0.0;
 }
 
 static double
 makeup_gain(const Compressor* c)
 {
-  return pow(10.0, (c->v[COMP_MAKEUP] + c->auto_makeup_db) / 20.0);
+  return pow(10.0, (c->v[COMP_MAKEUP_DB] + c->auto_makeup_db) / 20.0);
 }
 
 static void*
@@ -132,10 +132,10 @@ comp_prepare(void* state, double rate, uint32_t max_frames)
     }
   }
   update_coefs(c);
-  md_smoothed_init(&c->makeup, makeup_gain(c), rate, comp_params[COMP_MAKEUP].smoothing_ms);
+  md_smoothed_init(&c->makeup, makeup_gain(c), rate, comp_params[COMP_MAKEUP_DB].smoothing_ms);
   md_smoothed_init(&c->mix, c->v[COMP_MIX], rate, comp_params[COMP_MIX].smoothing_ms);
-  md_key_filter_design(&c->key_filter, c->v[COMP_SIDECHAIN_HPF], rate, 1);
-  return md_delay_init(&c->lookahead, (uint32_t)lround(c->v[COMP_LOOKAHEAD] * 0.001 * rate))
+  md_key_filter_design(&c->key_filter, c->v[COMP_SIDECHAIN_HPF_HZ], rate, 1);
+  return md_delay_init(&c->lookahead, (uint32_t)lround(c->v[COMP_LOOKAHEAD_MS] * 0.001 * rate))
            ? MIXDOWN_ERR_NO_MEM
            : MIXDOWN_SUCCESS;
 }
@@ -154,11 +154,11 @@ static void
 comp_set_param(void* state, uint32_t id, double value)
 {
   Compressor* c = state;
-  if (id >= COMP_N_PARAMS || id == COMP_LOOKAHEAD || id == COMP_DETECTOR || id == COMP_SIDECHAIN) {
+  if (id >= COMP_N_PARAMS || id == COMP_LOOKAHEAD_MS || id == COMP_DETECTOR || id == COMP_SIDECHAIN) {
     return; // fixed: they change latency or routing
   }
   c->v[id] = value;
-  if (id == COMP_SIDECHAIN_HPF) {
+  if (id == COMP_SIDECHAIN_HPF_HZ) {
     md_key_filter_design(&c->key_filter, value, c->rate, 1);
   }
   update_coefs(c);
@@ -217,7 +217,7 @@ curve_of_levels(const Compressor* c, double* level, uint32_t n)
   } else {
     c->kernels->log_scaled(level, level, n, MD_DB_PER_NEPER, MD_LEVEL_FLOOR);
   }
-  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD], c->v[COMP_RATIO], c->v[COMP_KNEE]);
+  const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD_DB], c->v[COMP_RATIO], c->v[COMP_KNEE_DB]);
   for (uint32_t i = 0U; i < n; ++i) {
     level[i] = md_compressor_curve_fast(&curve, level[i]);
   }

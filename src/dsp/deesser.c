@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DS_FREQ, DS_THRESHOLD, DS_RANGE, DS_Q, DS_N_PARAMS };
+enum { DS_FREQ_HZ, DS_THRESHOLD_DB, DS_RANGE_DB, DS_Q, DS_N_PARAMS };
 
 static const MdParam ds_params[DS_N_PARAMS] = {
-  [DS_FREQ]      = MD_NUMBER("freq", "Hz", "Centre of the sibilant band", 1000.0, 16000.0, 6500.0, 0.0f),
-  [DS_THRESHOLD] = MD_NUMBER("threshold_db", "dB", "Band level where reduction starts", -80.0, 0.0, -30.0, 0.0f),
-  [DS_RANGE]     = MD_NUMBER("range_db", "dB", "Most reduction of the band", 0.0, 40.0, 6.0, 0.0f),
+  [DS_FREQ_HZ]      = MD_NUMBER("freq", "Hz", "Centre of the sibilant band", 1000.0, 16000.0, 6500.0, 0.0f),
+  [DS_THRESHOLD_DB] = MD_NUMBER("threshold_db", "dB", "Band level where reduction starts", -80.0, 0.0, -30.0, 0.0f),
+  [DS_RANGE_DB]     = MD_NUMBER("range_db", "dB", "Most reduction of the band", 0.0, 40.0, 6.0, 0.0f),
   [DS_Q]         = MD_NUMBER("q", "", "Width of the band", 0.3, 8.0, 1.0, 0.0f),
 };
 
@@ -52,7 +52,7 @@ static void
 design(Deesser* d)
 {
   const MdAnalog  proto = md_proto_bandpass(d->v[DS_Q]);
-  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ], 0.45 * d->rate), d->rate, MD_MATCH_FAST);
+  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ_HZ], 0.45 * d->rate), d->rate, MD_MATCH_FAST);
   d->band               = md_svf_from_digital(&dig);
 }
 
@@ -92,7 +92,7 @@ ds_set_param(void* state, uint32_t id, double value)
   Deesser* d = state;
   if (id < DS_N_PARAMS) {
     d->v[id] = value;
-    if (id == DS_FREQ || id == DS_Q) {
+    if (id == DS_FREQ_HZ || id == DS_Q) {
       design(d);
     }
   }
@@ -112,8 +112,8 @@ ds_process(void* state, const MdBlock* b)
     }
     const double coef = peak > d->envelope ? d->attack_coef : d->release_coef;
     d->envelope       = peak + coef * (d->envelope - peak);
-    const double over = md_level_db(d->envelope) - d->v[DS_THRESHOLD];
-    d->gr_db          = over > 0.0 ? fmax(-d->v[DS_RANGE], over / DS_RATIO - over) : 0.0;
+    const double over = md_level_db(d->envelope) - d->v[DS_THRESHOLD_DB];
+    d->gr_db          = over > 0.0 ? fmax(-d->v[DS_RANGE_DB], over / DS_RATIO - over) : 0.0;
     d->block_min      = fmin(d->block_min, d->gr_db);
     if (d->gr_db == 0.0) {
       for (uint32_t c = 0U; c < d->channels; ++c) {

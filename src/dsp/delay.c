@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DL_TIME_MS, DL_TIME, DL_FEEDBACK, DL_MIX, DL_PING_PONG, DL_LOWCUT, DL_HIGHCUT, DL_N_PARAMS };
+enum { DL_TIME_MS, DL_TIME, DL_FEEDBACK, DL_MIX, DL_PING_PONG, DL_LOWCUT_HZ, DL_HIGHCUT_HZ, DL_N_PARAMS };
 
 static const MdParam dl_params[DL_N_PARAMS] = {
   [DL_TIME_MS]   = MD_NUMBER("time_ms", "ms", "Delay time", 1.0, 4000.0, 250.0, 50.0f),
@@ -29,8 +29,8 @@ static const MdParam dl_params[DL_N_PARAMS] = {
   [DL_FEEDBACK]  = MD_NUMBER("feedback", "", "Share of the echo fed back", 0.0, 0.98, 0.35, 20.0f),
   [DL_MIX]       = MD_NUMBER("mix", "", "Dry/wet", 0.0, 1.0, 0.3, 20.0f),
   [DL_PING_PONG] = MD_BOOL("ping_pong", "Echoes alternate left and right", 0.0),
-  [DL_LOWCUT]    = MD_NUMBER("lowcut", "Hz", "High-pass in the feedback loop", 10.0, 2000.0, 20.0, 0.0f),
-  [DL_HIGHCUT]   = MD_NUMBER("highcut", "Hz", "Low-pass in the feedback loop", 1000.0, 22000.0, 20000.0, 0.0f),
+  [DL_LOWCUT_HZ]    = MD_NUMBER("lowcut", "Hz", "High-pass in the feedback loop", 10.0, 2000.0, 20.0, 0.0f),
+  [DL_HIGHCUT_HZ]   = MD_NUMBER("highcut", "Hz", "Low-pass in the feedback loop", 1000.0, 22000.0, 20000.0, 0.0f),
 };
 
 #define DL_MAX_S 4.0
@@ -61,8 +61,8 @@ static void
 design(Delay* d)
 {
   // One-pole TPT filters: g = tan(π f / rate); G = g / (1 + g).
-  const double hp = tan(M_PI * fmin(d->v[DL_LOWCUT], 0.45 * d->rate) / d->rate);
-  const double lp = tan(M_PI * fmin(d->v[DL_HIGHCUT], 0.45 * d->rate) / d->rate);
+  const double hp = tan(M_PI * fmin(d->v[DL_LOWCUT_HZ], 0.45 * d->rate) / d->rate);
+  const double lp = tan(M_PI * fmin(d->v[DL_HIGHCUT_HZ], 0.45 * d->rate) / d->rate);
   d->hp_coef      = hp / (1.0 + hp);
   d->lp_coef      = lp / (1.0 + lp);
 }
@@ -120,8 +120,8 @@ dl_set_param(void* state, uint32_t id, double value)
   case DL_TIME_MS: md_smoothed_set(&d->time, value * 0.001 * d->rate); break;
   case DL_FEEDBACK: md_smoothed_set(&d->feedback, value); break;
   case DL_MIX: md_smoothed_set(&d->mix, value); break;
-  case DL_LOWCUT:
-  case DL_HIGHCUT: design(d); break;
+  case DL_LOWCUT_HZ:
+  case DL_HIGHCUT_HZ: design(d); break;
   default: break;
   }
 }
@@ -167,8 +167,8 @@ dl_process(void* state, const MdBlock* b)
 {
   Delay*     d         = state;
   const bool ping_pong = d->v[DL_PING_PONG] >= 0.5;
-  const bool lowcut    = d->v[DL_LOWCUT] > 10.0;
-  const bool highcut   = d->v[DL_HIGHCUT] < 20000.0;
+  const bool lowcut    = d->v[DL_LOWCUT_HZ] > 10.0;
+  const bool highcut   = d->v[DL_HIGHCUT_HZ] < 20000.0;
   for (uint32_t n = 0U; n < b->frames; ++n) {
     const double in_l  = b->in[0][n];
     const double in_r  = b->in[d->channels > 1U ? 1 : 0][n];

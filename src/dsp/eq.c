@@ -42,16 +42,16 @@ static const char* const band_types[] = {"highpass", "lowpass", "lowshelf", "hig
 static const char* const slopes[]     = {"6", "12", "18", "24", "36", "48", NULL};
 static const unsigned    slope_order[] = {1U, 2U, 3U, 4U, 6U, 8U};
 
-enum { FIELD_TYPE, FIELD_FREQ, FIELD_GAIN, FIELD_Q, FIELD_SLOPE, N_FIELDS };
+enum { FIELD_TYPE, FIELD_FREQ_HZ, FIELD_GAIN_DB, FIELD_Q, FIELD_SLOPE_DB_PER_OCTAVE, N_FIELDS };
 
 static const MdParam band_fields[N_FIELDS] = {
   [FIELD_TYPE]  = MD_CHOICE("type", "", "Band type", band_types, 7, BAND_BELL),
-  [FIELD_FREQ]  = MD_NUMBER("freq", "Hz", "Frequency (cut-off, centre or shelf mid-point)", 10.0,
+  [FIELD_FREQ_HZ]  = MD_NUMBER("freq", "Hz", "Frequency (cut-off, centre or shelf mid-point)", 10.0,
                             40000.0, 1000.0, EQ_GLIDE_MS),
-  [FIELD_GAIN]  = MD_NUMBER("gain_db", "dB", "Gain of bells and shelves", -36.0, 36.0, 0.0, EQ_GLIDE_MS),
+  [FIELD_GAIN_DB]  = MD_NUMBER("gain_db", "dB", "Gain of bells and shelves", -36.0, 36.0, 0.0, EQ_GLIDE_MS),
   [FIELD_Q]     = MD_NUMBER("q", "", "Width of bells, notches and bandpasses; shelf slope; "
                             "resonance of high/low-pass", 0.1, 40.0, 0.7071, EQ_GLIDE_MS),
-  [FIELD_SLOPE] = MD_CHOICE("slope", "dB/oct", "High/low-pass slope", slopes, 6, 1.0),
+  [FIELD_SLOPE_DB_PER_OCTAVE] = MD_CHOICE("slope", "dB/oct", "High/low-pass slope", slopes, 6, 1.0),
 };
 
 enum { EQ_BANDS, EQ_N_PARAMS };
@@ -173,9 +173,9 @@ eq_prepare(void* state, double rate, uint32_t max_frames)
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     EqBand* b = &eq->bands[i];
     b->type   = (BandType)band_value(eq, i, FIELD_TYPE);
-    b->order  = slope_order[(size_t)band_value(eq, i, FIELD_SLOPE)];
-    md_smoothed_init(&b->log2_freq, log2(band_value(eq, i, FIELD_FREQ)), rate, EQ_GLIDE_MS);
-    md_smoothed_init(&b->gain_db, band_value(eq, i, FIELD_GAIN), rate, EQ_GLIDE_MS);
+    b->order  = slope_order[(size_t)band_value(eq, i, FIELD_SLOPE_DB_PER_OCTAVE)];
+    md_smoothed_init(&b->log2_freq, log2(band_value(eq, i, FIELD_FREQ_HZ)), rate, EQ_GLIDE_MS);
+    md_smoothed_init(&b->gain_db, band_value(eq, i, FIELD_GAIN_DB), rate, EQ_GLIDE_MS);
     md_smoothed_init(&b->q, band_value(eq, i, FIELD_Q), rate, EQ_GLIDE_MS);
     design_band(eq, b);
   }
@@ -204,8 +204,8 @@ eq_set_param(void* state, uint32_t id, double value)
   }
   EqBand* b = &eq->bands[band];
   switch (field) {
-  case FIELD_FREQ: md_smoothed_set(&b->log2_freq, log2(fmax(value, 1.0))); break;
-  case FIELD_GAIN: md_smoothed_set(&b->gain_db, value); break;
+  case FIELD_FREQ_HZ: md_smoothed_set(&b->log2_freq, log2(fmax(value, 1.0))); break;
+  case FIELD_GAIN_DB: md_smoothed_set(&b->gain_db, value); break;
   case FIELD_Q: md_smoothed_set(&b->q, fmax(value, 0.01)); break;
   default: return; // type and slope are fixed
   }

@@ -22,30 +22,30 @@
 #include <string.h>
 
 enum {
-  GATE_THRESHOLD,
-  GATE_RANGE,
+  GATE_THRESHOLD_DB,
+  GATE_RANGE_DB,
   GATE_RATIO,
-  GATE_ATTACK,
-  GATE_HOLD,
-  GATE_RELEASE,
-  GATE_HYSTERESIS,
+  GATE_ATTACK_MS,
+  GATE_HOLD_MS,
+  GATE_RELEASE_MS,
+  GATE_HYSTERESIS_DB,
   GATE_SIDECHAIN,
-  GATE_SIDECHAIN_HPF,
-  GATE_SIDECHAIN_LPF,
+  GATE_SIDECHAIN_HPF_HZ,
+  GATE_SIDECHAIN_LPF_HZ,
   GATE_N_PARAMS
 };
 
 static const MdParam gate_params[GATE_N_PARAMS] = {
-  [GATE_THRESHOLD]     = MD_NUMBER("threshold_db", "dB", "Level that opens the gate", -100.0, 0.0, -40.0, 0.0f),
-  [GATE_RANGE]         = MD_NUMBER("range_db", "dB", "Attenuation when closed", 0.0, 120.0, 80.0, 0.0f),
+  [GATE_THRESHOLD_DB]     = MD_NUMBER("threshold_db", "dB", "Level that opens the gate", -100.0, 0.0, -40.0, 0.0f),
+  [GATE_RANGE_DB]         = MD_NUMBER("range_db", "dB", "Attenuation when closed", 0.0, 120.0, 80.0, 0.0f),
   [GATE_RATIO]         = MD_NUMBER("ratio", "", "Expansion below the threshold (100: a gate)", 1.0, 100.0, 100.0, 0.0f),
-  [GATE_ATTACK]        = MD_NUMBER("attack_ms", "ms", "Time to open fully", 0.01, 200.0, 0.5, 0.0f),
-  [GATE_HOLD]          = MD_NUMBER("hold_ms", "ms", "Time kept open after the level falls", 0.0, 5000.0, 50.0, 0.0f),
-  [GATE_RELEASE]       = MD_NUMBER("release_ms", "ms", "Time to close fully", 1.0, 5000.0, 100.0, 0.0f),
-  [GATE_HYSTERESIS]    = MD_NUMBER("hysteresis_db", "dB", "How far below the threshold it closes", 0.0, 24.0, 3.0, 0.0f),
+  [GATE_ATTACK_MS]        = MD_NUMBER("attack_ms", "ms", "Time to open fully", 0.01, 200.0, 0.5, 0.0f),
+  [GATE_HOLD_MS]          = MD_NUMBER("hold_ms", "ms", "Time kept open after the level falls", 0.0, 5000.0, 50.0, 0.0f),
+  [GATE_RELEASE_MS]       = MD_NUMBER("release_ms", "ms", "Time to close fully", 1.0, 5000.0, 100.0, 0.0f),
+  [GATE_HYSTERESIS_DB]    = MD_NUMBER("hysteresis_db", "dB", "How far below the threshold it closes", 0.0, 24.0, 3.0, 0.0f),
   [GATE_SIDECHAIN]     = MD_NODE("sidechain", "Track or bus whose signal (pre-fader) keys the gate"),
-  [GATE_SIDECHAIN_HPF] = MD_NUMBER("sidechain_hpf", "Hz", "High-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
-  [GATE_SIDECHAIN_LPF] = MD_NUMBER("sidechain_lpf", "Hz", "Low-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
+  [GATE_SIDECHAIN_HPF_HZ] = MD_NUMBER("sidechain_hpf", "Hz", "High-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
+  [GATE_SIDECHAIN_LPF_HZ] = MD_NUMBER("sidechain_lpf", "Hz", "Low-pass on the key (0: off)", 0.0, 20000.0, 0.0, 0.0f),
 };
 
 static const MdMeter gate_meters[] = {
@@ -87,9 +87,9 @@ gate_prepare(void* state, double rate, uint32_t max_frames)
   (void)max_frames;
   g->rate          = rate;
   g->detector_coef = md_time_coef(GATE_DETECTOR_RELEASE_MS, rate);
-  g->gain_db       = -g->v[GATE_RANGE]; // start closed: silence before the first hit
-  md_key_filter_design(&g->highpass, g->v[GATE_SIDECHAIN_HPF], rate, 1);
-  md_key_filter_design(&g->lowpass, g->v[GATE_SIDECHAIN_LPF], rate, 0);
+  g->gain_db       = -g->v[GATE_RANGE_DB]; // start closed: silence before the first hit
+  md_key_filter_design(&g->highpass, g->v[GATE_SIDECHAIN_HPF_HZ], rate, 1);
+  md_key_filter_design(&g->lowpass, g->v[GATE_SIDECHAIN_LPF_HZ], rate, 0);
   return MIXDOWN_SUCCESS;
 }
 
@@ -107,9 +107,9 @@ gate_set_param(void* state, uint32_t id, double value)
     return;
   }
   g->v[id] = value;
-  if (id == GATE_SIDECHAIN_HPF) {
+  if (id == GATE_SIDECHAIN_HPF_HZ) {
     md_key_filter_design(&g->highpass, value, g->rate, 1);
-  } else if (id == GATE_SIDECHAIN_LPF) {
+  } else if (id == GATE_SIDECHAIN_LPF_HZ) {
     md_key_filter_design(&g->lowpass, value, g->rate, 0);
   }
 }
@@ -131,11 +131,11 @@ static void
 gate_process(void* state, const MdBlock* b)
 {
   Gate*        g         = state;
-  const double range     = g->v[GATE_RANGE];
-  const double threshold = g->v[GATE_THRESHOLD];
-  const double open_step = range / fmax(g->v[GATE_ATTACK] * 0.001 * g->rate, 1.0);
-  const double close_step = range / fmax(g->v[GATE_RELEASE] * 0.001 * g->rate, 1.0);
-  const uint32_t hold    = (uint32_t)lround(g->v[GATE_HOLD] * 0.001 * g->rate);
+  const double range     = g->v[GATE_RANGE_DB];
+  const double threshold = g->v[GATE_THRESHOLD_DB];
+  const double open_step = range / fmax(g->v[GATE_ATTACK_MS] * 0.001 * g->rate, 1.0);
+  const double close_step = range / fmax(g->v[GATE_RELEASE_MS] * 0.001 * g->rate, 1.0);
+  const uint32_t hold    = (uint32_t)lround(g->v[GATE_HOLD_MS] * 0.001 * g->rate);
   g->block_min           = 0.0;
   for (uint32_t i = 0U; i < b->frames; ++i) {
     const double peak = key_peak(g, b, i);
@@ -144,7 +144,7 @@ gate_process(void* state, const MdBlock* b)
     if (level_db >= threshold) {
       g->open      = true;
       g->hold_left = hold;
-    } else if (level_db < threshold - g->v[GATE_HYSTERESIS]) {
+    } else if (level_db < threshold - g->v[GATE_HYSTERESIS_DB]) {
       if (g->hold_left) {
         --g->hold_left;
       } else {
@@ -178,8 +178,8 @@ static bool
 gate_idle(const void* state)
 {
   const Gate*  g      = state;
-  const double target = fmax(-g->v[GATE_RANGE],
-                             fmin(0.0, (md_level_db(0.0) - g->v[GATE_THRESHOLD]) * (g->v[GATE_RATIO] - 1.0)));
+  const double target = fmax(-g->v[GATE_RANGE_DB],
+                             fmin(0.0, (md_level_db(0.0) - g->v[GATE_THRESHOLD_DB]) * (g->v[GATE_RATIO] - 1.0)));
   for (uint32_t c = 0U; c < 2U; ++c) {
     const MdSvfState* hp = &g->highpass.state[c];
     const MdSvfState* lp = &g->lowpass.state[c];
@@ -197,7 +197,7 @@ gate_reset(void* state)
   g->level     = 0.0;
   g->open      = false;
   g->hold_left = 0U;
-  g->gain_db   = -g->v[GATE_RANGE];
+  g->gain_db   = -g->v[GATE_RANGE_DB];
   memset(g->highpass.state, 0, sizeof g->highpass.state);
   memset(g->lowpass.state, 0, sizeof g->lowpass.state);
 }

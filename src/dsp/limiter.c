@@ -28,12 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { LIM_CEILING, LIM_RELEASE, LIM_LOOKAHEAD, LIM_TRUE_PEAK, LIM_N_PARAMS };
+enum { LIM_CEILING_DB, LIM_RELEASE_MS, LIM_LOOKAHEAD_MS, LIM_TRUE_PEAK, LIM_N_PARAMS };
 
 static const MdParam lim_params[LIM_N_PARAMS] = {
-  [LIM_CEILING]   = MD_NUMBER("ceiling_db", "dB", "Highest output level", -40.0, 0.0, -1.0, 0.0f),
-  [LIM_RELEASE]   = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 2000.0, 50.0, 0.0f),
-  [LIM_LOOKAHEAD] = MD_NUMBER("lookahead_ms", "ms", "Time the gain has to come down (reported as latency)",
+  [LIM_CEILING_DB]   = MD_NUMBER("ceiling_db", "dB", "Highest output level", -40.0, 0.0, -1.0, 0.0f),
+  [LIM_RELEASE_MS]   = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 2000.0, 50.0, 0.0f),
+  [LIM_LOOKAHEAD_MS] = MD_NUMBER("lookahead_ms", "ms", "Time the gain has to come down (reported as latency)",
                               0.1, 20.0, 5.0, 0.0f),
   [LIM_TRUE_PEAK] = MD_BOOL("true_peak", "Limit 4×-oversampled true peaks (ITU-R BS.1770-4)", 0.0),
 };
@@ -134,10 +134,10 @@ lim_prepare(void* state, double rate, uint32_t max_frames)
   Limiter* l = state;
   (void)max_frames;
   l->rate         = rate;
-  l->ceiling      = pow(10.0, l->v[LIM_CEILING] / 20.0);
-  l->release_coef = md_time_coef(l->v[LIM_RELEASE], rate);
+  l->ceiling      = pow(10.0, l->v[LIM_CEILING_DB] / 20.0);
+  l->release_coef = md_time_coef(l->v[LIM_RELEASE_MS], rate);
   l->true_peak    = l->v[LIM_TRUE_PEAK] >= 0.5;
-  uint32_t length = (uint32_t)lround(l->v[LIM_LOOKAHEAD] * 0.001 * rate);
+  uint32_t length = (uint32_t)lround(l->v[LIM_LOOKAHEAD_MS] * 0.001 * rate);
   l->length       = length < 2U ? 2U : length + (length % 2U);
   l->spread       = l->true_peak ? TP_SPREAD : 0U;
   l->hold_length  = l->length + 2U * l->spread;
@@ -169,10 +169,10 @@ static void
 lim_set_param(void* state, uint32_t id, double value)
 {
   Limiter* l = state;
-  if (id == LIM_CEILING) {
+  if (id == LIM_CEILING_DB) {
     l->v[id]    = value;
     l->ceiling  = pow(10.0, value / 20.0);
-  } else if (id == LIM_RELEASE) {
+  } else if (id == LIM_RELEASE_MS) {
     l->v[id]         = value;
     l->release_coef  = md_time_coef(value, l->rate);
   } // lookahead and true_peak change the latency: fixed

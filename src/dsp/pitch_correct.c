@@ -16,7 +16,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { PC_KEY, PC_SCALE, PC_SPEED, PC_AMOUNT, PC_NOTES, PC_N_PARAMS };
+enum { PC_KEY, PC_SCALE, PC_SPEED_MS, PC_AMOUNT, PC_NOTES, PC_N_PARAMS };
 
 // Value slots: the plain parameters, then the note list's count and items.
 #define MAX_NOTES 12U
@@ -57,7 +57,7 @@ static const MdParam note_fields[] = {
 static const MdParam pc_params[PC_N_PARAMS] = {
   [PC_KEY]    = MD_CHOICE("key", "", "Key (tonic of the scale)", keys, 12, 0),
   [PC_SCALE]  = MD_CHOICE("scale", "", "Notes allowed", scales, N_SCALES, 0),
-  [PC_SPEED]  = MD_NUMBER("speed_ms", "ms", "Retune time constant (0: instant, the hard-tune effect)",
+  [PC_SPEED_MS]  = MD_NUMBER("speed_ms", "ms", "Retune time constant (0: instant, the hard-tune effect)",
                           0.0, 1000.0, 20.0, 0.0f),
   [PC_AMOUNT] = MD_NUMBER("amount", "", "Share of the error corrected", 0.0, 1.0, 1.0, 0.0f),
   [PC_NOTES]  = MD_LIST("notes", "Notes allowed instead of key and scale, e.g. [A, C, E]", note_fields,
@@ -149,7 +149,7 @@ pc_ratio(void* owner, const MdPitchFrame* frame)
     self->target_note = nearest;
   }
   const double wanted = 100.0 * self->v[PC_AMOUNT] * (self->target_note - sung);
-  const double speed  = self->v[PC_SPEED];
+  const double speed  = self->v[PC_SPEED_MS];
   const double follow = speed > 0.0 ? 1.0 - exp(-self->hop_frames / (speed * 1e-3 * self->rate)) : 1.0;
   self->correction_cents += follow * (wanted - self->correction_cents);
   return exp2(self->correction_cents / 1200.0);

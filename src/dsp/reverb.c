@@ -31,11 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { RV_DECAY, RV_PREDELAY, RV_SIZE, RV_DAMPING, RV_WIDTH, RV_MIX, RV_IMPULSE, RV_N_PARAMS };
+enum { RV_DECAY_S, RV_PREDELAY_MS, RV_SIZE, RV_DAMPING, RV_WIDTH, RV_MIX, RV_IMPULSE, RV_N_PARAMS };
 
 static const MdParam rv_params[RV_N_PARAMS] = {
-  [RV_DECAY]    = MD_NUMBER("decay_s", "s", "Mid-frequency RT60", 0.1, 30.0, 2.0, 0.0f),
-  [RV_PREDELAY] = MD_NUMBER("predelay_ms", "ms", "Delay before the reverb starts", 0.0, 500.0, 0.0, 0.0f),
+  [RV_DECAY_S]    = MD_NUMBER("decay_s", "s", "Mid-frequency RT60", 0.1, 30.0, 2.0, 0.0f),
+  [RV_PREDELAY_MS] = MD_NUMBER("predelay_ms", "ms", "Delay before the reverb starts", 0.0, 500.0, 0.0, 0.0f),
   [RV_SIZE]     = MD_NUMBER("size", "", "Room size: scales the delay lines", 0.3, 2.0, 1.0, 0.0f),
   [RV_DAMPING]  = MD_NUMBER("damping", "", "How much faster the highs decay: 0 none … 1 dark", 0.0, 1.0, 0.5, 0.0f),
   [RV_WIDTH]    = MD_NUMBER("width", "", "Stereo width of the tail: 0 mono … 1 wide", 0.0, 1.0, 1.0, 20.0f),
@@ -92,7 +92,7 @@ rv_output_channels(const MdProcessorClass* cls, uint32_t in_channels)
 static void
 design(Reverb* r)
 {
-  const double decay = r->v[RV_DECAY];
+  const double decay = r->v[RV_DECAY_S];
   const double w     = 2.0 * M_PI * MID_HZ / r->rate;
   for (int i = 0; i < LINES; ++i) {
     r->length[i] = line_ms[i] * 0.001 * r->v[RV_SIZE] * r->rate;
@@ -111,7 +111,7 @@ design(Reverb* r)
     r->pole[i] = p;
     r->gain[i] = target * mag;
   }
-  r->predelay_frames = (uint32_t)lround(r->v[RV_PREDELAY] * 0.001 * r->rate);
+  r->predelay_frames = (uint32_t)lround(r->v[RV_PREDELAY_MS] * 0.001 * r->rate);
 }
 
 static void*
@@ -355,9 +355,9 @@ rv_tail(const void* state)
 {
   const Reverb* r = state;
   if (r->conv[0]) {
-    return (uint32_t)(r->ir_frames + (uint64_t)(r->v[RV_PREDELAY] * 0.001 * r->rate));
+    return (uint32_t)(r->ir_frames + (uint64_t)(r->v[RV_PREDELAY_MS] * 0.001 * r->rate));
   }
-  return (uint32_t)((1.2 * r->v[RV_DECAY] + r->v[RV_PREDELAY] * 0.001) * r->rate);
+  return (uint32_t)((1.2 * r->v[RV_DECAY_S] + r->v[RV_PREDELAY_MS] * 0.001) * r->rate);
 }
 
 const MdProcessorClass md_reverb_class = {

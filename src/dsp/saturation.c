@@ -21,16 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SAT_DRIVE, SAT_MODE, SAT_MIX, SAT_OUTPUT, SAT_N_PARAMS };
+enum { SAT_DRIVE_DB, SAT_MODE, SAT_MIX, SAT_OUTPUT_DB, SAT_N_PARAMS };
 
 static const char* const modes[] = {"tape", "tube", "soft", "hard", NULL};
 enum { MODE_TAPE, MODE_TUBE, MODE_SOFT, MODE_HARD };
 
 static const MdParam sat_params[SAT_N_PARAMS] = {
-  [SAT_DRIVE]  = MD_NUMBER("drive_db", "dB", "Gain into the shaper", -12.0, 48.0, 6.0, 20.0f),
+  [SAT_DRIVE_DB]  = MD_NUMBER("drive_db", "dB", "Gain into the shaper", -12.0, 48.0, 6.0, 20.0f),
   [SAT_MODE]   = MD_CHOICE("mode", "", "Shaper", modes, 4, MODE_TAPE),
   [SAT_MIX]    = MD_NUMBER("mix", "", "Dry/wet", 0.0, 1.0, 1.0, 20.0f),
-  [SAT_OUTPUT] = MD_NUMBER("output_db", "dB", "Gain after the shaper", -48.0, 24.0, 0.0, 20.0f),
+  [SAT_OUTPUT_DB] = MD_NUMBER("output_db", "dB", "Gain after the shaper", -48.0, 24.0, 0.0, 20.0f),
 };
 
 #define OS       8                  // oversampling factor
@@ -162,9 +162,9 @@ sat_prepare(void* state, double rate, uint32_t max_frames)
   s->rate    = rate;
   s->dc_coef = exp(-2.0 * M_PI * 5.0 / rate);
   design_filter(s);
-  md_smoothed_init(&s->drive, pow(10.0, s->v[SAT_DRIVE] / 20.0), rate, sat_params[SAT_DRIVE].smoothing_ms);
+  md_smoothed_init(&s->drive, pow(10.0, s->v[SAT_DRIVE_DB] / 20.0), rate, sat_params[SAT_DRIVE_DB].smoothing_ms);
   md_smoothed_init(&s->mix, s->v[SAT_MIX], rate, sat_params[SAT_MIX].smoothing_ms);
-  md_smoothed_init(&s->output, pow(10.0, s->v[SAT_OUTPUT] / 20.0), rate, sat_params[SAT_OUTPUT].smoothing_ms);
+  md_smoothed_init(&s->output, pow(10.0, s->v[SAT_OUTPUT_DB] / 20.0), rate, sat_params[SAT_OUTPUT_DB].smoothing_ms);
   s->quiet = QUIET_FRAMES; // the histories start empty
   return MIXDOWN_SUCCESS;
 }
@@ -183,11 +183,11 @@ sat_set_param(void* state, uint32_t id, double value)
     return;
   }
   s->v[id] = value;
-  if (id == SAT_DRIVE) {
+  if (id == SAT_DRIVE_DB) {
     md_smoothed_set(&s->drive, pow(10.0, value / 20.0));
   } else if (id == SAT_MIX) {
     md_smoothed_set(&s->mix, value);
-  } else if (id == SAT_OUTPUT) {
+  } else if (id == SAT_OUTPUT_DB) {
     md_smoothed_set(&s->output, pow(10.0, value / 20.0));
   }
 }

@@ -17,12 +17,12 @@
 
 #include <stdlib.h>
 
-enum { STEREO_WIDTH, STEREO_MONO_BELOW, STEREO_N_PARAMS };
+enum { STEREO_WIDTH, STEREO_MONO_BELOW_HZ, STEREO_N_PARAMS };
 
 static const MdParam stereo_params[STEREO_N_PARAMS] = {
   [STEREO_WIDTH]      = MD_NUMBER("width", "", "Stereo width: 0 mono, 1 unchanged, 2 wide", 0.0, 2.0,
                                   1.0, 20.0f),
-  [STEREO_MONO_BELOW] = MD_NUMBER("mono_below", "Hz", "Sum to mono below this frequency (0: off)",
+  [STEREO_MONO_BELOW_HZ] = MD_NUMBER("mono_below", "Hz", "Sum to mono below this frequency (0: off)",
                                   0.0, 1000.0, 0.0, 0.0f),
 };
 
@@ -56,7 +56,7 @@ stereo_create(const MdProcessorClass* cls, uint32_t channels, const double* valu
 static void
 design_crossover(MdStereoProc* self)
 {
-  const double freq   = self->values[STEREO_MONO_BELOW];
+  const double freq   = self->values[STEREO_MONO_BELOW_HZ];
   self->designed_freq = freq;
   if (freq > 0.0) {
     self->low  = md_biquad_lowpass(self->sample_rate, freq, BUTTERWORTH_Q);
@@ -89,7 +89,7 @@ stereo_set_param(void* state, uint32_t id, double value)
   if (id == STEREO_WIDTH) {
     self->values[id] = value;
     md_smoothed_set(&self->width, value);
-  } else if (id == STEREO_MONO_BELOW) {
+  } else if (id == STEREO_MONO_BELOW_HZ) {
     self->values[id] = value; // redesigned at the next block
   }
 }
@@ -117,7 +117,7 @@ stereo_process(void* state, const MdBlock* block)
     copy_through(in, out, self->channels, frames);
     return;
   }
-  if (self->values[STEREO_MONO_BELOW] != self->designed_freq) {
+  if (self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq) {
     design_crossover(self);
   }
   const bool split = self->designed_freq > 0.0;
@@ -162,7 +162,7 @@ static bool
 stereo_idle(const void* state)
 {
   const MdStereoProc* self = state;
-  if (!md_smoothed_settled(&self->width) || self->values[STEREO_MONO_BELOW] != self->designed_freq) {
+  if (!md_smoothed_settled(&self->width) || self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq) {
     return false;
   }
   for (int c = 0; c < 2; ++c) {
