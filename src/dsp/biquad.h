@@ -3,9 +3,14 @@
 
 // Second-order section, transposed direct form II, coefficients and state in
 // double: a low-frequency biquad in float state adds audible noise.
+//
+// Thread: any; the design and tick functions are real-time (MD_REALTIME),
+// so a key filter may be redesigned on the audio thread.
 
 #ifndef MD_BIQUAD_H
 #define MD_BIQUAD_H
+
+#include "util/realtime.h"
 
 #include <math.h>
 
@@ -18,11 +23,11 @@ typedef struct {
 } MdBiquadState;
 
 /// Butterworth-style 2nd-order low-pass (RBJ cookbook), cut-off `freq_hz`.
-MdBiquadCoefs md_biquad_lowpass(double sample_rate, double freq_hz, double q);
+MD_REALTIME MdBiquadCoefs md_biquad_lowpass(double sample_rate, double freq_hz, double q);
 /// 2nd-order high-pass (RBJ cookbook).
-MdBiquadCoefs md_biquad_highpass(double sample_rate, double freq_hz, double q);
+MD_REALTIME MdBiquadCoefs md_biquad_highpass(double sample_rate, double freq_hz, double q);
 
-static inline double
+MD_REALTIME static inline double
 md_biquad_tick(const MdBiquadCoefs* c, MdBiquadState* s, double x)
 {
   const double y = c->b0 * x + s->s1;
@@ -33,7 +38,7 @@ md_biquad_tick(const MdBiquadCoefs* c, MdBiquadState* s, double x)
 
 /// Flush state that has decayed below audibility to exact zero, so that it
 /// never turns subnormal (slow on x86 when FTZ is off).
-static inline void
+MD_REALTIME static inline void
 md_biquad_flush(MdBiquadState* s)
 {
   if (fabs(s->s1) < 1e-20) {

@@ -5,9 +5,13 @@
 // vectorises them without -ffast-math: size_t indices (a 32-bit index may
 // wrap, which defeats it), several running sums where floating-point
 // additions must not be reordered, and the peak compared as integers.
+//
+// Thread: any; every function is real-time (MD_REALTIME).
 
 #ifndef MD_BLOCK_STATS_H
 #define MD_BLOCK_STATS_H
+
+#include "util/realtime.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -17,7 +21,7 @@
 /// Largest |x[i]|; NaNs are passed over.  A float's magnitude bits order
 /// as the magnitudes do, and integer maxima vectorise where float ones
 /// (whose NaN rules the compiler must keep) do not.
-static inline float
+MD_REALTIME static inline float
 md_block_max_abs(const float* x, uint32_t n)
 {
   int32_t top = 0;
@@ -34,7 +38,7 @@ md_block_max_abs(const float* x, uint32_t n)
 }
 
 /// Σ x[i], in double.
-static inline double
+MD_REALTIME static inline double
 md_block_sum(const float* x, uint32_t n)
 {
   double s[4] = {0.0, 0.0, 0.0, 0.0};
@@ -52,7 +56,7 @@ md_block_sum(const float* x, uint32_t n)
 
 /// Σ a[i]·b[i], in double: four running sums (one would make each
 /// addition wait for the last).
-static inline double
+MD_REALTIME static inline double
 md_block_sum_products(const float* a, const float* b, uint32_t n)
 {
   double s[4] = {0.0, 0.0, 0.0, 0.0};
@@ -69,14 +73,14 @@ md_block_sum_products(const float* a, const float* b, uint32_t n)
 }
 
 /// Σ x[i]², in double: the same sums as md_block_sum_products(x, x, n).
-static inline double
+MD_REALTIME static inline double
 md_block_sum_squares(const float* x, uint32_t n)
 {
   return md_block_sum_products(x, x, n);
 }
 
 /// Samples whose magnitude is at least `threshold`.
-static inline uint32_t
+MD_REALTIME static inline uint32_t
 md_block_clipped_at(const float* x, uint32_t n, float threshold)
 {
   uint32_t count = 0U;
@@ -87,7 +91,7 @@ md_block_clipped_at(const float* x, uint32_t n, float threshold)
 }
 
 /// Samples at or beyond full scale.
-static inline uint32_t
+MD_REALTIME static inline uint32_t
 md_block_clipped(const float* x, uint32_t n)
 {
   return md_block_clipped_at(x, n, 1.0f);

@@ -7,9 +7,14 @@
 // multiply-accumulate over a frequency-domain delay line of the last P input
 // spectra, and one inverse FFT.  Cost per frame is O(P) complex products;
 // the latency is exactly B frames.
+//
+// Thread: md_convolver_new/free control (they allocate and plan FFTs);
+// md_convolver_process/reset on the audio thread (MD_REALTIME).
 
 #ifndef MD_CONVOLVER_H
 #define MD_CONVOLVER_H
+
+#include "util/realtime.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,9 +28,9 @@ void         md_convolver_free(MdConvolver* convolver);
 
 /// Audio: convolves `n` frames; the output is the input's convolution
 /// delayed by `block` frames.  `in` and `out` may be the same buffer.
-void md_convolver_process(MdConvolver* convolver, const float* in, float* out, uint32_t n);
+MD_REALTIME void md_convolver_process(MdConvolver* convolver, const float* in, float* out, uint32_t n);
 
 /// Audio: clears the history.
-void md_convolver_reset(MdConvolver* convolver);
+MD_REALTIME void md_convolver_reset(MdConvolver* convolver);
 
 #endif

@@ -9,6 +9,8 @@
 #ifndef MD_DYNAMICS_H
 #define MD_DYNAMICS_H
 
+#include "util/realtime.h"
+
 #include "dsp/filter_design.h"
 #include "dsp/svf.h"
 
@@ -19,13 +21,13 @@
 
 /// Minimum and maximum of two finite values, inlined: fmin() and fmax()
 /// are libm calls (they must handle NaN) in the per-sample paths.
-static inline double
+MD_REALTIME static inline double
 md_min(double a, double b)
 {
   return b < a ? b : a;
 }
 
-static inline double
+MD_REALTIME static inline double
 md_max(double a, double b)
 {
   return b > a ? b : a;
@@ -38,14 +40,14 @@ md_max(double a, double b)
 /// markedly cheaper than log10() and pow() in the per-sample paths.
 #define MD_DB_PER_NEPER 8.685889638065035
 
-static inline double
+MD_REALTIME static inline double
 md_level_db(double linear)
 {
   return MD_DB_PER_NEPER * log(linear > MD_LEVEL_FLOOR ? linear : MD_LEVEL_FLOOR);
 }
 
 /// Linear gain of `db` decibels (the per-sample counterpart of md_db_to_gain).
-static inline double
+MD_REALTIME static inline double
 md_gain_of_db(double db)
 {
   return exp(db * (1.0 / MD_DB_PER_NEPER));
@@ -59,7 +61,7 @@ typedef struct {
   double inverse_2knee; ///< 1/(2W), 0 for a hard knee
 } MdCurveShape;
 
-static inline MdCurveShape
+MD_REALTIME static inline MdCurveShape
 md_compressor_curve_shape(double threshold_db, double ratio, double knee_db)
 {
   return (MdCurveShape){threshold_db, 1.0 / ratio - 1.0, 0.5 * knee_db, knee_db > 0.0 ? 0.5 / knee_db : 0.0};
@@ -75,7 +77,7 @@ md_compressor_curve_shape(double threshold_db, double ratio, double knee_db)
 /// written without branches or divisions, for per-sample use: with
 /// u = (x - T + W/2) clamped to [0, W], the change y - x is
 ///   (1/R - 1)·(u²/(2W) + max(x - T - W/2, 0)).
-static inline double
+MD_REALTIME static inline double
 md_compressor_curve_fast(const MdCurveShape* s, double x_db)
 {
   const double over = x_db - s->threshold_db;
@@ -91,7 +93,7 @@ md_compressor_curve_fast(const MdCurveShape* s, double x_db)
 
 /// One-pole coefficient for a time constant: after `time_ms` a step has
 /// moved 1 - 1/e (63.2 %) of the way.  0 ms gives 0 (immediate).
-static inline double
+MD_REALTIME static inline double
 md_time_coef(double time_ms, double rate)
 {
   return time_ms > 0.0 ? exp(-1000.0 / (time_ms * rate)) : 0.0;
@@ -105,7 +107,7 @@ typedef struct {
   MdSvfState state[2];
 } MdKeyFilter;
 
-static inline void
+MD_REALTIME static inline void
 md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate, int highpass)
 {
   f->freq_hz = freq_hz;
@@ -116,7 +118,7 @@ md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate, int highpass)
   }
 }
 
-static inline double
+MD_REALTIME static inline double
 md_key_filter_tick(MdKeyFilter* f, uint32_t channel, double x)
 {
   return f->freq_hz > 0.0 ? md_svf_tick(&f->coefs, &f->state[channel], x) : x;
@@ -150,7 +152,7 @@ md_delay_free(MdDelay* d)
   free(d->line[1]);
 }
 
-static inline void
+MD_REALTIME static inline void
 md_delay_clear(MdDelay* d)
 {
   for (int c = 0; c < 2 && d->length; ++c) {
@@ -160,7 +162,7 @@ md_delay_clear(MdDelay* d)
 
 /// Pushes `x` into channel `c` and returns the sample from `length` ago.
 /// Call md_delay_advance() once per frame after all channels.
-static inline float
+MD_REALTIME static inline float
 md_delay_tick(MdDelay* d, uint32_t c, float x)
 {
   if (!d->length) {
@@ -171,7 +173,7 @@ md_delay_tick(MdDelay* d, uint32_t c, float x)
   return out;
 }
 
-static inline void
+MD_REALTIME static inline void
 md_delay_advance(MdDelay* d)
 {
   if (d->length && ++d->pos == d->length) {

@@ -16,9 +16,15 @@
 //
 // Everything here is double precision and runs on the control side (or
 // once per 16 frames while a parameter glides).
+//
+// Thread: any; every function is real-time (MD_REALTIME: arithmetic only,
+// no allocation): processors redesign on the audio thread when a
+// frequency, gain or Q moves.
 
 #ifndef MD_FILTER_DESIGN_H
 #define MD_FILTER_DESIGN_H
+
+#include "util/realtime.h"
 
 #include <stdbool.h>
 
@@ -37,10 +43,10 @@ typedef struct {
 } MdDigital;
 
 /// |H(j·x)| of an analog section at x = f / f_design.
-double md_analog_magnitude(const MdAnalog* h, double x);
+MD_REALTIME double md_analog_magnitude(const MdAnalog* h, double x);
 
 /// |H(e^jω)| of a digital section at ω = 2π f / rate.
-double md_digital_magnitude(const MdDigital* h, double omega);
+MD_REALTIME double md_digital_magnitude(const MdDigital* h, double omega);
 
 /// How hard md_match() works.
 typedef enum {
@@ -49,24 +55,24 @@ typedef enum {
 } MdMatchQuality;
 
 /// The matched digital version of `h` designed at `freq_hz` for `rate`.
-MdDigital md_match(const MdAnalog* h, double freq_hz, double rate, MdMatchQuality quality);
+MD_REALTIME MdDigital md_match(const MdAnalog* h, double freq_hz, double rate, MdMatchQuality quality);
 
 /* Analog prototypes (RBJ "cookbook" forms, analog). `gain_db` for bells
    and shelves; `q` as in the cookbook (shelves: 0.7071 is the steepest
    slope without overshoot). */
-MdAnalog md_proto_lowpass2(double q);
-MdAnalog md_proto_highpass2(double q);
-MdAnalog md_proto_lowpass1(void);
-MdAnalog md_proto_highpass1(void);
-MdAnalog md_proto_bell(double gain_db, double q);
-MdAnalog md_proto_lowshelf(double gain_db, double q);
-MdAnalog md_proto_highshelf(double gain_db, double q);
-MdAnalog md_proto_notch(double q);
-MdAnalog md_proto_bandpass(double q);
+MD_REALTIME MdAnalog md_proto_lowpass2(double q);
+MD_REALTIME MdAnalog md_proto_highpass2(double q);
+MD_REALTIME MdAnalog md_proto_lowpass1(void);
+MD_REALTIME MdAnalog md_proto_highpass1(void);
+MD_REALTIME MdAnalog md_proto_bell(double gain_db, double q);
+MD_REALTIME MdAnalog md_proto_lowshelf(double gain_db, double q);
+MD_REALTIME MdAnalog md_proto_highshelf(double gain_db, double q);
+MD_REALTIME MdAnalog md_proto_notch(double q);
+MD_REALTIME MdAnalog md_proto_bandpass(double q);
 
 /// Q of section `k` (0-based) of an order-`order` Butterworth filter made of
 /// second-order sections (and one first-order section first when `order` is
 /// odd, which takes no Q).  `k` counts the second-order sections.
-double md_butterworth_q(unsigned order, unsigned k);
+MD_REALTIME double md_butterworth_q(unsigned order, unsigned k);
 
 #endif

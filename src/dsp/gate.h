@@ -1,6 +1,10 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+// Thread: the class is static data (any thread); its entry points follow
+// dsp/processor.h (create/prepare/destroy control; process, set_param,
+// reset and meters on the audio thread).
+
 #ifndef MD_GATE_H
 #define MD_GATE_H
 

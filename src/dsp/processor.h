@@ -15,6 +15,8 @@
 #ifndef MD_PROCESSOR_H
 #define MD_PROCESSOR_H
 
+#include "util/realtime.h"
+
 #include "mixdown.h"
 
 #include <stdbool.h>
@@ -98,32 +100,32 @@ struct MdProcessorClass {
   void (*destroy)(void* self);
 
   /// Audio: store a new target for value slot `id`; process() glides to it.
-  void (*set_param)(void* self, uint32_t id, double value);
+  MD_REALTIME void (*set_param)(void* self, uint32_t id, double value);
   /// Audio: process one block.
-  void (*process)(void* self, const MdBlock* block);
+  MD_REALTIME void (*process)(void* self, const MdBlock* block);
   /// Audio: clear history (delay lines, envelopes), keep parameters.
-  void (*reset)(void* self);
+  MD_REALTIME void (*reset)(void* self);
   /// Any: frames of delay the processor adds (the engine compensates).
-  uint32_t (*latency)(const void* self);
+  MD_REALTIME uint32_t (*latency)(const void* self);
   /// Any: frames the output keeps ringing after the input stops, beyond
   /// the latency (a pure delay has none).
-  uint32_t (*tail)(const void* self);
+  MD_REALTIME uint32_t (*tail)(const void* self);
   /// Audio: meter `id` over the last block (NULL when there are no meters).
-  double (*read_meter)(const void* self, uint32_t id);
+  MD_REALTIME double (*read_meter)(const void* self, uint32_t id);
   /// Audio, optional: true when the state is at rest — a block of silence
   /// in would come out as silence and leave the state exactly as it is —
   /// so the engine may skip process() until sound returns, with no change
   /// in the output.  NULL: never (state that moves on silence, such as a
   /// limiter's frame count, or tails that FFT round-off keeps from zero).
-  bool (*idle)(const void* self);
+  MD_REALTIME bool (*idle)(const void* self);
   /// Audio, optional: NULL while the processor can run, else why it cannot
   /// go on (an LV2 plugin whose process died); the engine then stops the
   /// render with this message.  NULL member: never fails.
-  const char* (*fault)(const void* self);
+  MD_REALTIME const char* (*fault)(const void* self);
 };
 
 /// latency() or tail() of a processor that adds none: 0 frames.
-uint32_t md_processor_no_frames(const void* self);
+MD_REALTIME uint32_t md_processor_no_frames(const void* self);
 
 /// Index of parameter `name` in `cls`, or -1.
 int md_processor_param_index(const MdProcessorClass* cls, const char* name);

@@ -12,9 +12,14 @@
 // chipmunked, which resampling-based shifters cannot do.  Unvoiced input
 // (s, t, breath) is passed through untouched: the grains are laid back
 // where they came from, which reconstructs the input exactly.
+//
+// Thread: md_psola_create/destroy control; the others on the audio thread
+// (MD_REALTIME).
 
 #ifndef MD_PSOLA_H
 #define MD_PSOLA_H
+
+#include "util/realtime.h"
 
 #include "mixdown.h"
 
@@ -39,15 +44,15 @@ MdPsola* md_psola_create(uint32_t channels, double sample_rate, double min_hz, d
 void     md_psola_destroy(MdPsola* self);
 
 /// Audio: shift `frames` frames (in and out may be the same buffers).
-void md_psola_process(MdPsola* self, const float* const* in, float* const* out, uint32_t frames);
+MD_REALTIME void md_psola_process(MdPsola* self, const float* const* in, float* const* out, uint32_t frames);
 
 /// Audio: clear all history.
-void md_psola_reset(MdPsola* self);
+MD_REALTIME void md_psola_reset(MdPsola* self);
 
 /// Frames of delay between input and output.
-uint32_t md_psola_latency(const MdPsola* self);
+MD_REALTIME uint32_t md_psola_latency(const MdPsola* self);
 
 /// The last hop's tracking (for meters).
-MdPitchFrame md_psola_last_frame(const MdPsola* self);
+MD_REALTIME MdPitchFrame md_psola_last_frame(const MdPsola* self);
 
 #endif

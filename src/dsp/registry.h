@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // The list of processor types.  Adding a processor: one line in registry.c.
+//
+// Thread: any (a static table; nothing here runs per block).
 
 #ifndef MD_REGISTRY_H
 #define MD_REGISTRY_H

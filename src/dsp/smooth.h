@@ -2,10 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // A value that glides linearly to its target, so that parameter changes
-// never step (zipper noise).  set() is called from the audio thread.
+// never step (zipper noise).  Thread: init() at prepare (control); set(),
+// next() and settled() on the audio thread (MD_REALTIME).
 
 #ifndef MD_SMOOTH_H
 #define MD_SMOOTH_H
+
+#include "util/realtime.h"
 
 #include <stdint.h>
 
@@ -27,7 +30,7 @@ md_smoothed_init(MdSmoothed* s, double value, double sample_rate, double smoothi
   s->ramp               = frames < 1.0 ? 1U : (uint32_t)frames;
 }
 
-static inline void
+MD_REALTIME static inline void
 md_smoothed_set(MdSmoothed* s, double target)
 {
   if (target != s->target) {
@@ -38,7 +41,7 @@ md_smoothed_set(MdSmoothed* s, double target)
 }
 
 /// The value for this frame; advances one frame.
-static inline double
+MD_REALTIME static inline double
 md_smoothed_next(MdSmoothed* s)
 {
   const double value = s->current;
@@ -52,7 +55,7 @@ md_smoothed_next(MdSmoothed* s)
   return value;
 }
 
-static inline int
+MD_REALTIME static inline int
 md_smoothed_settled(const MdSmoothed* s)
 {
   return s->left == 0U;

@@ -11,9 +11,13 @@
 // and k (the inverse of the bilinear map), and its numerator becomes the
 // mix m0·input + m1·band + m2·low.  So a matched design (filter_design.h)
 // runs on a modulation-safe structure.
+//
+// Thread: any; every function is real-time (MD_REALTIME).
 
 #ifndef MD_SVF_H
 #define MD_SVF_H
+
+#include "util/realtime.h"
 
 #include "dsp/filter_design.h"
 #include "dsp/kernels/kernels.h"
@@ -33,7 +37,7 @@ typedef struct {
 } MdSvfState;
 
 /// The SVF realising `d` exactly.
-static inline MdSvfCoefs
+MD_REALTIME static inline MdSvfCoefs
 md_svf_from_digital(const MdDigital* d)
 {
   MdSvfCoefs c = {0};
@@ -68,7 +72,7 @@ md_svf_from_digital(const MdDigital* d)
   return c;
 }
 
-static inline double
+MD_REALTIME static inline double
 md_svf_tick(const MdSvfCoefs* c, MdSvfState* s, double x)
 {
   if (c->order == 1) {
@@ -93,7 +97,7 @@ md_svf_tick(const MdSvfCoefs* c, MdSvfState* s, double x)
 ///                 (s2 stays 0).
 /// The states keep their meaning, so a band can move between this and
 /// md_svf_tick() from one block to the next.
-static inline MdSvfStateSpace
+MD_REALTIME static inline MdSvfStateSpace
 md_svf_state_space(const MdSvfCoefs* c)
 {
   if (c->order == 1) {
@@ -112,7 +116,7 @@ md_svf_state_space(const MdSvfCoefs* c)
 }
 
 /// Flush decayed state to exact zero so it never turns subnormal.
-static inline void
+MD_REALTIME static inline void
 md_svf_flush(MdSvfState* s)
 {
   if (fabs(s->ic1) < 1e-20) {

@@ -6,9 +6,14 @@
 // shape libebur128 and other meters built on the standard use.  One design
 // serves the true-peak limiter (which must hold what meters measure) and
 // the loudness meter (io/loudness.c).
+//
+// Thread: the design and scan_init control (at prepare); md_true_peak_scan
+// on the audio thread (MD_REALTIME) and in the meters.
 
 #ifndef MD_TRUE_PEAK_H
 #define MD_TRUE_PEAK_H
+
+#include "util/realtime.h"
 
 #include <stdint.h>
 
@@ -42,6 +47,6 @@ void md_true_peak_scan_init(MdTruePeakScan* scan);
 /// frames, the intervals and their context.  The frames themselves are not
 /// included (a sample peak covers them).  Runs of intervals whose frames,
 /// times the bound, cannot beat `peak` are not interpolated.
-double md_true_peak_scan(const MdTruePeakScan* scan, const float* x, uint32_t n, double peak);
+MD_REALTIME double md_true_peak_scan(const MdTruePeakScan* scan, const float* x, uint32_t n, double peak);
 
 #endif

@@ -6,9 +6,14 @@
 // cross-correlation (d(τ) = e(0) + e(τ) − 2·r(τ)) rather than W·T direct
 // differences: at a 60 Hz floor and 48 kHz the pitch shifter as a whole
 // went from 17× to 285× real time (one core), with the same numbers.
+//
+// Thread: md_yin_create/destroy control; md_yin_period on the audio thread
+// (MD_REALTIME: precomputed FFT plans, no allocation).
 
 #ifndef MD_YIN_H
 #define MD_YIN_H
+
+#include "util/realtime.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +28,6 @@ void   md_yin_destroy(MdYin* self);
 /// Audio: the period of `window` (2 × max_lag frames), in frames, refined
 /// between lags.  Returns false when the window is silent or not periodic
 /// enough to call voiced.
-bool md_yin_period(MdYin* self, const float* window, double* period_frames);
+MD_REALTIME bool md_yin_period(MdYin* self, const float* window, double* period_frames);
 
 #endif

@@ -7,6 +7,10 @@
 // the meters, its latency port the reported latency.  So validation,
 // automation and `describe`-style listings work for it as for a built-in
 // processor, and the engine runs it through the same interface.
+//
+// Thread: the world and classes control; an instance follows
+// dsp/processor.h (its process runs on the audio thread, in-process or
+// through its child).
 
 #ifndef MD_LV2_H
 #define MD_LV2_H

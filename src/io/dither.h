@@ -1,6 +1,8 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+// Types only (any thread).
+
 #ifndef MD_DITHER_H
 #define MD_DITHER_H
 

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // Planar left/right to the interleaved frames libsndfile and libebur128 take.
+//
+// Thread: any; no allocation (used by the writer and the premaster).
 
 #ifndef MD_INTERLEAVE_H
 #define MD_INTERLEAVE_H

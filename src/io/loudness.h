@@ -27,6 +27,10 @@
 // the true peak within 0.1 dB.  Unlike libebur128, true peaks are
 // oversampled 4× at every rate (libebur128: 2× from 96 kHz, none from
 // 192 kHz).
+//
+// Thread: creating and freeing a meter is control (allocates); feeding and
+// reading it happen on the thread that renders (the caller's, or an engine
+// worker measuring a strip), one thread per meter.
 
 #ifndef MD_LOUDNESS_H
 #define MD_LOUDNESS_H

@@ -11,6 +11,8 @@
 // and put in place only by md_writer_commit(): a failure, an interruption
 // or the death of the process never leaves a truncated mix or clobbers
 // the previous one.  A device or FIFO is written through, never replaced.
+//
+// Thread: control, one thread per writer.
 
 #ifndef MD_WRITER_H
 #define MD_WRITER_H

@@ -14,6 +14,8 @@
 #ifndef MD_FEEDER_H
 #define MD_FEEDER_H
 
+#include "util/realtime.h"
+
 #include "mixdown.h"
 
 #include <stdbool.h>
@@ -41,15 +43,15 @@ void md_feeder_free(MdFeeder* feeder);
 
 /// Audio thread: the mix is to play from content frame `frame` (what
 /// md_engine_locate() was given).
-void md_feeder_locate(MdFeeder* feeder, int64_t frame);
+MD_REALTIME void md_feeder_locate(MdFeeder* feeder, int64_t frame);
 /// Audio thread: the loop [from, to) (content frames) the next locate's
 /// generation plays, or none.
-void md_feeder_set_loop(MdFeeder* feeder, bool loop, int64_t from, int64_t to);
+MD_REALTIME void md_feeder_set_loop(MdFeeder* feeder, bool loop, int64_t from, int64_t to);
 /// Audio thread: every ring holds enough of the current generation to
 /// start (or the disk thread has filled all it may).
-bool md_feeder_ready(MdFeeder* feeder);
+MD_REALTIME bool md_feeder_ready(MdFeeder* feeder);
 /// Audio thread: the MdClipFeed given to md_engine_go_live() (`user` is the feeder).
-bool md_feeder_read(void* user, uint32_t track, int64_t t, uint32_t frames, float* const* out,
+MD_REALTIME bool md_feeder_read(void* user, uint32_t track, int64_t t, uint32_t frames, float* const* out,
                     uint32_t channels);
 
 /// Any thread: the first decode failure on the disk thread ("" when none).

@@ -13,6 +13,9 @@
 //   /meters/track/NAME  PEAK_DB RMS_DB     (and /meters/bus/NAME, /meters/master)
 //   /meters/master/loudness  LUFS          (momentary, EBU R128)
 //   /transport/position  SECONDS PLAYING   (with every round of meters)
+//
+// Thread: md_osc_start/stop control; the OSC thread they start reads
+// the socket and queues commands to the player (never the audio thread).
 
 #ifndef MD_OSC_H
 #define MD_OSC_H

@@ -16,6 +16,8 @@
 #ifndef MD_PLAYER_H
 #define MD_PLAYER_H
 
+#include "util/realtime.h"
+
 #include "live/control.h"
 #include "mixdown.h"
 
@@ -62,7 +64,7 @@ bool md_player_send(MdPlayer* player, const MdCommand* command);
 /// the queued commands, the transport, the mix into `left` and `right`
 /// (silence while stopped), the meters.  JACK's process callback calls it;
 /// headless, the caller does (after md_player_start()).
-void md_player_process(MdPlayer* player, float* left, float* right, uint32_t frames);
+MD_REALTIME void md_player_process(MdPlayer* player, float* left, float* right, uint32_t frames);
 
 typedef struct {
   bool     playing;

@@ -9,6 +9,8 @@
 #ifndef MD_QUEUE_H
 #define MD_QUEUE_H
 
+#include "util/realtime.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,8 +29,8 @@ bool md_queue_init(MdQueue* queue, size_t item_size, uint32_t capacity);
 void md_queue_free(MdQueue* queue);
 
 /// Producer: copies `item` in; false (and nothing changes) when full.
-bool md_queue_push(MdQueue* queue, const void* item);
+MD_REALTIME bool md_queue_push(MdQueue* queue, const void* item);
 /// Consumer: copies the oldest item out; false when empty.
-bool md_queue_pop(MdQueue* queue, void* item);
+MD_REALTIME bool md_queue_pop(MdQueue* queue, void* item);
 
 #endif

@@ -10,6 +10,8 @@
 #ifndef MD_RING_H
 #define MD_RING_H
 
+#include "util/realtime.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,16 +31,16 @@ bool md_ring_init_planes(MdRing* ring, uint32_t frames, uint32_t planes);
 void md_ring_free(MdRing* ring);
 
 /// Writer: frames that may be written now.
-uint32_t md_ring_space(MdRing* ring);
+MD_REALTIME uint32_t md_ring_space(MdRing* ring);
 /// Writer: appends `n` frames (at most md_ring_space()) from `in` (one
 /// buffer per plane).
-void md_ring_write(MdRing* ring, const float* const* in, uint32_t n);
+MD_REALTIME void md_ring_write(MdRing* ring, const float* const* in, uint32_t n);
 
 /// Reader: copies `n` frames from absolute position `at` (which must still
 /// be in the ring: md_ring_read_pos() <= at and at + n <= written) into
 /// `out` (`channels` planes; a mono reader gets the first plane).
-void md_ring_peek(const MdRing* ring, uint64_t at, float* const* out, uint32_t channels, uint32_t n);
+MD_REALTIME void md_ring_peek(const MdRing* ring, uint64_t at, float* const* out, uint32_t channels, uint32_t n);
 /// Reader: done with every frame before `pos` (never past what is written).
-void md_ring_release(MdRing* ring, uint64_t pos);
+MD_REALTIME void md_ring_release(MdRing* ring, uint64_t pos);
 
 #endif

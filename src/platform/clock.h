@@ -8,13 +8,15 @@
 #ifndef MD_CLOCK_H
 #define MD_CLOCK_H
 
+#include "util/realtime.h"
+
 #include <stdint.h>
 
 /// Nanoseconds on the monotonic clock.
-uint64_t md_clock_ns(void);
+MD_REALTIME uint64_t md_clock_ns(void);
 
 /// Seconds on the monotonic clock.
-double md_clock_seconds(void);
+MD_REALTIME double md_clock_seconds(void);
 
 /// Sleeps `seconds`, the whole of it even when a signal arrives.
 void md_sleep_seconds(double seconds);

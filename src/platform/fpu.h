@@ -8,13 +8,15 @@
 #ifndef MD_FPU_H
 #define MD_FPU_H
 
+#include "util/realtime.h"
+
 #include <stdint.h>
 
 typedef struct {
   uint64_t saved;
 } MdFpuState;
 
-MdFpuState md_fpu_enter_ftz(void);
-void       md_fpu_leave(MdFpuState state);
+MD_REALTIME MdFpuState md_fpu_enter_ftz(void);
+MD_REALTIME void       md_fpu_leave(MdFpuState state);
 
 #endif

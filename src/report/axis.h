@@ -4,6 +4,8 @@
 // Ticks and labels of the report's axes: how far apart time ticks (in
 // seconds) and bar ticks (with a tempo) are so that their labels stay
 // readable, and how a time is written on the axis.
+//
+// Thread: any (pure arithmetic and formatting).
 
 #ifndef MD_AXIS_H
 #define MD_AXIS_H

@@ -9,6 +9,8 @@
 // gives its room to the loudness panel); then the spectrum beside the level
 // chart.  The time panels share one time axis (seconds below, bars above
 // when the session has a tempo) and keep a legend column on their right.
+//
+// Thread: control.
 
 #ifndef MD_PLOT_H
 #define MD_PLOT_H

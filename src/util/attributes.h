@@ -1,6 +1,8 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+// Compiler attributes.  Thread: any (macros only).
+
 #ifndef MD_ATTRIBUTES_H
 #define MD_ATTRIBUTES_H
 

@@ -4,6 +4,8 @@
 // A hash index from names to numbers (open addressing, FNV-1a), so that a
 // session with a hundred thousand tracks and buses resolves its routing in
 // linear time.  The names are borrowed: they must outlive the index.
+//
+// Thread: control (allocates).
 
 #ifndef MD_NAME_INDEX_H
 #define MD_NAME_INDEX_H

@@ -3,6 +3,8 @@
 
 // The file a user probably meant when the one named does not exist: for
 // "did you mean `stems/vocal.wav`?" under a missing source.
+//
+// Thread: control (reads folders).
 
 #ifndef MD_NEAREST_FILE_H
 #define MD_NEAREST_FILE_H

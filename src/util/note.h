@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // A line for the user, formatted, handed to whoever shows it.
+//
+// Thread: control (formats into a stack buffer and calls back).
 
 #ifndef MD_NOTE_H
 #define MD_NOTE_H

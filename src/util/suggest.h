@@ -1,6 +1,8 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+// Thread: any; no allocation (the nearest name, for messages).
+
 #ifndef MD_SUGGEST_H
 #define MD_SUGGEST_H
 

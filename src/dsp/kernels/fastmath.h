@@ -14,9 +14,13 @@
 //
 // Inputs are normal, positive (ln) or within ±700 (exp): the callers floor
 // and clamp first.
+//
+// Thread: any; real-time (MD_REALTIME).
 
 #ifndef MD_FASTMATH_H
 #define MD_FASTMATH_H
+
+#include "util/realtime.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 #define MD_ROUNDER  6755399441055744.0          // 1.5 · 2^52: x + it - it rounds x to an integer
 #define MD_EXP_LIMIT 700.0
 
-static inline uint64_t
+MD_REALTIME static inline uint64_t
 md_bits_of(double x)
 {
   uint64_t u;
@@ -36,7 +40,7 @@ md_bits_of(double x)
   return u;
 }
 
-static inline double
+MD_REALTIME static inline double
 md_double_of(uint64_t u)
 {
   double x;
@@ -58,7 +62,7 @@ static const double md_exp_coefs[MD_EXP_TERMS] = {1.0 / 479001600.0, 1.0 / 39916
                                                   1.0 / 6.0,         0.5,              1.0,
                                                   1.0};
 
-static inline double
+MD_REALTIME static inline double
 md_horner(const double* coefs, int n, double x)
 {
   double p = coefs[0];
@@ -69,14 +73,14 @@ md_horner(const double* coefs, int n, double x)
 }
 
 /// Odd-power series of 2·atanh(f) after the first term: f·(2f²/3 + 2f⁴/5 + …).
-static inline double
+MD_REALTIME static inline double
 md_atanh_tail(double f)
 {
   const double f2 = f * f;
   return f * (f2 * md_horner(md_atanh_coefs, MD_ATANH_TERMS, f2));
 }
 
-static inline double
+MD_REALTIME static inline double
 md_fast_ln(double x)
 {
   const uint64_t bits = md_bits_of(x);
@@ -91,7 +95,7 @@ md_fast_ln(double x)
   return e * MD_LN2_HI + ((f + f) + (md_atanh_tail(f) + e * MD_LN2_LO));
 }
 
-static inline double
+MD_REALTIME static inline double
 md_fast_exp(double x)
 {
   x                 = x > MD_EXP_LIMIT ? MD_EXP_LIMIT : x < -MD_EXP_LIMIT ? -MD_EXP_LIMIT : x;

@@ -9,6 +9,10 @@
 //
 // Processors call md_kernels()->… on whole blocks; none of these allocate,
 // lock or keep state.
+//
+// Thread: md_kernels() and md_kernels_all() any (the first md_kernels()
+// call makes the choice once, under pthread_once: call it at create or
+// prepare, not per block); every function in the table is real-time.
 
 #ifndef MD_KERNELS_H
 #define MD_KERNELS_H
