@@ -16,6 +16,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/// The engine renders in blocks of at most this many frames (offline:
+/// exactly this many; live: the period, when smaller).
+#define MD_ENGINE_MAX_BLOCK_FRAMES 1024U
+
 /// Live sources: fills `out` (`channels` buffers) with what track `track`
 /// plays in timeline frames [t, t + frames) — its clips, summed and faded —
 /// or returns false (silence) when the audio is not there in time.
@@ -79,6 +83,11 @@ void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, dou
 
 /// Blocks a track's feed could not fill, so far.
 uint64_t md_engine_feed_misses(const MixdownEngine* engine);
+
+/// Whether inserts at rest sit out blocks of silence (on by default; exact
+/// either way: the tests render with it off to prove it).  Control thread,
+/// before the first pull.
+void md_engine_set_silence_skip(MixdownEngine* engine, bool skip);
 
 /// The plan the engine was built from (`mixdown graph` shows it).
 const MdPlan* md_engine_plan(const MixdownEngine* engine);

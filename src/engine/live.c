@@ -1,0 +1,219 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// Live playback (live/player.c): going live, locating, the render limit
+// of a loop, live moves (fader, pan, mute, solo, polarity, sends, insert
+// values) and live meters.
+// Thread: md_engine_go_live() on the control thread, before the first
+// pull; everything else on the audio thread between pulls.
+
+#include "engine/engine_internal.h"
+
+#include "dsp/db.h"
+
+#include <stdlib.h>
+
+// A live move takes an envelope over: it stops playing but lives on (freed
+// with the engine: the audio thread never frees).  Returns whether there
+// was one, with the value it had reached in *now (when not NULL).
+static bool
+take_over(const MixdownEngine* e, MdAutomation** playing, MdAutomation** detached, double* now)
+{
+  MdAutomation* envelope = *playing;
+  if (!envelope) {
+    return false;
+  }
+  if (now) {
+    *now = md_automation_value(envelope, (double)e->position / e->rate);
+  }
+  if (!*detached) {
+    *detached = envelope;
+  }
+  *playing = NULL;
+  return true;
+}
+
+MixdownStatus
+md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t block_frames, MdClipFeed feed,
+                  void* feed_user)
+{
+  if (!e || !session || !feed || e->position != 0 || !block_frames || block_frames > MD_BLOCK_FRAMES ||
+      session->n_nodes != e->n_nodes) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MixdownStatus st = md_engine_set_workers(e, 1U); // the audio thread alone: no waiting on helpers
+  if (!st) {
+    st = md_engine_unlazy(e); // every strip writes its post-fader signal: meters read it
+  }
+  e->live_mute  = calloc(e->n_nodes, sizeof(bool));
+  e->live_solo  = calloc(e->n_nodes, sizeof(bool));
+  e->live_marks = calloc(3U * e->n_nodes, sizeof(bool));
+  if (st || !e->live_mute || !e->live_solo || !e->live_marks) {
+    return st ? st : MIXDOWN_ERR_NO_MEM;
+  }
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    MdEngineNode* node = &e->nodes[i];
+    e->live_mute[i]    = md_node_muted(&session->nodes[i]);
+    e->live_solo[i]    = session->nodes[i].solo;
+    node->live.gain_target  = node->gain_linear;
+    node->live.pan_target   = node->pan;
+    node->spread_pan   = node->pan;
+    node->live.mute_gain = node->live.mute_target = node->audible ? 1.0 : 0.0;
+    node->audible                       = true; // mute and solo act through mute_gain
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      MdEngineInsert* ins = &node->inserts[j];
+      if (!(ins->detached = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdAutomation*)))) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+    }
+  }
+  e->session      = session;
+  e->live         = true;
+  e->block_size_frames   = block_frames;
+  e->feed         = feed;
+  e->feed_user    = feed_user;
+  return MIXDOWN_SUCCESS;
+}
+
+uint32_t
+md_engine_input_latency(const MixdownEngine* e, uint32_t node)
+{
+  return node < e->n_nodes ? e->nodes[node].latency_in_frames : 0U;
+}
+
+void
+md_engine_locate(MixdownEngine* e, int64_t frame)
+{
+  md_engine_finish_ahead(e);
+  e->position   = frame;
+  e->block_len  = 0U;
+  e->block_pos  = 0U;
+  e->drop_until = frame + (int64_t)e->latency_frames;
+  e->delivered  = frame > 0 ? (uint64_t)frame : 0U;
+}
+
+void
+md_engine_set_render_limit(MixdownEngine* e, int64_t limit)
+{
+  e->render_limit = limit;
+}
+
+uint64_t
+md_engine_position(const MixdownEngine* e)
+{
+  return e->delivered;
+}
+
+static void
+live_mute_solo(MixdownEngine* e)
+{
+  bool* audible = e->live_marks + 2U * e->n_nodes; // after md_plan_audible()'s scratch
+  md_plan_audible(e->session, e->plan.order, e->live_mute, e->live_solo, e->live_marks, audible);
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    e->nodes[i].live.mute_target = audible[i] ? 1.0 : 0.0;
+  }
+}
+
+void
+md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
+{
+  if (!e->live || change->node >= e->n_nodes) {
+    return;
+  }
+  MdEngineNode* node = &e->nodes[change->node];
+  double        now  = 0.0; // an envelope's value where a move takes it over
+  switch (change->kind) {
+  case MD_LIVE_GAIN_DB:
+    if (take_over(e, &node->gain_auto, &node->live.gain_detached, &now)) {
+      node->gain_linear = md_db_to_gain(now); // the glide starts where the envelope had got to
+    }
+    node->live.gain_target = md_db_to_gain(change->value);
+    break;
+  case MD_LIVE_PAN:
+    take_over(e, &node->pan_auto, &node->live.pan_detached, &node->pan);
+    take_over(e, &node->spread_auto, &node->live.spread_detached, &node->spread_pan);
+    node->live.pan_target = change->value;
+    break;
+  case MD_LIVE_MUTE:
+    if (take_over(e, &node->mute_auto, &node->live.mute_detached, &now)) {
+      node->live.mute_gain *= 1.0 - now;
+    }
+    // fall through
+  case MD_LIVE_SOLO:
+    (change->kind == MD_LIVE_MUTE ? e->live_mute : e->live_solo)[change->node] = change->value != 0.0;
+    live_mute_solo(e);
+    break;
+  case MD_LIVE_INVERT:
+    node->invert = change->value != 0.0;
+    break;
+  case MD_LIVE_SEND_DB: {
+    // A node's edges are its output, then its sends.
+    const size_t first = node->n_edges && !e->edges[node->first_edge].is_send ? 1U : 0U;
+    if (first + change->index >= node->n_edges) {
+      return;
+    }
+    MdEdge* ed = &e->edges[node->first_edge + first + change->index];
+    if (take_over(e, &ed->level_auto, &ed->level_detached, &now)) {
+      ed->level_linear = md_db_to_gain(now);
+    }
+    ed->level_target = md_db_to_gain(change->value);
+    break;
+  }
+  case MD_LIVE_INSERT: {
+    if (change->index >= node->n_inserts || change->slot >= node->inserts[change->index].n_values) {
+      return;
+    }
+    MdEngineInsert* ins = &node->inserts[change->index];
+    take_over(e, &ins->automation[change->slot], &ins->detached[change->slot], NULL);
+    ins->automated = false;
+    for (uint32_t p = 0U; p < ins->n_values; ++p) {
+      ins->automated = ins->automated || ins->automation[p];
+    }
+    ins->cls->set_param(ins->state, change->slot, change->value);
+    ins->quiet = false; // a new value may move state that was at rest
+    break;
+  }
+  }
+}
+
+// Live meters: peak and energy of the post-fader signal since last read.
+void
+md_engine_live_meter_add(MdEngineNode* node, uint32_t n)
+{
+  float  peak = node->live.peak;
+  double sum  = 0.0;
+  for (int c = 0; c < 2; ++c) {
+    for (uint32_t i = 0U; i < n; ++i) {
+      const float x = fabsf(node->io.post[c][i]);
+      peak          = x > peak ? x : peak;
+      sum += (double)x * x;
+    }
+  }
+  node->live.peak = peak;
+  node->live.sum_squares += sum * 0.5;
+  node->live.frames += n;
+}
+
+void
+md_engine_live_meter(MixdownEngine* e, uint32_t index, float* peak, double* sum_squares, uint64_t* frames)
+{
+  MdEngineNode* node = &e->nodes[index];
+  *peak              = node->live.peak;
+  *sum_squares       = node->live.sum_squares;
+  *frames            = node->live.frames;
+  node->live.peak        = 0.0F;
+  node->live.sum_squares = 0.0;
+  node->live.frames      = 0U;
+}
+
+void
+md_engine_enable_live_meters(MixdownEngine* e)
+{
+  e->live_meters = e->live;
+}
+
+uint64_t
+md_engine_feed_misses(const MixdownEngine* e)
+{
+  return e->feed_misses;
+}
