@@ -7,17 +7,19 @@
    rendered blocks, analyse a file, and list the processors and their
    parameters.
 
-   There is no global state: every call works on the objects passed to it.
-   Threading classes, stated on every function: *control* functions may
-   allocate, block and do I/O; *any* functions may be called from any
-   thread, and those marked #MIXDOWN_REALTIME (lookups in static tables and
-   fields) never allocate, lock or do I/O, so they may run on an audio
-   thread too.  No function here is meant for a caller's audio callback:
-   mixdown_play() runs its own JACK audio thread inside the library (which
-   takes no locks and allocates nothing while playing) and blocks the
-   calling thread until playback ends; mixdown_engine_pull() reads sources
-   from disk, so it is control.  Objects may be used from any thread, one
-   thread at a time.
+   There is no global state besides two process-wide switches
+   (mixdown_set_kernels(), mixdown_set_plugin_isolation()): every other call
+   works on the objects passed to it, and the library reads no environment
+   variable.  Threading classes: *control* functions (the default: a
+   function without a note is control) may allocate, block and do I/O;
+   *any* functions may be called from any thread; those marked
+   #MIXDOWN_REALTIME (lookups in static tables and fields) never allocate,
+   lock or do I/O, so they may run on an audio thread too.  No function
+   here is meant for a caller's audio callback: mixdown_play() runs its own
+   JACK audio thread inside the library (which takes no locks and allocates
+   nothing while playing) and blocks the calling thread until playback
+   ends; mixdown_engine_pull() reads sources from disk, so it is control.
+   Objects may be used from any thread, one thread at a time.
 */
 
 #ifndef MIXDOWN_H
