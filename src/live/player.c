@@ -352,7 +352,8 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     st = MIXDOWN_ERR_NO_MEM;
   }
   if (!st) {
-    st = md_engine_go_live(p->engine, session, p->period < 1024U ? p->period : 1024U, md_feeder_read, p->feeder);
+    const uint32_t block_frames = p->period < MD_ENGINE_MAX_BLOCK_FRAMES ? p->period : MD_ENGINE_MAX_BLOCK_FRAMES;
+    st = md_engine_go_live(p->engine, session, block_frames, md_feeder_read, p->feeder);
   }
   if (!st && options->meter_hz > 0.0) {
     md_engine_enable_live_meters(p->engine);
@@ -531,11 +532,13 @@ md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint
   const uint64_t written = atomic_load_explicit(&p->master.written, memory_order_acquire);
   uint32_t       n       = (uint32_t)(written - p->master_read);
   n                      = n < max_frames ? n : max_frames;
-  float  left[1024];
-  float  right[1024];
+  // Copied out through the stack in chunks of the engine's block (any
+  // size would do; this one names where the 1024 came from).
+  float  left[MD_ENGINE_MAX_BLOCK_FRAMES];
+  float  right[MD_ENGINE_MAX_BLOCK_FRAMES];
   float* planes[2] = {left, right};
   for (uint32_t done = 0U; done < n;) {
-    const uint32_t k = n - done < 1024U ? n - done : 1024U;
+    const uint32_t k = n - done < MD_ENGINE_MAX_BLOCK_FRAMES ? n - done : MD_ENGINE_MAX_BLOCK_FRAMES;
     md_ring_peek(&p->master, p->master_read + done, planes, 2U, k);
     for (uint32_t i = 0U; i < k; ++i) {
       interleaved[2U * (done + i)]      = left[i];
