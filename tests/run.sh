@@ -51,6 +51,7 @@ run_suite "trust: files kept, numbers of the file ($build)" "$logs/trust" "$here
 run_suite "output files: devices, FIFOs, kills, signals ($build)" "$logs/files" "$here/cli/test_files.sh" "$build"
 run_suite "guards: cache, overflow, file limit ($build)" "$logs/guard" "$here/cli/test_guard.sh" "$build"
 run_suite "live playback through JACK ($build)" "$logs/live" "$here/cli/test_live.sh" "$build"
+run_suite "the take: a recorded take renders what was played ($build)" "$logs/take" "$here/cli/test_take.sh" "$build"
 run_suite "routing graph ($build)" "$logs/graph" "$here/cli/test_graph.sh" "$build"
 run_suite "LV2 plugins: crashes, ranges, atom buffers ($build)" "$logs/plugins" "$here/cli/test_plugins.sh" "$build"
 run_suite "session and option input ($build)" "$logs/input" "$here/cli/test_session_input.sh" "$build"
@@ -66,6 +67,7 @@ if [ -n "$asan" ]; then
   run_suite "output files under ASan+UBSan ($asan)" "$logs/files-asan" "$here/cli/test_files.sh" "$asan" --sanitized
   run_suite "guards under ASan+UBSan ($asan)" "$logs/guard-asan" "$here/cli/test_guard.sh" "$asan" --sanitized
   run_suite "live playback under ASan+UBSan ($asan)" "$logs/live-asan" "$here/cli/test_live.sh" "$asan" --sanitized
+  run_suite "the take under ASan+UBSan ($asan)" "$logs/take-asan" "$here/cli/test_take.sh" "$asan" --sanitized
   run_suite "routing graph under ASan+UBSan ($asan)" "$logs/graph-asan" "$here/cli/test_graph.sh" "$asan" --sanitized
   run_suite "LV2 plugins under ASan+UBSan ($asan)" "$logs/plugins-asan" "$here/cli/test_plugins.sh" "$asan" --sanitized
   run_suite "session and option input under ASan+UBSan ($asan)" "$logs/input-asan" "$here/cli/test_session_input.sh" "$asan" --sanitized

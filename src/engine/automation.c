@@ -24,6 +24,22 @@ md_automation_new(const MdEnvelope* env)
   return a;
 }
 
+MdAutomation*
+md_automation_new_line(void)
+{
+  MdEnvPoint       points[2] = {{0.0, 0.0}, {0.0, 0.0}};
+  const MdEnvelope line      = {.points = points, .n_points = 2U, .curve = MD_CURVE_LINEAR};
+  return md_automation_new(&line);
+}
+
+void
+md_automation_set_line(MdAutomation* line, double from_s, double from, double to_s, double to)
+{
+  line->envelope.points[0] = (MdEnvPoint){.time_s = from_s, .value = from};
+  line->envelope.points[1] = (MdEnvPoint){.time_s = to_s, .value = to};
+  line->segment            = 0U;
+}
+
 void
 md_automation_free(MdAutomation* automation)
 {

@@ -9,6 +9,7 @@
 #define MD_AUTOMATION_H
 
 #include "session/model.h"
+#include "util/realtime.h"
 
 #include <stdint.h>
 
@@ -17,18 +18,27 @@ typedef struct {
   size_t     segment;  ///< Index of the point at or before the last time asked
 } MdAutomation;
 
+/// Thread: md_automation_new*() and _free() on the control thread; the
+/// rest wherever the engine renders (audio, any worker).
+
 /// Copies `env` (NULL when out of memory).
 MdAutomation* md_automation_new(const MdEnvelope* env);
 void          md_automation_free(MdAutomation* automation);
 
+/// A straight line of two points (linear), to be set by
+/// md_automation_set_line(): a live move's glide (NULL when out of memory).
+MdAutomation* md_automation_new_line(void);
+/// Makes `line` go from `from` at `from_s` to `to` at `to_s` (no allocation).
+MD_REALTIME void md_automation_set_line(MdAutomation* line, double from_s, double from, double to_s, double to);
+
 /// The envelope's value at `time_s`.
-double md_automation_value(MdAutomation* automation, double time_s);
+MD_REALTIME double md_automation_value(MdAutomation* automation, double time_s);
 
 /// Values for `n` consecutive frames starting at frame `first` at `rate`.
-void md_automation_render(MdAutomation* automation, int64_t first, double rate, uint32_t n,
+MD_REALTIME void md_automation_render(MdAutomation* automation, int64_t first, double rate, uint32_t n,
                           double* values);
 
 /// The value between two points `a` and `b` at fraction `t` (0…1) of the way.
-double md_curve_interpolate(MdCurve curve, double a, double b, double t);
+MD_REALTIME double md_curve_interpolate(MdCurve curve, double a, double b, double t);
 
 #endif

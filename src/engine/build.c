@@ -146,10 +146,12 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   node->name       = strdup(model->name);
   node->pan_law_db = model->pan_law_db;
   node->invert     = model->invert;
-  node->gain_linear       = md_db_to_gain(model->gain_db.value);
-  node->pan        = model->pan.value;
-  if (!node->name || !automation_for(&model->gain_db, &node->gain_auto) ||
-      !automation_for(&model->pan, &node->pan_auto) || !automation_for(&model->mute, &node->mute_auto)) {
+  node->gain_db.value = model->gain_db.value;
+  node->gain_linear   = md_db_to_gain(model->gain_db.value);
+  node->pan.value     = model->pan.value;
+  node->mute.value    = 0.0; // a muted strip is not audible (plan.audible)
+  if (!node->name || !automation_for(&model->gain_db, &node->gain_db.envelope) ||
+      !automation_for(&model->pan, &node->pan.envelope) || !automation_for(&model->mute, &node->mute.envelope)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   // Memory stays small: a serial node's pre/post signals are consumed by
@@ -172,8 +174,7 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   } else {
     node->source_channels = 2U;
   }
-  node->spread_pan = node->pan;
-  if (!st && node->spread_mono && !automation_for(&model->pan, &node->spread_auto)) {
+  if (!st && node->spread_mono && !automation_for(&model->pan, &node->spread_cursor)) {
     st = MIXDOWN_ERR_NO_MEM;
   }
   node->channels = node->source_channels;
@@ -211,15 +212,14 @@ build_edges(MixdownEngine* e, const MixdownSession* s)
     e->nodes[i].first_edge = e->n_edges;
     if (model->output != MD_NO_NODE) {
       MdEdge* ed = &e->edges[e->n_edges++];
-      *ed        = (MdEdge){.from = i, .to = model->output, .level_linear = 1.0, .level_target = 1.0};
+      *ed        = (MdEdge){.from = i, .to = model->output, .level_linear = 1.0};
     }
     for (size_t j = 0U; j < model->n_sends; ++j) {
       const MdSend* send = &model->sends[j];
       MdEdge*       ed   = &e->edges[e->n_edges++];
       *ed = (MdEdge){.from = i, .to = send->target, .is_send = true, .pre_fader = send->pre_fader,
-                     .level_linear = md_db_to_gain(send->level_db.value)};
-      ed->level_target = ed->level_linear;
-      if (!automation_for(&send->level_db, &ed->level_auto)) {
+                     .level_db.value = send->level_db.value, .level_linear = md_db_to_gain(send->level_db.value)};
+      if (!automation_for(&send->level_db, &ed->level_db.envelope)) {
         return MIXDOWN_ERR_NO_MEM;
       }
     }
@@ -507,21 +507,17 @@ mixdown_engine_free(MixdownEngine* e)
     if (!n->levels.post_scaled) {
       md_measure_free(n->levels.post);
     }
-    md_automation_free(n->gain_auto);
-    md_automation_free(n->pan_auto);
-    md_automation_free(n->live.gain_detached);
-    md_automation_free(n->live.pan_detached);
-    md_automation_free(n->spread_auto);
-    md_automation_free(n->live.spread_detached);
-    md_automation_free(n->mute_auto);
-    md_automation_free(n->live.mute_detached);
+    md_fader_value_free(&n->gain_db);
+    md_fader_value_free(&n->pan);
+    md_fader_value_free(&n->mute);
+    md_automation_free(n->spread_cursor);
+    md_automation_free(n->spread_detached);
     free(n->clips);
     free(n->inserts);
     free(n->name);
   }
   for (size_t k = 0U; k < e->n_edges; ++k) {
-    md_automation_free(e->edges[k].level_auto);
-    md_automation_free(e->edges[k].level_detached);
+    md_fader_value_free(&e->edges[k].level_db);
     md_delay_line_free(&e->edges[k].delay);
   }
   md_plan_free(&e->plan);

@@ -23,17 +23,17 @@ typedef struct {
 bool
 md_engine_lazy_candidate(const MixdownEngine* e, MdEngineNode* node)
 {
-  if (node->pan_auto || node->gain_auto || node->mute_auto || node->pre_sends || !node->audible) {
+  if (node->pan.envelope || node->gain_db.envelope || node->mute.envelope || node->pre_sends || !node->audible) {
     return false;
   }
   for (size_t j = 0U; j < node->n_edges; ++j) {
     const MdEdge* ed = &e->edges[node->first_edge + j];
-    if (ed->level_auto || ed->delay.frames) {
+    if (ed->level_db.envelope || ed->delay.frames) {
       return false;
     }
   }
   double pan[2];
-  md_engine_pan_gains(node, node->pan, pan);
+  md_engine_pan_gains(node, node->pan.value, pan);
   // As pan_and_fade() rounds them.
   node->lazy.gain_linear[0] = (float)(pan[0] * node->gain_linear);
   node->lazy.gain_linear[1] = (float)(pan[1] * node->gain_linear);

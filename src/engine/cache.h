@@ -13,6 +13,9 @@
 // hashes the same reads the file instead of decoding and processing — bit
 // for bit what it would have computed.  Files are written under a
 // temporary name and renamed into place only when the render completes.
+// Thread: opening, verifying, committing and pruning on the control thread
+// (or the last pull); md_cache_view/_write/_release inside a pull, on the
+// worker that renders the track (offline only: file I/O, never live).
 // Each carries a checksum (XXH3-64) of its frames, checked before a hit
 // is used (md_cache_verify()): a damaged file is a miss, counted, and
 // written again.  Every open cache file holds a slot of the process's file

@@ -5,6 +5,9 @@
 // fades.  The offline engine plays clips on its workers; live playback
 // plays the same clips, with the same arithmetic, on its disk thread
 // (live/feeder.h) — which is what makes play and render sound the same.
+// Thread: md_clip_init()/_free() on the control thread; md_clip_play() on
+// an offline worker or on live playback's disk thread (it reads files:
+// never on the real-time audio thread).
 
 #ifndef MD_CLIP_H
 #define MD_CLIP_H

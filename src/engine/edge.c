@@ -55,17 +55,12 @@ md_engine_feed_edge(MixdownEngine* e, MdWorker* w, MdEdge* ed, int64_t t0, uint3
   // A parallel source may already be rendering the next block in the other bank.
   float* const* const pre  = src->parallel ? src->io.bank_pre[bank] : src->io.pre;
   float* const* const post = src->parallel ? src->io.bank_post[bank] : src->io.post;
-  // A live move glides the level over this block (never offline).
-  const bool per_sample = ed->level_auto || ed->level_target != ed->level_linear;
-  if (ed->level_auto) {
-    md_automation_render(ed->level_auto, t0, e->rate, n, level);
-    for (uint32_t i = 0U; i < n; ++i) {
-      level[i] = md_db_to_gain(level[i]);
-    }
-  } else if (per_sample) {
-    md_engine_ramp(level, ed->level_linear, ed->level_target, n);
-    ed->level_linear = ed->level_target;
+  // An envelope, or a live move's glide (in dB): a level per frame.
+  const bool per_sample = md_fader_value_curve(e, &ed->level_db, t0, n, level) != NULL;
+  for (uint32_t i = 0U; per_sample && i < n; ++i) {
+    level[i] = md_db_to_gain(level[i]);
   }
+  md_fader_value_settle(&ed->level_db, t0 + (int64_t)n);
   if (src->lazy.active) {
     for (int c = 0; c < 2; ++c) {
       e->kernels->mix_add_scaled(dst->io.buf[c], src->lazy.src[bank][c], src->lazy.gain_linear[c], (float)ed->level_linear, n);

@@ -3,8 +3,12 @@
 
 // The engine's entry points are the public mixdown_engine_* functions.
 // Live playback (live/player.c) drives it further through the md_engine_*
-// functions below, all called on the audio thread between pulls (no
-// allocation, no locks, no files) except md_engine_go_live().
+// functions below.  Thread: md_engine_go_live(), md_engine_set_silence_skip()
+// and the read-outs for the graph (md_engine_plan(),
+// md_engine_insert_latency()) on the control thread; every function marked
+// MD_REALTIME on the audio thread between pulls (no allocation, no locks,
+// no files).  The engine's files and their private types:
+// engine_internal.h.
 
 #ifndef MD_ENGINE_H
 #define MD_ENGINE_H
@@ -12,6 +16,7 @@
 #include "engine/graph.h"
 #include "mixdown.h"
 #include "session/model.h"
+#include "util/realtime.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,18 +40,18 @@ MixdownStatus md_engine_go_live(MixdownEngine* engine, const MixdownSession* ses
 
 /// Timeline frames by which track `node`'s input lags the output (its feed
 /// is asked for frame t − this when the master renders frame t).
-uint32_t md_engine_input_latency(const MixdownEngine* engine, uint32_t node);
+MD_REALTIME uint32_t md_engine_input_latency(const MixdownEngine* engine, uint32_t node);
 
 /// The next pull delivers the mix from frame `frame` (processors keep their
 /// state: a reverb's tail rings on over a locate, as on a desk).
-void md_engine_locate(MixdownEngine* engine, int64_t frame);
+MD_REALTIME void md_engine_locate(MixdownEngine* engine, int64_t frame);
 
 /// No block renders past timeline frame `limit` (INT64_MAX: none): a pull
 /// then stops short, at a loop's end, until md_engine_locate().
-void md_engine_set_render_limit(MixdownEngine* engine, int64_t limit);
+MD_REALTIME void md_engine_set_render_limit(MixdownEngine* engine, int64_t limit);
 
 /// Delivered frames so far (the frame the next pull starts at).
-uint64_t md_engine_position(const MixdownEngine* engine);
+MD_REALTIME uint64_t md_engine_position(const MixdownEngine* engine);
 
 /// What a live move sets.
 typedef enum {
@@ -68,21 +73,29 @@ typedef struct {
 } MdLiveChange;
 
 /// Applies a live move: fader, pan, mute and send levels glide to it over
-/// the next block; a processor glides as it does under automation.  An
-/// envelope on that parameter stops playing from here on.
-void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
+/// the next block (in dB for faders and sends, as automation does, from
+/// md_engine_live_move_frame()); a processor glides as it does on a new
+/// value.  An envelope on that parameter stops playing from here on.
+MD_REALTIME void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
+
+/// The timeline frame (on the timeline of the stage the move acts in: the
+/// node's fader, its input for a mixed track's pan, the insert's place)
+/// from which `change`, applied now, glides: a take writes the move there
+/// (live/record.c) so that its render glides where the live one did.
+/// Audio thread, with md_engine_live_set().
+MD_REALTIME int64_t md_engine_live_move_frame(const MixdownEngine* engine, const MdLiveChange* change);
 
 /// Live: every strip measures its post-fader output for
 /// md_engine_live_meter() (off by default: work nobody reads otherwise).
-void md_engine_enable_live_meters(MixdownEngine* engine);
+MD_REALTIME void md_engine_enable_live_meters(MixdownEngine* engine);
 
 /// Peak, sum of squares (mean of the two channels per frame) and frames of
 /// node `node`'s post-fader output since the last call, then starts over.
-void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, double* sum_squares,
+MD_REALTIME void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, double* sum_squares,
                           uint64_t* frames);
 
 /// Blocks a track's feed could not fill, so far.
-uint64_t md_engine_feed_misses(const MixdownEngine* engine);
+MD_REALTIME uint64_t md_engine_feed_misses(const MixdownEngine* engine);
 
 /// Whether inserts at rest sit out blocks of silence (on by default; exact
 /// either way: the tests render with it off to prove it).  Control thread,

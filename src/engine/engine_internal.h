@@ -54,6 +54,22 @@ typedef struct {
   uint32_t pos; ///< Where the next sample goes (and the oldest comes out)
 } MdDelayLine;
 
+/// A value of the fader stage (pan, fader, mute) or a send level:
+/// constant, or following a curve — the session's envelope, or a live
+/// move's glide.  Every live move glides the same way: a straight line
+/// (in the value's own unit: dB for faders and sends, as their envelopes
+/// are) from where the move finds the value to the new one, over one block,
+/// evaluated frame by frame by md_automation_render() as an envelope is —
+/// so the take that records the moves (live/record.c) renders what played.
+typedef struct {
+  double        value;    ///< Constant (pan; fader and send level in dB; mute 0 open … 1 muted); a glide's end
+  MdAutomation* envelope; ///< The session's envelope, or NULL (none, or taken over by a live move)
+  MdAutomation* glide;    ///< Live: `line` while a move glides, else NULL
+  int64_t       glide_last_frame; ///< …the frame it arrives on (on the timeline of the stage it acts in)
+  MdAutomation* line;     ///< Live: the glide's two points (made at go-live)
+  MdAutomation* detached; ///< Live: the envelope a move took over (freed with the engine)
+} MdFaderValue;
+
 typedef struct {
   const MdProcessorClass* cls;
   void*                   state;
@@ -79,13 +95,11 @@ typedef struct {
   uint32_t      to;
   bool          pre_fader;
   bool          is_send;
-  double        level_linear;   ///< Gain when constant
-  MdAutomation* level_auto;     ///< Send level envelope (dB), or NULL
-  MdDelayLine   delay;          ///< Latency alignment
-  bool          in_prefix;      ///< Summed by a helper into its bus's prefix (bus_sums.c)
-  bool          covered;        ///< …inside a partial sum read from the render cache: never read
-  double        level_target;   ///< Live: the level glided to over the next block (= level offline)
-  MdAutomation* level_detached; ///< Live: the envelope a live move took over
+  MdFaderValue  level_db;     ///< Send level (outputs: 0 dB)
+  double        level_linear; ///< …its gain when constant
+  MdDelayLine   delay;        ///< Latency alignment
+  bool          in_prefix;    ///< Summed by a helper into its bus's prefix (bus_sums.c)
+  bool          covered;      ///< …inside a partial sum read from the render cache: never read
 } MdEdge;
 
 /// A node's signal buffers.  Serial nodes share scratch (their edges use
@@ -157,20 +171,11 @@ typedef struct {
   bool post_scaled;
 } MdNodeLevels;
 
-/// Live playback (md_engine_go_live()): targets a live move sets, glided
-/// to over the next block; envelopes the moves took over; meters.
+/// Live meters (md_engine_enable_live_meters()): since the last read.
 typedef struct {
-  double        gain_target;
-  double        pan_target;
-  double        mute_gain; ///< 1 audible, 0 muted or silenced by a solo
-  double        mute_target;
-  MdAutomation* gain_detached;
-  MdAutomation* pan_detached;
-  MdAutomation* mute_detached;
-  MdAutomation* spread_detached;
-  float         peak;
-  double        sum_squares;
-  uint64_t      frames;
+  float    peak;
+  double   sum_squares;
+  uint64_t frames;
 } MdNodeLive;
 
 /// A stem: the node's post-fader output, delayed to line up with the master's.
@@ -190,17 +195,16 @@ typedef struct {
   /// law's (md_pan_spread()), so a mono clip's level does not depend on
   /// the clips beside it.
   bool            spread_mono;
-  MdAutomation*   spread_auto; ///< The pan envelope's own cursor for the spread (at the input's time)
-  double          spread_pan;  ///< Live: the pan the spread has glided to
+  MdAutomation*   spread_cursor;   ///< The pan envelope's own cursor for the spread (at the input's time)
+  MdAutomation*   spread_detached; ///< Live: …taken over by a pan move
   MdClipPlayer*   clips;
   size_t          n_clips;
   MdEngineInsert* inserts;
   size_t          n_inserts;
-  double          gain_linear; ///< Fader gain when constant
-  MdAutomation*   gain_auto;   ///< Fader envelope (dB), or NULL
-  double          pan;         ///< When constant
-  MdAutomation*   pan_auto;    ///< Pan envelope, or NULL
-  MdAutomation*   mute_auto;   ///< Mute envelope (0 open … 1 muted), or NULL
+  MdFaderValue    gain_db;
+  double          gain_linear; ///< The fader's gain when constant
+  MdFaderValue    pan;
+  MdFaderValue    mute; ///< Offline: an envelope or 0 (a muted strip is not audible); live: mute and solo
   double          pan_law_db;
   bool            invert;
   bool            audible;
@@ -368,8 +372,12 @@ MD_REALTIME void md_engine_pan_gains(const MdEngineNode* node, double pan, doubl
 /// Pan, mute and fader of `in` into the node's pre and post.
 MD_REALTIME void md_engine_fader_stage(const MixdownEngine* e, MdWorker* w, MdEngineNode* node,
                                        const float* const* in, int64_t t_out, uint32_t n);
-/// `n` values gliding in a straight line from `from` (exclusive) to `to`.
-MD_REALTIME void md_engine_ramp(double* values, double from, double to, uint32_t n);
+/// The values of `v` for frames [t, t + n) into `out`; NULL when it is
+/// constant (v->value).
+MD_REALTIME const double* md_fader_value_curve(const MixdownEngine* e, const MdFaderValue* v, int64_t t,
+                                               uint32_t n, double* out);
+/// A glide that arrived before frame `t_next` is over: `v` is constant again.
+MD_REALTIME void md_fader_value_settle(MdFaderValue* v, int64_t t_next);
 /// A mixed track's mono clips spread onto its stereo pair.
 MD_REALTIME void md_engine_spread_mono(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_in,
                                        uint32_t n);
@@ -406,5 +414,7 @@ MD_REALTIME void md_engine_capture_stem(MdEngineNode* node, uint32_t n);
 /* live.c */
 /// Adds the node's post-fader signal to its live meter (audio).
 MD_REALTIME void md_engine_live_meter_add(MdEngineNode* node, uint32_t n);
+/// Frees a value's envelopes and glide (control).
+void md_fader_value_free(MdFaderValue* v);
 
 #endif

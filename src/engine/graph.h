@@ -5,6 +5,8 @@
 // its destinations), the latency at each node's input and output, each
 // node's tail, and which nodes are audible under mute and solo.  Pure data
 // from the model and the processors' reported latencies; no audio here.
+// Thread: built and freed on the control thread; md_plan_audible() also
+// on the audio thread (live mute and solo: no allocation).
 
 #ifndef MD_GRAPH_H
 #define MD_GRAPH_H

@@ -11,26 +11,64 @@
 
 #include "dsp/db.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
-// A live move takes an envelope over: it stops playing but lives on (freed
-// with the engine: the audio thread never frees).  Returns whether there
-// was one, with the value it had reached in *now (when not NULL).
-static bool
-take_over(const MixdownEngine* e, MdAutomation** playing, MdAutomation** detached, double* now)
+// The frame on the timeline of the stage `c` acts in from which a move
+// applied now glides: the frame before the next block there (the block's
+// first frame takes the first step, its last arrives), never before 0.
+// The fader, mute and sends act after the node's inserts; the pan of a
+// mixed track first at its input (the spread), an insert at its place.
+static int64_t
+move_frame(const MixdownEngine* e, const MdLiveChange* c)
 {
-  MdAutomation* envelope = *playing;
-  if (!envelope) {
-    return false;
+  if (c->node >= e->n_nodes) {
+    return e->position;
   }
-  if (now) {
-    *now = md_automation_value(envelope, (double)e->position / e->rate);
+  const MdEngineNode* node    = &e->nodes[c->node];
+  uint32_t            latency = node->latency_out_frames;
+  if (c->kind == MD_LIVE_PAN && node->spread_mono) {
+    latency = node->latency_in_frames;
+  } else if (c->kind == MD_LIVE_INSERT && c->index < node->n_inserts) {
+    latency = node->latency_in_frames + node->inserts[c->index].pre_latency_frames;
   }
-  if (!*detached) {
-    *detached = envelope;
+  const int64_t frame = e->position - (int64_t)latency - 1;
+  return frame > 0 ? frame : 0;
+}
+
+int64_t
+md_engine_live_move_frame(const MixdownEngine* e, const MdLiveChange* change)
+{
+  return move_frame(e, change);
+}
+
+// A live move takes an envelope over: it stops playing but lives on (freed
+// with the engine: the audio thread never frees).
+static void
+take_over(MdAutomation** playing, MdAutomation** detached)
+{
+  if (*playing && !*detached) {
+    *detached = *playing;
   }
   *playing = NULL;
-  return true;
+}
+
+// The one glide of every live move: from where `v` is at frame `start` (its
+// envelope's or glide's value there, or its constant) straight to `to`
+// over one block, as the take writes it (live/record.c).
+static void
+glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
+{
+  const double  start_s = (double)start / e->rate;
+  MdAutomation* curve   = v->glide ? v->glide : v->envelope;
+  const double  from    = curve ? md_automation_value(curve, start_s) : v->value;
+  take_over(&v->envelope, &v->detached);
+  // Each end a frame's own time, so that the frame it arrives on is `to` exactly.
+  const int64_t last = start + (int64_t)e->block_size_frames;
+  md_automation_set_line(v->line, start_s, from, (double)last / e->rate, to);
+  v->glide            = v->line;
+  v->glide_last_frame = last;
+  v->value            = to;
 }
 
 MixdownStatus
@@ -55,16 +93,22 @@ md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t bloc
     MdEngineNode* node = &e->nodes[i];
     e->live_mute[i]    = md_node_muted(&session->nodes[i]);
     e->live_solo[i]    = session->nodes[i].solo;
-    node->live.gain_target  = node->gain_linear;
-    node->live.pan_target   = node->pan;
-    node->spread_pan   = node->pan;
-    node->live.mute_gain = node->live.mute_target = node->audible ? 1.0 : 0.0;
-    node->audible                       = true; // mute and solo act through mute_gain
+    node->mute.value   = node->audible ? 0.0 : 1.0;
+    node->audible      = true; // mute and solo act through node->mute
+    if (!(node->gain_db.line = md_automation_new_line()) || !(node->pan.line = md_automation_new_line()) ||
+        !(node->mute.line = md_automation_new_line())) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
     for (size_t j = 0U; j < node->n_inserts; ++j) {
       MdEngineInsert* ins = &node->inserts[j];
       if (!(ins->detached = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdAutomation*)))) {
         return MIXDOWN_ERR_NO_MEM;
       }
+    }
+  }
+  for (size_t k = 0U; k < e->n_edges; ++k) {
+    if (!(e->edges[k].level_db.line = md_automation_new_line())) {
+      return MIXDOWN_ERR_NO_MEM;
     }
   }
   e->session      = session;
@@ -104,13 +148,20 @@ md_engine_position(const MixdownEngine* e)
   return e->delivered;
 }
 
+// Mute and solo as they stand now: every strip whose audibility changes
+// glides there (and `moved`, muted or unmuted by a move, glides even to
+// where it was: the move takes its mute envelope over).
 static void
-live_mute_solo(MixdownEngine* e)
+live_mute_solo(MixdownEngine* e, uint32_t moved)
 {
   bool* audible = e->live_marks + 2U * e->n_nodes; // after md_plan_audible()'s scratch
   md_plan_audible(e->session, e->plan.order, e->live_mute, e->live_solo, e->live_marks, audible);
-  for (size_t i = 0U; i < e->n_nodes; ++i) {
-    e->nodes[i].live.mute_target = audible[i] ? 1.0 : 0.0;
+  for (uint32_t i = 0U; i < e->n_nodes; ++i) {
+    MdFaderValue* mute   = &e->nodes[i].mute;
+    const double  target = audible[i] ? 0.0 : 1.0;
+    if (target != mute->value || (i == moved && (mute->envelope || mute->glide))) {
+      glide(e, mute, target, move_frame(e, &(MdLiveChange){.kind = MD_LIVE_MUTE, .node = i}));
+    }
   }
 }
 
@@ -120,28 +171,21 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
   if (!e->live || change->node >= e->n_nodes) {
     return;
   }
-  MdEngineNode* node = &e->nodes[change->node];
-  double        now  = 0.0; // an envelope's value where a move takes it over
+  MdEngineNode* node  = &e->nodes[change->node];
+  const int64_t start = move_frame(e, change);
   switch (change->kind) {
   case MD_LIVE_GAIN_DB:
-    if (take_over(e, &node->gain_auto, &node->live.gain_detached, &now)) {
-      node->gain_linear = md_db_to_gain(now); // the glide starts where the envelope had got to
-    }
-    node->live.gain_target = md_db_to_gain(change->value);
+    glide(e, &node->gain_db, change->value, start);
+    node->gain_linear = md_db_to_gain(change->value);
     break;
   case MD_LIVE_PAN:
-    take_over(e, &node->pan_auto, &node->live.pan_detached, &node->pan);
-    take_over(e, &node->spread_auto, &node->live.spread_detached, &node->spread_pan);
-    node->live.pan_target = change->value;
+    take_over(&node->spread_cursor, &node->spread_detached); // the spread follows the pan's glide
+    glide(e, &node->pan, change->value, start);
     break;
   case MD_LIVE_MUTE:
-    if (take_over(e, &node->mute_auto, &node->live.mute_detached, &now)) {
-      node->live.mute_gain *= 1.0 - now;
-    }
-    // fall through
   case MD_LIVE_SOLO:
     (change->kind == MD_LIVE_MUTE ? e->live_mute : e->live_solo)[change->node] = change->value != 0.0;
-    live_mute_solo(e);
+    live_mute_solo(e, change->kind == MD_LIVE_MUTE ? change->node : UINT32_MAX);
     break;
   case MD_LIVE_INVERT:
     node->invert = change->value != 0.0;
@@ -153,10 +197,8 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
       return;
     }
     MdEdge* ed = &e->edges[node->first_edge + first + change->index];
-    if (take_over(e, &ed->level_auto, &ed->level_detached, &now)) {
-      ed->level_linear = md_db_to_gain(now);
-    }
-    ed->level_target = md_db_to_gain(change->value);
+    glide(e, &ed->level_db, change->value, start);
+    ed->level_linear = md_db_to_gain(change->value);
     break;
   }
   case MD_LIVE_INSERT: {
@@ -164,7 +206,7 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
       return;
     }
     MdEngineInsert* ins = &node->inserts[change->index];
-    take_over(e, &ins->automation[change->slot], &ins->detached[change->slot], NULL);
+    take_over(&ins->automation[change->slot], &ins->detached[change->slot]);
     ins->automated = false;
     for (uint32_t p = 0U; p < ins->n_values; ++p) {
       ins->automated = ins->automated || ins->automation[p];

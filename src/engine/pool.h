@@ -6,6 +6,8 @@
 // helper (workers 1 … helpers) and returns when all have finished.  Jobs
 // share out their work themselves (an atomic counter), so which worker
 // does what never changes the result.  Helpers run with denormals flushed.
+// Thread: new and free on the control thread; run, start and join from
+// the thread that pulls the engine (offline only: a live engine has none).
 
 #ifndef MD_POOL_H
 #define MD_POOL_H

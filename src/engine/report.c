@@ -127,7 +127,7 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
     // Behind a constant fader, post = pre × gain (a mute envelope acts
     // before the fader; a muted strip is silence on both sides): its levels
     // come from the pre-fader meter, scaled, at a fraction of the cost.
-    node->levels.post_scaled = full && !e->live && !node->gain_auto;
+    node->levels.post_scaled = full && !e->live && !node->gain_db.envelope;
     node->levels.post  = node->levels.post_scaled ? md_measure_scaled(node->levels.pre, node->audible ? node->gain_linear : 0.0)
                                           : md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
     if (!node->levels.post) {

@@ -14,6 +14,9 @@
 // instead of summed, and the inputs below it are never looked at: when
 // one track of 32 changes, its bus reads 4 sums and one track instead of
 // 31 tracks.
+// Thread: new, open_cache, commit and free on the control thread (commit:
+// in the last pull); md_sum_tree_sum() on whichever helper finishes a
+// block's parallel tracks (offline only).
 
 #ifndef MD_SUM_TREE_H
 #define MD_SUM_TREE_H

@@ -121,7 +121,10 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
                 MixdownPlayReport* report)
 {
   MdRecordReport written;
-  const double   glide_s = (double)report->period_frames / report->sample_rate;
+  // A live move glides over one engine block: the period, at most the engine's largest block.
+  const uint32_t glide_frames =
+    report->period_frames < MD_ENGINE_MAX_BLOCK_FRAMES ? report->period_frames : MD_ENGINE_MAX_BLOCK_FRAMES;
+  const double glide_s = (double)glide_frames / report->sample_rate;
   const MixdownStatus st = md_recorder_write(recorder, session, report->sample_rate, glide_s, o->record_path,
                                              &written, report->message, sizeof report->message);
   report->moves_recorded     = written.moves;

@@ -127,7 +127,8 @@ run_command(MdPlayer* p, const MdCommand* cmd)
   case MD_COMMAND_LIVE:
     md_engine_live_set(p->engine, &cmd->change);
     if (p->options.record) {
-      const MdAppliedMove move = {cmd->change, (int64_t)md_engine_position(p->engine)};
+      // Where the engine glides it from: the take glides there too.
+      const MdAppliedMove move = {cmd->change, md_engine_live_move_frame(p->engine, &cmd->change)};
       md_queue_push(&p->moves, &move); // a full queue loses the move, not the audio
     }
     break;

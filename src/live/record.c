@@ -334,8 +334,10 @@ add_point(MdYNode* points, double time_s, double value)
 }
 
 // The envelope of one parameter: the session's value until the first
-// move, then every move as the audio thread played it — a glide from the
-// value before it.  Moves closer than a glide replace the glide's end.
+// move, then every move as the audio thread played it — the engine's glide
+// (engine/live.c): from the value where the move found it, straight to
+// its value over `glide_s`.  A move during a glide starts from where that
+// glide had got to, which ends there.
 static MdYNode*
 envelope(const MdValue* original, const MdAppliedMove* moves, size_t n, double rate, double glide_s)
 {
@@ -361,21 +363,31 @@ envelope(const MdValue* original, const MdAppliedMove* moves, size_t n, double r
     value = a ? md_automation_value(a, first_s) : value;
     md_automation_free(a);
   }
-  bool ok = points->n_items || add_point(points, 0.0, value);
+  bool   ok        = points->n_items || add_point(points, 0.0, value);
+  double glide_s0  = 0.0; // the last glide: from (glide_s0, glide_v0) to (last_s, value)
+  double glide_v0  = value;
+  bool   glided    = false;
   for (size_t i = 0U; ok && i < n; ++i) {
     const double t     = (double)moves[i].frame / rate;
-    const double end_s = t + glide_s;
-    if (t >= last_s || points->n_items < 2U) {
+    const double end_s = (double)(moves[i].frame + llround(glide_s * rate)) / rate; // a frame's time, as the engine's
+    if (!glided || t >= last_s) {
       ok = (t <= last_s || add_point(points, t, value)) && add_point(points, end_s, moves[i].change.value);
+      glide_s0 = t > last_s ? t : last_s;
+      glide_v0 = value;
     } else {
-      // A move during the last glide: that glide now ends here, at this value.
+      // A move during the last glide: that glide stops where it had got
+      // to (its last point moves there), and this one starts from it.
+      const double at = md_curve_interpolate(MD_CURVE_LINEAR, glide_v0, value, (t - glide_s0) / (last_s - glide_s0));
       MdYNode* pair = points->items[points->n_items - 1U];
       md_ynode_free(pair->items[0]);
       md_ynode_free(pair->items[1]);
-      pair->items[0] = new_number(end_s);
-      pair->items[1] = new_number(moves[i].change.value);
-      ok             = pair->items[0] && pair->items[1];
+      pair->items[0] = new_number(t);
+      pair->items[1] = new_number(at);
+      ok             = pair->items[0] && pair->items[1] && add_point(points, end_s, moves[i].change.value);
+      glide_s0       = t;
+      glide_v0       = at;
     }
+    glided = true;
     last_s = end_s;
     value  = moves[i].change.value;
   }

@@ -287,11 +287,12 @@ test_live_moves_glide_over_one_block(void)
   float l[64], r[64];
   pull(e, l, r, 64U);
   CHECK(l[0] == 0.5f && r[63] == 0.5f);
-  // The fader glides linearly over the next block and stays.
+  // The fader glides over the next block, linearly in dB as automation
+  // does (issue 17.8: so a recorded take replays it), and stays.
   md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.020599913279624});
   pull(e, l, r, 64U);
-  CHECK_NEAR(l[0], 0.5 * (1.0 - 0.5 / 64.0), 1e-6);
-  CHECK_NEAR(l[31], 0.5 * (1.0 - 0.5 * 32.0 / 64.0), 1e-6);
+  CHECK_NEAR(l[0], 0.5 * pow(10.0, -6.020599913279624 / 64.0 / 20.0), 1e-6);
+  CHECK_NEAR(l[31], 0.5 * pow(10.0, -6.020599913279624 * 32.0 / 64.0 / 20.0), 1e-6);
   CHECK_NEAR(l[63], 0.25, 1e-6);
   pull(e, l, r, 64U);
   CHECK_NEAR(l[0], 0.25, 1e-6);

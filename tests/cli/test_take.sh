@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The take (issue 17.8): `mixdown play --record-automation` writes the live
+# moves as envelopes; rendered offline, the take must be what was heard.
+# Against a real JACK server (`jackd -S -d dummy`, a private server name,
+# as in test_live.sh): scripted OSC fader, pan and mute moves while
+# mixdown-livetool captures what play sends; then the take is rendered and
+# nulled against the capture, each counted from its first sound (as
+# test_live.sh aligns its nulls).  A live move glides over one block, and
+# the take writes the same glide (the same start frame, the same length,
+# linear in dB for the fader as automation is): the residual is rounding.
+#   tests/cli/test_take.sh BUILD_DIR [--sanitized]
+set -u
+build=$(cd "${1:?usage: test_take.sh BUILD_DIR [--sanitized]}" && pwd)
+sanitized=${2:-}
+mixdown="$build/mixdown"
+live="$build/mixdown-livetool"
+
+# shellcheck source=harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/harness.sh"
+finish() { echo "take: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-take-XXXXXX")
+export JACK_DEFAULT_SERVER="mixdown-take-$$"
+jackd_pid=
+stop_jackd() {
+  if [ -n "$jackd_pid" ]; then
+    kill "$jackd_pid" 2>/dev/null
+    wait "$jackd_pid" 2>/dev/null
+    jackd_pid=
+  fi
+}
+trap 'stop_jackd; [ -n "${MIXDOWN_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+if ! command -v jackd >/dev/null 2>&1; then
+  skip "jackd is not installed (scripts/install-deps.sh installs jackd2)"
+  finish
+fi
+if ! command -v oscsend >/dev/null 2>&1; then
+  skip "the take test needs oscsend (liblo-tools)"
+  finish
+fi
+
+# As test_live.sh: a synchronous server (-S) waits for every client each
+# period, so a late period delays the graph instead of dropping audio.
+start_jackd() { # PERIOD
+  local realtime
+  for realtime in "" --no-realtime; do
+    stop_jackd
+    jackd $realtime -S -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
+    jackd_pid=$!
+    for _ in $(seq 1 100); do
+      jack_lsp >/dev/null 2>&1 && return 0
+      kill -0 "$jackd_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+  done
+  return 1
+}
+
+# Starts the capture client (SECONDS of audio, then it writes cap.wav and
+# exits) and play (in the background, its process id in $play_pid).
+start_captured_play() { # SECONDS ARGS…
+  local seconds=$1
+  shift
+  rm -f cap.wav cap.out cap.err
+  "$live" capture cap.wav "$seconds" >cap.out 2>cap.err &
+  cap_pid=$!
+  for _ in $(seq 1 100); do grep -q ready cap.err 2>/dev/null && break; sleep 0.02; done
+  "$mixdown" play "$@" --connect capture:left,capture:right >play.stdout 2>play.stderr &
+  play_pid=$!
+}
+
+# Waits until the capture has its seconds of audio (audio time, not wall
+# time: a minute at most), then stops play with Ctrl-C (by its process id)
+# and sets $play_rc.
+finish_captured_play() {
+  for _ in $(seq 1 600); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -TERM "$cap_pid" 2>/dev/null
+  wait "$cap_pid"
+  kill -INT "$play_pid" 2>/dev/null
+  wait "$play_pid"
+  play_rc=$?
+}
+
+"$build/mixdown-testtool" sine a440.wav 7 440 1 48000
+"$build/mixdown-testtool" sine b1000.wav 7 1000 1 48000
+"$live" stem stereo.wav 7 3 2 48000
+cat > take.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: a, file: a440.wav, gain_db: -6, pan: -0.5}
+  - {name: b, file: b1000.wav, gain_db: -9, pan: 0.4}
+  - {name: c, file: stereo.wav, gain_db: -12}
+output: {file: take-out.wav}
+YAML
+
+port=$((20000 + ($$ + 7919) % 20000))
+periods="256 64"
+[ -n "$sanitized" ] && periods=256
+for period in $periods; do
+  if ! start_jackd "$period"; then
+    fail "jackd -d dummy -p $period did not start" "$(cat "$work/jackd.log")"
+    continue
+  fi
+  rm -f rec.yaml
+  start_captured_play 8 take.yaml --osc "$port" --record-automation rec.yaml
+  # Moves 0.25 s apart (more than the recorder's 10 ms grid, so none is
+  # folded), all well inside the 7 s session however late play starts.
+  sleep 1.5
+  for move in "/track/a/gain_db f -20" "/track/b/pan f -0.6" "/track/c/gain_db f 0" "/track/a/pan f 0.8" \
+              "/track/b/gain_db f -30" "/track/a/gain_db f -3" "/track/c/pan f -1" "/track/b/mute i 1" \
+              "/track/c/gain_db f -24" "/track/b/mute i 0" "/track/b/gain_db f -1"; do
+    # shellcheck disable=SC2086
+    oscsend localhost "$port" $move
+    sleep 0.25
+  done
+  finish_captured_play
+  [ "$play_rc" -eq 0 ] && ok "period $period: play with --record-automation and 11 OSC moves" \
+    || fail "period $period: play" "rc=$play_rc" "$(cat play.stderr)"
+  grep -q '"gain_db": {' rec.yaml && grep -q '"pan": {' rec.yaml && grep -q '"mute": {' rec.yaml \
+    && ok "period $period: the take holds the fader, pan and mute moves as envelopes" \
+    || fail "period $period: take content" "$(cat play.stderr)"
+  "$mixdown" render rec.yaml -o rec.wav --bits float -q || fail "period $period: render the take"
+  null=$("$live" null rec.wav cap.wav 0 0 6.5)
+  residual=$(echo "$null" | sed -n 's/^residual_db //p')
+  below "${residual:-0}" -90 \
+    && ok "period $period: the take rendered nulls against what play sent to JACK: residual $residual dB (< -90)" \
+    || fail "period $period: take against capture" "$null"
+done
+finish
