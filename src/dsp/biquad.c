@@ -11,9 +11,9 @@ normalise(double b0, double b1, double b2, double a0, double a1, double a2)
 }
 
 MdBiquadCoefs
-md_biquad_lowpass(double sample_rate, double freq_hz, double q)
+md_biquad_lowpass(double sample_rate_hz, double freq_hz, double q)
 {
-  const double w0    = 2.0 * M_PI * freq_hz / sample_rate;
+  const double w0    = 2.0 * M_PI * freq_hz / sample_rate_hz;
   const double alpha = sin(w0) / (2.0 * q);
   const double cosw  = cos(w0);
   return normalise((1.0 - cosw) / 2.0, 1.0 - cosw, (1.0 - cosw) / 2.0, 1.0 + alpha, -2.0 * cosw,
@@ -21,9 +21,9 @@ md_biquad_lowpass(double sample_rate, double freq_hz, double q)
 }
 
 MdBiquadCoefs
-md_biquad_highpass(double sample_rate, double freq_hz, double q)
+md_biquad_highpass(double sample_rate_hz, double freq_hz, double q)
 {
-  const double w0    = 2.0 * M_PI * freq_hz / sample_rate;
+  const double w0    = 2.0 * M_PI * freq_hz / sample_rate_hz;
   const double alpha = sin(w0) / (2.0 * q);
   const double cosw  = cos(w0);
   return normalise((1.0 + cosw) / 2.0, -(1.0 + cosw), (1.0 + cosw) / 2.0, 1.0 + alpha,

@@ -23,9 +23,9 @@ typedef struct {
 } MdBiquadState;
 
 /// Butterworth-style 2nd-order low-pass (RBJ cookbook), cut-off `freq_hz`.
-MD_REALTIME MdBiquadCoefs md_biquad_lowpass(double sample_rate, double freq_hz, double q);
+MD_REALTIME MdBiquadCoefs md_biquad_lowpass(double sample_rate_hz, double freq_hz, double q);
 /// 2nd-order high-pass (RBJ cookbook).
-MD_REALTIME MdBiquadCoefs md_biquad_highpass(double sample_rate, double freq_hz, double q);
+MD_REALTIME MdBiquadCoefs md_biquad_highpass(double sample_rate_hz, double freq_hz, double q);
 
 MD_REALTIME static inline double
 md_biquad_tick(const MdBiquadCoefs* c, MdBiquadState* s, double x)

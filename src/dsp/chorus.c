@@ -30,10 +30,10 @@ static const MdParam ch_params[CH_N_PARAMS] = {
 
 typedef struct {
   uint32_t   channels;
-  double     rate;
+  double     rate_hz;
   double     v[CH_N_PARAMS];
   float*     line;
-  uint32_t   size, pos;
+  uint32_t   size_frames, pos;
   double     phase;
   MdSmoothed depth, mix, spread;
 } Chorus;
@@ -59,18 +59,18 @@ ch_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-ch_prepare(void* state, double rate, uint32_t max_frames)
+ch_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Chorus* c = state;
   (void)max_frames;
-  c->rate = rate;
-  c->size = (uint32_t)(CH_MAX_MS * 0.001 * rate) + 8U;
-  if (!(c->line = calloc(c->size, sizeof(float)))) {
+  c->rate_hz     = rate_hz;
+  c->size_frames = (uint32_t)(CH_MAX_MS * 0.001 * rate_hz) + 8U;
+  if (!(c->line = calloc(c->size_frames, sizeof(float)))) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  md_smoothed_init(&c->depth, c->v[CH_DEPTH_MS], rate, ch_params[CH_DEPTH_MS].smoothing_ms);
-  md_smoothed_init(&c->mix, c->v[CH_MIX], rate, ch_params[CH_MIX].smoothing_ms);
-  md_smoothed_init(&c->spread, c->v[CH_SPREAD], rate, ch_params[CH_SPREAD].smoothing_ms);
+  md_smoothed_init(&c->depth, c->v[CH_DEPTH_MS], rate_hz, ch_params[CH_DEPTH_MS].smoothing_ms);
+  md_smoothed_init(&c->mix, c->v[CH_MIX], rate_hz, ch_params[CH_MIX].smoothing_ms);
+  md_smoothed_init(&c->spread, c->v[CH_SPREAD], rate_hz, ch_params[CH_SPREAD].smoothing_ms);
   return MIXDOWN_SUCCESS;
 }
 
@@ -104,11 +104,11 @@ read_cubic(const Chorus* c, double delay)
 {
   double p = (double)c->pos - delay;
   if (p < 0.0) {
-    p += c->size;
+    p += c->size_frames;
   }
   const uint32_t i  = (uint32_t)p;
   const double   t  = p - i;
-  const uint32_t n  = c->size;
+  const uint32_t n  = c->size_frames;
   const double   y0 = c->line[(i + n - 1U) % n], y1 = c->line[i % n];
   const double   y2 = c->line[(i + 1U) % n], y3 = c->line[(i + 2U) % n];
   const double   a  = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
@@ -122,13 +122,13 @@ ch_process(void* state, const MdBlock* blk)
 {
   Chorus*        c      = state;
   const uint32_t voices = (uint32_t)lround(c->v[CH_VOICES]);
-  const double   step   = 2.0 * M_PI * c->v[CH_RATE_HZ] / c->rate;
-  const double   base   = CH_BASE_MS * 0.001 * c->rate;
+  const double   step   = 2.0 * M_PI * c->v[CH_RATE_HZ] / c->rate_hz;
+  const double   base   = CH_BASE_MS * 0.001 * c->rate_hz;
   for (uint32_t n = 0U; n < blk->frames; ++n) {
     const double in_l = blk->in[0][n];
     const double in_r = blk->in[c->channels > 1U ? 1 : 0][n];
     c->line[c->pos]   = (float)(0.5 * (in_l + in_r));
-    const double depth  = md_smoothed_next(&c->depth) * 0.001 * c->rate;
+    const double depth  = md_smoothed_next(&c->depth) * 0.001 * c->rate_hz;
     const double mix    = md_smoothed_next(&c->mix);
     const double spread = md_smoothed_next(&c->spread);
     double       wet[2] = {0.0, 0.0};
@@ -143,7 +143,7 @@ ch_process(void* state, const MdBlock* blk)
       wet[1] += right * (1.0 - lean) * 0.5;
     }
     const double scale = 2.0 / voices; // a voice at the centre is unity
-    c->pos             = c->pos + 1U == c->size ? 0U : c->pos + 1U;
+    c->pos             = c->pos + 1U == c->size_frames ? 0U : c->pos + 1U;
     c->phase += step;
     if (c->phase > 2.0 * M_PI) {
       c->phase -= 2.0 * M_PI;
@@ -157,14 +157,14 @@ static void
 ch_reset(void* state)
 {
   Chorus* c = state;
-  memset(c->line, 0, c->size * sizeof(float));
+  memset(c->line, 0, c->size_frames * sizeof(float));
 }
 
 static uint32_t
 ch_tail(const void* state)
 {
   const Chorus* c = state;
-  return (uint32_t)(CH_MAX_MS * 0.001 * c->rate);
+  return (uint32_t)(CH_MAX_MS * 0.001 * c->rate_hz);
 }
 
 const MdProcessorClass md_chorus_class = {

@@ -72,19 +72,19 @@ static const MdMeter comp_meters[] = {
 
 typedef struct {
   uint32_t    channels;
-  double      rate;
+  double      rate_hz;
   double      v[COMP_N_PARAMS];
   double      attack_coef;
   double      release_coef;
   double      rms_coef;
   double      auto_makeup_db;
-  MdSmoothed  makeup;  ///< Linear makeup gain
+  MdSmoothed  makeup_linear;
   MdSmoothed  mix;
   MdKeyFilter key_filter;
   MdDelay     lookahead;
-  double      mean_square[2]; ///< RMS detector state
-  double      gr_db[2];       ///< Smoothed gain change per channel
-  double      block_min_gr;   ///< Meter
+  double      mean_square[2];  ///< RMS detector state
+  double      gr_db[2];        ///< Smoothed gain change per channel
+  double      block_min_gr_db; ///< Meter
   const MdKernels* kernels;
   uint32_t    max_frames;
   double*     level_db[2];    ///< Per block: detector level, then gain change, then gain
@@ -93,9 +93,9 @@ typedef struct {
 static void
 update_coefs(Compressor* c)
 {
-  c->attack_coef    = md_time_coef(c->v[COMP_ATTACK_MS], c->rate);
-  c->release_coef   = md_time_coef(c->v[COMP_RELEASE_MS], c->rate);
-  c->rms_coef       = md_time_coef(c->v[COMP_RMS_MS], c->rate);
+  c->attack_coef    = md_time_coef(c->v[COMP_ATTACK_MS], c->rate_hz);
+  c->release_coef   = md_time_coef(c->v[COMP_RELEASE_MS], c->rate_hz);
+  c->rms_coef       = md_time_coef(c->v[COMP_RMS_MS], c->rate_hz);
   const MdCurveShape curve = md_compressor_curve_shape(c->v[COMP_THRESHOLD_DB], c->v[COMP_RATIO], c->v[COMP_KNEE_DB]);
   c->auto_makeup_db        = c->v[COMP_AUTO_MAKEUP] >= 0.5 ? -md_compressor_curve_fast(&curve, 0.0) : 0.0;
 }
@@ -119,10 +119,10 @@ comp_create(const MdProcessorClass* cls, uint32_t channels, const double* values
 }
 
 static MixdownStatus
-comp_prepare(void* state, double rate, uint32_t max_frames)
+comp_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Compressor* c = state;
-  c->rate       = rate;
+  c->rate_hz    = rate_hz;
   c->kernels    = md_kernels();
   c->max_frames = max_frames;
   for (uint32_t ch = 0U; ch < c->channels; ++ch) {
@@ -132,10 +132,10 @@ comp_prepare(void* state, double rate, uint32_t max_frames)
     }
   }
   update_coefs(c);
-  md_smoothed_init(&c->makeup, makeup_gain(c), rate, comp_params[COMP_MAKEUP_DB].smoothing_ms);
-  md_smoothed_init(&c->mix, c->v[COMP_MIX], rate, comp_params[COMP_MIX].smoothing_ms);
-  md_key_filter_design(&c->key_filter, c->v[COMP_SIDECHAIN_HPF_HZ], rate, 1);
-  return md_delay_init(&c->lookahead, (uint32_t)lround(c->v[COMP_LOOKAHEAD_MS] * 0.001 * rate))
+  md_smoothed_init(&c->makeup_linear, makeup_gain(c), rate_hz, comp_params[COMP_MAKEUP_DB].smoothing_ms);
+  md_smoothed_init(&c->mix, c->v[COMP_MIX], rate_hz, comp_params[COMP_MIX].smoothing_ms);
+  md_key_filter_design(&c->key_filter, c->v[COMP_SIDECHAIN_HPF_HZ], rate_hz, 1);
+  return md_delay_init(&c->lookahead, (uint32_t)lround(c->v[COMP_LOOKAHEAD_MS] * 0.001 * rate_hz))
            ? MIXDOWN_ERR_NO_MEM
            : MIXDOWN_SUCCESS;
 }
@@ -159,10 +159,10 @@ comp_set_param(void* state, uint32_t id, double value)
   }
   c->v[id] = value;
   if (id == COMP_SIDECHAIN_HPF_HZ) {
-    md_key_filter_design(&c->key_filter, value, c->rate, 1);
+    md_key_filter_design(&c->key_filter, value, c->rate_hz, 1);
   }
   update_coefs(c);
-  md_smoothed_set(&c->makeup, makeup_gain(c));
+  md_smoothed_set(&c->makeup_linear, makeup_gain(c));
   md_smoothed_set(&c->mix, c->v[COMP_MIX]);
 }
 
@@ -240,7 +240,7 @@ smooth(Compressor* c, double* x, uint32_t n, double* gr)
 {
   c->kernels->attack_release(x, n, gr, c->attack_coef, c->release_coef);
   for (uint32_t i = 0U; i < n; ++i) {
-    c->block_min_gr = md_min(c->block_min_gr, x[i]);
+    c->block_min_gr_db = md_min(c->block_min_gr_db, x[i]);
   }
 }
 
@@ -295,10 +295,10 @@ process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
   for (uint32_t ch = 0U; ch < (as_one ? 1U : channels); ++ch) {
     c->kernels->exp_scaled(c->level_db[ch], c->level_db[ch], n, MD_DB_PER_NEPER); // exp(0) is exactly 1
   }
-  if (md_smoothed_settled(&c->makeup) && md_smoothed_settled(&c->mix) && !c->lookahead.length) {
+  if (md_smoothed_settled(&c->makeup_linear) && md_smoothed_settled(&c->mix) && !c->lookahead.length_frames) {
     // The common case, channel by channel with nothing per-frame but the
     // gain: the same arithmetic as below, in a loop that vectorises.
-    const double makeup = c->makeup.current;
+    const double makeup = c->makeup_linear.current;
     const double wet    = c->mix.current;
     for (uint32_t ch = 0U; ch < channels; ++ch) {
       const float* in  = b->in[ch] + from;
@@ -311,7 +311,7 @@ process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
     return;
   }
   for (uint32_t i = 0U; i < n; ++i) {
-    const double makeup = md_smoothed_next(&c->makeup);
+    const double makeup = md_smoothed_next(&c->makeup_linear);
     const double wet    = md_smoothed_next(&c->mix);
     for (uint32_t ch = 0U; ch < channels; ++ch) {
       const double dry     = md_delay_tick(&c->lookahead, ch, b->in[ch][from + i]);
@@ -324,8 +324,8 @@ process_frames(Compressor* c, const MdBlock* b, uint32_t from, uint32_t n)
 static void
 comp_process(void* state, const MdBlock* b)
 {
-  Compressor* c   = state;
-  c->block_min_gr = 0.0;
+  Compressor* c      = state;
+  c->block_min_gr_db = 0.0;
   for (uint32_t from = 0U; from < b->frames; from += c->max_frames) {
     process_frames(c, b, from, b->frames - from < c->max_frames ? b->frames - from : c->max_frames);
   }
@@ -343,7 +343,7 @@ static bool
 comp_idle(const void* state)
 {
   const Compressor* c = state;
-  if (!md_smoothed_settled(&c->makeup) || !md_smoothed_settled(&c->mix)) {
+  if (!md_smoothed_settled(&c->makeup_linear) || !md_smoothed_settled(&c->mix)) {
     return false;
   }
   for (uint32_t ch = 0U; ch < c->channels; ++ch) {
@@ -351,7 +351,7 @@ comp_idle(const void* state)
     if (c->gr_db[ch] != 0.0 || c->mean_square[ch] != 0.0 || key->ic1 != 0.0 || key->ic2 != 0.0) {
       return false;
     }
-    for (uint32_t i = 0U; i < c->lookahead.length; ++i) {
+    for (uint32_t i = 0U; i < c->lookahead.length_frames; ++i) {
       if (c->lookahead.line[ch][i] != 0.0f) {
         return false;
       }
@@ -374,14 +374,14 @@ static uint32_t
 comp_latency(const void* state)
 {
   const Compressor* c = state;
-  return c->lookahead.length;
+  return c->lookahead.length_frames;
 }
 
 static double
 comp_read_meter(const void* state, uint32_t id)
 {
   const Compressor* c = state;
-  return id == 1U ? c->auto_makeup_db : c->block_min_gr;
+  return id == 1U ? c->auto_makeup_db : c->block_min_gr_db;
 }
 
 const MdProcessorClass md_compressor_class = {

@@ -23,7 +23,7 @@ typedef struct MdConvolver MdConvolver;
 
 /// A convolver of `ir` (`frames` long) with partitions of `block` frames
 /// (a power of two).  NULL when out of memory.  Control thread (plans FFTs).
-MdConvolver* md_convolver_new(const float* ir, uint64_t frames, uint32_t block);
+MdConvolver* md_convolver_new(const float* ir, uint64_t frames, uint32_t block_frames);
 void         md_convolver_free(MdConvolver* convolver);
 
 /// Audio: convolves `n` frames; the output is the input's convolution

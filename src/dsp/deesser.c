@@ -38,21 +38,21 @@ static const MdMeter ds_meters[] = {
 
 typedef struct {
   uint32_t   channels;
-  double     rate;
+  double     rate_hz;
   double     v[DS_N_PARAMS];
   MdSvfCoefs band;
   MdSvfState state[2];
   double     attack_coef, release_coef;
-  double     envelope;   ///< Peak envelope of the band (linear, all channels)
-  double     gr_db;      ///< Applied reduction (≤ 0)
-  double     block_min;
+  double     envelope_linear; ///< Peak envelope of the band (linear, all channels)
+  double     gr_db;           ///< Applied reduction (≤ 0)
+  double     block_min_db;
 } Deesser;
 
 static void
 design(Deesser* d)
 {
   const MdAnalog  proto = md_proto_bandpass(d->v[DS_Q]);
-  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ_HZ], 0.45 * d->rate), d->rate, MD_MATCH_FAST);
+  const MdDigital dig   = md_match(&proto, fmin(d->v[DS_FREQ_HZ], 0.45 * d->rate_hz), d->rate_hz, MD_MATCH_FAST);
   d->band               = md_svf_from_digital(&dig);
 }
 
@@ -69,13 +69,13 @@ ds_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-ds_prepare(void* state, double rate, uint32_t max_frames)
+ds_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Deesser* d = state;
   (void)max_frames;
-  d->rate         = rate;
-  d->attack_coef  = md_time_coef(DS_ATTACK_MS, rate);
-  d->release_coef = md_time_coef(DS_RELEASE_MS, rate);
+  d->rate_hz      = rate_hz;
+  d->attack_coef  = md_time_coef(DS_ATTACK_MS, rate_hz);
+  d->release_coef = md_time_coef(DS_RELEASE_MS, rate_hz);
   design(d);
   return MIXDOWN_SUCCESS;
 }
@@ -102,7 +102,7 @@ static void
 ds_process(void* state, const MdBlock* b)
 {
   Deesser* d = state;
-  d->block_min = 0.0;
+  d->block_min_db = 0.0;
   for (uint32_t i = 0U; i < b->frames; ++i) {
     double band[2] = {0.0, 0.0};
     double peak    = 0.0;
@@ -110,11 +110,11 @@ ds_process(void* state, const MdBlock* b)
       band[c] = md_svf_tick(&d->band, &d->state[c], b->in[c][i]);
       peak    = fmax(peak, fabs(band[c]));
     }
-    const double coef = peak > d->envelope ? d->attack_coef : d->release_coef;
-    d->envelope       = peak + coef * (d->envelope - peak);
-    const double over = md_level_db(d->envelope) - d->v[DS_THRESHOLD_DB];
-    d->gr_db          = over > 0.0 ? fmax(-d->v[DS_RANGE_DB], over / DS_RATIO - over) : 0.0;
-    d->block_min      = fmin(d->block_min, d->gr_db);
+    const double coef  = peak > d->envelope_linear ? d->attack_coef : d->release_coef;
+    d->envelope_linear = peak + coef * (d->envelope_linear - peak);
+    const double over  = md_level_db(d->envelope_linear) - d->v[DS_THRESHOLD_DB];
+    d->gr_db           = over > 0.0 ? fmax(-d->v[DS_RANGE_DB], over / DS_RATIO - over) : 0.0;
+    d->block_min_db    = fmin(d->block_min_db, d->gr_db);
     if (d->gr_db == 0.0) {
       for (uint32_t c = 0U; c < d->channels; ++c) {
         b->out[c][i] = b->in[c][i];
@@ -129,8 +129,8 @@ ds_process(void* state, const MdBlock* b)
   for (uint32_t c = 0U; c < 2U; ++c) {
     md_svf_flush(&d->state[c]);
   }
-  if (d->envelope < MD_LEVEL_FLOOR) {
-    d->envelope = 0.0;
+  if (d->envelope_linear < MD_LEVEL_FLOOR) {
+    d->envelope_linear = 0.0;
   }
 }
 
@@ -144,7 +144,7 @@ ds_idle(const void* state)
       return false;
     }
   }
-  return d->envelope == 0.0 && d->gr_db == 0.0;
+  return d->envelope_linear == 0.0 && d->gr_db == 0.0;
 }
 
 static void
@@ -152,8 +152,8 @@ ds_reset(void* state)
 {
   Deesser* d = state;
   memset(d->state, 0, sizeof d->state);
-  d->envelope = 0.0;
-  d->gr_db    = 0.0;
+  d->envelope_linear = 0.0;
+  d->gr_db           = 0.0;
 }
 
 static double
@@ -161,7 +161,7 @@ ds_read_meter(const void* state, uint32_t id)
 {
   const Deesser* d = state;
   (void)id;
-  return d->block_min;
+  return d->block_min_db;
 }
 
 const MdProcessorClass md_deesser_class = {

@@ -37,16 +37,16 @@ static const MdParam dl_params[DL_N_PARAMS] = {
 
 typedef struct {
   uint32_t   channels;
-  double     rate;
+  double     rate_hz;
   double     v[DL_N_PARAMS];
   float*     line[2];
-  uint32_t   size;
+  uint32_t   size_frames;
   uint32_t   pos;
-  MdSmoothed time;  ///< Delay in frames
+  MdSmoothed time_frames; ///< The delay, gliding
   MdSmoothed feedback, mix;
   double     hp_coef, lp_coef;
   double     hp_state[2], lp_state[2];
-  uint32_t   quiet;  ///< Frames since a sample written into the line was not +0.0 (up to size)
+  uint32_t   quiet_frames; ///< Frames since a sample written into the line was not +0.0 (up to size)
 } Delay;
 
 static uint32_t
@@ -61,8 +61,8 @@ static void
 design(Delay* d)
 {
   // One-pole TPT filters: g = tan(π f / rate); G = g / (1 + g).
-  const double hp = tan(M_PI * fmin(d->v[DL_LOWCUT_HZ], 0.45 * d->rate) / d->rate);
-  const double lp = tan(M_PI * fmin(d->v[DL_HIGHCUT_HZ], 0.45 * d->rate) / d->rate);
+  const double hp = tan(M_PI * fmin(d->v[DL_LOWCUT_HZ], 0.45 * d->rate_hz) / d->rate_hz);
+  const double lp = tan(M_PI * fmin(d->v[DL_HIGHCUT_HZ], 0.45 * d->rate_hz) / d->rate_hz);
   d->hp_coef      = hp / (1.0 + hp);
   d->lp_coef      = lp / (1.0 + lp);
 }
@@ -80,22 +80,22 @@ dl_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-dl_prepare(void* state, double rate, uint32_t max_frames)
+dl_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Delay* d = state;
   (void)max_frames;
-  d->rate = rate;
-  d->size = (uint32_t)(DL_MAX_S * rate) + 8U;
+  d->rate_hz     = rate_hz;
+  d->size_frames = (uint32_t)(DL_MAX_S * rate_hz) + 8U;
   for (int c = 0; c < 2; ++c) {
-    if (!(d->line[c] = calloc(d->size, sizeof(float)))) {
+    if (!(d->line[c] = calloc(d->size_frames, sizeof(float)))) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
-  md_smoothed_init(&d->time, d->v[DL_TIME_MS] * 0.001 * rate, rate, dl_params[DL_TIME_MS].smoothing_ms);
-  md_smoothed_init(&d->feedback, d->v[DL_FEEDBACK], rate, dl_params[DL_FEEDBACK].smoothing_ms);
-  md_smoothed_init(&d->mix, d->v[DL_MIX], rate, dl_params[DL_MIX].smoothing_ms);
+  md_smoothed_init(&d->time_frames, d->v[DL_TIME_MS] * 0.001 * rate_hz, rate_hz, dl_params[DL_TIME_MS].smoothing_ms);
+  md_smoothed_init(&d->feedback, d->v[DL_FEEDBACK], rate_hz, dl_params[DL_FEEDBACK].smoothing_ms);
+  md_smoothed_init(&d->mix, d->v[DL_MIX], rate_hz, dl_params[DL_MIX].smoothing_ms);
   design(d);
-  d->quiet = d->size; // the line starts empty
+  d->quiet_frames = d->size_frames; // the line starts empty
   return MIXDOWN_SUCCESS;
 }
 
@@ -117,7 +117,7 @@ dl_set_param(void* state, uint32_t id, double value)
   }
   d->v[id] = value;
   switch (id) {
-  case DL_TIME_MS: md_smoothed_set(&d->time, value * 0.001 * d->rate); break;
+  case DL_TIME_MS: md_smoothed_set(&d->time_frames, value * 0.001 * d->rate_hz); break;
   case DL_FEEDBACK: md_smoothed_set(&d->feedback, value); break;
   case DL_MIX: md_smoothed_set(&d->mix, value); break;
   case DL_LOWCUT_HZ:
@@ -132,12 +132,12 @@ read_line(const Delay* d, int c, double delay)
 {
   double p = (double)d->pos - delay;
   if (p < 0.0) {
-    p += d->size;
+    p += d->size_frames;
   }
   const uint32_t i    = (uint32_t)p;
   const double   t    = p - i;
   const float*   x    = d->line[c];
-  const uint32_t n    = d->size;
+  const uint32_t n    = d->size_frames;
   const double   xm1  = x[(i + n - 1U) % n];
   const double   x0   = x[i % n];
   const double   x1   = x[(i + 1U) % n];
@@ -172,7 +172,7 @@ dl_process(void* state, const MdBlock* b)
   for (uint32_t n = 0U; n < b->frames; ++n) {
     const double in_l  = b->in[0][n];
     const double in_r  = b->in[d->channels > 1U ? 1 : 0][n];
-    const double delay = md_smoothed_next(&d->time);
+    const double delay = md_smoothed_next(&d->time_frames);
     const double fb    = md_smoothed_next(&d->feedback);
     const double mix   = md_smoothed_next(&d->mix);
     double       echo[2];
@@ -194,8 +194,8 @@ dl_process(void* state, const MdBlock* b)
     }
     const bool quiet = d->line[0][d->pos] == 0.0f && !signbit(d->line[0][d->pos]) &&
                        d->line[1][d->pos] == 0.0f && !signbit(d->line[1][d->pos]);
-    d->quiet         = !quiet ? 0U : d->quiet < d->size ? d->quiet + 1U : d->size;
-    d->pos         = d->pos + 1U == d->size ? 0U : d->pos + 1U;
+    d->quiet_frames  = !quiet ? 0U : d->quiet_frames < d->size_frames ? d->quiet_frames + 1U : d->size_frames;
+    d->pos         = d->pos + 1U == d->size_frames ? 0U : d->pos + 1U;
     b->out[0][n]   = (float)(in_l * (1.0 - mix) + echo[0] * mix);
     b->out[1][n]   = (float)(in_r * (1.0 - mix) + echo[1] * mix);
   }
@@ -213,11 +213,11 @@ static void
 dl_reset(void* state)
 {
   Delay* d = state;
-  memset(d->line[0], 0, d->size * sizeof(float));
-  memset(d->line[1], 0, d->size * sizeof(float));
+  memset(d->line[0], 0, d->size_frames * sizeof(float));
+  memset(d->line[1], 0, d->size_frames * sizeof(float));
   memset(d->hp_state, 0, sizeof d->hp_state);
   memset(d->lp_state, 0, sizeof d->lp_state);
-  d->quiet = d->size;
+  d->quiet_frames = d->size_frames;
 }
 
 // At rest when the whole line holds +0.0 (the last non-zero write is a
@@ -229,8 +229,8 @@ static bool
 dl_idle(const void* state)
 {
   const Delay* d = state;
-  return d->quiet >= d->size && d->hp_state[0] == 0.0 && d->hp_state[1] == 0.0 && d->lp_state[0] == 0.0 &&
-         d->lp_state[1] == 0.0 && md_smoothed_settled(&d->time) && md_smoothed_settled(&d->feedback) &&
+  return d->quiet_frames >= d->size_frames && d->hp_state[0] == 0.0 && d->hp_state[1] == 0.0 && d->lp_state[0] == 0.0 &&
+         d->lp_state[1] == 0.0 && md_smoothed_settled(&d->time_frames) && md_smoothed_settled(&d->feedback) &&
          md_smoothed_settled(&d->mix);
 }
 
@@ -241,7 +241,7 @@ dl_tail(const void* state)
   const Delay* d       = state;
   const double fb      = fmax(d->v[DL_FEEDBACK], 1e-3);
   const double repeats = fmin(-72.0 / (20.0 * log10(fb)), 400.0);
-  return (uint32_t)fmin((repeats + 1.0) * d->v[DL_TIME_MS] * 0.001 * d->rate, 60.0 * d->rate);
+  return (uint32_t)fmin((repeats + 1.0) * d->v[DL_TIME_MS] * 0.001 * d->rate_hz, 60.0 * d->rate_hz);
 }
 
 const MdProcessorClass md_delay_class = {

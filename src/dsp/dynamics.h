@@ -94,9 +94,9 @@ md_compressor_curve_fast(const MdCurveShape* s, double x_db)
 /// One-pole coefficient for a time constant: after `time_ms` a step has
 /// moved 1 - 1/e (63.2 %) of the way.  0 ms gives 0 (immediate).
 MD_REALTIME static inline double
-md_time_coef(double time_ms, double rate)
+md_time_coef(double time_ms, double rate_hz)
 {
-  return time_ms > 0.0 ? exp(-1000.0 / (time_ms * rate)) : 0.0;
+  return time_ms > 0.0 ? exp(-1000.0 / (time_ms * rate_hz)) : 0.0;
 }
 
 /// A second-order Butterworth high- or low-pass on the key signal (matched
@@ -108,12 +108,12 @@ typedef struct {
 } MdKeyFilter;
 
 MD_REALTIME static inline void
-md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate, int highpass)
+md_key_filter_design(MdKeyFilter* f, double freq_hz, double rate_hz, int highpass)
 {
   f->freq_hz = freq_hz;
   if (freq_hz > 0.0) {
     const MdAnalog  proto = highpass ? md_proto_highpass2(M_SQRT1_2) : md_proto_lowpass2(M_SQRT1_2);
-    const MdDigital d     = md_match(&proto, fmin(freq_hz, 0.45 * rate), rate, MD_MATCH_FAST);
+    const MdDigital d     = md_match(&proto, fmin(freq_hz, 0.45 * rate_hz), rate_hz, MD_MATCH_FAST);
     f->coefs              = md_svf_from_digital(&d);
   }
 }
@@ -127,18 +127,18 @@ md_key_filter_tick(MdKeyFilter* f, uint32_t channel, double x)
 /// A fixed delay line per channel (lookahead).
 typedef struct {
   float*   line[2];
-  uint32_t length;
+  uint32_t length_frames;
   uint32_t pos;
 } MdDelay;
 
 static inline int
-md_delay_init(MdDelay* d, uint32_t length)
+md_delay_init(MdDelay* d, uint32_t length_frames)
 {
-  d->length = length;
-  d->pos    = 0U;
+  d->length_frames = length_frames;
+  d->pos           = 0U;
   for (int c = 0; c < 2; ++c) {
-    d->line[c] = length ? calloc(length, sizeof(float)) : NULL;
-    if (length && !d->line[c]) {
+    d->line[c] = length_frames ? calloc(length_frames, sizeof(float)) : NULL;
+    if (length_frames && !d->line[c]) {
       return -1;
     }
   }
@@ -155,8 +155,8 @@ md_delay_free(MdDelay* d)
 MD_REALTIME static inline void
 md_delay_clear(MdDelay* d)
 {
-  for (int c = 0; c < 2 && d->length; ++c) {
-    memset(d->line[c], 0, d->length * sizeof(float));
+  for (int c = 0; c < 2 && d->length_frames; ++c) {
+    memset(d->line[c], 0, d->length_frames * sizeof(float));
   }
 }
 
@@ -165,7 +165,7 @@ md_delay_clear(MdDelay* d)
 MD_REALTIME static inline float
 md_delay_tick(MdDelay* d, uint32_t c, float x)
 {
-  if (!d->length) {
+  if (!d->length_frames) {
     return x;
   }
   const float out     = d->line[c][d->pos];
@@ -176,7 +176,7 @@ md_delay_tick(MdDelay* d, uint32_t c, float x)
 MD_REALTIME static inline void
 md_delay_advance(MdDelay* d)
 {
-  if (d->length && ++d->pos == d->length) {
+  if (d->length_frames && ++d->pos == d->length_frames) {
     d->pos = 0U;
   }
 }

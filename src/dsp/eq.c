@@ -80,7 +80,7 @@ typedef struct {
   const MdKernels* kernels;
   uint32_t max_frames;
   float*   scratch;  ///< The idle right lane of a mono track's cascade
-  double   rate;
+  double   rate_hz;
   double   values[EQ_N_VALUES];
   EqBand   bands[EQ_MAX_BANDS];
 } EqProc;
@@ -130,7 +130,7 @@ band_gliding(const EqBand* b)
 static void
 design_band(const EqProc* eq, EqBand* b)
 {
-  const double freq    = fmin(exp2(b->log2_freq.current), 0.49 * eq->rate);
+  const double freq    = fmin(exp2(b->log2_freq.current), 0.49 * eq->rate_hz);
   const double gain_db = b->gain_db.current;
   const double q       = b->q.current;
   const bool   has_gain = b->type == BAND_BELL || b->type == BAND_LOWSHELF || b->type == BAND_HIGHSHELF;
@@ -141,7 +141,7 @@ design_band(const EqProc* eq, EqBand* b)
   b->n_sections        = b->type == BAND_HIGHPASS || b->type == BAND_LOWPASS ? (b->order + 1U) / 2U : 1U;
   for (unsigned s = 0U; s < b->n_sections; ++s) {
     const MdAnalog  proto = band_prototype(b, gain_db, q, s);
-    const MdDigital d     = md_match(&proto, freq, eq->rate, band_gliding(b) ? MD_MATCH_FAST : MD_MATCH_BEST);
+    const MdDigital d     = md_match(&proto, freq, eq->rate_hz, band_gliding(b) ? MD_MATCH_FAST : MD_MATCH_BEST);
     b->sections[s]        = md_svf_from_digital(&d);
   }
 }
@@ -160,10 +160,10 @@ eq_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-eq_prepare(void* state, double rate, uint32_t max_frames)
+eq_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   EqProc* eq = state;
-  eq->rate       = rate;
+  eq->rate_hz    = rate_hz;
   eq->kernels    = md_kernels();
   eq->max_frames = max_frames ? max_frames : 1U;
   free(eq->scratch);
@@ -174,9 +174,9 @@ eq_prepare(void* state, double rate, uint32_t max_frames)
     EqBand* b = &eq->bands[i];
     b->type   = (BandType)band_value(eq, i, FIELD_TYPE);
     b->order  = slope_order[(size_t)band_value(eq, i, FIELD_SLOPE_DB_PER_OCTAVE)];
-    md_smoothed_init(&b->log2_freq, log2(band_value(eq, i, FIELD_FREQ_HZ)), rate, EQ_GLIDE_MS);
-    md_smoothed_init(&b->gain_db, band_value(eq, i, FIELD_GAIN_DB), rate, EQ_GLIDE_MS);
-    md_smoothed_init(&b->q, band_value(eq, i, FIELD_Q), rate, EQ_GLIDE_MS);
+    md_smoothed_init(&b->log2_freq, log2(band_value(eq, i, FIELD_FREQ_HZ)), rate_hz, EQ_GLIDE_MS);
+    md_smoothed_init(&b->gain_db, band_value(eq, i, FIELD_GAIN_DB), rate_hz, EQ_GLIDE_MS);
+    md_smoothed_init(&b->q, band_value(eq, i, FIELD_Q), rate_hz, EQ_GLIDE_MS);
     design_band(eq, b);
   }
   return MIXDOWN_SUCCESS;
@@ -363,9 +363,9 @@ eq_tail(const void* state)
   for (uint32_t i = 0U; i < eq->n_bands; ++i) {
     const double freq = exp2(eq->bands[i].log2_freq.target);
     const double q    = eq->bands[i].q.target;
-    tail              = fmax(tail, (4.0 + 2.0 * q) * eq->rate / freq);
+    tail              = fmax(tail, (4.0 + 2.0 * q) * eq->rate_hz / freq);
   }
-  return (uint32_t)fmin(tail, 10.0 * eq->rate);
+  return (uint32_t)fmin(tail, 10.0 * eq->rate_hz);
 }
 
 const MdProcessorClass md_eq_class = {

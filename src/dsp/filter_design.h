@@ -55,7 +55,7 @@ typedef enum {
 } MdMatchQuality;
 
 /// The matched digital version of `h` designed at `freq_hz` for `rate`.
-MD_REALTIME MdDigital md_match(const MdAnalog* h, double freq_hz, double rate, MdMatchQuality quality);
+MD_REALTIME MdDigital md_match(const MdAnalog* h, double freq_hz, double rate_hz, MdMatchQuality quality);
 
 /* Analog prototypes (RBJ "cookbook" forms, analog). `gain_db` for bells
    and shelves; `q` as in the cookbook (shelves: 0.7071 is the steepest

@@ -20,7 +20,7 @@ static const MdParam gain_params[GAIN_N_PARAMS] = {
 typedef struct {
   uint32_t   channels;
   double     initial[GAIN_N_PARAMS];
-  MdSmoothed gain; ///< Linear gain, polarity included
+  MdSmoothed gain_linear; ///< Polarity included
 } MdGainProc;
 
 static double
@@ -45,12 +45,12 @@ gain_create(const MdProcessorClass* cls, uint32_t channels, const double* values
 }
 
 static MixdownStatus
-gain_prepare(void* state, double sample_rate, uint32_t max_frames)
+gain_prepare(void* state, double sample_rate_hz, uint32_t max_frames)
 {
   MdGainProc* self = state;
   (void)max_frames;
-  md_smoothed_init(&self->gain, signed_gain(self->initial[GAIN_DB], self->initial[GAIN_INVERT]),
-                   sample_rate, gain_params[GAIN_DB].smoothing_ms);
+  md_smoothed_init(&self->gain_linear, signed_gain(self->initial[GAIN_DB], self->initial[GAIN_INVERT]),
+                   sample_rate_hz, gain_params[GAIN_DB].smoothing_ms);
   return MIXDOWN_SUCCESS;
 }
 
@@ -66,7 +66,7 @@ gain_set_param(void* state, uint32_t id, double value)
   MdGainProc* self = state;
   if (id < GAIN_N_PARAMS) {
     self->initial[id] = value;
-    md_smoothed_set(&self->gain, signed_gain(self->initial[GAIN_DB], self->initial[GAIN_INVERT]));
+    md_smoothed_set(&self->gain_linear, signed_gain(self->initial[GAIN_DB], self->initial[GAIN_INVERT]));
   }
 }
 
@@ -75,14 +75,14 @@ gain_process(void* state, const MdBlock* block)
 {
   MdGainProc* self = state;
   for (uint32_t c = 0U; c < self->channels; ++c) {
-    MdSmoothed   gain = self->gain; // every channel follows the same ramp
+    MdSmoothed   gain = self->gain_linear; // every channel follows the same ramp
     const float* in   = block->in[c];
     float*       out  = block->out[c];
     for (uint32_t i = 0U; i < block->frames; ++i) {
       out[i] = (float)(in[i] * md_smoothed_next(&gain));
     }
     if (c + 1U == self->channels) {
-      self->gain = gain;
+      self->gain_linear = gain;
     }
   }
 }
@@ -92,7 +92,7 @@ static bool
 gain_idle(const void* state)
 {
   const MdGainProc* self = state;
-  return md_smoothed_settled(&self->gain);
+  return md_smoothed_settled(&self->gain_linear);
 }
 
 static void

@@ -56,16 +56,16 @@ static const MdMeter gate_meters[] = {
 
 typedef struct {
   uint32_t    channels;
-  double      rate;
+  double      rate_hz;
   double      v[GATE_N_PARAMS];
   MdKeyFilter highpass;
   MdKeyFilter lowpass;
   double      detector_coef;
-  double      level;      ///< Peak envelope of the key (linear)
+  double      level_linear; ///< Peak envelope of the key
   bool        open;
-  uint32_t    hold_left;  ///< Frames of hold left
-  double      gain_db;    ///< Applied gain (≤ 0)
-  double      block_min;  ///< Meter
+  uint32_t    hold_left_frames; ///< Frames of hold left
+  double      gain_db;          ///< Applied gain (≤ 0)
+  double      block_min_db;     ///< Meter
 } Gate;
 
 static void*
@@ -81,15 +81,15 @@ gate_create(const MdProcessorClass* cls, uint32_t channels, const double* values
 }
 
 static MixdownStatus
-gate_prepare(void* state, double rate, uint32_t max_frames)
+gate_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Gate* g = state;
   (void)max_frames;
-  g->rate          = rate;
-  g->detector_coef = md_time_coef(GATE_DETECTOR_RELEASE_MS, rate);
+  g->rate_hz       = rate_hz;
+  g->detector_coef = md_time_coef(GATE_DETECTOR_RELEASE_MS, rate_hz);
   g->gain_db       = -g->v[GATE_RANGE_DB]; // start closed: silence before the first hit
-  md_key_filter_design(&g->highpass, g->v[GATE_SIDECHAIN_HPF_HZ], rate, 1);
-  md_key_filter_design(&g->lowpass, g->v[GATE_SIDECHAIN_LPF_HZ], rate, 0);
+  md_key_filter_design(&g->highpass, g->v[GATE_SIDECHAIN_HPF_HZ], rate_hz, 1);
+  md_key_filter_design(&g->lowpass, g->v[GATE_SIDECHAIN_LPF_HZ], rate_hz, 0);
   return MIXDOWN_SUCCESS;
 }
 
@@ -108,9 +108,9 @@ gate_set_param(void* state, uint32_t id, double value)
   }
   g->v[id] = value;
   if (id == GATE_SIDECHAIN_HPF_HZ) {
-    md_key_filter_design(&g->highpass, value, g->rate, 1);
+    md_key_filter_design(&g->highpass, value, g->rate_hz, 1);
   } else if (id == GATE_SIDECHAIN_LPF_HZ) {
-    md_key_filter_design(&g->lowpass, value, g->rate, 0);
+    md_key_filter_design(&g->lowpass, value, g->rate_hz, 0);
   }
 }
 
@@ -133,20 +133,20 @@ gate_process(void* state, const MdBlock* b)
   Gate*        g         = state;
   const double range     = g->v[GATE_RANGE_DB];
   const double threshold = g->v[GATE_THRESHOLD_DB];
-  const double open_step = range / fmax(g->v[GATE_ATTACK_MS] * 0.001 * g->rate, 1.0);
-  const double close_step = range / fmax(g->v[GATE_RELEASE_MS] * 0.001 * g->rate, 1.0);
-  const uint32_t hold    = (uint32_t)lround(g->v[GATE_HOLD_MS] * 0.001 * g->rate);
-  g->block_min           = 0.0;
+  const double open_step = range / fmax(g->v[GATE_ATTACK_MS] * 0.001 * g->rate_hz, 1.0);
+  const double close_step = range / fmax(g->v[GATE_RELEASE_MS] * 0.001 * g->rate_hz, 1.0);
+  const uint32_t hold    = (uint32_t)lround(g->v[GATE_HOLD_MS] * 0.001 * g->rate_hz);
+  g->block_min_db        = 0.0;
   for (uint32_t i = 0U; i < b->frames; ++i) {
     const double peak = key_peak(g, b, i);
-    g->level          = peak > g->level ? peak : peak + g->detector_coef * (g->level - peak);
-    const double level_db = md_level_db(g->level);
+    g->level_linear   = peak > g->level_linear ? peak : peak + g->detector_coef * (g->level_linear - peak);
+    const double level_db = md_level_db(g->level_linear);
     if (level_db >= threshold) {
-      g->open      = true;
-      g->hold_left = hold;
+      g->open             = true;
+      g->hold_left_frames = hold;
     } else if (level_db < threshold - g->v[GATE_HYSTERESIS_DB]) {
-      if (g->hold_left) {
-        --g->hold_left;
+      if (g->hold_left_frames) {
+        --g->hold_left_frames;
       } else {
         g->open = false;
       }
@@ -157,7 +157,7 @@ gate_process(void* state, const MdBlock* b)
     } else {
       g->gain_db = fmax(target, g->gain_db - close_step);
     }
-    g->block_min      = fmin(g->block_min, g->gain_db);
+    g->block_min_db   = fmin(g->block_min_db, g->gain_db);
     const double gain = g->gain_db <= -120.0 ? 0.0 : md_gain_of_db(g->gain_db);
     for (uint32_t c = 0U; c < g->channels; ++c) {
       b->out[c][i] = (float)(b->in[c][i] * gain);
@@ -167,8 +167,8 @@ gate_process(void* state, const MdBlock* b)
     md_svf_flush(&g->highpass.state[c]);
     md_svf_flush(&g->lowpass.state[c]);
   }
-  if (g->level < MD_LEVEL_FLOOR) {
-    g->level = 0.0;
+  if (g->level_linear < MD_LEVEL_FLOOR) {
+    g->level_linear = 0.0;
   }
 }
 
@@ -187,17 +187,17 @@ gate_idle(const void* state)
       return false;
     }
   }
-  return g->level == 0.0 && !g->open && g->hold_left == 0U && g->gain_db == target;
+  return g->level_linear == 0.0 && !g->open && g->hold_left_frames == 0U && g->gain_db == target;
 }
 
 static void
 gate_reset(void* state)
 {
   Gate* g = state;
-  g->level     = 0.0;
-  g->open      = false;
-  g->hold_left = 0U;
-  g->gain_db   = -g->v[GATE_RANGE_DB];
+  g->level_linear     = 0.0;
+  g->open             = false;
+  g->hold_left_frames = 0U;
+  g->gain_db          = -g->v[GATE_RANGE_DB];
   memset(g->highpass.state, 0, sizeof g->highpass.state);
   memset(g->lowpass.state, 0, sizeof g->lowpass.state);
 }
@@ -207,7 +207,7 @@ gate_read_meter(const void* state, uint32_t id)
 {
   const Gate* g = state;
   (void)id;
-  return g->block_min;
+  return g->block_min_db;
 }
 
 const MdProcessorClass md_gate_class = {

@@ -55,15 +55,15 @@ static const MdMeter lim_meters[] = {
 
 typedef struct {
   uint32_t channels;
-  double   rate;
+  double   rate_hz;
   double   v[LIM_N_PARAMS];
-  double   ceiling;       ///< Linear
+  double   ceiling_linear;
   double   release_coef;
   bool     true_peak;
-  uint32_t length;        ///< L, the lookahead in frames (even, ≥ 2)
-  uint32_t spread;        ///< H: frames either side a true-peak gain also covers
-  uint32_t hold_length;   ///< L + 2H, the hold window
-  uint32_t delay;         ///< Audio delay: L - 1 + H (+ TP_TAPS_HALF with true_peak)
+  uint32_t lookahead_frames; ///< L, the lookahead in frames (even, ≥ 2)
+  uint32_t spread_frames;    ///< H: frames either side a true-peak gain also covers
+  uint32_t hold_frames;      ///< L + 2H, the hold window
+  uint32_t delay_frames;     ///< Audio delay: L - 1 + H (+ TP_TAPS_HALF with true_peak)
   double   tp_coefs[TP_PHASES][TP_TAPS];
   float*   history[2];    ///< Recent input per channel, for the interpolator (TP_TAPS)
   uint32_t history_pos;
@@ -77,7 +77,7 @@ typedef struct {
   double*   box2;         ///< … and the second
   double    box1_sum, box2_sum;
   uint32_t  box_pos;
-  double    gain;         ///< Released gain applied now
+  double    gain_linear;  ///< Released gain applied now
   MdDelay   audio;
   double    block_min_gain; ///< Meter
 } Limiter;
@@ -113,44 +113,44 @@ lim_reset(void* state)
   for (int c = 0; c < 2; ++c) {
     memset(l->history[c], 0, TP_TAPS * sizeof(float));
   }
-  for (uint32_t i = 0U; i < l->hold_length; ++i) {
+  for (uint32_t i = 0U; i < l->hold_frames; ++i) {
     l->gains[i] = 1.0;
   }
-  for (uint32_t i = 0U; i < l->length / 2U; ++i) {
+  for (uint32_t i = 0U; i < l->lookahead_frames / 2U; ++i) {
     l->box1[i] = l->box2[i] = 1.0;
   }
-  l->box1_sum = l->box2_sum = (double)(l->length / 2U);
+  l->box1_sum = l->box2_sum = (double)(l->lookahead_frames / 2U);
   l->deque_head = l->deque_tail = 0U;
   l->frame = 0U;
   l->gain_slot = 0U;
   l->history_pos = l->box_pos = 0U;
-  l->gain = 1.0;
+  l->gain_linear = 1.0;
   md_delay_clear(&l->audio);
 }
 
 static MixdownStatus
-lim_prepare(void* state, double rate, uint32_t max_frames)
+lim_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Limiter* l = state;
   (void)max_frames;
-  l->rate         = rate;
-  l->ceiling      = pow(10.0, l->v[LIM_CEILING_DB] / 20.0);
-  l->release_coef = md_time_coef(l->v[LIM_RELEASE_MS], rate);
-  l->true_peak    = l->v[LIM_TRUE_PEAK] >= 0.5;
-  uint32_t length = (uint32_t)lround(l->v[LIM_LOOKAHEAD_MS] * 0.001 * rate);
-  l->length       = length < 2U ? 2U : length + (length % 2U);
-  l->spread       = l->true_peak ? TP_SPREAD : 0U;
-  l->hold_length  = l->length + 2U * l->spread;
-  l->delay        = l->length - 1U + l->spread + (l->true_peak ? TP_TAPS_HALF : 0U);
+  l->rate_hz                = rate_hz;
+  l->ceiling_linear         = pow(10.0, l->v[LIM_CEILING_DB] / 20.0);
+  l->release_coef           = md_time_coef(l->v[LIM_RELEASE_MS], rate_hz);
+  l->true_peak              = l->v[LIM_TRUE_PEAK] >= 0.5;
+  uint32_t lookahead_frames = (uint32_t)lround(l->v[LIM_LOOKAHEAD_MS] * 0.001 * rate_hz);
+  l->lookahead_frames       = lookahead_frames < 2U ? 2U : lookahead_frames + (lookahead_frames % 2U);
+  l->spread_frames          = l->true_peak ? TP_SPREAD : 0U;
+  l->hold_frames            = l->lookahead_frames + 2U * l->spread_frames;
+  l->delay_frames           = l->lookahead_frames - 1U + l->spread_frames + (l->true_peak ? TP_TAPS_HALF : 0U);
   md_true_peak_design(l->tp_coefs);
   l->history[0] = calloc(TP_TAPS, sizeof(float));
   l->history[1] = calloc(TP_TAPS, sizeof(float));
-  l->gains      = calloc(l->hold_length, sizeof(double));
-  l->deque      = calloc(l->hold_length + 1U, sizeof(uint64_t));
-  l->box1       = calloc(l->length / 2U, sizeof(double));
-  l->box2       = calloc(l->length / 2U, sizeof(double));
+  l->gains      = calloc(l->hold_frames, sizeof(double));
+  l->deque      = calloc(l->hold_frames + 1U, sizeof(uint64_t));
+  l->box1       = calloc(l->lookahead_frames / 2U, sizeof(double));
+  l->box2       = calloc(l->lookahead_frames / 2U, sizeof(double));
   if (!l->history[0] || !l->history[1] || !l->gains || !l->deque || !l->box1 || !l->box2 ||
-      md_delay_init(&l->audio, l->delay)) {
+      md_delay_init(&l->audio, l->delay_frames)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   lim_reset(l);
@@ -170,11 +170,11 @@ lim_set_param(void* state, uint32_t id, double value)
 {
   Limiter* l = state;
   if (id == LIM_CEILING_DB) {
-    l->v[id]    = value;
-    l->ceiling  = pow(10.0, value / 20.0);
+    l->v[id]          = value;
+    l->ceiling_linear = pow(10.0, value / 20.0);
   } else if (id == LIM_RELEASE_MS) {
     l->v[id]         = value;
-    l->release_coef  = md_time_coef(value, l->rate);
+    l->release_coef  = md_time_coef(value, l->rate_hz);
   } // lookahead and true_peak change the latency: fixed
 }
 
@@ -218,14 +218,14 @@ static uint32_t
 slot_of(const Limiter* l, uint64_t frame, uint64_t now)
 {
   const uint32_t back = (uint32_t)(now - frame);
-  return l->gain_slot >= back ? l->gain_slot - back : l->gain_slot + l->hold_length - back;
+  return l->gain_slot >= back ? l->gain_slot - back : l->gain_slot + l->hold_frames - back;
 }
 
 // Sliding minimum of g over the last L + 2H frames (monotonic deque).
 static double
 hold_min(Limiter* l, double g)
 {
-  const uint32_t span  = l->hold_length;
+  const uint32_t span  = l->hold_frames;
   const uint32_t slots = span + 1U;
   const uint64_t now   = l->frame++;
   l->gains[l->gain_slot] = g;
@@ -249,7 +249,7 @@ hold_min(Limiter* l, double g)
 static double
 smooth_boxes(Limiter* l, double hold)
 {
-  const uint32_t half    = l->length / 2U;
+  const uint32_t half    = l->lookahead_frames / 2U;
   const double   inverse = 1.0 / half; // two divisions a frame cost more than the rest of this
   l->box1_sum += hold - l->box1[l->box_pos];
   l->box1[l->box_pos] = hold;
@@ -264,7 +264,7 @@ static void
 lim_process(void* state, const MdBlock* b)
 {
   Limiter*     l       = state;
-  const double ceiling = l->ceiling;
+  const double ceiling = l->ceiling_linear;
   const float  clamp   = (float)ceiling;
   l->block_min_gain    = 1.0;
   for (uint32_t i = 0U; i < b->frames; ++i) {
@@ -274,17 +274,17 @@ lim_process(void* state, const MdBlock* b)
     // the gain above what the hold asked for.
     const double hold   = hold_min(l, needed);
     const double smooth = md_min(1.0, smooth_boxes(l, hold));
-    l->gain             = smooth < l->gain ? smooth : smooth + l->release_coef * (l->gain - smooth);
-    l->block_min_gain   = md_min(l->block_min_gain, l->gain);
+    l->gain_linear      = smooth < l->gain_linear ? smooth : smooth + l->release_coef * (l->gain_linear - smooth);
+    l->block_min_gain   = md_min(l->block_min_gain, l->gain_linear);
     for (uint32_t c = 0U; c < l->channels; ++c) {
-      float y = (float)(md_delay_tick(&l->audio, c, b->in[c][i]) * l->gain);
+      float y = (float)(md_delay_tick(&l->audio, c, b->in[c][i]) * l->gain_linear);
       y       = y > clamp ? clamp : y < -clamp ? -clamp : y;
       b->out[c][i] = y;
     }
     md_delay_advance(&l->audio);
   }
-  if (1.0 - l->gain < 1e-12) {
-    l->gain = 1.0;
+  if (1.0 - l->gain_linear < 1e-12) {
+    l->gain_linear = 1.0;
   }
 }
 
@@ -292,7 +292,7 @@ static uint32_t
 lim_latency(const void* state)
 {
   const Limiter* l = state;
-  return l->delay;
+  return l->delay_frames;
 }
 
 static double

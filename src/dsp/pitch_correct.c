@@ -77,7 +77,7 @@ static const MdMeter pc_meters[PC_N_METERS] = {
 
 typedef struct {
   uint32_t channels;
-  double   rate;
+  double   rate_hz;
   double   v[PC_N_SLOTS];
   double   target_note;      ///< The note being corrected to (MIDI), or −1
   double   correction_cents; ///< Glides to the wanted correction
@@ -142,7 +142,7 @@ pc_ratio(void* owner, const MdPitchFrame* frame)
     return 1.0;
   }
   const uint32_t classes = allowed_classes(self);
-  const double   sung    = note_of_hz(self->rate / frame->period_frames);
+  const double   sung    = note_of_hz(self->rate_hz / frame->period_frames);
   const double   nearest = nearest_note(classes, sung);
   if (self->target_note < 0.0 || !note_allowed(classes, (int)self->target_note) ||
       fabs(sung - self->target_note) > fabs(sung - nearest) + HYSTERESIS_SEMITONES) {
@@ -150,7 +150,7 @@ pc_ratio(void* owner, const MdPitchFrame* frame)
   }
   const double wanted = 100.0 * self->v[PC_AMOUNT] * (self->target_note - sung);
   const double speed  = self->v[PC_SPEED_MS];
-  const double follow = speed > 0.0 ? 1.0 - exp(-self->hop_frames / (speed * 1e-3 * self->rate)) : 1.0;
+  const double follow = speed > 0.0 ? 1.0 - exp(-self->hop_frames / (speed * 1e-3 * self->rate_hz)) : 1.0;
   self->correction_cents += follow * (wanted - self->correction_cents);
   return exp2(self->correction_cents / 1200.0);
 }
@@ -171,14 +171,14 @@ pc_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-pc_prepare(void* state, double sample_rate, uint32_t max_frames)
+pc_prepare(void* state, double sample_rate_hz, uint32_t max_frames)
 {
   PitchCorrect* self = state;
   (void)max_frames;
-  self->rate = sample_rate;
+  self->rate_hz = sample_rate_hz;
   md_psola_destroy(self->psola);
-  self->psola = md_psola_create(self->channels, sample_rate, MIN_HZ, MAX_HZ, pc_ratio, self);
-  self->hop_frames = round(sample_rate * 0.005);
+  self->psola = md_psola_create(self->channels, sample_rate_hz, MIN_HZ, MAX_HZ, pc_ratio, self);
+  self->hop_frames = round(sample_rate_hz * 0.005);
   return self->psola ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
 }
 
@@ -228,7 +228,7 @@ pc_read_meter(const void* state, uint32_t id)
   const PitchCorrect* self  = state;
   const MdPitchFrame  frame = md_psola_last_frame(self->psola);
   if (id == PC_METER_PITCH) {
-    return frame.voiced ? self->rate / frame.period_frames : 0.0;
+    return frame.voiced ? self->rate_hz / frame.period_frames : 0.0;
   }
   return self->correction_cents;
 }

@@ -48,12 +48,12 @@ ps_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-ps_prepare(void* state, double sample_rate, uint32_t max_frames)
+ps_prepare(void* state, double sample_rate_hz, uint32_t max_frames)
 {
   PitchShift* self = state;
   (void)max_frames;
   md_psola_destroy(self->psola);
-  self->psola = md_psola_create(self->channels, sample_rate, 60.0, 1000.0, ps_ratio, self);
+  self->psola = md_psola_create(self->channels, sample_rate_hz, 60.0, 1000.0, ps_ratio, self);
   return self->psola ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
 }
 

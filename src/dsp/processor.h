@@ -96,7 +96,7 @@ struct MdProcessorClass {
   /// class has none).  The processor copies what it needs.
   MixdownStatus (*load)(void* self, const float* const* channels, uint32_t n_channels, uint64_t frames);
   /// Allocate buffers and design filters for this rate and block size.
-  MixdownStatus (*prepare)(void* self, double sample_rate, uint32_t max_frames);
+  MixdownStatus (*prepare)(void* self, double sample_rate_hz, uint32_t max_frames);
   void (*destroy)(void* self);
 
   /// Audio: store a new target for value slot `id`; process() glides to it.

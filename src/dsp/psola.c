@@ -34,11 +34,11 @@ typedef struct {
 
 struct MdPsola {
   uint32_t       channels;
-  uint32_t       min_lag, max_lag, hop, latency;
-  uint32_t       mask; ///< ring size − 1
-  float**        input; ///< Per channel ring of input
-  float*         mono;  ///< Ring of the channel average, for the tracker
-  float**        ola;   ///< Per channel overlap-add accumulators
+  uint32_t       min_lag_frames, max_lag_frames, hop_frames, latency_frames;
+  uint32_t       mask;   ///< ring size − 1
+  float**        input;  ///< Per channel ring of input
+  float*         mono;   ///< Ring of the channel average, for the tracker
+  float**        ola;    ///< Per channel overlap-add accumulators
   double*        weight; ///< Sum of windows per output frame
   float*         window; ///< Tracker window, contiguous
   MdYin*         yin;
@@ -101,28 +101,28 @@ md_psola_destroy(MdPsola* self)
 }
 
 MdPsola*
-md_psola_create(uint32_t channels, double sample_rate, double min_hz, double max_hz,
+md_psola_create(uint32_t channels, double sample_rate_hz, double min_hz, double max_hz,
                 MdPsolaRatioFn ratio_fn, void* owner)
 {
   MdPsola* self = calloc(1U, sizeof(MdPsola));
   if (!self) {
     return NULL;
   }
-  self->channels = channels;
-  self->ratio_fn = ratio_fn;
-  self->owner    = owner;
-  self->max_lag  = (uint32_t)ceil(sample_rate / min_hz);
-  self->min_lag  = (uint32_t)fmax(2.0, floor(sample_rate / max_hz));
-  self->hop      = (uint32_t)fmax(32.0, round(sample_rate * 0.005)); // 5 ms
-  self->latency  = (uint32_t)ceil(2.5 * self->max_lag) + self->hop + 2U;
-  const uint32_t size = next_power_of_two(self->latency + 4U * self->max_lag + 4U);
+  self->channels       = channels;
+  self->ratio_fn       = ratio_fn;
+  self->owner          = owner;
+  self->max_lag_frames = (uint32_t)ceil(sample_rate_hz / min_hz);
+  self->min_lag_frames = (uint32_t)fmax(2.0, floor(sample_rate_hz / max_hz));
+  self->hop_frames     = (uint32_t)fmax(32.0, round(sample_rate_hz * 0.005)); // 5 ms
+  self->latency_frames = (uint32_t)ceil(2.5 * self->max_lag_frames) + self->hop_frames + 2U;
+  const uint32_t size = next_power_of_two(self->latency_frames + 4U * self->max_lag_frames + 4U);
   self->mask          = size - 1U;
   self->input         = alloc_rings(channels, size);
   self->ola           = alloc_rings(channels, size);
   self->mono          = calloc(size, sizeof(float));
   self->weight        = calloc(size, sizeof(double));
-  self->window        = calloc(2U * self->max_lag, sizeof(float));
-  self->yin           = md_yin_create(self->min_lag, self->max_lag);
+  self->window        = calloc(2U * self->max_lag_frames, sizeof(float));
+  self->yin           = md_yin_create(self->min_lag_frames, self->max_lag_frames);
   if (!self->input || !self->ola || !self->mono || !self->weight || !self->window ||
       !self->yin) {
     md_psola_destroy(self);
@@ -151,18 +151,18 @@ md_psola_reset(MdPsola* self)
   }
   // A head start of whole hops, so that every index below is positive and
   // the history before the first frame reads as silence.
-  self->written        = (int64_t)self->hop * (int64_t)(TRACK_SIZE + size / self->hop + 1U);
-  self->latest_hop     = self->written / self->hop - 1;
+  self->written        = (int64_t)self->hop_frames * (int64_t)(TRACK_SIZE + size / self->hop_frames + 1U);
+  self->latest_hop     = self->written / self->hop_frames - 1;
   // The first grain starts at the first output frame: none may reach back
   // into frames already emitted, where nothing would clear it.
-  self->synthesis_mark = (double)(self->written - self->latency + self->hop);
+  self->synthesis_mark = (double)(self->written - self->latency_frames + self->hop_frames);
   self->analysis_mark  = self->synthesis_mark;
 }
 
 uint32_t
 md_psola_latency(const MdPsola* self)
 {
-  return self->latency;
+  return self->latency_frames;
 }
 
 MdPitchFrame
@@ -176,7 +176,7 @@ md_psola_last_frame(const MdPsola* self)
 static const TrackEntry*
 track_at(const MdPsola* self, double t)
 {
-  int64_t k = (int64_t)floor((t + self->max_lag) / self->hop + 0.5) - 1;
+  int64_t k = (int64_t)floor((t + self->max_lag_frames) / self->hop_frames + 0.5) - 1;
   if (k > self->latest_hop) {
     k = self->latest_hop;
   }
@@ -189,7 +189,7 @@ track_at(const MdPsola* self, double t)
 static void
 analyse_hop(MdPsola* self)
 {
-  const uint32_t length = 2U * self->max_lag;
+  const uint32_t length = 2U * self->max_lag_frames;
   const int64_t  start  = self->written - length;
   for (uint32_t j = 0U; j < length; ++j) {
     self->window[j] = self->mono[(uint64_t)(start + j) & self->mask];
@@ -201,7 +201,7 @@ analyse_hop(MdPsola* self)
   if (!(entry.ratio >= 0.25 && entry.ratio <= 4.0)) {
     entry.ratio = 1.0;
   }
-  self->latest_hop                                  = self->written / self->hop - 1;
+  self->latest_hop                                  = self->written / self->hop_frames - 1;
   self->track[(uint64_t)self->latest_hop % TRACK_SIZE] = entry;
 }
 
@@ -229,12 +229,12 @@ lay_grain(MdPsola* self, double centre, int64_t source, double half_width)
 static void
 lay_due_grains(MdPsola* self, int64_t now)
 {
-  while (self->synthesis_mark - self->max_lag <= (double)now) {
+  while (self->synthesis_mark - self->max_lag_frames <= (double)now) {
     const double      s     = self->synthesis_mark;
     const TrackEntry* entry = track_at(self, s);
     if (!entry->frame.voiced) {
       // Unvoiced: lay the input back where it was.
-      const double spacing = self->hop;
+      const double spacing = self->hop_frames;
       lay_grain(self, s, (int64_t)llround(s), spacing);
       self->synthesis_mark = s + spacing;
       self->analysis_mark  = s;
@@ -245,7 +245,7 @@ lay_due_grains(MdPsola* self, int64_t now)
          self->analysis_mark + 0.5 * at->frame.period_frames < s; at = track_at(self, self->analysis_mark)) {
       self->analysis_mark += at->frame.voiced ? at->frame.period_frames : entry->frame.period_frames;
     }
-    const double period = fmin(entry->frame.period_frames, (double)self->max_lag);
+    const double period = fmin(entry->frame.period_frames, (double)self->max_lag_frames);
     lay_grain(self, s, (int64_t)llround(self->analysis_mark), period);
     self->synthesis_mark = s + period / entry->ratio;
   }
@@ -264,10 +264,10 @@ md_psola_process(MdPsola* self, const float* const* in, float* const* out, uint3
     }
     self->mono[slot] = sum * inv_channels;
     ++self->written;
-    if (self->written % self->hop == 0) {
+    if (self->written % self->hop_frames == 0) {
       analyse_hop(self);
     }
-    const int64_t now = self->written - 1 - self->latency;
+    const int64_t now = self->written - 1 - self->latency_frames;
     lay_due_grains(self, now);
     const uint64_t at     = (uint64_t)now & self->mask;
     const double   weight = self->weight[at];

@@ -39,7 +39,7 @@ typedef struct MdPsola MdPsola;
 
 /// Control: a shifter for `channels` channels at `sample_rate`, detecting
 /// fundamentals from `min_hz` to `max_hz`.  NULL when out of memory.
-MdPsola* md_psola_create(uint32_t channels, double sample_rate, double min_hz, double max_hz,
+MdPsola* md_psola_create(uint32_t channels, double sample_rate_hz, double min_hz, double max_hz,
                          MdPsolaRatioFn ratio_fn, void* owner);
 void     md_psola_destroy(MdPsola* self);
 

@@ -56,15 +56,15 @@ static const double line_ms[LINES] = {29.71, 37.11, 41.13, 43.67, 53.93, 59.21, 
 
 typedef struct {
   uint32_t channels;
-  double   rate;
+  double   rate_hz;
   double   v[RV_N_PARAMS];
   float*   predelay;     ///< Mono predelay line
-  uint32_t predelay_len, predelay_pos, predelay_frames;
+  uint32_t predelay_len_frames, predelay_pos, predelay_frames;
   float*   line[LINES];  ///< Delay lines
-  uint32_t capacity[LINES];
+  uint32_t capacity_frames[LINES];
   uint32_t pos[LINES];
-  double   length[LINES]; ///< Current lengths (frames)
-  double   gain[LINES];   ///< Absorption: b0 (DC path scale) and pole
+  double   length_frames[LINES]; ///< Current lengths
+  double   gain[LINES];          ///< Absorption: b0 (DC path scale) and pole
   double   pole[LINES];
   double   lp_state[LINES];
   double   lfo_phase, lfo_step;
@@ -93,11 +93,11 @@ static void
 design(Reverb* r)
 {
   const double decay = r->v[RV_DECAY_S];
-  const double w     = 2.0 * M_PI * MID_HZ / r->rate;
+  const double w     = 2.0 * M_PI * MID_HZ / r->rate_hz;
   for (int i = 0; i < LINES; ++i) {
-    r->length[i] = line_ms[i] * 0.001 * r->v[RV_SIZE] * r->rate;
+    r->length_frames[i] = line_ms[i] * 0.001 * r->v[RV_SIZE] * r->rate_hz;
     // Gain per pass for -60 dB after decay seconds, at mid frequencies.
-    const double target = pow(10.0, -3.0 * r->length[i] / (r->rate * decay));
+    const double target = pow(10.0, -3.0 * r->length_frames[i] / (r->rate_hz * decay));
     // One-pole lowpass y = b·x + p·y: more damping, a higher pole.  The
     // highs' extra loss per pass grows with the line's share of the decay.
     double p = fmin(0.95, r->v[RV_DAMPING] * (1.0 - target) * 3.0 + 0.02 * r->v[RV_DAMPING]);
@@ -111,7 +111,7 @@ design(Reverb* r)
     r->pole[i] = p;
     r->gain[i] = target * mag;
   }
-  r->predelay_frames = (uint32_t)lround(r->v[RV_PREDELAY_MS] * 0.001 * r->rate);
+  r->predelay_frames = (uint32_t)lround(r->v[RV_PREDELAY_MS] * 0.001 * r->rate_hz);
 }
 
 static void*
@@ -170,28 +170,28 @@ prepare_convolution(Reverb* r, uint32_t max_frames)
       return MIXDOWN_ERR_NO_MEM;
     }
   }
-  return (r->pre_r = calloc(r->predelay_len, sizeof(float))) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+  return (r->pre_r = calloc(r->predelay_len_frames, sizeof(float))) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
 }
 
 static MixdownStatus
-rv_prepare(void* state, double rate, uint32_t max_frames)
+rv_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Reverb* r = state;
-  r->rate         = rate;
-  r->predelay_len = (uint32_t)(0.5 * rate) + 2U;
-  r->predelay     = calloc(r->predelay_len, sizeof(float));
+  r->rate_hz             = rate_hz;
+  r->predelay_len_frames = (uint32_t)(0.5 * rate_hz) + 2U;
+  r->predelay            = calloc(r->predelay_len_frames, sizeof(float));
   if (!r->predelay) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (int i = 0; i < LINES; ++i) {
-    r->capacity[i] = (uint32_t)(line_ms[i] * 0.001 * MAX_SIZE * rate + MOD_DEPTH * rate) + 4U;
-    if (!(r->line[i] = calloc(r->capacity[i], sizeof(float)))) {
+    r->capacity_frames[i] = (uint32_t)(line_ms[i] * 0.001 * MAX_SIZE * rate_hz + MOD_DEPTH * rate_hz) + 4U;
+    if (!(r->line[i] = calloc(r->capacity_frames[i], sizeof(float)))) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
-  r->lfo_step = 2.0 * M_PI * 0.31 / rate;
-  md_smoothed_init(&r->width, r->v[RV_WIDTH], rate, rv_params[RV_WIDTH].smoothing_ms);
-  md_smoothed_init(&r->mix, r->v[RV_MIX], rate, rv_params[RV_MIX].smoothing_ms);
+  r->lfo_step = 2.0 * M_PI * 0.31 / rate_hz;
+  md_smoothed_init(&r->width, r->v[RV_WIDTH], rate_hz, rv_params[RV_WIDTH].smoothing_ms);
+  md_smoothed_init(&r->mix, r->v[RV_MIX], rate_hz, rv_params[RV_MIX].smoothing_ms);
   design(r);
   return r->ir[0] ? prepare_convolution(r, max_frames) : MIXDOWN_SUCCESS;
 }
@@ -219,11 +219,11 @@ tap(const Reverb* r, int i, double delay)
 {
   double p = (double)r->pos[i] - delay;
   while (p < 0.0) {
-    p += r->capacity[i];
+    p += r->capacity_frames[i];
   }
   const uint32_t a    = (uint32_t)p;
   const double   frac = p - a;
-  const uint32_t b    = a + 1U == r->capacity[i] ? 0U : a + 1U;
+  const uint32_t b    = a + 1U == r->capacity_frames[i] ? 0U : a + 1U;
   return r->line[i][a] * (1.0 - frac) + r->line[i][b] * frac;
 }
 
@@ -237,12 +237,12 @@ convolution_process(Reverb* r, const MdBlock* blk)
   for (uint32_t i = 0U; i < n; ++i) {
     const double l = blk->in[0][i];
     const double rr = blk->in[r->channels > 1U ? 1 : 0][i];
-    uint32_t     read = (r->predelay_pos + r->predelay_len - r->predelay_frames) % r->predelay_len;
+    uint32_t     read = (r->predelay_pos + r->predelay_len_frames - r->predelay_frames) % r->predelay_len_frames;
     r->predelay[r->predelay_pos] = (float)(stereo ? l : 0.5 * (l + rr));
     r->pre_r[r->predelay_pos]    = (float)rr;
     r->scratch[0][i]             = r->predelay[read];
     r->scratch[1][i]             = stereo ? r->pre_r[read] : r->predelay[read];
-    r->predelay_pos              = r->predelay_pos + 1U == r->predelay_len ? 0U : r->predelay_pos + 1U;
+    r->predelay_pos              = r->predelay_pos + 1U == r->predelay_len_frames ? 0U : r->predelay_pos + 1U;
   }
   md_convolver_process(r->conv[0], r->scratch[0], r->scratch[0], n);
   md_convolver_process(r->conv[1], r->scratch[1], r->scratch[1], n);
@@ -276,10 +276,10 @@ rv_process(void* state, const MdBlock* blk)
     const double dry_r = blk->in[r->channels > 1U ? 1 : 0][n];
     // Predelay (exact, in frames).
     r->predelay[r->predelay_pos] = (float)(0.5 * (dry_l + dry_r));
-    uint32_t read                = r->predelay_pos + r->predelay_len - r->predelay_frames;
-    read %= r->predelay_len;
+    uint32_t read                = r->predelay_pos + r->predelay_len_frames - r->predelay_frames;
+    read %= r->predelay_len_frames;
     const double input = r->predelay[read];
-    r->predelay_pos    = r->predelay_pos + 1U == r->predelay_len ? 0U : r->predelay_pos + 1U;
+    r->predelay_pos    = r->predelay_pos + 1U == r->predelay_len_frames ? 0U : r->predelay_pos + 1U;
     // Line outputs, through their absorption filters.
     r->lfo_phase += r->lfo_step;
     if (r->lfo_phase > 2.0 * M_PI) {
@@ -288,11 +288,11 @@ rv_process(void* state, const MdBlock* blk)
     double out[LINES];
     double sum = 0.0;
     for (int i = 0; i < LINES; ++i) {
-      double d = r->length[i];
+      double d = r->length_frames[i];
       if (i == 2) {
-        d += MOD_DEPTH * r->rate * sin(r->lfo_phase);
+        d += MOD_DEPTH * r->rate_hz * sin(r->lfo_phase);
       } else if (i == 5) {
-        d += MOD_DEPTH * r->rate * cos(r->lfo_phase * 1.37);
+        d += MOD_DEPTH * r->rate_hz * cos(r->lfo_phase * 1.37);
       }
       const double x = tap(r, i, d);
       r->lp_state[i] = r->gain[i] * x + r->pole[i] * r->lp_state[i];
@@ -304,7 +304,7 @@ rv_process(void* state, const MdBlock* blk)
     double       wet_l = 0.0, wet_r = 0.0;
     for (int i = 0; i < LINES; ++i) {
       r->line[i][r->pos[i]] = (float)(out[i] - fold + input * (i & 1 ? -0.5 : 0.5));
-      r->pos[i]             = r->pos[i] + 1U == r->capacity[i] ? 0U : r->pos[i] + 1U;
+      r->pos[i]             = r->pos[i] + 1U == r->capacity_frames[i] ? 0U : r->pos[i] + 1U;
       wet_l += left_sign[i] * out[i];
       wet_r += right_sign[i] * out[i];
     }
@@ -329,16 +329,16 @@ rv_reset(void* state)
 {
   Reverb* r = state;
   for (int i = 0; i < LINES; ++i) {
-    memset(r->line[i], 0, r->capacity[i] * sizeof(float));
+    memset(r->line[i], 0, r->capacity_frames[i] * sizeof(float));
     r->lp_state[i] = 0.0;
   }
-  memset(r->predelay, 0, r->predelay_len * sizeof(float));
+  memset(r->predelay, 0, r->predelay_len_frames * sizeof(float));
   for (int c = 0; c < 2 && r->conv[0]; ++c) {
     md_convolver_reset(r->conv[c]);
     memset(r->dry_line[c], 0, CONV_BLOCK * sizeof(float));
   }
   if (r->pre_r) {
-    memset(r->pre_r, 0, r->predelay_len * sizeof(float));
+    memset(r->pre_r, 0, r->predelay_len_frames * sizeof(float));
   }
 }
 
@@ -355,9 +355,9 @@ rv_tail(const void* state)
 {
   const Reverb* r = state;
   if (r->conv[0]) {
-    return (uint32_t)(r->ir_frames + (uint64_t)(r->v[RV_PREDELAY_MS] * 0.001 * r->rate));
+    return (uint32_t)(r->ir_frames + (uint64_t)(r->v[RV_PREDELAY_MS] * 0.001 * r->rate_hz));
   }
-  return (uint32_t)((1.2 * r->v[RV_DECAY_S] + r->v[RV_PREDELAY_MS] * 0.001) * r->rate);
+  return (uint32_t)((1.2 * r->v[RV_DECAY_S] + r->v[RV_PREDELAY_MS] * 0.001) * r->rate_hz);
 }
 
 const MdProcessorClass md_reverb_class = {

@@ -44,7 +44,7 @@ static const MdParam sat_params[SAT_N_PARAMS] = {
 
 typedef struct {
   uint32_t   channels;
-  double     rate;
+  double     rate_hz;
   double     v[SAT_N_PARAMS];
   /// The low-pass at 0.45·base rate (unity DC gain; ×OS for interpolation)
   /// laid out for the loops that use it: per interpolation phase its taps
@@ -63,8 +63,8 @@ typedef struct {
   uint32_t   dry_pos;
   double     dc_x[2], dc_y[2];     ///< DC blocker (tube mode)
   double     dc_coef;
-  MdSmoothed drive, mix, output;
-  uint32_t   quiet;                ///< Frames since an input sample was not +0.0 (up to QUIET_FRAMES)
+  MdSmoothed drive_linear, mix, output_linear;
+  uint32_t   quiet_frames;         ///< Frames since an input sample was not +0.0 (up to QUIET_FRAMES)
 } Saturation;
 
 static double
@@ -155,17 +155,17 @@ sat_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 }
 
 static MixdownStatus
-sat_prepare(void* state, double rate, uint32_t max_frames)
+sat_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   Saturation* s = state;
   (void)max_frames;
-  s->rate    = rate;
-  s->dc_coef = exp(-2.0 * M_PI * 5.0 / rate);
+  s->rate_hz = rate_hz;
+  s->dc_coef = exp(-2.0 * M_PI * 5.0 / rate_hz);
   design_filter(s);
-  md_smoothed_init(&s->drive, pow(10.0, s->v[SAT_DRIVE_DB] / 20.0), rate, sat_params[SAT_DRIVE_DB].smoothing_ms);
-  md_smoothed_init(&s->mix, s->v[SAT_MIX], rate, sat_params[SAT_MIX].smoothing_ms);
-  md_smoothed_init(&s->output, pow(10.0, s->v[SAT_OUTPUT_DB] / 20.0), rate, sat_params[SAT_OUTPUT_DB].smoothing_ms);
-  s->quiet = QUIET_FRAMES; // the histories start empty
+  md_smoothed_init(&s->drive_linear, pow(10.0, s->v[SAT_DRIVE_DB] / 20.0), rate_hz, sat_params[SAT_DRIVE_DB].smoothing_ms);
+  md_smoothed_init(&s->mix, s->v[SAT_MIX], rate_hz, sat_params[SAT_MIX].smoothing_ms);
+  md_smoothed_init(&s->output_linear, pow(10.0, s->v[SAT_OUTPUT_DB] / 20.0), rate_hz, sat_params[SAT_OUTPUT_DB].smoothing_ms);
+  s->quiet_frames = QUIET_FRAMES; // the histories start empty
   return MIXDOWN_SUCCESS;
 }
 
@@ -184,11 +184,11 @@ sat_set_param(void* state, uint32_t id, double value)
   }
   s->v[id] = value;
   if (id == SAT_DRIVE_DB) {
-    md_smoothed_set(&s->drive, pow(10.0, value / 20.0));
+    md_smoothed_set(&s->drive_linear, pow(10.0, value / 20.0));
   } else if (id == SAT_MIX) {
     md_smoothed_set(&s->mix, value);
   } else if (id == SAT_OUTPUT_DB) {
-    md_smoothed_set(&s->output, pow(10.0, value / 20.0));
+    md_smoothed_set(&s->output_linear, pow(10.0, value / 20.0));
   }
 }
 
@@ -221,9 +221,9 @@ sat_process(void* state, const MdBlock* b)
   Saturation* s    = state;
   const int   mode = (int)s->v[SAT_MODE];
   for (uint32_t n = 0U; n < b->frames; ++n) {
-    const double drive  = md_smoothed_next(&s->drive);
+    const double drive  = md_smoothed_next(&s->drive_linear);
     const double mix    = md_smoothed_next(&s->mix);
-    const double output = md_smoothed_next(&s->output);
+    const double output = md_smoothed_next(&s->output_linear);
     bool quiet = true;
     for (uint32_t c = 0U; c < s->channels; ++c) {
       const double in  = b->in[c][n];
@@ -242,10 +242,10 @@ sat_process(void* state, const MdBlock* b)
       s->dry[c][s->dry_pos]       = (float)in;
       b->out[c][n]                = (float)(dry * (1.0 - mix) + wet * output * mix);
     }
-    s->in_pos  = (s->in_pos + 1U) % PER;
-    s->os_pos  = (s->os_pos + OS) % TAPS;
-    s->dry_pos = (s->dry_pos + 1U) % LATENCY;
-    s->quiet   = !quiet ? 0U : s->quiet < QUIET_FRAMES ? s->quiet + 1U : QUIET_FRAMES;
+    s->in_pos       = (s->in_pos + 1U) % PER;
+    s->os_pos       = (s->os_pos + OS) % TAPS;
+    s->dry_pos      = (s->dry_pos + 1U) % LATENCY;
+    s->quiet_frames = !quiet ? 0U : s->quiet_frames < QUIET_FRAMES ? s->quiet_frames + 1U : QUIET_FRAMES;
   }
 }
 
@@ -260,8 +260,8 @@ sat_idle(const void* state)
   for (uint32_t c = 0U; c < s->channels; ++c) {
     dc_at_rest = dc_at_rest && s->dc_x[c] == 0.0 && s->dc_y[c] == 0.0;
   }
-  return s->quiet >= QUIET_FRAMES && dc_at_rest && md_smoothed_settled(&s->drive) &&
-         md_smoothed_settled(&s->mix) && md_smoothed_settled(&s->output);
+  return s->quiet_frames >= QUIET_FRAMES && dc_at_rest && md_smoothed_settled(&s->drive_linear) &&
+         md_smoothed_settled(&s->mix) && md_smoothed_settled(&s->output_linear);
 }
 
 static void
@@ -273,7 +273,7 @@ sat_reset(void* state)
   memset(s->dry, 0, sizeof s->dry);
   memset(s->dc_x, 0, sizeof s->dc_x);
   memset(s->dc_y, 0, sizeof s->dc_y);
-  s->quiet = QUIET_FRAMES;
+  s->quiet_frames = QUIET_FRAMES;
 }
 
 static uint32_t

@@ -13,30 +13,30 @@
 #include <stdint.h>
 
 typedef struct {
-  double   current; ///< Value for the next frame
-  double   target;  ///< Value being approached
-  double   step;    ///< Increment per frame while gliding
-  uint32_t left;    ///< Frames left to glide (0: settled)
-  uint32_t ramp;    ///< Glide length in frames
+  double   current;     ///< Value for the next frame
+  double   target;      ///< Value being approached
+  double   step;        ///< Increment per frame while gliding
+  uint32_t left_frames; ///< Frames left to glide (0: settled)
+  uint32_t ramp_frames; ///< Glide length
 } MdSmoothed;
 
 static inline void
-md_smoothed_init(MdSmoothed* s, double value, double sample_rate, double smoothing_ms)
+md_smoothed_init(MdSmoothed* s, double value, double sample_rate_hz, double smoothing_ms)
 {
-  const double frames = sample_rate * smoothing_ms * 0.001;
+  const double frames = sample_rate_hz * smoothing_ms * 0.001;
   s->current = s->target = value;
-  s->step               = 0.0;
-  s->left               = 0U;
-  s->ramp               = frames < 1.0 ? 1U : (uint32_t)frames;
+  s->step        = 0.0;
+  s->left_frames = 0U;
+  s->ramp_frames = frames < 1.0 ? 1U : (uint32_t)frames;
 }
 
 MD_REALTIME static inline void
 md_smoothed_set(MdSmoothed* s, double target)
 {
   if (target != s->target) {
-    s->target = target;
-    s->left   = s->ramp;
-    s->step   = (target - s->current) / (double)s->ramp;
+    s->target      = target;
+    s->left_frames = s->ramp_frames;
+    s->step        = (target - s->current) / (double)s->ramp_frames;
   }
 }
 
@@ -45,8 +45,8 @@ MD_REALTIME static inline double
 md_smoothed_next(MdSmoothed* s)
 {
   const double value = s->current;
-  if (s->left) {
-    if (--s->left == 0U) {
+  if (s->left_frames) {
+    if (--s->left_frames == 0U) {
       s->current = s->target; // land exactly: no accumulated drift
     } else {
       s->current += s->step;
@@ -58,7 +58,7 @@ md_smoothed_next(MdSmoothed* s)
 MD_REALTIME static inline int
 md_smoothed_settled(const MdSmoothed* s)
 {
-  return s->left == 0U;
+  return s->left_frames == 0U;
 }
 
 #endif

@@ -30,9 +30,9 @@ static const MdParam stereo_params[STEREO_N_PARAMS] = {
 
 typedef struct {
   uint32_t      channels;
-  double        sample_rate;
+  double        sample_rate_hz;
   double        values[STEREO_N_PARAMS];
-  double        designed_freq; ///< mono_below the crossover was designed for
+  double        designed_freq_hz; ///< mono_below the crossover was designed for
   MdSmoothed    width;
   MdBiquadCoefs low, high;
   MdBiquadState low_state[2][2];  ///< [channel][section]
@@ -56,21 +56,21 @@ stereo_create(const MdProcessorClass* cls, uint32_t channels, const double* valu
 static void
 design_crossover(MdStereoProc* self)
 {
-  const double freq   = self->values[STEREO_MONO_BELOW_HZ];
-  self->designed_freq = freq;
+  const double freq      = self->values[STEREO_MONO_BELOW_HZ];
+  self->designed_freq_hz = freq;
   if (freq > 0.0) {
-    self->low  = md_biquad_lowpass(self->sample_rate, freq, BUTTERWORTH_Q);
-    self->high = md_biquad_highpass(self->sample_rate, freq, BUTTERWORTH_Q);
+    self->low  = md_biquad_lowpass(self->sample_rate_hz, freq, BUTTERWORTH_Q);
+    self->high = md_biquad_highpass(self->sample_rate_hz, freq, BUTTERWORTH_Q);
   }
 }
 
 static MixdownStatus
-stereo_prepare(void* state, double sample_rate, uint32_t max_frames)
+stereo_prepare(void* state, double sample_rate_hz, uint32_t max_frames)
 {
   MdStereoProc* self = state;
   (void)max_frames;
-  self->sample_rate = sample_rate;
-  md_smoothed_init(&self->width, self->values[STEREO_WIDTH], sample_rate,
+  self->sample_rate_hz = sample_rate_hz;
+  md_smoothed_init(&self->width, self->values[STEREO_WIDTH], sample_rate_hz,
                    stereo_params[STEREO_WIDTH].smoothing_ms);
   design_crossover(self);
   return MIXDOWN_SUCCESS;
@@ -117,10 +117,10 @@ stereo_process(void* state, const MdBlock* block)
     copy_through(in, out, self->channels, frames);
     return;
   }
-  if (self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq) {
+  if (self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq_hz) {
     design_crossover(self);
   }
-  const bool split = self->designed_freq > 0.0;
+  const bool split = self->designed_freq_hz > 0.0;
   if (!split && md_smoothed_settled(&self->width) && self->width.current == 1.0) {
     copy_through(in, out, 2U, frames); // unity: bit-exact
     return;
@@ -162,7 +162,7 @@ static bool
 stereo_idle(const void* state)
 {
   const MdStereoProc* self = state;
-  if (!md_smoothed_settled(&self->width) || self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq) {
+  if (!md_smoothed_settled(&self->width) || self->values[STEREO_MONO_BELOW_HZ] != self->designed_freq_hz) {
     return false;
   }
   for (int c = 0; c < 2; ++c) {
@@ -193,7 +193,7 @@ stereo_tail(const void* state)
 {
   const MdStereoProc* self = state;
   // The crossover rings for a few periods of its frequency.
-  return self->designed_freq > 0.0 ? (uint32_t)(self->sample_rate * 8.0 / self->designed_freq) : 0U;
+  return self->designed_freq_hz > 0.0 ? (uint32_t)(self->sample_rate_hz * 8.0 / self->designed_freq_hz) : 0U;
 }
 
 const MdProcessorClass md_stereo_class = {

@@ -11,7 +11,7 @@
 #define SILENCE_POWER 1e-7 // mean square below −70 dBFS: no pitch to find
 
 struct MdYin {
-  uint32_t       min_lag, max_lag, fft_size;
+  uint32_t       min_lag_frames, max_lag_frames, fft_size;
   float*         time;     ///< FFT input/output, fft_size
   fftwf_complex* spectrum; ///< The window's spectrum
   fftwf_complex* head;     ///< The spectrum of its first half (the reference)
@@ -43,24 +43,24 @@ md_yin_destroy(MdYin* self)
 }
 
 MdYin*
-md_yin_create(uint32_t min_lag, uint32_t max_lag)
+md_yin_create(uint32_t min_lag_frames, uint32_t max_lag_frames)
 {
   MdYin* self = calloc(1U, sizeof(MdYin));
   if (!self) {
     return NULL;
   }
-  self->min_lag  = min_lag < 2U ? 2U : min_lag;
-  self->max_lag  = max_lag;
-  self->fft_size = 1U;
-  while (self->fft_size < 3U * max_lag) { // no circular wrap of the lags we read
+  self->min_lag_frames = min_lag_frames < 2U ? 2U : min_lag_frames;
+  self->max_lag_frames = max_lag_frames;
+  self->fft_size       = 1U;
+  while (self->fft_size < 3U * max_lag_frames) { // no circular wrap of the lags we read
     self->fft_size <<= 1U;
   }
   const uint32_t bins = self->fft_size / 2U + 1U;
   self->time          = fftwf_alloc_real(self->fft_size);
   self->spectrum      = fftwf_alloc_complex(bins);
   self->head          = fftwf_alloc_complex(bins);
-  self->energy        = calloc(2U * max_lag + 1U, sizeof(double));
-  self->cmnd          = calloc(max_lag + 1U, sizeof(double));
+  self->energy        = calloc(2U * max_lag_frames + 1U, sizeof(double));
+  self->cmnd          = calloc(max_lag_frames + 1U, sizeof(double));
   if (!self->time || !self->spectrum || !self->head || !self->energy || !self->cmnd) {
     md_yin_destroy(self);
     return NULL;
@@ -81,7 +81,7 @@ md_yin_create(uint32_t min_lag, uint32_t max_lag)
 static void
 cross_correlate(MdYin* self, const float* window)
 {
-  const uint32_t width = self->max_lag;
+  const uint32_t width = self->max_lag_frames;
   memset(self->time, 0, self->fft_size * sizeof(float));
   memcpy(self->time, window, width * sizeof(float));
   fftwf_execute(self->forward_head);
@@ -100,7 +100,7 @@ cross_correlate(MdYin* self, const float* window)
 bool
 md_yin_period(MdYin* self, const float* window, double* period_frames)
 {
-  const uint32_t width = self->max_lag;
+  const uint32_t width = self->max_lag_frames;
   self->energy[0]      = 0.0;
   for (uint32_t j = 0U; j < 2U * width; ++j) {
     self->energy[j + 1U] = self->energy[j] + (double)window[j] * window[j];
@@ -114,7 +114,7 @@ md_yin_period(MdYin* self, const float* window, double* period_frames)
   const double reference = self->energy[width];
   double       running   = 0.0;
   self->cmnd[0]          = 1.0;
-  for (uint32_t lag = 1U; lag <= self->max_lag; ++lag) {
+  for (uint32_t lag = 1U; lag <= self->max_lag_frames; ++lag) {
     const double shifted = self->energy[lag + width] - self->energy[lag];
     double       diff    = reference + shifted - 2.0 * self->time[lag];
     diff                 = diff > 0.0 ? diff : 0.0; // rounding near a perfect period
@@ -124,9 +124,9 @@ md_yin_period(MdYin* self, const float* window, double* period_frames)
   // The first dip under the threshold, followed to its bottom: the first,
   // not the deepest, so that a period's multiples do not win.
   uint32_t best = 0U;
-  for (uint32_t lag = self->min_lag; lag < self->max_lag; ++lag) {
+  for (uint32_t lag = self->min_lag_frames; lag < self->max_lag_frames; ++lag) {
     if (self->cmnd[lag] < YIN_THRESHOLD) {
-      while (lag + 1U < self->max_lag && self->cmnd[lag + 1U] < self->cmnd[lag]) {
+      while (lag + 1U < self->max_lag_frames && self->cmnd[lag + 1U] < self->cmnd[lag]) {
         ++lag;
       }
       best = lag;

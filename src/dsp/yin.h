@@ -22,7 +22,7 @@ typedef struct MdYin MdYin;
 
 /// Control: a detector for periods of min_lag … max_lag frames; its windows
 /// are 2 × max_lag frames.  NULL when out of memory.
-MdYin* md_yin_create(uint32_t min_lag, uint32_t max_lag);
+MdYin* md_yin_create(uint32_t min_lag_frames, uint32_t max_lag_frames);
 void   md_yin_destroy(MdYin* self);
 
 /// Audio: the period of `window` (2 × max_lag frames), in frames, refined
