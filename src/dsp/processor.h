@@ -22,6 +22,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/// The largest block a processor is prepared for: prepare()'s max_frames
+/// is at most this.  The engine's block (engine.h's MD_ENGINE_MAX_BLOCK_FRAMES
+/// is this value), and what a host that instantiates a plugin before the
+/// engine prepares it (host/lv2.c, at validation) declares as its block size.
+#define MD_PROCESSOR_MAX_BLOCK_FRAMES 1024U
+
 typedef struct MdParam MdParam;
 
 /// One parameter: the public description plus how process() glides to a

@@ -13,6 +13,7 @@
 #ifndef MD_ENGINE_H
 #define MD_ENGINE_H
 
+#include "dsp/processor.h"
 #include "engine/graph.h"
 #include "mixdown.h"
 #include "session/model.h"
@@ -22,8 +23,9 @@
 #include <stdint.h>
 
 /// The engine renders in blocks of at most this many frames (offline:
-/// exactly this many; live: the period, when smaller).
-#define MD_ENGINE_MAX_BLOCK_FRAMES 1024U
+/// exactly this many; live: the period, when smaller): the largest block
+/// its processors are prepared for.
+#define MD_ENGINE_MAX_BLOCK_FRAMES MD_PROCESSOR_MAX_BLOCK_FRAMES
 
 /// Live sources: fills `out` (`channels` buffers) with what track `track`
 /// plays in timeline frames [t, t + frames) — its clips, summed and faded —

@@ -237,7 +237,7 @@ struct MdLv2Class {
   const LilvPlugin* plugin;
   const char*       uri;        ///< Kept: read by the fatal-signal handler
   bool              isolated;   ///< Instances run in a child process
-  double            rate;
+  double            rate_hz;
   uint32_t          n_ports;
   PortKind*         kinds;
   float*            defaults;   ///< Per port (controls)
@@ -333,14 +333,14 @@ struct MdLv2Proc {
   float*            zeros;      ///< For CV ports
   LV2_Atom_Sequence** atoms;    ///< One per atom port, in port order (c->atom_bytes each)
   uint32_t          max_frames;
-  int32_t           block_length;
-  float             sample_rate_f;
+  int32_t           block_length_frames;
+  float             sample_rate_hz_f;
   LV2_Options_Option options[4];
   LV2_Worker_Schedule schedule[2];
   LV2_Feature       f_map, f_unmap, f_options, f_bounded, f_schedule[2];
   const LV2_Feature* features[2][6];
   MdWorkerContext   worker_context[2];
-  uint32_t          latency;
+  uint32_t          latency_frames;
   LV2_URID          sequence_type, chunk_type; ///< Mapped at prepare (the audio thread maps nothing)
   uint8_t*          shared;       ///< controls, scratch and zeros in one block (shared with the child)
   size_t            shared_bytes;
@@ -489,22 +489,22 @@ connect_ports(MdLv2Proc* p, uint32_t k)
 // Options and features of instance `k`, for `rate` and blocks of at most
 // `max_frames` (control thread; the URIDs are mapped here, never in run()).
 static void
-set_features(MdLv2Proc* p, double rate, uint32_t max_frames)
+set_features(MdLv2Proc* p, double rate_hz, uint32_t max_frames)
 {
   MdLv2World* w             = p->cls->world;
   p->max_frames             = max_frames;
-  p->block_length           = (int32_t)max_frames;
-  p->sample_rate_f          = (float)rate;
+  p->block_length_frames    = (int32_t)max_frames;
+  p->sample_rate_hz_f       = (float)rate_hz;
   p->sequence_type          = map_uri(w, LV2_ATOM__Sequence);
   p->chunk_type             = map_uri(w, LV2_ATOM__Chunk);
   const LV2_URID int_type   = map_uri(w, LV2_ATOM__Int);
   const LV2_URID float_type = map_uri(w, LV2_ATOM__Float);
   p->options[0] = (LV2_Options_Option){LV2_OPTIONS_INSTANCE, 0, map_uri(w, LV2_BUF_SIZE__maxBlockLength),
-                                       sizeof(int32_t), int_type, &p->block_length};
+                                       sizeof(int32_t), int_type, &p->block_length_frames};
   p->options[1] = (LV2_Options_Option){LV2_OPTIONS_INSTANCE, 0, map_uri(w, LV2_BUF_SIZE__nominalBlockLength),
-                                       sizeof(int32_t), int_type, &p->block_length};
+                                       sizeof(int32_t), int_type, &p->block_length_frames};
   p->options[2] = (LV2_Options_Option){LV2_OPTIONS_INSTANCE, 0, map_uri(w, LV2_PARAMETERS__sampleRate),
-                                       sizeof(float), float_type, &p->sample_rate_f};
+                                       sizeof(float), float_type, &p->sample_rate_hz_f};
   p->options[3] = (LV2_Options_Option){LV2_OPTIONS_INSTANCE, 0, 0, 0, 0, NULL};
   p->f_map      = (LV2_Feature){LV2_URID__map, &w->map};
   p->f_unmap    = (LV2_Feature){LV2_URID__unmap, &w->unmap};
@@ -587,12 +587,12 @@ reset_instances(MdLv2Proc* p)
 // Instantiates, connects and activates the instances, and reads the
 // latency port.  False when the plugin cannot be instantiated.
 static bool
-start_instances(MdLv2Proc* p, double rate)
+start_instances(MdLv2Proc* p, double rate_hz)
 {
   const MdLv2Class* c = p->cls;
   for (uint32_t k = 0U; k < p->n_inst; ++k) {
     md_lv2_running = c->uri;
-    p->inst[k]     = lilv_plugin_instantiate(c->plugin, rate, p->features[k]);
+    p->inst[k]     = lilv_plugin_instantiate(c->plugin, rate_hz, p->features[k]);
     md_lv2_running = NULL;
     if (!p->inst[k]) {
       return false;
@@ -607,8 +607,9 @@ start_instances(MdLv2Proc* p, double rate)
   // read it, and start again from a clean state.
   if (c->latency_port >= 0) {
     run_instances(p, p->max_frames < 64U ? p->max_frames : 64U);
-    const float latency = p->controls[c->latency_port];
-    p->latency          = isfinite(latency) && latency > 0.0f && latency < 1e8f ? (uint32_t)lrintf(latency) : 0U;
+    const float reported_frames = p->controls[c->latency_port];
+    const bool  usable          = isfinite(reported_frames) && reported_frames > 0.0f && reported_frames < 1e8f;
+    p->latency_frames           = usable ? (uint32_t)lrintf(reported_frames) : 0U;
     memset(p->zeros, 0, p->max_frames * sizeof(float));
     reset_instances(p);
   }
@@ -656,7 +657,7 @@ receive_message(int fd, ChildMessage* m)
 
 // The child: start the instances, then serve until the parent closes its end.
 static _Noreturn void
-child_serve(MdLv2Proc* p, int fd, double rate)
+child_serve(MdLv2Proc* p, int fd, double rate_hz)
 {
   // A fatal signal is the parent's to report: die of it plainly.
   static const int fatal[] = {SIGFPE, SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
@@ -666,8 +667,8 @@ child_serve(MdLv2Proc* p, int fd, double rate)
   signal(SIGINT, SIG_IGN); // Ctrl-C is the parent's: it stops the render, then closes our socket
   signal(SIGTERM, SIG_DFL);
   prctl(PR_SET_PDEATHSIG, SIGKILL); // the parent killed: go too
-  const bool ok = start_instances(p, rate);
-  if (!send_message(fd, (ChildMessage){CHILD_STARTED, p->latency, ok}) || !ok) {
+  const bool ok = start_instances(p, rate_hz);
+  if (!send_message(fd, (ChildMessage){CHILD_STARTED, p->latency_frames, ok}) || !ok) {
     _exit(0);
   }
   ChildMessage m;
@@ -724,7 +725,7 @@ child_call(MdLv2Proc* p, ChildCommand command, uint32_t frames, const char* doin
 }
 
 static MixdownStatus
-child_start(MdLv2Proc* p, double rate)
+child_start(MdLv2Proc* p, double rate_hz)
 {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -739,7 +740,7 @@ child_start(MdLv2Proc* p, double rate)
   }
   if (pid == 0) {
     close(fds[0]);
-    child_serve(p, fds[1], rate);
+    child_serve(p, fds[1], rate_hz);
   }
   close(fds[1]);
   p->child  = pid;
@@ -753,7 +754,7 @@ child_start(MdLv2Proc* p, double rate)
     child_lost(p, "");
     return MIXDOWN_ERR_BAD_ARG;
   }
-  p->latency = started.frames;
+  p->latency_frames = started.frames;
   return MIXDOWN_SUCCESS;
 }
 
@@ -769,19 +770,19 @@ child_stop(MdLv2Proc* p)
 }
 
 static MixdownStatus
-lv2_prepare(void* state, double rate, uint32_t max_frames)
+lv2_prepare(void* state, double rate_hz, uint32_t max_frames)
 {
   MdLv2Proc* p = state;
-  set_features(p, rate, max_frames);
+  set_features(p, rate_hz, max_frames);
   const MixdownStatus st = alloc_buffers(p);
   if (st) {
     return st;
   }
   if (p->cls->isolated) {
-    return child_start(p, rate);
+    return child_start(p, rate_hz);
   }
   pthread_once(&fatal_handler_once, install_fatal_handler);
-  return start_instances(p, rate) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_BAD_ARG;
+  return start_instances(p, rate_hz) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_BAD_ARG;
 }
 
 static void
@@ -841,7 +842,7 @@ lv2_fault(const void* state)
 static uint32_t
 lv2_latency(const void* state)
 {
-  return ((const MdLv2Proc*)state)->latency;
+  return ((const MdLv2Proc*)state)->latency_frames;
 }
 
 static double
@@ -995,8 +996,8 @@ add_control_input(MdLv2Class* c, const LilvPort* port, uint32_t i, const char* s
 {
   const MdLv2World* w      = c->world;
   const bool        scaled = lilv_port_has_property(c->plugin, port, w->sample_rate);
-  double            lo     = control_bound(min, scaled ? c->rate : 1.0, -MD_LV2_UNBOUNDED);
-  double            hi     = control_bound(max, scaled ? c->rate : 1.0, MD_LV2_UNBOUNDED);
+  double            lo     = control_bound(min, scaled ? c->rate_hz : 1.0, -MD_LV2_UNBOUNDED);
+  double            hi     = control_bound(max, scaled ? c->rate_hz : 1.0, MD_LV2_UNBOUNDED);
   if (lo > hi) {
     const double swap = lo;
     lo                = hi;
@@ -1004,7 +1005,7 @@ add_control_input(MdLv2Class* c, const LilvPort* port, uint32_t i, const char* s
   }
   double def = c->defaults[i];
   if (scaled && def <= max) {
-    def *= c->rate;
+    def *= c->rate_hz;
   }
   if (isnan(def)) { // none given: the minimum, or 0 when the range is open below
     def = isfinite(min) ? lo : 0.0;
@@ -1040,7 +1041,7 @@ add_control_input(MdLv2Class* c, const LilvPort* port, uint32_t i, const char* s
 }
 
 static MdLv2Class*
-class_alloc(MdLv2World* w, const LilvPlugin* plugin, double rate)
+class_alloc(MdLv2World* w, const LilvPlugin* plugin, double rate_hz)
 {
   const uint32_t n_ports = lilv_plugin_get_num_ports(plugin);
   const size_t   n       = (size_t)n_ports + 1U;
@@ -1052,7 +1053,7 @@ class_alloc(MdLv2World* w, const LilvPlugin* plugin, double rate)
   c->world   = w;
   ++w->refs;
   c->plugin  = plugin;
-  c->rate    = rate;
+  c->rate_hz = rate_hz;
   c->n_ports = n_ports;
   if (!(c->kinds = calloc(n, sizeof(PortKind))) || !(c->defaults = calloc(n, sizeof(float))) ||
       !(c->atom_bytes = calloc(n, sizeof(uint32_t))) || !(c->params = calloc(n, sizeof(MdParam))) ||
@@ -1173,10 +1174,10 @@ try_instantiate(MdLv2Class* c, const char* uri, char* message, size_t size)
     return false;
   }
   p->cls = c;
-  set_features(p, c->rate, 1024U);
+  set_features(p, c->rate_hz, MD_PROCESSOR_MAX_BLOCK_FRAMES); // the block the engine will prepare it for
   pthread_once(&fatal_handler_once, install_fatal_handler);
   md_lv2_running         = c->uri;
-  LilvInstance* instance = lilv_plugin_instantiate(c->plugin, c->rate, p->features[0]);
+  LilvInstance* instance = lilv_plugin_instantiate(c->plugin, c->rate_hz, p->features[0]);
   if (instance) {
     // Activated before it is freed: some plugins (swh's revdelay) free in
     // cleanup() what only activate() allocates.
@@ -1187,7 +1188,7 @@ try_instantiate(MdLv2Class* c, const char* uri, char* message, size_t size)
   md_lv2_running = NULL;
   if (!instance) {
     const LilvNode* library = lilv_plugin_get_library_uri(c->plugin);
-    snprintf(message, size, "LV2 plugin <%s> cannot be instantiated at %g Hz (its library: %s)", uri, c->rate,
+    snprintf(message, size, "LV2 plugin <%s> cannot be instantiated at %g Hz (its library: %s)", uri, c->rate_hz,
              library ? lilv_node_as_uri(library) : "none declared");
   }
   free(p);
@@ -1195,7 +1196,7 @@ try_instantiate(MdLv2Class* c, const char* uri, char* message, size_t size)
 }
 
 const MdProcessorClass*
-md_lv2_class_new(MdLv2World* w, const char* uri, double rate, char* message, size_t size)
+md_lv2_class_new(MdLv2World* w, const char* uri, double rate_hz, char* message, size_t size)
 {
   LilvNode*         node   = lilv_new_uri(w->lilv, uri);
   const LilvPlugin* plugin = node ? lilv_plugins_get_by_uri(lilv_world_get_all_plugins(w->lilv), node) : NULL;
@@ -1208,7 +1209,7 @@ md_lv2_class_new(MdLv2World* w, const char* uri, double rate, char* message, siz
     return NULL;
   }
   message[0]    = '\0';
-  MdLv2Class* c = class_alloc(w, plugin, rate);
+  MdLv2Class* c = class_alloc(w, plugin, rate_hz);
   if (!c) {
     snprintf(message, size, "out of memory");
     return NULL;

@@ -27,7 +27,7 @@ void md_lv2_world_unref(MdLv2World* world);
 /// The class of plugin `uri` at `rate`, with a reference for the caller
 /// (release it with cls->release).  On failure returns NULL and writes why,
 /// with the nearest installed URI when there is one.
-const MdProcessorClass* md_lv2_class_new(MdLv2World* world, const char* uri, double rate,
+const MdProcessorClass* md_lv2_class_new(MdLv2World* world, const char* uri, double rate_hz,
                                          char* message, size_t message_size);
 
 /// Port values of preset `name` (its label or URI) for the class's
