@@ -23,26 +23,26 @@
 typedef struct {
   MdClipPlayer*    clips;
   size_t           n_clips;
-  uint32_t         channels;  ///< Planes in the ring: 1 or 2, or 3 when spread_mono
-  bool             spread_mono; ///< Mono clips go to a third plane (md_clip_spreads_mono())
-  uint32_t         latency;   ///< md_engine_input_latency()
+  uint32_t         channels;       ///< Planes in the ring: 1 or 2, or 3 when spread_mono
+  bool             spread_mono;    ///< Mono clips go to a third plane (md_clip_spreads_mono())
+  uint32_t         latency_frames; ///< md_engine_input_latency()
   MdRing           ring;
   _Atomic uint32_t gen;       ///< Generation the ring now holds (disk thread writes)
   _Atomic uint64_t gen_start; ///< …from this ring position
   // Disk thread only:
-  int64_t          pos;       ///< Timeline frame of the next chunk
-  int64_t          wrap_at;   ///< Where the loop wraps, or INT64_MAX
-  int64_t          wrap_to;
+  int64_t          next_frame;    ///< Timeline frame of the next chunk
+  int64_t          wrap_at_frame; ///< Where the loop wraps, or INT64_MAX
+  int64_t          wrap_to_frame;
   // Audio thread only:
   uint32_t         reader_gen;
-  uint64_t         want;      ///< Ring position of the next frame to read
+  uint64_t         want_frame; ///< Ring position of the next frame to read
 } MdFeedTrack;
 
 struct MdFeeder {
   MdFeedTrack*     tracks;
   size_t           n_tracks;
-  double           rate;
-  uint32_t         master_latency;
+  double           rate_hz;
+  uint32_t         master_latency_frames;
   MdFeederOptions  options;
   pthread_t        thread;
   bool             started;
@@ -50,8 +50,8 @@ struct MdFeeder {
   _Atomic bool     quit;
   _Atomic int64_t  locate_frame; ///< Written before locate_gen…
   _Atomic bool     loop;         ///< …and so is the loop the new generation plays
-  _Atomic int64_t  loop_from;
-  _Atomic int64_t  loop_to;
+  _Atomic int64_t  loop_from_frame;
+  _Atomic int64_t  loop_to_frame;
   _Atomic uint32_t locate_gen;
   uint32_t         audio_gen;    ///< The generation the audio thread wants
   bool             stalled;      ///< The test stall has happened
@@ -73,13 +73,13 @@ md_feeder_new(const MixdownSession* s, const MixdownEngine* engine, const MdFeed
   }
   f->options        = *options;
   atomic_init(&f->loop, options->loop);
-  atomic_init(&f->loop_from, options->loop_from);
-  atomic_init(&f->loop_to, options->loop_to);
-  f->rate           = s->sample_rate;
-  f->master_latency = mixdown_engine_latency(engine);
-  f->n_tracks       = s->n_tracks;
-  f->tracks         = calloc(s->n_tracks ? s->n_tracks : 1U, sizeof(MdFeedTrack));
-  bool ok           = f->tracks != NULL;
+  atomic_init(&f->loop_from_frame, options->loop_from_frame);
+  atomic_init(&f->loop_to_frame, options->loop_to_frame);
+  f->rate_hz               = s->sample_rate;
+  f->master_latency_frames = mixdown_engine_latency(engine);
+  f->n_tracks              = s->n_tracks;
+  f->tracks                = calloc(s->n_tracks ? s->n_tracks : 1U, sizeof(MdFeedTrack));
+  bool ok                  = f->tracks != NULL;
   for (int c = 0; c < 2 && ok; ++c) {
     ok = (f->chunk[c] = calloc(CHUNK_FRAMES, sizeof(float))) && (f->scratch[c] = calloc(CHUNK_FRAMES, sizeof(float)));
   }
@@ -89,14 +89,14 @@ md_feeder_new(const MixdownSession* s, const MixdownEngine* engine, const MdFeed
     const MdNode* model = &s->nodes[k];
     MdFeedTrack*  t     = &f->tracks[k];
     t->channels         = 1U;
-    t->latency          = md_engine_input_latency(engine, (uint32_t)k);
+    t->latency_frames   = md_engine_input_latency(engine, (uint32_t)k);
     t->reader_gen       = UINT32_MAX;
     atomic_init(&t->gen, UINT32_MAX);
     t->spread_mono = md_clip_spreads_mono(model);
     ok = md_ring_init_planes(&t->ring, ring_frames, t->spread_mono ? 3U : 2U) &&
          (t->clips = calloc(model->n_clips + 1U, sizeof(MdClipPlayer)));
     for (size_t j = 0U; ok && j < model->n_clips; ++j) {
-      ok = md_clip_init(&t->clips[j], &model->clips[j], f->rate) == MIXDOWN_SUCCESS;
+      ok = md_clip_init(&t->clips[j], &model->clips[j], f->rate_hz) == MIXDOWN_SUCCESS;
       t->n_clips += ok;
       t->channels = model->clips[j].channels > t->channels ? model->clips[j].channels : t->channels;
     }
@@ -148,16 +148,16 @@ md_feeder_free(MdFeeder* f)
 static void
 begin_generation(MdFeeder* f, uint32_t gen, int64_t frame)
 {
-  const int64_t loop_from = atomic_load_explicit(&f->loop_from, memory_order_relaxed);
-  const int64_t loop_to   = atomic_load_explicit(&f->loop_to, memory_order_relaxed);
-  const int64_t wrap      = atomic_load_explicit(&f->loop, memory_order_relaxed) && frame < loop_to
-                                ? loop_to + (int64_t)f->master_latency : INT64_MAX;
+  const int64_t loop_from_frame = atomic_load_explicit(&f->loop_from_frame, memory_order_relaxed);
+  const int64_t loop_to_frame   = atomic_load_explicit(&f->loop_to_frame, memory_order_relaxed);
+  const int64_t wrap            = atomic_load_explicit(&f->loop, memory_order_relaxed) && frame < loop_to_frame
+                                      ? loop_to_frame + (int64_t)f->master_latency_frames : INT64_MAX;
   for (size_t k = 0U; k < f->n_tracks; ++k) {
-    MdFeedTrack* t = &f->tracks[k];
-    t->pos         = frame - (int64_t)t->latency;
-    t->wrap_at     = wrap == INT64_MAX ? INT64_MAX : wrap - (int64_t)t->latency;
-    t->wrap_to     = loop_from - (int64_t)t->latency;
-    atomic_store_explicit(&t->gen_start, atomic_load(&t->ring.written), memory_order_relaxed);
+    MdFeedTrack* t   = &f->tracks[k];
+    t->next_frame    = frame - (int64_t)t->latency_frames;
+    t->wrap_at_frame = wrap == INT64_MAX ? INT64_MAX : wrap - (int64_t)t->latency_frames;
+    t->wrap_to_frame = loop_from_frame - (int64_t)t->latency_frames;
+    atomic_store_explicit(&t->gen_start, atomic_load(&t->ring.written_frames), memory_order_relaxed);
     atomic_store_explicit(&t->gen, gen, memory_order_release); // after gen_start
   }
 }
@@ -176,8 +176,8 @@ static void
 fill_chunk(MdFeeder* f, const MixdownSession* s, size_t k, uint32_t n)
 {
   MdFeedTrack* t = &f->tracks[k];
-  if (t->wrap_at != INT64_MAX && t->pos < t->wrap_at && t->wrap_at - t->pos < n) {
-    n = (uint32_t)(t->wrap_at - t->pos); // the loop's end falls in this chunk: stop there
+  if (t->wrap_at_frame != INT64_MAX && t->next_frame < t->wrap_at_frame && t->wrap_at_frame - t->next_frame < n) {
+    n = (uint32_t)(t->wrap_at_frame - t->next_frame); // the loop's end falls in this chunk: stop there
   }
   for (int c = 0; c < 3; ++c) {
     memset(f->chunk[c], 0, n * sizeof(float));
@@ -189,15 +189,15 @@ fill_chunk(MdFeeder* f, const MixdownSession* s, size_t k, uint32_t n)
     // track's mono clips into the third plane, the others onto the pair.
     const bool     apart = t->spread_mono && t->clips[j].channels == 1U;
     const uint32_t width = t->spread_mono ? 2U : t->channels;
-    if (md_clip_play(&t->clips[j], f->rate, t->pos, n, apart ? f->chunk + 2 : f->chunk, apart ? 1U : width,
+    if (md_clip_play(&t->clips[j], f->rate_hz, t->next_frame, n, apart ? f->chunk + 2 : f->chunk, apart ? 1U : width,
                      f->scratch, &scrub, why, sizeof why)) {
       note_error(f, s->nodes[k].name, why);
     }
   }
   md_ring_write(&t->ring, (const float* const*)f->chunk, n);
-  t->pos += n;
-  if (t->pos == t->wrap_at) {
-    t->pos = t->wrap_to;
+  t->next_frame += n;
+  if (t->next_frame == t->wrap_at_frame) {
+    t->next_frame = t->wrap_to_frame;
   }
 }
 
@@ -228,7 +228,7 @@ disk_main(void* arg)
       }
     }
     if (f->options.stall_for_s > 0.0 && !f->stalled && f->n_tracks &&
-        f->tracks[0].pos >= (int64_t)(f->options.stall_at_s * f->rate)) {
+        f->tracks[0].next_frame >= (int64_t)(f->options.stall_at_s * f->rate_hz)) {
       f->stalled = true;
       md_sleep_seconds(f->options.stall_for_s);
     }
@@ -271,8 +271,8 @@ void
 md_feeder_set_loop(MdFeeder* f, bool loop, int64_t from, int64_t to)
 {
   atomic_store_explicit(&f->loop, loop, memory_order_relaxed);
-  atomic_store_explicit(&f->loop_from, from, memory_order_relaxed);
-  atomic_store_explicit(&f->loop_to, to, memory_order_relaxed); // published by the next locate
+  atomic_store_explicit(&f->loop_from_frame, from, memory_order_relaxed);
+  atomic_store_explicit(&f->loop_to_frame, to, memory_order_relaxed); // published by the next locate
 }
 
 void
@@ -298,8 +298,8 @@ in_step(MdFeeder* f, MdFeedTrack* t)
     return false;
   }
   t->reader_gen = f->audio_gen;
-  t->want       = atomic_load_explicit(&t->gen_start, memory_order_relaxed);
-  md_ring_release(&t->ring, t->want); // what an older generation left is dropped
+  t->want_frame = atomic_load_explicit(&t->gen_start, memory_order_relaxed);
+  md_ring_release(&t->ring, t->want_frame); // what an older generation left is dropped
   return true;
 }
 
@@ -311,9 +311,9 @@ md_feeder_ready(MdFeeder* f)
     if (!in_step(f, t)) {
       return false;
     }
-    const uint64_t written = atomic_load_explicit(&t->ring.written, memory_order_acquire);
+    const uint64_t written_frames = atomic_load_explicit(&t->ring.written_frames, memory_order_acquire);
     // Half a ring is a comfortable start; the disk thread stops at a full one.
-    if (written < t->want + t->ring.capacity / 2U) {
+    if (written_frames < t->want_frame + t->ring.capacity / 2U) {
       return false;
     }
   }
@@ -330,14 +330,14 @@ md_feeder_read(void* user, uint32_t track, int64_t t_frame, uint32_t frames, flo
   if (!in_step(f, t)) {
     return false;
   }
-  const uint64_t written = atomic_load_explicit(&t->ring.written, memory_order_acquire);
-  const bool     there   = written >= t->want + frames;
+  const uint64_t written_frames = atomic_load_explicit(&t->ring.written_frames, memory_order_acquire);
+  const bool     there          = written_frames >= t->want_frame + frames;
   if (there) {
-    md_ring_peek(&t->ring, t->want, out, channels < t->channels ? channels : t->channels, frames);
+    md_ring_peek(&t->ring, t->want_frame, out, channels < t->channels ? channels : t->channels, frames);
   }
   // Late frames are skipped when they come: the timeline moves on.
-  t->want += frames;
-  md_ring_release(&t->ring, t->want);
+  t->want_frame += frames;
+  md_ring_release(&t->ring, t->want_frame);
   return there;
 }
 

@@ -26,8 +26,8 @@ typedef struct MdFeeder MdFeeder;
 typedef struct {
   uint32_t ring_frames;  ///< Per track (0: a default of about a third of a second)
   bool     loop;         ///< Loop [loop_from, loop_to) (content frames)
-  int64_t  loop_from;
-  int64_t  loop_to;
+  int64_t  loop_from_frame;
+  int64_t  loop_to_frame;
   double   stall_at_s;   ///< Tests: the disk thread stalls once, at this time…
   double   stall_for_s;  ///< …for this long (0: never)
 } MdFeederOptions;

@@ -37,7 +37,7 @@ static double
 dsp_load(const MdPlayerStatus* now, const MdPlayerStatus* before)
 {
   const uint64_t cycles = now->cycles - before->cycles;
-  const double   period = (double)now->period_frames / now->sample_rate;
+  const double   period = (double)now->period_frames / now->sample_rate_hz;
   return cycles ? (now->busy_s - before->busy_s) / (double)cycles / period : 0.0;
 }
 
@@ -104,7 +104,7 @@ fill_report(MdPlayer* player, MixdownPlayReport* report)
 {
   MdPlayerStatus s;
   md_player_status(player, &s);
-  report->sample_rate   = s.sample_rate;
+  report->sample_rate   = s.sample_rate_hz;
   report->period_frames = s.period_frames;
   report->played_s      = s.position_s;
   report->xruns         = s.xruns;

@@ -33,14 +33,14 @@ struct MdPlayer {
   jack_port_t*          out[2];
   MixdownEngine*        engine;
   MdFeeder*             feeder;
-  double                rate;
-  uint32_t              period;
-  int64_t               length;      ///< Frames of mix
-  int64_t               from;        ///< Where playback starts, frames
-  int64_t               latency;     ///< The master path's, in frames
-  bool                  loop;        ///< Audio thread (once started): looping [loop_from, loop_to)
-  int64_t               loop_from;   ///< Frames
-  int64_t               loop_to;
+  double                rate_hz;
+  uint32_t              period_frames;
+  int64_t               length_frames;   ///< Frames of mix
+  int64_t               from_frame;      ///< Where playback starts
+  int64_t               latency_frames;  ///< The master path's
+  bool                  loop;            ///< Audio thread (once started): looping [loop_from, loop_to)
+  int64_t               loop_from_frame;
+  int64_t               loop_to_frame;
   bool                  active;
   bool                  locked;      ///< Memory locked (mlockall)
 
@@ -48,7 +48,7 @@ struct MdPlayer {
   MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
   MdQueue meters;   ///< 2 × nodes floats: audio → meter thread
   MdRing  master;   ///< The master's output: audio → meter thread (loudness)
-  uint64_t master_read;
+  uint64_t master_read_frames;
 
   // Audio thread only.
   MdTransport transport;
@@ -56,24 +56,24 @@ struct MdPlayer {
   float*      acc_peak;
   double*     acc_sum;
   uint64_t*   acc_frames;
-  uint64_t    meter_frames; ///< Frames since the last snapshot
-  uint64_t    meter_every;  ///< …frames between snapshots (0: none)
+  uint64_t    meter_frames;       ///< Frames since the last snapshot
+  uint64_t    meter_every_frames; ///< …frames between snapshots (0: none)
 
   // Read by any thread.
   _Atomic bool     start;        ///< Set once the outputs are connected: start playing
   _Atomic bool     playing;
   _Atomic bool     finished;
   _Atomic bool     failed;
-  _Atomic int64_t  position;
+  _Atomic int64_t  position_frame;
   _Atomic uint64_t xruns;
-  _Atomic int64_t  first_xrun;   ///< Transport frame at the first xrun (-1: none)
+  _Atomic int64_t  first_xrun_frame; ///< Transport frame at the first xrun (-1: none)
   _Atomic uint64_t late_blocks;
   _Atomic uint64_t cycles;
   _Atomic uint64_t busy_ns;      ///< Audio thread time, all cycles
   _Atomic uint64_t busy_max_ns;
-  _Atomic uint64_t gap_max_ns;   ///< Longest time between two periods' starts
+  _Atomic uint64_t gap_max_ns;    ///< Longest time between two periods' starts
   uint64_t         last_start_ns; ///< Audio thread only
-  char             message[512]; ///< Written once, before `failed`
+  char             message[512];  ///< Written once, before `failed`
 };
 
 /* ------------------------------------------------------------------------ */
@@ -94,9 +94,10 @@ locate(MdPlayer* p, int64_t frame)
 {
   // Commands come checked (md_control_parse(): 0 … 24 h); within the mix
   // here, whatever a caller sends.
-  frame = frame < 0 ? 0 : frame > p->length ? p->length : frame;
+  frame = frame < 0 ? 0 : frame > p->length_frames ? p->length_frames : frame;
   md_engine_locate(p->engine, frame);
-  md_engine_set_render_limit(p->engine, p->loop && frame < p->loop_to ? p->loop_to + p->latency : INT64_MAX);
+  const bool before_wrap = p->loop && frame < p->loop_to_frame;
+  md_engine_set_render_limit(p->engine, before_wrap ? p->loop_to_frame + p->latency_frames : INT64_MAX);
   md_feeder_locate(p->feeder, frame);
   atomic_store(&p->finished, false);
   if (p->transport == MD_PLAYING) {
@@ -109,13 +110,13 @@ locate(MdPlayer* p, int64_t frame)
 static void
 set_loop(MdPlayer* p, bool loop, int64_t from, int64_t to)
 {
-  to = to < p->length ? to : p->length; // a loop ends at the session's end at the latest
+  to = to < p->length_frames ? to : p->length_frames; // a loop ends at the session's end at the latest
   if (loop && from >= to) {
     return; // nothing to loop: the request is dropped (the control thread checked A < B)
   }
-  p->loop      = loop;
-  p->loop_from = from;
-  p->loop_to   = to;
+  p->loop            = loop;
+  p->loop_from_frame = from;
+  p->loop_to_frame   = to;
   md_feeder_set_loop(p->feeder, loop, from, to);
   locate(p, (int64_t)md_engine_position(p->engine));
 }
@@ -134,7 +135,7 @@ run_command(MdPlayer* p, const MdCommand* cmd)
     break;
   case MD_COMMAND_PLAY:
     if (p->transport == MD_STOPPED && !atomic_load(&p->failed)) {
-      if ((int64_t)md_engine_position(p->engine) >= p->length) {
+      if ((int64_t)md_engine_position(p->engine) >= p->length_frames) {
         locate(p, 0); // at the end: from the top
       }
       p->transport = MD_PREROLL;
@@ -169,10 +170,10 @@ play(MdPlayer* p, float* left, float* right, uint32_t n)
       break;
     }
     const int64_t at = (int64_t)md_engine_position(p->engine);
-    if (p->loop && at >= p->loop_to && at - p->loop_to < (int64_t)n) {
+    if (p->loop && at >= p->loop_to_frame && at - p->loop_to_frame < (int64_t)n) {
       // The loop's end: the disk thread has wrapped every track's stream
       // at the same frame, so the next lap follows without a gap.
-      md_engine_locate(p->engine, p->loop_from);
+      md_engine_locate(p->engine, p->loop_from_frame);
       continue;
     }
     p->transport = MD_STOPPED;
@@ -186,7 +187,7 @@ static void
 meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
 {
   const size_t nodes = p->session->n_nodes;
-  for (size_t i = 0U; p->meter_every && i < nodes; ++i) {
+  for (size_t i = 0U; p->meter_every_frames && i < nodes; ++i) {
     float    peak;
     double   sum;
     uint64_t frames;
@@ -196,7 +197,7 @@ meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
     p->acc_frames[i] += frames;
   }
   p->meter_frames += n;
-  if (p->meter_every && p->meter_frames >= p->meter_every) {
+  if (p->meter_every_frames && p->meter_frames >= p->meter_every_frames) {
     for (size_t i = 0U; i < nodes; ++i) {
       p->snapshot[i]         = p->acc_peak[i];
       p->snapshot[nodes + i] = p->acc_frames[i] ? (float)(p->acc_sum[i] / (double)p->acc_frames[i]) : 0.0F;
@@ -207,7 +208,7 @@ meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
     md_queue_push(&p->meters, p->snapshot); // nobody reading: dropped
     p->meter_frames = 0U;
   }
-  if (p->meter_every) {
+  if (p->meter_every_frames) {
     uint32_t     space = md_ring_space(&p->master);
     const float* io[2] = {left, right};
     md_ring_write(&p->master, io, n < space ? n : space);
@@ -242,7 +243,7 @@ md_player_process(MdPlayer* p, float* left, float* right, uint32_t nframes)
   memset(right + done, 0, (nframes - done) * sizeof(float));
   meter(p, left, right, nframes);
   atomic_store(&p->playing, p->transport != MD_STOPPED);
-  atomic_store(&p->position, (int64_t)md_engine_position(p->engine));
+  atomic_store(&p->position_frame, (int64_t)md_engine_position(p->engine));
   atomic_store(&p->late_blocks, md_engine_feed_misses(p->engine));
   const uint64_t busy = md_clock_ns() - start;
   atomic_fetch_add(&p->busy_ns, busy);
@@ -265,7 +266,7 @@ on_xrun(void* arg)
 {
   MdPlayer* p = arg;
   if (!atomic_fetch_add(&p->xruns, 1U)) {
-    atomic_store(&p->first_xrun, atomic_load(&p->position));
+    atomic_store(&p->first_xrun_frame, atomic_load(&p->position_frame));
   }
   return 0;
 }
@@ -292,8 +293,8 @@ open_client(MdPlayer* p, char* message, size_t message_size)
                                          : "cannot open a JACK client");
     return false;
   }
-  p->rate   = jack_get_sample_rate(p->client);
-  p->period = jack_get_buffer_size(p->client);
+  p->rate_hz       = jack_get_sample_rate(p->client);
+  p->period_frames = jack_get_buffer_size(p->client);
   return true;
 }
 
@@ -310,26 +311,29 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   *status = MIXDOWN_ERR_IO; // the usual trouble: no server, a name taken
   p->session = session;
   p->options = *options;
-  atomic_init(&p->first_xrun, -1);
+  atomic_init(&p->first_xrun_frame, -1);
   if (options->headless) {
-    p->rate   = mixdown_session_sample_rate(session);
-    p->period = options->headless_period ? options->headless_period : 256U;
+    p->rate_hz       = mixdown_session_sample_rate(session);
+    p->period_frames = options->headless_period ? options->headless_period : 256U;
   } else if (!open_client(p, message, message_size)) {
     md_player_free(p);
     return NULL;
   }
-  if ((uint32_t)p->rate != mixdown_session_sample_rate(session)) {
+  if ((uint32_t)p->rate_hz != mixdown_session_sample_rate(session)) {
     snprintf(message, message_size, "the JACK server runs at %u Hz and the session at %u Hz: start jackd with -r %u",
-             (unsigned)p->rate, mixdown_session_sample_rate(session), mixdown_session_sample_rate(session));
+             (unsigned)p->rate_hz, mixdown_session_sample_rate(session), mixdown_session_sample_rate(session));
     md_player_free(p);
     return NULL;
   }
   char            why[512] = "out of memory";
   MdFeederOptions feed     = {.loop = options->loop, .stall_at_s = options->stall_at_s, .stall_for_s = options->stall_for_s};
-  const char*     bad      = md_checked_number_frames(options->from_s, p->rate, MD_CHECKED_MAX_TIME_S, &p->from);
+  const char*     bad      = md_checked_number_frames(options->from_s, p->rate_hz, MD_CHECKED_MAX_TIME_S,
+                                                      &p->from_frame);
   if (!bad && feed.loop) {
-    bad = md_checked_number_frames(options->loop_from_s, p->rate, MD_CHECKED_MAX_TIME_S, &feed.loop_from);
-    bad = bad ? bad : md_checked_number_frames(options->loop_to_s, p->rate, MD_CHECKED_MAX_TIME_S, &feed.loop_to);
+    bad = md_checked_number_frames(options->loop_from_s, p->rate_hz, MD_CHECKED_MAX_TIME_S,
+                                   &feed.loop_from_frame);
+    bad = bad ? bad
+              : md_checked_number_frames(options->loop_to_s, p->rate_hz, MD_CHECKED_MAX_TIME_S, &feed.loop_to_frame);
   }
   if (bad) {
     snprintf(message, message_size, "a start or loop time refused: %s (valid range 0 … %g s)", bad,
@@ -341,11 +345,11 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   MixdownStatus st = mixdown_engine_new(session, &p->engine, why, sizeof why);
   if (!st && feed.loop) {
     // A loop ends at the session's end at the latest.
-    const int64_t length = (int64_t)mixdown_engine_length(p->engine);
-    feed.loop_to         = feed.loop_to < length ? feed.loop_to : length;
-    if (feed.loop_from >= feed.loop_to) {
+    const int64_t length_frames = (int64_t)mixdown_engine_length(p->engine);
+    feed.loop_to_frame          = feed.loop_to_frame < length_frames ? feed.loop_to_frame : length_frames;
+    if (feed.loop_from_frame >= feed.loop_to_frame) {
       snprintf(why, sizeof why, "the loop starts at or after the end of the session (%.3f s)",
-               (double)length / p->rate);
+               (double)length_frames / p->rate_hz);
       st = MIXDOWN_ERR_BAD_ARG;
     }
   }
@@ -353,7 +357,8 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     st = MIXDOWN_ERR_NO_MEM;
   }
   if (!st) {
-    const uint32_t block_frames = p->period < MD_ENGINE_MAX_BLOCK_FRAMES ? p->period : MD_ENGINE_MAX_BLOCK_FRAMES;
+    const uint32_t block_frames =
+        p->period_frames < MD_ENGINE_MAX_BLOCK_FRAMES ? p->period_frames : MD_ENGINE_MAX_BLOCK_FRAMES;
     st = md_engine_go_live(p->engine, session, block_frames, md_feeder_read, p->feeder);
   }
   if (!st && options->meter_hz > 0.0) {
@@ -382,12 +387,12 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     md_player_free(p);
     return NULL;
   }
-  p->length      = (int64_t)mixdown_engine_length(p->engine);
-  p->latency     = mixdown_engine_latency(p->engine);
-  p->loop        = feed.loop;
-  p->loop_from   = feed.loop_from;
-  p->loop_to     = feed.loop_to;
-  p->meter_every = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate / options->meter_hz) : 0U;
+  p->length_frames      = (int64_t)mixdown_engine_length(p->engine);
+  p->latency_frames     = mixdown_engine_latency(p->engine);
+  p->loop               = feed.loop;
+  p->loop_from_frame    = feed.loop_from_frame;
+  p->loop_to_frame      = feed.loop_to_frame;
+  p->meter_every_frames = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate_hz / options->meter_hz) : 0U;
   if (p->client) {
     jack_set_process_callback(p->client, process, p);
     jack_set_xrun_callback(p->client, on_xrun, p);
@@ -427,7 +432,7 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
 {
   message[0] = '\0';
   // Where to start is set before the audio thread runs (nothing races it yet).
-  locate(p, p->from);
+  locate(p, p->from_frame);
   p->transport = MD_STOPPED; // until the outputs are connected: nothing is cut off
   if (md_feeder_start(p->feeder, p->session)) {
     snprintf(message, message_size, "cannot start the disk thread");
@@ -498,19 +503,19 @@ md_player_status(MdPlayer* p, MdPlayerStatus* s)
   memset(s, 0, sizeof *s);
   s->playing        = atomic_load(&p->playing);
   s->finished       = atomic_load(&p->finished);
-  s->position_s     = (double)atomic_load(&p->position) / p->rate;
-  s->length_s       = (double)p->length / p->rate;
+  s->position_s     = (double)atomic_load(&p->position_frame) / p->rate_hz;
+  s->length_s       = (double)p->length_frames / p->rate_hz;
   s->cycles         = atomic_load(&p->cycles);
   s->busy_s         = (double)atomic_load(&p->busy_ns) / 1e9;
   s->xruns          = atomic_load(&p->xruns);
-  s->first_xrun_s   = (double)atomic_load(&p->first_xrun) / p->rate;
+  s->first_xrun_s   = (double)atomic_load(&p->first_xrun_frame) / p->rate_hz;
   s->late_blocks    = atomic_load(&p->late_blocks);
-  const double   period_ns = 1e9 * p->period / p->rate;
+  const double   period_ns = 1e9 * p->period_frames / p->rate_hz;
   s->dsp_load_max   = (double)atomic_load(&p->busy_max_ns) / period_ns;
   s->longest_gap_ms = (double)atomic_load(&p->gap_max_ns) / 1e6;
   s->jack_cpu_load  = p->client ? jack_cpu_load(p->client) : 0.0;
-  s->period_frames  = p->period;
-  s->sample_rate    = (uint32_t)p->rate;
+  s->period_frames  = p->period_frames;
+  s->sample_rate_hz = (uint32_t)p->rate_hz;
   s->failed         = atomic_load(&p->failed);
   snprintf(s->message, sizeof s->message, "%s", s->failed ? p->message : md_feeder_error(p->feeder));
 }
@@ -530,9 +535,9 @@ md_player_take_meters(MdPlayer* p, float* snapshot)
 void
 md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint32_t* frames)
 {
-  const uint64_t written = atomic_load_explicit(&p->master.written, memory_order_acquire);
-  uint32_t       n       = (uint32_t)(written - p->master_read);
-  n                      = n < max_frames ? n : max_frames;
+  const uint64_t written_frames = atomic_load_explicit(&p->master.written_frames, memory_order_acquire);
+  uint32_t       n              = (uint32_t)(written_frames - p->master_read_frames);
+  n                             = n < max_frames ? n : max_frames;
   // Copied out through the stack in chunks of the engine's block (any
   // size would do; this one names where the 1024 came from).
   float  left[MD_ENGINE_MAX_BLOCK_FRAMES];
@@ -540,14 +545,14 @@ md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint
   float* planes[2] = {left, right};
   for (uint32_t done = 0U; done < n;) {
     const uint32_t k = n - done < MD_ENGINE_MAX_BLOCK_FRAMES ? n - done : MD_ENGINE_MAX_BLOCK_FRAMES;
-    md_ring_peek(&p->master, p->master_read + done, planes, 2U, k);
+    md_ring_peek(&p->master, p->master_read_frames + done, planes, 2U, k);
     for (uint32_t i = 0U; i < k; ++i) {
       interleaved[2U * (done + i)]      = left[i];
       interleaved[2U * (done + i) + 1U] = right[i];
     }
     done += k;
   }
-  p->master_read += n;
-  md_ring_release(&p->master, p->master_read);
+  p->master_read_frames += n;
+  md_ring_release(&p->master, p->master_read_frames);
   *frames = n;
 }

@@ -35,12 +35,12 @@ typedef struct {
   double             loop_to_s;
   const char* const* connect;      ///< Ports to connect left and right to (NULL: the system playback ports)
   size_t             n_connect;
-  bool               record;       ///< Keep applied moves for md_player_take_move()
-  double             meter_hz;     ///< Meter snapshots per second (0: none)
-  double             stall_at_s;   ///< Tests: stall the disk thread once, at this time…
-  double             stall_for_s;  ///< …for this long
-  bool               headless;     ///< No JACK: the caller calls md_player_process() (at the session's rate)
-  uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for
+  bool               record;          ///< Keep applied moves for md_player_take_move()
+  double             meter_hz;        ///< Meter snapshots per second (0: none)
+  double             stall_at_s;      ///< Tests: stall the disk thread once, at this time…
+  double             stall_for_s;     ///< …for this long
+  bool               headless;        ///< No JACK: the caller calls md_player_process() (at the session's rate)
+  uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for (frames; named in the tests)
 } MdPlayerOptions;
 
 /// Opens the JACK client and builds the live engine; nothing plays yet.
@@ -80,7 +80,7 @@ typedef struct {
   double   longest_gap_ms;  ///< Longest time between the starts of two periods
   double   jack_cpu_load;   ///< JACK's own figure, percent
   uint32_t period_frames;
-  uint32_t sample_rate;
+  uint32_t sample_rate_hz;
   bool     failed;          ///< The engine stopped on an error (see message)
   char     message[512];    ///< The disk's or the engine's first error, or ""
 } MdPlayerStatus;

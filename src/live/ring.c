@@ -26,8 +26,8 @@ md_ring_init_planes(MdRing* ring, uint32_t frames, uint32_t planes)
     ring->data[c] = c < ring->planes ? calloc(capacity, sizeof(float)) : NULL;
     ok            = ok && (c >= ring->planes || ring->data[c]);
   }
-  atomic_init(&ring->written, 0U);
-  atomic_init(&ring->read, 0U);
+  atomic_init(&ring->written_frames, 0U);
+  atomic_init(&ring->read_frames, 0U);
   return ok;
 }
 
@@ -43,9 +43,9 @@ md_ring_free(MdRing* ring)
 uint32_t
 md_ring_space(MdRing* ring)
 {
-  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_relaxed);
-  const uint64_t read    = atomic_load_explicit(&ring->read, memory_order_acquire);
-  return ring->capacity - (uint32_t)(written - read);
+  const uint64_t written_frames = atomic_load_explicit(&ring->written_frames, memory_order_relaxed);
+  const uint64_t read_frames    = atomic_load_explicit(&ring->read_frames, memory_order_acquire);
+  return ring->capacity - (uint32_t)(written_frames - read_frames);
 }
 
 // Copies `n` frames between a linear buffer and the ring at `pos`, in at
@@ -67,11 +67,11 @@ copy_wrapped(float* ring_plane, uint32_t capacity, uint64_t pos, float* linear, 
 void
 md_ring_write(MdRing* ring, const float* const* in, uint32_t n)
 {
-  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_relaxed);
+  const uint64_t written_frames = atomic_load_explicit(&ring->written_frames, memory_order_relaxed);
   for (uint32_t c = 0U; c < ring->planes; ++c) {
-    copy_wrapped(ring->data[c], ring->capacity, written, (float*)in[c], n, true);
+    copy_wrapped(ring->data[c], ring->capacity, written_frames, (float*)in[c], n, true);
   }
-  atomic_store_explicit(&ring->written, written + n, memory_order_release); // the frames before the count
+  atomic_store_explicit(&ring->written_frames, written_frames + n, memory_order_release); // the frames before the count
 }
 
 void
@@ -85,6 +85,6 @@ md_ring_peek(const MdRing* ring, uint64_t at, float* const* out, uint32_t channe
 void
 md_ring_release(MdRing* ring, uint64_t pos)
 {
-  const uint64_t written = atomic_load_explicit(&ring->written, memory_order_acquire);
-  atomic_store_explicit(&ring->read, pos < written ? pos : written, memory_order_release);
+  const uint64_t written_frames = atomic_load_explicit(&ring->written_frames, memory_order_acquire);
+  atomic_store_explicit(&ring->read_frames, pos < written_frames ? pos : written_frames, memory_order_release);
 }

@@ -17,11 +17,11 @@
 #include <stdint.h>
 
 typedef struct {
-  float*           data[3];  ///< One plane per channel, `capacity` frames each
-  uint32_t         planes;   ///< 2, or 3
-  uint32_t         capacity; ///< A power of two
-  _Atomic uint64_t written;  ///< Frames the writer has made available
-  _Atomic uint64_t read;     ///< Frames the reader is done with
+  float*           data[3];        ///< One plane per channel, `capacity` frames each
+  uint32_t         planes;         ///< 2, or 3
+  uint32_t         capacity;       ///< Frames per plane, a power of two (named in the unit tests)
+  _Atomic uint64_t written_frames; ///< Frames the writer has made available
+  _Atomic uint64_t read_frames;    ///< Frames the reader is done with
 } MdRing;
 
 /// A stereo ring of at least `frames` frames (rounded up to a power of two).
