@@ -23,7 +23,7 @@
 
 struct MdPremaster {
   SNDFILE*       file;
-  double         rate;
+  double         rate_hz;
   ebur128_state* meter;
   float*         interleaved;
   uint64_t       frames;
@@ -75,7 +75,7 @@ md_premaster_open(const char* temp_dir, double rate, uint64_t expected_frames, M
   // Wave64 has no 4 GiB limit; float keeps the mix exactly as rendered.
   SF_INFO info = {.samplerate = (int)rate, .channels = 2, .format = SF_FORMAT_W64 | SF_FORMAT_FLOAT};
   p->file      = sf_open_fd(fd, SFM_RDWR, &info, SF_TRUE);
-  p->rate      = rate;
+  p->rate_hz   = rate;
   if (!p->file) {
     snprintf(message, message_size, "cannot write the premaster: %s", sf_strerror(NULL));
     close(fd);
@@ -164,7 +164,7 @@ finish_pass(MdPremaster* p, double gain_db, const MdFinishGoal* goal, double cei
             uint32_t pass, double* reduction_db, char* message, size_t message_size)
 {
   const MdProcessorClass* cls     = goal->limit ? md_registry_find("limiter") : NULL;
-  void*                   limiter = cls ? new_limiter(cls, ceiling_db, p->rate) : NULL;
+  void*                   limiter = cls ? new_limiter(cls, ceiling_db, p->rate_hz) : NULL;
   float*                  left    = malloc(MD_FINISH_FRAMES * sizeof(float));
   float*                  right   = malloc(MD_FINISH_FRAMES * sizeof(float));
   MixdownStatus           st      = MIXDOWN_SUCCESS;
@@ -236,7 +236,7 @@ md_finish(MdPremaster* p, const MdFinishGoal* goal, const MdFinishSink* sink, vo
     snprintf(message, message_size,
              "the mix holds %llu infinite or NaN sample%s (the first at %.3f s): it cannot be finished to a "
              "loudness or a ceiling", (unsigned long long)p->non_finite, p->non_finite == 1U ? "" : "s",
-             (double)p->first_non_finite / p->rate);
+             (double)p->first_non_finite / p->rate_hz);
     return MIXDOWN_ERR_DECODE;
   }
   const double measured = md_premaster_loudness(p);

@@ -41,7 +41,7 @@ struct MdLoudness {
   double           peak[MD_LOUDNESS_MAX_CHANNELS];        ///< Sample peaks (the kernel's pass gives them)
   double           sum_squares[MD_LOUDNESS_MAX_CHANNELS]; ///< …and Σ x²
   uint32_t         step_frames;         ///< Frames in a 100 ms sub-block
-  uint32_t         in_step;             ///< Frames of the current sub-block so far
+  uint32_t         in_step_frames;      ///< Frames of the current sub-block so far
   double           step_sum;            ///< Its weighted Σ y² so far
   double           ring[STEPS_SHORT];   ///< Weighted Σ y² of the last sub-blocks, oldest at steps % 30
   uint64_t         steps;               ///< Sub-blocks completed
@@ -59,7 +59,7 @@ struct MdLoudness {
   // True peak (without MD_LOUDNESS_TRUE_PEAK: never fed).
   bool   true_peak;
   MdTruePeakScan tp_scan;
-  double tp_peak[MD_LOUDNESS_MAX_CHANNELS];
+  double tp_peak_linear[MD_LOUDNESS_MAX_CHANNELS];
   float  tp_carry[MD_LOUDNESS_MAX_CHANNELS][TP_CARRY]; ///< The last frames of each channel
   double tp_carry_peak[MD_LOUDNESS_MAX_CHANNELS];       ///< …and their peak
   // md_loudness_scaled(): a meter of `twin_gain` times this one's signal,
@@ -209,7 +209,7 @@ md_loudness_scaled(MdLoudness* m, double gain)
 uint32_t
 md_loudness_until_step(const MdLoudness* m)
 {
-  return m->step_frames - m->in_step;
+  return m->step_frames - m->in_step_frames;
 }
 
 /* Adding frames ---------------------------------------------------------- */
@@ -270,7 +270,7 @@ find_true_peaks(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t 
 {
   for (uint32_t c = 0U; c < m->channels; ++c) {
     const float* in    = x[c] + offset;
-    double       peak  = m->tp_peak[c] > m->peak[c] ? m->tp_peak[c] : m->peak[c]; // the frames themselves too
+    double       peak  = m->tp_peak_linear[c] > m->peak[c] ? m->tp_peak_linear[c] : m->peak[c]; // the samples too
     const double reach = (peaks[c] > m->tp_carry_peak[c] ? peaks[c] : m->tp_carry_peak[c]) * m->tp_scan.bound;
     // The first intervals need the frames carried over, the rest have
     // their context in `in`.
@@ -284,7 +284,7 @@ find_true_peaks(MdLoudness* m, const float* const* x, uint32_t offset, uint32_t 
         peak = md_true_peak_scan(&m->tp_scan, in, n - TP_CARRY, peak);
       }
     }
-    m->tp_peak[c] = peak;
+    m->tp_peak_linear[c] = peak;
     memcpy(m->tp_carry[c], n < TP_CARRY ? head + n : in + n - TP_CARRY, sizeof m->tp_carry[c]);
     m->tp_carry_peak[c] = md_block_max_abs(m->tp_carry[c], TP_CARRY);
   }
@@ -316,8 +316,8 @@ end_step(MdLoudness* m, double sum)
 {
   m->ring[m->steps % STEPS_SHORT] = sum;
   m->steps++;
-  m->step_sum = 0.0;
-  m->in_step  = 0U;
+  m->step_sum       = 0.0;
+  m->in_step_frames = 0U;
   if (m->twin) {
     end_step(m->twin, sum * m->twin_gain * m->twin_gain); // K-weighting is linear
   }
@@ -346,9 +346,9 @@ static void
 copy_scaled(MdLoudness* twin, const MdLoudness* m, double gain)
 {
   for (uint32_t c = 0U; c < m->channels; ++c) {
-    twin->peak[c]        = m->peak[c] * fabs(gain);
-    twin->sum_squares[c] = m->sum_squares[c] * gain * gain;
-    twin->tp_peak[c]     = m->tp_peak[c] * fabs(gain);
+    twin->peak[c]           = m->peak[c] * fabs(gain);
+    twin->sum_squares[c]    = m->sum_squares[c] * gain * gain;
+    twin->tp_peak_linear[c] = m->tp_peak_linear[c] * fabs(gain);
   }
 }
 
@@ -357,7 +357,7 @@ md_loudness_add(MdLoudness* m, const float* const* x, uint32_t n)
 {
   for (uint32_t done = 0U; done < n;) {
     uint32_t len = n - done < CHUNK ? n - done : CHUNK;
-    len          = len < m->step_frames - m->in_step ? len : m->step_frames - m->in_step;
+    len          = len < m->step_frames - m->in_step_frames ? len : m->step_frames - m->in_step_frames;
     double peaks[MD_LOUDNESS_MAX_CHANNELS];
     k_weight(m, x, done, len, peaks);
     if (m->true_peak) {
@@ -366,9 +366,9 @@ md_loudness_add(MdLoudness* m, const float* const* x, uint32_t n)
     if (m->twin) {
       copy_scaled(m->twin, m, m->twin_gain);
     }
-    m->in_step += len;
+    m->in_step_frames += len;
     done += len;
-    if (m->in_step == m->step_frames) {
+    if (m->in_step_frames == m->step_frames) {
       end_step(m, m->step_sum);
     }
   }
@@ -473,5 +473,5 @@ md_loudness_sum_squares(const MdLoudness* m, uint32_t c)
 double
 md_loudness_true_peak(const MdLoudness* m, uint32_t c)
 {
-  return c < m->channels ? m->tp_peak[c] : 0.0;
+  return c < m->channels ? m->tp_peak_linear[c] : 0.0;
 }

@@ -49,17 +49,17 @@ struct MdSource {
   SNDFILE*     file;
   MdSourceFile io;
   uint32_t channels;
-  int64_t  file_frames;   ///< Frames of the file, as its header says
-  soxr_t   resampler;     ///< NULL when the rates match
-  float*   decoded;       ///< Interleaved chunk from the file
-  size_t   decoded_have;  ///< Frames in `decoded` not yet given to soxr
-  size_t   decoded_pos;   ///< First frame of `decoded` not yet used
-  float*   converted;     ///< Interleaved output of soxr
-  bool     may_be_non_finite; ///< Float or double samples (PCM is always finite)
-  uint64_t length;        ///< Frames at the output rate, from the offset on
-  uint64_t delivered;     ///< Frames of audio given out so far (not the silence after)
-  bool     file_done;     ///< The file has no more frames
-  bool     failed;        ///< Decoding failed (the file is damaged)
+  int64_t  file_frames;         ///< Frames of the file, as its header says
+  soxr_t   resampler;           ///< NULL when the rates match
+  float*   decoded;             ///< Interleaved chunk from the file
+  size_t   decoded_have_frames; ///< Frames in `decoded` not yet given to soxr
+  size_t   decoded_pos;         ///< First frame of `decoded` not yet used
+  float*   converted;           ///< Interleaved output of soxr
+  bool     may_be_non_finite;   ///< Float or double samples (PCM is always finite)
+  uint64_t length_frames;       ///< Frames at the output rate, from the offset on
+  uint64_t delivered_frames;    ///< Frames of audio given out so far (not the silence after)
+  bool     file_done;           ///< The file has no more frames
+  bool     failed;              ///< Decoding failed (the file is damaged)
 };
 
 static sf_count_t
@@ -251,7 +251,7 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     md_source_close(s);
     return NULL;
   }
-  s->length = (uint64_t)length_frames;
+  s->length_frames = (uint64_t)length_frames;
   if ((double)info.samplerate != out_rate) {
     soxr_error_t            error   = NULL;
     const soxr_io_spec_t    io      = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
@@ -308,7 +308,7 @@ md_source_channels(const MdSource* s)
 uint64_t
 md_source_length(const MdSource* s)
 {
-  return s->length;
+  return s->length_frames;
 }
 
 int64_t
@@ -320,18 +320,18 @@ md_source_file_frames(const MdSource* s)
 uint64_t
 md_source_delivered(const MdSource* s)
 {
-  return s->delivered;
+  return s->delivered_frames;
 }
 
 static void
 decode_more(MdSource* s)
 {
-  if (s->file_done || s->decoded_pos < s->decoded_have) {
+  if (s->file_done || s->decoded_pos < s->decoded_have_frames) {
     return;
   }
-  const sf_count_t got = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
-  s->decoded_have      = got > 0 ? (size_t)got : 0U;
-  s->decoded_pos       = 0U;
+  const sf_count_t got   = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  s->decoded_have_frames = got > 0 ? (size_t)got : 0U;
+  s->decoded_pos         = 0U;
   if (got < (sf_count_t)MD_SOURCE_CHUNK) {
     s->file_done = true; // short read: end of file, or damage
     s->failed    = sf_error(s->file) != SF_ERR_NO_ERROR;
@@ -346,7 +346,7 @@ produce(MdSource* s, float* dst, size_t want, const float** frames)
   *frames = dst;
   if (!s->resampler) {
     decode_more(s);
-    size_t n = s->decoded_have - s->decoded_pos;
+    size_t n = s->decoded_have_frames - s->decoded_pos;
     n        = n < want ? n : want;
     *frames  = s->decoded + s->decoded_pos * s->channels;
     s->decoded_pos += n;
@@ -357,7 +357,7 @@ produce(MdSource* s, float* dst, size_t want, const float** frames)
     decode_more(s);
     size_t in_used = 0U;
     size_t out_got = 0U;
-    const size_t in_have = s->decoded_have - s->decoded_pos;
+    const size_t in_have = s->decoded_have_frames - s->decoded_pos;
     if (in_have == 0U && s->file_done) {
       // No input left: a NULL input tells soxr to drain what it holds.
       soxr_process(s->resampler, NULL, 0U, NULL, dst + made * s->channels, want - made, &out_got);
@@ -427,7 +427,7 @@ md_source_read(MdSource* s, float* const* out, uint32_t frames, uint64_t* non_fi
       out[c][i] = 0.0f;
     }
   }
-  s->delivered += done;
+  s->delivered_frames += done;
   if (first_bad) {
     *first_bad = bad;
   }

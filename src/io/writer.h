@@ -32,7 +32,7 @@ typedef struct {
   double   loudness_lufs; ///< Integrated loudness of what was written
   double   true_peak;     ///< Highest true peak (linear)
   uint64_t clipped;       ///< Samples clipped by an integer format (lossy: beyond full scale)
-  uint32_t rate;          ///< Rate of the file (Opus and MP3 take only some: md_writer_note())
+  uint32_t rate;          ///< Hz: the rate of the file (Opus and MP3 take only some: md_writer_note())
   double   sum_lr, sum_ll, sum_rr; ///< For the stereo correlation
 } MdWriterStats;
 

@@ -61,10 +61,10 @@ typedef struct {
 } PlotBar;
 
 typedef struct {
-  double         rate;
-  uint32_t       series_step;    ///< Frames between loudness readings (io/measure.c's)
-  uint64_t       total;          ///< Expected frames (for the columns and the time axis)
-  uint64_t       seen;
+  double         rate_hz;
+  uint32_t       series_step_frames; ///< Frames between loudness readings (io/measure.c's)
+  uint64_t       total_frames;       ///< Expected frames (for the columns and the time axis)
+  uint64_t       seen_frames;
   uint32_t       channels;       ///< Measured channels (interleaved input)
   uint32_t       lanes;          ///< Waveform lanes: the first one or two channels
   float          lo[2][COLUMNS], hi[2][COLUMNS];
@@ -92,14 +92,14 @@ static bool
 plot_data_init(PlotData* d, double rate, uint64_t total, uint32_t channels)
 {
   memset(d, 0, sizeof *d);
-  d->rate        = rate;
-  d->series_step = (uint32_t)(rate / 10.0);
-  d->total       = total ? total : 1U;
-  d->channels    = channels;
-  d->lanes       = channels < 2U ? channels : 2U;
-  d->measure     = md_measure_new(channels, rate, MD_MEASURE_SERIES);
-  d->fft_in      = fftwf_alloc_real(FFT_SIZE);
-  d->fft_out     = fftwf_alloc_complex(FFT_SIZE / 2 + 1);
+  d->rate_hz            = rate;
+  d->series_step_frames = (uint32_t)(rate / 10.0);
+  d->total_frames       = total ? total : 1U;
+  d->channels           = channels;
+  d->lanes              = channels < 2U ? channels : 2U;
+  d->measure            = md_measure_new(channels, rate, MD_MEASURE_SERIES);
+  d->fft_in             = fftwf_alloc_real(FFT_SIZE);
+  d->fft_out            = fftwf_alloc_complex(FFT_SIZE / 2 + 1);
   if (!d->measure || !d->fft_in || !d->fft_out) {
     return false;
   }
@@ -116,10 +116,10 @@ static bool
 plot_data_restart(PlotData* d)
 {
   md_measure_free(d->measure);
-  d->measure  = md_measure_new(d->channels, d->rate, MD_MEASURE_SERIES);
-  d->seen     = 0U;
-  d->fft_fill = 0U;
-  d->segments = 0U;
+  d->measure     = md_measure_new(d->channels, d->rate_hz, MD_MEASURE_SERIES);
+  d->seen_frames = 0U;
+  d->fft_fill    = 0U;
+  d->segments    = 0U;
   memset(d->power, 0, sizeof d->power);
   memset(d->lo, 0, sizeof d->lo);
   memset(d->hi, 0, sizeof d->hi);
@@ -166,7 +166,7 @@ plot_data_add(PlotData* d, const float* frames, uint32_t n)
   md_measure_add_interleaved(d->measure, frames, n);
   for (uint32_t i = 0U; i < n; ++i) {
     const float*   x      = frames + (size_t)i * ch;
-    const uint64_t column = (d->seen + i) * COLUMNS / d->total;
+    const uint64_t column = (d->seen_frames + i) * COLUMNS / d->total_frames;
     for (uint32_t c = 0U; c < d->lanes && column < COLUMNS; ++c) {
       d->lo[c][column] = fminf(d->lo[c][column], x[c]);
       d->hi[c][column] = fmaxf(d->hi[c][column], x[c]);
@@ -180,7 +180,7 @@ plot_data_add(PlotData* d, const float* frames, uint32_t n)
       spectrum_segment(d);
     }
   }
-  d->seen += n;
+  d->seen_frames += n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -387,7 +387,7 @@ legend_entry(cairo_t* cr, const Box* a, int row, const double rgb[3], double wid
 static double
 duration_s(const PlotData* d)
 {
-  return (double)(d->seen > d->total ? d->seen : d->total) / d->rate;
+  return (double)(d->seen_frames > d->total_frames ? d->seen_frames : d->total_frames) / d->rate_hz;
 }
 
 // A loudness series as a line: point i at the end of its window, from
@@ -399,7 +399,7 @@ draw_series(cairo_t* cr, const PlotData* d, const Box* a, const double* lufs, si
   const double length_s = duration_s(d);
   bool         pen      = false;
   for (size_t i = first; i < n; ++i) {
-    const double t_s = (double)(i + 1U) * d->series_step / d->rate;
+    const double t_s = (double)(i + 1U) * d->series_step_frames / d->rate_hz;
     if (t_s > length_s || !isfinite(lufs[i]) || lufs[i] < LOUDNESS_FLOOR_LUFS) {
       pen = false;
       continue;
@@ -526,7 +526,7 @@ band_dbfs(const PlotData* d, int j)
   const double hi     = centre * pow(2.0, 1.0 / 6.0);
   double       sum    = 0.0;
   for (int k = 1; k <= FFT_SIZE / 2; ++k) {
-    const double f = k * d->rate / FFT_SIZE;
+    const double f = k * d->rate_hz / FFT_SIZE;
     if (f >= lo && f < hi) {
       sum += d->power[k];
     }
@@ -687,7 +687,7 @@ draw(const PlotData* d, const char* title, double target, const char* temp_dir, 
   MixdownLevels l;
   md_measure_levels(d->measure, &l);
   char         heading[512], lufs[16], peak[16], length[24];
-  const double length_s = (double)d->seen / d->rate;
+  const double length_s = (double)d->seen_frames / d->rate_hz;
   format_db(lufs, sizeof lufs, l.integrated_lufs);
   format_db(peak, sizeof peak, l.true_peak_dbtp);
   if (length_s < 60.0) {
@@ -938,7 +938,7 @@ mixdown_plot_session_with(const MixdownSession* session, const char* png, const 
     snprintf(message, message_size, "out of memory");
     st = MIXDOWN_ERR_NO_MEM;
   } else if (target) {
-    st = md_premaster_open(options->temp_dir, d->rate, mixdown_engine_length(engine), &premaster, message,
+    st = md_premaster_open(options->temp_dir, d->rate_hz, mixdown_engine_length(engine), &premaster, message,
                            message_size);
   }
   if (!st) {
