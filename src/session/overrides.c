@@ -9,8 +9,6 @@
 #include "session/session.h"
 #include "util/suggest.h"
 
-#define MD_MAX_TIME_S 86400.0 // as session.c: 24 hours
-
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -96,8 +94,8 @@ mixdown_session_parse_time(const MixdownSession* session, const char* text, doub
   char*        end = NULL;
   const double x   = strtod(text, &end);
   if (end != text && !*end) {
-    if (!(x >= 0.0 && x <= MD_MAX_TIME_S)) {
-      snprintf(message, message_size, "`%s` is out of range: 0 … %g s", text, MD_MAX_TIME_S);
+    if (!(x >= 0.0 && x <= MD_SESSION_MAX_TIME_S)) {
+      snprintf(message, message_size, "`%s` is out of range: 0 … %g s", text, MD_SESSION_MAX_TIME_S);
       return MIXDOWN_ERR_BAD_ARG;
     }
     *seconds = x;
@@ -114,9 +112,9 @@ mixdown_session_parse_time(const MixdownSession* session, const char* text, doub
     return MIXDOWN_ERR_BAD_ARG;
   }
   const double at = beats * 60.0 / session->tempo_bpm;
-  if (status == MD_POSITION_OUT_OF_RANGE || at > MD_MAX_TIME_S) {
+  if (status == MD_POSITION_OUT_OF_RANGE || at > MD_SESSION_MAX_TIME_S) {
     snprintf(message, message_size, "`%s` is out of range: bars count from 1, beats from 1 to %u.999, up to %g s", text,
-             session->beats_per_bar, MD_MAX_TIME_S);
+             session->beats_per_bar, MD_SESSION_MAX_TIME_S);
     return MIXDOWN_ERR_BAD_ARG;
   }
   *seconds = at;

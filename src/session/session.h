@@ -16,6 +16,10 @@
 /// near 1.1 GB; 256 MiB would have allowed 4.3 GB.
 #define MD_SESSION_MAX_BYTES (64U * 1024U * 1024U)
 
+/// Times and lengths in a session stop at a day (24 hours): a longer mix
+/// is a mistake, and its render would run for hours.
+#define MD_SESSION_MAX_TIME_S 86400.0
+
 typedef enum {
   MD_POSITION_OK,           ///< A musical position, in range
   MD_POSITION_NOT_POSITION, ///< Not "BAR:BEAT" or "BAR:BEAT.FRACTION" in digits
