@@ -247,7 +247,7 @@ typedef struct {
   uint32_t            size;        ///< Set to sizeof(MixdownRenderOptions)
   const char*         output_path; ///< Overrides the session's `output.file` (or NULL)
   MixdownSampleFormat format;      ///< Overrides `output.bits` (or DEFAULT)
-  uint32_t            output_rate; ///< Overrides `output.rate` (or 0)
+  uint32_t            output_rate; ///< Hz: overrides `output.rate` (or 0)
   uint32_t            threads;     ///< Worker threads (0 = all cores)
   MixdownProgressFunc progress;    ///< Progress callback (or NULL)
   void*               user_data;   ///< Passed to `progress`
@@ -306,7 +306,7 @@ typedef struct {
 /// One file a render wrote, with the figures of that file.
 typedef struct {
   char     path[512];
-  uint32_t sample_rate;      ///< Rate of the file
+  uint32_t sample_rate;      ///< Rate of the file (Hz)
   uint64_t frames;           ///< Frames written
   double   peak_dbfs;        ///< Highest sample magnitude, before dither
   double   true_peak_dbtp;
@@ -362,7 +362,7 @@ typedef struct {
 typedef struct {
   uint32_t size;              ///< Set to sizeof(MixdownRenderReport) before the call
   uint64_t frames;            ///< Frames written
-  uint32_t sample_rate;       ///< Rate of the written file
+  uint32_t sample_rate;       ///< Rate of the written file (Hz)
   double   length_s;          ///< Length of the mix in seconds
   double   peak_dbfs;         ///< Highest sample magnitude, before dither
   double   loudness_lufs;     ///< Integrated loudness (-HUGE_VAL for silence)
@@ -464,7 +464,7 @@ typedef struct {
 /// What a playback did.
 typedef struct {
   uint32_t size;           ///< Set to sizeof(MixdownPlayReport) before the call
-  uint32_t sample_rate;    ///< The JACK server's
+  uint32_t sample_rate;    ///< The JACK server's (Hz)
   uint32_t period_frames;  ///< …and its period
   double   played_s;       ///< Where the transport ended
   uint64_t xruns;          ///< JACK xruns while playing
