@@ -5,7 +5,8 @@
 
 #include "engine/automation.h"
 #include "live/control.h"
-#include "session/yamltree.h"
+#include "session/emit.h"
+#include "session/yaml_access.h"
 
 #include <sndfile.h>
 
@@ -172,109 +173,23 @@ md_recorder_dropped(const MdRecorder* r)
 /* ------------------------------------------------------------------------ */
 /* Building the tree                                                         */
 
-static MdYNode*
-new_node(MdYNodeKind kind)
-{
-  MdYNode* n = calloc(1U, sizeof *n);
-  if (n) {
-    n->kind = kind;
-  }
-  return n;
-}
-
-static MdYNode*
-new_scalar(const char* text, bool quoted)
-{
-  MdYNode* n = new_node(MD_YNODE_SCALAR);
-  if (n && !(n->text = strdup(text))) {
-    free(n);
-    return NULL;
-  }
-  if (n) {
-    n->quoted = quoted;
-  }
-  return n;
-}
-
-static MdYNode*
-new_number(double value)
-{
-  char text[40];
-  snprintf(text, sizeof text, "%.10g", value);
-  return new_scalar(text, false);
-}
-
-// Appends to a sequence (one item) or a mapping (a key and its value).
-static bool
-append(MdYNode* parent, MdYNode* a, MdYNode* b)
-{
-  const size_t per   = parent->kind == MD_YNODE_MAPPING ? 2U : 1U;
-  MdYNode**    items = realloc(parent->items, (parent->n_items + 1U) * per * sizeof(MdYNode*));
-  if (!items || !a || (per == 2U && !b)) {
-    if (items) {
-      parent->items = items;
-    }
-    md_ynode_free(a);
-    md_ynode_free(b);
-    return false;
-  }
-  parent->items                        = items;
-  parent->items[parent->n_items * per] = a;
-  if (per == 2U) {
-    parent->items[parent->n_items * 2U + 1U] = b;
-  }
-  ++parent->n_items;
-  return true;
-}
-
-static MdYNode*
-map_get(const MdYNode* map, const char* key)
-{
-  for (size_t i = 0U; map && map->kind == MD_YNODE_MAPPING && i < map->n_items; ++i) {
-    if (!strcmp(map->items[2U * i]->text, key)) {
-      return map->items[2U * i + 1U];
-    }
-  }
-  return NULL;
-}
-
-// Sets `key` of `map` to `value` (replacing what was there).
-static bool
-map_set(MdYNode* map, const char* key, MdYNode* value)
-{
-  for (size_t i = 0U; i < map->n_items; ++i) {
-    if (!strcmp(map->items[2U * i]->text, key)) {
-      md_ynode_free(map->items[2U * i + 1U]);
-      map->items[2U * i + 1U] = value;
-      return true;
-    }
-  }
-  return append(map, new_scalar(key, false), value);
-}
-
-static MdYNode*
-seq_get(const MdYNode* seq, size_t index)
-{
-  return seq && seq->kind == MD_YNODE_SEQUENCE && index < seq->n_items ? seq->items[index] : NULL;
-}
-
 // The mapping of node `index` of the session in the file's tree.
 static MdYNode*
 strip_map(MdYNode* root, const MixdownSession* s, uint32_t index)
 {
   const MdNode* node = &s->nodes[index];
   if (node->kind == MD_NODE_MASTER) {
-    MdYNode* master = map_get(root, "master");
+    MdYNode* master = md_ynode_get(root, "master");
     if (!master) {
-      master = new_node(MD_YNODE_MAPPING);
-      if (!master || !map_set(root, "master", master)) {
+      master = md_ynode_new(MD_YNODE_MAPPING);
+      if (!master || !md_ynode_set(root, "master", master)) {
         return NULL;
       }
     }
     return master->kind == MD_YNODE_MAPPING ? master : NULL;
   }
-  return node->kind == MD_NODE_TRACK ? seq_get(map_get(root, "tracks"), index)
-                                     : seq_get(map_get(root, "buses"), index - s->n_tracks);
+  return node->kind == MD_NODE_TRACK ? md_ynode_at(md_ynode_get(root, "tracks"), index)
+                                     : md_ynode_at(md_ynode_get(root, "buses"), index - s->n_tracks);
 }
 
 // The mapping holding what `c` sets, and its key there.
@@ -285,16 +200,16 @@ target_map(MdYNode* root, const MixdownSession* s, const MdLiveChange* c, const 
   *key           = md_control_param(s, c)->info.name;
   switch (c->kind) {
   case MD_LIVE_SEND_DB:
-    return seq_get(map_get(strip, "sends"), c->index);
+    return md_ynode_at(md_ynode_get(strip, "sends"), c->index);
   case MD_LIVE_INSERT: {
-    MdYNode*                insert = seq_get(map_get(strip, "inserts"), c->index);
+    MdYNode*                insert = md_ynode_at(md_ynode_get(strip, "inserts"), c->index);
     const MdProcessorClass* cls    = s->nodes[c->node].inserts[c->index].cls;
     for (uint32_t k = 0U; k < cls->n_params; ++k) {
       const uint32_t first = md_processor_value_offset(cls, k);
       const MdParam* table = &cls->params[k];
       if (table->info.kind == MIXDOWN_PARAM_LIST && c->slot > first &&
           c->slot <= first + table->max_items * table->n_fields) {
-        return seq_get(map_get(insert, table->info.name), (c->slot - first - 1U) / table->n_fields);
+        return md_ynode_at(md_ynode_get(insert, table->info.name), (c->slot - first - 1U) / table->n_fields);
       }
     }
     return insert;
@@ -325,12 +240,13 @@ session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
 static bool
 add_point(MdYNode* points, double time_s, double value)
 {
-  MdYNode* pair = new_node(MD_YNODE_SEQUENCE);
-  if (!pair || !append(pair, new_number(time_s), NULL) || !append(pair, new_number(value), NULL)) {
+  MdYNode* pair = md_ynode_new(MD_YNODE_SEQUENCE);
+  if (!pair || !md_ynode_append(pair, md_ynode_new_number(time_s), NULL) ||
+      !md_ynode_append(pair, md_ynode_new_number(value), NULL)) {
     md_ynode_free(pair);
     return false;
   }
-  return append(points, pair, NULL);
+  return md_ynode_append(points, pair, NULL);
 }
 
 // The envelope of one parameter: the session's value until the first
@@ -341,9 +257,10 @@ add_point(MdYNode* points, double time_s, double value)
 static MdYNode*
 envelope(const MdValue* original, const MdAppliedMove* moves, size_t n, double rate, double glide_s)
 {
-  MdYNode* env    = new_node(MD_YNODE_MAPPING);
-  MdYNode* points = new_node(MD_YNODE_SEQUENCE);
-  if (!env || !points || !map_set(env, "points", points) || !map_set(env, "curve", new_scalar("linear", true))) {
+  MdYNode* env    = md_ynode_new(MD_YNODE_MAPPING);
+  MdYNode* points = md_ynode_new(MD_YNODE_SEQUENCE);
+  if (!env || !points || !md_ynode_set(env, "points", points) ||
+      !md_ynode_set(env, "curve", md_ynode_new_scalar("linear", true))) {
     md_ynode_free(env);
     return NULL;
   }
@@ -381,8 +298,8 @@ envelope(const MdValue* original, const MdAppliedMove* moves, size_t n, double r
       MdYNode* pair = points->items[points->n_items - 1U];
       md_ynode_free(pair->items[0]);
       md_ynode_free(pair->items[1]);
-      pair->items[0] = new_number(t);
-      pair->items[1] = new_number(at);
+      pair->items[0] = md_ynode_new_number(t);
+      pair->items[1] = md_ynode_new_number(at);
       ok             = pair->items[0] && pair->items[1] && add_point(points, end_s, moves[i].change.value);
       glide_s0       = t;
       glide_v0       = at;
@@ -415,92 +332,6 @@ by_target_then_time(const void* pa, const void* pb)
     return a->change.slot < b->change.slot ? -1 : 1;
   }
   return a->frame < b->frame ? -1 : a->frame > b->frame ? 1 : 0;
-}
-
-static bool
-is_number(const char* text)
-{
-  char* end = NULL;
-  strtod(text, &end);
-  return end != text && !*end && strcasecmp(text, "nan") && strcasecmp(text, "inf") && strcasecmp(text, "infinity");
-}
-
-static bool
-is_plain_word(const char* text)
-{
-  static const char* const words[] = {"true", "false", "yes", "no", "on", "off", "null", "~"};
-  for (size_t i = 0U; i < sizeof words / sizeof words[0]; ++i) {
-    if (!strcasecmp(text, words[i])) {
-      return true;
-    }
-  }
-  return false;
-}
-
-static void
-write_string(FILE* out, const char* text)
-{
-  fputc('"', out);
-  for (const unsigned char* p = (const unsigned char*)text; *p; ++p) {
-    if (*p == '"' || *p == '\\') {
-      fprintf(out, "\\%c", *p);
-    } else if (*p < 0x20U) {
-      fprintf(out, "\\u%04x", *p);
-    } else {
-      fputc(*p, out);
-    }
-  }
-  fputc('"', out);
-}
-
-// Paths in the copy: as written, or absolute from the session's folder
-// when the copy lives elsewhere.
-typedef struct {
-  const char* base; ///< The session's folder, or NULL: keep paths
-} MdPathFix;
-
-static void
-write_node(FILE* out, const MdYNode* n, int depth, const MdPathFix* fix, bool is_path)
-{
-  if (n->kind == MD_YNODE_SCALAR) {
-    if (is_path && fix->base && n->text[0] != '/') {
-      char full[PATH_MAX + 256];
-      snprintf(full, sizeof full, "%s/%s", fix->base, n->text);
-      write_string(out, full);
-    } else if (!n->quoted && (is_number(n->text) || is_plain_word(n->text))) {
-      fputs(n->text, out);
-    } else {
-      write_string(out, n->text);
-    }
-    return;
-  }
-  const bool map = n->kind == MD_YNODE_MAPPING;
-  // A list of plain values (an envelope point, a pair) stays on one line.
-  bool flat = !map;
-  for (size_t i = 0U; flat && i < n->n_items; ++i) {
-    flat = n->items[i]->kind == MD_YNODE_SCALAR;
-  }
-  fputc(map ? '{' : '[', out);
-  for (size_t i = 0U; i < n->n_items; ++i) {
-    if (flat) {
-      fputs(i ? ", " : "", out);
-    } else {
-      fprintf(out, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
-    }
-    if (map) {
-      const char* key = n->items[2U * i]->text;
-      write_string(out, key);
-      fputs(": ", out);
-      write_node(out, n->items[2U * i + 1U], depth + 1, fix, !strcmp(key, "file") || !strcmp(key, "impulse"));
-    } else {
-      write_node(out, n->items[i], depth + 1, fix, false);
-    }
-  }
-  if (flat) {
-    fputc(']', out);
-  } else {
-    fprintf(out, "\n%*s%c", 2 * depth, "", map ? '}' : ']');
-  }
 }
 
 static char*
@@ -549,14 +380,14 @@ static MdYNode*
 constant_node(const MdParam* param, double value)
 {
   if (param->info.kind == MIXDOWN_PARAM_BOOL) {
-    return new_scalar(value != 0.0 ? "true" : "false", false);
+    return md_ynode_new_scalar(value != 0.0 ? "true" : "false", false);
   }
   size_t n = 0U;
   while (param->info.choices && param->info.choices[n]) {
     ++n;
   }
   const double index = floor(value + 0.5);
-  return index >= 0.0 && index < (double)n ? new_scalar(param->info.choices[(size_t)index], false) : NULL;
+  return index >= 0.0 && index < (double)n ? md_ynode_new_scalar(param->info.choices[(size_t)index], false) : NULL;
 }
 
 // Appends "; " and a formatted line to `note` while it fits.
@@ -616,7 +447,7 @@ place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const M
       report->unplaced += n;
       return true;
     }
-    if (!map_set(map, key, value)) {
+    if (!md_ynode_set(map, key, value)) {
       return false;
     }
     snprintf(line, sizeof line, "%s moved %zu time%s: written as its last value, %s, from the start", address, n,
@@ -626,7 +457,7 @@ place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const M
     return true;
   }
   MdYNode* env = envelope(&original, moves, n, rate, glide_s);
-  if (!env || !map_set(map, key, env)) {
+  if (!env || !md_ynode_set(map, key, env)) {
     return false;
   }
   ++report->envelopes;
@@ -781,7 +612,7 @@ sync_folder(const char* path)
 }
 
 static MixdownStatus
-write_take(const MdYNode* root, const MdPathFix* fix, const char* path, char* message, size_t message_size)
+write_take(const MdYNode* root, const MdEmitOptions* emit, const char* path, char* message, size_t message_size)
 {
   MdTempFile t   = {.fd = -1};
   FILE*      out = NULL;
@@ -791,7 +622,7 @@ write_take(const MdYNode* root, const MdPathFix* fix, const char* path, char* me
     return MIXDOWN_ERR_IO;
   }
   fputs("# mixdown play --record-automation: the session with the live moves as envelopes\n", out);
-  write_node(out, root, 0, fix, false);
+  md_yaml_emit(out, root, emit);
   fputc('\n', out);
   bool written = !ferror(out) && !fflush(out) && !fsync(t.fd);
   written      = written && (!t.anonymous || temp_link(&t, path)) && !rename(t.name, path);
@@ -846,9 +677,12 @@ md_recorder_write(const MdRecorder* r, const MixdownSession* s, double rate, dou
   MixdownStatus   st   = apply_moves(root, r, s, rate, glide_s, report);
   char*           from = folder_of(s->file_name);
   char*           to   = folder_of(path);
-  const MdPathFix fix  = {from && to && strcmp(from, to) ? from : NULL};
+  // Paths in the copy: as written, or absolute from the session's folder
+  // when the copy lives elsewhere.
+  static const char* const path_keys[] = {"file", "impulse", NULL};
+  const MdEmitOptions      emit        = {from && to && strcmp(from, to) ? from : NULL, path_keys};
   if (!st) {
-    st = write_take(root, &fix, path, message, message_size);
+    st = write_take(root, &emit, path, message, message_size);
   }
   if (st == MIXDOWN_ERR_NO_MEM && !message[0]) {
     snprintf(message, message_size, "out of memory");

@@ -1,28 +1,46 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Reading a YAML tree: see yaml_access.h.
+// Reading and changing a YAML tree: see yaml_access.h.
 
 #include "session/yaml_access.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const MdYNode*
-md_ynode_get(const MdYNode* map, const char* key)
+/* Reading ---------------------------------------------------------------- */
+
+// The index of the pair whose key is `key`, or SIZE_MAX.
+static size_t
+pair_of(const MdYNode* map, const char* key)
 {
   if (!map || map->kind != MD_YNODE_MAPPING) {
-    return NULL;
+    return SIZE_MAX;
   }
   for (size_t i = 0U; i < map->n_items; ++i) {
     const MdYNode* k = map->items[2U * i];
     if (k->kind == MD_YNODE_SCALAR && !strcmp(k->text, key)) {
-      return map->items[2U * i + 1U];
+      return i;
     }
   }
-  return NULL;
+  return SIZE_MAX;
+}
+
+MdYNode*
+md_ynode_get(const MdYNode* map, const char* key)
+{
+  const size_t i = pair_of(map, key);
+  return i == SIZE_MAX ? NULL : map->items[2U * i + 1U];
+}
+
+MdYNode*
+md_ynode_at(const MdYNode* seq, size_t index)
+{
+  return seq && seq->kind == MD_YNODE_SEQUENCE && index < seq->n_items ? seq->items[index] : NULL;
 }
 
 bool
@@ -32,7 +50,6 @@ md_ynode_is_null(const MdYNode* node)
          (!strcmp(node->text, "null") || !strcmp(node->text, "~") || !node->text[0]);
 }
 
-// Strict number syntax: the whole scalar, finite, unquoted.
 bool
 md_ynode_number(const MdYNode* node, double* out)
 {
@@ -47,4 +64,72 @@ md_ynode_number(const MdYNode* node, double* out)
   }
   *out = x;
   return true;
+}
+
+/* Changing --------------------------------------------------------------- */
+
+MdYNode*
+md_ynode_new(MdYNodeKind kind)
+{
+  MdYNode* n = calloc(1U, sizeof *n);
+  if (n) {
+    n->kind = kind;
+  }
+  return n;
+}
+
+MdYNode*
+md_ynode_new_scalar(const char* text, bool quoted)
+{
+  MdYNode* n = md_ynode_new(MD_YNODE_SCALAR);
+  if (n && !(n->text = strdup(text))) {
+    free(n);
+    return NULL;
+  }
+  if (n) {
+    n->quoted = quoted;
+  }
+  return n;
+}
+
+MdYNode*
+md_ynode_new_number(double value)
+{
+  char text[40];
+  snprintf(text, sizeof text, "%.10g", value);
+  return md_ynode_new_scalar(text, false);
+}
+
+bool
+md_ynode_append(MdYNode* parent, MdYNode* a, MdYNode* b)
+{
+  const size_t per   = parent->kind == MD_YNODE_MAPPING ? 2U : 1U;
+  MdYNode**    items = realloc(parent->items, (parent->n_items + 1U) * per * sizeof(MdYNode*));
+  if (!items || !a || (per == 2U && !b)) {
+    if (items) {
+      parent->items = items;
+    }
+    md_ynode_free(a);
+    md_ynode_free(b);
+    return false;
+  }
+  parent->items                        = items;
+  parent->items[parent->n_items * per] = a;
+  if (per == 2U) {
+    parent->items[parent->n_items * 2U + 1U] = b;
+  }
+  ++parent->n_items;
+  return true;
+}
+
+bool
+md_ynode_set(MdYNode* map, const char* key, MdYNode* value)
+{
+  const size_t i = pair_of(map, key);
+  if (i != SIZE_MAX) {
+    md_ynode_free(map->items[2U * i + 1U]);
+    map->items[2U * i + 1U] = value;
+    return true;
+  }
+  return md_ynode_append(map, md_ynode_new_scalar(key, false), value);
 }

@@ -1,10 +1,12 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// Reading a YAML tree (yamltree.h): a mapping's value by key, null, a
-// strict number.  The validator reads the tree through these, so that
-// what counts as a key, a null or a number is decided in one place.
-// Any thread; no global state.
+// Reading and changing a YAML tree (yamltree.h) in one place: a mapping's
+// value by key, a sequence's item, null and strict numbers for the
+// validator; new nodes, appending and setting a key for whoever changes a
+// session's tree (a recorded take today, `mixdown set` next), before
+// emit.h writes it out.  New nodes have no line or column (0).
+// Any thread, on a tree that thread owns; no global state.
 
 #ifndef MD_YAML_ACCESS_H
 #define MD_YAML_ACCESS_H
@@ -12,11 +14,19 @@
 #include "session/yamltree.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
-/// The value of `key` in `map`; NULL when `map` is not a mapping or has no
-/// such key (a key that is not a scalar never matches).  The first of a key
-/// given twice.
-const MdYNode* md_ynode_get(const MdYNode* map, const char* key);
+/* Reading ---------------------------------------------------------------- */
+
+/// The value of `key` in `map`; NULL when `map` is NULL or not a mapping or
+/// has no such key (a key that is not a scalar never matches).  The first
+/// of a key given twice.  Not const, as strchr: the caller that owns a
+/// mutable tree may change what it finds.
+MdYNode* md_ynode_get(const MdYNode* map, const char* key);
+
+/// Item `index` of the sequence `seq`; NULL when `seq` is NULL, not a
+/// sequence, or shorter.
+MdYNode* md_ynode_at(const MdYNode* seq, size_t index);
 
 /// True for a plain (unquoted) `null`, `~` or empty scalar.
 bool md_ynode_is_null(const MdYNode* node);
@@ -24,5 +34,28 @@ bool md_ynode_is_null(const MdYNode* node);
 /// Strict number syntax: the whole scalar, finite, unquoted.  False (and
 /// `*out` untouched) for anything else.
 bool md_ynode_number(const MdYNode* node, double* out);
+
+/* Changing --------------------------------------------------------------- */
+
+/// A new empty mapping or sequence (or an empty scalar without text);
+/// NULL when out of memory.  Free with md_ynode_free().
+MdYNode* md_ynode_new(MdYNodeKind kind);
+
+/// A new scalar holding a copy of `text`; `quoted` keeps it a string
+/// (never read as a number, null or switch).  NULL when out of memory.
+MdYNode* md_ynode_new_scalar(const char* text, bool quoted);
+
+/// A new plain scalar holding `value` as "%.10g".
+MdYNode* md_ynode_new_number(double value);
+
+/// Appends `a` to a sequence (`b` NULL), or the pair `a: b` to a mapping.
+/// Takes both: on failure (out of memory, or `a`/`b` NULL from a failed
+/// md_ynode_new*) frees them and returns false; `parent` stays as it was.
+bool md_ynode_append(MdYNode* parent, MdYNode* a, MdYNode* b);
+
+/// Sets `key` of the mapping `map` to `value`: replaces (and frees) the
+/// value of the first such key, else appends the pair.  Takes `value`
+/// (freed on failure).
+bool md_ynode_set(MdYNode* map, const char* key, MdYNode* value);
 
 #endif
