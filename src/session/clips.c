@@ -8,9 +8,8 @@
 #include "session/validator.h"
 
 #include "dsp/strip.h"
+#include "io/probe.h"
 #include "util/nearest_file.h"
-
-#include <sndfile.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,34 +29,6 @@ md_resolve_path(const MdValidator* v, const char* path)
     snprintf(out, n, "%s/%s", v->base_dir, path);
   }
   return out;
-}
-
-// Does the end of the audio the header promises decode?  A FLAC cut short
-// (a copy interrupted) opens fine, its header counting every frame, and
-// failed mid-render with "flac decoder" and no line.  Seeking to the last
-// 4096 frames and decoding them costs, per 10 s source, 0.6 ms in FLAC,
-// 1.2 ms in Ogg Vorbis, 7 ms in Opus (its seek decodes a pre-roll), near
-// nothing in WAV (whose frame count comes from its size, so that a cut WAV
-// reads to its end anyway).  Mono or stereo only.
-static bool
-source_end_decodes(SNDFILE* file, const SF_INFO* info)
-{
-  if (info->frames <= 0 || !info->seekable || (info->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_MPEG) {
-    return true; // an MP3's frame count is an estimate: its end may fall short of it
-  }
-  const sf_count_t tail = info->frames < 4096 ? info->frames : 4096;
-  if (sf_seek(file, info->frames - tail, SEEK_SET) < 0) {
-    return false;
-  }
-  float block[2 * 1024];
-  for (sf_count_t left = tail; left > 0;) {
-    const sf_count_t got = sf_readf_float(file, block, left < 1024 ? left : 1024);
-    if (got <= 0) {
-      return false;
-    }
-    left -= got;
-  }
-  return sf_error(file) == SF_ERR_NO_ERROR;
 }
 
 // Opens the source to learn its format; reports a missing or unreadable file.
@@ -80,20 +51,19 @@ md_probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
     md_report_error(v, node, "source `%s` is not a regular file", node->text);
     return false;
   }
-  SF_INFO  info = {0};
-  SNDFILE* file = sf_open(clip->path, SFM_READ, &info);
-  if (!file) {
-    md_report_error(v, node, "cannot decode source `%s`: %s", node->text, sf_strerror(NULL));
+  MdSourceProbe info = {0};
+  char          why[512];
+  if (!md_source_probe(clip->path, &info, why, sizeof why)) {
+    md_report_error(v, node, "cannot decode source `%s`: %s", node->text, why);
     return false;
   }
-  const bool whole = info.channels < 1 || info.channels > 2 || source_end_decodes(file, &info);
-  sf_close(file);
+  const bool whole = info.end_decodes;
   if (info.channels < 1 || info.channels > 2) {
     md_report_error(v, node, "source `%s` has %d channels; mixdown takes mono or stereo sources", node->text,
                     info.channels);
     return false;
   }
-  const double promised_s = (double)info.frames / (info.samplerate > 0 ? info.samplerate : 1);
+  const double promised_s = (double)info.frames / (info.rate_hz > 0 ? info.rate_hz : 1);
   if (!whole && promised_s <= MD_SESSION_MAX_TIME_S) {
     md_report_error(v, node, "source `%s` is cut short or damaged: its header says %.3f s, but its last frames do not decode",
                     node->text, promised_s);
@@ -103,12 +73,12 @@ md_probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
     md_report_error(v, node, "source `%s` is cut short or damaged: its end does not decode", node->text);
     return false;
   }
-  if (info.samplerate < 1000 || info.samplerate > 768000) {
-    md_report_error(v, node, "source `%s` has an unsupported sample rate of %d Hz", node->text, info.samplerate);
+  if (info.rate_hz < 1000 || info.rate_hz > 768000) {
+    md_report_error(v, node, "source `%s` has an unsupported sample rate of %d Hz", node->text, info.rate_hz);
     return false;
   }
   clip->channels = (uint32_t)info.channels;
-  clip->rate     = (uint32_t)info.samplerate;
+  clip->rate     = (uint32_t)info.rate_hz;
   clip->frames   = (int64_t)info.frames;
   if (info.frames <= 0) {
     md_report_warning(v, node, "source `%s` holds no audio; its clip is silent", node->text);

@@ -147,7 +147,7 @@ read_session(MdValidator* v, const MdYNode* root)
   }
   free(entries);
   md_name_index_free(&v->names);
-  md_lv2_world_unref(v->lv2); // the plugin classes keep what they need
+  md_plugin_catalog_close(v->plugins); // the plugin classes keep what they need
 }
 
 static void

@@ -61,12 +61,13 @@ read_lv2_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
   if (!md_read_string(v, uri, "uri", &text)) {
     return;
   }
-  if (!v->lv2 && !(v->lv2 = md_lv2_world_new())) {
+  if (!v->plugins && !(v->plugins = md_plugin_catalog_open())) {
     md_report_error(v, uri, "cannot load the LV2 plugin index");
     return;
   }
   char                    message[768] = "";
-  const MdProcessorClass* cls          = md_lv2_class_new(v->lv2, text, v->session->sample_rate, message, sizeof message);
+  const MdProcessorClass* cls =
+    md_plugin_class_new(v->plugins, text, v->session->sample_rate, message, sizeof message);
   if (!cls) {
     md_report_error(v, uri, "%s", message);
     return;
@@ -84,7 +85,7 @@ read_lv2_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
   }
   const MdYNode* item = md_ynode_get(node, "preset");
   const char*    name = NULL;
-  if (item && md_read_string(v, item, "preset", &name) && !md_lv2_apply_preset(cls, name, preset, message, sizeof message)) {
+  if (item && md_read_string(v, item, "preset", &name) && !md_plugin_apply_preset(cls, name, preset, message, sizeof message)) {
     md_report_error(v, item, "%s", message);
   }
   for (uint32_t k = 0U; k < cls->n_params; ++k) {

@@ -1,15 +1,18 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// The session model: plain, validated data.  Built by session.c from a
-// session file; read by the engine.  Knows nothing of DSP beyond which
-// processor class an insert names and its parameter values.
+// The session model: plain, validated data.  Built from a session file by
+// the validator (document.c and the files of validator.h); read by the
+// engine.  Knows nothing of DSP beyond which processor class an insert
+// names and its parameter values, and nothing of io/ (the dither choice
+// is util/dither.h's).  Thread: built on the control thread; read-only
+// afterwards, so any thread may read it while no one frees it.
 
 #ifndef MD_MODEL_H
 #define MD_MODEL_H
 
 #include "dsp/processor.h"
-#include "io/dither.h"
+#include "util/dither.h"
 #include "mixdown.h"
 
 #include <stdbool.h>

@@ -21,7 +21,7 @@
 #ifndef MD_SESSION_VALIDATOR_H
 #define MD_SESSION_VALIDATOR_H
 
-#include "host/lv2.h"
+#include "dsp/registry.h"
 #include "session/model.h"
 #include "session/session.h"
 #include "session/yaml_access.h"
@@ -49,7 +49,7 @@ typedef struct {
   unsigned              n_errors;
   MixdownSession*       session;
   MdNameIndex           names; ///< Track, bus and master names → node index
-  MdLv2World*           lv2;   ///< Loaded at the first `type: lv2` insert
+  MdPluginCatalog*      plugins; ///< Loaded at the first `type: lv2` insert
   MdHeldDiagnostic*     held;  ///< Validation goes in model order, not the file's
   size_t                n_held;
   size_t                held_capacity;
