@@ -9,7 +9,7 @@
 #include "engine/engine_internal.h"
 
 #include "dsp/db.h"
-#include "io/source.h"
+#include "io/audio_file.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,35 +38,20 @@ automation_for(const MdValue* value, MdAutomation** out)
   return !value->envelope || (*out = md_automation_new(value->envelope)) != NULL;
 }
 
-// Decodes `path` whole, at the render rate, for a processor's load().
+// Decodes `path` whole, at the render rate (io/audio_file.c), for a
+// processor's load().
 static MixdownStatus
 load_file(MixdownEngine* e, const MdProcessorClass* cls, void* state, const char* path)
 {
-  char      why[400];
-  MdSource* source = md_source_open(path, 0, e->rate, why, sizeof why);
-  if (!source) {
+  char          why[400];
+  MdAudioFile   file;
+  MixdownStatus st = md_audio_file_read(path, e->rate, &file, why, sizeof why);
+  if (st) {
     md_engine_set_message(e, "`%s` insert: %s", cls->name, why);
-    return MIXDOWN_ERR_DECODE;
+    return st;
   }
-  const uint64_t frames   = md_source_length(source);
-  const uint32_t channels = md_source_channels(source);
-  float*         data[2]  = {calloc(frames + 1U, sizeof(float)), calloc(frames + 1U, sizeof(float))};
-  MixdownStatus  st       = data[0] && data[1] ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
-  uint64_t       ignored  = 0U;
-  for (uint64_t done = 0U; !st && done < frames;) {
-    const uint32_t n      = frames - done < 4096U ? (uint32_t)(frames - done) : 4096U;
-    float* const   out[2] = {data[0] + done, data[1] + done};
-    st = md_source_read(source, out, n, &ignored, NULL, why, sizeof why);
-    done += n;
-  }
-  md_source_close(source);
-  if (!st) {
-    st = cls->load(state, (const float* const*)data, channels, frames);
-  } else {
-    md_engine_set_message(e, "`%s` insert: cannot load `%s`", cls->name, path);
-  }
-  free(data[0]);
-  free(data[1]);
+  st = cls->load(state, (const float* const*)file.planes, file.channels, file.length_frames);
+  md_audio_file_free(&file);
   return st;
 }
 
