@@ -74,6 +74,23 @@ MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_strerror(MixdownStatus status);
 /// The library version as "MAJOR.MINOR.MICRO" (static storage).  Thread: any.
 MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_version_string(void);
 
+/// The optional parts of the library, chosen when it is built (meson
+/// features; a render library may have none of them).  A call into a part
+/// this build lacks fails and its message says so.
+typedef enum {
+  MIXDOWN_FEATURE_JACK = 0, ///< Live playback: mixdown_play()
+  MIXDOWN_FEATURE_OSC,      ///< OSC control while playing (MixdownPlayOptions.osc_port)
+  MIXDOWN_FEATURE_LV2,      ///< LV2 plugin inserts, mixdown_plugins_list(), mixdown_plugin_describe()
+  MIXDOWN_FEATURE_REPORT,   ///< PNG plots: mixdown_plot_session(), mixdown_plot_file()
+} MixdownFeature;
+
+/// Non-zero when this build of the library has `feature`.  Thread: any.
+MIXDOWN_API MIXDOWN_REALTIME int mixdown_has_feature(MixdownFeature feature);
+
+/// The name of `feature` ("jack", "osc", "lv2", "report"; the meson option
+/// that builds it), or NULL.  Thread: any.
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_feature_name(MixdownFeature feature);
+
 /* ------------------------------------------------------------------------ */
 /* Process-wide choices                                                      */
 /* The library reads no environment variable.  These two switches hold for  */

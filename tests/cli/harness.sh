@@ -20,3 +20,7 @@ run() {
 near() { awk -v x="$1" -v want="$2" -v tol="$3" 'BEGIN { d = x - want; if (d < 0) d = -d; exit !(x != "" && d <= tol) }'; }
 # Is $1 below $2?
 below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# Does the build under test ($mixdown) have the optional part $1 (jack, osc,
+# lv2, report: meson_options.txt)?  `mixdown version` lists them.
+has_feature() { "$mixdown" version | grep -Eq "^with:( [a-z0-9]+)* $1( |\$)"; }

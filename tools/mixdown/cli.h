@@ -83,4 +83,9 @@ void cli_print_levels_table(const CliLevels* levels, bool pre_and_post);
 /// the temp_dir option of renders, analyses and plots.
 const char* cli_temp_dir(void);
 
+/// When this build of the library lacks `feature` (meson_options.txt),
+/// prints "mixdown COMMAND: this build of mixdown has no WHAT: rebuild with
+/// meson -DFEATURE=enabled" and returns true: exit with CLI_USAGE.
+bool cli_lacks(const char* command, MixdownFeature feature, const char* what);
+
 #endif

@@ -235,6 +235,9 @@ cmd_analyze(int argc, char** argv)
     fputs(usage, stderr);
     return CLI_USAGE;
   }
+  if (plot && cli_lacks("analyze", MIXDOWN_FEATURE_REPORT, "plots (--plot; cairo)")) {
+    return CLI_USAGE;
+  }
   MixdownAnalysis a = {.size = sizeof a};
   char            message[512];
   CliLevels       strips  = {0};

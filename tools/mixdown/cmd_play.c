@@ -247,6 +247,10 @@ cmd_play(int argc, char** argv)
   if (code) {
     return code;
   }
+  if (cli_lacks("play", MIXDOWN_FEATURE_JACK, "live playback (JACK)") ||
+      (args.options.osc_port && cli_lacks("play", MIXDOWN_FEATURE_OSC, "OSC control (liblo)"))) {
+    return CLI_USAGE;
+  }
   MdPlayTestHooks hooks = {0.0, 0.0};
   read_test_stall(&hooks);
   if (!args.quiet && isatty(STDERR_FILENO)) {

@@ -49,6 +49,9 @@ cmd_plugins(int argc, char** argv)
     fputs(usage, argc > 2 ? stderr : stdout);
     return argc > 2 ? CLI_USAGE : CLI_OK;
   }
+  if (cli_lacks("plugins", MIXDOWN_FEATURE_LV2, "LV2 plugins (lilv)")) {
+    return CLI_USAGE;
+  }
   if (argc == 1) {
     unsigned count = 0U;
     if (mixdown_plugins_list(print_plugin, &count) != MIXDOWN_SUCCESS) {

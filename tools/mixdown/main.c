@@ -67,6 +67,39 @@ apply_environment(void)
   }
 }
 
+bool
+cli_lacks(const char* command, MixdownFeature feature, const char* what)
+{
+  if (mixdown_has_feature(feature)) {
+    return false;
+  }
+  fprintf(stderr, "mixdown %s: this build of mixdown has no %s: rebuild with meson -D%s=enabled\n", command, what,
+          mixdown_feature_name(feature));
+  return true;
+}
+
+// `mixdown version`: the version, then the optional parts this build has
+// and lacks (meson_options.txt), as the tests of a build read them.
+static void
+print_version(void)
+{
+  printf("mixdown %s\n", mixdown_version_string());
+  const MixdownFeature features[] = {MIXDOWN_FEATURE_JACK, MIXDOWN_FEATURE_OSC, MIXDOWN_FEATURE_LV2,
+                                     MIXDOWN_FEATURE_REPORT};
+  const char* label[] = {"with:", "without:"};
+  for (int lacking = 0; lacking < 2; ++lacking) {
+    int n = 0;
+    for (size_t k = 0U; k < sizeof features / sizeof features[0]; ++k) {
+      if ((mixdown_has_feature(features[k]) == 0) == (lacking != 0)) {
+        printf("%s %s", n++ ? "" : label[lacking], mixdown_feature_name(features[k]));
+      }
+    }
+    if (n) {
+      putchar('\n');
+    }
+  }
+}
+
 const char*
 cli_temp_dir(void)
 {
@@ -84,7 +117,7 @@ main(int argc, char** argv)
     return argc < 2 ? CLI_USAGE : CLI_OK;
   }
   if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-    printf("mixdown %s\n", mixdown_version_string());
+    print_version();
     return CLI_OK;
   }
   for (size_t i = 0U; i < sizeof commands / sizeof commands[0]; ++i) {
