@@ -236,12 +236,17 @@ build_keys(MixdownEngine* e)
       MdEngineNode* key = &e->nodes[ins->key_node];
       key->is_key = true;
       if (!key->io.own_buf) {
-        key->io.own_buf = true;
-        for (int c = 0; c < 2; ++c) {
-          if (!(key->io.buf[c] = md_engine_new_buffer())) {
-            return MIXDOWN_ERR_NO_MEM;
-          }
+        // Both or neither: until then buf[] is the shared buffer, which
+        // mixdown_engine_free() must not free as the key's own.
+        float* own[2] = {md_engine_new_buffer(), md_engine_new_buffer()};
+        if (!own[0] || !own[1]) {
+          free(own[0]);
+          free(own[1]);
+          return MIXDOWN_ERR_NO_MEM;
         }
+        key->io.buf[0]  = own[0];
+        key->io.buf[1]  = own[1];
+        key->io.own_buf = true;
       }
       if (md_delay_line_init(&ins->key_line, host->latency_in_frames + ins->pre_latency_frames -
                                                  e->nodes[ins->key_node].latency_out_frames)) {
@@ -444,11 +449,14 @@ mixdown_engine_free(MixdownEngine* e)
         ins->cls->release(ins->cls);
       }
       for (uint32_t p = 0U; ins->automation && p < ins->n_values; ++p) {
-        md_automation_free(ins->automation[p]);
-        md_automation_free(ins->detached ? ins->detached[p] : NULL);
+        if (ins->live) {
+          md_fader_value_free(&ins->live[p]); // owns the envelope `automation` points at
+        } else {
+          md_automation_free(ins->automation[p]);
+        }
       }
       free(ins->automation);
-      free(ins->detached);
+      free(ins->live);
       free(ins->meter_extreme);
       for (int c = 0; c < 2; ++c) {
         free(ins->key_buf[c]);

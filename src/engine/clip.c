@@ -71,9 +71,9 @@ open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t mes
   md_source_close(clip->source);
   const int64_t into   = from - clip->start;
   const int64_t offset = clip->offset + llround((double)into * clip->source_rate / rate);
-  clip->source         = md_source_open(clip->path, offset, rate, message, message_size);
-  if (!clip->source) {
-    return MIXDOWN_ERR_DECODE;
+  const MixdownStatus opened = md_source_open_status(clip->path, offset, rate, &clip->source, message, message_size);
+  if (opened) {
+    return opened; // out of memory, or the file (MIXDOWN_ERR_DECODE)
   }
   if (md_source_channels(clip->source) != clip->channels) {
     snprintf(message, message_size, "`%s` changed on disk since the session was checked (%u channels, not %u)",

@@ -87,7 +87,12 @@ typedef struct {
   uint64_t                blocks;             ///< Blocks given to it…
   uint64_t                skipped;            ///< …and skipped as silence (render --stats)
   bool                    quiet;              ///< The last block it processed was silence in and out
-  MdAutomation**          detached;           ///< Live: envelopes a live move took over, per value slot
+  /// Live: per value slot, the slot as a fader value is — its value, the
+  /// session's envelope (owned here, `automation` only points at it), a
+  /// number's glide line and the envelope a move took over.  A move of a
+  /// number glides like a fader's (live.c): `automation` points at the
+  /// line until the glide has arrived.  NULL offline.
+  MdFaderValue*           live;
 } MdEngineInsert;
 
 typedef struct {
@@ -414,6 +419,10 @@ MD_REALTIME void md_engine_capture_stem(MdEngineNode* node, uint32_t n);
 /* live.c */
 /// Adds the node's post-fader signal to its live meter (audio).
 MD_REALTIME void md_engine_live_meter_add(MdEngineNode* node, uint32_t n);
+/// Live: ends the insert's glides that have arrived by `t_next` (its next
+/// block's first frame): the slot's value reaches the processor once and the
+/// insert is no longer automated for them (live.c).
+MD_REALTIME void md_engine_settle_insert(MdEngineInsert* ins, int64_t t_next);
 /// Frees a value's envelopes and glide (control).
 void md_fader_value_free(MdFaderValue* v);
 

@@ -232,6 +232,9 @@ md_engine_run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngine
     ins->cls->process(ins->state, &block);
   }
   ins->seconds += md_clock_seconds() - start;
+  if (ins->live && ins->automated) {
+    md_engine_settle_insert(ins, t + (int64_t)n);
+  }
   // A processor whose output went NaN or infinite has poisoned state: its
   // output is silenced for this block and it starts over.
   const uint64_t bad = md_engine_scrub(w, io, ins->out_channels, n);

@@ -71,6 +71,28 @@ glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
   v->value            = to;
 }
 
+// An insert's value slots as fader values (engine_internal.h): the
+// session's envelopes move into them first (nothing can fail then), then
+// each number gets its glide line.
+static MixdownStatus
+live_insert(MdEngineInsert* ins, const MdInsert* model)
+{
+  if (!(ins->live = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdFaderValue)))) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    ins->live[p].value    = model->values[p].value;
+    ins->live[p].envelope = ins->automation[p];
+  }
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    const MdParam* param = md_processor_slot_param(ins->cls, p);
+    if (param && param->info.kind == MIXDOWN_PARAM_NUMBER && !(ins->live[p].line = md_automation_new_line())) {
+      return MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
 MixdownStatus
 md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t block_frames, MdClipFeed feed,
                   void* feed_user)
@@ -100,9 +122,8 @@ md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t bloc
       return MIXDOWN_ERR_NO_MEM;
     }
     for (size_t j = 0U; j < node->n_inserts; ++j) {
-      MdEngineInsert* ins = &node->inserts[j];
-      if (!(ins->detached = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdAutomation*)))) {
-        return MIXDOWN_ERR_NO_MEM;
+      if ((st = live_insert(&node->inserts[j], &session->nodes[i].inserts[j]))) {
+        return st;
       }
     }
   }
@@ -165,6 +186,61 @@ live_mute_solo(MixdownEngine* e, uint32_t moved)
   }
 }
 
+// Whether any value slot of `ins` follows a curve.
+static bool
+any_automation(const MdEngineInsert* ins)
+{
+  bool automated = false;
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    automated = automated || ins->automation[p];
+  }
+  return automated;
+}
+
+// A number glides as a fader does, and reaches the processor as automation
+// does (every MD_CONTROL_FRAMES, insert.c) — as the take writes and renders
+// it.  A choice, switch or list count (which a take writes as a constant)
+// is set at once.
+static void
+live_insert_move(MixdownEngine* e, MdEngineInsert* ins, uint32_t slot, double to, int64_t start)
+{
+  MdFaderValue* v = &ins->live[slot];
+  if (v->line) {
+    glide(e, v, to, start);
+    ins->automation[slot] = v->glide;
+    ins->automated        = true;
+  } else {
+    take_over(&v->envelope, &v->detached);
+    v->value              = to;
+    ins->automation[slot] = NULL;
+    ins->automated        = any_automation(ins);
+    ins->cls->set_param(ins->state, slot, to);
+  }
+  ins->quiet = false; // a new value may move state that was at rest
+}
+
+void
+md_engine_settle_insert(MdEngineInsert* ins, int64_t t_next)
+{
+  bool settled = false;
+  for (uint32_t p = 0U; p < ins->n_values; ++p) {
+    MdFaderValue* v = &ins->live[p];
+    if (v->glide) {
+      md_fader_value_settle(v, t_next);
+      if (!v->glide) {
+        // Arrived: the value it arrived at, as the next block's automation
+        // would give it, and then no more curve.
+        ins->automation[p] = NULL;
+        ins->cls->set_param(ins->state, p, v->value);
+        settled = true;
+      }
+    }
+  }
+  if (settled) {
+    ins->automated = any_automation(ins);
+  }
+}
+
 void
 md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
 {
@@ -205,14 +281,7 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     if (change->index >= node->n_inserts || change->slot >= node->inserts[change->index].n_values) {
       return;
     }
-    MdEngineInsert* ins = &node->inserts[change->index];
-    take_over(&ins->automation[change->slot], &ins->detached[change->slot]);
-    ins->automated = false;
-    for (uint32_t p = 0U; p < ins->n_values; ++p) {
-      ins->automated = ins->automated || ins->automation[p];
-    }
-    ins->cls->set_param(ins->state, change->slot, change->value);
-    ins->quiet = false; // a new value may move state that was at rest
+    live_insert_move(e, &node->inserts[change->index], change->slot, change->value, start);
     break;
   }
   }

@@ -51,7 +51,10 @@ md_engine_build_parallel(MixdownEngine* e)
     }
     node->parallel               = true;
     e->parallel[e->n_parallel++] = index;
-    const bool had_buf           = node->io.own_buf; // a key node's: it becomes bank 0
+    const bool had_buf           = node->io.own_buf; // a key node's: it becomes bank 0…
+    for (int c = 0; had_buf && c < 2; ++c) {
+      node->io.bank_buf[0][c] = node->io.buf[c]; // …now, so that a failure below frees it with the banks
+    }
     node->io.own_buf                = false;         // the banks own every buffer now
     // Only what the calling thread reads while the helpers render ahead
     // needs a second bank: the insert output of a sidechain key, the
@@ -68,7 +71,7 @@ md_engine_build_parallel(MixdownEngine* e)
     }
     for (int b = 0; b < 2; ++b) {
       for (int c = 0; c < 2; ++c) {
-        node->io.bank_buf[b][c]  = b == 0 ? (had_buf ? node->io.buf[c] : md_engine_new_buffer())
+        node->io.bank_buf[b][c]  = b == 0 ? (had_buf ? node->io.bank_buf[0][c] : md_engine_new_buffer())
                                 : node->is_key || node->lazy.active ? md_engine_new_buffer()
                                                                   : node->io.bank_buf[0][c];
         node->io.bank_pre[b][c]  = b == 0 || pre_sends ? md_engine_new_buffer() : node->io.bank_pre[0][c];

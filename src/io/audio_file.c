@@ -34,9 +34,10 @@ md_audio_file_read(const char* path, double rate_hz, MdAudioFile* file, char* me
                    size_t message_size)
 {
   memset(file, 0, sizeof *file);
-  MdSource* source = md_source_open(path, 0, rate_hz, message, message_size);
-  if (!source) {
-    return MIXDOWN_ERR_DECODE;
+  MdSource*           source = NULL;
+  const MixdownStatus opened = md_source_open_status(path, 0, rate_hz, &source, message, message_size);
+  if (opened) {
+    return opened; // out of memory, or the file (MIXDOWN_ERR_DECODE)
   }
   file->length_frames = md_source_length(source);
   file->channels      = md_source_channels(source);

@@ -172,11 +172,12 @@ static SF_VIRTUAL_IO source_io = {vio_length, vio_seek, vio_read, vio_write, vio
 // Opens the file under `s`: a descriptor kept if the budget has a slot,
 // else closed once libsndfile has read the header (see md_source_open()).
 static bool
-open_file(MdSource* s, const char* path, char* message, size_t message_size)
+open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size_t message_size)
 {
   MdSourceFile* f = &s->io;
   f->fd           = -1;
   if (!(f->path = strdup(path))) {
+    *why = MIXDOWN_ERR_NO_MEM;
     snprintf(message, message_size, "out of memory");
     return false;
   }
@@ -197,17 +198,20 @@ open_file(MdSource* s, const char* path, char* message, size_t message_size)
   return true;
 }
 
-MdSource*
-md_source_open(const char* path, int64_t offset_frames, double out_rate, char* message,
-               size_t message_size)
+// md_source_open(); on failure *why is MIXDOWN_ERR_NO_MEM when memory ran
+// out (left as it was otherwise).
+static MdSource*
+open_source(const char* path, int64_t offset_frames, double out_rate, MixdownStatus* why, char* message,
+            size_t message_size)
 {
   MdSource* s = calloc(1U, sizeof(MdSource));
   if (!s) {
+    *why = MIXDOWN_ERR_NO_MEM;
     snprintf(message, message_size, "out of memory");
     return NULL;
   }
   SF_INFO info = {0};
-  if (!open_file(s, path, message, message_size)) {
+  if (!open_file(s, path, why, message, message_size)) {
     md_source_close(s);
     return NULL;
   }
@@ -231,6 +235,7 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
   s->decoded   = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
   s->converted = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(float));
   if (!s->decoded || !s->converted) {
+    *why = MIXDOWN_ERR_NO_MEM;
     snprintf(message, message_size, "out of memory");
     md_source_close(s);
     return NULL;
@@ -266,6 +271,7 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
   if (!s->io.has_slot) {
     // No slot: the file is opened for each read from now on.
     if (!(s->io.ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+      *why = MIXDOWN_ERR_NO_MEM;
       snprintf(message, message_size, "out of memory");
       md_source_close(s);
       return NULL;
@@ -274,6 +280,22 @@ md_source_open(const char* path, int64_t offset_frames, double out_rate, char* m
     s->io.fd = -1;
   }
   return s;
+}
+
+MdSource*
+md_source_open(const char* path, int64_t offset_frames, double out_rate, char* message, size_t message_size)
+{
+  MixdownStatus why = MIXDOWN_ERR_DECODE;
+  return open_source(path, offset_frames, out_rate, &why, message, message_size);
+}
+
+MixdownStatus
+md_source_open_status(const char* path, int64_t offset_frames, double out_rate, MdSource** source, char* message,
+                      size_t message_size)
+{
+  MixdownStatus why = MIXDOWN_ERR_DECODE;
+  *source           = open_source(path, offset_frames, out_rate, &why, message, message_size);
+  return *source ? MIXDOWN_SUCCESS : why;
 }
 
 void

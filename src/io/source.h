@@ -28,6 +28,11 @@ typedef struct MdSource MdSource;
 /// NULL and writes why to `message`.
 MdSource* md_source_open(const char* path, int64_t offset_frames, double out_rate,
                          char* message, size_t message_size);
+/// md_source_open() that says why it failed: MIXDOWN_ERR_NO_MEM when memory
+/// ran out, MIXDOWN_ERR_DECODE for anything about the file (`message` says
+/// what); *source is NULL then.
+MixdownStatus md_source_open_status(const char* path, int64_t offset_frames, double out_rate, MdSource** source,
+                                    char* message, size_t message_size);
 void      md_source_close(MdSource* source);
 
 /// Channels of the source (1 or 2).

@@ -104,6 +104,8 @@ read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
     clip->path = md_resolve_path(v, path);
     if (clip->path) {
       md_probe_source(v, file, clip);
+    } else {
+      md_report_out_of_memory(v, file);
     }
   }
   const MdYNode* item = NULL;
@@ -169,15 +171,16 @@ md_read_clips(MdValidator* v, const MdYNode* entry, MdNode* track)
   const size_t n = file ? 1U : clips->n_items;
   track->clips   = calloc(n ? n : 1U, sizeof(MdClip));
   if (!track->clips) {
-    md_report_error(v, entry, "out of memory");
+    md_report_out_of_memory(v, entry);
     return;
   }
   if (file) {
     const char* path = NULL;
     MdClip*     clip = &track->clips[0];
     clip->length_s   = -1.0;
-    if (md_read_string(v, file, "file", &path) && (clip->path = md_resolve_path(v, path)) &&
-        md_probe_source(v, file, clip)) {
+    if (md_read_string(v, file, "file", &path) && !(clip->path = md_resolve_path(v, path))) {
+      md_report_out_of_memory(v, file);
+    } else if (clip->path && md_probe_source(v, file, clip)) {
       clip->length_s = (double)clip->frames / clip->rate;
     }
     track->n_clips = 1U;

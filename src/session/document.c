@@ -119,12 +119,12 @@ read_session(MdValidator* v, const MdYNode* root)
   const MdYNode** entries = calloc(s->n_nodes, sizeof(MdYNode*));
   if (!s->nodes || !entries) {
     free(entries);
-    md_report_error(v, root, "out of memory");
+    md_report_out_of_memory(v, root);
     s->n_nodes = 0U;
     return;
   }
   if (!md_name_index_init(&v->names, s->n_nodes)) {
-    md_report_error(v, root, "out of memory");
+    md_report_out_of_memory(v, root);
     free(entries);
     return;
   }
@@ -132,7 +132,9 @@ read_session(MdValidator* v, const MdYNode* root)
   md_declare_nodes(v, tracks, MD_NODE_TRACK, &next);
   md_declare_nodes(v, buses, MD_NODE_BUS, &next);
   md_read_master(v, md_ynode_get(root, "master"));
-  md_name_index_add(&v->names, s->nodes[md_session_master(s)].name, (uint32_t)md_session_master(s));
+  if (s->nodes[md_session_master(s)].name) { // NULL: out of memory, reported
+    md_name_index_add(&v->names, s->nodes[md_session_master(s)].name, (uint32_t)md_session_master(s));
+  }
   entries[md_session_master(s)] = md_ynode_get(root, "master") ? md_ynode_get(root, "master") : root;
   for (size_t i = 0U; i < n_tracks; ++i) {
     entries[i] = tracks->items[i];
@@ -241,7 +243,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
   if (!root) {
     md_report_error_at(&v, line, column, "%s", error);
     md_flush_diagnostics(&v);
-    return MIXDOWN_ERR_SESSION;
+    return strcmp(error, MD_YAML_OUT_OF_MEMORY) ? MIXDOWN_ERR_SESSION : MIXDOWN_ERR_NO_MEM;
   }
   v.session = calloc(1U, sizeof(MixdownSession));
   if (!v.session || !(v.session->file_name = strdup(name))) {
@@ -254,7 +256,7 @@ mixdown_session_open_string(const char* text, size_t length, const char* name, c
   md_flush_diagnostics(&v);
   if (v.n_errors) {
     mixdown_session_free(v.session);
-    return MIXDOWN_ERR_SESSION;
+    return v.out_of_memory ? MIXDOWN_ERR_NO_MEM : MIXDOWN_ERR_SESSION;
   }
   *session = v.session;
   return MIXDOWN_SUCCESS;

@@ -27,7 +27,7 @@ read_file_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdIns
   }
   MdClip probe = {0};
   if (!(probe.path = md_resolve_path(v, path))) {
-    md_report_error(v, node, "out of memory");
+    md_report_out_of_memory(v, node);
     return;
   }
   if (!md_probe_source(v, node, &probe)) {
@@ -77,7 +77,7 @@ read_lv2_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
   double* preset = calloc(cls->n_params ? cls->n_params : 1U, sizeof(double));
   if (!insert->values || !preset) {
     free(preset);
-    md_report_error(v, node, "out of memory");
+    md_report_out_of_memory(v, node);
     return;
   }
   for (uint32_t k = 0U; k < cls->n_params; ++k) {
@@ -151,7 +151,7 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self
   const uint32_t n_values = md_processor_value_count(cls);
   insert->values          = calloc(n_values ? n_values : 1U, sizeof(MdValue));
   if (!insert->values) {
-    md_report_error(v, node, "out of memory");
+    md_report_out_of_memory(v, node);
     return;
   }
   insert->cls = cls;
@@ -198,7 +198,7 @@ md_read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t s
   }
   target->inserts = calloc(inserts->n_items ? inserts->n_items : 1U, sizeof(MdInsert));
   if (!target->inserts) {
-    md_report_error(v, inserts, "out of memory");
+    md_report_out_of_memory(v, inserts);
     return;
   }
   for (size_t i = 0U; i < inserts->n_items; ++i) {
@@ -217,7 +217,7 @@ md_read_sends(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t sel
   }
   target->sends = calloc(sends->n_items ? sends->n_items : 1U, sizeof(MdSend));
   if (!target->sends) {
-    md_report_error(v, sends, "out of memory");
+    md_report_out_of_memory(v, sends);
     return;
   }
   for (size_t i = 0U; i < sends->n_items; ++i) {

@@ -72,7 +72,7 @@ read_output_file(MdValidator* v, const MdYNode* item, MdOutput* out)
     return;
   }
   if (!(out->path = md_resolve_path(v, path))) {
-    md_report_error(v, item, "out of memory");
+    md_report_out_of_memory(v, item);
     return;
   }
   check_output_folder(v, item, out->path);
@@ -98,7 +98,7 @@ read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_ite
     const MdYNode* tag  = md_ynode_get(node, md_tag_keys[t]);
     const char*    text = NULL;
     if (tag && md_read_string(v, tag, md_tag_keys[t], &text) && !(out->tags[t] = strdup(text))) {
-      md_report_error(v, tag, "out of memory");
+      md_report_out_of_memory(v, tag);
     }
   }
   const MdYNode* item  = NULL;
@@ -172,7 +172,7 @@ md_read_outputs(MdValidator* v, const MdYNode* root)
     return;
   }
   if (!(s->outputs = calloc(list->n_items, sizeof(MdOutput)))) {
-    md_report_error(v, list, "out of memory");
+    md_report_out_of_memory(v, list);
     return;
   }
   s->n_outputs = list->n_items;

@@ -233,7 +233,7 @@ md_check_routing(MdValidator* v, const MdYNode* const* entries)
   MdCycleSearch   c = {entries, calloc(s->n_nodes, 1U), calloc(s->n_nodes, sizeof(uint32_t)),
                        calloc(s->n_nodes, sizeof(size_t)), 0U, NULL, NULL};
   if (!c.state || !c.path || !c.next_edge || !index_keys(s, &c)) {
-    md_report_error_at(v, 1U, 1U, "out of memory");
+    md_report_out_of_memory_at(v, 1U, 1U);
   } else {
     for (size_t i = 0U; i < s->n_nodes; ++i) {
       if (!c.state[i] && find_cycle(v, &c, (uint32_t)i)) {

@@ -81,7 +81,10 @@ md_declare_nodes(MdValidator* v, const MdYNode* list, MdNodeKind kind, size_t* n
       n->name = strdup("");
       continue;
     }
-    n->name = strdup(name->text);
+    if (!(n->name = strdup(name->text))) {
+      md_report_out_of_memory(v, name); // and no name for the index
+      continue;
+    }
     if (!strcmp(name->text, "master")) {
       md_report_error(v, name, "`master` is the master bus; give this %s another name", what);
       continue;
@@ -167,6 +170,9 @@ md_read_master(MdValidator* v, const MdYNode* master)
   n->kind           = MD_NODE_MASTER;
   n->name           = strdup("master");
   n->output         = MD_NO_NODE;
+  if (!n->name) {
+    md_report_out_of_memory_at(v, master ? master->line : 1U, master ? master->column : 1U);
+  }
   strip_defaults(n);
   if (!master || !md_expect_kind(v, master, MD_YNODE_MAPPING, "{gain_db, inserts}", "master")) {
     return;

@@ -139,6 +139,13 @@ md_report_error_at(MdValidator* v, unsigned line, unsigned column, const char* f
   hold(v, line, column, message, MIXDOWN_SEVERITY_ERROR);
 }
 
+void
+md_report_out_of_memory_at(MdValidator* v, unsigned line, unsigned column)
+{
+  v->out_of_memory = true;
+  md_report_error_at(v, line, column, "out of memory");
+}
+
 // A warning: the session stays valid.
 void
 md_report_warning(MdValidator* v, const MdYNode* node, const char* fmt, ...)

@@ -53,6 +53,7 @@ typedef struct {
   MdHeldDiagnostic*     held;  ///< Validation goes in model order, not the file's
   size_t                n_held;
   size_t                held_capacity;
+  bool                  out_of_memory; ///< An allocation failed: the open gives MIXDOWN_ERR_NO_MEM
 } MdValidator;
 
 /* Diagnostics (validator.c) ---------------------------------------------- */
@@ -63,6 +64,11 @@ void md_report_error_at(MdValidator* v, unsigned line, unsigned column, const ch
 
 /// An error at `node`.
 #define md_report_error(v, node, ...) md_report_error_at((v), (node)->line, (node)->column, __VA_ARGS__)
+/// "out of memory" at a line and column, as an error; the open then gives
+/// MIXDOWN_ERR_NO_MEM rather than MIXDOWN_ERR_SESSION.
+void md_report_out_of_memory_at(MdValidator* v, unsigned line, unsigned column);
+/// "out of memory" at `node`.
+#define md_report_out_of_memory(v, node) md_report_out_of_memory_at((v), (node)->line, (node)->column)
 
 /// A warning at `node`: the session stays valid.
 void md_report_warning(MdValidator* v, const MdYNode* node, const char* fmt, ...) MD_PRINTF(3, 4);

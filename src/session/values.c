@@ -86,7 +86,7 @@ read_envelope(MdValidator* v, const MdYNode* node, const MdParam* param)
   MdEnvelope* env = calloc(1U, sizeof(MdEnvelope));
   if (!env || !(env->points = calloc(points->n_items, sizeof(MdEnvPoint)))) {
     free(env);
-    md_report_error(v, node, "out of memory");
+    md_report_out_of_memory(v, node);
     return NULL;
   }
   env->curve   = (MdCurve)curve_index;

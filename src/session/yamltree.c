@@ -148,6 +148,10 @@ read_children(MdYamlReader* r, MdYNode* node, yaml_event_type_t end_type)
     MdYNode* child = read_node(r, &event);
     yaml_event_delete(&event);
     if (!child || !md_yaml_push_slot(&node->items, &n_slots, &capacity, child)) {
+      if (child) { // read_node() reported its own failure; this one is the slot's
+        md_yaml_reader_fail(r, MD_YAML_OUT_OF_MEMORY,
+                            (yaml_mark_t){.line = child->line - 1U, .column = child->column - 1U});
+      }
       md_ynode_free(child);
       ok = false;
       break;

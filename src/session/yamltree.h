@@ -45,8 +45,12 @@ struct MdYNode {
   MdYNode**   items;   ///< Sequence items; for mappings keys at 2i, values at 2i+1
 };
 
+/// The error md_yaml_parse() writes when memory ran out.
+#define MD_YAML_OUT_OF_MEMORY "out of memory"
+
 /// Parse `text` into a tree.  On a syntax error returns NULL and writes the
-/// message, line and column.  Free the tree with md_ynode_free().
+/// message, line and column (MD_YAML_OUT_OF_MEMORY when memory ran out).
+/// Free the tree with md_ynode_free().
 MdYNode* md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
                        unsigned* error_line, unsigned* error_column);
 

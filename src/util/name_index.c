@@ -26,7 +26,11 @@ md_name_index_init(MdNameIndex* index, size_t expected)
   index->capacity = capacity;
   index->names    = calloc(capacity, sizeof(const char*));
   index->values   = calloc(capacity, sizeof(uint32_t));
-  return index->names && index->values;
+  if (!index->names || !index->values) {
+    md_name_index_free(index); // the one that was allocated too: the caller frees nothing on failure
+    return false;
+  }
+  return true;
 }
 
 void

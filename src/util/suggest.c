@@ -58,6 +58,9 @@ md_suggest(const char* word, const char* const* candidates, size_t n_candidates)
   const char* best      = NULL;
   size_t      best_dist = (size_t)-1;
   for (size_t i = 0U; i < n_candidates; ++i) {
+    if (!candidates[i]) {
+      continue; // a name that could not be kept (out of memory)
+    }
     const size_t d = edit_distance(word, candidates[i]);
     if (d < best_dist) {
       best_dist = d;
@@ -69,7 +72,7 @@ md_suggest(const char* word, const char* const* candidates, size_t n_candidates)
   const size_t limit = len <= 4U ? 1U : len <= 8U ? 2U : 3U;
   // A word that is a prefix of a candidate ("threshold" → "threshold_db") is close too.
   for (size_t i = 0U; i < n_candidates; ++i) {
-    if (len >= 3U && !strncmp(candidates[i], word, len)) {
+    if (len >= 3U && candidates[i] && !strncmp(candidates[i], word, len)) {
       return candidates[i];
     }
   }

@@ -130,4 +130,47 @@ for period in $periods; do
     && ok "period $period: the take rendered nulls against what play sent to JACK: residual $residual dB (< -90)" \
     || fail "period $period: take against capture" "$null"
 done
+
+# Insert moves: an EQ band's gain and a compressor's threshold moved over
+# OSC glide as the take writes them (a straight line over one block,
+# reaching the processor every 32 frames as offline automation does), so
+# the take nulls here too; one fader move among them.
+cat > inserts.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: a, file: a440.wav, gain_db: -6, pan: -0.3,
+     inserts: [{type: eq, bands: [{type: bell, freq: 440, gain_db: 0}]}]}
+  - {name: c, file: stereo.wav, gain_db: -6, inserts: [{type: compressor, threshold_db: -10, ratio: 4}]}
+output: {file: inserts-out.wav}
+YAML
+for period in $periods; do
+  if ! start_jackd "$period"; then
+    fail "jackd -d dummy -p $period did not start" "$(cat "$work/jackd.log")"
+    continue
+  fi
+  rm -f rec.yaml
+  start_captured_play 8 inserts.yaml --osc "$port" --record-automation rec.yaml
+  sleep 1.5
+  for move in "/track/a/insert/1/bands/1/gain_db f 9" "/track/c/insert/1/threshold_db f -30" \
+              "/track/a/insert/1/bands/1/gain_db f -12" "/track/c/insert/1/threshold_db f -4" \
+              "/track/a/gain_db f -12" "/track/a/insert/1/bands/1/gain_db f 4" \
+              "/track/c/insert/1/threshold_db f -22"; do
+    # shellcheck disable=SC2086
+    oscsend localhost "$port" $move
+    sleep 0.25
+  done
+  finish_captured_play
+  [ "$play_rc" -eq 0 ] && ok "period $period: play with --record-automation and 7 OSC moves, 6 of insert values" \
+    || fail "period $period: play (inserts)" "rc=$play_rc" "$(cat play.stderr)"
+  grep -q '"threshold_db": {' rec.yaml && [ "$(grep -c '"gain_db": {' rec.yaml)" -eq 2 ] \
+    && ok "period $period: the take holds the EQ band's gain, the threshold and the fader as envelopes" \
+    || fail "period $period: take content (inserts)" "$(cat rec.yaml)" "$(cat play.stderr)"
+  "$mixdown" render rec.yaml -o rec.wav --bits float -q || fail "period $period: render the take (inserts)"
+  null=$("$live" null rec.wav cap.wav 0 0 6.5)
+  residual=$(echo "$null" | sed -n 's/^residual_db //p')
+  below "${residual:-0}" -90 \
+    && ok "period $period: the take with insert moves nulls against what play sent to JACK: residual $residual dB (< -90)" \
+    || fail "period $period: take with insert moves against capture" "$null"
+done
 finish
