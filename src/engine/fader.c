@@ -126,11 +126,32 @@ apply_fader(const MixdownEngine* e, MdEngineNode* node, const double* gain_db, u
 }
 
 // Not audible offline (muted, or silenced by a solo), or live muted and
-// staying so.
+// staying so (whatever its mute envelope says meanwhile).
 static bool
 silenced(const MdEngineNode* node)
 {
-  return !node->audible || (node->mute.value == 1.0 && !node->mute.glide && !node->mute.envelope);
+  return !node->audible || (node->mute.value == 1.0 && !node->mute.glide);
+}
+
+// The mute curve: its glide or its envelope (offline: the envelope, or
+// none) — or live, when a solo's glide moves a strip whose mute envelope
+// still plays, both: 1 − (1 − switch) × (1 − envelope).  Uses scratch_a,
+// and scratch_b (the fader's, free until then).
+static const double*
+mute_curve(const MixdownEngine* e, MdWorker* w, const MdEngineNode* node, int64_t t, uint32_t n)
+{
+  const MdFaderValue* mute = &node->mute;
+  if (!mute->glide || !mute->envelope) {
+    return md_fader_value_curve(e, mute, t, n, w->scratch_a);
+  }
+  double* gate = w->scratch_b;
+  double* out  = w->scratch_a;
+  md_automation_render(mute->glide, t, e->rate, n, gate);
+  md_automation_render(mute->envelope, t, e->rate, n, out);
+  for (uint32_t i = 0U; i < n; ++i) {
+    out[i] = 1.0 - (1.0 - gate[i]) * (1.0 - out[i]);
+  }
+  return out;
 }
 
 void
@@ -158,7 +179,7 @@ md_engine_fader_stage(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, c
   }
   // scratch_a holds the pan, then (the pan applied) the mute; scratch_b the fader.
   apply_pan(e, node, source, md_fader_value_curve(e, &node->pan, t_out, n, w->scratch_a), n);
-  const double* mute = md_fader_value_curve(e, &node->mute, t_out, n, w->scratch_a);
+  const double* mute = mute_curve(e, w, node, t_out, n);
   if (mute) {
     apply_mute(node, mute, n);
   }

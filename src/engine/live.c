@@ -57,18 +57,23 @@ take_over(MdAutomation** playing, MdAutomation** detached)
 // envelope's or glide's value there, or its constant) straight to `to`
 // over one block, as the take writes it (live/record.c).
 static void
-glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
+glide_line(const MixdownEngine* e, MdFaderValue* v, double from, double to, int64_t start)
 {
-  const double  start_s = (double)start / e->rate;
-  MdAutomation* curve   = v->glide ? v->glide : v->envelope;
-  const double  from    = curve ? md_automation_value(curve, start_s) : v->value;
-  take_over(&v->envelope, &v->detached);
   // Each end a frame's own time, so that the frame it arrives on is `to` exactly.
   const int64_t last = start + (int64_t)e->block_size_frames;
-  md_automation_set_line(v->line, start_s, from, (double)last / e->rate, to);
+  md_automation_set_line(v->line, (double)start / e->rate, from, (double)last / e->rate, to);
   v->glide            = v->line;
   v->glide_last_frame = last;
   v->value            = to;
+}
+
+static void
+glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
+{
+  MdAutomation* curve = v->glide ? v->glide : v->envelope;
+  const double  from  = curve ? md_automation_value(curve, (double)start / e->rate) : v->value;
+  take_over(&v->envelope, &v->detached);
+  glide_line(e, v, from, to, start);
 }
 
 // An insert's value slots as fader values (engine_internal.h): the
@@ -169,9 +174,26 @@ md_engine_position(const MixdownEngine* e)
   return e->delivered;
 }
 
+// How far a strip is muted at `time_s`: its mute switch (`value`, or the
+// glide towards it) and, while no mute move has taken it over, its mute
+// envelope — both close it (fader.c multiplies their openings).
+static double
+mute_at(MdFaderValue* mute, double time_s)
+{
+  const double gate = mute->glide ? md_automation_value(mute->glide, time_s) : mute->value;
+  if (!mute->envelope) {
+    return gate;
+  }
+  const double envelope = md_automation_value(mute->envelope, time_s);
+  return gate == 0.0 ? envelope : 1.0 - (1.0 - gate) * (1.0 - envelope);
+}
+
 // Mute and solo as they stand now: every strip whose audibility changes
-// glides there (and `moved`, muted or unmuted by a move, glides even to
-// where it was: the move takes its mute envelope over).
+// glides there.  `moved`, muted or unmuted by a move, glides even to where
+// it was, from where it is: its move takes its mute envelope over (the
+// take writes it so).  A strip a solo silences or gives back keeps its
+// envelope: only its switch glides, and unsoloed it follows the envelope
+// again.
 static void
 live_mute_solo(MixdownEngine* e, uint32_t moved)
 {
@@ -180,8 +202,14 @@ live_mute_solo(MixdownEngine* e, uint32_t moved)
   for (uint32_t i = 0U; i < e->n_nodes; ++i) {
     MdFaderValue* mute   = &e->nodes[i].mute;
     const double  target = audible[i] ? 0.0 : 1.0;
-    if (target != mute->value || (i == moved && (mute->envelope || mute->glide))) {
-      glide(e, mute, target, move_frame(e, &(MdLiveChange){.kind = MD_LIVE_MUTE, .node = i}));
+    const int64_t start  = move_frame(e, &(MdLiveChange){.kind = MD_LIVE_MUTE, .node = i});
+    if (i == moved && (mute->envelope || mute->glide)) {
+      const double from = mute_at(mute, (double)start / e->rate);
+      take_over(&mute->envelope, &mute->detached);
+      glide_line(e, mute, from, target, start);
+    } else if (target != mute->value) {
+      const double from = mute->glide ? md_automation_value(mute->glide, (double)start / e->rate) : mute->value;
+      glide_line(e, mute, from, target, start);
     }
   }
 }

@@ -325,6 +325,50 @@ test_live_moves_glide_over_one_block(void)
   mixdown_session_free(s);
 }
 
+// A solo elsewhere silences a strip whose mute is automated; unsoloed, it
+// follows its envelope again (as before the fader stage was one: the
+// solo's glide does not take the envelope over, only a mute move of the
+// strip itself does).
+static void
+test_live_solo_gives_a_mute_envelope_back(void)
+{
+  TestFeed        feed = {.value = 0.5f};
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0, pan: -1,\n"
+                 "     mute: {points: [[0, 0], [1, 0], [1.01, 1]]}}\n"
+                 "  - {name: b, file: d.wav, pan_law: 0, pan: 1}\n",
+                 2.0, &feed, 256U, &s, &e)) {
+    return;
+  }
+  float* l = calloc(RATE, sizeof(float));
+  float* r = calloc(RATE, sizeof(float));
+  pull(e, l, r, RATE / 4U);
+  CHECK_NEAR(l[RATE / 4U - 1U], 0.5, 1e-6); // a, open
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 1.0});
+  pull(e, l, r, RATE / 4U);
+  CHECK(test_peak_db(l + 512U, RATE / 4U - 512U) < -300.0); // a silenced by b's solo
+  CHECK_NEAR(r[RATE / 4U - 1U], 0.5, 1e-6);
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 0.0});
+  pull(e, l, r, RATE / 4U); // to 0.75 s: a's envelope is open there
+  CHECK_NEAR(l[RATE / 4U - 1U], 0.5, 1e-6);
+  pull(e, l, r, RATE / 2U); // to 1.25 s: a's envelope mutes it from 1.01 s
+  CHECK_MSG(test_peak_db(l + 3U * RATE / 8U, RATE / 8U) < -300.0, "a after its mute envelope closed: %.1f dB",
+            test_peak_db(l + 3U * RATE / 8U, RATE / 8U)); // 1.125 to 1.25 s
+  CHECK_NEAR(r[RATE / 2U - 1U], 0.5, 1e-6);
+  // Soloed out while its envelope mutes it, then back: still muted.
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 1.0});
+  pull(e, l, r, 512U);
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SOLO, 1U, 0U, 0U, 0.0});
+  pull(e, l, r, 4096U);
+  CHECK(test_peak_db(l, 4096U) < -300.0);
+  mixdown_engine_free(e);
+  free(l);
+  free(r);
+  mixdown_session_free(s);
+}
+
 static void
 test_live_insert_values_and_envelopes_taken_over(void)
 {
@@ -1110,6 +1154,7 @@ const TestCase live_tests[] = {
   {"live: the command queue is first in, first out, and bounded", test_queue_is_fifo_and_bounded},
   {"live: control addresses come from the parameter tables", test_control_addresses_come_from_the_tables},
   {"live: fader, mute, solo, sends and polarity glide over one block", test_live_moves_glide_over_one_block},
+  {"live: a solo elsewhere gives a strip its mute envelope back", test_live_solo_gives_a_mute_envelope_back},
   {"live: insert values glide; a move takes an envelope over", test_live_insert_values_and_envelopes_taken_over},
   {"live: locate drops the latency; a loop's end stops a pull", test_live_locate_and_loop_limit},
   {"live: the disk thread plays exactly what render writes", test_feeder_plays_what_render_writes},
