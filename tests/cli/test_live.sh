@@ -25,18 +25,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 finish() { echo "live: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-live-XXXXXX")
-export JACK_DEFAULT_SERVER="mixdown-test-$$"
-jackd_pid=
-stop_jackd() {
-  if [ -n "$jackd_pid" ]; then
-    kill "$jackd_pid" 2>/dev/null
-    wait "$jackd_pid" 2>/dev/null
-    jackd_pid=
-  fi
-}
-trap 'stop_jackd; [ -n "${MIXDOWN_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# shellcheck source=live_harness.sh
+. "$here/live_harness.sh"
+live_begin live test
 
 
 # ------------------------------------------------------------ material
@@ -135,43 +126,6 @@ if ! command -v jackd >/dev/null 2>&1; then
   finish
 fi
 
-start_jackd() { # PERIOD
-  local realtime
-  # Real-time scheduling where the user may have it; without it (no
-  # privilege), jackd in its plain mode rather than no test at all.
-  for realtime in "" --no-realtime; do
-    stop_jackd
-    jackd $realtime -S -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
-    jackd_pid=$!
-    for _ in $(seq 1 100); do
-      jack_lsp >/dev/null 2>&1 && return 0
-      kill -0 "$jackd_pid" 2>/dev/null || break
-      sleep 0.05
-    done
-  done
-  return 1
-}
-
-# Captures while `mixdown play ARGS…` runs; $out/$err/$rc are play's (also
-# in play.stdout, $work/stderr and play.rc, for a run in the background).
-play_captured() { # SECONDS ARGS…
-  local seconds=$1 pid
-  shift
-  rm -f cap.wav cap.out play.pid play.rc
-  "$live" capture cap.wav "$seconds" >cap.out 2>cap.err &
-  local cap=$!
-  for _ in $(seq 1 100); do grep -q ready cap.err 2>/dev/null && break; sleep 0.02; done
-  "$mixdown" play "$@" --connect capture:left,capture:right >play.stdout 2>"$work/stderr" &
-  pid=$!
-  echo "$pid" >play.pid
-  wait "$pid"
-  rc=$?
-  echo "$rc" >play.rc
-  out=$(cat play.stdout)
-  err=$(cat "$work/stderr")
-  kill -TERM "$cap" 2>/dev/null
-  wait "$cap"
-}
 # Ctrl-C to the player that play_captured runs in the background (by its
 # process id: other runs of this script may be playing on this machine).
 # Waits (a minute at most) until a capture has all the seconds it was

@@ -20,18 +20,9 @@ live="$build/mixdown-livetool"
 . "$(cd "$(dirname "$0")" && pwd)/harness.sh"
 finish() { echo "take: $passed passed, $failed failed, $skipped skipped"; [ "$failed" -eq 0 ]; exit $?; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-take-XXXXXX")
-export JACK_DEFAULT_SERVER="mixdown-take-$$"
-jackd_pid=
-stop_jackd() {
-  if [ -n "$jackd_pid" ]; then
-    kill "$jackd_pid" 2>/dev/null
-    wait "$jackd_pid" 2>/dev/null
-    jackd_pid=
-  fi
-}
-trap 'stop_jackd; [ -n "${MIXDOWN_TEST_KEEP:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
-cd "$work" || exit 1
+# shellcheck source=live_harness.sh
+. "$(cd "$(dirname "$0")" && pwd)/live_harness.sh"
+live_begin take take
 
 if ! command -v jackd >/dev/null 2>&1; then
   skip "jackd is not installed (scripts/install-deps.sh installs jackd2)"
@@ -41,48 +32,6 @@ if ! command -v oscsend >/dev/null 2>&1; then
   skip "the take test needs oscsend (liblo-tools)"
   finish
 fi
-
-# As test_live.sh: a synchronous server (-S) waits for every client each
-# period, so a late period delays the graph instead of dropping audio.
-start_jackd() { # PERIOD
-  local realtime
-  for realtime in "" --no-realtime; do
-    stop_jackd
-    jackd $realtime -S -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
-    jackd_pid=$!
-    for _ in $(seq 1 100); do
-      jack_lsp >/dev/null 2>&1 && return 0
-      kill -0 "$jackd_pid" 2>/dev/null || break
-      sleep 0.05
-    done
-  done
-  return 1
-}
-
-# Starts the capture client (SECONDS of audio, then it writes cap.wav and
-# exits) and play (in the background, its process id in $play_pid).
-start_captured_play() { # SECONDS ARGS…
-  local seconds=$1
-  shift
-  rm -f cap.wav cap.out cap.err
-  "$live" capture cap.wav "$seconds" >cap.out 2>cap.err &
-  cap_pid=$!
-  for _ in $(seq 1 100); do grep -q ready cap.err 2>/dev/null && break; sleep 0.02; done
-  "$mixdown" play "$@" --connect capture:left,capture:right >play.stdout 2>play.stderr &
-  play_pid=$!
-}
-
-# Waits until the capture has its seconds of audio (audio time, not wall
-# time: a minute at most), then stops play with Ctrl-C (by its process id)
-# and sets $play_rc.
-finish_captured_play() {
-  for _ in $(seq 1 600); do kill -0 "$cap_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -TERM "$cap_pid" 2>/dev/null
-  wait "$cap_pid"
-  kill -INT "$play_pid" 2>/dev/null
-  wait "$play_pid"
-  play_rc=$?
-}
 
 "$build/mixdown-testtool" sine a440.wav 7 440 1 48000
 "$build/mixdown-testtool" sine b1000.wav 7 1000 1 48000
