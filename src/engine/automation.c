@@ -98,9 +98,9 @@ md_automation_value(MdAutomation* automation, double time_s)
 }
 
 void
-md_automation_render(MdAutomation* automation, int64_t first, double rate, uint32_t n, double* values)
+md_automation_render(MdAutomation* automation, int64_t first_frame, double rate_hz, uint32_t n, double* values)
 {
   for (uint32_t i = 0U; i < n; ++i) {
-    values[i] = md_automation_value(automation, (double)(first + (int64_t)i) / rate);
+    values[i] = md_automation_value(automation, (double)(first_frame + (int64_t)i) / rate_hz);
   }
 }

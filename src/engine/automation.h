@@ -34,8 +34,8 @@ MD_REALTIME void md_automation_set_line(MdAutomation* line, double from_s, doubl
 /// The envelope's value at `time_s`.
 MD_REALTIME double md_automation_value(MdAutomation* automation, double time_s);
 
-/// Values for `n` consecutive frames starting at frame `first` at `rate`.
-MD_REALTIME void md_automation_render(MdAutomation* automation, int64_t first, double rate, uint32_t n,
+/// Values for `n` consecutive frames starting at frame `first_frame` at `rate_hz`.
+MD_REALTIME void md_automation_render(MdAutomation* automation, int64_t first_frame, double rate_hz, uint32_t n,
                           double* values);
 
 /// The value between two points `a` and `b` at fraction `t` (0…1) of the way.

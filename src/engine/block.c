@@ -45,7 +45,7 @@ merge_note(MixdownEngine* e, MdEngineNode* node, uint32_t bank)
 static MixdownStatus
 render_nodes(MixdownEngine* e, uint32_t n)
 {
-  const int64_t  t0   = e->position;
+  const int64_t  t0   = e->position_frame;
   const uint32_t bank = (uint32_t)(e->block_index & 1U);
   if (!e->prefixes_built && md_engine_build_prefixes(e)) {
     md_engine_set_message(e, "out of memory");
@@ -99,9 +99,9 @@ render_nodes(MixdownEngine* e, uint32_t n)
   w->non_finite     = 0U;
   w->source_seconds = w->cache_seconds = 0.0;
   e->block_seconds += md_clock_seconds() - start;
-  e->position += n;
+  e->position_frame += n;
   ++e->block_index;
-  if (!st && (uint64_t)e->position == total) {
+  if (!st && (uint64_t)e->position_frame == total) {
     md_engine_commit_cache(e);
   }
   return st;
@@ -118,43 +118,43 @@ mixdown_engine_pull_stems(MixdownEngine* e, float* left, float* right, float* co
   const MdFpuState fpu     = md_fpu_enter_ftz();
   MixdownStatus    st      = MIXDOWN_SUCCESS;
   const MdEngineNode* master = &e->nodes[e->master];
-  while (*frames_done < max_frames && e->delivered < e->length_frames) {
-    if (e->block_pos == e->block_len) {
+  while (*frames_done < max_frames && e->delivered_frames < e->length_frames) {
+    if (e->block_done_frames == e->block_length_frames) {
       // The timeline runs `latency` frames longer than the mix; those first
       // frames are the master path's delay and are dropped below.
       const int64_t total = (int64_t)(e->length_frames + e->latency_frames);
-      const int64_t end   = total < e->render_limit ? total : e->render_limit;
-      if (e->position >= end) {
+      const int64_t end   = total < e->render_limit_frame ? total : e->render_limit_frame;
+      if (e->position_frame >= end) {
         break; // live: at the end of a loop, until md_engine_locate()
       }
-      const int64_t left_to_render = end - e->position;
-      e->block_len = left_to_render < e->block_size_frames ? (uint32_t)left_to_render : e->block_size_frames;
-      e->block_pos = 0U;
-      if ((st = render_nodes(e, e->block_len))) {
+      const int64_t left_to_render = end - e->position_frame;
+      e->block_length_frames = left_to_render < e->block_size_frames ? (uint32_t)left_to_render : e->block_size_frames;
+      e->block_done_frames   = 0U;
+      if ((st = render_nodes(e, e->block_length_frames))) {
         break;
       }
-      const int64_t block_start = e->position - (int64_t)e->block_len;
-      if (block_start < e->drop_until) {
-        const int64_t drop = e->drop_until - block_start;
-        e->block_pos       = drop < e->block_len ? (uint32_t)drop : e->block_len;
+      const int64_t block_start = e->position_frame - (int64_t)e->block_length_frames;
+      if (block_start < e->drop_until_frame) {
+        const int64_t drop   = e->drop_until_frame - block_start;
+        e->block_done_frames = drop < e->block_length_frames ? (uint32_t)drop : e->block_length_frames;
         continue;
       }
     }
-    uint32_t n = e->block_len - e->block_pos;
+    uint32_t n = e->block_length_frames - e->block_done_frames;
     if (n > max_frames - *frames_done) {
       n = max_frames - *frames_done;
     }
-    if (n > e->length_frames - e->delivered) {
-      n = (uint32_t)(e->length_frames - e->delivered);
+    if (n > e->length_frames - e->delivered_frames) {
+      n = (uint32_t)(e->length_frames - e->delivered_frames);
     }
-    memcpy(left + *frames_done, master->io.post[0] + e->block_pos, n * sizeof(float));
-    memcpy(right + *frames_done, master->io.post[1] + e->block_pos, n * sizeof(float));
+    memcpy(left + *frames_done, master->io.post[0] + e->block_done_frames, n * sizeof(float));
+    memcpy(right + *frames_done, master->io.post[1] + e->block_done_frames, n * sizeof(float));
     for (uint32_t k = 0U; stems && k < e->master; ++k) {
-      memcpy(stems[2U * k] + *frames_done, e->nodes[k].stem.buf[0] + e->block_pos, n * sizeof(float));
-      memcpy(stems[2U * k + 1U] + *frames_done, e->nodes[k].stem.buf[1] + e->block_pos, n * sizeof(float));
+      memcpy(stems[2U * k] + *frames_done, e->nodes[k].stem.buf[0] + e->block_done_frames, n * sizeof(float));
+      memcpy(stems[2U * k + 1U] + *frames_done, e->nodes[k].stem.buf[1] + e->block_done_frames, n * sizeof(float));
     }
-    e->block_pos += n;
-    e->delivered += n;
+    e->block_done_frames += n;
+    e->delivered_frames += n;
     *frames_done += n;
   }
   md_fpu_leave(fpu);

@@ -45,7 +45,7 @@ load_file(MixdownEngine* e, const MdProcessorClass* cls, void* state, const char
 {
   char          why[400];
   MdAudioFile   file;
-  MixdownStatus st = md_audio_file_read(path, e->rate, &file, why, sizeof why);
+  MixdownStatus st = md_audio_file_read(path, e->rate_hz, &file, why, sizeof why);
   if (st) {
     md_engine_set_message(e, "`%s` insert: %s", cls->name, why);
     return st;
@@ -96,7 +96,7 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
       return st;
     }
   }
-  const MixdownStatus st = cls->prepare(insert->state, e->rate, MD_BLOCK_FRAMES);
+  const MixdownStatus st = cls->prepare(insert->state, e->rate_hz, MD_BLOCK_FRAMES);
   if (st) {
     md_engine_set_message(e, "cannot prepare the `%s` processor: %s", cls->name, mixdown_strerror(st));
   }
@@ -113,7 +113,7 @@ build_clips(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
   node->n_clips         = model->n_clips;
   node->source_channels = 1U;
   for (size_t i = 0U; i < model->n_clips; ++i) {
-    if (md_clip_init(&node->clips[i], &model->clips[i], e->rate)) {
+    if (md_clip_init(&node->clips[i], &model->clips[i], e->rate_hz)) {
       return MIXDOWN_ERR_NO_MEM;
     }
     if (model->clips[i].channels > node->source_channels) {
@@ -323,7 +323,7 @@ longest_tail(const MdEngineInsert* ins, const MdInsert* model)
 static MixdownStatus
 build(MixdownEngine* e, const MixdownSession* s)
 {
-  e->rate    = s->sample_rate;
+  e->rate_hz = s->sample_rate;
   e->kernels = md_kernels();
   e->skip_silence = true;
   e->master  = (uint32_t)md_session_master(s);
@@ -386,10 +386,10 @@ build(MixdownEngine* e, const MixdownSession* s)
       st = md_engine_build_parallel(e);
     }
     e->latency_frames      = e->plan.latency_out[e->master];
-    e->drop_until   = (int64_t)e->latency_frames;
-    e->render_limit = INT64_MAX;
+    e->drop_until_frame   = (int64_t)e->latency_frames;
+    e->render_limit_frame = INT64_MAX;
     e->block_size_frames = MD_BLOCK_FRAMES;
-    e->length_frames  = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate)
+    e->length_frames      = s->length_s >= 0.0 ? (uint64_t)llround(s->length_s * e->rate_hz)
                                     : timeline_end(e) + e->plan.tail_out[e->master];
   }
   free(latency);
@@ -415,7 +415,7 @@ mixdown_engine_new(const MixdownSession* session, MixdownEngine** engine, char* 
   if (!e) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  e->cache_limit         = MIXDOWN_CACHE_DEFAULT_LIMIT;
+  e->cache_limit_bytes   = MIXDOWN_CACHE_DEFAULT_LIMIT;
   const MixdownStatus st = build(e, session);
   if (st) {
     if (message && message_size) {

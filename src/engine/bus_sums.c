@@ -106,7 +106,7 @@ md_engine_guard_lazy(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, in
     char label[200];
     w->non_finite += bad;
     md_engine_note_fader(node, "%s, fader at %.3f s: samples beyond the float range (infinite) replaced with silence",
-               md_engine_strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate);
+               md_engine_strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate_hz);
   }
 }
 

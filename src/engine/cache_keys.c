@@ -123,7 +123,7 @@ restore_from_cache(MixdownEngine* e, MdEngineNode* node)
 MixdownStatus
 mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
 {
-  if (!e || !dir || e->position != 0) {
+  if (!e || !dir || e->position_frame != 0) {
     return MIXDOWN_ERR_BAD_ARG;
   }
   if (mkdir(dir, 0777) && errno != EEXIST) {
@@ -147,7 +147,7 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     // The rest of the key: where the track sits on the timeline, how long
     // the render is, and what computes it.
     MdRecipe* r = &node->cache.recipe;
-    md_recipe_add(r, "rate %a frames %llu latency_in %u block %u kernels %s build %s %s %s\n", e->rate,
+    md_recipe_add(r, "rate %a frames %llu latency_in %u block %u kernels %s build %s %s %s\n", e->rate_hz,
                   (unsigned long long)(e->length_frames + e->latency_frames), node->latency_in_frames, MD_BLOCK_FRAMES,
                   e->kernels->name, MD_BUILD_ID, MD_SOURCE_HASH, MD_BUILD_FLAVOUR);
     if (r->failed) {
@@ -183,7 +183,7 @@ mixdown_engine_set_cache_limit(MixdownEngine* e, uint64_t bytes)
   if (!e) {
     return MIXDOWN_ERR_BAD_ARG;
   }
-  e->cache_limit = bytes;
+  e->cache_limit_bytes = bytes;
   return MIXDOWN_SUCCESS;
 }
 
@@ -256,7 +256,7 @@ md_engine_commit_cache(MixdownEngine* e)
     }
   }
   if (e->cache_dir) {
-    e->cache_removed = md_cache_prune(e->cache_dir, e->cache_limit, e->cache_since_ns);
+    e->cache_removed = md_cache_prune(e->cache_dir, e->cache_limit_bytes, e->cache_since_ns);
   }
 }
 

@@ -11,20 +11,20 @@
 #include <string.h>
 
 MixdownStatus
-md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate)
+md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate_hz)
 {
   memset(clip, 0, sizeof *clip);
   clip->path = strdup(model->path);
   if (!clip->path) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  clip->start       = llround(model->start_s * rate);
-  clip->end         = clip->start + llround(model->length_s * rate);
+  clip->start           = llround(model->start_s * rate_hz);
+  clip->end             = clip->start + llround(model->length_s * rate_hz);
   clip->offset      = llround(model->offset_s * model->rate);
-  clip->source_rate = model->rate;
-  clip->gain        = md_db_to_gain(model->gain_db);
-  clip->fade_in     = llround(model->fade_in_s * rate);
-  clip->fade_out    = llround(model->fade_out_s * rate);
+  clip->source_rate_hz  = model->rate;
+  clip->gain_linear     = md_db_to_gain(model->gain_db);
+  clip->fade_in_frames  = llround(model->fade_in_s * rate_hz);
+  clip->fade_out_frames = llround(model->fade_out_s * rate_hz);
   clip->channels    = model->channels;
   clip->source_frames = model->frames;
   return MIXDOWN_SUCCESS;
@@ -66,12 +66,12 @@ fade_gain(int64_t pos, int64_t len)
 
 // Opens the source where timeline frame `from` falls in the clip.
 static MixdownStatus
-open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t message_size)
+open_at(MdClipPlayer* clip, double rate_hz, int64_t from, char* message, size_t message_size)
 {
   md_source_close(clip->source);
   const int64_t into   = from - clip->start;
-  const int64_t offset = clip->offset + llround((double)into * clip->source_rate / rate);
-  const MixdownStatus opened = md_source_open_status(clip->path, offset, rate, &clip->source, message, message_size);
+  const int64_t offset       = clip->offset + llround((double)into * clip->source_rate_hz / rate_hz);
+  const MixdownStatus opened = md_source_open_status(clip->path, offset, rate_hz, &clip->source, message, message_size);
   if (opened) {
     return opened; // out of memory, or the file (MIXDOWN_ERR_DECODE)
   }
@@ -86,13 +86,13 @@ open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t mes
     snprintf(message, message_size,
              "`%s` changed on disk since the session was checked (%lld frames, not %lld): at %.3f s, where its "
              "clip plays", clip->path, (long long)md_source_file_frames(clip->source),
-             (long long)clip->source_frames, (double)from / rate);
+             (long long)clip->source_frames, (double)from / rate_hz);
     md_source_close(clip->source);
     clip->source = NULL;
     return MIXDOWN_ERR_DECODE;
   }
-  clip->opened_at = from;
-  clip->next      = from;
+  clip->opened_at_frame = from;
+  clip->next_frame      = from;
   return MIXDOWN_SUCCESS;
 }
 
@@ -102,32 +102,32 @@ open_at(MdClipPlayer* clip, double rate, int64_t from, char* message, size_t mes
 static void
 add_faded(const MdClipPlayer* clip, const float* x, float* out, int64_t first, uint32_t count)
 {
-  const int64_t  fade_out_at = clip->end - clip->start - clip->fade_out;
-  const uint32_t steady_from = (uint32_t)(clip->fade_in > first ? (clip->fade_in - first < count ? clip->fade_in - first : count) : 0);
+  const int64_t  fade_out_at = clip->end - clip->start - clip->fade_out_frames;
+  const uint32_t steady_from = (uint32_t)(clip->fade_in_frames > first ? (clip->fade_in_frames - first < count ? clip->fade_in_frames - first : count) : 0);
   const uint32_t steady_to   = (uint32_t)(fade_out_at > first ? (fade_out_at - first < count ? fade_out_at - first : count) : 0);
   for (uint32_t i = 0U; i < count; ++i) {
     if (i == steady_from && steady_from < steady_to) {
       for (; i < steady_to; ++i) {
-        out[i] += (float)(x[i] * clip->gain);
+        out[i] += (float)(x[i] * clip->gain_linear);
       }
       if (i == count) {
         break;
       }
     }
     const int64_t pos  = first + (int64_t)i;
-    double        gain = clip->gain;
-    if (pos < clip->fade_in) {
-      gain *= fade_gain(pos, clip->fade_in);
+    double        gain = clip->gain_linear;
+    if (pos < clip->fade_in_frames) {
+      gain *= fade_gain(pos, clip->fade_in_frames);
     }
-    if (clip->end - clip->start - pos <= clip->fade_out) {
-      gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out);
+    if (clip->end - clip->start - pos <= clip->fade_out_frames) {
+      gain *= fade_gain(clip->end - clip->start - pos - 1, clip->fade_out_frames);
     }
     out[i] += (float)(x[i] * gain);
   }
 }
 
 MixdownStatus
-md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* const* out, uint32_t out_channels,
+md_clip_play(MdClipPlayer* clip, double rate_hz, int64_t t0, uint32_t n, float* const* out, uint32_t out_channels,
              float* const* scratch, MdClipScrub* scrub, char* message, size_t message_size)
 {
   const int64_t from = clip->start > t0 ? clip->start : t0;
@@ -135,8 +135,8 @@ md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* con
   if (from >= to) {
     return MIXDOWN_SUCCESS;
   }
-  if (!clip->source || clip->next != from) {
-    const MixdownStatus st = open_at(clip, rate, from, message, message_size);
+  if (!clip->source || clip->next_frame != from) {
+    const MixdownStatus st = open_at(clip, rate_hz, from, message, message_size);
     if (st) {
       return st;
     }
@@ -152,10 +152,10 @@ md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* con
     // Where its audio ran out, on the timeline.
     const size_t used = strlen(message);
     snprintf(message + used, message_size - used, " at %.3f s",
-             (double)(clip->opened_at + (int64_t)md_source_delivered(clip->source)) / rate);
+             (double)(clip->opened_at_frame + (int64_t)md_source_delivered(clip->source)) / rate_hz);
     return st;
   }
-  clip->next        = to;
+  clip->next_frame  = to;
   const uint32_t at = (uint32_t)(from - t0);
   for (uint32_t c = 0U; c < out_channels; ++c) {
     add_faded(clip, scratch[clip->channels == 2U ? c : 0U], out[c] + at, from - clip->start, count);

@@ -21,24 +21,24 @@
 
 typedef struct {
   char*     path;
-  int64_t   start;       ///< Timeline frame of the first sample
+  int64_t   start;       ///< Timeline frame of the first sample (test_clips.c reads these three)
   int64_t   end;         ///< Timeline frame after the last sample
   int64_t   offset;      ///< Source frame the clip starts at
-  uint32_t  source_rate; ///< Frames per second of the source file
-  double    gain;        ///< Linear clip gain
-  int64_t   fade_in;     ///< Frames
-  int64_t   fade_out;    ///< Frames
+  uint32_t  source_rate_hz; ///< Frames per second of the source file
+  double    gain_linear; ///< The clip gain
+  int64_t   fade_in_frames;
+  int64_t   fade_out_frames;
   uint32_t  channels;
   int64_t   source_frames; ///< Frames of the source file when the session was checked
   MdSource* source;      ///< Open while the clip plays
-  int64_t   opened_at;   ///< Timeline frame the open source started at
-  int64_t   next;        ///< Timeline frame the open source reads next
+  int64_t   opened_at_frame; ///< Timeline frame the open source started at
+  int64_t   next_frame;  ///< Timeline frame the open source reads next
 } MdClipPlayer;
 
 /// What md_clip_play() found wrong with the audio it read.
 typedef struct {
   uint64_t non_finite; ///< Samples replaced with silence (added to)
-  uint32_t first_bad;  ///< Frame (from t0) of the first one, or UINT32_MAX
+  uint32_t first_bad;  ///< Frame (from t0) of the first one, or UINT32_MAX (the feeder and test_clips.c read it)
 } MdClipScrub;
 
 /// True when `track` holds both mono and stereo clips.  Its pan is then a
@@ -48,8 +48,8 @@ typedef struct {
 /// live disk thread both keep that sum as a third channel.
 bool md_clip_spreads_mono(const MdNode* track);
 
-/// Sets up `clip` from the session's `model` at the render `rate`.
-MixdownStatus md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate);
+/// Sets up `clip` from the session's `model` at the render rate `rate_hz`.
+MixdownStatus md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate_hz);
 /// Closes the source and frees what md_clip_init() took.
 void md_clip_free(MdClipPlayer* clip);
 
@@ -60,7 +60,7 @@ void md_clip_free(MdClipPlayer* clip);
 /// reopens it where the clip now plays.  A source whose file changed since
 /// the session was checked, or is cut short or replaced while it plays,
 /// is MIXDOWN_ERR_DECODE with the file and the time in `message`.
-MixdownStatus md_clip_play(MdClipPlayer* clip, double rate, int64_t t0, uint32_t n, float* const* out,
+MixdownStatus md_clip_play(MdClipPlayer* clip, double rate_hz, int64_t t0, uint32_t n, float* const* out,
                            uint32_t out_channels, float* const* scratch, MdClipScrub* scrub,
                            char* message, size_t message_size);
 

@@ -48,9 +48,9 @@ MD_REALTIME uint32_t md_engine_input_latency(const MixdownEngine* engine, uint32
 /// state: a reverb's tail rings on over a locate, as on a desk).
 MD_REALTIME void md_engine_locate(MixdownEngine* engine, int64_t frame);
 
-/// No block renders past timeline frame `limit` (INT64_MAX: none): a pull
-/// then stops short, at a loop's end, until md_engine_locate().
-MD_REALTIME void md_engine_set_render_limit(MixdownEngine* engine, int64_t limit);
+/// No block renders past timeline frame `limit_frame` (INT64_MAX: none): a
+/// pull then stops short, at a loop's end, until md_engine_locate().
+MD_REALTIME void md_engine_set_render_limit(MixdownEngine* engine, int64_t limit_frame);
 
 /// Delivered frames so far (the frame the next pull starts at).
 MD_REALTIME uint64_t md_engine_position(const MixdownEngine* engine);
@@ -91,10 +91,11 @@ MD_REALTIME int64_t md_engine_live_move_frame(const MixdownEngine* engine, const
 /// md_engine_live_meter() (off by default: work nobody reads otherwise).
 MD_REALTIME void md_engine_enable_live_meters(MixdownEngine* engine);
 
-/// Peak, sum of squares (mean of the two channels per frame) and frames of
-/// node `node`'s post-fader output since the last call, then starts over.
-MD_REALTIME void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak, double* sum_squares,
-                          uint64_t* frames);
+/// Peak (linear), sum of squares (mean of the two channels per frame) and
+/// frames of node `node`'s post-fader output since the last call, then
+/// starts over.
+MD_REALTIME void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak_linear, double* sum_squares,
+                                      uint64_t* frames);
 
 /// Blocks a track's feed could not fill, so far.
 MD_REALTIME uint64_t md_engine_feed_misses(const MixdownEngine* engine);

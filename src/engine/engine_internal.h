@@ -178,7 +178,7 @@ typedef struct {
 
 /// Live meters (md_engine_enable_live_meters()): since the last read.
 typedef struct {
-  float    peak;
+  float    peak_linear;
   double   sum_squares;
   uint64_t frames;
 } MdNodeLive;
@@ -252,7 +252,7 @@ typedef struct {
 } MdWorker;
 
 struct MixdownEngineImpl {
-  double           rate;
+  double           rate_hz;
   MdEngineNode*    nodes;
   size_t           n_nodes;
   MdEdge*          edges;
@@ -261,10 +261,10 @@ struct MixdownEngineImpl {
   uint32_t         master;
   uint32_t         latency_frames;  ///< Master path latency, dropped from the start
   uint64_t         length_frames;   ///< Frames of mix to deliver
-  int64_t          position;        ///< Timeline frame of the next block
-  uint32_t         block_len;       ///< Frames in the current master block
-  uint32_t         block_pos;       ///< Frames of it already delivered or dropped
-  uint64_t         delivered;
+  int64_t          position_frame;  ///< Timeline frame of the next block
+  uint32_t         block_length_frames; ///< Frames in the current master block
+  uint32_t         block_done_frames;   ///< Frames of it already delivered or dropped
+  uint64_t         delivered_frames; ///< Frames of mix delivered so far (the live position)
   bool             stems;           ///< Stems enabled (mixdown_engine_enable_stems)
   uint64_t         non_finite;
   char             non_finite_where[200]; ///< Where the first non-finite audio appeared
@@ -280,7 +280,7 @@ struct MixdownEngineImpl {
   atomic_size_t    next_parallel;   ///< The next of them to take, this block
   atomic_size_t    parallel_done;   ///< …and how many are rendered
   bool             prefixes_built;
-  int64_t          block_t0;        ///< The block the parallel tracks render
+  int64_t          block_start_frame; ///< The block the parallel tracks render
   uint32_t         block_frames;
   uint32_t         block_bank;
   uint64_t         block_index;     ///< Blocks rendered so far
@@ -289,7 +289,7 @@ struct MixdownEngineImpl {
   uint32_t         cache_hits;      ///< Parallel tracks read from the cache
   uint32_t         cache_tracks;    ///< Parallel tracks with a cache file
   char*            cache_dir;       ///< With a cache: its folder (for the partial sums)
-  uint64_t         cache_limit;     ///< …kept under this many bytes at the end of a render
+  uint64_t         cache_limit_bytes; ///< …kept under this many bytes at the end of a render
   int64_t          cache_since_ns;  ///< …by removing files not used since before this
   uint32_t         cache_removed;   ///< …: how many
   uint32_t         cache_damaged;   ///< Cache files whose checksum failed: re-rendered
@@ -298,8 +298,8 @@ struct MixdownEngineImpl {
   double           cache_seconds;   ///< …reading and writing the render cache's tracks
   double           block_seconds;   ///< Time spent rendering blocks, all told (CPU, every worker)
   uint32_t         block_size_frames; ///< Frames per block (MD_BLOCK_FRAMES, or the live period)
-  int64_t          drop_until;      ///< Timeline frames before this are the master latency: dropped
-  int64_t          render_limit;    ///< Live: no block renders past this timeline frame (a loop's end)
+  int64_t          drop_until_frame; ///< Timeline frames before this are the master latency: dropped
+  int64_t          render_limit_frame; ///< Live: no block renders past this timeline frame (a loop's end)
   bool             live;            ///< md_engine_go_live(): sources come from `feed`, moves from live control
   bool             live_meters;     ///< md_engine_enable_live_meters(): strips measure their output
   bool             level_series;    ///< MIXDOWN_LEVELS_SERIES: every strip's meter keeps its loudness series

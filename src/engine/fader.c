@@ -42,7 +42,7 @@ md_fader_value_curve(const MixdownEngine* e, const MdFaderValue* v, int64_t t, u
   if (!curve) {
     return NULL;
   }
-  md_automation_render(curve, t, e->rate, n, out);
+  md_automation_render(curve, t, e->rate_hz, n, out);
   return out;
 }
 
@@ -146,8 +146,8 @@ mute_curve(const MixdownEngine* e, MdWorker* w, const MdEngineNode* node, int64_
   }
   double* gate = w->scratch_b;
   double* out  = w->scratch_a;
-  md_automation_render(mute->glide, t, e->rate, n, gate);
-  md_automation_render(mute->envelope, t, e->rate, n, out);
+  md_automation_render(mute->glide, t, e->rate_hz, n, gate);
+  md_automation_render(mute->envelope, t, e->rate_hz, n, out);
   for (uint32_t i = 0U; i < n; ++i) {
     out[i] = 1.0 - (1.0 - gate[i]) * (1.0 - out[i]);
   }
@@ -212,7 +212,7 @@ md_engine_spread_mono(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, i
     return;
   }
   double* pan = w->scratch_a;
-  md_automation_render(curve, t_in, e->rate, n, pan);
+  md_automation_render(curve, t_in, e->rate_hz, n, pan);
   for (uint32_t i = 0U; i < n; ++i) {
     md_pan_spread(pan[i], node->pan_law_db, &gains[0], &gains[1]);
     node->io.buf[0][i] += (float)(mono[i] * gains[0]);

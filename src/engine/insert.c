@@ -96,7 +96,7 @@ md_engine_guard_input(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, i
     md_engine_note_non_finite(node, "%s, %s at %.3f s: samples beyond the float range (infinite) replaced with silence",
                     md_engine_strip_label(node, label, sizeof label),
                     node->kind == MD_NODE_TRACK ? "sum of its clips" : "sum of its inputs",
-                    (double)(t_in > 0 ? t_in : 0) / e->rate);
+                    (double)(t_in > 0 ? t_in : 0) / e->rate_hz);
   }
 }
 
@@ -127,7 +127,7 @@ md_engine_guard_output(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, 
   if (bad) {
     char label[200];
     md_engine_note_fader(node, "%s, fader at %.3f s: samples beyond the float range (infinite) replaced with silence",
-               md_engine_strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate);
+               md_engine_strip_label(node, label, sizeof label), (double)(t_out > 0 ? t_out : 0) / e->rate_hz);
   }
 }
 
@@ -223,7 +223,7 @@ md_engine_run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngine
     const uint32_t len = n - done < step ? n - done : step;
     for (uint32_t p = 0U; ins->automated && p < ins->n_values; ++p) {
       if (ins->automation[p]) {
-        ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], (double)(t + done) / e->rate));
+        ins->cls->set_param(ins->state, p, md_automation_value(ins->automation[p], (double)(t + done) / e->rate_hz));
       }
     }
     float* const       part[2] = {io[0] + done, io[1] + done};
@@ -242,7 +242,7 @@ md_engine_run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngine
     node->non_finite += bad;
     ins->cls->reset(ins->state);
     md_engine_note_non_finite(node, "track or bus `%s`, insert %u (%s) at %.3f s: its state went non-finite and was reset",
-                    node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate);
+                    node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate_hz);
   }
   update_meters(ins);
   const bool silent_out = md_engine_is_silent(io, ins->out_channels, n);

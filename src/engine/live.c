@@ -23,7 +23,7 @@ static int64_t
 move_frame(const MixdownEngine* e, const MdLiveChange* c)
 {
   if (c->node >= e->n_nodes) {
-    return e->position;
+    return e->position_frame;
   }
   const MdEngineNode* node    = &e->nodes[c->node];
   uint32_t            latency = node->latency_out_frames;
@@ -32,7 +32,7 @@ move_frame(const MixdownEngine* e, const MdLiveChange* c)
   } else if (c->kind == MD_LIVE_INSERT && c->index < node->n_inserts) {
     latency = node->latency_in_frames + node->inserts[c->index].pre_latency_frames;
   }
-  const int64_t frame = e->position - (int64_t)latency - 1;
+  const int64_t frame = e->position_frame - (int64_t)latency - 1;
   return frame > 0 ? frame : 0;
 }
 
@@ -61,7 +61,7 @@ glide_line(const MixdownEngine* e, MdFaderValue* v, double from, double to, int6
 {
   // Each end a frame's own time, so that the frame it arrives on is `to` exactly.
   const int64_t last = start + (int64_t)e->block_size_frames;
-  md_automation_set_line(v->line, (double)start / e->rate, from, (double)last / e->rate, to);
+  md_automation_set_line(v->line, (double)start / e->rate_hz, from, (double)last / e->rate_hz, to);
   v->glide            = v->line;
   v->glide_last_frame = last;
   v->value            = to;
@@ -71,7 +71,7 @@ static void
 glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
 {
   MdAutomation* curve = v->glide ? v->glide : v->envelope;
-  const double  from  = curve ? md_automation_value(curve, (double)start / e->rate) : v->value;
+  const double  from  = curve ? md_automation_value(curve, (double)start / e->rate_hz) : v->value;
   take_over(&v->envelope, &v->detached);
   glide_line(e, v, from, to, start);
 }
@@ -102,7 +102,7 @@ MixdownStatus
 md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t block_frames, MdClipFeed feed,
                   void* feed_user)
 {
-  if (!e || !session || !feed || e->position != 0 || !block_frames || block_frames > MD_BLOCK_FRAMES ||
+  if (!e || !session || !feed || e->position_frame != 0 || !block_frames || block_frames > MD_BLOCK_FRAMES ||
       session->n_nodes != e->n_nodes) {
     return MIXDOWN_ERR_BAD_ARG;
   }
@@ -155,23 +155,23 @@ void
 md_engine_locate(MixdownEngine* e, int64_t frame)
 {
   md_engine_finish_ahead(e);
-  e->position   = frame;
-  e->block_len  = 0U;
-  e->block_pos  = 0U;
-  e->drop_until = frame + (int64_t)e->latency_frames;
-  e->delivered  = frame > 0 ? (uint64_t)frame : 0U;
+  e->position_frame      = frame;
+  e->block_length_frames = 0U;
+  e->block_done_frames   = 0U;
+  e->drop_until_frame    = frame + (int64_t)e->latency_frames;
+  e->delivered_frames    = frame > 0 ? (uint64_t)frame : 0U;
 }
 
 void
-md_engine_set_render_limit(MixdownEngine* e, int64_t limit)
+md_engine_set_render_limit(MixdownEngine* e, int64_t limit_frame)
 {
-  e->render_limit = limit;
+  e->render_limit_frame = limit_frame;
 }
 
 uint64_t
 md_engine_position(const MixdownEngine* e)
 {
-  return e->delivered;
+  return e->delivered_frames;
 }
 
 // How far a strip is muted at `time_s`: its mute switch (`value`, or the
@@ -204,11 +204,11 @@ live_mute_solo(MixdownEngine* e, uint32_t moved)
     const double  target = audible[i] ? 0.0 : 1.0;
     const int64_t start  = move_frame(e, &(MdLiveChange){.kind = MD_LIVE_MUTE, .node = i});
     if (i == moved && (mute->envelope || mute->glide)) {
-      const double from = mute_at(mute, (double)start / e->rate);
+      const double from = mute_at(mute, (double)start / e->rate_hz);
       take_over(&mute->envelope, &mute->detached);
       glide_line(e, mute, from, target, start);
     } else if (target != mute->value) {
-      const double from = mute->glide ? md_automation_value(mute->glide, (double)start / e->rate) : mute->value;
+      const double from = mute->glide ? md_automation_value(mute->glide, (double)start / e->rate_hz) : mute->value;
       glide_line(e, mute, from, target, start);
     }
   }
@@ -319,7 +319,7 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
 void
 md_engine_live_meter_add(MdEngineNode* node, uint32_t n)
 {
-  float  peak = node->live.peak;
+  float  peak = node->live.peak_linear;
   double sum  = 0.0;
   for (int c = 0; c < 2; ++c) {
     for (uint32_t i = 0U; i < n; ++i) {
@@ -328,19 +328,19 @@ md_engine_live_meter_add(MdEngineNode* node, uint32_t n)
       sum += (double)x * x;
     }
   }
-  node->live.peak = peak;
+  node->live.peak_linear = peak;
   node->live.sum_squares += sum * 0.5;
   node->live.frames += n;
 }
 
 void
-md_engine_live_meter(MixdownEngine* e, uint32_t index, float* peak, double* sum_squares, uint64_t* frames)
+md_engine_live_meter(MixdownEngine* e, uint32_t index, float* peak_linear, double* sum_squares, uint64_t* frames)
 {
-  MdEngineNode* node = &e->nodes[index];
-  *peak              = node->live.peak;
-  *sum_squares       = node->live.sum_squares;
-  *frames            = node->live.frames;
-  node->live.peak        = 0.0F;
+  MdEngineNode* node     = &e->nodes[index];
+  *peak_linear           = node->live.peak_linear;
+  *sum_squares           = node->live.sum_squares;
+  *frames                = node->live.frames;
+  node->live.peak_linear = 0.0F;
   node->live.sum_squares = 0.0;
   node->live.frames      = 0U;
 }

@@ -139,7 +139,7 @@ md_engine_set_workers(MixdownEngine* e, uint32_t count)
 MixdownStatus
 mixdown_engine_set_threads(MixdownEngine* e, uint32_t threads)
 {
-  if (!e || e->position != 0) {
+  if (!e || e->position_frame != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first pull
   }
   uint32_t count = threads ? threads : md_pool_cores();
@@ -173,7 +173,7 @@ render_parallel_tracks(void* context, uint32_t worker)
   for (size_t k; !w->status && (k = atomic_fetch_add(&e->next_parallel, 1U)) < e->n_parallel;) {
     MdEngineNode*       node = &e->nodes[e->parallel[k]];
     const MixdownStatus st =
-      node->cache.covered ? MIXDOWN_SUCCESS : md_engine_render_strip(e, w, node, e->block_t0, e->block_frames, e->block_bank);
+      node->cache.covered ? MIXDOWN_SUCCESS : md_engine_render_strip(e, w, node, e->block_start_frame, e->block_frames, e->block_bank);
     if (st) {
       w->status    = st;
       w->failed_at = k;
@@ -215,7 +215,7 @@ md_engine_merge_workers(MixdownEngine* e)
 void
 md_engine_start_parallel(MixdownEngine* e, int64_t t0, uint32_t n, uint32_t bank, bool ahead)
 {
-  e->block_t0     = t0;
+  e->block_start_frame = t0;
   e->block_frames = n;
   e->block_bank   = bank;
   atomic_store(&e->next_parallel, 0U);

@@ -33,7 +33,7 @@ md_engine_capture_stem(MdEngineNode* node, uint32_t n)
 MixdownStatus
 mixdown_engine_enable_stems(MixdownEngine* e)
 {
-  if (!e || e->position != 0) {
+  if (!e || e->position_frame != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
   }
   if (md_engine_unlazy(e)) {
@@ -104,7 +104,7 @@ mixdown_engine_meter(const MixdownEngine* e, uint32_t index, MixdownMeterReport*
 MixdownStatus
 mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
 {
-  if (!e || e->position != 0) {
+  if (!e || e->position_frame != 0) {
     return MIXDOWN_ERR_BAD_ARG; // only before the first block
   }
   // The pre-fader signal is measured only in full detail; a lazy track
@@ -120,7 +120,7 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
     if (node->levels.post) {
       continue;
     }
-    node->levels.pre = full ? md_measure_new(2U, e->rate, MD_MEASURE_FULL) : NULL;
+    node->levels.pre = full ? md_measure_new(2U, e->rate_hz, MD_MEASURE_FULL) : NULL;
     if (full && !node->levels.pre) {
       return MIXDOWN_ERR_NO_MEM;
     }
@@ -129,7 +129,7 @@ mixdown_engine_enable_levels(MixdownEngine* e, MixdownLevelDetail detail)
     // come from the pre-fader meter, scaled, at a fraction of the cost.
     node->levels.post_scaled = full && !e->live && !node->gain_db.envelope;
     node->levels.post  = node->levels.post_scaled ? md_measure_scaled(node->levels.pre, node->audible ? node->gain_linear : 0.0)
-                                          : md_measure_new(2U, e->rate, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
+                                          : md_measure_new(2U, e->rate_hz, full ? MD_MEASURE_FULL : MD_MEASURE_LIGHT | series);
     if (!node->levels.post) {
       node->levels.post_scaled = false;
       return MIXDOWN_ERR_NO_MEM;

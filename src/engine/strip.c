@@ -27,13 +27,13 @@ play_clip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdClipPlayer* clip,
   MdClipScrub  scrub   = {.non_finite = 0U, .first_bad = UINT32_MAX};
   const bool   apart   = node->spread_mono && clip->channels == 1U; // summed apart, spread later
   float* const mono[1] = {w->mono_buf};
-  const MixdownStatus st = md_clip_play(clip, e->rate, t0, n, apart ? mono : node->io.buf,
+  const MixdownStatus st = md_clip_play(clip, e->rate_hz, t0, n, apart ? mono : node->io.buf,
                                         apart ? 1U : node->source_channels, w->clip_buf, &scrub, why, sizeof why);
   w->non_finite += scrub.non_finite;
   node->non_finite += scrub.non_finite;
   if (scrub.first_bad != UINT32_MAX) {
     md_engine_note_non_finite(node, "track `%s`, source `%s` at %.3f s: non-finite samples replaced with silence",
-                    node->name, clip->path, (double)(t0 + scrub.first_bad) / e->rate);
+                    node->name, clip->path, (double)(t0 + scrub.first_bad) / e->rate_hz);
   }
   if (st) {
     md_engine_worker_message(w, "track `%s`: %s", node->name, why);
@@ -120,7 +120,7 @@ md_engine_render_strip(MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_
     const char* fault   = ins->cls->fault ? ins->cls->fault(ins->state) : NULL;
     if (fault) { // a processor that cannot go on (an LV2 plugin's process died): the render stops
       md_engine_worker_message(w, "track or bus `%s`, insert %zu, in the block from %.3f s: %s", node->name, j + 1U,
-                     (double)(t_in > 0 ? t_in : 0) / e->rate, fault);
+                     (double)(t_in > 0 ? t_in : 0) / e->rate_hz, fault);
       return MIXDOWN_ERR_IO;
     }
   }
