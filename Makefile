@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The two set-up commands: `make demo` and `make test`.  Both install the
 # Debian packages that are missing (scripts/install-deps.sh), then build
-# with meson into build/ (and build-asan/ for the sanitizer run).
+# with meson into build/ (and build-asan/ for the sanitizer run) with every
+# optional part (meson_options.txt) enabled: a missing library is an error
+# here, not a smaller build.
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
+BUILD_HEADLESS ?= build-headless
+FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps demo test test-fast fuzz clean bench bench-live
@@ -17,25 +21,32 @@ deps:
 	@./scripts/install-deps.sh
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD) --buildtype=release
+	meson setup $(BUILD) --buildtype=release $(FEATURES)
 
 $(BUILD_ASAN)/build.ninja:
-	meson setup $(BUILD_ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+	meson setup $(BUILD_ASAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false $(FEATURES)
 
 $(BUILD_FUZZ)/build.ninja:
 	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debugoptimized -Dfuzzing=true \
-	  -Db_sanitize=address,undefined -Db_lundef=false
+	  -Db_sanitize=address,undefined -Db_lundef=false $(FEATURES)
+
+# The headless render library and command: none of the optional parts.
+$(BUILD_HEADLESS)/build.ninja:
+	meson setup $(BUILD_HEADLESS) --buildtype=release -Djack=disabled -Dosc=disabled -Dlv2=disabled \
+	  -Dreport=disabled
 
 demo: all
 	./$(BUILD)/mixdown demo
 
-# Every test, in the release build and again under ASan + UBSan, a smoke run
-# of the fuzzers over their seeds and regressions, and a render under
-# valgrind memcheck.
-test: all $(BUILD_ASAN)/build.ninja $(BUILD_FUZZ)/build.ninja
+# Every test (`meson test`: tests/meson.build), in the release build and
+# again under ASan + UBSan, a smoke run of the fuzzers over their seeds and
+# regressions, and the tests of the build without the optional parts.
+# Ends with `N passed, N failed`.
+test: all $(BUILD_ASAN)/build.ninja $(BUILD_FUZZ)/build.ninja $(BUILD_HEADLESS)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	ninja -C $(BUILD_FUZZ)
-	./tests/run.sh $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	ninja -C $(BUILD_HEADLESS)
+	./tests/run.sh $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_HEADLESS)
 
 # Fuzz each harness for FUZZ_SECONDS (default 300); crashes land in
 # $(BUILD_FUZZ)/fuzz-crashes and belong in tests/fuzz/regressions/ once fixed.
@@ -59,4 +70,4 @@ bench-live: all
 	./bench/live.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_HEADLESS)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian packages mixdown needs to build, test and run the demo,
-# and only those that are missing. Debian packages only; nothing is downloaded
+# and only those that are missing: every optional part (meson_options.txt),
+# as `make demo` and `make test` build them all. Debian packages only; nothing is downloaded
 # from anywhere else.
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config meson ninja-build
+  build-essential pkg-config meson ninja-build   # build-essential brings g++ (the header test, tests/header),
+                                                 # meson python3 (scripts/check-layering.py)
   libsndfile1-dev libsoxr-dev libyaml-dev libebur128-dev
   libxxhash-dev                # the render cache's checksums (XXH3)
   libfftw3-dev libcairo2-dev   # the analysis plots: spectrum (FFTW) and drawing (cairo)
