@@ -54,9 +54,10 @@ static const MdParam comp_params[COMP_N_PARAMS] = {
   [COMP_KNEE_DB]          = MD_NUMBER("knee_db", "dB", "Width of the soft knee", 0.0, 24.0, 6.0, 0.0f),
   [COMP_MAKEUP_DB]        = MD_NUMBER("makeup_db", "dB", "Gain after compression", -24.0, 48.0, 0.0, 20.0f),
   [COMP_AUTO_MAKEUP]   = MD_BOOL("auto_makeup", "Add -curve(0 dBFS) of makeup", 0.0),
-  [COMP_LOOKAHEAD_MS]     = MD_NUMBER("lookahead_ms", "ms", "Delay of the audio against the detector "
-                                   "(reported as latency)", 0.0, 20.0, 0.0, 0.0f),
-  [COMP_DETECTOR]      = MD_CHOICE("detector", "", "Level detector", detectors, 2, 0.0),
+  [COMP_LOOKAHEAD_MS]     = MD_FIXED_NUMBER("lookahead_ms", "ms", "Delay of the audio against the detector "
+                                   "(reported as latency)", 0.0, 20.0, 0.0, "it sets the compressor's latency"),
+  [COMP_DETECTOR]      = MD_FIXED_CHOICE("detector", "", "Level detector", detectors, 2, 0.0,
+                                         "the detector is chosen when the compressor is built"),
   [COMP_RMS_MS]        = MD_NUMBER("rms_ms", "ms", "Averaging time of the RMS detector", 1.0, 300.0, 10.0, 0.0f),
   [COMP_LINK]          = MD_NUMBER("link", "", "Stereo link: 0 independent … 1 fully linked", 0.0, 1.0, 1.0, 0.0f),
   [COMP_MIX]           = MD_NUMBER("mix", "", "Dry/wet (parallel compression)", 0.0, 1.0, 1.0, 20.0f),

@@ -45,13 +45,15 @@ static const unsigned    slope_order[] = {1U, 2U, 3U, 4U, 6U, 8U};
 enum { FIELD_TYPE, FIELD_FREQ_HZ, FIELD_GAIN_DB, FIELD_Q, FIELD_SLOPE_DB_PER_OCTAVE, N_FIELDS };
 
 static const MdParam band_fields[N_FIELDS] = {
-  [FIELD_TYPE]  = MD_CHOICE("type", "", "Band type", band_types, 7, BAND_BELL),
+  [FIELD_TYPE]  = MD_FIXED_CHOICE("type", "", "Band type", band_types, 7, BAND_BELL,
+                                  "a band's shape is set when the EQ is built"),
   [FIELD_FREQ_HZ]  = MD_NUMBER("freq", "Hz", "Frequency (cut-off, centre or shelf mid-point)", 10.0,
                             40000.0, 1000.0, EQ_GLIDE_MS),
   [FIELD_GAIN_DB]  = MD_NUMBER("gain_db", "dB", "Gain of bells and shelves", -36.0, 36.0, 0.0, EQ_GLIDE_MS),
   [FIELD_Q]     = MD_NUMBER("q", "", "Width of bells, notches and bandpasses; shelf slope; "
                             "resonance of high/low-pass", 0.1, 40.0, 0.7071, EQ_GLIDE_MS),
-  [FIELD_SLOPE_DB_PER_OCTAVE] = MD_CHOICE("slope", "dB/oct", "High/low-pass slope", slopes, 6, 1.0),
+  [FIELD_SLOPE_DB_PER_OCTAVE] = MD_FIXED_CHOICE("slope", "dB/oct", "High/low-pass slope", slopes, 6, 1.0,
+                                                "a band's shape is set when the EQ is built"),
 };
 
 enum { EQ_BANDS, EQ_N_PARAMS };
@@ -88,7 +90,7 @@ typedef struct {
 static double
 band_value(const EqProc* eq, uint32_t band, uint32_t field)
 {
-  return eq->values[1U + band * N_FIELDS + field];
+  return eq->values[md_list_slot(&eq_params[EQ_BANDS], band, field)];
 }
 
 static MdAnalog
@@ -194,11 +196,11 @@ static void
 eq_set_param(void* state, uint32_t id, double value)
 {
   EqProc* eq = state;
-  if (id == 0U || id >= EQ_N_VALUES) {
+  uint32_t band  = 0U;
+  uint32_t field = 0U;
+  if (!md_list_slot_place(&eq_params[EQ_BANDS], id, &band, &field)) {
     return; // the number of bands is fixed when the EQ is built
   }
-  const uint32_t band  = (id - 1U) / N_FIELDS;
-  const uint32_t field = (id - 1U) % N_FIELDS;
   if (band >= eq->n_bands) {
     return;
   }

@@ -33,9 +33,10 @@ enum { LIM_CEILING_DB, LIM_RELEASE_MS, LIM_LOOKAHEAD_MS, LIM_TRUE_PEAK, LIM_N_PA
 static const MdParam lim_params[LIM_N_PARAMS] = {
   [LIM_CEILING_DB]   = MD_NUMBER("ceiling_db", "dB", "Highest output level", -40.0, 0.0, -1.0, 0.0f),
   [LIM_RELEASE_MS]   = MD_NUMBER("release_ms", "ms", "Time constant (63 %) of recovery", 1.0, 2000.0, 50.0, 0.0f),
-  [LIM_LOOKAHEAD_MS] = MD_NUMBER("lookahead_ms", "ms", "Time the gain has to come down (reported as latency)",
-                              0.1, 20.0, 5.0, 0.0f),
-  [LIM_TRUE_PEAK] = MD_BOOL("true_peak", "Limit 4×-oversampled true peaks (ITU-R BS.1770-4)", 0.0),
+  [LIM_LOOKAHEAD_MS] = MD_FIXED_NUMBER("lookahead_ms", "ms", "Time the gain has to come down (reported as latency)",
+                              0.1, 20.0, 5.0, "it sets the limiter's latency"),
+  [LIM_TRUE_PEAK] = MD_FIXED_BOOL("true_peak", "Limit 4×-oversampled true peaks (ITU-R BS.1770-4)", 0.0,
+                                  "it sets the limiter's latency"),
 };
 
 static const MdMeter lim_meters[] = {

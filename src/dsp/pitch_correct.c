@@ -100,7 +100,7 @@ allowed_classes(const PitchCorrect* self)
   if (n_notes > 0U) {
     uint32_t mask = 0U;
     for (uint32_t i = 0U; i < n_notes && i < MAX_NOTES; ++i) {
-      mask |= 1U << ((uint32_t)self->v[PC_NOTE_FIRST + i] % 12U);
+      mask |= 1U << ((uint32_t)self->v[PC_NOTE_COUNT + md_list_slot(&pc_params[PC_NOTES], i, 0U)] % 12U);
     }
     return mask;
   }

@@ -30,9 +30,26 @@
 
 typedef struct MdParam MdParam;
 
+/// What a parameter allows beyond its kind (MdParam.flags).  Zero, as every
+/// processor parameter has unless its table says otherwise: a number may be
+/// an envelope, and every number, switch and choice may move while playing.
+enum {
+  /// A number that is always a constant, never an envelope (a clip's gain).
+  MD_PARAM_CONSTANT = 1U << 0,
+  /// Read only when the processor (or strip) is built: live control refuses
+  /// a move of it, which would be heard as nothing and recorded as a change
+  /// the render would make.  MdParam.fixed_why says why (or is NULL).
+  MD_PARAM_FIXED_WHILE_PLAYING = 1U << 1,
+  /// A switch that a session may also give as an envelope of 0 … 1 (a
+  /// strip's mute: what a recorded live mute becomes; values between fade).
+  MD_PARAM_SWITCH_ENVELOPE = 1U << 2,
+};
+
 /// One parameter: the public description plus how process() glides to a
-/// new value.  Parameters are declared once, in a table per processor; the
-/// session validator, automation, `mixdown describe` and later OSC all read it.
+/// new value.  Parameters are declared once, in a table per processor (the
+/// channel strip's, sends' and clips' in dsp/strip.c); the session
+/// validator, automation, `mixdown describe`, live control (OSC) and the
+/// recording of a take all read it.
 struct MdParam {
   MixdownParamInfo info;
   float            smoothing_ms; ///< Glide time to a new target (0: immediate)
@@ -40,6 +57,8 @@ struct MdParam {
   uint32_t         n_fields;     ///< MIXDOWN_PARAM_LIST: entries in `fields`
   uint32_t         max_items;    ///< MIXDOWN_PARAM_LIST: the most items allowed
   uint32_t         note_target;  ///< MIXDOWN_PARAM_NOTE: the ms parameter it sets
+  uint32_t         flags;        ///< MD_PARAM_CONSTANT, _FIXED_WHILE_PLAYING, _SWITCH_ENVELOPE
+  const char*      fixed_why;    ///< MD_PARAM_FIXED_WHILE_PLAYING: why, for the refusal (or NULL)
 };
 
 /// Table entries, so that a parameter table reads as one line per parameter.
@@ -56,6 +75,16 @@ struct MdParam {
 #define MD_LIST(name, desc, field_table, n, max)                                                   \
   {.info = {name, "", desc, MIXDOWN_PARAM_LIST, 0.0, max, 0.0, NULL}, .fields = field_table,      \
    .n_fields = n, .max_items = max}
+/// Entries fixed while playing (MD_PARAM_FIXED_WHILE_PLAYING), with why.
+#define MD_FIXED_NUMBER(name, unit, desc, min, max, def, why)                                      \
+  {.info  = {name, unit, desc, MIXDOWN_PARAM_NUMBER, min, max, def, NULL},                        \
+   .flags = MD_PARAM_FIXED_WHILE_PLAYING, .fixed_why = why}
+#define MD_FIXED_BOOL(name, desc, def, why)                                                        \
+  {.info = {name, "", desc, MIXDOWN_PARAM_BOOL, 0.0, 1.0, def, NULL}, .flags = MD_PARAM_FIXED_WHILE_PLAYING, \
+   .fixed_why = why}
+#define MD_FIXED_CHOICE(name, unit, desc, choices, n_choices, def, why)                            \
+  {.info  = {name, unit, desc, MIXDOWN_PARAM_CHOICE, 0.0, (n_choices) - 1.0, def, choices},       \
+   .flags = MD_PARAM_FIXED_WHILE_PLAYING, .fixed_why = why}
 
 /// A read-out of a processor, such as gain reduction.
 typedef struct {
@@ -148,5 +177,89 @@ uint32_t md_processor_value_offset(const MdProcessorClass* cls, uint32_t param);
 
 /// The parameter description of value slot `slot` (for list fields, the field's).
 const MdParam* md_processor_slot_param(const MdProcessorClass* cls, uint32_t slot);
+
+/* List slots ------------------------------------------------------------- */
+/* A list parameter (an EQ's bands) holds, from its first value slot, the
+ * item count and then `max_items` items of `n_fields` values each.  These
+ * functions are the one place that layout is written: the processors read
+ * their values with them, the session validator stores them, live control
+ * (OSC) addresses them as LIST/K/FIELD and the recorder finds them again. */
+
+/// Value slot of field `field` of item `item` (both from 0) of list `list`,
+/// counted from the list's first slot (slot 0 is the item count).  Any thread.
+static inline uint32_t
+md_list_slot(const MdParam* list, uint32_t item, uint32_t field)
+{
+  return 1U + item * list->n_fields + field;
+}
+
+/// The item and field (from 0) of slot `slot` of list `list` (counted as
+/// md_list_slot() does); false for the count (0) and past the last item.
+/// Any thread.
+static inline bool
+md_list_slot_place(const MdParam* list, uint32_t slot, uint32_t* item, uint32_t* field)
+{
+  if (slot == 0U || list->n_fields == 0U || slot > list->max_items * list->n_fields) {
+    return false;
+  }
+  *item  = (slot - 1U) / list->n_fields;
+  *field = (slot - 1U) % list->n_fields;
+  return true;
+}
+
+/// Index of field `name` of list `list`, or -1.
+int md_list_field_index(const MdParam* list, const char* name);
+
+/// Where a value slot of a class lies: its parameter, and for a list's
+/// field its item and field (both from 0).
+typedef struct {
+  uint32_t param;   ///< Index in the class's table
+  bool     in_list; ///< A field of a list item (not a plain value, not the count)
+  uint32_t item;    ///< in_list: the item, from 0
+  uint32_t field;   ///< in_list: the field, from 0
+} MdSlotPlace;
+
+/// Value slot of field `field` of item `item` of list parameter `param` of `cls`.
+uint32_t md_processor_list_slot(const MdProcessorClass* cls, uint32_t param, uint32_t item, uint32_t field);
+
+/// Where value slot `slot` of `cls` lies; false past the last slot.
+bool md_processor_slot_place(const MdProcessorClass* cls, uint32_t slot, MdSlotPlace* place);
+
+/* Ranges ----------------------------------------------------------------- */
+
+/// What to do with a number outside its range: a session file's is an
+/// error (the validator reports the valid range); a live move's is clamped
+/// to the nearest bound (live control says so).
+typedef enum {
+  MD_RANGE_REFUSE,
+  MD_RANGE_CLAMP,
+} MdRangePolicy;
+
+typedef enum {
+  MD_RANGE_INSIDE,     ///< min ≤ value ≤ max: stored as it is
+  MD_RANGE_CLAMPED,    ///< MD_RANGE_CLAMP: outside, the nearest bound stored
+  MD_RANGE_OUTSIDE,    ///< MD_RANGE_REFUSE: outside, nothing stored
+  MD_RANGE_NOT_FINITE, ///< NaN or infinite, under either policy: nothing stored
+} MdRangeResult;
+
+/// The one range check of parameter values: `value` against min … max
+/// under `policy`, into `*out`.  Any thread (no allocation, no I/O).
+MD_REALTIME MdRangeResult md_range_check(double value, double min, double max, MdRangePolicy policy, double* out);
+
+/// md_range_check() against the range of `p`, then as the kind stores it:
+/// a switch is 0 or 1 (any non-zero number is on; no range), a choice the
+/// nearest whole index.  Any thread.
+MD_REALTIME MdRangeResult md_param_fit(const MdParam* p, double value, MdRangePolicy policy, double* out);
+
+/* Flags ------------------------------------------------------------------ */
+
+/// True when a session may give `p` as an envelope: a number without
+/// MD_PARAM_CONSTANT, or a switch with MD_PARAM_SWITCH_ENVELOPE (its
+/// points then take the switch's range, 0 … 1).
+bool md_param_automatable(const MdParam* p);
+
+/// True when live control may move `p` while playing: a number, switch or
+/// choice without MD_PARAM_FIXED_WHILE_PLAYING.
+bool md_param_live(const MdParam* p);
 
 #endif

@@ -129,7 +129,7 @@ build_node(MixdownEngine* e, const MdNode* model, MdEngineNode* node)
 {
   node->kind       = model->kind;
   node->name       = strdup(model->name);
-  node->pan_law_db = model->pan_law_db;
+  node->pan_law    = model->pan_law;
   node->invert     = model->invert;
   node->gain_db.value = model->gain_db.value;
   node->gain_linear   = md_db_to_gain(model->gain_db.value);

@@ -43,7 +43,7 @@ md_engine_describe_track(MdRecipe* r, const MdNode* model)
   md_recipe_add(r, "track invert %d\n", (int)model->invert);
   if (md_clip_spreads_mono(model)) {
     // Its mono clips are spread before the inserts at gains set by the pan.
-    md_recipe_add(r, "spread %a", model->pan_law_db);
+    md_recipe_add(r, "spread %a", md_pan_law_centre_db(model->pan_law));
     describe_value(r, &model->pan);
     md_recipe_add(r, "\n");
   }

@@ -210,7 +210,7 @@ typedef struct {
   double          gain_linear; ///< The fader's gain when constant
   MdFaderValue    pan;
   MdFaderValue    mute; ///< Offline: an envelope or 0 (a muted strip is not audible); live: mute and solo
-  double          pan_law_db;
+  MdPanLaw        pan_law;
   bool            invert;
   bool            audible;
   size_t          first_edge; ///< This node's edges in MixdownEngine.edges

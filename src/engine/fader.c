@@ -29,7 +29,7 @@ void
 md_engine_pan_gains(const MdEngineNode* node, double pan, double gains[2])
 {
   if (node->source_channels == 1U) {
-    md_pan_mono(pan, node->pan_law_db, &gains[0], &gains[1]);
+    md_pan_mono(pan, node->pan_law, &gains[0], &gains[1]);
   } else {
     md_pan_balance(pan, &gains[0], &gains[1]);
   }
@@ -203,7 +203,7 @@ md_engine_spread_mono(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, i
   MdAutomation* curve = node->spread_cursor ? node->spread_cursor : node->pan.glide;
   double        gains[2];
   if (!curve) {
-    md_pan_spread(node->pan.value, node->pan_law_db, &gains[0], &gains[1]);
+    md_pan_spread(node->pan.value, node->pan_law, &gains[0], &gains[1]);
     for (int c = 0; c < 2; ++c) {
       for (uint32_t i = 0U; i < n; ++i) {
         node->io.buf[c][i] += (float)(mono[i] * gains[c]);
@@ -214,7 +214,7 @@ md_engine_spread_mono(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, i
   double* pan = w->scratch_a;
   md_automation_render(curve, t_in, e->rate_hz, n, pan);
   for (uint32_t i = 0U; i < n; ++i) {
-    md_pan_spread(pan[i], node->pan_law_db, &gains[0], &gains[1]);
+    md_pan_spread(pan[i], node->pan_law, &gains[0], &gains[1]);
     node->io.buf[0][i] += (float)(mono[i] * gains[0]);
     node->io.buf[1][i] += (float)(mono[i] * gains[1]);
   }

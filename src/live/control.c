@@ -120,72 +120,41 @@ find_node(const MixdownSession* s, MdNodeKind kind, const char* name, uint32_t* 
   return true;
 }
 
-// The number a value slot takes: 0/1 for a switch, a whole index for a
-// choice, clamped to the table's range (and `note` says so).  NaN and
-// infinities are refused (false, `note` says why): `NaN < min` is false,
-// so a plain clamp would pass them to the mix.
+// The number a value slot takes (md_param_fit(), the range check the
+// validator uses, under its clamping policy): 0/1 for a switch, a whole
+// index for a choice, clamped to the table's range (and `note` says so).
+// NaN and infinities are refused (false, `note` says why): `NaN < min` is
+// false, so a plain clamp would pass them to the mix.
 static bool
 fit_value(const MdParam* p, double value, const char* address, double* out, char* note, size_t size)
 {
   const MixdownParamInfo* info = &p->info;
   const char*             unit = info->unit;
-  const char*             why  = md_checked_number_finite(value);
-  if (why) {
-    snprintf(note, size, "%g refused: %s (valid range %g…%g%s%s)", value, why, info->min, info->max,
-             unit[0] ? " " : "", unit);
+  switch (md_param_fit(p, value, MD_RANGE_CLAMP, out)) {
+  case MD_RANGE_NOT_FINITE:
+    snprintf(note, size, "%g refused: %s (valid range %g…%g%s%s)", value, md_checked_number_finite(value), info->min,
+             info->max, unit[0] ? " " : "", unit);
     return false;
-  }
-  if (info->kind == MIXDOWN_PARAM_BOOL) {
-    *out = value != 0.0 ? 1.0 : 0.0;
-    return true;
-  }
-  double v = value;
-  if (md_checked_number_in_range(v, info->min, info->max)) {
-    v = v < info->min ? info->min : info->max;
+  case MD_RANGE_CLAMPED:
     snprintf(note, size, "%s %g is out of range %g…%g%s%s: %g used", address, value, info->min, info->max,
-             unit[0] ? " " : "", unit, v);
+             unit[0] ? " " : "", unit, *out);
+    return true;
+  case MD_RANGE_INSIDE:
+  case MD_RANGE_OUTSIDE: break; // never under MD_RANGE_CLAMP
   }
-  *out = info->kind == MIXDOWN_PARAM_CHOICE ? floor(v + 0.5) : v;
   return true;
 }
 
-// Values a processor fixes when it is built, ignoring set_param() while it
-// plays (see each one's set_param): a move of one would be heard as
-// nothing, and recorded as a change the render would make.  Refused on
-// arrival instead, with the reason.  A list field is named LIST/FIELD.
-static const struct {
-  const char* type;
-  const char* param;
-  const char* why;
-} fixed_while_playing[] = {
-  {"compressor", "lookahead_ms", "it sets the compressor's latency"},
-  {"compressor", "detector", "the detector is chosen when the compressor is built"},
-  {"limiter", "lookahead_ms", "it sets the limiter's latency"},
-  {"limiter", "true_peak", "it sets the limiter's latency"},
-  {"eq", "bands/type", "a band's shape is set when the EQ is built"},
-  {"eq", "bands/slope", "a band's shape is set when the EQ is built"},
-};
-
-// Why `param` (of a list `list`, or NULL) of an insert of type `type`
-// cannot move while playing; NULL when it can.
-static const char*
-fixed_reason(const char* type, const char* list, const char* param)
-{
-  char name[200];
-  snprintf(name, sizeof name, "%s%s%s", list ? list : "", list ? "/" : "", param);
-  for (size_t k = 0U; k < sizeof fixed_while_playing / sizeof fixed_while_playing[0]; ++k) {
-    if (!strcmp(type, fixed_while_playing[k].type) && !strcmp(name, fixed_while_playing[k].param)) {
-      return fixed_while_playing[k].why;
-    }
-  }
-  return NULL;
-}
-
+// A value the table fixes while playing (MD_PARAM_FIXED_WHILE_PLAYING, or
+// a kind no move can set: a list, a file, a sidechain key): a move would
+// be heard as nothing and recorded as a change the render would make, so
+// it is refused on arrival with the table's reason.  False, with the note.
 static bool
-settable(const MdParam* p)
+refuse_fixed(const MdParam* p, char* note, size_t size)
 {
-  const MixdownParamKind t = p->info.kind;
-  return t == MIXDOWN_PARAM_NUMBER || t == MIXDOWN_PARAM_BOOL || t == MIXDOWN_PARAM_CHOICE;
+  const char* why = p->fixed_why;
+  snprintf(note, size, "`%s` is fixed while playing%s%s", p->info.name, why ? ": " : "", why ? why : "");
+  return false;
 }
 
 // "N" (from 1) or a type name: the first insert of that type.
@@ -224,7 +193,6 @@ find_slot(const MdInsert* insert, char** seg, size_t n, uint32_t* slot, const Md
   }
   const MdParam* table = &cls->params[p];
   *slot                = md_processor_value_offset(cls, (uint32_t)p);
-  const char* why      = NULL;
   if (table->info.kind == MIXDOWN_PARAM_LIST) {
     char*               end   = NULL;
     const unsigned long item  = n >= 3U ? strtoul(seg[1], &end, 10) : 0U;
@@ -243,21 +211,15 @@ find_slot(const MdInsert* insert, char** seg, size_t n, uint32_t* slot, const Md
     if (!find_named(table->fields, table->n_fields, param_name, seg[2], &f, "field", note, size)) {
       return false;
     }
-    *slot += 1U + (uint32_t)(item - 1U) * table->n_fields + (uint32_t)f;
+    *slot  = md_processor_list_slot(cls, (uint32_t)p, (uint32_t)(item - 1U), (uint32_t)f);
     *param = &table->fields[f];
-    why    = fixed_reason(cls->name, seg[0], seg[2]);
   } else if (n != 1U) {
     snprintf(note, size, "`%s` takes no further address", seg[0]);
     return false;
   } else {
     *param = table;
-    why    = fixed_reason(cls->name, NULL, seg[0]);
   }
-  if (!settable(*param) || why) {
-    snprintf(note, size, "`%s` is fixed while playing%s%s", (*param)->info.name, why ? ": " : "", why ? why : "");
-    return false;
-  }
-  return true;
+  return md_param_live(*param) || refuse_fixed(*param, note, size);
 }
 
 static bool
@@ -275,9 +237,8 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
     for (int k = 0; k < MD_STRIP_N_PARAMS; ++k) {
       names[k] = md_strip_params[k].info.name;
       if (!strcmp(seg[0], names[k])) {
-        if (k == MD_STRIP_PAN_LAW) {
-          snprintf(note, size, "`pan_law` is fixed while playing");
-          return false;
+        if (!md_param_live(&md_strip_params[k])) {
+          return refuse_fixed(&md_strip_params[k], note, size); // the pan law
         }
         change->kind = kinds[k];
         *param       = &md_strip_params[k];
@@ -290,7 +251,7 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
     return false;
   }
   if (!strcmp(seg[0], "send")) {
-    if (n != 3U || strcmp(seg[2], "level_db")) {
+    if (n != 3U || strcmp(seg[2], md_send_params[MD_SEND_LEVEL_DB].info.name)) {
       snprintf(note, size, "a send is addressed as send/BUS/level_db");
       return false;
     }
@@ -301,7 +262,7 @@ parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLive
     }
     change->kind  = MD_LIVE_SEND_DB;
     change->index = (uint32_t)send;
-    *param        = &md_send_level_param;
+    *param        = &md_send_params[MD_SEND_LEVEL_DB];
     return true;
   }
   if (!strcmp(seg[0], "insert") && n >= 3U) {
@@ -425,18 +386,12 @@ md_control_address(const MixdownSession* s, const MdLiveChange* c, char* out, si
     snprintf(out, size, "%s/send/%s/level_db", strip, s->nodes[node->sends[c->index].target].name);
     break;
   case MD_LIVE_INSERT: {
-    const MdProcessorClass* cls = node->inserts[c->index].cls;
-    // A list field: find its list and item.
-    for (uint32_t k = 0U; k < cls->n_params; ++k) {
-      const uint32_t first = md_processor_value_offset(cls, k);
-      const MdParam* table = &cls->params[k];
-      if (table->info.kind == MIXDOWN_PARAM_LIST && c->slot > first &&
-          c->slot <= first + table->max_items * table->n_fields) {
-        const uint32_t at = c->slot - first - 1U;
-        snprintf(out, size, "%s/insert/%u/%s/%u/%s", strip, c->index + 1U, table->info.name,
-                 at / table->n_fields + 1U, p->info.name);
-        return;
-      }
+    const MdProcessorClass* cls   = node->inserts[c->index].cls;
+    MdSlotPlace             place = {0};
+    if (md_processor_slot_place(cls, c->slot, &place) && place.in_list) {
+      snprintf(out, size, "%s/insert/%u/%s/%u/%s", strip, c->index + 1U, cls->params[place.param].info.name,
+               place.item + 1U, p->info.name);
+      return;
     }
     snprintf(out, size, "%s/insert/%u/%s", strip, c->index + 1U, p->info.name);
     break;
@@ -456,7 +411,7 @@ md_control_param(const MixdownSession* s, const MdLiveChange* c)
   case MD_LIVE_MUTE: return &md_strip_params[MD_STRIP_MUTE];
   case MD_LIVE_SOLO: return &md_strip_params[MD_STRIP_SOLO];
   case MD_LIVE_INVERT: return &md_strip_params[MD_STRIP_INVERT];
-  case MD_LIVE_SEND_DB: return &md_send_level_param;
+  case MD_LIVE_SEND_DB: return &md_send_params[MD_SEND_LEVEL_DB];
   case MD_LIVE_INSERT: return md_processor_slot_param(s->nodes[c->node].inserts[c->index].cls, c->slot);
   }
   return NULL;

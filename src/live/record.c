@@ -204,13 +204,9 @@ target_map(MdYNode* root, const MixdownSession* s, const MdLiveChange* c, const 
   case MD_LIVE_INSERT: {
     MdYNode*                insert = md_ynode_at(md_ynode_get(strip, "inserts"), c->index);
     const MdProcessorClass* cls    = s->nodes[c->node].inserts[c->index].cls;
-    for (uint32_t k = 0U; k < cls->n_params; ++k) {
-      const uint32_t first = md_processor_value_offset(cls, k);
-      const MdParam* table = &cls->params[k];
-      if (table->info.kind == MIXDOWN_PARAM_LIST && c->slot > first &&
-          c->slot <= first + table->max_items * table->n_fields) {
-        return md_ynode_at(md_ynode_get(insert, table->info.name), (c->slot - first - 1U) / table->n_fields);
-      }
+    MdSlotPlace             place  = {0};
+    if (md_processor_slot_place(cls, c->slot, &place) && place.in_list) {
+      return md_ynode_at(md_ynode_get(insert, cls->params[place.param].info.name), place.item); // the item's mapping
     }
     return insert;
   }
@@ -220,11 +216,16 @@ target_map(MdYNode* root, const MixdownSession* s, const MdLiveChange* c, const 
 }
 
 // The session's value of what `c` sets (constant or envelope); false for
-// what a session cannot automate (solo, polarity).
+// a strip's value its table says a session cannot automate (solo,
+// polarity).  An insert's settings that are not numbers are written as
+// constants (place_moves()).
 static bool
 session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
 {
   const MdNode* node = &s->nodes[c->node];
+  if (c->kind != MD_LIVE_INSERT && !md_param_automatable(md_control_param(s, c))) {
+    return false;
+  }
   switch (c->kind) {
   case MD_LIVE_GAIN_DB: *out = node->gain_db; return true;
   case MD_LIVE_PAN: *out = node->pan; return true;

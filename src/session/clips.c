@@ -86,14 +86,25 @@ md_probe_source(MdValidator* v, const MdYNode* node, MdClip* clip)
   return true;
 }
 
+// A clip's number `k` (clip table, dsp/strip.h) from `node` into `*out`,
+// when given: a constant in the table's range.
+static void
+read_clip_number(MdValidator* v, const MdYNode* node, int k, double* out)
+{
+  const MdYNode* item  = md_ynode_get(node, md_clip_params[k].info.name);
+  MdValue        value = {.value = *out};
+  if (item && md_read_param(v, item, &md_clip_params[k], &value)) {
+    *out = value.value;
+  }
+}
+
 static bool
 read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
 {
-  static const char* const keys[] = {"file", "start", "offset", "length", "gain_db", "fade_in", "fade_out"};
   if (!md_expect_kind(v, node, MD_YNODE_MAPPING, "{file, start, offset, length, gain_db, fade_in, fade_out}", "clips")) {
     return false;
   }
-  md_check_keys(v, node, "a clip", keys, sizeof keys / sizeof keys[0]);
+  md_check_key_set(v, node, &md_clip_keys);
   const unsigned errors_before = v->n_errors;
   clip->length_s               = -1.0;
   const MdYNode* file          = md_ynode_get(node, "file");
@@ -109,25 +120,14 @@ read_clip(MdValidator* v, const MdYNode* node, MdClip* clip)
     }
   }
   const MdYNode* item = NULL;
-  if ((item = md_ynode_get(node, "start"))) {
-    md_read_time(v, item, "start", &clip->start_s);
+  if ((item = md_ynode_get(node, md_clip_params[MD_CLIP_START_S].info.name))) {
+    md_read_time(v, item, md_clip_params[MD_CLIP_START_S].info.name, &clip->start_s); // seconds or BAR:BEAT
   }
-  if ((item = md_ynode_get(node, "offset"))) {
-    md_read_number(v, item, "offset", 0.0, 1e9, "s", &clip->offset_s);
-  }
-  if ((item = md_ynode_get(node, "length"))) {
-    md_read_number(v, item, "length", 0.0, MD_SESSION_MAX_TIME_S, "s", &clip->length_s);
-  }
-  if ((item = md_ynode_get(node, "gain_db"))) {
-    md_read_number(v, item, "gain_db", md_clip_gain_param.info.min, md_clip_gain_param.info.max, "dB",
-                   &clip->gain_db);
-  }
-  if ((item = md_ynode_get(node, "fade_in"))) {
-    md_read_number(v, item, "fade_in", 0.0, 3600.0, "s", &clip->fade_in_s);
-  }
-  if ((item = md_ynode_get(node, "fade_out"))) {
-    md_read_number(v, item, "fade_out", 0.0, 3600.0, "s", &clip->fade_out_s);
-  }
+  read_clip_number(v, node, MD_CLIP_OFFSET_S, &clip->offset_s);
+  read_clip_number(v, node, MD_CLIP_LENGTH_S, &clip->length_s);
+  read_clip_number(v, node, MD_CLIP_GAIN_DB, &clip->gain_db);
+  read_clip_number(v, node, MD_CLIP_FADE_IN_S, &clip->fade_in_s);
+  read_clip_number(v, node, MD_CLIP_FADE_OUT_S, &clip->fade_out_s);
   if (v->n_errors != errors_before || !clip->rate) {
     return false;
   }

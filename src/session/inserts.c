@@ -210,8 +210,7 @@ md_read_inserts(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t s
 void
 md_read_sends(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t self)
 {
-  static const char* const keys[] = {"to", "level_db", "pre_fader"};
-  const MdYNode*           sends  = md_ynode_get(entry, "sends");
+  const MdYNode* sends = md_ynode_get(entry, "sends");
   if (!sends || !md_expect_kind(v, sends, MD_YNODE_SEQUENCE, "of {to, level_db, pre_fader}", "sends")) {
     return;
   }
@@ -225,23 +224,28 @@ md_read_sends(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t sel
     if (!md_expect_kind(v, send, MD_YNODE_MAPPING, "{to, level_db, pre_fader}", "sends")) {
       continue;
     }
-    md_check_keys(v, send, "a send", keys, 3U);
-    MdSend*        out = &target->sends[target->n_sends];
-    const MdYNode* to  = md_ynode_get(send, "to");
-    const MdYNode* item = NULL;
+    md_check_key_set(v, send, &md_send_keys);
+    const MdParam* to_param    = &md_send_params[MD_SEND_TO];
+    const MdParam* level_param = &md_send_params[MD_SEND_LEVEL_DB];
+    const MdParam* pre_param   = &md_send_params[MD_SEND_PRE_FADER];
+    MdSend*        out         = &target->sends[target->n_sends];
+    const MdYNode* to          = md_ynode_get(send, to_param->info.name);
+    const MdYNode* item        = NULL;
+    MdValue        pre_fader   = {.value = out->pre_fader ? 1.0 : 0.0};
     if (!to) {
       md_report_error(v, send, "a send needs `to: BUS`");
       continue;
     }
-    if (!md_find_destination(v, to, "to", self, &out->target)) {
+    if (!md_find_destination(v, to, to_param->info.name, self, &out->target)) {
       continue;
     }
-    if ((item = md_ynode_get(send, "level_db")) && !md_read_value(v, item, &md_send_level_param, &out->level_db)) {
+    if ((item = md_ynode_get(send, level_param->info.name)) && !md_read_param(v, item, level_param, &out->level_db)) {
       continue;
     }
-    if ((item = md_ynode_get(send, "pre_fader")) && !md_read_bool(v, item, "pre_fader", &out->pre_fader)) {
+    if ((item = md_ynode_get(send, pre_param->info.name)) && !md_read_param(v, item, pre_param, &pre_fader)) {
       continue;
     }
+    out->pre_fader = pre_fader.value != 0.0;
     ++target->n_sends;
   }
 }

@@ -12,6 +12,7 @@
 #define MD_MODEL_H
 
 #include "dsp/processor.h"
+#include "dsp/strip.h"
 #include "util/dither.h"
 #include "mixdown.h"
 
@@ -79,7 +80,7 @@ typedef struct {
   size_t     n_clips;
   MdValue    gain_db;
   MdValue    pan;
-  double     pan_law_db; ///< Centre attenuation: 0, -3, -4.5 or -6
+  MdPanLaw   pan_law;    ///< Centre attenuation of a mono source
   MdValue    mute;       ///< 0 open, 1 muted (a switch); or an envelope between (a recorded live mute)
   bool       solo;
   bool       invert;

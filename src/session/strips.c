@@ -18,45 +18,42 @@ strip_defaults(MdNode* n)
 {
   n->gain_db.value = md_strip_params[MD_STRIP_GAIN_DB].info.default_value;
   n->pan.value     = md_strip_params[MD_STRIP_PAN].info.default_value;
-  n->pan_law_db    = -3.0;
+  n->pan_law       = (MdPanLaw)md_strip_params[MD_STRIP_PAN_LAW].info.default_value;
 }
 
-static const double pan_law_values[] = {0.0, -3.0, -4.5, -6.0};
+// Value `k` of the strip table (dsp/strip.h) from `item` into the model,
+// through its table entry: numbers and mute (which may be envelopes) into
+// their MdValue, the pan law and the switches from a value read aside.
+static void
+read_strip_value(MdValidator* v, const MdYNode* item, int k, MdNode* n)
+{
+  MdValue* const into[MD_STRIP_N_PARAMS] = {
+    [MD_STRIP_GAIN_DB] = &n->gain_db, [MD_STRIP_PAN] = &n->pan, [MD_STRIP_MUTE] = &n->mute};
+  MdValue tmp = {0};
+  if (!md_read_param(v, item, &md_strip_params[k], into[k] ? into[k] : &tmp) || into[k]) {
+    return;
+  }
+  switch (k) {
+  case MD_STRIP_PAN_LAW: n->pan_law = (MdPanLaw)tmp.value; break;
+  case MD_STRIP_SOLO: n->solo = tmp.value != 0.0; break;
+  case MD_STRIP_INVERT: n->invert = tmp.value != 0.0; break;
+  default: break;
+  }
+}
 
+// Every value of the strip table, in its order.  A bus reads `pan_law`
+// too: the key check has reported it unknown there, and a bad value is
+// reported as well, as it always was.
 static void
 read_strip(MdValidator* v, const MdYNode* entry, MdNode* n)
 {
-  const MdYNode* item = NULL;
-  MdValue        tmp  = {0};
-  if ((item = md_ynode_get(entry, "gain_db"))) {
-    md_read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
-  }
-  if ((item = md_ynode_get(entry, "pan"))) {
-    md_read_value(v, item, &md_strip_params[MD_STRIP_PAN], &n->pan);
-  }
-  if ((item = md_ynode_get(entry, "pan_law")) &&
-      md_read_param(v, item, &md_strip_params[MD_STRIP_PAN_LAW], &tmp)) {
-    n->pan_law_db = pan_law_values[(size_t)tmp.value];
-  }
-  bool muted = false;
-  if ((item = md_ynode_get(entry, "mute")) && item->kind == MD_YNODE_MAPPING) {
-    md_read_value(v, item, &md_mute_envelope_param, &n->mute);
-  } else if (item && md_read_bool(v, item, "mute", &muted)) {
-    n->mute.value = muted ? 1.0 : 0.0;
-  }
-  if ((item = md_ynode_get(entry, "solo"))) {
-    md_read_bool(v, item, "solo", &n->solo);
-  }
-  if ((item = md_ynode_get(entry, "invert"))) {
-    md_read_bool(v, item, "invert", &n->invert);
+  for (int k = 0; k < MD_STRIP_N_PARAMS; ++k) {
+    const MdYNode* item = md_ynode_get(entry, md_strip_params[k].info.name);
+    if (item) {
+      read_strip_value(v, item, k, n);
+    }
   }
 }
-
-static const char* const track_keys[] = {"name", "file", "clips", "gain_db", "pan", "pan_law",
-                                         "mute", "solo", "invert", "output", "sends", "inserts"};
-static const char* const bus_keys[]   = {"name", "gain_db", "pan", "mute", "solo",
-                                         "invert", "output", "sends", "inserts"};
-static const char* const master_keys[] = {"gain_db", "inserts", "loudness"};
 
 // First pass: names, so that routing can refer to buses declared later.
 void
@@ -104,10 +101,10 @@ md_read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
     return; // reported by declare_nodes
   }
   if (n->kind == MD_NODE_TRACK) {
-    md_check_keys(v, entry, "a track", track_keys, sizeof track_keys / sizeof track_keys[0]);
+    md_check_key_set(v, entry, &md_track_keys);
     md_read_clips(v, entry, n);
   } else {
-    md_check_keys(v, entry, "a bus", bus_keys, sizeof bus_keys / sizeof bus_keys[0]);
+    md_check_key_set(v, entry, &md_bus_keys);
   }
   read_strip(v, entry, n);
   const MdYNode* output = md_ynode_get(entry, "output");
@@ -177,10 +174,10 @@ md_read_master(MdValidator* v, const MdYNode* master)
   if (!master || !md_expect_kind(v, master, MD_YNODE_MAPPING, "{gain_db, inserts}", "master")) {
     return;
   }
-  md_check_keys(v, master, "master", master_keys, sizeof master_keys / sizeof master_keys[0]);
-  const MdYNode* item = md_ynode_get(master, "gain_db");
+  md_check_key_set(v, master, &md_master_keys);
+  const MdYNode* item = md_ynode_get(master, md_strip_params[MD_STRIP_GAIN_DB].info.name);
   if (item) {
-    md_read_value(v, item, &md_strip_params[MD_STRIP_GAIN_DB], &n->gain_db);
+    read_strip_value(v, item, MD_STRIP_GAIN_DB, n);
   }
   if ((item = md_ynode_get(master, "loudness"))) {
     md_read_loudness(v, item, &v->session->loudness);

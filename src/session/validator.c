@@ -11,7 +11,6 @@
 
 #include "session/validator.h"
 
-#include "util/checked_number.h"
 #include "util/suggest.h"
 
 #include <limits.h>
@@ -233,6 +232,13 @@ md_check_keys(MdValidator* v, const MdYNode* map, const char* where, const char*
   md_check_keys_of(v, map, where, allowed, n_allowed, false);
 }
 
+void
+md_check_key_set(MdValidator* v, const MdYNode* map, const MdKeySet* set)
+{
+  const char* names[MD_KEY_SET_MAX];
+  md_check_keys(v, map, set->where, names, md_key_names(set, names, MD_KEY_SET_MAX));
+}
+
 static void
 format_range(char* out, size_t size, double min, double max, const char* unit)
 {
@@ -254,7 +260,7 @@ md_read_number(MdValidator* v, const MdYNode* node, const char* key, double min,
     }
     return false;
   }
-  if (md_checked_number_in_range(x, min, max)) {
+  if (md_range_check(x, min, max, MD_RANGE_REFUSE, &x) != MD_RANGE_INSIDE) {
     md_report_error(v, node, "`%s` is %.10g, out of range: valid range is %s", key, x, range);
     return false;
   }

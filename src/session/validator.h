@@ -22,6 +22,7 @@
 #define MD_SESSION_VALIDATOR_H
 
 #include "dsp/registry.h"
+#include "session/keys.h"
 #include "session/model.h"
 #include "session/session.h"
 #include "session/yaml_access.h"
@@ -93,7 +94,12 @@ void md_check_keys_of(MdValidator* v, const MdYNode* map, const char* where, con
 void md_check_keys(MdValidator* v, const MdYNode* map, const char* where, const char* const* allowed,
                    size_t n_allowed);
 
-/// A number in min … max (`unit` for messages).
+/// md_check_keys() against a key set (keys.h): its keys, in its order, and
+/// its name for the mapping.
+void md_check_key_set(MdValidator* v, const MdYNode* map, const MdKeySet* set);
+
+/// A number in min … max (`unit` for messages): md_range_check()'s
+/// MD_RANGE_REFUSE policy, an error with the valid range.
 bool md_read_number(MdValidator* v, const MdYNode* node, const char* key, double min, double max,
                     const char* unit, double* out);
 
@@ -119,7 +125,9 @@ bool md_read_time(MdValidator* v, const MdYNode* node, const char* key, double* 
 bool md_read_value(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* out);
 
 /// Any parameter of the kinds number, switch and choice from its table
-/// entry; numbers may be envelopes.  False for the kinds read by inserts.c.
+/// entry: numbers may be envelopes unless MD_PARAM_CONSTANT (then a number
+/// alone), a switch with MD_PARAM_SWITCH_ENVELOPE too.  False for the kinds
+/// read by inserts.c.
 bool md_read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* out);
 
 /// A list parameter (EQ bands …) into its slots: the count, then each

@@ -19,7 +19,7 @@ md_read_time(MdValidator* v, const MdYNode* node, const char* key, double* secon
   const MixdownSession* s = v->session;
   double                x = 0.0;
   if (md_ynode_number(node, &x)) {
-    if (x < 0.0 || x > MD_SESSION_MAX_TIME_S) {
+    if (md_range_check(x, 0.0, MD_SESSION_MAX_TIME_S, MD_RANGE_REFUSE, &x) != MD_RANGE_INSIDE) {
       md_report_error(v, node, "`%s` is %g s, out of range: valid range is 0 … %g s (24 hours)", key, x, MD_SESSION_MAX_TIME_S);
       return false;
     }
@@ -140,9 +140,17 @@ md_read_value(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue
 bool
 md_read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue* out)
 {
-  bool flag = false;
+  const MixdownParamInfo* info = &param->info;
+  bool                    flag = false;
+  if (node->kind == MD_YNODE_MAPPING && md_param_automatable(param)) {
+    return md_read_value(v, node, param, out); // an envelope (of a switch: 0 … 1)
+  }
   switch (param->info.kind) {
-  case MIXDOWN_PARAM_NUMBER: return md_read_value(v, node, param, out);
+  case MIXDOWN_PARAM_NUMBER:
+    if (md_param_automatable(param)) {
+      return md_read_value(v, node, param, out);
+    }
+    return md_read_number(v, node, info->name, info->min, info->max, info->unit, &out->value);
   case MIXDOWN_PARAM_BOOL:
     if (!md_read_bool(v, node, param->info.name, &flag)) {
       return false;
@@ -183,7 +191,7 @@ md_read_list(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue*
     const MdYNode* item = node->items[i];
     if (param->n_fields == 1U && item->kind == MD_YNODE_SCALAR) {
       // Items of one field may be written bare: `notes: [A, C, E]`.
-      md_read_param(v, item, &param->fields[0], &slots[1U + i]);
+      md_read_param(v, item, &param->fields[0], &slots[md_list_slot(param, (uint32_t)i, 0U)]);
       continue;
     }
     if (!md_expect_kind(v, item, MD_YNODE_MAPPING, where, param->info.name)) {
@@ -193,7 +201,7 @@ md_read_list(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue*
     for (uint32_t f = 0U; f < param->n_fields; ++f) {
       const MdYNode* value = md_ynode_get(item, param->fields[f].info.name);
       if (value) {
-        md_read_param(v, value, &param->fields[f], &slots[1U + i * param->n_fields + f]);
+        md_read_param(v, value, &param->fields[f], &slots[md_list_slot(param, (uint32_t)i, f)]);
       }
     }
   }
@@ -223,8 +231,8 @@ md_read_note(MdValidator* v, const MdYNode* node, const MdProcessorClass* cls, c
   }
   double beats = (double)num / den * s->beat_unit;
   beats *= got == 3 ? (kind == '.' ? 1.5 : 2.0 / 3.0) : 1.0;
-  const double value = beats * 60000.0 / s->tempo_bpm;
-  if (value < ms->info.min || value > ms->info.max) {
+  double value = beats * 60000.0 / s->tempo_bpm;
+  if (md_range_check(value, ms->info.min, ms->info.max, MD_RANGE_REFUSE, &value) != MD_RANGE_INSIDE) {
     md_report_error(v, node, "`%s`: %s at %g BPM is %g ms, out of range: valid range is %g … %g ms", param->info.name,
                     node->text, s->tempo_bpm, value, ms->info.min, ms->info.max);
     return;

@@ -22,12 +22,12 @@ test_pan_laws_at_centre(void)
   for (size_t i = 0U; i < 4U; ++i) {
     double l = 0.0;
     double r = 0.0;
-    md_pan_mono(0.0, laws[i], &l, &r);
+    md_pan_mono(0.0, (MdPanLaw)i, &l, &r); // laws[] in MdPanLaw's order
     // -3 is 20·log10(√½) = -3.0103; -6 is -6.0206; -4.5 is their mean.
     const double expected = laws[i] == -3.0 ? -3.0103 : laws[i] == -6.0 ? -6.0206 : laws[i] == -4.5 ? -4.5154 : 0.0;
     CHECK_NEAR(test_db(l), expected, 0.001);
     CHECK_NEAR(test_db(r), expected, 0.001);
-    md_pan_mono(-1.0, laws[i], &l, &r);
+    md_pan_mono(-1.0, (MdPanLaw)i, &l, &r);
     CHECK_NEAR(l, 1.0, 1e-12);
     CHECK(r == 0.0 || fabs(r) < 1e-16);
   }
@@ -39,7 +39,7 @@ test_constant_power_law_keeps_power(void)
   for (double pan = -1.0; pan <= 1.0; pan += 0.125) {
     double l = 0.0;
     double r = 0.0;
-    md_pan_mono(pan, -3.0, &l, &r);
+    md_pan_mono(pan, MD_PAN_LAW_MINUS_3_DB, &l, &r);
     CHECK_NEAR(l * l + r * r, 1.0, 1e-12);
   }
 }

@@ -22,7 +22,8 @@
 #define RATE 48000U
 
 static const char* const laws[]    = {"0", "-3", "-4.5", "-6"};
-static const double      law_db[]  = {0.0, -3.0, -4.5, -6.0};
+static const MdPanLaw    law_of[]  = {MD_PAN_LAW_0_DB, MD_PAN_LAW_MINUS_3_DB, MD_PAN_LAW_MINUS_4_5_DB,
+                                       MD_PAN_LAW_MINUS_6_DB};
 static const char* const pans[]    = {"-1", "-0.5", "0", "0.5", "1"};
 
 static void
@@ -130,8 +131,8 @@ test_spread_then_balance_is_the_law(void)
     for (int step = -1000; step <= 1000; ++step) {
       const double pan = step / 1000.0;
       double       law[2], spread[2], balance[2];
-      md_pan_mono(pan, law_db[k], &law[0], &law[1]);
-      md_pan_spread(pan, law_db[k], &spread[0], &spread[1]);
+      md_pan_mono(pan, law_of[k], &law[0], &law[1]);
+      md_pan_spread(pan, law_of[k], &spread[0], &spread[1]);
       md_pan_balance(pan, &balance[0], &balance[1]);
       for (int c = 0; c < 2; ++c) {
         worst = fmax(worst, fabs(spread[c] * balance[c] - law[c]));
@@ -139,8 +140,8 @@ test_spread_then_balance_is_the_law(void)
       }
     }
     double centre[2], mono[2];
-    md_pan_spread(0.0, law_db[k], &centre[0], &centre[1]);
-    md_pan_mono(0.0, law_db[k], &mono[0], &mono[1]);
+    md_pan_spread(0.0, law_of[k], &centre[0], &centre[1]);
+    md_pan_mono(0.0, law_of[k], &mono[0], &mono[1]);
     CHECK(centre[0] == mono[0] && centre[1] == mono[1]); // the law's centre gain, exactly
   }
   printf("    spread × balance against the pan law: worst %.1e over 2001 pans × 4 laws\n", worst);
