@@ -20,6 +20,10 @@
    nothing while playing) and blocks the calling thread until playback
    ends; mixdown_engine_pull() reads sources from disk, so it is control.
    Objects may be used from any thread, one thread at a time.
+
+   One file, though long: a caller includes one header for the whole ABI,
+   and its sections (diagnostics, sessions, render, engine, analysis,
+   processors, plugins, playback, features) follow the order of use.
 */
 
 #ifndef MIXDOWN_H
