@@ -17,7 +17,7 @@
 #ifndef MD_WRITER_H
 #define MD_WRITER_H
 
-#include "io/dither.h"
+#include "util/dither.h"
 #include "io/formats.h"
 #include "mixdown.h"
 
