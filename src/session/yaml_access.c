@@ -133,3 +133,13 @@ md_ynode_set(MdYNode* map, const char* key, MdYNode* value)
   }
   return md_ynode_append(map, md_ynode_new_scalar(key, false), value);
 }
+
+MdYNode*
+md_ynode_find(const MdYNode* root, const MdYPathStep* path, size_t depth)
+{
+  MdYNode* node = (MdYNode*)root; // the caller's tree: as md_ynode_get()
+  for (size_t i = 0U; node && i < depth; ++i) {
+    node = path[i].key ? md_ynode_get(node, path[i].key) : md_ynode_at(node, path[i].index);
+  }
+  return node;
+}

@@ -35,6 +35,20 @@ bool md_ynode_is_null(const MdYNode* node);
 /// `*out` untouched) for anything else.
 bool md_ynode_number(const MdYNode* node, double* out);
 
+/// One step of a path from a document's root: the value of mapping key
+/// `key`, or (when `key` is NULL) item `index` of a sequence.  A path names
+/// where a value lives in the document (session/address.h builds them,
+/// the editor follows them); keys point at constant or caller-owned text.
+typedef struct {
+  const char* key;
+  size_t      index;
+} MdYPathStep;
+
+/// The node at the end of `path` (`depth` steps) from `root`: NULL when a
+/// step is missing (a key not written, an item past the end, a step into
+/// a scalar).  `depth` 0 is `root` itself.
+MdYNode* md_ynode_find(const MdYNode* root, const MdYPathStep* path, size_t depth);
+
 /* Changing --------------------------------------------------------------- */
 
 /// A new empty mapping or sequence (or an empty scalar without text);
