@@ -4,9 +4,8 @@
 // libFuzzer harness for the editable session (issue 18): the first byte
 // picks a valid session of the edit corpus (tests/edit/corpus, read once;
 // MD_EDIT_CORPUS, or $MIXDOWN_EDIT_CORPUS); the other bytes are a sequence
-// of edits — an address from the session's listing (its tracks, buses,
-// sends and inserts from the routing graph, every parameter from the
-// processors' tables, the session-level keys, the lists), or a mangled one,
+// of edits — an address from the session's listing (md_address_list: every
+// value and list it has, defaults included), or a mangled one,
 // and a value: a number of any bits (NaN, infinities, huge), a word, an
 // envelope, raw bytes, an item to append, an item to remove.
 // After every edit, either the edit was accepted and the editor's text is a
@@ -15,6 +14,7 @@
 // sessions read is written beside them at start-up.
 
 #include "mixdown.h"
+#include "session/address.h"
 
 #include <sndfile.h>
 
@@ -105,115 +105,29 @@ add_list(CorpusSession* s, const char* fmt, const char* a, const char* b)
   }
 }
 
-static int
-processor_index(const char* type)
-{
-  for (uint32_t i = 0U; i < mixdown_processor_count(); ++i) {
-    if (!strcmp(mixdown_processor_name(i), type)) {
-      return (int)i;
-    }
-  }
-  return -1;
-}
-
-// Every parameter of insert `n` (from 1) of strip `strip` (its address
-// prefix), from the processor's table.
 static void
-list_insert(CorpusSession* s, const char* strip, uint32_t n, const char* type)
+visit_address(void* user, const MdAddress* address, const char* text)
 {
-  const int p = processor_index(type);
-  if (p < 0) {
-    return;
-  }
-  char prefix[400];
-  snprintf(prefix, sizeof prefix, "%s/insert/%u", strip, n);
-  for (uint32_t k = 0U; k < mixdown_processor_param_count((uint32_t)p); ++k) {
-    const MixdownParamInfo* info = mixdown_processor_param((uint32_t)p, k);
-    if (info->kind != MIXDOWN_PARAM_LIST) {
-      add_address(s, "%s/%s", prefix, info->name);
-      if (info->kind == MIXDOWN_PARAM_NUMBER) {
-        add_list(s, "%s/%s/points", prefix, info->name);
-      }
-      continue;
-    }
-    add_list(s, "%s/%s", prefix, info->name);
-    uint32_t       max_items = 0U;
-    const uint32_t fields    = mixdown_processor_param_field_count((uint32_t)p, k, &max_items);
-    for (uint32_t f = 0U; f < fields; ++f) {
-      char item[440];
-      snprintf(item, sizeof item, "%s/%s/1", prefix, info->name);
-      add_address(s, "%s/%s", item, mixdown_processor_param_field((uint32_t)p, k, f)->name);
-      snprintf(item, sizeof item, "%s/%s/2", prefix, info->name);
-      add_address(s, "%s/%s", item, mixdown_processor_param_field((uint32_t)p, k, f)->name);
-    }
-  }
-  // By type name too.
-  snprintf(prefix, sizeof prefix, "%s/insert/%s", strip, type);
-  if (mixdown_processor_param_count((uint32_t)p) > 0U) {
-    add_address(s, "%s/%s", prefix, mixdown_processor_param((uint32_t)p, 0U)->name);
+  CorpusSession* s = user;
+  if (address->kind == MD_ADDRESS_LIST) {
+    add_list(s, "%s%s", text, "");
+  } else {
+    add_address(s, "%s%s", text, "");
   }
 }
 
-// The address listing of one session: from its routing graph and the tables.
+// The address listing of one session (session/address.h, the one
+// resolver's), and a few that name nothing.
 static void
 list_addresses(CorpusSession* s, const MixdownSession* session)
 {
-  static const char* const top[] = {"/tempo", "/sample_rate", "/length", "/time_signature", "/output/file",
-                                    "/output/bits", "/output/dither", "/output/rate", "/output/title",
-                                    "/outputs/1/bits", "/outputs/2/file", "/master/gain_db",
-                                    "/master/loudness/target_lufs", "/master/loudness/true_peak_db",
-                                    "/track/nobody/gain_db", "/bus/nobody/pan", "/master/pan", "/",
-                                    "", "/track", "/track//gain_db", "/track/a/insert/0/x"};
-  for (size_t i = 0U; i < sizeof top / sizeof top[0]; ++i) {
-    add_address(s, "%s%s", top[i], "");
+  static const char* const wrong[] = {"/track/nobody/gain_db", "/bus/nobody/pan", "/master/pan", "/", "",
+                                      "/track", "/track//gain_db", "/track/a/insert/0/x", "/outputs/9/bits"};
+  for (size_t i = 0U; i < sizeof wrong / sizeof wrong[0]; ++i) {
+    add_address(s, "%s%s", wrong[i], "");
   }
-  add_list(s, "%s%s", "/master/inserts", "");
-  add_list(s, "%s%s", "/master/gain_db/points", "");
-  MixdownGraph* graph = NULL;
-  if (mixdown_graph_new(session, &graph, NULL, 0U) != MIXDOWN_SUCCESS) {
-    return;
-  }
-  static const char* const strip[] = {"gain_db", "pan", "pan_law", "mute", "solo", "invert", "output"};
-  for (uint32_t i = 0U; i < mixdown_graph_node_count(graph); ++i) {
-    const MixdownGraphNode* node = mixdown_graph_node(graph, i);
-    char                    prefix[300];
-    if (node->kind == 2) {
-      snprintf(prefix, sizeof prefix, "/master");
-    } else {
-      snprintf(prefix, sizeof prefix, "/%s/%s", node->kind == 0 ? "track" : "bus", node->name);
-      for (size_t k = 0U; k < sizeof strip / sizeof strip[0]; ++k) {
-        add_address(s, "%s/%s", prefix, strip[k]);
-      }
-      add_list(s, "%s/%s", prefix, "sends");
-      add_list(s, "%s/%s", prefix, "gain_db/points");
-      add_list(s, "%s/%s", prefix, "pan/points");
-      if (node->kind == 0) {
-        add_list(s, "%s/%s", prefix, "clips");
-        add_address(s, "%s/%s", prefix, "clip/1/gain_db");
-        add_address(s, "%s/%s", prefix, "clip/1/start");
-        add_address(s, "%s/%s", prefix, "clip/2/fade_in");
-      }
-    }
-    add_list(s, "%s/%s", prefix, "inserts");
-    for (uint32_t e = 0U; e < node->n_edges; ++e) {
-      const MixdownGraphEdge* edge = mixdown_graph_edge(graph, i, e);
-      const MixdownGraphNode* to   = edge ? mixdown_graph_node(graph, edge->to) : NULL;
-      if (edge && edge->is_send && to) {
-        char send[600];
-        snprintf(send, sizeof send, "%s/send/%s", prefix, to->name);
-        add_address(s, "%s/%s", send, "level_db");
-        add_address(s, "%s/%s", send, "pre_fader");
-        add_list(s, "%s/%s", send, "level_db/points");
-      }
-    }
-    for (uint32_t n = 0U; n < node->n_inserts; ++n) {
-      const MixdownGraphInsert* insert = mixdown_graph_insert(graph, i, n);
-      if (insert) {
-        list_insert(s, prefix, n + 1U, insert->type);
-      }
-    }
-  }
-  mixdown_graph_free(graph);
+  add_list(s, "%s%s", "/track/nobody/inserts", "");
+  md_address_list(session, visit_address, s);
 }
 
 static int
