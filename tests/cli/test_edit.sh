@@ -167,7 +167,7 @@ for session in "$edit"/corpus/*; do
     track=${render_addr#/track/}
     track=${track%/gain_db}
     run "$mixdown" get "$r" "$render_addr"
-    g=$($check same 0 "$out" >/dev/null 2>&1; python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import check; print(float(check.printed(sys.argv[2])))' "$edit" "$out" 2>/dev/null)
+    g=$($check number "$out" 2>/dev/null)
     if [ -z "$g" ]; then
       fail "$name: get $render_addr gave no number" "$out" "$err"
       continue
@@ -422,13 +422,8 @@ run "$mixdown" get rt.yaml /track/nobody/gain_db
   fail "get unknown" "rc=$rc" "$err"
 
 # Structural edits: inserts, sends, clips, points, bands; each re-read.
-count_get() { # FILE ADDRESS: how many items get prints for a list
-  "$mixdown" get "$1" "$2" 2>/dev/null | python3 -c '
-import sys
-sys.path.insert(0, sys.argv[1])
-import check
-v = check.printed(sys.stdin.read())
-print(len(v["points"]) if isinstance(v, dict) and "points" in v else len(v) if isinstance(v, list) else -1)' "$edit"
+count_get() { # FILE ADDRESS: how many items (or envelope points) get prints
+  $check count "$("$mixdown" get "$1" "$2" 2>/dev/null)"
 }
 structural() { # NAME FILE ADDRESS OP ARG LIST_ADDRESS WANT_COUNT
   run "$mixdown" set "$2" "$3" "$4" "$5"

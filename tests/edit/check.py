@@ -6,6 +6,8 @@
 #                                after a number allowed) the YAML value VALUE?
 #   check.py firstdiff WANT GOT  the first line where file GOT differs from
 #                                WANT (exit 1), or nothing (exit 0)
+#   check.py number GOT          the number GOT holds (unit taken off)
+#   check.py count GOT           items of the list GOT, points of an envelope
 #   check.py changed A B         how many lines of A are not in B (replaced
 #                                or removed) plus those of B not in A
 #   check.py plan SESSION_DIR    reads `mixdown describe --markdown` on stdin,
@@ -169,6 +171,13 @@ def main(argv):
         return firstdiff(argv[2], argv[3])
     if cmd == "changed":
         return changed(argv[2], argv[3])
+    if cmd == "number":  # the number `mixdown get` printed
+        print(float(printed(argv[2])))
+        return 0
+    if cmd == "count":  # the items of a list, or the points of an envelope, get printed
+        v = printed(argv[2]) if argv[2].strip() else None
+        print(len(v["points"]) if isinstance(v, dict) and "points" in v else len(v) if isinstance(v, list) else -1)
+        return 0
     if cmd == "plan":
         return plan(argv[2])
     print(f"unknown command {cmd}", file=sys.stderr)
