@@ -321,17 +321,40 @@ test_yaml_set_key_block(void)
   EDIT(set_key(&doc, "tracks/1", "mute", "true", E));
   EDIT(set_key(&doc, "", "tempo", "120", E));
   EDIT(set_key(&doc, "tracks/0", "name", "'kick'", E)); // an existing key: replaced in place, bare as it was
+  EDIT(set_key(&doc, "tracks/1", "pan", "{points: [[0, -1], [\"2:1\", 1]], curve: smooth}", E)); // fits: one line
+  EDIT(insert_item(&doc, "tracks/0/inserts", 1U, "{type: eq, bands: [{freq: 80, gain_db: -2}]}", E));
+  EDIT(set_key(&doc, "tracks/1", "gain_db",
+               "{points: [[0, -60], [\"1:1\", -6], [\"9:1\", -6], [\"17:1\", 0], [\"25:1\", -3]], curve: smooth}", E));
+  EDIT(insert_item(&doc, "tracks/0/inserts", 0U,
+                   "{type: compressor, threshold_db: -18, ratio: 3, attack_ms: 5, release_ms: 80, knee_db: 6, makeup_db: 2}", E));
   CHECK_TEXT(&doc, "mixdown: 1\n"
                    "tracks:\n"
                    "  - name: kick   # first\n"
                    "    inserts:\n"
+                   "      - type: compressor\n"
+                   "        threshold_db: -18\n"
+                   "        ratio: 3\n"
+                   "        attack_ms: 5\n"
+                   "        release_ms: 80\n"
+                   "        knee_db: 6\n"
+                   "        makeup_db: 2\n"
                    "      - type: eq\n"
                    "        bands: [{freq: 100, gain_db: 3}]   # nested\n"
+                   "      - {type: eq, bands: [{freq: 80, gain_db: -2}]}\n"
                    "    gain_db: -6\n"
                    "\n"
                    "  # the next track\n"
                    "  - name: b\n"
                    "    mute: true\n"
+                   "    pan: {points: [[0, -1], [\"2:1\", 1]], curve: smooth}\n"
+                   "    gain_db:\n"
+                   "      points:\n"
+                   "        - [0, -60]\n"
+                   "        - [\"1:1\", -6]\n"
+                   "        - [\"9:1\", -6]\n"
+                   "        - [\"17:1\", 0]\n"
+                   "        - [\"25:1\", -3]\n"
+                   "      curve: smooth\n"
                    "tempo: 120\n");
   md_yaml_doc_close(&doc);
 }
@@ -504,6 +527,84 @@ test_yaml_items_flow(void)
   md_yaml_doc_close(&doc);
 }
 
+
+// Empty values, a byte-order mark, a literal block, a list item replaced by
+// a long mapping (block, its first key after the `-`).
+static void
+test_yaml_replace_odd_places(void)
+{
+  MdYamlDoc doc = {0};
+  if (!doc_open(&doc, "\xEF\xBB\xBFnote: |\n"
+                      "  two\n"
+                      "  lines\n"
+                      "gain_db:   # set me\n"
+                      "pan:\n"
+                      "inserts:\n"
+                      "  - 5   # an item\n"
+                      "  -\n")) {
+    return;
+  }
+  EDIT(replace(&doc, "gain_db", "-3", E));
+  EDIT(replace(&doc, "pan", "{points: [[0, -1], [1, 1]]}", E));
+  EDIT(replace(&doc, "note", "one line", E));
+  EDIT(replace(&doc, "inserts/1", "eq", E));
+  EDIT(replace(&doc, "inserts/0",
+               "{type: compressor, threshold_db: -20, ratio: 4, attack_ms: 10, release_ms: 120, makeup_db: 3, knee_db: 6}",
+               E));
+  CHECK_TEXT(&doc, "\xEF\xBB\xBFnote: one line\n"
+                   "gain_db: -3   # set me\n"
+                   "pan: {points: [[0, -1], [1, 1]]}\n"
+                   "inserts:\n"
+                   "  - type: compressor   # an item\n"
+                   "    threshold_db: -20\n"
+                   "    ratio: 4\n"
+                   "    attack_ms: 10\n"
+                   "    release_ms: 120\n"
+                   "    makeup_db: 3\n"
+                   "    knee_db: 6\n"
+                   "  - eq\n");
+  check_reads(&doc, "inserts/0/knee_db", "6");
+  md_yaml_doc_close(&doc);
+}
+
+// In JSON a long value stays one flow line (JSON has no block style); an
+// empty object takes a first pair.
+static void
+test_yaml_json_long_and_empty(void)
+{
+  MdYamlDoc doc = {0};
+  if (!doc_open(&doc, "{\"tracks\": [{\"name\": \"a\", \"gain_db\": -3}], \"output\": {}}")) {
+    return;
+  }
+  const char* envelope = "{points: [[0, -6], [1, -5], [2, -4], [3, -3], [4, -2], [5, -1], [6, 0], [7, 1], [8, 2], "
+                         "[9, 3], [10, 4]], curve: linear}";
+  EDIT(replace(&doc, "tracks/0/gain_db", envelope, E));
+  EDIT(set_key(&doc, "output", "file", "out.wav", E));
+  CHECK_TEXT(&doc, "{\"tracks\": [{\"name\": \"a\", \"gain_db\": {\"points\": [[0, -6], [1, -5], [2, -4], "
+                   "[3, -3], [4, -2], [5, -1], [6, 0], [7, 1], [8, 2], [9, 3], [10, 4]], \"curve\": \"linear\"}}], "
+                   "\"output\": {\"file\": \"out.wav\"}}");
+  md_yaml_doc_close(&doc);
+}
+
+// An edit whose text would not read back as intended is refused, and the
+// document is as it was (here a flow key without a value: `{a}`).
+static void
+test_yaml_unreadable_edit_refused(void)
+{
+  const char* text = "m: {a, b: 1}   # keep\n";
+  MdYamlDoc   doc  = {0};
+  if (!doc_open(&doc, text)) {
+    return;
+  }
+  char error[400] = "";
+  CHECK(!replace(&doc, "m/a", "5", error, sizeof error));
+  CHECK_MSG(strstr(error, "would not read back") != NULL, "%s", error);
+  CHECK_TEXT(&doc, text);
+  EDIT(replace(&doc, "m/b", "2", E)); // the document still edits
+  CHECK_TEXT(&doc, "m: {a, b: 2}   # keep\n");
+  md_yaml_doc_close(&doc);
+}
+
 /* Refusals --------------------------------------------------------------- */
 
 static void
@@ -595,6 +696,9 @@ const TestCase yaml_edit_tests[] = {
   {"yaml_remove_key", test_yaml_remove_key},
   {"yaml_items_block", test_yaml_items_block},
   {"yaml_items_flow", test_yaml_items_flow},
+  {"yaml_replace_odd_places", test_yaml_replace_odd_places},
+  {"yaml_json_long_and_empty", test_yaml_json_long_and_empty},
+  {"yaml_unreadable_edit_refused", test_yaml_unreadable_edit_refused},
   {"yaml_anchors_refused", test_yaml_anchors_refused},
   {"yaml_refusals_keep_text", test_yaml_refusals_keep_text},
   {NULL, NULL},
