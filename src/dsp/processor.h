@@ -43,6 +43,11 @@ enum {
   /// A switch that a session may also give as an envelope of 0 … 1 (a
   /// strip's mute: what a recorded live mute becomes; values between fade).
   MD_PARAM_SWITCH_ENVELOPE = 1U << 2,
+  /// A value written as text and read by its own reader (a session's
+  /// tags, its time signature: session/session_params.h).  The public
+  /// kinds have no text: such an entry's kind is MIXDOWN_PARAM_FILE (a
+  /// string written as it is).
+  MD_PARAM_TEXT = 1U << 3,
 };
 
 /// One parameter: the public description plus how process() glides to a
@@ -57,7 +62,7 @@ struct MdParam {
   uint32_t         n_fields;     ///< MIXDOWN_PARAM_LIST: entries in `fields`
   uint32_t         max_items;    ///< MIXDOWN_PARAM_LIST: the most items allowed
   uint32_t         note_target;  ///< MIXDOWN_PARAM_NOTE: the ms parameter it sets
-  uint32_t         flags;        ///< MD_PARAM_CONSTANT, _FIXED_WHILE_PLAYING, _SWITCH_ENVELOPE
+  uint32_t         flags;        ///< MD_PARAM_CONSTANT, _FIXED_WHILE_PLAYING, _SWITCH_ENVELOPE, _TEXT
   const char*      fixed_why;    ///< MD_PARAM_FIXED_WHILE_PLAYING: why, for the refusal (or NULL)
 };
 

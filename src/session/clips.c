@@ -183,7 +183,8 @@ md_read_clips(MdValidator* v, const MdYNode* entry, MdNode* track)
     } else if (clip->path && md_probe_source(v, file, clip)) {
       clip->length_s = (double)clip->frames / clip->rate;
     }
-    track->n_clips = 1U;
+    track->n_clips  = 1U;
+    track->file_key = true; // session/address.h: its clip's `file` is the track's key
     return;
   }
   for (size_t i = 0U; i < n; ++i) {

@@ -78,6 +78,7 @@ typedef struct {
   char*      name;
   MdClip*    clips;
   size_t     n_clips;
+  bool       file_key;   ///< A track written `file: PATH`: its one clip has no `clips:` item
   MdValue    gain_db;
   MdValue    pan;
   MdPanLaw   pan_law;    ///< Centre attenuation of a mono source
