@@ -211,8 +211,8 @@ find_item(const MixdownEditor* ed, const char* address, const MdAddress* a, cons
       *index = (size_t)k - 1U;
       return true;
     }
-    md_edit_report(ed, line, column, address, "the list has %zu %s: %s is not one (they count from 1)", n,
-                   list_name(a), which);
+    md_edit_report(ed, line, column, address, "the list has %zu item%s: %s is not one (they count from 1)", n,
+                   n == 1U ? "" : "s", which);
     return false;
   }
   const char* key = name_key(a);
@@ -239,8 +239,13 @@ find_item(const MixdownEditor* ed, const char* address, const MdAddress* a, cons
   if (nearest) {
     md_edit_report(ed, line, column, address, "no item has %s `%s`; did you mean `%s`?", key, which, nearest);
   } else {
-    md_edit_report(ed, line, column, address, "no item has %s `%s` (%zu %s; or give its number from 1)", key, which,
-                   n, list_name(a));
+    char listed[300] = "";
+    for (size_t i = 0U, used = 0U; i < named && used < sizeof listed; ++i) {
+      const int w = snprintf(listed + used, sizeof listed - used, "%s`%s`", i ? ", " : "", names[i]);
+      used += w > 0 ? (size_t)w : 0U;
+    }
+    md_edit_report(ed, line, column, address, "no item has %s `%s` (%s%s; or give its number from 1)", key, which,
+                   named ? "the list has " : "the list is empty", listed);
   }
   free(names);
   return false;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Following a path --------------------------------------------------------- */
 
@@ -297,26 +298,44 @@ is_word(const char* s, const char* const* words, size_t n)
   return false;
 }
 
+static const char* const yes_words[] = {"true", "yes", "on"};
+static const char* const no_words[]  = {"false", "no", "off"};
+
+// May `n` be written bare in flow YAML and read back as it is?  A plain
+// scalar of block context may hold what ends one in flow; a quoted one
+// is bare only when it cannot be read as a number, switch or null.
+static bool
+plain_safe(const MdYNode* n)
+{
+  const char*  text   = n->text ? n->text : "";
+  const size_t length = strlen(text);
+  if (strpbrk(text, ",[]{}#\"\t\n\r") || strstr(text, ": ") || (length && text[length - 1U] == ':')) {
+    return false;
+  }
+  if (!n->quoted) {
+    return true;
+  }
+  char* end = NULL;
+  strtod(text, &end); // a number's text would read back as a number
+  return length && end != text + length && !strchr("!&*?|>'\"%@`-: ", text[0]) && text[length - 1U] != ' ' &&
+         !is_word(text, yes_words, 3U) && !is_word(text, no_words, 3U) && strcmp(text, "null") && strcmp(text, "~") &&
+         strcasecmp(text, ".inf") && strcasecmp(text, "-.inf") && strcasecmp(text, ".nan");
+}
+
 static void
 put_scalar(Buffer* b, const MdYNode* n, bool json)
 {
-  static const char* const yes[]  = {"true", "yes", "on"};
-  static const char* const no[]   = {"false", "no", "off"};
-  const char*              text   = n->text ? n->text : "";
-  double                   number = 0.0;
+  const char* text   = n->text ? n->text : "";
+  double      number = 0.0;
   if (!json) {
-    // A plain scalar of block context may hold what ends one in flow.
-    const size_t length = strlen(text);
-    const bool   flow_safe = !strpbrk(text, ",[]{}") && !strstr(text, ": ") && !strstr(text, " #") &&
-                           !(length && text[length - 1U] == ':');
-    n->quoted || !flow_safe ? put_quoted(b, text) : puts_(b, text[0] ? text : "null");
+    plain_safe(n) ? puts_(b, text[0] ? text : "null") : put_quoted(b, text);
   } else if (md_ynode_number(n, &number)) {
     char shortest[40];
     snprintf(shortest, sizeof shortest, "%.17g", number);
     puts_(b, json_number_text(text) ? text : shortest);
-  } else if (!n->quoted && is_word(text, yes, 3U)) {
+  } else if (!n->quoted && is_word(text, yes_words, 3U)) {
     puts_(b, "true");
-  } else if (!n->quoted && is_word(text, no, 3U)) {
+  } else if (!n->quoted && is_word(text, no_words, 3U)) {
     puts_(b, "false");
   } else if (md_ynode_is_null(n)) {
     puts_(b, "null");

@@ -3,7 +3,8 @@
 
 // Values by address: get (as written, else the default the model takes),
 // set (a user's YAML value, or a number), and the list of every address.
-Thread: control (edit_internal.h).
+// The `file:` shorthand is written out (md_edit_expand_shorthand) before a
+// clip key other than its file is set.  Thread: control (edit_internal.h).
 
 #include "edit/edit_internal.h"
 
@@ -20,6 +21,10 @@ number_text(double x, char* out, size_t size)
 {
   if (!isfinite(x)) {
     snprintf(out, size, "%s", isnan(x) ? "nan" : x < 0.0 ? "-inf" : "inf");
+    return;
+  }
+  if (x == floor(x) && fabs(x) < 1e15) { // a whole number: all its digits, never 4.8e+04
+    snprintf(out, size, "%.0f", x);
     return;
   }
   for (int digits = 1; digits <= 17; ++digits) {
@@ -106,6 +111,9 @@ get_value(MixdownEditor* ed, const char* address, bool json, char** value, const
   } else {
     MdYNode* tree = model_tree(ed, &a);
     *value        = tree ? md_edit_flow(tree, json) : NULL;
+    if (unit && tree && md_ynode_is_null(tree)) {
+      *unit = ""; // no value, no unit (`/tempo null`)
+    }
     md_ynode_free(tree);
   }
   return *value ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;

@@ -297,7 +297,12 @@ rebase(MdYamlDoc* doc, const char* old_dir, const char* new_dir, char* error, si
     const MdYNode*     node  = md_ynode_find(doc->root, steps, found.depths[i]);
     char               target[PATH_MAX];
     char               moved[PATH_MAX];
-    snprintf(target, sizeof target, "%s/%s", old_dir, node->text);
+    const int          n     = snprintf(target, sizeof target, "%s/%s", old_dir, node->text);
+    if (n < 0 || (size_t)n >= sizeof target) {
+      snprintf(error, error_size, "`%s` is too long a path", node->text);
+      ok = false;
+      break;
+    }
     normalize(target);
     relative_path(new_dir, target, moved, sizeof moved);
     MdYNode* value = md_ynode_new_scalar(moved, true);
