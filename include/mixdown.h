@@ -22,7 +22,7 @@
    Objects may be used from any thread, one thread at a time.
 
    One file, though long: a caller includes one header for the whole ABI,
-   and its sections (diagnostics, sessions, render, engine, analysis,
+   and its sections (diagnostics, sessions, editing, render, engine, analysis,
    processors, plugins, playback, features) follow the order of use.
 */
 
@@ -244,6 +244,172 @@ mixdown_session_parse_time(const MixdownSession* session, const char* text, doub
 MIXDOWN_API MixdownStatus
 mixdown_session_set_switch(MixdownSession* session, const char* name, MixdownSwitch which, int on,
                            char* message, size_t message_size);
+
+/* ------------------------------------------------------------------------ */
+/* Editing sessions                                                          */
+/*                                                                           */
+/* An editor holds a session's text as the user wrote it and changes only   */
+/* the bytes of what an edit changes: a number replaced in place keeps its  */
+/* line, comment, quoting and style; a new key goes beside its siblings in  */
+/* their style; comments, blank lines and key order elsewhere stay          */
+/* byte-identical.  Values are named by addresses, the same ones OSC uses   */
+/* (docs/editing.md, docs/live.md): `/track/NAME/gain_db`,                  */
+/* `/bus/NAME/pan`, `/master/insert/limiter/ceiling_db`,                    */
+/* `/track/NAME/insert/N/PARAM` (N from 1, or the type),                     */
+/* `/track/NAME/insert/N/bands/K/FIELD`, `/track/NAME/send/BUS/level_db`,   */
+/* `/tempo`, `/output/file`, `/master/loudness/target_lufs` …; lists (to    */
+/* append to or remove from) are `/track/NAME/inserts`, `…/sends`,          */
+/* `…/clips`, `…/insert/N/bands` and `…/PARAM/points` (an envelope's).      */
+/*                                                                           */
+/* Every edit is validated by the session validator before it is kept; a   */
+/* refused edit leaves the editor as it was and is reported to the         */
+/* diagnostic callback given at open as `ADDRESS: MESSAGE` at the line and  */
+/* column of the value in the text as it was (the place of its mapping for  */
+/* a key not written yet), naming the valid range or the nearest name.      */
+/*                                                                           */
+/* Thread: control, one thread at a time per editor (editors are           */
+/* independent; the library keeps no state between them).                  */
+/*                                                                           */
+/*     MixdownEditor* ed = NULL;                                             */
+/*     if (mixdown_editor_open("song.yaml", print_diagnostic, NULL, &ed))    */
+/*       return 2;                        // the diagnostics said why       */
+/*     if (mixdown_editor_set(ed, "/track/vox/gain_db", "-4") ||             */
+/*         mixdown_editor_set(ed, "/track/vox/pan",                          */
+/*                            "{points: [[0, -0.5], [\"17:1\", 0]]}") ||     */
+/*         mixdown_editor_append(ed, "/track/vox/inserts",                   */
+/*                               "{type: compressor, threshold_db: -20}")) { */
+/*       mixdown_editor_free(ed);         // nothing was written             */
+/*       return 2;                                                           */
+/*     }                                                                     */
+/*     char* diff = mixdown_editor_diff(ed); // what the file would become   */
+/*     fputs(diff, stdout);                                                  */
+/*     free(diff);                                                           */
+/*     MixdownStatus st = mixdown_editor_save(ed, NULL); // over song.yaml   */
+/*     mixdown_editor_free(ed);                                              */
+
+/// A session open for editing (opaque): its text as edited, the model of
+/// that text, and what the file held when it was read.
+typedef struct MixdownEditorImpl MixdownEditor;
+
+/**
+   Read the session file at `path` for editing, and validate it.  The
+   file's bytes, size, modification time and inode are remembered, so that
+   mixdown_editor_save() refuses to write over a file changed since.
+
+   @param on_diagnostic Receives the problems of the session (as
+   mixdown_session_open_file()) and, later, every refused edit; may be NULL.
+   `user_data` is passed to it; both are kept until mixdown_editor_free().
+   @param[out] editor Set to the new editor, or NULL on failure; free it
+   with mixdown_editor_free().
+   @return #MIXDOWN_SUCCESS, #MIXDOWN_ERR_SESSION (invalid, or not
+   editable: a UTF-16 file), #MIXDOWN_ERR_IO, #MIXDOWN_ERR_NO_MEM or
+   #MIXDOWN_ERR_BAD_ARG.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_editor_open(const char* path, MixdownDiagnosticFunc on_diagnostic, void* user_data,
+                    MixdownEditor** editor);
+
+/// An editor of a session held in memory (`length` bytes of `text`,
+/// copied): `name` for messages and diffs, `base_dir` as for
+/// mixdown_session_open_string().  mixdown_editor_save() then needs a path.
+MIXDOWN_API MixdownStatus
+mixdown_editor_open_string(const char* text, size_t length, const char* name, const char* base_dir,
+                           MixdownDiagnosticFunc on_diagnostic, void* user_data, MixdownEditor** editor);
+
+/**
+   The value at `address`: as one line of YAML flow (`-4`, `true`,
+   `smooth`, `{points: [[0, -6], ["17:1", 0]], curve: smooth}`, a list of
+   items `[{type: eq, …}]`), as written in the text when it is written there,
+   else the default the session takes for it.  `*unit` is the parameter's
+   unit ("dB", "Hz", "" for none; static storage).
+   @param[out] yaml_value malloc'd; the caller frees it.
+   @return #MIXDOWN_SUCCESS, or #MIXDOWN_ERR_BAD_ARG (an address that names
+   nothing: reported to the diagnostic callback with the nearest name).
+*/
+MIXDOWN_API MixdownStatus
+mixdown_editor_get(MixdownEditor* editor, const char* address, char** yaml_value, const char** unit);
+
+/// As mixdown_editor_get(), the value as JSON (`-4`, `true`, `"smooth"`,
+/// `{"points": [[0, -6], ["17:1", 0]], "curve": "smooth"}`).
+MIXDOWN_API MixdownStatus
+mixdown_editor_get_json(MixdownEditor* editor, const char* address, char** json_value, const char** unit);
+
+/**
+   Set the value at `address` to `yaml_value`, a YAML value as a user
+   types it: a number, a word, a quoted string, an envelope
+   `{points: [[TIME, VALUE], …], curve: CURVE}`, a list.  A key not written
+   yet is added (and the mappings on its way, such as `master:`).
+   @return #MIXDOWN_SUCCESS; #MIXDOWN_ERR_SESSION when the edit is refused
+   (the value is out of range, of the wrong kind, an envelope out of order,
+   a routing cycle …: reported, the editor unchanged); #MIXDOWN_ERR_BAD_ARG
+   for an address that names nothing or text that is not YAML;
+   #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_editor_set(MixdownEditor* editor, const char* address, const char* yaml_value);
+
+/// mixdown_editor_set() with a number (written in the fewest digits that
+/// read back as `value`).
+MIXDOWN_API MixdownStatus
+mixdown_editor_set_number(MixdownEditor* editor, const char* address, double value);
+
+/**
+   Append `yaml_item` to the list at `list_address`: an insert
+   (`{type: eq, bands: [{type: bell, freq: 3000, gain_db: 2}]}`) to
+   `…/inserts`, a send (`{to: verb, level_db: -12}`) to `…/sends`, a clip to
+   `…/clips`, a band to `…/insert/N/bands`, a point `[TIME, VALUE]` to
+   `…/PARAM/points` (placed in time order).  A list not written yet is
+   added.  Returns as mixdown_editor_set().
+*/
+MIXDOWN_API MixdownStatus
+mixdown_editor_append(MixdownEditor* editor, const char* list_address, const char* yaml_item);
+
+/**
+   Remove one item of the list at `list_address`: `which` is its number
+   (from 1, as addresses count) or a name — an insert's type (the first of
+   that type), a send's bus, a clip's file.  Returns as mixdown_editor_set().
+*/
+MIXDOWN_API MixdownStatus
+mixdown_editor_remove(MixdownEditor* editor, const char* list_address, const char* which);
+
+/// Calls `visit` with every address the session has a value at (every
+/// parameter of every strip, send, insert, list item and session key,
+/// written or default), in session order; stops early when `visit`
+/// returns non-zero.  The string is valid during the call only.
+MIXDOWN_API MixdownStatus
+mixdown_editor_addresses(MixdownEditor* editor, int (*visit)(void* user_data, const char* address),
+                         void* user_data);
+
+/// A unified diff of the text as read against the text as edited
+/// (`--- a/NAME`, `+++ b/NAME`, hunks with 3 lines of context), "" when
+/// nothing changed; malloc'd (free() it), NULL when out of memory.
+MIXDOWN_API char* mixdown_editor_diff(const MixdownEditor* editor);
+
+/// The text as edited (`*length` bytes, NUL-terminated), owned by the
+/// editor and valid until its next edit.
+MIXDOWN_API const char* mixdown_editor_text(const MixdownEditor* editor, size_t* length);
+
+/// The session of the text as edited (validated), owned by the editor and
+/// valid until its next edit: render it, analyse it, graph it.
+MIXDOWN_API const MixdownSession* mixdown_editor_session(const MixdownEditor* editor);
+
+/**
+   Write the text as edited to `path` (NULL: over the file opened).  The
+   write is atomic (a temporary file in the same folder, synced, renamed
+   into place), and a replaced file keeps its permissions.  Over the file
+   opened, it is refused (#MIXDOWN_ERR_SESSION, reported: "FILE changed on
+   disk since it was read: nothing written") when the file no longer holds
+   the bytes read; after a save, the file saved is the one compared.  A
+   path elsewhere may not be a file the session reads (a source, an
+   impulse response, the session itself: #MIXDOWN_ERR_BAD_ARG, reported);
+   in another folder, the session's relative paths (`file:` of clips and
+   outputs, impulse files) are rewritten so that the copy reads the same
+   files.  #MIXDOWN_ERR_IO when writing failed (the old file as it was).
+*/
+MIXDOWN_API MixdownStatus mixdown_editor_save(MixdownEditor* editor, const char* path);
+
+/// Free `editor` (NULL is ignored): its text, its session.
+MIXDOWN_API void mixdown_editor_free(MixdownEditor* editor);
 
 /* ------------------------------------------------------------------------ */
 /* Rendering to a file                                                       */

@@ -1,20 +1,24 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+// Live control addresses: the transport's own, and every other through
+// the one resolver of addresses (session/address.h, its live scope); here
+// only what is live: whether the table lets the value move while playing,
+// the clamp of a value to its range (with a note), and the MdLiveChange.
+
 #include "live/control.h"
 
 #include "dsp/strip.h"
+#include "session/address.h"
 #include "util/checked_number.h"
 #include "util/suggest.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define MAX_SEGMENTS 8
-
-static const char* const node_kinds[] = {"track", "bus", "master", "transport"};
+// The verbs of /transport/VERB.
+static const char* const transport_verbs[] = {"play", "stop", "locate", "loop"};
 
 static void
 suggest(char* note, size_t size, const char* what, const char* word, const char* const* names, size_t n)
@@ -25,99 +29,6 @@ suggest(char* note, size_t size, const char* what, const char* word, const char*
   } else {
     snprintf(note, size, "unknown %s `%s`", what, word);
   }
-}
-
-// Item i's name, or NULL when item i is not a candidate.
-typedef const char* (*MdNameOf)(const void* items, size_t i);
-
-// The item named `word` among `count`; on a miss (only then) the note
-// names the nearest candidate.
-static bool
-find_named(const void* items, size_t count, MdNameOf name_of, const char* word, size_t* found, const char* what,
-           char* note, size_t size)
-{
-  for (size_t i = 0U; i < count; ++i) {
-    const char* name = name_of(items, i);
-    if (name && !strcmp(name, word)) {
-      *found = i;
-      return true;
-    }
-  }
-  const char** names = calloc(count + 1U, sizeof(char*));
-  size_t       n     = 0U;
-  for (size_t i = 0U; names && i < count; ++i) {
-    if ((names[n] = name_of(items, i))) {
-      ++n;
-    }
-  }
-  suggest(note, size, what, word, names, n);
-  free(names);
-  return false;
-}
-
-static const char*
-param_name(const void* table, size_t i)
-{
-  return ((const MdParam*)table)[i].info.name;
-}
-
-static const char*
-insert_type(const void* node, size_t i)
-{
-  return ((const MdNode*)node)->inserts[i].cls->name;
-}
-
-typedef struct {
-  const MixdownSession* session;
-  MdNodeKind            kind;
-} MdNodesOfKind;
-
-static const char*
-node_name(const void* nodes, size_t i)
-{
-  const MdNodesOfKind* of = nodes;
-  return of->session->nodes[i].kind == of->kind ? of->session->nodes[i].name : NULL;
-}
-
-typedef struct {
-  const MixdownSession* session;
-  const MdNode*         node;
-} MdSendsOf;
-
-static const char*
-send_target(const void* sends, size_t i)
-{
-  const MdSendsOf* of = sends;
-  return of->session->nodes[of->node->sends[i].target].name;
-}
-
-// Splits "/a/b/c" into its segments (in `buf`); returns how many.
-static size_t
-split(const char* address, char* buf, size_t size, char** seg)
-{
-  snprintf(buf, size, "%s", address[0] == '/' ? address + 1 : address);
-  size_t n = 0U;
-  for (char* p = buf; p && n < MAX_SEGMENTS; ++n) {
-    seg[n]      = p;
-    char* slash = strchr(p, '/');
-    if (slash) {
-      *slash = '\0';
-    }
-    p = slash ? slash + 1 : NULL;
-  }
-  return n;
-}
-
-static bool
-find_node(const MixdownSession* s, MdNodeKind kind, const char* name, uint32_t* node, char* note, size_t size)
-{
-  const MdNodesOfKind of    = {s, kind};
-  size_t              found = 0U;
-  if (!find_named(&of, s->n_nodes, node_name, name, &found, kind == MD_NODE_TRACK ? "track" : "bus", note, size)) {
-    return false;
-  }
-  *node = (uint32_t)found;
-  return true;
 }
 
 // The number a value slot takes (md_param_fit(), the range check the
@@ -157,123 +68,6 @@ refuse_fixed(const MdParam* p, char* note, size_t size)
   return false;
 }
 
-// "N" (from 1) or a type name: the first insert of that type.
-static bool
-find_insert(const MdNode* node, const char* which, uint32_t* index, char* note, size_t size)
-{
-  char*               end = NULL;
-  const unsigned long n   = strtoul(which, &end, 10);
-  if (end != which && !*end) {
-    if (n >= 1U && n <= node->n_inserts) {
-      *index = (uint32_t)(n - 1U);
-      return true;
-    }
-    snprintf(note, size, "`%s` has %zu insert%s: %s is not one (they count from 1)", node->name, node->n_inserts,
-             node->n_inserts == 1U ? "" : "s", which);
-    return false;
-  }
-  size_t found = 0U;
-  if (!find_named(node, node->n_inserts, insert_type, which, &found, "insert", note, size)) {
-    return false;
-  }
-  *index = (uint32_t)found;
-  return true;
-}
-
-// PARAM, or LIST/K/FIELD, of an insert: its value slot.  Item K must be
-// one the session has (its count is the list's first slot).
-static bool
-find_slot(const MdInsert* insert, char** seg, size_t n, uint32_t* slot, const MdParam** param, char* note,
-          size_t size)
-{
-  const MdProcessorClass* cls = insert->cls;
-  size_t                  p   = 0U;
-  if (!find_named(cls->params, cls->n_params, param_name, seg[0], &p, "parameter", note, size)) {
-    return false;
-  }
-  const MdParam* table = &cls->params[p];
-  *slot                = md_processor_value_offset(cls, (uint32_t)p);
-  if (table->info.kind == MIXDOWN_PARAM_LIST) {
-    char*               end   = NULL;
-    const unsigned long item  = n >= 3U ? strtoul(seg[1], &end, 10) : 0U;
-    const double        count = insert->values[*slot].value;
-    if (n != 3U || end == seg[1] || *end || item < 1U || item > table->max_items) {
-      snprintf(note, size, "`%s` is a list: address one field of an item, as %s/1/%s (items 1…%u)", seg[0],
-               seg[0], table->fields[0].info.name, table->max_items);
-      return false;
-    }
-    if ((double)item > count) {
-      snprintf(note, size, "this %s has %g item%s in `%s`: %lu is not one (a move there could not be recorded)",
-               cls->name, count, count == 1.0 ? "" : "s", seg[0], item);
-      return false;
-    }
-    size_t f = 0U;
-    if (!find_named(table->fields, table->n_fields, param_name, seg[2], &f, "field", note, size)) {
-      return false;
-    }
-    *slot  = md_processor_list_slot(cls, (uint32_t)p, (uint32_t)(item - 1U), (uint32_t)f);
-    *param = &table->fields[f];
-  } else if (n != 1U) {
-    snprintf(note, size, "`%s` takes no further address", seg[0]);
-    return false;
-  } else {
-    *param = table;
-  }
-  return md_param_live(*param) || refuse_fixed(*param, note, size);
-}
-
-static bool
-parse_strip(const MixdownSession* s, uint32_t node, char** seg, size_t n, MdLiveChange* change,
-            const MdParam** param, char* note, size_t size)
-{
-  const MdNode* model = &s->nodes[node];
-  change->node        = node;
-  if (n == 1U) {
-    static const MdLiveKind kinds[MD_STRIP_N_PARAMS] = {
-      [MD_STRIP_GAIN_DB] = MD_LIVE_GAIN_DB, [MD_STRIP_PAN] = MD_LIVE_PAN,   [MD_STRIP_PAN_LAW] = MD_LIVE_GAIN_DB,
-      [MD_STRIP_MUTE] = MD_LIVE_MUTE,       [MD_STRIP_SOLO] = MD_LIVE_SOLO, [MD_STRIP_INVERT] = MD_LIVE_INVERT,
-    };
-    const char* names[MD_STRIP_N_PARAMS + 2];
-    for (int k = 0; k < MD_STRIP_N_PARAMS; ++k) {
-      names[k] = md_strip_params[k].info.name;
-      if (!strcmp(seg[0], names[k])) {
-        if (!md_param_live(&md_strip_params[k])) {
-          return refuse_fixed(&md_strip_params[k], note, size); // the pan law
-        }
-        change->kind = kinds[k];
-        *param       = &md_strip_params[k];
-        return true;
-      }
-    }
-    names[MD_STRIP_N_PARAMS]     = "send";
-    names[MD_STRIP_N_PARAMS + 1] = "insert";
-    suggest(note, size, "strip parameter", seg[0], names, MD_STRIP_N_PARAMS + 2);
-    return false;
-  }
-  if (!strcmp(seg[0], "send")) {
-    if (n != 3U || strcmp(seg[2], md_send_params[MD_SEND_LEVEL_DB].info.name)) {
-      snprintf(note, size, "a send is addressed as send/BUS/level_db");
-      return false;
-    }
-    const MdSendsOf of   = {s, model};
-    size_t          send = 0U;
-    if (!find_named(&of, model->n_sends, send_target, seg[1], &send, "send of this strip", note, size)) {
-      return false;
-    }
-    change->kind  = MD_LIVE_SEND_DB;
-    change->index = (uint32_t)send;
-    *param        = &md_send_params[MD_SEND_LEVEL_DB];
-    return true;
-  }
-  if (!strcmp(seg[0], "insert") && n >= 3U) {
-    change->kind = MD_LIVE_INSERT;
-    return find_insert(model, seg[1], &change->index, note, size) &&
-           find_slot(&model->inserts[change->index], seg + 2, n - 2U, &change->slot, param, note, size);
-  }
-  snprintf(note, size, "unknown address: a strip takes PARAM, send/BUS/level_db or insert/N/PARAM");
-  return false;
-}
-
 // A time from the network as frames at the session's rate, or false with
 // why in `note`.
 static bool
@@ -287,20 +81,20 @@ time_frames(const MixdownSession* s, const char* what, double seconds, int64_t* 
   return !why;
 }
 
+// /transport/VERB: `verb` is what follows /transport/ ("" when nothing does).
 static bool
-parse_transport(const MixdownSession* s, char** seg, size_t n, const double* values, uint32_t n_values,
+parse_transport(const MixdownSession* s, const char* verb, const double* values, uint32_t n_values,
                 MdCommand* cmd, char* note, size_t size)
 {
-  static const char* const verbs[] = {"play", "stop", "locate", "loop"};
-  if (n == 2U && !strcmp(seg[1], "play")) {
+  if (!strcmp(verb, "play")) {
     cmd->kind = MD_COMMAND_PLAY;
     return true;
   }
-  if (n == 2U && !strcmp(seg[1], "stop")) {
+  if (!strcmp(verb, "stop")) {
     cmd->kind = MD_COMMAND_STOP;
     return true;
   }
-  if (n == 2U && !strcmp(seg[1], "locate")) {
+  if (!strcmp(verb, "locate")) {
     if (n_values < 1U) {
       snprintf(note, size, "/transport/locate takes a time in seconds (0 or more)");
       return false;
@@ -308,7 +102,7 @@ parse_transport(const MixdownSession* s, char** seg, size_t n, const double* val
     cmd->kind = MD_COMMAND_LOCATE;
     return time_frames(s, "a time of", values[0], &cmd->frame, note, size);
   }
-  if (n == 2U && !strcmp(seg[1], "loop")) {
+  if (!strcmp(verb, "loop")) {
     cmd->kind = MD_COMMAND_LOOP;
     if (n_values == 0U) {
       return true; // loop off
@@ -327,7 +121,32 @@ parse_transport(const MixdownSession* s, char** seg, size_t n, const double* val
     }
     return true;
   }
-  suggest(note, size, "transport command", n >= 2U ? seg[1] : "", verbs, 4U);
+  suggest(note, size, "transport command", verb, transport_verbs, 4U);
+  return false;
+}
+
+// The live move an address names (session/address.h, in its live scope):
+// a strip's value, a send's level, an insert's value slot.
+static bool
+live_change(const MdAddress* a, MdLiveChange* change, char* note, size_t size)
+{
+  static const MdLiveKind strip_kinds[MD_STRIP_N_PARAMS] = {
+    [MD_STRIP_GAIN_DB] = MD_LIVE_GAIN_DB, [MD_STRIP_PAN] = MD_LIVE_PAN,   [MD_STRIP_PAN_LAW] = MD_LIVE_GAIN_DB,
+    [MD_STRIP_MUTE] = MD_LIVE_MUTE,       [MD_STRIP_SOLO] = MD_LIVE_SOLO, [MD_STRIP_INVERT] = MD_LIVE_INVERT,
+  };
+  if (!md_param_live(a->param)) {
+    return refuse_fixed(a->param, note, size); // the pan law, a send's pre_fader, a latency …
+  }
+  change->node  = a->node;
+  change->index = a->index;
+  change->slot  = a->slot;
+  switch (a->owner) {
+  case MD_OWNER_STRIP: change->kind = strip_kinds[a->param - md_strip_params]; return true;
+  case MD_OWNER_SEND: change->kind = MD_LIVE_SEND_DB; return true; // its one live value: level_db
+  case MD_OWNER_INSERT: change->kind = MD_LIVE_INSERT; return true;
+  default: break; // never in the live scope
+  }
+  snprintf(note, size, "unknown address: a strip takes PARAM, send/BUS/level_db or insert/N/PARAM");
   return false;
 }
 
@@ -335,71 +154,42 @@ bool
 md_control_parse(const MixdownSession* s, const char* address, const double* values, uint32_t n_values,
                  MdCommand* cmd, char* note, size_t size)
 {
-  char   buf[512];
-  char*  seg[MAX_SEGMENTS];
-  size_t n = split(address, buf, sizeof buf, seg);
-  note[0]  = '\0';
+  note[0] = '\0';
   memset(cmd, 0, sizeof *cmd);
-  if (!strcmp(seg[0], "transport")) {
-    return parse_transport(s, seg, n, values, n_values, cmd, note, size);
+  const char* path = address[0] == '/' ? address + 1 : address;
+  if (!strncmp(path, "transport", 9U) && (path[9] == '/' || path[9] == '\0')) {
+    return parse_transport(s, path[9] ? path + 10 : "", values, n_values, cmd, note, size);
   }
-  uint32_t node = (uint32_t)md_session_master(s);
-  size_t   used = 1U;
-  if (!strcmp(seg[0], "track") || !strcmp(seg[0], "bus")) {
-    if (n < 3U) {
-      snprintf(note, size, "a %s is addressed as /%s/NAME/PARAM", seg[0], seg[0]);
-      return false;
-    }
-    if (!find_node(s, !strcmp(seg[0], "track") ? MD_NODE_TRACK : MD_NODE_BUS, seg[1], &node, note, size)) {
-      return false;
-    }
-    used = 2U;
-  } else if (strcmp(seg[0], "master") || n < 2U) {
-    suggest(note, size, "address", seg[0], node_kinds, 4U);
+  MdAddress a;
+  if (!md_address_resolve_in(s, address, MD_ADDRESS_LIVE, &a, note, size)) {
     return false;
   }
-  const MdParam* param = NULL;
-  cmd->kind            = MD_COMMAND_LIVE;
-  if (!parse_strip(s, node, seg + used, n - used, &cmd->change, &param, note, size)) {
+  cmd->kind = MD_COMMAND_LIVE;
+  if (!live_change(&a, &cmd->change, note, size)) {
     return false;
   }
   if (!n_values) {
     snprintf(note, size, "%s needs a value", address);
     return false;
   }
-  return fit_value(param, values[0], address, &cmd->change.value, note, size);
+  return fit_value(a.param, values[0], address, &cmd->change.value, note, size);
 }
 
 void
 md_control_address(const MixdownSession* s, const MdLiveChange* c, char* out, size_t size)
 {
-  const MdNode* node = &s->nodes[c->node];
-  char          strip[300];
-  if (node->kind == MD_NODE_MASTER) {
-    snprintf(strip, sizeof strip, "/master");
-  } else {
-    snprintf(strip, sizeof strip, "/%s/%s", node->kind == MD_NODE_TRACK ? "track" : "bus", node->name);
-  }
-  const MdParam* p = md_control_param(s, c);
-  switch (c->kind) {
-  case MD_LIVE_SEND_DB:
-    snprintf(out, size, "%s/send/%s/level_db", strip, s->nodes[node->sends[c->index].target].name);
-    break;
-  case MD_LIVE_INSERT: {
-    const MdProcessorClass* cls   = node->inserts[c->index].cls;
-    MdSlotPlace             place = {0};
-    if (md_processor_slot_place(cls, c->slot, &place) && place.in_list) {
-      snprintf(out, size, "%s/insert/%u/%s/%u/%s", strip, c->index + 1U, cls->params[place.param].info.name,
-               place.item + 1U, p->info.name);
-      return;
-    }
-    snprintf(out, size, "%s/insert/%u/%s", strip, c->index + 1U, p->info.name);
-    break;
-  }
-  default:
-    snprintf(out, size, "%s/%s", strip, p->info.name);
-    break;
-  }
+  // md_address_format() reads what an address names, never its path.
+  const MdAddressOwner owner = c->kind == MD_LIVE_SEND_DB ? MD_OWNER_SEND
+                               : c->kind == MD_LIVE_INSERT ? MD_OWNER_INSERT
+                                                           : MD_OWNER_STRIP;
+  const MdAddress      a     = {.kind  = MD_ADDRESS_VALUE,
+                                .list  = MD_LIST_NONE,
+                                .owner = owner,
+                                .param = md_control_param(s, c),
+                                .node  = c->node,
+                                .index = c->index,
+                                .slot  = c->slot};
+  md_address_format(s, &a, out, size);
 }
 
 const MdParam*

@@ -33,7 +33,6 @@
 //                      parameter (an EQ's bands); item K must exist
 //   /track/NAME/clip/N/KEY                      the clip table
 //   /track/NAME/file   alias of clip/1/file on a track written `file: PATH`
-//                      (or one without clips, which then gets its one clip)
 //   …/insert/N/LIST    lists: an insert's list parameter (MD_LIST_ITEMS),
 //   /track/NAME/inserts  /track/NAME/sends  /track/NAME/clips
 //   /bus/NAME/inserts  /bus/NAME/sends  /master/inserts  /outputs
@@ -52,10 +51,9 @@
 // Scopes: MD_ADDRESS_DOCUMENT resolves every address above, as a session
 // file can hold it.  MD_ADDRESS_LIVE resolves what OSC addresses: a
 // strip's values (the whole strip table on every strip, as the engine
-// has them: /master/invert too), sends, and inserts' values (a list's
-// field; the list itself resolves, as MD_LIST_ITEMS, so that its caller
-// may say how to address an item); its messages are those OSC has always
-// given.  Whether a value may move while playing is the caller's
+// has them: /master/invert too), sends' values, and inserts' values (a
+// list's fields; no lists, no /points); its messages are those OSC has
+// always given.  Whether a value may move while playing is the caller's
 // (md_param_live()).
 //
 // Thread: any, on a session no one frees meanwhile; no global state, no
@@ -157,7 +155,9 @@ bool md_address_resolve_in(const MixdownSession* session, const char* address, M
 
 /// The canonical text of `address` (inserts and items by number from 1,
 /// sends by their bus's name, `/track/NAME/file` as clip/1/file): what
-/// md_address_resolve() reads back as the same MdAddress.
+/// md_address_resolve() reads back as the same MdAddress.  Reads kind,
+/// list, owner, param, node, index and slot, never the path (live control
+/// names a move by filling those).
 void md_address_format(const MixdownSession* session, const MdAddress* address, char* out, size_t size);
 
 /// The model's MdValue of a value that is one (strip gain_db, pan, mute;
@@ -188,10 +188,13 @@ bool md_address_equal(const MdAddress* a, const MdAddress* b);
 typedef void (*MdAddressVisit)(void* user, const MdAddress* address, const char* text);
 
 /// Every address `session` has in scope MD_ADDRESS_DOCUMENT, values and
-/// lists, in document order: the top level, the output(s), the master's
-/// loudness, then each track, bus and the master (its values with their
-/// points lists, routing, sends, inserts with their items, clips).
-/// Values the file does not write (defaults) are included.
+/// lists, in document order: the top level, the output(s) (`outputs`, each
+/// item's keys and loudness), then each track, bus and the master: its
+/// strip values (each automatable one followed by its /points), routing
+/// or the master's loudness, its sends and their keys, its inserts and
+/// their parameters (a list, then each field of each item it has), its
+/// clips and their keys.  Values the file does not write (defaults) are
+/// included; each is given once, with its canonical text.
 void md_address_list(const MixdownSession* session, MdAddressVisit visit, void* user);
 
 #endif

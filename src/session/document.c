@@ -53,7 +53,7 @@ read_top(MdValidator* v, const MdYNode* root)
     md_report_error(v, item, "unsupported format version %g (this mixdown reads version 1)", x);
   }
   s->sample_rate = 48000U;
-  if ((item = md_ynode_get(root, "sample_rate")) && md_read_number(v, item, "sample_rate", 8000.0, 384000.0, "Hz", &x)) {
+  if ((item = md_ynode_get(root, "sample_rate")) && md_read_table_number(v, item, &md_session_params[MD_SESSION_SAMPLE_RATE], &x)) {
     if (x != floor(x)) {
       md_report_error(v, item, "`sample_rate` must be a whole number of Hz, not %g", x);
     }
@@ -65,13 +65,13 @@ read_top(MdValidator* v, const MdYNode* root)
     read_time_signature(v, item);
   }
   if ((item = md_ynode_get(root, "tempo"))) {
-    md_read_number(v, item, "tempo", 10.0, 999.0, "BPM", &s->tempo_bpm);
+    md_read_table_number(v, item, &md_session_params[MD_SESSION_TEMPO], &s->tempo_bpm);
   }
   s->length_s = -1.0;
   if ((item = md_ynode_get(root, "length")) &&
       !(item->kind == MD_YNODE_SCALAR && !strcmp(item->text, "auto"))) {
     if (md_ynode_number(item, &x)) {
-      md_read_number(v, item, "length", 0.001, MD_SESSION_MAX_TIME_S, "s", &s->length_s);
+      md_read_table_number(v, item, &md_session_params[MD_SESSION_LENGTH], &s->length_s);
     } else {
       md_read_time(v, item, "length", &s->length_s);
     }

@@ -16,8 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char* const format_names[] = {"16", "24", "32", "float", NULL};
-
 const char* const md_tag_keys[MD_N_TAGS] = {"title", "artist", "album", "date",
                                             "genre", "comment", "copyright", "track"};
 
@@ -82,10 +80,11 @@ read_output_file(MdValidator* v, const MdYNode* item, MdOutput* out)
 static void
 read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_item)
 {
-  static const char* const keys[] = {"file",   "bits",  "dither",  "rate",      "quality", "title",
-                                     "artist", "album", "date",    "genre",     "comment", "copyright",
-                                     "track",  "loudness"};
-  static const char* const dithers[] = {"tpdf", "shaped", "none", NULL}; // MdDither order
+  const char* keys[MD_OUTPUT_N_PARAMS + 1U]; // the table's, then (an `outputs` item's) `loudness`
+  for (size_t k = 0U; k < MD_OUTPUT_N_PARAMS; ++k) {
+    keys[k] = md_output_params[k].info.name;
+  }
+  keys[MD_OUTPUT_N_PARAMS] = "loudness";
   out->format  = MIXDOWN_FORMAT_PCM_24;
   out->dither  = MD_DITHER_TPDF;
   out->quality = -1.0;
@@ -93,7 +92,7 @@ read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_ite
   if (!md_expect_kind(v, node, MD_YNODE_MAPPING, "{file, bits, dither, rate}", where)) {
     return;
   }
-  md_check_keys(v, node, where, keys, sizeof keys / sizeof keys[0] - (is_item ? 0U : 1U));
+  md_check_keys(v, node, where, keys, MD_OUTPUT_N_PARAMS + (is_item ? 1U : 0U));
   for (size_t t = 0U; t < MD_N_TAGS; ++t) {
     const MdYNode* tag  = md_ynode_get(node, md_tag_keys[t]);
     const char*    text = NULL;
@@ -109,7 +108,7 @@ read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_ite
     md_report_error(v, node, "every `outputs` item needs a `file`");
   }
   const MdFileFormat* format = out->path ? md_file_format_for_path(out->path) : NULL;
-  if ((item = md_ynode_get(node, "bits")) && md_read_choice(v, item, "bits", format_names, &index)) {
+  if ((item = md_ynode_get(node, "bits")) && md_read_choice(v, item, "bits", md_output_bits_choices, &index)) {
     out->format = (MixdownSampleFormat)(MIXDOWN_FORMAT_PCM_16 + (int)index);
     char holds[64];
     if (format && format->lossy) {
@@ -120,13 +119,13 @@ read_output_into(MdValidator* v, const MdYNode* node, MdOutput* out, bool is_ite
     }
   }
   if ((item = md_ynode_get(node, "quality"))) {
-    md_read_number(v, item, "quality", 0.0, 1.0, "", &out->quality);
+    md_read_table_number(v, item, &md_output_params[MD_OUTPUT_QUALITY], &out->quality);
   }
-  if ((item = md_ynode_get(node, "dither")) && md_read_choice(v, item, "dither", dithers, &index)) {
+  if ((item = md_ynode_get(node, "dither")) && md_read_choice(v, item, "dither", md_output_dither_choices, &index)) {
     out->dither = (MdDither)index;
   }
   double rate = 0.0;
-  if ((item = md_ynode_get(node, "rate")) && md_read_number(v, item, "rate", 8000.0, 384000.0, "Hz", &rate)) {
+  if ((item = md_ynode_get(node, "rate")) && md_read_table_number(v, item, &md_output_params[MD_OUTPUT_RATE], &rate)) {
     out->rate = (uint32_t)rate;
   }
   // A rate the encoder refuses (FLAC at 383999 Hz) failed only when the

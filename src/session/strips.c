@@ -120,7 +120,7 @@ md_read_node(MdValidator* v, const MdYNode* entry, uint32_t index)
 void
 md_read_loudness(MdValidator* v, const MdYNode* node, MdLoudness* l)
 {
-  static const char* const keys[] = {"preset", "target_lufs", "true_peak_db"};
+  static const char* const keys[] = {"preset", "target_lufs", "true_peak_db"}; // md_loudness_params, after `preset`
   const MdYNode*           preset = node->kind == MD_YNODE_SCALAR ? node : NULL;
   l->true_peak_db                 = -1.0;
   if (node->kind == MD_YNODE_MAPPING) {
@@ -147,10 +147,10 @@ md_read_loudness(MdValidator* v, const MdYNode* node, MdLoudness* l)
   }
   const MdYNode* item = NULL;
   if (node->kind == MD_YNODE_MAPPING && (item = md_ynode_get(node, "target_lufs"))) {
-    have_target = md_read_number(v, item, "target_lufs", -70.0, -5.0, "LUFS", &l->target_lufs);
+    have_target = md_read_table_number(v, item, &md_loudness_params[MD_LOUDNESS_TARGET_LUFS], &l->target_lufs);
   }
   if (node->kind == MD_YNODE_MAPPING && (item = md_ynode_get(node, "true_peak_db"))) {
-    md_read_number(v, item, "true_peak_db", -20.0, 0.0, "dBTP", &l->true_peak_db);
+    md_read_table_number(v, item, &md_loudness_params[MD_LOUDNESS_TRUE_PEAK_DB], &l->true_peak_db);
   }
   if (!have_target) {
     md_report_error(v, node, "`loudness` needs `target_lufs` or a `preset`");

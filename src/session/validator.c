@@ -268,6 +268,12 @@ md_read_number(MdValidator* v, const MdYNode* node, const char* key, double min,
   return true;
 }
 
+bool
+md_read_table_number(MdValidator* v, const MdYNode* node, const MdParam* p, double* out)
+{
+  return md_read_number(v, node, p->info.name, p->info.min, p->info.max, p->info.unit, out);
+}
+
 // True, false, or 1 and 0 (as a mute envelope takes 0 … 1).  Quoted text
 // is a string, never a boolean; the words are YAML 1.1's, in any case.
 bool

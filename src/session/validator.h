@@ -25,6 +25,7 @@
 #include "session/keys.h"
 #include "session/model.h"
 #include "session/session.h"
+#include "session/session_params.h"
 #include "session/yaml_access.h"
 #include "util/attributes.h"
 #include "util/name_index.h"
@@ -102,6 +103,10 @@ void md_check_key_set(MdValidator* v, const MdYNode* map, const MdKeySet* set);
 /// MD_RANGE_REFUSE policy, an error with the valid range.
 bool md_read_number(MdValidator* v, const MdYNode* node, const char* key, double min, double max,
                     const char* unit, double* out);
+
+/// md_read_number() with the name, range and unit of table entry `p`
+/// (session/session_params.h for the session's own values).
+bool md_read_table_number(MdValidator* v, const MdYNode* node, const MdParam* p, double* out);
 
 /// true/false/yes/no/on/off (any case, unquoted) or 1/0.
 bool md_read_bool(MdValidator* v, const MdYNode* node, const char* key, bool* out);

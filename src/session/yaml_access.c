@@ -100,6 +100,36 @@ md_ynode_new_number(double value)
   return md_ynode_new_scalar(text, false);
 }
 
+void
+md_yaml_format_number(double value, char* out, size_t size)
+{
+  int digits = 1;
+  for (; digits < 17; ++digits) {
+    snprintf(out, size, "%.*g", digits, value);
+    if (strtod(out, NULL) == value) {
+      break;
+    }
+  }
+  snprintf(out, size, "%.*g", digits, value);
+  const double magnitude = fabs(value);
+  if (strchr(out, 'e') && magnitude >= 1e-5 && magnitude < 1e16) {
+    const int exponent = (int)floor(log10(magnitude));
+    const int decimals = digits - 1 - exponent;
+    snprintf(out, size, "%.*f", decimals > 0 ? decimals : 0, value);
+  }
+  if (!strcmp(out, "-0")) {
+    snprintf(out, size, "0"); // -0 reads as 0 anyway; "-0" looks like a slip
+  }
+}
+
+MdYNode*
+md_ynode_new_number_exact(double value)
+{
+  char text[48];
+  md_yaml_format_number(value, text, sizeof text);
+  return md_ynode_new_scalar(text, false);
+}
+
 bool
 md_ynode_append(MdYNode* parent, MdYNode* a, MdYNode* b)
 {

@@ -62,6 +62,15 @@ MdYNode* md_ynode_new_scalar(const char* text, bool quoted);
 /// A new plain scalar holding `value` as "%.10g".
 MdYNode* md_ynode_new_number(double value);
 
+/// A new plain scalar holding `value` written shortest-exact
+/// (md_yaml_format_number): what an edit writes.
+MdYNode* md_ynode_new_number_exact(double value);
+
+/// `value` (finite) in the fewest significant digits that read back as
+/// exactly it (at most 17): -4 not -4.0000000000, 0.1 stays 0.1; without
+/// an exponent from 1e-5 up to 1e16.
+void md_yaml_format_number(double value, char* out, size_t size);
+
 /// Appends `a` to a sequence (`b` NULL), or the pair `a: b` to a mapping.
 /// Takes both: on failure (out of memory, or `a`/`b` NULL from a failed
 /// md_ynode_new*) frees them and returns false; `parent` stays as it was.

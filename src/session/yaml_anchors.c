@@ -120,6 +120,7 @@ copy_node(MdYamlReader* r, const MdYNode* node, unsigned depth, const yaml_mark_
   }
   *copy          = *node;
   copy->anchored = false;
+  copy->copied   = true; // spans, line and column stay the anchor's
   copy->items    = NULL;
   copy->text     = NULL;
   copy->n_items  = 0U;
@@ -223,6 +224,8 @@ merge_pair(MdYamlReader* r, MdMerge* m, MdYNode* from, size_t pair, bool keep)
   }
   if (!keep) {
     from->items[2U * pair] = from->items[2U * pair + 1U] = NULL;
+    md_yaml_mark_copied(k); // moved from the `<<` value: written there, not in this mapping
+    md_yaml_mark_copied(v);
   }
   if (!md_yaml_push_slot(&m->slots, &m->n_slots, &m->capacity, k) || !md_yaml_push_slot(&m->slots, &m->n_slots, &m->capacity, v)) {
     if (m->n_slots % 2U) {
@@ -249,6 +252,18 @@ merge_mapping(MdYamlReader* r, MdMerge* m, MdYNode* from, bool keep)
     ok = merge_pair(r, m, from, i, keep || from->anchored);
   }
   return ok;
+}
+
+void
+md_yaml_mark_copied(MdYNode* node)
+{
+  node->copied         = true;
+  const size_t n_slots = node->kind == MD_YNODE_SCALAR ? 0U : node->n_items * (node->kind == MD_YNODE_MAPPING ? 2U : 1U);
+  for (size_t i = 0U; i < n_slots; ++i) {
+    if (node->items[i]) {
+      md_yaml_mark_copied(node->items[i]);
+    }
+  }
 }
 
 static bool

@@ -45,7 +45,14 @@ typedef struct {
   MdYNode**     retired;      ///< Anchored nodes a merge took out of the tree
   size_t        n_retired;
   size_t        retired_capacity;
+  bool          spans;        ///< Node spans are computed (UTF-8 text; not UTF-16)
+  size_t        cursor_char;  ///< A character index (libyaml's marks count characters) …
+  size_t        cursor_byte;  ///< … and its byte offset, moved to each mark in turn
+  size_t        last_end;     ///< Byte just past the last node read as written (an alias: the `*name`)
 } MdYamlReader;
+
+/// The byte offset of libyaml's character index `index` (0 without spans).
+size_t md_yaml_reader_byte(MdYamlReader* r, size_t index);
 
 /// Records the error and its place (libyaml's 0-based mark, given 1-based);
 /// only the first error of a parse is kept.
@@ -67,6 +74,10 @@ void md_yaml_anchors_free(MdYamlReader* r);
 /// An alias: a copy of the node its anchor names, within the copy budget
 /// and the nesting limit; NULL (and the error) otherwise.
 MdYNode* md_yaml_read_alias(MdYamlReader* r, const yaml_event_t* event);
+
+/// Marks `node` and everything in it copied (a merged pair: not written
+/// in the mapping it now belongs to).
+void md_yaml_mark_copied(MdYNode* node);
 
 /// Resolves the merge keys (`<<`) of a complete mapping: its own pairs
 /// first, in their order, then those of the merged mappings that it lacks.

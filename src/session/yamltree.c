@@ -51,6 +51,52 @@ md_yaml_reader_fail(MdYamlReader* r, const char* message, const yaml_mark_t mark
   *r->error_column = (unsigned)mark.column + 1U;
 }
 
+// libyaml's marks count characters (code points; \r\n as two), the text
+// is UTF-8 (checked before): the cursor walks from the last mark to this
+// one, which is near, so that a whole parse walks the text about once.
+size_t
+md_yaml_reader_byte(MdYamlReader* r, size_t index)
+{
+  if (!r->spans) {
+    return 0U;
+  }
+  const unsigned char* t = (const unsigned char*)r->text;
+  while (r->cursor_char < index && r->cursor_byte < r->length) {
+    const unsigned char b = t[r->cursor_byte];
+    r->cursor_byte += b < 0x80U ? 1U : (b & 0xE0U) == 0xC0U ? 2U : (b & 0xF0U) == 0xE0U ? 3U : 4U;
+    ++r->cursor_char;
+  }
+  while (r->cursor_char > index && r->cursor_byte > 0U) {
+    do {
+      --r->cursor_byte;
+    } while (r->cursor_byte > 0U && (t[r->cursor_byte] & 0xC0U) == 0x80U);
+    --r->cursor_char;
+  }
+  return r->cursor_byte < r->length ? r->cursor_byte : r->length;
+}
+
+// Where an empty value is written: libyaml marks it at the next token
+// (maybe lines below); it belongs just after the `:` or `-` that follows
+// the node read last (over blanks, line breaks and comments).
+static size_t
+empty_value_place(const MdYamlReader* r)
+{
+  size_t at = r->last_end;
+  while (at < r->length) {
+    const char c = r->text[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++at;
+    } else if (c == '#') {
+      while (at < r->length && r->text[at] != '\n') {
+        ++at;
+      }
+    } else {
+      break;
+    }
+  }
+  return at < r->length && (r->text[at] == ':' || r->text[at] == '-' || r->text[at] == '?') ? at + 1U : r->last_end;
+}
+
 // The column (1-based) of the first tab in the indentation of line `line`
 // (1-based), when libyaml stopped at that tab; 0 otherwise.  libyaml's own
 // words for it ("found character that cannot start any token") do not say
@@ -101,6 +147,41 @@ next_event(MdYamlReader* r, yaml_event_t* event)
 
 static MdYNode* read_node(MdYamlReader* r, yaml_event_t* first);
 
+static MdYStyle
+scalar_style(yaml_scalar_style_t style)
+{
+  switch (style) {
+  case YAML_SINGLE_QUOTED_SCALAR_STYLE: return MD_YSTYLE_SINGLE;
+  case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return MD_YSTYLE_DOUBLE;
+  case YAML_LITERAL_SCALAR_STYLE: return MD_YSTYLE_LITERAL;
+  case YAML_FOLDED_SCALAR_STYLE: return MD_YSTYLE_FOLDED;
+  default: return MD_YSTYLE_PLAIN;
+  }
+}
+
+// A scalar's span: its marks as bytes; an empty plain value just after its
+// `:` or `-`; a block scalar (| or >) without the line breaks that end it,
+// so that what follows it on its last line is where a new line goes.
+static void
+set_scalar_span(MdYamlReader* r, MdYNode* node, const yaml_event_t* event)
+{
+  node->style = scalar_style(event->data.scalar.style);
+  node->start = md_yaml_reader_byte(r, event->start_mark.index);
+  node->end   = md_yaml_reader_byte(r, event->end_mark.index);
+  if (!r->spans) {
+    return;
+  }
+  if (node->style == MD_YSTYLE_PLAIN && !event->data.scalar.length) {
+    node->start = node->end = empty_value_place(r);
+  }
+  if (node->style == MD_YSTYLE_LITERAL || node->style == MD_YSTYLE_FOLDED) {
+    while (node->end > node->start + 1U && strchr(" \t\r\n", r->text[node->end - 1U])) {
+      --node->end;
+    }
+  }
+  r->last_end = node->end;
+}
+
 bool
 md_yaml_push_slot(MdYNode*** slots, size_t* n_slots, size_t* capacity, MdYNode* item)
 {
@@ -128,7 +209,8 @@ set_item_count(MdYNode* node, size_t n_slots)
   node->n_items = node->kind == MD_YNODE_MAPPING ? n_slots / 2U : n_slots;
 }
 
-// Reads items up to the matching end event into `node`.
+// Reads items up to the matching end event into `node`; sets its end: a
+// flow collection's closing bracket, a block one's last child.
 static bool
 read_children(MdYamlReader* r, MdYNode* node, yaml_event_type_t end_type)
 {
@@ -142,6 +224,10 @@ read_children(MdYamlReader* r, MdYNode* node, yaml_event_type_t end_type)
       break;
     }
     if (event.type == end_type) {
+      if (node->style == MD_YSTYLE_FLOW) {
+        r->last_end = md_yaml_reader_byte(r, event.end_mark.index);
+      }
+      node->end = r->last_end; // a block end's mark is at the next token: not the extent
       yaml_event_delete(&event);
       break;
     }
@@ -217,6 +303,7 @@ read_scalar(MdYamlReader* r, const yaml_event_t* event)
   if (node) {
     node->text   = strdup(value);
     node->quoted = event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    set_scalar_span(r, node, event);
     if (!node->text) {
       md_ynode_free(node);
       node = NULL;
@@ -271,6 +358,13 @@ read_collection(MdYamlReader* r, const yaml_event_t* first)
   }
   ++r->depth;
   MdYNode* node = node_new(is_map ? MD_YNODE_MAPPING : MD_YNODE_SEQUENCE, first->start_mark);
+  if (node) {
+    const bool flow = is_map ? first->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                             : first->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    node->style = flow ? MD_YSTYLE_FLOW : MD_YSTYLE_BLOCK;
+    node->start = md_yaml_reader_byte(r, first->start_mark.index);
+    r->last_end = node->start; // an empty first item is found from here
+  }
   if (!node) {
     md_yaml_reader_fail(r, "out of memory", first->start_mark);
   } else if (!read_children(r, node, is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT) ||
@@ -301,7 +395,18 @@ read_node(MdYamlReader* r, yaml_event_t* first)
   case YAML_SCALAR_EVENT: node = read_scalar(r, first); break;
   case YAML_SEQUENCE_START_EVENT:
   case YAML_MAPPING_START_EVENT: node = read_collection(r, first); break;
-  case YAML_ALIAS_EVENT: return md_yaml_read_alias(r, first); // a copy: the anchor was registered
+  case YAML_ALIAS_EVENT: { // a copy: the anchor was registered
+    // The copy's span is the `*name` written here (its line and column, and
+    // everything inside it, stay the anchor's).
+    const size_t start = md_yaml_reader_byte(r, first->start_mark.index);
+    r->last_end        = md_yaml_reader_byte(r, first->end_mark.index);
+    node               = md_yaml_read_alias(r, first);
+    if (node) {
+      node->start = start;
+      node->end   = r->last_end;
+    }
+    return node;
+  }
   default: md_yaml_reader_fail(r, "unexpected YAML event", first->start_mark); return NULL;
   }
   const char* anchor = event_anchor(first);
@@ -320,6 +425,11 @@ md_yaml_parse(const char* text, size_t length, char* error, size_t error_size,
   MdYamlReader r = {.text = text, .length = length, .error = error, .error_size = error_size,
                     .error_line = error_line, .error_column = error_column,
                     .copy_budget = MD_YAML_MAX_COPIED_NODES, .node_budget = MD_YAML_MAX_NODES};
+  // UTF-16 text is read but its spans are not computed (editing needs UTF-8);
+  // a UTF-8 byte-order mark is skipped by libyaml: its marks start after it.
+  const unsigned char* bytes = (const unsigned char*)text;
+  r.spans = !(length >= 2U && ((bytes[0] == 0xFFU && bytes[1] == 0xFEU) || (bytes[0] == 0xFEU && bytes[1] == 0xFFU)));
+  r.cursor_byte = length >= 3U && bytes[0] == 0xEFU && bytes[1] == 0xBBU && bytes[2] == 0xBFU ? 3U : 0U;
   error[0]       = '\0';
   *error_line = *error_column = 0U;
   MdTextPlace bad = {0U, 0U};

@@ -32,6 +32,19 @@
 
 typedef enum { MD_YNODE_SCALAR, MD_YNODE_SEQUENCE, MD_YNODE_MAPPING } MdYNodeKind;
 
+/// How a node is written: a scalar plain, 'single', "double", | literal or
+/// > folded; a collection in flow (`[…]`, `{…}`) or block (indented) style.
+/// New nodes (md_ynode_new*) are PLAIN (0): writers choose their style.
+typedef enum {
+  MD_YSTYLE_PLAIN,
+  MD_YSTYLE_SINGLE,
+  MD_YSTYLE_DOUBLE,
+  MD_YSTYLE_LITERAL,
+  MD_YSTYLE_FOLDED,
+  MD_YSTYLE_FLOW,
+  MD_YSTYLE_BLOCK,
+} MdYStyle;
+
 typedef struct MdYNode MdYNode;
 
 struct MdYNode {
@@ -41,6 +54,17 @@ struct MdYNode {
   char*       text;    ///< Scalar text (scalars only)
   bool        quoted;  ///< Scalar was quoted: never a number, null or bool
   bool        anchored; ///< Carries an anchor (&name): aliases copy it, so it is never changed
+  bool        copied;  ///< Reached through an alias or a merge key: not written here (an alias's own span is its `*name`; inside it, the anchor's)
+  MdYStyle    style;   ///< As written (PLAIN for new nodes)
+  /// Byte offsets of the node as written in the text parsed, [start, end):
+  /// a scalar with its quotes (a block scalar without its final line
+  /// breaks), a flow collection from `[`/`{` to its closing bracket, a block
+  /// one from its first child (its first `-`) to the end of its last child;
+  /// an empty value just after its `:` or `-`; a node with an anchor from
+  /// its `&`.  A key has its own span.  0 for new nodes, and for UTF-16 text
+  /// (whose spans are not computed: editing needs UTF-8).
+  size_t      start;
+  size_t      end;
   size_t      n_items; ///< Sequence items, or mapping pairs
   MdYNode**   items;   ///< Sequence items; for mappings keys at 2i, values at 2i+1
 };

@@ -21,6 +21,8 @@ int cmd_describe(int argc, char** argv);
 int cmd_plugins(int argc, char** argv);
 int cmd_play(int argc, char** argv);
 int cmd_graph(int argc, char** argv);
+int cmd_get(int argc, char** argv);
+int cmd_set(int argc, char** argv);
 
 /// Prints `FILE:LINE:COLUMN: error: MESSAGE` on stderr.
 void cli_print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic);

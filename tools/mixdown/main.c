@@ -16,6 +16,8 @@ static const char usage[] =
   "commands:\n"
   "  render SESSION [-o OUT]   render the session to a file\n"
   "  check SESSION             validate a session, write nothing\n"
+  "  get SESSION [ADDRESS…]    values of a session by address (as OSC names them)\n"
+  "  set SESSION ADDRESS VALUE change values, keeping the file's comments and layout\n"
   "  graph SESSION [--dot]     the routing: strips, inserts, sends, sidechains, latencies\n"
   "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
   "  describe [TYPE]           processors and their parameters\n"
@@ -35,7 +37,8 @@ typedef struct {
 static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
-  {"play", cmd_play},       {"graph", cmd_graph},
+  {"play", cmd_play},       {"graph", cmd_graph}, {"get", cmd_get},
+  {"set", cmd_set},
 };
 
 // Every clip playing at once holds a file open: let a session with

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `mixdown get` and `mixdown set`, the command line itself: usage and
+# exit codes (0 written, 2 refused / usage / session error with nothing
+# written, 1 I/O), the `ADDRESS VALUE UNIT` lines and --json of get, what
+# set prints, all-or-nothing edits, --dry-run (the diff, nothing written),
+# -o (a copy; the session as it was), the file's mode kept.  A session
+# changed on disk between read and write is test_editor.c's (no race here).
+# The corpus of hand-formatted sessions and their diffs is test_edit.sh's.
+#   tests/cli/test_getset.sh BUILD_DIR [--sanitized]
+set -u
+build=$(cd "${1:?usage: test_getset.sh BUILD_DIR [--sanitized]}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+mixdown="$build/mixdown"
+tool="$build/mixdown-testtool"
+
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-getset-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+"$tool" sine a.wav 1 440 1 48000
+cp a.wav a-orig.wav
+
+cat > s.yaml <<'YAML'
+mixdown: 1
+# two tracks
+tracks:
+  - name: a
+    file: a.wav
+    gain_db: -3    # the fader
+  - {name: b, file: a.wav, pan: 0.5}
+YAML
+cp s.yaml orig.yaml
+same_as_orig() { cmp -s s.yaml orig.yaml; }
+
+# ---------------------------------------------------------------- usage
+run "$mixdown" set --help
+[ "$rc" -eq 0 ] && [[ "$out" == *"usage: mixdown set SESSION ADDRESS VALUE"* ]] && [[ "$out" == *--dry-run* ]] &&
+  ok "set --help" || fail "set --help" "rc=$rc"
+run "$mixdown" get --help
+[ "$rc" -eq 0 ] && [[ "$out" == *"usage: mixdown get SESSION"* ]] && ok "get --help" || fail "get --help" "rc=$rc"
+run "$mixdown" --help
+[[ "$out" == *"get SESSION"* && "$out" == *"set SESSION"* ]] && ok "mixdown --help lists get and set" ||
+  fail "mixdown --help lists get and set"
+for args in "set" "set s.yaml" "set s.yaml /track/a/gain_db" "set s.yaml gain_db -4" "set s.yaml --frobnicate" \
+  "set s.yaml /track/a/gain_db -4 -o" "set s.yaml --append {type: eq}" "get" "get s.yaml track/a/gain_db" \
+  "get s.yaml --frobnicate"; do
+  # shellcheck disable=SC2086
+  run "$mixdown" $args
+  [ "$rc" -eq 2 ] && [[ "$err" == *"mixdown "* ]] && same_as_orig && ok "usage error: mixdown $args: exit 2" ||
+    fail "usage error: mixdown $args" "rc=$rc" "$err"
+done
+
+# ---------------------------------------------------------------- get
+run "$mixdown" get s.yaml /track/a/gain_db /track/b/pan /track/a/pan /track/a/mute
+[ "$rc" -eq 0 ] && [ "$out" = $'/track/a/gain_db -3 dB\n/track/b/pan 0.5\n/track/a/pan 0\n/track/a/mute false' ] &&
+  ok "get: ADDRESS VALUE UNIT lines, defaults for values not written" || fail "get lines" "rc=$rc" "$out" "$err"
+run "$mixdown" get s.yaml /track/a/gain_db /track/b/file --json
+expected='[
+  {"address": "/track/a/gain_db", "value": -3, "unit": "dB"},
+  {"address": "/track/b/file", "value": "a.wav", "unit": ""}
+]'
+[ "$rc" -eq 0 ] && [ "$out" = "$expected" ] && python3 -c 'import json,sys; json.loads(sys.argv[1])' "$out" &&
+  ok "get --json: one array, valid JSON" || fail "get --json" "rc=$rc" "$out" "$err"
+run "$mixdown" get s.yaml /track/c/gain_db
+[ "$rc" -eq 2 ] && [[ "$err" == *"/track/c/gain_db"* ]] && [ -z "$out" ] && ok "get of an unknown track: exit 2" ||
+  fail "get, unknown track" "rc=$rc" "$err"
+run "$mixdown" get s.yaml
+[ "$rc" -eq 0 ] && [[ "$out" == *$'\n/track/a/gain_db -3 dB\n'* ]] && [[ "$out" == *$'\n/track/b/pan 0.5\n'* ]] &&
+  ok "get with no address: every value" || fail "get, every address" "rc=$rc" "$err"
+run "$mixdown" get missing.yaml /tempo
+[ "$rc" -eq 2 ] && [[ "$err" == *missing.yaml* ]] && ok "get of a missing session: exit 2" || fail "get, missing" "rc=$rc"
+
+# ---------------------------------------------------------------- set
+run "$mixdown" set s.yaml /track/a/gain_db -4 --dry-run
+expected='--- a/s.yaml
++++ b/s.yaml
+@@ -3,5 +3,5 @@
+ tracks:
+   - name: a
+     file: a.wav
+-    gain_db: -3    # the fader
++    gain_db: -4    # the fader
+   - {name: b, file: a.wav, pan: 0.5}'
+[ "$rc" -eq 0 ] && [ "$out" = "$expected" ] && same_as_orig && ok "--dry-run: the diff, nothing written" ||
+  fail "--dry-run" "rc=$rc" "$out" "$err"
+
+run "$mixdown" set s.yaml /track/a/gain_db 30
+[ "$rc" -eq 2 ] && [[ "$err" == "s.yaml:6:14: error: /track/a/gain_db: "* ]] && same_as_orig &&
+  ok "out of range: exit 2 at the value's place, file unchanged" || fail "out of range" "rc=$rc" "$err"
+run "$mixdown" set s.yaml /track/a/gain_db -4 /track/b/pan 7
+[ "$rc" -eq 2 ] && [[ "$err" == *"/track/b/pan"* ]] && same_as_orig &&
+  ok "all or nothing: a refused second edit writes nothing" || fail "all or nothing" "rc=$rc" "$err"
+
+run "$mixdown" set s.yaml /track/a/gain_db -4 /track/b/pan -0.25
+[ "$rc" -eq 0 ] && [ "$err" = "set: s.yaml: 2 values changed (/track/a/gain_db -3 → -4 dB, /track/b/pan 0.5 → -0.25)" ] &&
+  [ "$(diff orig.yaml s.yaml | grep -c '^[<>]')" -eq 4 ] && ok "set: two values, two lines, said on stderr" ||
+  fail "set two values" "rc=$rc" "$err" "$(diff orig.yaml s.yaml)"
+run "$mixdown" get s.yaml /track/a/gain_db /track/b/pan
+[ "$out" = $'/track/a/gain_db -4 dB\n/track/b/pan -0.25' ] && ok "get reads back what set wrote" ||
+  fail "get after set" "$out"
+run "$mixdown" set --quiet s.yaml /track/a/gain_db -40
+[ "$rc" -eq 0 ] && [ -z "$err" ] && [ -z "$out" ] && ok "--quiet: nothing printed" || fail "--quiet" "rc=$rc" "$err"
+
+run "$mixdown" set s.yaml /track/a/inserts --append '{type: gain, gain_db: 2}'
+[ "$rc" -eq 0 ] && [[ "$err" == "set: s.yaml: 1 item appended"* ]] && ok "--append: an insert" ||
+  fail "--append" "rc=$rc" "$err"
+run "$mixdown" get s.yaml /track/a/insert/gain/gain_db
+[ "$out" = "/track/a/insert/gain/gain_db 2 dB" ] && ok "the appended insert reads back" || fail "appended" "$out"
+run "$mixdown" set s.yaml /track/a/inserts --remove gian
+[ "$rc" -eq 2 ] && [[ "$err" == *"did you mean \`gain\`"* ]] && ok "--remove of an unknown type: exit 2, the nearest named" ||
+  fail "--remove unknown" "rc=$rc" "$err"
+run "$mixdown" set s.yaml /track/a/inserts --remove gain
+[ "$rc" -eq 0 ] && ! grep -q "type: gain" s.yaml && ok "--remove by type" || fail "--remove" "rc=$rc" "$err"
+
+# ---------------------------------------------------------------- -o
+cp s.yaml before.yaml
+mkdir -p copies
+run "$mixdown" set s.yaml /track/b/gain_db -1 -o copies/s2.yaml
+[ "$rc" -eq 0 ] && cmp -s s.yaml before.yaml && grep -q "file: ../a.wav" copies/s2.yaml &&
+  [[ "$err" == "set: copies/s2.yaml: 1 value changed"* ]] &&
+  ok "-o: a copy in another folder (paths rewritten), the session as it was" || fail "-o" "rc=$rc" "$err"
+run "$mixdown" check copies/s2.yaml
+[ "$rc" -eq 0 ] && ok "the copy is a valid session" || fail "the copy checks" "$err"
+run "$mixdown" set s.yaml /track/b/gain_db -1 -o a.wav
+[ "$rc" -eq 2 ] && cmp -s s.yaml before.yaml && cmp -s a.wav a-orig.wav &&
+  ok "-o over a source: refused, exit 2" || fail "-o over a source" "rc=$rc" "$err"
+
+run "$mixdown" set s.yaml /track/b/gain_db -1 -o /dev/full
+[ "$rc" -eq 1 ] && [[ "$err" == *"nothing written"* ]] && cmp -s s.yaml before.yaml &&
+  ok "a write that fails (-o /dev/full): exit 1" || fail "-o /dev/full" "rc=$rc" "$err"
+
+# ---------------------------------------------------------------- mode, a folder that refuses files
+chmod 0640 s.yaml
+run "$mixdown" set s.yaml /track/b/gain_db -2
+[ "$rc" -eq 0 ] && [ "$(stat -c %a s.yaml)" = 640 ] && ok "set keeps the file's mode" || fail "mode" "$(stat -c %a s.yaml)"
+mkdir -p ro && cp s.yaml ro/s.yaml && chmod 0555 ro
+if [ "$(id -u)" -ne 0 ]; then
+  run "$mixdown" set ro/s.yaml /track/b/gain_db -3
+  [ "$rc" -eq 1 ] && cmp -s s.yaml ro/s.yaml && ok "a folder that refuses files: exit 1, nothing written" ||
+    fail "read-only folder" "rc=$rc" "$err"
+else
+  skip "a read-only folder (root writes anyway)"
+fi
+chmod 0755 ro
+
+echo "$(basename "$0" .sh | sed 's/^test_//'): $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
