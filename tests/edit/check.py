@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Helpers of tests/cli/test_edit.sh (no second resolver of addresses here:
 # this only compares texts and reads `mixdown describe --markdown`).
-#   check.py same VALUE GOT      is GOT (what `mixdown get` printed, a unit
-#                                after a number allowed) the YAML value VALUE?
+#   check.py same VALUE GOT      is GOT (what `mixdown get --json ADDRESS`
+#                                printed) the YAML value VALUE?
 #   check.py firstdiff WANT GOT  the first line where file GOT differs from
 #                                WANT (exit 1), or nothing (exit 0)
-#   check.py number GOT          the number GOT holds (unit taken off)
+#   check.py number GOT          the number GOT (get --json) holds
 #   check.py count GOT           items of the list GOT, points of an envelope
 #   check.py changed A B         how many lines of A are not in B (replaced
 #                                or removed) plus those of B not in A
@@ -16,6 +16,7 @@
 #                                insert as YAML flow, SUFFIX the address after
 #                                /track/t/insert/1/
 import difflib
+import json
 import math
 import re
 import sys
@@ -28,9 +29,18 @@ class Loader(yaml.SafeLoader):
 
 
 Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if ":" not in rx.pattern or tag.endswith(("bool", "null"))]
+    first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float"))]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# Numbers as YAML 1.1 reads them, without its base-60 forms.
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"))
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
 
 
 def load(text):
@@ -53,19 +63,23 @@ def equal(a, b):
 
 
 def printed(text):
-    """What `mixdown get` printed for one value, its unit taken off."""
-    text = text.strip()
-    m = re.match(r"^(.*[0-9}\]fn])\s+([A-Za-z%][A-Za-z%/]*)$", text)
-    if m and not re.match(r"^[A-Za-z]", text):
-        text = m.group(1)
-    return load(text)
+    """The value of what `mixdown get --json ADDRESS` printed (one address)."""
+    got = json.loads(text)
+    if not isinstance(got, list) or len(got) != 1 or "value" not in got[0]:
+        raise ValueError(f"not one {{address, value, unit}}: {text.strip()!r}")
+    return got[0]["value"]
 
 
 def same(want, got):
-    w, g = load(want), printed(got)
+    w = load(want)
+    try:
+        g = printed(got)
+    except ValueError as e:
+        print(f"set {w!r}, get --json printed {e}")
+        return 1
     if equal(w, g):
         return 0
-    print(f"set {w!r}, get printed {got.strip()!r} ({g!r})")
+    print(f"set {w!r}, get --json printed {g!r}")
     return 1
 
 
