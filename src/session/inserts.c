@@ -243,6 +243,10 @@ md_read_sends(MdValidator* v, const MdYNode* entry, MdNode* target, uint32_t sel
       continue;
     }
     if ((item = md_ynode_get(send, pre_param->info.name)) && !md_read_param(v, item, pre_param, &pre_fader)) {
+      // The send is not kept: the envelope its level read goes with it.
+      free(out->level_db.envelope ? out->level_db.envelope->points : NULL);
+      free(out->level_db.envelope);
+      out->level_db.envelope = NULL;
       continue;
     }
     out->pre_fader = pre_fader.value != 0.0;
