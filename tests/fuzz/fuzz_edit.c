@@ -328,6 +328,10 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
   if (!size) {
     return 0;
   }
+  static int trace = -1;
+  if (trace < 0) {
+    trace = getenv("MIXDOWN_FUZZ_TRACE") != NULL;
+  }
   Bytes                b = {data, size, 1U};
   const CorpusSession* s = &sessions[data[0] % n_sessions];
   MixdownEditor*       editor = NULL;
@@ -343,12 +347,16 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     memcpy(before, now, length);
     char          address[600];
-    char          value[256];
-    MixdownStatus status = MIXDOWN_SUCCESS;
+    char          value[256] = "";
+    const char*   what       = "set";
+    MixdownStatus status     = MIXDOWN_SUCCESS;
     switch (next(&b) % 5U) {
     case 0U:
       write_address(&b, (const char* const*)s->addresses, s->n_addresses, address, sizeof address);
-      status = mixdown_editor_set_number(editor, address, next_double(&b));
+      const double number = next_double(&b);
+      snprintf(value, sizeof value, "%.17g", number);
+      what   = "set_number";
+      status = mixdown_editor_set_number(editor, address, number);
       break;
     case 1U:
     case 2U:
@@ -358,14 +366,21 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
       break;
     case 3U:
       write_address(&b, (const char* const*)s->lists, s->n_lists, address, sizeof address);
-      status = mixdown_editor_append(editor, address, items[next(&b) % (sizeof items / sizeof items[0])]);
+      snprintf(value, sizeof value, "%s", items[next(&b) % (sizeof items / sizeof items[0])]);
+      what   = "append";
+      status = mixdown_editor_append(editor, address, value);
       break;
     default: {
       static const char* const which[] = {"1", "2", "3", "0", "99", "-1", "verb", "band", "x", ""};
       write_address(&b, (const char* const*)s->lists, s->n_lists, address, sizeof address);
-      status = mixdown_editor_remove(editor, address, which[next(&b) % 10U]);
+      snprintf(value, sizeof value, "%s", which[next(&b) % 10U]);
+      what   = "remove";
+      status = mixdown_editor_remove(editor, address, value);
       break;
     }
+    }
+    if (trace) { // reproducing a crash: $MIXDOWN_FUZZ_TRACE=1 fuzz-edit FILE
+      fprintf(stderr, "fuzz-edit: %s %s %s %s → %d\n", s->name, what, address, value, (int)status);
     }
     check_edit(editor, before, length, status);
     free(before);
