@@ -320,6 +320,33 @@ flow_append(const MdYamlDoc* d, const MdYNode* c, const char* key, const MdYNode
   return true;
 }
 
+// A block entry at column `indent` (the caller wrote what comes before it
+// on its line): `key: value` (or `- value` when `key` is NULL), the value
+// one flow line when it fits, else a block two columns in.
+static void
+block_entry(const MdYamlDoc* d, MdYBuffer* b, const char* key, const MdYNode* value, size_t indent)
+{
+  md_ybuf_spaces(b, indent);
+  size_t column = indent + 2U; // after `- `
+  if (key) {
+    const size_t before = b->length;
+    md_yaml_write_key(b, key, false);
+    md_ybuf_add(b, ":", 1U);
+    column = b->failed ? indent : indent + md_yaml_columns(b->data + before, b->length - before) + 1U;
+  } else {
+    md_ybuf_add(b, "-", 1U);
+  }
+  if (fits_on_line(value, column)) {
+    md_ybuf_add(b, " ", 1U);
+    md_yaml_write_flow(b, value, false, MD_YSTYLE_PLAIN);
+  } else if (key) {
+    md_yaml_write_block(b, value, indent + 2U, d->newline, false, MD_YAML_EDIT_FLOW_COLUMNS);
+  } else {
+    md_ybuf_add(b, " ", 1U);
+    md_yaml_write_block(b, value, indent + 2U, d->newline, true, MD_YAML_EDIT_FLOW_COLUMNS);
+  }
+}
+
 bool
 md_yedit_insert_pair(const MdYamlDoc* d, const MdYNode* map, const char* key, const MdYNode* value, MdYEdit* e,
                      char* error, size_t error_size)
@@ -329,12 +356,9 @@ md_yedit_insert_pair(const MdYamlDoc* d, const MdYNode* map, const char* key, co
   }
   // Block: a line after the mapping's last (its extent ends with its last
   // pair as written, a nested block included), at its first key's column.
-  MdYNode  key_node = {.kind = MD_YNODE_SCALAR, .text = (char*)key};
-  MdYNode* slots[2] = {&key_node, (MdYNode*)value};
-  MdYNode  pair     = {.kind = MD_YNODE_MAPPING, .n_items = 1U, .items = slots};
   e->from = e->to = line_end(d, map->end);
-  md_yaml_write_block(&e->text, &pair, map->start - line_start(d, map->start), d->newline, false,
-                      MD_YAML_EDIT_FLOW_COLUMNS);
+  md_ybuf_puts(&e->text, d->newline);
+  block_entry(d, &e->text, key, value, map->start - line_start(d, map->start));
   return true;
 }
 
@@ -343,8 +367,6 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
                      char* error, size_t error_size)
 {
   const MdYNode* seq   = t->nodes[t->depth];
-  MdYNode*       slot  = (MdYNode*)item;
-  MdYNode        one   = {.kind = MD_YNODE_SEQUENCE, .n_items = 1U, .items = &slot};
   const MdYNode* there = index < seq->n_items ? seq->items[index] : NULL;
   if (seq->style == MD_YSTYLE_FLOW) {
     if (!there) {
@@ -366,17 +388,22 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
   }
   if (!there) { // a line after the last item, at the first item's column
     e->from = e->to = line_end(d, seq->end);
-    md_yaml_write_block(&e->text, &one, seq->start - line_start(d, seq->start), d->newline, false,
-                        MD_YAML_EDIT_FLOW_COLUMNS);
+    md_ybuf_puts(&e->text, d->newline);
+    block_entry(d, &e->text, NULL, item, seq->start - line_start(d, seq->start));
     return true;
   }
   size_t dash = 0U;
   if (!dash_before(d, there->start, &dash)) {
     return fail(error, error_size, "cannot find the `-` of the item to insert before");
   }
+  // At its `-`: the new item, a break, and the indentation the `-` had.
   const size_t column = dash - line_start(d, dash);
   e->from = e->to = dash;
-  md_yaml_write_block(&e->text, &one, column, d->newline, true, MD_YAML_EDIT_FLOW_COLUMNS);
+  MdYBuffer entry = {0};
+  block_entry(d, &entry, NULL, item, column);
+  md_ybuf_add(&e->text, entry.data ? entry.data + column : "", entry.length > column ? entry.length - column : 0U);
+  e->text.failed = e->text.failed || entry.failed;
+  md_ybuf_free(&entry);
   md_ybuf_puts(&e->text, d->newline);
   md_ybuf_spaces(&e->text, column);
   return true;

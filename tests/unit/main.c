@@ -47,6 +47,7 @@ extern const TestCase control_tests[];
 extern const TestCase emit_tests[];
 extern const TestCase keys_tests[];
 extern const TestCase yaml_edit_tests[];
+extern const TestCase yaml_edit_list_tests[];
 extern const TestCase editor_tests[];
 extern const TestCase address_tests[];
 
@@ -59,7 +60,7 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          pan_law_tests, loudness_tests, checked_number_tests,
                                          atomic_file_tests, plan_tests,   cache_tests,
                                          clip_tests,    source_tests,   control_tests,
-                                         emit_tests,    keys_tests,     yaml_edit_tests,
+                                         emit_tests,    keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
                                          address_tests, editor_tests};
 
 static void

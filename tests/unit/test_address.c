@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 // The path of `a` as text: keys by name, indices in brackets ("tracks/[1]/gain_db").
 static void
@@ -448,6 +449,30 @@ test_send_and_clip_tables(void)
   mixdown_session_free(s);
 }
 
+// An LV2 insert's values are its ports, under `params:`.
+static void
+test_lv2_params(void)
+{
+  if (access("/usr/lib/lv2/single_para-swh.lv2/manifest.ttl", R_OK) != 0) {
+    test_skip("swh-lv2 is not installed (scripts/install-deps.sh installs it)");
+    return;
+  }
+  test_write_dc(test_path("c.wav"), 0.25f, 0.5, 1U, 48000U);
+  const char* yaml = "mixdown: 1\ntracks:\n  - name: t\n    file: c.wav\n"
+                     "    inserts: [{type: lv2, uri: \"http://plugin.org.uk/swh-plugins/singlePara\", params: {gain: 3}}]\n";
+  MixdownSession* s = NULL;
+  if (mixdown_session_open_string(yaml, strlen(yaml), "<test>", test_dir(), NULL, NULL, &s)) {
+    test_skip("this build reads no LV2 plugins");
+    return;
+  }
+  MdAddress a;
+  CHECK(resolves(s, "/track/t/insert/1/gain", "tracks/[0]/inserts/[0]/params/gain", &a) &&
+        md_address_model_value(s, &a) && md_address_model_value(s, &a)->value == 3.0);
+  CHECK(resolves(s, "/track/t/insert/lv2/fc", "tracks/[0]/inserts/[0]/params/fc", &a));
+  refused(s, "/track/t/insert/1/gian", "unknown parameter `gian` (did you mean `gain`?)");
+  mixdown_session_free(s);
+}
+
 const TestCase address_tests[] = {
   {"address: every strip value of every key set resolves, with its path; the text reads back", test_strip_values},
   {"address: misses name the nearest valid name or the valid range of items", test_misses_name_the_nearest},
@@ -457,5 +482,6 @@ const TestCase address_tests[] = {
   {"address: session values, outputs, names with spaces, UTF-8 and /, the file: shorthand, lists, points",
    test_session_outputs_and_lists},
   {"address: every key of the send and clip tables", test_send_and_clip_tables},
+  {"address: an LV2 insert's ports are under params:", test_lv2_params},
   {NULL, NULL},
 };
