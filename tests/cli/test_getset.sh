@@ -91,6 +91,9 @@ expected='--- a/s.yaml
 run "$mixdown" set s.yaml /track/a/gain_db 30
 [ "$rc" -eq 2 ] && [[ "$err" == "s.yaml:6:14: error: /track/a/gain_db: "* ]] && same_as_orig &&
   ok "out of range: exit 2 at the value's place, file unchanged" || fail "out of range" "rc=$rc" "$err"
+run "$mixdown" set s.yaml /track/c/gain_db 1
+[ "$rc" -eq 2 ] && [ "$(grep -c '/track/c/gain_db: ' <<< "$err")" -eq 1 ] && same_as_orig &&
+  ok "set of an unknown track: said once, exit 2" || fail "set, unknown track" "rc=$rc" "$err"
 run "$mixdown" set s.yaml /track/a/gain_db -4 /track/b/pan 7
 [ "$rc" -eq 2 ] && [[ "$err" == *"/track/b/pan"* ]] && same_as_orig &&
   ok "all or nothing: a refused second edit writes nothing" || fail "all or nothing" "rc=$rc" "$err"

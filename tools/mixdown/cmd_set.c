@@ -133,16 +133,28 @@ summary_add(Summary* s, const char* piece)
   s->length += n;
 }
 
+// Diagnostics go to stderr, but not those of looking up the value an
+// edit replaces (the edit itself then says what is wrong, once).
+static bool looking_up = false;
+
+static void
+print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic)
+{
+  if (!looking_up) {
+    cli_print_diagnostic(user_data, diagnostic);
+  }
+}
+
 // The value at `address` now (NULL when there is none to show).
 static char*
 value_now(MixdownEditor* editor, const char* address, const char** unit)
 {
   char* value = NULL;
   *unit       = "";
-  if (mixdown_editor_get(editor, address, &value, unit)) {
-    return NULL;
-  }
-  return value;
+  looking_up  = true;
+  const MixdownStatus st = mixdown_editor_get(editor, address, &value, unit);
+  looking_up             = false;
+  return st ? NULL : value;
 }
 
 static void
@@ -274,7 +286,7 @@ cmd_set(int argc, char** argv)
     return CLI_USAGE;
   }
   MixdownEditor* editor = NULL;
-  MixdownStatus  st     = mixdown_editor_open(a.session, cli_print_diagnostic, NULL, &editor);
+  MixdownStatus  st     = mixdown_editor_open(a.session, print_diagnostic, NULL, &editor);
   if (st) {
     free(a.edits);
     return st == MIXDOWN_ERR_NO_MEM ? CLI_FAILED : CLI_USAGE;
