@@ -93,6 +93,12 @@ void md_edit_abort(MdEdit* edit);
 void md_edit_place(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line,
                    unsigned* column);
 
+/// The place of the names a failed address was read among (address.h):
+/// the key of the deepest written step when it is a key (`tracks:`,
+/// `inserts:`), else the mapping or list written there (the root at depth 0).
+void md_edit_place_names(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line,
+                         unsigned* column);
+
 /// The node at the end of `path`, also where a list of one field writes
 /// its items bare (see address.h): NULL when not written.
 MdYNode* md_edit_find(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth);

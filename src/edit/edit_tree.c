@@ -55,6 +55,26 @@ md_edit_place(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsig
   *column = node ? node->column : 0U;
 }
 
+void
+md_edit_place_names(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line, unsigned* column)
+{
+  const size_t   have = written_depth(doc, path, depth);
+  const MdYNode* node = md_ynode_find(doc->root, path, have);
+  if (have > 0U && path[have - 1U].key) {
+    // `tracks:`, `inserts:`: the key names the list better than its first item.
+    const MdYNode* map = md_ynode_find(doc->root, path, have - 1U);
+    for (size_t i = 0U; map && map->kind == MD_YNODE_MAPPING && i < map->n_items; ++i) {
+      const MdYNode* key = map->items[2U * i];
+      if (map->items[2U * i + 1U] == node && key->kind == MD_YNODE_SCALAR) {
+        node = key;
+        break;
+      }
+    }
+  }
+  *line   = node ? node->line : 0U;
+  *column = node ? node->column : 0U;
+}
+
 /* Copies -------------------------------------------------------------------- */
 
 MdYNode*

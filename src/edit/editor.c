@@ -59,7 +59,10 @@ md_edit_resolve(const MixdownEditor* ed, const char* address, MdAddress* out)
 {
   char note[512] = "";
   if (!address || !md_address_resolve(ed->session, address, out, note, sizeof note)) {
-    md_edit_report(ed, 0U, 0U, address ? address : "(null)", "%s", note[0] ? note : "not an address");
+    // Said where the names it was read among are written (address.h).
+    unsigned line = 0U, column = 0U;
+    md_edit_place_names(&ed->doc, out->path, address ? out->depth : 0U, &line, &column);
+    md_edit_report(ed, line, column, address ? address : "(null)", "%s", note[0] ? note : "not an address");
     return false;
   }
   return true;
