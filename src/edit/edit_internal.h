@@ -77,6 +77,12 @@ typedef struct {
   unsigned       line, column;
 } MdEdit;
 
+/// Whether a render of `s` could write its outputs (io/path_guard.h, as
+/// render claims them): MIXDOWN_ERR_BAD_ARG with the guard's message when
+/// one would replace a file the session reads (a source, an impulse, the
+/// session) or another output; MIXDOWN_ERR_NO_MEM.
+MixdownStatus md_edit_check_outputs(const MixdownSession* s, char* message, size_t message_size);
+
 /// Starts an edit of `ed` (copies its document); false when out of memory.
 bool md_edit_begin(MixdownEditor* ed, const char* address, MdEdit* edit);
 
