@@ -73,9 +73,13 @@ void md_yaml_doc_close(MdYamlDoc* doc);
 /// key) with `value`: a scalar in place (its line, trailing comment and
 /// quote character kept), a collection in flow style where it fits (one
 /// line of at most MD_YAML_EDIT_FLOW_COLUMNS, a trailing comment kept after
-/// it), else in block style indented two more than its key, one item a line
-/// (the trailing comment moves to the key's line).  A block collection
-/// replaced by a scalar or a flow line goes on its key's line.
+/// it), else in block style one indentation step of the file in (two, four
+/// columns… as its other levels; a list flush with its key when its lists
+/// are), one item a line (the trailing comment moves to the key's line).  A
+/// block collection replaced by a scalar or a flow line goes on its key's
+/// line with the key line's comment; a comment on the block's last line
+/// stays, on a line of its own.  Flow entries are separated as the file
+/// separates them (`,"key":value` in compact JSON).
 bool md_yaml_doc_replace(MdYamlDoc* doc, const MdYNode* node, const MdYNode* value, char* error,
                          size_t error_size);
 
@@ -83,9 +87,11 @@ bool md_yaml_doc_replace(MdYamlDoc* doc, const MdYNode* node, const MdYNode* val
 /// md_yaml_doc_replace(), or (a key not written in `map`, or given to it
 /// only by a merge key) inserts `key: value` after the mapping's last pair
 /// written: block — its own line at the siblings' indentation (after a
-/// nested block value, at the outer one); flow — `, key: value` before the
-/// closing `}` (on its own line when the pairs are one a line), `{key:
-/// value}` in an empty `{}`; JSON — `"key": value`.
+/// nested block value, at the outer one), a collection value in block style
+/// when the nearest sibling value of its kind is; flow — `, key: value`
+/// before the closing `}` (on its own line when the pairs are one a line,
+/// `,` and `:` spaced as the siblings are), `{key: value}` in an empty
+/// `{}`; JSON — `"key": value` (`"key":value` in compact JSON).
 bool md_yaml_doc_set_key(MdYamlDoc* doc, const MdYNode* map, const char* key, const MdYNode* value,
                          char* error, size_t error_size);
 
@@ -97,7 +103,9 @@ bool md_yaml_doc_remove_key(MdYamlDoc* doc, const MdYNode* map, const char* key,
 
 /// Inserts `item` into the sequence `seq` before item `index` (`index` ==
 /// its item count appends): block — a `- item` line at the siblings'
-/// column; flow — `a, item` with its comma; into `[]` — `[item]`.
+/// column with their gap after the `-`, a mapping or list in block style
+/// (key per line) when its nearest sibling of that kind is; flow — `a,
+/// item` with its comma (spaced as the siblings); into `[]` — `[item]`.
 bool md_yaml_doc_insert_item(MdYamlDoc* doc, const MdYNode* seq, size_t index, const MdYNode* item, char* error,
                              size_t error_size);
 
