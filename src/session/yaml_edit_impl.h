@@ -60,4 +60,9 @@ void md_yedit_layout(const MdYamlDoc* d, const MdYNode* near, MdYLayout* out);
 /// its kind is (items of a list; values of a mapping).
 bool md_yedit_siblings_block(const MdYNode* c, size_t index, const MdYNode* value);
 
+/// Whether a collection `value` going to entry `index` of the flow
+/// collection `c` (written one entry a line) is written one entry a line
+/// too, because its nearest sibling of its kind is (pretty JSON).
+bool md_yedit_siblings_expanded(const MdYamlDoc* d, const MdYNode* c, size_t index, const MdYNode* value);
+
 #endif

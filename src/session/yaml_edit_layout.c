@@ -5,8 +5,9 @@
 // looks like its neighbours (yaml_edit_impl.h): the separators of flow
 // entries (`, ` or `,`, `": "` or `":"`), the indentation step of block
 // levels (two columns, four…), where a list's `-` goes under its key
-// (indented or flush), the gap after a `-`, and whether the siblings of a
-// new collection are written in block style.  Read from the collection
+// (indented or flush), the gap after a `-`, the step of flow entries
+// written one a line (pretty JSON), and whether the siblings of a new
+// collection are written in block style, or in flow style one entry a line.  Read from the collection
 // being edited first, then from the whole document; defaults where the
 // document has no example.  Thread: as yaml_edit.h.
 
@@ -18,7 +19,7 @@
 typedef struct {
   const MdYamlDoc* doc;
   MdYLayout*       out;
-  bool             comma, colon, map_step, seq_step, dash_gap; // found
+  bool             comma, colon, map_step, seq_step, dash_gap, flow_step; // found
 } Probe;
 
 // Columns (code points) from the start of the line of `at` to `at`.
@@ -83,11 +84,45 @@ probe_colon(Probe* p, const MdYNode* key, const MdYNode* value)
   }
 }
 
+// The leading spaces of the line of `at`.
+static size_t
+indentation(const MdYamlDoc* d, size_t at)
+{
+  while (at > 0U && d->text[at - 1U] != '\n') {
+    --at;
+  }
+  size_t n = 0U;
+  while (at + n < d->length && d->text[at + n] == ' ') {
+    ++n;
+  }
+  return n;
+}
+
+// Whether the flow collection `c` is written one entry a line (its first
+// entry on a line of its own).
+static bool
+expanded(const MdYamlDoc* d, const MdYNode* c)
+{
+  if (c->style != MD_YSTYLE_FLOW || !c->n_items || !written(d, c) || c->items[0]->copied) {
+    return false;
+  }
+  const size_t first = c->items[0]->start;
+  return first > c->start && memchr(d->text + c->start, '\n', first - c->start) != NULL;
+}
+
 static void
 probe_flow(Probe* p, const MdYNode* c)
 {
   const bool   map = c->kind == MD_YNODE_MAPPING;
   const size_t per = map ? 2U : 1U;
+  if (!p->flow_step && expanded(p->doc, c)) {
+    const size_t outer = indentation(p->doc, c->start);
+    const size_t inner = indentation(p->doc, c->items[0]->start);
+    if (inner > outer && inner - outer <= 8U) {
+      p->out->flow_step = inner - outer;
+      p->flow_step      = true;
+    }
+  }
   for (size_t i = 0U; i < c->n_items; ++i) {
     const MdYNode* first = c->items[per * i];
     const MdYNode* last  = c->items[per * i + per - 1U];
@@ -174,7 +209,7 @@ static void
 probe(Probe* p, const MdYNode* n, unsigned depth)
 {
   if (!n || n->kind == MD_YNODE_SCALAR || n->copied || depth > MD_YTRAIL_MAX ||
-      (p->comma && p->colon && p->map_step && p->seq_step && p->dash_gap)) {
+      (p->comma && p->colon && p->map_step && p->seq_step && p->dash_gap && p->flow_step)) {
     return;
   }
   if (n->style == MD_YSTYLE_FLOW) {
@@ -205,21 +240,36 @@ md_yedit_layout(const MdYamlDoc* d, const MdYNode* near, MdYLayout* out)
   }
 }
 
-bool
-md_yedit_siblings_block(const MdYNode* c, size_t index, const MdYNode* value)
+// The nearest entry of `c` before `index`, then after it, holding a
+// collection of the kind of `value` (not empty, not a copy); NULL if none.
+static const MdYNode*
+nearest_sibling(const MdYNode* c, size_t index, const MdYNode* value)
 {
-  if (value->kind == MD_YNODE_SCALAR || !value->n_items || c->style == MD_YSTYLE_FLOW) {
-    return false;
+  if (value->kind == MD_YNODE_SCALAR || !value->n_items) {
+    return NULL;
   }
   const bool   map = c->kind == MD_YNODE_MAPPING;
   const size_t n   = c->n_items;
-  // The nearest entry before `index`, then after it, holding a collection of the value's kind.
   for (size_t k = 0U; k < n; ++k) {
     const size_t   i       = k < index && index <= n ? index - 1U - k : k;
     const MdYNode* sibling = c->items[map ? 2U * i + 1U : i];
     if (sibling->kind == value->kind && sibling->n_items && !sibling->copied) {
-      return sibling->style == MD_YSTYLE_BLOCK;
+      return sibling;
     }
   }
-  return false;
+  return NULL;
+}
+
+bool
+md_yedit_siblings_block(const MdYNode* c, size_t index, const MdYNode* value)
+{
+  const MdYNode* sibling = c->style == MD_YSTYLE_FLOW ? NULL : nearest_sibling(c, index, value);
+  return sibling && sibling->style == MD_YSTYLE_BLOCK;
+}
+
+bool
+md_yedit_siblings_expanded(const MdYamlDoc* d, const MdYNode* c, size_t index, const MdYNode* value)
+{
+  const MdYNode* sibling = c->style == MD_YSTYLE_FLOW ? nearest_sibling(c, index, value) : NULL;
+  return sibling && expanded(d, sibling);
 }

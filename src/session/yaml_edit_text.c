@@ -332,7 +332,11 @@ flow_append(const MdYamlDoc* d, const MdYNode* c, const char* key, const MdYNode
     md_yaml_write_key(&e->text, key, d->json);
     md_ybuf_puts(&e->text, layout.colon);
   }
-  md_yaml_write_flow_in(&e->text, value, d->json, MD_YSTYLE_PLAIN, &layout);
+  if (one_a_line && md_yedit_siblings_expanded(d, c, c->n_items, value)) {
+    md_yaml_write_expanded(&e->text, value, d->json, indent, &layout);
+  } else {
+    md_yaml_write_flow_in(&e->text, value, d->json, MD_YSTYLE_PLAIN, &layout);
+  }
   return true;
 }
 
@@ -405,7 +409,11 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
     bool   comma = false, one_a_line = false;
     flow_tail(d, seq, &tail, &comma, &one_a_line, &indent);
     e->from = e->to = there->start;
-    md_yaml_write_flow_in(&e->text, item, d->json, MD_YSTYLE_PLAIN, &layout);
+    if (one_a_line && first_on_line(d, there->start) && md_yedit_siblings_expanded(d, seq, index, item)) {
+      md_yaml_write_expanded(&e->text, item, d->json, indentation(d, there->start), &layout);
+    } else {
+      md_yaml_write_flow_in(&e->text, item, d->json, MD_YSTYLE_PLAIN, &layout);
+    }
     if (one_a_line && first_on_line(d, there->start)) {
       md_ybuf_puts(&e->text, ",");
       md_ybuf_puts(&e->text, d->newline);

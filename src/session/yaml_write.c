@@ -258,7 +258,7 @@ md_yaml_write_key(MdYBuffer* b, const char* key, bool json)
 
 /* Writing collections --------------------------------------------------- */
 
-const MdYLayout md_yaml_layout_default = {", ", ": ", 2U, 2U, 2U, "\n", 100U, false};
+const MdYLayout md_yaml_layout_default = {", ", ": ", 2U, 2U, 2U, 2U, "\n", 100U, false};
 
 void
 md_yaml_write_flow_in(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote, const MdYLayout* layout)
@@ -286,6 +286,41 @@ void
 md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote)
 {
   md_yaml_write_flow_in(b, node, json, quote, &md_yaml_layout_default);
+}
+
+static bool
+scalars_only(const MdYNode* node)
+{
+  for (size_t i = 0U; i < node->n_items * (node->kind == MD_YNODE_MAPPING ? 2U : 1U); ++i) {
+    if (node->items[i]->kind != MD_YNODE_SCALAR) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void
+md_yaml_write_expanded(MdYBuffer* b, const MdYNode* node, bool json, size_t indent, const MdYLayout* layout)
+{
+  if (node->kind == MD_YNODE_SCALAR || !node->n_items || (node->kind == MD_YNODE_SEQUENCE && scalars_only(node))) {
+    md_yaml_write_flow_in(b, node, json, MD_YSTYLE_PLAIN, layout);
+    return;
+  }
+  const bool map = node->kind == MD_YNODE_MAPPING;
+  md_ybuf_add(b, map ? "{" : "[", 1U);
+  for (size_t i = 0U; i < node->n_items; ++i) {
+    md_ybuf_puts(b, i ? "," : "");
+    md_ybuf_puts(b, layout->newline);
+    md_ybuf_spaces(b, indent + layout->flow_step);
+    if (map) {
+      md_yaml_write_key(b, node->items[2U * i]->text, json);
+      md_ybuf_puts(b, json ? layout->colon : ": ");
+    }
+    md_yaml_write_expanded(b, node->items[map ? 2U * i + 1U : i], json, indent + layout->flow_step, layout);
+  }
+  md_ybuf_puts(b, layout->newline);
+  md_ybuf_spaces(b, indent);
+  md_ybuf_add(b, map ? "}" : "]", 1U);
 }
 
 // The columns of `node` written as one flow line.

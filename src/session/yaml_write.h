@@ -48,6 +48,7 @@ typedef struct {
   size_t      map_step; ///< A block mapping below its key: columns in
   size_t      seq_step; ///< A block list below its key: columns in (0: its `-` under the key)
   size_t      dash_gap; ///< From a block item's `-` to its value: 2 (`- a`), 4 (`-   a`)
+  size_t      flow_step; ///< Entries of a flow collection written one a line: columns in from its bracket's line
   const char* newline;  ///< "\n" or "\r\n"
   size_t      width;    ///< Flow lines wider than this go in block style
   /// Block style asked for though the whole fits on a line (its siblings
@@ -74,6 +75,13 @@ void md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle q
 
 /// md_yaml_write_flow() with the separators of `layout`.
 void md_yaml_write_flow_in(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote, const MdYLayout* layout);
+
+/// A collection in flow style one entry a line, as a pretty-printed JSON
+/// file writes it: the opening bracket, each entry on a line of its own at
+/// `indent` + the layout's flow_step (`,` ending all but the last), the
+/// closing bracket on a line at `indent`; nested collections the same, but
+/// lists of scalars only (an envelope point), which stay on one line.
+void md_yaml_write_expanded(MdYBuffer* b, const MdYNode* node, bool json, size_t indent, const MdYLayout* layout);
 
 /// A non-empty collection in block style: each entry starts with the
 /// layout's newline and `indent` spaces, except the first when

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // session/yaml_edit_layout.c: what an edit adds looks like what the file
-// already has — the separators of compact JSON and flow YAML, the file's
+// already has — the separators of compact JSON and flow YAML, objects of
+// pretty JSON one entry a line, the file's
 // indentation step (four columns, lists flush with their key, `-   a`),
 // block mappings among block siblings — and a block value replaced by a
 // scalar keeps the comments of its key's line and its last line apart.
@@ -44,6 +45,51 @@ test_yaml_layout_compact_separators(void)
   EDIT(ye_insert_item(&doc, "points", 2U, "[2, -3]", E));
   EDIT(ye_set_key(&doc, "out", "dither", "tpdf", E));
   CHECK_TEXT(&doc, "points: [[0,-6],[1,0],[2,-3]]\nout: {file: a.wav,bits: 24,dither: tpdf}\n");
+  md_yaml_doc_close(&doc);
+}
+
+// Pretty JSON: a new object among objects written one entry a line is
+// written so too (its step, its lists of scalars on one line); a new
+// object with no such sibling stays on one line.
+static void
+test_yaml_layout_pretty_json(void)
+{
+  MdYamlDoc doc = {0};
+  if (!ye_open(&doc, "{\n"
+                      "    \"inserts\": [\n"
+                      "        {\n"
+                      "            \"type\": \"gain\"\n"
+                      "        }\n"
+                      "    ],\n"
+                      "    \"gain_db\": -1\n"
+                      "}\n")) {
+    return;
+  }
+  EDIT(ye_insert_item(&doc, "inserts", 1U, "{type: eq, bands: [{freq: 100, gain_db: 2}]}", E));
+  EDIT(ye_insert_item(&doc, "inserts", 0U, "{type: gate, points: [0, 1]}", E));
+  EDIT(ye_set_key(&doc, "", "pan", "{points: [[0, 1]]}", E));
+  CHECK_TEXT(&doc, "{\n"
+                   "    \"inserts\": [\n"
+                   "        {\n"
+                   "            \"type\": \"gate\",\n"
+                   "            \"points\": [0, 1]\n"
+                   "        },\n"
+                   "        {\n"
+                   "            \"type\": \"gain\"\n"
+                   "        },\n"
+                   "        {\n"
+                   "            \"type\": \"eq\",\n"
+                   "            \"bands\": [\n"
+                   "                {\n"
+                   "                    \"freq\": 100,\n"
+                   "                    \"gain_db\": 2\n"
+                   "                }\n"
+                   "            ]\n"
+                   "        }\n"
+                   "    ],\n"
+                   "    \"gain_db\": -1,\n"
+                   "    \"pan\": {\"points\": [[0, 1]]}\n"
+                   "}\n");
   md_yaml_doc_close(&doc);
 }
 
@@ -149,6 +195,7 @@ test_yaml_layout_block_to_scalar_comments(void)
 
 const TestCase yaml_edit_layout_tests[] = {
   {"yaml_layout_compact_separators", test_yaml_layout_compact_separators},
+  {"yaml_layout_pretty_json", test_yaml_layout_pretty_json},
   {"yaml_layout_indent_four", test_yaml_layout_indent_four},
   {"yaml_layout_block_siblings", test_yaml_layout_block_siblings},
   {"yaml_layout_block_to_scalar_comments", test_yaml_layout_block_to_scalar_comments},
