@@ -77,6 +77,12 @@ typedef struct {
   unsigned       line, column;
 } MdEdit;
 
+/// Whether a render of `s` could write its outputs (io/path_guard.h, as
+/// render claims them): MIXDOWN_ERR_BAD_ARG with the guard's message when
+/// one would replace a file the session reads (a source, an impulse, the
+/// session) or another output; MIXDOWN_ERR_NO_MEM.
+MixdownStatus md_edit_check_outputs(const MixdownSession* s, char* message, size_t message_size);
+
 /// Starts an edit of `ed` (copies its document); false when out of memory.
 bool md_edit_begin(MixdownEditor* ed, const char* address, MdEdit* edit);
 
@@ -92,6 +98,12 @@ void md_edit_abort(MdEdit* edit);
 /// is written, else the deepest mapping or list on its way.
 void md_edit_place(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line,
                    unsigned* column);
+
+/// The place of the names a failed address was read among (address.h):
+/// the key of the deepest written step when it is a key (`tracks:`,
+/// `inserts:`), else the mapping or list written there (the root at depth 0).
+void md_edit_place_names(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line,
+                         unsigned* column);
 
 /// The node at the end of `path`, also where a list of one field writes
 /// its items bare (see address.h): NULL when not written.

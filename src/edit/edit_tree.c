@@ -55,6 +55,26 @@ md_edit_place(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsig
   *column = node ? node->column : 0U;
 }
 
+void
+md_edit_place_names(const MdYamlDoc* doc, const MdYPathStep* path, size_t depth, unsigned* line, unsigned* column)
+{
+  const size_t   have = written_depth(doc, path, depth);
+  const MdYNode* node = md_ynode_find(doc->root, path, have);
+  if (have > 0U && path[have - 1U].key) {
+    // `tracks:`, `inserts:`: the key names the list better than its first item.
+    const MdYNode* map = md_ynode_find(doc->root, path, have - 1U);
+    for (size_t i = 0U; map && map->kind == MD_YNODE_MAPPING && i < map->n_items; ++i) {
+      const MdYNode* key = map->items[2U * i];
+      if (map->items[2U * i + 1U] == node && key->kind == MD_YNODE_SCALAR) {
+        node = key;
+        break;
+      }
+    }
+  }
+  *line   = node ? node->line : 0U;
+  *column = node ? node->column : 0U;
+}
+
 /* Copies -------------------------------------------------------------------- */
 
 MdYNode*
@@ -149,8 +169,8 @@ md_edit_put(MdYamlDoc* doc, const MdYPathStep* path, size_t depth, const MdYNode
 bool
 md_edit_expand_shorthand(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size)
 {
-  if (!a->shorthand || a->depth < 2U) {
-    return true;
+  if (!a->shorthand || a->depth < 3U || !a->path[2].key || strcmp(a->path[2].key, "clips")) {
+    return true; // not a clip's key, or the track's own `file:` (address.h)
   }
   const MdYNode* track = md_ynode_find(doc->root, a->path, 2U); // tracks/I
   const MdYNode* file  = md_ynode_get(track, "file");
@@ -303,17 +323,23 @@ static const char* const no_words[]  = {"false", "no", "off"};
 
 // May `n` be written bare in flow YAML and read back as it is?  A plain
 // scalar of block context may hold what ends one in flow; a quoted one
-// is bare only when it cannot be read as a number, switch or null.
+// is bare only when it cannot be read as a number, switch or null.  A
+// `:` is always quoted: `3:1` is a musical time here but a number
+// (base 60) to YAML 1.1 readers, and a quoted string that starts as a
+// number does (`2024-01-01`, `1_000`) stays quoted.
 static bool
 plain_safe(const MdYNode* n)
 {
-  const char*  text   = n->text ? n->text : "";
+  const char* text = n->text ? n->text : "";
   const size_t length = strlen(text);
-  if (strpbrk(text, ",[]{}#\"\t\n\r") || strstr(text, ": ") || (length && text[length - 1U] == ':')) {
+  if (strpbrk(text, ",[]{}#\"\t\n\r:")) {
     return false;
   }
   if (!n->quoted) {
     return true;
+  }
+  if (strchr("0123456789+-.", text[0])) {
+    return false;
   }
   char* end = NULL;
   strtod(text, &end); // a number's text would read back as a number

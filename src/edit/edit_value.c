@@ -89,6 +89,19 @@ unit_of(const MdAddress* a)
   return valued && a->param && a->param->info.unit ? a->param->info.unit : "";
 }
 
+// Whether a unit goes with `node`: a number (`-inf` too), or a
+// collection (an envelope's values); not a word or a musical time.
+static bool
+measured(const MdYNode* node)
+{
+  if (node->kind != MD_YNODE_SCALAR) {
+    return true;
+  }
+  char* end = NULL;
+  strtod(node->text ? node->text : "", &end);
+  return !node->quoted && node->text && node->text[0] && end && !*end;
+}
+
 static MixdownStatus
 get_value(MixdownEditor* ed, const char* address, bool json, char** value, const char** unit)
 {
@@ -106,6 +119,9 @@ get_value(MixdownEditor* ed, const char* address, bool json, char** value, const
   const MdYNode* node = md_edit_find(&ed->doc, a.path, a.depth);
   if (node) {
     *value = md_edit_flow(node, json);
+    if (unit && !measured(node)) {
+      *unit = ""; // `length: "2:1"` is in bars and beats, not in seconds
+    }
   } else if (a.kind == MD_ADDRESS_LIST) {
     *value = strdup("[]");
   } else {

@@ -59,7 +59,10 @@ md_edit_resolve(const MixdownEditor* ed, const char* address, MdAddress* out)
 {
   char note[512] = "";
   if (!address || !md_address_resolve(ed->session, address, out, note, sizeof note)) {
-    md_edit_report(ed, 0U, 0U, address ? address : "(null)", "%s", note[0] ? note : "not an address");
+    // Said where the names it was read among are written (address.h).
+    unsigned line = 0U, column = 0U;
+    md_edit_place_names(&ed->doc, out->path, address ? out->depth : 0U, &line, &column);
+    md_edit_report(ed, line, column, address ? address : "(null)", "%s", note[0] ? note : "not an address");
     return false;
   }
   return true;
@@ -341,6 +344,29 @@ collect(void* user_data, const MixdownDiagnostic* d)
   md_edit_report(c->edit->ed, c->edit->line, c->edit->column, c->edit->address, "%s", d->message);
 }
 
+// A valid edit may still point an output at a file the session reads
+// (`/output/file` set to a source): a render would refuse it, so the edit
+// is refused now, with the path guard's message.  A session that had such
+// a clash before the edit is not made uneditable by it.
+static MixdownStatus
+outputs_still_clear(MdEdit* edit, const MixdownSession* session)
+{
+  char          message[600] = "";
+  MixdownStatus st           = md_edit_check_outputs(session, message, sizeof message);
+  if (st == MIXDOWN_ERR_BAD_ARG) {
+    char before[600] = "";
+    const MixdownStatus was = md_edit_check_outputs(edit->ed->session, before, sizeof before);
+    if (was == MIXDOWN_ERR_NO_MEM) {
+      return was;
+    }
+    if (was == MIXDOWN_ERR_BAD_ARG) {
+      return MIXDOWN_SUCCESS;
+    }
+    md_edit_report(edit->ed, edit->line, edit->column, edit->address, "%s", message);
+  }
+  return st;
+}
+
 MixdownStatus
 md_edit_commit(MdEdit* edit)
 {
@@ -349,7 +375,11 @@ md_edit_commit(MdEdit* edit)
   Collected       c       = {edit, 0U, false};
   MixdownStatus   st      = mixdown_session_open_string(edit->scratch.text, edit->scratch.length, ed->name,
                                                         ed->base_dir, collect, &c, &session);
+  if (!st) {
+    st = outputs_still_clear(edit, session);
+  }
   if (st) {
+    mixdown_session_free(session);
     md_yaml_doc_close(&edit->scratch);
     return st == MIXDOWN_ERR_NO_MEM ? st : MIXDOWN_ERR_SESSION;
   }

@@ -336,6 +336,31 @@ add_read(void* user_data, const char* path, const char* what)
   return md_path_guard_add_read(user_data, path, what);
 }
 
+MixdownStatus
+md_edit_check_outputs(const MixdownSession* s, char* message, size_t message_size)
+{
+  MdPathGuard* guard = md_path_guard_new();
+  if (!guard || !md_session_for_each_read(s, add_read, guard)) {
+    md_path_guard_free(guard);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  // As a render claims them (render_outputs.c), with its words.
+  const size_t   n      = s->n_outputs ? s->n_outputs : 1U;
+  MixdownStatus  st     = MIXDOWN_SUCCESS;
+  char           what[64];
+  for (size_t k = 0U; !st && k < n; ++k) {
+    const char* path = s->n_outputs ? s->outputs[k].path : s->output.path;
+    if (n == 1U) {
+      snprintf(what, sizeof what, "the mix");
+    } else {
+      snprintf(what, sizeof what, "output %zu of %zu", k + 1U, n);
+    }
+    st = path ? md_path_guard_claim(guard, path, what, MD_CLAIM_AUDIO, message, message_size) : MIXDOWN_SUCCESS;
+  }
+  md_path_guard_free(guard);
+  return st;
+}
+
 // The text of the copy for `path`: when the copy is in another folder,
 // `moved` is the editor's text with its relative paths rewritten
 // (`*rebased`); else the editor's text is the copy's.  Failures reported.

@@ -223,6 +223,7 @@ read_list_field(const Reader* r, MdAddress* a, uint32_t node, uint32_t index, ui
   const MdParam*          list   = &cls->params[p];
   const unsigned long     item   = n >= 3U ? ordinal(part[1]) : 0UL;
   const double count = insert->values[md_processor_value_offset(cls, p)].value;
+  md_addr_at_key(a, list->info.name); // a miss: said at the list
   if (n < 3U || item < 1U || item > list->max_items) {
     snprintf(r->note, r->size, "`%s` is a list: address one field of an item, as %s/1/%s (items 1…%u)",
              list->info.name, list->info.name, list->fields[0].info.name, list->max_items);
@@ -234,6 +235,7 @@ read_list_field(const Reader* r, MdAddress* a, uint32_t node, uint32_t index, ui
              live(r) ? "(a move there could not be recorded)" : "(they count from 1)");
     return false;
   }
+  md_addr_at_index(a, (uint32_t)(item - 1U)); // an unknown field: said at the item
   const int field = find_param(r, list->fields, list->n_fields, part[2], "field");
   if (field < 0) {
     return false;
@@ -247,9 +249,11 @@ static bool
 read_insert(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 {
   uint32_t index = 0U;
+  md_addr_at_key(a, "inserts"); // an unknown insert: said at the list
   if (!find_insert(r, node, part[0], &index)) {
     return false;
   }
+  md_addr_at_insert(a, r->s, node, index); // an unknown parameter: said at the insert
   const MdProcessorClass* cls = r->s->nodes[node].inserts[index].cls;
   const int               p   = find_param(r, cls->params, cls->n_params, part[1], "parameter");
   if (p < 0) {
@@ -273,6 +277,7 @@ static bool
 read_send(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 {
   const MdNode* model = &r->s->nodes[node];
+  md_addr_at_key(a, "sends"); // an unknown send: said at the list
   if (n < 2U) {
     return fail(r, "a send is addressed as send/BUS/level_db%s", live(r) ? "" : " (or pre_fader, to)");
   }
@@ -294,6 +299,7 @@ read_send(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
     free(names);
     return false;
   }
+  md_addr_at_index(a, (uint32_t)send); // an unknown key: said at the send
   const int k = param_in(md_send_params, MD_SEND_N_PARAMS, part[1]);
   if (k < 0) {
     find_param(r, md_send_params, MD_SEND_N_PARAMS, part[1], "send parameter");
@@ -311,6 +317,9 @@ read_clip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 {
   const MdNode*       track = &r->s->nodes[node];
   const unsigned long clip  = n ? ordinal(part[0]) : 0UL;
+  if (!track->file_key) {
+    md_addr_at_key(a, "clips"); // an unknown clip: said at the list (else at the track)
+  }
   if (n == 0U) {
     return fail(r, "a clip's value is addressed as clip/N/KEY (N from 1; the list is /track/%s/clips)", track->name);
   }
@@ -318,6 +327,9 @@ read_clip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
     snprintf(r->note, r->size, "`%s` has %zu clip%s: %s is not one (they count from 1)", track->name,
              track->n_clips, track->n_clips == 1U ? "" : "s", part[0]);
     return false;
+  }
+  if (!track->file_key) {
+    md_addr_at_index(a, (uint32_t)(clip - 1U)); // an unknown key: said at the clip
   }
   if (n < 2U) {
     return fail(r, "a clip's value is addressed as clip/N/KEY (%s …)", md_clip_params[MD_CLIP_FILE].info.name);
@@ -424,6 +436,7 @@ read_strip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 {
   const MdNode*  it    = &r->s->nodes[node];
   const MdParam* param = strip_param(r, node, part[0]);
+  md_addr_at_node(a, r->s, node); // an unknown name: said at the strip
   if (param) {
     md_addr_strip(a, r->s, node, param);
     return value_end(r, a, part + 1, n - 1U);
@@ -435,6 +448,7 @@ read_strip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
     return read_clip(r, a, node, part + 1, n - 1U);
   }
   if (!strcmp(part[0], "insert") && n < 3U) {
+    md_addr_at_key(a, "inserts");
     return fail(r, "an insert's value is addressed as insert/N/PARAM (N from 1, or the type's name)");
   }
   if (n == 1U) {
@@ -444,6 +458,7 @@ read_strip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
     return read_insert(r, a, node, part + 1, n - 1U);
   }
   if (!live(r) && !strcmp(part[0], "loudness") && it->kind == MD_NODE_MASTER && n == 2U) {
+    md_addr_at_key(a, "loudness");
     const int k = find_param(r, md_loudness_params, MD_LOUDNESS_N_PARAMS, part[1], "loudness key");
     if (k >= 0) {
       md_addr_loudness(a, MD_ADDRESS_SINGLE, (uint32_t)k);
@@ -464,6 +479,7 @@ static bool
 read_output_key(const Reader* r, MdAddress* a, uint32_t index, char** part, size_t n)
 {
   if (n == 2U && !strcmp(part[0], "loudness") && index != MD_ADDRESS_SINGLE) {
+    md_addr_at_key(a, "loudness");
     const int k = find_param(r, md_loudness_params, MD_LOUDNESS_N_PARAMS, part[1], "loudness key");
     if (k >= 0) {
       md_addr_loudness(a, index, (uint32_t)k);
@@ -487,12 +503,14 @@ read_outputs(const Reader* r, MdAddress* a, char** part, size_t n)
     return true;
   }
   const unsigned long item = ordinal(part[0]);
+  md_addr_at_key(a, "outputs"); // an unknown item: said at the list
   if (item < 1U || item > s->n_outputs) {
     snprintf(r->note, r->size, "the session has %zu `outputs` item%s: %s is not one (they count from 1)%s",
              s->n_outputs, s->n_outputs == 1U ? "" : "s", part[0],
              s->n_outputs ? "" : "; its one file is /output/KEY");
     return false;
   }
+  md_addr_at_index(a, (uint32_t)(item - 1U)); // an unknown key: said at the item
   if (n < 2U) {
     return fail(r, "an output's value is addressed as /outputs/N/KEY");
   }
@@ -512,6 +530,7 @@ read_top(const Reader* r, MdAddress* a, char** part, size_t n)
     return value_end(r, a, part + 1, n - 1U);
   }
   if (!strcmp(part[0], "output")) {
+    md_addr_at_key(a, r->s->n_outputs ? "outputs" : "output");
     if (r->s->n_outputs) {
       return fail(r, "the session writes `outputs:` (a list): address /outputs/N/KEY");
     }
@@ -545,6 +564,7 @@ md_address_resolve_in(const MixdownSession* s, const char* address, MdAddressSco
     return fail(&r, "the address has more than %u parts: no address has", MAX_PARTS);
   }
   if (!strcmp(part[0], "track") || !strcmp(part[0], "bus")) {
+    md_addr_at_key(out, !strcmp(part[0], "track") ? "tracks" : "buses"); // an unknown name: said at the list
     if (n < 3U) {
       snprintf(note, size, "a %s is addressed as /%s/NAME/PARAM", part[0], part[0]);
       return false;

@@ -145,7 +145,13 @@ typedef struct {
 /// False when it names nothing: `note` says why, with the nearest valid
 /// name (util/suggest.h) or the valid range of items ("`vox` has 2
 /// inserts: 3 is not one (they count from 1)"); it does not repeat the
-/// address (callers put it in front).
+/// address (callers put it in front).  Then only `path` and `depth` of
+/// `out` mean something: where in the document the names the address was
+/// read among are (for the place of a message): `tracks` for an unknown
+/// track, the strip's mapping for an unknown parameter, its `inserts` for
+/// an unknown insert, the insert's mapping for an unknown parameter of it,
+/// the root for an unknown top-level name; their last steps may be absent
+/// from the file (the message is then said at what is written of them).
 bool md_address_resolve(const MixdownSession* session, const char* address, MdAddress* out, char* note,
                         size_t note_size);
 

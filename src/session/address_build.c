@@ -219,3 +219,37 @@ md_addr_points(MdAddress* a)
   push_key(a, "points");
   return true;
 }
+
+/* Where a failed read's names are ------------------------------------------ */
+
+void
+md_addr_at_root(MdAddress* a)
+{
+  reset(a, MD_OWNER_SESSION);
+}
+
+void
+md_addr_at_node(MdAddress* a, const MixdownSession* s, uint32_t node)
+{
+  reset(a, MD_OWNER_STRIP);
+  node_path(a, s, node);
+}
+
+void
+md_addr_at_insert(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert)
+{
+  reset(a, MD_OWNER_INSERT);
+  insert_path(a, s, node, insert);
+}
+
+void
+md_addr_at_key(MdAddress* a, const char* key)
+{
+  push_key(a, key);
+}
+
+void
+md_addr_at_index(MdAddress* a, uint32_t index)
+{
+  push_index(a, index);
+}

@@ -53,4 +53,19 @@ void md_addr_clip(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t
 /// unchanged) when its entry is not automatable.
 bool md_addr_points(MdAddress* a);
 
+/* Where a failed read's names are (address.h: a refusal's place) --------- */
+
+/// The root: no step.
+void md_addr_at_root(MdAddress* a);
+
+/// Node `node`'s mapping (`tracks[I]`, `buses[J]`, `master`).
+void md_addr_at_node(MdAddress* a, const MixdownSession* s, uint32_t node);
+
+/// Insert `insert` of `node`: its mapping (`params:` of an LV2 plugin).
+void md_addr_at_insert(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert);
+
+/// One more step after what `a`'s path names: a key, or an item (from 0).
+void md_addr_at_key(MdAddress* a, const char* key);
+void md_addr_at_index(MdAddress* a, uint32_t index);
+
 #endif

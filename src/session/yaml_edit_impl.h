@@ -50,4 +50,14 @@ bool md_yedit_insert_item(const MdYamlDoc* doc, const MdYTrail* trail, size_t in
 bool md_yedit_remove_item(const MdYamlDoc* doc, const MdYTrail* trail, size_t index, MdYEdit* edit, char* error,
                           size_t error_size);
 
+/// How `d` writes what it holds (yaml_write.h): its separators and block
+/// steps, read from `near` (the collection edited) first, then from the
+/// whole document; the defaults where it has no example.
+void md_yedit_layout(const MdYamlDoc* d, const MdYNode* near, MdYLayout* out);
+
+/// Whether a collection `value` going to entry `index` of the block
+/// collection `c` is written in block style because its nearest sibling of
+/// its kind is (items of a list; values of a mapping).
+bool md_yedit_siblings_block(const MdYNode* c, size_t index, const MdYNode* value);
+
 #endif

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // Which bytes an edit replaces, and with what, in the layout around them
-// (yaml_edit_impl.h).  Positions are byte offsets into doc->text; a node's
+// (yaml_edit_impl.h; the layout itself is read by yaml_edit_layout.c).  Positions are byte offsets into doc->text; a node's
 // span is [start, end) (yamltree.h).  Block layout is found from the text
 // around a node: its key's `:`, its item's `-`, the indentation of its line.
 // Anything else than the text it expects makes a step fail with a message;
@@ -62,6 +62,18 @@ static bool
 is_blank(char c)
 {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// The leading spaces of the line of `at`.
+static size_t
+indentation(const MdYamlDoc* d, size_t at)
+{
+  size_t p = line_start(d, at);
+  size_t n = 0U;
+  while (p + n < d->length && d->text[p + n] == ' ') {
+    ++n;
+  }
+  return n;
 }
 
 // The columns of `at` on its line (code points: a UTF-8 name before it).
@@ -134,35 +146,47 @@ in_flow(const MdYamlDoc* d, const MdYTrail* t)
 /* Replacing a value ------------------------------------------------------ */
 
 static bool
-fits_on_line(const MdYNode* value, size_t column)
+fits_on_line(const MdYNode* value, size_t column, const MdYLayout* layout)
 {
   if (value->kind == MD_YNODE_SCALAR || !value->n_items) {
     return true;
   }
   MdYBuffer line = {0};
-  md_yaml_write_flow(&line, value, false, MD_YSTYLE_PLAIN);
-  const bool fits = !line.failed && column + md_yaml_columns(line.data, line.length) <= MD_YAML_EDIT_FLOW_COLUMNS;
+  md_yaml_write_flow_in(&line, value, false, MD_YSTYLE_PLAIN, layout);
+  const bool fits = !line.failed && column + md_yaml_columns(line.data, line.length) <= layout->width;
   md_ybuf_free(&line);
   return fits;
 }
 
 // A value written where the old one was, on one line.
 static bool
-replace_inline(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYEdit* e, size_t head)
+replace_inline(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYEdit* e, size_t head,
+               const MdYLayout* layout)
 {
   const MdYNode* node  = t->nodes[t->depth];
   const MdYStyle quote = node->kind == MD_YNODE_SCALAR ? node->style : MD_YSTYLE_PLAIN;
   if (node->style == MD_YSTYLE_BLOCK && head != SIZE_MAX) {
     // `key:  # comment` and the block below: `key: value  # comment`.
+    // The block's lines go up to the end of its last one; a comment there
+    // stays, on a line of its own at the key's column.
     e->from = head;
     e->to   = node->end;
     md_ybuf_add(&e->text, " ", 1U);
-    md_yaml_write_flow(&e->text, value, d->json, quote);
-    size_t from = 0U;
-    size_t to   = 0U;
+    md_yaml_write_flow_in(&e->text, value, d->json, quote, layout);
+    size_t from = 0U, to = 0U, last_from = 0U, last_to = 0U;
     trailing_comment(d, head, &from, &to);
     if (to <= node->start) { // a comment, not the block's first line
       md_ybuf_add(&e->text, d->text + from, to - from);
+    }
+    trailing_comment(d, node->end, &last_from, &last_to);
+    if (to > from && last_to > last_from && last_from > to) { // both: never one line
+      while (is_blank(d->text[last_from])) {
+        ++last_from;
+      }
+      md_ybuf_puts(&e->text, d->newline);
+      md_ybuf_spaces(&e->text, indentation(d, head));
+      md_ybuf_add(&e->text, d->text + last_from, last_to - last_from);
+      e->to = last_to;
     }
     return true;
   }
@@ -171,7 +195,7 @@ replace_inline(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYE
   if (node->start == node->end && node->start > 0U && strchr(":-", d->text[node->start - 1U])) {
     md_ybuf_add(&e->text, " ", 1U); // an empty value: `key:` becomes `key: value`
   }
-  md_yaml_write_flow(&e->text, value, d->json, quote);
+  md_yaml_write_flow_in(&e->text, value, d->json, quote, layout);
   return true;
 }
 
@@ -179,7 +203,7 @@ replace_inline(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYE
 // two columns in; a comment after the old value moves to the first line.
 static bool
 replace_block(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYEdit* e, size_t head, size_t indent,
-              bool after_dash)
+              bool after_dash, const MdYLayout* layout)
 {
   const MdYNode* node          = t->nodes[t->depth];
   size_t         comment_from  = 0U;
@@ -196,14 +220,14 @@ replace_block(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, MdYEd
     e->to = line_end(d, node->end);
   }
   MdYBuffer block = {0};
-  md_yaml_write_block(&block, value, indent, d->newline, after_dash, MD_YAML_EDIT_FLOW_COLUMNS);
+  md_yaml_write_block(&block, value, indent, after_dash, layout);
   if (block.failed) {
     md_ybuf_free(&block);
     return false;
   }
   const char*  first_break = strstr(block.data, d->newline);
   const size_t first_line  = first_break ? (size_t)(first_break - block.data) : block.length;
-  md_ybuf_puts(&e->text, after_dash ? " " : "");
+  md_ybuf_spaces(&e->text, after_dash ? layout->dash_gap - 1U : 0U);
   md_ybuf_add(&e->text, block.data, first_line);
   md_ybuf_add(&e->text, d->text + comment_from, comment_to - comment_from);
   md_ybuf_add(&e->text, block.data + first_line, block.length - first_line);
@@ -217,14 +241,16 @@ md_yedit_replace(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, Md
 {
   const MdYNode* node   = t->nodes[t->depth];
   const MdYNode* parent = t->depth ? t->nodes[t->depth - 1U] : NULL;
+  MdYLayout      layout;
+  md_yedit_layout(d, parent ? parent : node, &layout);
   if (in_flow(d, t) || !parent) {
-    if (!parent && value->kind != MD_YNODE_SCALAR && value->n_items && !fits_on_line(value, 0U) && !d->json) {
+    if (!parent && value->kind != MD_YNODE_SCALAR && value->n_items && !fits_on_line(value, 0U, &layout) && !d->json) {
       e->from = node->start;
       e->to   = node->end;
-      md_yaml_write_block(&e->text, value, 0U, d->newline, true, MD_YAML_EDIT_FLOW_COLUMNS);
+      md_yaml_write_block(&e->text, value, 0U, true, &layout);
       return true;
     }
-    return replace_inline(d, t, value, e, SIZE_MAX);
+    return replace_inline(d, t, value, e, SIZE_MAX, &layout);
   }
   // Block context: find the `:` of its key or the `-` of its item.
   size_t head       = SIZE_MAX;
@@ -235,36 +261,24 @@ md_yedit_replace(const MdYamlDoc* d, const MdYTrail* t, const MdYNode* value, Md
     if (!colon_after_key(d, parent, t->slots[t->depth - 1U], &head)) {
       return fail(error, error_size, "cannot find the `:` after the key of the value to replace");
     }
-    indent = key->start - line_start(d, key->start) + 2U;
+    indent = column_of(d, key->start) + (value->kind == MD_YNODE_SEQUENCE ? layout.seq_step : layout.map_step);
   } else {
     size_t dash = 0U;
     if (!dash_before(d, node->start, &dash)) {
       return fail(error, error_size, "cannot find the `-` of the item to replace");
     }
     head       = dash + 1U;
-    indent     = dash - line_start(d, dash) + 2U;
+    indent     = column_of(d, dash) + layout.dash_gap;
     after_dash = true;
   }
   const size_t column = node->style == MD_YSTYLE_BLOCK ? column_of(d, head) + 1U : column_of(d, node->start);
-  if (fits_on_line(value, column)) {
-    return replace_inline(d, t, value, e, head);
+  if (fits_on_line(value, column, &layout)) {
+    return replace_inline(d, t, value, e, head, &layout);
   }
-  return replace_block(d, t, value, e, head, indent, after_dash);
+  return replace_block(d, t, value, e, head, indent, after_dash, &layout);
 }
 
 /* Inserting ------------------------------------------------------------- */
-
-// The leading spaces of the line of `at`.
-static size_t
-indentation(const MdYamlDoc* d, size_t at)
-{
-  size_t p = line_start(d, at);
-  size_t n = 0U;
-  while (p + n < d->length && d->text[p + n] == ' ') {
-    ++n;
-  }
-  return n;
-}
 
 // In a flow collection [open, close]: where its last entry ends (before
 // blanks and a trailing comma), whether entries go one a line, and the
@@ -302,32 +316,35 @@ flow_append(const MdYamlDoc* d, const MdYNode* c, const char* key, const MdYNode
   bool   one_a_line = false;
   size_t indent     = 0U;
   flow_tail(d, c, &tail, &comma, &one_a_line, &indent);
+  MdYLayout layout;
+  md_yedit_layout(d, c, &layout);
   e->from = e->to = tail;
   if (tail > c->start + 1U) { // after the entries there are
-    md_ybuf_puts(&e->text, comma ? "" : ",");
     if (one_a_line) {
+      md_ybuf_puts(&e->text, comma ? "" : ",");
       md_ybuf_puts(&e->text, d->newline);
       md_ybuf_spaces(&e->text, indent);
     } else {
-      md_ybuf_puts(&e->text, " ");
+      md_ybuf_puts(&e->text, comma ? layout.comma + 1 : layout.comma); // `,` written: what follows it
     }
   }
   if (key) {
     md_yaml_write_key(&e->text, key, d->json);
-    md_ybuf_add(&e->text, ": ", 2U);
+    md_ybuf_puts(&e->text, layout.colon);
   }
-  md_yaml_write_flow(&e->text, value, d->json, MD_YSTYLE_PLAIN);
+  md_yaml_write_flow_in(&e->text, value, d->json, MD_YSTYLE_PLAIN, &layout);
   return true;
 }
 
 // A block entry at column `indent` (the caller wrote what comes before it
 // on its line): `key: value` (or `- value` when `key` is NULL), the value
-// one flow line when it fits, else a block two columns in.
+// one flow line when it fits and `block` is not asked for (its siblings
+// are blocks), else a block the layout's step in.
 static void
-block_entry(const MdYamlDoc* d, MdYBuffer* b, const char* key, const MdYNode* value, size_t indent)
+block_entry(const MdYLayout* layout, MdYBuffer* b, const char* key, const MdYNode* value, size_t indent, bool block)
 {
   md_ybuf_spaces(b, indent);
-  size_t column = indent + 2U; // after `- `
+  size_t column = indent + layout->dash_gap; // after `- `
   if (key) {
     const size_t before = b->length;
     md_yaml_write_key(b, key, false);
@@ -336,14 +353,20 @@ block_entry(const MdYamlDoc* d, MdYBuffer* b, const char* key, const MdYNode* va
   } else {
     md_ybuf_add(b, "-", 1U);
   }
-  if (fits_on_line(value, column)) {
+  const bool fits = fits_on_line(value, column, layout);
+  if (!block && fits) {
     md_ybuf_add(b, " ", 1U);
-    md_yaml_write_flow(b, value, false, MD_YSTYLE_PLAIN);
-  } else if (key) {
-    md_yaml_write_block(b, value, indent + 2U, d->newline, false, MD_YAML_EDIT_FLOW_COLUMNS);
+    md_yaml_write_flow_in(b, value, false, MD_YSTYLE_PLAIN, layout);
+    return;
+  }
+  MdYLayout as_siblings = *layout;
+  as_siblings.nested_flow = fits; // a block for its siblings' sake: what fits inside stays on a line
+  if (key) {
+    const size_t step = value->kind == MD_YNODE_SEQUENCE ? layout->seq_step : layout->map_step;
+    md_yaml_write_block(b, value, indent + step, false, &as_siblings);
   } else {
-    md_ybuf_add(b, " ", 1U);
-    md_yaml_write_block(b, value, indent + 2U, d->newline, true, MD_YAML_EDIT_FLOW_COLUMNS);
+    md_ybuf_spaces(b, layout->dash_gap - 1U);
+    md_yaml_write_block(b, value, indent + layout->dash_gap, true, &as_siblings);
   }
 }
 
@@ -356,9 +379,12 @@ md_yedit_insert_pair(const MdYamlDoc* d, const MdYNode* map, const char* key, co
   }
   // Block: a line after the mapping's last (its extent ends with its last
   // pair as written, a nested block included), at its first key's column.
+  MdYLayout layout;
+  md_yedit_layout(d, map, &layout);
   e->from = e->to = line_end(d, map->end);
   md_ybuf_puts(&e->text, d->newline);
-  block_entry(d, &e->text, key, value, map->start - line_start(d, map->start));
+  block_entry(&layout, &e->text, key, value, column_of(d, map->start),
+              md_yedit_siblings_block(map, map->n_items, value));
   return true;
 }
 
@@ -368,6 +394,9 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
 {
   const MdYNode* seq   = t->nodes[t->depth];
   const MdYNode* there = index < seq->n_items ? seq->items[index] : NULL;
+  MdYLayout      layout;
+  md_yedit_layout(d, seq, &layout);
+  const bool block = md_yedit_siblings_block(seq, index, item);
   if (seq->style == MD_YSTYLE_FLOW) {
     if (!there) {
       return flow_append(d, seq, NULL, item, e, error, error_size);
@@ -376,20 +405,20 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
     bool   comma = false, one_a_line = false;
     flow_tail(d, seq, &tail, &comma, &one_a_line, &indent);
     e->from = e->to = there->start;
-    md_yaml_write_flow(&e->text, item, d->json, MD_YSTYLE_PLAIN);
-    md_ybuf_puts(&e->text, ",");
+    md_yaml_write_flow_in(&e->text, item, d->json, MD_YSTYLE_PLAIN, &layout);
     if (one_a_line && first_on_line(d, there->start)) {
+      md_ybuf_puts(&e->text, ",");
       md_ybuf_puts(&e->text, d->newline);
       md_ybuf_spaces(&e->text, indentation(d, there->start));
     } else {
-      md_ybuf_puts(&e->text, " ");
+      md_ybuf_puts(&e->text, layout.comma);
     }
     return true;
   }
   if (!there) { // a line after the last item, at the first item's column
     e->from = e->to = line_end(d, seq->end);
     md_ybuf_puts(&e->text, d->newline);
-    block_entry(d, &e->text, NULL, item, seq->start - line_start(d, seq->start));
+    block_entry(&layout, &e->text, NULL, item, column_of(d, seq->start), block);
     return true;
   }
   size_t dash = 0U;
@@ -397,10 +426,10 @@ md_yedit_insert_item(const MdYamlDoc* d, const MdYTrail* t, size_t index, const 
     return fail(error, error_size, "cannot find the `-` of the item to insert before");
   }
   // At its `-`: the new item, a break, and the indentation the `-` had.
-  const size_t column = dash - line_start(d, dash);
+  const size_t column = column_of(d, dash);
   e->from = e->to = dash;
   MdYBuffer entry = {0};
-  block_entry(d, &entry, NULL, item, column);
+  block_entry(&layout, &entry, NULL, item, column, block);
   md_ybuf_add(&e->text, entry.data ? entry.data + column : "", entry.length > column ? entry.length - column : 0U);
   e->text.failed = e->text.failed || entry.failed;
   md_ybuf_free(&entry);

@@ -258,8 +258,10 @@ md_yaml_write_key(MdYBuffer* b, const char* key, bool json)
 
 /* Writing collections --------------------------------------------------- */
 
+const MdYLayout md_yaml_layout_default = {", ", ": ", 2U, 2U, 2U, "\n", 100U, false};
+
 void
-md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote)
+md_yaml_write_flow_in(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote, const MdYLayout* layout)
 {
   if (node->kind == MD_YNODE_SCALAR) {
     md_yaml_write_scalar(b, node, json, quote);
@@ -268,16 +270,22 @@ md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote)
   const bool map = node->kind == MD_YNODE_MAPPING;
   md_ybuf_add(b, map ? "{" : "[", 1U);
   for (size_t i = 0U; i < node->n_items; ++i) {
-    md_ybuf_puts(b, i ? ", " : "");
+    md_ybuf_puts(b, i ? layout->comma : "");
     if (map) {
       md_yaml_write_key(b, node->items[2U * i]->text, json);
-      md_ybuf_add(b, ": ", 2U);
-      md_yaml_write_flow(b, node->items[2U * i + 1U], json, MD_YSTYLE_PLAIN);
+      md_ybuf_puts(b, json ? layout->colon : ": "); // a bare YAML key needs its space
+      md_yaml_write_flow_in(b, node->items[2U * i + 1U], json, MD_YSTYLE_PLAIN, layout);
     } else {
-      md_yaml_write_flow(b, node->items[i], json, MD_YSTYLE_PLAIN);
+      md_yaml_write_flow_in(b, node->items[i], json, MD_YSTYLE_PLAIN, layout);
     }
   }
   md_ybuf_add(b, map ? "}" : "]", 1U);
+}
+
+void
+md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote)
+{
+  md_yaml_write_flow_in(b, node, json, quote, &md_yaml_layout_default);
 }
 
 // The columns of `node` written as one flow line.
@@ -291,36 +299,37 @@ flow_columns(const MdYNode* node)
   return columns;
 }
 
-// After `key:` or `- ` written at column `at`: the value on the same line
-// (a scalar, an empty collection, or a flow line of scalars that fits), or
-// below it (the block is written because the whole did not fit on a line:
-// one point of an envelope a line).
+// After `key:` or an item's `-` and gap written at column `at`: the value
+// on the same line (a scalar, an empty collection, or a flow line of
+// scalars that fits), or below it (the block is written because the whole
+// did not fit on a line: one point of an envelope a line).
 static void
-write_entry_value(MdYBuffer* b, const MdYNode* value, size_t indent, const char* newline, size_t at, size_t width,
-                  bool after_dash)
+write_entry_value(MdYBuffer* b, const MdYNode* value, size_t indent, size_t at, bool after_dash,
+                  const MdYLayout* layout)
 {
   bool flat = true; // only scalars in it: one flow line (a point, a pair), nested ones a line each
   for (size_t i = 0U; value->kind != MD_YNODE_SCALAR && i < value->n_items * (value->kind == MD_YNODE_MAPPING ? 2U : 1U); ++i) {
     flat = flat && value->items[i]->kind == MD_YNODE_SCALAR;
   }
-  if (value->kind == MD_YNODE_SCALAR || !value->n_items || (flat && at + 1U + flow_columns(value) <= width)) {
+  if (value->kind == MD_YNODE_SCALAR || !value->n_items ||
+      ((flat || layout->nested_flow) && at + 1U + flow_columns(value) <= layout->width)) {
     md_ybuf_puts(b, after_dash ? "" : " ");
-    md_yaml_write_flow(b, value, false, MD_YSTYLE_PLAIN);
+    md_yaml_write_flow_in(b, value, false, MD_YSTYLE_PLAIN, layout);
   } else if (after_dash) {
-    md_yaml_write_block(b, value, indent + 2U, newline, true, width); // `- - a` / `- key: v`
+    md_yaml_write_block(b, value, indent + layout->dash_gap, true, layout); // `- - a` / `- key: v`
   } else {
-    md_yaml_write_block(b, value, indent + 2U, newline, false, width);
+    const size_t step = value->kind == MD_YNODE_MAPPING ? layout->map_step : layout->seq_step;
+    md_yaml_write_block(b, value, indent + step, false, layout);
   }
 }
 
 void
-md_yaml_write_block(MdYBuffer* b, const MdYNode* node, size_t indent, const char* newline, bool first_inline,
-                    size_t width)
+md_yaml_write_block(MdYBuffer* b, const MdYNode* node, size_t indent, bool first_inline, const MdYLayout* layout)
 {
   const bool map = node->kind == MD_YNODE_MAPPING;
   for (size_t i = 0U; i < node->n_items; ++i) {
     if (i || !first_inline) {
-      md_ybuf_puts(b, newline);
+      md_ybuf_puts(b, layout->newline);
       md_ybuf_spaces(b, indent);
     }
     if (map) {
@@ -328,10 +337,11 @@ md_yaml_write_block(MdYBuffer* b, const MdYNode* node, size_t indent, const char
       md_yaml_write_key(b, node->items[2U * i]->text, false);
       md_ybuf_add(b, ":", 1U);
       const size_t key_columns = b->failed ? 0U : md_yaml_columns(b->data + before, b->length - before);
-      write_entry_value(b, node->items[2U * i + 1U], indent, newline, indent + key_columns, width, false);
+      write_entry_value(b, node->items[2U * i + 1U], indent, indent + key_columns, false, layout);
     } else {
-      md_ybuf_add(b, "- ", 2U);
-      write_entry_value(b, node->items[i], indent, newline, indent + 1U, width, true);
+      md_ybuf_add(b, "-", 1U);
+      md_ybuf_spaces(b, layout->dash_gap - 1U);
+      write_entry_value(b, node->items[i], indent, indent + layout->dash_gap - 1U, true, layout);
     }
   }
 }

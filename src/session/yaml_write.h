@@ -39,6 +39,26 @@ void md_ybuf_puts(MdYBuffer* b, const char* text);
 void md_ybuf_spaces(MdYBuffer* b, size_t count);
 void md_ybuf_free(MdYBuffer* b);
 
+/// How a document writes what an edit adds to it (yaml_edit finds it in
+/// the text: the separators of the flow entries and the indentation step
+/// of the block levels it already has).
+typedef struct {
+  const char* comma;    ///< After a flow entry's `,` when entries share a line: ", " or ","
+  const char* colon;    ///< After a flow key's `:`: ": ", or ":" (JSON only)
+  size_t      map_step; ///< A block mapping below its key: columns in
+  size_t      seq_step; ///< A block list below its key: columns in (0: its `-` under the key)
+  size_t      dash_gap; ///< From a block item's `-` to its value: 2 (`- a`), 4 (`-   a`)
+  const char* newline;  ///< "\n" or "\r\n"
+  size_t      width;    ///< Flow lines wider than this go in block style
+  /// Block style asked for though the whole fits on a line (its siblings
+  /// are blocks): an entry's collection value that fits goes on its line,
+  /// not only one of scalars.
+  bool nested_flow;
+} MdYLayout;
+
+/// `, `, `: `, two columns a level, `- a`, "\n", 100 columns.
+extern const MdYLayout md_yaml_layout_default;
+
 /// A scalar (see above); `quote` is the style of the scalar it replaces
 /// (MD_YSTYLE_SINGLE or _DOUBLE keep their quote; anything else: bare when
 /// it can be, else double).
@@ -48,17 +68,22 @@ void md_yaml_write_scalar(MdYBuffer* b, const MdYNode* scalar, bool json, MdYSty
 /// always double-quoted.
 void md_yaml_write_key(MdYBuffer* b, const char* key, bool json);
 
-/// Any node on one line in flow style (a scalar as md_yaml_write_scalar).
+/// Any node on one line in flow style (a scalar as md_yaml_write_scalar),
+/// entries separated by `, ` and `: `.
 void md_yaml_write_flow(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote);
 
-/// A non-empty collection in block style: each entry starts with `newline`
-/// and `indent` spaces, except the first when `first_inline` (it follows a
-/// `- ` already written).  An entry's collection value goes on the same
-/// line in flow style when it holds only scalars and fits in `width`
-/// columns (an envelope point), else below it in block style two columns
-/// in, one entry a line.  (YAML only: JSON has no block style.)
-void md_yaml_write_block(MdYBuffer* b, const MdYNode* node, size_t indent, const char* newline, bool first_inline,
-                         size_t width);
+/// md_yaml_write_flow() with the separators of `layout`.
+void md_yaml_write_flow_in(MdYBuffer* b, const MdYNode* node, bool json, MdYStyle quote, const MdYLayout* layout);
+
+/// A non-empty collection in block style: each entry starts with the
+/// layout's newline and `indent` spaces, except the first when
+/// `first_inline` (it follows an item's `-` and its gap, already written).
+/// An entry's collection value goes on the same line in flow style when it
+/// holds only scalars and fits in the layout's width (an envelope point),
+/// else below it in block style (the layout's steps in), one entry a line.
+/// (YAML only: JSON has no block style.)
+void md_yaml_write_block(MdYBuffer* b, const MdYNode* node, size_t indent, bool first_inline,
+                         const MdYLayout* layout);
 
 /// Columns (code points) of UTF-8 text.
 size_t md_yaml_columns(const char* text, size_t length);

@@ -69,9 +69,8 @@ set_refused() {
   run "$mixdown" set "$file" "$@"
   local why=()
   [ "$rc" -eq 2 ] || why+=("exit $rc, not 2")
-  local place='[0-9]+:[0-9]+:'
-  [ -n "${want_place:-}" ] && place="($place)?" # a name the file does not have: no place of its own
-  grep -Eq "^($(basename "$file")|$file):$place error: " <<< "$err" || why+=("no FILE:LINE:COLUMN: error: line")
+  grep -Eq "^$(basename "$file"):[0-9]+:[0-9]+: error: |^$file:[0-9]+:[0-9]+: error: " <<< "$err" ||
+    why+=("no FILE:LINE:COLUMN: error: line")
   [ -n "${want_at:-}" ] && ! grep -Eq "^($file|$(basename "$file")):$want_at: error: " <<< "$err" &&
     why+=("not at $want_at (the value's place in the file)")
   [ -n "${want_addr:-}" ] && [[ $err != *"$want_addr"* ]] && why+=("the message does not name $want_addr")
@@ -85,7 +84,7 @@ set_refused() {
   else
     fail "$name" "${why[@]}" "$err"
   fi
-  want_at='' want_addr='' want_text='' want_place=''
+  want_at='' want_addr='' want_text=''
 }
 
 if ! "$mixdown" set --help >/dev/null 2>&1 || ! "$mixdown" get --help >/dev/null 2>&1; then
@@ -258,15 +257,15 @@ set_refused "gain_db loud (wrong type)" bad.yaml /track/vocal/gain_db loud
 want_addr=/track/vocal/mute
 set_refused "mute 0.5x (wrong type)" bad.yaml /track/vocal/mute 0.5x
 want_text='did you mean|`vocal`'
-want_place=any set_refused "unknown track vocals (nearest name)" bad.yaml /track/vocals/gain_db -4
+set_refused "unknown track vocals (nearest name)" bad.yaml /track/vocals/gain_db -4
 want_text='did you mean|`gain_db`'
-want_place=any set_refused "unknown parameter gain (nearest name)" bad.yaml /track/vocal/gain -4
+set_refused "unknown parameter gain (nearest name)" bad.yaml /track/vocal/gain -4
 want_text='did you mean|`threshold_db`'
-want_place=any set_refused "unknown insert parameter treshold_db (nearest name)" bad.yaml /track/vocal/insert/compressor/treshold_db -20
+set_refused "unknown insert parameter treshold_db (nearest name)" bad.yaml /track/vocal/insert/compressor/treshold_db -20
 want_text='did you mean|`compressor`'
-want_place=any set_refused "unknown insert type compresser in an address" bad.yaml /track/vocal/insert/compresser/ratio 2
+set_refused "unknown insert type compresser in an address" bad.yaml /track/vocal/insert/compresser/ratio 2
 want_addr=/track/vocal/insert/5
-want_place=any set_refused "insert 5 of 2" bad.yaml /track/vocal/insert/5/ratio 2
+set_refused "insert 5 of 2" bad.yaml /track/vocal/insert/5/ratio 2
 want_addr=/track/vocal/gain_db
 set_refused "an envelope out of time order" bad.yaml /track/vocal/gain_db '{points: [[1, -6], [0.5, 0]], curve: linear}'
 want_addr=/track/vocal/gain_db

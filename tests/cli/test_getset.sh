@@ -119,6 +119,59 @@ run "$mixdown" set s.yaml /track/a/inserts --remove gian
 run "$mixdown" set s.yaml /track/a/inserts --remove gain
 [ "$rc" -eq 0 ] && ! grep -q "type: gain" s.yaml && ok "--remove by type" || fail "--remove" "rc=$rc" "$err"
 
+# ---------------------------------------------------------------- values as YAML that reads back the same
+cat > m.yaml <<'YAML'
+mixdown: 1
+tempo: 120
+length: "2:1"
+tracks:
+  - name: a
+    file: a.wav
+    gain_db: -3
+output: {file: mix.wav}
+YAML
+run "$mixdown" get m.yaml /length
+[ "$rc" -eq 0 ] && [ "$out" = '/length "2:1"' ] && ok "get: a musical time quoted, without the seconds' unit" ||
+  fail "get of a musical time" "rc=$rc" "$out" "$err"
+run "$mixdown" set m.yaml /track/a/gain_db '{points: [[0, -1], ["1:3", 1]]}' /length 2
+[ "$rc" -eq 0 ] &&
+  [ "$err" = 'set: m.yaml: 2 values changed (/track/a/gain_db -3 → {points: [[0, -1], ["1:3", 1]]} dB, /length "2:1" → 2 s)' ] &&
+  ok "set's summary: musical times quoted, each value with its own unit" || fail "set summary, musical" "rc=$rc" "$err"
+run "$mixdown" set m.yaml /length '"3:1"'
+[ "$rc" -eq 0 ] && [ "$err" = 'set: m.yaml: 1 value changed (/length 2 s → "3:1")' ] &&
+  ok "set's summary: seconds to a musical time" || fail "set summary, seconds to bars" "rc=$rc" "$err"
+run "$mixdown" get m.yaml /track/a/gain_db --json
+[[ "$out" == *'"value": {"points": [[0, -1], ["1:3", 1]]}, "unit": "dB"'* ]] &&
+  ok "get --json of an envelope with a musical time" || fail "get --json, musical" "$out"
+
+# ---------------------------------------------------------------- an output over a file the session reads
+cp m.yaml m-orig.yaml
+run "$mixdown" set m.yaml /output/file a.wav
+[ "$rc" -eq 2 ] && [[ "$err" == "m.yaml:8:16: error: /output/file: refusing to write the mix to \`a.wav\`"* ]] &&
+  [[ "$err" == *"the source of track \`a\`"* ]] && cmp -s m.yaml m-orig.yaml &&
+  ok "set /output/file to a source: refused at once (exit 2, the path guard's message), file unchanged" ||
+  fail "output over a source" "rc=$rc" "$err"
+cat > o.yaml <<'YAML'
+mixdown: 1
+tracks: [{name: a, file: a.wav}]
+outputs:
+  - {file: x.wav}
+  - {file: y.flac}
+YAML
+cp o.yaml o-orig.yaml
+run "$mixdown" set o.yaml /outputs/2/file ./a.wav
+[ "$rc" -eq 2 ] && [[ "$err" == "o.yaml:5:12: error: /outputs/2/file: refusing to write output 2 of 2 to"* ]] &&
+  cmp -s o.yaml o-orig.yaml && ok "set /outputs/N/file to a source: refused" || fail "outputs over a source" "rc=$rc" "$err"
+run "$mixdown" set o.yaml /outputs/1/file y.flac
+[ "$rc" -eq 2 ] && [[ "$err" == *"output 1 of 2 and output 2 of 2 would both be written to"* ]] && cmp -s o.yaml o-orig.yaml &&
+  ok "set /outputs/N/file to another output's file: refused" || fail "two outputs, one file" "rc=$rc" "$err"
+
+# ---------------------------------------------------------------- a track's own file:
+cp a.wav b.wav
+run "$mixdown" set m.yaml /track/a/file b.wav
+[ "$rc" -eq 0 ] && [ "$(diff m-orig.yaml m.yaml | grep -c "^[<>]")" -eq 2 ] && grep -q '^    file: b.wav$' m.yaml &&
+  ok "set /track/NAME/file of a \`file:\` track: in place" || fail "track file" "rc=$rc" "$err" "$(diff m-orig.yaml m.yaml)"
+
 # ---------------------------------------------------------------- -o
 cp s.yaml before.yaml
 mkdir -p copies

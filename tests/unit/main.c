@@ -49,6 +49,8 @@ extern const TestCase take_tests[];
 extern const TestCase keys_tests[];
 extern const TestCase yaml_edit_tests[];
 extern const TestCase yaml_edit_list_tests[];
+extern const TestCase yaml_edit_layout_tests[];
+extern const TestCase editor_refusal_tests[];
 extern const TestCase editor_tests[];
 extern const TestCase address_tests[];
 extern const TestCase editor_race_tests[];
@@ -63,7 +65,8 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          atomic_file_tests, plan_tests,   cache_tests,
                                          clip_tests,    source_tests,   control_tests,
                                          yaml_access_tests, take_tests, keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
-                                         address_tests, editor_tests,   editor_race_tests};
+                                         yaml_edit_layout_tests, address_tests, editor_tests, editor_race_tests,
+                                         editor_refusal_tests};
 
 static void
 remove_test_dir(void)

@@ -283,7 +283,8 @@ test_yaml_set_key_block(void)
                    "        makeup_db: 2\n"
                    "      - type: eq\n"
                    "        bands: [{freq: 100, gain_db: 3}]   # nested\n"
-                   "      - {type: eq, bands: [{freq: 80, gain_db: -2}]}\n"
+                   "      - type: eq\n" // a block mapping as its siblings, what fits inside on a line
+                   "        bands: [{freq: 80, gain_db: -2}]\n"
                    "    gain_db: -6\n"
                    "\n"
                    "  # the next track\n"

@@ -31,12 +31,13 @@ test_yaml_items_block(void)
   EDIT(ye_insert_item(&doc, "inserts", 0U, "{type: gate}", E));
   EDIT(ye_insert_item(&doc, "points", 1U, "[2, 0]", E)); // an indentless list
   EDIT(ye_insert_item(&doc, "inserts/1/bands", 0U, "{freq: 80}", E));
-  CHECK_TEXT(&doc, "inserts:\r\n"
-                   "  - {type: gate}\r\n"
+  CHECK_TEXT(&doc, "inserts:\r\n" // new mappings in block style, as their siblings
+                   "  - type: gate\r\n"
                    "  - type: eq      # one\r\n"
                    "    bands: [{freq: 80}]\r\n"
                    "  - type: limiter\r\n"
-                   "  - {type: compressor, threshold_db: -20}\r\n"
+                   "  - type: compressor\r\n"
+                   "    threshold_db: -20\r\n"
                    "points:\r\n"
                    "- [0, 1]\r\n"
                    "- [2, 0]\r\n"
@@ -47,7 +48,7 @@ test_yaml_items_block(void)
   EDIT(md_yaml_doc_remove_item(&doc, ye_node(&doc, "points"), 0U, E)); // the only one: []
   EDIT(md_yaml_doc_remove_item(&doc, ye_node(&doc, "last"), 0U, E));
   CHECK_TEXT(&doc, "inserts:\r\n"
-                   "  - {type: gate}\r\n"
+                   "  - type: gate\r\n"
                    "  - type: limiter\r\n"
                    "points: []\r\n"
                    "last: []");

@@ -157,13 +157,20 @@ value_now(MixdownEditor* editor, const char* address, const char** unit)
   return st ? NULL : value;
 }
 
+// `ADDRESS OLD → NEW UNIT`; each with its own unit when they differ
+// (`/length 2 s → "3:1"`: a musical time has none).
 static void
-describe_set(Summary* s, const char* address, const char* before, const char* after, const char* unit)
+describe_set(Summary* s, const char* address, const char* before, const char* before_unit, const char* after,
+             const char* unit)
 {
   summary_add(s, s->length ? ", " : "");
   summary_add(s, address);
   summary_add(s, " ");
   summary_add(s, before ? before : "?");
+  if (before && strcmp(before_unit, unit) && before_unit[0]) {
+    summary_add(s, " ");
+    summary_add(s, before_unit);
+  }
   summary_add(s, " → ");
   summary_add(s, after ? after : "?");
   if (unit[0]) {
@@ -194,12 +201,13 @@ apply(MixdownEditor* editor, const Edit* e, Summary* s)
     }
     return st;
   }
-  const char* unit   = "";
-  char*       before = value_now(editor, e->address, &unit);
+  const char* before_unit = "";
+  const char* unit        = "";
+  char*       before      = value_now(editor, e->address, &before_unit);
   const MixdownStatus st = mixdown_editor_set(editor, e->address, e->value);
   if (!st) {
     char* after = value_now(editor, e->address, &unit);
-    describe_set(s, e->address, before, after, unit);
+    describe_set(s, e->address, before, before_unit, after, unit);
     free(after);
   }
   free(before);
