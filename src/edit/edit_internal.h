@@ -121,6 +121,12 @@ bool md_edit_put(MdYamlDoc* doc, const MdYPathStep* path, size_t depth, const Md
 /// nothing was to do.
 bool md_edit_expand_shorthand(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size);
 
+/// Sets what `address` names to the value tree `value` (the caller's),
+/// as mixdown_editor_set() sets a user's text: resolved, written in the
+/// style around it, validated, kept or refused (reported).  For callers
+/// that build values as trees (a recorded take, live/record_tree.c).
+MixdownStatus md_edit_set_tree(MixdownEditor* ed, const char* address, const MdYNode* value);
+
 /// A deep copy of `node` (kind, text, quoting, style, items); NULL when
 /// out of memory.
 MdYNode* md_edit_clone(const MdYNode* node);

@@ -219,6 +219,19 @@ mixdown_editor_set(MixdownEditor* editor, const char* address, const char* yaml_
 }
 
 MixdownStatus
+md_edit_set_tree(MixdownEditor* ed, const char* address, const MdYNode* value)
+{
+  if (!ed || !address || !value) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MdAddress a;
+  if (!md_edit_resolve(ed, address, &a)) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  return set_tree(ed, address, &a, value);
+}
+
+MixdownStatus
 mixdown_editor_set_number(MixdownEditor* editor, const char* address, double value)
 {
   if (!editor || !address) {

@@ -128,7 +128,7 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
   const MixdownStatus st = md_recorder_write(recorder, session, report->sample_rate, glide_s, o->record_path,
                                              &written, report->message, sizeof report->message);
   report->moves_recorded     = written.moves;
-  report->moves_unrecordable = written.switches + written.unplaced;
+  report->moves_unrecordable = written.switches + written.unplaced + written.refused;
   if (st) {
     return st;
   }
@@ -136,7 +136,7 @@ write_recording(const MdRecorder* recorder, const MixdownSession* session, const
     md_notef(o->note, o->user_data, "warning: %zu solo or polarity move%s not recorded: a session cannot automate them",
              written.switches, written.switches == 1U ? " was" : "s were");
   }
-  if (written.constants || written.unplaced) {
+  if (written.constants || written.unplaced || written.refused) {
     md_notef(o->note, o->user_data, "note: the take: %s", written.note);
   }
   if (md_recorder_folded(recorder)) {

@@ -3,8 +3,9 @@
 
 // Recording a take: the moves played, kept per parameter (folded onto a
 // grid, the last of each known), and writing them into a copy of the
-// session (record.h).  The envelopes and the tree: record_tree.c; reading
-// the session and the file's safe write: record_file.c.  Threads: record.h.
+// session through the editor (record.h).  The envelopes, set by address:
+// record_tree.c; reading the session and the take's path: record_file.c.
+// Threads: record.h.
 
 #include "live/record_internal.h"
 
@@ -156,6 +157,17 @@ md_recorder_keep_session(MdRecorder* r, const MixdownSession* s, char* message, 
   return MIXDOWN_SUCCESS;
 }
 
+// The editor's diagnostics: the first error of each edit is kept for the
+// take's note (warnings were said when the session was opened to play).
+static void
+collect_error(void* user_data, const MixdownDiagnostic* d)
+{
+  MdTake* take = user_data;
+  if (d->severity == MIXDOWN_SEVERITY_ERROR && !take->error[0]) {
+    snprintf(take->error, sizeof take->error, "%s", d->message);
+  }
+}
+
 MixdownStatus
 md_recorder_write(const MdRecorder* r, const MixdownSession* s, double rate, double glide_s, const char* path,
                   MdRecordReport* report, char* message, size_t message_size)
@@ -168,31 +180,34 @@ md_recorder_write(const MdRecorder* r, const MixdownSession* s, double rate, dou
     snprintf(message, message_size, "cannot read the session file `%s` again: %s", s->file_name, strerror(errno));
     return MIXDOWN_ERR_IO;
   }
-  char     error[400];
-  unsigned line = 0U, column = 0U;
-  MdYNode* root = md_yaml_parse(r->session_text ? r->session_text : text, length, error, sizeof error, &line, &column);
+  // The editor reads relative paths from the session's folder, as it was
+  // played, and rewrites them when the take goes to another folder.
+  char*         folder = md_record_folder_of(s->file_name);
+  MdTake        take   = {0};
+  MixdownStatus st     = mixdown_editor_open_string(r->session_text ? r->session_text : text, length, s->file_name,
+                                                    folder ? folder : ".", collect_error, &take, &take.editor);
   free(text);
-  if (!root || root->kind != MD_YNODE_MAPPING) {
-    snprintf(message, message_size, "the session file `%s` changed since it was read", s->file_name);
-    md_ynode_free(root);
+  free(folder);
+  if (st && st != MIXDOWN_ERR_NO_MEM) {
+    snprintf(message, message_size, "the session file `%s` cannot be edited for the take: %s", s->file_name,
+             take.error[0] ? take.error : "it changed since it was read");
+    mixdown_editor_free(take.editor);
     return MIXDOWN_ERR_SESSION;
   }
-  MixdownStatus   st   = md_record_apply_moves(root, r, s, rate, glide_s, report);
-  char*           from = md_record_folder_of(s->file_name);
-  char*           to   = md_record_folder_of(path);
-  // Paths in the copy: as written, or absolute from the session's folder
-  // when the copy lives elsewhere.
-  static const char* const path_keys[] = {"file", "impulse", NULL};
-  const MdEmitOptions      emit        = {from && to && strcmp(from, to) ? from : NULL, path_keys};
   if (!st) {
-    st = md_record_write_take(root, &emit, path, message, message_size);
+    st = md_record_apply_moves(&take, r, s, rate, glide_s, report);
+  }
+  if (!st) {
+    take.error[0] = '\0';
+    st            = mixdown_editor_save(take.editor, path);
+    if (st && st != MIXDOWN_ERR_NO_MEM) {
+      snprintf(message, message_size, "%s", take.error[0] ? take.error : "cannot write the take");
+    }
   }
   if (st == MIXDOWN_ERR_NO_MEM && !message[0]) {
     snprintf(message, message_size, "out of memory");
   }
-  free(from);
-  free(to);
-  md_ynode_free(root);
+  mixdown_editor_free(take.editor);
   return st;
 }
 

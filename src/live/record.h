@@ -3,7 +3,8 @@
 
 // Recording live moves (mixdown play --record-automation FILE): the moves
 // the audio thread applied, written out as envelopes in a copy of the
-// session, so that `mixdown render` of the copy plays the performance.
+// session (the user's file with only those values changed), so that
+// `mixdown render` of the copy plays the performance.
 
 #ifndef MD_RECORD_H
 #define MD_RECORD_H
@@ -47,19 +48,25 @@ typedef struct {
   size_t constants;  ///< Choices and switches of inserts (no envelope in a session): their last value, from the start
   size_t switches;   ///< Solo and polarity moves, which a session cannot automate (not written)
   size_t unplaced;   ///< Moves with no place in the session file (not written; `note` says the first)
-  char   note[512];  ///< The constants written and the first unplaced move, for the user; or ""
+  size_t refused;    ///< Moves whose edit the editor refused (not written; `note` says each, with why)
+  char   note[700];  ///< The constants written, the first unplaced move and each refused edit; or ""
 } MdRecordReport;
 
-/// Writes the session file of `session` to `path` as flow YAML (JSON-like;
-/// comments are not kept), each moved parameter an envelope: its session
+/// Writes the take to `path`: the session's file as played (kept by
+/// md_recorder_keep_session(), else read now) with only the moved
+/// parameters' values changed, through the editor (src/edit: comments,
+/// layout, key order, quoting, JSON and line ends kept, every other byte
+/// the same).  Each moved parameter becomes an envelope: its session
 /// value (or envelope) up to the first move, then each move as a glide of
 /// `glide_s` from the value before it, as the audio thread played it.  A
 /// choice or a switch of an insert (saturation.mode, delay.ping_pong) has
-/// no envelope in a session: it is written as its last value.  A move
-/// that cannot be placed costs only itself.  Relative paths are made
-/// absolute when `path` is in another folder.  Written to an unpredictable
-/// temporary file in `path`'s folder (never following a link) and renamed
-/// over `path`: never a partial file.
+/// no envelope in a session: it is written as its last value.  Each value
+/// is validated as any edit; a move that cannot be placed, or whose edit
+/// is refused, costs only itself.  Relative paths are rewritten when
+/// `path` is in another folder, so that the take reads the same files.
+/// Written atomically (io/atomic_file.h: an unnamed or unpredictable
+/// temporary file, never following a link, put in place whole), never
+/// over a file the session reads.
 MixdownStatus md_recorder_write(const MdRecorder* recorder, const MixdownSession* session, double rate,
                                 double glide_s, const char* path, MdRecordReport* report, char* message,
                                 size_t message_size);

@@ -1,9 +1,11 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// A take as YAML: each moved parameter's envelope (the same glide the
-// engine played), placed into the session's tree where its key lives.
-// Control thread.
+// A take's values: each moved parameter's envelope (the same glide the
+// engine played), or the last value of a choice or switch, set by its
+// address in the editable session (src/edit): the session's text with
+// only those values changed, each edit validated as any edit is.  An edit
+// refused costs itself alone (said in the report's note).  Control thread.
 
 #include "live/record_internal.h"
 
@@ -15,49 +17,7 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------------ */
-/* Building the tree                                                         */
-
-// The mapping of node `index` of the session in the file's tree.
-static MdYNode*
-strip_map(MdYNode* root, const MixdownSession* s, uint32_t index)
-{
-  const MdNode* node = &s->nodes[index];
-  if (node->kind == MD_NODE_MASTER) {
-    MdYNode* master = md_ynode_get(root, "master");
-    if (!master) {
-      master = md_ynode_new(MD_YNODE_MAPPING);
-      if (!master || !md_ynode_set(root, "master", master)) {
-        return NULL;
-      }
-    }
-    return master->kind == MD_YNODE_MAPPING ? master : NULL;
-  }
-  return node->kind == MD_NODE_TRACK ? md_ynode_at(md_ynode_get(root, "tracks"), index)
-                                     : md_ynode_at(md_ynode_get(root, "buses"), index - s->n_tracks);
-}
-
-// The mapping holding what `c` sets, and its key there.
-static MdYNode*
-target_map(MdYNode* root, const MixdownSession* s, const MdLiveChange* c, const char** key)
-{
-  MdYNode* strip = strip_map(root, s, c->node);
-  *key           = md_control_param(s, c)->info.name;
-  switch (c->kind) {
-  case MD_LIVE_SEND_DB:
-    return md_ynode_at(md_ynode_get(strip, "sends"), c->index);
-  case MD_LIVE_INSERT: {
-    MdYNode*                insert = md_ynode_at(md_ynode_get(strip, "inserts"), c->index);
-    const MdProcessorClass* cls    = s->nodes[c->node].inserts[c->index].cls;
-    MdSlotPlace             place  = {0};
-    if (md_processor_slot_place(cls, c->slot, &place) && place.in_list) {
-      return md_ynode_at(md_ynode_get(insert, cls->params[place.param].info.name), place.item); // the item's mapping
-    }
-    return insert;
-  }
-  default:
-    return strip;
-  }
-}
+/* Envelopes                                                                 */
 
 // The session's value of what `c` sets (constant or envelope); false for
 // a strip's value its table says a session cannot automate (solo,
@@ -217,10 +177,33 @@ last_applied(const MdRecorder* r, const MdLiveChange* target)
   return last;
 }
 
-// One parameter's moves (`n` of them, in time order) into the tree.
-// False only when out of memory: a move with no place costs itself alone.
+// Sets what `address` names to `value` in the take (md_edit_set_tree():
+// validated as any edit).  False only when out of memory; a refused edit
+// (`*kept` false) is said in the note and costs these `n` moves alone.
 static bool
-place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const MdAppliedMove* moves, size_t n,
+set_value(MdTake* take, const char* address, const MdYNode* value, size_t n, MdRecordReport* report, bool* kept)
+{
+  take->error[0]         = '\0';
+  const MixdownStatus st = md_edit_set_tree(take->editor, address, value);
+  *kept                  = st == MIXDOWN_SUCCESS;
+  if (st == MIXDOWN_ERR_NO_MEM) {
+    return false;
+  }
+  if (!*kept) {
+    char line[600];
+    snprintf(line, sizeof line, "%s; %zu move%s not written", take->error[0] ? take->error : address, n,
+             n == 1U ? "" : "s");
+    add_note(report->note, sizeof report->note, line);
+    report->refused += n;
+  }
+  return true;
+}
+
+// One parameter's moves (`n` of them, in time order) into the take.
+// False only when out of memory: a move with no place, or whose edit is
+// refused, costs itself alone.
+static bool
+place_moves(MdTake* take, const MdRecorder* r, const MixdownSession* s, const MdAppliedMove* moves, size_t n,
             double rate, double glide_s, MdRecordReport* report)
 {
   const MdLiveChange* c = &moves[0].change;
@@ -232,10 +215,10 @@ place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const M
     report->switches += n;
     return true;
   }
-  const char*    key   = NULL;
-  MdYNode*       map   = target_map(root, s, c, &key);
   const MdParam* param = md_control_param(s, c);
-  if (!map || map->kind != MD_YNODE_MAPPING || !param) {
+  MdAddress      place;
+  char           why[400];
+  if (!param || !md_address_resolve(mixdown_editor_session(take->editor), address, &place, why, sizeof why)) {
     snprintf(line, sizeof line, "%s: no place for it in the session file, %zu move%s not written", address, n,
              n == 1U ? "" : "s");
     if (!report->unplaced) {
@@ -244,6 +227,7 @@ place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const M
     report->unplaced += n;
     return true;
   }
+  bool kept = false;
   if (c->kind == MD_LIVE_INSERT && param->info.kind != MIXDOWN_PARAM_NUMBER) {
     // A session has envelopes for numbers only: the setting it ended on.
     const MdAppliedMove* last  = last_applied(r, c);
@@ -252,27 +236,32 @@ place_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, const M
       report->unplaced += n;
       return true;
     }
-    if (!md_ynode_set(map, key, value)) {
-      return false;
+    const bool ok = set_value(take, address, value, n, report, &kept);
+    if (ok && kept) {
+      snprintf(line, sizeof line, "%s moved %zu time%s: written as its last value, %s, from the start", address, n,
+               n == 1U ? "" : "s", value->text);
+      add_note(report->note, sizeof report->note, line);
+      ++report->constants;
     }
-    snprintf(line, sizeof line, "%s moved %zu time%s: written as its last value, %s, from the start", address, n,
-             n == 1U ? "" : "s", value->text);
-    add_note(report->note, sizeof report->note, line);
-    ++report->constants;
-    return true;
+    md_ynode_free(value);
+    return ok;
   }
   MdYNode* env = envelope(&original, moves, n, rate, glide_s);
-  if (!env || !md_ynode_set(map, key, env)) {
+  if (!env) {
     return false;
   }
-  ++report->envelopes;
-  report->moves += n;
-  return true;
+  const bool ok = set_value(take, address, env, n, report, &kept);
+  md_ynode_free(env);
+  if (ok && kept) {
+    ++report->envelopes;
+    report->moves += n;
+  }
+  return ok;
 }
 
 MixdownStatus
-md_record_apply_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* s, double rate, double glide_s,
-            MdRecordReport* report)
+md_record_apply_moves(MdTake* take, const MdRecorder* r, const MixdownSession* s, double rate, double glide_s,
+                      MdRecordReport* report)
 {
   MdAppliedMove* moves = malloc((r->n_moves ? r->n_moves : 1U) * sizeof *moves);
   if (!moves) {
@@ -288,7 +277,7 @@ md_record_apply_moves(MdYNode* root, const MdRecorder* r, const MixdownSession* 
     while (j < r->n_moves && md_record_same_target(&moves[j].change, &moves[i].change)) {
       ++j;
     }
-    st = place_moves(root, r, s, moves + i, j - i, rate, glide_s, report) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
+    st = place_moves(take, r, s, moves + i, j - i, rate, glide_s, report) ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
     i  = j;
   }
   free(moves);

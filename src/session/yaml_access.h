@@ -3,9 +3,9 @@
 
 // Reading and changing a YAML tree (yamltree.h) in one place: a mapping's
 // value by key, a sequence's item, null and strict numbers for the
-// validator; new nodes, appending and setting a key for whoever changes a
-// session's tree (a recorded take today, `mixdown set` next), before
-// emit.h writes it out.  New nodes have no line or column (0).
+// validator; new nodes, appending and setting a key for whoever builds a
+// value tree (the editor, a recorded take) that yaml_edit.h writes into a
+// session's text.  New nodes have no line or column (0).
 // Any thread, on a tree that thread owns; no global state.
 
 #ifndef MD_YAML_ACCESS_H

@@ -225,13 +225,14 @@ if command -v oscsend >/dev/null 2>&1 && command -v oscdump >/dev/null 2>&1; the
   # The recording: moves as envelopes; rendered, it plays what was heard.
   run "$mixdown" check rec.yaml
   [ "$rc" -eq 0 ] && ok "recorded automation: the session copy is valid" || fail "recorded session" "$err"
-  grep -q '"mute": {' rec.yaml && [[ "$play_out" != *"not recorded"* ]] \
+  grep -q '^  - {name: b, .*, mute: {points: \[\[0, 0\], ' rec.yaml && [[ "$play_out" != *"not recorded"* ]] \
     && ok "recorded automation: fader, EQ and mute moves written as envelopes" \
     || fail "recorded automation content" "$play_out"
   "$mixdown" render rec.yaml -o rec.wav --bits float -q
   rec_before=$("$live" level rec.wav 0.2 1.0 440)
-  # The second point of a's fader envelope is where the move began.
-  move_s=$(awk '/"gain_db": \{/ { f = 1 } f && /^ *\[[0-9.]+, / { if (++n == 2) { gsub(/[][ ,]+/, " "); print $1; exit } }' rec.yaml)
+  # The second point of a's fader envelope is where the move began (the
+  # take keeps the session's flow layout: `gain_db: {points: [[0, -6], [T, -6], …`).
+  move_s=$(sed -n 's/^  - {name: a, .*gain_db: {points: \[\[0, -6\], \[\([0-9.]*\), .*/\1/p' rec.yaml)
   rec_after=$(awk -v m="${move_s:-1}" 'BEGIN { printf "%.3f %.3f", m + 0.5, m + 1.0 }')
   rec_after=$("$live" level rec.wav $rec_after 440)
   rec_b=$(awk -v m="${move_s:-1}" 'BEGIN { printf "%.3f %.3f", m + 0.5, m + 1.0 }')
@@ -339,7 +340,8 @@ YAML
   done
   run "$mixdown" check take.yaml
   [ "$rc" -eq 0 ] && ok "the take after hostile moves is written and valid (mixdown check)" || fail "hostile take" "$err" "$play_out"
-  grep -q '"mode": "hard"' take.yaml && grep -q '"ping_pong": true' take.yaml && grep -q '"gain_db": {' take.yaml \
+  grep -q '{type: saturation, mix: 0.5, mode: hard}' take.yaml && grep -q '{type: delay, mix: 0.2, ping_pong: true}' take.yaml \
+    && grep -q '^  - {name: a, file: a440.wav, gain_db: {points: ' take.yaml \
     && [[ "$play_out" == *"/track/a/insert/2/mode moved 1 time: written as its last value, hard, from the start"* ]] \
     && ok "the take: saturation.mode and delay.ping_pong as their last values (said so), the fader as an envelope" \
     || fail "the take's choices" "$(grep -E 'mode|ping_pong' take.yaml)" "$play_out"

@@ -69,9 +69,16 @@ for period in $periods; do
   finish_captured_play
   [ "$play_rc" -eq 0 ] && ok "period $period: play with --record-automation and 11 OSC moves" \
     || fail "period $period: play" "rc=$play_rc" "$(cat play.stderr)"
-  grep -q '"gain_db": {' rec.yaml && grep -q '"pan": {' rec.yaml && grep -q '"mute": {' rec.yaml \
-    && ok "period $period: the take holds the fader, pan and mute moves as envelopes" \
-    || fail "period $period: take content" "$(cat play.stderr)"
+  # The take keeps the session's flow layout (issue 18.5): an envelope in
+  # its value's place, a mute not written added to its track's mapping;
+  # only the three track lines change.
+  grep -q '^  - {name: a, file: a440.wav, gain_db: {points: \[\[0, -6\], .*curve: linear}, pan: {points: \[\[0, -0.5\], ' rec.yaml \
+    && grep -q '^  - {name: b, .*, mute: {points: \[\[0, 0\], ' rec.yaml && grep -q '^  - {name: c, .*pan: {points: ' rec.yaml \
+    && ok "period $period: the take holds the fader, pan and mute moves as envelopes, each in its value's place" \
+    || fail "period $period: take content" "$(cat rec.yaml)" "$(cat play.stderr)"
+  [ "$(diff take.yaml rec.yaml | grep -v '^[<>-]')" = "4,6c4,6" ] \
+    && ok "period $period: the take differs from its session in the moved tracks' lines only (diff: 4,6c4,6)" \
+    || fail "period $period: take diff" "$(diff take.yaml rec.yaml)"
   "$mixdown" render rec.yaml -o rec.wav --bits float -q || fail "period $period: render the take"
   null=$("$live" null rec.wav cap.wav 0 0 6.5)
   residual=$(echo "$null" | sed -n 's/^residual_db //p')
@@ -112,8 +119,9 @@ for period in $periods; do
   finish_captured_play
   [ "$play_rc" -eq 0 ] && ok "period $period: play with --record-automation and 7 OSC moves, 6 of insert values" \
     || fail "period $period: play (inserts)" "rc=$play_rc" "$(cat play.stderr)"
-  grep -q '"threshold_db": {' rec.yaml && [ "$(grep -c '"gain_db": {' rec.yaml)" -eq 2 ] \
-    && ok "period $period: the take holds the EQ band's gain, the threshold and the fader as envelopes" \
+  grep -q 'threshold_db: {points: \[\[0, -10\], ' rec.yaml && [ "$(grep -o 'gain_db: {points: ' rec.yaml | wc -l)" -eq 2 ] \
+    && [ "$(diff inserts.yaml rec.yaml | grep -v '^[<>-]')" = "4,6c4,6" ] \
+    && ok "period $period: the take holds the EQ band's gain, the threshold and the fader as envelopes (diff: 4,6c4,6)" \
     || fail "period $period: take content (inserts)" "$(cat rec.yaml)" "$(cat play.stderr)"
   "$mixdown" render rec.yaml -o rec.wav --bits float -q || fail "period $period: render the take (inserts)"
   null=$("$live" null rec.wav cap.wav 0 0 6.5)
@@ -122,4 +130,106 @@ for period in $periods; do
     && ok "period $period: the take with insert moves nulls against what play sent to JACK: residual $residual dB (< -90)" \
     || fail "period $period: take with insert moves against capture" "$null"
 done
+
+# The take keeps the file (issue 18.5): a commented, hand-formatted block
+# session, a JSON one and a CR LF one, each played with the same moves (the
+# lead's fader three times, the answer's pan once).  `diff` of session and
+# take shows the moved values' lines only, each as it must read; the take
+# passes `mixdown check` and nulls against what was played.
+cat > block.yaml <<'YAML'
+# The take test's song, written by hand
+mixdown: 1
+sample_rate: 48000     # the dummy server's rate
+
+tracks:
+  # the lead, left
+  - name: a
+    file: a440.wav
+    gain_db: -6   # lead vocal
+    pan: -0.5
+  - name: b       # the answer, right
+    file: "b1000.wav"
+    gain_db: -9
+    pan: 0.4      # a little right
+output:
+  file: take-out.wav
+YAML
+sed 's/$/\r/' block.yaml > crlf.yaml
+cat > json.json <<'JSON'
+{
+  "mixdown": 1,
+  "sample_rate": 48000,
+  "tracks": [
+    {"name": "a", "file": "a440.wav", "gain_db": -6, "pan": -0.5},
+    {"name": "b", "file": "b1000.wav", "gain_db": -9, "pan": 0.4}
+  ],
+  "output": {"file": "take-out.wav"}
+}
+JSON
+num='[0-9]+(\.[0-9]+)?'
+# The fader's envelope: from -6, to -20, -3 and -12 (7 points).
+fader="\[0, -6\], \[$num, -6\], \[$num, -20\], \[$num, -20\], \[$num, -3\], \[$num, -3\], \[$num, -12\]"
+pan="\[\[0, 0\.4\], \[$num, 0\.4\], \[$num, -0\.5\]\]"
+if start_jackd 256; then
+  for session in block.yaml crlf.yaml json.json; do
+    take="take-$session"
+    rm -f "$take"
+    start_captured_play 8 "$session" --osc "$port" --record-automation "$take"
+    sleep 1.5
+    for move in "/track/a/gain_db f -20" "/track/b/pan f -0.5" "/track/a/gain_db f -3" "/track/a/gain_db f -12"; do
+      # shellcheck disable=SC2086
+      oscsend localhost "$port" $move
+      sleep 0.25
+    done
+    finish_captured_play
+    [ "$play_rc" -eq 0 ] && ok "$session: play with --record-automation and 4 OSC moves" \
+      || fail "$session: play" "rc=$play_rc" "$(cat play.stderr)"
+    changes=$(diff "$session" "$take" | grep -v '^[<>-]' | tr '\n' ' ')
+    added=$(diff "$session" "$take" | sed -n 's/^> //p' | tr -d '\r')
+    case $session in
+      json.json)
+        want_changes="5,6c5,6 "
+        want=$(printf '%s\n' \
+          "^    \\{\"name\": \"a\", \"file\": \"a440.wav\", \"gain_db\": \\{\"points\": \\[$fader\\], \"curve\": \"linear\"\\}, \"pan\": -0.5\\},\$" \
+          "^    \\{\"name\": \"b\", \"file\": \"b1000.wav\", \"gain_db\": -9, \"pan\": \\{\"points\": $pan, \"curve\": \"linear\"\\}\\}\$")
+        ;;
+      *)
+        want_changes="9c9,18 14c23 "
+        want=$(printf '%s\n' "^    gain_db:   # lead vocal\$" "^      points:\$")
+        for point in "0, -6" "$num, -6" "$num, -20" "$num, -20" "$num, -3" "$num, -3" "$num, -12"; do
+          want=$(printf '%s\n%s' "$want" "^        - \\[$point\\]\$")
+        done
+        want=$(printf '%s\n%s\n%s' "$want" "^      curve: linear\$" \
+          "^    pan: \\{points: $pan, curve: linear\\}      # a little right\$")
+        ;;
+    esac
+    matched=yes
+    [ "$(echo "$added" | wc -l)" -eq "$(echo "$want" | wc -l)" ] || matched=no
+    while IFS= read -r line && IFS= read -r pattern <&3; do
+      echo "$line" | grep -Eq "$pattern" || matched="no: \`$line\` is not /$pattern/"
+    done <<<"$added" 3<<<"$want"
+    [ "$changes" = "$want_changes" ] && [ "$matched" = yes ] \
+      && ok "$session: the take differs from its session in the moved values' lines only ($changes), each as it must read" \
+      || fail "$session: take diff" "hunks $changes (want $want_changes); $matched" "$(diff "$session" "$take")"
+    case $session in
+      crlf.yaml)
+        [ "$(grep -c $'\r$' "$take")" -eq "$(wc -l < "$take")" ] && [ "$(wc -l < "$take")" -eq 25 ] \
+          && ok "$session: every line of the take ends in CR LF, the envelope's new ones too" \
+          || fail "$session: line ends" "$(od -c "$take" | head -n 20)" ;;
+      json.json)
+        python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$take" 2>/dev/null \
+          && ok "$session: the take is JSON (python's json reads it)" || fail "$session: not JSON" "$(cat "$take")" ;;
+    esac
+    run "$mixdown" check "$take"
+    [ "$rc" -eq 0 ] && ok "$session: mixdown check accepts the take" || fail "$session: check" "$err"
+    "$mixdown" render "$take" -o rec.wav --bits float -q || fail "$session: render the take"
+    null=$("$live" null rec.wav cap.wav 0 0 6.5)
+    residual=$(echo "$null" | sed -n 's/^residual_db //p')
+    below "${residual:-0}" -90 \
+      && ok "$session: the take rendered nulls against what play sent to JACK: residual $residual dB (< -90)" \
+      || fail "$session: take against capture" "$null"
+  done
+else
+  fail "jackd -d dummy -p 256 did not start" "$(cat "$work/jackd.log")"
+fi
 finish

@@ -44,7 +44,8 @@ extern const TestCase cache_tests[];
 extern const TestCase clip_tests[];
 extern const TestCase source_tests[];
 extern const TestCase control_tests[];
-extern const TestCase emit_tests[];
+extern const TestCase yaml_access_tests[];
+extern const TestCase take_tests[];
 extern const TestCase keys_tests[];
 extern const TestCase yaml_edit_tests[];
 extern const TestCase yaml_edit_list_tests[];
@@ -63,7 +64,7 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          pan_law_tests, loudness_tests, checked_number_tests,
                                          atomic_file_tests, plan_tests,   cache_tests,
                                          clip_tests,    source_tests,   control_tests,
-                                         emit_tests,    keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
+                                         yaml_access_tests, take_tests, keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
                                          yaml_edit_layout_tests, address_tests, editor_tests, editor_race_tests,
                                          editor_refusal_tests};
 
