@@ -4,7 +4,8 @@
 // Saving an editor's text: atomically (io/atomic_file.h: a temporary file
 // in the target's folder, synced, linked or renamed into place; a
 // replaced file keeps its mode and owner), never through a file changed
-// on disk since it was read (its bytes compared with those read), never
+// on disk since it was read (its bytes compared with those read, under a
+// lock of the file that saves of it by other editors also take), never
 // over a file the session reads (io/path_guard.h).  A copy in another
 // folder has the session's relative paths (`file:` of clips and outputs,
 // a processor's file parameter such as an impulse) rewritten through the
@@ -19,10 +20,12 @@
 #include "session/reads.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,6 +107,35 @@ remember_saved(MixdownEditor* ed)
   return MIXDOWN_SUCCESS;
 }
 
+// Locks the file now at `path` (flock, exclusive) for the check and the
+// rename of a save over it: two saves of one file then run one after the
+// other, and the second sees the first's bytes and refuses, instead of
+// both passing the check and one rename losing the other's edit.  A file
+// renamed over between open and lock is opened again.  -1 when it cannot
+// be opened (the check then refuses).
+static int
+lock_file(const char* path)
+{
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return -1;
+    }
+    struct stat locked, now;
+    int         r = 0;
+    while ((r = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (r != 0) {
+      return fd; // no locks here (some network folders): the check alone
+    }
+    if (!fstat(fd, &locked) && !stat(path, &now) && locked.st_dev == now.st_dev && locked.st_ino == now.st_ino) {
+      return fd;
+    }
+    close(fd); // replaced while waiting: lock the file there now
+  }
+  return -1;
+}
+
 static MixdownStatus
 save_in_place(MixdownEditor* ed)
 {
@@ -111,11 +143,16 @@ save_in_place(MixdownEditor* ed)
     md_edit_report_file(ed, "`%s` is not a regular file: save the session to a path of its own", ed->name);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  if (!unchanged_on_disk(ed->path, &ed->disk)) {
+  const int lock = lock_file(ed->path);
+  if (lock < 0 || !unchanged_on_disk(ed->path, &ed->disk)) {
+    if (lock >= 0) {
+      close(lock);
+    }
     md_edit_report_file(ed, "%s changed on disk since it was read: nothing written", ed->name);
     return MIXDOWN_ERR_SESSION;
   }
   const MixdownStatus st = write_text(ed, ed->path, ed->doc.text, ed->doc.length);
+  close(lock); // the lock goes with it, after the rename
   return st ? st : remember_saved(ed);
 }
 

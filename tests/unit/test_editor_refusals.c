@@ -7,13 +7,19 @@
 // an output pointed at a file the session reads is refused at once, as a
 // render would refuse it; values are given as YAML that reads back the
 // same (a musical time quoted, without the seconds' unit); a track's own
-// `file:` is set in place.
+// `file:` is set in place; a save waits for another save of the same file
+// between its check and its rename, and then refuses.
 
 #include "support.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct {
   char     message[600];
@@ -195,7 +201,93 @@ test_output_over_a_source_refused(void)
   mixdown_editor_free(ed);
 }
 
+// Whether /proc/locks shows process `pid` waiting for a lock.
+static bool
+waiting_for_a_lock(pid_t pid)
+{
+  FILE* f = fopen("/proc/locks", "r");
+  if (!f) {
+    return false;
+  }
+  char line[256];
+  char want[32];
+  snprintf(want, sizeof want, " %ld ", (long)pid);
+  bool waiting = false;
+  while (!waiting && fgets(line, sizeof line, f)) {
+    waiting = strstr(line, " -> ") && strstr(line, want);
+  }
+  fclose(f);
+  return waiting;
+}
+
+// Another save of the file holds it (as between its check and its
+// rename): this save waits, then sees the other's bytes and refuses —
+// never both kept, one edit silently lost.
+static void
+test_concurrent_saves_do_not_lose_an_edit(void)
+{
+  static const char text[] = "mixdown: 1\ntracks:\n  - name: a\n    file: a.wav\n    gain_db: -3\n";
+  static const char other[] = "mixdown: 1\ntracks:\n  - name: a\n    file: a.wav\n    gain_db: -9\n";
+  test_write_sine(test_path("a.wav"), 440.0, 0.25, 0.5, 1U, 48000U);
+  char path[600];
+  snprintf(path, sizeof path, "%s", test_path("race.yaml"));
+  FILE* f = fopen(path, "wb");
+  CHECK(f && fwrite(text, 1U, strlen(text), f) == strlen(text));
+  if (f) {
+    fclose(f);
+  }
+  MixdownEditor* ed = NULL;
+  said_here         = (Said){0};
+  if (mixdown_editor_open(path, remember, &said_here, &ed) != MIXDOWN_SUCCESS) {
+    CHECK_MSG(false, "open: %s", said_here.message);
+    return;
+  }
+  CHECK(mixdown_editor_set(ed, "/track/a/gain_db", "-4") == MIXDOWN_SUCCESS);
+  const int held = open(path, O_RDONLY);
+  CHECK(held >= 0 && flock(held, LOCK_EX) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    close(held); // the other save's lock is not this one's
+    const MixdownStatus st = mixdown_editor_save(ed, NULL);
+    _exit(st == MIXDOWN_SUCCESS ? 0 : st == MIXDOWN_ERR_SESSION ? 3 : 4);
+  }
+  // Until the child either waits for the lock or is done (polled, bounded).
+  int  status = 0;
+  bool done   = false;
+  for (int polls = 0; polls < 30000 && !done && !waiting_for_a_lock(child); ++polls) {
+    done = waitpid(child, &status, WNOHANG) == child;
+    usleep(1000);
+  }
+  CHECK_MSG(!done, "the save went ahead while another save held the file (exit %d)",
+            WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  // The other save puts its bytes in place (temporary + rename), then lets go.
+  char temp[620];
+  snprintf(temp, sizeof temp, "%s.other", path);
+  f = fopen(temp, "wb");
+  CHECK(f && fwrite(other, 1U, strlen(other), f) == strlen(other));
+  if (f) {
+    fclose(f);
+  }
+  CHECK(rename(temp, path) == 0);
+  close(held);
+  if (!done) {
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 3, "the waiting save: exit %d (3: refused)",
+              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+  char   got[200] = "";
+  FILE*  in       = fopen(path, "rb");
+  size_t n        = in ? fread(got, 1U, sizeof got - 1U, in) : 0U;
+  got[n]          = '\0';
+  if (in) {
+    fclose(in);
+  }
+  CHECK_MSG(!strcmp(got, other), "the file holds\n%s", got);
+  mixdown_editor_free(ed);
+}
+
 const TestCase editor_refusal_tests[] = {
+  {"editor_concurrent_saves_do_not_lose_an_edit", test_concurrent_saves_do_not_lose_an_edit},
   {"editor_unknown_names_said_where_the_names_are", test_unknown_names_said_where_the_names_are},
   {"editor_values_read_back_the_same", test_values_read_back_the_same},
   {"editor_output_over_a_source_refused", test_output_over_a_source_refused},
