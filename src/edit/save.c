@@ -136,6 +136,32 @@ lock_file(const char* path)
   return -1;
 }
 
+// Whether the file `target` may be replaced by the edited text: not when
+// it is read-only (its mode says so even to root, who may write anyway:
+// the user made it so on purpose), nor when it has other names (hard
+// links), which a rename would leave holding the old text.  False with
+// the reason reported.
+static bool
+may_replace(const MixdownEditor* ed, const char* target)
+{
+  struct stat st;
+  if (stat(target, &st)) {
+    return true; // gone: the changed-on-disk check says so
+  }
+  if (!(st.st_mode & 0222) || access(target, W_OK)) {
+    md_edit_report_file(ed, "%s is read-only: nothing written (make it writable, or write a copy with -o)", ed->name);
+    return false;
+  }
+  if (st.st_nlink > 1) {
+    md_edit_report_file(ed,
+                        "%s has %lu names (hard links): replacing it would leave the others with the old text; "
+                        "nothing written (write a copy with -o)",
+                        ed->name, (unsigned long)st.st_nlink);
+    return false;
+  }
+  return true;
+}
+
 static MixdownStatus
 save_in_place(MixdownEditor* ed)
 {
@@ -143,15 +169,24 @@ save_in_place(MixdownEditor* ed)
     md_edit_report_file(ed, "`%s` is not a regular file: save the session to a path of its own", ed->name);
     return MIXDOWN_ERR_BAD_ARG;
   }
-  const int lock = lock_file(ed->path);
-  if (lock < 0 || !unchanged_on_disk(ed->path, &ed->disk)) {
+  // A symbolic link stays a link: the file it names is the one edited.
+  char target[PATH_MAX];
+  if (!realpath(ed->path, target)) {
+    md_edit_report_file(ed, "%s changed on disk since it was read: nothing written", ed->name);
+    return MIXDOWN_ERR_SESSION;
+  }
+  if (!may_replace(ed, target)) {
+    return MIXDOWN_ERR_SESSION;
+  }
+  const int lock = lock_file(target);
+  if (lock < 0 || !unchanged_on_disk(target, &ed->disk)) {
     if (lock >= 0) {
       close(lock);
     }
     md_edit_report_file(ed, "%s changed on disk since it was read: nothing written", ed->name);
     return MIXDOWN_ERR_SESSION;
   }
-  const MixdownStatus st = write_text(ed, ed->path, ed->doc.text, ed->doc.length);
+  const MixdownStatus st = write_text(ed, target, ed->doc.text, ed->doc.length);
   close(lock); // the lock goes with it, after the rename
   return st ? st : remember_saved(ed);
 }

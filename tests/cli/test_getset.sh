@@ -203,5 +203,25 @@ else
 fi
 chmod 0755 ro
 
+# ---------------------------------------------------------------- links and read-only files
+# A symbolic link stays a link and the file it names is edited; a file with
+# other names (hard links) or a read-only mode is refused, nothing written.
+mkdir -p linked && cp s.yaml linked/s.yaml && cp s.yaml linked-before.yaml && ln -sf linked/s.yaml link.yaml
+cp a.wav linked/ 2>/dev/null || true
+run "$mixdown" set link.yaml /track/b/gain_db -7
+[ "$rc" -eq 0 ] && [ -L link.yaml ] && grep -q "gain_db: -7" linked/s.yaml &&
+  ok "a symlinked session: its target edited, the link kept" || fail "symlink" "rc=$rc" "$err"
+cp s.yaml hard-before.yaml && ln s.yaml hard.yaml
+run "$mixdown" set hard.yaml /track/b/gain_db -8
+[ "$rc" -eq 2 ] && [[ "$err" == *"has 2 names (hard links)"*"nothing written"* ]] && cmp -s s.yaml hard-before.yaml &&
+  [ "$(stat -c %h s.yaml)" = 2 ] && ok "a hard-linked session: refused, exit 2, both names as they were" ||
+  fail "hard link" "rc=$rc" "$err"
+rm -f hard.yaml
+chmod 0444 s.yaml
+run "$mixdown" set s.yaml /track/b/gain_db -8
+[ "$rc" -eq 2 ] && [[ "$err" == *"is read-only: nothing written"* ]] && cmp -s s.yaml hard-before.yaml &&
+  ok "a read-only session (mode 444): refused, exit 2, unchanged" || fail "read-only file" "rc=$rc" "$err"
+chmod 0644 s.yaml
+
 echo "$(basename "$0" .sh | sed 's/^test_//'): $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
