@@ -392,3 +392,45 @@ test_gain_db(const float* in, const float* out, uint64_t from, uint64_t to)
 {
   return test_rms_db(out + from, to - from) - test_rms_db(in + from, to - from);
 }
+
+char*
+test_read_file(const char* path, size_t* length)
+{
+  if (length) {
+    *length = 0U;
+  }
+  FILE* f = fopen(path, "rb");
+  if (!f) {
+    return NULL;
+  }
+  char*  text = NULL;
+  size_t size = 0U;
+  char   chunk[4096];
+  size_t got;
+  while ((got = fread(chunk, 1U, sizeof chunk, f)) > 0U) {
+    char* more = realloc(text, size + got + 1U);
+    if (!more) {
+      break;
+    }
+    text = more;
+    memcpy(text + size, chunk, got);
+    size += got;
+    text[size] = '\0';
+  }
+  fclose(f);
+  if (length) {
+    *length = size;
+  }
+  return text;
+}
+
+void
+test_said_error(void* user_data, const MixdownDiagnostic* d)
+{
+  TestSaid* said = user_data;
+  if (d->severity == MIXDOWN_SEVERITY_ERROR && !said->count++) {
+    snprintf(said->message, sizeof said->message, "%s", d->message);
+    said->line   = d->line;
+    said->column = d->column;
+  }
+}

@@ -130,3 +130,25 @@ void test_proc_free(TestProc* p);
 
 /// Gain in dB of `out` over `in` (RMS ratio) for frames [from, to).
 double test_gain_db(const float* in, const float* out, uint64_t from, uint64_t to);
+
+/* ---- Files and diagnostics (the editing tests) ------------------------- */
+
+#include "mixdown.h"
+
+#include <stddef.h>
+
+/// The whole of `path`, NUL-terminated (the caller frees it), and its
+/// length in `*length` when `length` is not NULL; NULL when the file
+/// cannot be read or is empty.
+char* test_read_file(const char* path, size_t* length);
+
+/// The first error a session or an editor reported, and how many.
+typedef struct {
+  char     message[600];
+  unsigned line, column;
+  unsigned count;
+} TestSaid;
+
+/// A MixdownDiagnosticFunc that keeps the first error in the TestSaid
+/// given as `user_data` and counts them.
+void test_said_error(void* user_data, const MixdownDiagnostic* d);

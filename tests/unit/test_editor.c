@@ -35,30 +35,14 @@ static const char session_text[] = "mixdown: 1\n"
                                    "      - {type: gain, gain_db: 1}\n"
                                    "      - {type: eq, bands: [{type: bell, freq: 1000, gain_db: 2}]}\n";
 
-typedef struct {
-  char     message[600];
-  unsigned line, column;
-  unsigned count;
-} Said;
-
-static void
-remember(void* user_data, const MixdownDiagnostic* d)
-{
-  Said* said = user_data;
-  if (d->severity == MIXDOWN_SEVERITY_ERROR && !said->count++) {
-    snprintf(said->message, sizeof said->message, "%s", d->message);
-    said->line   = d->line;
-    said->column = d->column;
-  }
-}
 
 static MixdownEditor*
-open_editor(Said* said)
+open_editor(TestSaid* said)
 {
   test_write_sine(test_path("a.wav"), 440.0, 0.25, 0.5, 1U, 48000U);
   MixdownEditor*      ed = NULL;
   const MixdownStatus st =
-    mixdown_editor_open_string(session_text, strlen(session_text), "s.yaml", test_dir(), remember, said, &ed);
+    mixdown_editor_open_string(session_text, strlen(session_text), "s.yaml", test_dir(), test_said_error, said, &ed);
   CHECK_MSG(st == MIXDOWN_SUCCESS, "open: %s (%s)", mixdown_strerror(st), said->message);
   return ed;
 }
@@ -96,7 +80,7 @@ check_diff(const MixdownEditor* ed, const char* want)
 static void
 test_set_then_get(void)
 {
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = open_editor(&said);
   if (!ed) {
     return;
@@ -119,7 +103,7 @@ test_set_then_get(void)
 static void
 test_set_changes_one_line_and_the_diff_says_so(void)
 {
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = open_editor(&said);
   if (!ed) {
     return;
@@ -145,7 +129,7 @@ test_set_changes_one_line_and_the_diff_says_so(void)
 static void
 test_refused_edit_leaves_the_text(void)
 {
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = open_editor(&said);
   if (!ed) {
     return;
@@ -156,7 +140,7 @@ test_refused_edit_leaves_the_text(void)
   CHECK_MSG(!strncmp(said.message, "/track/a/gain_db: ", 18U) && strstr(said.message, "99"), "said `%s`",
             said.message);
   // An unknown name: the nearest one.
-  said = (Said){0};
+  said = (TestSaid){0};
   CHECK(mixdown_editor_set(ed, "/track/bb/gain_db", "1") == MIXDOWN_ERR_BAD_ARG);
   CHECK_MSG(strstr(said.message, "/track/bb/gain_db") && strstr(said.message, "`b`"), "said `%s`", said.message);
   // Not YAML, a wrong kind, an envelope out of order.
@@ -172,7 +156,7 @@ test_refused_edit_leaves_the_text(void)
 static void
 test_defaults_points_and_removal(void)
 {
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = open_editor(&said);
   if (!ed) {
     return;
@@ -226,9 +210,9 @@ test_save_over_the_file_keeps_its_mode(void)
   const char* path = test_path("mode.yaml");
   write_file(path, session_text);
   CHECK(chmod(path, 0640) == 0);
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = NULL;
-  CHECK(mixdown_editor_open(path, remember, &said, &ed) == MIXDOWN_SUCCESS);
+  CHECK(mixdown_editor_open(path, test_said_error, &said, &ed) == MIXDOWN_SUCCESS);
   if (!ed) {
     return;
   }
@@ -256,9 +240,9 @@ test_save_refuses_a_file_changed_on_disk(void)
   test_write_sine(test_path("a.wav"), 440.0, 0.25, 0.5, 1U, 48000U);
   const char* path = test_path("changed.yaml");
   write_file(path, session_text);
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = NULL;
-  CHECK(mixdown_editor_open(path, remember, &said, &ed) == MIXDOWN_SUCCESS);
+  CHECK(mixdown_editor_open(path, test_said_error, &said, &ed) == MIXDOWN_SUCCESS);
   if (!ed) {
     return;
   }
@@ -296,9 +280,9 @@ test_copy_in_another_folder_renders_the_same(void)
   snprintf(copy, sizeof copy, "%s/variations/one/s.yaml", test_dir());
   test_write_sine(wav, 440.0, 0.25, 0.5, 1U, 48000U);
   write_file(path, session_text);
-  Said           said = {0};
+  TestSaid           said = {0};
   MixdownEditor* ed   = NULL;
-  CHECK(mixdown_editor_open(path, remember, &said, &ed) == MIXDOWN_SUCCESS);
+  CHECK(mixdown_editor_open(path, test_said_error, &said, &ed) == MIXDOWN_SUCCESS);
   if (!ed) {
     return;
   }
@@ -313,7 +297,7 @@ test_copy_in_another_folder_renders_the_same(void)
   CHECK(text && length == strlen(session_text) && !memcmp(text, session_text, length));
   free(text);
   MixdownSession* copied = NULL;
-  CHECK(mixdown_session_open_file(copy, remember, &said, &copied) == MIXDOWN_SUCCESS);
+  CHECK(mixdown_session_open_file(copy, test_said_error, &said, &copied) == MIXDOWN_SUCCESS);
   TestMix a = {0}, b = {0};
   if (copied && test_render_session(mixdown_editor_session(ed), &a) && test_render_session(copied, &b)) {
     CHECK(same_mix(&a, &b));

@@ -51,36 +51,6 @@ write_bytes(const char* path, const char* text, size_t length)
   }
 }
 
-// The file's bytes (malloc'd, NUL-terminated) and their count.
-static char*
-read_bytes(const char* path, size_t* length)
-{
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    *length = 0U;
-    return NULL;
-  }
-  char*  text = NULL;
-  size_t size = 0U;
-  char   chunk[4096];
-  size_t got  = 0U;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0U) {
-    char* more = realloc(text, size + got + 1U);
-    if (!more) {
-      break;
-    }
-    text = more;
-    memcpy(text + size, chunk, got);
-    size += got;
-  }
-  fclose(f);
-  if (text) {
-    text[size] = '\0';
-  }
-  *length = size;
-  return text;
-}
-
 // A fresh session file `name` beside a one-second tone it reads.
 static const char*
 fresh_session(const char* name)
@@ -99,7 +69,7 @@ static bool
 file_is(const char* path, const char* want)
 {
   size_t length = 0U;
-  char*  got    = read_bytes(path, &length);
+  char*  got    = test_read_file(path, &length);
   bool   same   = got && length == strlen(want) && !memcmp(got, want, length);
   free(got);
   return same;

@@ -21,35 +21,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-typedef struct {
-  char     message[600];
-  unsigned line, column;
-  unsigned count;
-} Said;
-
-static void
-remember(void* user_data, const MixdownDiagnostic* d)
-{
-  Said* said = user_data;
-  if (d->severity == MIXDOWN_SEVERITY_ERROR && !said->count++) {
-    snprintf(said->message, sizeof said->message, "%s", d->message);
-    said->line   = d->line;
-    said->column = d->column;
-  }
-}
 
 static MixdownEditor*
-open_text(const char* text, Said* said)
+open_text(const char* text, TestSaid* said)
 {
   test_write_sine(test_path("a.wav"), 440.0, 0.25, 0.5, 1U, 48000U);
   MixdownEditor*      ed = NULL;
-  const MixdownStatus st = mixdown_editor_open_string(text, strlen(text), "s.yaml", test_dir(), remember, said, &ed);
+  const MixdownStatus st = mixdown_editor_open_string(text, strlen(text), "s.yaml", test_dir(), test_said_error, said, &ed);
   CHECK_MSG(st == MIXDOWN_SUCCESS, "open: %s (%s)", mixdown_strerror(st), said->message);
   return ed;
 }
 
 // What the editors opened here said (their diagnostic callback's data).
-static Said said_here;
+static TestSaid said_here;
 
 // Setting `address` is refused at `line`:`column`, the message naming the
 // address and `words`; the text stays as it was.
@@ -58,7 +42,7 @@ refused(MixdownEditor* ed, const char* address, unsigned line, unsigned column, 
 {
   size_t      before = 0U;
   char*       copy   = strdup(mixdown_editor_text(ed, &before));
-  said_here          = (Said){0};
+  said_here          = (TestSaid){0};
   CHECK_MSG(mixdown_editor_set(ed, address, "1") != MIXDOWN_SUCCESS, "%s: accepted", address);
   size_t      after = 0U;
   const char* now   = mixdown_editor_text(ed, &after);
@@ -177,7 +161,7 @@ test_output_over_a_source_refused(void)
   }
   char source[600];
   snprintf(source, sizeof source, "%s", test_path("a.wav"));
-  said_here = (Said){0};
+  said_here = (TestSaid){0};
   CHECK(mixdown_editor_set(ed, "/output/file", source) == MIXDOWN_ERR_SESSION);
   CHECK_MSG(said_here.line == 5U && said_here.column == 16U && strstr(said_here.message, "/output/file: ") &&
               strstr(said_here.message, "source of track `a`"),
@@ -194,7 +178,7 @@ test_output_over_a_source_refused(void)
                        &said_here))) {
     return;
   }
-  said_here = (Said){0};
+  said_here = (TestSaid){0};
   CHECK(mixdown_editor_set(ed, "/outputs/2/file", "x.wav") == MIXDOWN_ERR_SESSION);
   CHECK_MSG(strstr(said_here.message, "/outputs/2/file: output 1 of 2 and output 2 of 2"), "said `%s`",
             said_here.message);
@@ -237,8 +221,8 @@ test_concurrent_saves_do_not_lose_an_edit(void)
     fclose(f);
   }
   MixdownEditor* ed = NULL;
-  said_here         = (Said){0};
-  if (mixdown_editor_open(path, remember, &said_here, &ed) != MIXDOWN_SUCCESS) {
+  said_here         = (TestSaid){0};
+  if (mixdown_editor_open(path, test_said_error, &said_here, &ed) != MIXDOWN_SUCCESS) {
     CHECK_MSG(false, "open: %s", said_here.message);
     return;
   }

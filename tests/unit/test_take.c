@@ -37,32 +37,6 @@ write_file(const char* path, const char* text)
   }
 }
 
-// The whole of `path` (the caller frees it), or NULL.
-static char*
-read_file(const char* path)
-{
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    return NULL;
-  }
-  char*  text = NULL;
-  size_t size = 0U;
-  char   chunk[4096];
-  size_t got;
-  while ((got = fread(chunk, 1U, sizeof chunk, f)) > 0U) {
-    char* more = realloc(text, size + got + 1U);
-    if (!more) {
-      break;
-    }
-    text = more;
-    memcpy(text + size, chunk, got);
-    size += got;
-    text[size] = '\0';
-  }
-  fclose(f);
-  return text;
-}
-
 // The first line (from 1) where `a` and `b` differ, for a failure's message.
 static unsigned
 first_different_line(const char* a, const char* b)
@@ -104,7 +78,7 @@ record(const char* name, const char* text, const MdAppliedMove* moves, size_t n_
 static void
 check_take(const char* path, const char* expected)
 {
-  char* text = read_file(path);
+  char* text = test_read_file(path, NULL);
   CHECK_MSG(text && !strcmp(text, expected), "the take differs from line %u:\n%s\nexpected:\n%s",
             text ? first_different_line(text, expected) : 0U, text ? text : "(none)", expected);
   free(text);
