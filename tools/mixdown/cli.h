@@ -46,6 +46,10 @@ bool cli_parse_number(const char* text, double min, double max, double* out);
 /// True when `arg` is -h or --help.
 bool cli_is_help(const char* arg);
 
+/// Prints `text` on stdout as a JSON string, quoted and escaped (control
+/// characters as \uXXXX): what `analyze --json` and `get --json` print.
+void cli_print_json_string(const char* text);
+
 /// Formats a dB value ("-inf" for silence).
 const char* cli_db(double db, char* buffer, unsigned size);
 

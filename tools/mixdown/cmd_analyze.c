@@ -20,22 +20,6 @@ static const char usage[] =
   "loudness over time against the target (the session's master.loudness, else\n"
   "--target, else -14 LUFS), 1/3-octave spectrum and a level chart.\n";
 
-// A JSON string, quoted and escaped.
-static void
-json_string(const char* text)
-{
-  putchar('"');
-  for (const unsigned char* p = (const unsigned char*)text; *p; ++p) {
-    if (*p == '"' || *p == '\\') {
-      printf("\\%c", *p);
-    } else if (*p < 0x20U) {
-      printf("\\u%04x", *p);
-    } else {
-      putchar(*p);
-    }
-  }
-  putchar('"');
-}
 
 // JSON has no infinity: silence is null.
 static void
@@ -91,7 +75,7 @@ print_strips_json(const CliLevels* strips)
   for (uint32_t i = 0U; i < strips->n; ++i) {
     const MixdownNodeLevels* l = &strips->items[i];
     printf("    {\"name\": ");
-    json_string(l->name);
+    cli_print_json_string(l->name);
     printf(", \"kind\": \"%s\", \"max_gain_reduction_db\": %.2f,\n",
            l->is_bus == 0 ? "track" : l->is_bus == 1 ? "bus" : "master", l->max_gain_reduction_db);
     json_levels("pre_fader", &l->pre_fader, false);
@@ -108,7 +92,7 @@ print_dynamics_json(const CliLevels* strips)
   for (uint32_t m = 0U; m < strips->n_meters; ++m) {
     const MixdownMeterReport* r = &strips->meters[m];
     printf("%s\n    {\"strip\": ", m ? "," : "");
-    json_string(r->node);
+    cli_print_json_string(r->node);
     printf(", \"insert\": %u, \"processor\": \"%s\", \"%s\": %.2f}", r->insert + 1U, r->processor, r->meter,
            r->extreme);
   }
@@ -120,7 +104,7 @@ print_json(const char* path, const MixdownAnalysis* a, const CliLevels* strips)
 {
   const uint32_t n = a->channels < 8U ? a->channels : 8U;
   printf("{\n  \"file\": ");
-  json_string(path);
+  cli_print_json_string(path);
   printf(",\n  \"sample_rate\": %u,\n  \"channels\": %u,\n  \"frames\": %llu,\n", a->sample_rate,
          a->channels, (unsigned long long)a->frames);
   json_number("length_s", a->sample_rate ? (double)a->frames / a->sample_rate : 0.0, false);

@@ -24,23 +24,6 @@ static const char usage[] =
   "  --json   one JSON array of {\"address\", \"value\", \"unit\"} objects\n"
   "Nothing is written.  Exit code 0, or 2 for an unknown address or an invalid session.\n";
 
-// A JSON string, quoted and escaped (control characters as \uXXXX).
-static void
-print_json_string(const char* text)
-{
-  putchar('"');
-  for (const unsigned char* p = (const unsigned char*)text; *p; ++p) {
-    if (*p == '"' || *p == '\\') {
-      printf("\\%c", *p);
-    } else if (*p < 0x20U) {
-      printf("\\u%04x", *p);
-    } else {
-      putchar(*p);
-    }
-  }
-  putchar('"');
-}
-
 typedef struct {
   MixdownEditor* editor;
   bool           json;
@@ -66,9 +49,9 @@ print_one(GetRun* run, const char* address)
   }
   if (run->json) {
     fputs(run->printed ? ",\n  {\"address\": " : "\n  {\"address\": ", stdout);
-    print_json_string(address);
+    cli_print_json_string(address);
     printf(", \"value\": %s, \"unit\": ", value);
-    print_json_string(unit);
+    cli_print_json_string(unit);
     putchar('}');
   } else {
     printf("%s %s%s%s\n", address, value, unit[0] ? " " : "", unit);

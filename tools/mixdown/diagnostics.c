@@ -164,3 +164,19 @@ cli_print_levels_table(const CliLevels* all, bool pre_and_post)
     }
   }
 }
+
+void
+cli_print_json_string(const char* text)
+{
+  putchar('"');
+  for (const unsigned char* p = (const unsigned char*)text; *p; ++p) {
+    if (*p == '"' || *p == '\\') {
+      printf("\\%c", *p);
+    } else if (*p < 0x20U) {
+      printf("\\u%04x", *p);
+    } else {
+      putchar(*p);
+    }
+  }
+  putchar('"');
+}
