@@ -9,7 +9,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_HEADLESS ?= build-headless
-FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled
+FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled -Dserve=enabled
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps demo test test-fast fuzz clean bench bench-live
@@ -34,7 +34,7 @@ $(BUILD_FUZZ)/build.ninja:
 # The headless render library and command: none of the optional parts.
 $(BUILD_HEADLESS)/build.ninja:
 	meson setup $(BUILD_HEADLESS) --buildtype=release -Djack=disabled -Dosc=disabled -Dlv2=disabled \
-	  -Dreport=disabled
+	  -Dreport=disabled -Dserve=disabled
 
 demo: all
 	./$(BUILD)/mixdown demo
