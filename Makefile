@@ -9,7 +9,7 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_HEADLESS ?= build-headless
-FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled
+FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled -Dserve=enabled
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps demo test test-fast fuzz clean bench bench-live
@@ -19,6 +19,7 @@ all: deps $(BUILD)/build.ninja
 
 deps:
 	@./scripts/install-deps.sh
+	@./scripts/install-test-deps.sh
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=release $(FEATURES)
@@ -33,7 +34,7 @@ $(BUILD_FUZZ)/build.ninja:
 # The headless render library and command: none of the optional parts.
 $(BUILD_HEADLESS)/build.ninja:
 	meson setup $(BUILD_HEADLESS) --buildtype=release -Djack=disabled -Dosc=disabled -Dlv2=disabled \
-	  -Dreport=disabled
+	  -Dreport=disabled -Dserve=disabled
 
 demo: all
 	./$(BUILD)/mixdown demo
@@ -41,8 +42,11 @@ demo: all
 # Every test (`meson test`: tests/meson.build), in the release build and
 # again under ASan + UBSan, a smoke run of the fuzzers over their seeds and
 # regressions, and the tests of the build without the optional parts.
+# The browser tests (tests/browser/, in the release build) need node,
+# chromium and playwright-core: scripts/install-test-deps.sh.
 # Ends with `N passed, N failed`.
 test: all $(BUILD_ASAN)/build.ninja $(BUILD_FUZZ)/build.ninja $(BUILD_HEADLESS)/build.ninja
+	./scripts/install-test-deps.sh
 	ninja -C $(BUILD_ASAN)
 	ninja -C $(BUILD_FUZZ)
 	ninja -C $(BUILD_HEADLESS)

@@ -23,7 +23,7 @@
 
    One file, though long: a caller includes one header for the whole ABI,
    and its sections (diagnostics, sessions, editing, render, engine, analysis,
-   processors, plugins, playback, features) follow the order of use.
+   processors, plugins, playback, serving, features) follow the order of use.
 */
 
 #ifndef MIXDOWN_H
@@ -86,12 +86,13 @@ typedef enum {
   MIXDOWN_FEATURE_OSC,      ///< OSC control while playing (MixdownPlayOptions.osc_port)
   MIXDOWN_FEATURE_LV2,      ///< LV2 plugin inserts, mixdown_plugins_list(), mixdown_plugin_describe()
   MIXDOWN_FEATURE_REPORT,   ///< PNG plots: mixdown_plot_session(), mixdown_plot_file()
+  MIXDOWN_FEATURE_SERVE,    ///< The mixing console in the browser: mixdown_serve()
 } MixdownFeature;
 
 /// Non-zero when this build of the library has `feature`.  Thread: any.
 MIXDOWN_API MIXDOWN_REALTIME int mixdown_has_feature(MixdownFeature feature);
 
-/// The name of `feature` ("jack", "osc", "lv2", "report"; the meson option
+/// The name of `feature` ("jack", "osc", "lv2", "report", "serve"; the meson option
 /// that builds it), or NULL.  Thread: any.
 MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_feature_name(MixdownFeature feature);
 
@@ -683,6 +684,48 @@ typedef struct {
 */
 MIXDOWN_API MixdownStatus mixdown_play(const MixdownSession* session, const MixdownPlayOptions* options,
                                        MixdownPlayReport* report);
+
+/* Serving the console (mixdown serve) ----------------------------------- */
+
+/// How to serve.  Zero-initialise, set `size`, then set what you need.
+typedef struct {
+  uint32_t              size;          ///< Set to sizeof(MixdownServeOptions)
+  const char*           host;          ///< Address to listen on (NULL: 127.0.0.1, this machine only)
+  int                   port;          ///< TCP port (0: any free port; the URL says which)
+  int                   jack;          ///< Non-zero: play through JACK as mixdown_play() does (no audio to the pages)
+  const char*           client_name;   ///< With `jack`: the JACK client name (NULL: "mixdown")
+  int                   osc_port;      ///< Also take OSC control on this UDP port (0: none; -1: any free port)
+  /// Polled at least every 10 ms; serving ends as soon as it reads non-zero.
+  volatile int*         stop;
+  /// The session's problems (FILE:LINE:COLUMN), reported before anything listens (or NULL).
+  MixdownDiagnosticFunc on_diagnostic;
+  MixdownPlayNoteFunc   note;          ///< Lines for the user while serving (or NULL)
+  /// Called once listening, with the page's address, `http://HOST:PORT/?token=TOKEN`
+  /// (the token is new on every call), and the OSC port bound (0: none).
+  void (*ready)(void* user_data, const char* url, int osc_port);
+  void*                 user_data;     ///< Passed to on_diagnostic, note and ready
+} MixdownServeOptions;
+
+/**
+   Serves the mixing console of the session file at `session_path` to web
+   browsers until `options->stop`: an HTTP and WebSocket server (on
+   `host`:`port`) whose page shows a strip per track, bus and the master,
+   moves them live, plays the mix in the page (or through JACK) and saves
+   the session back through the editor (mixdown_editor_save(): only the
+   changed values' lines differ).  Every request must carry the URL's
+   token (docs/serve.md: the security model).  It writes no file but the
+   session (when a page saves) and the copies a page asks for.  Thread:
+   control (it blocks; the pages are served on the calling thread).
+
+   @return #MIXDOWN_SUCCESS after `stop`; #MIXDOWN_ERR_SESSION (the session
+   file is unreadable or invalid: reported to `on_diagnostic`, nothing
+   listened);
+   #MIXDOWN_ERR_BAD_ARG (bad options); #MIXDOWN_ERR_IO (the port is taken,
+   no JACK server with `jack`, the OSC port taken), with why in `message`;
+   #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus mixdown_serve(const char* session_path, const MixdownServeOptions* options,
+                                        char* message, size_t message_size);
 
 /**
    The loudness target and true-peak ceiling of a named preset: `streaming`

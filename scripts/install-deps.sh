@@ -16,6 +16,8 @@ packages=(
   swh-lv2 x42-plugins          # real LV2 plugins the tests measure (and crash: swh revdelay)
   libjack-jackd2-dev jackd2    # real-time playback (mixdown play); tests run jackd -d dummy
   liblo-dev liblo-tools        # OSC control of mixdown play (the tests send with oscsend, listen with oscdump)
+  libwebsockets-dev libjansson-dev  # mixdown serve: HTTP and WebSocket, JSON
+  chromium curl                # mixdown serve's tests: the page in a headless browser, requests by hand
   time        # /usr/bin/time: peak memory in the command-line tests
   e2fsprogs   # chattr: the output-files test makes a stem immutable (slim images lack it)
   procps      # pkill: the live-playback tests stop mixdown play with SIGINT (slim images lack it)

@@ -17,6 +17,7 @@ mixdown_has_feature(MixdownFeature feature)
   case MIXDOWN_FEATURE_OSC: return MD_HAVE_OSC;
   case MIXDOWN_FEATURE_LV2: return MD_HAVE_LV2;
   case MIXDOWN_FEATURE_REPORT: return MD_HAVE_REPORT;
+  case MIXDOWN_FEATURE_SERVE: return MD_HAVE_SERVE;
   }
   return 0;
 }
@@ -29,6 +30,7 @@ mixdown_feature_name(MixdownFeature feature)
   case MIXDOWN_FEATURE_OSC: return "osc";
   case MIXDOWN_FEATURE_LV2: return "lv2";
   case MIXDOWN_FEATURE_REPORT: return "report";
+  case MIXDOWN_FEATURE_SERVE: return "serve";
   }
   return NULL;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A build without some optional parts (meson_options.txt: jack, osc, lv2,
-# report; `make test` builds build-headless with none): what it lacks is
+# report, serve; `make test` builds build-headless with none): what it lacks is
 # refused with a message that names the part and how to build it, the
 # library and the command do not link the part's library, and rendering,
 # checking and analysing work as in a full build.
@@ -39,7 +39,7 @@ output: {file: lv2.wav}
 YAML
 
 # The part's library, as the dynamic linker names it.
-declare -A library=([jack]=libjack [osc]=liblo [lv2]=liblilv [report]=libcairo)
+declare -A library=([jack]=libjack [osc]=liblo [lv2]=liblilv [report]=libcairo [serve]=libwebsockets)
 
 run "$mixdown" version
 lacking=$(sed -n 's/^without: //p' <<< "$out")
@@ -83,6 +83,13 @@ for part in $lacking; do
         ok "$command of a session with an lv2 insert: exit 2 at the insert's uri (FILE:LINE:COL)" ||
         fail "$command lv2.yaml" "rc=$rc" "$err"
     done
+    ;;
+  serve)
+    run "$mixdown" serve good.yaml --port 0
+    [ "$rc" -eq 2 ] && [ -z "$out" ] &&
+      [ "$err" = "mixdown serve: this build of mixdown has no console in the browser (libwebsockets, jansson): rebuild with meson -Dserve=enabled" ] &&
+      ok "serve: a command-line error (exit 2) naming libwebsockets and -Dserve=enabled, no URL" ||
+      fail "serve" "rc=$rc" "$err"
     ;;
   report)
     run "$mixdown" analyze tone.wav --plot tone.png

@@ -22,6 +22,7 @@ static const char usage[] =
   "  analyze FILE [--json]     peak, RMS, loudness and true peak of a file\n"
   "  describe [TYPE]           processors and their parameters\n"
   "  play SESSION              play in real time through JACK; live control over OSC\n"
+  "  serve SESSION             the mixing console in the browser: hear, move, save\n"
   "  demo [-o OUT]             render the bundled demo session\n"
   "  plugins [URI]             installed LV2 plugins, or one plugin's parameters\n"
   "  version                   print the version\n"
@@ -38,7 +39,7 @@ static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
   {"play", cmd_play},       {"graph", cmd_graph}, {"get", cmd_get},
-  {"set", cmd_set},
+  {"set", cmd_set},        {"serve", cmd_serve},
 };
 
 // Every clip playing at once holds a file open: let a session with
@@ -88,7 +89,7 @@ print_version(void)
 {
   printf("mixdown %s\n", mixdown_version_string());
   const MixdownFeature features[] = {MIXDOWN_FEATURE_JACK, MIXDOWN_FEATURE_OSC, MIXDOWN_FEATURE_LV2,
-                                     MIXDOWN_FEATURE_REPORT};
+                                     MIXDOWN_FEATURE_REPORT, MIXDOWN_FEATURE_SERVE};
   const char* label[] = {"with:", "without:"};
   for (int lacking = 0; lacking < 2; ++lacking) {
     int n = 0;

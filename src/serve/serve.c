@@ -1,0 +1,204 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// mixdown_serve(): opens the session for editing, starts the player
+// (headless, its audio pulled by the pages, or through JACK), OSC if asked,
+// and the HTTP/WebSocket server (http.c), then runs the server's loop on
+// the calling thread until the caller says stop.
+//
+// Threads: the caller's thread is the server thread (the loop, the pages,
+// the console); the player's audio thread and the OSC thread are started
+// here and reached only through the player's queues.
+
+#include "serve/serve_internal.h"
+
+#include "platform/clock.h"
+#include "util/note.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+options_valid(const char* session_path, const MixdownServeOptions* o, char* message, size_t message_size)
+{
+  if (!session_path || !o || o->size < sizeof *o) {
+    snprintf(message, message_size, "mixdown_serve: no session path, or options of an older size");
+    return false;
+  }
+  if (o->port < 0 || o->port > 65535 || o->osc_port < -1 || o->osc_port > 65535) {
+    snprintf(message, message_size, "a TCP port is 0 … 65535 (0: any free port), not %d", o->port);
+    return false;
+  }
+  return true;
+}
+
+// The player's own copy of the session as opened: the editor's session
+// changes with every edit, the player's structure does not while serving.
+static MixdownStatus
+open_sessions(MdServe* s, const char* path, char* message, size_t message_size)
+{
+  const MixdownServeOptions* o  = s->options;
+  MixdownStatus              st = mixdown_editor_open(path, o->on_diagnostic, o->user_data, &s->editor);
+  if (st == MIXDOWN_ERR_IO || st == MIXDOWN_ERR_SESSION) {
+    return MIXDOWN_ERR_SESSION; // unreadable or invalid: on_diagnostic said where and why
+  }
+  if (st) {
+    snprintf(message, message_size, "%s: %s", path, mixdown_strerror(st));
+    return st;
+  }
+  char        folder[4096];
+  const char* slash = strrchr(path, '/');
+  snprintf(folder, sizeof folder, "%.*s", slash ? (int)(slash - path + (slash == path)) : 1, slash ? path : ".");
+  size_t      length = 0U;
+  const char* text   = mixdown_editor_text(s->editor, &length);
+  st = mixdown_session_open_string(text, length, path, folder, NULL, NULL, &s->session);
+  if (st) {
+    snprintf(message, message_size, "%s: %s", path, mixdown_strerror(st));
+  }
+  return st;
+}
+
+static MixdownStatus
+start_player(MdServe* s, char* message, size_t message_size)
+{
+  const MixdownServeOptions* o       = s->options;
+  const MdPlayerOptions      options = {
+         .client_name     = o->client_name ? o->client_name : "mixdown",
+         .record          = true, // the console reads back every applied move (pages and OSC)
+         .meter_hz        = MD_SERVE_METER_HZ,
+         .headless        = !o->jack,
+         .headless_period = 1024U,
+  };
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  s->player        = md_player_new(s->session, &options, &st, message, message_size);
+  if (!s->player) {
+    return st ? st : MIXDOWN_ERR_IO;
+  }
+  // Serving starts stopped: a page's play starts the transport.  Queued
+  // before the start, it is the audio thread's first command.
+  const MdCommand stop = {.kind = MD_COMMAND_STOP};
+  md_player_send(s->player, &stop);
+  st = md_player_start(s->player, message, message_size);
+  if (st) {
+    return st;
+  }
+  if (o->osc_port) {
+    s->osc = md_osc_start("127.0.0.1", o->osc_port < 0 ? 0 : o->osc_port, s->player, s->session, o->note,
+                          o->user_data, message, message_size);
+    if (!s->osc) {
+      return MIXDOWN_ERR_IO;
+    }
+  }
+  return MIXDOWN_SUCCESS;
+}
+
+void
+md_serve_tick(MdServe* s)
+{
+  MdPlayerStatus status;
+  md_player_status(s->player, &status);
+  if (status.failed) {
+    snprintf(s->message, sizeof s->message, "%s", status.message);
+    s->failed = true;
+  }
+  const double now = md_clock_seconds();
+  if (now >= s->next_meters_s) {
+    s->next_meters_s = now + 1.0 / MD_SERVE_METER_HZ;
+  }
+  if (s->listener >= 0) {
+    md_serve_want_write(s, s->listener);
+  }
+}
+
+void
+md_serve_page_came(MdServe* s, int client)
+{
+  (void)s;
+  (void)client;
+}
+
+void
+md_serve_page_went(MdServe* s, int client)
+{
+  if (s->listener == client) {
+    s->listener = -1;
+  }
+}
+
+void
+md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
+{
+  (void)text;
+  (void)length;
+  md_serve_send(s, client, "{\"type\":\"error\",\"message\":\"not ready\",\"address\":null}");
+}
+
+bool
+md_serve_take_pcm(MdServe* s, unsigned char* out, size_t capacity, size_t* length)
+{
+  (void)s;
+  (void)out;
+  (void)capacity;
+  *length = 0U;
+  return false;
+}
+
+static void
+serve_free(MdServe* s)
+{
+  md_serve_http_stop(s);
+  if (s->osc) {
+    md_osc_stop(s->osc);
+  }
+  md_player_free(s->player);
+  mixdown_session_free(s->session);
+  mixdown_editor_free(s->editor);
+  free(s);
+}
+
+MixdownStatus
+mixdown_serve(const char* session_path, const MixdownServeOptions* options, char* message, size_t message_size)
+{
+  char ignored[8];
+  if (!message || !message_size) {
+    message      = ignored;
+    message_size = sizeof ignored;
+  }
+  message[0] = '\0';
+  if (!options_valid(session_path, options, message, message_size)) {
+    return MIXDOWN_ERR_BAD_ARG;
+  }
+  MdServe* s = calloc(1U, sizeof *s);
+  if (!s) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  s->options        = options;
+  s->listener       = -1;
+  MixdownStatus st  = open_sessions(s, session_path, message, message_size);
+  if (!st && !md_serve_token_new(s->token, message, message_size)) {
+    st = MIXDOWN_ERR_IO;
+  }
+  if (!st) {
+    st = start_player(s, message, message_size);
+  }
+  if (!st && !md_serve_http_start(s, message, message_size)) {
+    st = MIXDOWN_ERR_IO;
+  }
+  if (!st && !md_serve_url(&s->host, s->token, s->url, sizeof s->url)) {
+    snprintf(message, message_size, "the address is too long for a URL");
+    st = MIXDOWN_ERR_BAD_ARG;
+  }
+  if (!st) {
+    if (options->ready) {
+      options->ready(options->user_data, s->url, s->osc ? md_osc_port(s->osc) : 0);
+    }
+    md_serve_http_run(s);
+    if (s->failed) {
+      snprintf(message, message_size, "%s", s->message);
+      st = MIXDOWN_ERR_IO;
+    }
+  }
+  serve_free(s);
+  return st;
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What every browser test shares: starting `mixdown serve` (port 0, the URL
+// read from its first stdout line), launching Debian's chromium through
+// playwright-core with a fresh profile, the page's test tap
+// (window.mixdownTap, docs/serve.md), WAV files and the measures the tests
+// print (RMS, nulls, levels in dB).  Everything started here is recorded
+// and stopped by stopAll() (run.mjs calls it after each test file and on
+// exit; run.sh's trap is the last resort).
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.MIXDOWN_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const running = new Set(); // {stop()} of every server and browser not yet stopped
+
+export async function stopAll() {
+  const all = [...running];
+  running.clear();
+  await Promise.allSettled(all.map((r) => r.stop()));
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/// Runs a command to its end: {code, stdout, stderr}.
+export function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { maxBuffer: 64 << 20, ...opts }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/// Runs a command that must succeed; throws with its stderr otherwise.
+export async function runOk(cmd, args, opts = {}) {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`);
+  return r;
+}
+
+/// `mixdown serve SESSION --port 0 [extra…]`: resolves once the URL is on
+/// its first stdout line.  {url, token, port, origin, proc, pid, output(), stop()}.
+export function startServer(mixdown, session, extra = []) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(mixdown, ['serve', session, '--port', '0', ...extra],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '', done = false;
+    const server = {
+      proc, pid: proc.pid,
+      output: () => ({ stdout, stderr }),
+      exited: new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal }))),
+      async stop() {
+        running.delete(server);
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
+        proc.kill('SIGINT');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await server.exited;
+        clearTimeout(t);
+      },
+    };
+    running.add(server);
+    const timer = setTimeout(() => {
+      if (!done) { done = true; server.stop(); reject(new Error(`mixdown serve printed no URL in 30 s: ${stderr.trim()}`)); }
+    }, 30000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const nl = stdout.indexOf('\n');
+      if (!done && nl >= 0) {
+        done = true;
+        clearTimeout(timer);
+        const url = stdout.slice(0, nl).trim();
+        const m = /^http:\/\/([^/]+):(\d+)\/\?token=([0-9a-f]+)$/.exec(url);
+        if (!m) { server.stop(); reject(new Error(`first stdout line is not the URL: ${JSON.stringify(url)}`)); return; }
+        Object.assign(server, { url, host: m[1], port: Number(m[2]), token: m[3], origin: `http://${m[1]}:${m[2]}` });
+        resolve(server);
+      }
+    });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    proc.on('exit', (code) => {
+      if (!done) { done = true; clearTimeout(timer); running.delete(server); reject(new Error(`mixdown serve exited ${code}: ${stderr.trim()}`)); }
+    });
+  });
+}
+
+/// Debian's chromium with a fresh profile: a persistent context (the only
+/// way playwright lets a test name --user-data-dir), removed on stop.
+export async function launchBrowser(extraArgs = []) {
+  const profile = mkdtempSync(join(tmpdir(), 'mixdown-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+  const browser = {
+    context,
+    async stop() {
+      running.delete(browser);
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  running.add(browser);
+  return browser;
+}
+
+/// Opens the console in a new page of `browser` (tap on unless asked not),
+/// records its WebSocket traffic (JSON messages both ways, in page.mdSent /
+/// page.mdReceived with the node time of each), and waits for the master
+/// strip: the state has arrived and the strips are drawn.
+export async function openConsole(browser, server, { tap = true, wait = true } = {}) {
+  const page = await browser.context.newPage();
+  page.mdErrors = [];
+  page.on('pageerror', (e) => page.mdErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.mdErrors.push(m.text()); });
+  recordSocket(page);
+  await page.goto(server.url + (tap ? '&tap=1' : ''));
+  if (wait) await page.getByRole('group', { name: 'master', exact: true }).waitFor({ timeout: 20000 });
+  return page;
+}
+
+function recordSocket(page) {
+  page.mdSent = [];
+  page.mdReceived = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => { if (typeof f.payload === 'string') push(page.mdSent, f.payload); });
+    ws.on('framereceived', (f) => { if (typeof f.payload === 'string') push(page.mdReceived, f.payload); });
+  });
+  function push(list, text) {
+    try { const m = JSON.parse(text); m.at_ms = performance.now(); list.push(m); } catch { /* not JSON */ }
+  }
+}
+
+/// The strip group named `name`, and a control inside it by role and name.
+export const strip = (page, name) => page.getByRole('group', { name, exact: true });
+export const control = (scope, role, name) => scope.getByRole(role, { name, exact: true });
+
+// ---- the tap --------------------------------------------------------------
+
+/// What the tap holds now, once the worklet has posted all it kept:
+/// {rate, left, right, position_frame, underruns} with Float32Arrays (the
+/// bytes travel as base64: exact).
+export async function takeTap(page) {
+  const r = await page.evaluate(async () => {
+    const tap = window.mixdownTap;
+    if (!tap) throw new Error('window.mixdownTap is missing (the page was not opened with &tap=1?)');
+    if (tap.flush) await tap.flush();
+    const t = tap.take();
+    const b64 = (a) => {
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      return btoa(s);
+    };
+    return { rate: t.rate, left: b64(t.left), right: b64(t.right), position_frame: t.position_frame, underruns: t.underruns };
+  });
+  const f32 = (s) => { const b = Buffer.from(s, 'base64'); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
+  return { ...r, left: f32(r.left), right: f32(r.right) };
+}
+
+/// Collects the tap in pieces while a test waits: each piece is one take,
+/// kept with its timeline position.  join() gives the frames of one
+/// contiguous span (throws on a gap).
+export class TapRecorder {
+  constructor(page) { this.page = page; this.pieces = []; }
+  async take() {
+    const t = await takeTap(this.page);
+    if (t.left.length) this.pieces.push(t);
+    this.rate = t.rate;
+    this.underruns = t.underruns;
+    return t;
+  }
+  /// Takes every `everyMs` for `ms`.
+  async record(ms, everyMs = 1000) {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      await sleep(Math.min(everyMs, Math.max(0, end - performance.now())));
+      await this.take();
+    }
+  }
+  /// The pieces as one span: {position_frame, left, right}.  Pieces must
+  /// follow one another frame by frame.
+  join() {
+    if (!this.pieces.length) return { position_frame: -1, left: new Float32Array(0), right: new Float32Array(0) };
+    const n = this.pieces.reduce((s, p) => s + p.left.length, 0);
+    const left = new Float32Array(n), right = new Float32Array(n);
+    let at = 0, next = this.pieces[0].position_frame;
+    for (const p of this.pieces) {
+      if (p.position_frame !== next) throw new Error(`tap gap: a piece at frame ${p.position_frame}, expected ${next}`);
+      left.set(p.left, at); right.set(p.right, at);
+      at += p.left.length; next = p.position_frame + p.left.length;
+    }
+    return { position_frame: this.pieces[0].position_frame, left, right };
+  }
+}
+
+// ---- WAV ------------------------------------------------------------------
+
+/// Reads a PCM or float WAV: {rate, channels: [Float32Array…]}.
+export function readWav(path) {
+  const b = readFileSync(path);
+  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${path}: not a WAV`);
+  let at = 12, fmt = null, data = null;
+  while (at + 8 <= b.length) {
+    const id = b.toString('ascii', at, at + 4), size = b.readUInt32LE(at + 4);
+    if (id === 'fmt ') fmt = { format: b.readUInt16LE(at + 8), channels: b.readUInt16LE(at + 10), rate: b.readUInt32LE(at + 12), bits: b.readUInt16LE(at + 22) };
+    if (id === 'fmt ' && fmt.format === 0xfffe) fmt.format = b.readUInt16LE(at + 32);
+    if (id === 'data') data = b.subarray(at + 8, at + 8 + size);
+    at += 8 + size + (size & 1);
+  }
+  if (!fmt || !data) throw new Error(`${path}: no fmt or data chunk`);
+  const bytes = fmt.bits / 8, frames = Math.floor(data.length / (bytes * fmt.channels));
+  const ch = Array.from({ length: fmt.channels }, () => new Float32Array(frames));
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < fmt.channels; c++) {
+      const o = (i * fmt.channels + c) * bytes;
+      let v;
+      if (fmt.format === 3) v = bytes === 4 ? data.readFloatLE(o) : data.readDoubleLE(o);
+      else if (bytes === 2) v = data.readInt16LE(o) / 32768;
+      else if (bytes === 3) v = data.readIntLE(o, 3) / 8388608;
+      else v = data.readInt32LE(o) / 2147483648;
+      ch[c][i] = v;
+    }
+  }
+  return { rate: fmt.rate, channels: ch };
+}
+
+/// Writes a 32-bit float WAV of Float32Array channels.
+export function writeWav(path, rate, channels) {
+  const n = channels[0].length, c = channels.length, dataBytes = n * c * 4;
+  const b = Buffer.alloc(44 + dataBytes);
+  b.write('RIFF', 0, 'ascii'); b.writeUInt32LE(36 + dataBytes, 4); b.write('WAVE', 8, 'ascii');
+  b.write('fmt ', 12, 'ascii'); b.writeUInt32LE(16, 16); b.writeUInt16LE(3, 20); b.writeUInt16LE(c, 22);
+  b.writeUInt32LE(rate, 24); b.writeUInt32LE(rate * c * 4, 28); b.writeUInt16LE(c * 4, 32); b.writeUInt16LE(32, 34);
+  b.write('data', 36, 'ascii'); b.writeUInt32LE(dataBytes, 40);
+  let o = 44;
+  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) { b.writeFloatLE(channels[k][i], o); o += 4; }
+  writeFileSync(path, b);
+}
+
+// ---- measures -------------------------------------------------------------
+
+export const db = (ratio) => 20 * Math.log10(ratio);
+export const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/// RMS of the frames [from, to) of both channels together.
+export function rms(left, right, from = 0, to = left.length) {
+  let s = 0;
+  for (let i = from; i < to; i++) s += left[i] * left[i] + right[i] * right[i];
+  return Math.sqrt(s / Math.max(1, 2 * (to - from)));
+}
+
+/// The difference of the tapped span (frames [from, to) of `tap`, whose
+/// first frame is timeline frame tap.position_frame) and a render (frame 0
+/// = timeline frame 0): {residualDb (RMS of the difference relative to the
+/// render's), residualDbfs, levelDb (tap's level minus the render's),
+/// bitExact, maxAbs}.
+export function compareToRender(tap, from, to, render) {
+  const [L, R] = render.channels.length > 1 ? render.channels : [render.channels[0], render.channels[0]];
+  let d = 0, ref = 0, lvl = 0, maxAbs = 0, exact = true;
+  for (let i = from; i < to; i++) {
+    const f = tap.position_frame + i;
+    const rl = f < L.length ? L[f] : 0, rr = f < R.length ? R[f] : 0;
+    const dl = tap.left[i] - rl, dr = tap.right[i] - rr;
+    if (dl !== 0 || dr !== 0) exact = false;
+    d += dl * dl + dr * dr; ref += rl * rl + rr * rr; lvl += tap.left[i] ** 2 + tap.right[i] ** 2;
+    maxAbs = Math.max(maxAbs, Math.abs(dl), Math.abs(dr));
+  }
+  const n = 2 * Math.max(1, to - from);
+  return {
+    residualDb: db(Math.sqrt(d / Math.max(ref, 1e-300))),
+    residualDbfs: db(Math.sqrt(d / n)),
+    levelDb: db(Math.sqrt(lvl / Math.max(ref, 1e-300))),
+    bitExact: exact, maxAbs,
+  };
+}
+
+/// The same measures between two renders over timeline frames [from, to).
+export function compareRenders(a, b, from, to) {
+  const tap = { position_frame: from, left: a.channels[0].subarray(from, to), right: (a.channels[1] || a.channels[0]).subarray(from, to) };
+  return compareToRender(tap, 0, to - from, b);
+}
+
+/// `mixdown render SESSION` as 32-bit float (no dither): the WAV read back.
+export async function render(mixdown, session, out, extra = []) {
+  await runOk(mixdown, ['render', session, '-o', out, '--bits', 'float', '-q', ...extra]);
+  return readWav(out);
+}
+
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat.
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
