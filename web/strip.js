@@ -100,7 +100,10 @@ export class MdStrip extends HTMLElement {
     this.meter = document.createElement('md-meter');
     faderBox.append(this.meter);
 
-    this.append(head, inserts, sends, others, pan, buttons, faderBox);
+    const rack = document.createElement('div');
+    rack.className = 'rack';
+    rack.append(inserts, sends, others);
+    this.append(head, rack, pan, buttons, faderBox);
     if (s.kind === 'master') {
       this.loudness = document.createElement('md-loudness');
       this.append(this.loudness);

@@ -115,6 +115,8 @@ class MixdownPlayer extends AudioWorkletProcessor {
 
   keep(L, R, position) {
     if (!this.tap) return;
+    // a block holds contiguous frames only: a jump (locate, loop) starts a new one
+    if (this.tapCount > 0 && position !== this.tapPosition + this.tapCount) this.postTap();
     if (this.tapCount === 0) this.tapPosition = position;
     this.tapLeft[this.tapCount] = L;
     this.tapRight[this.tapCount] = R;
