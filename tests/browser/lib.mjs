@@ -414,3 +414,23 @@ export function blockLevels(left, right, block) {
   for (let i = 0; i + block <= left.length; i += block) out.push(db(rms(left, right, i, i + block)));
   return out;
 }
+
+/// When a null fails: the lag (in frames, the render's frame = the tap's
+/// position + lag) within ±maxLag where the tap matches the render best,
+/// over `frames` from the tap's frame `from`: {lag, residualDb}.
+export function bestLag(tap, render, from, frames = 4800, maxLag = 8192) {
+  const L = render.channels[0], start = render.start || 0;
+  let best = { lag: 0, residualDb: Infinity };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let d = 0, ref = 0;
+    for (let i = from; i < from + frames; i++) {
+      const f = tap.position_frame + i + lag - start;
+      const r = f >= 0 && f < L.length ? L[f] : 0;
+      const x = tap.left[i] - r;
+      d += x * x; ref += r * r;
+    }
+    const res = db(Math.sqrt(d / Math.max(ref, 1e-300)));
+    if (res < best.residualDb) best = { lag, residualDb: res };
+  }
+  return best;
+}

@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, openConsole, strip, control, play, sleep, TapRecorder, typeValue,
-  waitMessage, render, runOk, compareToRender, compareRenders, fmt,
+  waitMessage, render, runOk, compareToRender, compareRenders, bestLag, fmt,
 } from './lib.mjs';
 import { EDITS } from './sessions.mjs';
 
@@ -132,6 +132,10 @@ export async function run(t) {
       const moved = compareToRender(span, lo, hi, refs[k - 1]);          // the tap against the state before
       matters = edit.residualDb > -20 && moved.residualDb > -20;
       detail += `; the edit changes the render by ${fmt(edit.residualDb, 1)} dB, the tap is ${fmt(moved.residualDb, 1)} dB from before`;
+    }
+    if (k === 0 && !nulls) {
+      const best = bestLag(span, refs[0], lo, Math.min(4800, hi - lo));
+      detail += `; the best match is the render ${best.lag} frames later (${fmt(best.residualDb, 1)} dB there)`;
     }
     if (step && step.error) detail += `; ${step.error}`;
     t.check(`${what}: the tap equals a render of the same edit`, (nulls || level) && matters && !(step && step.error), detail);
