@@ -104,7 +104,7 @@ const handlers = {
     ui.listen.hidden = !!state?.jack;
   },
   saved: (m) => say(`saved ${m.path}`),
-  error: (m) => say(m.message, true),
+  error: (m) => { say(m.message, true); if (m.address) flash(m.address); },
   note: (m) => say(m.message),
 };
 
@@ -184,6 +184,15 @@ function onMeters(m) {
   }
 }
 
+/** A refused move: its controls blink red (the server's value follows in a `value`). */
+function flash(address) {
+  for (const el of ui.strips.querySelectorAll(`[data-address="${CSS.escape(address)}"]`)) {
+    el.classList.remove('refused');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('refused');
+  }
+}
+
 let sayTimer = 0;
 function say(text, isError = false) {
   ui.message.textContent = text;
@@ -232,6 +241,12 @@ document.addEventListener('keydown', (e) => {
     if (t instanceof HTMLButtonElement && !t.dataset.transport) return;
     e.preventDefault();
     transport.toggle();
+  } else if (key === '[' || key === ']') {
+    e.preventDefault();
+    transport.mark(key === ']');
+  } else if (key === 'l' && !e.shiftKey) {
+    e.preventDefault();
+    transport.toggleLoop();
   } else if (key === 'ArrowLeft' || key === 'ArrowRight') {
     if (t?.getAttribute?.('role') === 'slider' && t !== transport.timeline) return;
     e.preventDefault();
