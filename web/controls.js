@@ -108,6 +108,10 @@ export function formatValue(param, v) {
   if (!Number.isFinite(v)) return String(v);
   const sign = (x, s) => (x < 0 ? MINUS + s.replace('-', '') : s);
   const u = param.unit || '';
+  if (param.name === 'pan' && !u && param.min === -1 && param.max === 1) {
+    const a = Math.abs(v);
+    return a < 0.005 ? 'C' : `${v < 0 ? 'L' : 'R'} ${Math.round(a * 100)}`;
+  }
   if (isDb(param)) {
     if (param.min <= -100 && v <= param.min) return `${MINUS}\u221e ${u}`;
     return sign(v, v.toFixed(1)) + ' ' + u;
@@ -247,6 +251,7 @@ class MdControl extends HTMLElement {
   /** A parameter fixed while playing: shown disabled, its reason as the tooltip. */
   setFixed(why) {
     this.classList.toggle('fixed', !!why);
+    if (why) this.setAttribute('aria-disabled', 'true'); else this.removeAttribute('aria-disabled');
     this.title = why ? `${this.param.name}: ${why}` : this.param.description || this.param.name;
   }
 
