@@ -3,7 +3,7 @@
 // the server's messages to the strips, transport, meters and audio, and the page-wide
 // keys (Space, ←/→, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+S). Main thread only.
 
-import { applyValue, storeValue, clearStore } from './controls.js';
+import { applyValue, storeValue, clearStore, endAllGestures } from './controls.js';
 import { MdStrip, panelsLoaded } from './strip.js';
 import { Transport } from './transport.js';
 import { AudioOut } from './audio.js';
@@ -205,12 +205,12 @@ function say(text, isError = false) {
 
 const transport = new Transport($('transport'), send, () => audio.resume());
 
-function undo() { send('undo'); }
-function redo() { send('redo'); }
-function save() { send('save'); }
+function undo() { endAllGestures(); send('undo'); }
+function redo() { endAllGestures(); send('redo'); }
+function save() { endAllGestures(); send('save'); }
 function saveAs() {
   const path = prompt('Save a copy as (a path relative to the session\'s folder):', state ? state.session.replace(/(\.ya?ml|\.json)?$/, '-copy$1') : 'copy.yaml');
-  if (path) send('save_as', { path });
+  if (path) { endAllGestures(); send('save_as', { path }); }
 }
 
 ui.undo.onclick = undo;

@@ -70,6 +70,13 @@ function localMove(control, value) {
 
 // ---------------------------------------------------------------- gestures
 
+const moving = new Set(); // sliders with a gesture open
+
+/** Close every open gesture now (before an undo, a redo or a save, so that they see it whole). */
+export function endAllGestures() {
+  for (const s of [...moving]) s.endGesture();
+}
+
 const pagePrefix = Math.random().toString(36).slice(2, 7);
 let gestureCount = 0;
 /** A new gesture id, unique on this page. */
@@ -240,7 +247,7 @@ class MdControl extends HTMLElement {
   }
 
   connectedCallback() { if (this.param) register(this); }
-  disconnectedCallback() { unregister(this); }
+  disconnectedCallback() { unregister(this); if (this.endGesture) this.endGesture(); }
 
   get value() { return this._value; }
   /** Setting `value` shows it, sends nothing. */
@@ -381,16 +388,20 @@ export class MdSlider extends MdControl {
   endGesture() {
     clearTimeout(this._keyTimer);
     this._keyTimer = 0;
+    moving.delete(this);
     if (this._gesture) {
       const g = this._gesture;
       this._gesture = null;
       if (this._gestureSent) this.sendEnd(g);
+      // what the server said meanwhile (echoes were not shown while moving)
+      const v = values.get(this.param.address);
+      if (!this._dragging && typeof v === 'number' && v !== this._value) this.render(v);
     }
     this._gestureSent = false;
   }
 
   beginGesture() {
-    if (!this._gesture) { this._gesture = newGesture(); this._gestureSent = false; }
+    if (!this._gesture) { this._gesture = newGesture(); this._gestureSent = false; moving.add(this); }
     return this._gesture;
   }
 
