@@ -1225,6 +1225,13 @@ MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_strip_param_count(void);
 /// Channel-strip parameter `param` (static storage), or NULL past the end.
 MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_strip_param(uint32_t param);
 
+/// Number of keys every insert has besides its type's parameters
+/// (`bypass`).
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_insert_param_count(void);
+
+/// Key `param` every insert has (static storage), or NULL past the end.
+MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_insert_param(uint32_t param);
+
 #ifdef __cplusplus
 }
 #endif

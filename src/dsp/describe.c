@@ -53,6 +53,18 @@ mixdown_strip_param(uint32_t param)
 }
 
 uint32_t
+mixdown_insert_param_count(void)
+{
+  return MD_INSERT_N_PARAMS;
+}
+
+const MixdownParamInfo*
+mixdown_insert_param(uint32_t param)
+{
+  return param < MD_INSERT_N_PARAMS ? &md_insert_params[param].info : NULL;
+}
+
+uint32_t
 mixdown_processor_param_field_count(uint32_t index, uint32_t param, uint32_t* max_items)
 {
   const MdProcessorClass* cls = md_registry_at(index);

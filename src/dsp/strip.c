@@ -30,6 +30,10 @@ const MdParam md_send_params[MD_SEND_N_PARAMS] = {
   [MD_SEND_PRE_FADER] = MD_FIXED_BOOL("pre_fader", "Send before the fader (and pan)", 0.0, NULL),
 };
 
+const MdParam md_insert_params[MD_INSERT_N_PARAMS] = {
+  [MD_INSERT_BYPASS] = MD_BOOL("bypass", "Pass the input through unprocessed, delayed by the insert's latency", 0.0),
+};
+
 // Clips are constants: a session gives each one number, never an envelope.
 #define MD_CLIP_NUMBER(name, unit, desc, min, max)                                                 \
   {.info = {name, unit, desc, MIXDOWN_PARAM_NUMBER, min, max, 0.0, NULL}, .flags = MD_PARAM_CONSTANT}

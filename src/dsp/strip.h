@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // The channel strip every track and bus has — fader, pan (or balance), pan
-// law, mute, solo, polarity — and the values of its sends and of clips.
+// law, mute, solo, polarity — and the values of its sends, of clips and
+// the keys every insert has (bypass).
 // Each value is declared here once, in the same table form as a
 // processor's parameters (name, unit, range, default, kind, choices, and
 // the flags: whether a session may automate it, whether it may move while
@@ -39,6 +40,14 @@ extern const MdParam md_strip_params[MD_STRIP_N_PARAMS];
 /// A send's values (`sends:` items), in the order of its keys.
 enum { MD_SEND_TO, MD_SEND_LEVEL_DB, MD_SEND_PRE_FADER, MD_SEND_N_PARAMS };
 extern const MdParam md_send_params[MD_SEND_N_PARAMS];
+
+/// The keys every insert has besides its type's parameters (`inserts:`
+/// items), in the order of their keys: `bypass` passes the input through
+/// unprocessed, delayed by the insert's own latency (so latency
+/// compensation and alignment do not change); a switch, live, never
+/// automated (a take writes its last value: live/record_tree.c).
+enum { MD_INSERT_BYPASS, MD_INSERT_N_PARAMS };
+extern const MdParam md_insert_params[MD_INSERT_N_PARAMS];
 
 /// A clip's values (`clips:` items), in the order of its keys; all
 /// constants.  `start` is a time: seconds, or BAR:BEAT at the tempo.

@@ -96,9 +96,18 @@ build_insert(MixdownEngine* e, const MdInsert* model, uint32_t in_channels, MdEn
       return st;
     }
   }
-  const MixdownStatus st = cls->prepare(insert->state, e->rate_hz, MD_BLOCK_FRAMES);
+  MixdownStatus st = cls->prepare(insert->state, e->rate_hz, MD_BLOCK_FRAMES);
   if (st) {
     md_engine_set_message(e, "cannot prepare the `%s` processor: %s", cls->name, mixdown_strerror(st));
+    return st;
+  }
+  // Bypassed, it is a pure delay of the latency it reports now, so that
+  // the latencies the plan aligns do not change (insert.c).
+  insert->latency_frames = cls->latency(insert->state);
+  insert->bypass         = model->bypass;
+  insert->bypass_mix     = model->bypass ? 1.0 : 0.0;
+  if (model->bypass) {
+    st = md_delay_line_init(&insert->dry_line, insert->latency_frames);
   }
   return st;
 }
@@ -347,8 +356,10 @@ build(MixdownEngine* e, const MixdownSession* s)
     for (size_t j = 0U; j < e->nodes[i].n_inserts && !st; ++j) {
       MdEngineInsert* ins = &e->nodes[i].inserts[j];
       ins->pre_latency_frames    = latency[i];
-      latency[i] += ins->cls->latency(ins->state);
-      tail[i] += longest_tail(ins, &s->nodes[i].inserts[j]);
+      latency[i] += ins->latency_frames;
+      // A bypassed insert is a pure delay: no tail (put back in live, it
+      // rings past a `length: auto` end as it will).
+      tail[i] += ins->bypass ? 0U : longest_tail(ins, &s->nodes[i].inserts[j]);
       n_keys += ins->key_node != MD_NO_NODE;
     }
   }
@@ -462,6 +473,8 @@ mixdown_engine_free(MixdownEngine* e)
         free(ins->key_buf[c]);
       }
       md_delay_line_free(&ins->key_line);
+      md_delay_line_free(&ins->dry_line);
+      free(ins->live_meter);
     }
     for (int c = 0; c < 2; ++c) {
       if (n->io.own_buf) {

@@ -59,6 +59,9 @@ md_engine_describe_track(MdRecipe* r, const MdNode* model)
     for (uint32_t p = 0U; p < md_processor_value_count(ins->cls); ++p) {
       describe_value(r, &ins->values[p]);
     }
+    if (ins->bypass) {
+      md_recipe_add(r, " bypass"); // only then: the keys of sessions without one stay as they were
+    }
     md_recipe_add(r, "\n");
     if (ins->file) {
       md_recipe_add_file(r, ins->file);

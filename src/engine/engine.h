@@ -64,7 +64,11 @@ typedef enum {
   MD_LIVE_INVERT,  ///< Polarity of `node`, 0 or 1 (a step: it clicks, as a polarity switch does)
   MD_LIVE_SEND_DB, ///< Level of send `index` of `node`
   MD_LIVE_INSERT,  ///< Value slot `slot` of insert `index` of `node`
+  MD_LIVE_BYPASS,  ///< Bypass of insert `index` of `node`, 0 or 1 (crossfades: md_engine_live_set())
 } MdLiveKind;
+
+/// The length of a bypass crossfade (md_engine_live_set()): 5 ms.
+#define MD_BYPASS_FADE_S 0.005
 
 typedef struct {
   MdLiveKind kind;
@@ -78,6 +82,13 @@ typedef struct {
 /// the next block (in dB for faders and sends, as automation does, from
 /// md_engine_live_move_frame()); a processor glides as it does on a new
 /// value.  An envelope on that parameter stops playing from here on.
+/// A bypass crossfades, equal-gain (raised-cosine gains summing to 1), between
+/// the processed signal and the dry one delayed by the insert's latency
+/// over MD_BYPASS_FADE_S (across blocks when they are shorter): no
+/// click.  Bypassed, the processor is not run (its tail stops with the
+/// fade); put back in, it starts from silence (reset(): no stale tail).
+/// That costs a dry delay line of the insert's latency, fed every block
+/// of a live engine.
 MD_REALTIME void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
 
 /// The timeline frame (on the timeline of the stage the move acts in: the
@@ -96,6 +107,31 @@ MD_REALTIME void md_engine_enable_live_meters(MixdownEngine* engine);
 /// starts over.
 MD_REALTIME void md_engine_live_meter(MixdownEngine* engine, uint32_t node, float* peak_linear, double* sum_squares,
                                       uint64_t* frames);
+
+/// One live insert read-out: meter `meter` (named `name`, e.g.
+/// "gain_reduction_db", from the processor's table) of insert `insert`
+/// (from 0) of node `node` (the session's node index).
+typedef struct {
+  uint32_t    node;
+  uint32_t    insert;
+  uint32_t    meter;
+  const char* name; ///< The processor class's (static, or the plugin's while the engine lives)
+} MdInsertMeterInfo;
+
+/// How many insert read-outs the engine has: every meter of every insert,
+/// node by node, insert by insert, meter by meter (mixdown_engine_meter()'s
+/// order).  Control thread (constant once built).
+uint32_t md_engine_insert_meter_count(const MixdownEngine* engine);
+
+/// Read-out `k` of that order; false past the end.  Control thread.
+bool md_engine_insert_meter_info(const MixdownEngine* engine, uint32_t k, MdInsertMeterInfo* info);
+
+/// Live: the first `n` insert read-outs, in md_engine_insert_meter_info()'s
+/// order, into `out`: each meter's value furthest from 0 (in its unit:
+/// dB for gain reduction, ≤ 0) since the last call, then starts over; 0
+/// for an insert that did not run (bypassed).  Returns how many were
+/// written.  Audio thread, between pulls.
+MD_REALTIME uint32_t md_engine_live_insert_meters(MixdownEngine* engine, float* out, uint32_t n);
 
 /// Blocks a track's feed could not fill, so far.
 MD_REALTIME uint64_t md_engine_feed_misses(const MixdownEngine* engine);

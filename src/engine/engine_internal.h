@@ -93,6 +93,20 @@ typedef struct {
   /// number glides like a fader's (live.c): `automation` points at the
   /// line until the glide has arrived.  NULL offline.
   MdFaderValue*           live;
+  /// Bypass (`bypass: true`, or live: md_engine_live_set()): the input
+  /// passes through `dry_line`, delayed by the insert's latency at build.
+  /// `bypass_mix` is where the crossfade is (0 processed … 1 dry); live
+  /// it moves by `bypass_step` a frame towards `bypass`.  Fully bypassed,
+  /// the processor is not run.
+  uint32_t                latency_frames;
+  bool                    bypass;
+  double                  bypass_mix;
+  double                  bypass_step;
+  MdDelayLine             dry_line;
+  bool                    dry_always;         ///< Live: the dry line is fed every block (a bypass finds it full)
+  /// Live insert meters (md_engine_live_insert_meters()): per meter, the
+  /// furthest from 0 since the last read.
+  double*                 live_meter;
 } MdEngineInsert;
 
 typedef struct {
@@ -242,6 +256,7 @@ typedef struct {
   float*        mono_buf;  ///< The mono clips of a track with spread_mono
   double*       scratch_a; ///< Per-sample automation values
   double*       scratch_b;
+  float*        dry_buf[2]; ///< An insert's dry path while bypassed or crossfading (insert.c)
   uint64_t      non_finite;
   double        source_seconds;
   double        cache_seconds; ///< Reading and writing the render cache

@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // One insert in a block: its sidechain key fetched through the key's delay
-// line, automation every MD_CONTROL_FRAMES, silence skipped when exact;
+// line, automation every MD_CONTROL_FRAMES, silence skipped when exact,
+// bypass (the dry path delayed by the latency, and a live move's crossfade);
 // and the guards that replace non-finite audio with silence (after the
 // input sum, after each insert, after the fader), with the notes that say
 // where it happened.
@@ -158,6 +159,8 @@ fetch_key(MixdownEngine* e, MdEngineInsert* ins, uint32_t n, uint32_t bank)
   }
 }
 
+// The render's extremes, and live (md_engine_live_insert_meters()) the
+// extremes since the last read.
 static void
 update_meters(MdEngineInsert* ins)
 {
@@ -165,6 +168,9 @@ update_meters(MdEngineInsert* ins)
     const double value = ins->cls->read_meter(ins->state, m);
     if (fabs(value) > fabs(ins->meter_extreme[m])) {
       ins->meter_extreme[m] = value;
+    }
+    if (ins->live_meter && fabs(value) > fabs(ins->live_meter[m])) {
+      ins->live_meter[m] = value;
     }
   }
 }
@@ -199,21 +205,90 @@ may_skip(const MixdownEngine* e, const MdEngineInsert* ins, bool silent_in)
          ins->key_node == MD_NO_NODE && ins->in_channels == ins->out_channels && ins->cls->idle(ins->state);
 }
 
+// The dry path of a bypass: the insert's input (`io`) through its dry
+// line — delayed by its latency — into `dry`, as many channels as it puts
+// out (a mono input feeds both of a stereo output, as a mono source
+// reaches both sides).
+static void
+run_dry(MdEngineInsert* ins, float* const* io, float* const* dry, uint32_t n)
+{
+  const uint32_t through = ins->in_channels < ins->out_channels ? ins->in_channels : ins->out_channels;
+  uint32_t       pos     = ins->dry_line.pos;
+  for (uint32_t c = 0U; c < through; ++c) {
+    pos = ins->dry_line.pos; // every channel starts where the last block ended
+    md_delay_line_run(&ins->dry_line, c, &pos, io[c], dry[c], n);
+  }
+  ins->dry_line.pos = pos;
+  for (uint32_t c = through; c < ins->out_channels; ++c) {
+    memcpy(dry[c], dry[0], n * sizeof(float));
+  }
+}
+
+// The crossfade of a bypass move: `bypass_mix` moves frame by frame
+// towards 1 (bypassed) or 0 by `bypass_step`; the dry signal's gain is a
+// raised cosine of it, g = (1 − cos πx) / 2, and the processed one's 1 − g:
+// equal gain (a signal the insert leaves alone passes the switch
+// unchanged), and no corner at either end, so the switch adds no step
+// larger than the signal's own (tests/unit/test_bypass.c measures it).
+static void
+crossfade(MdEngineInsert* ins, float* const* io, float* const* dry, uint32_t n)
+{
+  const double from = ins->bypass_mix;
+  const double step = ins->bypass ? ins->bypass_step : -ins->bypass_step;
+  double       x    = from;
+  for (uint32_t i = 0U; i < n; ++i) {
+    x              = fmin(1.0, fmax(0.0, from + step * (double)(i + 1U)));
+    const double g = 0.5 - 0.5 * cos(M_PI * x);
+    for (uint32_t c = 0U; c < ins->out_channels; ++c) {
+      const double wet = io[c][i];
+      io[c][i]         = (float)(wet + (dry[c][i] - wet) * g);
+    }
+  }
+  ins->bypass_mix = x;
+}
+
+// Fully bypassed: the dry path alone, the processor not run (a glide of a
+// live move still arrives, so that its value is there when it comes back).
+static bool
+run_bypassed(MdEngineInsert* ins, float* const* io, float* const* dry, int64_t t, uint32_t n)
+{
+  for (uint32_t c = 0U; c < ins->out_channels; ++c) {
+    memcpy(io[c], dry[c], n * sizeof(float));
+  }
+  if (ins->live && ins->automated) {
+    md_engine_settle_insert(ins, t + (int64_t)n);
+  }
+  return md_engine_is_silent(io, ins->out_channels, n);
+}
+
 // Runs one insert over `n` frames at timeline frame `t` (this insert's own
 // latency position); automated values reach it every MD_CONTROL_FRAMES
 // frames and the processor glides between them.  `silent_in`: the block
-// coming in is silence.  Returns whether the block going out is.
+// coming in is silence.  Returns whether the block going out is.  A
+// bypassed insert passes its input delayed by its latency (run_dry());
+// live, a bypass move crossfades the two (md_engine_live_set()).
 bool
 md_engine_run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngineInsert* ins, int64_t t, uint32_t n,
            bool silent_in, uint32_t bank)
 {
   ++ins->blocks;
-  if (may_skip(e, ins, silent_in)) {
+  float* const        io[2]  = {node->io.buf[0], node->io.buf[1]};
+  float* const        dry[2] = {w->dry_buf[0], w->dry_buf[1]};
+  const MdEngineNode* key    = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
+  const bool          fading = ins->bypass_mix != (ins->bypass ? 1.0 : 0.0);
+  if (ins->dry_always || ins->bypass || fading) {
+    run_dry(ins, io, dry, n);
+  }
+  if (ins->bypass && !fading) {
+    if (key) {
+      fetch_key(e, ins, n, bank); // the key's line keeps time for when it comes back
+    }
+    return run_bypassed(ins, io, dry, t, n);
+  }
+  if (!fading && may_skip(e, ins, silent_in)) {
     ++ins->skipped;
     return true;
   }
-  float* const io[2] = {node->io.buf[0], node->io.buf[1]};
-  const MdEngineNode* key = ins->key_node != MD_NO_NODE ? &e->nodes[ins->key_node] : NULL;
   if (key) {
     fetch_key(e, ins, n, bank);
   }
@@ -245,6 +320,9 @@ md_engine_run_insert(MixdownEngine* e, MdWorker* w, MdEngineNode* node, MdEngine
                     node->name, (unsigned)(ins - node->inserts) + 1U, ins->cls->name, (double)t / e->rate_hz);
   }
   update_meters(ins);
+  if (fading) {
+    crossfade(ins, io, dry, n);
+  }
   const bool silent_out = md_engine_is_silent(io, ins->out_channels, n);
   ins->quiet            = silent_in && silent_out;
   return silent_out;

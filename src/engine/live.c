@@ -3,7 +3,7 @@
 
 // Live playback (live/player.c): going live, locating, the render limit
 // of a loop, live moves (fader, pan, mute, solo, polarity, sends, insert
-// values) and live meters.
+// values, bypass) and live meters (strips' and inserts').
 // Thread: md_engine_go_live() on the control thread, before the first
 // pull; everything else on the audio thread between pulls.
 
@@ -11,6 +11,7 @@
 
 #include "dsp/db.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -29,7 +30,7 @@ move_frame(const MixdownEngine* e, const MdLiveChange* c)
   uint32_t            latency = node->latency_out_frames;
   if (c->kind == MD_LIVE_PAN && node->spread_mono) {
     latency = node->latency_in_frames;
-  } else if (c->kind == MD_LIVE_INSERT && c->index < node->n_inserts) {
+  } else if ((c->kind == MD_LIVE_INSERT || c->kind == MD_LIVE_BYPASS) && c->index < node->n_inserts) {
     latency = node->latency_in_frames + node->inserts[c->index].pre_latency_frames;
   }
   const int64_t frame = e->position_frame - (int64_t)latency - 1;
@@ -79,12 +80,22 @@ glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
 // An insert's value slots as fader values (engine_internal.h): the
 // session's envelopes move into them first (nothing can fail then), then
 // each number gets its glide line.
+// Live, every insert can be bypassed: its dry line (of its latency) is
+// fed every block, so that a bypass finds the dry signal already there;
+// and its meters are read since the last read.
 static MixdownStatus
-live_insert(MdEngineInsert* ins, const MdInsert* model)
+live_insert(const MixdownEngine* e, MdEngineInsert* ins, const MdInsert* model)
 {
-  if (!(ins->live = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdFaderValue)))) {
+  if (!(ins->live = calloc(ins->n_values ? ins->n_values : 1U, sizeof(MdFaderValue))) ||
+      !(ins->live_meter = calloc(ins->cls->n_meters ? ins->cls->n_meters : 1U, sizeof(double)))) {
     return MIXDOWN_ERR_NO_MEM;
   }
+  if (!ins->dry_line.ring[0] && md_delay_line_init(&ins->dry_line, ins->latency_frames)) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  const double fade_frames = fmax(1.0, round(MD_BYPASS_FADE_S * e->rate_hz));
+  ins->bypass_step         = 1.0 / fade_frames;
+  ins->dry_always          = true;
   for (uint32_t p = 0U; p < ins->n_values; ++p) {
     ins->live[p].value    = model->values[p].value;
     ins->live[p].envelope = ins->automation[p];
@@ -127,7 +138,7 @@ md_engine_go_live(MixdownEngine* e, const MixdownSession* session, uint32_t bloc
       return MIXDOWN_ERR_NO_MEM;
     }
     for (size_t j = 0U; j < node->n_inserts; ++j) {
-      if ((st = live_insert(&node->inserts[j], &session->nodes[i].inserts[j]))) {
+      if ((st = live_insert(e, &node->inserts[j], &session->nodes[i].inserts[j]))) {
         return st;
       }
     }
@@ -247,6 +258,22 @@ live_insert_move(MixdownEngine* e, MdEngineInsert* ins, uint32_t slot, double to
   ins->quiet = false; // a new value may move state that was at rest
 }
 
+// A bypass move: the crossfade starts at the insert's next block
+// (insert.c).  Put back in after being out altogether, the processor starts
+// from silence: what it held when it was bypassed is not played late.
+static void
+live_bypass(MdEngineInsert* ins, bool bypass)
+{
+  if (bypass == ins->bypass) {
+    return;
+  }
+  if (!bypass && ins->bypass_mix == 1.0) {
+    ins->cls->reset(ins->state);
+  }
+  ins->bypass = bypass;
+  ins->quiet  = false;
+}
+
 void
 md_engine_settle_insert(MdEngineInsert* ins, int64_t t_next)
 {
@@ -312,6 +339,11 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     live_insert_move(e, &node->inserts[change->index], change->slot, change->value, start);
     break;
   }
+  case MD_LIVE_BYPASS:
+    if (change->index < node->n_inserts) {
+      live_bypass(&node->inserts[change->index], change->value != 0.0);
+    }
+    break;
   }
 }
 
@@ -355,4 +387,50 @@ uint64_t
 md_engine_feed_misses(const MixdownEngine* e)
 {
   return e->feed_misses;
+}
+
+uint32_t
+md_engine_insert_meter_count(const MixdownEngine* e)
+{
+  uint32_t n = 0U;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      n += e->nodes[i].inserts[j].cls->n_meters;
+    }
+  }
+  return n;
+}
+
+bool
+md_engine_insert_meter_info(const MixdownEngine* e, uint32_t k, MdInsertMeterInfo* info)
+{
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      const MdProcessorClass* cls = e->nodes[i].inserts[j].cls;
+      if (k < cls->n_meters) {
+        *info = (MdInsertMeterInfo){(uint32_t)i, (uint32_t)j, k, cls->meters[k].name};
+        return true;
+      }
+      k -= cls->n_meters;
+    }
+  }
+  return false;
+}
+
+uint32_t
+md_engine_live_insert_meters(MixdownEngine* e, float* out, uint32_t n)
+{
+  uint32_t k = 0U;
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    for (size_t j = 0U; j < e->nodes[i].n_inserts; ++j) {
+      MdEngineInsert* ins = &e->nodes[i].inserts[j];
+      for (uint32_t m = 0U; m < ins->cls->n_meters && k < n; ++m) {
+        out[k++] = ins->live_meter ? (float)ins->live_meter[m] : 0.0F;
+        if (ins->live_meter) {
+          ins->live_meter[m] = 0.0;
+        }
+      }
+    }
+  }
+  return k;
 }

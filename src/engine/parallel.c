@@ -98,6 +98,8 @@ free_worker(MdWorker* w)
   free(w->mono_buf);
   free(w->scratch_a);
   free(w->scratch_b);
+  free(w->dry_buf[0]);
+  free(w->dry_buf[1]);
 }
 
 // `count` workers (0: none) and a pool of count - 1 helper threads.
@@ -126,7 +128,10 @@ md_engine_set_workers(MixdownEngine* e, uint32_t count)
     w->mono_buf     = md_engine_new_buffer();
     w->scratch_a    = calloc(MD_BLOCK_FRAMES, sizeof(double));
     w->scratch_b    = calloc(MD_BLOCK_FRAMES, sizeof(double));
-    if (!w->clip_buf[0] || !w->clip_buf[1] || !w->mono_buf || !w->scratch_a || !w->scratch_b) {
+    w->dry_buf[0]   = md_engine_new_buffer();
+    w->dry_buf[1]   = md_engine_new_buffer();
+    if (!w->clip_buf[0] || !w->clip_buf[1] || !w->mono_buf || !w->scratch_a || !w->scratch_b || !w->dry_buf[0] ||
+        !w->dry_buf[1]) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }

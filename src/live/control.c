@@ -126,7 +126,7 @@ parse_transport(const MixdownSession* s, const char* verb, const double* values,
 }
 
 // The live move an address names (session/address.h, in its live scope):
-// a strip's value, a send's level, an insert's value slot.
+// a strip's value, a send's level, an insert's value slot or its bypass.
 static bool
 live_change(const MdAddress* a, MdLiveChange* change, char* note, size_t size)
 {
@@ -144,6 +144,7 @@ live_change(const MdAddress* a, MdLiveChange* change, char* note, size_t size)
   case MD_OWNER_STRIP: change->kind = strip_kinds[a->param - md_strip_params]; return true;
   case MD_OWNER_SEND: change->kind = MD_LIVE_SEND_DB; return true; // its one live value: level_db
   case MD_OWNER_INSERT: change->kind = MD_LIVE_INSERT; return true;
+  case MD_OWNER_INSERT_KEY: change->kind = MD_LIVE_BYPASS; return true; // md_insert_params: bypass alone
   default: break; // never in the live scope
   }
   snprintf(note, size, "unknown address: a strip takes PARAM, send/BUS/level_db or insert/N/PARAM");
@@ -181,6 +182,7 @@ md_control_address(const MixdownSession* s, const MdLiveChange* c, char* out, si
   // md_address_format() reads what an address names, never its path.
   const MdAddressOwner owner = c->kind == MD_LIVE_SEND_DB ? MD_OWNER_SEND
                                : c->kind == MD_LIVE_INSERT ? MD_OWNER_INSERT
+                               : c->kind == MD_LIVE_BYPASS ? MD_OWNER_INSERT_KEY
                                                            : MD_OWNER_STRIP;
   const MdAddress      a     = {.kind  = MD_ADDRESS_VALUE,
                                 .list  = MD_LIST_NONE,
@@ -203,6 +205,7 @@ md_control_param(const MixdownSession* s, const MdLiveChange* c)
   case MD_LIVE_INVERT: return &md_strip_params[MD_STRIP_INVERT];
   case MD_LIVE_SEND_DB: return &md_send_params[MD_SEND_LEVEL_DB];
   case MD_LIVE_INSERT: return md_processor_slot_param(s->nodes[c->node].inserts[c->index].cls, c->slot);
+  case MD_LIVE_BYPASS: return &md_insert_params[MD_INSERT_BYPASS];
   }
   return NULL;
 }

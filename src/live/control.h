@@ -9,6 +9,7 @@
 //   /bus/NAME/…  and  /master/…                          (the same)
 //   /track/NAME/send/BUS/level_db
 //   /track/NAME/insert/N/PARAM         N counts from 1, or names the type
+//   /track/NAME/insert/N/bypass        1 bypassed, 0 in (crossfades)
 //   /track/NAME/insert/N/bands/K/FIELD  a field of list item K (from 1)
 //   /transport/play  /transport/stop  /transport/locate SECONDS
 //   /transport/loop A B (seconds)  /transport/loop (no arguments: off)

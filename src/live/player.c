@@ -47,12 +47,15 @@ struct MdPlayer {
   MdQueue commands; ///< MdCommand: control → audio
   MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
   MdQueue meters;   ///< 2 × nodes floats: audio → meter thread
+  MdQueue insert_meters; ///< n_insert_meters floats (at least 1): audio → meter thread
+  uint32_t n_insert_meters;
   MdRing  master;   ///< The master's output: audio → meter thread (loudness)
   uint64_t master_read_frames;
 
   // Audio thread only.
   MdTransport transport;
   float*      snapshot;     ///< Peak, then mean square, per node
+  float*      insert_snapshot; ///< Each insert read-out (md_engine_live_insert_meters())
   float*      acc_peak;
   double*     acc_sum;
   uint64_t*   acc_frames;
@@ -209,6 +212,8 @@ meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
       p->acc_frames[i]       = 0U;
     }
     md_queue_push(&p->meters, p->snapshot); // nobody reading: dropped
+    md_engine_live_insert_meters(p->engine, p->insert_snapshot, p->n_insert_meters);
+    md_queue_push(&p->insert_meters, p->insert_snapshot);
     p->meter_frames = 0U;
   }
   if (p->meter_every_frames) {
@@ -378,6 +383,12 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     md_engine_enable_live_meters(p->engine);
   }
   const size_t nodes = session->n_nodes;
+  p->n_insert_meters = st ? 0U : md_engine_insert_meter_count(p->engine);
+  const size_t insert_slots = p->n_insert_meters ? p->n_insert_meters : 1U;
+  if (!st && !(md_queue_init(&p->insert_meters, insert_slots * sizeof(float), METER_SNAPSHOTS) &&
+               (p->insert_snapshot = calloc(insert_slots, sizeof(float))))) {
+    st = MIXDOWN_ERR_NO_MEM;
+  }
   if (!st && !(md_queue_init(&p->commands, sizeof(MdCommand), QUEUE_ITEMS) &&
                md_queue_init(&p->moves, sizeof(MdAppliedMove), QUEUE_ITEMS) &&
                md_queue_init(&p->meters, 2U * nodes * sizeof(float), METER_SNAPSHOTS) &&
@@ -496,8 +507,10 @@ md_player_free(MdPlayer* p)
   md_queue_free(&p->commands);
   md_queue_free(&p->moves);
   md_queue_free(&p->meters);
+  md_queue_free(&p->insert_meters);
   md_ring_free(&p->master);
   free(p->snapshot);
+  free(p->insert_snapshot);
   free(p->acc_peak);
   free(p->acc_sum);
   free(p->acc_frames);
@@ -543,6 +556,24 @@ bool
 md_player_take_meters(MdPlayer* p, float* snapshot)
 {
   return md_queue_pop(&p->meters, snapshot);
+}
+
+uint32_t
+md_player_insert_meter_count(const MdPlayer* p)
+{
+  return p->n_insert_meters;
+}
+
+bool
+md_player_insert_meter_info(const MdPlayer* p, uint32_t k, MdInsertMeterInfo* info)
+{
+  return k < p->n_insert_meters && md_engine_insert_meter_info(p->engine, k, info);
+}
+
+bool
+md_player_take_insert_meters(MdPlayer* p, float* values)
+{
+  return p->n_insert_meters ? md_queue_pop(&p->insert_meters, values) : false;
 }
 
 void

@@ -118,6 +118,21 @@ bool md_player_take_move(MdPlayer* player, MdAppliedMove* move);
 /// floats: each node's post-fader peak, then each one's mean square, since
 /// the last snapshot), false when none.
 bool md_player_take_meters(MdPlayer* player, float* snapshot);
+/// Insert read-outs (a compressor's gain reduction …): how many each
+/// insert snapshot holds, and which each is (node, insert, meter name: see
+/// engine.h's MdInsertMeterInfo; the order of mixdown_engine_meter()).
+/// Any thread once made (constant).
+uint32_t md_player_insert_meter_count(const MdPlayer* player);
+bool     md_player_insert_meter_info(const MdPlayer* player, uint32_t k, MdInsertMeterInfo* info);
+
+/// Meter thread: the next insert snapshot into `values`
+/// (md_player_insert_meter_count() floats: each read-out's value furthest
+/// from 0 since the last snapshot, in its unit — gain_reduction_db ≤ 0 —,
+/// 0 for a bypassed insert), false when none.  One is queued with each
+/// strip snapshot (md_player_take_meters(), options->meter_hz), so a
+/// reader that takes both in turn gets them in pairs.
+bool md_player_take_insert_meters(MdPlayer* player, float* values);
+
 /// Meter thread: the master's output since the last call, interleaved
 /// stereo, at most `max_frames` (its count in *frames).
 void md_player_take_master(MdPlayer* player, float* interleaved, uint32_t max_frames, uint32_t* frames);

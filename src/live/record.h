@@ -45,7 +45,7 @@ MixdownStatus md_recorder_keep_session(MdRecorder* recorder, const MixdownSessio
 typedef struct {
   size_t envelopes;  ///< Parameters written as envelopes
   size_t moves;      ///< Moves they hold
-  size_t constants;  ///< Choices and switches of inserts (no envelope in a session): their last value, from the start
+  size_t constants;  ///< Choices and switches of inserts, and bypasses (no envelope in a session): their last value, from the start
   size_t switches;   ///< Solo and polarity moves, which a session cannot automate (not written)
   size_t unplaced;   ///< Moves with no place in the session file (not written; `note` says the first)
   size_t refused;    ///< Moves whose edit the editor refused (not written; `note` says each, with why)

@@ -21,13 +21,13 @@
 
 // The session's value of what `c` sets (constant or envelope); false for
 // a strip's value its table says a session cannot automate (solo,
-// polarity).  An insert's settings that are not numbers are written as
-// constants (place_moves()).
+// polarity).  An insert's settings that are not numbers, and its bypass,
+// are written as constants (place_moves()).
 static bool
 session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
 {
   const MdNode* node = &s->nodes[c->node];
-  if (c->kind != MD_LIVE_INSERT && !md_param_automatable(md_control_param(s, c))) {
+  if (c->kind != MD_LIVE_INSERT && c->kind != MD_LIVE_BYPASS && !md_param_automatable(md_control_param(s, c))) {
     return false;
   }
   switch (c->kind) {
@@ -35,6 +35,7 @@ session_value(const MixdownSession* s, const MdLiveChange* c, MdValue* out)
   case MD_LIVE_PAN: *out = node->pan; return true;
   case MD_LIVE_SEND_DB: *out = node->sends[c->index].level_db; return true;
   case MD_LIVE_INSERT: *out = node->inserts[c->index].values[c->slot]; return true;
+  case MD_LIVE_BYPASS: *out = (MdValue){.value = node->inserts[c->index].bypass ? 1.0 : 0.0}; return true;
   case MD_LIVE_MUTE:
     *out = node->mute;
     return true;
@@ -228,8 +229,9 @@ place_moves(MdTake* take, const MdRecorder* r, const MixdownSession* s, const Md
     return true;
   }
   bool kept = false;
-  if (c->kind == MD_LIVE_INSERT && param->info.kind != MIXDOWN_PARAM_NUMBER) {
-    // A session has envelopes for numbers only: the setting it ended on.
+  if ((c->kind == MD_LIVE_INSERT || c->kind == MD_LIVE_BYPASS) && param->info.kind != MIXDOWN_PARAM_NUMBER) {
+    // A session has envelopes for numbers only: the setting it ended on
+    // (a bypass too: a session's `bypass` is a constant).
     const MdAppliedMove* last  = last_applied(r, c);
     MdYNode*             value = constant_node(param, last->change.value);
     if (!value) {

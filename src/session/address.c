@@ -244,7 +244,25 @@ read_list_field(const Reader* r, MdAddress* a, uint32_t node, uint32_t index, ui
   return value_end(r, a, part + 3, n - 3U);
 }
 
-// insert/N/… after `insert`: PARAM, LIST, LIST/K/FIELD (and /points).
+// "unknown parameter" with the nearest of the class's and the keys every
+// insert has (bypass).
+static bool
+unknown_insert_param(const Reader* r, const MdProcessorClass* cls, const char* word)
+{
+  const char** names = calloc(cls->n_params + MD_INSERT_N_PARAMS + 1U, sizeof(char*));
+  size_t       n     = 0U;
+  for (uint32_t i = 0U; names && i < MD_INSERT_N_PARAMS; ++i) {
+    names[n++] = md_insert_params[i].info.name;
+  }
+  for (uint32_t i = 0U; names && i < cls->n_params; ++i) {
+    names[n++] = cls->params[i].info.name;
+  }
+  suggest(r, "parameter", word, names, n);
+  free(names);
+  return false;
+}
+
+// insert/N/… after `insert`: bypass, PARAM, LIST, LIST/K/FIELD (and /points).
 static bool
 read_insert(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 {
@@ -253,11 +271,16 @@ read_insert(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
   if (!find_insert(r, node, part[0], &index)) {
     return false;
   }
+  const int common = param_in(md_insert_params, MD_INSERT_N_PARAMS, part[1]);
+  if (common >= 0) {
+    md_addr_insert_key(a, r->s, node, index, (uint32_t)common);
+    return value_end(r, a, part + 2, n - 2U);
+  }
   md_addr_at_insert(a, r->s, node, index); // an unknown parameter: said at the insert
   const MdProcessorClass* cls = r->s->nodes[node].inserts[index].cls;
-  const int               p   = find_param(r, cls->params, cls->n_params, part[1], "parameter");
+  const int               p   = param_in(cls->params, cls->n_params, part[1]);
   if (p < 0) {
-    return false;
+    return unknown_insert_param(r, cls, part[1]);
   }
   if (cls->params[p].info.kind != MIXDOWN_PARAM_LIST) {
     md_addr_insert(a, r->s, node, index, (uint32_t)p);

@@ -29,6 +29,10 @@
 //                      name (its first insert of that type); an LV2
 //                      insert's PARAM is a port symbol (under `params:`);
 //                      a sidechain is the PARAM `sidechain`
+//   /track/NAME/insert/N/bypass                 the keys every insert has
+//                      (dsp/strip.h md_insert_params), before its type's
+//                      parameters (an LV2 port named `bypass` is then
+//                      not addressable: the common key wins)
 //   /track/NAME/insert/N/LIST/K/FIELD           field of item K of a list
 //                      parameter (an EQ's bands); item K must exist
 //   /track/NAME/clip/N/KEY                      the clip table
@@ -83,6 +87,7 @@ typedef enum {
   MD_OWNER_STRIP,    ///< Strip `node`: its table's, or its routing (md_route_param)
   MD_OWNER_SEND,     ///< Send `index` of `node` (md_send_params)
   MD_OWNER_INSERT,   ///< Insert `index` of `node`: value slot `slot` (its class's table)
+  MD_OWNER_INSERT_KEY, ///< Insert `index` of `node`: a key every insert has (md_insert_params: `bypass`), not a slot
   MD_OWNER_CLIP,     ///< Clip `index` of track `node` (md_clip_params)
 } MdAddressOwner;
 

@@ -172,6 +172,18 @@ md_addr_insert(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t in
 }
 
 void
+md_addr_insert_key(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert, uint32_t k)
+{
+  reset(a, MD_OWNER_INSERT_KEY);
+  a->param = &md_insert_params[k];
+  a->index = insert;
+  node_path(a, s, node);
+  push_key(a, "inserts");
+  push_index(a, insert);
+  push_key(a, a->param->info.name);
+}
+
+void
 md_addr_insert_items(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert, uint32_t p)
 {
   md_addr_insert(a, s, node, insert, p);

@@ -39,6 +39,10 @@ void md_addr_send(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t
 /// Parameter `p` (a plain one) of insert `insert` of `node`.
 void md_addr_insert(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert, uint32_t p);
 
+/// Key `k` of md_insert_params (bypass) of insert `insert` of `node`:
+/// in the insert's own mapping (an LV2 plugin's too, not under `params:`).
+void md_addr_insert_key(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert, uint32_t k);
+
 /// The items of list parameter `p` of insert `insert` of `node`.
 void md_addr_insert_items(MdAddress* a, const MixdownSession* s, uint32_t node, uint32_t insert, uint32_t p);
 

@@ -130,6 +130,10 @@ md_address_format(const MixdownSession* s, const MdAddress* a, char* out, size_t
     put_insert(&t, s, a);
     put(&t, "%s", a->list == MD_LIST_POINTS ? "/points" : "");
     return;
+  case MD_OWNER_INSERT_KEY:
+    put_strip(&t, s, a->node);
+    put_number(&t, "/insert/%lu", a->index + 1UL);
+    break;
   case MD_OWNER_CLIP:
     put_strip(&t, s, a->node);
     put_number(&t, "/clip/%lu", a->index + 1UL);
@@ -259,6 +263,8 @@ read_node_value(const MixdownSession* s, const MdAddress* a, MdAddressValue* v)
               : insert->key != MD_NO_NODE               ? s->nodes[insert->key].name
                                                         : NULL;
     v->set  = v->text != NULL;
+  } else if (a->owner == MD_OWNER_INSERT_KEY) {
+    v->number = n->inserts[a->index].bypass ? 1.0 : 0.0; // md_insert_params: bypass alone
   } else if (a->owner == MD_OWNER_CLIP) {
     const MdClip* c                          = &n->clips[a->index];
     const double  numbers[MD_CLIP_N_PARAMS] = {
@@ -344,6 +350,10 @@ list_inserts(const Lister* l, uint32_t node)
   give(l, &a);
   for (uint32_t i = 0U; i < n->n_inserts; ++i) {
     const MdProcessorClass* cls = n->inserts[i].cls;
+    for (uint32_t k = 0U; k < MD_INSERT_N_PARAMS; ++k) {
+      md_addr_insert_key(&a, l->s, node, i, k); // bypass, first: as a session writes it after `type`
+      give(l, &a);
+    }
     for (uint32_t p = 0U; p < cls->n_params; ++p) {
       const MdParam* list = &cls->params[p];
       if (list->info.kind != MIXDOWN_PARAM_LIST) {

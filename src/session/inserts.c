@@ -4,12 +4,14 @@
 // Inserts and sends: an insert's type from the processor registry (or an
 // LV2 plugin by URI) and its parameters from the processor's table —
 // numbers, switches, choices, lists, note values, files and sidechain
-// keys — and a strip's sends.  Thread: control (validator.h).
+// keys —, the keys every insert has (`bypass`: session/keys.h) and a
+// strip's sends.  Thread: control (validator.h).
 
 #include "session/validator.h"
 
 #include "dsp/registry.h"
 #include "dsp/strip.h"
+#include "session/keys.h"
 #include "util/suggest.h"
 
 #include <stdio.h>
@@ -44,14 +46,41 @@ read_file_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdIns
   slot->value  = 1.0;
 }
 
+// The keys every insert has (md_insert_keys) into `names` after `n`
+// others; returns the new count.
+static size_t
+add_common_keys(const char** names, size_t n, size_t room)
+{
+  for (size_t k = 0U; k < md_insert_keys.n_keys && n < room; ++k) {
+    const char* name = md_key_name(&md_insert_keys.keys[k]);
+    if (strcmp(name, "type")) { // the caller's first
+      names[n++] = name;
+    }
+  }
+  return n;
+}
+
+// `bypass: true|false`, read through its table entry (a switch: never an
+// envelope, so the usual "must be true or false" for anything else).
+static void
+read_common_keys(MdValidator* v, const MdYNode* node, MdInsert* insert)
+{
+  const MdParam* param = &md_insert_params[MD_INSERT_BYPASS];
+  const MdYNode* item  = md_ynode_get(node, param->info.name);
+  MdValue        value = {.value = param->info.default_value};
+  if (item && md_read_param(v, item, param, &value)) {
+    insert->bypass = value.value != 0.0;
+  }
+}
 
 // `{type: lv2, uri: URI, params: {SYMBOL: value, …}, preset: NAME}`: the
 // plugin's control ports are its parameter table, checked like any other.
 static void
 read_lv2_insert(MdValidator* v, const MdYNode* node, MdInsert* insert)
 {
-  static const char* const keys[] = {"type", "uri", "params", "preset"};
-  md_check_keys(v, node, "an `lv2` insert", keys, 4U);
+  const char* keys[4U + MD_KEY_SET_MAX] = {"type", "uri", "params", "preset"};
+  md_check_keys(v, node, "an `lv2` insert", keys, add_common_keys(keys, 4U, 4U + MD_KEY_SET_MAX));
+  read_common_keys(v, node, insert);
   const MdYNode* uri = md_ynode_get(node, "uri");
   const char*    text = NULL;
   if (!uri) {
@@ -158,14 +187,16 @@ read_insert(MdValidator* v, const MdYNode* node, MdInsert* insert, uint32_t self
   for (uint32_t slot = 0U; slot < n_values; ++slot) {
     insert->values[slot].value = md_processor_slot_param(cls, slot)->info.default_value;
   }
-  const char* keys[65] = {"type"};
+  const char* keys[65 + MD_KEY_SET_MAX] = {"type"};
   size_t      n_keys   = 1U;
   for (uint32_t i = 0U; i < cls->n_params && n_keys < 65U; ++i) {
     keys[n_keys++] = cls->params[i].info.name;
   }
+  n_keys = add_common_keys(keys, n_keys, 65U + MD_KEY_SET_MAX);
   char where[96];
   snprintf(where, sizeof where, "a `%s` insert", cls->name);
   md_check_keys(v, node, where, keys, n_keys);
+  read_common_keys(v, node, insert);
   for (uint32_t i = 0U; i < cls->n_params; ++i) {
     const MdParam* param = &cls->params[i];
     const MdYNode* item  = md_ynode_get(node, param->info.name);

@@ -63,11 +63,17 @@ static const MdKey send[] = {
   VALUE(&md_send_params[MD_SEND_PRE_FADER]),
 };
 
+static const MdKey insert[] = {
+  STRUCTURE("type"),
+  VALUE(&md_insert_params[MD_INSERT_BYPASS]),
+};
+
 const MdKeySet md_track_keys  = {"a track", KEYS(track)};
 const MdKeySet md_bus_keys    = {"a bus", KEYS(bus)};
 const MdKeySet md_master_keys = {"master", KEYS(master)};
 const MdKeySet md_clip_keys   = {"a clip", KEYS(clip)};
 const MdKeySet md_send_keys   = {"a send", KEYS(send)};
+const MdKeySet md_insert_keys = {"an insert", KEYS(insert)};
 
 const char*
 md_key_name(const MdKey* key)

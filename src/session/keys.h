@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // Which keys each mapping of a session holds — a track, a bus, the master,
-// a clip, a send — in the order the messages list them.  A key that holds
+// a clip, a send, the keys every insert has — in the order the messages list them.  A key that holds
 // a value points at the value's one declaration (dsp/strip.h: name, unit,
 // range, default, kind, choices, whether it may be automated or move
 // while playing); a key that holds structure (a name, clips, sends,
@@ -36,6 +36,9 @@ extern const MdKeySet md_bus_keys;    ///< `buses:` items
 extern const MdKeySet md_master_keys; ///< `master:`
 extern const MdKeySet md_clip_keys;   ///< `clips:` items
 extern const MdKeySet md_send_keys;   ///< `sends:` items
+/// The keys every `inserts:` item has (`type`, `bypass`); its type adds
+/// its own parameters (or, for `lv2`, `uri`, `params`, `preset`).
+extern const MdKeySet md_insert_keys;
 
 /// The longest key set (for callers' arrays of names).
 #define MD_KEY_SET_MAX 16U

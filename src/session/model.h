@@ -63,6 +63,7 @@ typedef struct {
   MdValue*                values; ///< One per value slot of `cls` (md_processor_value_count)
   uint32_t                key;    ///< Node keying the sidechain, or MD_NO_NODE
   char*                   file;   ///< Resolved path of its MIXDOWN_PARAM_FILE parameter, or NULL
+  bool                    bypass; ///< `bypass: true`: the input passes, delayed by the insert's latency
 } MdInsert;
 
 typedef struct {

@@ -7,7 +7,7 @@
 // and stopped by stopAll() (run.mjs calls it after each test file and on
 // exit; run.sh's trap is the last resort).
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -112,8 +112,9 @@ export async function launchBrowser(extraArgs = []) {
 /// records its WebSocket traffic (JSON messages both ways, in page.mdSent /
 /// page.mdReceived with the node time of each), and waits for the master
 /// strip: the state has arrived and the strips are drawn.
-export async function openConsole(browser, server, { tap = true, wait = true } = {}) {
+export async function openConsole(browser, server, { tap = true, wait = true, before = null } = {}) {
   const page = await browser.context.newPage();
+  if (before) await before(page);
   page.mdErrors = [];
   page.on('pageerror', (e) => page.mdErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.mdErrors.push(m.text()); });
@@ -141,25 +142,56 @@ export const control = (scope, role, name) => scope.getByRole(role, { name, exac
 
 // ---- the tap --------------------------------------------------------------
 
-/// What the tap holds now, once the worklet has posted all it kept:
-/// {rate, left, right, position_frame, underruns} with Float32Arrays (the
-/// bytes travel as base64: exact).
+/// What the tap holds now, once the worklet has posted all it kept: a
+/// list of pieces {rate, left, right, position_frame, underruns} with
+/// Float32Arrays (the bytes travel as base64: exact).  Pieces a test took
+/// inside the page (markKey) come first.
 export async function takeTap(page) {
-  const r = await page.evaluate(async () => {
+  const pieces = await page.evaluate(async () => {
     const tap = window.mixdownTap;
     if (!tap) throw new Error('window.mixdownTap is missing (the page was not opened with &tap=1?)');
     if (tap.flush) await tap.flush();
-    const t = tap.take();
+    const all = (window.__mdStash || []).concat([tap.take()]);
+    window.__mdStash = [];
     const b64 = (a) => {
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       let s = '';
       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
       return btoa(s);
     };
-    return { rate: t.rate, left: b64(t.left), right: b64(t.right), position_frame: t.position_frame, underruns: t.underruns };
+    return all.map((t) => ({ rate: t.rate, left: b64(t.left), right: b64(t.right), position_frame: t.position_frame, underruns: t.underruns }));
   });
   const f32 = (s) => { const b = Buffer.from(s, 'base64'); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
-  return { ...r, left: f32(r.left), right: f32(r.right) };
+  return pieces.map((r) => ({ ...r, left: f32(r.left), right: f32(r.right) }));
+}
+
+/// Arms the page to note the timeline frame being played when the next
+/// keydown of `key` arrives: the listener (capture phase, before the
+/// control's own) flushes the tap and keeps what it took; the frame is the
+/// end of that take less the time the flush took (so never later than the
+/// key).  keyFrame(page) then gives {frame, flushMs, at} (at:
+/// performance.timeOrigin + now(), a clock shared by the pages).
+export async function armKey(page, key) {
+  await page.evaluate((key) => {
+    window.__mdKey = null;
+    const onKey = (e) => {
+      if (e.key !== key) return;
+      window.removeEventListener('keydown', onKey, true);
+      const t0 = performance.now(), at = performance.timeOrigin + t0;
+      window.mixdownTap.flush().then(() => {
+        const t1 = performance.now(), d = window.mixdownTap.take();
+        (window.__mdStash = window.__mdStash || []).push(d);
+        const end = d.position_frame + d.left.length;
+        window.__mdKey = { end, empty: d.left.length === 0, flushMs: t1 - t0, frame: end - ((t1 - t0) / 1000) * d.rate, at };
+      });
+    };
+    window.addEventListener('keydown', onKey, true);
+  }, key);
+}
+
+export async function keyFrame(page) {
+  await page.waitForFunction(() => window.__mdKey, null, { timeout: 5000 });
+  return page.evaluate(() => window.__mdKey);
 }
 
 /// Collects the tap in pieces while a test waits: each piece is one take,
@@ -167,12 +199,16 @@ export async function takeTap(page) {
 /// contiguous span (throws on a gap).
 export class TapRecorder {
   constructor(page) { this.page = page; this.pieces = []; }
+  /// Takes what the tap holds; returns the timeline frame after the last
+  /// one taken (about the frame being played now).
   async take() {
-    const t = await takeTap(this.page);
-    if (t.left.length) this.pieces.push(t);
-    this.rate = t.rate;
-    this.underruns = t.underruns;
-    return t;
+    for (const t of await takeTap(this.page)) {
+      if (t.left.length) this.pieces.push(t);
+      this.rate = t.rate;
+      this.underruns = t.underruns;
+    }
+    const last = this.pieces[this.pieces.length - 1];
+    return last ? last.position_frame + last.left.length : -1;
   }
   /// Takes every `everyMs` for `ms`.
   async record(ms, everyMs = 1000) {
@@ -255,16 +291,18 @@ export function rms(left, right, from = 0, to = left.length) {
 }
 
 /// The difference of the tapped span (frames [from, to) of `tap`, whose
-/// first frame is timeline frame tap.position_frame) and a render (frame 0
-/// = timeline frame 0): {residualDb (RMS of the difference relative to the
-/// render's), residualDbfs, levelDb (tap's level minus the render's),
-/// bitExact, maxAbs}.
+/// first frame is timeline frame tap.position_frame) and a render (its
+/// frame 0 is timeline frame render.start, 0 when not given):
+/// {residualDb (RMS of the difference relative to the render's),
+/// residualDbfs, levelDb (tap's level minus the render's), bitExact, maxAbs}.
 export function compareToRender(tap, from, to, render) {
   const [L, R] = render.channels.length > 1 ? render.channels : [render.channels[0], render.channels[0]];
+  const start = render.start || 0;
   let d = 0, ref = 0, lvl = 0, maxAbs = 0, exact = true;
   for (let i = from; i < to; i++) {
-    const f = tap.position_frame + i;
-    const rl = f < L.length ? L[f] : 0, rr = f < R.length ? R[f] : 0;
+    const f = tap.position_frame + i - start;
+    const inside = f >= 0 && f < L.length;
+    const rl = inside ? L[f] : 0, rr = inside ? R[f] : 0;
     const dl = tap.left[i] - rl, dr = tap.right[i] - rr;
     if (dl !== 0 || dr !== 0) exact = false;
     d += dl * dl + dr * dr; ref += rl * rl + rr * rr; lvl += tap.left[i] ** 2 + tap.right[i] ** 2;
@@ -279,9 +317,11 @@ export function compareToRender(tap, from, to, render) {
   };
 }
 
-/// The same measures between two renders over timeline frames [from, to).
+/// The same measures between two renders over timeline frames [from, to):
+/// `a` against the reference `b`.
 export function compareRenders(a, b, from, to) {
-  const tap = { position_frame: from, left: a.channels[0].subarray(from, to), right: (a.channels[1] || a.channels[0]).subarray(from, to) };
+  const start = a.start || 0, L = a.channels[0], R = a.channels[1] || L;
+  const tap = { position_frame: from, left: L.subarray(from - start, to - start), right: R.subarray(from - start, to - start) };
   return compareToRender(tap, 0, to - from, b);
 }
 
@@ -296,4 +336,81 @@ export function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+// ---- the console's page -----------------------------------------------------
+
+/// Waits for a JSON message from the server that `pred` accepts, received
+/// after index `since` of page.mdReceived; returns it.
+export async function waitMessage(page, pred, { since = 0, timeoutMs = 10000, what = 'a message' } = {}) {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const m = page.mdReceived.slice(since).find(pred);
+    if (m) return m;
+    if (performance.now() > end) throw new Error(`no ${what} from the server in ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+/// Presses play and waits until the tap has frames: the stream runs.
+export async function play(page) {
+  await page.getByRole('button', { name: 'play', exact: true }).click();
+  const end = performance.now() + 15000;
+  for (;;) {
+    const n = await page.evaluate(async () => { await window.mixdownTap.flush(); return window.mixdownTap.take().left.length; });
+    if (n > 0) return;
+    if (performance.now() > end) throw new Error('play: the tap got nothing in 15 s');
+    await sleep(50);
+  }
+}
+
+/// A slider's value: its aria-valuenow as a number.
+export async function valueOf(locator) {
+  return Number(await locator.getAttribute('aria-valuenow'));
+}
+
+/// Sets a slider by typed entry from the keyboard: focus, Enter opens the
+/// entry, the value typed over the selection, Enter sets it.
+export async function typeValue(page, slider, value) {
+  await slider.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(String(value));
+  await page.keyboard.press('Enter');
+}
+
+/// Waits until `locator`'s attribute `name` satisfies `pred` (a value
+/// shown): true, or false after timeoutMs.
+export async function waitAttr(locator, name, pred, timeoutMs = 5000) {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await locator.getAttribute(name).catch(() => null);
+    if (v !== null && pred(v)) return true;
+    if (performance.now() > end) return false;
+    await sleep(20);
+  }
+}
+
+/// The lines of two texts that differ (same number of lines assumed; a
+/// different count is reported as such).
+export function changedLines(before, after) {
+  const a = before.split('\n'), b = after.split('\n');
+  if (a.length !== b.length) return { count: Math.abs(a.length - b.length) + 1000, lines: [`${a.length} lines became ${b.length}`] };
+  const lines = [];
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) lines.push(`${i + 1}: ${JSON.stringify(a[i])} -> ${JSON.stringify(b[i])}`);
+  return { count: lines.length, lines };
+}
+
+/// Copies a session folder of the work tree (sessions.mjs) for a test that
+/// edits or saves: returns the copy's session path.
+export function copySession(work, name, as) {
+  const to = join(work, as);
+  cpSync(join(work, name), to, { recursive: true });
+  return join(to, `${name}.yaml`);
+}
+
+/// Level in dB (RMS) per block of `block` frames, both channels.
+export function blockLevels(left, right, block) {
+  const out = [];
+  for (let i = 0; i + block <= left.length; i += block) out.push(db(rms(left, right, i, i + block)));
+  return out;
 }

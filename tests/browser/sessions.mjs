@@ -57,7 +57,7 @@ const EDITS_YAML = `# The browser tests' edits session (tests/browser/sessions.m
 # with a render of the same edit.
 mixdown: 1
 sample_rate: 48000
-length: 44
+length: 60
 
 tracks:
   - name: sine
@@ -141,7 +141,7 @@ tracks:
 
 function edits(dir) {
   mkdirSync(dir, { recursive: true });
-  const seconds = 45;
+  const seconds = 60;
   writeWav(join(dir, 'sine440.wav'), RATE, [sine(seconds, 440, -12)]);
   writeWav(join(dir, 'sine1k.wav'), RATE, [sine(seconds, 1000, -10)]);
   writeWav(join(dir, 'sine7k.wav'), RATE, [sine(seconds, 7000, -10)]);

@@ -92,7 +92,10 @@ export async function run(t) {
   for (const p of paths) {
     const q = p.includes('?') ? '&' : '?';
     const r = await get(port, `${p}${q}token=${token}`);
-    t.check(`node: path ${p} refused (403/404), nothing of the file`, (r.status === 403 || r.status === 404) && !/root:/.test(r.body), `status ${r.status}`);
+    // (libwebsockets itself drops a request whose path decodes to a NUL: no answer at all)
+    const closed = r.status === 0 && r.body === '';
+    t.check(`node: path ${p} refused (403/404 or closed unanswered), nothing of the file`,
+      (r.status === 403 || r.status === 404 || closed) && !/root:/.test(r.body), closed ? 'closed without an answer' : `status ${r.status}`);
   }
 
   const wsOk = await upgrade(port, `/ws?token=${token}`);

@@ -53,17 +53,19 @@ serve() {
 
 # stop PID SIGNAL: sends it, waits up to 60 s; sets stop_rc (124: still running).
 stop() {
+  local hung=0
   kill -"$2" "$1" 2>/dev/null
   for _ in $(seq 600); do
     kill -0 "$1" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$1" 2>/dev/null; then
-    stop_rc=124
+    hung=1
     kill -KILL "$1"
   fi
   wait "$1" 2>/dev/null
-  stop_rc=${stop_rc:-$?}
+  stop_rc=$?
+  [ "$hung" -eq 1 ] && stop_rc=124
 }
 
 # status PATH [curl options…]: the status code of a GET to the server.
@@ -220,6 +222,32 @@ serve wide song/song.yaml --port 0 --host 0.0.0.0
   [ -n "$port" ] && ok "--host 0.0.0.0: a warning on stderr; the URL names 127.0.0.1" ||
   fail "--host warning" "$url" "$(cat "$work/wide.err")"
 stop "$pid" INT
+
+# ------------------------------------------------------------ --jack
+# A private JACK server (jackd -d dummy), so that nothing else is disturbed.
+export JACK_DEFAULT_SERVER="mixdown-serve-$$"
+run "$mixdown" serve song/song.yaml --port 0 --jack
+[ "$rc" -eq 1 ] && [ -z "$out" ] && [[ "$err" == *"mixdown serve: cannot reach a JACK server"* ]] &&
+  ok "--jack without a JACK server: exit 1, no URL, says so" || fail "--jack, no server" "rc=$rc" "$out" "$err"
+if command -v jackd > /dev/null && command -v jack_lsp > /dev/null; then
+  jackd --no-realtime -d dummy -r 48000 -p 256 > "$work/jackd.log" 2>&1 &
+  jackd_pid=$!
+  pids+=("$jackd_pid")
+  for _ in $(seq 100); do jack_lsp > /dev/null 2>&1 && break; sleep 0.1; done
+  serve jack song/song.yaml --port 0 --jack
+  ports=$(jack_lsp 2>/dev/null)
+  [ -n "$port" ] && [[ "$ports" == *"mixdown:left"* ]] && [[ "$ports" == *"mixdown:right"* ]] &&
+    [[ "$(cat "$work/jack.err")" == *"playing through JACK"* ]] &&
+    ok "--jack: the URL, and the JACK client mixdown with its left and right ports" ||
+    fail "--jack" "$url" "$ports" "$(cat "$work/jack.err")"
+  stop "$pid" INT
+  [ "$stop_rc" -eq 0 ] && ! jack_lsp 2>/dev/null | grep -q '^mixdown:' && ok "--jack: SIGINT stops it, the client leaves" ||
+    fail "--jack stop" "rc=$stop_rc"
+  kill "$jackd_pid" 2>/dev/null
+  wait "$jackd_pid" 2>/dev/null
+else
+  skip "--jack with a JACK server: no jackd here"
+fi
 
 # ------------------------------------------------------------ refusals
 cat > bad.yaml <<'YAML'

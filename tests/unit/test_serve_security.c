@@ -2,11 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // The server's checks (src/serve/security.h): the token, its comparison,
-// Host, Origin, the request path, the URL and the cookie's name — and the
-// bundled page's table (src/serve/assets.h).
+// Host, Origin, the request path, the URL and the cookie's name — the
+// bundled page's table (src/serve/assets.h), and each page's send queue
+// and receive buffer (src/serve/clients.h): bounded, merged, in order.
 
 #include "support.h"
 
+#include "serve/clients.h"
 #include "serve/security.h"
 
 #include <stdio.h>
@@ -206,6 +208,79 @@ test_the_bundled_page_is_a_sorted_table_with_an_index(void)
   }
 }
 
+// Takes the next message's text off the client ("" when none).
+static const char*
+next_text(MdServeClient* c, char* buf, size_t size)
+{
+  unsigned char*  text   = NULL;
+  size_t          length = 0U;
+  MdServeMessage* m      = md_serve_client_next(c, &text, &length);
+  snprintf(buf, size, "%.*s", m ? (int)length : 0, m ? (const char*)text : "");
+  md_serve_message_free(m);
+  return buf;
+}
+
+static void
+test_a_page_queue_keeps_order_and_only_the_newest_meters(void)
+{
+  MdServeClient c = {.id = 1};
+  char          buf[200];
+  CHECK(md_serve_slot_of("{\"type\":\"transport\",\"playing\":true}") == MD_SERVE_LATEST_TRANSPORT);
+  CHECK(md_serve_slot_of("{\"type\":\"value\",\"address\":\"/t\"}") == MD_SERVE_QUEUE);
+  CHECK(md_serve_client_push(&c, MD_SERVE_LATEST_METERS, "m1", 2U, 16U));
+  CHECK(md_serve_client_push(&c, MD_SERVE_QUEUE, "v1", 2U, 16U));
+  CHECK(md_serve_client_push(&c, MD_SERVE_LATEST_TRANSPORT, "t1", 2U, 16U));
+  CHECK(md_serve_client_push(&c, MD_SERVE_LATEST_METERS, "m2", 2U, 16U));
+  CHECK(md_serve_client_push(&c, MD_SERVE_QUEUE, "v2", 2U, 16U));
+  CHECK(md_serve_client_push(&c, MD_SERVE_LATEST_TRANSPORT, "t2", 2U, 16U));
+  CHECK(c.queued_bytes == 4U);
+  // Queued text in order first, then the newest transport and meters only.
+  CHECK(!strcmp(next_text(&c, buf, sizeof buf), "v1"));
+  CHECK(!strcmp(next_text(&c, buf, sizeof buf), "v2"));
+  CHECK(!strcmp(next_text(&c, buf, sizeof buf), "t2"));
+  CHECK(!strcmp(next_text(&c, buf, sizeof buf), "m2"));
+  CHECK(!md_serve_client_has_pending(&c));
+  CHECK(!strcmp(next_text(&c, buf, sizeof buf), ""));
+  CHECK(c.queued_bytes == 0U);
+  md_serve_client_clear(&c);
+}
+
+static void
+test_a_page_too_far_behind_is_marked_not_grown(void)
+{
+  MdServeClient c     = {.id = 2};
+  static char   big[1U << 20];
+  memset(big, 'x', sizeof big);
+  size_t pushed = 0U;
+  while (md_serve_client_push(&c, MD_SERVE_QUEUE, big, sizeof big, 16U)) {
+    ++pushed;
+  }
+  CHECK_MSG(pushed == MD_SERVE_QUEUE_BYTES / sizeof big, "%zu MiB queued", pushed);
+  CHECK(c.overflowed);
+  CHECK(c.queued_bytes <= MD_SERVE_QUEUE_BYTES);
+  CHECK(!md_serve_client_push(&c, MD_SERVE_LATEST_METERS, "m", 1U, 16U)); // nothing more once overflowed
+  md_serve_client_clear(&c);
+  CHECK(c.queued_bytes == 0U && !c.first && !c.last);
+}
+
+static void
+test_fragments_make_one_message_and_a_long_one_is_dropped(void)
+{
+  MdServeClient c        = {.id = 3};
+  bool          too_long = false;
+  CHECK(!md_serve_client_receive(&c, "{\"type\":", 8U, true, false, &too_long));
+  CHECK(md_serve_client_receive(&c, "\"undo\"}", 7U, false, true, &too_long) && !too_long);
+  CHECK(c.in_length == 15U && !strcmp(c.in, "{\"type\":\"undo\"}"));
+  md_serve_client_received(&c);
+  static char big[MD_SERVE_MESSAGE_BYTES];
+  memset(big, ' ', sizeof big);
+  CHECK(!md_serve_client_receive(&c, big, sizeof big, true, false, &too_long) && !too_long);
+  CHECK(!md_serve_client_receive(&c, "{}", 2U, false, true, &too_long) && too_long);
+  // The next message is whole again.
+  CHECK(md_serve_client_receive(&c, "{}", 2U, true, true, &too_long) && !too_long && !strcmp(c.in, "{}"));
+  md_serve_client_clear(&c);
+}
+
 const TestCase serve_security_tests[] = {
   {"serve security: tokens are 64 hex digits, new each time", test_tokens_are_64_hex_digits_and_new_each_time},
   {"serve security: a token matches only with every byte and its length",
@@ -218,5 +293,11 @@ const TestCase serve_security_tests[] = {
   {"serve security: the URL and the cookie's name", test_url_and_cookie_name},
   {"serve security: the bundled page is a sorted table with index.html",
    test_the_bundled_page_is_a_sorted_table_with_an_index},
+  {"serve clients: a page's queue keeps order, and only the newest meters and transport",
+   test_a_page_queue_keeps_order_and_only_the_newest_meters},
+  {"serve clients: a page too far behind is marked for closing, not grown",
+   test_a_page_too_far_behind_is_marked_not_grown},
+  {"serve clients: fragments make one message; one over 64 KiB is dropped",
+   test_fragments_make_one_message_and_a_long_one_is_dropped},
   {NULL, NULL},
 };

@@ -146,8 +146,27 @@ print_strip(bool markdown)
   }
 }
 
-static const char usage[] = "usage: mixdown describe [--markdown] [TYPE|strip]\n"
-                            "List every insert type and its parameters (unit, range, default).\n"
+// The keys every insert has besides its type's (bypass).
+static void
+print_insert_keys(bool markdown)
+{
+  if (markdown) {
+    printf("| parameter | valid values | default | meaning |\n|---|---|---|---|\n");
+  } else {
+    printf("every insert — whatever its type, besides its type's parameters\n");
+  }
+  for (uint32_t p = 0U; p < mixdown_insert_param_count(); ++p) {
+    if (markdown) {
+      print_param_markdown(mixdown_insert_param(p), "");
+    } else {
+      print_param_text(mixdown_insert_param(p), "    ");
+    }
+  }
+}
+
+static const char usage[] = "usage: mixdown describe [--markdown] [TYPE|strip|insert]\n"
+                            "List every insert type and its parameters (unit, range, default);\n"
+                            "`strip`: every track's and bus's; `insert`: every insert's (bypass).\n"
                             "Numeric parameters may be constants or automation envelopes.\n";
 
 int
@@ -174,6 +193,10 @@ cmd_describe(int argc, char** argv)
     print_strip(markdown);
     return CLI_OK;
   }
+  if (type && !strcmp(type, "insert")) {
+    print_insert_keys(markdown);
+    return CLI_OK;
+  }
   if (type) {
     for (uint32_t i = 0U; i < n; ++i) {
       if (!strcmp(mixdown_processor_name(i), type)) {
@@ -181,7 +204,7 @@ cmd_describe(int argc, char** argv)
         return CLI_OK;
       }
     }
-    fprintf(stderr, "mixdown describe: no processor type `%s`; available: strip", type);
+    fprintf(stderr, "mixdown describe: no processor type `%s`; available: strip, insert", type);
     for (uint32_t i = 0U; i < n; ++i) {
       fprintf(stderr, ", %s", mixdown_processor_name(i));
     }
@@ -189,6 +212,9 @@ cmd_describe(int argc, char** argv)
     return CLI_USAGE;
   }
   print_strip(markdown);
+  // Headed as a type is, so that a reader of the tables (tests/edit/check.py) knows it.
+  printf(markdown ? "\n### insert\n\n" : "\n");
+  print_insert_keys(markdown);
   printf("\ninsert types (inserts: [{type: NAME, …}]):\n\n");
   for (uint32_t i = 0U; i < n; ++i) {
     if (markdown) {

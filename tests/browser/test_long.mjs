@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// 60 s of a 32-track session (many.yaml): no underrun (the tap's count and
+// the page's credits), no drift (the worklet's buffered fill, read from the
+// credits it sends, stays within the band the server renders ahead to;
+// the frames tapped keep up with the clock), the server's CPU from /proc.
+import { join } from 'node:path';
+import { startServer, launchBrowser, openConsole, play, takeTap, cpuSeconds, sleep, fmt } from './lib.mjs';
+
+export const title = '60 s of 32 tracks: no underrun, the fill within its band, server CPU';
+export const timeoutSeconds = 150;
+const SECONDS = 60;
+const BAND = [1024, 4096]; // frames: the render-ahead band of interfaces19.md (target 2048)
+
+export async function run(t) {
+  const server = await startServer(t.mixdown, join(t.work, 'many', 'many.yaml'));
+  const browser = await launchBrowser();
+  const page = await openConsole(browser, server);
+  const audio = page.mdReceived.find((m) => m.type === 'audio');
+  await play(page);
+  await sleep(2000); // the fill settles
+
+  let frames = 0, underruns = 0, gaps = 0, next = null;
+  const take = async () => {
+    for (const p of await takeTap(page)) {
+      if (!p.left.length) continue;
+      if (next !== null && p.position_frame !== next) gaps++;
+      next = p.position_frame + p.left.length;
+      frames += p.left.length;
+      underruns = p.underruns;
+    }
+  };
+  await take();
+  const credits0 = page.mdSent.length;
+  const cpu0 = cpuSeconds(server.pid), wall0 = performance.now(), frames0 = frames;
+  const ctx0 = await page.evaluate(() => performance.now());
+  while (performance.now() - wall0 < SECONDS * 1000) {
+    await sleep(2000);
+    await take();
+  }
+  const cpu = cpuSeconds(server.pid) - cpu0, wall = (performance.now() - wall0) / 1000;
+  const pageSeconds = (await page.evaluate(() => performance.now()) - ctx0) / 1000;
+  const rate = audio ? audio.rate : 48000;
+
+  const credits = page.mdSent.slice(credits0).filter((m) => m.type === 'credit');
+  const fill = credits.map((m) => m.buffered);
+  const lo = Math.min(...fill), hi = Math.max(...fill);
+  const creditUnderruns = credits.length ? credits[credits.length - 1].underruns - credits[0].underruns : NaN;
+  const target = audio ? audio.target_frames : NaN;
+
+  t.check(`${SECONDS} s of 32 tracks: no underrun`, underruns === 0 && creditUnderruns === 0 && gaps === 0,
+    `tap ${underruns} underruns, credits +${creditUnderruns}, ${gaps} gaps in the timeline`);
+  t.check(`the worklet's buffered fill stays within ${BAND[0]}…${BAND[1]} frames`, credits.length > 0 && lo >= BAND[0] && hi <= BAND[1],
+    `${credits.length} credits, buffered min ${lo} max ${hi} frames, target ${target}`);
+  const tapped = (frames - frames0) / rate;
+  t.check('no drift: the frames played keep up with the clock', Math.abs(tapped - pageSeconds) < 0.25,
+    `${fmt(tapped, 3)} s tapped in ${fmt(pageSeconds, 3)} s of the page's clock`);
+  t.note(`server CPU: ${fmt(cpu, 2)} s in ${fmt(wall, 1)} s = ${fmt((100 * cpu) / wall, 1)} % of one core (32 tracks, 48 kHz)`);
+  t.check('the server\'s CPU was measured', cpu > 0, `${fmt((100 * cpu) / wall, 1)} %`);
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The demo played with no moves: 10 s of what the tap recorded null against
+// `mixdown render` of the same span (aligned by the tap's position_frame;
+// below -90 dB or bit-exact), and played to its end, the master's
+// integrated loudness equals `mixdown analyze`'s within 0.1 LU.
+import { join } from 'node:path';
+import {
+  startServer, launchBrowser, openConsole, play, TapRecorder, render, runOk, compareToRender,
+  waitMessage, sleep, fmt,
+} from './lib.mjs';
+
+export const title = 'the demo with no moves: null against render; master loudness against analyze';
+export const timeoutSeconds = 120;
+
+export async function run(t) {
+  const session = join(t.work, 'demo', 'demo.yaml');
+  const server = await startServer(t.mixdown, session);
+  const browser = await launchBrowser();
+  const page = await openConsole(browser, server);
+  const state = page.mdReceived.find((m) => m.type === 'state');
+  const length = state ? state.length_s : NaN;
+
+  const since = page.mdReceived.length;
+  await play(page);
+  const tap = new TapRecorder(page);
+  // To the end of the song: the transport says it stopped (or the length has passed).
+  const end = performance.now() + (length + 10) * 1000;
+  let stopped = null;
+  while (!stopped && performance.now() < end) {
+    await tap.record(1000, 1000);
+    stopped = page.mdReceived.slice(since).find((m) => m.type === 'transport' && m.playing === false);
+  }
+  await sleep(300);
+  await tap.take();
+  t.check('playback stops at the end of the song', !!stopped, `length ${fmt(length, 3)} s`);
+
+  // Null over 10 s from the first frame tapped.
+  const span = tap.join();
+  const rate = tap.rate;
+  await server.stop();
+  const reference = await render(t.mixdown, session, join(t.work, 'null-render.wav'));
+  const frames = Math.min(span.left.length, 10 * rate);
+  const c = compareToRender(span, 0, frames, reference);
+  t.check('10 s of the tap null against mixdown render (below -90 dB or bit-exact)',
+    frames === 10 * rate && (c.bitExact || c.residualDb < -90),
+    `${frames} frames from timeline frame ${span.position_frame}: ${c.bitExact ? 'bit-exact' : `residual ${fmt(c.residualDb)} dB (${fmt(c.residualDbfs)} dBFS), largest difference ${c.maxAbs.toExponential(2)}`}`);
+  t.check('no underrun', tap.underruns === 0, `${tap.underruns} underruns`);
+
+  // Loudness: the last meters message before the stop, against analyze.
+  const meters = page.mdReceived.slice(since).filter((m) => m.type === 'meters' && m.master && (!stopped || m.at_ms <= stopped.at_ms + 200));
+  const live = meters.length ? meters[meters.length - 1].master.integrated : NaN;
+  const analyzed = JSON.parse((await runOk(t.mixdown, ['analyze', session, '--json'])).stdout).integrated_lufs;
+  t.check('master integrated loudness at the end equals analyze within 0.1 LU', Math.abs(live - analyzed) <= 0.1,
+    `page ${fmt(live, 2)} LUFS, analyze ${fmt(analyzed, 2)} LUFS`);
+}

@@ -1,0 +1,176 @@
+// web/audio.js — the page's audio output: an AudioContext at the session's rate, the
+// AudioWorklet (worklet.js) holding a ring of frames, PCM packets from the WebSocket,
+// credits back to the server, and the test tap (window.mixdownTap with &tap=1).
+// Main thread only.
+
+const MAGIC = 0x4d445043; // 'MDPC'
+const HEADER_BYTES = 24;
+const RING_FRAMES = 8192;
+
+export class AudioOut {
+  /** `send(type, payload)` puts a message on the wire; `onStatus(text)` shows the state. */
+  constructor(send, onStatus, tap) {
+    this.send = send;
+    this.onStatus = onStatus || (() => {});
+    this.tapOn = tap;
+    this.ctx = null;
+    this.node = null;
+    this.starting = null;
+    this.queue = [];          // packets that came before the worklet was ready
+    this.rate = 0;
+    this.listening = false;
+    this.stats = { packets: 0, badPackets: 0, underruns: 0, buffered: 0, credits: 0 };
+    this.tapBlocks = [];      // {left, right, position} from the worklet, since the last take
+    this.tapUnderruns = 0;
+    this.flushes = new Map(); // id → resolve
+    this.flushId = 0;
+    if (tap) this.installTap();
+  }
+
+  /** Create the context and the worklet at `rate` (once; a new rate makes a new context). */
+  start(rate, targetFrames) {
+    if (this.ctx && this.rate === rate) return this.starting;
+    this.close();
+    this.rate = rate;
+    const prefill = Math.max(256, Math.min(RING_FRAMES / 2, Math.round((targetFrames || 2048) / 2)));
+    let ctx;
+    try {
+      ctx = new AudioContext({ sampleRate: rate, latencyHint: 'interactive' });
+    } catch (e) {
+      this.onStatus(`no audio: ${e.message}`);
+      return Promise.resolve();
+    }
+    this.ctx = ctx;
+    ctx.onstatechange = () => this.report();
+    this.starting = ctx.audioWorklet.addModule('worklet.js').then(() => {
+      if (this.ctx !== ctx) return;
+      const node = new AudioWorkletNode(ctx, 'mixdown-player', {
+        numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2],
+        processorOptions: { capacity: RING_FRAMES, prefill, tap: this.tapOn, rate },
+      });
+      node.port.onmessage = (e) => this.fromWorklet(e.data);
+      node.connect(ctx.destination);
+      this.node = node;
+      for (const p of this.queue) this.post(p);
+      this.queue = [];
+      this.report();
+    }).catch((e) => this.onStatus(`no audio: ${e.message}`));
+    this.report();
+    return this.starting;
+  }
+
+  close() {
+    if (this.ctx) this.ctx.close().catch(() => {});
+    this.ctx = null;
+    this.node = null;
+    this.queue = [];
+  }
+
+  /** The first user gesture (and the play button) lets the context run. */
+  resume() {
+    if (this.ctx && this.ctx.state === 'suspended') this.ctx.resume().then(() => this.report(), () => {});
+  }
+
+  report() {
+    if (!this.ctx) return;
+    const rate = this.ctx.sampleRate === this.rate ? `${this.rate} Hz` : `${this.ctx.sampleRate} Hz (session ${this.rate} Hz)`;
+    if (!this.listening) this.onStatus('audio: another page is listening');
+    else if (this.ctx.state === 'running') this.onStatus(`audio: ${rate}`);
+    else this.onStatus('audio: press play to start it');
+  }
+
+  /** An `audio` message: this page is the listener; PCM follows. */
+  listen(message) {
+    this.listening = true;
+    const started = this.start(message.rate, message.target_frames);
+    this.toWorklet({ type: 'reset' });
+    this.report();
+    return started;
+  }
+
+  /** A `listener: false` message (another page took over) or a lost connection. */
+  unlisten() {
+    this.listening = false;
+    this.toWorklet({ type: 'reset' });
+    this.report();
+  }
+
+  toWorklet(m) {
+    if (this.node) this.node.port.postMessage(m);
+    else if (m.type === 'reset') this.queue = [];
+  }
+
+  /** A binary frame: a PCM packet (24-byte header, then frames × 2 float32). */
+  packet(buffer) {
+    if (buffer.byteLength < HEADER_BYTES) { this.stats.badPackets++; return; }
+    const h = new DataView(buffer, 0, HEADER_BYTES);
+    const frames = h.getUint32(4, true);
+    if (h.getUint32(0, true) !== MAGIC || buffer.byteLength !== HEADER_BYTES + frames * 8) { this.stats.badPackets++; return; }
+    const p = {
+      type: 'packet',
+      frames,
+      generation: h.getUint32(8, true),
+      flags: h.getUint32(12, true),
+      position: Number(h.getBigInt64(16, true)),
+      samples: new Float32Array(buffer, HEADER_BYTES, frames * 2),
+    };
+    this.stats.packets++;
+    if (this.node) this.post(p);
+    else this.queue.push(p);
+  }
+
+  post(p) { this.node.port.postMessage(p, [p.samples.buffer]); }
+
+  fromWorklet(m) {
+    switch (m.type) {
+      case 'credit':
+        this.stats.underruns = m.underruns;
+        this.stats.buffered = m.buffered;
+        this.stats.credits++;
+        if (this.listening) this.send('credit', { frames: m.frames, underruns: m.underruns, buffered: m.buffered });
+        break;
+      case 'tap':
+        this.tapBlocks.push(m);
+        this.tapUnderruns = m.underruns;
+        break;
+      case 'flushed': {
+        this.tapUnderruns = m.underruns;
+        const resolve = this.flushes.get(m.id);
+        this.flushes.delete(m.id);
+        if (resolve) resolve();
+        break;
+      }
+    }
+  }
+
+  /** window.mixdownTap: take() → {rate, left, right, position_frame, underruns} of all the
+      audio played (flagged playing) since the previous take; flush() → a Promise resolved once
+      the worklet has posted everything it kept. */
+  installTap() {
+    window.mixdownTap = {
+      take: () => {
+        const blocks = this.tapBlocks;
+        this.tapBlocks = [];
+        const n = blocks.reduce((a, b) => a + b.left.length, 0);
+        const left = new Float32Array(n), right = new Float32Array(n);
+        let at = 0;
+        for (const b of blocks) { left.set(b.left, at); right.set(b.right, at); at += b.left.length; }
+        return {
+          rate: this.ctx ? this.ctx.sampleRate : this.rate,
+          left, right,
+          position_frame: blocks.length ? blocks[0].position : -1,
+          underruns: this.tapUnderruns,
+        };
+      },
+      flush: () => {
+        if (!this.node) return Promise.resolve();
+        const id = ++this.flushId;
+        return new Promise((resolve) => {
+          this.flushes.set(id, resolve);
+          this.node.port.postMessage({ type: 'flush', id });
+        });
+      },
+      stats: () => ({ ...this.stats, state: this.ctx ? this.ctx.state : 'none', rate: this.ctx ? this.ctx.sampleRate : 0 }),
+    };
+  }
+}
