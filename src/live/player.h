@@ -66,6 +66,24 @@ bool md_player_send(MdPlayer* player, const MdCommand* command);
 /// headless, the caller does (after md_player_start()).
 MD_REALTIME void md_player_process(MdPlayer* player, float* left, float* right, uint32_t frames);
 
+/// What the last md_player_process() put out: `rolled_frames` frames of mix
+/// from its start (the rest of the period was silence: stopped, waiting for
+/// the disk, or the end), the first at timeline frame `first_frame` (-1:
+/// none); a loop's wrap makes the timeline jump to `wrap_frame` before
+/// frame `wrap_at` of the period (wrap_at == rolled_frames: no wrap; a
+/// loop shorter than a period that wraps twice in one says the last wrap).
+typedef struct {
+  uint32_t rolled_frames;
+  int64_t  first_frame;
+  uint32_t wrap_at;
+  int64_t  wrap_frame;
+} MdPlayerPeriod;
+
+/// Audio thread (headless: the caller of md_player_process(), right after
+/// it): what that period put out, so a stream of it can say where each
+/// frame lies on the timeline (serve/audio.c's PCM packets).
+MD_REALTIME void md_player_last_period(const MdPlayer* player, MdPlayerPeriod* period);
+
 typedef struct {
   bool     playing;
   bool     finished;        ///< Reached the end of the session (not looping) and stopped
