@@ -51,7 +51,7 @@ become_listener(MdServe* s, int client)
   if (before >= 0 && before != client) {
     send_object(s, before, json_pack("{s:s, s:b}", "type", "listener", "listener", 0));
   }
-  md_serve_audio_restart(s->audio);
+  md_serve_audio_listen(s->audio, true); // its credits drive the stream, from a new generation
   send_object(s, client,
               json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
                         "target_frames", (json_int_t)MD_SERVE_FILL_FRAMES));
@@ -70,7 +70,10 @@ md_serve_page_went(MdServe* s, int client)
 {
   md_console_client_gone(s->console, client, md_serve_send, s); // its open gesture is committed
   if (s->listener == client) {
-    s->listener = -1; // no credits come now: the audio thread stops at its fill
+    s->listener = -1;
+    if (s->audio) {
+      md_serve_audio_listen(s->audio, false); // the wall clock drives the transport and meters now
+    }
   }
 }
 
@@ -94,6 +97,12 @@ md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
     md_console_handle(s->console, client, &request, md_serve_send, s); // the state first
     if (request.audio) {
       become_listener(s, client);
+    }
+    return;
+  case MD_REQ_TRANSPORT:
+    md_console_handle(s->console, client, &request, md_serve_send, s);
+    if (request.action == MD_TRANSPORT_LOCATE && s->audio) {
+      md_serve_audio_restart(s->audio); // after the locate is queued: the page drops what it holds
     }
     return;
   default: md_console_handle(s->console, client, &request, md_serve_send, s); return;

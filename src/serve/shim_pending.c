@@ -150,6 +150,13 @@ md_serve_audio_restart(MdServeAudio* a)
 }
 
 void
+md_serve_audio_listen(MdServeAudio* a, bool listening)
+{
+  (void)a;
+  (void)listening;
+}
+
+void
 md_serve_audio_free(MdServeAudio* a)
 {
   free(a);

@@ -51,6 +51,7 @@ MdServeAudio* md_serve_audio_new(MdPlayer* headless_player, uint32_t rate_hz, ui
 void          md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered);
 bool          md_serve_audio_take_packet(MdServeAudio* a, unsigned char* out, size_t capacity, size_t* length);
 void          md_serve_audio_restart(MdServeAudio* a);
+void          md_serve_audio_listen(MdServeAudio* a, bool listening);
 void          md_serve_audio_free(MdServeAudio* a);
 
 typedef struct MdServeMeters MdServeMeters;
