@@ -3,7 +3,7 @@
 // the server's messages to the strips, transport, meters and audio, and the page-wide
 // keys (Space, ←/→, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+S). Main thread only.
 
-import { applyValue, storeValue, clearStore } from './controls.js';
+import { applyValue, storeValue, clearStore, endAllGestures } from './controls.js';
 import { MdStrip, panelsLoaded } from './strip.js';
 import { Transport } from './transport.js';
 import { AudioOut } from './audio.js';
@@ -104,7 +104,7 @@ const handlers = {
     ui.listen.hidden = !!state?.jack;
   },
   saved: (m) => say(`saved ${m.path}`),
-  error: (m) => say(m.message, true),
+  error: (m) => { say(m.message, true); if (m.address) flash(m.address); },
   note: (m) => say(m.message),
 };
 
@@ -184,6 +184,15 @@ function onMeters(m) {
   }
 }
 
+/** A refused move: its controls blink red (the server's value follows in a `value`). */
+function flash(address) {
+  for (const el of ui.strips.querySelectorAll(`[data-address="${CSS.escape(address)}"]`)) {
+    el.classList.remove('refused');
+    void el.offsetWidth; // restart the animation
+    el.classList.add('refused');
+  }
+}
+
 let sayTimer = 0;
 function say(text, isError = false) {
   ui.message.textContent = text;
@@ -196,12 +205,12 @@ function say(text, isError = false) {
 
 const transport = new Transport($('transport'), send, () => audio.resume());
 
-function undo() { send('undo'); }
-function redo() { send('redo'); }
-function save() { send('save'); }
+function undo() { endAllGestures(); send('undo'); }
+function redo() { endAllGestures(); send('redo'); }
+function save() { endAllGestures(); send('save'); }
 function saveAs() {
   const path = prompt('Save a copy as (a path relative to the session\'s folder):', state ? state.session.replace(/(\.ya?ml|\.json)?$/, '-copy$1') : 'copy.yaml');
-  if (path) send('save_as', { path });
+  if (path) { endAllGestures(); send('save_as', { path }); }
 }
 
 ui.undo.onclick = undo;
@@ -232,6 +241,12 @@ document.addEventListener('keydown', (e) => {
     if (t instanceof HTMLButtonElement && !t.dataset.transport) return;
     e.preventDefault();
     transport.toggle();
+  } else if (key === '[' || key === ']') {
+    e.preventDefault();
+    transport.mark(key === ']');
+  } else if (key === 'l' && !e.shiftKey) {
+    e.preventDefault();
+    transport.toggleLoop();
   } else if (key === 'ArrowLeft' || key === 'ArrowRight') {
     if (t?.getAttribute?.('role') === 'slider' && t !== transport.timeline) return;
     e.preventDefault();

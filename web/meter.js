@@ -10,6 +10,8 @@ const FLOOR_DB = -60;       // bottom of the bar
 const TOP_DB = 6;           // top of the bar
 const HOLD_MS = 2000;       // a peak hold stays this long before it follows the signal
 const FALL_DB_PER_S = 24;   // the bars fall no faster than this (the figures do not)
+const FALL_FPS = 20;         // redraws a second of a falling bar without new figures
+const FIGURE_MS = 100;      // the figures (text) change at most this often
 const SCALE_TICKS = [6, 0, -6, -12, -18, -24, -36, -48, -60];
 const MINUS = '\u2212';
 
@@ -26,8 +28,16 @@ function dbText(db, digits = 1) {
 }
 
 const dirty = new Set();
+// Only meters on screen are drawn (128 strips: most are scrolled away).
+const seen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    e.target.visible = e.isIntersecting;
+    if (e.isIntersecting) schedule(e.target);
+  }
+});
 let frame = 0;
 function schedule(meter) {
+  if (!meter.visible) return; // drawn when it scrolls into view
   dirty.add(meter);
   if (!frame) frame = requestAnimationFrame(drawAll);
 }
@@ -52,7 +62,19 @@ export class MdMeter extends HTMLElement {
   }
 
   connectedCallback() {
-    if (this.built) return;
+    if (!this.built) this.build();
+    this.visible = false;
+    seen.observe(this);
+    this.resizer.observe(this.barEl);
+  }
+
+  disconnectedCallback() {
+    seen.unobserve(this);
+    this.resizer.disconnect();
+    dirty.delete(this);
+  }
+
+  build() {
     this.built = true;
     this.classList.add('md-meter');
     this.canvas = document.createElement('canvas');
@@ -72,8 +94,8 @@ export class MdMeter extends HTMLElement {
     bar.className = 'bar';
     bar.append(this.canvas);
     this.append(this.clipButton, bar, this.peakEl, this.rmsEl);
+    this.barEl = bar;
     this.resizer = new ResizeObserver(() => this.resize());
-    this.resizer.observe(bar);
   }
 
   meterElement(name) {
@@ -95,6 +117,15 @@ export class MdMeter extends HTMLElement {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.max(1, Math.round(r.width * dpr));
     this.canvas.height = Math.max(1, Math.round(r.height * dpr));
+    const g = this.canvas.getContext('2d', { alpha: false });
+    const h = this.canvas.height;
+    const grad = g.createLinearGradient(0, h, 0, 0);
+    grad.addColorStop(0, '#2f9e5a');
+    grad.addColorStop(meterPos(-12), '#47c26f');
+    grad.addColorStop(meterPos(-6), '#d6c140');
+    grad.addColorStop(meterPos(0), '#e0533d');
+    this.gradient = grad;
+    this.g = g;
     schedule(this);
   }
 
@@ -105,7 +136,7 @@ export class MdMeter extends HTMLElement {
     this.holdAt = performance.now();
     this.clipButton.setAttribute('aria-pressed', 'false');
     this.clipButton.classList.remove('on');
-    this.showFigures();
+    this.showFigures(true);
     schedule(this);
   }
 
@@ -124,7 +155,10 @@ export class MdMeter extends HTMLElement {
     schedule(this);
   }
 
-  showFigures() {
+  showFigures(force = false) {
+    const now = performance.now();
+    if (!force && now - (this.figuresAt || 0) < FIGURE_MS && this.peak < this.hold) return;
+    this.figuresAt = now;
     setFigure(this.peakEl, this.peak, dbText(this.hold));
     setFigure(this.rmsEl, this.rms, dbText(this.rms));
   }
@@ -135,20 +169,15 @@ export class MdMeter extends HTMLElement {
     const fall = FALL_DB_PER_S * dt;
     this.barPeak = Math.max(this.peak, this.barPeak - fall);
     this.barRms = Math.max(this.rms, this.barRms - fall);
-    const c = this.canvas, g = c.getContext('2d');
+    if (!this.g) return;
+    const c = this.canvas, g = this.g;
     const w = c.width, h = c.height;
-    g.clearRect(0, 0, w, h);
     g.fillStyle = '#15181c';
     g.fillRect(0, 0, w, h);
     const y = (db) => h - meterPos(db) * h;
     // RMS: a wide dim bar; peak: a narrow bright one over it
-    const grad = g.createLinearGradient(0, h, 0, 0);
-    grad.addColorStop(0, '#2f9e5a');
-    grad.addColorStop(meterPos(-12), '#47c26f');
-    grad.addColorStop(meterPos(-6), '#d6c140');
-    grad.addColorStop(meterPos(0), '#e0533d');
     g.globalAlpha = 0.45;
-    g.fillStyle = grad;
+    g.fillStyle = this.gradient;
     g.fillRect(0, y(this.barRms), w, h - y(this.barRms));
     g.globalAlpha = 1;
     const pw = Math.max(2, Math.round(w * 0.45));
@@ -161,7 +190,8 @@ export class MdMeter extends HTMLElement {
     // scale marks
     g.fillStyle = 'rgba(255,255,255,0.18)';
     for (const t of SCALE_TICKS) g.fillRect(0, Math.round(y(t)), w, 1);
-    if (this.barPeak > FLOOR_DB || this.barRms > FLOOR_DB) schedule(this); // keep falling
+    // keep falling between messages, at most FALL_FPS frames a second
+    if (this.barPeak > this.peak || this.barRms > this.rms) setTimeout(() => schedule(this), 1000 / FALL_FPS);
   }
 }
 

@@ -37,7 +37,7 @@ export class Transport {
     };
     this.playButton = button('play', '\u25b6', 'Play (Space)', () => this.play());
     this.stopButton = button('stop', '\u25a0', 'Stop (Space)', () => this.stop());
-    this.loopButton = button('loop', '\u27f3', 'Loop the range drawn on the timeline (drag on it to draw one)', () => this.toggleLoop());
+    this.loopButton = button('loop', '\u27f3', 'Loop the range drawn on the timeline (drag on it, or [ and ] at the position; L toggles)', () => this.toggleLoop());
     this.loopButton.setAttribute('aria-pressed', 'false');
     this.playButton.setAttribute('aria-pressed', 'false');
 
@@ -129,6 +129,17 @@ export class Transport {
     const r = this.range || [0, this.length];
     if (!(r[1] > r[0])) return;
     this.send('transport', { action: 'loop', from_s: r[0], to_s: r[1] });
+  }
+
+  /** `[` / `]`: the loop range starts / ends at the position (looping once both are set). */
+  mark(end) {
+    const t = Math.round(this.position * 1000) / 1000;
+    const r = this.range ? [...this.range] : [0, this.length];
+    if (end) r[1] = t; else r[0] = t;
+    if (r[1] <= r[0]) { if (end) r[0] = 0; else r[1] = this.length; }
+    this.range = r;
+    this.render();
+    if (this.loop) this.send('transport', { action: 'loop', from_s: r[0], to_s: r[1] });
   }
 
   timeAt(clientX) {

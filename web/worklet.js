@@ -59,6 +59,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.segments.length = 0;
     this.started = false;
     this.wasPlaying = false; // what follows a drop is a new stream, not an underrun
+    this.playedSinceCredit = 0; // the server counts a new generation's fill from zero
   }
 
   push(p) {

@@ -61,6 +61,7 @@ struct MdPlayer {
   uint64_t*   acc_frames;
   uint64_t    meter_frames;       ///< Frames since the last snapshot
   uint64_t    meter_every_frames; ///< …frames between snapshots (0: none)
+  MdPlayerPeriod period;           ///< What the last period put out (md_player_last_period())
 
   // Read by any thread.
   _Atomic bool     start;        ///< Set once the outputs are connected: start playing
@@ -177,6 +178,8 @@ play(MdPlayer* p, float* left, float* right, uint32_t n)
       // The loop's end: the disk thread has wrapped every track's stream
       // at the same frame, so the next lap follows without a gap.
       md_engine_locate(p->engine, p->loop_from_frame);
+      p->period.wrap_at    = done;
+      p->period.wrap_frame = p->loop_from_frame;
       continue;
     }
     p->transport = MD_STOPPED;
@@ -241,9 +244,13 @@ md_player_process(MdPlayer* p, float* left, float* right, uint32_t nframes)
     p->transport = MD_PLAYING;
   }
   uint32_t done = 0U;
+  p->period     = (MdPlayerPeriod){.first_frame = -1, .wrap_at = UINT32_MAX, .wrap_frame = -1};
   if (p->transport == MD_PLAYING) {
-    done = play(p, left, right, nframes);
+    p->period.first_frame = (int64_t)md_engine_position(p->engine);
+    done                  = play(p, left, right, nframes);
   }
+  p->period.rolled_frames = done;
+  p->period.wrap_at       = p->period.wrap_at == UINT32_MAX ? done : p->period.wrap_at;
   memset(left + done, 0, (nframes - done) * sizeof(float));
   memset(right + done, 0, (nframes - done) * sizeof(float));
   meter(p, left, right, nframes);
@@ -256,6 +263,12 @@ md_player_process(MdPlayer* p, float* left, float* right, uint32_t nframes)
   if (busy > atomic_load(&p->busy_max_ns) && p->transport == MD_PLAYING) {
     atomic_store(&p->busy_max_ns, busy);
   }
+}
+
+void
+md_player_last_period(const MdPlayer* p, MdPlayerPeriod* period)
+{
+  *period = p->period;
 }
 
 static int
@@ -449,8 +462,11 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
     snprintf(message, message_size, "cannot start the disk thread");
     return MIXDOWN_ERR_NO_MEM;
   }
+  // The first period starts the transport, unless a PLAY command is to
+  // (mixdown serve: a page's play).
+  const bool roll = !p->options.start_stopped;
   if (!p->client) { // headless: the caller runs the periods
-    atomic_store_explicit(&p->start, true, memory_order_release);
+    atomic_store_explicit(&p->start, roll, memory_order_release);
     return MIXDOWN_SUCCESS;
   }
   // Every page the audio thread will touch, touched and locked now: a page
@@ -463,7 +479,7 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
   }
   p->active = true;
   connect_outputs(p, message, message_size);
-  atomic_store_explicit(&p->start, true, memory_order_release);
+  atomic_store_explicit(&p->start, roll, memory_order_release);
   return MIXDOWN_SUCCESS;
 }
 

@@ -39,6 +39,7 @@ typedef struct {
   double             meter_hz;        ///< Meter snapshots per second (0: none)
   double             stall_at_s;      ///< Tests: stall the disk thread once, at this time…
   double             stall_for_s;     ///< …for this long
+  bool               start_stopped;   ///< md_player_start() leaves the transport stopped: a PLAY command starts it
   bool               headless;        ///< No JACK: the caller calls md_player_process() (at the session's rate)
   uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for (frames; named in the tests)
 } MdPlayerOptions;
@@ -49,7 +50,8 @@ typedef struct {
 MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status,
                         char* message, size_t message_size);
 /// Starts the disk thread and the JACK client, connects the outputs and
-/// starts playing from options->from_s.
+/// starts playing from options->from_s (or waits there for a PLAY command:
+/// options->start_stopped).
 MixdownStatus md_player_start(MdPlayer* player, char* message, size_t message_size);
 /// Stops the audio thread (the JACK client leaves the graph); what it
 /// queued can still be taken.
@@ -65,6 +67,24 @@ bool md_player_send(MdPlayer* player, const MdCommand* command);
 /// (silence while stopped), the meters.  JACK's process callback calls it;
 /// headless, the caller does (after md_player_start()).
 MD_REALTIME void md_player_process(MdPlayer* player, float* left, float* right, uint32_t frames);
+
+/// What the last md_player_process() put out: `rolled_frames` frames of mix
+/// from its start (the rest of the period was silence: stopped, waiting for
+/// the disk, or the end), the first at timeline frame `first_frame` (-1:
+/// none); a loop's wrap makes the timeline jump to `wrap_frame` before
+/// frame `wrap_at` of the period (wrap_at == rolled_frames: no wrap; a
+/// loop shorter than a period that wraps twice in one says the last wrap).
+typedef struct {
+  uint32_t rolled_frames;
+  int64_t  first_frame;
+  uint32_t wrap_at;
+  int64_t  wrap_frame;
+} MdPlayerPeriod;
+
+/// Audio thread (headless: the caller of md_player_process(), right after
+/// it): what that period put out, so a stream of it can say where each
+/// frame lies on the timeline (serve/audio.c's PCM packets).
+MD_REALTIME void md_player_last_period(const MdPlayer* player, MdPlayerPeriod* period);
 
 typedef struct {
   bool     playing;

@@ -12,7 +12,9 @@
 #include "serve/serve_internal.h"
 
 #include "platform/clock.h"
-#include "serve/shim_pending.h" // TEMPORARY: protocol.h, console.h, audio.h, meters.h once they land
+#include "serve/audio.h"
+#include "serve/meters.h"
+#include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
 
 #include <jansson.h>
 #include <stdio.h>
@@ -54,7 +56,7 @@ become_listener(MdServe* s, int client)
   md_serve_audio_listen(s->audio, true); // its credits drive the stream, from a new generation
   send_object(s, client,
               json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
-                        "target_frames", (json_int_t)MD_SERVE_FILL_FRAMES));
+                        "target_frames", (json_int_t)MD_SERVE_FILL_DEFAULT));
   md_serve_want_write(s, client);
 }
 
@@ -101,8 +103,11 @@ md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
     return;
   case MD_REQ_TRANSPORT:
     md_console_handle(s->console, client, &request, md_serve_send, s);
-    if (request.action == MD_TRANSPORT_LOCATE && s->audio) {
-      md_serve_audio_restart(s->audio); // after the locate is queued: the page drops what it holds
+    if (request.action == MD_TRANSPORT_LOCATE) {
+      if (s->audio) {
+        md_serve_audio_restart(s->audio); // after the locate is queued: the page drops what it holds
+      }
+      md_serve_meters_reset_loudness(s->meters); // integrated loudness and true peak start over there
     }
     return;
   default: md_console_handle(s->console, client, &request, md_serve_send, s); return;
@@ -129,14 +134,27 @@ md_serve_tick(MdServe* s)
   md_console_poll(s->console, md_serve_send, s);
   const double now = md_clock_seconds();
   if (now >= s->next_meters_s) {
-    s->next_meters_s = now + 1.0 / MD_SERVE_METER_HZ;
-    char* meters     = md_serve_meters_json(s->meters);
+    // The player's snapshots come as the audio thread renders, in bursts
+    // of the page's credits: when none is new, the next pass asks again
+    // rather than a whole meter period later.
+    char* meters = md_serve_meters_json(s->meters);
     if (meters) {
       md_serve_send_latest(s, -1, MD_SERVE_LATEST_METERS, meters);
+      // On the meter period's grid (a 10 ms pass would stretch each
+      // period by up to a pass); after a pause, from now.
+      const double period = 1.0 / MD_SERVE_METER_HZ;
+      s->next_meters_s    = s->next_meters_s + period < now ? now + period : s->next_meters_s + period;
     }
     free(meters);
   }
   if (s->listener >= 0) {
     md_serve_want_write(s, s->listener); // PCM the audio thread rendered since the last pass
+  } else if (s->audio) {
+    // Nobody listens: the wall clock drives the audio thread, and what it
+    // renders is dropped here.  Left in its queue, it would fill it, and
+    // the first periods for a new listener would find no room.
+    size_t length = 0U;
+    while (md_serve_audio_take_packet(s->audio, s->pcm, s->pcm_capacity, &length)) {
+    }
   }
 }

@@ -12,7 +12,9 @@
 
 #include "serve/serve_internal.h"
 
-#include "serve/shim_pending.h" // TEMPORARY: protocol.h, console.h, audio.h, meters.h once they land
+#include "serve/audio.h"
+#include "serve/meters.h"
+#include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,7 @@ start_player(MdServe* s, char* message, size_t message_size)
          .client_name     = o->client_name ? o->client_name : "mixdown",
          .record          = true, // the console reads back every applied move (pages and OSC)
          .meter_hz        = MD_SERVE_METER_HZ,
+         .start_stopped   = true, // a page's play starts the transport
          .headless        = !o->jack,
          .headless_period = 1024U,
   };
@@ -74,10 +77,6 @@ start_player(MdServe* s, char* message, size_t message_size)
   if (!s->player) {
     return st ? st : MIXDOWN_ERR_IO;
   }
-  // Serving starts stopped: a page's play starts the transport.  Queued
-  // before the start, it is the audio thread's first command.
-  const MdCommand stop = {.kind = MD_COMMAND_STOP};
-  md_player_send(s->player, &stop);
   st = md_player_start(s->player, message, message_size);
   if (st) {
     return st;
@@ -104,7 +103,7 @@ start_console(MdServe* s, const char* session_path, char* message, size_t messag
   s->editor = NULL;
   s->meters = md_serve_meters_new(s->player, s->session, s->rate_hz);
   if (!s->options->jack) {
-    s->audio = md_serve_audio_new(s->player, s->rate_hz, MD_SERVE_FILL_FRAMES);
+    s->audio = md_serve_audio_new(s->player, s->rate_hz, MD_SERVE_FILL_DEFAULT);
   }
   if (!s->meters || (!s->options->jack && !s->audio)) {
     snprintf(message, message_size, "out of memory");

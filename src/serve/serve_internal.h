@@ -31,8 +31,6 @@ struct MdConsole;
 struct MdServeAudio;
 struct MdServeMeters;
 
-#define MD_SERVE_FILL_FRAMES 2048U ///< The audio thread's target of rendered but not yet played frames
-
 typedef struct MdServe {
   const MixdownServeOptions* options;
   MdServeHost                host;

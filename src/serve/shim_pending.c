@@ -2,8 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 // TEMPORARY (helper "server", issue 19): stand-ins for the console's and
-// the audio's parts (shim_pending.h says why) — a hello gets a bare state,
-// everything else an error; no audio, no meters.  Removed when they land.
+// the console's part (shim_pending.h says why) — a hello gets a bare state,
+// everything else an error.  Removed when they land.
 // Thread: the server thread.
 
 #include "serve/shim_pending.h"
@@ -109,77 +109,4 @@ md_console_free(MdConsole* c)
     mixdown_editor_free(c->editor);
     free(c);
   }
-}
-
-struct MdServeAudio {
-  int unused;
-};
-
-MdServeAudio*
-md_serve_audio_new(MdPlayer* headless_player, uint32_t rate_hz, uint32_t target_frames)
-{
-  (void)headless_player;
-  (void)rate_hz;
-  (void)target_frames;
-  return calloc(1U, sizeof(MdServeAudio));
-}
-
-void
-md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered)
-{
-  (void)a;
-  (void)frames;
-  (void)underruns;
-  (void)buffered;
-}
-
-bool
-md_serve_audio_take_packet(MdServeAudio* a, unsigned char* out, size_t capacity, size_t* length)
-{
-  (void)a;
-  (void)out;
-  (void)capacity;
-  *length = 0U;
-  return false;
-}
-
-void
-md_serve_audio_restart(MdServeAudio* a)
-{
-  (void)a;
-}
-
-void
-md_serve_audio_listen(MdServeAudio* a, bool listening)
-{
-  (void)a;
-  (void)listening;
-}
-
-void
-md_serve_audio_free(MdServeAudio* a)
-{
-  free(a);
-}
-
-MdServeMeters*
-md_serve_meters_new(MdPlayer* p, const MixdownSession* s, uint32_t rate_hz)
-{
-  (void)p;
-  (void)s;
-  (void)rate_hz;
-  return calloc(1U, 1U);
-}
-
-char*
-md_serve_meters_json(MdServeMeters* m)
-{
-  (void)m;
-  return NULL;
-}
-
-void
-md_serve_meters_free(MdServeMeters* m)
-{
-  free(m);
 }

@@ -1,11 +1,11 @@
 // Copyright 2026 The mixdown authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// TEMPORARY (helper "server", issue 19): the declarations serve.c uses from
-// protocol.h and console.h (helper "console") and audio.h and meters.h
-// (helper "audio"), as /work/notes/interfaces19.md gives them, until their
-// headers land on main.  shim_pending.c stands in for them (no console, no
-// audio).  Both files go as soon as the real ones land.
+// TEMPORARY (helper "server", issue 19): the declarations serve.c and
+// pages.c use from protocol.h and console.h (helper "console"), as
+// /work/notes/interfaces19.md gives them, until their headers land on
+// main.  shim_pending.c stands in for them (no console).  Both files go as
+// soon as the real ones land.
 // Thread: the server thread.
 
 #ifndef MD_SERVE_SHIM_PENDING_H
@@ -45,18 +45,5 @@ void       md_console_client_gone(MdConsole* c, int client, MdServeSendFunc send
 void       md_console_poll(MdConsole* c, MdServeSendFunc send, void* user);
 bool       md_console_dirty(const MdConsole* c);
 void       md_console_free(MdConsole* c);
-
-typedef struct MdServeAudio MdServeAudio;
-MdServeAudio* md_serve_audio_new(MdPlayer* headless_player, uint32_t rate_hz, uint32_t target_frames);
-void          md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered);
-bool          md_serve_audio_take_packet(MdServeAudio* a, unsigned char* out, size_t capacity, size_t* length);
-void          md_serve_audio_restart(MdServeAudio* a);
-void          md_serve_audio_listen(MdServeAudio* a, bool listening);
-void          md_serve_audio_free(MdServeAudio* a);
-
-typedef struct MdServeMeters MdServeMeters;
-MdServeMeters* md_serve_meters_new(MdPlayer* p, const MixdownSession* s, uint32_t rate_hz);
-char*          md_serve_meters_json(MdServeMeters* m);
-void           md_serve_meters_free(MdServeMeters* m);
 
 #endif

@@ -131,6 +131,37 @@ for period in $periods; do
     || fail "period $period: take with insert moves against capture" "$null"
 done
 
+# Insert bypass over OSC (issue 19): /track/a/insert/1/bypass 1 at about
+# 1.5 s takes a compressor working 25 dB out (crossfaded, latency kept);
+# the take writes the last bypass as a constant with a note.  Rendered, it
+# nulls against what play sent once the move had played, and not before.
+cat > bypass.yaml <<'YAML'
+mixdown: 1
+sample_rate: 48000
+tracks:
+  - {name: a, file: a440.wav, gain_db: -6, inserts: [{type: compressor, threshold_db: -40, ratio: 10, lookahead_ms: 5}]}
+output: {file: bypass-out.wav}
+YAML
+if start_jackd 256; then
+  rm -f rec.yaml
+  start_captured_play 8 bypass.yaml --osc "$port" --record-automation rec.yaml
+  sleep 1.5
+  oscsend localhost "$port" /track/a/insert/1/bypass i 1
+  finish_captured_play
+  [ "$play_rc" -eq 0 ] && grep -q 'the take: /track/a/insert/1/bypass moved 1 time: written as its last value, true, from the start' play.stderr \
+    && grep -q 'lookahead_ms: 5, bypass: true}' rec.yaml \
+    && ok "OSC /track/a/insert/1/bypass 1: the take holds bypass: true, and play says it was written as a constant" \
+    || fail "bypass over OSC: take" "rc=$play_rc" "$(cat rec.yaml)" "$(cat play.stderr)"
+  "$mixdown" render rec.yaml -o rec.wav --bits float -q || fail "render the bypass take"
+  after=$("$live" null rec.wav cap.wav 4 4 2.5 | sed -n 's/^residual_db //p')
+  before=$("$live" null rec.wav cap.wav 0.2 0.2 1 | sed -n 's/^residual_db //p')
+  below "${after:-0}" -90 && ! below "${before:-0}" -20 \
+    && ok "bypassed over OSC: what play sent nulls against the take after the move ($after dB), not before it ($before dB)" \
+    || fail "bypass over OSC: null after $after dB (want < -90), before $before dB (want >= -20)"
+else
+  fail "jackd -d dummy -p 256 did not start" "$(cat "$work/jackd.log")"
+fi
+
 # The take keeps the file (issue 18.5): a commented, hand-formatted block
 # session, a JSON one and a CR LF one, each played with the same moves (the
 # lead's fader three times, the answer's pan once).  `diff` of session and

@@ -55,6 +55,8 @@ extern const TestCase editor_tests[];
 extern const TestCase address_tests[];
 extern const TestCase editor_race_tests[];
 extern const TestCase serve_security_tests[];
+extern const TestCase serve_audio_tests[];
+extern const TestCase serve_meters_tests[];
 extern const TestCase bypass_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
@@ -68,7 +70,8 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          clip_tests,    source_tests,   control_tests,
                                          yaml_access_tests, take_tests, keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
                                          yaml_edit_layout_tests, address_tests, editor_tests, editor_race_tests,
-                                         editor_refusal_tests, serve_security_tests, bypass_tests};
+                                         editor_refusal_tests, serve_security_tests, serve_audio_tests,
+                                         serve_meters_tests, bypass_tests};
 
 static void
 remove_test_dir(void)
