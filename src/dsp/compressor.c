@@ -107,6 +107,18 @@ makeup_gain(const Compressor* c)
   return pow(10.0, (c->v[COMP_MAKEUP_DB] + c->auto_makeup_db) / 20.0);
 }
 
+double
+md_compressor_static_db(const double* values, double in_db)
+{
+  const MdCurveShape curve =
+      md_compressor_curve_shape(values[COMP_THRESHOLD_DB], values[COMP_RATIO], values[COMP_KNEE_DB]);
+  const double auto_makeup_db = values[COMP_AUTO_MAKEUP] >= 0.5 ? -md_compressor_curve_fast(&curve, 0.0) : 0.0;
+  const double makeup         = pow(10.0, (values[COMP_MAKEUP_DB] + auto_makeup_db) / 20.0);
+  const double gain           = md_gain_of_db(md_compressor_curve_fast(&curve, in_db));
+  const double wet            = values[COMP_MIX];
+  return in_db + 20.0 * log10(fabs(1.0 - wet + wet * (gain * makeup)));
+}
+
 static void*
 comp_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {

@@ -12,4 +12,10 @@
 
 extern const MdProcessorClass md_compressor_class;
 
+/// The static curve: the output level in dB of a steady input whose
+/// detector level (peak, or RMS with the RMS detector) is `in_db`, with
+/// value slots `values` — the gain computer process() runs (the knee, the
+/// ratio, makeup and auto makeup, the dry/wet mix), settled.  Any thread.
+double md_compressor_static_db(const double* values, double in_db);
+
 #endif

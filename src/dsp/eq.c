@@ -129,10 +129,13 @@ band_gliding(const EqBand* b)
          !md_smoothed_settled(&b->q);
 }
 
+// The highest frequency a band is designed at (a fraction of the rate).
+#define EQ_MAX_FREQ_OF_RATE 0.49
+
 static void
 design_band(const EqProc* eq, EqBand* b)
 {
-  const double freq    = fmin(exp2(b->log2_freq.current), 0.49 * eq->rate_hz);
+  const double freq    = fmin(exp2(b->log2_freq.current), EQ_MAX_FREQ_OF_RATE * eq->rate_hz);
   const double gain_db = b->gain_db.current;
   const double q       = b->q.current;
   const bool   has_gain = b->type == BAND_BELL || b->type == BAND_LOWSHELF || b->type == BAND_HIGHSHELF;
@@ -145,6 +148,35 @@ design_band(const EqProc* eq, EqBand* b)
     const MdAnalog  proto = band_prototype(b, gain_db, q, s);
     const MdDigital d     = md_match(&proto, freq, eq->rate_hz, band_gliding(b) ? MD_MATCH_FAST : MD_MATCH_BEST);
     b->sections[s]        = md_svf_from_digital(&d);
+  }
+}
+
+void
+md_eq_response_db(const double* values, double rate_hz, const double* freqs_hz, size_t n, double* out_db)
+{
+  for (size_t k = 0U; k < n; ++k) {
+    out_db[k] = 0.0;
+  }
+  const uint32_t n_bands = (uint32_t)fmin(fmax(values[0], 0.0), EQ_MAX_BANDS);
+  for (uint32_t i = 0U; i < n_bands; ++i) {
+    const double* v = values + md_list_slot(&eq_params[EQ_BANDS], i, 0U);
+    EqBand        b = {.type = (BandType)v[FIELD_TYPE], .order = slope_order[(size_t)v[FIELD_SLOPE_DB_PER_OCTAVE]]};
+    const double  gain_db  = v[FIELD_GAIN_DB];
+    const double  q        = fmax(v[FIELD_Q], 0.01);                             // as eq_set_param() keeps it
+    const double  freq     = fmin(exp2(log2(fmax(v[FIELD_FREQ_HZ], 1.0))), EQ_MAX_FREQ_OF_RATE * rate_hz);
+    const bool    has_gain = b.type == BAND_BELL || b.type == BAND_LOWSHELF || b.type == BAND_HIGHSHELF;
+    if (has_gain && gain_db == 0.0) {
+      continue; // skipped by the processor too
+    }
+    const unsigned sections = b.type == BAND_HIGHPASS || b.type == BAND_LOWPASS ? (b.order + 1U) / 2U : 1U;
+    for (unsigned s = 0U; s < sections; ++s) {
+      const MdAnalog  proto = band_prototype(&b, gain_db, q, s);
+      const MdDigital d     = md_match(&proto, freq, rate_hz, MD_MATCH_BEST);
+      for (size_t k = 0U; k < n; ++k) {
+        const double magnitude = md_digital_magnitude(&d, 2.0 * M_PI * freqs_hz[k] / rate_hz);
+        out_db[k] += 20.0 * log10(fmax(magnitude, 1e-15));
+      }
+    }
   }
 }
 

@@ -68,6 +68,17 @@ typedef struct {
   double      block_min_db;     ///< Meter
 } Gate;
 
+double
+md_gate_static_db(const double* values, double in_db)
+{
+  const double threshold = values[GATE_THRESHOLD_DB];
+  if (in_db >= threshold) {
+    return in_db;
+  }
+  const double gain_db = fmax(-values[GATE_RANGE_DB], fmin(0.0, (in_db - threshold) * (values[GATE_RATIO] - 1.0)));
+  return gain_db <= -120.0 ? -HUGE_VAL : in_db + gain_db;
+}
+
 static void*
 gate_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {

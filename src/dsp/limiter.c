@@ -83,6 +83,12 @@ typedef struct {
   double    block_min_gain; ///< Meter
 } Limiter;
 
+double
+md_limiter_static_db(const double* values, double in_db)
+{
+  return in_db < values[LIM_CEILING_DB] ? in_db : values[LIM_CEILING_DB];
+}
+
 static void*
 lim_create(const MdProcessorClass* cls, uint32_t channels, const double* values)
 {

@@ -12,4 +12,9 @@
 
 extern const MdProcessorClass md_limiter_class;
 
+/// The static curve: the output level in dB of a steady input at `in_db`
+/// (its peak), with value slots `values`: nothing above the ceiling.  Any
+/// thread.
+double md_limiter_static_db(const double* values, double in_db);
+
 #endif

@@ -26,6 +26,11 @@ struct MdServeMeters {
   uint32_t    snapshots;  ///< Joined since the last message
   double*     peak_dbfs;  ///< The last message's figures
   double*     rms_dbfs;
+  uint32_t    n_reads;      ///< Insert read-outs (md_player_insert_meter_count())
+  float*      reads_now;    ///< One insert snapshot
+  double*     reads;        ///< Furthest from 0 since the last message
+  char**      read_json;    ///< Each read-out's JSON prefix: `"/track/a/insert/2":{"name":` or `,"name":`
+  size_t      read_json_bytes;
   MdServeMasterMeter* loudness;
   float*      interleaved; ///< MD_SERVE_MASTER_CHUNK_FRAMES × 2
   MdServeMasterLoudness master;
@@ -50,6 +55,63 @@ power_db(double mean_square)
   return floor_db(mean_square > 0.0 ? 10.0 * log10(mean_square) : -HUGE_VAL);
 }
 
+// `name` as an address writes it (session/address.h): `/` and `%` escaped.
+static size_t
+escape_name(const char* name, char* out, size_t size)
+{
+  size_t at = 0U;
+  for (const char* c = name; *c && at + 4U < size; ++c) {
+    if (*c == '/' || *c == '%') {
+      at += (size_t)snprintf(out + at, size - at, "%%%02X", (unsigned)(unsigned char)*c);
+    } else if (*c == '"' || *c == '\\') {
+      at += (size_t)snprintf(out + at, size - at, "\\%c", *c); // inside a JSON string
+    } else {
+      out[at++] = *c;
+    }
+  }
+  out[at] = '\0';
+  return at;
+}
+
+// The JSON before each insert read-out's value: the insert's key and `{`
+// for its first read-out, a `,` for the next ones of the same insert.
+static bool
+describe_reads(MdServeMeters* m, const MixdownSession* session)
+{
+  m->n_reads = md_player_insert_meter_count(m->player);
+  const uint32_t n = m->n_reads ? m->n_reads : 1U;
+  if (!(m->reads_now = calloc(n, sizeof(float))) || !(m->reads = calloc(n, sizeof(double))) ||
+      !(m->read_json = calloc(n, sizeof(char*)))) {
+    return false;
+  }
+  MdInsertMeterInfo before = {UINT32_MAX, UINT32_MAX, 0U, NULL};
+  for (uint32_t k = 0U; k < m->n_reads; ++k) {
+    MdInsertMeterInfo info;
+    if (!md_player_insert_meter_info(m->player, k, &info) || info.node >= session->n_nodes) {
+      return false;
+    }
+    const MdNode* node  = &session->nodes[info.node];
+    const bool    first = info.node != before.node || info.insert != before.insert;
+    char          name[400];
+    escape_name(node->name ? node->name : "", name, sizeof name);
+    char text[600];
+    if (!first) {
+      snprintf(text, sizeof text, ",\"%s\":", info.name);
+    } else if (node->kind == MD_NODE_MASTER) {
+      snprintf(text, sizeof text, "%s\"/master/insert/%u\":{\"%s\":", k ? "}," : "", info.insert + 1U, info.name);
+    } else {
+      snprintf(text, sizeof text, "%s\"/%s/%s/insert/%u\":{\"%s\":", k ? "}," : "",
+               node->kind == MD_NODE_TRACK ? "track" : "bus", name, info.insert + 1U, info.name);
+    }
+    if (!(m->read_json[k] = strdup(text))) {
+      return false;
+    }
+    m->read_json_bytes += strlen(text) + 16U;
+    before = info;
+  }
+  return true;
+}
+
 MdServeMeters*
 md_serve_meters_new(MdPlayer* player, const MixdownSession* session, uint32_t rate_hz)
 {
@@ -68,7 +130,7 @@ md_serve_meters_new(MdPlayer* player, const MixdownSession* session, uint32_t ra
   m->rms_dbfs    = calloc(n, sizeof(double));
   m->loudness    = md_serve_master_meter_new(rate_hz);
   m->interleaved = calloc(2U * MD_SERVE_MASTER_CHUNK_FRAMES, sizeof(float));
-  if (!m->interleaved || !m->snapshot || !m->peak || !m->mean_square || !m->peak_dbfs || !m->rms_dbfs || !m->loudness) {
+  if (!describe_reads(m, session) || !m->interleaved || !m->snapshot || !m->peak || !m->mean_square || !m->peak_dbfs || !m->rms_dbfs || !m->loudness) {
     md_serve_meters_free(m);
     return NULL;
   }
@@ -87,6 +149,12 @@ md_serve_meters_free(MdServeMeters* m)
     return;
   }
   md_serve_master_meter_free(m->loudness);
+  for (uint32_t k = 0U; m->read_json && k < m->n_reads; ++k) {
+    free(m->read_json[k]);
+  }
+  free(m->read_json);
+  free(m->reads);
+  free(m->reads_now);
   free(m->interleaved);
   free(m->snapshot);
   free(m->peak);
@@ -109,6 +177,12 @@ take_snapshots(MdServeMeters* m)
 {
   uint32_t n = 0U;
   for (; md_player_take_meters(m->player, m->snapshot); ++n) {
+    // One insert snapshot is queued with each strip snapshot.
+    const bool reads = md_player_take_insert_meters(m->player, m->reads_now);
+    for (uint32_t k = 0U; reads && k < m->n_reads; ++k) {
+      const double v = m->reads_now[k];
+      m->reads[k]    = n == 0U || fabs(v) > fabs(m->reads[k]) ? v : m->reads[k];
+    }
     for (size_t k = 0U; k < m->nodes; ++k) {
       const double peak = m->snapshot[k];
       m->peak[k]        = n == 0U || peak > m->peak[k] ? peak : m->peak[k];
@@ -146,7 +220,7 @@ md_serve_meters_json(MdServeMeters* m)
     return NULL;
   }
   // Each strip at most "[-200.00,-200.00]," (18 bytes); the rest is short.
-  const size_t size = 256U + 24U * m->nodes;
+  const size_t size = 256U + 24U * m->nodes + m->read_json_bytes;
   char*        json = malloc(size);
   if (!json) {
     return NULL;
@@ -155,10 +229,15 @@ md_serve_meters_json(MdServeMeters* m)
   for (size_t k = 0U; k < m->nodes; ++k) {
     at += (size_t)snprintf(json + at, size - at, "%s[%.2f,%.2f]", k ? "," : "", m->peak_dbfs[k], m->rms_dbfs[k]);
   }
+  at += (size_t)snprintf(json + at, size - at, "],\"inserts\":{");
+  for (uint32_t k = 0U; k < m->n_reads; ++k) {
+    const double v = fabs(m->reads[k]) < 0.005 ? 0.0 : m->reads[k]; // never "-0.00"
+    at += (size_t)snprintf(json + at, size - at, "%s%.2f", m->read_json[k], v);
+  }
   snprintf(json + at, size - at,
-           "],\"inserts\":{},\"master\":{\"momentary\":%.2f,\"short_term\":%.2f,\"integrated\":%.2f,"
+           "%s},\"master\":{\"momentary\":%.2f,\"short_term\":%.2f,\"integrated\":%.2f,"
            "\"true_peak_db\":%.2f}}",
-           m->master.momentary, m->master.short_term, m->master.integrated, m->master.true_peak_db);
+           m->n_reads ? "}" : "", m->master.momentary, m->master.short_term, m->master.integrated, m->master.true_peak_db);
   return json;
 }
 

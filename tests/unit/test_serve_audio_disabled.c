@@ -14,3 +14,7 @@ const TestCase serve_audio_tests[] = {
 const TestCase serve_meters_tests[] = {
   {NULL, NULL},
 };
+
+const TestCase serve_curves_tests[] = {
+  {NULL, NULL},
+};

@@ -28,6 +28,26 @@ static const char meters_yaml[] =
   "  - {name: other, clips: [{file: m2.wav, start: 1.0}], gain_db: -4,\n"
   "     inserts: [{type: compressor, threshold_db: -30, ratio: 3}]}\n";
 
+// analyze's deepest gain reduction of the compressor (track "other").
+static void
+keep_reduction(void* user, const MixdownMeterReport* report)
+{
+  if (!strcmp(report->node, "other") && !strcmp(report->meter, "gain_reduction_db")) {
+    *(double*)user = report->extreme;
+  }
+}
+
+// The value of `"NAME":` after `key` in `json`, or NAN.
+static double
+json_after(const char* json, const char* key, const char* name)
+{
+  const char* at = strstr(json, key);
+  char        pattern[80];
+  snprintf(pattern, sizeof pattern, "\"%s\":", name);
+  at = at ? strstr(at, pattern) : NULL;
+  return at ? strtod(at + strlen(pattern), NULL) : NAN;
+}
+
 static void
 test_meters_read_the_levels_and_loudness(void)
 {
@@ -40,9 +60,11 @@ test_meters_read_the_levels_and_loudness(void)
   if (!session) {
     return;
   }
-  MixdownAnalysis analysis = {.size = sizeof analysis};
+  MixdownAnalysis analysis          = {.size = sizeof analysis};
+  double          analyze_reduction = 0.0;
   char            why[512];
-  CHECK_MSG(mixdown_analyze_session(session, &analysis, NULL, NULL, NULL, why, sizeof why) == MIXDOWN_SUCCESS,
+  CHECK_MSG(mixdown_analyze_session(session, &analysis, NULL, keep_reduction, &analyze_reduction, why,
+                                    sizeof why) == MIXDOWN_SUCCESS,
             "analyze: %s", why);
   const MdPlayerOptions options = {.client_name = "test", .meter_hz = 30.0, .headless = true, .headless_period = 256U};
   MixdownStatus         st      = MIXDOWN_SUCCESS;
@@ -61,6 +83,7 @@ test_meters_read_the_levels_and_loudness(void)
   int            messages = 0;
   double         worst_peak = 0.0, worst_rms = 0.0; // farthest from −6 / −9 while the sine plays alone
   char*          last = NULL;
+  double         deepest = 0.0; // the compressor's gain reduction, as the messages give it
   for (int k = 0; k < 100000 && !status.finished; ++k) {
     md_player_process(player, left, right, 256U);
     md_player_status(player, &status);
@@ -70,6 +93,7 @@ test_meters_read_the_levels_and_loudness(void)
         ++messages;
         free(last);
         last = json;
+        deepest = fmin(deepest, json_after(json, "\"/track/other/insert/1\":{", "gain_reduction_db"));
         double peak, rms;
         CHECK(md_serve_meters_strip(meters, 0U, &peak, &rms));
         if (status.position_s > 0.2 && status.position_s < 5.8) {
@@ -91,14 +115,17 @@ test_meters_read_the_levels_and_loudness(void)
             master.integrated, analysis.integrated_lufs);
   CHECK_MSG(fabs(master.true_peak_db - analysis.true_peak_dbtp) <= 0.1, "true peak %.3f dBTP, analyze %.3f dBTP",
             master.true_peak_db, analysis.true_peak_dbtp);
+  CHECK_MSG(deepest < -3.0 && fabs(deepest - analyze_reduction) <= 0.05,
+            "gain reduction %.3f dB read live, %.3f dB by analyze", deepest, analyze_reduction);
   CHECK_MSG(messages > 150, "%d meters messages in 6 s", messages);
   CHECK_MSG(last && strstr(last, "{\"type\":\"meters\",\"strips\":[[") && strstr(last, "\"inserts\":{")
               && strstr(last, "\"master\":{\"momentary\":"),
             "last message: %s", last ? last : "(none)");
   printf("    sine: peak within %.3f dB of -6, RMS within %.3f dB of -9.03; integrated %.2f LUFS (analyze %.2f), "
-         "true peak %.2f dBTP (analyze %.2f)\n",
+         "true peak %.2f dBTP (analyze %.2f); deepest gain reduction %.2f dB (analyze %.2f)\n",
          worst_peak, worst_rms, master.integrated, analysis.integrated_lufs, master.true_peak_db,
-         analysis.true_peak_dbtp);
+         analysis.true_peak_dbtp, deepest, analyze_reduction);
+  printf("    %s\n", last);
   free(last);
   md_serve_meters_free(meters);
   md_player_free(player);
