@@ -3,7 +3,7 @@
 # A minimal WebSocket page for tests/cli/test_serve.sh (RFC 6455 by hand:
 # no library): it plays a scenario against `mixdown serve` and prints what
 # it measured, one `NAME VALUE` line each, for the script to check.
-#   serve_ws.py PORT TOKEN stream|takeover|refusals|slow
+#   serve_ws.py PORT TOKEN stream|takeover|refusals|slow|levels
 import base64
 import json
 import os
@@ -173,6 +173,19 @@ def slow(port, token):
     say("stuck_state", "state" if any(m["type"] == "state" for m in stuck.texts(1.0)) else "none")
 
 
+def levels(port, token):
+    """A page that does not listen (the wall clock drives the player): the
+    highest peak of each strip's meters over 1.5 s."""
+    p = Page(port, token)
+    p.send('{"type":"hello"}')
+    peaks = None
+    for m in p.texts(1.5):
+        if m["type"] == "meters":
+            now = [x[0] for x in m["strips"]]
+            peaks = now if peaks is None else [max(a, b) for a, b in zip(peaks, now)]
+    say("peaks", ",".join(f"{x:.2f}" for x in peaks or []))
+
+
 if __name__ == "__main__":
     port, token, scenario = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow}[scenario](port, token)
+    {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow, "levels": levels}[scenario](port, token)

@@ -221,6 +221,34 @@ ws slow
   ok "a page that reads nothing for 2 s holds up no other ($(said slow other_meters) meters messages meanwhile)" ||
   fail "slow page" "$(cat "$work/ws.slow")"
 
+# ------------------------------------------------------------ --osc
+# OSC drives the very player the pages see: /transport/play from oscsend,
+# and the page's meters read the level `analyze` measures of the render.
+osc_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+main_pid=$pid main_port=$port main_token=$token
+serve osc song/song.yaml --port 0 --osc "$osc_port"
+[ -n "$port" ] && [[ "$(cat "$work/osc.err")" == *"OSC on 127.0.0.1:$osc_port"* ]] &&
+  ok "--osc $osc_port: OSC bound beside the page" || fail "--osc" "$url" "$(cat "$work/osc.err")"
+ws levels
+[ "$(said levels peaks)" = "-200.00,-200.00" ] && ok "stopped at the start: every meter reads -200 (silence)" ||
+  fail "meters while stopped" "$(cat "$work/ws.levels")"
+if command -v oscsend > /dev/null; then
+  oscsend 127.0.0.1 "$osc_port" /transport/play
+  ws levels
+  run "$mixdown" render song/song.yaml -o "$work/render.wav" -q
+  want=$("$mixdown" analyze "$work/render.wav" --json | sed -n 's/.*"peak_dbfs_max": *\(-\?[0-9.]*\).*/\1/p' | head -n 1)
+  got=$(said levels peaks)
+  near "${got%%,*}" "$want" 0.1 && near "${got##*,}" "$want" 0.1 &&
+    ok "/transport/play over OSC: the page's meters read tone and master peaks $got dBFS; analyze of the render: $want" ||
+    fail "OSC play, meters" "page $got" "analyze $want" "$(cat "$work/osc.err")"
+else
+  skip "--osc moves: no oscsend here"
+fi
+run "$mixdown" serve song/song.yaml --port 0 --osc "$osc_port"
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok "--osc on a UDP port taken: exit 1, no URL" || fail "--osc taken" "rc=$rc" "$out" "$err"
+stop "$pid" INT
+pid=$main_pid port=$main_port token=$main_token
+
 # ------------------------------------------------------------ two at once
 main_pid=$pid main_port=$port main_token=$token
 serve second song/song.yaml --port 0
