@@ -470,8 +470,11 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
     snprintf(message, message_size, "cannot start the disk thread");
     return MIXDOWN_ERR_NO_MEM;
   }
+  // The first period starts the transport, unless a PLAY command is to
+  // (mixdown serve: a page's play).
+  const bool roll = !p->options.start_stopped;
   if (!p->client) { // headless: the caller runs the periods
-    atomic_store_explicit(&p->start, true, memory_order_release);
+    atomic_store_explicit(&p->start, roll, memory_order_release);
     return MIXDOWN_SUCCESS;
   }
   // Every page the audio thread will touch, touched and locked now: a page
@@ -484,7 +487,7 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
   }
   p->active = true;
   connect_outputs(p, message, message_size);
-  atomic_store_explicit(&p->start, true, memory_order_release);
+  atomic_store_explicit(&p->start, roll, memory_order_release);
   return MIXDOWN_SUCCESS;
 }
 

@@ -39,6 +39,7 @@ typedef struct {
   double             meter_hz;        ///< Meter snapshots per second (0: none)
   double             stall_at_s;      ///< Tests: stall the disk thread once, at this time…
   double             stall_for_s;     ///< …for this long
+  bool               start_stopped;   ///< md_player_start() leaves the transport stopped: a PLAY command starts it
   bool               headless;        ///< No JACK: the caller calls md_player_process() (at the session's rate)
   uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for (frames; named in the tests)
 } MdPlayerOptions;
@@ -49,7 +50,8 @@ typedef struct {
 MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status,
                         char* message, size_t message_size);
 /// Starts the disk thread and the JACK client, connects the outputs and
-/// starts playing from options->from_s.
+/// starts playing from options->from_s (or waits there for a PLAY command:
+/// options->start_stopped).
 MixdownStatus md_player_start(MdPlayer* player, char* message, size_t message_size);
 /// Stops the audio thread (the JACK client leaves the graph); what it
 /// queued can still be taken.
