@@ -699,7 +699,9 @@ typedef struct {
   volatile int*         stop;
   /// The session's problems (FILE:LINE:COLUMN), reported before anything listens (or NULL).
   MixdownDiagnosticFunc on_diagnostic;
-  MixdownPlayNoteFunc   note;          ///< Lines for the user while serving (or NULL)
+  /// Lines for the user while serving (or NULL); called on the server
+  /// thread and, with OSC, on the OSC thread.
+  MixdownPlayNoteFunc   note;
   /// Called once listening, with the page's address, `http://HOST:PORT/?token=TOKEN`
   /// (the token is new on every call), and the OSC port bound (0: none).
   void (*ready)(void* user_data, const char* url, int osc_port);

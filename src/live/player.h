@@ -39,6 +39,7 @@ typedef struct {
   double             meter_hz;        ///< Meter snapshots per second (0: none)
   double             stall_at_s;      ///< Tests: stall the disk thread once, at this time…
   double             stall_for_s;     ///< …for this long
+  bool               start_stopped;   ///< md_player_start() leaves the transport stopped: a PLAY command starts it
   bool               headless;        ///< No JACK: the caller calls md_player_process() (at the session's rate)
   uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for (frames; named in the tests)
 } MdPlayerOptions;
@@ -49,7 +50,8 @@ typedef struct {
 MdPlayer* md_player_new(const MixdownSession* session, const MdPlayerOptions* options, MixdownStatus* status,
                         char* message, size_t message_size);
 /// Starts the disk thread and the JACK client, connects the outputs and
-/// starts playing from options->from_s.
+/// starts playing from options->from_s (or waits there for a PLAY command:
+/// options->start_stopped).
 MixdownStatus md_player_start(MdPlayer* player, char* message, size_t message_size);
 /// Stops the audio thread (the JACK client leaves the graph); what it
 /// queued can still be taken.
@@ -114,10 +116,20 @@ typedef struct {
 /// Control thread: the next applied move (options->record), false when none.
 bool md_player_take_move(MdPlayer* player, MdAppliedMove* move);
 
-/// Meter thread: the next meter snapshot into `snapshot` (2 × nodes
+/// Who reads the meters: each reader has its own queues and its own copy of
+/// the master's output (one thread each: they are single-consumer), so
+/// mixdown serve's console and OSC beside it (--osc) both see every
+/// snapshot.  A reader that never reads costs a copy and drops the rest.
+typedef enum {
+  MD_METERS_MAIN, ///< The console (mixdown serve), the tests
+  MD_METERS_OSC,  ///< The OSC thread (live/osc.c)
+  MD_METER_READERS
+} MdMeterReader;
+
+/// Meter thread of `reader`: the next meter snapshot into `snapshot` (2 × nodes
 /// floats: each node's post-fader peak, then each one's mean square, since
 /// the last snapshot), false when none.
-bool md_player_take_meters(MdPlayer* player, float* snapshot);
+bool md_player_take_meters(MdPlayer* player, MdMeterReader reader, float* snapshot);
 /// Insert read-outs (a compressor's gain reduction …): how many each
 /// insert snapshot holds, and which each is (node, insert, meter name: see
 /// engine.h's MdInsertMeterInfo; the order of mixdown_engine_meter()).
@@ -125,16 +137,17 @@ bool md_player_take_meters(MdPlayer* player, float* snapshot);
 uint32_t md_player_insert_meter_count(const MdPlayer* player);
 bool     md_player_insert_meter_info(const MdPlayer* player, uint32_t k, MdInsertMeterInfo* info);
 
-/// Meter thread: the next insert snapshot into `values`
+/// Meter thread of `reader`: the next insert snapshot into `values`
 /// (md_player_insert_meter_count() floats: each read-out's value furthest
 /// from 0 since the last snapshot, in its unit — gain_reduction_db ≤ 0 —,
 /// 0 for a bypassed insert), false when none.  One is queued with each
 /// strip snapshot (md_player_take_meters(), options->meter_hz), so a
 /// reader that takes both in turn gets them in pairs.
-bool md_player_take_insert_meters(MdPlayer* player, float* values);
+bool md_player_take_insert_meters(MdPlayer* player, MdMeterReader reader, float* values);
 
-/// Meter thread: the master's output since the last call, interleaved
-/// stereo, at most `max_frames` (its count in *frames).
-void md_player_take_master(MdPlayer* player, float* interleaved, uint32_t max_frames, uint32_t* frames);
+/// Meter thread of `reader`: the master's output since its last call,
+/// interleaved stereo, at most `max_frames` (its count in *frames).
+void md_player_take_master(MdPlayer* player, MdMeterReader reader, float* interleaved, uint32_t max_frames,
+                           uint32_t* frames);
 
 #endif

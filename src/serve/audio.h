@@ -47,6 +47,7 @@
 #define MD_SERVE_FILL_DEFAULT     2048U       ///< Target fill, frames (≈ 43 ms at 48 kHz)
 #define MD_SERVE_FILL_MIN         1024U       ///< The target's range (md_serve_audio_new clamps to it)
 #define MD_SERVE_FILL_MAX         4096U
+#define MD_SERVE_AUDIO_THREAD_NAME "mixdown-audio" ///< The render-ahead thread's name (/proc/PID/task/TID/comm)
 
 typedef struct MdServeAudio MdServeAudio;
 

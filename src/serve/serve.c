@@ -12,8 +12,9 @@
 
 #include "serve/serve_internal.h"
 
-#include "platform/clock.h"
-#include "util/note.h"
+#include "serve/audio.h"
+#include "serve/meters.h"
+#include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ start_player(MdServe* s, char* message, size_t message_size)
          .client_name     = o->client_name ? o->client_name : "mixdown",
          .record          = true, // the console reads back every applied move (pages and OSC)
          .meter_hz        = MD_SERVE_METER_HZ,
+         .start_stopped   = true, // a page's play starts the transport
          .headless        = !o->jack,
          .headless_period = 1024U,
   };
@@ -75,10 +77,6 @@ start_player(MdServe* s, char* message, size_t message_size)
   if (!s->player) {
     return st ? st : MIXDOWN_ERR_IO;
   }
-  // Serving starts stopped: a page's play starts the transport.  Queued
-  // before the start, it is the audio thread's first command.
-  const MdCommand stop = {.kind = MD_COMMAND_STOP};
-  md_player_send(s->player, &stop);
   st = md_player_start(s->player, message, message_size);
   if (st) {
     return st;
@@ -93,55 +91,25 @@ start_player(MdServe* s, char* message, size_t message_size)
   return MIXDOWN_SUCCESS;
 }
 
-void
-md_serve_tick(MdServe* s)
+// The console (it owns the editor from here on), the meters and, playing
+// in the page, the audio thread that runs the headless player.
+static MixdownStatus
+start_console(MdServe* s, const char* session_path, char* message, size_t message_size)
 {
-  MdPlayerStatus status;
-  md_player_status(s->player, &status);
-  if (status.failed) {
-    snprintf(s->message, sizeof s->message, "%s", status.message);
-    s->failed = true;
+  s->console = md_console_new(s->editor, session_path, s->player, message, message_size);
+  if (!s->console) {
+    return MIXDOWN_ERR_NO_MEM;
   }
-  const double now = md_clock_seconds();
-  if (now >= s->next_meters_s) {
-    s->next_meters_s = now + 1.0 / MD_SERVE_METER_HZ;
+  s->editor = NULL;
+  s->meters = md_serve_meters_new(s->player, s->session, s->rate_hz);
+  if (!s->options->jack) {
+    s->audio = md_serve_audio_new(s->player, s->rate_hz, MD_SERVE_FILL_DEFAULT);
   }
-  if (s->listener >= 0) {
-    md_serve_want_write(s, s->listener);
+  if (!s->meters || (!s->options->jack && !s->audio)) {
+    snprintf(message, message_size, "out of memory");
+    return MIXDOWN_ERR_NO_MEM;
   }
-}
-
-void
-md_serve_page_came(MdServe* s, int client)
-{
-  (void)s;
-  (void)client;
-}
-
-void
-md_serve_page_went(MdServe* s, int client)
-{
-  if (s->listener == client) {
-    s->listener = -1;
-  }
-}
-
-void
-md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
-{
-  (void)text;
-  (void)length;
-  md_serve_send(s, client, "{\"type\":\"error\",\"message\":\"not ready\",\"address\":null}");
-}
-
-bool
-md_serve_take_pcm(MdServe* s, unsigned char* out, size_t capacity, size_t* length)
-{
-  (void)s;
-  (void)out;
-  (void)capacity;
-  *length = 0U;
-  return false;
+  return MIXDOWN_SUCCESS;
 }
 
 static void
@@ -150,6 +118,15 @@ serve_free(MdServe* s)
   md_serve_http_stop(s);
   if (s->osc) {
     md_osc_stop(s->osc);
+  }
+  if (s->audio) {
+    md_serve_audio_free(s->audio); // stops the audio thread before the player goes
+  }
+  if (s->meters) {
+    md_serve_meters_free(s->meters);
+  }
+  if (s->console) {
+    md_console_free(s->console); // and the editor it owns
   }
   md_player_free(s->player);
   mixdown_session_free(s->session);
@@ -180,7 +157,11 @@ mixdown_serve(const char* session_path, const MixdownServeOptions* options, char
     st = MIXDOWN_ERR_IO;
   }
   if (!st) {
-    st = start_player(s, message, message_size);
+    s->rate_hz = mixdown_session_sample_rate(s->session);
+    st         = start_player(s, message, message_size);
+  }
+  if (!st) {
+    st = start_console(s, session_path, message, message_size);
   }
   if (!st && !md_serve_http_start(s, message, message_size)) {
     st = MIXDOWN_ERR_IO;

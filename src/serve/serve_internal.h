@@ -27,6 +27,9 @@
 
 struct lws_context;
 struct lws_vhost;
+struct MdConsole;
+struct MdServeAudio;
+struct MdServeMeters;
 
 typedef struct MdServe {
   const MixdownServeOptions* options;
@@ -44,10 +47,14 @@ typedef struct MdServe {
   unsigned char*      pcm;          ///< A PCM packet being written (LWS_PRE bytes of headroom first)
   size_t              pcm_capacity; ///< …bytes after the headroom
 
-  MixdownEditor*   editor;          ///< The session as edited (the console's once it exists)
+  MixdownEditor*   editor;          ///< The session as edited, until the console owns it
   MixdownSession*  session;         ///< The player's copy of the session as opened (structure fixed while serving)
+  uint32_t         rate_hz;         ///< The session's
   MdPlayer*        player;
   MdOsc*           osc;
+  struct MdConsole*     console;    ///< The editor, undo, gestures, live values (console.h)
+  struct MdServeAudio*  audio;      ///< The render-ahead audio thread (audio.h); NULL with JACK
+  struct MdServeMeters* meters;     ///< Meters JSON from the player's snapshots (meters.h)
   double           next_meters_s;   ///< When the next meters message is due (monotonic clock)
   bool             failed;          ///< The loop must end (message says why)
   char             message[512];
@@ -69,15 +76,15 @@ void md_serve_send_latest(MdServe* s, int client, MdServeSlot slot, const char* 
 /// Asks to write to page `client` as soon as its socket can take it.
 void md_serve_want_write(MdServe* s, int client);
 
-/// serve.c: one pass of the loop's work (every MD_SERVE_TICK_MS): the
+/// pages.c: one pass of the loop's work (every MD_SERVE_TICK_MS): the
 /// console's poll, the listener's PCM, meters when due.
 void md_serve_tick(MdServe* s);
-/// serve.c: a page sent a text message (NUL-terminated, `length` bytes).
+/// pages.c: a page sent a text message (NUL-terminated, `length` bytes).
 void md_serve_page_said(MdServe* s, int client, const char* text, size_t length);
-/// serve.c: a page connected (after its id is set) or went away.
+/// pages.c: a page connected (after its id is set) or went away.
 void md_serve_page_came(MdServe* s, int client);
 void md_serve_page_went(MdServe* s, int client);
-/// serve.c: the listener's socket can take a binary frame: writes at most
+/// pages.c: the listener's socket can take a binary frame: writes at most
 /// `capacity` bytes of one PCM packet at `out`; false when none is ready.
 bool md_serve_take_pcm(MdServe* s, unsigned char* out, size_t capacity, size_t* length);
 

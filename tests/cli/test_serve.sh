@@ -190,6 +190,65 @@ done
 line=$(upgrade "http://evil.example:$port" "/ws?token=$token" -H "Host: evil.example:$port")
 [[ "$line" == *" 403 "* ]] && ok "upgrade with a foreign Host (and its Origin): 403" || fail "upgrade foreign host" "$line"
 
+# ------------------------------------------------------------ pages over the WebSocket
+# tests/cli/serve_ws.py is a page written by hand (RFC 6455, no library).
+ws() { python3 "$here/serve_ws.py" "$port" "$token" "$1" > "$work/ws.$1" 2>&1; }
+said() { sed -n "s/^$2 //p" "$work/ws.$1"; }
+ws stream
+[ "$(said stream first)" = "state,audio" ] && [ "$(said stream audio)" = "48000,2,2048" ] &&
+  ok "hello with audio: the state, then audio {rate 48000, channels 2, target_frames 2048}" ||
+  fail "hello" "$(cat "$work/ws.stream")"
+ahead=$(said stream ahead)
+[ "$(said stream magic)" = 1 ] && [ "$(said stream packets)" -gt 0 ] && [ "$(said stream generations)" = 1 ] &&
+  [ -n "$ahead" ] && [ "$ahead" -ge 2048 ] && [ "$ahead" -lt $((2048 + 256)) ] &&
+  ok "PCM to the listener: $(said stream packets) packets ('MDPC', 24-byte header, frames × 8 bytes), $(said stream frames) frames, $ahead ahead of its credits (the fill: 2048 and less than a 256-frame period more)" ||
+  fail "PCM" "$(cat "$work/ws.stream")"
+[ "$(said stream strips)" = 2 ] && [ "$(said stream bad_meters)" = 0 ] && awk -v h="$(said stream meters_hz)" 'BEGIN { exit !(h > 0) }' &&
+  ok "meters to the page: [peak, rms] per strip (tone, master), $(said stream meters_hz) a second (30 aimed at)" ||
+  fail "meters" "$(cat "$work/ws.stream")"
+ws takeover
+[ "$(said takeover a)" = "state,audio" ] && [ "$(said takeover b)" = "state" ] &&
+  [ "$(said takeover a_after)" = '{"type":"listener","listener":false}' ] && [ "$(said takeover b_after)" = audio ] &&
+  ok "a second page's listen takes the mix: the first is told listener false, the second gets audio" ||
+  fail "takeover" "$(cat "$work/ws.takeover")"
+ws refusals
+[ "$(said refusals bad_json)" = error ] && [ "$(said refusals too_long)" = "a message over 64 KiB: dropped" ] &&
+  [ "$(said refusals after)" = state ] &&
+  ok "not JSON: an error; over 64 KiB: dropped with an error; a binary frame ignored; the page goes on" ||
+  fail "refusals" "$(cat "$work/ws.refusals")"
+ws slow
+[ "$(said slow other_meters)" -gt 0 ] && [ "$(said slow stuck_state)" = state ] &&
+  ok "a page that reads nothing for 2 s holds up no other ($(said slow other_meters) meters messages meanwhile)" ||
+  fail "slow page" "$(cat "$work/ws.slow")"
+
+# ------------------------------------------------------------ --osc
+# OSC drives the very player the pages see: /transport/play from oscsend,
+# and the page's meters read the level `analyze` measures of the render.
+osc_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+main_pid=$pid main_port=$port main_token=$token
+serve osc song/song.yaml --port 0 --osc "$osc_port"
+[ -n "$port" ] && [[ "$(cat "$work/osc.err")" == *"OSC on 127.0.0.1:$osc_port"* ]] &&
+  ok "--osc $osc_port: OSC bound beside the page" || fail "--osc" "$url" "$(cat "$work/osc.err")"
+ws levels
+[ "$(said levels peaks)" = "-200.00,-200.00" ] && ok "stopped at the start: every meter reads -200 (silence)" ||
+  fail "meters while stopped" "$(cat "$work/ws.levels")"
+if command -v oscsend > /dev/null; then
+  oscsend 127.0.0.1 "$osc_port" /transport/play
+  ws levels
+  run "$mixdown" render song/song.yaml -o "$work/render.wav" -q
+  want=$("$mixdown" analyze "$work/render.wav" --json | sed -n 's/.*"peak_dbfs_max": *\(-\?[0-9.]*\).*/\1/p' | head -n 1)
+  got=$(said levels peaks)
+  near "${got%%,*}" "$want" 0.1 && near "${got##*,}" "$want" 0.1 &&
+    ok "/transport/play over OSC: the page's meters read tone and master peaks $got dBFS; analyze of the render: $want" ||
+    fail "OSC play, meters" "page $got" "analyze $want" "$(cat "$work/osc.err")"
+else
+  skip "--osc moves: no oscsend here"
+fi
+run "$mixdown" serve song/song.yaml --port 0 --osc "$osc_port"
+[ "$rc" -eq 1 ] && [ -z "$out" ] && ok "--osc on a UDP port taken: exit 1, no URL" || fail "--osc taken" "rc=$rc" "$out" "$err"
+stop "$pid" INT
+pid=$main_pid port=$main_port token=$main_token
+
 # ------------------------------------------------------------ two at once
 main_pid=$pid main_port=$port main_token=$token
 serve second song/song.yaml --port 0

@@ -1147,7 +1147,49 @@ test_hostile_numbers_are_refused_and_the_player_survives(void)
   stop_headless(&t);
 }
 
+// mixdown serve starts stopped (options.start_stopped): periods run, the
+// transport stays at its start and plays silence until a PLAY command.
+static void
+test_a_player_started_stopped_waits_for_play(void)
+{
+  if (!mixdown_has_feature(MIXDOWN_FEATURE_JACK)) {
+    test_skip("this build has no live player (meson -Djack=disabled)");
+  }
+  TestPlayer t;
+  memset(&t, 0, sizeof t);
+  test_write_sine(test_path("h.wav"), 440.0, 0.5, 3.0, 1U, RATE);
+  t.session = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: h.wav}\n");
+  if (!t.session) {
+    return;
+  }
+  const MdPlayerOptions options = {.client_name = "test", .headless = true, .headless_period = 256U,
+                                   .start_stopped = true, .from_s = 1.0};
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  char          why[512];
+  t.player = md_player_new(t.session, &options, &st, why, sizeof why);
+  CHECK_MSG(t.player && !md_player_start(t.player, why, sizeof why), "player: %s", why);
+  if (!t.player) {
+    mixdown_session_free(t.session);
+    return;
+  }
+  MdPlayerStatus status;
+  for (int k = 0; k < 200; ++k) { // a second of periods, the disk thread given time to fill
+    run_periods(&t, 1);
+    CHECK_MSG(t.peak == 0.0F, "period %d: peak %g while stopped", k, (double)t.peak);
+    md_sleep_seconds(0.001);
+  }
+  md_player_status(t.player, &status);
+  CHECK_MSG(!status.playing && status.position_s == 1.0, "playing %d at %.6f s", status.playing, status.position_s);
+  const MdCommand play = {.kind = MD_COMMAND_PLAY};
+  CHECK(md_player_send(t.player, &play));
+  CHECK(wait_rolling(&t));
+  run_periods(&t, 20);
+  CHECK_MSG(t.peak > 0.2F, "peak %g after PLAY", (double)t.peak);
+  stop_headless(&t);
+}
+
 const TestCase live_tests[] = {
+  {"live: a player started stopped plays silence where it is until PLAY", test_a_player_started_stopped_waits_for_play},
   {"live: every processor gives the same output in blocks of 64 or 37 as of 1024", test_every_processor_is_block_size_invariant},
   {"live: a mute envelope (a recorded mute) plays offline", test_mute_envelope_plays_offline},
   {"live: the ring wraps and counts frames exactly", test_ring_wraps_and_counts},

@@ -64,25 +64,15 @@ stream_open(Stream* s, const char* yaml, uint32_t target_frames, bool stopped)
     return false;
   }
   const MdPlayerOptions options = {.client_name = "test", .meter_hz = 30.0, .headless = true,
-                                   .headless_period = 1024U};
-  MixdownStatus     status = MIXDOWN_SUCCESS;
-  MdServeAudioStats st;
-  char              why[512];
+                                   .headless_period = 1024U, .start_stopped = stopped};
+  MixdownStatus status = MIXDOWN_SUCCESS;
+  char          why[512];
   s->player = md_player_new(s->session, &options, &status, why, sizeof why);
   CHECK_MSG(s->player, "headless player: %s", why);
   if (s->player && md_player_start(s->player, why, sizeof why) == MIXDOWN_SUCCESS) {
     s->audio = md_serve_audio_new(s->player, RATE, target_frames);
   }
   CHECK(s->audio);
-  if (s->audio && stopped) {
-    // A stop queued before md_player_start() would be taken before the
-    // start, which then starts the transport: sent once the first period
-    // ran, and taken by the next.
-    wait_rendered(s->audio, MD_SERVE_AUDIO_PERIOD, &st);
-    const MdCommand stop = {.kind = MD_COMMAND_STOP};
-    md_player_send(s->player, &stop);
-    wait_rendered(s->audio, st.rendered_frames + MD_SERVE_AUDIO_PERIOD, &st);
-  }
   return s->audio != NULL;
 }
 
@@ -285,11 +275,11 @@ static void
 test_no_listener_runs_at_real_time(void)
 {
   write_stream_sources();
-  Stream s;
+  Stream       s;
+  const double start = md_clock_seconds(); // before the thread's clock starts: the bound errs on the safe side
   if (!stream_open(&s, stream_yaml, 1024U, false)) {
     return;
   }
-  const double      start = md_clock_seconds();
   MdServeAudioStats st;
   CHECK(wait_rendered(s.audio, 1024U, &st));
   md_sleep_seconds(0.2);
@@ -302,9 +292,62 @@ test_no_listener_runs_at_real_time(void)
   stream_close(&s);
 }
 
+// A loop of 4800 frames (not a whole number of periods): the periods
+// that wrap are split so that every packet's position_frame is right —
+// each packet flagged playing lies inside the loop and follows the one
+// before, or starts the loop again where the one before ended it.
+static void
+test_loop_wraps_split_the_packets(void)
+{
+  write_stream_sources();
+  Stream s;
+  if (!stream_open(&s, stream_yaml, 2048U, true)) {
+    return;
+  }
+  md_serve_audio_listen(s.audio, true);
+  const int64_t   from = 24000, to = 28800;
+  const MdCommand loop   = {.kind = MD_COMMAND_LOOP, .frame = from, .until_frame = to};
+  const MdCommand locate = {.kind = MD_COMMAND_LOCATE, .frame = from};
+  const MdCommand play   = {.kind = MD_COMMAND_PLAY};
+  md_player_send(s.player, &loop);
+  md_player_send(s.player, &locate);
+  md_serve_audio_restart(s.audio);
+  md_player_send(s.player, &play);
+  unsigned char bytes[1U << 15];
+  size_t        length  = 0U;
+  int64_t       next    = -1; // where the next playing packet must start
+  uint64_t      played  = 0U, wraps = 0U, broken = 0U;
+  for (int k = 0; k < 20000 && played < 30U * (uint64_t)(to - from); ++k) {
+    while (md_serve_audio_take_packet(s.audio, bytes, sizeof bytes, &length)) {
+      TestPacket p;
+      CHECK(parse_packet(bytes, length, &p));
+      md_serve_audio_credit(s.audio, p.frames, 0U, 0U);
+      if (!(p.flags & MD_SERVE_PCM_PLAYING)) {
+        continue;
+      }
+      const int64_t end = p.position_frame + p.frames;
+      broken += p.position_frame < from || end > to;
+      if (next >= 0 && p.position_frame != next) {
+        broken += !(next == to && p.position_frame == from);
+        wraps += next == to && p.position_frame == from;
+      }
+      next = end;
+      played += p.frames;
+    }
+    md_sleep_seconds(0.0013);
+  }
+  CHECK_MSG(played >= 30U * (uint64_t)(to - from), "%llu frames played", (unsigned long long)played);
+  CHECK_MSG(broken == 0U && wraps >= 29U, "%llu packets out of place, %llu wraps", (unsigned long long)broken,
+            (unsigned long long)wraps);
+  printf("    %llu laps of a %lld-frame loop, every packet in place\n", (unsigned long long)wraps,
+         (long long)(to - from));
+  stream_close(&s);
+}
+
 const TestCase serve_audio_tests[] = {
   {"serve audio: the stream nulls bit for bit against render", test_stream_nulls_against_render},
   {"serve audio: the fill follows the credits; a restart drops the old generation", test_fill_follows_credits},
   {"serve audio: without a listener it runs at real time", test_no_listener_runs_at_real_time},
+  {"serve audio: a loop's wrap splits the packets: every position_frame right", test_loop_wraps_split_the_packets},
   {NULL, NULL},
 };

@@ -1,0 +1,160 @@
+// Copyright 2026 The mixdown authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+// What the server does with the pages (serve_internal.h): their messages
+// decoded (protocol.h) and handed to the console, the listener (the page
+// that hears the mix) chosen and fed, and the loop's pass every
+// MD_SERVE_TICK_MS: applied moves and transport from the console's poll,
+// meters to every page at MD_SERVE_METER_HZ, the listener's PCM.
+//
+// Thread: the server thread only.
+
+#include "serve/serve_internal.h"
+
+#include "platform/clock.h"
+#include "serve/audio.h"
+#include "serve/meters.h"
+#include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+// Sends a JSON object built with jansson (stolen) to `client`.
+static void
+send_object(MdServe* s, int client, json_t* object)
+{
+  char* text = object ? json_dumps(object, JSON_COMPACT) : NULL;
+  if (text) {
+    md_serve_send(s, client, text);
+  }
+  free(text);
+  json_decref(object);
+}
+
+static void
+send_error(MdServe* s, int client, const char* message)
+{
+  send_object(s, client, json_pack("{s:s, s:s, s:n}", "type", "error", "message", message, "address"));
+}
+
+// `client` becomes the page that hears the mix: the one before is told it
+// no longer does, the audio starts a new generation (the new page's
+// worklet starts from what comes next) and the page is told the format.
+static void
+become_listener(MdServe* s, int client)
+{
+  if (!s->audio) {
+    send_object(s, client, json_pack("{s:s, s:b}", "type", "listener", "listener", 0));
+    return; // playing through JACK: no page hears the mix
+  }
+  const int before = s->listener;
+  s->listener      = client;
+  if (before >= 0 && before != client) {
+    send_object(s, before, json_pack("{s:s, s:b}", "type", "listener", "listener", 0));
+  }
+  md_serve_audio_listen(s->audio, true); // its credits drive the stream, from a new generation
+  send_object(s, client,
+              json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
+                        "target_frames", (json_int_t)MD_SERVE_FILL_DEFAULT));
+  md_serve_want_write(s, client);
+}
+
+void
+md_serve_page_came(MdServe* s, int client)
+{
+  (void)s;
+  (void)client; // it says hello first: the state is the answer
+}
+
+void
+md_serve_page_went(MdServe* s, int client)
+{
+  md_console_client_gone(s->console, client, md_serve_send, s); // its open gesture is committed
+  if (s->listener == client) {
+    s->listener = -1;
+    if (s->audio) {
+      md_serve_audio_listen(s->audio, false); // the wall clock drives the transport and meters now
+    }
+  }
+}
+
+void
+md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
+{
+  MdServeRequest request;
+  char           why[512];
+  if (!md_serve_request_parse(text, length, &request, why, sizeof why)) {
+    send_error(s, client, why);
+    return;
+  }
+  switch (request.kind) {
+  case MD_REQ_CREDIT:
+    if (client == s->listener && s->audio) { // only the listener's clock drives the audio
+      md_serve_audio_credit(s->audio, request.frames, request.underruns, request.buffered);
+    }
+    return;
+  case MD_REQ_LISTEN: become_listener(s, client); return;
+  case MD_REQ_HELLO:
+    md_console_handle(s->console, client, &request, md_serve_send, s); // the state first
+    if (request.audio) {
+      become_listener(s, client);
+    }
+    return;
+  case MD_REQ_TRANSPORT:
+    md_console_handle(s->console, client, &request, md_serve_send, s);
+    if (request.action == MD_TRANSPORT_LOCATE) {
+      if (s->audio) {
+        md_serve_audio_restart(s->audio); // after the locate is queued: the page drops what it holds
+      }
+      md_serve_meters_reset_loudness(s->meters); // integrated loudness and true peak start over there
+    }
+    return;
+  default: md_console_handle(s->console, client, &request, md_serve_send, s); return;
+  }
+}
+
+bool
+md_serve_take_pcm(MdServe* s, unsigned char* out, size_t capacity, size_t* length)
+{
+  *length = 0U;
+  return s->audio && md_serve_audio_take_packet(s->audio, out, capacity, length);
+}
+
+void
+md_serve_tick(MdServe* s)
+{
+  MdPlayerStatus status;
+  md_player_status(s->player, &status);
+  if (status.failed) {
+    snprintf(s->message, sizeof s->message, "%s", status.message);
+    s->failed = true;
+    return;
+  }
+  md_console_poll(s->console, md_serve_send, s);
+  const double now = md_clock_seconds();
+  if (now >= s->next_meters_s) {
+    // The player's snapshots come as the audio thread renders, in bursts
+    // of the page's credits: when none is new, the next pass asks again
+    // rather than a whole meter period later.
+    char* meters = md_serve_meters_json(s->meters);
+    if (meters) {
+      md_serve_send_latest(s, -1, MD_SERVE_LATEST_METERS, meters);
+      // On the meter period's grid (a 10 ms pass would stretch each
+      // period by up to a pass); after a pause, from now.
+      const double period = 1.0 / MD_SERVE_METER_HZ;
+      s->next_meters_s    = s->next_meters_s + period < now ? now + period : s->next_meters_s + period;
+    }
+    free(meters);
+  }
+  if (s->listener >= 0) {
+    md_serve_want_write(s, s->listener); // PCM the audio thread rendered since the last pass
+  } else if (s->audio) {
+    // Nobody listens: the wall clock drives the audio thread, and what it
+    // renders is dropped here.  Left in its queue, it would fill it, and
+    // the first periods for a new listener would find no room.
+    size_t length = 0U;
+    while (md_serve_audio_take_packet(s->audio, s->pcm, s->pcm_capacity, &length)) {
+    }
+  }
+}
