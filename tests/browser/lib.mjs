@@ -218,19 +218,30 @@ export class TapRecorder {
       await this.take();
     }
   }
-  /// The pieces as one span: {position_frame, left, right}.  Pieces must
-  /// follow one another frame by frame.
+  /// The longest run of pieces that follow one another frame by frame, as
+  /// one span {position_frame, left, right, gaps}: gaps lists every break
+  /// ("A -> B": a piece at timeline frame B after one ending at A; an
+  /// underrun's silence counts as played, so the frames after it come
+  /// again) — none when the tap is whole.
   join() {
-    if (!this.pieces.length) return { position_frame: -1, left: new Float32Array(0), right: new Float32Array(0) };
-    const n = this.pieces.reduce((s, p) => s + p.left.length, 0);
-    const left = new Float32Array(n), right = new Float32Array(n);
-    let at = 0, next = this.pieces[0].position_frame;
+    const gaps = [], runs = [];
+    let run = [];
     for (const p of this.pieces) {
-      if (p.position_frame !== next) throw new Error(`tap gap: a piece at frame ${p.position_frame}, expected ${next}`);
-      left.set(p.left, at); right.set(p.right, at);
-      at += p.left.length; next = p.position_frame + p.left.length;
+      const last = run[run.length - 1];
+      if (last && p.position_frame !== last.position_frame + last.left.length) {
+        gaps.push(`${last.position_frame + last.left.length} -> ${p.position_frame}`);
+        runs.push(run);
+        run = [];
+      }
+      run.push(p);
     }
-    return { position_frame: this.pieces[0].position_frame, left, right };
+    runs.push(run);
+    const best = runs.reduce((a, r) => (r.reduce((s, p) => s + p.left.length, 0) > a.reduce((s, p) => s + p.left.length, 0) ? r : a), []);
+    const n = best.reduce((s, p) => s + p.left.length, 0);
+    const left = new Float32Array(n), right = new Float32Array(n);
+    let at = 0;
+    for (const p of best) { left.set(p.left, at); right.set(p.right, at); at += p.left.length; }
+    return { position_frame: best.length ? best[0].position_frame : -1, left, right, gaps };
   }
 }
 
