@@ -12,7 +12,7 @@ BUILD_HEADLESS ?= build-headless
 FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled -Dserve=enabled
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps demo test test-fast fuzz clean bench bench-live
+.PHONY: all deps demo test test-fast fuzz clean bench bench-live bench-serve
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -72,6 +72,12 @@ bench: all
 # jackd -d dummy (a measurement; results: bench/RESULTS.md).
 bench-live: all
 	./bench/live.sh $(BUILD)
+
+# mixdown serve's CPU at 32 and 128 tracks with a headless listener, and
+# the page's frame rate with 128 strips in chromium (a measurement;
+# results: bench/RESULTS.md).
+bench-serve: all
+	./bench/serve.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_HEADLESS)

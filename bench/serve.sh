@@ -54,9 +54,12 @@ stop_server() {
 }
 trap stop_server EXIT
 
-start_server() { # SESSION → $url, $server_pid
+free_udp_port() { python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start_server() { # SESSION → $url, $server_pid, $osc (the OSC port: play is also said there)
   rm -f "$work/serve.out"
-  "$mixdown" serve "$1" --port 0 >"$work/serve.out" 2>"$work/serve.err" &
+  osc=$(free_udp_port)
+  "$mixdown" serve "$1" --port 0 --osc "$osc" >"$work/serve.out" 2>"$work/serve.err" &
   server_pid=$!
   url=
   for _ in $(seq 1 300); do
@@ -99,7 +102,7 @@ for n in $tracks_list; do
   start_server "$work/serve-$n.yaml"
   rm -f "$work/span"
   python3 "$here/serve_client.py" "$url" --seconds "$seconds" --warmup "$warmup" --start-file "$work/span" \
-    >"$work/client.json" &
+    --osc "$osc" >"$work/client.json" &
   client_pid=$!
   wait_for "$work/span" start || { echo "bench/serve.sh: the client never started" >&2; exit 1; }
   tid=$(audio_thread "$server_pid") || { echo "bench/serve.sh: no mixdown-audio thread (is it streaming?)" >&2; exit 1; }
@@ -116,7 +119,8 @@ wall = t1 - t0
 process = 100.0 * (p1 - p0) / hz / wall
 audio = 100.0 * (a1 - a0) / hz / wall
 print(f"{n:<7} {process:9.1f}% {audio:12.1f}% {c['underruns']:10d} {c['held_min']:5d} … {c['held_max']:<5d} "
-      f"{c['meters'] / c['seconds']:8.1f}  {c['frames_received'] / c['seconds'] / c['rate']:.3f}× real time received")
+      f"{c['meters'] / c['seconds']:8.1f}  {c['frames_received'] / c['seconds'] / c['rate']:.3f}× real time received, "
+      f"{100.0 * c['frames_playing'] / max(c['frames_received'], 1):.0f}% playing")
 EOF
 done
 

@@ -11,7 +11,10 @@ too few) and credits them. After `--warmup` seconds it measures for
 `--seconds`, then prints one line of JSON: frames received, underruns, the
 frames held (min, max) and meters messages.
 
-    serve_client.py URL --seconds S [--warmup W] [--start-file PATH]
+    serve_client.py URL --seconds S [--warmup W] [--start-file PATH] [--osc PORT]
+
+--osc PORT: also says /transport/play over OSC (UDP, 127.0.0.1:PORT) to
+the server started with --osc PORT, beside the page's transport message.
 
 --start-file: written when the measured span starts (bench/serve.sh reads
 the server's CPU time then), and again with "end" when it ends.
@@ -115,12 +118,22 @@ class Socket:
         return out
 
 
+def osc_play(port):
+    """/transport/play as an OSC message without arguments (type tags ",")."""
+    def padded(text):
+        raw = text.encode() + b"\0"
+        return raw + b"\0" * (-len(raw) % 4)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.sendto(padded("/transport/play") + padded(","), ("127.0.0.1", port))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--start-file")
+    ap.add_argument("--osc", type=int)
     args = ap.parse_args()
 
     ws = Socket(args.url)
@@ -134,7 +147,7 @@ def main():
     started = False   # playing: the first packet came
     playing_sent = False
     measuring = False
-    stats = {"frames_received": 0, "packets": 0, "meters": 0, "held_min": None, "held_max": 0,
+    stats = {"frames_received": 0, "frames_playing": 0, "packets": 0, "meters": 0, "held_min": None, "held_max": 0,
              "underruns": 0, "credits": 0}
     begin = time.monotonic()
     last = begin
@@ -163,6 +176,7 @@ def main():
                 started = True
                 if measuring:
                     stats["frames_received"] += frames
+                    stats["frames_playing"] += frames if flags & 1 else 0
                     stats["packets"] += 1
             else:
                 message = json.loads(payload)
@@ -171,6 +185,8 @@ def main():
                     rate = int(message.get("rate", rate))
                     if not playing_sent:
                         ws.send_json({"type": "transport", "action": "play"})
+                        if args.osc:
+                            osc_play(args.osc)
                         playing_sent = True
                 elif kind == "audio":
                     target = int(message.get("target_frames", target))

@@ -80,17 +80,20 @@ md_player_take_move(MdPlayer* player, MdAppliedMove* move)
 }
 
 bool
-md_player_take_meters(MdPlayer* player, float* snapshot)
+md_player_take_meters(MdPlayer* player, MdMeterReader reader, float* snapshot)
 {
   (void)player;
+  (void)reader;
   (void)snapshot;
   return false;
 }
 
 void
-md_player_take_master(MdPlayer* player, float* interleaved, uint32_t max_frames, uint32_t* frames)
+md_player_take_master(MdPlayer* player, MdMeterReader reader, float* interleaved, uint32_t max_frames,
+                      uint32_t* frames)
 {
   (void)player;
+  (void)reader;
   (void)interleaved;
   (void)max_frames;
   *frames = 0U;

@@ -132,7 +132,7 @@ static void
 gather_meters(MdOsc* osc)
 {
   const size_t nodes = osc->session->n_nodes;
-  while (md_player_take_meters(osc->player, osc->snapshot)) {
+  while (md_player_take_meters(osc->player, MD_METERS_OSC, osc->snapshot)) {
     for (size_t i = 0U; i < nodes; ++i) {
       osc->peak[i] = osc->snapshot[i] > osc->peak[i] ? osc->snapshot[i] : osc->peak[i];
       osc->sum[i] += osc->snapshot[nodes + i];
@@ -141,7 +141,7 @@ gather_meters(MdOsc* osc)
   }
   uint32_t frames = 0U;
   do {
-    md_player_take_master(osc->player, osc->master, 4096U, &frames);
+    md_player_take_master(osc->player, MD_METERS_OSC, osc->master, 4096U, &frames);
     if (frames && osc->loudness) {
       ebur128_add_frames_float(osc->loudness, osc->master, frames);
     }

@@ -46,11 +46,12 @@ struct MdPlayer {
 
   MdQueue commands; ///< MdCommand: control → audio
   MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
-  MdQueue meters;   ///< 2 × nodes floats: audio → meter thread
-  MdQueue insert_meters; ///< n_insert_meters floats (at least 1): audio → meter thread
+  // Per meter reader (MdMeterReader): audio → that reader's thread.
+  MdQueue  meters[MD_METER_READERS];        ///< 2 × nodes floats
+  MdQueue  insert_meters[MD_METER_READERS]; ///< n_insert_meters floats (at least 1)
+  MdRing   master[MD_METER_READERS];        ///< The master's output (loudness)
+  uint64_t master_read_frames[MD_METER_READERS];
   uint32_t n_insert_meters;
-  MdRing  master;   ///< The master's output: audio → meter thread (loudness)
-  uint64_t master_read_frames;
 
   // Audio thread only.
   MdTransport transport;
@@ -211,15 +212,17 @@ meter(MdPlayer* p, const float* left, const float* right, uint32_t n)
       p->acc_sum[i]          = 0.0;
       p->acc_frames[i]       = 0U;
     }
-    md_queue_push(&p->meters, p->snapshot); // nobody reading: dropped
     md_engine_live_insert_meters(p->engine, p->insert_snapshot, p->n_insert_meters);
-    md_queue_push(&p->insert_meters, p->insert_snapshot);
+    for (int r = 0; r < MD_METER_READERS; ++r) { // a reader not reading: its are dropped
+      md_queue_push(&p->meters[r], p->snapshot);
+      md_queue_push(&p->insert_meters[r], p->insert_snapshot);
+    }
     p->meter_frames = 0U;
   }
-  if (p->meter_every_frames) {
-    uint32_t     space = md_ring_space(&p->master);
-    const float* io[2] = {left, right};
-    md_ring_write(&p->master, io, n < space ? n : space);
+  for (int r = 0; p->meter_every_frames && r < MD_METER_READERS; ++r) {
+    const uint32_t space = md_ring_space(&p->master[r]);
+    const float*   io[2] = {left, right};
+    md_ring_write(&p->master[r], io, n < space ? n : space);
   }
 }
 
@@ -385,14 +388,19 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   const size_t nodes = session->n_nodes;
   p->n_insert_meters = st ? 0U : md_engine_insert_meter_count(p->engine);
   const size_t insert_slots = p->n_insert_meters ? p->n_insert_meters : 1U;
-  if (!st && !(md_queue_init(&p->insert_meters, insert_slots * sizeof(float), METER_SNAPSHOTS) &&
-               (p->insert_snapshot = calloc(insert_slots, sizeof(float))))) {
+  for (int r = 0; r < MD_METER_READERS; ++r) {
+    if (!st && !(md_queue_init(&p->insert_meters[r], insert_slots * sizeof(float), METER_SNAPSHOTS) &&
+                 md_queue_init(&p->meters[r], 2U * nodes * sizeof(float), METER_SNAPSHOTS) &&
+                 md_ring_init(&p->master[r], MASTER_RING_FRAMES))) {
+      st = MIXDOWN_ERR_NO_MEM;
+    }
+  }
+  if (!st && !(p->insert_snapshot = calloc(insert_slots, sizeof(float)))) {
     st = MIXDOWN_ERR_NO_MEM;
   }
   if (!st && !(md_queue_init(&p->commands, sizeof(MdCommand), QUEUE_ITEMS) &&
                md_queue_init(&p->moves, sizeof(MdAppliedMove), QUEUE_ITEMS) &&
-               md_queue_init(&p->meters, 2U * nodes * sizeof(float), METER_SNAPSHOTS) &&
-               md_ring_init(&p->master, MASTER_RING_FRAMES) && (p->snapshot = calloc(2U * nodes, sizeof(float))) &&
+               (p->snapshot = calloc(2U * nodes, sizeof(float))) &&
                (p->acc_peak = calloc(nodes, sizeof(float))) && (p->acc_sum = calloc(nodes, sizeof(double))) &&
                (p->acc_frames = calloc(nodes, sizeof(uint64_t))))) {
     st = MIXDOWN_ERR_NO_MEM;
@@ -509,9 +517,11 @@ md_player_free(MdPlayer* p)
   mixdown_engine_free(p->engine);
   md_queue_free(&p->commands);
   md_queue_free(&p->moves);
-  md_queue_free(&p->meters);
-  md_queue_free(&p->insert_meters);
-  md_ring_free(&p->master);
+  for (int r = 0; r < MD_METER_READERS; ++r) {
+    md_queue_free(&p->meters[r]);
+    md_queue_free(&p->insert_meters[r]);
+    md_ring_free(&p->master[r]);
+  }
   free(p->snapshot);
   free(p->insert_snapshot);
   free(p->acc_peak);
@@ -556,9 +566,9 @@ md_player_take_move(MdPlayer* p, MdAppliedMove* move)
 }
 
 bool
-md_player_take_meters(MdPlayer* p, float* snapshot)
+md_player_take_meters(MdPlayer* p, MdMeterReader reader, float* snapshot)
 {
-  return md_queue_pop(&p->meters, snapshot);
+  return md_queue_pop(&p->meters[reader], snapshot);
 }
 
 uint32_t
@@ -574,16 +584,16 @@ md_player_insert_meter_info(const MdPlayer* p, uint32_t k, MdInsertMeterInfo* in
 }
 
 bool
-md_player_take_insert_meters(MdPlayer* p, float* values)
+md_player_take_insert_meters(MdPlayer* p, MdMeterReader reader, float* values)
 {
-  return p->n_insert_meters ? md_queue_pop(&p->insert_meters, values) : false;
+  return p->n_insert_meters ? md_queue_pop(&p->insert_meters[reader], values) : false;
 }
 
 void
-md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint32_t* frames)
+md_player_take_master(MdPlayer* p, MdMeterReader reader, float* interleaved, uint32_t max_frames, uint32_t* frames)
 {
-  const uint64_t written_frames = atomic_load_explicit(&p->master.written_frames, memory_order_acquire);
-  uint32_t       n              = (uint32_t)(written_frames - p->master_read_frames);
+  const uint64_t written_frames = atomic_load_explicit(&p->master[reader].written_frames, memory_order_acquire);
+  uint32_t       n              = (uint32_t)(written_frames - p->master_read_frames[reader]);
   n                             = n < max_frames ? n : max_frames;
   // Copied out through the stack in chunks of the engine's block (any
   // size would do; this one names where the 1024 came from).
@@ -592,14 +602,14 @@ md_player_take_master(MdPlayer* p, float* interleaved, uint32_t max_frames, uint
   float* planes[2] = {left, right};
   for (uint32_t done = 0U; done < n;) {
     const uint32_t k = n - done < MD_ENGINE_MAX_BLOCK_FRAMES ? n - done : MD_ENGINE_MAX_BLOCK_FRAMES;
-    md_ring_peek(&p->master, p->master_read_frames + done, planes, 2U, k);
+    md_ring_peek(&p->master[reader], p->master_read_frames[reader] + done, planes, 2U, k);
     for (uint32_t i = 0U; i < k; ++i) {
       interleaved[2U * (done + i)]      = left[i];
       interleaved[2U * (done + i) + 1U] = right[i];
     }
     done += k;
   }
-  p->master_read_frames += n;
-  md_ring_release(&p->master, p->master_read_frames);
+  p->master_read_frames[reader] += n;
+  md_ring_release(&p->master[reader], p->master_read_frames[reader]);
   *frames = n;
 }

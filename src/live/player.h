@@ -116,10 +116,20 @@ typedef struct {
 /// Control thread: the next applied move (options->record), false when none.
 bool md_player_take_move(MdPlayer* player, MdAppliedMove* move);
 
-/// Meter thread: the next meter snapshot into `snapshot` (2 × nodes
+/// Who reads the meters: each reader has its own queues and its own copy of
+/// the master's output (one thread each: they are single-consumer), so
+/// mixdown serve's console and OSC beside it (--osc) both see every
+/// snapshot.  A reader that never reads costs a copy and drops the rest.
+typedef enum {
+  MD_METERS_MAIN, ///< The console (mixdown serve), the tests
+  MD_METERS_OSC,  ///< The OSC thread (live/osc.c)
+  MD_METER_READERS
+} MdMeterReader;
+
+/// Meter thread of `reader`: the next meter snapshot into `snapshot` (2 × nodes
 /// floats: each node's post-fader peak, then each one's mean square, since
 /// the last snapshot), false when none.
-bool md_player_take_meters(MdPlayer* player, float* snapshot);
+bool md_player_take_meters(MdPlayer* player, MdMeterReader reader, float* snapshot);
 /// Insert read-outs (a compressor's gain reduction …): how many each
 /// insert snapshot holds, and which each is (node, insert, meter name: see
 /// engine.h's MdInsertMeterInfo; the order of mixdown_engine_meter()).
@@ -127,16 +137,17 @@ bool md_player_take_meters(MdPlayer* player, float* snapshot);
 uint32_t md_player_insert_meter_count(const MdPlayer* player);
 bool     md_player_insert_meter_info(const MdPlayer* player, uint32_t k, MdInsertMeterInfo* info);
 
-/// Meter thread: the next insert snapshot into `values`
+/// Meter thread of `reader`: the next insert snapshot into `values`
 /// (md_player_insert_meter_count() floats: each read-out's value furthest
 /// from 0 since the last snapshot, in its unit — gain_reduction_db ≤ 0 —,
 /// 0 for a bypassed insert), false when none.  One is queued with each
 /// strip snapshot (md_player_take_meters(), options->meter_hz), so a
 /// reader that takes both in turn gets them in pairs.
-bool md_player_take_insert_meters(MdPlayer* player, float* values);
+bool md_player_take_insert_meters(MdPlayer* player, MdMeterReader reader, float* values);
 
-/// Meter thread: the master's output since the last call, interleaved
-/// stereo, at most `max_frames` (its count in *frames).
-void md_player_take_master(MdPlayer* player, float* interleaved, uint32_t max_frames, uint32_t* frames);
+/// Meter thread of `reader`: the master's output since its last call,
+/// interleaved stereo, at most `max_frames` (its count in *frames).
+void md_player_take_master(MdPlayer* player, MdMeterReader reader, float* interleaved, uint32_t max_frames,
+                           uint32_t* frames);
 
 #endif

@@ -176,9 +176,9 @@ static uint32_t
 take_snapshots(MdServeMeters* m)
 {
   uint32_t n = 0U;
-  for (; md_player_take_meters(m->player, m->snapshot); ++n) {
+  for (; md_player_take_meters(m->player, MD_METERS_MAIN, m->snapshot); ++n) {
     // One insert snapshot is queued with each strip snapshot.
-    const bool reads = md_player_take_insert_meters(m->player, m->reads_now);
+    const bool reads = md_player_take_insert_meters(m->player, MD_METERS_MAIN, m->reads_now);
     for (uint32_t k = 0U; reads && k < m->n_reads; ++k) {
       const double v = m->reads_now[k];
       m->reads[k]    = n == 0U || fabs(v) > fabs(m->reads[k]) ? v : m->reads[k];
@@ -203,7 +203,7 @@ take_master(MdServeMeters* m)
 {
   uint32_t frames = 0U;
   do {
-    md_player_take_master(m->player, m->interleaved, MD_SERVE_MASTER_CHUNK_FRAMES, &frames);
+    md_player_take_master(m->player, MD_METERS_MAIN, m->interleaved, MD_SERVE_MASTER_CHUNK_FRAMES, &frames);
     md_serve_master_meter_add(m->loudness, m->interleaved, frames);
   } while (frames == MD_SERVE_MASTER_CHUNK_FRAMES);
   MdServeMasterLoudness now;

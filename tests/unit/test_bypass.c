@@ -462,8 +462,8 @@ last_insert_snapshot(MdPlayer* p, int periods, float* values)
   float strips[4];
   bool  any = false;
   run_periods(p, periods);
-  while (md_player_take_meters(p, strips)) {
-    CHECK(md_player_take_insert_meters(p, values)); // queued in pairs
+  while (md_player_take_meters(p, MD_METERS_MAIN, strips)) {
+    CHECK(md_player_take_insert_meters(p, MD_METERS_MAIN, values)); // queued in pairs
     any = true;
   }
   return any;

@@ -64,25 +64,15 @@ stream_open(Stream* s, const char* yaml, uint32_t target_frames, bool stopped)
     return false;
   }
   const MdPlayerOptions options = {.client_name = "test", .meter_hz = 30.0, .headless = true,
-                                   .headless_period = 1024U};
-  MixdownStatus     status = MIXDOWN_SUCCESS;
-  MdServeAudioStats st;
-  char              why[512];
+                                   .headless_period = 1024U, .start_stopped = stopped};
+  MixdownStatus status = MIXDOWN_SUCCESS;
+  char          why[512];
   s->player = md_player_new(s->session, &options, &status, why, sizeof why);
   CHECK_MSG(s->player, "headless player: %s", why);
   if (s->player && md_player_start(s->player, why, sizeof why) == MIXDOWN_SUCCESS) {
     s->audio = md_serve_audio_new(s->player, RATE, target_frames);
   }
   CHECK(s->audio);
-  if (s->audio && stopped) {
-    // A stop queued before md_player_start() would be taken before the
-    // start, which then starts the transport: sent once the first period
-    // ran, and taken by the next.
-    wait_rendered(s->audio, MD_SERVE_AUDIO_PERIOD, &st);
-    const MdCommand stop = {.kind = MD_COMMAND_STOP};
-    md_player_send(s->player, &stop);
-    wait_rendered(s->audio, st.rendered_frames + MD_SERVE_AUDIO_PERIOD, &st);
-  }
   return s->audio != NULL;
 }
 

@@ -84,9 +84,19 @@ test_meters_read_the_levels_and_loudness(void)
   double         worst_peak = 0.0, worst_rms = 0.0; // farthest from −6 / −9 while the sine plays alone
   char*          last = NULL;
   double         deepest = 0.0; // the compressor's gain reduction, as the messages give it
+  float*   osc_snapshot = calloc(2U * 3U, sizeof(float));
+  float    osc_master[2U * 4096U];
+  uint64_t osc_snapshots = 0U;
   for (int k = 0; k < 100000 && !status.finished; ++k) {
     md_player_process(player, left, right, 256U);
     md_player_status(player, &status);
+    // OSC beside the console (serve --osc) reads the same meters: each
+    // reader gets all of them (the console's figures below stay right).
+    uint32_t frames = 0U;
+    while (md_player_take_meters(player, MD_METERS_OSC, osc_snapshot)) {
+      ++osc_snapshots;
+    }
+    md_player_take_master(player, MD_METERS_OSC, osc_master, 4096U, &frames);
     if (k % 6 == 0) { // about 30 times a second of the song's time
       char* json = md_serve_meters_json(meters);
       if (json) {
@@ -118,6 +128,8 @@ test_meters_read_the_levels_and_loudness(void)
   CHECK_MSG(deepest < -3.0 && fabs(deepest - analyze_reduction) <= 0.05,
             "gain reduction %.3f dB read live, %.3f dB by analyze", deepest, analyze_reduction);
   CHECK_MSG(messages > 150, "%d meters messages in 6 s", messages);
+  CHECK_MSG(osc_snapshots > 150, "the OSC reader got %llu snapshots in 6 s", (unsigned long long)osc_snapshots);
+  free(osc_snapshot);
   CHECK_MSG(last && strstr(last, "{\"type\":\"meters\",\"strips\":[[") && strstr(last, "\"inserts\":{")
               && strstr(last, "\"master\":{\"momentary\":"),
             "last message: %s", last ? last : "(none)");
