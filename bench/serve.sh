@@ -27,7 +27,7 @@ tracks_list=${BENCH_SERVE_TRACKS:-"32 128"}
 seconds=${BENCH_SERVE_SECONDS:-30}
 page_seconds=${BENCH_SERVE_PAGE_SECONDS:-10}
 warmup=3
-song_seconds=$((seconds + warmup + page_seconds + 20)) # it must not end while measured
+song_seconds=$((seconds + warmup + page_seconds + 10)) # it must not end while measured
 mixdown="$build/mixdown"
 work="$build/bench-serve-work"
 mkdir -p "$work"

@@ -88,6 +88,31 @@ md_player_take_meters(MdPlayer* player, MdMeterReader reader, float* snapshot)
   return false;
 }
 
+uint32_t
+md_player_insert_meter_count(const MdPlayer* player)
+{
+  (void)player;
+  return 0U;
+}
+
+bool
+md_player_insert_meter_info(const MdPlayer* player, uint32_t k, MdInsertMeterInfo* info)
+{
+  (void)player;
+  (void)k;
+  (void)info;
+  return false;
+}
+
+bool
+md_player_take_insert_meters(MdPlayer* player, MdMeterReader reader, float* values)
+{
+  (void)player;
+  (void)reader;
+  (void)values;
+  return false;
+}
+
 void
 md_player_take_master(MdPlayer* player, MdMeterReader reader, float* interleaved, uint32_t max_frames,
                       uint32_t* frames)

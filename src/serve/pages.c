@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 // Sends a JSON object built with jansson (stolen) to `client`.
 static void
@@ -38,6 +39,19 @@ send_error(MdServe* s, int client, const char* message)
   send_object(s, client, json_pack("{s:s, s:s, s:n}", "type", "error", "message", message, "address"));
 }
 
+// Tells the listener what the PCM that follows is (before any of it: the
+// queued text goes out before PCM).
+static void
+send_audio_format(MdServe* s, int client)
+{
+  MdServeAudioStats stats;
+  md_serve_audio_stats(s->audio, &stats, false);
+  send_object(s, client,
+              json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
+                        "target_frames", (json_int_t)stats.target_frames));
+  md_serve_want_write(s, client);
+}
+
 // `client` becomes the page that hears the mix: the one before is told it
 // no longer does, the audio starts a new generation (the new page's
 // worklet starts from what comes next) and the page is told the format.
@@ -54,10 +68,52 @@ become_listener(MdServe* s, int client)
     send_object(s, before, json_pack("{s:s, s:b}", "type", "listener", "listener", 0));
   }
   md_serve_audio_listen(s->audio, true); // its credits drive the stream, from a new generation
-  send_object(s, client,
-              json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
-                        "target_frames", (json_int_t)MD_SERVE_FILL_DEFAULT));
-  md_serve_want_write(s, client);
+  send_audio_format(s, client);
+}
+
+// The console's messages to a page that said hello: its `state` gets the
+// server's own facts, "listener" (this page hears the mix) and "jack".
+typedef struct {
+  MdServe* server;
+  int      client;
+} Hello;
+
+static void
+send_with_facts(void* user, int client, const char* json)
+{
+  const Hello* h = user;
+  MdServe*     s = h->server;
+  static const char state[] = "{\"type\":\"state\"";
+  json_t* object = client == h->client && !strncmp(json, state, sizeof state - 1U) ? json_loads(json, 0, NULL) : NULL;
+  if (!object) {
+    md_serve_send(s, client, json);
+    return;
+  }
+  json_object_set_new(object, "listener", json_boolean(s->listener == client));
+  json_object_set_new(object, "jack", json_boolean(s->options->jack));
+  send_object(s, client, object);
+}
+
+// The first message of a page (and of one that reconnects): it becomes
+// the listener if it asks to hear the mix, then gets the state, then the
+// audio format.
+static void
+hello(MdServe* s, int client, const MdServeRequest* request)
+{
+  const bool listens = request->audio && s->audio;
+  if (listens && s->listener != client) {
+    const int before = s->listener;
+    s->listener      = client;
+    if (before >= 0) {
+      send_object(s, before, json_pack("{s:s, s:b}", "type", "listener", "listener", 0));
+    }
+    md_serve_audio_listen(s->audio, true);
+  }
+  Hello h = {s, client};
+  md_console_handle(s->console, client, request, send_with_facts, &h);
+  if (listens) {
+    send_audio_format(s, client);
+  }
 }
 
 void
@@ -95,12 +151,7 @@ md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
     }
     return;
   case MD_REQ_LISTEN: become_listener(s, client); return;
-  case MD_REQ_HELLO:
-    md_console_handle(s->console, client, &request, md_serve_send, s); // the state first
-    if (request.audio) {
-      become_listener(s, client);
-    }
-    return;
+  case MD_REQ_HELLO: hello(s, client, &request); return;
   case MD_REQ_TRANSPORT:
     md_console_handle(s->console, client, &request, md_serve_send, s);
     if (request.action == MD_TRANSPORT_LOCATE) {

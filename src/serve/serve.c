@@ -15,6 +15,7 @@
 #include "serve/audio.h"
 #include "serve/meters.h"
 #include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
+#include "util/note.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,10 @@ mixdown_serve(const char* session_path, const MixdownServeOptions* options, char
       options->ready(options->user_data, s->url, s->osc ? md_osc_port(s->osc) : 0);
     }
     md_serve_http_run(s);
+    if (md_console_dirty(s->console) && options->note) {
+      // The pages asked before leaving; the command line cannot: say it.
+      md_notef(options->note, options->user_data, "stopped with unsaved changes: %s was not written", session_path);
+    }
     if (s->failed) {
       snprintf(message, message_size, "%s", s->message);
       st = MIXDOWN_ERR_IO;

@@ -3,7 +3,7 @@
 # A minimal WebSocket page for tests/cli/test_serve.sh (RFC 6455 by hand:
 # no library): it plays a scenario against `mixdown serve` and prints what
 # it measured, one `NAME VALUE` line each, for the script to check.
-#   serve_ws.py PORT TOKEN stream|takeover|refusals|slow|levels
+#   serve_ws.py PORT TOKEN stream|takeover|refusals|slow|levels|hello
 import base64
 import json
 import os
@@ -108,6 +108,8 @@ def stream(port, token):
                 bad_frames += any(len(x) != 2 or not -200 <= x[1] <= x[0] + 1e-9 <= 24 for x in m["strips"])
             if m["type"] == "audio":
                 say("audio", f'{m["rate"]},{m["channels"]},{m["target_frames"]}')
+            if m["type"] == "state":
+                say("state", f'listener={json.dumps(m.get("listener"))},jack={json.dumps(m.get("jack"))}')
         due = int((time.time() - start) * RATE)
         if due - credited >= 960 and held:  # about every 20 ms, as the worklet does
             n = min(due - credited, held)
@@ -137,7 +139,9 @@ def takeover(port, token):
     a.send('{"type":"hello","audio":true}')
     got_a = [m["type"] for m in a.texts(0.5)]
     b.send('{"type":"hello","audio":false}')
-    got_b = [m["type"] for m in b.texts(0.5)]
+    got_b = b.texts(0.5)
+    say("b_state", ",".join(f'listener={json.dumps(m.get("listener"))}' for m in got_b if m["type"] == "state"))
+    got_b = [m["type"] for m in got_b]
     b.send('{"type":"listen"}')
     after_a = [m for m in a.texts(0.5) if m["type"] == "listener"]
     after_b = [m["type"] for m in b.texts(0.5)]
@@ -173,6 +177,17 @@ def slow(port, token):
     say("stuck_state", "state" if any(m["type"] == "state" for m in stuck.texts(1.0)) else "none")
 
 
+def hello(port, token):
+    """A page that asks to hear the mix: what the state says, what follows."""
+    p = Page(port, token)
+    p.send('{"type":"hello","audio":true}')
+    got = p.texts(1.0)
+    for m in got:
+        if m["type"] == "state":
+            say("state", f'listener={json.dumps(m.get("listener"))},jack={json.dumps(m.get("jack"))}')
+    say("types", ",".join(sorted({m["type"] for m in got} - {"meters", "transport"})))
+
+
 def levels(port, token):
     """A page that does not listen (the wall clock drives the player): the
     highest peak of each strip's meters over 1.5 s."""
@@ -188,4 +203,5 @@ def levels(port, token):
 
 if __name__ == "__main__":
     port, token, scenario = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow, "levels": levels}[scenario](port, token)
+    {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow, "levels": levels,
+     "hello": hello}[scenario](port, token)

@@ -196,7 +196,8 @@ ws() { python3 "$here/serve_ws.py" "$port" "$token" "$1" > "$work/ws.$1" 2>&1; }
 said() { sed -n "s/^$2 //p" "$work/ws.$1"; }
 ws stream
 [ "$(said stream first)" = "state,audio" ] && [ "$(said stream audio)" = "48000,2,2048" ] &&
-  ok "hello with audio: the state, then audio {rate 48000, channels 2, target_frames 2048}" ||
+  [ "$(said stream state)" = "listener=true,jack=false" ] &&
+  ok "hello with audio: the state (listener true, jack false), then audio {rate 48000, channels 2, target_frames 2048}" ||
   fail "hello" "$(cat "$work/ws.stream")"
 ahead=$(said stream ahead)
 [ "$(said stream magic)" = 1 ] && [ "$(said stream packets)" -gt 0 ] && [ "$(said stream generations)" = 1 ] &&
@@ -208,6 +209,7 @@ ahead=$(said stream ahead)
   fail "meters" "$(cat "$work/ws.stream")"
 ws takeover
 [ "$(said takeover a)" = "state,audio" ] && [ "$(said takeover b)" = "state" ] &&
+  [ "$(said takeover b_state)" = "listener=false" ] &&
   [ "$(said takeover a_after)" = '{"type":"listener","listener":false}' ] && [ "$(said takeover b_after)" = audio ] &&
   ok "a second page's listen takes the mix: the first is told listener false, the second gets audio" ||
   fail "takeover" "$(cat "$work/ws.takeover")"
@@ -299,6 +301,10 @@ if command -v jackd > /dev/null && command -v jack_lsp > /dev/null; then
     [[ "$(cat "$work/jack.err")" == *"playing through JACK"* ]] &&
     ok "--jack: the URL, and the JACK client mixdown with its left and right ports" ||
     fail "--jack" "$url" "$ports" "$(cat "$work/jack.err")"
+  ws hello
+  [ "$(said hello state)" = "listener=false,jack=true" ] && [ "$(said hello types)" = state ] &&
+    ok "--jack: a page asking to hear gets the state with jack true, listener false, and no audio" ||
+    fail "--jack hello" "$(cat "$work/ws.hello")"
   stop "$pid" INT
   [ "$stop_rc" -eq 0 ] && ! jack_lsp 2>/dev/null | grep -q '^mixdown:' && ok "--jack: SIGINT stops it, the client leaves" ||
     fail "--jack stop" "rc=$stop_rc"
