@@ -128,6 +128,7 @@ function loadState(m) {
   document.body.classList.remove('offline');
   clearStore();
   insertStrips.clear();
+  m.strips = m.strips || [];
   for (const s of m.strips) {
     storeParams(s.params);
     for (const x of s.sends || []) storeParams(x.params);
@@ -137,7 +138,7 @@ function loadState(m) {
   stripEls.forEach((el, i) => { for (const ins of m.strips[i].inserts || []) insertStrips.set(ins.address, el); });
   ui.strips.replaceChildren(...stripEls);
   ui.strips.scrollLeft = scroll;
-  ui.session.textContent = m.session;
+  ui.session.textContent = m.session || '';
   transport.setState(m);
   setHistory(m);
   if (m.jack) {
@@ -146,7 +147,7 @@ function loadState(m) {
   } else if (m.listener) {
     ui.listen.hidden = true;
     audio.listening = true;
-    audio.start(m.rate, 2048);
+    if (m.rate) audio.start(m.rate, 2048);
   } else {
     ui.listen.hidden = false;
     audio.unlisten();
@@ -160,7 +161,7 @@ function loadState(m) {
 function setHistory(h) {
   dirty = !!h.dirty;
   ui.dirty.hidden = !dirty;
-  document.title = `${dirty ? '\u25cf ' : ''}${state ? state.session : ''} \u2014 mixdown`;
+  document.title = `${dirty ? '\u25cf ' : ''}${state?.session || ''} \u2014 mixdown`;
   ui.undo.disabled = !h.can_undo;
   ui.redo.disabled = !h.can_redo;
   ui.save.classList.toggle('dirty', dirty);

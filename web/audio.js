@@ -6,6 +6,11 @@
 const MAGIC = 0x4d445043; // 'MDPC'
 const HEADER_BYTES = 24;
 const RING_FRAMES = 8192;
+// Credits every 5 ms of audio (not 20): the server renders only on credits, so the frames played
+// but not yet credited are frames the ring lacks. Measured on the demo (target fill 2048):
+// fewest frames held 128-256 with 20 ms (an underrun in one run of 10 s), 384 with 10 ms, 896
+// with 5 ms. &credit_ms=N in the URL overrides it (for the bench).
+const CREDIT_SECONDS = Number(new URLSearchParams(location.search).get('credit_ms') || 5) / 1000;
 
 export class AudioOut {
   /** `send(type, payload)` puts a message on the wire; `onStatus(text)` shows the state. */
@@ -46,7 +51,7 @@ export class AudioOut {
       if (this.ctx !== ctx) return;
       const node = new AudioWorkletNode(ctx, 'mixdown-player', {
         numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2],
-        processorOptions: { capacity: RING_FRAMES, prefill, tap: this.tapOn, rate },
+        processorOptions: { capacity: RING_FRAMES, prefill, tap: this.tapOn, rate, creditSeconds: CREDIT_SECONDS },
       });
       node.port.onmessage = (e) => this.fromWorklet(e.data);
       node.connect(ctx.destination);
@@ -127,6 +132,7 @@ export class AudioOut {
         this.stats.underruns = m.underruns;
         this.stats.buffered = m.buffered;
         this.stats.credits++;
+        if (this.stats.credits > 10) this.stats.lowest = Math.min(this.stats.lowest ?? Infinity, m.lowest);
         if (this.listening) this.send('credit', { frames: m.frames, underruns: m.underruns, buffered: m.buffered });
         break;
       case 'tap':

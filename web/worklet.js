@@ -4,7 +4,7 @@
 // interleaved L R Float32Array}); they go into a ring of `capacity` frames. A packet of a
 // newer generation drops what the ring holds (a locate, a new listener); an older one is
 // ignored. Playback starts once `prefill` frames are held and restarts the same way after
-// running dry (an underrun: silence, counted). Every ~20 ms of audio it posts a credit
+// running dry (an underrun: silence, counted). Every few ms of audio (options.creditSeconds) it posts a credit
 // (frames taken from the ring since the last one, underruns so far, frames held).
 //
 // Tap (options.tap): every frame output from a packet flagged playing, and the silence of
@@ -28,8 +28,9 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.started = false;    // playing from the ring (false: waiting for prefill)
     this.underruns = 0;
     this.overflows = 0;
+    this.lowest = this.capacity; // fewest frames held after a quantum since the last credit (a diagnostic)
     this.playedSinceCredit = 0;
-    this.creditEvery = Math.max(128, Math.round((o.rate || sampleRate) * 0.02));
+    this.creditEvery = Math.max(128, Math.round((o.rate || sampleRate) * (o.creditSeconds || 0.02)));
     this.sinceCredit = 0;
     this.wasPlaying = false; // the last frame output came from a playing packet
     this.nextPosition = -1;  // timeline frame after the last frame output while playing
@@ -141,6 +142,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
       this.consume(k, out, 0);
       this.playedSinceCredit += k;
       done = k;
+      if (this.held < this.lowest) this.lowest = this.held;
       if (k < n) { this.underruns++; this.started = false; }
     }
     if (done < n) {
@@ -152,7 +154,8 @@ class MixdownPlayer extends AudioWorkletProcessor {
     }
     this.sinceCredit += n;
     if (this.sinceCredit >= this.creditEvery) {
-      this.port.postMessage({ type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held });
+      this.port.postMessage({ type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held, lowest: this.lowest });
+      this.lowest = this.capacity;
       this.playedSinceCredit = 0;
       this.sinceCredit = 0;
     }
