@@ -144,10 +144,10 @@ export const control = (scope, role, name) => scope.getByRole(role, { name, exac
 
 /// What the tap holds now, once the worklet has posted all it kept: a
 /// list of pieces {rate, left, right, position_frame, underruns} with
-/// Float32Arrays (the bytes travel as base64: exact).  Pieces a test took
-/// inside the page (markKey) come first.
-export async function takeTap(page) {
-  const pieces = await page.evaluate(async () => {
+/// Float32Arrays (the bytes travel as base64: exact; with samples: false
+/// only {length}).  Pieces a test took inside the page (armKey) come first.
+export async function takeTap(page, { samples = true } = {}) {
+  const pieces = await page.evaluate(async (samples) => {
     const tap = window.mixdownTap;
     if (!tap) throw new Error('window.mixdownTap is missing (the page was not opened with &tap=1?)');
     if (tap.flush) await tap.flush();
@@ -159,9 +159,15 @@ export async function takeTap(page) {
       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
       return btoa(s);
     };
-    return all.map((t) => ({ rate: t.rate, left: b64(t.left), right: b64(t.right), position_frame: t.position_frame, underruns: t.underruns }));
-  });
-  const f32 = (s) => { const b = Buffer.from(s, 'base64'); return new Float32Array(b.buffer, b.byteOffset, b.length / 4); };
+    // Without samples (a long run that counts only): the lengths, no copy.
+    const pack = samples ? b64 : (a) => a.length;
+    return all.map((t) => ({ rate: t.rate, left: pack(t.left), right: pack(t.right), position_frame: t.position_frame, underruns: t.underruns }));
+  }, samples);
+  const f32 = (s) => {
+    if (typeof s === 'number') return { length: s };
+    const b = Buffer.from(s, 'base64');
+    return new Float32Array(b.buffer, b.byteOffset, b.length / 4);
+  };
   return pieces.map((r) => ({ ...r, left: f32(r.left), right: f32(r.right) }));
 }
 
