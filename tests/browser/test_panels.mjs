@@ -166,6 +166,14 @@ async function fake(t, browser, server) {
     wsent.length === 3 && wsent.slice(0, 2).every((m) => m.address.endsWith('/bands/2/q') && m.gesture === wsent[2].gesture) && wsent[2].type === 'end' && qAfter > qBefore,
     `q ${qBefore} → ${qAfter}, ${JSON.stringify(wsent.map((m) => m.type))}`);
 
+  // a double-click on a node: its gain back to the default, one step of its own
+  await page.evaluate(() => { window.sent.length = 0; });
+  await page.mouse.dblclick(g.nodes[1][0], g.nodes[1][1]);
+  const dbl = await page.evaluate(() => window.sent);
+  t.check('a double-click on a node resets its gain_db (one set without gesture)',
+    dbl.length === 1 && dbl[0].address.endsWith('/bands/2/gain_db') && dbl[0].value === 0 && !dbl[0].gesture &&
+    await valueOf(control(band2, 'slider', 'gain_db')) === 0, JSON.stringify(dbl));
+
   // the keyboard reaches the bands through their sliders; a value from the server moves the node
   await page.evaluate(() => { window.sent.length = 0; });
   await control(control(eq, 'group', 'band 1'), 'slider', 'freq').focus();
