@@ -4,7 +4,9 @@
 // limiter's ceiling) marked and a dot on the curve where the live gain reduction
 // puts it; md-reduction is a read-out of the `meters` message's
 // inserts[ADDRESS].NAME (gain_reduction_db: ≤ 0 dB) as a bar, a figure and a
-// role=meter named by the read-out (aria-valuenow in dB). Main thread only.
+// role=meter named by the read-out (aria-valuenow in dB); other read-outs
+// (auto_makeup_db, pitch_hz, correction_cents) as figures in the unit their
+// name ends with. Main thread only.
 
 import { onValue, valueOf } from './controls.js';
 import { clamp } from './scale.js';
@@ -184,14 +186,19 @@ export class MdReduction extends HTMLElement {
     if (!this.isReduction) this.classList.add('plain');
     this.setAttribute('role', 'meter');
     this.setAttribute('aria-label', this.name);
-    this.setAttribute('aria-valuemin', String(-REDUCTION_FULL_DB));
-    this.setAttribute('aria-valuemax', String(this.isReduction ? 0 : REDUCTION_FULL_DB));
+    // the unit from the read-out's name (gain_reduction_db, auto_makeup_db, pitch_hz, correction_cents)
+    const suffix = /_(db|hz|cents|ms)$/.exec(this.name)?.[1];
+    this.unit = { db: 'dB', hz: 'Hz', cents: 'cents', ms: 'ms' }[suffix] || '';
+    if (this.isReduction) {
+      this.setAttribute('aria-valuemin', String(-REDUCTION_FULL_DB));
+      this.setAttribute('aria-valuemax', '0');
+    }
     this.setAttribute('aria-valuenow', '0');
-    this.setAttribute('aria-valuetext', '0.0 dB');
+    this.setAttribute('aria-valuetext', this.withUnit(0));
     this.title = this.isReduction ? `${this.name}: the most reduction in the last block` : this.name;
     const label = document.createElement('span');
     label.className = 'label';
-    label.textContent = this.name === 'gain_reduction_db' ? 'GR' : this.name.replace(/_db$/, '');
+    label.textContent = this.name === 'gain_reduction_db' ? 'GR' : this.name.replace(/_(db|hz|cents|ms)$/, '');
     label.setAttribute('aria-hidden', 'true');
     this.append(label);
     if (this.isReduction) {
@@ -227,18 +234,20 @@ export class MdReduction extends HTMLElement {
     const rounded = String(Math.round(v * 10) / 10 || 0);
     if (this.getAttribute('aria-valuenow') !== rounded) {
       this.setAttribute('aria-valuenow', rounded);
-      this.setAttribute('aria-valuetext', `${dbText(v)} dB`);
+      this.setAttribute('aria-valuetext', this.withUnit(v));
     }
     // the figure changes at most every FIGURE_MS; the last value is shown when they stop
     if (now - this.figureAt >= FIGURE_MS) this.showFigure(now);
     else if (!this.figureTimer) this.figureTimer = setTimeout(() => this.showFigure(performance.now()), FIGURE_MS);
   }
 
+  withUnit(v) { return this.unit ? `${dbText(v)} ${this.unit}` : dbText(v); }
+
   showFigure(now) {
     clearTimeout(this.figureTimer);
     this.figureTimer = 0;
     this.figureAt = now;
-    this.figure.textContent = dbText(this.hold);
+    this.figure.textContent = this.unit && this.unit !== 'dB' ? this.withUnit(this.hold) : dbText(this.hold);
   }
 }
 

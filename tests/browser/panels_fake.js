@@ -57,6 +57,11 @@ vocal.inserts.push({
   n: 3, type: 'lv2', address: lv2, meters: [], curve: null,
   params: [bypass(lv2), P(lv2, 'gain', 'dB', 'number', -90, 24, 0, -3), P(lv2, 'mode', '', 'choice', 0, 2, 0, 1, { choices: ['a', 'b', 'c'] })],
 });
+const pc = '/track/vocal/insert/4';
+vocal.inserts.push({
+  n: 4, type: 'pitch_correct', address: pc, meters: ['pitch_hz', 'correction_cents'], curve: null,
+  params: [bypass(pc), P(pc, 'speed_ms', 'ms', 'number', 0, 1000, 20, 20), P(pc, 'amount', '', 'number', 0, 1, 1, 1)],
+});
 const sendAt = '/track/vocal/send/space';
 vocal.sends = [{
   to: 'space', address: sendAt,

@@ -208,6 +208,13 @@ async function fake(t, browser, server) {
   t.check('read-outs: role=meter gain_reduction_db -6, auto_makeup_db 2.5', await valueOf(gr) === -6 && await valueOf(mk) === 2.5,
     `${await gr.getAttribute('aria-valuenow')}, ${await mk.getAttribute('aria-valuenow')}`);
 
+  await page.evaluate(() => window.mdTest.meters('/track/vocal/insert/4', { pitch_hz: 440.04, correction_cents: -12.3 }));
+  const pcGroup = control(vocal, 'group', 'insert 4 pitch_correct');
+  const pitch = control(pcGroup, 'meter', 'pitch_hz'), cents = control(pcGroup, 'meter', 'correction_cents');
+  t.check('other read-outs in their own unit (pitch_hz 440 Hz, correction_cents -12.3 cents)',
+    await valueOf(pitch) === 440 && await pitch.getAttribute('aria-valuetext') === '440.0 Hz' && await valueOf(cents) === -12.3 &&
+    await cents.getAttribute('aria-valuetext') === '\u221212.3 cents', `${await pitch.getAttribute('aria-valuetext')}, ${await cents.getAttribute('aria-valuetext')}`);
+
   // sends
   const row = control(control(vocal, 'group', 'sends'), 'group', 'send space');
   t.check('sends: a row per send with level_db and a fixed pre_fader', await valueOf(control(row, 'slider', 'level_db')) === -12 &&
