@@ -66,9 +66,15 @@ async function fake(t, browser, server) {
   });
   const c = await counts(comp), l = await counts(lv2);
   t.check('insert groups are named `insert N TYPE`', await eq.count() === 1 && await comp.count() === 1 && await lv2.count() === 1);
-  t.check('compressor: a slider per number, a select per choice, a checkbox per switch, a bypass button',
-    c.sliders === 5 && c.selects === 1 && c.checkboxes === 1 && c.buttons === 1, JSON.stringify(c));
-  t.check('LV2 insert: the same generated panel', l.sliders === 1 && l.selects === 1 && l.buttons === 1, JSON.stringify(l));
+  t.check('compressor: a slider per number, a select per choice, a checkbox per switch, bypass and panel buttons',
+    c.sliders === 5 && c.selects === 1 && c.checkboxes === 1 && c.buttons === 2, JSON.stringify(c));
+  t.check('LV2 insert: the same generated panel', l.sliders === 1 && l.selects === 1 && l.buttons === 2, JSON.stringify(l));
+  const fold = control(lv2, 'button', 'panel');
+  await fold.click();
+  const foldedSliders = await lv2.getByRole('slider').count(), expanded = await fold.getAttribute('aria-expanded');
+  await fold.press('Enter');
+  t.check('the panel folds and unfolds (aria-expanded), the keyboard too', foldedSliders === 0 && expanded === 'false' &&
+    await lv2.getByRole('slider').count() === 1 && await fold.getAttribute('aria-expanded') === 'true', `${foldedSliders} sliders folded`);
   const threshold = control(comp, 'slider', 'threshold_db');
   t.check('slider aria-valuenow in its unit, the unit in its text', await valueOf(threshold) === -20 &&
     /dB$/.test(await threshold.getAttribute('aria-valuetext')), `${await threshold.getAttribute('aria-valuenow')} / ${await threshold.getAttribute('aria-valuetext')}`);
