@@ -4,7 +4,9 @@
 // limiter's ceiling) marked and a dot on the curve where the live gain reduction
 // puts it; md-reduction is a read-out of the `meters` message's
 // inserts[ADDRESS].NAME (gain_reduction_db: ≤ 0 dB) as a bar, a figure and a
-// role=meter named by the read-out (aria-valuenow in dB). Main thread only.
+// role=meter named by the read-out (aria-valuenow in dB); other read-outs
+// (auto_makeup_db, pitch_hz, correction_cents) as figures in the unit their
+// name ends with. Main thread only.
 
 import { onValue, valueOf } from './controls.js';
 import { clamp } from './scale.js';
@@ -168,60 +170,84 @@ export class MdDynamicsPanel extends HTMLElement {
   }
 }
 
-/** A live read-out such as gain_reduction_db: a bar growing from 0 dB, a figure, a held peak.
-    role=meter named by the read-out, aria-valuenow its last value in dB (≤ 0). */
+/** A live read-out of an insert (`meters` message: inserts[ADDRESS].NAME), role=meter named NAME.
+    A reduction (gain_reduction_db: ≤ 0 dB; a positive figure is read as its negative) is a bar
+    growing from 0 dB with a held peak; any other read-out (auto_makeup_db…) a figure. */
 export class MdReduction extends HTMLElement {
   constructor(name) {
     super();
     this.name = name || 'gain_reduction_db';
+    this.isReduction = /reduction/.test(this.name);
     this.value = 0;
     this.hold = 0;
     this.holdAt = 0;
     this.figureAt = 0;
     this.className = 'md-reduction';
+    if (!this.isReduction) this.classList.add('plain');
     this.setAttribute('role', 'meter');
     this.setAttribute('aria-label', this.name);
-    this.setAttribute('aria-valuemin', String(-REDUCTION_FULL_DB));
-    this.setAttribute('aria-valuemax', '0');
+    // the unit from the read-out's name (gain_reduction_db, auto_makeup_db, pitch_hz, correction_cents)
+    const suffix = /_(db|hz|cents|ms)$/.exec(this.name)?.[1];
+    this.unit = { db: 'dB', hz: 'Hz', cents: 'cents', ms: 'ms' }[suffix] || '';
+    if (this.isReduction) {
+      this.setAttribute('aria-valuemin', String(-REDUCTION_FULL_DB));
+      this.setAttribute('aria-valuemax', '0');
+    }
     this.setAttribute('aria-valuenow', '0');
-    this.setAttribute('aria-valuetext', '0.0 dB');
-    this.title = `${this.name}: the most reduction in the last block`;
+    this.setAttribute('aria-valuetext', this.withUnit(0));
+    this.title = this.isReduction ? `${this.name}: the most reduction in the last block` : this.name;
     const label = document.createElement('span');
     label.className = 'label';
-    label.textContent = this.name === 'gain_reduction_db' ? 'GR' : this.name;
+    label.textContent = this.name === 'gain_reduction_db' ? 'GR' : this.name.replace(/_(db|hz|cents|ms)$/, '');
     label.setAttribute('aria-hidden', 'true');
-    this.bar = document.createElement('div');
-    this.bar.className = 'bar';
-    this.fill = document.createElement('div');
-    this.fill.className = 'fill';
-    this.peak = document.createElement('div');
-    this.peak.className = 'peak';
-    this.bar.append(this.fill, this.peak);
+    this.append(label);
+    if (this.isReduction) {
+      this.bar = document.createElement('div');
+      this.bar.className = 'bar';
+      this.fill = document.createElement('div');
+      this.fill.className = 'fill';
+      this.peak = document.createElement('div');
+      this.peak.className = 'peak';
+      this.bar.append(this.fill, this.peak);
+      this.append(this.bar);
+    }
     this.figure = document.createElement('span');
     this.figure.className = 'figure';
     this.figure.setAttribute('aria-hidden', 'true');
     this.figure.textContent = '0.0';
-    this.append(label, this.bar, this.figure);
+    this.append(this.figure);
   }
 
-  /** A value of the meters message (dB; reductions are ≤ 0, a positive one is read as its negative). */
+  /** A value of the meters message (dB). */
   update(db) {
     if (typeof db !== 'number' || Number.isNaN(db)) return;
-    const v = -Math.min(Math.abs(db), 200);
-    this.value = v;
     const now = performance.now();
-    if (v <= this.hold || now - this.holdAt > HOLD_MS) { this.hold = v; this.holdAt = now; }
-    this.style.setProperty('--gr', String(Math.min(1, -v / REDUCTION_FULL_DB)));
-    this.style.setProperty('--gr-hold', String(Math.min(1, -this.hold / REDUCTION_FULL_DB)));
+    const v = this.isReduction ? -Math.min(Math.abs(db), 200) : db;
+    this.value = v;
+    if (this.isReduction) {
+      if (v <= this.hold || now - this.holdAt > HOLD_MS) { this.hold = v; this.holdAt = now; }
+      this.style.setProperty('--gr', String(Math.min(1, -v / REDUCTION_FULL_DB)));
+      this.style.setProperty('--gr-hold', String(Math.min(1, -this.hold / REDUCTION_FULL_DB)));
+    } else {
+      this.hold = v;
+    }
     const rounded = String(Math.round(v * 10) / 10 || 0);
     if (this.getAttribute('aria-valuenow') !== rounded) {
       this.setAttribute('aria-valuenow', rounded);
-      this.setAttribute('aria-valuetext', `${dbText(v)} dB`);
+      this.setAttribute('aria-valuetext', this.withUnit(v));
     }
-    if (now - this.figureAt >= FIGURE_MS) {
-      this.figureAt = now;
-      this.figure.textContent = dbText(this.hold);
-    }
+    // the figure changes at most every FIGURE_MS; the last value is shown when they stop
+    if (now - this.figureAt >= FIGURE_MS) this.showFigure(now);
+    else if (!this.figureTimer) this.figureTimer = setTimeout(() => this.showFigure(performance.now()), FIGURE_MS);
+  }
+
+  withUnit(v) { return this.unit ? `${dbText(v)} ${this.unit}` : dbText(v); }
+
+  showFigure(now) {
+    clearTimeout(this.figureTimer);
+    this.figureTimer = 0;
+    this.figureAt = now;
+    this.figure.textContent = this.unit && this.unit !== 'dB' ? this.withUnit(this.hold) : dbText(this.hold);
   }
 }
 

@@ -2,7 +2,7 @@
 // the engine's own filter design (the `curve` message, kind "eq": [[Hz, dB], …]),
 // drawn in SVG on a log-frequency axis with a grid, and a node per band: drag it
 // to move the band's freq (x) and gain_db (y, when its type has a gain); the wheel
-// or a Shift-drag changes its q. A drag (or a burst of wheel steps) is one gesture:
+// or a Shift-drag changes its q; a double-click puts its gain back to its default. A drag (or a burst of wheel steps) is one gesture:
 // its `set` messages carry one gesture id, closed by `end` — one undo step.
 // The nodes are for the pointer; the keyboard reaches every band through its
 // sliders (insert.js), which this panel follows through controls.js's store.
@@ -62,6 +62,7 @@ export class MdEqPanel extends HTMLElement {
       b.label.textContent = String(b.index);
       b.node.onpointerdown = (e) => this.onPointerDown(e, b);
       b.node.onwheel = (e) => this.onWheel(e, b);
+      b.node.ondblclick = (e) => this.resetGain(e, b);
     }
     this.append(this.svg);
     this.drawGrid();
@@ -253,6 +254,14 @@ export class MdEqPanel extends HTMLElement {
     this.placeNodes();
   }
 
+  /** Double-click on a node: its gain back to the default (one step of its own). */
+  resetGain(e, b) {
+    e.preventDefault();
+    if (!b.gain || b.gain.fixed || !hasGain(b)) return;
+    this.moveField(b.gain, b.gain.default, null, null);
+    this.placeNodes();
+  }
+
   onWheel(e, b) {
     if (!b.q || b.q.fixed) return;
     e.preventDefault();
@@ -286,9 +295,13 @@ export class MdEqPanel extends HTMLElement {
     if (v !== param.min && v !== param.max) v = clamp(roundTo(v, scale.quantum(false, v)), param.min, param.max);
     v = clean(v);
     if (v === valueOf(param.address)) return v;
-    this.send('set', { address: param.address, value: v, gesture });
+    this.send('set', gesture ? { address: param.address, value: v, gesture } : { address: param.address, value: v });
     if (holder) holder.sent = true;
-    param.automated = false;
+    if (param.automated) {
+      // a move replaces the envelope: its controls stop saying "automated"
+      param.automated = false;
+      for (const c of document.querySelectorAll(`[data-address="${CSS.escape(param.address)}"]`)) c.setAutomated?.(false);
+    }
     applyValue(param.address, v, true); // the band's sliders show it (a local move, nothing sent again)
     this.dispatchEvent(new CustomEvent('md-change', { bubbles: true, detail: { address: param.address, value: v } }));
     return v;

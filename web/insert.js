@@ -25,6 +25,10 @@ function linkStyles() {
 }
 linkStyles();
 
+/** Inserts whose panel the user folded (by address), kept across rebuilds of the page. */
+const folded = new Set();
+let bodies = 0;
+
 /** The parameter switching an insert off (helper "engine" puts it first in params). */
 const BYPASS = 'bypass';
 
@@ -80,7 +84,11 @@ export class MdInsert extends HTMLElement {
       controls.append(this.buildParam(p));
     }
     body.append(controls);
+    body.id = `md-insert-body-${++bodies}`;
+    this.foldButton.setAttribute('aria-controls', body.id);
+    this.body = body;
     this.append(body);
+    this.setFolded(folded.has(insert.address));
     if (this.isConnected) this.connectedCallback();
     return this;
   }
@@ -93,7 +101,15 @@ export class MdInsert extends HTMLElement {
     title.textContent = `${insert.n} ${insert.type}`;
     title.title = `${insert.type} (${insert.address})`;
     title.setAttribute('aria-hidden', 'true');
-    head.append(title);
+    // the panel folds away (a long rack); remembered per insert across a resync's rebuild
+    const fold = document.createElement('button');
+    fold.type = 'button';
+    fold.className = 'fold';
+    fold.setAttribute('aria-label', 'panel');
+    fold.title = 'Show or hide this insert\'s panel';
+    fold.onclick = () => this.setFolded(!this.classList.contains('folded'));
+    this.foldButton = fold;
+    head.append(fold, title);
     if (bypass) {
       const toggle = createControl(bypass, this.send, { toggle: true, text: 'byp', className: 'bypass' });
       toggle.title = `bypass: ${bypass.description || 'pass the input through'}`;
@@ -151,6 +167,15 @@ export class MdInsert extends HTMLElement {
       box.append(none);
     }
     return box;
+  }
+
+  /** Hide (or show) the panel below the head; the bypass stays in reach. */
+  setFolded(on) {
+    this.classList.toggle('folded', on);
+    this.body.hidden = on;
+    this.foldButton.setAttribute('aria-expanded', String(!on));
+    this.foldButton.textContent = on ? '\u25b8' : '\u25be';
+    if (on) folded.add(this.insert.address); else folded.delete(this.insert.address);
   }
 
   connectedCallback() {

@@ -103,7 +103,10 @@ export class MdStrip extends HTMLElement {
     const rack = document.createElement('div');
     rack.className = 'rack';
     rack.append(inserts, sends, others);
-    this.append(head, rack, pan, buttons, faderBox);
+    // The fader comes first in the DOM (style.css shows it at the bottom): an insert's own
+    // `gain_db` (an EQ band's) is inside the strip too, and the strip's fader must be the
+    // first slider of that name in it (getByRole(…).first()) and the first stop of the strip.
+    this.append(head, faderBox, rack, pan, buttons);
     if (s.kind === 'master') {
       this.loudness = document.createElement('md-loudness');
       this.append(this.loudness);
