@@ -139,6 +139,10 @@ function recordSocket(page) {
 /// The strip group named `name`, and a control inside it by role and name.
 export const strip = (page, name) => page.getByRole('group', { name, exact: true });
 export const control = (scope, role, name) => scope.getByRole(role, { name, exact: true });
+/// The strip's own control `name` (gain_db, pan, mute…): the first so named
+/// in the strip (the page puts the strip's own controls before its
+/// inserts', whose EQ bands have a gain_db too).
+export const own = (scope, role, name) => scope.getByRole(role, { name, exact: true }).first();
 
 // ---- the tap --------------------------------------------------------------
 

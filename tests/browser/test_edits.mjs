@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, openConsole, strip, control, play, sleep, TapRecorder, typeValue,
+  startServer, launchBrowser, openConsole, strip, control, own, play, sleep, TapRecorder, typeValue,
   waitMessage, render, runOk, compareToRender, compareRenders, bestLag, fmt,
 } from './lib.mjs';
 import { EDITS } from './sessions.mjs';
@@ -45,11 +45,11 @@ export async function run(t) {
   const page = await openConsole(browser, server);
 
   // The moves, in order; each is [address, value as `mixdown set` takes it].
-  const toggle = (track, name) => async () => control(strip(page, track), 'button', name).click();
+  const toggle = (track, name) => async () => own(strip(page, track), 'button', name).click();
   const slider = (track, insertName, name, value) => async () => {
     let scope = strip(page, track);
     if (insertName) scope = scope.getByRole('group', { name: insertName, exact: true });
-    await typeValue(page, scope.getByRole('slider', { name, exact: true }).first(), value);
+    await typeValue(page, own(scope, 'slider', name), value);
   };
   const steps = [
     { what: 'mute noise', act: [toggle('noise', 'mute')], set: [['/track/noise/mute', 'true']] },

@@ -7,7 +7,7 @@
 // Ctrl+S saves a file that differs from the original in exactly that line.
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, openConsole, strip, control, play, sleep, TapRecorder, armKey, keyFrame,
+  startServer, launchBrowser, openConsole, strip, control, own, play, sleep, TapRecorder, armKey, keyFrame,
   valueOf, waitAttr, waitMessage, changedLines, copySession, blockLevels, rms, db, fmt,
 } from './lib.mjs';
 
@@ -20,7 +20,7 @@ export async function run(t) {
   const browser = await launchBrowser();
   const page = await openConsole(browser, server);
   const lead = strip(page, 'lead');
-  const fader = control(lead, 'slider', 'gain_db');
+  const fader = own(lead, 'slider', 'gain_db');
   t.check('the lead strip has its gain_db slider at 0 dB', (await valueOf(fader)) === 0, `aria-valuenow ${await fader.getAttribute('aria-valuenow')}`);
 
   await play(page);
@@ -29,7 +29,7 @@ export async function run(t) {
 
   // The meter: the peak of a sine at -6 dBFS (a whole number of samples a
   // period: its sample peak is its amplitude).
-  const meter = control(lead, 'meter', 'peak');
+  const meter = own(lead, 'meter', 'peak');
   const peak = Number(await meter.getAttribute('aria-valuenow'));
   t.check('the lead strip\'s peak meter reads -6.0 ± 0.2 dBFS', Math.abs(peak + 6) <= 0.2, `aria-valuenow ${fmt(peak)} dBFS`);
 

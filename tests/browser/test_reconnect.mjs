@@ -6,7 +6,7 @@
 // in: the banner goes, the page shows the move it missed, and its own moves
 // reach the other page again.
 import {
-  startServer, launchBrowser, openConsole, strip, control, waitAttr, copySession, sleep, fmt,
+  startServer, launchBrowser, openConsole, strip, control, own, waitAttr, copySession, sleep, fmt,
 } from './lib.mjs';
 
 export const title = 'reconnection: the banner, then the state resynchronised';
@@ -25,8 +25,8 @@ export async function run(t) {
     }),
   });
   const b = await openConsole(browser, server, { tap: false });
-  const faderA = control(strip(a, 'lead'), 'slider', 'gain_db');
-  const faderB = control(strip(b, 'lead'), 'slider', 'gain_db');
+  const faderA = own(strip(a, 'lead'), 'slider', 'gain_db');
+  const faderB = own(strip(b, 'lead'), 'slider', 'gain_db');
   const banner = a.getByRole('alert');
   t.check('connected: no connection-lost banner', !(await banner.isVisible().catch(() => false)), `${await banner.count()} alerts`);
 

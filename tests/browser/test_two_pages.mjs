@@ -5,7 +5,7 @@
 // both, and saving then writes the original file back byte for byte.
 import { readFileSync } from 'node:fs';
 import {
-  startServer, launchBrowser, openConsole, strip, control, valueOf, waitAttr, waitMessage, changedLines,
+  startServer, launchBrowser, openConsole, strip, control, own, valueOf, waitAttr, waitMessage, changedLines,
   copySession, sleep, fmt,
 } from './lib.mjs';
 
@@ -29,8 +29,8 @@ export async function run(t) {
   const browser = await launchBrowser();
   const a = await openConsole(browser, server, { tap: false });
   const b = await openConsole(browser, server, { tap: false });
-  const faderA = control(strip(a, 'lead'), 'slider', 'gain_db');
-  const faderB = control(strip(b, 'lead'), 'slider', 'gain_db');
+  const faderA = own(strip(a, 'lead'), 'slider', 'gain_db');
+  const faderB = own(strip(b, 'lead'), 'slider', 'gain_db');
 
   await watchValue(faderB, -6);
   await faderA.focus();
