@@ -132,7 +132,8 @@ code=$(status /app.js)
 code=$(status /index.html -b "mixdown_token_$port=$token")
 [ "$code" = 200 ] && [ -z "$(header set-cookie)" ] && ok "the cookie alone is enough (no new cookie)" ||
   fail "cookie alone" "code=$code"
-code=$(status /index.html -b "mixdown_token_$port=${token:0:63}0")
+wrong=${token:0:63}; [ "${token:63:1}" = 0 ] && wrong+=1 || wrong+=0  # never the token itself
+code=$(status /index.html -b "mixdown_token_$port=$wrong")
 [ "$code" = 403 ] && ok "a wrong cookie: 403" || fail "wrong cookie" "code=$code"
 code=$(status /index.html -b "mixdown_token_$((port + 1))=$token")
 [ "$code" = 403 ] && ok "the cookie of another port: 403" || fail "other port's cookie" "code=$code"
