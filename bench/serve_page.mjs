@@ -71,8 +71,8 @@ try {
   await page.goto(url);
   // The console's strips (a page without them yet is measured all the
   // same, and says how many meters it showed).
-  await page.getByRole('group', { name: 'master' }).waitFor({ timeout: 60000 }).catch(() => {});
-  await page.waitForFunction(() => window.benchFirstDraw > 0, null, { timeout: 60000 }).catch(() => {});
+  const drawn = await page.getByRole('group', { name: 'master' }).waitFor({ timeout: 60000 }).then(() => true, () => false);
+  if (drawn) await page.waitForFunction(() => window.benchFirstDraw > 0, null, { timeout: 60000 }).catch(() => {});
   const load = await page.evaluate(() => ({ firstDraw: window.benchFirstDraw, longest: window.benchLongest }));
   const shown = await page.getByRole('meter', { name: 'peak' }).count();
   await page.getByRole('button', { name: 'play' }).click({ timeout: 5000 }).catch(() => {});
@@ -95,8 +95,8 @@ try {
   const s = result.span / 1000;
   console.log(`page: ${strips} tracks (${shown} peak meters shown): ${(result.frames / s).toFixed(1)} frames/s ` +
     `(longest frame ${result.longest.toFixed(1)} ms), ${(result.meters / s).toFixed(1)} meters messages/s handled ` +
-    `over ${s.toFixed(1)} s; first full draw ${(load.firstDraw / 1000).toFixed(2)} s after navigation ` +
-    `(longest task before it ${load.longest.toFixed(0)} ms)${webDir ? ` [web/ from ${webDir}]` : ''}`);
+    `over ${s.toFixed(1)} s; ` + (load.firstDraw > 0 ? `first full draw ${(load.firstDraw / 1000).toFixed(2)} s after navigation ` +
+    `(longest task before it ${load.longest.toFixed(0)} ms)` : 'no strips drawn') + `${webDir ? ` [web/ from ${webDir}]` : ''}`);
 } finally {
   await browser.close();
 }
