@@ -418,6 +418,8 @@ test_console_moves_without_gesture_and_pages_that_go(void)
   move(&fx, 3, "/bus/verb/gain_db", -2.0, "z1");
   md_console_client_gone(fx.console, 2, capture, fx.box);
   end(&fx, 3, "z1");
+  // An insert's bypass (the key every insert has): written `bypass: true`.
+  move(&fx, 1, "/track/vox/insert/1/bypass", 1.0, "");
   // Two moves of one page in different gestures: two steps.
   move(&fx, 1, "/track/vox/pan", 0.25, "a");
   move(&fx, 1, "/track/vox/pan", 0.5, "b");
@@ -426,15 +428,16 @@ test_console_moves_without_gesture_and_pages_that_go(void)
   char* saved = read_all(fx.path);
   CHECK(saved && strstr(saved, "mute: true") && strstr(saved, "threshold_db: -30") && strstr(saved, "pan: 0.5"));
   CHECK(saved && strstr(saved, "name: verb") && strstr(saved, "gain_db: -2"));
+  CHECK(saved && strstr(saved, "gain_db: 2}], bypass: true}\n"));
   free(saved);
-  // Five steps back: the original bytes (the two pans were two steps).
-  for (int k = 0; k < 5; ++k) {
+  // Six steps back: the original bytes (the two pans were two steps).
+  for (int k = 0; k < 6; ++k) {
     request(&fx, 1, (MdServeRequest){.kind = MD_REQ_UNDO});
   }
   CHECK(history_is(fx.box, true, false, true));
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
   saved = read_all(fx.path);
-  CHECK_MSG(saved && !strcmp(saved, fx.original), "five undos do not give the original back");
+  CHECK_MSG(saved && !strcmp(saved, fx.original), "six undos do not give the original back");
   free(saved);
   fixture_close(&fx);
 }
