@@ -136,12 +136,12 @@ same_change(const MdLiveChange* a, const MdLiveChange* b)
 }
 
 bool
-md_console_move_live(MdConsole* c, const char* address, double value, char* why, size_t why_size)
+md_console_move_live(MdConsole* c, const char* address, double* value, char* why, size_t why_size)
 {
-  MdCommand command;
-  char      note[512] = "";
-  const MixdownSession* s = mixdown_editor_session(c->editor);
-  if (!md_control_parse(s, address, &value, 1U, &command, note, sizeof note) || command.kind != MD_COMMAND_LIVE) {
+  MdCommand             command;
+  char                  note[512] = "";
+  const MixdownSession* s         = mixdown_editor_session(c->editor);
+  if (!md_control_parse(s, address, value, 1U, &command, note, sizeof note) || command.kind != MD_COMMAND_LIVE) {
     snprintf(why, why_size, "%s: %s", address, note[0] ? note : "not a value that moves");
     return false;
   }
@@ -155,6 +155,7 @@ md_console_move_live(MdConsole* c, const char* address, double value, char* why,
     --c->n_sent;
   }
   c->sent[(c->sent_first + c->n_sent++) % MD_CONSOLE_SENT_MAX] = command.change;
+  *value = command.change.value; // as the player took it (clamped into the range)
   return true;
 }
 
@@ -276,22 +277,16 @@ begin_gesture(MdConsole* c, int client, const char* gesture, MdServeSendFunc sen
 static void
 page_move(MdConsole* c, int client, const MdServeRequest* r, MdServeSendFunc send, void* user)
 {
-  char why[1024];
+  char   why[1024];
+  double value = r->value;
   begin_gesture(c, client, r->gesture, send, user);
-  if (!md_console_move_live(c, r->address, r->value, why, sizeof why)) {
+  if (!md_console_move_live(c, r->address, &value, why, sizeof why)) {
     md_console_send_owned(send, user, client, md_serve_error_json(why, r->address));
     double now = 0.0;
     if (md_console_value_now(c, r->address, &now)) { // the page shows the value that plays again
       md_console_send_owned(send, user, client, md_serve_value_json(r->address, now, -1));
     }
     return;
-  }
-  // The value as the player took it (clamped into the range), as every page shows it.
-  MdCommand command;
-  char      note[256];
-  double    value = r->value;
-  if (md_control_parse(mixdown_editor_session(c->editor), r->address, &value, 1U, &command, note, sizeof note)) {
-    value = command.change.value;
   }
   keep_pending(c, client, r->address, value);
   md_console_tell_value(c, r->address, value, client, send, user);

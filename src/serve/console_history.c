@@ -167,7 +167,7 @@ md_console_commit(MdConsole* c, int owner, MdServeSendFunc send, void* user)
       double now = 0.0;
       if (md_console_value_now(c, moves[k].address, &now)) {
         char why[256];
-        md_console_move_live(c, moves[k].address, now, why, sizeof why);
+        md_console_move_live(c, moves[k].address, &now, why, sizeof why);
         md_console_tell_value(c, moves[k].address, now, -1, send, user);
       }
     }
@@ -249,7 +249,7 @@ move_changed(void* user, const char* address, double value)
   ch->next = k + 1U;
   if (ch->before->value[k] != value) {
     char why[256];
-    md_console_move_live(ch->console, address, value, why, sizeof why); // a value fixed while playing: the text's only
+    md_console_move_live(ch->console, address, &value, why, sizeof why); // a value fixed while playing: the text's only
     md_console_tell_value(ch->console, address, value, -1, ch->send, ch->user);
   }
 }
@@ -272,7 +272,10 @@ md_console_undo(MdConsole* c, int client, bool forward, MdServeSendFunc send, vo
   const char* now    = mixdown_editor_text(c->editor, &length);
   MdTextStep  step   = from->items[from->count - 1U];
   c->refusal[0]      = '\0';
-  if (!steps_push(to, now, length) || md_editor_restore_text(c->editor, step.text, step.length)) {
+  if (!steps_push(to, now, length)) {
+    md_console_send_owned(send, user, client, md_serve_error_json("out of memory: nothing undone", NULL));
+  } else if (md_editor_restore_text(c->editor, step.text, step.length)) {
+    free(to->items[--to->count].text); // not restored: the step stays where it was
     send_error(c, client, NULL, send, user);
   } else {
     free(step.text);

@@ -136,10 +136,11 @@ void md_console_steps_free(MdTextSteps* steps);
 
 /* console.c */
 
-/// Moves `address` to `value` on the live player (checked by
-/// md_control_parse), as page `client` (MD_CONSOLE_OSC: no page) did; the
-/// move is read back later and recognised as this one.  False with why.
-bool md_console_move_live(MdConsole* c, const char* address, double value, char* why, size_t why_size);
+/// Moves `address` to *value on the live player (checked by
+/// md_control_parse: *value becomes what the player takes, clamped into
+/// the range); the move is read back later and recognised as a page's.
+/// False with why.
+bool md_console_move_live(MdConsole* c, const char* address, double* value, char* why, size_t why_size);
 /// Every page is told `address` is now `value` (moved by `client`, < 0:
 /// none), and the curve of its insert becomes due.
 void md_console_tell_value(MdConsole* c, const char* address, double value, int client, MdServeSendFunc send,
