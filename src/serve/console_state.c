@@ -228,11 +228,12 @@ param_json(MdConsole* c, const MixdownSession* s, const MdAddress* a, const char
   if (number_at(s, a, position_s, &value, &automated)) {
     json_object_set_new(param, "value", json_real(pending ? pending->value : value));
   } else {
-    // Text (a sidechain's key, a note value, a file): as the file has it.
-    char*       text = NULL;
-    const char* unit = NULL;
-    json_object_set_new(param, "value",
-                        mixdown_editor_get(c->editor, address, &text, &unit) ? json_null() : json_string(text));
+    // Text (a sidechain's key, a note value, a file): as the file has it;
+    // none given (`null`) is null.
+    char*       text  = NULL;
+    const char* unit  = NULL;
+    const bool  known = !mixdown_editor_get(c->editor, address, &text, &unit) && strcmp(text, "null");
+    json_object_set_new(param, "value", known ? json_string(text) : json_null());
     free(text);
   }
   json_object_set_new(param, "automated", json_boolean(automated && !pending));
