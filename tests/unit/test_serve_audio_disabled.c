@@ -22,3 +22,7 @@ const TestCase serve_curves_tests[] = {
 const TestCase serve_console_tests[] = {
   {NULL, NULL},
 };
+
+const TestCase serve_protocol_tests[] = {
+  {NULL, NULL},
+};
