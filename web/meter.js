@@ -2,9 +2,10 @@
 // and the master's loudness read-outs (momentary, short-term, integrated, true peak).
 //
 // The server sends peak and RMS in dBFS since its previous `meters` message (−200 for
-// silence); the page holds peaks and latches clips. Values go into the DOM at once
-// (aria-valuenow, only when the shown figure changes); drawing waits for one shared
-// animation frame for all meters. Main thread only.
+// silence); the page holds peaks and latches clips. aria-valuenow follows every meter,
+// on screen or not (an attribute no style depends on: cheap); the figures' text and
+// the bars are drawn only for meters on screen (one shared animation frame for all),
+// and a meter that scrolls into view shows its figures at once. Main thread only.
 
 const FLOOR_DB = -60;       // bottom of the bar
 const TOP_DB = 6;           // top of the bar
@@ -32,7 +33,7 @@ const dirty = new Set();
 const seen = new IntersectionObserver((entries) => {
   for (const e of entries) {
     e.target.visible = e.isIntersecting;
-    if (e.isIntersecting) schedule(e.target);
+    if (e.isIntersecting) { e.target.showFigures(true); schedule(e.target); }
   }
 });
 let frame = 0;
@@ -159,8 +160,8 @@ export class MdMeter extends HTMLElement {
     const now = performance.now();
     if (!force && now - (this.figuresAt || 0) < FIGURE_MS && this.peak < this.hold) return;
     this.figuresAt = now;
-    setFigure(this.peakEl, this.peak, dbText(this.hold));
-    setFigure(this.rmsEl, this.rms, dbText(this.rms));
+    setFigure(this.peakEl, this.peak, this.visible ? dbText(this.hold) : null);
+    setFigure(this.rmsEl, this.rms, this.visible ? dbText(this.rms) : null);
   }
 
   draw(now) {
@@ -195,6 +196,7 @@ export class MdMeter extends HTMLElement {
   }
 }
 
+/** aria-valuenow/-text of `el` for `db`; its visible `text` too unless null (off screen). */
 function setFigure(el, db, text) {
   const now = !(db > -199) ? -200 : Math.round(db * 100) / 100;
   const s = String(now);
@@ -202,7 +204,7 @@ function setFigure(el, db, text) {
     el.setAttribute('aria-valuenow', s);
     el.setAttribute('aria-valuetext', now <= -200 ? `${MINUS}\u221e dBFS` : `${dbText(now)} dBFS`);
   }
-  if (el.textContent !== text) el.textContent = text;
+  if (text !== null && el.textContent !== text) el.textContent = text;
 }
 
 /** The master's loudness: role=meter read-outs named momentary, short_term, integrated

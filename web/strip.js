@@ -3,6 +3,10 @@
 // sends.js), pan, mute/solo/invert, fader with its scale, meter; the master adds
 // the loudness read-outs. Main thread only.
 //
+// A strip scrolled out of view (128 of them: most are) takes its inserts' read-outs
+// and curves without touching the DOM: the latest of each waits in the strip and
+// is shown the moment the strip scrolls into view (an IntersectionObserver).
+//
 // The panels' elements are loaded with a dynamic import so that the console works
 // (with a plain generated panel) before insert.js / sends.js exist.
 
@@ -18,6 +22,11 @@ export const panelsLoaded = Promise.all([
   import('./sends.js').catch((e) => console.warn('sends.js not loaded:', e.message)),
 ]);
 
+/** Whether each strip is on screen (a margin of about two strips on either side). */
+const onScreen = new IntersectionObserver((entries) => {
+  for (const e of entries) e.target.setOnScreen(e.isIntersecting);
+}, { rootMargin: '0px 200px' });
+
 /** A strip. `new MdStrip(strip, send)`; `meter` and `loudness` are its meter elements. */
 export class MdStrip extends HTMLElement {
   constructor(strip, send) {
@@ -25,7 +34,24 @@ export class MdStrip extends HTMLElement {
     this.strip = strip;
     this.send = send;
     this.inserts = new Map(); // address → md-insert
+    this.onScreen = false;
+    this.waitingMeters = new Map(); // address → the latest read-outs not shown (off screen)
+    this.waitingCurves = new Map(); // address → the latest curve not drawn (off screen)
     if (strip) this.build();
+  }
+
+  connectedCallback() { onScreen.observe(this); }
+
+  disconnectedCallback() { onScreen.unobserve(this); this.onScreen = false; }
+
+  /** Scrolled into view (or out): what waited is shown at once. */
+  setOnScreen(on) {
+    this.onScreen = on;
+    if (!on) return;
+    for (const [address, message] of this.waitingCurves) this.insertCurve(address, message);
+    for (const [address, values] of this.waitingMeters) this.insertMeters(address, values);
+    this.waitingCurves.clear();
+    this.waitingMeters.clear();
   }
 
   build() {
@@ -121,14 +147,18 @@ export class MdStrip extends HTMLElement {
   /** An insert's read-outs from `meters.inserts` (e.g. {gain_reduction_db: 3.1}). */
   insertMeters(address, meters) {
     const el = this.inserts.get(address);
-    if (el) deliver(el, 'setMeters', 'md-meters', meters);
+    if (!el) return;
+    if (!this.onScreen) { this.waitingMeters.set(address, meters); return; }
+    deliver(el, 'setMeters', 'md-meters', meters);
   }
 
   /** A `curve` message for one of this strip's inserts. */
   insertCurve(address, message) {
     const el = this.inserts.get(address);
-    if (el) deliver(el, 'setCurve', 'md-curve', message);
-    return !!el;
+    if (!el) return false;
+    if (!this.onScreen) { this.waitingCurves.set(address, message); return true; }
+    deliver(el, 'setCurve', 'md-curve', message);
+    return true;
   }
 }
 
