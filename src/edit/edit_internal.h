@@ -12,6 +12,7 @@
 //                 missing on the way; copies of value trees
 //   edit_value.c  get (as YAML flow or JSON), set, set_number, addresses
 //   edit_list.c   append (points in time order) and remove (by number or name)
+//   history.c     an earlier text restored (undo), reports diverted (history.h)
 //   save.c        the atomic write, the changed-on-disk refusal, the
 //                 relative paths of a copy in another folder
 //

@@ -12,6 +12,7 @@
 
 #include <jack/jack.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,10 @@ struct MdPlayer {
   bool                  locked;      ///< Memory locked (mlockall)
 
   MdQueue commands; ///< MdCommand: control → audio
+  /// The command queue has one producer; `mixdown serve --osc` has two
+  /// control threads sending (the console and OSC), so they take turns on
+  /// this lock.  Only senders take it: never the audio thread (the consumer).
+  pthread_mutex_t send_lock;
   MdQueue moves;    ///< MdAppliedMove: audio → control (options.record)
   // Per meter reader (MdMeterReader): audio → that reader's thread.
   MdQueue  meters[MD_METER_READERS];        ///< 2 × nodes floats
@@ -329,6 +334,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     snprintf(message, message_size, "out of memory");
     return NULL;
   }
+  pthread_mutex_init(&p->send_lock, NULL);
   *status = MIXDOWN_ERR_IO; // the usual trouble: no server, a name taken
   p->session = session;
   p->options = *options;
@@ -516,6 +522,7 @@ md_player_free(MdPlayer* p)
   md_feeder_free(p->feeder);
   mixdown_engine_free(p->engine);
   md_queue_free(&p->commands);
+  pthread_mutex_destroy(&p->send_lock);
   md_queue_free(&p->moves);
   for (int r = 0; r < MD_METER_READERS; ++r) {
     md_queue_free(&p->meters[r]);
@@ -533,7 +540,10 @@ md_player_free(MdPlayer* p)
 bool
 md_player_send(MdPlayer* p, const MdCommand* command)
 {
-  return md_queue_push(&p->commands, command);
+  pthread_mutex_lock(&p->send_lock);
+  const bool queued = md_queue_push(&p->commands, command);
+  pthread_mutex_unlock(&p->send_lock);
+  return queued;
 }
 
 void

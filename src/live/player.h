@@ -59,7 +59,8 @@ void md_player_halt(MdPlayer* player);
 /// Stops and frees everything.
 void md_player_free(MdPlayer* player);
 
-/// Control thread: queues a command for the audio thread (false: the queue is full).
+/// Control threads (any number: they take turns, `serve --osc` has two):
+/// queues a command for the audio thread (false: the queue is full).
 bool md_player_send(MdPlayer* player, const MdCommand* command);
 
 /// Audio thread: runs one period of `frames` (at most the period size):

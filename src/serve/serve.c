@@ -14,7 +14,8 @@
 
 #include "serve/audio.h"
 #include "serve/meters.h"
-#include "serve/shim_pending.h" // TEMPORARY: protocol.h and console.h once they land
+#include "serve/console.h"
+#include "serve/protocol.h"
 #include "util/note.h"
 
 #include <stdio.h>

@@ -4,6 +4,7 @@
 # no library): it plays a scenario against `mixdown serve` and prints what
 # it measured, one `NAME VALUE` line each, for the script to check.
 #   serve_ws.py PORT TOKEN stream|takeover|refusals|slow|levels|hello
+#   serve_ws.py PORT TOKEN oscmoves OSC_PORT
 import base64
 import json
 import os
@@ -201,7 +202,49 @@ def levels(port, token):
     say("peaks", ",".join(f"{x:.2f}" for x in peaks or []))
 
 
+def osc_float(osc_port, address, value):
+    """One OSC message ADDRESS ,f VALUE over UDP (OSC 1.0 by hand)."""
+    def padded(b):
+        return b + b"\0" * (4 - len(b) % 4)
+    datagram = padded(address.encode()) + padded(b",f") + struct.pack(">f", value)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.sendto(datagram, ("127.0.0.1", osc_port))
+
+
+def oscmoves(port, token, osc_port):
+    """A move over OSC shows in the page and becomes an undo step; a page's
+    move and OSC's at once (two senders to one player); the page saves."""
+    p = Page(port, token)
+    p.send('{"type":"hello"}')
+    p.texts(0.3)
+    osc_float(osc_port, "/track/tone/gain_db", -10.0)
+    got = p.texts(0.8)
+    shown = [m for m in got if m["type"] == "value" and m["address"] == "/track/tone/gain_db"]
+    say("osc_value", f'{shown[-1]["value"]:g},{json.dumps(shown[-1]["client"])}' if shown else "none")
+    history = [m for m in got if m["type"] == "history"]
+    say("osc_step", f'can_undo={json.dumps(history[-1]["can_undo"])}' if history else "none")
+    # Both at once for a second: OSC on the pan, the page on the fader.
+    end = time.time() + 1.0
+    k = 0
+    while time.time() < end:
+        osc_float(osc_port, "/track/tone/pan", (k % 20) / 20.0 - 0.5)
+        p.send(json.dumps({"type": "set", "address": "/track/tone/gain_db", "value": -(k % 12), "gesture": "g1"}))
+        k += 1
+        time.sleep(0.002)
+    p.send(json.dumps({"type": "set", "address": "/track/tone/gain_db", "value": -3, "gesture": "g1"}))
+    p.send('{"type":"end","gesture":"g1"}')
+    osc_float(osc_port, "/track/tone/pan", 0.25)
+    p.texts(0.6)  # the burst of OSC moves ends: a step
+    p.send('{"type":"save"}')
+    saved = [m for m in p.texts(1.0) if m["type"] in ("saved", "error")]
+    say("moves", k)
+    say("saved", saved[0]["type"] if saved else "none")
+
+
 if __name__ == "__main__":
+    if sys.argv[3] == "oscmoves":
+        oscmoves(int(sys.argv[1]), sys.argv[2], int(sys.argv[4]))
+        sys.exit(0)
     port, token, scenario = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow, "levels": levels,
      "hello": hello}[scenario](port, token)

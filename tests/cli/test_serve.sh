@@ -229,7 +229,8 @@ ws slow
 # and the page's meters read the level `analyze` measures of the render.
 osc_port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 main_pid=$pid main_port=$port main_token=$token
-serve osc song/song.yaml --port 0 --osc "$osc_port"
+mkdir oscsong && cp song/song.yaml song/tone.wav oscsong/ # this one saves
+serve osc oscsong/song.yaml --port 0 --osc "$osc_port"
 [ -n "$port" ] && [[ "$(cat "$work/osc.err")" == *"OSC on 127.0.0.1:$osc_port"* ]] &&
   ok "--osc $osc_port: OSC bound beside the page" || fail "--osc" "$url" "$(cat "$work/osc.err")"
 ws levels
@@ -247,6 +248,15 @@ if command -v oscsend > /dev/null; then
 else
   skip "--osc moves: no oscsend here"
 fi
+python3 "$here/serve_ws.py" "$port" "$token" oscmoves "$osc_port" > "$work/ws.oscmoves" 2>&1
+[ "$(said oscmoves osc_value)" = "-10,null" ] && [ "$(said oscmoves osc_step)" = "can_undo=true" ] &&
+  ok "a move over OSC shows in the page (client null) and is an undo step once the burst pauses" ||
+  fail "OSC move to the page" "$(cat "$work/ws.oscmoves")" "$(cat "$work/osc.err")"
+[ "$(said oscmoves saved)" = saved ] && kill -0 "$pid" 2>/dev/null &&
+  [ "$(diff song/song.yaml oscsong/song.yaml | grep -c '^[<>]')" = 2 ] &&
+  grep -qx '  - {name: tone, file: tone.wav, gain_db: -3, pan: 0.25}' oscsong/song.yaml &&
+  ok "$(said oscmoves moves) page and OSC moves at once (two senders to one player), then save: one line changed, the last of each" ||
+  fail "page and OSC at once" "$(cat "$work/ws.oscmoves")" "$(diff song/song.yaml oscsong/song.yaml)"
 run "$mixdown" serve song/song.yaml --port 0 --osc "$osc_port"
 [ "$rc" -eq 1 ] && [ -z "$out" ] && ok "--osc on a UDP port taken: exit 1, no URL" || fail "--osc taken" "rc=$rc" "$out" "$err"
 stop "$pid" INT

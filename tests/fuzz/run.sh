@@ -19,10 +19,11 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$here/../lsan.supp:print_suppre
 
 # Seeds: the session corpus in git, every broken session, the demo; audio
 # seeds are written by our own test tool in every format libsndfile writes.
-mkdir -p "$seeds/session" "$seeds/source" "$seeds/osc" "$seeds/edit" "$build/fuzz-crashes"
+mkdir -p "$seeds/session" "$seeds/source" "$seeds/osc" "$seeds/edit" "$seeds/serve_protocol" "$build/fuzz-crashes"
 cp "$here"/corpus/session/* "$here"/../sessions/bad/*.yaml "$here"/../sessions/bad/*.json "$seeds/session/" 2>/dev/null
 cp "$here"/../../demo/demo.yaml "$seeds/session/"
 cp "$here"/corpus/osc/* "$seeds/osc/"
+cp "$here"/corpus/serve_protocol/* "$seeds/serve_protocol/" # page messages of the console
 # Edits: the first byte picks a session of tests/edit/corpus, the rest edit it.
 cp "$here"/corpus/edit/* "$seeds/edit/"
 "$build/mixdown-testtool" formats "$seeds/source" || { echo "cannot write audio seeds"; exit 1; }
@@ -55,5 +56,6 @@ run_one session
 run_one source
 run_one osc
 run_one edit
+[ -x "$build/fuzz-serve_protocol" ] && run_one serve_protocol # a build with serve
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

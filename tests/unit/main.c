@@ -58,6 +58,8 @@ extern const TestCase serve_security_tests[];
 extern const TestCase serve_audio_tests[];
 extern const TestCase serve_meters_tests[];
 extern const TestCase serve_curves_tests[];
+extern const TestCase serve_console_tests[];
+extern const TestCase serve_protocol_tests[];
 extern const TestCase bypass_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
@@ -72,7 +74,8 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          yaml_access_tests, take_tests, keys_tests,     yaml_edit_tests, yaml_edit_list_tests,
                                          yaml_edit_layout_tests, address_tests, editor_tests, editor_race_tests,
                                          editor_refusal_tests, serve_security_tests, serve_audio_tests,
-                                         serve_meters_tests, serve_curves_tests, bypass_tests};
+                                         serve_meters_tests, serve_curves_tests, serve_console_tests, serve_protocol_tests,
+                                         bypass_tests};
 
 static void
 remove_test_dir(void)

@@ -18,3 +18,11 @@ const TestCase serve_meters_tests[] = {
 const TestCase serve_curves_tests[] = {
   {NULL, NULL},
 };
+
+const TestCase serve_console_tests[] = {
+  {NULL, NULL},
+};
+
+const TestCase serve_protocol_tests[] = {
+  {NULL, NULL},
+};
