@@ -1,11 +1,14 @@
 // web/worklet.js — the AudioWorklet that plays the server's PCM (audio rendering thread).
 //
-// The main thread posts each PCM packet ({generation, flags, position, frames, samples:
-// interleaved L R Float32Array}); they go into a ring of `capacity` frames. A packet of a
+// The link (link.js, a worker owning the WebSocket) posts each PCM packet ({generation, flags,
+// position, frames, samples: interleaved L R Float32Array}) on the port of a MessageChannel
+// that the main thread hands over in a `port` message; they go into a ring of `capacity` frames. A packet of a
 // newer generation drops what the ring holds (a locate, a new listener); an older one is
 // ignored. Playback starts once `prefill` frames are held and restarts the same way after
 // running dry (an underrun: silence, counted). Every few ms of audio (options.creditSeconds) it posts a credit
-// (frames taken from the ring since the last one, underruns so far, frames held).
+// (frames taken from the ring since the last one, underruns so far, frames held) to the link,
+// which sends it to the server. `reset` (from the link, in the wire's order) drops the ring.
+// The main thread's own port carries only the tap (and `port`, `flush`).
 //
 // Tap (options.tap): every frame output from a packet flagged playing, and the silence of
 // an underrun while playing, is kept and posted in blocks of TAP_BLOCK frames with the
@@ -39,6 +42,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.tapRight = new Float32Array(TAP_BLOCK);
     this.tapCount = 0;
     this.tapPosition = -1;
+    this.link = null;        // the port to the link: packets and resets in, credits out
     this.port.onmessage = (e) => this.onMessage(e.data);
   }
 
@@ -47,6 +51,11 @@ class MixdownPlayer extends AudioWorkletProcessor {
       case 'packet': this.push(m); break;
       case 'reset': this.drop(); this.generation = -1; break;
       case 'tap': this.tap = !!m.on; break;
+      case 'port':
+        if (this.link) this.link.close();
+        this.link = m.port;
+        this.link.onmessage = (e) => this.onMessage(e.data);
+        break;
       case 'flush':
         this.postTap();
         this.port.postMessage({ type: 'flushed', id: m.id, underruns: this.underruns });
@@ -154,7 +163,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
     }
     this.sinceCredit += n;
     if (this.sinceCredit >= this.creditEvery) {
-      this.port.postMessage({ type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held, lowest: this.lowest });
+      if (this.link) this.link.postMessage({ type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held, lowest: this.lowest });
       this.lowest = this.capacity;
       this.playedSinceCredit = 0;
       this.sinceCredit = 0;
