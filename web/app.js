@@ -1,4 +1,4 @@
-// web/app.js — the console page: the token from the URL, the WebSocket to the server
+// web/app.js — the console page: the token from the URL, the link to the server (link.js)
 // (reconnecting with backoff, resynchronised from each new `state`), the dispatch of
 // the server's messages to the strips, transport, meters and audio, and the page-wide
 // keys (Space, ←/→, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+S). Main thread only.
@@ -20,7 +20,10 @@ const ui = {
   saveAs: $('save-as'), listen: $('listen'), audio: $('audio-status'),
 };
 
-let ws = null;
+// The socket lives in the link worker (link.js): the mix's packets and credits never wait on
+// this thread. Here: its text messages, and whether it is open.
+const link = new Worker('./link.js', { type: 'module' });
+let open = false;
 let attempt = 0;          // reconnection attempts since the last state
 let client = null;        // this page's id (from state)
 let state = null;
@@ -37,30 +40,32 @@ function wsUrl() {
 
 /** Put one message on the wire (dropped while disconnected: the next state resyncs). */
 export function send(type, payload = {}) {
-  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  ws.send(JSON.stringify({ type, ...payload }));
+  if (!open) return false;
+  link.postMessage({ cmd: 'send', text: JSON.stringify({ type, ...payload }) });
   return true;
 }
 
-const audio = new AudioOut(send, (text) => { ui.audio.textContent = text; }, tapOn);
+const audio = new AudioOut(link, (text) => { ui.audio.textContent = text; }, tapOn);
+
+link.onmessage = (e) => {
+  const m = e.data;
+  switch (m.ev) {
+    case 'open':
+      open = true;
+      send('hello', { audio: wantAudio, tap: tapOn });
+      break;
+    case 'text': onText(m.data); break;
+    case 'close':
+      open = false;
+      lost();
+      break;
+    case 'stats': audio.linkStats(m); break;
+  }
+};
 
 function connect() {
-  const socket = new WebSocket(wsUrl(), 'mixdown');
-  socket.binaryType = 'arraybuffer';
-  ws = socket;
-  socket.onopen = () => {
-    send('hello', { audio: wantAudio, tap: tapOn });
-  };
-  socket.onmessage = (e) => {
-    if (ws !== socket) return;
-    if (typeof e.data === 'string') onText(e.data);
-    else audio.packet(e.data);
-  };
-  socket.onclose = () => {
-    if (ws !== socket) return;
-    ws = null;
-    lost();
-  };
+  open = false;
+  link.postMessage({ cmd: 'connect', url: wsUrl() });
 }
 
 function lost() {

@@ -1,10 +1,9 @@
 // web/audio.js — the page's audio output: an AudioContext at the session's rate, the
-// AudioWorklet (worklet.js) holding a ring of frames, PCM packets from the WebSocket,
-// credits back to the server, and the test tap (window.mixdownTap with &tap=1).
-// Main thread only.
+// AudioWorklet (worklet.js) holding a ring of frames, and the test tap (window.mixdownTap
+// with &tap=1). The PCM packets and the credits do not pass here: the link worker (link.js)
+// and the worklet talk through a MessagePort this sets up, so that a busy main thread
+// never starves the worklet. Main thread only.
 
-const MAGIC = 0x4d445043; // 'MDPC'
-const HEADER_BYTES = 24;
 const RING_FRAMES = 8192;
 // Credits every 5 ms of audio (not 20): the server renders only on credits, so the frames played
 // but not yet credited are frames the ring lacks. Measured on the demo (target fill 2048):
@@ -13,15 +12,14 @@ const RING_FRAMES = 8192;
 const CREDIT_SECONDS = Number(new URLSearchParams(location.search).get('credit_ms') || 5) / 1000;
 
 export class AudioOut {
-  /** `send(type, payload)` puts a message on the wire; `onStatus(text)` shows the state. */
-  constructor(send, onStatus, tap) {
-    this.send = send;
+  /** `link`: the link worker (link.js); `onStatus(text)` shows the state. */
+  constructor(link, onStatus, tap) {
+    this.link = link;
     this.onStatus = onStatus || (() => {});
     this.tapOn = tap;
     this.ctx = null;
     this.node = null;
     this.starting = null;
-    this.queue = [];          // packets that came before the worklet was ready
     this.rate = 0;
     this.listening = false;
     this.stats = { packets: 0, badPackets: 0, underruns: 0, buffered: 0, credits: 0 };
@@ -56,8 +54,10 @@ export class AudioOut {
       node.port.onmessage = (e) => this.fromWorklet(e.data);
       node.connect(ctx.destination);
       this.node = node;
-      for (const p of this.queue) this.post(p);
-      this.queue = [];
+      // Packets and credits between the link and the worklet, past the main thread.
+      const channel = new MessageChannel();
+      node.port.postMessage({ type: 'link', port: channel.port1 }, [channel.port1]);
+      this.link.postMessage({ cmd: 'audio', port: channel.port2 }, [channel.port2]);
       this.report();
     }).catch((e) => this.onStatus(`no audio: ${e.message}`));
     this.report();
@@ -65,10 +65,10 @@ export class AudioOut {
   }
 
   close() {
+    if (this.node) this.link.postMessage({ cmd: 'audio', port: null }); // the link holds packets again
     if (this.ctx) this.ctx.close().catch(() => {});
     this.ctx = null;
     this.node = null;
-    this.queue = [];
   }
 
   /** The first user gesture (and the play button) lets the context run. */
@@ -87,6 +87,7 @@ export class AudioOut {
   /** An `audio` message: this page is the listener; PCM follows. */
   listen(message) {
     this.listening = true;
+    this.link.postMessage({ cmd: 'listening', on: true });
     const started = this.start(message.rate, message.target_frames);
     this.toWorklet({ type: 'reset' });
     this.report();
@@ -96,44 +97,28 @@ export class AudioOut {
   /** A `listener: false` message (another page took over) or a lost connection. */
   unlisten() {
     this.listening = false;
+    this.link.postMessage({ cmd: 'listening', on: false });
     this.toWorklet({ type: 'reset' });
     this.report();
   }
 
   toWorklet(m) {
     if (this.node) this.node.port.postMessage(m);
-    else if (m.type === 'reset') this.queue = [];
   }
 
-  /** A binary frame: a PCM packet (24-byte header, then frames × 2 float32). */
-  packet(buffer) {
-    if (buffer.byteLength < HEADER_BYTES) { this.stats.badPackets++; return; }
-    const h = new DataView(buffer, 0, HEADER_BYTES);
-    const frames = h.getUint32(4, true);
-    if (h.getUint32(0, true) !== MAGIC || buffer.byteLength !== HEADER_BYTES + frames * 8) { this.stats.badPackets++; return; }
-    const p = {
-      type: 'packet',
-      frames,
-      generation: h.getUint32(8, true),
-      flags: h.getUint32(12, true),
-      position: Number(h.getBigInt64(16, true)),
-      samples: new Float32Array(buffer, HEADER_BYTES, frames * 2),
-    };
-    this.stats.packets++;
-    if (this.node) this.post(p);
-    else this.queue.push(p);
+  /** The link's counts of packets ({packets, badPackets}, about once a second). */
+  linkStats(m) {
+    this.stats.packets = m.packets;
+    this.stats.badPackets = m.badPackets;
   }
-
-  post(p) { this.node.port.postMessage(p, [p.samples.buffer]); }
 
   fromWorklet(m) {
     switch (m.type) {
-      case 'credit':
+      case 'stats': // ten times a second (the credits go to the link)
         this.stats.underruns = m.underruns;
         this.stats.buffered = m.buffered;
         this.stats.credits++;
-        if (this.stats.credits > 10) this.stats.lowest = Math.min(this.stats.lowest ?? Infinity, m.lowest);
-        if (this.listening) this.send('credit', { frames: m.frames, underruns: m.underruns, buffered: m.buffered });
+        if (this.stats.credits > 1) this.stats.lowest = Math.min(this.stats.lowest ?? Infinity, m.lowest);
         break;
       case 'tap':
         this.tapBlocks.push(m);

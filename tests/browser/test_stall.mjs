@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The page's main thread stalls (a long task: a heavy redraw, a garbage
+// collection, another tab's work) while the mix plays: the audio does not
+// pass through that thread (web/link.js feeds the worklet), so four stalls
+// of 200 ms each (four times the stream's fill) cause no underrun and no
+// gap in what the worklet played.
+import { startServer, launchBrowser, openConsole, play, sleep, TapRecorder, copySession, fmt } from './lib.mjs';
+
+export const title = 'the main thread blocked 4 × 200 ms while playing: no underrun, no gap';
+
+const STALL_MS = 200;
+
+export async function run(t) {
+  const session = copySession(t.work, 'tone', 'stall');
+  const server = await startServer(t.mixdown, session);
+  const browser = await launchBrowser();
+  const page = await openConsole(browser, server);
+  await play(page);
+  const tap = new TapRecorder(page);
+  await tap.record(1000, 500);
+  const underrunsBefore = tap.underruns;
+  let blocked = 0;
+  for (let k = 0; k < 4; k++) {
+    blocked += await page.evaluate((ms) => {
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms) { /* the main thread does nothing else */ }
+      return performance.now() - t0;
+    }, STALL_MS);
+    await sleep(300);
+  }
+  await tap.record(600, 300);
+  const span = tap.join();
+  t.check(`the main thread was blocked ${fmt(blocked, 0)} ms in 4 stalls`, blocked >= 4 * STALL_MS, '');
+  t.check('no underrun and no gap while the main thread stalled', tap.underruns === underrunsBefore && span.gaps.length === 0,
+    `${tap.underruns - underrunsBefore} underruns during, ${underrunsBefore} before; ${span.gaps.length ? `breaks at ${span.gaps.join(', ')}` : 'no break'} in ${fmt(span.left.length / tap.rate, 2)} s tapped`);
+}

@@ -1,0 +1,95 @@
+// web/link.js — the page's link to the server, a dedicated Worker (module): it owns the
+// WebSocket so that the mix never waits on the page's main thread (drawing, a long task,
+// a test reading the tap). Text messages go both ways between the socket and the main
+// thread, which handles them (app.js); PCM packets go straight from the socket to the
+// AudioWorklet through a MessagePort, and the worklet's credits straight back to the socket.
+//
+// From the main thread: {cmd: 'connect', url} (a new socket; the old one, if any, closed),
+// {cmd: 'send', text}, {cmd: 'audio', port} (the worklet's end of a MessageChannel),
+// {cmd: 'listening', on} (only a listening page credits the server).
+// To the main thread: {ev: 'open'}, {ev: 'close'}, {ev: 'text', data},
+// {ev: 'stats', packets, badPackets} (about once a second).
+
+const MAGIC = 0x4d445043; // 'MDPC'
+const HEADER_BYTES = 24;
+const HELD_MAX = 256;     // packets kept until the worklet exists (more: the oldest go)
+
+let ws = null;
+let worklet = null;       // MessagePort to the worklet
+let listening = false;
+let held = [];
+const stats = { packets: 0, badPackets: 0 };
+let statsAt = 0;
+
+self.onmessage = (e) => {
+  const m = e.data;
+  switch (m.cmd) {
+    case 'connect': connect(m.url); break;
+    case 'send': if (ws && ws.readyState === WebSocket.OPEN) ws.send(m.text); break;
+    case 'audio': // the worklet's port (null: none for now)
+      worklet = m.port;
+      if (!worklet) break;
+      worklet.onmessage = (ev) => fromWorklet(ev.data);
+      for (const p of held) post(p);
+      held = [];
+      break;
+    case 'listening':
+      listening = !!m.on;
+      if (!listening) held = [];
+      break;
+  }
+};
+
+function connect(url) {
+  if (ws) { const old = ws; ws = null; old.close(); }
+  const socket = new WebSocket(url, 'mixdown');
+  socket.binaryType = 'arraybuffer';
+  ws = socket;
+  socket.onopen = () => { if (ws === socket) self.postMessage({ ev: 'open' }); };
+  socket.onmessage = (e) => {
+    if (ws !== socket) return;
+    if (typeof e.data === 'string') self.postMessage({ ev: 'text', data: e.data });
+    else packet(e.data);
+  };
+  socket.onclose = () => {
+    if (ws !== socket) return;
+    ws = null;
+    held = [];
+    self.postMessage({ ev: 'close' });
+  };
+}
+
+/** A binary frame: a PCM packet (24-byte header, then frames × 2 float32), to the worklet. */
+function packet(buffer) {
+  if (buffer.byteLength < HEADER_BYTES) { stats.badPackets++; return; }
+  const h = new DataView(buffer, 0, HEADER_BYTES);
+  const frames = h.getUint32(4, true);
+  if (h.getUint32(0, true) !== MAGIC || buffer.byteLength !== HEADER_BYTES + frames * 8) { stats.badPackets++; return; }
+  const p = {
+    type: 'packet',
+    frames,
+    generation: h.getUint32(8, true),
+    flags: h.getUint32(12, true),
+    position: Number(h.getBigInt64(16, true)),
+    samples: new Float32Array(buffer, HEADER_BYTES, frames * 2),
+  };
+  stats.packets++;
+  if (worklet) post(p);
+  else {
+    held.push(p);
+    if (held.length > HELD_MAX) held.shift();
+  }
+  const now = performance.now();
+  if (now - statsAt > 1000) {
+    statsAt = now;
+    self.postMessage({ ev: 'stats', ...stats });
+  }
+}
+
+function post(p) { worklet.postMessage(p, [p.samples.buffer]); }
+
+/** The worklet's credits: what it played, to the server (a listening page only). */
+function fromWorklet(m) {
+  if (m.type !== 'credit' || !listening || !ws || ws.readyState !== WebSocket.OPEN) return;
+  ws.send(JSON.stringify({ type: 'credit', frames: m.frames, underruns: m.underruns, buffered: m.buffered }));
+}
