@@ -12,9 +12,11 @@
 #     the client saw: underruns and the frames it held (min … max).
 #  2. The page: Debian's chromium (through playwright-core from
 #     tests/browser/node_modules: scripts/install-test-deps.sh) showing the
-#     128-track console while playing; requestAnimationFrame callbacks and
-#     meters messages per second over BENCH_SERVE_PAGE_SECONDS
-#     (bench/serve_page.mjs).
+#     console of each session while playing; requestAnimationFrame callbacks
+#     (frames/s, the longest frame) and meters messages handled per second
+#     over BENCH_SERVE_PAGE_SECONDS, and the time to the first full draw
+#     (bench/serve_page.mjs; BENCH_SERVE_WEB=DIR serves the page's assets
+#     from DIR, to compare two versions of web/).
 #
 # A measurement, not a test (the browser tests check the stream itself).
 #
@@ -128,8 +130,8 @@ if [ ! -d "$here/../tests/browser/node_modules/playwright-core" ]; then
   echo "page: skipped (no tests/browser/node_modules: run scripts/install-test-deps.sh)"
   exit 0
 fi
-n=128
-case " $tracks_list " in *" $n "*) ;; *) n=${tracks_list##* } ;; esac
-start_server "$work/serve-$n.yaml"
-node "$here/serve_page.mjs" "$url" "$page_seconds" "$n"
-stop_server
+for n in $tracks_list; do
+  start_server "$work/serve-$n.yaml"
+  node "$here/serve_page.mjs" "$url" "$page_seconds" "$n"
+  stop_server
+done

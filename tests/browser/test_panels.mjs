@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   startServer, launchBrowser, openConsole, strip, control, valueOf, waitAttr, waitMessage, run as runCmd,
-  copySession, sleep, fmt, play, typeValue,
+  copySession, sleep, fmt, play, typeValue, own,
 } from './lib.mjs';
 
 export const title = 'panels: inserts, EQ, dynamics and sends generated from the parameters, on a made-up and on the real state';
@@ -219,6 +219,38 @@ async function fake(t, browser, server) {
   const row = control(control(vocal, 'group', 'sends'), 'group', 'send space');
   t.check('sends: a row per send with level_db and a fixed pre_fader', await valueOf(control(row, 'slider', 'level_db')) === -12 &&
     await control(row, 'checkbox', 'pre_fader').isDisabled());
+
+  // a strip scrolled out of view: its peak meter's aria-valuenow stays current; its inserts'
+  // read-outs wait and are shown as soon as it scrolls back (within two frames)
+  await page.setViewportSize({ width: 240, height: 720 });
+  const away = await page.evaluate(async () => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const list = document.getElementById('strips');
+    const spacer = document.createElement('div');
+    spacer.className = 'spacer';
+    spacer.style.flex = '0 0 1200px'; // (a CSSOM write: not blocked by the CSP)
+    list.append(spacer);
+    list.scrollLeft = list.scrollWidth;
+    await frames();
+    const el = document.querySelector('md-strip');
+    el.meter.update(-12.5, -20);
+    window.mdTest.meters('/track/vocal/insert/2', { gain_reduction_db: -9, auto_makeup_db: 1 });
+    return { right: el.getBoundingClientRect().right, left: list.getBoundingClientRect().left };
+  });
+  const peak = own(vocal, 'meter', 'peak');
+  t.check('a strip scrolled away: its peak meter\'s aria-valuenow current (-12.5)', away.right < away.left - 1000 && await valueOf(peak) === -12.5,
+    `strip's right edge ${fmt(away.right, 0)} px, the list's left ${fmt(away.left, 0)} px; peak ${await peak.getAttribute('aria-valuenow')}`);
+  const back = await page.evaluate(async () => {
+    document.querySelector('md-strip').scrollIntoView({ inline: 'start' });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const g = document.querySelector('md-strip [role=meter][aria-label=gain_reduction_db]');
+    const p = document.querySelector('md-strip [role=meter][aria-label=peak]');
+    const result = { gr: g.getAttribute('aria-valuenow'), figure: p.textContent };
+    document.querySelector('.spacer').remove();
+    return result;
+  });
+  t.check('scrolled back: the read-out shown within two frames (gain_reduction_db -9), the peak figure -12.5',
+    back.gr === '-9' && back.figure === '\u221212.5', `${back.gr}, ${back.figure}`);
   t.check('no page error, no CSP violation', errors.length === 0 && violations.length === 0, [...errors, ...violations].join(' | '));
   await page.close();
 }
