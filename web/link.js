@@ -9,10 +9,16 @@
 // {cmd: 'listening', on} (only a listening page credits the server).
 // To the main thread: {ev: 'open'}, {ev: 'close'}, {ev: 'text', data},
 // {ev: 'stats', packets, badPackets} (about once a second).
+//
+// A connection that goes silent is dead: the server sends meters about 30 times a second
+// to every page, so nothing for SILENCE_MS means a network that went away without closing
+// the socket (a laptop's sleep, a cable, a NAT): the link drops it and says so at once,
+// rather than waiting minutes for TCP to notice, and the page reconnects.
 
 const MAGIC = 0x4d445043; // 'MDPC'
 const HEADER_BYTES = 24;
 const HELD_MAX = 256;     // packets kept until the worklet exists (more: the oldest go)
+const SILENCE_MS = 3000;  // nothing heard for this long: the connection is dead
 
 let ws = null;
 let worklet = null;       // MessagePort to the worklet
@@ -20,6 +26,7 @@ let listening = false;
 let held = [];
 const stats = { packets: 0, badPackets: 0 };
 let statsAt = 0;
+let heardAt = 0;          // when the socket last brought anything
 
 self.onmessage = (e) => {
   const m = e.data;
@@ -45,19 +52,31 @@ function connect(url) {
   const socket = new WebSocket(url, 'mixdown');
   socket.binaryType = 'arraybuffer';
   ws = socket;
-  socket.onopen = () => { if (ws === socket) self.postMessage({ ev: 'open' }); };
+  socket.onopen = () => {
+    if (ws !== socket) return;
+    heardAt = performance.now();
+    self.postMessage({ ev: 'open' });
+  };
   socket.onmessage = (e) => {
     if (ws !== socket) return;
+    heardAt = performance.now();
     if (typeof e.data === 'string') self.postMessage({ ev: 'text', data: e.data });
     else packet(e.data);
   };
-  socket.onclose = () => {
-    if (ws !== socket) return;
-    ws = null;
-    held = [];
-    self.postMessage({ ev: 'close' });
-  };
+  socket.onclose = () => { if (ws === socket) lost(); };
 }
+
+function lost() {
+  const old = ws;
+  ws = null;
+  held = [];
+  if (old) old.close();
+  self.postMessage({ ev: 'close' });
+}
+
+setInterval(() => {
+  if (ws && ws.readyState === WebSocket.OPEN && performance.now() - heardAt > SILENCE_MS) lost();
+}, 500);
 
 /** A binary frame: a PCM packet (24-byte header, then frames × 2 float32), to the worklet. */
 function packet(buffer) {
