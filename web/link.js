@@ -10,8 +10,8 @@
 // To the main thread: {ev: 'open'}, {ev: 'close'}, {ev: 'text', data},
 // {ev: 'stats', packets, badPackets} (about once a second).
 //
-// A connection that goes silent is dead: the server sends meters about 30 times a second
-// to every page, so nothing for SILENCE_MS means a network that went away without closing
+// A connection that goes silent is dead: the server sends every page the transport at least
+// once a second (and meters about 30 times a second), so nothing for SILENCE_MS means a network that went away without closing
 // the socket (a laptop's sleep, a cable, a NAT): the link drops it and says so at once,
 // rather than waiting minutes for TCP to notice, and the page reconnects.
 

@@ -468,9 +468,12 @@ md_console_poll(MdConsole* c, MdServeSendFunc send, void* user)
   read_back_moves(c, now_s, send, user);
   MdPlayerStatus status;
   md_player_status(c->player, &status);
-  if (status.playing != c->was_playing || (status.playing && now_s >= c->next_transport_s)) {
+  // While playing 20 a second; stopped, once a second all the same: every
+  // page hears from the server at least that often, even when nothing plays
+  // and no meter moves (a page's link takes a silent connection for dead).
+  if (status.playing != c->was_playing || now_s >= c->next_transport_s) {
     send_transport(c, send, user);
-    c->next_transport_s = now_s + MD_CONSOLE_TRANSPORT_S;
+    c->next_transport_s = now_s + (status.playing ? MD_CONSOLE_TRANSPORT_S : MD_CONSOLE_HEARTBEAT_S);
   }
   send_due_curves(c, now_s, send, user);
 }

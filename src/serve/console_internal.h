@@ -30,6 +30,7 @@
 #define MD_CONSOLE_UNDO_MAX    500U ///< Steps kept (the oldest go first)
 #define MD_CONSOLE_SENT_MAX    1024U ///< Page moves awaiting their read-back from the player
 #define MD_CONSOLE_TRANSPORT_S 0.05 ///< The transport message's period while playing (20 a second)
+#define MD_CONSOLE_HEARTBEAT_S 1.0  ///< …and while stopped (every page hears from the server this often)
 #define MD_CONSOLE_CURVE_S     (1.0 / 30.0) ///< An insert's curve at most this often
 
 /// A move shown and playing but not kept in the text yet: its gesture

@@ -572,6 +572,14 @@ test_console_transport_and_curves(void)
     fixture_close(&fx);
     return;
   }
+  // Stopped: the transport once a second all the same (every page hears from the server).
+  run(&fx, 1);
+  outbox_clear(fx.box);
+  run(&fx, 1);
+  CHECK(count_of(fx.box, "transport", NULL) == 0U);
+  md_sleep_seconds(1.05);
+  run(&fx, 1);
+  CHECK(count_of(fx.box, "transport", "\"playing\":false") == 1U);
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_TRANSPORT, .action = MD_TRANSPORT_LOCATE, .position_s = 1.5});
   json_t* t = last_of(fx.box, "transport");
   CHECK(t && json_real_value(json_object_get(t, "position_s")) == 1.5 && json_is_false(json_object_get(t, "playing")));
