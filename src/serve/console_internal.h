@@ -146,6 +146,10 @@ bool md_console_move_live(MdConsole* c, const char* address, double* value, char
 /// none), and the curve of its insert becomes due.
 void md_console_tell_value(MdConsole* c, const char* address, double value, int client, MdServeSendFunc send,
                            void* user);
+/// Room for one more item in the array `items` (`count` used of *capacity,
+/// each `item_size` bytes): the array, grown to twice (or `first`) when
+/// full.  NULL when out of memory (the array as it was).
+void* md_console_grow(void* items, size_t* capacity, size_t count, size_t item_size, size_t first);
 /// Sends a message built by protocol.h's encoders (freed here).
 void md_console_send_owned(MdServeSendFunc send, void* user, int client, char* json);
 
