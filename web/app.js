@@ -1,6 +1,5 @@
-// web/app.js — the console page: the token from the URL, the link to the server (link.js: a
-// worker owning the WebSocket, so that PCM and credits never wait for this thread; this thread
-// decides when to reconnect, with backoff, resynchronised from each new `state`), the dispatch of
+// web/app.js — the console page: the token from the URL, the link to the server (link.js)
+// (reconnecting with backoff, resynchronised from each new `state`), the dispatch of
 // the server's messages to the strips, transport, meters and audio, and the page-wide
 // keys (Space, ←/→, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+S). Main thread only.
 
@@ -8,7 +7,6 @@ import { applyValue, storeValue, clearStore, endAllGestures } from './controls.j
 import { MdStrip, panelsLoaded } from './strip.js';
 import { Transport } from './transport.js';
 import { AudioOut } from './audio.js';
-import { Link } from './link.js';
 
 const query = new URLSearchParams(location.search);
 const token = query.get('token') || '';
@@ -22,8 +20,10 @@ const ui = {
   saveAs: $('save-as'), listen: $('listen'), audio: $('audio-status'),
 };
 
-let link = null;          // {post(message, transfer)} to the link (a worker, or in this thread)
-let connected = false;    // the link's socket is open
+// The socket lives in the link worker (link.js): the mix's packets and credits never wait on
+// this thread. Here: its text messages, and whether it is open.
+const link = new Worker('./link.js', { type: 'module' });
+let open = false;
 let attempt = 0;          // reconnection attempts since the last state
 let client = null;        // this page's id (from state)
 let state = null;
@@ -40,45 +40,32 @@ function wsUrl() {
 
 /** Put one message on the wire (dropped while disconnected: the next state resyncs). */
 export function send(type, payload = {}) {
-  if (!connected) return false;
-  link.post({ type: 'send', text: JSON.stringify({ type, ...payload }) });
+  if (!open) return false;
+  link.postMessage({ cmd: 'send', text: JSON.stringify({ type, ...payload }) });
   return true;
 }
 
-const audio = new AudioOut((port) => link.post({ type: 'port', port }, port ? [port] : []),
-  (text) => { ui.audio.textContent = text; }, tapOn);
+const audio = new AudioOut(link, (text) => { ui.audio.textContent = text; }, tapOn);
 
-/** The link: a module worker, unless a worker cannot be made, `&link=main` asks, or the page's
-    WebSocket is not the browser's own (replaced by a harness or an extension: a worker would
-    not use the replacement) — then the same Link runs on this thread. */
-function makeLink() {
-  const native = /\[native code\]/.test(Function.prototype.toString.call(WebSocket));
-  if (native && query.get('link') !== 'main') {
-    try {
-      const worker = new Worker(new URL('./link.js', import.meta.url), { type: 'module' });
-      worker.onmessage = (e) => fromLink(e.data);
-      worker.onerror = (e) => console.error('link worker:', e.message);
-      return { post: (m, transfer) => worker.postMessage(m, transfer || []), worker: true };
-    } catch (e) {
-      console.warn('no link worker, the link runs on the main thread:', e.message);
-    }
-  }
-  const here = new Link(fromLink);
-  return { post: (m) => here.onMain(m), worker: false };
-}
-
-function fromLink(m) {
-  switch (m.type) {
-    case 'open': connected = true; send('hello', { audio: wantAudio, tap: tapOn }); break;
-    case 'close': connected = false; lost(); break;
-    case 'message': onMessage(m.m); break;
-    case 'text': console.warn('not JSON:', m.text); break;
+link.onmessage = (e) => {
+  const m = e.data;
+  switch (m.ev) {
+    case 'open':
+      open = true;
+      send('hello', { audio: wantAudio, tap: tapOn });
+      break;
+    case 'text': onText(m.data); break;
+    case 'close':
+      open = false;
+      lost();
+      break;
     case 'stats': audio.linkStats(m); break;
   }
-}
+};
 
 function connect() {
-  link.post({ type: 'connect', url: wsUrl() });
+  open = false;
+  link.postMessage({ cmd: 'connect', url: wsUrl() });
 }
 
 function lost() {
@@ -100,8 +87,9 @@ function hideBanner() {
   ui.banner.textContent = '';
 }
 
-function onMessage(m) {
-  if (!m || typeof m !== 'object') { console.warn('not a message:', m); return; }
+function onText(text) {
+  let m;
+  try { m = JSON.parse(text); } catch { console.warn('not JSON:', text); return; }
   const handler = handlers[m.type];
   if (handler) handler(m);
   else console.warn('unknown message', m.type);
@@ -279,5 +267,4 @@ window.addEventListener('beforeunload', (e) => {
   e.returnValue = '';
 });
 
-link = makeLink();
 connect();

@@ -1,9 +1,8 @@
 // web/audio.js — the page's audio output: an AudioContext at the session's rate, the
 // AudioWorklet (worklet.js) holding a ring of frames, and the test tap (window.mixdownTap
-// with &tap=1). The PCM packets and the credits do not pass through here: the link (link.js,
-// a worker) owns the WebSocket and talks to the worklet through a MessageChannel whose ports
-// start() hands to each; this thread gets the worklet's tap and the link's stats only.
-// Main thread only.
+// with &tap=1). The PCM packets and the credits do not pass here: the link worker (link.js)
+// and the worklet talk through a MessagePort this sets up, so that a busy main thread
+// never starves the worklet. Main thread only.
 
 const RING_FRAMES = 8192;
 // Credits every 5 ms of audio (not 20): the server renders only on credits, so the frames played
@@ -13,10 +12,9 @@ const RING_FRAMES = 8192;
 const CREDIT_SECONDS = Number(new URLSearchParams(location.search).get('credit_ms') || 5) / 1000;
 
 export class AudioOut {
-  /** `givePort(port)` hands the link its end of a new worklet's channel (null: no worklet);
-      `onStatus(text)` shows the state. */
-  constructor(givePort, onStatus, tap) {
-    this.givePort = givePort;
+  /** `link`: the link worker (link.js); `onStatus(text)` shows the state. */
+  constructor(link, onStatus, tap) {
+    this.link = link;
     this.onStatus = onStatus || (() => {});
     this.tapOn = tap;
     this.ctx = null;
@@ -56,10 +54,10 @@ export class AudioOut {
       node.port.onmessage = (e) => this.fromWorklet(e.data);
       node.connect(ctx.destination);
       this.node = node;
-      // packets and credits: between the worklet and the link, never through this thread
+      // Packets and credits between the link and the worklet, past the main thread.
       const channel = new MessageChannel();
-      node.port.postMessage({ type: 'port', port: channel.port1 }, [channel.port1]);
-      this.givePort(channel.port2);
+      node.port.postMessage({ type: 'link', port: channel.port1 }, [channel.port1]);
+      this.link.postMessage({ cmd: 'audio', port: channel.port2 }, [channel.port2]);
       this.report();
     }).catch((e) => this.onStatus(`no audio: ${e.message}`));
     this.report();
@@ -67,8 +65,8 @@ export class AudioOut {
   }
 
   close() {
+    if (this.node) this.link.postMessage({ cmd: 'audio', port: null }); // the link holds packets again
     if (this.ctx) this.ctx.close().catch(() => {});
-    if (this.node) this.givePort(null); // the link holds packets until the next worklet
     this.ctx = null;
     this.node = null;
   }
@@ -86,30 +84,42 @@ export class AudioOut {
     else this.onStatus('audio: press play to start it');
   }
 
-  /** An `audio` message: this page is the listener; PCM follows. (The link has already
-      reset the worklet, before any packet that follows the message.) */
+  /** An `audio` message: this page is the listener; PCM follows. */
   listen(message) {
     this.listening = true;
+    this.link.postMessage({ cmd: 'listening', on: true });
     const started = this.start(message.rate, message.target_frames);
+    this.toWorklet({ type: 'reset' });
     this.report();
     return started;
   }
 
-  /** A `listener: false` message (another page took over) or a lost connection (the link
-      resets the worklet itself). */
+  /** A `listener: false` message (another page took over) or a lost connection. */
   unlisten() {
     this.listening = false;
+    this.link.postMessage({ cmd: 'listening', on: false });
+    this.toWorklet({ type: 'reset' });
     this.report();
   }
 
-  /** The link's figures of the worklet (underruns, frames held, credits …) and of the packets. */
-  linkStats(s) {
-    Object.assign(this.stats, s);
-    delete this.stats.type;
+  toWorklet(m) {
+    if (this.node) this.node.port.postMessage(m);
+  }
+
+  /** The link's counts of packets ({packets, badPackets}, about once a second). */
+  linkStats(m) {
+    this.stats.packets = m.packets;
+    this.stats.badPackets = m.badPackets;
   }
 
   fromWorklet(m) {
     switch (m.type) {
+      case 'stats': // ten times a second (the credits go to the link)
+        this.stats.underruns = m.underruns;
+        this.stats.buffered = m.buffered;
+        this.stats.credits++;
+        if (this.stats.credits > 1) this.stats.lowest = Math.min(this.stats.lowest ?? Infinity, m.lowest);
+        break;
       case 'tap':
         this.tapBlocks.push(m);
         this.tapUnderruns = m.underruns;

@@ -1,20 +1,21 @@
 // web/worklet.js — the AudioWorklet that plays the server's PCM (audio rendering thread).
 //
-// The link (link.js, a worker owning the WebSocket) posts each PCM packet ({generation, flags,
-// position, frames, samples: interleaved L R Float32Array}) on the port of a MessageChannel
-// that the main thread hands over in a `port` message; they go into a ring of `capacity` frames. A packet of a
+// The link worker (link.js) posts each PCM packet ({generation, flags, position, frames,
+// samples: interleaved L R Float32Array}) through its own MessagePort (given by the main
+// thread as {type: 'link', port}), so that no packet waits on the main thread; they go into
+// a ring of `capacity` frames. A packet of a
 // newer generation drops what the ring holds (a locate, a new listener); an older one is
 // ignored. Playback starts once `prefill` frames are held and restarts the same way after
 // running dry (an underrun: silence, counted). Every few ms of audio (options.creditSeconds) it posts a credit
 // (frames taken from the ring since the last one, underruns so far, frames held) to the link,
-// which sends it to the server. `reset` (from the link, in the wire's order) drops the ring.
-// The main thread's own port carries only the tap (and `port`, `flush`).
+// which sends it to the server; the main thread gets `stats` ten times a second.
 //
 // Tap (options.tap): every frame output from a packet flagged playing, and the silence of
 // an underrun while playing, is kept and posted in blocks of TAP_BLOCK frames with the
 // timeline frame of its first frame; `flush` posts the partial block, then `flushed`.
 
 const TAP_BLOCK = 1024;
+const STATS_EVERY = 20;  // credits between two `stats` to the main thread
 
 class MixdownPlayer extends AudioWorkletProcessor {
   constructor(options) {
@@ -42,20 +43,21 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.tapRight = new Float32Array(TAP_BLOCK);
     this.tapCount = 0;
     this.tapPosition = -1;
-    this.link = null;        // the port to the link: packets and resets in, credits out
+    this.link = null;        // MessagePort to the link worker (packets in, credits out)
+    this.credits = 0;
+    this.lowestSinceStats = this.capacity;
     this.port.onmessage = (e) => this.onMessage(e.data);
   }
 
   onMessage(m) {
     switch (m.type) {
       case 'packet': this.push(m); break;
-      case 'reset': this.drop(); this.generation = -1; break;
-      case 'tap': this.tap = !!m.on; break;
-      case 'port':
-        if (this.link) this.link.close();
+      case 'link':
         this.link = m.port;
         this.link.onmessage = (e) => this.onMessage(e.data);
         break;
+      case 'reset': this.drop(); this.generation = -1; break;
+      case 'tap': this.tap = !!m.on; break;
       case 'flush':
         this.postTap();
         this.port.postMessage({ type: 'flushed', id: m.id, underruns: this.underruns });
@@ -163,7 +165,13 @@ class MixdownPlayer extends AudioWorkletProcessor {
     }
     this.sinceCredit += n;
     if (this.sinceCredit >= this.creditEvery) {
-      if (this.link) this.link.postMessage({ type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held, lowest: this.lowest });
+      const credit = { type: 'credit', frames: this.playedSinceCredit, underruns: this.underruns, buffered: this.held, lowest: this.lowest };
+      (this.link || this.port).postMessage(credit);
+      this.lowestSinceStats = Math.min(this.lowestSinceStats, this.lowest);
+      if (++this.credits % STATS_EVERY === 0) {
+        this.port.postMessage({ type: 'stats', underruns: this.underruns, buffered: this.held, lowest: this.lowestSinceStats });
+        this.lowestSinceStats = this.capacity;
+      }
       this.lowest = this.capacity;
       this.playedSinceCredit = 0;
       this.sinceCredit = 0;

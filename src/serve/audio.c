@@ -19,11 +19,13 @@
 #include "platform/clock.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define QUEUE_PERIODS 64U // 16384 frames: four times the largest fill
+#define MD_SERVE_AUDIO_RT_PRIORITY 40 // SCHED_FIFO, below JACK's usual 70–95 and above the desktop
 
 typedef struct {
   uint32_t frames;
@@ -155,6 +157,12 @@ run(void* arg)
 {
   MdServeAudio* a = arg;
   pthread_setname_np(pthread_self(), MD_SERVE_AUDIO_THREAD_NAME); // bench/serve.sh finds its CPU time by it
+  // A real-time thread when the system lets us (root, or an rtprio limit, as
+  // JACK's audio thread is): the page's browser and everything else on the
+  // machine then cannot hold up the mix past its fill.  Refused: it runs as
+  // any thread does.
+  const struct sched_param realtime = {.sched_priority = MD_SERVE_AUDIO_RT_PRIORITY};
+  pthread_setschedparam(pthread_self(), SCHED_FIFO, &realtime);
   pthread_mutex_lock(&a->lock);
   while (!a->stop) {
     uint64_t wait_ns = 0U;

@@ -22,6 +22,20 @@
 
 /* Messages ------------------------------------------------------------------- */
 
+void*
+md_console_grow(void* items, size_t* capacity, size_t count, size_t item_size, size_t first)
+{
+  if (items && count < *capacity) {
+    return items;
+  }
+  const size_t grown_capacity = *capacity ? 2U * *capacity : first;
+  void*        grown          = realloc(items, grown_capacity * item_size);
+  if (grown) {
+    *capacity = grown_capacity;
+  }
+  return grown;
+}
+
 void
 md_console_send_owned(MdServeSendFunc send, void* user, int client, char* json)
 {
@@ -217,15 +231,11 @@ keep_pending(MdConsole* c, int owner, const char* address, double value)
       return true;
     }
   }
-  if (c->n_pending == c->pending_capacity) {
-    const size_t   capacity = c->pending_capacity ? 2U * c->pending_capacity : 32U;
-    MdPendingMove* grown    = realloc(c->pending, capacity * sizeof *grown);
-    if (!grown) {
-      return false;
-    }
-    c->pending          = grown;
-    c->pending_capacity = capacity;
+  MdPendingMove* grown = md_console_grow(c->pending, &c->pending_capacity, c->n_pending, sizeof *grown, 32U);
+  if (!grown) {
+    return false;
   }
+  c->pending = grown;
   MdPendingMove* p = &c->pending[c->n_pending++];
   snprintf(p->address, sizeof p->address, "%s", address);
   p->value = value;
@@ -257,15 +267,11 @@ begin_gesture(MdConsole* c, int client, const char* gesture, MdServeSendFunc sen
     open = NULL;
   }
   if (!open && gesture[0]) {
-    if (c->n_gestures == c->gesture_capacity) {
-      const size_t   capacity = c->gesture_capacity ? 2U * c->gesture_capacity : 8U;
-      MdOpenGesture* grown    = realloc(c->gestures, capacity * sizeof *grown);
-      if (!grown) {
-        return;
-      }
-      c->gestures         = grown;
-      c->gesture_capacity = capacity;
+    MdOpenGesture* grown = md_console_grow(c->gestures, &c->gesture_capacity, c->n_gestures, sizeof *grown, 8U);
+    if (!grown) {
+      return;
     }
+    c->gestures = grown;
     open         = &c->gestures[c->n_gestures++];
     open->client = client;
     snprintf(open->gesture, sizeof open->gesture, "%s", gesture);
@@ -468,9 +474,12 @@ md_console_poll(MdConsole* c, MdServeSendFunc send, void* user)
   read_back_moves(c, now_s, send, user);
   MdPlayerStatus status;
   md_player_status(c->player, &status);
-  if (status.playing != c->was_playing || (status.playing && now_s >= c->next_transport_s)) {
+  // While playing 20 a second; stopped, once a second all the same: every
+  // page hears from the server at least that often, even when nothing plays
+  // and no meter moves (a page's link takes a silent connection for dead).
+  if (status.playing != c->was_playing || now_s >= c->next_transport_s) {
     send_transport(c, send, user);
-    c->next_transport_s = now_s + MD_CONSOLE_TRANSPORT_S;
+    c->next_transport_s = now_s + (status.playing ? MD_CONSOLE_TRANSPORT_S : MD_CONSOLE_HEARTBEAT_S);
   }
   send_due_curves(c, now_s, send, user);
 }

@@ -20,7 +20,9 @@
 //   - save (over the session file, only the changed values' lines differ;
 //     refused when the file changed on disk) and save as (a copy beside it);
 //   - the transport (play, stop, locate, loop) and its position ~20 times a
-//     second; the curves of EQ and dynamics inserts after their values move.
+//     second while playing, once a second while stopped (so that a page
+//     always hears from the server); the curves of EQ and dynamics inserts
+//     after their values move.
 //
 // Messages are the wire's (docs/serve-protocol.md), sent through `send`
 // (client < 0: every page).

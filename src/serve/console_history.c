@@ -46,19 +46,13 @@ steps_push(MdTextSteps* steps, const char* text, size_t length)
     memmove(steps->items, steps->items + 1, (steps->count - 1U) * sizeof *steps->items);
     --steps->count;
   }
-  if (steps->count == steps->capacity) {
-    const size_t capacity = steps->capacity ? 2U * steps->capacity : 16U;
-    MdTextStep*  grown    = realloc(steps->items, capacity * sizeof *grown);
-    if (!grown) {
-      return false;
-    }
-    steps->items    = grown;
-    steps->capacity = capacity;
-  }
-  char* copy = malloc(length + 1U);
-  if (!copy) {
+  char*       copy  = malloc(length + 1U);
+  MdTextStep* grown = copy ? md_console_grow(steps->items, &steps->capacity, steps->count, sizeof *grown, 16U) : NULL;
+  if (!grown) {
+    free(copy);
     return false;
   }
+  steps->items = grown;
   memcpy(copy, text, length);
   copy[length]                   = '\0';
   steps->items[steps->count++] = (MdTextStep){copy, length};

@@ -30,6 +30,7 @@
 #define MD_CONSOLE_UNDO_MAX    500U ///< Steps kept (the oldest go first)
 #define MD_CONSOLE_SENT_MAX    1024U ///< Page moves awaiting their read-back from the player
 #define MD_CONSOLE_TRANSPORT_S 0.05 ///< The transport message's period while playing (20 a second)
+#define MD_CONSOLE_HEARTBEAT_S 1.0  ///< …and while stopped (every page hears from the server this often)
 #define MD_CONSOLE_CURVE_S     (1.0 / 30.0) ///< An insert's curve at most this often
 
 /// A move shown and playing but not kept in the text yet: its gesture
@@ -145,6 +146,10 @@ bool md_console_move_live(MdConsole* c, const char* address, double* value, char
 /// none), and the curve of its insert becomes due.
 void md_console_tell_value(MdConsole* c, const char* address, double value, int client, MdServeSendFunc send,
                            void* user);
+/// Room for one more item in the array `items` (`count` used of *capacity,
+/// each `item_size` bytes): the array, grown to twice (or `first`) when
+/// full.  NULL when out of memory (the array as it was).
+void* md_console_grow(void* items, size_t* capacity, size_t count, size_t item_size, size_t first);
 /// Sends a message built by protocol.h's encoders (freed here).
 void md_console_send_owned(MdServeSendFunc send, void* user, int client, char* json);
 

@@ -18,6 +18,8 @@
 #include "serve/protocol.h"
 #include "util/note.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +116,26 @@ start_console(MdServe* s, const char* session_path, char* message, size_t messag
   return MIXDOWN_SUCCESS;
 }
 
+// The loop feeds the page's worklet from the audio thread's packets within
+// the stream's fill (about 43 ms): on a busy machine (the page's browser
+// beside it) a pass late by more than that is an underrun in the page.  So,
+// when the system lets us (root, or an rtprio limit), the calling thread
+// runs the loop at a real-time priority (below the audio thread's) and gets
+// its own back after.
+static void
+run_loop(MdServe* s)
+{
+  int                policy = SCHED_OTHER;
+  struct sched_param before = {0};
+  const bool         saved  = !pthread_getschedparam(pthread_self(), &policy, &before);
+  const struct sched_param loop = {.sched_priority = MD_SERVE_LOOP_RT_PRIORITY};
+  const bool raised = saved && !pthread_setschedparam(pthread_self(), SCHED_FIFO, &loop);
+  md_serve_http_run(s);
+  if (raised) {
+    pthread_setschedparam(pthread_self(), policy, &before);
+  }
+}
+
 static void
 serve_free(MdServe* s)
 {
@@ -176,7 +198,7 @@ mixdown_serve(const char* session_path, const MixdownServeOptions* options, char
     if (options->ready) {
       options->ready(options->user_data, s->url, s->osc ? md_osc_port(s->osc) : 0);
     }
-    md_serve_http_run(s);
+    run_loop(s);
     if (md_console_dirty(s->console) && options->note) {
       // The pages asked before leaving; the command line cannot: say it.
       md_notef(options->note, options->user_data, "stopped with unsaved changes: %s was not written", session_path);

@@ -24,6 +24,7 @@
 #define MD_SERVE_TICK_MS    10   ///< The service loop's pass: moves, PCM and meters go out within it
 #define MD_SERVE_METER_HZ   30.0 ///< Meters messages to every page, per second
 #define MD_SERVE_MAX_CLIENTS 32  ///< Pages at once (more are refused with 503)
+#define MD_SERVE_LOOP_RT_PRIORITY 30 ///< SCHED_FIFO of the loop when allowed (below the audio thread's)
 
 struct lws_context;
 struct lws_vhost;

@@ -83,6 +83,8 @@ export function startServer(mixdown, session, extra = []) {
       }
     });
     proc.stderr.on('data', (d) => { stderr += d; });
+    // MD_DEBUG_SERVER=1 tests/browser/run.sh …: the server's stderr as it comes (debugging).
+    if (process.env.MD_DEBUG_SERVER) proc.stderr.on('data', (d) => process.stderr.write(d));
     proc.on('exit', (code) => {
       if (!done) { done = true; clearTimeout(timer); running.delete(server); reject(new Error(`mixdown serve exited ${code}: ${stderr.trim()}`)); }
     });
@@ -234,6 +236,16 @@ export class TapRecorder {
   /// underrun's silence counts as played, so the frames after it come
   /// again) — none when the tap is whole.
   join() {
+    const { runs, gaps } = this.runs();
+    const best = runs.reduce((a, r) => (r.reduce((s, p) => s + p.left.length, 0) > a.reduce((s, p) => s + p.left.length, 0) ? r : a), []);
+    return { ...spanOf(best), gaps };
+  }
+  /// Every run of pieces that follow one another, each as a span (join() gives the longest):
+  /// after a break, what was tapped on either side still measures.
+  spans() {
+    return this.runs().runs.map(spanOf);
+  }
+  runs() {
     const gaps = [], runs = [];
     let run = [];
     for (const p of this.pieces) {
@@ -246,13 +258,17 @@ export class TapRecorder {
       run.push(p);
     }
     runs.push(run);
-    const best = runs.reduce((a, r) => (r.reduce((s, p) => s + p.left.length, 0) > a.reduce((s, p) => s + p.left.length, 0) ? r : a), []);
-    const n = best.reduce((s, p) => s + p.left.length, 0);
-    const left = new Float32Array(n), right = new Float32Array(n);
-    let at = 0;
-    for (const p of best) { left.set(p.left, at); right.set(p.right, at); at += p.left.length; }
-    return { position_frame: best.length ? best[0].position_frame : -1, left, right, gaps };
+    return { runs, gaps };
   }
+}
+
+/// A run of contiguous pieces as one {position_frame, left, right}.
+function spanOf(run) {
+  const n = run.reduce((s, p) => s + p.left.length, 0);
+  const left = new Float32Array(n), right = new Float32Array(n);
+  let at = 0;
+  for (const p of run) { left.set(p.left, at); right.set(p.right, at); at += p.left.length; }
+  return { position_frame: run.length ? run[0].position_frame : -1, left, right };
 }
 
 // ---- WAV ------------------------------------------------------------------

@@ -141,7 +141,7 @@ write_all(const char* path, const char* text)
 }
 
 static bool
-fixture_open(Fixture* fx)
+fixture_open_yaml(Fixture* fx, const char* yaml)
 {
   memset(fx, 0, sizeof *fx);
   if (!mixdown_has_feature(MIXDOWN_FEATURE_JACK)) {
@@ -149,7 +149,7 @@ fixture_open(Fixture* fx)
   }
   test_write_sine(test_path("c1.wav"), 440.0, 0.25, 3.0, 1U, RATE);
   snprintf(fx->path, sizeof fx->path, "%s", test_path("console.yaml"));
-  write_all(fx->path, console_yaml);
+  write_all(fx->path, yaml);
   fx->original = read_all(fx->path);
   fx->box      = calloc(1U, sizeof *fx->box);
   MixdownEditor* editor = NULL;
@@ -169,6 +169,12 @@ fixture_open(Fixture* fx)
   }
   CHECK_MSG(fx->console, "console: %s", why);
   return fx->console && fx->box && fx->original;
+}
+
+static bool
+fixture_open(Fixture* fx)
+{
+  return fixture_open_yaml(fx, console_yaml);
 }
 
 static void
@@ -566,6 +572,14 @@ test_console_transport_and_curves(void)
     fixture_close(&fx);
     return;
   }
+  // Stopped: the transport once a second all the same (every page hears from the server).
+  run(&fx, 1);
+  outbox_clear(fx.box);
+  run(&fx, 1);
+  CHECK(count_of(fx.box, "transport", NULL) == 0U);
+  md_sleep_seconds(1.05);
+  run(&fx, 1);
+  CHECK(count_of(fx.box, "transport", "\"playing\":false") == 1U);
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_TRANSPORT, .action = MD_TRANSPORT_LOCATE, .position_s = 1.5});
   json_t* t = last_of(fx.box, "transport");
   CHECK(t && json_real_value(json_object_get(t, "position_s")) == 1.5 && json_is_false(json_object_get(t, "playing")));
@@ -620,6 +634,71 @@ test_console_transport_and_curves(void)
   fixture_close(&fx);
 }
 
+/* An LV2 insert ------------------------------------------------------------------------ */
+
+#define SINGLE_PARA "http://plugin.org.uk/swh-plugins/singlePara"
+
+typedef struct {
+  const char* name;
+  double      min, max, default_value;
+  bool        found;
+} PortRange;
+
+static void
+note_port(void* user, const MixdownParamInfo* info)
+{
+  PortRange* ports = user;
+  for (PortRange* p = ports; p->name; ++p) {
+    if (!strcmp(p->name, info->name)) {
+      *p = (PortRange){p->name, info->min, info->max, info->default_value, true};
+    }
+  }
+}
+
+static void
+test_console_lv2_insert_gets_the_plugins_ports(void)
+{
+  if (!mixdown_has_feature(MIXDOWN_FEATURE_LV2) ||
+      (access("/usr/lib/lv2/single_para-swh.lv2/manifest.ttl", R_OK) != 0 &&
+       access("/usr/local/lib/lv2/single_para-swh.lv2/manifest.ttl", R_OK) != 0)) {
+    test_skip("no LV2 host or swh-lv2 here (scripts/install-deps.sh installs it)");
+  }
+  static const char yaml[] = "mixdown: 1\nsample_rate: 48000\ntracks:\n"
+                             "  - {name: t, file: c1.wav, inserts: [{type: lv2, uri: \"" SINGLE_PARA "\",\n"
+                             "     params: {gain: 6, fc: 1000, bw: 1}}]}\n";
+  Fixture fx;
+  if (!fixture_open_yaml(&fx, yaml)) {
+    fixture_close(&fx);
+    return;
+  }
+  PortRange ports[] = {{"gain", 0, 0, 0, false}, {"fc", 0, 0, 0, false}, {"bw", 0, 0, 0, false}, {NULL, 0, 0, 0, false}};
+  char      name[256], why[512];
+  CHECK(mixdown_plugin_describe(SINGLE_PARA, RATE, note_port, NULL, ports, name, sizeof name, why, sizeof why) == 0);
+  char*   text   = md_console_state_json(fx.console, 1);
+  json_t* state  = text ? json_loads(text, 0, NULL) : NULL;
+  json_t* insert = json_array_get(json_object_get(json_array_get(json_object_get(state, "strips"), 0U), "inserts"), 0U);
+  json_t* params = json_object_get(insert, "params");
+  CHECK(insert && !strcmp(json_string_value(json_object_get(insert, "type")), "lv2"));
+  CHECK(params && !strcmp(json_string_value(json_object_get(json_array_get(params, 0U), "name")), "bypass"));
+  for (const PortRange* p = ports; p->name; ++p) {
+    json_t* param = param_named(params, p->name);
+    CHECK_MSG(p->found && param && json_real_value(json_object_get(param, "min")) == p->min &&
+                json_real_value(json_object_get(param, "max")) == p->max &&
+                json_real_value(json_object_get(param, "default")) == p->default_value,
+              "port %s: the state's range is not the plugin's", p->name);
+  }
+  CHECK(json_real_value(json_object_get(param_named(params, "gain"), "value")) == 6.0);
+  json_decref(state);
+  free(text);
+  move(&fx, 1, "/track/t/insert/1/gain", -3.0, "");
+  CHECK(count_of(fx.box, "value", "\"address\":\"/track/t/insert/1/gain\",\"value\":-3.0") == 1U);
+  request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
+  char* saved = read_all(fx.path);
+  CHECK(saved && strstr(saved, "params: {gain: -3, fc: 1000, bw: 1}}]}"));
+  free(saved);
+  fixture_close(&fx);
+}
+
 const TestCase serve_console_tests[] = {
   {"serve_console_state_is_the_tables_and_the_file", test_console_state_is_the_tables_and_the_file},
   {"serve_console_gesture_is_one_step_and_undo_gives_the_bytes_back",
@@ -630,5 +709,6 @@ const TestCase serve_console_tests[] = {
    test_console_save_refuses_a_file_changed_on_disk_and_save_as_writes_a_copy},
   {"serve_console_shows_and_keeps_osc_moves", test_console_shows_and_keeps_osc_moves},
   {"serve_console_transport_and_curves", test_console_transport_and_curves},
+  {"serve_console_lv2_insert_gets_the_plugins_ports", test_console_lv2_insert_gets_the_plugins_ports},
   {NULL, NULL},
 };
