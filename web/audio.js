@@ -89,7 +89,7 @@ export class AudioOut {
     this.listening = true;
     this.link.postMessage({ cmd: 'listening', on: true });
     const started = this.start(message.rate, message.target_frames);
-    this.toWorklet({ type: 'reset' });
+    // (the link has reset the worklet, before the packets that follow the message)
     this.report();
     return started;
   }
@@ -97,13 +97,8 @@ export class AudioOut {
   /** A `listener: false` message (another page took over) or a lost connection. */
   unlisten() {
     this.listening = false;
-    this.link.postMessage({ cmd: 'listening', on: false });
-    this.toWorklet({ type: 'reset' });
+    this.link.postMessage({ cmd: 'listening', on: false }); // the link resets the worklet
     this.report();
-  }
-
-  toWorklet(m) {
-    if (this.node) this.node.port.postMessage(m);
   }
 
   /** The link's counts of packets ({packets, badPackets}, about once a second). */

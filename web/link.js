@@ -6,7 +6,8 @@
 //
 // From the main thread: {cmd: 'connect', url} (a new socket; the old one, if any, closed),
 // {cmd: 'send', text}, {cmd: 'audio', port} (the worklet's end of a MessageChannel),
-// {cmd: 'listening', on} (only a listening page credits the server).
+// {cmd: 'listening', on} (only a listening page credits the server; off resets the worklet).
+// The link resets the worklet itself on `audio`, `listener: false` and a lost socket (text()).
 // To the main thread: {ev: 'open'}, {ev: 'close'}, {ev: 'text', data},
 // {ev: 'stats', packets, badPackets} (about once a second).
 //
@@ -41,8 +42,8 @@ self.onmessage = (e) => {
       held = [];
       break;
     case 'listening':
-      listening = !!m.on;
-      if (!listening) held = [];
+      if (m.on) listening = true;
+      else unlisten();
       break;
   }
 };
@@ -60,16 +61,42 @@ function connect(url) {
   socket.onmessage = (e) => {
     if (ws !== socket) return;
     heardAt = performance.now();
-    if (typeof e.data === 'string') self.postMessage({ ev: 'text', data: e.data });
+    if (typeof e.data === 'string') text(e.data);
     else packet(e.data);
   };
   socket.onclose = () => { if (ws === socket) lost(); };
 }
 
+/** A text frame, to the main thread. `audio` (this page listens, PCM follows) and
+    `listener: false` also reset the worklet here, in the wire's order: a reset sent by the
+    main thread would reach the worklet after the packets that follow the message (they do not
+    wait for that thread) and drop them, and the server, counting them as held, would wait
+    forever for credits of frames the worklet never had. */
+function text(data) {
+  if (data.length < 256 && (data.includes('"audio"') || data.includes('"listener"'))) {
+    let m = null;
+    try { m = JSON.parse(data); } catch { /* the main thread says so */ }
+    if (m && m.type === 'audio') { reset(); listening = true; }
+    else if (m && m.type === 'listener' && !m.listener) unlisten();
+  }
+  self.postMessage({ ev: 'text', data });
+}
+
+/** The worklet drops what it holds and takes the next packet's generation. */
+function reset() {
+  held = [];
+  if (worklet) worklet.postMessage({ type: 'reset' });
+}
+
+function unlisten() {
+  listening = false;
+  reset();
+}
+
 function lost() {
   const old = ws;
   ws = null;
-  held = [];
+  unlisten();
   if (old) old.close();
   self.postMessage({ ev: 'close' });
 }

@@ -31,7 +31,7 @@ const t = {
 };
 
 // The tests `make test` runs, quickest first (the minute of playback last).
-const RUN = ['test_security.mjs', 'test_two_pages.mjs', 'test_reconnect.mjs', 'test_fader.mjs', 'test_stall.mjs',
+const RUN = ['test_security.mjs', 'test_two_pages.mjs', 'test_reconnect.mjs', 'test_fader.mjs', 'test_stall.mjs', 'test_listener.mjs',
   'test_panels.mjs', 'test_null.mjs', 'test_edits.mjs', 'test_long.mjs'];
 const files = readdirSync(here).filter((f) => /^test_[a-z0-9_]+\.mjs$/.test(f)).sort();
 const chosen = only.length ? files.filter((f) => only.some((o) => f === o || f === `test_${o}.mjs`)) : RUN;
