@@ -101,10 +101,10 @@ static MixdownStatus
 start_console(MdServe* s, const char* session_path, char* message, size_t message_size)
 {
   s->console = md_console_new(s->editor, session_path, s->player, message, message_size);
+  s->editor  = NULL; // the console's now (freed with it, or already on failure)
   if (!s->console) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  s->editor = NULL;
   s->meters = md_serve_meters_new(s->player, s->session, s->rate_hz);
   if (!s->options->jack) {
     s->audio = md_serve_audio_new(s->player, s->rate_hz, MD_SERVE_FILL_DEFAULT);
