@@ -25,10 +25,14 @@ export async function run(t) {
   const tap = new TapRecorder(page);
   // To the end of the song: the transport says it stopped (or the length has passed).
   const end = performance.now() + (length + 10) * 1000;
+  // (a `playing: false` from before the play — the server says where it is once a second while
+  // stopped — is not the end: the end is the first one after a `playing: true`)
   let stopped = null;
   while (!stopped && performance.now() < end) {
     await tap.record(1000, 1000);
-    stopped = page.mdReceived.slice(since).find((m) => m.type === 'transport' && m.playing === false);
+    const after = page.mdReceived.slice(since);
+    const started = after.findIndex((m) => m.type === 'transport' && m.playing === true);
+    stopped = started < 0 ? null : after.slice(started).find((m) => m.type === 'transport' && m.playing === false);
   }
   await sleep(300);
   await tap.take();
