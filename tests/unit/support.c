@@ -393,6 +393,16 @@ test_gain_db(const float* in, const float* out, uint64_t from, uint64_t to)
   return test_rms_db(out + from, to - from) - test_rms_db(in + from, to - from);
 }
 
+void
+test_write_text(const char* path, const char* text)
+{
+  FILE* f = fopen(path, "wb");
+  if (f) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
 char*
 test_read_file(const char* path, size_t* length)
 {

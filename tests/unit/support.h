@@ -142,6 +142,10 @@ double test_gain_db(const float* in, const float* out, uint64_t from, uint64_t t
 /// cannot be read or is empty.
 char* test_read_file(const char* path, size_t* length);
 
+/// Writes `text` to `path` (replacing it); a failure shows as the test's
+/// own (the file is not there, or not what was written).
+void test_write_text(const char* path, const char* text);
+
 /// The first error a session or an editor reported, and how many.
 typedef struct {
   char     message[600];

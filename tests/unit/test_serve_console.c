@@ -116,30 +116,6 @@ count_report(void* user, const MixdownDiagnostic* d)
   ++((Fixture*)user)->reports;
 }
 
-static char*
-read_all(const char* path)
-{
-  FILE* f = fopen(path, "rb");
-  if (!f) {
-    return NULL;
-  }
-  char*  text = calloc(1U, 65536U);
-  size_t n    = text ? fread(text, 1U, 65535U, f) : 0U;
-  (void)n;
-  fclose(f);
-  return text;
-}
-
-static void
-write_all(const char* path, const char* text)
-{
-  FILE* f = fopen(path, "wb");
-  if (f) {
-    fputs(text, f);
-    fclose(f);
-  }
-}
-
 static bool
 fixture_open_yaml(Fixture* fx, const char* yaml)
 {
@@ -149,8 +125,8 @@ fixture_open_yaml(Fixture* fx, const char* yaml)
   }
   test_write_sine(test_path("c1.wav"), 440.0, 0.25, 3.0, 1U, RATE);
   snprintf(fx->path, sizeof fx->path, "%s", test_path("console.yaml"));
-  write_all(fx->path, yaml);
-  fx->original = read_all(fx->path);
+  test_write_text(fx->path, yaml);
+  fx->original = test_read_file(fx->path, NULL);
   fx->box      = calloc(1U, sizeof *fx->box);
   MixdownEditor* editor = NULL;
   char           why[512];
@@ -378,7 +354,7 @@ test_console_gesture_is_one_step_and_undo_gives_the_bytes_back(void)
   // Saved, the file differs in that one line, its comment kept.
   outbox_clear(fx.box);
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
-  char* saved = read_all(fx.path);
+  char* saved = test_read_file(fx.path, NULL);
   CHECK(saved && lines_differing(saved, fx.original) == 1);
   CHECK(saved && strstr(saved, "    gain_db: -6   # rode the fader\n"));
   CHECK(count_of(fx.box, "saved", "console.yaml") == 1U && history_is(fx.box, false, true, false));
@@ -389,7 +365,7 @@ test_console_gesture_is_one_step_and_undo_gives_the_bytes_back(void)
   CHECK(count_of(fx.box, "value", "\"address\":\"/track/vox/gain_db\",\"value\":-3.0,\"client\":null") == 1U);
   request(&fx, 2, (MdServeRequest){.kind = MD_REQ_SAVE});
   free(saved);
-  saved = read_all(fx.path);
+  saved = test_read_file(fx.path, NULL);
   CHECK_MSG(saved && !strcmp(saved, fx.original), "after undo and save the file is not the original");
   (void)length;
   // The move back reached the player (and is not taken for an OSC move).
@@ -431,7 +407,7 @@ test_console_moves_without_gesture_and_pages_that_go(void)
   move(&fx, 1, "/track/vox/pan", 0.5, "b");
   end(&fx, 1, "b");
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
-  char* saved = read_all(fx.path);
+  char* saved = test_read_file(fx.path, NULL);
   CHECK(saved && strstr(saved, "mute: true") && strstr(saved, "threshold_db: -30") && strstr(saved, "pan: 0.5"));
   CHECK(saved && strstr(saved, "name: verb") && strstr(saved, "gain_db: -2"));
   CHECK(saved && strstr(saved, "gain_db: 2}], bypass: true}\n"));
@@ -442,7 +418,7 @@ test_console_moves_without_gesture_and_pages_that_go(void)
   }
   CHECK(history_is(fx.box, true, false, true));
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
-  saved = read_all(fx.path);
+  saved = test_read_file(fx.path, NULL);
   CHECK_MSG(saved && !strcmp(saved, fx.original), "six undos do not give the original back");
   free(saved);
   fixture_close(&fx);
@@ -487,7 +463,7 @@ test_console_save_refuses_a_file_changed_on_disk_and_save_as_writes_a_copy(void)
   move(&fx, 1, "/track/vox/gain_db", -9.0, "");
   char changed[70000];
   snprintf(changed, sizeof changed, "%s# changed by hand\n", fx.original);
-  write_all(fx.path, changed);
+  test_write_text(fx.path, changed);
   outbox_clear(fx.box);
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
   json_t* e = last_of(fx.box, "error");
@@ -495,7 +471,7 @@ test_console_save_refuses_a_file_changed_on_disk_and_save_as_writes_a_copy(void)
             e ? json_string_value(json_object_get(e, "message")) : "(no error)");
   CHECK(e && !strncmp(json_string_value(json_object_get(e, "message")), fx.path, strlen(fx.path)));
   json_decref(e);
-  char* now = read_all(fx.path);
+  char* now = test_read_file(fx.path, NULL);
   CHECK(now && !strcmp(now, changed)); // untouched
   free(now);
   CHECK(md_console_dirty(fx.console));
@@ -506,7 +482,7 @@ test_console_save_refuses_a_file_changed_on_disk_and_save_as_writes_a_copy(void)
   outbox_clear(fx.box);
   request(&fx, 1, as);
   CHECK(count_of(fx.box, "saved", "copy-of-console.yaml") == 1U);
-  char* copy = read_all(test_path("copy-of-console.yaml"));
+  char* copy = test_read_file(test_path("copy-of-console.yaml"), NULL);
   CHECK(copy && strstr(copy, "gain_db: -9   # rode the fader") && lines_differing(copy, fx.original) == 1);
   free(copy);
   CHECK(md_console_dirty(fx.console));
@@ -521,7 +497,7 @@ test_console_save_refuses_a_file_changed_on_disk_and_save_as_writes_a_copy(void)
     CHECK_MSG(count_of(fx.box, "error", NULL) == 1U && count_of(fx.box, "saved", NULL) == 0U, "save as %s",
               refused[k]);
   }
-  now = read_all(fx.path);
+  now = test_read_file(fx.path, NULL);
   CHECK(now && !strcmp(now, changed));
   free(now);
   fixture_close(&fx);
@@ -556,7 +532,7 @@ test_console_shows_and_keeps_osc_moves(void)
   CHECK(history_is(fx.box, true, true, false));
   end(&fx, 1, "p");
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
-  char* saved = read_all(fx.path);
+  char* saved = test_read_file(fx.path, NULL);
   CHECK(saved && strstr(saved, "{name: gtr, file: c1.wav, pan: {points: [[0, -0.5], [2, 0.5]]}, gain_db: -11}"));
   free(saved);
   fixture_close(&fx);
@@ -693,7 +669,7 @@ test_console_lv2_insert_gets_the_plugins_ports(void)
   move(&fx, 1, "/track/t/insert/1/gain", -3.0, "");
   CHECK(count_of(fx.box, "value", "\"address\":\"/track/t/insert/1/gain\",\"value\":-3.0") == 1U);
   request(&fx, 1, (MdServeRequest){.kind = MD_REQ_SAVE});
-  char* saved = read_all(fx.path);
+  char* saved = test_read_file(fx.path, NULL);
   CHECK(saved && strstr(saved, "params: {gain: -3, fc: 1000, bw: 1}}]}"));
   free(saved);
   fixture_close(&fx);

@@ -27,16 +27,6 @@
 #define RATE    48000U
 #define GLIDE_S (256.0 / RATE)
 
-static void
-write_file(const char* path, const char* text)
-{
-  FILE* f = fopen(path, "wb");
-  if (f) {
-    fputs(text, f);
-    fclose(f);
-  }
-}
-
 // The first line (from 1) where `a` and `b` differ, for a failure's message.
 static unsigned
 first_different_line(const char* a, const char* b)
@@ -56,7 +46,7 @@ record(const char* name, const char* text, const MdAppliedMove* moves, size_t n_
        MixdownSession** session)
 {
   MdRecordReport report = {0};
-  write_file(test_path(name), text);
+  test_write_text(test_path(name), text);
   *session = NULL;
   CHECK(mixdown_session_open_file(test_path(name), NULL, NULL, session) == MIXDOWN_SUCCESS);
   if (!*session) {
@@ -168,7 +158,7 @@ test_block_session_keeps_every_other_byte(void)
 {
   test_write_dc(test_path("r.wav"), 0.5f, 2.0, 1U, RATE);
   MixdownSession* s = NULL;
-  write_file(test_path("block.yaml"), block_session);
+  test_write_text(test_path("block.yaml"), block_session);
   CHECK(mixdown_session_open_file(test_path("block.yaml"), NULL, NULL, &s) == MIXDOWN_SUCCESS);
   if (!s) {
     return;
