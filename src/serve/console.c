@@ -202,7 +202,7 @@ curve_due(MdConsole* c, const char* address)
       return;
     }
   }
-  MdCurveInsert* grown = realloc(c->curves, (c->n_curves + 1U) * sizeof *grown);
+  MdCurveInsert* grown = md_console_grow(c->curves, &c->curves_capacity, c->n_curves, sizeof *grown, 8U);
   if (grown) {
     c->curves = grown;
     snprintf(grown[c->n_curves].address, sizeof grown->address, "%s", insert);
@@ -339,7 +339,7 @@ page_transport(MdConsole* c, int client, const MdServeRequest* r, MdServeSendFun
   }
   MdCommand command;
   char      note[512] = "";
-  if (values[n_values ? n_values - 1U : 0U] > c->length_s) {
+  if (n_values && values[n_values - 1U] > c->length_s) { // a locate's or a loop end's time
     snprintf(note, sizeof note, "%g s is past the end of the session (%g s long)", values[n_values - 1U],
              c->length_s);
   }
@@ -372,14 +372,11 @@ page_transport(MdConsole* c, int client, const MdServeRequest* r, MdServeSendFun
 static bool
 live_value(void* user, const char* address, double* value)
 {
-  MdConsole* c = user;
-  for (size_t k = c->n_pending; k-- > 0U;) {
-    if (!strcmp(c->pending[k].address, address)) {
-      *value = c->pending[k].value;
-      return true;
-    }
+  const MdPendingMove* p = md_console_pending_at(user, address);
+  if (p) {
+    *value = p->value;
   }
-  return false;
+  return p != NULL;
 }
 
 static char*

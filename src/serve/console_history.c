@@ -18,16 +18,6 @@
 
 /* Steps -------------------------------------------------------------------- */
 
-void
-md_console_steps_free(MdTextSteps* steps)
-{
-  for (size_t k = 0U; k < steps->count; ++k) {
-    free(steps->items[k].text);
-  }
-  free(steps->items);
-  *steps = (MdTextSteps){0};
-}
-
 static void
 steps_clear(MdTextSteps* steps)
 {
@@ -35,6 +25,14 @@ steps_clear(MdTextSteps* steps)
     free(steps->items[k].text);
   }
   steps->count = 0U;
+}
+
+void
+md_console_steps_free(MdTextSteps* steps)
+{
+  steps_clear(steps);
+  free(steps->items);
+  *steps = (MdTextSteps){0};
 }
 
 // Pushes a copy of `text`; the oldest step goes beyond MD_CONSOLE_UNDO_MAX.
@@ -191,32 +189,26 @@ md_console_commit_all(MdConsole* c, MdServeSendFunc send, void* user)
 /* Undo and redo -------------------------------------------------------------------- */
 
 typedef struct {
-  char (*address)[MD_CONSOLE_ADDRESS_MAX];
-  double* value;
-  size_t  count, capacity;
+  char   address[MD_CONSOLE_ADDRESS_MAX];
+  double value;
+} NamedValue;
+
+typedef struct {
+  NamedValue* items;
+  size_t      count, capacity;
 } Values;
 
 static void
 collect_value(void* user, const char* address, double value)
 {
-  Values* v = user;
-  if (v->count == v->capacity) {
-    const size_t capacity = v->capacity ? 2U * v->capacity : 256U;
-    void*        a        = realloc(v->address, capacity * sizeof *v->address);
-    if (a) {
-      v->address = a;
-    }
-    double* x = realloc(v->value, capacity * sizeof *x);
-    if (x) {
-      v->value = x;
-    }
-    if (!a || !x) {
-      return;
-    }
-    v->capacity = capacity;
+  Values*     v     = user;
+  NamedValue* grown = md_console_grow(v->items, &v->capacity, v->count, sizeof *grown, 256U);
+  if (!grown) {
+    return;
   }
-  snprintf(v->address[v->count], MD_CONSOLE_ADDRESS_MAX, "%s", address);
-  v->value[v->count++] = value;
+  v->items = grown;
+  snprintf(v->items[v->count].address, sizeof v->items->address, "%s", address);
+  v->items[v->count++].value = value;
 }
 
 typedef struct {
@@ -234,14 +226,14 @@ move_changed(void* user, const char* address, double value)
 {
   Changed* ch = user;
   size_t   k  = ch->next;
-  while (k < ch->before->count && strcmp(ch->before->address[k], address)) {
+  while (k < ch->before->count && strcmp(ch->before->items[k].address, address)) {
     ++k;
   }
   if (k == ch->before->count) {
     return;
   }
   ch->next = k + 1U;
-  if (ch->before->value[k] != value) {
+  if (ch->before->items[k].value != value) {
     char why[256];
     md_console_move_live(ch->console, address, &value, why, sizeof why); // a value fixed while playing: the text's only
     md_console_tell_value(ch->console, address, value, -1, ch->send, ch->user);
@@ -277,8 +269,7 @@ md_console_undo(MdConsole* c, int client, bool forward, MdServeSendFunc send, vo
     Changed changed = {c, &before, 0U, send, user};
     md_console_each_value(c, status.position_s, move_changed, &changed);
   }
-  free(before.address);
-  free(before.value);
+  free(before.items);
   md_console_send_history(c, send, user);
 }
 

@@ -95,7 +95,7 @@ struct MdConsole {
   size_t      n_copies;
 
   MdCurveInsert* curves;
-  size_t         n_curves;
+  size_t         n_curves, curves_capacity;
 
   bool   loop_on;
   double loop_from_s, loop_to_s;
@@ -104,6 +104,9 @@ struct MdConsole {
 };
 
 /* console_state.c */
+
+/// The latest pending move of `address` (any owner), or NULL.
+const MdPendingMove* md_console_pending_at(const MdConsole* c, const char* address);
 
 /// The value the console shows at `address` now: a pending move's, else
 /// the editor's (an envelope at the transport's position).  False when

@@ -71,8 +71,8 @@ number_at(const MixdownSession* s, const MdAddress* a, double position_s, double
   return isfinite(*value);
 }
 
-static const MdPendingMove*
-pending_at(const MdConsole* c, const char* address)
+const MdPendingMove*
+md_console_pending_at(const MdConsole* c, const char* address)
 {
   for (size_t k = c->n_pending; k-- > 0U;) {
     if (!strcmp(c->pending[k].address, address)) {
@@ -93,7 +93,7 @@ position_now(MdConsole* c)
 bool
 md_console_value_now(MdConsole* c, const char* address, double* value)
 {
-  const MdPendingMove* p = pending_at(c, address);
+  const MdPendingMove* p = md_console_pending_at(c, address);
   if (p) {
     *value = p->value;
     return true;
@@ -224,7 +224,7 @@ param_json(MdConsole* c, const MixdownSession* s, const MdAddress* a, const char
   json_object_set_new(param, "description", json_string(info->description ? info->description : ""));
   double               value     = 0.0;
   bool                 automated = false;
-  const MdPendingMove* pending   = pending_at(c, address);
+  const MdPendingMove* pending   = md_console_pending_at(c, address);
   if (number_at(s, a, position_s, &value, &automated)) {
     json_object_set_new(param, "value", json_real(pending ? pending->value : value));
   } else {
