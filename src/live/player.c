@@ -353,7 +353,8 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
     return NULL;
   }
   char            why[512] = "out of memory";
-  MdFeederOptions feed     = {.loop = options->loop, .stall_at_s = options->stall_at_s, .stall_for_s = options->stall_for_s};
+  MdFeederOptions feed     = {.ring_frames = options->disk_ring_frames, .loop = options->loop,
+                              .stall_at_s = options->stall_at_s, .stall_for_s = options->stall_for_s};
   const char*     bad      = md_checked_number_frames(options->from_s, p->rate_hz, MD_CHECKED_MAX_TIME_S,
                                                       &p->from_frame);
   if (!bad && feed.loop) {

@@ -39,6 +39,9 @@ typedef struct {
   double             meter_hz;        ///< Meter snapshots per second (0: none)
   double             stall_at_s;      ///< Tests: stall the disk thread once, at this time…
   double             stall_for_s;     ///< …for this long
+  uint32_t           disk_ring_frames; ///< Frames per track the disk thread reads ahead (0: the feeder's default,
+                                       ///< about a third of a second); tests that must never miss the disk
+                                       ///< on a loaded machine hold a whole song (preroll waits for half)
   bool               start_stopped;   ///< md_player_start() leaves the transport stopped: a PLAY command starts it
   bool               headless;        ///< No JACK: the caller calls md_player_process() (at the session's rate)
   uint32_t           headless_period; ///< Headless: the most frames a md_player_process() call asks for (frames; named in the tests)

@@ -51,7 +51,11 @@ wait_rendered(MdServeAudio* a, uint64_t frames, MdServeAudioStats* stats)
 }
 
 // A headless player of `yaml` (stopped when `stopped`, as serve starts
-// it) and its stream, not listening.
+// it) and its stream, not listening.  Its disk thread reads 8 s ahead and
+// the transport starts after half of it (preroll), so every song here is
+// in memory before it plays: the tests credit faster than real time, and
+// on a loaded machine (ASan, other tests) a disk thread with the default
+// third of a second fell behind (late blocks, played as silence).
 static bool
 stream_open(Stream* s, const char* yaml, uint32_t target_frames, bool stopped)
 {
@@ -64,7 +68,8 @@ stream_open(Stream* s, const char* yaml, uint32_t target_frames, bool stopped)
     return false;
   }
   const MdPlayerOptions options = {.client_name = "test", .meter_hz = 30.0, .headless = true,
-                                   .headless_period = 1024U, .start_stopped = stopped};
+                                   .headless_period = 1024U, .start_stopped = stopped,
+                                   .disk_ring_frames = 8U * RATE};
   MixdownStatus status = MIXDOWN_SUCCESS;
   char          why[512];
   s->player = md_player_new(s->session, &options, &status, why, sizeof why);
