@@ -103,6 +103,7 @@ const handlers = {
   meters: (m) => onMeters(m),
   curve: (m) => { const s = insertStrips.get(m.address); if (s) s.insertCurve(m.address, m); },
   audio: (m) => { ui.listen.hidden = true; audio.listen(m); },
+  fill: (m) => audio.fill(m),
   listener: (m) => {
     if (m.listener) return;
     audio.unlisten();

@@ -11,6 +11,12 @@ const RING_FRAMES = 8192;
 // with 5 ms. &credit_ms=N in the URL overrides it (for the bench).
 const CREDIT_SECONDS = Number(new URLSearchParams(location.search).get('credit_ms') || 5) / 1000;
 
+/** Frames the worklet holds before it plays (at the start and after running dry): half the
+    server's fill. No more: the server sends only the fill ahead of the credits, and packets a
+    reset drops may leave the ring short of it, so a prefill near the fill could wait forever
+    (tried: a page taking the listener back never started at fill − 512). */
+const prefillFor = (targetFrames) => Math.max(256, Math.min(RING_FRAMES / 2, Math.round((targetFrames || 2048) / 2)));
+
 export class AudioOut {
   /** `link`: the link worker (link.js); `onStatus(text)` shows the state. */
   constructor(link, onStatus, tap) {
@@ -35,7 +41,7 @@ export class AudioOut {
     if (this.ctx && this.rate === rate) return this.starting;
     this.close();
     this.rate = rate;
-    const prefill = Math.max(256, Math.min(RING_FRAMES / 2, Math.round((targetFrames || 2048) / 2)));
+    const prefill = prefillFor(targetFrames);
     let ctx;
     try {
       ctx = new AudioContext({ sampleRate: rate, latencyHint: 'interactive' });
@@ -80,18 +86,27 @@ export class AudioOut {
     if (!this.ctx) return;
     const rate = this.ctx.sampleRate === this.rate ? `${this.rate} Hz` : `${this.ctx.sampleRate} Hz (session ${this.rate} Hz)`;
     if (!this.listening) this.onStatus('audio: another page is listening');
-    else if (this.ctx.state === 'running') this.onStatus(`audio: ${rate}`);
+    else if (this.ctx.state === 'running') this.onStatus(`audio: ${rate}${this.targetFrames ? `, ${Math.round((1000 * this.targetFrames) / this.rate)} ms ahead` : ''}`);
     else this.onStatus('audio: press play to start it');
   }
 
   /** An `audio` message: this page is the listener; PCM follows. */
   listen(message) {
     this.listening = true;
+    this.targetFrames = message.target_frames;
     this.link.postMessage({ cmd: 'listening', on: true });
     const started = this.start(message.rate, message.target_frames);
     // (the link has reset the worklet, before the packets that follow the message)
     this.report();
     return started;
+  }
+
+  /** A `fill` message: the server renders further ahead after this page's underruns (or
+      less far after a clean stretch); shown, as it is the delay a move takes to be heard. */
+  fill(message) {
+    this.targetFrames = message.target_frames;
+    if (this.node) this.node.port.postMessage({ type: 'prefill', frames: prefillFor(this.targetFrames) });
+    this.report();
   }
 
   /** A `listener: false` message (another page took over) or a lost connection. */
@@ -129,9 +144,11 @@ export class AudioOut {
     }
   }
 
-  /** window.mixdownTap: take() → {rate, left, right, position_frame, underruns} of all the
-      audio played (flagged playing) since the previous take; flush() → a Promise resolved once
-      the worklet has posted everything it kept. */
+  /** window.mixdownTap: take() → {rate, left, right, position_frame, underruns, runs} of all
+      the audio played (flagged playing) since the previous take, where runs lists its stretches
+      of contiguous timeline frames [{offset, frames, position_frame, dry}] (dry: an underrun's
+      silence; a jump back after one is the mix resuming where it stopped); flush() → a Promise
+      resolved once the worklet has posted everything it kept. */
   installTap() {
     window.mixdownTap = {
       take: () => {
@@ -139,13 +156,22 @@ export class AudioOut {
         this.tapBlocks = [];
         const n = blocks.reduce((a, b) => a + b.left.length, 0);
         const left = new Float32Array(n), right = new Float32Array(n);
+        const runs = [];
         let at = 0;
-        for (const b of blocks) { left.set(b.left, at); right.set(b.right, at); at += b.left.length; }
+        for (const b of blocks) {
+          left.set(b.left, at);
+          right.set(b.right, at);
+          const run = runs[runs.length - 1];
+          if (run && run.position_frame + run.frames === b.position && run.dry === !!b.dry) run.frames += b.left.length;
+          else runs.push({ offset: at, frames: b.left.length, position_frame: b.position, dry: !!b.dry });
+          at += b.left.length;
+        }
         return {
           rate: this.ctx ? this.ctx.sampleRate : this.rate,
           left, right,
           position_frame: blocks.length ? blocks[0].position : -1,
           underruns: this.tapUnderruns,
+          runs,
         };
       },
       flush: () => {

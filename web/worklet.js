@@ -12,7 +12,8 @@
 //
 // Tap (options.tap): every frame output from a packet flagged playing, and the silence of
 // an underrun while playing, is kept and posted in blocks of TAP_BLOCK frames with the
-// timeline frame of its first frame; `flush` posts the partial block, then `flushed`.
+// timeline frame of its first frame (a block is all mix or all an underrun's silence,
+// flagged `dry`); `flush` posts the partial block, then `flushed`.
 
 const TAP_BLOCK = 1024;
 const STATS_EVERY = 20;  // credits between two `stats` to the main thread
@@ -43,6 +44,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.tapRight = new Float32Array(TAP_BLOCK);
     this.tapCount = 0;
     this.tapPosition = -1;
+    this.tapDry = false;     // the block being kept is an underrun's silence
     this.link = null;        // MessagePort to the link worker (packets in, credits out)
     this.credits = 0;
     this.lowestSinceStats = this.capacity;
@@ -58,6 +60,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
         break;
       case 'reset': this.drop(); this.generation = -1; break;
       case 'tap': this.tap = !!m.on; break;
+      case 'prefill': this.prefill = Math.max(128, Math.min(m.frames, this.capacity)); break;
       case 'flush':
         this.postTap();
         this.port.postMessage({ type: 'flushed', id: m.id, underruns: this.underruns });
@@ -126,11 +129,12 @@ class MixdownPlayer extends AudioWorkletProcessor {
     this.held -= n;
   }
 
-  keep(L, R, position) {
+  keep(L, R, position, dry = false) {
     if (!this.tap) return;
-    // a block holds contiguous frames only: a jump (locate, loop) starts a new one
-    if (this.tapCount > 0 && position !== this.tapPosition + this.tapCount) this.postTap();
-    if (this.tapCount === 0) this.tapPosition = position;
+    // a block holds contiguous frames of one kind only: a jump (locate, loop) or the start or
+    // end of an underrun starts a new one
+    if (this.tapCount > 0 && (position !== this.tapPosition + this.tapCount || dry !== this.tapDry)) this.postTap();
+    if (this.tapCount === 0) { this.tapPosition = position; this.tapDry = dry; }
     this.tapLeft[this.tapCount] = L;
     this.tapRight[this.tapCount] = R;
     if (++this.tapCount === TAP_BLOCK) this.postTap();
@@ -139,7 +143,8 @@ class MixdownPlayer extends AudioWorkletProcessor {
   postTap() {
     if (this.tapCount === 0) return;
     const left = this.tapLeft.slice(0, this.tapCount), right = this.tapRight.slice(0, this.tapCount);
-    this.port.postMessage({ type: 'tap', left, right, position: this.tapPosition, underruns: this.underruns }, [left.buffer, right.buffer]);
+    this.port.postMessage({ type: 'tap', left, right, position: this.tapPosition, dry: this.tapDry, underruns: this.underruns },
+      [left.buffer, right.buffer]);
     this.tapCount = 0;
   }
 
@@ -160,7 +165,7 @@ class MixdownPlayer extends AudioWorkletProcessor {
       for (const ch of out) ch.fill(0, done);
       // silence while running dry during playback is part of what was played
       if (this.wasPlaying) {
-        for (let i = done; i < n; i++) this.keep(0, 0, this.nextPosition >= 0 ? this.nextPosition++ : -1);
+        for (let i = done; i < n; i++) this.keep(0, 0, this.nextPosition >= 0 ? this.nextPosition++ : -1, true);
       }
     }
     this.sinceCredit += n;

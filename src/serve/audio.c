@@ -20,6 +20,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -38,7 +39,7 @@ typedef struct {
 struct MdServeAudio {
   MdPlayer* player;
   uint32_t  rate_hz;
-  uint32_t  target_frames;
+  uint32_t  base_target_frames; ///< As asked for (clamped)
   MdQueue   packets; ///< Packet: render-ahead thread → server thread
 
   pthread_t       thread;
@@ -51,6 +52,10 @@ struct MdServeAudio {
   bool     listening;
   uint32_t generation;
   int64_t  fill_frames;     ///< Listening: rendered − credited in this generation
+  uint32_t target_frames;   ///< The fill aimed at: base_target_frames, grown after underruns
+  uint64_t underruns_seen;  ///< The listener's underrun count at its last credit
+  uint64_t clean_frames;    ///< Frames credited since the target last moved or the page underran
+  uint64_t heard_frames;    ///< Frames credited since this listener came
   uint64_t clock_start_ns;  ///< Not listening: the wall clock's credits count from here…
   uint64_t clock_frames;    ///< …and the frames rendered since
   MdServeAudioStats stats;
@@ -215,7 +220,8 @@ md_serve_audio_new(MdPlayer* player, uint32_t rate_hz, uint32_t target_frames)
   target_frames    = target_frames < MD_SERVE_FILL_MIN ? MD_SERVE_FILL_MIN : target_frames;
   a->player        = player;
   a->rate_hz       = rate_hz;
-  a->target_frames = target_frames > MD_SERVE_FILL_MAX ? MD_SERVE_FILL_MAX : target_frames;
+  a->base_target_frames = target_frames > MD_SERVE_FILL_MAX ? MD_SERVE_FILL_MAX : target_frames;
+  a->target_frames      = a->base_target_frames;
   a->clock_start_ns = md_clock_ns();
   reset_band(a);
   pthread_condattr_t attr;
@@ -269,6 +275,12 @@ md_serve_audio_listen(MdServeAudio* a, bool listening)
 {
   pthread_mutex_lock(&a->lock);
   a->listening = listening;
+  // A new listener is a new browser: its underruns count from zero and
+  // its fill starts where every page's does.
+  a->target_frames  = a->base_target_frames;
+  a->underruns_seen = 0U;
+  a->clean_frames   = 0U;
+  a->heard_frames   = 0U;
   restart_locked(a);
   pthread_mutex_unlock(&a->lock);
 }
@@ -281,7 +293,35 @@ md_serve_audio_restart(MdServeAudio* a)
   pthread_mutex_unlock(&a->lock);
 }
 
-void
+// Under the lock: the target fill after a credit of `frames` from a page
+// that has underrun `underruns` times so far.  Grows a step per new
+// underrun, up to the ceiling; after MD_SERVE_FILL_RELAX_S of clean
+// credits, a step back down towards the base.
+static void
+adapt_target_locked(MdServeAudio* a, uint64_t frames, uint64_t underruns)
+{
+  a->heard_frames += frames;
+  if (a->heard_frames < (uint64_t)(MD_SERVE_FILL_GRACE_S * a->rate_hz)) {
+    a->underruns_seen = underruns; // the page's audio output starting, not its pace
+    return;
+  }
+  if (underruns > a->underruns_seen) {
+    const uint64_t steps = underruns - a->underruns_seen; // a page may say anything up to 2^53
+    const uint64_t room  = (MD_SERVE_FILL_CEILING - a->target_frames) / MD_SERVE_FILL_STEP;
+    a->target_frames     = steps > room ? MD_SERVE_FILL_CEILING : a->target_frames + (uint32_t)steps * MD_SERVE_FILL_STEP;
+    a->clean_frames      = 0U;
+  } else {
+    a->clean_frames += frames;
+    if (a->clean_frames >= (uint64_t)(MD_SERVE_FILL_RELAX_S * a->rate_hz) && a->target_frames > a->base_target_frames) {
+      const uint32_t lower = a->target_frames - MD_SERVE_FILL_STEP;
+      a->target_frames     = lower < a->base_target_frames ? a->base_target_frames : lower;
+      a->clean_frames      = 0U;
+    }
+  }
+  a->underruns_seen = underruns; // a page's count starts again when its worklet does
+}
+
+uint32_t
 md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered)
 {
   pthread_mutex_lock(&a->lock);
@@ -292,13 +332,16 @@ md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint
     a->fill_frames -= frames > (uint64_t)INT32_MAX ? INT32_MAX : (int64_t)frames;
     a->stats.credited_frames += frames;
     a->stats.page_underruns = underruns;
+    adapt_target_locked(a, frames, underruns);
     a->stats.fill_min_frames = a->fill_frames < a->stats.fill_min_frames ? a->fill_frames : a->stats.fill_min_frames;
     a->stats.page_buffered_min = buffered < a->stats.page_buffered_min ? buffered : a->stats.page_buffered_min;
     a->stats.page_buffered_max = buffered > a->stats.page_buffered_max ? buffered : a->stats.page_buffered_max;
     ++a->stats.credits;
     pthread_cond_signal(&a->wake);
   }
+  const uint32_t target = a->target_frames;
   pthread_mutex_unlock(&a->lock);
+  return target;
 }
 
 static void
@@ -394,6 +437,7 @@ md_serve_audio_stats(MdServeAudio* a, MdServeAudioStats* stats, bool reset)
   *stats               = a->stats;
   stats->rate_hz       = a->rate_hz;
   stats->target_frames = a->target_frames;
+  stats->base_target_frames = a->base_target_frames;
   stats->generation    = a->generation;
   stats->listening     = a->listening;
   stats->fill_frames   = a->fill_frames;

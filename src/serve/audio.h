@@ -47,6 +47,18 @@
 #define MD_SERVE_FILL_DEFAULT     2048U       ///< Target fill, frames (≈ 43 ms at 48 kHz)
 #define MD_SERVE_FILL_MIN         1024U       ///< The target's range (md_serve_audio_new clamps to it)
 #define MD_SERVE_FILL_MAX         4096U
+// A page that underruns has a consumer slower to wake than the fill
+// allows (a busy browser): each underrun it reports raises the target by
+// a step, up to the ceiling; a clean stretch lowers it again, a step at a
+// time, down to the target it started with (a jitter buffer's way).
+#define MD_SERVE_FILL_STEP        1024U       ///< Frames added per underrun reported
+#define MD_SERVE_FILL_CEILING     6144U       ///< The most it grows to (≈ 128 ms at 48 kHz; the page's ring holds 8192)
+#define MD_SERVE_FILL_GRACE_S     2.0         ///< A new listener's first seconds credited: its underruns do not count
+                                              ///< (a page still loading: an underrun 0.1-1.3 s in, in most runs on a
+                                              ///< busy 2-core machine, then none for many seconds)
+#define MD_SERVE_FILL_RELAX_S     120.0       ///< Seconds credited without an underrun before a step down
+                                              ///< (a browser that hiccuped once will again: at 30 s, a
+                                              ///< test's busy chromium underran again after each step down)
 #define MD_SERVE_AUDIO_THREAD_NAME "mixdown-audio" ///< The render-ahead thread's name (/proc/PID/task/TID/comm)
 
 typedef struct MdServeAudio MdServeAudio;
@@ -69,8 +81,10 @@ void md_serve_audio_listen(MdServeAudio* a, bool listening);
 /// and the fill counts from zero: the page drops what it holds.
 void md_serve_audio_restart(MdServeAudio* a);
 /// The listener's credit message: `frames` played since its last credit,
-/// its underruns so far and the frames it holds now.
-void md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered);
+/// its underruns so far and the frames it holds now.  More underruns than
+/// its last credit said raise the target fill (MD_SERVE_FILL_STEP).
+/// Returns the target fill after it (frames).
+uint32_t md_serve_audio_credit(MdServeAudio* a, uint64_t frames, uint64_t underruns, uint64_t buffered);
 
 /// The next PCM packet (consecutive periods joined while they fit in
 /// `capacity` bytes) written at `out`, its size in *length; false when no
@@ -79,7 +93,8 @@ bool md_serve_audio_take_packet(MdServeAudio* a, unsigned char* out, size_t capa
 
 typedef struct {
   uint32_t rate_hz;
-  uint32_t target_frames;   ///< The fill aimed at
+  uint32_t target_frames;   ///< The fill aimed at now (grown after underruns)
+  uint32_t base_target_frames; ///< …and the one it started at (md_serve_audio_new)
   uint32_t generation;
   bool     listening;
   uint64_t rendered_frames; ///< Since md_serve_audio_new()

@@ -50,6 +50,7 @@ send_audio_format(MdServe* s, int client)
   send_object(s, client,
               json_pack("{s:s, s:i, s:i, s:i}", "type", "audio", "rate", (json_int_t)s->rate_hz, "channels", 2,
                         "target_frames", (json_int_t)stats.target_frames));
+  s->fill_told = stats.target_frames;
   md_serve_want_write(s, client);
 }
 
@@ -148,7 +149,12 @@ md_serve_page_said(MdServe* s, int client, const char* text, size_t length)
   switch (request.kind) {
   case MD_REQ_CREDIT:
     if (client == s->listener && s->audio) { // only the listener's clock drives the audio
-      md_serve_audio_credit(s->audio, request.frames, request.underruns, request.buffered);
+      const uint32_t target = md_serve_audio_credit(s->audio, request.frames, request.underruns, request.buffered);
+      if (target != s->fill_told) { // an underrun deepened it, or a clean stretch relaxed it
+        send_object(s, client, json_pack("{s:s, s:I, s:I}", "type", "fill", "target_frames", (json_int_t)target,
+                                         "underruns", (json_int_t)request.underruns));
+        s->fill_told = target;
+      }
     }
     return;
   case MD_REQ_LISTEN: become_listener(s, client); return;

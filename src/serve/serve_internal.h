@@ -45,6 +45,7 @@ typedef struct MdServe {
   MdServeClient*      clients[MD_SERVE_MAX_CLIENTS];
   int                 next_client_id;
   int                 listener;     ///< The page that hears the mix (client id), or -1
+  uint32_t            fill_told;    ///< The target fill the listener was last told (frames)
   unsigned char*      pcm;          ///< A PCM packet being written (LWS_PRE bytes of headroom first)
   size_t              pcm_capacity; ///< …bytes after the headroom
 

@@ -149,9 +149,11 @@ export const own = (scope, role, name) => scope.getByRole(role, { name, exact: t
 // ---- the tap --------------------------------------------------------------
 
 /// What the tap holds now, once the worklet has posted all it kept: a
-/// list of pieces {rate, left, right, position_frame, underruns} with
-/// Float32Arrays (the bytes travel as base64: exact; with samples: false
-/// only {length}).  Pieces a test took inside the page (armKey) come first.
+/// list of pieces {rate, left, right, position_frame, dry, underruns}, each
+/// a stretch of contiguous timeline frames (dry: an underrun's silence),
+/// with Float32Arrays (the bytes travel as base64: exact; with samples:
+/// false only {length}).  Pieces a test took inside the page (armKey) come
+/// first.
 export async function takeTap(page, { samples = true } = {}) {
   const pieces = await page.evaluate(async (samples) => {
     const tap = window.mixdownTap;
@@ -167,7 +169,12 @@ export async function takeTap(page, { samples = true } = {}) {
     };
     // Without samples (a long run that counts only): the lengths, no copy.
     const pack = samples ? b64 : (a) => a.length;
-    return all.map((t) => ({ rate: t.rate, left: pack(t.left), right: pack(t.right), position_frame: t.position_frame, underruns: t.underruns }));
+    // (an empty take still says the rate and the underruns)
+    const runsOf = (t) => (t.runs.length ? t.runs : [{ offset: 0, frames: 0, position_frame: -1, dry: false }]);
+    return all.flatMap((t) => runsOf(t).map((r) => ({
+      rate: t.rate, position_frame: r.position_frame, dry: r.dry, underruns: t.underruns,
+      left: pack(t.left.subarray(r.offset, r.offset + r.frames)), right: pack(t.right.subarray(r.offset, r.offset + r.frames)),
+    })));
   }, samples);
   const f32 = (s) => {
     if (typeof s === 'number') return { length: s };
@@ -193,7 +200,8 @@ export async function armKey(page, key) {
       window.mixdownTap.flush().then(() => {
         const t1 = performance.now(), d = window.mixdownTap.take();
         (window.__mdStash = window.__mdStash || []).push(d);
-        const end = d.position_frame + d.left.length;
+        const last = d.runs[d.runs.length - 1];
+        const end = last ? last.position_frame + last.frames : -1;
         window.__mdKey = { end, empty: d.left.length === 0, flushMs: t1 - t0, frame: end - ((t1 - t0) / 1000) * d.rate, at };
       });
     };
@@ -222,6 +230,23 @@ export class TapRecorder {
     const last = this.pieces[this.pieces.length - 1];
     return last ? last.position_frame + last.left.length : -1;
   }
+  /// Where the tap is now (underruns and breaks so far), for since(): what the start of
+  /// playback cost (the browser's output starting pulls a burst: an underrun in the first
+  /// second of many runs on a busy 2-core machine) is the start's, not what a test measures.
+  mark() {
+    return { underruns: this.underruns, breaks: this.runs().gaps.length };
+  }
+  /// {underruns, breaks, text} since mark() (text: a measure for a check's line).
+  since(mark) {
+    const gaps = this.runs().gaps;
+    const breaks = gaps.slice(mark.breaks), underruns = this.underruns - mark.underruns;
+    const before = gaps.slice(0, mark.breaks);
+    return {
+      underruns, breaks,
+      text: `${underruns} underruns${breaks.length ? `, breaks in the timeline at ${breaks.join(', ')}` : ''}; ` +
+        `${mark.underruns} while starting${before.length ? ` (breaks at ${before.join(', ')})` : ''}`,
+    };
+  }
   /// Takes every `everyMs` for `ms`.
   async record(ms, everyMs = 1000) {
     const end = performance.now() + ms;
@@ -240,10 +265,21 @@ export class TapRecorder {
     const best = runs.reduce((a, r) => (r.reduce((s, p) => s + p.left.length, 0) > a.reduce((s, p) => s + p.left.length, 0) ? r : a), []);
     return { ...spanOf(best), gaps };
   }
-  /// Every run of pieces that follow one another, each as a span (join() gives the longest):
-  /// after a break, what was tapped on either side still measures.
+  /// Every run of pieces of mix that follow one another, each as a span (join() gives the
+  /// longest, underruns' silence included): after a break or an underrun, what was tapped
+  /// on either side still measures, and no span holds an underrun's silence.
   spans() {
-    return this.runs().runs.map(spanOf);
+    const spans = [];
+    for (const run of this.runs().runs) {
+      let mix = [];
+      for (const p of run) {
+        if (!p.dry) { mix.push(p); continue; }
+        if (mix.length) spans.push(spanOf(mix));
+        mix = [];
+      }
+      if (mix.length) spans.push(spanOf(mix));
+    }
+    return spans;
   }
   runs() {
     const gaps = [], runs = [];

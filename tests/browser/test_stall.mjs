@@ -18,7 +18,7 @@ export async function run(t) {
   await play(page);
   const tap = new TapRecorder(page);
   await tap.record(1000, 500);
-  const underrunsBefore = tap.underruns;
+  const started = tap.mark();
   let blocked = 0;
   for (let k = 0; k < 4; k++) {
     blocked += await page.evaluate((ms) => {
@@ -31,6 +31,7 @@ export async function run(t) {
   await tap.record(600, 300);
   const span = tap.join();
   t.check(`the main thread was blocked ${fmt(blocked, 0)} ms in 4 stalls`, blocked >= 4 * STALL_MS, '');
-  t.check('no underrun and no gap while the main thread stalled', tap.underruns === underrunsBefore && span.gaps.length === 0,
-    `${tap.underruns - underrunsBefore} underruns during, ${underrunsBefore} before; ${span.gaps.length ? `breaks at ${span.gaps.join(', ')}` : 'no break'} in ${fmt(span.left.length / tap.rate, 2)} s tapped`);
+  const during = tap.since(started);
+  t.check('no underrun and no gap while the main thread stalled', during.underruns === 0 && during.breaks.length === 0,
+    `${during.text}; ${fmt(span.left.length / tap.rate, 2)} s tapped`);
 }

@@ -273,6 +273,65 @@ test_fill_follows_credits(void)
   stream_close(&s);
 }
 
+// A page that underruns gets a deeper fill: each underrun its credits
+// report adds MD_SERVE_FILL_STEP frames to the target, up to the ceiling
+// (a page reporting absurd counts included); 30 s credited without one
+// takes a step back; a new listener starts at the base again.
+static void
+test_fill_grows_after_underruns(void)
+{
+  write_stream_sources();
+  Stream s;
+  if (!stream_open(&s, stream_yaml, 2048U, true)) {
+    return;
+  }
+  md_serve_audio_listen(s.audio, true);
+  MdServeAudioStats st = {0};
+  CHECK_MSG(wait_fill(s.audio, 2048, &st), "fill %lld after listening", (long long)st.fill_frames);
+  uint32_t generation = 0U;
+  uint32_t flags      = 0U;
+  CHECK(drain(s.audio, &generation, &flags) == 2048U);
+  // An underrun while the page's output starts does not count…
+  const uint64_t grace = (uint64_t)(MD_SERVE_FILL_GRACE_S * RATE);
+  for (uint64_t heard = 0U; heard < grace; heard += 2048U) {
+    CHECK_MSG(md_serve_audio_credit(s.audio, 2048U, 1U, 0U) == 2048U, "an underrun in the first %.1f s counted",
+              MD_SERVE_FILL_GRACE_S);
+    CHECK(wait_fill(s.audio, 2048, &st));
+    drain(s.audio, &generation, &flags);
+  }
+  // …one after it does.
+  md_serve_audio_credit(s.audio, 1024U, 2U, 0U); // ran dry once
+  CHECK_MSG(wait_fill(s.audio, 2048 + MD_SERVE_FILL_STEP, &st) && st.target_frames == 2048U + MD_SERVE_FILL_STEP,
+            "after an underrun: target %u, fill %lld", st.target_frames, (long long)st.fill_frames);
+  CHECK(st.base_target_frames == 2048U);
+  md_serve_audio_credit(s.audio, 0U, 2U, 0U); // the same count again: no step
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == 2048U + MD_SERVE_FILL_STEP, "target %u after the same count", st.target_frames);
+  md_serve_audio_credit(s.audio, 0U, (uint64_t)1 << 53, 0U);
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == MD_SERVE_FILL_CEILING, "target %u after 2^53 underruns (ceiling %u)", st.target_frames,
+            MD_SERVE_FILL_CEILING);
+  // Clean credits: a step down per MD_SERVE_FILL_RELAX_S of them, never below the base.
+  const uint64_t relax = (uint64_t)(MD_SERVE_FILL_RELAX_S * RATE);
+  md_serve_audio_credit(s.audio, relax - 1U, (uint64_t)1 << 53, 0U);
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == MD_SERVE_FILL_CEILING, "target %u a frame before the relax", st.target_frames);
+  md_serve_audio_credit(s.audio, 1U, (uint64_t)1 << 53, 0U);
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == MD_SERVE_FILL_CEILING - MD_SERVE_FILL_STEP, "target %u after %.0f s clean",
+            st.target_frames, MD_SERVE_FILL_RELAX_S);
+  for (int k = 0; k < 10; ++k) {
+    md_serve_audio_credit(s.audio, relax, (uint64_t)1 << 53, 0U);
+  }
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == 2048U, "target %u after 10 × %.0f s clean (base 2048)", st.target_frames, MD_SERVE_FILL_RELAX_S);
+  md_serve_audio_credit(s.audio, 0U, ((uint64_t)1 << 53) + 1U, 0U);
+  md_serve_audio_listen(s.audio, true); // another page
+  md_serve_audio_stats(s.audio, &st, false);
+  CHECK_MSG(st.target_frames == 2048U, "target %u for a new listener", st.target_frames);
+  stream_close(&s);
+}
+
 // Without a listener the wall clock grants the credits: it renders ahead
 // by the target and then never faster than real time (an upper bound
 // only: a slow machine renders less, never more).
@@ -352,6 +411,8 @@ test_loop_wraps_split_the_packets(void)
 const TestCase serve_audio_tests[] = {
   {"serve audio: the stream nulls bit for bit against render", test_stream_nulls_against_render},
   {"serve audio: the fill follows the credits; a restart drops the old generation", test_fill_follows_credits},
+  {"serve audio: each underrun a page reports deepens the fill, up to a ceiling; a clean stretch relaxes it",
+   test_fill_grows_after_underruns},
   {"serve audio: without a listener it runs at real time", test_no_listener_runs_at_real_time},
   {"serve audio: a loop's wrap splits the packets: every position_frame right", test_loop_wraps_split_the_packets},
   {NULL, NULL},
