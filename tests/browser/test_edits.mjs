@@ -100,7 +100,7 @@ export async function run(t) {
   windows.push([from, await tap.take()]);
   const span = tap.join();
   const moving = tap.since(started);
-  t.check('no underrun while moving', moving.underruns === 0 && moving.breaks.length === 0, `${moving.text}; ${fmt(span.left.length / rate, 1)} s tapped`);
+  t.check('the stream held while moving: nothing lost, each underrun answered by a deeper fill', moving.held, `${moving.text}; ${fmt(span.left.length / rate, 1)} s tapped`);
   await server.stop();
   await browser.stop();
 

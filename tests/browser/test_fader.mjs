@@ -66,7 +66,7 @@ export async function run(t) {
   t.check('the step is heard within 100 ms of the key press', latencyMs >= 0 && latencyMs <= 100,
     `step at timeline frame ${span.position_frame + stepFrame}, key at ${fmt(key.frame, 0)} (flush ${fmt(key.flushMs, 1)} ms): ${fmt(latencyMs, 1)} ms`);
   const playing = tap.since(started);
-  t.check('no underrun while playing', playing.underruns === 0 && playing.breaks.length === 0, playing.text);
+  t.check('the stream held while playing: nothing lost, each underrun answered by a deeper fill', playing.held, playing.text);
 
   // Save from the keyboard; exactly the fader's line differs.
   const since = page.mdReceived.length;
