@@ -220,6 +220,10 @@ export async function keyFrame(page) {
 // The server's fill (src/serve/audio.h): where it starts, the step it deepens by per
 // underrun, the deepest it goes.
 export const FILL_BASE = 2048, FILL_STEP = 1024, FILL_CEILING = 8192;
+/// How long a test lets playback run before it marks the start (TapRecorder.mark()): past
+/// the server's grace (MD_SERVE_FILL_GRACE_S: 2 s credited, in which an underrun — the page
+/// still loading — does not deepen the fill), so that every underrun after the mark must.
+export const START_MS = 2500;
 
 export class TapRecorder {
   constructor(page) { this.page = page; this.pieces = []; }

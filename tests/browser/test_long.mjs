@@ -7,7 +7,7 @@
 // drains); the frames tapped keep up with the page's clock.  The server's
 // CPU from /proc.
 import { join } from 'node:path';
-import { startServer, launchBrowser, openConsole, play, takeTap, cpuSeconds, sleep, fmt, FILL_BASE, FILL_STEP, FILL_CEILING } from './lib.mjs';
+import { startServer, launchBrowser, openConsole, play, takeTap, cpuSeconds, sleep, fmt, FILL_BASE, FILL_STEP, FILL_CEILING, START_MS } from './lib.mjs';
 
 export const title = '60 s of 32 tracks: the stream holds, the fill within its band, no drift, server CPU';
 export const timeoutSeconds = 150;
@@ -26,7 +26,7 @@ export async function run(t) {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__mdLong.push(e.duration); }).observe({ entryTypes: ['longtask'] });
   });
   await play(page);
-  await sleep(2000); // the fill settles
+  await sleep(START_MS); // the start (lib.mjs START_MS)
 
   let frames = 0, underruns = 0, gaps = 0, lost = 0, next = null;
   const take = async () => {

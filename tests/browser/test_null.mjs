@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, openConsole, play, TapRecorder, render, runOk, compareToRender,
-  bestLag, sleep, fmt,
-} from './lib.mjs';
+  bestLag, sleep, fmt, START_MS } from './lib.mjs';
 
 export const title = 'the demo with no moves: null against render; master loudness against analyze';
 export const timeoutSeconds = 120;
@@ -23,7 +22,7 @@ export async function run(t) {
   const since = page.mdReceived.length;
   await play(page);
   const tap = new TapRecorder(page);
-  await tap.record(1000, 1000);
+  await tap.record(START_MS, 500);
   const started = tap.mark();
   // To the end of the song: the transport says it stopped (or the length has passed).
   const end = performance.now() + (length + 10) * 1000;

@@ -4,7 +4,7 @@
 // pass through that thread (web/link.js feeds the worklet), so four stalls
 // of 200 ms each (four times the stream's fill) lose nothing and cause no
 // underrun the fill does not answer (lib.mjs, TapRecorder.since()).
-import { startServer, launchBrowser, openConsole, play, sleep, TapRecorder, copySession, fmt } from './lib.mjs';
+import { startServer, launchBrowser, openConsole, play, sleep, TapRecorder, copySession, fmt, START_MS } from './lib.mjs';
 
 export const title = 'the main thread blocked 4 × 200 ms while playing: the stream holds';
 
@@ -17,7 +17,7 @@ export async function run(t) {
   const page = await openConsole(browser, server);
   await play(page);
   const tap = new TapRecorder(page);
-  await tap.record(1000, 500);
+  await tap.record(START_MS, 500);
   const started = tap.mark();
   let blocked = 0;
   for (let k = 0; k < 4; k++) {
