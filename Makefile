@@ -12,7 +12,7 @@ BUILD_HEADLESS ?= build-headless
 FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled -Dserve=enabled
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps demo test test-fast fuzz clean bench bench-live bench-serve
+.PHONY: all deps demo test test-fast fuzz clean bench bench-live bench-serve bench-batch
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -78,6 +78,12 @@ bench-live: all
 # results: bench/RESULTS.md).
 bench-serve: all
 	./bench/serve.sh $(BUILD)
+
+# Throughput of mixdown batch run against a shell loop of mixdown render
+# and GNU parallel running it, on 100 short items (a measurement; results:
+# bench/RESULTS.md).
+bench-batch: all
+	./bench/batch.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_HEADLESS)

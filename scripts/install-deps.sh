@@ -23,6 +23,9 @@ packages=(
   procps      # pkill: the live-playback tests stop mixdown play with SIGINT (slim images lack it)
   clang libclang-rt-14-dev   # libFuzzer harnesses (make fuzz, and their smoke run in make test)
   valgrind    # one render under memcheck in make test
+  munge slurmctld slurmd slurm-client   # a real single-node Slurm for the batch recipe's test
+                                        # (scripts/slurm-local.sh; no systemd needed)
+  parallel    # GNU parallel: the batch recipes and bench/batch.sh
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -4,7 +4,7 @@
 // and the worklet talk through a MessagePort this sets up, so that a busy main thread
 // never starves the worklet. Main thread only.
 
-const RING_FRAMES = 8192;
+const RING_FRAMES = 16384; // above the deepest fill the server goes to (src/serve/audio.h: MD_SERVE_FILL_CEILING)
 // Credits every 5 ms of audio (not 20): the server renders only on credits, so the frames played
 // but not yet credited are frames the ring lacks. Measured on the demo (target fill 2048):
 // fewest frames held 128-256 with 20 ms (an underrun in one run of 10 s), 384 with 10 ms, 896

@@ -52,7 +52,7 @@
 // a step, up to the ceiling; a clean stretch lowers it again, a step at a
 // time, down to the target it started with (a jitter buffer's way).
 #define MD_SERVE_FILL_STEP        1024U       ///< Frames added per underrun reported
-#define MD_SERVE_FILL_CEILING     6144U       ///< The most it grows to (≈ 128 ms at 48 kHz; the page's ring holds 8192)
+#define MD_SERVE_FILL_CEILING     8192U       ///< The most it grows to (≈ 171 ms at 48 kHz; the page's ring holds 16384)
 #define MD_SERVE_FILL_GRACE_S     2.0         ///< A new listener's first seconds credited: its underruns do not count
                                               ///< (a page still loading: an underrun 0.1-1.3 s in, in most runs on a
                                               ///< busy 2-core machine, then none for many seconds)

@@ -217,6 +217,14 @@ export async function keyFrame(page) {
 /// Collects the tap in pieces while a test waits: each piece is one take,
 /// kept with its timeline position.  join() gives the frames of one
 /// contiguous span (throws on a gap).
+// The server's fill (src/serve/audio.h): where it starts, the step it deepens by per
+// underrun, the deepest it goes.
+export const FILL_BASE = 2048, FILL_STEP = 1024, FILL_CEILING = 8192;
+/// How long a test lets playback run before it marks the start (TapRecorder.mark()): past
+/// the server's grace (MD_SERVE_FILL_GRACE_S: 2 s credited, in which an underrun — the page
+/// still loading — does not deepen the fill), so that every underrun after the mark must.
+export const START_MS = 2500;
+
 export class TapRecorder {
   constructor(page) { this.page = page; this.pieces = []; }
   /// Takes what the tap holds; returns the timeline frame after the last
@@ -230,21 +238,34 @@ export class TapRecorder {
     const last = this.pieces[this.pieces.length - 1];
     return last ? last.position_frame + last.left.length : -1;
   }
-  /// Where the tap is now (underruns and breaks so far), for since(): what the start of
-  /// playback cost (the browser's output starting pulls a burst: an underrun in the first
-  /// second of many runs on a busy 2-core machine) is the start's, not what a test measures.
+  /// Where the tap is now (underruns, breaks and messages so far), for since(): what the
+  /// start of playback cost (the page still loading: an underrun in the first second of
+  /// many runs on a busy 2-core machine) is the start's, not what a test measures.
   mark() {
-    return { underruns: this.underruns, breaks: this.runs().gaps.length };
+    return { underruns: this.underruns, breaks: this.runs().gaps.length, received: this.page.mdReceived.length };
   }
-  /// {underruns, breaks, text} since mark() (text: a measure for a check's line).
+  /// What the stream did since mark(): {underruns, breaks, steps, held, text}.  The stream
+  /// held when nothing was lost (no break forward in the timeline) and every underrun was
+  /// answered by the server with a deeper fill (src/serve/audio.h: MD_SERVE_FILL_STEP frames
+  /// per underrun, up to MD_SERVE_FILL_CEILING): a machine whose threads all stall now and
+  /// then (this one stalls even a SCHED_FIFO thread for up to 34 ms) cannot promise no
+  /// underrun at 43 ms ahead, but a stream that goes on running dry at its deepest fill,
+  /// or whose fill does not follow, fails here.
   since(mark) {
     const gaps = this.runs().gaps;
     const breaks = gaps.slice(mark.breaks), underruns = this.underruns - mark.underruns;
-    const before = gaps.slice(0, mark.breaks);
+    const forward = breaks.filter((g) => { const [a, b] = g.split(' -> ').map(Number); return b > a; });
+    const targets = (msgs) => msgs.filter((m) => m.type === 'audio' || m.type === 'fill').map((m) => m.target_frames);
+    const before = targets(this.page.mdReceived.slice(0, mark.received)), after = targets(this.page.mdReceived.slice(mark.received));
+    const from = before.length ? before[before.length - 1] : FILL_BASE, to = after.length ? after[after.length - 1] : from;
+    const steps = Math.max(0, Math.round((to - from) / FILL_STEP));
+    const held = forward.length === 0 && underruns <= steps && to <= FILL_CEILING;
+    const start = gaps.slice(0, mark.breaks);
     return {
-      underruns, breaks,
-      text: `${underruns} underruns${breaks.length ? `, breaks in the timeline at ${breaks.join(', ')}` : ''}; ` +
-        `${mark.underruns} while starting${before.length ? ` (breaks at ${before.join(', ')})` : ''}`,
+      underruns, breaks, steps, held,
+      text: `${underruns} underruns${breaks.length ? ` (breaks in the timeline at ${breaks.join(', ')})` : ''}, ` +
+        `the fill ${from === to ? `at ${from}` : `${from} → ${to}`} frames${forward.length ? `; ${forward.length} frames lost` : ''}; ` +
+        `${mark.underruns} while starting${start.length ? ` (breaks at ${start.join(', ')})` : ''}`,
     };
   }
   /// Takes every `everyMs` for `ms`.

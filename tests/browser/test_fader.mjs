@@ -8,8 +8,7 @@
 import { readFileSync } from 'node:fs';
 import {
   startServer, launchBrowser, openConsole, strip, control, own, play, sleep, TapRecorder, armKey, keyFrame,
-  valueOf, waitAttr, waitMessage, changedLines, copySession, blockLevels, rms, db, fmt,
-} from './lib.mjs';
+  valueOf, waitAttr, waitMessage, changedLines, copySession, blockLevels, rms, db, fmt, START_MS } from './lib.mjs';
 
 export const title = 'meter of a −6 dBFS sine; fader 0 → −6 dB by keyboard: level, latency, save';
 
@@ -25,7 +24,7 @@ export async function run(t) {
 
   await play(page);
   const tap = new TapRecorder(page);
-  await tap.record(1500, 500);
+  await tap.record(START_MS, 500);
   const started = tap.mark();
 
   // The meter: the peak of a sine at -6 dBFS (a whole number of samples a
@@ -66,7 +65,7 @@ export async function run(t) {
   t.check('the step is heard within 100 ms of the key press', latencyMs >= 0 && latencyMs <= 100,
     `step at timeline frame ${span.position_frame + stepFrame}, key at ${fmt(key.frame, 0)} (flush ${fmt(key.flushMs, 1)} ms): ${fmt(latencyMs, 1)} ms`);
   const playing = tap.since(started);
-  t.check('no underrun while playing', playing.underruns === 0 && playing.breaks.length === 0, playing.text);
+  t.check('the stream held while playing: nothing lost, each underrun answered by a deeper fill', playing.held, playing.text);
 
   // Save from the keyboard; exactly the fader's line differs.
   const since = page.mdReceived.length;

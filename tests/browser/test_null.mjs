@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, openConsole, play, TapRecorder, render, runOk, compareToRender,
-  bestLag, sleep, fmt,
-} from './lib.mjs';
+  bestLag, sleep, fmt, START_MS } from './lib.mjs';
 
 export const title = 'the demo with no moves: null against render; master loudness against analyze';
 export const timeoutSeconds = 120;
@@ -23,7 +22,7 @@ export async function run(t) {
   const since = page.mdReceived.length;
   await play(page);
   const tap = new TapRecorder(page);
-  await tap.record(1000, 1000);
+  await tap.record(START_MS, 500);
   const started = tap.mark();
   // To the end of the song: the transport says it stopped (or the length has passed).
   const end = performance.now() + (length + 10) * 1000;
@@ -40,14 +39,22 @@ export async function run(t) {
   await tap.take();
   t.check('playback stops at the end of the song', !!stopped, `length ${fmt(length, 3)} s`);
 
-  // Null over 10 s from the first frame of the longest run of mix tapped (an underrun's
-  // silence ends a run: it is counted below, not nulled).
-  const span = tap.spans().reduce((a, s) => (s.left.length > a.left.length ? s : a));
+  // Null over the first 10 s of mix tapped, run by run (an underrun's silence ends a run: it
+  // is counted below, not nulled; each run is compared at its own timeline frames).
+  const spans = tap.spans();
+  const span = spans.reduce((a, s) => (s.left.length > a.left.length ? s : a));
   const rate = tap.rate;
   await server.stop();
   const reference = await render(t.mixdown, session, join(t.work, 'null-render.wav'));
-  const frames = Math.min(span.left.length, 10 * rate);
-  const c = compareToRender(span, 0, frames, reference);
+  let frames = 0, worst = null;
+  for (const s of spans) {
+    const n = Math.min(s.left.length, 10 * rate - frames);
+    if (n <= 0) break;
+    const d = compareToRender(s, 0, n, reference);
+    if (!worst || (!d.bitExact && (worst.bitExact || d.residualDb > worst.residualDb))) worst = d;
+    frames += n;
+  }
+  const c = worst;
   const nulls = frames === 10 * rate && (c.bitExact || c.residualDb < -90);
   let why = '';
   if (!nulls && frames > rate) {
@@ -55,9 +62,9 @@ export async function run(t) {
     why = `; the best match is the render ${b.lag} frames later (${fmt(b.residualDb)} dB there)`;
   }
   t.check('10 s of the tap null against mixdown render (below -90 dB or bit-exact)', nulls,
-    `${frames} frames from timeline frame ${span.position_frame}: ${c.bitExact ? 'bit-exact' : `residual ${fmt(c.residualDb)} dB (${fmt(c.residualDbfs)} dBFS), largest difference ${c.maxAbs.toExponential(2)}`}${why}`);
+    `${frames} frames in ${spans.length} run${spans.length === 1 ? '' : 's'} from timeline frame ${spans[0].position_frame}, the worst: ${c.bitExact ? 'bit-exact' : `residual ${fmt(c.residualDb)} dB (${fmt(c.residualDbfs)} dBFS), largest difference ${c.maxAbs.toExponential(2)}`}${why}`);
   const playing = tap.since(started);
-  t.check('no underrun', playing.underruns === 0 && playing.breaks.length === 0, playing.text);
+  t.check('the stream held: nothing lost, each underrun answered by a deeper fill', playing.held, playing.text);
 
   // Loudness: the last meters message before the stop, against analyze.
   const meters = page.mdReceived.slice(since).filter((m) => m.type === 'meters' && m.master && (!stopped || m.at_ms <= stopped.at_ms + 200));

@@ -180,7 +180,14 @@ rm -f "$live"
 previous=$(listing out)
 
 # ------------------------------------- 8. every terminating signal is an interrupt
+# (a test run under nohup ignores SIGHUP from the start, and so does the render,
+# as it should: that case is skipped, not failed)
+hup_ignored=$(( 0x$(sed -n 's/^SigIgn:\s*//p' /proc/$$/status) & 1 ))
 for sig in HUP PIPE ALRM USR1 USR2 INT TERM; do
+  if [ "$sig" = HUP ] && [ "$hup_ignored" -eq 1 ]; then
+    skip "SIGHUP mid-render: SIGHUP is ignored in this test run (nohup), and so by the render"
+    continue
+  fi
   if start_render --normalize -20; then
     kill -"$sig" "$pid"
     wait "$pid"

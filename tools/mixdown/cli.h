@@ -24,6 +24,7 @@ int cmd_graph(int argc, char** argv);
 int cmd_get(int argc, char** argv);
 int cmd_set(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
+int cmd_batch(int argc, char** argv);
 
 /// Prints `FILE:LINE:COLUMN: error: MESSAGE` on stderr.
 void cli_print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic);

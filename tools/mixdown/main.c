@@ -23,6 +23,7 @@ static const char usage[] =
   "  describe [TYPE]           processors and their parameters\n"
   "  play SESSION              play in real time through JACK; live control over OSC\n"
   "  serve SESSION             the mixing console in the browser: hear, move, save\n"
+  "  batch SUBCOMMAND          plan, run, status, collect: many renders (docs/batch.md)\n"
   "  demo [-o OUT]             render the bundled demo session\n"
   "  plugins [URI]             installed LV2 plugins, or one plugin's parameters\n"
   "  version                   print the version\n"
@@ -39,7 +40,7 @@ static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
   {"play", cmd_play},       {"graph", cmd_graph}, {"get", cmd_get},
-  {"set", cmd_set},        {"serve", cmd_serve},
+  {"set", cmd_set},        {"serve", cmd_serve}, {"batch", cmd_batch},
 };
 
 // Every clip playing at once holds a file open: let a session with
