@@ -49,7 +49,7 @@ for ((i = 0; i < items; ++i)); do
   printf '{"id": "%s", "session": "sessions/%s.yaml", "output": "%s.wav"}\n' "$id" "$id" "$id" >> "$work/jobs.jsonl"
 done
 
-run_batch() { rm -rf "$work/out-batch"; "$mixdown" batch run "$work/jobs.jsonl" --range "0:$items" --jobs "$jobs" --out "$work/out-batch" > /dev/null; }
+run_batch() { rm -rf "$work/out-batch"; "$mixdown" batch run "$work/jobs.jsonl" --range "0:$items" --jobs "$jobs" --out "$work/out-batch" -q; }
 run_loop() {
   rm -rf "$work/out-loop"; mkdir -p "$work/out-loop"
   local s

@@ -581,7 +581,7 @@ typedef struct {
   uint32_t n_stems_over;      ///< …of which peaked above 0 dBFS (the first ones in `stems_over`)
   MixdownStemReport stems_over[MIXDOWN_MAX_STEM_REPORTS];
   double   cpu_seconds;       ///< CPU time of the process during the render (all threads)
-  uint32_t cache_damaged;     ///< Cache files found damaged (checksum): ignored and rendered again
+  uint32_t cache_damaged;     ///< Cache files found damaged (checksum, size or header): ignored, rendered again and replaced
 } MixdownRenderReport;
 
 /**

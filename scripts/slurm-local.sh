@@ -149,6 +149,11 @@ node_state() { SLURM_CONF=$conf sinfo -h -N -n "$node" -o %t 2> /dev/null | head
 
 start() {
   need
+  if [ "$(id -u)" -ne 0 ]; then
+    # slurmd starts each job as its user (setuid) and SlurmUser is root.
+    say "run as root (slurmd must be able to become the job's user)"
+    exit 1
+  fi
   if pid_alive "$dir/run/slurmctld.pid" || pid_alive "$dir/munge/munged.pid"; then
     say "already running in $dir (stop it first)"
     exit 1

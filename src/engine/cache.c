@@ -6,24 +6,39 @@
 #include "io/file_budget.h"
 
 #include <xxhash.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 // File layout: a fixed header (magic, shape, the frames' checksum,
-// extras), then the frames, block by block as written, each block one
-// plane per channel.  The checksum is XXH3-64 of every frame byte in file
-// order, taken as they are written and checked before a hit is used: a
-// file damaged on disk is a miss, never audio.  Files of the layout
-// before checksums ("MDCACHE2") are misses.
-#define MAGIC "MDCACHE3"
+// extras, then the header's own checksum), then the frames, block by
+// block as written, each block one plane per channel.  The frames'
+// checksum is XXH3-64 of every frame byte in file order, taken as they are
+// written and checked before a hit is used; the header's is XXH3-64 of
+// the header bytes before it, checked whenever a header is read.  A file
+// damaged on disk, cut short, zeroed or of another layout ("MDCACHE2",
+// "MDCACHE3" before this one) is a miss, never audio or a meter.
+//
+// A folder may be shared by many processes on many machines (shared
+// storage), with no locks: a file under its final name is never written
+// again.  It is written whole under a temporary name of its own (host,
+// process, a counter and random bits: two writers of one key never share
+// one) and renamed into place, which replaces whatever is there in one
+// step; new levels go into a fresh copy renamed over it; a damaged file is
+// never removed by the reader that found it (another process may have
+// just renamed a good one into its place), only replaced by a fresh one.
+#define MAGIC "MDCACHE4"
 #define NOTE_BYTES 200U
 // A hit is read 128 KiB at a time: 16 stereo blocks, few system calls,
 // and no page mapping (which costs more than the copy).
@@ -31,6 +46,8 @@
 // Written through a buffer of our own (glibc's setvbuf() ignores the size
 // when given none, and keeps 4 KiB).
 #define WRITE_BUFFER_BYTES (1024U * 1024U)
+// Copied (new levels) 1 MiB at a time.
+#define COPY_BYTES (1024U * 1024U)
 
 struct MdCacheFile {
   FILE*         file;      ///< While writing…
@@ -119,53 +136,93 @@ md_cache_key(const MdRecipe* r, char key[MD_CACHE_KEY_CHARS])
   snprintf(key, MD_CACHE_KEY_CHARS, "%016llx%016llx", (unsigned long long)fnv, (unsigned long long)mix);
 }
 
-// The header ends with the levels: a flag, the two gains they were taken
-// at, the levels — one block, written whole at commit and rewritten in
-// place by md_cache_update_levels().
+// The header ends with the levels (a flag, the two gains they were taken
+// at, the levels), then the header's checksum.
 #define LEVELS_BYTES (4U + 8U + sizeof(MixdownLevels))
+#define SUM_BYTES    8U
 
 static size_t
 header_bytes(uint32_t n_meters)
 {
-  return 8U + 4U + 4U + 8U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + LEVELS_BYTES;
+  return 8U + 4U + 4U + 8U + 8U + 8U + NOTE_BYTES + 8U * (size_t)n_meters + LEVELS_BYTES + SUM_BYTES;
 }
 
-static void
-pack_levels(const MdCacheExtras* extras, unsigned char block[LEVELS_BYTES])
+static uint64_t
+file_bytes(const MdCacheFile* f)
 {
+  return header_bytes(f->extras.n_meters) + f->frames * f->channels * sizeof(float);
+}
+
+static unsigned char*
+put(unsigned char* at, const void* value, size_t bytes)
+{
+  memcpy(at, value, bytes);
+  return at + bytes;
+}
+
+static const unsigned char*
+get(const unsigned char* at, void* value, size_t bytes)
+{
+  memcpy(value, at, bytes);
+  return at + bytes;
+}
+
+// The header of `f` (its shape, `checksum` of the frames) with `extras`'
+// note, non-finite tally and levels, and as many of its meters as the
+// layout of `f` holds (the rest 0), in header_bytes(f->extras.n_meters).
+static void
+pack_header(const MdCacheFile* f, uint64_t checksum, const MdCacheExtras* extras, unsigned char* header)
+{
+  const uint32_t n_meters = f->extras.n_meters;
+  char           note[NOTE_BYTES] = {0};
+  snprintf(note, sizeof note, "%s", extras->note);
+  unsigned char* at = put(header, MAGIC, 8U);
+  at                = put(at, &f->channels, 4U);
+  at                = put(at, &n_meters, 4U);
+  at                = put(at, &f->frames, 8U);
+  at                = put(at, &checksum, 8U);
+  at                = put(at, &extras->non_finite, 8U);
+  at                = put(at, note, NOTE_BYTES);
+  for (uint32_t m = 0U; m < n_meters; ++m) {
+    const double meter = m < extras->n_meters && extras->meters ? extras->meters[m] : 0.0;
+    at                 = put(at, &meter, 8U);
+  }
   const uint32_t has_levels = extras->has_levels ? 1U : 0U;
-  memcpy(block, &has_levels, 4U);
-  memcpy(block + 4U, extras->level_gains, 8U);
-  memcpy(block + 12U, &extras->levels, sizeof(MixdownLevels));
+  at                        = put(at, &has_levels, 4U);
+  at                        = put(at, extras->level_gains, 8U);
+  at                        = put(at, &extras->levels, sizeof(MixdownLevels));
+  const uint64_t sum        = XXH3_64bits(header, (size_t)(at - header));
+  put(at, &sum, SUM_BYTES);
 }
 
-static void
-unpack_levels(const unsigned char block[LEVELS_BYTES], MdCacheExtras* extras)
-{
-  uint32_t has_levels = 0U;
-  memcpy(&has_levels, block, 4U);
-  memcpy(extras->level_gains, block + 4U, 8U);
-  memcpy(&extras->levels, block + 12U, sizeof(MixdownLevels));
-  extras->has_levels = has_levels == 1U;
-}
-
+// True when `header` is whole (its checksum) and of the shape of `f`:
+// then the frames' checksum and the extras are taken from it.
 static bool
-read_header(MdCacheFile* f, uint32_t n_meters)
+unpack_header(MdCacheFile* f, const unsigned char* header)
 {
-  char          magic[8];
-  uint32_t      channels = 0U, meters = 0U;
-  uint64_t      frames   = 0U;
-  unsigned char levels[LEVELS_BYTES];
-  if (fread(magic, 1U, 8U, f->file) != 8U || memcmp(magic, MAGIC, 8U) || fread(&channels, 4U, 1U, f->file) != 1U ||
-      fread(&meters, 4U, 1U, f->file) != 1U || fread(&frames, 8U, 1U, f->file) != 1U ||
-      channels != f->channels || meters != n_meters || frames != f->frames ||
-      fread(&f->checksum, 8U, 1U, f->file) != 1U || fread(&f->extras.non_finite, 8U, 1U, f->file) != 1U ||
-      fread(f->extras.note, 1U, NOTE_BYTES, f->file) != NOTE_BYTES ||
-      (n_meters && fread(f->extras.meters, 8U, n_meters, f->file) != n_meters) ||
-      fread(levels, 1U, LEVELS_BYTES, f->file) != LEVELS_BYTES) {
+  const uint32_t n_meters = f->extras.n_meters;
+  const size_t   bytes    = header_bytes(n_meters) - SUM_BYTES;
+  uint64_t       sum = 0U, frames = 0U;
+  uint32_t       channels = 0U, meters = 0U, has_levels = 0U;
+  memcpy(&sum, header + bytes, SUM_BYTES);
+  const unsigned char* at = header + 8U;
+  at                      = get(at, &channels, 4U);
+  at                      = get(at, &meters, 4U);
+  at                      = get(at, &frames, 8U);
+  if (memcmp(header, MAGIC, 8U) || XXH3_64bits(header, bytes) != sum || channels != f->channels ||
+      meters != n_meters || frames != f->frames) {
     return false;
   }
-  unpack_levels(levels, &f->extras);
+  at = get(at, &f->checksum, 8U);
+  at = get(at, &f->extras.non_finite, 8U);
+  at = get(at, f->extras.note, NOTE_BYTES);
+  for (uint32_t m = 0U; m < n_meters; ++m) {
+    at = get(at, &f->extras.meters[m], 8U);
+  }
+  at = get(at, &has_levels, 4U);
+  at = get(at, f->extras.level_gains, 8U);
+  get(at, &f->extras.levels, sizeof(MixdownLevels));
+  f->extras.has_levels            = has_levels == 1U;
   f->extras.note[NOTE_BYTES - 1U] = '\0';
   return true;
 }
@@ -181,28 +238,101 @@ join(const char* dir, const char* key, const char* kind, const char* suffix)
   return path;
 }
 
-// An existing, complete file of the right shape: its header read, its
-// descriptor kept for the frames.
-static bool
-open_hit(MdCacheFile* f, uint32_t n_meters)
+static atomic_uint_fast64_t temp_counter;
+
+// `final_path` with an ending no other writer anywhere uses:
+// ".HOST-PID-N-RANDOM.partial" (the host name in letters, digits and
+// dashes; N counts this process's temporary files; 64 random bits in case
+// two hosts share a name and a process id, as containers do).
+static char*
+temp_name(const char* final_path)
 {
-  struct stat st;
-  const size_t size = header_bytes(n_meters) + f->frames * f->channels * sizeof(float);
-  if (stat(f->path, &st) || (size_t)st.st_size != size || !(f->file = fopen(f->path, "rb"))) {
+  char host[65] = "";
+  if (gethostname(host, sizeof host - 1U)) {
+    host[0] = '\0';
+  }
+  host[sizeof host - 1U] = '\0';
+  for (char* c = host; *c; ++c) {
+    *c = isalnum((unsigned char)*c) ? *c : '-';
+  }
+  uint64_t random = 0U;
+  if (getrandom(&random, sizeof random, GRND_NONBLOCK) != (ssize_t)sizeof random) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    random = ((uint64_t)now.tv_sec << 30U) ^ (uint64_t)now.tv_nsec ^ (uint64_t)(uintptr_t)&random;
+  }
+  const uint64_t n = (uint64_t)atomic_fetch_add(&temp_counter, 1U);
+  char           suffix[160];
+  snprintf(suffix, sizeof suffix, ".%s-%ld-%" PRIu64 "-%016" PRIx64 ".partial", host[0] ? host : "host",
+           (long)getpid(), n, random);
+  const size_t bytes = strlen(final_path) + strlen(suffix) + 1U;
+  char*        path  = malloc(bytes);
+  if (path) {
+    snprintf(path, bytes, "%s%s", final_path, suffix);
+  }
+  return path;
+}
+
+typedef enum {
+  ENTRY_ABSENT, ///< No file under the name (or none this process may read)
+  ENTRY_WHOLE,  ///< Of the right size, its header whole and of this shape
+  ENTRY_BAD,    ///< A file there, but cut short, too long, zeroed, of another layout
+} EntryState;
+
+// Opens the file under its final name first, then judges the descriptor
+// it holds (not the name, which another process may replace meanwhile):
+// a whole one keeps the descriptor for the frames.  A descriptor outlives
+// the name: a file removed (--cache-limit) or replaced after this is read
+// all the same.
+static EntryState
+open_hit(MdCacheFile* f)
+{
+  const int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return ENTRY_ABSENT;
+  }
+  const size_t   bytes  = header_bytes(f->extras.n_meters);
+  unsigned char* header = malloc(bytes);
+  struct stat    st;
+  const bool     whole  = header && !fstat(fd, &st) && (uint64_t)st.st_size == file_bytes(f) &&
+                     pread(fd, header, bytes, 0) == (ssize_t)bytes && unpack_header(f, header);
+  free(header);
+  if (!whole) {
+    close(fd);
+    return ENTRY_BAD;
+  }
+  if (!(f->chunks[0] = malloc(CHUNK_FLOATS * sizeof(float))) || !(f->chunks[1] = malloc(CHUNK_FLOATS * sizeof(float)))) {
+    close(fd);
+    return ENTRY_ABSENT; // out of memory: a miss (and the file is good)
+  }
+  f->fd       = fd;
+  f->chunk    = f->chunks[0];
+  f->file_pos = bytes;
+  return ENTRY_WHOLE;
+}
+
+// Opens `f->temp_path`, a name no one else uses (O_EXCL all the same).
+static bool
+create_temp(MdCacheFile* f, size_t buffer_bytes)
+{
+  const int fd = open(f->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) {
     return false;
   }
-  bool ok = read_header(f, n_meters) && (f->chunks[0] = malloc(CHUNK_FLOATS * sizeof(float))) &&
-            (f->chunks[1] = malloc(CHUNK_FLOATS * sizeof(float))) && (f->fd = dup(fileno(f->file))) >= 0;
-  f->chunk = f->chunks[0];
-  f->file_pos = header_bytes(n_meters);
-  fclose(f->file);
-  f->file = NULL;
-  return ok;
+  if (!(f->file = fdopen(fd, "wb"))) {
+    close(fd);
+    unlink(f->temp_path);
+    return false;
+  }
+  f->writing = true; // from here, md_cache_close() removes it
+  return !setvbuf(f->file, f->write_buffer, _IOFBF, buffer_bytes) &&
+         !fseek(f->file, (long)header_bytes(f->extras.n_meters), SEEK_SET);
 }
 
 MdCacheFile*
 md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message, size_t message_size)
 {
+  *hit           = false;
   MdCacheFile* f = calloc(1U, sizeof(MdCacheFile));
   if (!f) {
     snprintf(message, message_size, "out of memory");
@@ -214,12 +344,8 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
   f->frames           = spec->frames;
   f->extras.n_meters  = spec->n_meters;
   f->extras.meters    = calloc(spec->n_meters ? spec->n_meters : 1U, sizeof(double));
-  // The temporary name is this file's own: two renders (or two tracks
-  // with the same key in one) never write into one file.
-  char temp_suffix[64];
-  snprintf(temp_suffix, sizeof temp_suffix, ".%ld-%" PRIxPTR ".partial", (long)getpid(), (uintptr_t)f);
   f->path             = join(spec->dir, key, spec->kind, "");
-  f->temp_path        = join(spec->dir, key, spec->kind, temp_suffix);
+  f->temp_path        = f->path ? temp_name(f->path) : NULL;
   if (!f->extras.meters || !f->path || !f->temp_path) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
@@ -228,41 +354,34 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
   // A hit keeps a descriptor until read to its end, a file being written
   // for the whole render: with no slot left, the track goes uncached.
   if (!(f->has_slot = md_file_budget_take())) {
-    *hit = false;
     snprintf(message, message_size, "too many open files (raise `ulimit -n`)");
     md_cache_close(f);
     return NULL;
   }
-  if ((*hit = open_hit(f, spec->n_meters))) {
-    if (spec->verify && !md_cache_verify(f)) {
-      *hit = false;
-      if (spec->damaged) {
-        ++*spec->damaged;
-      }
-      close(f->fd);
-      f->fd = -1;
-      unlink(f->path); // written again below, if writing
-    } else {
-      return f;
-    }
+  EntryState state = spec->rewrite ? ENTRY_ABSENT : open_hit(f);
+  if (state == ENTRY_WHOLE && spec->verify && !md_cache_verify(f)) {
+    state = ENTRY_BAD;
+    close(f->fd);
+    f->fd = -1;
+  }
+  if (state == ENTRY_WHOLE) {
+    *hit = true;
+    return f;
+  }
+  if (state == ENTRY_BAD && spec->damaged) {
+    ++*spec->damaged; // left in place: the fresh file written below is renamed over it
   }
   if (!spec->write_on_miss) {
     md_cache_close(f);
     return NULL;
   }
-  if (!(f->hashing = XXH3_createState()) || XXH3_64bits_reset(f->hashing) != XXH_OK) {
+  if (!(f->hashing = XXH3_createState()) || XXH3_64bits_reset(f->hashing) != XXH_OK ||
+      !(f->write_buffer = malloc(buffer_bytes))) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
     return NULL;
   }
-  if (!(f->write_buffer = malloc(buffer_bytes))) {
-    snprintf(message, message_size, "out of memory");
-    md_cache_close(f);
-    return NULL;
-  }
-  f->writing = true;
-  if (!(f->file = fopen(f->temp_path, "wb")) || setvbuf(f->file, f->write_buffer, _IOFBF, buffer_bytes) ||
-      fseek(f->file, (long)header_bytes(spec->n_meters), SEEK_SET)) {
+  if (!create_temp(f, buffer_bytes)) {
     snprintf(message, message_size, "cannot write the cache file `%s`: %s", f->temp_path, strerror(errno));
     md_cache_close(f);
     return NULL;
@@ -318,8 +437,7 @@ md_cache_view(MdCacheFile* f, const float** planes, uint32_t frames)
 void
 md_cache_release(MdCacheFile* f)
 {
-  if (f->fd >= 0 && f->chunk_pos == f->chunk_len &&
-      f->file_pos >= header_bytes(f->extras.n_meters) + f->frames * f->channels * sizeof(float)) {
+  if (f->fd >= 0 && f->chunk_pos == f->chunk_len && f->file_pos >= file_bytes(f)) {
     close(f->fd); // the buffers stay until md_cache_close(): the last views are still read
     f->fd = -1;
     if (f->has_slot) {
@@ -336,7 +454,7 @@ md_cache_verify(const MdCacheFile* f)
   float*        chunk = malloc(CHUNK_FLOATS * sizeof(float));
   bool          ok    = state && chunk && f->fd >= 0 && XXH3_64bits_reset(state) == XXH_OK;
   const uint64_t start = header_bytes(f->extras.n_meters);
-  const uint64_t end   = start + f->frames * f->channels * sizeof(float);
+  const uint64_t end   = file_bytes(f);
   for (uint64_t at = start; ok && at < end;) {
     const size_t  want = end - at < CHUNK_FLOATS * sizeof(float) ? (size_t)(end - at) : CHUNK_FLOATS * sizeof(float);
     const ssize_t got  = pread(f->fd, chunk, want, (off_t)at);
@@ -352,10 +470,7 @@ md_cache_verify(const MdCacheFile* f)
 void
 md_cache_discard(MdCacheFile* f)
 {
-  if (f) {
-    unlink(f->path);
-    md_cache_close(f);
-  }
+  md_cache_close(f); // the file stays: it may be another process's good one by now
 }
 
 MixdownStatus
@@ -370,39 +485,86 @@ md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
   return MIXDOWN_SUCCESS;
 }
 
+// Copies the frames of the open file `from` after the header into `to`
+// (at the same offset); false if `from` is not a whole copy of the hit
+// `f` (its header's checksum of the frames, its size) or a write fails.
+static bool
+copy_frames(const MdCacheFile* f, int from, int to)
+{
+  const size_t   bytes  = header_bytes(f->extras.n_meters);
+  unsigned char* header = malloc(bytes);
+  unsigned char* buffer = malloc(COPY_BYTES);
+  MdCacheFile    probe  = {.channels = f->channels, .frames = f->frames, .extras = f->extras};
+  probe.extras.meters   = calloc(f->extras.n_meters ? f->extras.n_meters : 1U, sizeof(double));
+  struct stat st;
+  bool ok = header && buffer && probe.extras.meters && !fstat(from, &st) && (uint64_t)st.st_size == file_bytes(f) &&
+            pread(from, header, bytes, 0) == (ssize_t)bytes && unpack_header(&probe, header) &&
+            probe.checksum == f->checksum;
+  for (uint64_t at = bytes, end = file_bytes(f); ok && at < end;) {
+    const size_t  want = end - at < COPY_BYTES ? (size_t)(end - at) : COPY_BYTES;
+    const ssize_t got  = pread(from, buffer, want, (off_t)at);
+    ok                 = got > 0 && pwrite(to, buffer, (size_t)got, (off_t)at) == got;
+    at += got > 0 ? (uint64_t)got : 0U;
+  }
+  free(probe.extras.meters);
+  free(buffer);
+  free(header);
+  return ok;
+}
+
 MixdownStatus
 md_cache_update_levels(MdCacheFile* f, const MdCacheExtras* extras)
 {
-  unsigned char block[LEVELS_BYTES];
-  pack_levels(extras, block);
-  const int  fd = f->writing ? -1 : open(f->path, O_WRONLY);
-  const bool ok = fd >= 0 && pwrite(fd, block, sizeof block,
-                                    (off_t)(header_bytes(f->extras.n_meters) - LEVELS_BYTES)) == (ssize_t)sizeof block;
-  if (fd >= 0) {
-    close(fd);
+  if (f->writing) {
+    return MIXDOWN_ERR_IO;
   }
+  // The file in place is never written: a copy with the new levels is
+  // renamed over it (a reader of the old one reads the old one).
+  MdCacheExtras with_levels = f->extras;
+  with_levels.has_levels    = extras->has_levels;
+  memcpy(with_levels.level_gains, extras->level_gains, sizeof with_levels.level_gains);
+  with_levels.levels          = extras->levels;
+  const size_t   bytes        = header_bytes(f->extras.n_meters);
+  unsigned char* header       = malloc(bytes);
+  char*          temp         = temp_name(f->path);
+  const int      from         = open(f->path, O_RDONLY | O_CLOEXEC);
+  const int      to = temp ? open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
+  bool           ok = header && from >= 0 && to >= 0 && copy_frames(f, from, to);
+  if (ok) {
+    pack_header(f, f->checksum, &with_levels, header);
+    ok = pwrite(to, header, bytes, 0) == (ssize_t)bytes;
+  }
+  ok = (to < 0 || !close(to)) && ok;
+  ok = ok && !rename(temp, f->path);
+  if (!ok && to >= 0) {
+    unlink(temp);
+  }
+  if (from >= 0) {
+    close(from);
+  }
+  free(temp);
+  free(header);
   return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_IO;
 }
 
 MixdownStatus
 md_cache_commit(MdCacheFile* f, const MdCacheExtras* extras)
 {
-  char note[NOTE_BYTES] = {0};
-  snprintf(note, sizeof note, "%s", extras->note);
-  const uint32_t n_meters = extras->n_meters;
-  unsigned char  levels[LEVELS_BYTES];
-  pack_levels(extras, levels);
+  const size_t   bytes    = header_bytes(f->extras.n_meters);
+  unsigned char* header   = malloc(bytes);
   const uint64_t checksum = f->hashing ? XXH3_64bits_digest(f->hashing) : 0U;
-  bool ok = f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(MAGIC, 1U, 8U, f->file) == 8U &&
-            fwrite(&f->channels, 4U, 1U, f->file) == 1U && fwrite(&n_meters, 4U, 1U, f->file) == 1U &&
-            fwrite(&f->frames, 8U, 1U, f->file) == 1U && fwrite(&checksum, 8U, 1U, f->file) == 1U &&
-            fwrite(&extras->non_finite, 8U, 1U, f->file) == 1U &&
-            fwrite(note, 1U, NOTE_BYTES, f->file) == NOTE_BYTES &&
-            (!n_meters || fwrite(extras->meters, 8U, n_meters, f->file) == n_meters) &&
-            fwrite(levels, 1U, LEVELS_BYTES, f->file) == LEVELS_BYTES;
-  ok = !fclose(f->file) && ok;
+  if (header) {
+    pack_header(f, checksum, extras, header);
+  }
+  bool ok = header && f->writing && !fseek(f->file, 0L, SEEK_SET) && fwrite(header, 1U, bytes, f->file) == bytes;
+  free(header);
+  if (f->file) {
+    ok = !fclose(f->file) && ok;
+  }
   f->file = NULL;
-  ok      = ok && !rename(f->temp_path, f->path);
+  // Into place in one step: over a damaged file, or over another
+  // process's copy of the same key (the same frames).
+  ok = ok && !rename(f->temp_path, f->path);
   if (!ok) {
     unlink(f->temp_path);
   }
@@ -442,6 +604,9 @@ typedef struct {
   char*    path;
   uint64_t bytes;
   int64_t  used_ns; ///< Modification time: written or last read
+  dev_t    device;  ///< Which file it was when listed
+  ino_t    inode;
+  bool     stale;   ///< A temporary file left long ago
 } MdCacheEntry;
 
 static bool
@@ -451,12 +616,16 @@ ends_with(const char* name, const char* ending)
   return n > e && !strcmp(name + n - e, ending);
 }
 
-// Least recently used first; by name when equal (the same choice every time).
+// Stale temporary files first, then least recently used; by name when
+// equal (the same choice every time).
 static int
 by_use(const void* a, const void* b)
 {
   const MdCacheEntry* x = a;
   const MdCacheEntry* y = b;
+  if (x->stale != y->stale) {
+    return x->stale ? -1 : 1;
+  }
   return x->used_ns != y->used_ns ? (x->used_ns < y->used_ns ? -1 : 1) : strcmp(x->path, y->path);
 }
 
@@ -466,12 +635,20 @@ mtime_ns(const struct stat* st)
   return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-#define STALE_PARTIAL_NS (86400LL * 1000000000LL) // a day: no render takes that long
+static int64_t
+now_ns(void)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
 
-// The folder's cache files (and temporary files older than a day, left by
-// a render that was killed), with their sizes and last use.
+// The folder's cache files, and temporary files not written for
+// MD_CACHE_STALE_TEMP_S (a killed render's: a render writes its files
+// block by block, so a live one's change all the time), with their sizes
+// and last use.
 static MdCacheEntry*
-list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since_ns)
+list_entries(const char* dir, size_t* count, uint64_t* total, int64_t now)
 {
   DIR*          d       = opendir(dir);
   MdCacheEntry* entries = NULL;
@@ -484,7 +661,7 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since
     char*       path = join(dir, entry->d_name, "", "");
     if (!path || (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM)) ||
         stat(path, &st) || !S_ISREG(st.st_mode) ||
-        (partial && mtime_ns(&st) > keep_since_ns - STALE_PARTIAL_NS)) {
+        (partial && mtime_ns(&st) > now - MD_CACHE_STALE_TEMP_S * 1000000000LL)) {
       free(path);
       continue;
     }
@@ -497,8 +674,7 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since
       }
       entries = bigger;
     }
-    // A stale temporary file goes first, whatever the limit.
-    entries[n++] = (MdCacheEntry){path, (uint64_t)st.st_size, partial ? INT64_MIN : mtime_ns(&st)};
+    entries[n++] = (MdCacheEntry){path, (uint64_t)st.st_size, mtime_ns(&st), st.st_dev, st.st_ino, partial};
     *total += (uint64_t)st.st_size;
   }
   if (d) {
@@ -508,19 +684,47 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t keep_since
   return entries;
 }
 
+// Removes the file listed as `e` if it is still that file, unused since:
+// moved aside first (one step), then looked at under its new name — if
+// another process renamed a fresh file into place or used this one since
+// the listing, it goes back (link() puts it back only if no newer one took
+// the name meanwhile).  A process reading it keeps its descriptor.
+static bool
+remove_if_unchanged(const MdCacheEntry* e)
+{
+  if (e->stale) {
+    return !unlink(e->path);
+  }
+  char* aside = temp_name(e->path);
+  if (!aside || rename(e->path, aside)) {
+    free(aside);
+    return false;
+  }
+  struct stat st;
+  const bool  same = !stat(aside, &st) && st.st_dev == e->device && st.st_ino == e->inode && mtime_ns(&st) == e->used_ns;
+  if (!same && link(aside, e->path) && errno != EEXIST) {
+    rename(aside, e->path); // no hard links here: back, over whatever is there (the same key)
+  }
+  unlink(aside);
+  free(aside);
+  return same;
+}
+
 uint32_t
 md_cache_prune(const char* dir, uint64_t limit_bytes, int64_t keep_since_ns)
 {
-  size_t        n     = 0U;
-  uint64_t      total = 0U;
-  MdCacheEntry* list  = list_entries(dir, &n, &total, keep_since_ns);
+  const int64_t now     = now_ns();
+  const int64_t in_use  = now - MD_CACHE_IN_USE_S * 1000000000LL;
+  const int64_t keep    = keep_since_ns < in_use ? keep_since_ns : in_use;
+  size_t        n       = 0U;
+  uint64_t      total   = 0U;
+  MdCacheEntry* list    = list_entries(dir, &n, &total, now);
   uint32_t      removed = 0U;
   if (list) {
     qsort(list, n, sizeof *list, by_use);
   }
   for (size_t i = 0U; i < n; ++i) {
-    const bool stale = list[i].used_ns == INT64_MIN;
-    if ((stale || (total > limit_bytes && list[i].used_ns < keep_since_ns)) && !unlink(list[i].path)) {
+    if ((list[i].stale || (total > limit_bytes && list[i].used_ns < keep)) && remove_if_unchanged(&list[i])) {
       total -= list[i].bytes;
       ++removed;
     }

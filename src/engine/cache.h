@@ -12,13 +12,17 @@
 // render whose track
 // hashes the same reads the file instead of decoding and processing — bit
 // for bit what it would have computed.  Files are written under a
-// temporary name and renamed into place only when the render completes.
+// temporary name of their own (host, process, counter, random bits) and
+// renamed into place only when the render completes; a file in place is
+// never written again, so a folder may be shared by many processes and
+// machines at once, without locks (cache.c tells how).
 // Thread: opening, verifying, committing and pruning on the control thread
 // (or the last pull); md_cache_view/_write/_release inside a pull, on the
 // worker that renders the track (offline only: file I/O, never live).
 // Each carries a checksum (XXH3-64) of its frames, checked before a hit
-// is used (md_cache_verify()): a damaged file is a miss, counted, and
-// written again.  Every open cache file holds a slot of the process's file
+// is used (md_cache_verify()), and one of its header, checked whenever
+// one is read: a damaged file (or one cut short, zeroed, of another
+// layout) is a miss, counted, and a fresh one renamed over it.  Every open cache file holds a slot of the process's file
 // budget (io/file_budget.h): with none left, md_cache_open() gives NULL
 // and the track is rendered uncached.
 
@@ -80,9 +84,14 @@ typedef struct {
   /// and takes a smaller one.
   size_t      write_buffer_bytes;
   /// Check a hit's checksum at once (reading the whole file); a mismatch
-  /// is a miss, counted in *damaged (when not NULL), the file removed.
+  /// is a miss.
   bool        verify;
+  /// Counts files found under the name but unusable (a checksum
+  /// mismatch, the wrong size, a broken header) when not NULL.  They are
+  /// left in place: a fresh file, if written, is renamed over them.
   uint32_t*   damaged;
+  /// Do not look for a hit: write a fresh file (one found damaged later).
+  bool        rewrite;
 } MdCacheSpec;
 
 /// Opens the cache file `dir`/`key``kind`: for reading (*hit) when a
@@ -105,23 +114,36 @@ void md_cache_release(MdCacheFile* file);
 /// True when a hit's frames match the checksum written with them (reads
 /// the whole file, from the first frame; call before md_cache_view()).
 bool md_cache_verify(const MdCacheFile* file);
-/// Removes a hit's file (damaged) and closes it.
+/// Closes a hit found damaged.  Its file stays (another process may have
+/// renamed a good one into its place since): a fresh one replaces it.
 void md_cache_discard(MdCacheFile* file);
 
 /// Completes a written file: the extras, then the rename into place.
 MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);
-/// Stores new levels (has_levels, level_gains, levels of `extras`) in a
-/// hit's file, for the next render that wants them.
+/// Stores new levels (has_levels, level_gains, levels of `extras`) with a
+/// hit, for the next render that wants them: a copy of its file with them,
+/// renamed over it (the file in place is never written).
 MixdownStatus md_cache_update_levels(MdCacheFile* file, const MdCacheExtras* extras);
 /// Closes; a written file not committed is removed.
 void md_cache_close(MdCacheFile* file);
 
+/// A temporary file not written for this long is a killed render's
+/// (a render writes its files block by block).
+#define MD_CACHE_STALE_TEMP_S (24LL * 3600LL)
+/// A file used (written or touched by a hit) this recently may be being
+/// read by another render, maybe on another machine: never removed for
+/// the size limit.  On a local file system a reader's descriptor outlives
+/// the name; on NFS another client's read of a removed file fails (ESTALE).
+#define MD_CACHE_IN_USE_S (3600LL)
+
 /// Keeps the cache files in `dir` under `limit_bytes` together: the least
 /// recently used (written or read: a hit touches its file) are removed
 /// first, and none used since `keep_since_ns` (CLOCK_REALTIME, by a render
-/// still going or just done).  Temporary files more than a day old (a
-/// killed render's) are removed whatever the size.  Returns the number of
-/// files removed.
+/// still going or just done) or in the last MD_CACHE_IN_USE_S.  A file is
+/// removed only if it is still the one listed, unused since (moved aside,
+/// looked at, put back if not).  Temporary files not written for
+/// MD_CACHE_STALE_TEMP_S are removed whatever the size.  Returns the number
+/// of files removed.
 uint32_t md_cache_prune(const char* dir, uint64_t limit_bytes, int64_t keep_since_ns);
 
 #endif

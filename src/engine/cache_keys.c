@@ -94,10 +94,12 @@ cache_spec(const MixdownEngine* e)
 
 // A track's cache file under its key: *hit when it holds the track already
 // (NULL when it can be neither read nor written: the track renders uncached).
+// `rewrite`: no hit wanted, a fresh file (the one there is damaged).
 static MdCacheFile*
-open_track_cache(const MixdownEngine* e, const MdEngineNode* node, bool* hit)
+open_track_cache(const MixdownEngine* e, const MdEngineNode* node, bool rewrite, bool* hit)
 {
   MdCacheSpec spec = cache_spec(e);
+  spec.rewrite     = rewrite;
   spec.kind        = MD_CACHE_TRACK;
   spec.channels    = node->channels;
   spec.n_meters    = count_meters(node);
@@ -159,7 +161,7 @@ mixdown_engine_set_cache(MixdownEngine* e, const char* dir)
     md_cache_key(r, node->cache.key);
     bool hit = false;
     // A hit is checked later, only if it is read (verify_track_hits()).
-    node->cache.file = open_track_cache(e, node, &hit);
+    node->cache.file = open_track_cache(e, node, false, &hit);
     if (!node->cache.file) {
       continue; // cannot be written (no file slot, a read-only folder): rendered uncached
     }
@@ -327,7 +329,9 @@ skip_covered_tracks(MixdownEngine* e)
 }
 
 // A hit found damaged: what restore_from_cache() brought back is taken
-// back, its file removed, and the track rendered (and written) afresh.
+// back, and the track rendered afresh, written under a temporary name and
+// renamed over the damaged file (never removed first: another process may
+// have just renamed a good one into its place).
 static void
 unrestore_damaged(MixdownEngine* e, MdEngineNode* node)
 {
@@ -345,7 +349,7 @@ unrestore_damaged(MixdownEngine* e, MdEngineNode* node)
   --e->cache_hits;
   ++e->cache_damaged;
   bool hit   = false;
-  node->cache.file = open_track_cache(e, node, &hit); // the file is gone: a fresh one to write
+  node->cache.file = open_track_cache(e, node, true, &hit);
 }
 
 // The hits that will be read (not covered by cached sums) are checked

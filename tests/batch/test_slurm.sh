@@ -12,7 +12,9 @@
 # those; then every output is byte-identical to a serial
 # `batch run --range 0:12`, every sidecar is there, the merge job's
 # results hold all 12 items, and the outputs of the complete shards were
-# not written again.
+# not written again.  Last, the doc's GNU parallel block the same way on
+# this machine as its one host (`:`), failing two shards, then resumed
+# with the same command (--resume-failed).
 #   tests/batch/test_slurm.sh BUILD_DIR [--sanitized]
 set -u
 build=$(cd "${1:?usage: test_slurm.sh BUILD_DIR [--sanitized]}" && pwd)
@@ -117,16 +119,16 @@ run "$mixdown" batch run jobs.jsonl --range 0:12 --out "$work/serial"
 [ "$rc" -eq 0 ] && [ "$(ls serial/mix/*.wav 2> /dev/null | wc -l)" -eq 12 ] &&
   ok "serial batch run --range 0:12: 12 outputs" || fail "serial batch run" "rc=$rc" "$err"
 
-# A Slurm block of docs/batch.md: the fenced block after the marker line.
-recipe_block() { # NAME
+# A block of docs/batch.md: the fenced block after its marker line.
+recipe_block() { # MARKER, e.g. "slurm-recipe: submit"
   awk -v name="$1" '
-    index($0, "<!-- slurm-recipe: " name " ") == 1 { armed = 1; next }
+    index($0, "<!-- " name " ") == 1 { armed = 1; next }
     armed && /^```sh$/ { inside = 1; next }
     inside && /^```$/ { exit }
     inside { print }' "$root/docs/batch.md"
 }
-submit_block=$(recipe_block submit)
-rerun_block=$(recipe_block rerun)
+submit_block=$(recipe_block "slurm-recipe: submit")
+rerun_block=$(recipe_block "slurm-recipe: rerun")
 if [ -z "$submit_block" ] || [ -z "$rerun_block" ]; then
   fail "docs/batch.md has the Slurm recipe's submit and rerun blocks"
   finish
@@ -206,6 +208,41 @@ ids = [json.loads(l)["item"]["id"] if "item" in json.loads(l) else json.loads(l)
 sys.exit(ids != ["mix%02d" % i for i in range(12)])' out/results.jsonl &&
   ok "the last merge job's results: all 12 items, in manifest order" ||
   fail "results.jsonl" "$(head -c 600 out/results.jsonl 2> /dev/null)"
+
+# ---------------------------------------------------------------- GNU parallel
+# The doc's GNU parallel block with this machine as its one host (`:`, no
+# ssh), 4 shards: the hidden source fails shards 1 and 3 (items 3 and 9);
+# the same command again runs only those two (--resume-failed).
+parallel_block=$(recipe_block "parallel-recipe: run")
+if ! command -v parallel > /dev/null 2>&1; then
+  skip "no GNU parallel (scripts/install-deps.sh installs it): its recipe is not run"
+elif [ -z "$parallel_block" ]; then
+  fail "docs/batch.md has the GNU parallel recipe's block"
+else
+  echo "2/:" > nodes.txt
+  OUT=$work/par-out
+  N=4
+  mv src/b.wav b.wav.hidden
+  (eval "$parallel_block") > parallel1.out 2>&1
+  # The joblog: a header, then Seq Host Starttime JobRuntime Send Receive Exitval Signal Command.
+  failed_seqs=$(awk -F'\t' 'NR > 1 && $7 != 0 { print $1 }' shards.log | sort -n | tr '\n' ' ')
+  [ "$(($(wc -l < shards.log) - 1))" -eq 4 ] && [ "$failed_seqs" = "2 4 " ] && grep -qx 'array 1,3' parallel1.out &&
+    ok "the doc's parallel block: 4 shards, 1 and 3 failed, status names them" ||
+    fail "the parallel block, first run" "failed: $failed_seqs" "$(cat parallel1.out shards.log)"
+  mv b.wav.hidden src/b.wav
+  (eval "$parallel_block") > parallel2.out 2>&1
+  rerun_seqs=$(awk -F'\t' 'NR > 5 { print $1 "=" $7 }' shards.log | sort -n | tr '\n' ' ')
+  [ "$rerun_seqs" = "2=0 4=0 " ] && grep -qx 'done 12' parallel2.out &&
+    ok "the same command again: --resume-failed ran shards 1 and 3 only, all 12 done" ||
+    fail "the parallel block, resumed" "rerun: $rerun_seqs" "$(cat parallel2.out shards.log)"
+  same=0
+  for ((i = 0; i < 12; ++i)); do
+    f=$(printf 'mix/mix%02d.wav' $i)
+    cmp -s "serial/$f" "par-out/$f" && same=$((same + 1))
+  done
+  [ $same -eq 12 ] && ok "GNU parallel's 12 outputs byte-identical to the serial run" ||
+    fail "GNU parallel's outputs: $same of 12 identical"
+fi
 
 # ---------------------------------------------------------------- stop
 "$root/scripts/slurm-local.sh" stop "$cluster" > /dev/null 2>&1

@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define FRAMES 5000U
@@ -178,7 +180,8 @@ test_damage_is_found_by_the_checksum(void)
       CHECK(!md_cache_verify(f));
       md_cache_close(f);
     }
-    // Verified on opening: a miss, counted, the file removed.
+    // Verified on opening: a miss, counted; the file left in place (it
+    // may be another process's good one by now), never removed first.
     uint32_t damaged = 0U;
     spec.verify      = true;
     spec.damaged     = &damaged;
@@ -186,7 +189,22 @@ test_damage_is_found_by_the_checksum(void)
     CHECK(!f && !hit && damaged == 1U);
     md_cache_close(f);
     struct stat st;
-    CHECK_MSG(stat(path, &st) != 0, "the damaged file is still there");
+    CHECK_MSG(stat(path, &st) == 0, "the damaged file was removed by its reader");
+    // Written on a miss: the fresh file is renamed over the damaged one.
+    spec.write_on_miss = true;
+    f                  = md_cache_open(&spec, key, &hit, message, sizeof message);
+    CHECK(f && !hit && damaged == 2U);
+    if (f) {
+      const float* const planes[2] = {l, r};
+      double             meters[2] = {0.0, 0.0};
+      const MdCacheExtras extras   = {.n_meters = 2U, .meters = meters};
+      CHECK(md_cache_write(f, planes, FRAMES) == MIXDOWN_SUCCESS && md_cache_commit(f, &extras) == MIXDOWN_SUCCESS);
+      md_cache_close(f);
+    }
+    f = md_cache_open(&spec, key, &hit, message, sizeof message);
+    CHECK(f && hit && damaged == 2U);
+    md_cache_close(f);
+    unlink(path);
   }
   // An undamaged file verifies.
   if (write_file(dir, key, l, r)) {
@@ -348,11 +366,297 @@ test_key_changes_with_every_recipe_element(void)
   }
 }
 
+// Plants `bytes` (NULL: zeros) of `size` at `path`.
+static void
+plant(const char* path, const void* bytes, size_t size)
+{
+  unsigned char* data = calloc(size ? size : 1U, 1U);
+  if (bytes) {
+    memcpy(data, bytes, size);
+  }
+  FILE* file = fopen(path, "wb");
+  CHECK(file && fwrite(data, 1U, size, file) == size);
+  if (file) {
+    fclose(file);
+  }
+  free(data);
+}
+
+static size_t
+file_size(const char* path)
+{
+  struct stat st;
+  return stat(path, &st) ? 0U : (size_t)st.st_size;
+}
+
+static unsigned char*
+slurp(const char* path, size_t* size)
+{
+  *size               = file_size(path);
+  unsigned char* data = malloc(*size ? *size : 1U);
+  FILE*          file = fopen(path, "rb");
+  CHECK(file && fread(data, 1U, *size, file) == *size);
+  if (file) {
+    fclose(file);
+  }
+  return data;
+}
+
+// Whether `key` opens as a hit (unverified: only the header and size
+// judged), and how many damaged files were counted.
+static bool
+opens_as_hit(const char* dir, const char* key, uint32_t* damaged)
+{
+  bool         hit          = false;
+  char         message[300] = "";
+  MdCacheSpec  spec         = spec_for(dir, false);
+  spec.damaged              = damaged;
+  MdCacheFile* f            = md_cache_open(&spec, key, &hit, message, sizeof message);
+  md_cache_close(f);
+  return hit;
+}
+
+// Every way a file under a final name can be unusable without a flipped
+// frame: cut short, zero-filled at its full size, its magic or a header
+// byte (an extra, not the frames) changed, a byte too long, empty.  Each
+// is a miss, counted as damaged, never a hit; the file stays in place.
+static void
+test_broken_files_are_misses(void)
+{
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", test_path("broken"));
+  CHECK(mkdir(dir, 0700) == 0);
+  float* l = malloc(FRAMES * sizeof(float));
+  float* r = malloc(FRAMES * sizeof(float));
+  fill(l, r);
+  const char* key = "0123456789abcdef0123456789abcdef";
+  char        path[700];
+  snprintf(path, sizeof path, "%s/%s%s", dir, key, MD_CACHE_TRACK);
+  if (write_file(dir, key, l, r)) {
+    size_t         size = 0U;
+    unsigned char* good = slurp(path, &size);
+    uint32_t       damaged = 0U;
+    CHECK(opens_as_hit(dir, key, &damaged) && damaged == 0U);
+    unsigned char* bad = malloc(size + 1U);
+    struct {
+      const char* what;
+      size_t      at;   ///< A byte flipped there (SIZE_MAX: none)
+      size_t      size; ///< Planted bytes
+      bool        zero;
+    } cases[] = {
+      {"cut short", SIZE_MAX, size / 2U, false},    {"cut to its header", SIZE_MAX, 300U, false},
+      {"zero-filled", SIZE_MAX, size, true},        {"its magic", 0U, size, false},
+      {"its note (an extra)", 40U, size, false},    {"a byte too long", SIZE_MAX, size + 1U, false},
+      {"empty", SIZE_MAX, 0U, false},
+    };
+    for (size_t c = 0U; c < sizeof cases / sizeof cases[0]; ++c) {
+      memcpy(bad, good, size);
+      bad[size] = 0U;
+      if (cases[c].at != SIZE_MAX) {
+        bad[cases[c].at] ^= 0x20U;
+      }
+      plant(path, cases[c].zero ? NULL : bad, cases[c].size);
+      const uint32_t before = damaged;
+      CHECK_MSG(!opens_as_hit(dir, key, &damaged), "%s: a hit", cases[c].what);
+      CHECK_MSG(damaged == before + 1U, "%s: not counted as damaged", cases[c].what);
+      CHECK_MSG(file_size(path) == cases[c].size, "%s: the file was touched", cases[c].what);
+    }
+    // Absent: a plain miss, not damage.
+    unlink(path);
+    const uint32_t before = damaged;
+    CHECK(!opens_as_hit(dir, key, &damaged) && damaged == before);
+    free(bad);
+    free(good);
+  }
+  free(l);
+  free(r);
+}
+
+// Counts the folder's names ending in `ending`.
+static unsigned
+count_ending(const char* dir, const char* ending)
+{
+  char command[800];
+  snprintf(command, sizeof command, "ls -A '%s' | grep -c -- '%s$'", dir, ending);
+  FILE*    pipe = popen(command, "r");
+  unsigned n    = 0U;
+  CHECK(pipe && fscanf(pipe, "%u", &n) == 1);
+  if (pipe) {
+    pclose(pipe);
+  }
+  return n;
+}
+
+// Two writers of one key at once (two renders, two threads, two machines
+// of one name and process id alike): each has a temporary file of its
+// own, named with the host, the process, a counter and random bits; the
+// first committed is a whole file, the second replaces it whole.
+static void
+test_writers_of_one_key_never_share_a_file(void)
+{
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", test_path("writers"));
+  CHECK(mkdir(dir, 0700) == 0);
+  const char*        key       = "writers";
+  bool               hit       = true;
+  char               message[300] = "";
+  const MdCacheSpec  spec      = spec_for(dir, true);
+  MdCacheFile*       a         = md_cache_open(&spec, key, &hit, message, sizeof message);
+  MdCacheFile*       b         = md_cache_open(&spec, key, &hit, message, sizeof message);
+  CHECK(a && b && count_ending(dir, ".partial") == 2U);
+  char host[80] = "";
+  gethostname(host, sizeof host - 1U);
+  char command[900];
+  snprintf(command, sizeof command, "ls -A '%s' | grep -qE -- '-%ld-[0-9]+-[0-9a-f]{16}[.]partial$'", dir,
+           (long)getpid());
+  CHECK_MSG(system(command) == 0, "temporary names lack the process, counter and random bits");
+  float left[FRAMES], right[FRAMES];
+  fill(left, right);
+  const float* const planes[2] = {left, right};
+  double             meters[2] = {1.0, 2.0};
+  MdCacheExtras      extras    = {.n_meters = 2U, .meters = meters};
+  if (a && b) {
+    CHECK(md_cache_write(a, planes, FRAMES) == MIXDOWN_SUCCESS && md_cache_write(b, planes, FRAMES) == MIXDOWN_SUCCESS);
+    CHECK(md_cache_commit(a, &extras) == MIXDOWN_SUCCESS);
+    uint32_t damaged = 0U;
+    CHECK(opens_as_hit(dir, key, &damaged) && damaged == 0U);
+    CHECK(md_cache_commit(b, &extras) == MIXDOWN_SUCCESS);
+    CHECK(opens_as_hit(dir, key, &damaged) && damaged == 0U);
+  }
+  md_cache_close(a);
+  md_cache_close(b);
+  CHECK(count_ending(dir, ".partial") == 0U && count_ending(dir, MD_CACHE_TRACK) == 1U);
+}
+
+// New levels for a hit go into a copy renamed over it: a reader that
+// opened the file before reads the old file to its end, the next opener
+// gets the new levels, and the frames verify.
+static void
+test_new_levels_replace_the_file(void)
+{
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", test_path("levels"));
+  CHECK(mkdir(dir, 0700) == 0);
+  float* l = malloc(FRAMES * sizeof(float));
+  float* r = malloc(FRAMES * sizeof(float));
+  fill(l, r);
+  const char* key = "levels";
+  char        path[700];
+  snprintf(path, sizeof path, "%s/%s%s", dir, key, MD_CACHE_TRACK);
+  if (write_file(dir, key, l, r)) {
+    struct stat before, after;
+    CHECK(stat(path, &before) == 0);
+    bool         hit          = false;
+    char         message[300] = "";
+    MdCacheSpec  spec         = spec_for(dir, false);
+    MdCacheFile* reader       = md_cache_open(&spec, key, &hit, message, sizeof message);
+    MdCacheFile* f            = md_cache_open(&spec, key, &hit, message, sizeof message);
+    CHECK(reader && f && hit);
+    if (reader && f) {
+      MdCacheExtras levels    = {.has_levels = true, .level_gains = {0.125f, 1.0f}};
+      levels.levels.peak_dbfs = -9.0;
+      CHECK(md_cache_update_levels(f, &levels) == MIXDOWN_SUCCESS);
+      CHECK(stat(path, &after) == 0 && after.st_ino != before.st_ino && after.st_size == before.st_size);
+      CHECK(md_cache_verify(reader) && md_cache_extras(reader)->levels.peak_dbfs == -1.5);
+      const float* planes[2] = {NULL, NULL};
+      CHECK(md_cache_view(reader, planes, 777U) == MIXDOWN_SUCCESS && planes[0] &&
+            !memcmp(planes[0], l, 777U * sizeof(float)));
+    }
+    md_cache_close(reader);
+    md_cache_close(f);
+    spec.verify = true;
+    f           = md_cache_open(&spec, key, &hit, message, sizeof message);
+    CHECK(f && hit && md_cache_extras(f)->levels.peak_dbfs == -9.0 && md_cache_extras(f)->level_gains[0] == 0.125f);
+    CHECK(f && md_cache_extras(f)->meters[1] == 12.25 && md_cache_extras(f)->non_finite == 7U);
+    md_cache_close(f);
+    CHECK(count_ending(dir, ".partial") == 0U);
+  }
+  free(l);
+  free(r);
+}
+
+static void
+set_age(const char* path, int64_t seconds_ago)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  const struct timespec times[2] = {{now.tv_sec - seconds_ago, 0}, {now.tv_sec - seconds_ago, 0}};
+  CHECK(utimensat(AT_FDCWD, path, times, 0) == 0);
+}
+
+// The size limit: only files unused for MD_CACHE_IN_USE_S go, least
+// recently used first; a reader that opened one before keeps reading it
+// to the end; a temporary file goes only when not written for
+// MD_CACHE_STALE_TEMP_S.
+static void
+test_prune_spares_files_in_use(void)
+{
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", test_path("prune"));
+  CHECK(mkdir(dir, 0700) == 0);
+  float* l = malloc(FRAMES * sizeof(float));
+  float* r = malloc(FRAMES * sizeof(float));
+  fill(l, r);
+  const char* keys[3] = {"old", "older", "recent"};
+  char        paths[3][700];
+  for (int k = 0; k < 3; ++k) {
+    snprintf(paths[k], sizeof paths[k], "%s/%s%s", dir, keys[k], MD_CACHE_TRACK);
+    write_file(dir, keys[k], l, r);
+  }
+  set_age(paths[0], MD_CACHE_IN_USE_S + 60);
+  set_age(paths[1], MD_CACHE_IN_USE_S + 120);
+  set_age(paths[2], MD_CACHE_IN_USE_S - 600);
+  char young[800], stale[800];
+  snprintf(young, sizeof young, "%s.otherhost-7-0-0123456789abcdef.partial", paths[2]);
+  snprintf(stale, sizeof stale, "%s.otherhost-7-1-0123456789abcdef.partial", paths[2]);
+  plant(young, NULL, 100U);
+  plant(stale, NULL, 100U);
+  set_age(young, MD_CACHE_STALE_TEMP_S - 600);
+  set_age(stale, MD_CACHE_STALE_TEMP_S + 60);
+  // A reader holds the oldest open: it is removed under it, read to the end.
+  bool         hit          = false;
+  char         message[300] = "";
+  MdCacheSpec  spec         = spec_for(dir, false);
+  MdCacheFile* reader       = md_cache_open(&spec, keys[1], &hit, message, sizeof message);
+  CHECK(reader && hit);
+  const int64_t far_future = INT64_MAX; // keep_since: no render of this process holds any
+  CHECK_MSG(md_cache_prune(dir, 0U, far_future) == 3U, "expected the stale temp and the two old files removed");
+  struct stat st;
+  CHECK(stat(paths[0], &st) != 0 && stat(paths[1], &st) != 0 && stat(paths[2], &st) == 0);
+  CHECK(stat(young, &st) == 0 && stat(stale, &st) != 0);
+  CHECK(count_ending(dir, ".partial") == 1U); // the young one only: nothing set aside is left
+  if (reader) {
+    CHECK(md_cache_verify(reader));
+    uint32_t differ = 0U;
+    for (uint32_t at = 0U; at < FRAMES; at += 777U) { // as written
+      const uint32_t n         = FRAMES - at < 777U ? FRAMES - at : 777U;
+      const float*   planes[2] = {NULL, NULL};
+      CHECK(md_cache_view(reader, planes, n) == MIXDOWN_SUCCESS);
+      differ += planes[0] && planes[1] && (memcmp(planes[0], l + at, n * sizeof(float)) || memcmp(planes[1], r + at, n * sizeof(float)));
+    }
+    CHECK(differ == 0U);
+    md_cache_close(reader);
+  }
+  // Under the limit: nothing but stale temporary files goes.
+  set_age(paths[2], MD_CACHE_IN_USE_S + 60);
+  CHECK(md_cache_prune(dir, UINT64_MAX, far_future) == 0U && stat(paths[2], &st) == 0);
+  free(l);
+  free(r);
+}
+
 const TestCase cache_tests[] = {
   {"cache: frames and extras read back to the bit; nothing past the end", test_round_trip_is_exact},
   {"cache: a file not committed leaves nothing in the folder", test_uncommitted_file_leaves_nothing},
-  {"cache: a flipped bit is found by the checksum (a miss, counted, removed); another shape is a miss",
+  {"cache: a flipped bit is found by the checksum (a miss, counted, replaced, never removed); another shape is a miss",
    test_damage_is_found_by_the_checksum},
+  {"cache: a file cut short, zeroed, of a broken header, too long or empty is a miss, counted, left in place",
+   test_broken_files_are_misses},
+  {"cache: two writers of one key write two temporary files (host, process, counter, random) and rename whole",
+   test_writers_of_one_key_never_share_a_file},
+  {"cache: new levels are a copy renamed over the file; a reader of the old one reads it to the end",
+   test_new_levels_replace_the_file},
+  {"cache: the size limit spares files used in the last hour and young temporary files; a reader keeps reading",
+   test_prune_spares_files_in_use},
   {"cache: a key follows every byte of its recipe, and a source file's size and time", test_key_follows_every_byte},
   {"cache: a track's key changes with each thing that shapes it before the fader, not with the fader",
    test_key_changes_with_every_recipe_element},

@@ -114,7 +114,7 @@ cli_render_print_summary(const char* stems, const MixdownRenderReport* r)
              r->cache_files_removed == 1U ? "" : "s");
     }
     if (r->cache_damaged) {
-      printf("  warning: %u damaged cache file%s (checksum mismatch): ignored, their audio rendered again\n",
+      printf("  warning: %u damaged cache file%s (checksum, size or header): ignored, their audio rendered again\n",
              r->cache_damaged, r->cache_damaged == 1U ? "" : "s");
     }
   }
