@@ -287,14 +287,14 @@ typedef enum {
 static EntryState
 open_hit(MdCacheFile* f)
 {
-  const int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  const int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); // a FIFO planted there does not block
   if (fd < 0) {
     return ENTRY_ABSENT;
   }
   const size_t   bytes  = header_bytes(f->extras.n_meters);
   unsigned char* header = malloc(bytes);
   struct stat    st;
-  const bool     whole  = header && !fstat(fd, &st) && (uint64_t)st.st_size == file_bytes(f) &&
+  const bool     whole  = header && !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size == file_bytes(f) &&
                      pread(fd, header, bytes, 0) == (ssize_t)bytes && unpack_header(f, header);
   free(header);
   if (!whole) {
@@ -497,7 +497,8 @@ copy_frames(const MdCacheFile* f, int from, int to)
   MdCacheFile    probe  = {.channels = f->channels, .frames = f->frames, .extras = f->extras};
   probe.extras.meters   = calloc(f->extras.n_meters ? f->extras.n_meters : 1U, sizeof(double));
   struct stat st;
-  bool ok = header && buffer && probe.extras.meters && !fstat(from, &st) && (uint64_t)st.st_size == file_bytes(f) &&
+  bool ok = header && buffer && probe.extras.meters && !fstat(from, &st) && S_ISREG(st.st_mode) &&
+            (uint64_t)st.st_size == file_bytes(f) &&
             pread(from, header, bytes, 0) == (ssize_t)bytes && unpack_header(&probe, header) &&
             probe.checksum == f->checksum;
   for (uint64_t at = bytes, end = file_bytes(f); ok && at < end;) {
@@ -527,7 +528,7 @@ md_cache_update_levels(MdCacheFile* f, const MdCacheExtras* extras)
   const size_t   bytes        = header_bytes(f->extras.n_meters);
   unsigned char* header       = malloc(bytes);
   char*          temp         = temp_name(f->path);
-  const int      from         = open(f->path, O_RDONLY | O_CLOEXEC);
+  const int      from         = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   const int      to = temp ? open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
   bool           ok = header && from >= 0 && to >= 0 && copy_frames(f, from, to);
   if (ok) {

@@ -129,6 +129,7 @@ for r in $(seq 1 "$rounds"); do
   [ "$round_damaged" -eq 0 ] && ok "round $r: no damaged file reported" || fail "round $r: $round_damaged damaged"
   if [ "$r" -eq 1 ]; then
     first_s=$round_s
+    echo "    the folder after round 1: $(find cache -name '*.md[cs]' | wc -l) files, $(du -sm cache | cut -f1) MB"
   else
     [ "$round_hits" -eq "$round_tracks" ] && [ "$round_tracks" -gt 0 ] &&
       ok "round $r: every track reused ($round_hits of $round_tracks)" ||
@@ -175,6 +176,11 @@ if [ "${#mine[@]}" -ge 3 ] && [ -f "cache/${mine[0]}" ] && [ -f "cache/${mine[1]
     fail "after the damage" "$out"
   fi
   [ "$(partials)" -eq 0 ] && ok "no temporary file left after the damage" || fail "temporary files after damage"
+  # A FIFO under an entry's name: not opened as if it were one (no hang), replaced.
+  rm -f "cache/${mine[0]}" && mkfifo "cache/${mine[0]}"
+  run timeout 300 "$mixdown" render session0.yaml -o fifo.wav --cache cache
+  [ "$rc" -eq 0 ] && cmp -s fifo.wav ref/mix0.wav && [ -f "cache/${mine[0]}" ] && [ ! -p "cache/${mine[0]}" ] &&
+    ok "a FIFO under an entry's name: a miss (no hang), replaced by a file, the same bytes" || fail "a FIFO entry" "rc=$rc" "$err"
 else
   fail "no cache files of session 0 to damage" "${mine[*]}"
 fi
