@@ -229,6 +229,35 @@ run "$mixdown" batch run jobs.jsonl --all --out killed
 [ "$rc" -eq 0 ] && [ "$(hashes killed)" = "$serial" ] && ok "the rerun after the kill completes: the serial bytes" ||
   fail "rerun after kill" "rc=$rc" "$err"
 
+# ---------------------------------------------------------------- SIGTERM: the renders cancelled
+"$mixdown" batch run jobs.jsonl --all --jobs 2 --out termed -q 2>"$work/term.err" &
+pid=$!
+for _ in $(seq 400); do
+  [ "$(find termed -name '*.json' 2>/dev/null | wc -l)" -ge 1 ] && break
+  sleep 0.01
+done
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+partial=$(for o in $outputs; do [ -f "termed/$o" ] && [ ! -f "termed/$o.json" ] && echo "$o"; done)
+n_done=$(find termed -name '*.json' 2>/dev/null | wc -l)
+{ [ "$rc" -eq 143 ] || [ "$n_done" -eq 12 ]; } && [ -z "$partial" ] && [ -z "$(temporaries termed)" ] &&
+  ok "SIGTERM after $n_done of 12: exit $rc, every output there has its sidecar, no temporary file" ||
+  fail "SIGTERM" "rc=$rc" "$partial" "$(cat "$work/term.err")"
+run "$mixdown" batch run jobs.jsonl --all --out termed
+[ "$rc" -eq 0 ] && [ "$(hashes termed)" = "$serial" ] && ok "the rerun after SIGTERM completes: the serial bytes" ||
+  fail "rerun after SIGTERM" "rc=$rc" "$err"
+
+# ---------------------------------------------------------------- a value out of range: that item fails
+printf '%s\n' '{"id": "r1", "session": "sessions/a.yaml", "output": "r1.wav", "set": {"/track/low/gain_db": 99}}' \
+  '{"id": "r2", "session": "sessions/a.yaml", "output": "r2.wav"}' > range.jsonl
+run "$mixdown" batch run range.jsonl --all --out ranged
+[ "$rc" -eq 1 ] && [[ "$err" == *"r1 failed"*"valid range is -144"* ]] && [ -f ranged/r2.wav ] && [ ! -e ranged/r1.wav ] &&
+  python3 -c 'import json,sys; sys.exit(0 if "valid range" in json.load(open("ranged/r1.wav.failed.json"))["error"] else 1)' &&
+  ok "a value out of range: its item fails naming the range, the others render" || fail "out of range" "rc=$rc" "$err"
+[ "$(wc -c < sessions/a.yaml)" -gt 0 ] && ! grep -q 99 sessions/a.yaml && ok "the session file is never written" ||
+  fail "session written"
+
 # ---------------------------------------------------------------- a bad manifest
 cat > bad.jsonl <<'JSONL'
 {"id": "x1", "session": "sessions/a.yaml", "output": "mix/x1.wav", "sett": {}}
