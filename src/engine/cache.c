@@ -35,7 +35,8 @@
 // again.  It is written whole under a temporary name of its own (host,
 // process, a counter and random bits: two writers of one key never share
 // one) and renamed into place, which replaces whatever is there in one
-// step; new levels go into a fresh copy renamed over it; a damaged file is
+// step; new levels go into a small file beside it (KEY.mdl, also renamed
+// into place, bound to the frames by their checksum); a damaged file is
 // never removed by the reader that found it (another process may have
 // just renamed a good one into its place), only replaced by a fresh one.
 #define MAGIC "MDCACHE4"
@@ -46,8 +47,9 @@
 // Written through a buffer of our own (glibc's setvbuf() ignores the size
 // when given none, and keeps 4 KiB).
 #define WRITE_BUFFER_BYTES (1024U * 1024U)
-// Copied (new levels) 1 MiB at a time.
-#define COPY_BYTES (1024U * 1024U)
+// The levels file beside a track's: magic, the frames' checksum of the
+// file it belongs to, the levels block, its checksum.
+#define LEVELS_MAGIC "MDLEVEL1"
 
 struct MdCacheFile {
   FILE*         file;      ///< While writing…
@@ -64,6 +66,7 @@ struct MdCacheFile {
   uint64_t      frames;
   char*         path;      ///< Final name
   char*         temp_path; ///< Name while writing
+  char*         levels_path; ///< Levels stored after the file (md_cache_update_levels())
   MdCacheExtras extras;
   XXH3_state_t* hashing;   ///< While writing: the checksum of the frames so far
   uint64_t      checksum;  ///< A hit: the checksum its header holds
@@ -167,6 +170,51 @@ get(const unsigned char* at, void* value, size_t bytes)
   return at + bytes;
 }
 
+static unsigned char*
+put_levels(unsigned char* at, const MdCacheExtras* extras)
+{
+  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
+  at                        = put(at, &has_levels, 4U);
+  at                        = put(at, extras->level_gains, 8U);
+  return put(at, &extras->levels, sizeof(MixdownLevels));
+}
+
+static const unsigned char*
+get_levels(const unsigned char* at, MdCacheExtras* extras)
+{
+  uint32_t has_levels = 0U;
+  at                  = get(at, &has_levels, 4U);
+  at                  = get(at, extras->level_gains, 8U);
+  at                  = get(at, &extras->levels, sizeof(MixdownLevels));
+  extras->has_levels  = has_levels == 1U;
+  return at;
+}
+
+#define LEVELS_FILE_BYTES (8U + 8U + LEVELS_BYTES + SUM_BYTES)
+
+// Levels stored after `f` was written (md_cache_update_levels()), if a
+// whole levels file for its frames is there: they replace the header's.
+static void
+read_stored_levels(MdCacheFile* f)
+{
+  const int     fd = open(f->levels_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  unsigned char block[LEVELS_FILE_BYTES];
+  struct stat   st;
+  uint64_t      checksum = 0U, sum = 0U;
+  if (fd < 0) {
+    return;
+  }
+  const bool whole = !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size == (off_t)sizeof block &&
+                     pread(fd, block, sizeof block, 0) == (ssize_t)sizeof block;
+  close(fd);
+  memcpy(&checksum, block + 8U, 8U);
+  memcpy(&sum, block + sizeof block - SUM_BYTES, SUM_BYTES);
+  if (whole && !memcmp(block, LEVELS_MAGIC, 8U) && checksum == f->checksum &&
+      XXH3_64bits(block, sizeof block - SUM_BYTES) == sum) {
+    get_levels(block + 16U, &f->extras);
+  }
+}
+
 // The header of `f` (its shape, `checksum` of the frames) with `extras`'
 // note, non-finite tally and levels, and as many of its meters as the
 // layout of `f` holds (the rest 0), in header_bytes(f->extras.n_meters).
@@ -187,11 +235,8 @@ pack_header(const MdCacheFile* f, uint64_t checksum, const MdCacheExtras* extras
     const double meter = m < extras->n_meters && extras->meters ? extras->meters[m] : 0.0;
     at                 = put(at, &meter, 8U);
   }
-  const uint32_t has_levels = extras->has_levels ? 1U : 0U;
-  at                        = put(at, &has_levels, 4U);
-  at                        = put(at, extras->level_gains, 8U);
-  at                        = put(at, &extras->levels, sizeof(MixdownLevels));
-  const uint64_t sum        = XXH3_64bits(header, (size_t)(at - header));
+  at                 = put_levels(at, extras);
+  const uint64_t sum = XXH3_64bits(header, (size_t)(at - header));
   put(at, &sum, SUM_BYTES);
 }
 
@@ -203,7 +248,7 @@ unpack_header(MdCacheFile* f, const unsigned char* header)
   const uint32_t n_meters = f->extras.n_meters;
   const size_t   bytes    = header_bytes(n_meters) - SUM_BYTES;
   uint64_t       sum = 0U, frames = 0U;
-  uint32_t       channels = 0U, meters = 0U, has_levels = 0U;
+  uint32_t       channels = 0U, meters = 0U;
   memcpy(&sum, header + bytes, SUM_BYTES);
   const unsigned char* at = header + 8U;
   at                      = get(at, &channels, 4U);
@@ -219,10 +264,7 @@ unpack_header(MdCacheFile* f, const unsigned char* header)
   for (uint32_t m = 0U; m < n_meters; ++m) {
     at = get(at, &f->extras.meters[m], 8U);
   }
-  at = get(at, &has_levels, 4U);
-  at = get(at, f->extras.level_gains, 8U);
-  get(at, &f->extras.levels, sizeof(MixdownLevels));
-  f->extras.has_levels            = has_levels == 1U;
+  get_levels(at, &f->extras);
   f->extras.note[NOTE_BYTES - 1U] = '\0';
   return true;
 }
@@ -308,6 +350,7 @@ open_hit(MdCacheFile* f)
   f->fd       = fd;
   f->chunk    = f->chunks[0];
   f->file_pos = bytes;
+  read_stored_levels(f);
   return ENTRY_WHOLE;
 }
 
@@ -346,7 +389,8 @@ md_cache_open(const MdCacheSpec* spec, const char* key, bool* hit, char* message
   f->extras.meters    = calloc(spec->n_meters ? spec->n_meters : 1U, sizeof(double));
   f->path             = join(spec->dir, key, spec->kind, "");
   f->temp_path        = f->path ? temp_name(f->path) : NULL;
-  if (!f->extras.meters || !f->path || !f->temp_path) {
+  f->levels_path      = join(spec->dir, key, MD_CACHE_LEVELS, "");
+  if (!f->extras.meters || !f->path || !f->temp_path || !f->levels_path) {
     snprintf(message, message_size, "out of memory");
     md_cache_close(f);
     return NULL;
@@ -485,66 +529,29 @@ md_cache_write(MdCacheFile* f, const float* const* planes, uint32_t frames)
   return MIXDOWN_SUCCESS;
 }
 
-// Copies the frames of the open file `from` after the header into `to`
-// (at the same offset); false if `from` is not a whole copy of the hit
-// `f` (its header's checksum of the frames, its size) or a write fails.
-static bool
-copy_frames(const MdCacheFile* f, int from, int to)
-{
-  const size_t   bytes  = header_bytes(f->extras.n_meters);
-  unsigned char* header = malloc(bytes);
-  unsigned char* buffer = malloc(COPY_BYTES);
-  MdCacheFile    probe  = {.channels = f->channels, .frames = f->frames, .extras = f->extras};
-  probe.extras.meters   = calloc(f->extras.n_meters ? f->extras.n_meters : 1U, sizeof(double));
-  struct stat st;
-  bool ok = header && buffer && probe.extras.meters && !fstat(from, &st) && S_ISREG(st.st_mode) &&
-            (uint64_t)st.st_size == file_bytes(f) &&
-            pread(from, header, bytes, 0) == (ssize_t)bytes && unpack_header(&probe, header) &&
-            probe.checksum == f->checksum;
-  for (uint64_t at = bytes, end = file_bytes(f); ok && at < end;) {
-    const size_t  want = end - at < COPY_BYTES ? (size_t)(end - at) : COPY_BYTES;
-    const ssize_t got  = pread(from, buffer, want, (off_t)at);
-    ok                 = got > 0 && pwrite(to, buffer, (size_t)got, (off_t)at) == got;
-    at += got > 0 ? (uint64_t)got : 0U;
-  }
-  free(probe.extras.meters);
-  free(buffer);
-  free(header);
-  return ok;
-}
-
 MixdownStatus
 md_cache_update_levels(MdCacheFile* f, const MdCacheExtras* extras)
 {
   if (f->writing) {
     return MIXDOWN_ERR_IO;
   }
-  // The file in place is never written: a copy with the new levels is
-  // renamed over it (a reader of the old one reads the old one).
-  MdCacheExtras with_levels = f->extras;
-  with_levels.has_levels    = extras->has_levels;
-  memcpy(with_levels.level_gains, extras->level_gains, sizeof with_levels.level_gains);
-  with_levels.levels          = extras->levels;
-  const size_t   bytes        = header_bytes(f->extras.n_meters);
-  unsigned char* header       = malloc(bytes);
-  char*          temp         = temp_name(f->path);
-  const int      from         = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  const int      to = temp ? open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
-  bool           ok = header && from >= 0 && to >= 0 && copy_frames(f, from, to);
-  if (ok) {
-    pack_header(f, f->checksum, &with_levels, header);
-    ok = pwrite(to, header, bytes, 0) == (ssize_t)bytes;
-  }
-  ok = (to < 0 || !close(to)) && ok;
-  ok = ok && !rename(temp, f->path);
-  if (!ok && to >= 0) {
+  // The file in place is never written: the levels go into a small file
+  // beside it, written under a name of its own and renamed into place.
+  unsigned char block[LEVELS_FILE_BYTES];
+  unsigned char* at  = put(block, LEVELS_MAGIC, 8U);
+  at                 = put(at, &f->checksum, 8U);
+  at                 = put_levels(at, extras);
+  const uint64_t sum = XXH3_64bits(block, (size_t)(at - block));
+  put(at, &sum, SUM_BYTES);
+  char*     temp = temp_name(f->levels_path);
+  const int fd   = temp ? open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666) : -1;
+  bool      ok   = fd >= 0 && write(fd, block, sizeof block) == (ssize_t)sizeof block;
+  ok             = (fd < 0 || !close(fd)) && ok;
+  ok             = ok && !rename(temp, f->levels_path);
+  if (!ok && fd >= 0) {
     unlink(temp);
   }
-  if (from >= 0) {
-    close(from);
-  }
   free(temp);
-  free(header);
   return ok ? MIXDOWN_SUCCESS : MIXDOWN_ERR_IO;
 }
 
@@ -598,6 +605,7 @@ md_cache_close(MdCacheFile* f)
   free(f->extras.meters);
   free(f->path);
   free(f->temp_path);
+  free(f->levels_path);
   free(f);
 }
 
@@ -657,10 +665,13 @@ list_entries(const char* dir, size_t* count, uint64_t* total, int64_t now)
   *total                = 0U;
   for (struct dirent* entry; d && (entry = readdir(d));) {
     const bool partial = ends_with(entry->d_name, ".partial") &&
-                         (strstr(entry->d_name, MD_CACHE_TRACK ".") || strstr(entry->d_name, MD_CACHE_SUM "."));
+                         (strstr(entry->d_name, MD_CACHE_TRACK ".") || strstr(entry->d_name, MD_CACHE_SUM ".") ||
+                          strstr(entry->d_name, MD_CACHE_LEVELS "."));
     struct stat st;
     char*       path = join(dir, entry->d_name, "", "");
-    if (!path || (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM)) ||
+    if (!path ||
+        (!partial && !ends_with(entry->d_name, MD_CACHE_TRACK) && !ends_with(entry->d_name, MD_CACHE_SUM) &&
+         !ends_with(entry->d_name, MD_CACHE_LEVELS)) ||
         stat(path, &st) || !S_ISREG(st.st_mode) ||
         (partial && mtime_ns(&st) > now - MD_CACHE_STALE_TEMP_S * 1000000000LL)) {
       free(path);

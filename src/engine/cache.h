@@ -70,6 +70,9 @@ typedef struct {
 /// inputs (sum_tree.h).
 #define MD_CACHE_TRACK ".mdc"
 #define MD_CACHE_SUM   ".mds"
+/// Levels stored with a track's file after it was written
+/// (md_cache_update_levels()).
+#define MD_CACHE_LEVELS ".mdl"
 
 /// Where a cache file is and what it holds.
 typedef struct {
@@ -121,8 +124,9 @@ void md_cache_discard(MdCacheFile* file);
 /// Completes a written file: the extras, then the rename into place.
 MixdownStatus md_cache_commit(MdCacheFile* file, const MdCacheExtras* extras);
 /// Stores new levels (has_levels, level_gains, levels of `extras`) with a
-/// hit, for the next render that wants them: a copy of its file with them,
-/// renamed over it (the file in place is never written).
+/// hit, for the next render that wants them: in a small file beside it
+/// (`MD_CACHE_LEVELS`, renamed into place; the track's file is never
+/// written), read with the hit by the next render that opens it.
 MixdownStatus md_cache_update_levels(MdCacheFile* file, const MdCacheExtras* extras);
 /// Closes; a written file not committed is removed.
 void md_cache_close(MdCacheFile* file);

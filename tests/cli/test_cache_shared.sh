@@ -129,7 +129,7 @@ for r in $(seq 1 "$rounds"); do
   [ "$round_damaged" -eq 0 ] && ok "round $r: no damaged file reported" || fail "round $r: $round_damaged damaged"
   if [ "$r" -eq 1 ]; then
     first_s=$round_s
-    echo "    the folder after round 1: $(find cache -name '*.md[cs]' | wc -l) files, $(du -sm cache | cut -f1) MB"
+    echo "    the folder after round 1: $(find cache -name '*.md[csl]' | wc -l) files, $(du -sm cache | cut -f1) MB"
   else
     [ "$round_hits" -eq "$round_tracks" ] && [ "$round_tracks" -gt 0 ] &&
       ok "round $r: every track reused ($round_hits of $round_tracks)" ||
@@ -189,10 +189,10 @@ fi
 # Every entry two hours old: unused for longer than the in-use hour, so a
 # limit of one byte removes each one no render is using; the renders touch
 # the ones they read as they open them.
-before=$(find cache -name '*.md[cs]' | wc -l)
-find cache -name '*.md[cs]' -exec touch -d '2 hours ago' {} +
+before=$(find cache -name '*.md[csl]' | wc -l)
+find cache -name '*.md[csl]' -exec touch -d '2 hours ago' {} +
 render_round limit --cache-limit 1
-after=$(find cache -name '*.md[cs]' | wc -l)
+after=$(find cache -name '*.md[csl]' | wc -l)
 [ "$round_failed" -eq 0 ] && [ "$round_differ" -eq 0 ] &&
   ok "--cache-limit 1 in $sessions renders at once: all done, every mix the uncached bytes" ||
   fail "--cache-limit round" "failed: $round_failed, differing: $round_differ" "$(cat limit/err*)"

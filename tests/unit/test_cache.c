@@ -528,11 +528,12 @@ test_writers_of_one_key_never_share_a_file(void)
   CHECK(count_ending(dir, ".partial") == 0U && count_ending(dir, MD_CACHE_TRACK) == 1U);
 }
 
-// New levels for a hit go into a copy renamed over it: a reader that
-// opened the file before reads the old file to its end, the next opener
-// gets the new levels, and the frames verify.
+// New levels for a hit go into a small file beside it, renamed into
+// place: the track's file stays byte for byte as it was (a reader of it
+// reads it to its end), the next opener gets the new levels, and a levels
+// file that does not belong to the frames (or is damaged) is ignored.
 static void
-test_new_levels_replace_the_file(void)
+test_new_levels_leave_the_file_as_it_was(void)
 {
   char dir[600];
   snprintf(dir, sizeof dir, "%s", test_path("levels"));
@@ -541,22 +542,25 @@ test_new_levels_replace_the_file(void)
   float* r = malloc(FRAMES * sizeof(float));
   fill(l, r);
   const char* key = "levels";
-  char        path[700];
+  char        path[700], levels_path[700];
   snprintf(path, sizeof path, "%s/%s%s", dir, key, MD_CACHE_TRACK);
+  snprintf(levels_path, sizeof levels_path, "%s/%s%s", dir, key, MD_CACHE_LEVELS);
   if (write_file(dir, key, l, r)) {
-    struct stat before, after;
-    CHECK(stat(path, &before) == 0);
-    bool         hit          = false;
-    char         message[300] = "";
-    MdCacheSpec  spec         = spec_for(dir, false);
-    MdCacheFile* reader       = md_cache_open(&spec, key, &hit, message, sizeof message);
-    MdCacheFile* f            = md_cache_open(&spec, key, &hit, message, sizeof message);
+    size_t         size_before = 0U, size_after = 0U;
+    unsigned char* before      = slurp(path, &size_before);
+    bool           hit          = false;
+    char           message[300] = "";
+    MdCacheSpec    spec         = spec_for(dir, false);
+    MdCacheFile*   reader       = md_cache_open(&spec, key, &hit, message, sizeof message);
+    MdCacheFile*   f            = md_cache_open(&spec, key, &hit, message, sizeof message);
     CHECK(reader && f && hit);
     if (reader && f) {
       MdCacheExtras levels    = {.has_levels = true, .level_gains = {0.125f, 1.0f}};
       levels.levels.peak_dbfs = -9.0;
       CHECK(md_cache_update_levels(f, &levels) == MIXDOWN_SUCCESS);
-      CHECK(stat(path, &after) == 0 && after.st_ino != before.st_ino && after.st_size == before.st_size);
+      unsigned char* after = slurp(path, &size_after);
+      CHECK_MSG(size_after == size_before && !memcmp(before, after, size_before), "the track's file was written");
+      free(after);
       CHECK(md_cache_verify(reader) && md_cache_extras(reader)->levels.peak_dbfs == -1.5);
       const float* planes[2] = {NULL, NULL};
       CHECK(md_cache_view(reader, planes, 777U) == MIXDOWN_SUCCESS && planes[0] &&
@@ -569,7 +573,17 @@ test_new_levels_replace_the_file(void)
     CHECK(f && hit && md_cache_extras(f)->levels.peak_dbfs == -9.0 && md_cache_extras(f)->level_gains[0] == 0.125f);
     CHECK(f && md_cache_extras(f)->meters[1] == 12.25 && md_cache_extras(f)->non_finite == 7U);
     md_cache_close(f);
-    CHECK(count_ending(dir, ".partial") == 0U);
+    CHECK(count_ending(dir, ".partial") == 0U && count_ending(dir, MD_CACHE_LEVELS) == 1U);
+    // One byte of the levels file changed: ignored, the header's levels.
+    size_t         n     = 0U;
+    unsigned char* block = slurp(levels_path, &n);
+    block[20] ^= 0x01U;
+    plant(levels_path, block, n);
+    free(block);
+    f = md_cache_open(&spec, key, &hit, message, sizeof message);
+    CHECK(f && hit && md_cache_extras(f)->levels.peak_dbfs == -1.5 && md_cache_extras(f)->level_gains[0] == 0.5f);
+    md_cache_close(f);
+    free(before);
   }
   free(l);
   free(r);
@@ -653,8 +667,8 @@ const TestCase cache_tests[] = {
    test_broken_files_are_misses},
   {"cache: two writers of one key write two temporary files (host, process, counter, random) and rename whole",
    test_writers_of_one_key_never_share_a_file},
-  {"cache: new levels are a copy renamed over the file; a reader of the old one reads it to the end",
-   test_new_levels_replace_the_file},
+  {"cache: new levels go beside the file (renamed into place), the file unchanged; a damaged levels file is ignored",
+   test_new_levels_leave_the_file_as_it_was},
   {"cache: the size limit spares files used in the last hour and young temporary files; a reader keeps reading",
    test_prune_spares_files_in_use},
   {"cache: a key follows every byte of its recipe, and a source file's size and time", test_key_follows_every_byte},
