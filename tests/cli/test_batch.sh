@@ -294,7 +294,7 @@ wait "$p2"; rc2=$?
   fail "shared cache" "rc=$rc1/$rc2" "$(cat "$work/c1.err" "$work/c2.err")"
 [ -n "$(find cache -type f)" ] && [ -z "$(temporaries cache cached1 cached2)" ] &&
   ok "the shared cache: filled, no temporary files left" || fail "cache files" "$(temporaries cache)"
-run "$mixdown" batch run jobs.jsonl --all --cache cache --cache-limit 100000000 --out cached3 -q
+run "$mixdown" batch run jobs.jsonl --all --cache cache --cache-limit 100M --out cached3 -q
 [ "$rc" -eq 0 ] && [ "$(hashes cached3)" = "$serial" ] && ok "from a full cache: the same bytes" ||
   fail "full cache" "rc=$rc" "$err"
 

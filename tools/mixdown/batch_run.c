@@ -7,6 +7,7 @@
 
 #include "batch.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static const char usage[] =
   "  --all             every item\n"
   "  --jobs J          J items at once (default 1), each render on cores/J threads\n"
   "  --cache DIR       the render cache (may be shared by many runs and machines)\n"
-  "  --cache-limit B   keep the cache under B bytes (0: no limit)\n"
+  "  --cache-limit B   keep the cache under B bytes (or 500M, 8G; 0: no limit)\n"
   "  --out DIR         outputs and stems relative to DIR (default: the manifest's folder)\n"
   "  -q, --quiet       no progress line, no summary\n"
   "\n"
@@ -82,6 +83,32 @@ usage_error(const char* format, const char* value)
   return CLI_USAGE;
 }
 
+// BYTES, or with K, M, G or T (powers of 1024), as render's --cache-limit;
+// 0 is no limit (UINT64_MAX).
+static bool
+parse_size(const char* text, uint64_t* bytes)
+{
+  static const char units[] = "KMGT";
+  size_t            digits  = strspn(text, "0123456789");
+  char              number[24];
+  size_t            count = 0U;
+  const char*       unit  = text[digits] && !text[digits + 1] ? strchr(units, toupper((unsigned char)text[digits])) : NULL;
+  if (!digits || digits >= sizeof number || (text[digits] && !unit)) {
+    return false;
+  }
+  memcpy(number, text, digits);
+  number[digits] = '\0';
+  if (!batch_parse_count(number, &count)) {
+    return false;
+  }
+  const unsigned shift = unit ? 10U * (unsigned)(unit - units + 1) : 0U;
+  if (count && (uint64_t)count > (UINT64_MAX >> shift) / 2U) {
+    return false;
+  }
+  *bytes = count ? (uint64_t)count << shift : UINT64_MAX;
+  return true;
+}
+
 static int
 parse_value_option(const char* a, const char* value, RunArgs* args)
 {
@@ -98,11 +125,9 @@ parse_value_option(const char* a, const char* value, RunArgs* args)
   } else if (!strcmp(a, "--cache")) {
     args->config.cache_dir = value;
   } else if (!strcmp(a, "--cache-limit")) {
-    size_t bytes = 0U;
-    if (!batch_parse_count(value, &bytes)) {
-      return usage_error("--cache-limit must be a number of bytes, not `%s`", value);
+    if (!parse_size(value, &args->config.cache_limit_bytes)) {
+      return usage_error("--cache-limit must be a size such as 500M, 8G or 0 (no limit), not `%s`", value);
     }
-    args->config.cache_limit_bytes = bytes ? (uint64_t)bytes : UINT64_MAX;
   } else if (!strcmp(a, "--out")) {
     args->out_dir = value;
   } else {

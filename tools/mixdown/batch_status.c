@@ -195,12 +195,13 @@ cmd_batch_status(int argc, char** argv)
 /* ------------------------------------------------------------------------ */
 /* collect                                                                   */
 
-// Appends item `item`'s sidecar as one line to `*text`; false when it has none.
+// Appends item `item`'s sidecar as one line to `*text`; false when it is
+// not done (as status counts: a failure after an older success is not done).
 static bool
 append_sidecar(const BatchItem* item, char** text, size_t* used)
 {
   char*   path    = batch_sidecar_path(item->output_path, ".json");
-  json_t* sidecar = path && exists(item->output_path) ? batch_sidecar_read(path) : NULL;
+  json_t* sidecar = path && item_state(item) == ITEM_DONE ? batch_sidecar_read(path) : NULL;
   char*   line    = sidecar ? json_dumps(sidecar, JSON_COMPACT) : NULL;
   const size_t n  = line ? strlen(line) : 0U;
   char*   grown   = line ? realloc(*text, *used + n + 2U) : NULL;
