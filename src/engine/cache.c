@@ -443,6 +443,7 @@ void
 md_cache_touch(const MdCacheFile* f)
 {
   utimensat(AT_FDCWD, f->path, NULL, 0);
+  utimensat(AT_FDCWD, f->levels_path, NULL, 0); // its levels, if stored after it (none: no harm)
 }
 
 MixdownStatus
