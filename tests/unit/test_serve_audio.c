@@ -238,20 +238,31 @@ drain(MdServeAudio* a, uint32_t* generation, uint32_t* flags_or)
   return frames;
 }
 
+// A stopped stream of stream_yaml with a target of 2048 and a listener,
+// its first fill rendered (not yet taken).
+static bool
+open_listening(Stream* s, MdServeAudioStats* st)
+{
+  write_stream_sources();
+  if (!stream_open(s, stream_yaml, 2048U, true)) {
+    return false;
+  }
+  md_serve_audio_listen(s->audio, true);
+  CHECK_MSG(wait_fill(s->audio, 2048, st) && st->listening, "fill %lld after listening", (long long)st->fill_frames);
+  return true;
+}
+
 // Listening, the thread renders exactly up to the target (in whole
 // periods) and waits; each credit lets it render that much more; while
 // stopped it streams silence flagged so; a restart drops what is queued.
 static void
 test_fill_follows_credits(void)
 {
-  write_stream_sources();
-  Stream s;
-  if (!stream_open(&s, stream_yaml, 2048U, true)) {
+  Stream            s;
+  MdServeAudioStats st = {0};
+  if (!open_listening(&s, &st)) {
     return;
   }
-  md_serve_audio_listen(s.audio, true);
-  MdServeAudioStats st = {0};
-  CHECK_MSG(wait_fill(s.audio, 2048, &st) && st.listening, "fill %lld after listening", (long long)st.fill_frames);
   uint32_t generation = 0U;
   uint32_t flags      = 0U;
   CHECK(drain(s.audio, &generation, &flags) == 2048U);
@@ -275,19 +286,17 @@ test_fill_follows_credits(void)
 
 // A page that underruns gets a deeper fill: each underrun its credits
 // report adds MD_SERVE_FILL_STEP frames to the target, up to the ceiling
-// (a page reporting absurd counts included); 30 s credited without one
-// takes a step back; a new listener starts at the base again.
+// (a page reporting absurd counts included); MD_SERVE_FILL_RELAX_S
+// credited without one takes a step back; a new listener starts at the
+// base again.
 static void
 test_fill_grows_after_underruns(void)
 {
-  write_stream_sources();
-  Stream s;
-  if (!stream_open(&s, stream_yaml, 2048U, true)) {
+  Stream            s;
+  MdServeAudioStats st = {0};
+  if (!open_listening(&s, &st)) {
     return;
   }
-  md_serve_audio_listen(s.audio, true);
-  MdServeAudioStats st = {0};
-  CHECK_MSG(wait_fill(s.audio, 2048, &st), "fill %lld after listening", (long long)st.fill_frames);
   uint32_t generation = 0U;
   uint32_t flags      = 0U;
   CHECK(drain(s.audio, &generation, &flags) == 2048U);

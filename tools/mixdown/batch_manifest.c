@@ -478,7 +478,7 @@ check_addresses(const BatchManifest* m)
   for (size_t i = 0U; done && i < m->n_items; ++i) {
     const char* path = m->items[i].session_path;
     bool        seen = false;
-    for (size_t j = 0U; j < n_done && !seen; ++j) {
+    for (size_t j = 0U; path && j < n_done && !seen; ++j) {
       seen = !strcmp(done[j], path);
     }
     if (!path || seen || !m->items[i].set) {

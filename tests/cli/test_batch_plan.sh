@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `mixdown batch plan` (docs/batch.md, "Plans"): the same seed plans the
+# same bytes, another seed other values; an item's values do not change
+# when the count grows; drawn values stay in the parameter's range and
+# follow their distribution (mean, spread, choices); an `items:` spec is
+# written out resolved; bad specs are refused with FILE:LINE:COLUMN, exit 2
+# and no manifest; a planned item's values reach the render.
+#   tests/cli/test_batch_plan.sh BUILD_DIR [--sanitized]
+set -u
+build=$(cd "${1:?usage: test_batch_plan.sh BUILD_DIR [--sanitized]}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+mixdown="$build/mixdown"
+tool="$build/mixdown-testtool"
+
+# shellcheck source=harness.sh
+. "$here/harness.sh"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-plan-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+
+mkdir -p src sessions
+"$tool" sine src/low.wav 2 110 2 48000
+"$tool" sine src/mid.wav 2 440 1 48000
+cat > sessions/song.yaml <<'YAML'
+mixdown: 1
+tracks:
+  - name: low
+    file: ../src/low.wav
+    gain_db: -6
+    inserts:
+      - {type: eq, bands: [{type: bell, freq: 200, gain_db: 0}]}
+  - name: mid
+    file: ../src/mid.wav
+    pan: -0.3
+YAML
+
+# spec COUNT [SEED-LINE]: a template spec varying gain, pan, an EQ band and mute.
+spec() {
+  cat <<YAML
+${2:-seed: 11}
+template: sessions/song.yaml
+count: $1
+output: "mix/{id}.wav"
+vary:
+  /track/low/gain_db: {uniform: [-6, 0]}
+  /track/mid/pan: {normal: [0, 0.5]}
+  /track/low/insert/1/bands/1/gain_db: {uniform: [-100, 100]}
+  /track/mid/mute: {choice: [true, false]}
+YAML
+}
+
+# values FILE: one line per item, `id gain pan band mute`.
+values() {
+  python3 - "$1" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    i = json.loads(line); s = i["set"]
+    print(i["id"], s["/track/low/gain_db"], s["/track/mid/pan"], s["/track/low/insert/1/bands/1/gain_db"], s["/track/mid/mute"])
+PY
+}
+
+# ------------------------------------------------------------ determinism
+spec 20 > plan.yaml
+run "$mixdown" batch plan plan.yaml -o a.jsonl
+run2=$(cat a.jsonl 2>/dev/null)
+"$mixdown" batch plan plan.yaml -o b.jsonl 2>/dev/null
+[ "$rc" -eq 0 ] && [ "$(wc -l < a.jsonl)" -eq 20 ] && cmp -s a.jsonl b.jsonl &&
+  ok "the same spec and seed plan the same bytes (20 items)" || fail "same seed" "rc=$rc" "$err"
+"$mixdown" batch plan plan.yaml -o c.jsonl --seed 12 2>/dev/null
+same=$(paste -d' ' <(values a.jsonl | cut -d' ' -f2) <(values c.jsonl | cut -d' ' -f2) | awk '$1 == $2' | wc -l)
+[ "$same" -eq 0 ] && ok "--seed 12 draws other values (0 of 20 gains equal)" || fail "another seed" "$same equal"
+spec 40 > more.yaml
+"$mixdown" batch plan more.yaml -o more.jsonl 2>/dev/null
+[ "$(values a.jsonl)" = "$(values more.jsonl | head -n 20)" ] &&
+  ok "40 items: the first 20 ids' values are those of the 20-item plan" || fail "values moved with the count" \
+  "$(diff <(values a.jsonl) <(values more.jsonl | head -n 20) | head -5)"
+
+# ------------------------------------------------------------ distributions
+spec 2000 > big.yaml
+"$mixdown" batch plan big.yaml -o big.jsonl 2>/dev/null
+stats=$(values big.jsonl | awk '
+  { g += $2; gg += $2 * $2; if ($2 < gmin || NR == 1) gmin = $2; if ($2 > gmax || NR == 1) gmax = $2
+    p += $3; pp += $3 * $3; if ($3 < -1 || $3 > 1) pout++
+    if ($4 < bmin || NR == 1) bmin = $4; if ($4 > bmax || NR == 1) bmax = $4
+    if ($5 == "True" || $5 == "true") t++; else if ($5 == "False" || $5 == "false") f++; else other++ }
+  END { n = NR; printf "%.3f %.3f %.3f %.3f %.3f %.3f %d %g %g %d %d %d\n", g / n, sqrt(gg / n - (g / n) ^ 2), gmin, gmax,
+        p / n, sqrt(pp / n - (p / n) ^ 2), pout, bmin, bmax, t, f, other }')
+read -r gmean gsd gmin gmax pmean psd pout bmin bmax trues falses others <<< "$stats"
+near "$gmean" -3 0.15 && near "$gsd" 1.732 0.1 && awk -v a="$gmin" -v b="$gmax" 'BEGIN { exit !(a >= -6 && b < 0) }' &&
+  ok "uniform [-6, 0] over 2000 items: mean $gmean dB, SD $gsd (1.732), min $gmin, max $gmax" ||
+  fail "uniform" "$stats"
+near "$pmean" 0 0.05 && near "$psd" 0.5 0.05 && [ "$pout" -eq 0 ] &&
+  ok "normal [0, 0.5] on pan: mean $pmean, SD $psd; none outside -1 … 1" || fail "normal" "$stats"
+range=$("$mixdown" describe eq 2>/dev/null | awk '$2 == "gain_db" && $4 == "…" { print $3, $5; exit }')
+lo=$(echo "$range" | cut -d' ' -f1); hi=$(echo "$range" | cut -d' ' -f2)
+[ -n "$lo" ] && awk -v a="$bmin" -v b="$bmax" -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(a == lo && b == hi) }' &&
+  ok "uniform [-100, 100] on an EQ band's gain is clamped to its range $lo … $hi dB (min $bmin, max $bmax)" ||
+  fail "clamping" "range '$range', drawn $bmin … $bmax"
+[ "$others" -eq 0 ] && near "$trues" 1000 100 &&
+  ok "choice [true, false]: $trues true, $falses false, nothing else" || fail "choice" "$trues $falses $others"
+
+# ------------------------------------------------------------ items:
+mkdir -p specs
+cat > specs/items.yaml <<'YAML'
+seed: 1
+items:
+  - {id: b, session: ../sessions/song.yaml, output: mix/b.flac, set: {/track/mid/pan: 0.5}, bits: 16}
+  - {id: a, session: ../sessions/song.yaml, output: mix/a.wav, loudness: streaming}
+YAML
+run "$mixdown" batch plan specs/items.yaml -o out/items.jsonl
+got=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]): i = json.loads(l); print(i["id"], i["session"], i["output"], i.get("set"), i.get("bits"), i.get("loudness"))' out/items.jsonl 2>&1)
+want="a ../sessions/song.yaml mix/a.wav None None streaming
+b ../sessions/song.yaml mix/b.flac {'/track/mid/pan': 0.5} 16 None"
+[ "$rc" -eq 0 ] && [ "$got" = "$want" ] && ok "an items: spec is written out sorted, sessions relative to the manifest's folder" ||
+  fail "items" "rc=$rc" "$err" "$got"
+
+# ------------------------------------------------------------ refusals
+# refuse NAME WANT-ERROR: the spec in bad.yaml is refused with WANT-ERROR at FILE:LINE:COLUMN, exit 2, no manifest.
+refuse() {
+  rm -f bad.jsonl
+  run "$mixdown" batch plan bad.yaml -o bad.jsonl
+  if [ "$rc" -eq 2 ] && [ ! -e bad.jsonl ] && [[ "$err" == *"bad.yaml:"[0-9]*":"[0-9]*": error: "*"$2"* ]]; then
+    ok "$1: refused ($(echo "$err" | head -n 1))"
+  else
+    fail "$1" "rc=$rc" "$err"
+  fi
+}
+spec 3 | sed 's/^count:/cuont:/' > bad.yaml
+refuse "a misspelt key" "unknown key \`cuont\` in the spec (did you mean \`count\`?)"
+spec 3 | sed 's|/track/low/gain_db|/track/lwo/gain_db|' > bad.yaml
+refuse "an address that names nothing" "lwo"
+spec 3 | sed 's/uniform: \[-6, 0\]/uniform: [0, -6]/' > bad.yaml
+refuse "uniform with A > B" "needs A < B"
+spec 3 | sed 's/normal: \[0, 0.5\]/normal: [0, -1]/' > bad.yaml
+refuse "a negative SD" "needs SD > 0"
+spec 3 | sed '/^count:/d' > bad.yaml
+refuse "no count" "needs \`count\`"
+spec 3 | sed 's|output: "mix/{id}.wav"|output: "mix/one.wav"|' > bad.yaml
+refuse "an output every item would share" "{id} or {index}"
+spec 3 | sed 's/choice: \[true, false\]/choice: []/' > bad.yaml
+refuse "an empty choice" "one value or more"
+spec 3 | sed 's|/track/mid/pan: {normal: \[0, 0.5\]}|/track/mid/mute: {uniform: [0, 1]}|' > bad.yaml
+refuse "a number drawn for a switch" "vary it with {choice"
+printf 'seed: 1\ntemplate: [oops\n' > bad.yaml
+refuse "not YAML" "not YAML"
+
+# ------------------------------------------------------------ the values reach the render
+cat > one.yaml <<'YAML'
+seed: 5
+template: sessions/song.yaml
+count: 1
+output: "mix/{id}.wav"
+vary:
+  /track/low/gain_db: {choice: [-40]}
+YAML
+"$mixdown" batch plan one.yaml -o one.jsonl 2>/dev/null
+if "$mixdown" batch run one.jsonl --index 0 > /dev/null 2>&1; then
+  cp sessions/song.yaml sessions/copy.yaml
+  "$mixdown" set sessions/copy.yaml /track/low/gain_db -40 --quiet > /dev/null 2>&1
+  "$mixdown" render sessions/copy.yaml -o ref.wav -q > /dev/null 2>&1
+  cmp -s mix/mix0001.wav ref.wav && ok "a planned item renders as \`mixdown set\` + render of its values (byte-identical)" ||
+    fail "planned values" "$(ls -l mix ref.wav)"
+else
+  fail "batch run of a planned item"
+fi
+
+echo "batch-plan: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
