@@ -101,6 +101,37 @@ lo=$(echo "$range" | cut -d' ' -f1); hi=$(echo "$range" | cut -d' ' -f2)
 [ "$others" -eq 0 ] && near "$trues" 1000 100 &&
   ok "choice [true, false]: $trues true, $falses false, nothing else" || fail "choice" "$trues $falses $others"
 
+# ------------------------------------------------------------ ranges with no public table
+# A send's level and a clip's gain: their range is asked of the editor (-144 … 24 dB for both).
+cat > sessions/sends.yaml <<'YAML'
+mixdown: 1
+buses:
+  - name: verb
+tracks:
+  - name: low
+    file: ../src/low.wav
+    sends: [{to: verb, level_db: -12}]
+YAML
+cat > sends.yaml <<'YAML'
+seed: 4
+template: sessions/sends.yaml
+count: 300
+output: "mix/{id}.wav"
+vary:
+  /track/low/send/verb/level_db: {uniform: [-200, 100]}
+  /track/low/clip/1/gain_db: {normal: [-10, 2]}
+YAML
+run "$mixdown" batch plan sends.yaml -o sends.jsonl
+got=$(python3 -c '
+import json, sys
+v = [json.loads(l)["set"] for l in open(sys.argv[1])]
+s = [x["/track/low/send/verb/level_db"] for x in v]; c = [x["/track/low/clip/1/gain_db"] for x in v]
+print(len(v), min(s), max(s), sum(1 for x in s if x in (-144, 24)), round(sum(c) / len(c), 1))' sends.jsonl 2>&1)
+read -r n smin smax edges cmean <<< "$got"
+[ "$rc" -eq 0 ] && [ "$n" = 300 ] && [ "$smin" = -144.0 ] && [ "$smax" = 24.0 ] && [ "$edges" -gt 100 ] && near "$cmean" -10 0.5 &&
+  ok "a send's level (no public table) is clamped to the range the editor takes: -144 … 24 dB ($edges of 300 at an edge); a clip's gain drawn around $cmean dB" ||
+  fail "probed ranges" "rc=$rc" "$err" "$got"
+
 # ------------------------------------------------------------ items:
 mkdir -p specs
 cat > specs/items.yaml <<'YAML'
@@ -145,6 +176,26 @@ spec 3 | sed 's/choice: \[true, false\]/choice: []/' > bad.yaml
 refuse "an empty choice" "one value or more"
 spec 3 | sed 's|/track/mid/pan: {normal: \[0, 0.5\]}|/track/mid/mute: {uniform: [0, 1]}|' > bad.yaml
 refuse "a number drawn for a switch" "vary it with {choice"
+spec 3 | sed 's/choice: \[true, false\]/choice: [true, maybe]/' > bad.yaml
+refuse "a choice the parameter refuses" "the choice \"maybe\" is refused"
+spec 3 | sed 's|/track/mid/pan: {normal: \[0, 0.5\]}|/track/mid/pan: {choice: [0, 2]}|' > bad.yaml
+refuse "a choice out of range" "the choice 2 is refused"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav}
+  - {id: a, session: sessions/sends.yaml, output: mix/a2.wav}
+YAML
+refuse "an id given twice (in two sessions)" "the id \`a\` is given twice (first at line 2)"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mdi/pan: 0.5}}
+YAML
+refuse "an item's set with a bad address" "mdi"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mid/pan: 3}}
+YAML
+refuse "an item's set with a value out of range" "/track/mid/pan"
 printf 'seed: 1\ntemplate: [oops\n' > bad.yaml
 refuse "not YAML" "not YAML"
 
