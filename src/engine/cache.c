@@ -27,8 +27,9 @@
 // checksum is XXH3-64 of every frame byte in file order, taken as they are
 // written and checked before a hit is used; the header's is XXH3-64 of
 // the header bytes before it, checked whenever a header is read.  A file
-// damaged on disk, cut short, zeroed or of another layout ("MDCACHE2",
-// "MDCACHE3" before this one) is a miss, never audio or a meter.
+// damaged on disk, cut short or zeroed is a miss counted as damaged, one
+// of an older layout ("MDCACHE2", "MDCACHE3") a plain miss: never audio
+// or a meter.
 //
 // A folder may be shared by many processes on many machines (shared
 // storage), with no locks: a file under its final name is never written
@@ -316,7 +317,7 @@ temp_name(const char* final_path)
 }
 
 typedef enum {
-  ENTRY_ABSENT, ///< No file under the name (or none this process may read)
+  ENTRY_ABSENT, ///< No file under the name (or none this process may read, or of an older layout)
   ENTRY_WHOLE,  ///< Of the right size, its header whole and of this shape
   ENTRY_BAD,    ///< A file there, but cut short, too long, zeroed, of another layout
 } EntryState;
@@ -336,12 +337,15 @@ open_hit(MdCacheFile* f)
   const size_t   bytes  = header_bytes(f->extras.n_meters);
   unsigned char* header = malloc(bytes);
   struct stat    st;
-  const bool     whole  = header && !fstat(fd, &st) && S_ISREG(st.st_mode) && (uint64_t)st.st_size == file_bytes(f) &&
+  const bool     regular = header && !fstat(fd, &st) && S_ISREG(st.st_mode);
+  const bool     older   = regular && pread(fd, header, 8U, 0) == 8 && !memcmp(header, MAGIC, 7U) &&
+                     header[7] != (unsigned char)MAGIC[7]; // "MDCACHE2": an older layout, not damage
+  const bool     whole   = regular && !older && (uint64_t)st.st_size == file_bytes(f) &&
                      pread(fd, header, bytes, 0) == (ssize_t)bytes && unpack_header(f, header);
   free(header);
   if (!whole) {
     close(fd);
-    return ENTRY_BAD;
+    return older || !header ? ENTRY_ABSENT : ENTRY_BAD;
   }
   if (!(f->chunks[0] = malloc(CHUNK_FLOATS * sizeof(float))) || !(f->chunks[1] = malloc(CHUNK_FLOATS * sizeof(float)))) {
     close(fd);
@@ -443,6 +447,7 @@ void
 md_cache_touch(const MdCacheFile* f)
 {
   utimensat(AT_FDCWD, f->path, NULL, 0);
+  utimensat(AT_FDCWD, f->levels_path, NULL, 0); // its levels, if stored after it (none: no harm)
 }
 
 MixdownStatus

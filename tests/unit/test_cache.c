@@ -461,6 +461,12 @@ test_broken_files_are_misses(void)
       CHECK_MSG(damaged == before + 1U, "%s: not counted as damaged", cases[c].what);
       CHECK_MSG(file_size(path) == cases[c].size, "%s: the file was touched", cases[c].what);
     }
+    // An older layout ("MDCACHE3"): a plain miss, not damage.
+    memcpy(bad, good, size);
+    bad[7] = '3';
+    plant(path, bad, size);
+    uint32_t was = damaged;
+    CHECK(!opens_as_hit(dir, key, &damaged) && damaged == was);
     // Absent: a plain miss, not damage.
     unlink(path);
     const uint32_t before = damaged;
