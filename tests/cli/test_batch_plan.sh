@@ -73,9 +73,9 @@ same=$(paste -d' ' <(values a.jsonl | cut -d' ' -f2) <(values c.jsonl | cut -d' 
 [ "$same" -eq 0 ] && ok "--seed 12 draws other values (0 of 20 gains equal)" || fail "another seed" "$same equal"
 spec 40 > more.yaml
 "$mixdown" batch plan more.yaml -o more.jsonl 2>/dev/null
-[ "$(values a.jsonl)" = "$(values more.jsonl | head -n 20)" ] &&
+[ "$(values a.jsonl)" = "$(values more.jsonl | sed -n 1,20p)" ] &&
   ok "40 items: the first 20 ids' values are those of the 20-item plan" || fail "values moved with the count" \
-  "$(diff <(values a.jsonl) <(values more.jsonl | head -n 20) | head -5)"
+  "$(diff <(values a.jsonl) <(values more.jsonl | sed -n 1,20p) | head -5)"
 
 # ------------------------------------------------------------ distributions
 spec 2000 > big.yaml
@@ -202,21 +202,30 @@ refuse "not YAML" "not YAML"
 # ------------------------------------------------------------ the values reach the render
 cat > one.yaml <<'YAML'
 seed: 5
-template: sessions/song.yaml
-count: 1
+template: sessions/sends.yaml
+count: 3
 output: "mix/{id}.wav"
 vary:
-  /track/low/gain_db: {choice: [-40]}
+  /track/low/gain_db: {uniform: [-12, -3]}
+  /track/low/pan: {normal: [0, 0.5]}
+  /track/low/send/verb/level_db: {uniform: [-20, 0]}
 YAML
 "$mixdown" batch plan one.yaml -o one.jsonl 2>/dev/null
-if "$mixdown" batch run one.jsonl --index 0 > /dev/null 2>&1; then
-  cp sessions/song.yaml sessions/copy.yaml
-  "$mixdown" set sessions/copy.yaml /track/low/gain_db -40 --quiet > /dev/null 2>&1
+# The second item's `set` as `mixdown set` arguments.
+mapfile -t pairs < <(python3 -c '
+import json, sys
+item = json.loads(open(sys.argv[1]).readlines()[1])
+for k, v in item["set"].items(): print(k); print(json.dumps(v))' one.jsonl)
+if [ "${#pairs[@]}" -eq 6 ] && "$mixdown" batch run one.jsonl --index 1 > /dev/null 2>&1; then
+  cp sessions/sends.yaml sessions/copy.yaml
+  "$mixdown" set sessions/copy.yaml "${pairs[@]}" --quiet > /dev/null 2>&1
   "$mixdown" render sessions/copy.yaml -o ref.wav -q > /dev/null 2>&1
-  cmp -s mix/mix0001.wav ref.wav && ok "a planned item renders as \`mixdown set\` + render of its values (byte-identical)" ||
-    fail "planned values" "$(ls -l mix ref.wav)"
+  "$mixdown" render sessions/sends.yaml -o plain.wav -q > /dev/null 2>&1
+  cmp -s mix/mix0002.wav ref.wav && ! cmp -s mix/mix0002.wav plain.wav &&
+    ok "a planned item (gain, pan, send level drawn) renders as \`mixdown set\` of its values + render (byte-identical; not the template's render)" ||
+    fail "planned values" "${pairs[*]}" "$(ls -l mix ref.wav plain.wav)"
 else
-  fail "batch run of a planned item"
+  fail "batch run of a planned item" "${pairs[*]}"
 fi
 
 echo "batch-plan: $passed passed, $failed failed, $skipped skipped"
