@@ -196,6 +196,13 @@ items:
   - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mid/pan: 3}}
 YAML
 refuse "an item's set with a value out of range" "/track/mid/pan"
+{ spec 3; echo 'bits: 13'; } > bad.yaml
+refuse "a template's deliverable that batch run would refuse" "\`bits\` must be 16, 24, 32"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, loudness: streeming}
+YAML
+refuse "an item's deliverable that batch run would refuse" "did you mean \`streaming\`"
 printf 'seed: 1\ntemplate: [oops\n' > bad.yaml
 refuse "not YAML" "not YAML"
 

@@ -752,6 +752,23 @@ compare_items(const void* a, const void* b)
 // The deliverable keys a spec may give every item (docs/batch.md).
 static const char* const deliverable_keys[] = {"loudness", "bits", "rate", NULL};
 
+// `item` checked as `batch run` will check its line (bits, rate, loudness,
+// stems …), faults reported at `at`; `session` is the spec's name for it.
+static void
+check_as_manifest(Spec* s, json_t* item, yaml_node_t* at, const char* session)
+{
+  char*   path = batch_join(s->dir, session);
+  json_t* copy = json_copy(item); // the session as the spec's folder finds it: the manifest's may not exist yet
+  char    where[1024];
+  snprintf(where, sizeof where, "%s:%zu:%zu", s->path, at->start_mark.line + 1U, at->start_mark.column + 1U);
+  if (path && copy) {
+    json_object_set_new(copy, "session", json_string(path));
+    s->errors += batch_item_check(copy, where, ".");
+  }
+  json_decref(copy);
+  free(path);
+}
+
 // A key of an item and where the spec gives it (for the duplicate check).
 typedef struct {
   const char*  value;
@@ -867,6 +884,7 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
         json_object_set_new(object, key, yaml_json(s, node(s, p->value)));
       }
     }
+    check_as_manifest(s, object, item, session);
     items_add(out, object);
   }
   if (ids && outputs) {
@@ -937,6 +955,25 @@ template_item(Spec* s, yaml_node_t* root, const Template* t, unsigned long index
   return item;
 }
 
+// The deliverable keys are every item's: checked once, each as `batch run`
+// will check it, reported where the spec gives it.
+static void
+check_deliverable(Spec* s, yaml_node_t* root, const json_t* item, const char* session)
+{
+  static const char* const keys[] = {"loudness", "bits", "rate", "stems"};
+  for (size_t k = 0U; k < sizeof keys / sizeof *keys; ++k) {
+    yaml_node_t* at = map_get(s, root, keys[k]);
+    json_t*      one = at ? json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(item, "id"), "session",
+                                      json_object_get(item, "session"), "output", json_object_get(item, "output"),
+                                      keys[k], json_object_get(item, keys[k]))
+                          : NULL;
+    if (one) {
+      check_as_manifest(s, one, at, session);
+    }
+    json_decref(one);
+  }
+}
+
 static bool
 has_placeholder(const char* pattern)
 {
@@ -985,6 +1022,9 @@ plan_template(Spec* s, yaml_node_t* root, uint64_t seed, const char* out_dir, It
   t.heard    = &heard;
   for (unsigned long i = 1UL; !s->errors && i <= count; ++i) {
     json_t* item = template_item(s, root, &t, i);
+    if (item && i == 1UL) {
+      check_deliverable(s, root, item, name);
+    }
     if (!item || !items_add(out, item)) {
       break;
     }
