@@ -73,9 +73,9 @@ same=$(paste -d' ' <(values a.jsonl | cut -d' ' -f2) <(values c.jsonl | cut -d' 
 [ "$same" -eq 0 ] && ok "--seed 12 draws other values (0 of 20 gains equal)" || fail "another seed" "$same equal"
 spec 40 > more.yaml
 "$mixdown" batch plan more.yaml -o more.jsonl 2>/dev/null
-[ "$(values a.jsonl)" = "$(values more.jsonl | head -n 20)" ] &&
+[ "$(values a.jsonl)" = "$(values more.jsonl | sed -n 1,20p)" ] &&
   ok "40 items: the first 20 ids' values are those of the 20-item plan" || fail "values moved with the count" \
-  "$(diff <(values a.jsonl) <(values more.jsonl | head -n 20) | head -5)"
+  "$(diff <(values a.jsonl) <(values more.jsonl | sed -n 1,20p) | head -5)"
 
 # ------------------------------------------------------------ distributions
 spec 2000 > big.yaml
@@ -100,6 +100,37 @@ lo=$(echo "$range" | cut -d' ' -f1); hi=$(echo "$range" | cut -d' ' -f2)
   fail "clamping" "range '$range', drawn $bmin … $bmax"
 [ "$others" -eq 0 ] && near "$trues" 1000 100 &&
   ok "choice [true, false]: $trues true, $falses false, nothing else" || fail "choice" "$trues $falses $others"
+
+# ------------------------------------------------------------ ranges with no public table
+# A send's level and a clip's gain: their range is asked of the editor (-144 … 24 dB for both).
+cat > sessions/sends.yaml <<'YAML'
+mixdown: 1
+buses:
+  - name: verb
+tracks:
+  - name: low
+    file: ../src/low.wav
+    sends: [{to: verb, level_db: -12}]
+YAML
+cat > sends.yaml <<'YAML'
+seed: 4
+template: sessions/sends.yaml
+count: 300
+output: "mix/{id}.wav"
+vary:
+  /track/low/send/verb/level_db: {uniform: [-200, 100]}
+  /track/low/clip/1/gain_db: {normal: [-10, 2]}
+YAML
+run "$mixdown" batch plan sends.yaml -o sends.jsonl
+got=$(python3 -c '
+import json, sys
+v = [json.loads(l)["set"] for l in open(sys.argv[1])]
+s = [x["/track/low/send/verb/level_db"] for x in v]; c = [x["/track/low/clip/1/gain_db"] for x in v]
+print(len(v), min(s), max(s), sum(1 for x in s if x in (-144, 24)), round(sum(c) / len(c), 1))' sends.jsonl 2>&1)
+read -r n smin smax edges cmean <<< "$got"
+[ "$rc" -eq 0 ] && [ "$n" = 300 ] && [ "$smin" = -144.0 ] && [ "$smax" = 24.0 ] && [ "$edges" -gt 100 ] && near "$cmean" -10 0.5 &&
+  ok "a send's level (no public table) is clamped to the range the editor takes: -144 … 24 dB ($edges of 300 at an edge); a clip's gain drawn around $cmean dB" ||
+  fail "probed ranges" "rc=$rc" "$err" "$got"
 
 # ------------------------------------------------------------ items:
 mkdir -p specs
@@ -145,27 +176,63 @@ spec 3 | sed 's/choice: \[true, false\]/choice: []/' > bad.yaml
 refuse "an empty choice" "one value or more"
 spec 3 | sed 's|/track/mid/pan: {normal: \[0, 0.5\]}|/track/mid/mute: {uniform: [0, 1]}|' > bad.yaml
 refuse "a number drawn for a switch" "vary it with {choice"
+spec 3 | sed 's/choice: \[true, false\]/choice: [true, maybe]/' > bad.yaml
+refuse "a choice the parameter refuses" "the choice \"maybe\" is refused"
+spec 3 | sed 's|/track/mid/pan: {normal: \[0, 0.5\]}|/track/mid/pan: {choice: [0, 2]}|' > bad.yaml
+refuse "a choice out of range" "the choice 2 is refused"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav}
+  - {id: a, session: sessions/sends.yaml, output: mix/a2.wav}
+YAML
+refuse "an id given twice (in two sessions)" "the id \`a\` is given twice (first at line 2)"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mdi/pan: 0.5}}
+YAML
+refuse "an item's set with a bad address" "mdi"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mid/pan: 3}}
+YAML
+refuse "an item's set with a value out of range" "/track/mid/pan"
+{ spec 3; echo 'bits: 13'; } > bad.yaml
+refuse "a template's deliverable that batch run would refuse" "\`bits\` must be 16, 24, 32"
+cat > bad.yaml <<'YAML'
+items:
+  - {id: a, session: sessions/song.yaml, output: mix/a.wav, loudness: streeming}
+YAML
+refuse "an item's deliverable that batch run would refuse" "did you mean \`streaming\`"
 printf 'seed: 1\ntemplate: [oops\n' > bad.yaml
 refuse "not YAML" "not YAML"
 
 # ------------------------------------------------------------ the values reach the render
 cat > one.yaml <<'YAML'
 seed: 5
-template: sessions/song.yaml
-count: 1
+template: sessions/sends.yaml
+count: 3
 output: "mix/{id}.wav"
 vary:
-  /track/low/gain_db: {choice: [-40]}
+  /track/low/gain_db: {uniform: [-12, -3]}
+  /track/low/pan: {normal: [0, 0.5]}
+  /track/low/send/verb/level_db: {uniform: [-20, 0]}
 YAML
 "$mixdown" batch plan one.yaml -o one.jsonl 2>/dev/null
-if "$mixdown" batch run one.jsonl --index 0 > /dev/null 2>&1; then
-  cp sessions/song.yaml sessions/copy.yaml
-  "$mixdown" set sessions/copy.yaml /track/low/gain_db -40 --quiet > /dev/null 2>&1
+# The second item's `set` as `mixdown set` arguments.
+mapfile -t pairs < <(python3 -c '
+import json, sys
+item = json.loads(open(sys.argv[1]).readlines()[1])
+for k, v in item["set"].items(): print(k); print(json.dumps(v))' one.jsonl)
+if [ "${#pairs[@]}" -eq 6 ] && "$mixdown" batch run one.jsonl --index 1 > /dev/null 2>&1; then
+  cp sessions/sends.yaml sessions/copy.yaml
+  "$mixdown" set sessions/copy.yaml "${pairs[@]}" --quiet > /dev/null 2>&1
   "$mixdown" render sessions/copy.yaml -o ref.wav -q > /dev/null 2>&1
-  cmp -s mix/mix0001.wav ref.wav && ok "a planned item renders as \`mixdown set\` + render of its values (byte-identical)" ||
-    fail "planned values" "$(ls -l mix ref.wav)"
+  "$mixdown" render sessions/sends.yaml -o plain.wav -q > /dev/null 2>&1
+  cmp -s mix/mix0002.wav ref.wav && ! cmp -s mix/mix0002.wav plain.wav &&
+    ok "a planned item (gain, pan, send level drawn) renders as \`mixdown set\` of its values + render (byte-identical; not the template's render)" ||
+    fail "planned values" "${pairs[*]}" "$(ls -l mix ref.wav plain.wav)"
 else
-  fail "batch run of a planned item"
+  fail "batch run of a planned item" "${pairs[*]}"
 fi
 
 echo "batch-plan: $passed passed, $failed failed, $skipped skipped"

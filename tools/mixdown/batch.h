@@ -54,6 +54,11 @@ typedef struct {
 int  batch_manifest_read(const char* path, const char* out_dir, bool check_addresses, BatchManifest* manifest);
 void batch_manifest_free(BatchManifest* manifest);
 
+/// Checks one item as a manifest line is checked (its session resolved
+/// against `dir`), printing `WHERE: error: …` for each fault; their count.
+/// (batch plan checks what it writes, so that `batch run` takes it.)
+int batch_item_check(json_t* object, const char* where, const char* dir);
+
 /// The nearest of `n` names to `name` (edit distance), or NULL.
 const char* batch_nearest(const char* name, const char* const* names, size_t n);
 

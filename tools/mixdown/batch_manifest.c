@@ -106,7 +106,11 @@ line_error(LineCheck* c, const char* format, ...)
 {
   va_list args;
   va_start(args, format);
-  fprintf(stderr, "%s:%u: error: ", c->file, c->line);
+  if (c->line) {
+    fprintf(stderr, "%s:%u: error: ", c->file, c->line);
+  } else { // a place of its own (batch plan: SPEC:LINE:COLUMN)
+    fprintf(stderr, "%s: error: ", c->file);
+  }
   vfprintf(stderr, format, args);
   fputc('\n', stderr);
   va_end(args);
@@ -328,6 +332,22 @@ item_clear(BatchItem* item)
   free(item->output_path);
   free(item->stems_dir);
   memset(item, 0, sizeof *item);
+}
+
+int
+batch_item_check(json_t* object, const char* where, const char* dir)
+{
+  LineCheck     c    = {where, 0U, 0};
+  BatchManifest m    = {.dir = strdup(dir), .out_dir = strdup(dir)};
+  BatchItem     item = {0};
+  if (m.dir && m.out_dir) {
+    check_item(&c, json_incref(object), &m, &item);
+    item_clear(&item);
+  }
+  const int errors = m.dir && m.out_dir ? c.errors : 1;
+  free(m.dir);
+  free(m.out_dir);
+  return errors;
 }
 
 void

@@ -41,7 +41,9 @@ typedef struct {
   double                  a, b;    ///< uniform [a, b); normal mean a, deviation b
   yaml_node_t*            choices; ///< The choice list
   bool                    clamped; ///< The parameter's range is known
+  bool                    probed;  ///< Found by asking the editor: every draw is checked with it
   double                  min, max;
+  yaml_node_t*            at;      ///< The address in the spec
 } Vary;
 
 /* ------------------------------------------------------------------------ */
@@ -341,38 +343,155 @@ insert_param(int type, const char* rest)
   return strcmp(rest, "bypass") ? NULL : find_param(mixdown_insert_param, mixdown_insert_param_count(), rest);
 }
 
-// The table entry of `address` (a strip's parameter, an insert's, a band's
-// field), or NULL when the public tables do not describe it (a send's level).
+// The `k`th slash of `address` (the leading one is 1), or NULL.
+static const char*
+nth_slash(const char* address, int k)
+{
+  for (const char* p = address; *p; ++p) {
+    if (*p == '/' && --k == 0) {
+      return p;
+    }
+  }
+  return NULL;
+}
+
+// Whether component `k` (from 1) of `address` is `word`.
+static bool
+component_is(const char* address, int k, const char* word)
+{
+  const char*  start = nth_slash(address, k);
+  const size_t n     = strlen(word);
+  return start && !strncmp(start + 1, word, n) && (start[1 + n] == '/' || !start[1 + n]);
+}
+
+// The table entry of `address` — a strip's parameter (`/track/NAME/PARAM`,
+// `/bus/NAME/PARAM`, `/master/PARAM`), an insert's, a list item's field —
+// or NULL when no public table describes it (a send's level, a clip's
+// value, a session key): probe_range() then asks the editor.
 static const MixdownParamInfo*
 address_param(MixdownEditor* editor, const char* address)
 {
-  const char* insert = strstr(address, "/insert/");
-  if (insert) {
-    const char* number = insert + strlen("/insert/");
-    const char* rest   = strchr(number, '/');
-    if (!rest) {
-      return NULL;
-    }
-    char prefix[512];
-    snprintf(prefix, sizeof prefix, "%.*s", (int)(rest - address), address);
-    const int type = insert_type(editor, prefix);
-    return type < 0 ? NULL : insert_param(type, rest + 1);
-  }
-  if (strstr(address, "/send/")) {
+  const int strip = component_is(address, 1, "master")                                   ? 1
+                    : component_is(address, 1, "track") || component_is(address, 1, "bus") ? 2
+                                                                                           : 0;
+  const char* param = strip ? nth_slash(address, strip + 1) : NULL; // the slash before PARAM or `insert`
+  if (!param) {
     return NULL;
   }
-  const char* last = strrchr(address, '/');
-  return last ? find_param(mixdown_strip_param, mixdown_strip_param_count(), last + 1) : NULL;
+  if (!strchr(param + 1, '/')) {
+    return find_param(mixdown_strip_param, mixdown_strip_param_count(), param + 1);
+  }
+  const char* rest = nth_slash(address, strip + 3); // after `insert/N`
+  if (!component_is(address, strip + 1, "insert") || !rest) {
+    return NULL;
+  }
+  char prefix[512];
+  snprintf(prefix, sizeof prefix, "%.*s", (int)(rest - address), address);
+  const int type = insert_type(editor, prefix);
+  return type < 0 ? NULL : insert_param(type, rest + 1);
+}
+
+// Whether the editor takes `value` at `address` (the template's editor is
+// a scratch copy: nothing is saved).
+static bool
+editor_takes(MixdownEditor* editor, Heard* heard, const char* address, double value)
+{
+  heard->message[0] = '\0';
+  return mixdown_editor_set_number(editor, address, value) == MIXDOWN_SUCCESS;
+}
+
+// The edge of the range at `address` between `inside` (taken) and `far`
+// (towards it): bisection to 1e-9 of the value, then the fewest digits
+// that are still taken and no nearer `inside` (-6 dB, not -6.0000000004).
+static double
+probe_edge(MixdownEditor* editor, Heard* heard, const char* address, double inside, double far)
+{
+  if (editor_takes(editor, heard, address, far)) {
+    return far > inside ? INFINITY : -INFINITY;
+  }
+  double in = inside, out = far;
+  for (int i = 0; i < 400 && fabs(out - in) > 1e-9 * fmax(1.0, fabs(in)); ++i) {
+    const double mid = in + (out - in) / 2.0;
+    *(editor_takes(editor, heard, address, mid) ? &in : &out) = mid;
+  }
+  for (int digits = 1; digits <= 17; ++digits) {
+    char text[40];
+    snprintf(text, sizeof text, "%.*g", digits, in);
+    const double edge = strtod(text, NULL);
+    if ((edge - in) * (out - in) >= 0.0 && editor_takes(editor, heard, address, edge)) {
+      return edge;
+    }
+  }
+  return in;
+}
+
+// The range of numbers the editor takes at `address`, for addresses no
+// public table describes (there is no public table of a send's or a
+// clip's parameters, nor of session keys): false when it takes none.
+static bool
+probe_range(MixdownEditor* editor, Heard* heard, const char* address, double* min, double* max)
+{
+  char*       text  = NULL;
+  const char* unit  = NULL;
+  double      start = 0.0;
+  if (mixdown_editor_get_json(editor, address, &text, &unit) == MIXDOWN_SUCCESS) {
+    json_t* value = json_loads(text, JSON_DECODE_ANY, NULL);
+    start         = json_is_number(value) ? json_number_value(value) : 0.0;
+    json_decref(value);
+  }
+  free(text);
+  // A value it takes to start from: the session's own, or one of a few
+  // magnitudes (a key the file does not write may read null).
+  static const double tries[] = {0.0, 1.0, -1.0, 10.0, 100.0, 1000.0, 1e4, 1e5, -10.0, -100.0};
+  size_t              k       = 0U;
+  bool                taken   = editor_takes(editor, heard, address, start);
+  char                first[sizeof heard->message];
+  snprintf(first, sizeof first, "%s", heard->message);
+  for (; !taken && k < sizeof tries / sizeof *tries; ++k) {
+    taken = editor_takes(editor, heard, address, start = tries[k]);
+  }
+  if (!taken) {
+    snprintf(heard->message, sizeof heard->message, "%s", first);
+    return false;
+  }
+  const double far = 1e15; // beyond any unit's range
+  *max             = probe_edge(editor, heard, address, start, far);
+  *min             = probe_edge(editor, heard, address, start, -far);
+  editor_takes(editor, heard, address, start);
+  return true;
 }
 
 /* ------------------------------------------------------------------------ */
 /* vary:                                                                     */
 
+// Every choice of `v` is a value the editor takes at its address (a
+// number in range, a switch, one of a choice's names): reported otherwise.
 static bool
-parse_distribution(Spec* s, MixdownEditor* editor, const char* address, yaml_node_t* spec, Vary* v)
+check_choices(Spec* s, MixdownEditor* editor, Heard* heard, const Vary* v)
+{
+  bool ok = true;
+  for (yaml_node_item_t* i = v->choices->data.sequence.items.start; i < v->choices->data.sequence.items.top; ++i) {
+    json_t* value = yaml_json(s, node(s, *i));
+    char*   text  = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT); // JSON is YAML's flow style
+    heard->message[0] = '\0';
+    if (!text || mixdown_editor_set(editor, v->address, text) != MIXDOWN_SUCCESS) {
+      spec_error(s, node(s, *i), "`%s`: the choice %s is refused: %s", v->address, text ? text : "?",
+                 heard->message[0] ? heard->message : "not a value of it");
+      ok = false;
+    }
+    free(text);
+    json_decref(value);
+  }
+  return ok;
+}
+
+static bool
+parse_distribution(Spec* s, MixdownEditor* editor, Heard* heard, yaml_node_t* at, yaml_node_t* spec, Vary* v)
 {
   memset(v, 0, sizeof *v);
-  v->address = address;
+  v->address = scalar(at);
+  v->at      = at;
+  const char* address = v->address;
   static const char* const kinds[] = {"uniform", "normal", "choice", NULL};
   if (!spec || spec->type != YAML_MAPPING_NODE || spec->data.mapping.pairs.top - spec->data.mapping.pairs.start != 1) {
     spec_error(s, spec, "`%s`: one of {uniform: [A, B]}, {normal: [MEAN, SD]}, {choice: [V, …]}", address);
@@ -394,7 +513,7 @@ parse_distribution(Spec* s, MixdownEditor* editor, const char* address, yaml_nod
     if (!n) {
       spec_error(s, args, "`%s`: choice takes a list of one value or more", address);
     }
-    return n > 0U;
+    return n > 0U && check_choices(s, editor, heard, v);
   }
   v->kind = strcmp(kind, "uniform") ? VARY_NORMAL : VARY_UNIFORM;
   if (n != 2U) {
@@ -420,9 +539,21 @@ parse_distribution(Spec* s, MixdownEditor* editor, const char* address, yaml_nod
                info->kind == MIXDOWN_PARAM_BOOL ? "true or false" : "a choice");
     return false;
   }
-  v->clamped = info != NULL;
+  v->clamped = true;
   v->min     = info ? info->min : 0.0;
   v->max     = info ? info->max : 0.0;
+  if (!info) {
+    v->probed = true;
+    if (!probe_range(editor, heard, address, &v->min, &v->max)) {
+      spec_error(s, spec, "`%s` takes no number (%s): vary it with {choice: […]}", address,
+                 heard->message[0] ? heard->message : "refused");
+      return false;
+    }
+    if (v->min == v->max) {
+      spec_error(s, spec, "`%s` takes only %g as a number here: vary it with {choice: […]}", address, v->min);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -453,7 +584,7 @@ parse_vary(Spec* s, MixdownEditor* editor, Heard* heard, yaml_node_t* vary, size
       continue;
     }
     free(value);
-    if (parse_distribution(s, editor, address, node(s, p->value), &v[*n_vary])) {
+    if (parse_distribution(s, editor, heard, key, node(s, p->value), &v[*n_vary])) {
       ++*n_vary;
     }
   }
@@ -473,13 +604,27 @@ tidy(const Vary* v, double x)
   return x == 0.0 ? 0.0 : x; // no -0
 }
 
+// A drawn number; one whose range was probed is checked with the editor
+// (a range with holes, as a choice of whole numbers, is refused there).
 static json_t*
-draw(Spec* s, const Vary* v, uint64_t seed, const char* id)
+drawn_number(Spec* s, const Vary* v, MixdownEditor* editor, Heard* heard, const char* id, double x)
+{
+  if (v->probed && !editor_takes(editor, heard, v->address, x)) {
+    spec_error(s, v->at, "`%s`: the value %g drawn for `%s` is refused (%s): vary it with {choice: […]}", v->address, x,
+               id, heard->message[0] ? heard->message : "out of range");
+    return NULL;
+  }
+  return json_real(x);
+}
+
+static json_t*
+draw(Spec* s, const Vary* v, MixdownEditor* editor, Heard* heard, uint64_t seed, const char* id)
 {
   const BatchRandom key = batch_random_key(seed, id, v->address);
   switch (v->kind) {
-  case VARY_UNIFORM: return json_real(tidy(v, v->a + (v->b - v->a) * batch_random_uniform(key, 0U)));
-  case VARY_NORMAL: return json_real(tidy(v, v->a + v->b * batch_random_normal(key)));
+  case VARY_UNIFORM:
+    return drawn_number(s, v, editor, heard, id, tidy(v, v->a + (v->b - v->a) * batch_random_uniform(key, 0U)));
+  case VARY_NORMAL: return drawn_number(s, v, editor, heard, id, tidy(v, v->a + v->b * batch_random_normal(key)));
   case VARY_CHOICE: {
     const size_t n = (size_t)(v->choices->data.sequence.items.top - v->choices->data.sequence.items.start);
     size_t       k = (size_t)(batch_random_uniform(key, 0U) * (double)n);
@@ -607,7 +752,92 @@ compare_items(const void* a, const void* b)
 // The deliverable keys a spec may give every item (docs/batch.md).
 static const char* const deliverable_keys[] = {"loudness", "bits", "rate", NULL};
 
-// `items:` — each a manifest item; its session made relative to the manifest.
+// `item` checked as `batch run` will check its line (bits, rate, loudness,
+// stems …), faults reported at `at`; `session` is the spec's name for it.
+static void
+check_as_manifest(Spec* s, json_t* item, yaml_node_t* at, const char* session)
+{
+  char*   path = batch_join(s->dir, session);
+  json_t* copy = json_copy(item); // the session as the spec's folder finds it: the manifest's may not exist yet
+  char    where[1024];
+  snprintf(where, sizeof where, "%s:%zu:%zu", s->path, at->start_mark.line + 1U, at->start_mark.column + 1U);
+  if (path && copy) {
+    json_object_set_new(copy, "session", json_string(path));
+    s->errors += batch_item_check(copy, where, ".");
+  }
+  json_decref(copy);
+  free(path);
+}
+
+// A key of an item and where the spec gives it (for the duplicate check).
+typedef struct {
+  const char*  value;
+  yaml_node_t* at;
+} Given;
+
+static int
+compare_given(const void* a, const void* b)
+{
+  const Given* x = a;
+  const Given* y = b;
+  const int    d = strcmp(x->value, y->value);
+  return d ? d : (x->at->start_mark.index > y->at->start_mark.index) - (x->at->start_mark.index < y->at->start_mark.index);
+}
+
+// Every id (and every output) once: two items with one id would share a
+// sidecar, two with one output would overwrite each other.
+static void
+check_unique(Spec* s, Given* given, size_t n, const char* what)
+{
+  qsort(given, n, sizeof *given, compare_given);
+  for (size_t i = 1U; i < n; ++i) {
+    if (!strcmp(given[i - 1U].value, given[i].value)) {
+      spec_error(s, given[i].at, "the %s `%s` is given twice (first at line %zu)", what, given[i].value,
+                 given[i - 1U].at->start_mark.line + 1U);
+    }
+  }
+}
+
+// Every value of an item's `set` is one its session takes (as `mixdown
+// set` would): reported at its address otherwise.  `editor` holds the
+// last session opened (items of one session are usually together).
+static void
+check_item_set(Spec* s, yaml_node_t* set, const char* session, char** opened, MixdownEditor** editor)
+{
+  if (!set || set->type != YAML_MAPPING_NODE) {
+    if (set) {
+      spec_error(s, set, "`set` maps addresses to values, as {/track/vocal/gain_db: -3}");
+    }
+    return;
+  }
+  char* path  = batch_join(s->dir, session);
+  Heard heard = {""};
+  if (path && (!*opened || strcmp(*opened, path))) {
+    mixdown_editor_free(*editor);
+    *editor = NULL;
+    free(*opened);
+    *opened = strdup(path);
+    if (mixdown_editor_open(path, hear, &heard, editor) != MIXDOWN_SUCCESS) {
+      spec_error(s, set, "the session `%s` does not open: %s", session, heard.message[0] ? heard.message : "unreadable");
+    }
+  }
+  for (yaml_node_pair_t* p = set->data.mapping.pairs.start; *editor && p < set->data.mapping.pairs.top; ++p) {
+    const char* address = scalar(node(s, p->key));
+    json_t*     value   = yaml_json(s, node(s, p->value));
+    char*       text    = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT); // JSON is YAML's flow style
+    // (the editor reports to the callback it was opened with)
+    heard.message[0] = '\0';
+    if (!address || !text || mixdown_editor_set(*editor, address, text) != MIXDOWN_SUCCESS) {
+      spec_error(s, node(s, p->key), "%s", heard.message[0] ? heard.message : "not an address of the session");
+    }
+    free(text);
+    json_decref(value);
+  }
+  free(path);
+}
+
+// `items:` — each a manifest item; its session made relative to the
+// manifest, its `set` checked against the session.
 static void
 plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
 {
@@ -616,7 +846,13 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
     spec_error(s, list, "`items` is a list of manifest items");
     return;
   }
-  for (yaml_node_item_t* i = list->data.sequence.items.start; i < list->data.sequence.items.top; ++i) {
+  const size_t   n_items = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+  Given*         ids     = calloc(n_items ? n_items : 1U, sizeof *ids);
+  Given*         outputs = calloc(n_items ? n_items : 1U, sizeof *outputs);
+  size_t         n_given = 0U;
+  char*          opened  = NULL;
+  MixdownEditor* editor  = NULL;
+  for (yaml_node_item_t* i = list->data.sequence.items.start; ids && outputs && i < list->data.sequence.items.top; ++i) {
     yaml_node_t* item = node(s, *i);
     if (item->type != YAML_MAPPING_NODE) {
       spec_error(s, item, "an item is a mapping: {id: …, session: …, output: …}");
@@ -635,6 +871,9 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
       spec_error(s, map_get(s, item, "session"), "cannot open the session `%s`: %s", session, strerror(errno));
       continue;
     }
+    check_item_set(s, map_get(s, item, "set"), session, &opened, &editor);
+    ids[n_given]       = (Given){id, map_get(s, item, "id")};
+    outputs[n_given++] = (Given){output, map_get(s, item, "output")};
     json_t* object = json_object();
     json_object_set_new(object, "id", json_string(id));
     json_object_set_new(object, "session", json_string(path));
@@ -645,8 +884,17 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
         json_object_set_new(object, key, yaml_json(s, node(s, p->value)));
       }
     }
+    check_as_manifest(s, object, item, session);
     items_add(out, object);
   }
+  if (ids && outputs) {
+    check_unique(s, ids, n_given, "id");
+    check_unique(s, outputs, n_given, "output");
+  }
+  mixdown_editor_free(editor);
+  free(opened);
+  free(ids);
+  free(outputs);
 }
 
 // The deliverable keys of the spec, copied into every item.
@@ -670,6 +918,8 @@ typedef struct {
   const Vary*  vary;
   size_t       n_vary;
   uint64_t     seed;
+  MixdownEditor* editor; ///< The template's (a scratch copy: checks drawn values)
+  Heard*         heard;
 } Template;
 
 // Item `index` (from 1) of a template.
@@ -687,7 +937,11 @@ template_item(Spec* s, yaml_node_t* root, const Template* t, unsigned long index
     json_object_set_new(item, "output", json_string(output));
     json_t* set = json_object();
     for (size_t k = 0U; k < t->n_vary; ++k) {
-      json_object_set_new(set, t->vary[k].address, draw(s, &t->vary[k], t->seed, id));
+      json_t* value = draw(s, &t->vary[k], t->editor, t->heard, t->seed, id);
+      if (!value) {
+        break;
+      }
+      json_object_set_new(set, t->vary[k].address, value);
     }
     json_object_set_new(item, "set", set);
     add_deliverable(s, root, item);
@@ -699,6 +953,25 @@ template_item(Spec* s, yaml_node_t* root, const Template* t, unsigned long index
   free(output);
   free(stems);
   return item;
+}
+
+// The deliverable keys are every item's: checked once, each as `batch run`
+// will check it, reported where the spec gives it.
+static void
+check_deliverable(Spec* s, yaml_node_t* root, const json_t* item, const char* session)
+{
+  static const char* const keys[] = {"loudness", "bits", "rate", "stems"};
+  for (size_t k = 0U; k < sizeof keys / sizeof *keys; ++k) {
+    yaml_node_t* at = map_get(s, root, keys[k]);
+    json_t*      one = at ? json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(item, "id"), "session",
+                                      json_object_get(item, "session"), "output", json_object_get(item, "output"),
+                                      keys[k], json_object_get(item, keys[k]))
+                          : NULL;
+    if (one) {
+      check_as_manifest(s, one, at, session);
+    }
+    json_decref(one);
+  }
 }
 
 static bool
@@ -745,8 +1018,13 @@ plan_template(Spec* s, yaml_node_t* root, uint64_t seed, const char* out_dir, It
   Vary* vary = editor ? parse_vary(s, editor, &heard, map_get(s, root, "vary"), &t.n_vary) : NULL;
   t.vary     = vary;
   t.session  = session;
+  t.editor   = editor;
+  t.heard    = &heard;
   for (unsigned long i = 1UL; !s->errors && i <= count; ++i) {
     json_t* item = template_item(s, root, &t, i);
+    if (item && i == 1UL) {
+      check_deliverable(s, root, item, name);
+    }
     if (!item || !items_add(out, item)) {
       break;
     }
@@ -798,21 +1076,6 @@ manifest_text(const Items* items)
     text[length] = '\0';
   }
   return text;
-}
-
-// Every id once (an `items:` spec may repeat one).
-static void
-check_ids(Spec* s, yaml_node_t* root, const Items* items)
-{
-  for (size_t i = 1U; i < items->n; ++i) {
-    const char* a = json_string_value(json_object_get(items->items[i - 1U], "id"));
-    const char* b = json_string_value(json_object_get(items->items[i], "id"));
-    const char* x = json_string_value(json_object_get(items->items[i - 1U], "session"));
-    const char* y = json_string_value(json_object_get(items->items[i], "session"));
-    if (!strcmp(a, b) && !strcmp(x, y)) {
-      spec_error(s, root, "the id `%s` is given twice", a);
-    }
-  }
 }
 
 static int
@@ -900,7 +1163,6 @@ cmd_batch_plan(int argc, char** argv)
   }
   if (!s.errors) {
     qsort(items.items, items.n, sizeof *items.items, compare_items);
-    check_ids(&s, root, &items);
   }
   char* text = s.errors ? NULL : manifest_text(&items);
   int   rc   = s.errors ? CLI_USAGE : CLI_OK;
