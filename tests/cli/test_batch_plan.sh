@@ -196,6 +196,18 @@ items:
   - {id: a, session: sessions/song.yaml, output: mix/a.wav, set: {/track/mid/pan: 3}}
 YAML
 refuse "an item's set with a value out of range" "/track/mid/pan"
+{ spec 3; echo 'id: "mix{index:0-3}"'; } > bad.yaml
+refuse "an id pattern with a negative width" "placeholders are {index} and {index:0N}"
+{ spec 3; echo 'id: "mix{index:03x}"'; } > bad.yaml
+refuse "an id pattern with junk in its placeholder" "placeholders are {index} and {index:0N}"
+{ spec 3 | sed 's|output: "mix/{id}.wav"|output: "mix/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}/{id}.wav"|'
+  echo 'id: "a-rather-long-id-that-repeats-{index:012}"'; } > long.yaml
+"$mixdown" batch plan long.yaml -o long.jsonl 2>/dev/null
+python3 -c '
+import json, sys
+i = json.loads(open(sys.argv[1]).readline()); p = "a-rather-long-id-that-repeats-000000000001"
+sys.exit(not (i["id"] == p and i["output"] == "mix/" + "/".join([p] * 16) + ".wav"))' long.jsonl 2>/dev/null &&
+  ok "an output pattern repeating a long id 16 times is filled whole" || fail "long pattern" "$(head -c 300 long.jsonl)"
 { spec 3; echo 'bits: 13'; } > bad.yaml
 refuse "a template's deliverable that batch run would refuse" "\`bits\` must be 16, 24, 32"
 cat > bad.yaml <<'YAML'

@@ -220,30 +220,56 @@ yaml_json(Spec* s, yaml_node_t* n)
 /* ------------------------------------------------------------------------ */
 /* Patterns: {id}, {index}, {index:0N}                                       */
 
+// The width N of `{index:0N}` at `p` (0 for `{index}`), or -1 when `p`
+// holds neither; `*end` is past its `}`.
+static int
+index_width(const char* p, const char** end)
+{
+  if (!strncmp(p, "{index}", 7)) {
+    *end = p + 7;
+    return 0;
+  }
+  if (strncmp(p, "{index:0", 8) || p[8] < '0' || p[8] > '9') {
+    return -1;
+  }
+  char*      close = NULL;
+  const long width = strtol(p + 8, &close, 10);
+  if (*close != '}' || width > 12) {
+    return -1;
+  }
+  *end = close + 1;
+  return (int)width;
+}
+
 // `pattern` with its placeholders filled; malloc'd, NULL (reported) on a bad one.
 static char*
 fill_pattern(Spec* s, yaml_node_t* at, const char* pattern, const char* id, unsigned long index)
 {
-  size_t cap = strlen(pattern) + (id ? strlen(id) : 0U) + 64U;
-  char*  out = malloc(cap);
-  size_t n   = 0U;
+  size_t n_open = 0U;
+  for (const char* p = pattern; (p = strchr(p, '{')); ++p) {
+    ++n_open;
+  }
+  // each placeholder fills at most its id or a 20-digit index
+  const size_t cap = strlen(pattern) + n_open * ((id ? strlen(id) : 0U) + 24U) + 1U;
+  char*        out = malloc(cap);
+  size_t       n   = 0U;
   for (const char* p = pattern; out && *p;) {
+    const char* end   = NULL;
+    int         width = -1;
     if (*p != '{') {
       out[n++] = *p++;
-      continue;
-    }
-    const char* close = strchr(p, '}');
-    int         width = 0;
-    if (close && id && !strncmp(p, "{id}", 4)) {
+    } else if (id && !strncmp(p, "{id}", 4)) {
       n += (size_t)snprintf(out + n, cap - n, "%s", id);
-    } else if (close && (!strncmp(p, "{index}", 7) || sscanf(p, "{index:0%d}", &width) == 1) && width <= 12) {
+      p += 4;
+    } else if ((width = index_width(p, &end)) >= 0) {
       n += (size_t)snprintf(out + n, cap - n, "%0*lu", width, index);
+      p = end;
     } else {
-      spec_error(s, at, "`%s`: placeholders are {id}, {index} and {index:0N} (as {index:04})", pattern);
+      spec_error(s, at, "`%s`: placeholders are %s{index} and {index:0N} (as {index:04}, N ≤ 12)", pattern,
+                 id ? "{id}, " : "");
       free(out);
       return NULL;
     }
-    p = close + 1;
   }
   if (out) {
     out[n] = '\0';
