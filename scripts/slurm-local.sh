@@ -62,7 +62,10 @@ print(*(s.getsockname()[1] for s in socks))
 PY
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2> /dev/null; }
+# A pid is this cluster's only when its environment carries the marker: a
+# stale pid file (a restart, a crash) may name anyone's process by now.
+ours() { tr '\0' '\n' 2> /dev/null < "/proc/$1/environ" | grep -qxF "$marker"; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2> /dev/null && ours "$(cat "$1")"; }
 
 start_munge() {
   mkdir -p "$dir/munge" "$dir/log"
@@ -158,7 +161,9 @@ start() {
     say "already running in $dir (stop it first)"
     exit 1
   fi
-  start_munge || { stop_all; exit 1; }
+  # Whatever fails from here (set -e included) stops what was started.
+  trap 'stop_all' EXIT
+  start_munge || exit 1
   write_conf
   export SLURM_CONF=$conf
   # -i: ignore state left by an earlier run in the same folder.
@@ -181,6 +186,7 @@ start() {
       exit 1
       ;;
   esac
+  trap - EXIT
   say "up: node $node ($state), $(nproc) CPUs, logs in $dir/log"
   echo "export SLURM_CONF=$conf"
 }
@@ -201,7 +207,7 @@ stop_pid() {
   local file=$1 name=$2 pid i
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
-  if kill -0 "$pid" 2> /dev/null; then
+  if kill -0 "$pid" 2> /dev/null && ours "$pid"; then
     kill -TERM "$pid" 2> /dev/null || true
     for ((i = 0; i < 100; ++i)); do
       kill -0 "$pid" 2> /dev/null || break

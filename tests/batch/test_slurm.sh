@@ -250,6 +250,11 @@ left=""
 for f in "$cluster/munge/munged.pid" "$cluster/run/slurmctld.pid" "$cluster/run/slurmd.pid"; do
   [ -f "$f" ] && left+="$f "
 done
+# Every process the cluster started carries its marker (slurm-local.sh): none may be left.
+for p in /proc/[0-9]*; do
+  tr '\0' '\n' 2> /dev/null < "$p/environ" | grep -qxF "MIXDOWN_SLURM_LOCAL=$cluster" &&
+    left+="pid ${p#/proc/} ($(cat "$p/comm" 2> /dev/null)) "
+done
 [ -z "$left" ] && ! "$root/scripts/slurm-local.sh" status "$cluster" > /dev/null 2>&1 &&
-  ok "slurm-local.sh stop: no daemon left" || fail "stop" "$left"
+  ok "slurm-local.sh stop: no daemon left (no process carries the cluster's marker)" || fail "stop" "$left"
 finish

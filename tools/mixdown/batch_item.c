@@ -101,7 +101,10 @@ hash_source(RecipeWalk* w, const char* path)
   struct stat st;
   if (full && stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
     const int64_t facts[3] = {(int64_t)st.st_size, (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec};
-    hash_bytes(w->hash, full, strlen(full));
+    // The path as the session writes it, not as found from here: the same
+    // item has the same recipe however the manifest's path was typed
+    // (`jobs.jsonl`, `$PWD/jobs.jsonl`) and after the tree moves.
+    hash_bytes(w->hash, path, strlen(path));
     hash_bytes(w->hash, facts, sizeof facts);
   }
   free(full);

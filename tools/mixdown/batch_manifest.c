@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char* const item_keys[] = {"id", "session", "output", "set", "loudness", "bits", "rate", "stems"};
 enum { N_ITEM_KEYS = sizeof item_keys / sizeof item_keys[0] };
@@ -376,13 +377,13 @@ compare_by_key(const void* a, const void* b)
 
 // Pairs (key, item) sorted by key: equal keys side by side, first line first.
 static int
-check_unique(const BatchManifest* m, const char* what, bool by_output)
+check_unique(const BatchManifest* m, const char* what)
 {
   const char** pairs  = calloc(2U * (m->n_items + 1U), sizeof *pairs);
   int          errors = 0;
   size_t       n      = 0U;
   for (size_t i = 0U; pairs && i < m->n_items; ++i) {
-    const char* key = by_output ? m->items[i].output_path : m->items[i].id;
+    const char* key = m->items[i].id;
     if (key) {
       pairs[2U * n]      = key;
       pairs[2U * n + 1U] = (const char*)&m->items[i];
@@ -402,6 +403,156 @@ check_unique(const BatchManifest* m, const char* what, bool by_output)
     }
   }
   free(pairs);
+  return errors;
+}
+
+// The absolute `path` with `.`, `..` and repeated slashes taken out, as
+// text (the folders need not exist yet); malloc'd.
+static char*
+lexically_normal(const char* path)
+{
+  char*  out = malloc(strlen(path) + 2U);
+  size_t n   = 0U;
+  for (const char* p = path; out && *p;) {
+    while (*p == '/') {
+      ++p;
+    }
+    const size_t length = strcspn(p, "/");
+    if (length == 2U && !strncmp(p, "..", 2U)) {
+      while (n > 0U && out[--n] != '/') {
+      }
+    } else if (length && !(length == 1U && *p == '.')) {
+      out[n++] = '/';
+      memcpy(out + n, p, length);
+      n += length;
+    }
+    p += length;
+  }
+  if (out) {
+    if (!n) {
+      out[n++] = '/';
+    }
+    out[n] = '\0';
+  }
+  return out;
+}
+
+// `path` as one spelling: absolute and lexically normal, its folder
+// through realpath() when it exists (symbolic links followed); malloc'd.
+static char*
+canonical_path(const char* path)
+{
+  char  cwd[4096];
+  char* absolute = path[0] == '/' ? strdup(path) : getcwd(cwd, sizeof cwd) ? batch_join(cwd, path) : NULL;
+  char* normal   = absolute ? lexically_normal(absolute) : NULL;
+  free(absolute);
+  char* slash = normal ? strrchr(normal, '/') : NULL;
+  if (!slash || slash == normal) {
+    return normal;
+  }
+  *slash     = '\0';
+  char* real = realpath(normal, NULL);
+  char* out  = batch_join(real ? real : normal, slash + 1);
+  free(real);
+  free(normal);
+  return out;
+}
+
+static char* const* sorted_writes; // compare_writes' table (one thread: the manifest is read before any run)
+
+static int
+compare_writes(const void* a, const void* b)
+{
+  const size_t x = *(const size_t*)a, y = *(const size_t*)b;
+  const int    d = strcmp(sorted_writes[x], sorted_writes[y]);
+  return d ? d : (x > y) - (x < y);
+}
+
+static int
+compare_strings_at(const void* a, const void* b)
+{
+  return strcmp(*(const char* const*)a, *(const char* const*)b);
+}
+
+// Writes that would land on something else of the run: two items' outputs
+// or stems folders however spelt (`mix/a.wav`, `./mix/a.wav`), or an
+// output, a sidecar or a stems folder on the manifest or on a session.
+static int
+check_outputs(const BatchManifest* m)
+{
+  enum { OUTPUT, SIDECAR, FAILED, STEMS, KINDS };
+  static const char* const kind_name[KINDS] = {"output", "sidecar", "failure record", "stems folder"};
+  const size_t n      = m->n_items;
+  char**       writes = calloc(KINDS * n + 1U, sizeof *writes);
+  char**       reads  = calloc(n + 2U, sizeof *reads);
+  int          errors = 0;
+  for (size_t i = 0U; writes && reads && i < n; ++i) {
+    const BatchItem* it = &m->items[i];
+    char* sidecar       = it->output_path ? batch_sidecar_path(it->output_path, ".json") : NULL;
+    char* failed        = it->output_path ? batch_sidecar_path(it->output_path, ".failed.json") : NULL;
+    writes[KINDS * i + OUTPUT]  = it->output_path ? canonical_path(it->output_path) : NULL;
+    writes[KINDS * i + SIDECAR] = sidecar ? canonical_path(sidecar) : NULL;
+    writes[KINDS * i + FAILED]  = failed ? canonical_path(failed) : NULL;
+    writes[KINDS * i + STEMS]   = it->stems_dir ? canonical_path(it->stems_dir) : NULL;
+    reads[i]                    = it->session_path ? realpath(it->session_path, NULL) : NULL;
+    free(sidecar);
+    free(failed);
+  }
+  if (reads) {
+    reads[n] = realpath(m->path, NULL);
+  }
+  // Sorted, so that a catalogue of 100 000 items costs a sort, not 10^10 comparisons.
+  size_t* order = calloc(KINDS * n + 1U, sizeof *order);
+  size_t  n_w   = 0U;
+  for (size_t a = 0U; order && a < KINDS * n; ++a) {
+    if (writes[a]) {
+      order[n_w++] = a;
+    }
+  }
+  sorted_writes = writes;
+  if (order) {
+    qsort(order, n_w, sizeof *order, compare_writes);
+  }
+  for (size_t k = 1U; order && k < n_w; ++k) {
+    const size_t a = order[k - 1U], b = order[k];
+    if (!strcmp(writes[a], writes[b]) && a / KINDS != b / KINDS) {
+      const size_t first = a < b ? a : b, again = a < b ? b : a;
+      fprintf(stderr, "%s:%u: error: the %s %s is line %u's %s too\n", m->path, m->items[again / KINDS].line,
+              kind_name[again % KINDS], writes[again], m->items[first / KINDS].line, kind_name[first % KINDS]);
+      ++errors;
+    }
+  }
+  char** known = calloc(n + 2U, sizeof *known); // the reads there are, sorted
+  size_t n_r   = 0U;
+  for (size_t r = 0U; known && reads && r <= n; ++r) {
+    if (reads[r]) {
+      known[n_r++] = reads[r];
+    }
+  }
+  if (known) {
+    qsort(known, n_r, sizeof *known, compare_strings_at);
+  }
+  char* manifest = realpath(m->path, NULL);
+  for (size_t a = 0U; known && a < KINDS * n; ++a) {
+    if (writes[a] && bsearch(&writes[a], known, n_r, sizeof *known, compare_strings_at)) {
+      const bool is_manifest = manifest && !strcmp(writes[a], manifest);
+      fprintf(stderr, "%s:%u: error: the %s %s would replace %s: nothing may overwrite what the run reads\n", m->path,
+              m->items[a / KINDS].line, kind_name[a % KINDS], writes[a],
+              is_manifest ? "the manifest" : "a session of the manifest");
+      ++errors;
+    }
+  }
+  free(manifest);
+  free(known);
+  free(order);
+  for (size_t i = 0U; writes && i < KINDS * n; ++i) {
+    free(writes[i]);
+  }
+  for (size_t i = 0U; reads && i <= n; ++i) {
+    free(reads[i]);
+  }
+  free(writes);
+  free(reads);
   return errors;
 }
 
@@ -432,11 +583,6 @@ collect_address(void* user_data, const char* address)
   return 0;
 }
 
-static int
-compare_strings(const void* a, const void* b)
-{
-  return strcmp(*(const char* const*)a, *(const char* const*)b);
-}
 
 static void
 address_list_free(AddressList* list)
@@ -449,27 +595,35 @@ address_list_free(AddressList* list)
 
 // The addresses of the session at `path` (sorted), or an empty list when
 // it does not open: that item then fails when it runs, with the reason.
+// The editor stays open in *editor (the caller frees it).
 static AddressList
-session_addresses(const char* path)
+session_addresses(const char* path, MixdownEditor** editor)
 {
-  AddressList    list   = {0};
-  MixdownEditor* editor = NULL;
-  if (mixdown_editor_open(path, NULL, NULL, &editor) == MIXDOWN_SUCCESS) {
-    mixdown_editor_addresses(editor, collect_address, &list);
-    qsort(list.names, list.n, sizeof *list.names, compare_strings);
+  AddressList list = {0};
+  if (mixdown_editor_open(path, NULL, NULL, editor) == MIXDOWN_SUCCESS) {
+    mixdown_editor_addresses(*editor, collect_address, &list);
+    qsort(list.names, list.n, sizeof *list.names, compare_strings_at);
   }
-  mixdown_editor_free(editor);
   return list;
 }
 
+// The list holds every value's address in its numbered form; the editor
+// also takes the other spellings (`insert/eq/…` by type, as plan may write).
 static bool
-has_address(const AddressList* list, const char* address)
+has_address(const AddressList* list, MixdownEditor* editor, const char* address)
 {
-  return bsearch(&address, list->names, list->n, sizeof *list->names, compare_strings) != NULL;
+  if (bsearch(&address, list->names, list->n, sizeof *list->names, compare_strings_at)) {
+    return true;
+  }
+  char*       value = NULL;
+  const char* unit  = NULL;
+  const bool  found = editor && mixdown_editor_get(editor, address, &value, &unit) == MIXDOWN_SUCCESS;
+  free(value);
+  return found;
 }
 
 static int
-check_item_addresses(const BatchManifest* m, const BatchItem* item, const AddressList* list)
+check_item_addresses(const BatchManifest* m, const BatchItem* item, const AddressList* list, MixdownEditor* editor)
 {
   int         errors  = 0;
   const char* address = NULL;
@@ -479,7 +633,7 @@ check_item_addresses(const BatchManifest* m, const BatchItem* item, const Addres
   }
   json_object_foreach((json_t*)item->set, address, value)
   {
-    if (!has_address(list, address)) {
+    if (!has_address(list, editor, address)) {
       fprintf(stderr, "%s:%u: error: `set`: %s names nothing in %s (did you mean %s?)\n", m->path, item->line,
               address, item->session_path, batch_nearest(address, (const char* const*)list->names, list->n));
       ++errors;
@@ -505,13 +659,15 @@ check_addresses(const BatchManifest* m)
       continue;
     }
     done[n_done++]   = path;
-    AddressList list = session_addresses(path);
+    MixdownEditor* editor = NULL;
+    AddressList    list   = session_addresses(path, &editor);
     for (size_t k = i; k < m->n_items; ++k) {
       if (m->items[k].session_path && !strcmp(m->items[k].session_path, path)) {
-        errors += check_item_addresses(m, &m->items[k], &list);
+        errors += check_item_addresses(m, &m->items[k], &list, editor);
       }
     }
     address_list_free(&list);
+    mixdown_editor_free(editor);
   }
   free(done);
   return errors;
@@ -595,8 +751,8 @@ batch_manifest_read(const char* path, const char* out_dir, bool check_sessions, 
   }
   int errors = read_lines(f, m);
   fclose(f);
-  errors += check_unique(m, "id", false);
-  errors += check_unique(m, "output", true);
+  errors += check_unique(m, "id");
+  errors += check_outputs(m);
   if (check_sessions) {
     errors += check_addresses(m);
   }

@@ -828,7 +828,7 @@ check_unique(Spec* s, Given* given, size_t n, const char* what)
 // set` would): reported at its address otherwise.  `editor` holds the
 // last session opened (items of one session are usually together).
 static void
-check_item_set(Spec* s, yaml_node_t* set, const char* session, char** opened, MixdownEditor** editor)
+check_item_set(Spec* s, yaml_node_t* set, const char* session, char** opened, MixdownEditor** editor, Heard* heard)
 {
   if (!set || set->type != YAML_MAPPING_NODE) {
     if (set) {
@@ -836,15 +836,16 @@ check_item_set(Spec* s, yaml_node_t* set, const char* session, char** opened, Mi
     }
     return;
   }
-  char* path  = batch_join(s->dir, session);
-  Heard heard = {""};
+  char* path = batch_join(s->dir, session);
+  // (`heard` outlives the editor: the editor reports into it on every later call)
+  heard->message[0] = '\0';
   if (path && (!*opened || strcmp(*opened, path))) {
     mixdown_editor_free(*editor);
     *editor = NULL;
     free(*opened);
     *opened = strdup(path);
-    if (mixdown_editor_open(path, hear, &heard, editor) != MIXDOWN_SUCCESS) {
-      spec_error(s, set, "the session `%s` does not open: %s", session, heard.message[0] ? heard.message : "unreadable");
+    if (mixdown_editor_open(path, hear, heard, editor) != MIXDOWN_SUCCESS) {
+      spec_error(s, set, "the session `%s` does not open: %s", session, heard->message[0] ? heard->message : "unreadable");
     }
   }
   for (yaml_node_pair_t* p = set->data.mapping.pairs.start; *editor && p < set->data.mapping.pairs.top; ++p) {
@@ -852,9 +853,9 @@ check_item_set(Spec* s, yaml_node_t* set, const char* session, char** opened, Mi
     json_t*     value   = yaml_json(s, node(s, p->value));
     char*       text    = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT); // JSON is YAML's flow style
     // (the editor reports to the callback it was opened with)
-    heard.message[0] = '\0';
+    heard->message[0] = '\0';
     if (!address || !text || mixdown_editor_set(*editor, address, text) != MIXDOWN_SUCCESS) {
-      spec_error(s, node(s, p->key), "%s", heard.message[0] ? heard.message : "not an address of the session");
+      spec_error(s, node(s, p->key), "%s", heard->message[0] ? heard->message : "not an address of the session");
     }
     free(text);
     json_decref(value);
@@ -878,6 +879,7 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
   size_t         n_given = 0U;
   char*          opened  = NULL;
   MixdownEditor* editor  = NULL;
+  Heard          heard   = {""}; // what the editor says, for as long as it is open
   for (yaml_node_item_t* i = list->data.sequence.items.start; ids && outputs && i < list->data.sequence.items.top; ++i) {
     yaml_node_t* item = node(s, *i);
     if (item->type != YAML_MAPPING_NODE) {
@@ -897,7 +899,7 @@ plan_items(Spec* s, yaml_node_t* list, const char* out_dir, Items* out)
       spec_error(s, map_get(s, item, "session"), "cannot open the session `%s`: %s", session, strerror(errno));
       continue;
     }
-    check_item_set(s, map_get(s, item, "set"), session, &opened, &editor);
+    check_item_set(s, map_get(s, item, "set"), session, &opened, &editor, &heard);
     ids[n_given]       = (Given){id, map_get(s, item, "id")};
     outputs[n_given++] = (Given){output, map_get(s, item, "output")};
     json_t* object = json_object();
@@ -1082,16 +1084,19 @@ manifest_text(const Items* items)
   for (size_t i = 0U; text && i < items->n; ++i) {
     char* line = json_dumps(items->items[i], JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(10));
     const size_t n = line ? strlen(line) : 0U;
-    if (length + n + 2U > capacity) {
+    if (line && length + n + 2U > capacity) {
       capacity   = 2U * (length + n + 2U);
       char* more = realloc(text, capacity);
       if (!more) {
         free(text);
-        text = NULL;
       }
       text = more;
     }
-    if (text && line) {
+    if (!line) { // a line lost is a manifest wrong: none at all
+      free(text);
+      text = NULL;
+    }
+    if (text) {
       memcpy(text + length, line, n);
       length += n;
       text[length++] = '\n';
@@ -1198,6 +1203,9 @@ cmd_batch_plan(int argc, char** argv)
     rc = CLI_FAILED;
   } else if (text) {
     fprintf(stderr, "%s: %zu items (seed %llu)\n", out_path, items.n, (unsigned long long)seed);
+  } else if (!s.errors) {
+    fprintf(stderr, "%s: error: out of memory: nothing written\n", out_path);
+    rc = CLI_FAILED;
   }
   free(text);
   free(out_dir);
