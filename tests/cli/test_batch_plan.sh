@@ -215,6 +215,8 @@ items:
   - {id: a, session: sessions/song.yaml, output: mix/a.wav, loudness: streeming}
 YAML
 refuse "an item's deliverable that batch run would refuse" "did you mean \`streaming\`"
+{ spec 3; echo "  /track/low/gain_db: {uniform: [-1, 0]}"; } > bad.yaml
+refuse "an address varied twice" "varied twice"
 printf 'seed: 1\ntemplate: [oops\n' > bad.yaml
 refuse "not YAML" "not YAML"
 

@@ -68,6 +68,9 @@ typedef struct {
   size_t end;
 } BatchSlice;
 
+/// The most shards a slice or a status may name (Slurm's MaxArraySize is at most 4 000 001).
+#define BATCH_MAX_SHARDS 4000001U
+
 /// Shard `k` of `n_shards` over `n_items` items: contiguous blocks, shard k
 /// holding items [floor(k·M/N), floor((k+1)·M/N)).
 BatchSlice batch_shard(size_t k, size_t n_shards, size_t n_items);

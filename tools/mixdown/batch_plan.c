@@ -610,6 +610,14 @@ parse_vary(Spec* s, MixdownEditor* editor, Heard* heard, yaml_node_t* vary, size
       continue;
     }
     free(value);
+    bool again = false; // (YAML takes a key twice, the last one winning: a spec should not)
+    for (size_t k = 0U; k < *n_vary && !again; ++k) {
+      again = !strcmp(v[k].address, address);
+    }
+    if (again) {
+      spec_error(s, key, "`%s` is varied twice", address);
+      continue;
+    }
     if (parse_distribution(s, editor, heard, key, node(s, p->value), &v[*n_vary])) {
       ++*n_vary;
     }

@@ -186,7 +186,7 @@ resolve_slice(const RunArgs* args, size_t n_items, BatchSlice* slice)
     *slice = (BatchSlice){a, a + 1U};
   } else if (!strcmp(o, "--shard")) {
     if (!batch_parse_shard(v, &a, &b)) {
-      return usage_error("--shard must be K/N with 0 ≤ K < N, not `%s`", v);
+      return usage_error("--shard must be K/N with 0 ≤ K < N ≤ 4000001, not `%s`", v);
     }
     *slice = batch_shard(a, b, n_items);
   } else {
@@ -276,6 +276,7 @@ run_workers(Run* run, size_t jobs)
 {
   pthread_t threads[256];
   size_t    started = 0U;
+  (void)batch_build(); // its text made once, before the workers read it
   for (size_t j = 0U; j < jobs; ++j) {
     started += pthread_create(&threads[started], NULL, worker, run) == 0;
   }

@@ -15,8 +15,10 @@
 BatchSlice
 batch_shard(size_t k, size_t n_shards, size_t n_items)
 {
-  const unsigned long long m = n_items;
-  BatchSlice               s = {(size_t)(k * m / n_shards), (size_t)((k + 1U) * m / n_shards)};
+  // ⌊k·M/N⌋ as k·⌊M/N⌋ + ⌊k·(M mod N)/N⌋: k·M itself may overflow, k·(M mod N) < N² cannot
+  // (N ≤ BATCH_MAX_SHARDS).
+  const size_t q = n_items / n_shards, r = n_items % n_shards;
+  BatchSlice   s = {k * q + k * r / n_shards, (k + 1U) * q + (k + 1U) * r / n_shards};
   return s;
 }
 
@@ -53,7 +55,8 @@ parse_pair(const char* text, char separator, size_t* a, size_t* b)
 bool
 batch_parse_shard(const char* text, size_t* k, size_t* n_shards)
 {
-  return parse_pair(text, '/', k, n_shards) && *n_shards > 0U && *k < *n_shards;
+  // (no scheduler runs more than a million tasks of one job: Slurm's MaxArraySize is 4 000 001 at most)
+  return parse_pair(text, '/', k, n_shards) && *n_shards > 0U && *n_shards <= BATCH_MAX_SHARDS && *k < *n_shards;
 }
 
 bool

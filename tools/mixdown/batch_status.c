@@ -142,8 +142,9 @@ parse_status_args(int argc, char** argv, const char** manifest, const char** out
       const char* v = argv[++i];
       if (a[2] == 'o') {
         *out_dir = v;
-      } else if (!batch_parse_count(v, n_shards) || *n_shards < 1U) {
-        fprintf(stderr, "mixdown batch status: --shards must be a whole number ≥ 1, not `%s`\n", v);
+      } else if (!batch_parse_count(v, n_shards) || *n_shards < 1U || *n_shards > BATCH_MAX_SHARDS) {
+        fprintf(stderr, "mixdown batch status: --shards must be a whole number of 1 … %u, not `%s`\n",
+                BATCH_MAX_SHARDS, v);
         return CLI_USAGE;
       }
     } else if (a[0] != '-' && !*manifest) {
