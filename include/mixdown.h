@@ -1148,6 +1148,7 @@ typedef enum {
   MIXDOWN_PARAM_NODE,       ///< The name of a track or bus (a sidechain key)
   MIXDOWN_PARAM_NOTE,       ///< A note value ("1/8", dotted "1/8.", triplet "1/8t"), with the tempo
   MIXDOWN_PARAM_FILE,       ///< An audio file (mono or stereo, any rate), e.g. an impulse response
+  MIXDOWN_PARAM_TEXT,       ///< Free text read by its owner (an assistant's `--amount eq=60%`, a plot's path)
 } MixdownParamKind;
 
 /// One parameter of a processor, as declared in its table.
@@ -1233,6 +1234,73 @@ MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_insert_param_count(void);
 
 /// Key `param` every insert has (static storage), or NULL past the end.
 MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_insert_param(uint32_t param);
+
+/* ------------------------------------------------------------------------ */
+/* Mix assistants: analyse a session's sources, write editable values        */
+/*                                                                           */
+/* An assistant (duck, level, balance, unmask, match) renders the session    */
+/* held by an editor, measures what it needs, and writes its result into the */
+/* editor as plain session values (envelopes, insert settings, gains) that a */
+/* person can read, move or delete; mixdown_editor_diff() shows them and     */
+/* mixdown_editor_save() writes them.  docs/assistants.md describes each.   */
+
+/// One option given to an assistant: `--NAME VALUE` on the command line
+/// (`value` NULL or "true" for a switch).
+typedef struct {
+  const char* name;
+  const char* value;
+} MixdownAssistArg;
+
+/// How an assistant runs.  Zero-initialise, then fill in.
+typedef struct {
+  const MixdownAssistArg* args; ///< Its options (see mixdown_assistant_option())
+  uint32_t                n_args;
+  uint32_t                threads; ///< Render threads for the analysis (0: one per core)
+  /// Called as the analysis goes on (stage, 0 … 1); may be NULL.
+  void (*progress)(void* user_data, const char* stage, double fraction);
+  void* user_data;
+} MixdownAssistOptions;
+
+/// Number of assistants.  Thread: any.
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_assistant_count(void);
+
+/// Name of assistant `index` ("duck" …; static storage), or NULL past the end.
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_assistant_name(uint32_t index);
+
+/// One line saying what assistant `index` does, or NULL past the end.
+MIXDOWN_API MIXDOWN_REALTIME const char* mixdown_assistant_description(uint32_t index);
+
+/// Number of options of assistant `index` (0 past the end).
+MIXDOWN_API MIXDOWN_REALTIME uint32_t mixdown_assistant_option_count(uint32_t index);
+
+/// Option `option` of assistant `index`, as declared in its table (name,
+/// unit, range, default, description), or NULL past the end.  A switch is
+/// #MIXDOWN_PARAM_BOOL; track and bus names (one, or several joined by
+/// commas) #MIXDOWN_PARAM_NODE.
+MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_assistant_option(uint32_t index, uint32_t option);
+
+/**
+   Run assistant `kind` on the session held by `editor`: analyse and write
+   its values into the editor (nothing is saved: see mixdown_editor_save()).
+   Re-running an assistant replaces what it wrote before (docs/assistants.md
+   says how it recognises its own values).
+
+   Thread: control.
+   @param[out] report_text The short report, lines ending in '\n' (malloc'd;
+   free() it), or NULL.
+   @param[out] report_json The same as one JSON object (malloc'd), or NULL.
+   @param message Receives why it failed (may be NULL).
+   @return #MIXDOWN_SUCCESS; #MIXDOWN_ERR_BAD_ARG for an unknown assistant,
+   an unknown option or a value out of its range (the message gives the
+   nearest name or the range); #MIXDOWN_ERR_SESSION when an edit was
+   refused (reported to the editor's diagnostic callback; the editor may
+   hold the assistant's earlier edits: free it without saving);
+   #MIXDOWN_ERR_DECODE / #MIXDOWN_ERR_IO when a source fails;
+   #MIXDOWN_ERR_NO_MEM.
+*/
+MIXDOWN_API MixdownStatus
+mixdown_assist(MixdownEditor* editor, const char* kind, const MixdownAssistOptions* options, char** report_text,
+               char** report_json, char* message, size_t message_size);
 
 #ifdef __cplusplus
 }

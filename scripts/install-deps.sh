@@ -26,6 +26,8 @@ packages=(
   munge slurmctld slurmd slurm-client   # a real single-node Slurm for the batch recipe's test
                                         # (scripts/slurm-local.sh; no systemd needed)
   parallel    # GNU parallel: the batch recipes and bench/batch.sh
+  espeak-ng   # the assistants' tests: voices with known phrase times (tests/assist)
+  ffmpeg      # the assistants' tests compare with sidechaincompress, dynaudnorm, speechnorm
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -176,6 +176,7 @@ kind_name(MixdownParamKind kind)
   case MIXDOWN_PARAM_NODE: return "node";
   case MIXDOWN_PARAM_NOTE: return "note";
   case MIXDOWN_PARAM_FILE: return "file";
+  case MIXDOWN_PARAM_TEXT: return "text";
   }
   return "number";
 }

@@ -161,7 +161,8 @@ md_read_param(MdValidator* v, const MdYNode* node, const MdParam* param, MdValue
   case MIXDOWN_PARAM_LIST:
   case MIXDOWN_PARAM_NODE:
   case MIXDOWN_PARAM_NOTE:
-  case MIXDOWN_PARAM_FILE: break; // read by read_insert(); never nested
+  case MIXDOWN_PARAM_FILE:
+  case MIXDOWN_PARAM_TEXT: break; // read by read_insert(); never nested (text: assistants' options only)
   }
   return false;
 }

@@ -25,6 +25,12 @@ int cmd_get(int argc, char** argv);
 int cmd_set(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_batch(int argc, char** argv);
+int cmd_assist(int argc, char** argv);
+
+/// One parameter or option as `mixdown describe` prints it: a line of text
+/// (`indent` first), or a row of a Markdown table (name after `prefix`).
+void cli_print_param_text(const MixdownParamInfo* p, const char* indent);
+void cli_print_param_markdown(const MixdownParamInfo* p, const char* prefix);
 
 /// Prints `FILE:LINE:COLUMN: error: MESSAGE` on stderr.
 void cli_print_diagnostic(void* user_data, const MixdownDiagnostic* diagnostic);

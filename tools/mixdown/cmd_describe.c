@@ -30,6 +30,7 @@ format_range(const MixdownParamInfo* p, char* out, size_t size)
   case MIXDOWN_PARAM_NODE: snprintf(out, size, "a track or bus"); break;
   case MIXDOWN_PARAM_NOTE: snprintf(out, size, "a note value: 1/8, 1/8. or 1/8t"); break;
   case MIXDOWN_PARAM_FILE: snprintf(out, size, "an audio file (mono or stereo)"); break;
+  case MIXDOWN_PARAM_TEXT: snprintf(out, size, "text"); break;
   }
 }
 
@@ -43,12 +44,13 @@ format_default(const MixdownParamInfo* p, char* out, size_t size)
   case MIXDOWN_PARAM_LIST:
   case MIXDOWN_PARAM_NODE:
   case MIXDOWN_PARAM_NOTE:
-  case MIXDOWN_PARAM_FILE: snprintf(out, size, "—"); break;
+  case MIXDOWN_PARAM_FILE:
+  case MIXDOWN_PARAM_TEXT: snprintf(out, size, "—"); break;
   }
 }
 
-static void
-print_param_text(const MixdownParamInfo* p, const char* indent)
+void
+cli_print_param_text(const MixdownParamInfo* p, const char* indent)
 {
   char range[160];
   char def[48];
@@ -57,7 +59,8 @@ print_param_text(const MixdownParamInfo* p, const char* indent)
   format_default(p, def, sizeof def);
   snprintf(both, sizeof both, "%s%s%s", range, p->kind == MIXDOWN_PARAM_LIST ? ":" : ", default ",
            p->kind == MIXDOWN_PARAM_LIST || p->kind == MIXDOWN_PARAM_NODE ? "" : def);
-  if (p->kind == MIXDOWN_PARAM_NODE || p->kind == MIXDOWN_PARAM_NOTE || p->kind == MIXDOWN_PARAM_FILE) {
+  if (p->kind == MIXDOWN_PARAM_NODE || p->kind == MIXDOWN_PARAM_NOTE || p->kind == MIXDOWN_PARAM_FILE ||
+      p->kind == MIXDOWN_PARAM_TEXT) {
     snprintf(both, sizeof both, "%s", range);
   }
   // Pad by characters, not bytes: the range holds a UTF-8 ellipsis.
@@ -80,8 +83,8 @@ print_cell(const char* text)
   }
 }
 
-static void
-print_param_markdown(const MixdownParamInfo* p, const char* prefix)
+void
+cli_print_param_markdown(const MixdownParamInfo* p, const char* prefix)
 {
   char range[160];
   char def[48];
@@ -105,18 +108,18 @@ print_processor(uint32_t index, bool markdown)
   for (uint32_t p = 0U; p < mixdown_processor_param_count(index); ++p) {
     const MixdownParamInfo* param = mixdown_processor_param(index, p);
     if (markdown) {
-      print_param_markdown(param, "");
+      cli_print_param_markdown(param, "");
     } else {
-      print_param_text(param, "    ");
+      cli_print_param_text(param, "    ");
     }
     for (uint32_t f = 0U; f < mixdown_processor_param_field_count(index, p, NULL); ++f) {
       const MixdownParamInfo* field = mixdown_processor_param_field(index, p, f);
       if (markdown) {
         char prefix[64];
         snprintf(prefix, sizeof prefix, "%s[].", param->name);
-        print_param_markdown(field, prefix);
+        cli_print_param_markdown(field, prefix);
       } else {
-        print_param_text(field, "      - ");
+        cli_print_param_text(field, "      - ");
       }
     }
   }
@@ -139,9 +142,9 @@ print_strip(bool markdown)
   }
   for (uint32_t p = 0U; p < mixdown_strip_param_count(); ++p) {
     if (markdown) {
-      print_param_markdown(mixdown_strip_param(p), "");
+      cli_print_param_markdown(mixdown_strip_param(p), "");
     } else {
-      print_param_text(mixdown_strip_param(p), "    ");
+      cli_print_param_text(mixdown_strip_param(p), "    ");
     }
   }
 }
@@ -157,9 +160,9 @@ print_insert_keys(bool markdown)
   }
   for (uint32_t p = 0U; p < mixdown_insert_param_count(); ++p) {
     if (markdown) {
-      print_param_markdown(mixdown_insert_param(p), "");
+      cli_print_param_markdown(mixdown_insert_param(p), "");
     } else {
-      print_param_text(mixdown_insert_param(p), "    ");
+      cli_print_param_text(mixdown_insert_param(p), "    ");
     }
   }
 }

@@ -24,6 +24,7 @@ static const char usage[] =
   "  play SESSION              play in real time through JACK; live control over OSC\n"
   "  serve SESSION             the mixing console in the browser: hear, move, save\n"
   "  batch SUBCOMMAND          plan, run, status, collect: many renders (docs/batch.md)\n"
+  "  assist KIND SESSION       duck, level, balance, unmask, match: analyse, write editable values\n"
   "  demo [-o OUT]             render the bundled demo session\n"
   "  plugins [URI]             installed LV2 plugins, or one plugin's parameters\n"
   "  version                   print the version\n"
@@ -40,7 +41,7 @@ static const Command commands[] = {
   {"render", cmd_render},   {"check", cmd_check}, {"analyze", cmd_analyze},
   {"describe", cmd_describe}, {"demo", cmd_demo}, {"plugins", cmd_plugins},
   {"play", cmd_play},       {"graph", cmd_graph}, {"get", cmd_get},
-  {"set", cmd_set},        {"serve", cmd_serve}, {"batch", cmd_batch},
+  {"set", cmd_set},        {"serve", cmd_serve}, {"batch", cmd_batch}, {"assist", cmd_assist},
 };
 
 // Every clip playing at once holds a file open: let a session with
