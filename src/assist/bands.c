@@ -220,7 +220,8 @@ assist_third_octave_edges(double lo_hz, double hi_hz, double* edges, double* cen
   uint32_t n = 0;
   for (int k = -20; k <= 14 && n + 1U < max_edges; ++k) { // 10 Hz … 25 kHz
     const double centre = 1000.0 * pow(2.0, k / 3.0);
-    if (centre < lo_hz || centre > hi_hz) {
+    // nominal centres: 50 Hz is 49.6, 16 kHz is 16 000 (2 % either way)
+    if (centre < lo_hz * 0.98 || centre > hi_hz * 1.02) {
       continue;
     }
     if (n == 0U) {
@@ -241,12 +242,15 @@ assist_bark_edges(uint32_t rate, double* edges, uint32_t max_edges)
                                      1080, 1270, 1480, 1720, 2000, 2320, 2700, 3150, 3700,
                                      4400, 5300, 6400, 7700, 9500, 12000, 15500};
   const double nyquist = 0.5 * rate;
-  uint32_t     n       = 0;
-  for (uint32_t k = 0; k < 25U && k < max_edges && zwicker[k] < nyquist; ++k) {
-    edges[k] = zwicker[k];
-    n        = k;
+  uint32_t     n_edges = 0;
+  for (uint32_t k = 0; k < 25U && n_edges < max_edges && zwicker[k] < nyquist; ++k) {
+    edges[n_edges++] = zwicker[k];
   }
-  return n;
+  // Below 31 kHz the top band is cut at Nyquist rather than left out.
+  if (n_edges < 25U && n_edges < max_edges && n_edges >= 1U) {
+    edges[n_edges++] = nyquist;
+  }
+  return n_edges ? n_edges - 1U : 0U;
 }
 
 double

@@ -42,14 +42,15 @@ double assist_bands_time_s(const AssistBands* bands, uint64_t frame);
 /// The mean power of each band over all frames into `mean` (n_bands).
 void assist_bands_mean(const AssistBands* bands, double* mean);
 
-/// Edges of the ISO third-octave bands whose centres lie in lo_hz … hi_hz
+/// Edges of the ISO third-octave bands whose nominal centres lie in lo_hz … hi_hz
 /// (centres 1000 · 2^(k/3), edges a sixth of an octave either side), into
 /// `edges` (at most `max_edges`); returns the number of bands.  `centres`
 /// (may be NULL) receives each band's centre.
 uint32_t assist_third_octave_edges(double lo_hz, double hi_hz, double* edges, double* centres, uint32_t max_edges);
 
-/// Edges of the critical bands (Zwicker's 24 Bark bands, cut at Nyquist)
-/// into `edges` (25 at most); returns the number of bands.
+/// Edges of the critical bands (Zwicker's 24 Bark bands, 20 Hz … 15.5 kHz;
+/// below a 31 kHz rate the top one ends at Nyquist) into `edges` (25 at
+/// most); returns the number of bands.
 uint32_t assist_bark_edges(uint32_t rate, double* edges, uint32_t max_edges);
 
 /// The Bark number of a frequency (Zwicker & Terhardt 1980).

@@ -61,6 +61,7 @@ extern const TestCase serve_curves_tests[];
 extern const TestCase serve_console_tests[];
 extern const TestCase serve_protocol_tests[];
 extern const TestCase bypass_tests[];
+extern const TestCase assist_frame_tests[];
 
 static const TestCase* const suites[] = {session_tests, automation_tests, dsp_tests,        engine_tests,
                                          eq_tests,      compressor_tests, limiter_tests,    gate_tests,
@@ -75,7 +76,7 @@ static const TestCase* const suites[] = {session_tests, automation_tests, dsp_te
                                          yaml_edit_layout_tests, address_tests, editor_tests, editor_race_tests,
                                          editor_refusal_tests, serve_security_tests, serve_audio_tests,
                                          serve_meters_tests, serve_curves_tests, serve_console_tests, serve_protocol_tests,
-                                         bypass_tests};
+                                         bypass_tests, assist_frame_tests};
 
 static void
 remove_test_dir(void)
