@@ -58,67 +58,13 @@ static const double guard_s = 0.03;
 static const double short_term_s = 3.0;
 static const double short_hop_s  = 0.1;
 
-/* --- the K filter --------------------------------------------------------- */
-
-// A biquad, transposed direct form II, in double (the filter's pole at
-// 38 Hz sits close to the unit circle).
-typedef struct {
-  double b0, b1, b2, a1, a2;
-  double z1, z2;
-} Biquad;
-
-static double
-biquad_run(Biquad* f, double x)
-{
-  const double y = f->b0 * x + f->z1;
-  f->z1          = f->b1 * x - f->a1 * y + f->z2;
-  f->z2          = f->b2 * x - f->a2 * y;
-  return y;
-}
-
-// BS.1770's K weighting for `rate`: its high shelf (+4 dB above ~1.7 kHz,
-// the head's effect) and its high pass (RLB, 38 Hz), designed for the rate
-// from their analogue prototypes by the bilinear transform.
-static void
-k_filter_design(uint32_t rate, Biquad* shelf, Biquad* highpass)
-{
-  const double pi = 3.14159265358979323846;
-  {
-    const double f0 = 1681.974450955533, gain_db = 3.999843853973347, q = 0.7071752369554196;
-    const double k  = tan(pi * f0 / rate);
-    const double vh = pow(10.0, gain_db / 20.0);
-    const double vb = pow(vh, 0.4996667741545416);
-    const double a0 = 1.0 + k / q + k * k;
-    *shelf          = (Biquad){.b0 = (vh + vb * k / q + k * k) / a0,
-                               .b1 = 2.0 * (k * k - vh) / a0,
-                               .b2 = (vh - vb * k / q + k * k) / a0,
-                               .a1 = 2.0 * (k * k - 1.0) / a0,
-                               .a2 = (1.0 - k / q + k * k) / a0};
-  }
-  {
-    const double f0 = 38.13547087602444, q = 0.5003270373238773;
-    const double k  = tan(pi * f0 / rate);
-    const double a0 = 1.0 + k / q + k * k;
-    *highpass       = (Biquad){.b0 = 1.0,
-                               .b1 = -2.0,
-                               .b2 = 1.0,
-                               .a1 = 2.0 * (k * k - 1.0) / a0,
-                               .a2 = (1.0 - k / q + k * k) / a0};
-  }
-}
-
 /* --- one track ------------------------------------------------------------ */
 
 typedef struct {
   AssistStrip   strip;
   bool          replaced;  ///< An earlier run's insert was removed
   AssistSpeech* speech;
-  Biquad        k[2][2];   ///< [channel][shelf, high pass]
-  float*        energy;    ///< K-weighted mean square per hop, channels summed
-  size_t        n_energy;
-  size_t        cap_energy;
-  double        partial;   ///< The hop being filled
-  uint32_t      partial_n;
+  double*       energy;    ///< K-weighted mean square per 10 ms frame, channels summed
   AssistSpan*   spans;     ///< The phrases
   size_t        n_spans;
   double*       loudness;  ///< Per phrase, LUFS
@@ -131,8 +77,6 @@ typedef struct {
   AssistContext* ctx;
   LevelTrack*    tracks;
   size_t         n_tracks;
-  uint32_t       rate;
-  uint32_t       hop_frames;
 } Level;
 
 static void
@@ -153,54 +97,12 @@ power_db(double power)
   return power > 0.0 ? -0.691 + 10.0 * log10(power) : -INFINITY;
 }
 
-static bool
-energy_push(LevelTrack* t, double mean_square)
-{
-  if (t->n_energy == t->cap_energy) {
-    const size_t cap  = t->cap_energy ? 2U * t->cap_energy : 4096U;
-    float*       grow = realloc(t->energy, cap * sizeof *grow);
-    if (!grow) {
-      return false;
-    }
-    t->energy     = grow;
-    t->cap_energy = cap;
-  }
-  t->energy[t->n_energy++] = (float)mean_square;
-  return true;
-}
-
-// The stem through the K filter, summed over both channels into 10 ms hops
-// (the detector's frames, so hop k of both is the same stretch of time).
-static MixdownStatus
-track_feed(LevelTrack* t, const float* left, const float* right, uint32_t frames, uint32_t hop_frames)
-{
-  MixdownStatus st = assist_speech_feed(t->speech, left, right, frames);
-  if (st != MIXDOWN_SUCCESS) {
-    return st;
-  }
-  for (uint32_t i = 0; i < frames; ++i) {
-    const double l = biquad_run(&t->k[0][1], biquad_run(&t->k[0][0], left[i]));
-    const double r = biquad_run(&t->k[1][1], biquad_run(&t->k[1][0], right[i]));
-    t->partial += l * l + r * r;
-    if (++t->partial_n == hop_frames) {
-      if (!energy_push(t, t->partial / hop_frames)) {
-        return MIXDOWN_ERR_NO_MEM;
-      }
-      t->partial   = 0.0;
-      t->partial_n = 0;
-    }
-  }
-  return MIXDOWN_SUCCESS;
-}
-
 /* --- rendering ------------------------------------------------------------ */
 
 static MixdownStatus
 on_begin(void* user_data, const AssistRenderInfo* info)
 {
-  Level* lv      = user_data;
-  lv->rate       = info->rate;
-  lv->hop_frames = (uint32_t)lround(info->rate * assist_speech_hop_s());
+  Level* lv = user_data;
   for (size_t i = 0; i < lv->n_tracks; ++i) {
     LevelTrack* t = &lv->tracks[i];
     if (t->strip.stem >= info->n_stems) {
@@ -209,9 +111,6 @@ on_begin(void* user_data, const AssistRenderInfo* info)
     t->speech = assist_speech_new(info->rate);
     if (!t->speech) {
       return MIXDOWN_ERR_NO_MEM;
-    }
-    for (int c = 0; c < 2; ++c) {
-      k_filter_design(info->rate, &t->k[c][0], &t->k[c][1]);
     }
   }
   return MIXDOWN_SUCCESS;
@@ -228,7 +127,7 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
   for (size_t i = 0; i < lv->n_tracks; ++i) {
     LevelTrack*         t  = &lv->tracks[i];
     const uint32_t      s  = t->strip.stem;
-    const MixdownStatus st = track_feed(t, stems[2U * s], stems[2U * s + 1U], frames, lv->hop_frames);
+    const MixdownStatus st = assist_speech_feed(t->speech, stems[2U * s], stems[2U * s + 1U], frames);
     if (st != MIXDOWN_SUCCESS) {
       return st;
     }
@@ -601,9 +500,18 @@ level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
   if (st != MIXDOWN_SUCCESS) {
     return assist_fail(ctx, st, "speech detection on %s failed", t->strip.name);
   }
-  const size_t   n_frames = assist_speech_frames(t->speech);
-  const size_t   n_hops   = n_frames < t->n_energy ? n_frames : t->n_energy;
+  // The detector's levels are a loudness meter's over 10 ms (BS.1770's
+  // channel sum): their mean squares are what the phrases are measured by.
+  const size_t   n_hops   = assist_speech_frames(t->speech);
   const uint8_t* active   = assist_speech_active(t->speech);
+  const float*   level_db = assist_speech_level_db(t->speech);
+  t->energy               = malloc((n_hops + 1U) * sizeof *t->energy);
+  if (!t->energy) {
+    return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
+  }
+  for (size_t k = 0; k < n_hops; ++k) {
+    t->energy[k] = isfinite(level_db[k]) ? pow(10.0, (level_db[k] + 0.691) / 10.0) : 0.0;
+  }
   t->n_spans = assist_speech_spans(t->speech, assist_number(ctx, "hold"), assist_number(ctx, "min-phrase"), &t->spans);
   Estimate e = {NAN, NAN, -INFINITY, -INFINITY};
   if (t->n_spans) {

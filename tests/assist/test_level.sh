@@ -200,13 +200,16 @@ for who in host guest; do
 done
 
 # ---------------------------------------------------------------- the peers, on the same mix file
-printf '    %-34s %10s %10s %14s %14s\n' "on the mix" "LRA (LU)" "gap (LU)" "noise/prev dB" "noise/max dB"
-row() { printf '    %-34s %10s %10s %14s %14s\n' "$1" "$(val "$2" speech_lra_lu)" "$(val "$2" speaker_gap_lu)" \
+echo "    side by side on the same mix (before.wav): speech loudness range, speaker gap, noise in pauses against the"
+echo "    phrase before / against the larger-gain phrase around the pause.  The mix's pause noise is both tracks'"
+echo "    floors: levelling raises the guest's floor with the guest's speech (its stem's pauses are not raised)"
+printf '    %-40s %9s %9s %14s %13s\n' "on the mix" "LRA (LU)" "gap (LU)" "noise/prev dB" "noise/max dB"
+row() { printf '    %-40s %9s %9s %14s %13s\n' "$1" "$(val "$2" speech_lra_lu)" "$(val "$2" speaker_gap_lu)" \
   "$(val "$2" noise_raise_max_db)" "$(val "$2" noise_raise_neighbour_max_db)"; }
 row "before" "$m_before"
 row "mixdown assist level" "$m_after"
 if command -v ffmpeg > /dev/null; then
-  for filter in dynaudnorm "dynaudnorm=f=150:g=15" "speechnorm=e=12.5:r=0.0001:l=1" "speechnorm=e=25:r=0.0001:l=1"; do
+  for filter in dynaudnorm "dynaudnorm=f=150:g=15" speechnorm "speechnorm=e=12.5:r=0.0001:l=1"; do
     if ffmpeg -nostdin -v error -y -i before.wav -af "$filter" -c:a pcm_f32le peer.wav; then
       row "ffmpeg $filter" "$("$measure" measure peer.wav phrases.txt before.wav)"
     else
