@@ -858,7 +858,7 @@ cut_envelope(const Unmask* u, const Run* runs, size_t n, size_t* n_cuts, double*
     }
     const double a = run_start_s(u, &runs[i]), b = run_end_s(u, &runs[i]);
     const double down = fmax(a - UNMASK_RAMP_S, last);
-    if (down > last || k == 1U) {
+    if (down > last) {
       pts[k++] = (AssistPoint){down, 0.0};
     }
     pts[k++] = (AssistPoint){fmax(a, down), -runs[i].cut_db};
