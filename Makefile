@@ -12,7 +12,7 @@ BUILD_HEADLESS ?= build-headless
 FEATURES   := -Djack=enabled -Dosc=enabled -Dlv2=enabled -Dreport=enabled -Dserve=enabled
 FUZZ_SECONDS ?= 300
 
-.PHONY: all deps demo test test-fast fuzz clean bench bench-live bench-serve bench-batch
+.PHONY: all deps demo test test-fast fuzz clean bench bench-live bench-serve bench-batch bench-assist
 
 all: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -84,6 +84,11 @@ bench-serve: all
 # bench/RESULTS.md).
 bench-batch: all
 	./bench/batch.sh $(BUILD)
+
+# Each mix assistant analysing 60 minutes of audio: wall and CPU time,
+# peak memory (a measurement; results: bench/RESULTS.md).
+bench-assist: all
+	./bench/assist.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_HEADLESS)
