@@ -23,7 +23,7 @@ const AssistKind* const assist_kinds[] = {
 
   // unmask
 
-  // match
+  &assist_match, // match
 
   NULL,
 };
