@@ -17,7 +17,7 @@
 const AssistKind* const assist_kinds[] = {
   // duck
 
-  // level
+  &assist_level, // level
 
   // balance
 
