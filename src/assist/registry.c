@@ -23,7 +23,7 @@ const AssistKind* const assist_kinds[] = {
 
   &assist_unmask, // unmask
 
-  // match
+  &assist_match, // match
 
   NULL,
 };
