@@ -21,9 +21,9 @@ const AssistKind* const assist_kinds[] = {
 
   // balance
 
-  // unmask
+  &assist_unmask, // unmask
 
-  // match
+  &assist_match, // match
 
   NULL,
 };
