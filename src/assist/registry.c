@@ -17,13 +17,13 @@
 const AssistKind* const assist_kinds[] = {
   &assist_duck, // duck
 
-  // level
+  &assist_level, // level
 
   // balance
 
-  // unmask
+  &assist_unmask, // unmask
 
-  // match
+  &assist_match, // match
 
   NULL,
 };
