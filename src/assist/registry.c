@@ -21,7 +21,7 @@ const AssistKind* const assist_kinds[] = {
 
   // balance
 
-  // unmask
+  &assist_unmask, // unmask
 
   &assist_match, // match
 
