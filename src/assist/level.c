@@ -58,6 +58,10 @@ static const double guard_s = 0.03;
 static const double short_term_s = 3.0;
 static const double short_hop_s  = 0.1;
 
+// A span this far under the track's mean phrase loudness is not taken as
+// a phrase of the track's voice (drop_quiet()).
+static const double quiet_gate_lu = 20.0;
+
 /* --- one track ------------------------------------------------------------ */
 
 typedef struct {
@@ -69,6 +73,7 @@ typedef struct {
   size_t        n_spans;
   double*       loudness;  ///< Per phrase, LUFS
   double*       gain_db;   ///< Per phrase
+  size_t        n_quiet;   ///< Spans dropped as too quiet to be this voice
   AssistPoint*  points;
   size_t        n_points;
 } LevelTrack;
@@ -170,6 +175,31 @@ static double
 clamp(double x, double lo, double hi)
 {
   return x < lo ? lo : x > hi ? hi : x;
+}
+
+// Spans far below the track's speech are not this voice: another
+// speaker's bleed into the microphone, a noise the detector let through.
+// Raised to the target they would be the loudest thing in the pause, so
+// they are no phrases: the gain around them holds.  Returns how many.
+static size_t
+drop_quiet(LevelTrack* t)
+{
+  double power = 0.0;
+  for (size_t i = 0; i < t->n_spans; ++i) {
+    power += isfinite(t->loudness[i]) ? pow(10.0, t->loudness[i] / 10.0) : 0.0;
+  }
+  const double gate_lufs = 10.0 * log10(power / (double)t->n_spans + 1e-30) - quiet_gate_lu;
+  size_t       kept      = 0;
+  for (size_t i = 0; i < t->n_spans; ++i) {
+    if (t->loudness[i] >= gate_lufs) {
+      t->spans[kept]    = t->spans[i];
+      t->loudness[kept] = t->loudness[i];
+      ++kept;
+    }
+  }
+  const size_t dropped = t->n_spans - kept;
+  t->n_spans           = kept;
+  return dropped;
 }
 
 // The breakpoints: the first phrase's gain from its start, then in each
@@ -375,7 +405,8 @@ write_insert(AssistContext* ctx, const LevelTrack* t)
 }
 
 static json_t*
-report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double floor_db, double max_gain_db)
+report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double floor_db, double target_lufs,
+             double max_gain_db)
 {
   json_t* o = json_object();
   json_object_set_new(o, "track", json_string(t->strip.name));
@@ -409,6 +440,7 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
   json_object_set_new(o, "gain_max_db", assist_json_number(g_max, 1));
   json_object_set_new(o, "at_limit", json_integer((json_int_t)limited));
   json_object_set_new(o, "points", json_integer((json_int_t)t->n_points));
+  json_object_set_new(o, "quiet_spans_skipped", json_integer((json_int_t)t->n_quiet));
   json_t* phrases = json_array();
   for (size_t i = 0; i < t->n_spans; ++i) {
     json_array_append_new(phrases, json_pack("{s:o, s:o, s:o, s:o}", "start_s",
@@ -424,6 +456,15 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
              "%.1f dB",
              t->strip.name, t->n_spans, e->speech_before_lufs, e->speech_after_lufs, e->lra_before_lu,
              e->lra_after_lu, g_min, g_med, g_max, limited, max_gain_db, t->n_points, floor_db);
+  if (t->n_quiet) {
+    assist_say(ctx, "%s: %zu stretches of speech more than %g LU under its phrases skipped (bleed or noise: the "
+               "gain around them holds)", t->strip.name, t->n_quiet, quiet_gate_lu);
+  }
+  const double miss_lu = target_lufs - e->speech_after_lufs;
+  if (limited && fabs(miss_lu) > 1.0) {
+    assist_say(ctx, "%s: %.1f LU %s the target at the ±%g dB limit: move its fader by %+.1f dB, or allow more with "
+               "--max-gain", t->strip.name, fabs(miss_lu), miss_lu > 0 ? "under" : "over", max_gain_db, miss_lu);
+  }
   return o;
 }
 
@@ -490,6 +531,46 @@ remove_own(AssistContext* ctx, Level* lv)
   return MIXDOWN_SUCCESS;
 }
 
+// The detector's levels are a loudness meter's over 10 ms (BS.1770's
+// channel sum): their mean squares are what phrases are measured by.
+static bool
+load_energy(LevelTrack* t)
+{
+  const size_t n_hops   = assist_speech_frames(t->speech);
+  const float* level_db = assist_speech_level_db(t->speech);
+  t->energy             = malloc((n_hops + 1U) * sizeof *t->energy);
+  if (!t->energy) {
+    return false;
+  }
+  for (size_t k = 0; k < n_hops; ++k) {
+    t->energy[k] = isfinite(level_db[k]) ? pow(10.0, (level_db[k] + 0.691) / 10.0) : 0.0;
+  }
+  return true;
+}
+
+// The phrases: the detector's spans, each with its loudness, the quiet
+// ones dropped.
+static bool
+find_phrases(AssistContext* ctx, LevelTrack* t)
+{
+  const size_t   n_hops = assist_speech_frames(t->speech);
+  const uint8_t* active = assist_speech_active(t->speech);
+  t->n_spans = assist_speech_spans(t->speech, assist_number(ctx, "hold"), assist_number(ctx, "min-phrase"), &t->spans);
+  if (!t->n_spans) {
+    return true;
+  }
+  t->loudness = malloc(t->n_spans * sizeof *t->loudness);
+  t->gain_db  = malloc(t->n_spans * sizeof *t->gain_db);
+  if (!t->loudness || !t->gain_db) {
+    return false;
+  }
+  for (size_t i = 0; i < t->n_spans; ++i) {
+    t->loudness[i] = phrase_loudness(t, active, n_hops, t->spans[i]);
+  }
+  t->n_quiet = drop_quiet(t);
+  return true;
+}
+
 // One track after the render: its phrases, their gains, the envelope.
 static MixdownStatus
 level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
@@ -500,28 +581,14 @@ level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
   if (st != MIXDOWN_SUCCESS) {
     return assist_fail(ctx, st, "speech detection on %s failed", t->strip.name);
   }
-  // The detector's levels are a loudness meter's over 10 ms (BS.1770's
-  // channel sum): their mean squares are what the phrases are measured by.
-  const size_t   n_hops   = assist_speech_frames(t->speech);
-  const uint8_t* active   = assist_speech_active(t->speech);
-  const float*   level_db = assist_speech_level_db(t->speech);
-  t->energy               = malloc((n_hops + 1U) * sizeof *t->energy);
-  if (!t->energy) {
+  if (!load_energy(t) || !find_phrases(ctx, t)) {
     return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
-  for (size_t k = 0; k < n_hops; ++k) {
-    t->energy[k] = isfinite(level_db[k]) ? pow(10.0, (level_db[k] + 0.691) / 10.0) : 0.0;
-  }
-  t->n_spans = assist_speech_spans(t->speech, assist_number(ctx, "hold"), assist_number(ctx, "min-phrase"), &t->spans);
-  Estimate e = {NAN, NAN, -INFINITY, -INFINITY};
+  const size_t   n_hops = assist_speech_frames(t->speech);
+  const uint8_t* active = assist_speech_active(t->speech);
+  Estimate       e      = {NAN, NAN, -INFINITY, -INFINITY};
   if (t->n_spans) {
-    t->loudness = malloc(t->n_spans * sizeof *t->loudness);
-    t->gain_db  = malloc(t->n_spans * sizeof *t->gain_db);
-    if (!t->loudness || !t->gain_db) {
-      return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
-    }
     for (size_t i = 0; i < t->n_spans; ++i) {
-      t->loudness[i] = phrase_loudness(t, active, n_hops, t->spans[i]);
       // Written at 0.1 dB: the gain is rounded here so the report and the
       // estimate are what the file holds.
       const double g = isfinite(t->loudness[i]) ? clamp(target_lufs - t->loudness[i], -max_gain_db, max_gain_db) : 0.0;
@@ -535,7 +602,7 @@ level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
       return st;
     }
   }
-  json_array_append_new(out, report_track(ctx, t, &e, assist_speech_floor_db(t->speech), max_gain_db));
+  json_array_append_new(out, report_track(ctx, t, &e, assist_speech_floor_db(t->speech), target_lufs, max_gain_db));
   return MIXDOWN_SUCCESS;
 }
 

@@ -243,6 +243,28 @@ run "$mixdown" assist level user.yaml --tracks host --target -29 --max-gain 15 -
 [ "$rc" -eq 0 ] && grep -q 'type: gain, gain_db: -2' user.yaml && [ "$(grep -c 'type: gain' user.yaml)" -eq 2 ] &&
   ok "a user's constant gain insert is kept, the level insert appended after it" || fail "user insert" "$err"
 
+# ---------------------------------------------------------------- bleed is no phrase
+# Two of the host's phrases on the guest's track, about 24 dB under the
+# guest's speech (another voice heard in the guest's microphone, over a
+# quieter floor here, -80 dBFS, so the detector hears it): no phrases of the
+# guest's, so not raised to the target; the gain around them holds.
+"$measure" noise noise-quiet.wav "$total" "$rate" -80 3
+{
+  sed -n '1,/^  - name: guest/p' orig.yaml | sed '$d' | sed -n '1,/^tracks:/p'
+  echo "  - name: guest"
+  echo "    clips:"
+  echo "      - {file: noise-quiet.wav, start: 0}"
+  printf '%s' "$clips_guest"
+  b1=$(awk 'NR == 3 { print $2 }' phrases.txt); b2=$(awk 'NR == 11 { print $2 }' phrases.txt)
+  echo "      - {file: host1.wav, start: $b1, gain_db: -40}"
+  echo "      - {file: host5.wav, start: $b2, gain_db: -40}"
+} > bleed.yaml
+run "$mixdown" assist level bleed.yaml --tracks guest --target -29 --max-gain 15 --json
+skipped_n=$(jnum "$out" quiet_spans_skipped); phrases_n=$(jnum "$out" phrases)
+[ "$rc" -eq 0 ] && [ "$phrases_n" = 8 ] && [ "$skipped_n" = 2 ] &&
+  ok "bleed 24 dB under the voice: 2 stretches skipped, 8 phrases" ||
+  fail "bleed" "rc=$rc phrases=$phrases_n skipped=$skipped_n" "$err"
+
 # ---------------------------------------------------------------- the defaults: ±12 dB holds
 cp orig.yaml d.yaml
 run "$mixdown" assist level d.yaml --tracks host,guest --json
