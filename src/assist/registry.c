@@ -19,7 +19,7 @@ const AssistKind* const assist_kinds[] = {
 
   // level
 
-  // balance
+  &assist_balance, // balance
 
   // unmask
 
