@@ -79,7 +79,8 @@ typedef struct {
   uint32_t rate;
   uint32_t fft_size;
   double   edges[BALANCE_MAX_BANDS + 1];
-  uint32_t n_bands;
+  uint32_t n_bands; ///< Two catch-alls (below 22 Hz, above 18 kHz) around the third octaves
+  uint32_t n_fit;   ///< The third octaves: bands 1 … n_fit, those the --ref fit compares
   uint32_t n_tracks;
   Pair*    tracks;
   Pair     ref;
@@ -146,12 +147,17 @@ measure_setup(Measure* m, uint32_t rate)
     ++m->n_onset_bands;
   }
   // ISO third octaves 25 Hz … 16 kHz (up to 18 kHz: what a 44.1 kHz or a
-  // lossy reference still holds), those below Nyquist
-  uint32_t n = assist_third_octave_edges(25.0, 16000.0, m->edges, NULL, BALANCE_MAX_BANDS + 1);
-  while (n > 1U && m->edges[n] > 0.5 * rate) {
+  // lossy reference still holds), those below Nyquist, for the fit; and a
+  // band either side, so the loudness of --targets hears everything (hi-hats
+  // have much of theirs above 18 kHz)
+  uint32_t n = assist_third_octave_edges(25.0, 16000.0, m->edges + 1, NULL, BALANCE_MAX_BANDS - 1);
+  while (n > 1U && m->edges[n + 1U] > 0.5 * rate) {
     --n;
   }
-  m->n_bands = n;
+  m->edges[0]      = 5.0;
+  m->edges[n + 2U] = 0.5 * rate;
+  m->n_fit         = n;
+  m->n_bands       = n + 2U;
 }
 
 static void
@@ -699,7 +705,7 @@ rows_aligned(const Balance* b, size_t n_ref, Rows* r)
   if (n_seg < 2U) {
     return MIXDOWN_ERR_BAD_ARG;
   }
-  const uint32_t nb = b->m.n_bands;
+  const uint32_t nb = b->m.n_fit;
   if (rows_alloc(r, n_seg * nb, r->n_cols) != MIXDOWN_SUCCESS) {
     return MIXDOWN_ERR_NO_MEM;
   }
@@ -708,9 +714,9 @@ rows_aligned(const Balance* b, size_t n_ref, Rows* r)
       const uint64_t i = s * seg + f;
       for (uint32_t band = 0; band < nb; ++band) {
         const size_t row = s * nb + band;
-        r->y[row] += pair_energy(&b->m.ref, i, band);
+        r->y[row] += pair_energy(&b->m.ref, i, 1U + band);
         for (size_t c = 0; c < r->n_cols; ++c) {
-          r->a[row * r->n_cols + c] += pair_energy(&b->m.tracks[r->col_track[c]], i, band);
+          r->a[row * r->n_cols + c] += pair_energy(&b->m.tracks[r->col_track[c]], i, 1U + band);
         }
       }
     }
@@ -724,18 +730,18 @@ rows_aligned(const Balance* b, size_t n_ref, Rows* r)
 static MixdownStatus
 rows_long_term(const Balance* b, size_t n_ref, Rows* r)
 {
-  const uint32_t nb = b->m.n_bands;
+  const uint32_t nb = b->m.n_fit;
   if (rows_alloc(r, nb, r->n_cols) != MIXDOWN_SUCCESS) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (uint32_t band = 0; band < nb; ++band) {
     for (size_t i = 0; i < n_ref; ++i) {
-      r->y[band] += pair_energy(&b->m.ref, i, band) / (double)n_ref;
+      r->y[band] += pair_energy(&b->m.ref, i, 1U + band) / (double)n_ref;
     }
     for (size_t c = 0; c < r->n_cols; ++c) {
       double s = 0.0;
       for (uint64_t i = 0; i < b->n_frames; ++i) {
-        s += pair_energy(&b->m.tracks[r->col_track[c]], i, band);
+        s += pair_energy(&b->m.tracks[r->col_track[c]], i, 1U + band);
       }
       r->a[band * r->n_cols + c] = s / (double)(b->n_frames ? b->n_frames : 1U);
     }
@@ -1097,10 +1103,10 @@ fit_reference(Balance* b, const char* path)
   // the report
   const double offset_s = al.offset_s;
   assist_say(ctx, "balance: %u track%s fitted to %s on %u third-octave bands", (unsigned)b->n_tracks,
-             b->n_tracks == 1U ? "" : "s", path, b->m.n_bands);
+             b->n_tracks == 1U ? "" : "s", path, b->m.n_fit);
   if (al.aligned) {
     assist_say(ctx, "aligned: the reference is %.2f s %s than the mix (onset correlation %.2f); %zu rows of %.2f s",
-               fabs(offset_s), offset_s >= 0.0 ? "later" : "earlier", al.correlation, n_rows / b->m.n_bands,
+               fabs(offset_s), offset_s >= 0.0 ? "later" : "earlier", al.correlation, n_rows / b->m.n_fit,
                fmax(1.0, round(balance_segment_s / b->hop_s)) * b->hop_s);
   } else if (max_offset_s > 0.0) {
     assist_say(ctx, "not aligned (best onset correlation %.2f < %.2f within ±%.0f s): fitted on long-term spectra",
