@@ -269,8 +269,8 @@ biquad_power(const double* bq, double w)
   return (nr * nr + ni * ni) / (dr * dr + di * di);
 }
 
-double
-assist_k_weight_power(double hz, uint32_t rate)
+void
+assist_k_weight_biquads(uint32_t rate, double shelf[5], double hp[5])
 {
   // The two stages of BS.1770's K filter, designed for `rate` from their
   // analogue parameters (shelf: 1681.97 Hz, +4 dB, Q 0.7072; high-pass:
@@ -279,13 +279,27 @@ assist_k_weight_power(double hz, uint32_t rate)
   double       f0 = 1681.974450955533, g = 3.999843853973347, q = 0.7071752369554196;
   double       k = tan(M_PI * f0 / fs), vh = pow(10.0, g / 20.0), vb = pow(vh, 0.4996667741545416);
   double       a0 = 1.0 + k / q + k * k;
-  const double shelf[5] = {(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
-                           2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  f0                   = 38.13547087602444;
-  q                    = 0.5003270373238773;
-  k                    = tan(M_PI * f0 / fs);
-  a0                   = 1.0 + k / q + k * k;
-  const double hp[5]   = {1.0, -2.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0};
-  const double w       = 2.0 * M_PI * hz / fs;
+  shelf[0]        = (vh + vb * k / q + k * k) / a0;
+  shelf[1]        = 2.0 * (k * k - vh) / a0;
+  shelf[2]        = (vh - vb * k / q + k * k) / a0;
+  shelf[3]        = 2.0 * (k * k - 1.0) / a0;
+  shelf[4]        = (1.0 - k / q + k * k) / a0;
+  f0              = 38.13547087602444;
+  q               = 0.5003270373238773;
+  k               = tan(M_PI * f0 / fs);
+  a0              = 1.0 + k / q + k * k;
+  hp[0]           = 1.0;
+  hp[1]           = -2.0;
+  hp[2]           = 1.0;
+  hp[3]           = 2.0 * (k * k - 1.0) / a0;
+  hp[4]           = (1.0 - k / q + k * k) / a0;
+}
+
+double
+assist_k_weight_power(double hz, uint32_t rate)
+{
+  double shelf[5], hp[5];
+  assist_k_weight_biquads(rate, shelf, hp);
+  const double w = 2.0 * M_PI * hz / rate;
   return biquad_power(shelf, w) * biquad_power(hp, w);
 }

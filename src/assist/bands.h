@@ -60,4 +60,8 @@ double assist_hz_to_bark(double hz);
 /// `rate` (its two biquads, designed for the rate as libebur128 does).
 double assist_k_weight_power(double hz, uint32_t rate);
 
+/// The K filter's two biquads for `rate` (b0, b1, b2, a1, a2; a0 = 1):
+/// the shelf, then the high-pass (for time-domain meters such as speech.c).
+void assist_k_weight_biquads(uint32_t rate, double shelf[5], double hp[5]);
+
 #endif

@@ -17,13 +17,13 @@
 const AssistKind* const assist_kinds[] = {
   // duck
 
-  // level
+  &assist_level, // level
 
   &assist_balance, // balance
 
-  // unmask
+  &assist_unmask, // unmask
 
-  // match
+  &assist_match, // match
 
   NULL,
 };

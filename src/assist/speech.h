@@ -37,7 +37,9 @@ double assist_speech_hop_s(void);
 
 /// Frames analysed; after assist_speech_finish(), per frame: 1 when
 /// speech; its K-weighted level in dB (mean square over the frame, -inf
-/// for digital silence).
+/// for digital silence).  The level reads as a loudness meter's over 10 ms
+/// (BS.1770: -0.691 + 10·log10 of the channels' K-weighted mean squares
+/// summed, so LUFS), and below -200 dB counts as digital silence.
 size_t         assist_speech_frames(const AssistSpeech* speech);
 const uint8_t* assist_speech_active(const AssistSpeech* speech);
 const float*   assist_speech_level_db(const AssistSpeech* speech);
