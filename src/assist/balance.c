@@ -58,7 +58,7 @@ static const MixdownParamInfo balance_options[] = {
   {"ref", "", "A reference mix (audio file, any rate, mono or stereo): faders fitted so the mix's band energies match it",
    MIXDOWN_PARAM_FILE, 0.0, 0.0, 0.0, NULL},
   {"targets", "",
-   "Each track's loudness relative to the mix in LU, -60 … 0: vocal=-3,drums=-6 (tracks not named keep their faders)",
+   "Each track's loudness relative to the mix in LU (-60 to 0): vocal=-3,drums=-6; tracks not named keep their faders",
    MIXDOWN_PARAM_TEXT, 0.0, 0.0, 0.0, NULL},
   {"level", "",
    "With --ref: ref matches the reference's level too; keep moves the faders together so the mix keeps its loudness",
