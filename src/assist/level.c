@@ -242,20 +242,25 @@ build_points(LevelTrack* t, double ramp_s)
 }
 
 // The gain the envelope gives at `time_s` (linear between points, held
-// before the first and after the last), dB.
+// before the first and after the last), dB.  `*from` is where the search
+// starts and is left at the segment found: times asked in order cost one
+// pass over the points in all.
 static double
-envelope_at(const AssistPoint* p, size_t n, double time_s)
+envelope_at(const AssistPoint* p, size_t n, double time_s, size_t* from)
 {
   if (time_s <= p[0].time_s) {
     return p[0].value;
   }
-  for (size_t i = 1; i < n; ++i) {
-    if (time_s < p[i].time_s) {
-      const double f = (time_s - p[i - 1U].time_s) / (p[i].time_s - p[i - 1U].time_s);
-      return p[i - 1U].value + f * (p[i].value - p[i - 1U].value);
-    }
+  size_t i = *from > 0U ? *from : 1U;
+  while (i < n && time_s >= p[i].time_s) {
+    ++i;
   }
-  return p[n - 1U].value;
+  *from = i;
+  if (i == n) {
+    return p[n - 1U].value;
+  }
+  const double f = (time_s - p[i - 1U].time_s) / (p[i].time_s - p[i - 1U].time_s);
+  return p[i - 1U].value + f * (p[i].value - p[i - 1U].value);
 }
 
 static int
@@ -362,9 +367,10 @@ estimate(const LevelTrack* t, const uint8_t* active, size_t n_hops, Estimate* e)
     return false;
   }
   const double hop_s = assist_speech_hop_s();
+  size_t       at    = 0;
   for (size_t k = 0; k < n_hops; ++k) {
     unity[k] = 1.0;
-    gain[k]  = pow(10.0, envelope_at(t->points, t->n_points, ((double)k + 0.5) * hop_s) / 10.0);
+    gain[k]  = pow(10.0, envelope_at(t->points, t->n_points, ((double)k + 0.5) * hop_s, &at) / 10.0);
   }
   for (size_t i = 0; i < t->n_spans; ++i) {
     for (size_t k = hop_at(t->spans[i].start_s, n_hops); k < hop_at(t->spans[i].end_s, n_hops); ++k) {
@@ -460,10 +466,22 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
     assist_say(ctx, "%s: %zu stretches of speech more than %g LU under its phrases skipped (bleed or noise: the "
                "gain around them holds)", t->strip.name, t->n_quiet, quiet_gate_lu);
   }
-  const double miss_lu = target_lufs - e->speech_after_lufs;
-  if (limited && fabs(miss_lu) > 1.0) {
-    assist_say(ctx, "%s: %.1f LU %s the target at the ±%g dB limit: move its fader by %+.1f dB, or allow more with "
-               "--max-gain", t->strip.name, fabs(miss_lu), miss_lu > 0 ? "under" : "over", max_gain_db, miss_lu);
+  if (limited) {
+    // The gains its phrases need, unlimited: centring them on 0 dB with
+    // the fader (the user's) lets a re-run reach every phrase it can.
+    double* needed = malloc(t->n_spans * sizeof *needed);
+    if (needed) {
+      for (size_t i = 0; i < t->n_spans; ++i) {
+        needed[i] = target_lufs - t->loudness[i];
+      }
+      qsort(needed, t->n_spans, sizeof *needed, compare_double);
+      assist_say(ctx,
+                 "%s: %zu phrases need more than ±%g dB (%+.1f … %+.1f dB): move its fader by %+.1f dB (their median) "
+                 "and re-run, or allow more with --max-gain",
+                 t->strip.name, limited, max_gain_db, needed[0], needed[t->n_spans - 1U], needed[t->n_spans / 2U]);
+      json_object_set_new(o, "fader_hint_db", assist_json_number(needed[t->n_spans / 2U], 1));
+      free(needed);
+    }
   }
   return o;
 }

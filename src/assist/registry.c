@@ -19,7 +19,7 @@ const AssistKind* const assist_kinds[] = {
 
   &assist_level, // level
 
-  // balance
+  &assist_balance, // balance
 
   &assist_unmask, // unmask
 

@@ -33,14 +33,19 @@
 #include "unmask_plot.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
   UNMASK_SUBBANDS  = 4,  ///< Sub-bands per critical band, for its flatness
   UNMASK_MAX_BANDS = 24, ///< Zwicker's bands
   UNMASK_TIMES     = 3,  ///< Worst time ranges reported per pair
+  UNMASK_MAX_TRACKS = 255, ///< Tracks analysed at once (a masker's number fits a byte)
+  UNMASK_CLEAR      = 255, ///< masked_by of a cell nobody masks
+  UNMASK_CHUNK_FRAMES = 65536, ///< Stems are gathered this long, then fed to the feeders in parallel
 };
 
 static const double UNMASK_RAMP_S      = 0.03; ///< The cut's ramps, outside the time it holds
@@ -84,11 +89,15 @@ typedef struct {
   uint32_t       n_sub;
   double         spread[UNMASK_MAX_BANDS][UNMASK_MAX_BANDS]; ///< Power ratio from masker band j to band z
   AssistBands**  feeders;  ///< One per analysed track (sub-bands)
+  float*         chunk;    ///< n_tracks × UNMASK_CHUNK_FRAMES: each track's stem (mono) waiting to be fed
+  uint32_t       chunk_frames;
+  uint32_t       workers;  ///< Threads that feed and reduce (the tracks shared out)
   uint64_t       n_frames;
   double         hop_s;
   float*         energy;   ///< n_tracks × n_frames × n_bands: power (mean square)
   float*         lend;     ///< The same: masking power lent, offset applied, before spreading
   uint8_t*       present;  ///< The same: 1 when present
+  uint8_t*       masked_by; ///< The same: the dominant masker of a masked cell, UNMASK_CLEAR otherwise
 } Unmask;
 
 /// Counts over all frames.
@@ -116,10 +125,12 @@ unmask_free(Unmask* u)
     assist_bands_free(u->feeders[k]);
   }
   free(u->feeders);
+  free(u->chunk);
   free(u->track);
   free(u->energy);
   free(u->lend);
   free(u->present);
+  free(u->masked_by);
   assist_strips_free(u->strips, u->n_strips);
 }
 
@@ -203,7 +214,8 @@ on_begin(void* user_data, const AssistRenderInfo* info)
   u->n_sub = sub_edges(u, sub_hz);
   setup_spread(u);
   u->feeders = calloc(u->n_tracks, sizeof *u->feeders);
-  if (!u->feeders) {
+  u->chunk   = malloc((size_t)u->n_tracks * UNMASK_CHUNK_FRAMES * sizeof *u->chunk);
+  if (!u->feeders || !u->chunk) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (uint32_t k = 0; k < u->n_tracks; ++k) {
@@ -218,6 +230,77 @@ on_begin(void* user_data, const AssistRenderInfo* info)
   return MIXDOWN_SUCCESS;
 }
 
+/* --- the tracks shared out over threads ---------------------------------- */
+
+/// One worker's share: tracks first, first + step, … of `u`.
+typedef struct {
+  Unmask*       u;
+  uint32_t      first;
+  uint32_t      step;
+  void          (*work)(Unmask* u, uint32_t k, void* arg);
+  void*         arg;
+  MixdownStatus status;
+} Share;
+
+static void*
+run_share(void* data)
+{
+  Share* s = data;
+  for (uint32_t k = s->first; k < s->u->n_tracks; k += s->step) {
+    s->work(s->u, k, s->arg);
+  }
+  return NULL;
+}
+
+// Calls work(u, k, arg) for every analysed track, the tracks shared out
+// over u->workers threads (the caller's one of them).  The feeders and
+// their FFTW plans are each used by one thread at a time.
+static void
+for_each_track(Unmask* u, void (*work)(Unmask* u, uint32_t k, void* arg), void* arg)
+{
+  enum { MAX_WORKERS = 64 };
+  const uint32_t workers = u->workers < 1U ? 1U : u->workers > MAX_WORKERS ? MAX_WORKERS : u->workers;
+  Share          shares[MAX_WORKERS];
+  pthread_t      threads[MAX_WORKERS];
+  bool           started[MAX_WORKERS] = {false};
+  for (uint32_t w = 0; w < workers; ++w) {
+    shares[w] = (Share){.u = u, .first = w, .step = workers, .work = work, .arg = arg};
+  }
+  for (uint32_t w = 1; w < workers; ++w) {
+    started[w] = pthread_create(&threads[w], NULL, run_share, &shares[w]) == 0;
+  }
+  run_share(&shares[0]);
+  for (uint32_t w = 1; w < workers; ++w) {
+    if (started[w]) {
+      pthread_join(threads[w], NULL);
+    } else {
+      run_share(&shares[w]); // no thread: do its share here
+    }
+  }
+}
+
+static void
+feed_track(Unmask* u, uint32_t k, void* arg)
+{
+  MixdownStatus* failed = arg;
+  if (assist_bands_feed(u->feeders[k], u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES, NULL, u->chunk_frames) !=
+      MIXDOWN_SUCCESS) {
+    *failed = MIXDOWN_ERR_NO_MEM; // any thread may say so: they all say the same
+  }
+}
+
+// Feeds what the chunk holds to every track's feeder, in parallel.
+static MixdownStatus
+flush_chunk(Unmask* u)
+{
+  MixdownStatus failed = MIXDOWN_SUCCESS;
+  if (u->chunk_frames) {
+    for_each_track(u, feed_track, &failed);
+  }
+  u->chunk_frames = 0;
+  return failed;
+}
+
 static MixdownStatus
 on_block(void* user_data, uint64_t first_frame, const float* mix_left, const float* mix_right,
          const float* const* stems, uint32_t frames)
@@ -226,13 +309,22 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
   (void)mix_left;
   (void)mix_right;
   Unmask* u = user_data;
-  for (uint32_t k = 0; k < u->n_tracks; ++k) {
-    const uint32_t      stem = u->strips[u->track[k]].stem;
-    const MixdownStatus st   = assist_bands_feed(u->feeders[k], stems[2U * stem], stems[2U * stem + 1U], frames);
+  if (u->chunk_frames + frames > UNMASK_CHUNK_FRAMES) {
+    const MixdownStatus st = flush_chunk(u);
     if (st != MIXDOWN_SUCCESS) {
       return st;
     }
   }
+  for (uint32_t k = 0; k < u->n_tracks; ++k) {
+    const uint32_t stem  = u->strips[u->track[k]].stem;
+    const float*   left  = stems[2U * stem];
+    const float*   right = stems[2U * stem + 1U];
+    float*         mono  = u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES + u->chunk_frames;
+    for (uint32_t i = 0; i < frames; ++i) {
+      mono[i] = 0.5F * (left[i] + right[i]);
+    }
+  }
+  u->chunk_frames += frames;
   return MIXDOWN_SUCCESS;
 }
 
@@ -295,6 +387,19 @@ reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
   u->feeders[k] = NULL;
 }
 
+/// What makes a cell present (--floor, --range), as powers.
+typedef struct {
+  double floor_power;
+  double range_ratio;
+} Limits;
+
+static void
+reduce_one(Unmask* u, uint32_t k, void* arg)
+{
+  const Limits* limits = arg;
+  reduce_track(u, k, limits->floor_power, limits->range_ratio);
+}
+
 static MixdownStatus
 reduce(Unmask* u)
 {
@@ -312,14 +417,13 @@ reduce(Unmask* u)
   u->energy            = malloc(cells * sizeof *u->energy);
   u->lend              = malloc(cells * sizeof *u->lend);
   u->present           = malloc(cells * sizeof *u->present);
-  if (!u->energy || !u->lend || !u->present) {
+  u->masked_by         = malloc(cells * sizeof *u->masked_by);
+  if (!u->energy || !u->lend || !u->present || !u->masked_by) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  const double floor_power = pow(10.0, assist_number(u->ctx, "floor") / 10.0);
-  const double range_ratio = pow(10.0, -assist_number(u->ctx, "range") / 10.0);
-  for (uint32_t k = 0; k < u->n_tracks; ++k) {
-    reduce_track(u, k, floor_power, range_ratio);
-  }
+  Limits limits = {.floor_power = pow(10.0, assist_number(u->ctx, "floor") / 10.0),
+                   .range_ratio = pow(10.0, -assist_number(u->ctx, "range") / 10.0)};
+  for_each_track(u, reduce_one, &limits);
   return MIXDOWN_SUCCESS;
 }
 
@@ -399,7 +503,9 @@ count_all(const Unmask* u, Counts* c)
     for (uint32_t t = 0; t < u->n_tracks; ++t) {
       const float*   energy = row_of(u, u->energy, t, f);
       const uint8_t* pres   = u->present + ((size_t)t * u->n_frames + f) * u->n_bands;
+      uint8_t*       by     = u->masked_by + ((size_t)t * u->n_frames + f) * u->n_bands;
       for (uint32_t z = 0; z < u->n_bands; ++z) {
+        by[z] = UNMASK_CLEAR;
         if (!pres[z]) {
           continue;
         }
@@ -409,6 +515,7 @@ count_all(const Unmask* u, Counts* c)
           const size_t i = pair_index(u, cell.dominant, t, z);
           ++c->masked[i];
           c->depth_db[i] += 10.0 * log10(cell.threshold / energy[z]);
+          by[z] = (uint8_t)cell.dominant;
         }
       }
     }
@@ -537,20 +644,13 @@ run_end_s(const Unmask* u, const Run* r)
 static uint8_t*
 masked_frames(const Unmask* u, uint32_t m, uint32_t t, uint32_t lo, uint32_t hi)
 {
-  uint8_t* hit    = calloc(u->n_frames ? u->n_frames : 1U, 1);
-  double*  spread = malloc((size_t)u->n_tracks * u->n_bands * sizeof *spread);
-  for (uint64_t f = 0; hit && spread && f < u->n_frames; ++f) {
-    spread_frame(u, f, spread);
-    const float*   energy = row_of(u, u->energy, t, f);
-    const uint8_t* pres   = u->present + ((size_t)t * u->n_frames + f) * u->n_bands;
+  uint8_t* hit = calloc(u->n_frames ? u->n_frames : 1U, 1);
+  for (uint64_t f = 0; hit && f < u->n_frames; ++f) {
+    const uint8_t* by = u->masked_by + ((size_t)t * u->n_frames + f) * u->n_bands;
     for (uint32_t z = lo; z <= hi; ++z) {
-      const Cell c = judge(u, spread, t, z);
-      if (pres[z] && c.dominant == m && energy[z] < c.threshold) {
-        hit[f] = 1;
-      }
+      hit[f] |= by[z] == m;
     }
   }
-  free(spread);
   return hit;
 }
 
@@ -886,10 +986,13 @@ present_runs(const Unmask* u, const Pair* p, uint32_t lo, uint32_t hi, double ma
   if (hit && need && spread) {
     for (uint64_t f = 0; f < u->n_frames; ++f) {
       const uint8_t* pres = u->present + ((size_t)p->masked * u->n_frames + f) * u->n_bands;
+      const uint8_t* by   = u->masked_by + ((size_t)p->masked * u->n_frames + f) * u->n_bands;
+      bool           hide = false;
       for (uint32_t z = lo; z <= hi; ++z) {
         hit[f] |= pres[z];
+        hide = hide || by[z] == p->masker;
       }
-      if (hit[f]) {
+      if (hide) { // the threshold again, for this frame only
         spread_frame(u, f, spread);
         need[f] = cut_needed_db(u, spread, p, f, lo, hi, max_cut);
       }
@@ -1001,6 +1104,10 @@ choose_tracks(Unmask* u)
     assist_strip_free(&s);
   }
   assist_free_list(names, given);
+  if (st == MIXDOWN_SUCCESS && u->n_tracks > UNMASK_MAX_TRACKS) {
+    st = assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "compares at most %d tracks at once (%u here): choose with --tracks",
+                     UNMASK_MAX_TRACKS, u->n_tracks);
+  }
   if (st == MIXDOWN_SUCCESS && u->n_tracks < 2U) {
     st = assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "needs two tracks or more to compare (%s has %u)",
                      given ? "--tracks" : "the session", u->n_tracks);
@@ -1055,7 +1162,13 @@ check_plot_option(AssistContext* ctx)
 static MixdownStatus
 analyse(Unmask* u)
 {
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  u->workers       = u->ctx->threads ? u->ctx->threads : cores > 0 ? (uint32_t)cores : 1U;
+  u->workers       = u->workers > u->n_tracks ? u->n_tracks : u->workers;
   MixdownStatus st = assist_render(u->ctx, NULL, true, "unmask: analysing", on_begin, on_block, u);
+  if (st == MIXDOWN_SUCCESS) {
+    st = flush_chunk(u);
+  }
   return st == MIXDOWN_SUCCESS ? reduce(u) : st;
 }
 
