@@ -35,6 +35,7 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <pthread.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,12 +268,16 @@ typedef struct {
   uint32_t       rate;
 } Listener;
 
-// FFT frames of about 0.3 s: the 50 Hz third octave (11.6 Hz wide) gets 3 bins or more.
+// FFT frames of a second or more (65536 at 44.1 and 48 kHz): bins under
+// 0.75 Hz, so a partial near a third octave's edge (a bass note at 55 Hz
+// sits 1 Hz from the 50 Hz band's top) leaks the same way at any rate.
+// With 0.3 s frames a reference at 44.1 kHz read the same mix up to 1.5 dB
+// differently per third from one at 48 kHz on a tonal bass.
 static uint32_t
 fft_size_for(uint32_t rate)
 {
   uint32_t n = 256U;
-  while (n < 65536U && n < (uint32_t)(0.3 * rate)) {
+  while (n < 65536U && n < rate) {
     n *= 2U;
   }
   return n;
@@ -346,25 +351,50 @@ listener_result(const Listener* l, Measure* m)
   m->seconds       = (double)l->frames / l->rate;
 }
 
+/// A reference being listened to.  FFTW's planner is not thread-safe (its
+/// plans run on any thread): the file and its listener are opened and
+/// closed on the calling thread, only the reading may run on another.
+typedef struct {
+  SNDFILE* file;
+  SF_INFO  info;
+  Listener listener;
+  bool     open;
+} RefInput;
+
 static MixdownStatus
-listen_reference(AssistContext* ctx, const Thirds* thirds, const char* path, Measure* m)
+ref_input_open(AssistContext* ctx, const Thirds* thirds, const char* path, RefInput* in)
 {
-  SF_INFO  info = {0};
-  SNDFILE* file = sf_open(path, SFM_READ, &info);
-  if (!file) {
+  in->file = sf_open(path, SFM_READ, &in->info);
+  if (!in->file) {
     return assist_fail(ctx, MIXDOWN_ERR_IO, "--ref %s: cannot be read (%s)", path, sf_strerror(NULL));
   }
-  const uint32_t channels = (uint32_t)info.channels;
-  Listener       l;
-  MixdownStatus  st    = listener_open(&l, thirds, (uint32_t)info.samplerate, channels);
-  float*         frame = malloc((size_t)MATCH_READ_FRAMES * channels * sizeof *frame);
-  float*         left  = malloc(MATCH_READ_FRAMES * sizeof *left);
-  float*         right = malloc(MATCH_READ_FRAMES * sizeof *right);
-  if (!frame || !left || !right) {
-    st = MIXDOWN_ERR_NO_MEM;
+  in->open = true;
+  return listener_open(&in->listener, thirds, (uint32_t)in->info.samplerate, (uint32_t)in->info.channels);
+}
+
+static void
+ref_input_close(RefInput* in)
+{
+  if (in->open) {
+    listener_free(&in->listener);
   }
+  if (in->file) {
+    sf_close(in->file);
+  }
+  in->open = false;
+  in->file = NULL;
+}
+
+static MixdownStatus
+ref_input_listen(RefInput* in, Measure* m)
+{
+  const uint32_t channels = (uint32_t)in->info.channels;
+  float*         frame    = malloc((size_t)MATCH_READ_FRAMES * channels * sizeof *frame);
+  float*         left     = malloc(MATCH_READ_FRAMES * sizeof *left);
+  float*         right    = malloc(MATCH_READ_FRAMES * sizeof *right);
+  MixdownStatus  st       = frame && left && right ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;
   while (st == MIXDOWN_SUCCESS) {
-    const sf_count_t got = sf_readf_float(file, frame, MATCH_READ_FRAMES);
+    const sf_count_t got = sf_readf_float(in->file, frame, MATCH_READ_FRAMES);
     if (got <= 0) {
       break;
     }
@@ -372,19 +402,14 @@ listen_reference(AssistContext* ctx, const Thirds* thirds, const char* path, Mea
       left[i]  = frame[i * channels];
       right[i] = frame[i * channels + channels - 1U];
     }
-    st = listener_feed(&l, left, channels == 2U ? right : NULL, (uint32_t)got);
-    if (ctx->progress && info.frames > 0) {
-      ctx->progress(ctx->user_data, "reference", (double)l.frames / (double)info.frames);
-    }
+    st = listener_feed(&in->listener, left, channels == 2U ? right : NULL, (uint32_t)got);
   }
   if (st == MIXDOWN_SUCCESS) {
-    listener_result(&l, m);
+    listener_result(&in->listener, m);
   }
-  listener_free(&l);
   free(frame);
   free(left);
   free(right);
-  sf_close(file);
   return st;
 }
 
@@ -938,42 +963,97 @@ side_to_mid(const Thirds* thirds, const double* mid, const double* side, const d
   return m > 0.0 ? s / m : 0.0;
 }
 
-static MixdownStatus
-listen_references(AssistContext* ctx, const Reference* refs, size_t n_refs, Match* mt, json_t* list)
+/// The references, listened to on a thread of their own while the mix
+/// renders (they need nothing of the session): its own copy of the context
+/// (no progress, its own message), read back after the join.
+typedef struct {
+  AssistContext    local;
+  const Thirds*    thirds;
+  const Reference* refs;
+  size_t           n_refs;
+  RefInput         inputs[MATCH_MAX_REFS];
+  Measure          measures[MATCH_MAX_REFS];
+  MixdownStatus    status;
+  char             message[1024];
+} RefJob;
+
+static void*
+ref_job_run(void* arg)
+{
+  RefJob* job = arg;
+  job->status = MIXDOWN_SUCCESS;
+  for (size_t r = 0; r < job->n_refs && job->status == MIXDOWN_SUCCESS; ++r) {
+    job->status = ref_input_listen(&job->inputs[r], &job->measures[r]);
+    if (job->status == MIXDOWN_ERR_NO_MEM) {
+      assist_fail(&job->local, job->status, "out of memory");
+    }
+    if (job->status == MIXDOWN_SUCCESS && !isfinite(job->measures[r].loudness_lufs)) {
+      job->status = assist_fail(&job->local, MIXDOWN_ERR_BAD_ARG, "--ref %s: silent (no loudness to match)",
+                                job->refs[r].path);
+    }
+  }
+  return NULL;
+}
+
+static void
+ref_job_init(RefJob* job, AssistContext* ctx, const Thirds* thirds, const Reference* refs, size_t n_refs)
+{
+  job->local              = *ctx;
+  job->local.progress     = NULL;
+  job->local.message      = job->message;
+  job->local.message_size = sizeof job->message;
+  job->message[0]         = '\0';
+  job->thirds             = thirds;
+  job->refs               = refs;
+  job->n_refs             = n_refs;
+  job->status             = MIXDOWN_SUCCESS;
+  for (size_t r = 0; r < n_refs && job->status == MIXDOWN_SUCCESS; ++r) {
+    job->status = ref_input_open(&job->local, thirds, refs[r].path, &job->inputs[r]);
+    if (job->status == MIXDOWN_ERR_NO_MEM) {
+      assist_fail(&job->local, job->status, "out of memory");
+    }
+  }
+}
+
+static void
+ref_job_close(RefJob* job)
+{
+  for (size_t r = 0; r < job->n_refs; ++r) {
+    ref_input_close(&job->inputs[r]);
+  }
+}
+
+// The references' measures averaged by weight: spectra shapes (power),
+// side-to-mid energies and loudness.
+static void
+combine_references(AssistContext* ctx, const RefJob* job, Match* mt, json_t* list)
 {
   double total_weight = 0.0, shape_sum[MATCH_MAX_THIRDS] = {0}, ratio = 0.0, lufs = 0.0;
-  for (size_t r = 0; r < n_refs; ++r) {
-    Measure             m;
-    const MixdownStatus st = listen_reference(ctx, &mt->thirds, refs[r].path, &m);
-    if (st != MIXDOWN_SUCCESS) {
-      return st;
-    }
-    if (!isfinite(m.loudness_lufs)) {
-      return assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "--ref %s: silent (no loudness to match)", refs[r].path);
-    }
-    double shape[MATCH_MAX_THIRDS];
-    normalise(m.mid, mt->thirds.n_thirds, shape);
-    const double sm = side_to_mid(&mt->thirds, m.mid, m.side, NULL, MATCH_K_RATE);
+  for (size_t r = 0; r < job->n_refs; ++r) {
+    const Measure*   m   = &job->measures[r];
+    const Reference* ref = &job->refs[r];
+    double           shape[MATCH_MAX_THIRDS];
+    normalise(m->mid, mt->thirds.n_thirds, shape);
+    const double sm = side_to_mid(&mt->thirds, m->mid, m->side, NULL, MATCH_K_RATE);
     for (uint32_t t = 0; t < mt->thirds.n_thirds; ++t) {
-      shape_sum[t] += refs[r].weight * shape[t];
+      shape_sum[t] += ref->weight * shape[t];
     }
-    ratio += refs[r].weight * sm;
-    lufs += refs[r].weight * m.loudness_lufs;
-    total_weight += refs[r].weight;
-    json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:o, s:o}", "file", refs[r].path, "weight",
-                                          assist_json_number(refs[r].weight, 3), "seconds",
-                                          assist_json_number(m.seconds, 2), "loudness_lufs",
-                                          assist_json_number(m.loudness_lufs, 2), "side_to_mid_db",
+    ratio += ref->weight * sm;
+    lufs += ref->weight * m->loudness_lufs;
+    total_weight += ref->weight;
+    json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:o, s:o}", "file", ref->path, "weight",
+                                          assist_json_number(ref->weight, 3), "seconds",
+                                          assist_json_number(m->seconds, 2), "loudness_lufs",
+                                          assist_json_number(m->loudness_lufs, 2), "side_to_mid_db",
                                           assist_json_number(10.0 * log10(sm), 2)));
-    assist_say(ctx, "reference %s: %.1f s, %.2f LUFS, side/mid %.2f dB (weight %g)", refs[r].path, m.seconds,
-               m.loudness_lufs, 10.0 * log10(sm), refs[r].weight);
+    assist_say(ctx, "reference %s: %.1f s, %.2f LUFS, side/mid %.2f dB (weight %g)", ref->path, m->seconds,
+               m->loudness_lufs, 10.0 * log10(sm), ref->weight);
   }
   for (uint32_t t = 0; t < mt->thirds.n_thirds; ++t) {
     mt->ref_shape[t] = shape_sum[t] / total_weight;
   }
   mt->ref_side_to_mid = ratio / total_weight;
   mt->ref_lufs        = lufs / total_weight;
-  return MIXDOWN_SUCCESS;
 }
 
 // The match's pair at the end of the master's chain: an eq of shelves and
@@ -1182,6 +1262,7 @@ match_run(AssistContext* ctx)
   }
   Reference*    refs   = NULL;
   size_t        n_refs = 0;
+  RefJob*       job    = NULL;
   MixdownStatus st     = MIXDOWN_ERR_BAD_ARG;
   EqLayout      layout;
   if (!eq_layout(&layout)) {
@@ -1193,9 +1274,21 @@ match_run(AssistContext* ctx)
   }
   mt->thirds.n_thirds = assist_third_octave_edges(MATCH_LOW_HZ, MATCH_HIGH_HZ, mt->thirds.edges_hz,
                                                   mt->thirds.centres_hz, MATCH_MAX_THIRDS + 1U);
-  json_t* ref_list = json_array();
-  assist_report_set(ctx, "references", ref_list);
-  st = listen_references(ctx, refs, n_refs, mt, ref_list);
+  // The references are heard on a thread beside the mix's render (one
+  // thread: both in turn, the references first).
+  job = calloc(1U, sizeof *job);
+  if (!job) {
+    st = assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
+    goto done;
+  }
+  ref_job_init(job, ctx, &mt->thirds, refs, n_refs);
+  pthread_t  thread;
+  const bool threaded = job->status == MIXDOWN_SUCCESS && ctx->threads != 1U &&
+                        pthread_create(&thread, NULL, ref_job_run, job) == 0;
+  if (!threaded && job->status == MIXDOWN_SUCCESS) {
+    ref_job_run(job);
+  }
+  st = threaded || job->status == MIXDOWN_SUCCESS ? MIXDOWN_SUCCESS : job->status;
   // the pair an earlier run wrote goes before listening to the mix
   const uint32_t own = st == MIXDOWN_SUCCESS ? own_pair(ctx) : 0U;
   if (own) {
@@ -1208,6 +1301,21 @@ match_run(AssistContext* ctx)
   uint32_t rate = 0;
   if (st == MIXDOWN_SUCCESS) {
     st = listen_mix(ctx, mt, &rate);
+  }
+  if (threaded) {
+    pthread_join(thread, NULL);
+  }
+  if (job->status != MIXDOWN_SUCCESS) {
+    // the references' failure says more than the mix's (a bad --ref is the user's to fix)
+    st = job->status;
+    if (ctx->message && ctx->message_size) {
+      snprintf(ctx->message, ctx->message_size, "%s", job->message);
+    }
+  }
+  if (st == MIXDOWN_SUCCESS) {
+    json_t* ref_list = json_array();
+    assist_report_set(ctx, "references", ref_list);
+    combine_references(ctx, job, mt, ref_list);
   }
   if (st == MIXDOWN_SUCCESS) {
     Grid grid = {.layout = &layout, .rate_hz = rate, .n_thirds = mt->thirds.n_thirds};
@@ -1223,6 +1331,10 @@ match_run(AssistContext* ctx)
     st = write_match(ctx, mt);
   }
 done:
+  if (job) {
+    ref_job_close(job);
+  }
+  free(job);
   references_free(refs, n_refs);
   free(mt);
   return st;

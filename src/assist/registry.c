@@ -15,11 +15,11 @@
 // Each assistant's file defines its kind; the order is the one `mixdown
 // assist` and docs/assistants.md list them in.  NULL ends the list.
 const AssistKind* const assist_kinds[] = {
-  // duck
+  &assist_duck, // duck
 
   &assist_level, // level
 
-  // balance
+  &assist_balance, // balance
 
   &assist_unmask, // unmask
 
