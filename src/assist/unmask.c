@@ -45,7 +45,9 @@ enum {
   UNMASK_TIMES     = 3,  ///< Worst time ranges reported per pair
   UNMASK_MAX_TRACKS = 255, ///< Tracks analysed at once (a masker's number fits a byte)
   UNMASK_CLEAR      = 255, ///< masked_by of a cell nobody masks
-  UNMASK_CHUNK_FRAMES = 65536, ///< Stems are gathered this long, then fed to the feeders in parallel
+  UNMASK_CHUNK_SAMPLES = 1 << 22, ///< Stems are gathered (16 MB of them, all tracks), then fed in a thread
+                                  ///< beside the render: few meetings of the threads, which cost most on a
+                                  ///< loaded machine
 };
 
 static const double UNMASK_RAMP_S      = 0.03; ///< The cut's ramps, outside the time it holds
@@ -74,7 +76,19 @@ static const MixdownParamInfo unmask_options[] = {
 
 /* --- the analysis -------------------------------------------------------- */
 
+typedef struct Unmask Unmask;
+
+/// A chunk of stems being fed to the feeders while the render goes on.
 typedef struct {
+  Unmask*       u;
+  const float*  data;
+  uint32_t      frames;
+  MixdownStatus status;
+  pthread_t     thread;
+  bool          running;
+} Feeding;
+
+struct Unmask {
   AssistContext* ctx;
   AssistStrip*   strips;   ///< The session's tracks and buses
   size_t         n_strips;
@@ -89,8 +103,11 @@ typedef struct {
   uint32_t       n_sub;
   double         spread[UNMASK_MAX_BANDS][UNMASK_MAX_BANDS]; ///< Power ratio from masker band j to band z
   AssistBands**  feeders;  ///< One per analysed track (sub-bands)
-  float*         chunk;    ///< n_tracks × UNMASK_CHUNK_FRAMES: each track's stem (mono) waiting to be fed
+  float*         chunk[2]; ///< n_tracks × chunk_size each: one filled by the render, one being fed
+  uint32_t       filling;  ///< The one the render fills
+  uint32_t       chunk_size;
   uint32_t       chunk_frames;
+  Feeding        feeding;  ///< The other one's feeding, in a thread of its own
   uint32_t       workers;  ///< Threads that feed and reduce (the tracks shared out)
   uint64_t       n_frames;
   double         hop_s;
@@ -98,7 +115,7 @@ typedef struct {
   float*         lend;     ///< The same: masking power lent, offset applied, before spreading
   uint8_t*       present;  ///< The same: 1 when present
   uint8_t*       masked_by; ///< The same: the dominant masker of a masked cell, UNMASK_CLEAR otherwise
-} Unmask;
+};
 
 /// Counts over all frames.
 typedef struct {
@@ -118,14 +135,18 @@ typedef struct {
   uint32_t worst_band;
 } Pair;
 
+static MixdownStatus wait_feeding(Unmask* u);
+
 static void
 unmask_free(Unmask* u)
 {
+  wait_feeding(u); // a render that failed may leave a chunk being fed
   for (uint32_t k = 0; u->feeders && k < u->n_tracks; ++k) {
     assist_bands_free(u->feeders[k]);
   }
   free(u->feeders);
-  free(u->chunk);
+  free(u->chunk[0]);
+  free(u->chunk[1]);
   free(u->track);
   free(u->energy);
   free(u->lend);
@@ -214,8 +235,11 @@ on_begin(void* user_data, const AssistRenderInfo* info)
   u->n_sub = sub_edges(u, sub_hz);
   setup_spread(u);
   u->feeders = calloc(u->n_tracks, sizeof *u->feeders);
-  u->chunk   = malloc((size_t)u->n_tracks * UNMASK_CHUNK_FRAMES * sizeof *u->chunk);
-  if (!u->feeders || !u->chunk) {
+  u->chunk_size = UNMASK_CHUNK_SAMPLES / u->n_tracks;
+  u->chunk_size = u->chunk_size > (1U << 20) ? 1U << 20 : u->chunk_size < 8192U ? 8192U : u->chunk_size;
+  u->chunk[0]   = malloc((size_t)u->n_tracks * u->chunk_size * sizeof *u->chunk[0]);
+  u->chunk[1]   = malloc((size_t)u->n_tracks * u->chunk_size * sizeof *u->chunk[1]);
+  if (!u->feeders || !u->chunk[0] || !u->chunk[1]) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (uint32_t k = 0; k < u->n_tracks; ++k) {
@@ -282,23 +306,48 @@ for_each_track(Unmask* u, void (*work)(Unmask* u, uint32_t k, void* arg), void* 
 static void
 feed_track(Unmask* u, uint32_t k, void* arg)
 {
-  MixdownStatus* failed = arg;
-  if (assist_bands_feed(u->feeders[k], u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES, NULL, u->chunk_frames) !=
-      MIXDOWN_SUCCESS) {
-    *failed = MIXDOWN_ERR_NO_MEM; // any thread may say so: they all say the same
+  Feeding* f = arg;
+  if (assist_bands_feed(u->feeders[k], f->data + (size_t)k * u->chunk_size, NULL, f->frames) != MIXDOWN_SUCCESS) {
+    f->status = MIXDOWN_ERR_NO_MEM; // any worker may say so: they all say the same
   }
 }
 
-// Feeds what the chunk holds to every track's feeder, in parallel.
-static MixdownStatus
-flush_chunk(Unmask* u)
+static void*
+feed_all(void* arg)
 {
-  MixdownStatus failed = MIXDOWN_SUCCESS;
-  if (u->chunk_frames) {
-    for_each_track(u, feed_track, &failed);
+  Feeding* f = arg;
+  for_each_track(f->u, feed_track, f);
+  return NULL;
+}
+
+static MixdownStatus
+wait_feeding(Unmask* u)
+{
+  if (u->feeding.running) {
+    pthread_join(u->feeding.thread, NULL);
+    u->feeding.running = false;
   }
+  return u->feeding.status;
+}
+
+// Hands the filled chunk to a thread that feeds it to every track's feeder
+// while the render fills the other one (the last one is fed here and now).
+static MixdownStatus
+flush_chunk(Unmask* u, bool last)
+{
+  const MixdownStatus st = wait_feeding(u);
+  if (st != MIXDOWN_SUCCESS || u->chunk_frames == 0U) {
+    return st;
+  }
+  u->feeding      = (Feeding){.u = u, .data = u->chunk[u->filling], .frames = u->chunk_frames};
+  u->filling      = 1U - u->filling;
   u->chunk_frames = 0;
-  return failed;
+  if (last || pthread_create(&u->feeding.thread, NULL, feed_all, &u->feeding) != 0) {
+    feed_all(&u->feeding);
+    return u->feeding.status;
+  }
+  u->feeding.running = true;
+  return MIXDOWN_SUCCESS;
 }
 
 static MixdownStatus
@@ -309,8 +358,8 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
   (void)mix_left;
   (void)mix_right;
   Unmask* u = user_data;
-  if (u->chunk_frames + frames > UNMASK_CHUNK_FRAMES) {
-    const MixdownStatus st = flush_chunk(u);
+  if (u->chunk_frames + frames > u->chunk_size) {
+    const MixdownStatus st = flush_chunk(u, false);
     if (st != MIXDOWN_SUCCESS) {
       return st;
     }
@@ -319,7 +368,7 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
     const uint32_t stem  = u->strips[u->track[k]].stem;
     const float*   left  = stems[2U * stem];
     const float*   right = stems[2U * stem + 1U];
-    float*         mono  = u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES + u->chunk_frames;
+    float*         mono  = u->chunk[u->filling] + (size_t)k * u->chunk_size + u->chunk_frames;
     for (uint32_t i = 0; i < frames; ++i) {
       mono[i] = 0.5F * (left[i] + right[i]);
     }
@@ -1167,7 +1216,7 @@ analyse(Unmask* u)
   u->workers       = u->workers > u->n_tracks ? u->n_tracks : u->workers;
   MixdownStatus st = assist_render(u->ctx, NULL, true, "unmask: analysing", on_begin, on_block, u);
   if (st == MIXDOWN_SUCCESS) {
-    st = flush_chunk(u);
+    st = flush_chunk(u, true);
   }
   return st == MIXDOWN_SUCCESS ? reduce(u) : st;
 }
