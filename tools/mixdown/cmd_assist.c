@@ -207,6 +207,7 @@ print_report(const AssistArgs* a, const char* text, const char* json, const char
 static int
 write_result(MixdownEditor* editor, const AssistArgs* a, bool changed)
 {
+  fflush(stdout); // the report before the line that says what was written
   if (a->dry_run) {
     if (!a->quiet) {
       fprintf(stderr, "assist %s: %s: dry run: nothing written\n", a->kind, a->session);
