@@ -63,8 +63,8 @@ static const MixdownParamInfo match_options[] = {
   {"weights", "", "Each reference's weight (numbers > 0 joined by commas, in --ref's order; default: equal)",
    MIXDOWN_PARAM_TEXT, 0.0, 0.0, 0.0, NULL},
   {"amount", "",
-   "How far each dimension moves: eq=P%,width=P%,loudness=P% (0 … 100 %, any of them; the others keep "
-   "--eq-amount, --width-amount, --loudness-amount)",
+   "How far each dimension moves: eq=P%,width=P%,loudness=P% (each from 0 to 100 %, any of them; the others "
+   "keep --eq-amount, --width-amount, --loudness-amount)",
    MIXDOWN_PARAM_TEXT, 0.0, 0.0, 0.0, NULL},
   {"eq-amount", "%", "How far the EQ moves the spectrum towards the reference (its band gains × amount)",
    MIXDOWN_PARAM_NUMBER, 0.0, 100.0, 100.0, NULL},
@@ -1311,6 +1311,9 @@ match_run(AssistContext* ctx)
     if (ctx->message && ctx->message_size) {
       snprintf(ctx->message, ctx->message_size, "%s", job->message);
     }
+  }
+  if (st == MIXDOWN_SUCCESS && !isfinite(mt->mix.loudness_lufs)) {
+    st = assist_fail(ctx, MIXDOWN_ERR_SESSION, "the mix is silent (or shorter than 400 ms): nothing to match");
   }
   if (st == MIXDOWN_SUCCESS) {
     json_t* ref_list = json_array();
