@@ -1159,7 +1159,7 @@ typedef struct {
   MixdownParamKind  kind;          ///< Number, bool or choice
   double            min;           ///< Smallest valid value (numbers)
   double            max;           ///< Largest valid value (numbers)
-  double            default_value; ///< Default (for choices: index into `choices`)
+  double            default_value; ///< Default (for choices: index into `choices`; NaN: computed by its owner, shown as "auto")
   const char* const* choices;      ///< NULL-terminated names (choices only)
 } MixdownParamInfo;
 

@@ -15,7 +15,7 @@
 // Each assistant's file defines its kind; the order is the one `mixdown
 // assist` and docs/assistants.md list them in.  NULL ends the list.
 const AssistKind* const assist_kinds[] = {
-  // duck
+  &assist_duck, // duck
 
   &assist_level, // level
 

@@ -13,13 +13,24 @@
 //   duck_measure speech FILE [HOLD_MS]
 //       the speech detector (src/assist/speech.c) on FILE: frames, floor,
 //       seconds of speech, spans
-//   duck_measure figures BED_DUCKED BED_DRY KEY SPANS DEPTH_DB HOLD_MS
-//       the figures of the issue, measured on rendered stems: speech-to-bed
-//       loudness difference in 400 ms windows over speech (median, 10th
-//       percentile), onsets already ducked to within 1 dB of the depth,
-//       releases inside pauses shorter than the hold, the bed's level away
-//       from speech; SPANS is a file of "START END" lines (seconds) where
-//       speech is known to be (the clips' placements)
+//   duck_measure figures BED_DUCKED BED_DRY CLIPS DEPTH_DB|auto HOLD_MS BEFORE_S AFTER_S KEY…
+//       the figures of the issue, measured on rendered stems (libebur128
+//       for loudness, our code for nothing): the speech-to-bed loudness
+//       difference in 400 ms windows every 100 ms whose centre is in a clip
+//       and holds speech (median, 10th percentile); the bed's gain (ducked
+//       against dry, 10 ms frames, less its median away from speech) at
+//       each onset (a clip's start: within 1 dB of the depth?), in each
+//       pause shorter than the hold (a release: more than 1 dB above the
+//       depth), away from speech (more than BEFORE_S before an onset and
+//       AFTER_S after speech ends: its largest deviation), and under
+//       speech (median: the depth heard; standard deviation: pumping).
+//       CLIPS: "START END" lines (seconds), the voices' clips in time order;
+//       DEPTH auto: the median gain under speech (for a compressor)
+//   duck_measure length FILE
+//       its length in seconds
+//   duck_measure split PLUS MINUS BED_OUT VOICE_OUT
+//       the bed and the voices out of two mixes through the same master
+//       chain, the voices' polarity inverted in MINUS: (P + M) / 2, (P - M) / 2
 //
 // Prints "name value" lines for the script to read.
 
@@ -27,6 +38,7 @@
 
 #include <ebur128.h>
 #include <math.h>
+#include <stdbool.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -229,6 +241,306 @@ run_speech(const char* path, double hold_ms)
   return 0;
 }
 
+/* --- figures ------------------------------------------------------------ */
+
+enum { FRAME = RATE / 100, STEP = RATE / 10 };
+
+typedef struct {
+  double start_s, end_s;
+} Clip;
+
+static size_t
+read_clips(const char* path, Clip** clips)
+{
+  FILE* f = fopen(path, "r");
+  if (!f) {
+    return 0;
+  }
+  size_t n = 0, cap = 64;
+  *clips   = malloc(cap * sizeof **clips);
+  double a, b;
+  while (*clips && fscanf(f, "%lf %lf", &a, &b) == 2) {
+    if (n == cap) {
+      cap *= 2U;
+      Clip* more = realloc(*clips, cap * sizeof *more);
+      if (!more) {
+        break;
+      }
+      *clips = more;
+    }
+    (*clips)[n++] = (Clip){a, b};
+  }
+  fclose(f);
+  return n;
+}
+
+static int
+compare_double(const void* a, const void* b)
+{
+  const double x = *(const double*)a, y = *(const double*)b;
+  return (x > y) - (x < y);
+}
+
+static double
+quantile(double* v, size_t n, double p)
+{
+  if (n == 0U) {
+    return NAN;
+  }
+  qsort(v, n, sizeof *v, compare_double);
+  return v[(size_t)floor(p * (double)(n - 1U))];
+}
+
+/// Mean square of both channels of frames first … first + count - 1.
+static double
+power(const Audio* a, uint64_t first, uint64_t count)
+{
+  double sum = 0.0;
+  for (uint64_t i = first; i < first + count && i < a->frames; ++i) {
+    for (int c = 0; c < a->channels; ++c) {
+      const double x = a->data[i * (uint64_t)a->channels + (uint64_t)c];
+      sum += x * x;
+    }
+  }
+  return sum / (double)count;
+}
+
+/// The bed's gain per 10 ms frame, dB (ducked against dry).
+static double*
+gain_track(const Audio* ducked, const Audio* dry, size_t* n_frames)
+{
+  const size_t n = (size_t)(dry->frames / FRAME);
+  double*      g = malloc((n + 1U) * sizeof *g);
+  for (size_t i = 0; g && i < n; ++i) {
+    const double d = power(dry, (uint64_t)i * FRAME, FRAME);
+    const double w = power(ducked, (uint64_t)i * FRAME, FRAME);
+    g[i]           = d > 1e-12 && w > 0.0 ? 10.0 * log10(w / d) : NAN;
+  }
+  *n_frames = n;
+  return g;
+}
+
+/// The voices' K-weighted level per 10 ms frame is above -60 LUFS (speech,
+/// not the silence around a phrase) — by libebur128, 10 ms at a time.
+static uint8_t*
+voiced_frames(const Audio* voice, size_t n)
+{
+  uint8_t* on = calloc(n + 1U, 1);
+  for (size_t i = 0; on && i < n; ++i) {
+    on[i] = power(voice, (uint64_t)i * FRAME, FRAME) > 2e-7; // about -60 LUFS for speech
+  }
+  return on;
+}
+
+static bool
+in_clip(const Clip* clips, size_t n, double t)
+{
+  for (size_t i = 0; i < n; ++i) {
+    if (t >= clips[i].start_s && t < clips[i].end_s) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Speech-to-bed differences over 400 ms windows every 100 ms.
+static void
+loudness_windows(const Audio* voice, const Audio* bed, const Clip* clips, size_t n_clips)
+{
+  ebur128_state* v = ebur128_init(2, RATE, EBUR128_MODE_M);
+  ebur128_state* b = ebur128_init(2, RATE, EBUR128_MODE_M);
+  const size_t   n = (size_t)(voice->frames / STEP);
+  double*        d = malloc((n + 1U) * sizeof *d);
+  size_t         m = 0;
+  for (size_t i = 0; d && i < n; ++i) {
+    ebur128_add_frames_float(v, voice->data + (uint64_t)i * STEP * 2U, STEP);
+    ebur128_add_frames_float(b, bed->data + (uint64_t)i * STEP * 2U, STEP);
+    if (i < 3U) {
+      continue;
+    }
+    const double centre = (double)(i + 1U) * 0.1 - 0.2;
+    double       lv = -HUGE_VAL, lb = -HUGE_VAL;
+    ebur128_loudness_window(v, 400, &lv);
+    ebur128_loudness_window(b, 400, &lb);
+    if (in_clip(clips, n_clips, centre) && lv > -50.0 && isfinite(lb)) {
+      d[m++] = lv - lb;
+    }
+  }
+  printf("windows %zu\nmedian_lu %.2f\np10_lu %.2f\n", m, quantile(d, m, 0.5), quantile(d, m, 0.1));
+  free(d);
+  ebur128_destroy(&v);
+  ebur128_destroy(&b);
+}
+
+typedef struct {
+  const double*  gain;
+  const uint8_t* voiced;
+  size_t         n;
+  const Clip*    clips;
+  size_t         n_clips;
+} Track;
+
+/// The last voiced frame of clip `k` (its speech's end), as a frame index.
+static size_t
+speech_end(const Track* t, size_t k)
+{
+  size_t end = (size_t)(t->clips[k].start_s * 100.0);
+  for (size_t i = end; i < (size_t)(t->clips[k].end_s * 100.0) && i < t->n; ++i) {
+    if (t->voiced[i]) {
+      end = i + 1U;
+    }
+  }
+  return end;
+}
+
+/// Frames away from speech: more than before_s before an onset, after_s
+/// after a clip's speech ends.
+static uint8_t*
+away_frames(const Track* t, double before_s, double after_s)
+{
+  uint8_t* away = malloc(t->n + 1U);
+  if (!away) {
+    return NULL;
+  }
+  memset(away, 1, t->n);
+  for (size_t k = 0; k < t->n_clips; ++k) {
+    const double lo = t->clips[k].start_s - before_s;
+    const double hi = (double)speech_end(t, k) / 100.0 + after_s;
+    for (size_t i = lo > 0.0 ? (size_t)(lo * 100.0) : 0U; i < t->n && (double)i / 100.0 < hi; ++i) {
+      away[i] = 0;
+    }
+  }
+  return away;
+}
+
+static int
+run_figures(int argc, char** argv)
+{
+  Audio ducked, dry;
+  if (read_audio(argv[2], &ducked) || read_audio(argv[3], &dry)) {
+    return 1;
+  }
+  Clip*        clips   = NULL;
+  const size_t n_clips = read_clips(argv[4], &clips);
+  const double hold_s = atof(argv[6]) / 1000.0, before_s = atof(argv[7]), after_s = atof(argv[8]);
+  Audio        voice = {.frames = dry.frames, .channels = 2, .rate = RATE};
+  voice.data         = calloc(dry.frames * 2U + 1U, sizeof *voice.data);
+  for (int k = 9; k < argc; ++k) {
+    Audio key;
+    if (read_audio(argv[k], &key)) {
+      return 1;
+    }
+    for (uint64_t i = 0; i < key.frames && i < voice.frames; ++i) {
+      voice.data[2U * i] += key.data[i * (uint64_t)key.channels];
+      voice.data[2U * i + 1U] += key.data[i * (uint64_t)key.channels + (key.channels > 1 ? 1U : 0U)];
+    }
+    free(key.data);
+  }
+  loudness_windows(&voice, &ducked, clips, n_clips);
+  Track t = {.clips = clips, .n_clips = n_clips};
+  double* gain = gain_track(&ducked, &dry, &t.n);
+  t.gain       = gain;
+  uint8_t* voiced = voiced_frames(&voice, t.n);
+  t.voiced        = voiced;
+  uint8_t* away   = away_frames(&t, before_s, after_s);
+  // the gain away from speech is the reference (a loudness target moves it)
+  double* v = malloc((t.n + 1U) * sizeof *v);
+  size_t  m = 0;
+  for (size_t i = 0; i < t.n; ++i) {
+    if (away[i] && isfinite(gain[i])) {
+      v[m++] = gain[i];
+    }
+  }
+  const double offset = m ? quantile(v, m, 0.5) : 0.0;
+  double       worst  = 0.0;
+  for (size_t i = 0; i < t.n; ++i) {
+    if (away[i] && isfinite(gain[i])) {
+      worst = fmax(worst, fabs(gain[i] - offset));
+    }
+  }
+  printf("away_frames %zu\naway_offset_db %.3f\naway_max_dev_db %.3f\n", m, offset, worst);
+  // under speech: from each onset to its speech's end
+  m           = 0;
+  double mean = 0.0;
+  for (size_t k = 0; k < n_clips; ++k) {
+    for (size_t i = (size_t)(clips[k].start_s * 100.0); i < speech_end(&t, k) && i < t.n; ++i) {
+      if (isfinite(gain[i])) {
+        v[m++] = gain[i] - offset;
+        mean += gain[i] - offset;
+      }
+    }
+  }
+  mean /= m ? (double)m : 1.0;
+  double var = 0.0;
+  for (size_t i = 0; i < m; ++i) {
+    var += (v[i] - mean) * (v[i] - mean);
+  }
+  const double under = quantile(v, m, 0.5);
+  const double depth = strcmp(argv[5], "auto") ? atof(argv[5]) : -under;
+  printf("under_speech_gain_db %.2f\ngain_sd_db %.2f\ndepth_db %.2f\n", under, m ? sqrt(var / (double)m) : 0.0,
+         depth);
+  // onsets: the gain over the 20 ms around each clip's start
+  size_t ducked_onsets = 0;
+  double worst_onset   = -HUGE_VAL;
+  for (size_t k = 0; k < n_clips; ++k) {
+    const size_t i = (size_t)(clips[k].start_s * 100.0);
+    const double g = fmax(gain[i > 0 ? i - 1U : 0U], gain[i]) - offset;
+    worst_onset    = fmax(worst_onset, g + depth);
+    if (g > -depth + 0.1) {
+      printf("# onset at %.2f s: the bed at %.2f dB (depth %.2f)\n", clips[k].start_s, g, depth);
+    }
+    ducked_onsets += g <= -depth + 1.0;
+  }
+  printf("onsets %zu\nonsets_ducked %zu\nonset_worst_db %.2f\n", n_clips, ducked_onsets, worst_onset);
+  // pauses shorter than the hold: from one clip's speech end to the next onset
+  size_t short_pauses = 0, releases = 0;
+  for (size_t k = 0; k + 1U < n_clips; ++k) {
+    const size_t end  = speech_end(&t, k);
+    const size_t next = (size_t)(clips[k + 1U].start_s * 100.0);
+    if (next <= end || (double)(next - end) / 100.0 >= hold_s) {
+      continue;
+    }
+    ++short_pauses;
+    double highest = -HUGE_VAL;
+    for (size_t i = end; i < next && i < t.n; ++i) {
+      highest = fmax(highest, gain[i] - offset);
+    }
+    releases += highest > -depth + 1.0;
+  }
+  printf("short_pauses %zu\nshort_pause_releases %zu\n", short_pauses, releases);
+  free(v);
+  free(away);
+  free(voiced);
+  free(gain);
+  free(clips);
+  free(voice.data);
+  free(ducked.data);
+  free(dry.data);
+  return 0;
+}
+
+static int
+run_split(char** argv)
+{
+  Audio plus, minus;
+  if (read_audio(argv[2], &plus) || read_audio(argv[3], &minus) || plus.channels != 2 || minus.channels != 2) {
+    return 1;
+  }
+  const uint64_t n   = plus.frames < minus.frames ? plus.frames : minus.frames;
+  float*         bed = malloc(n * 2U * sizeof *bed);
+  float*         voc = malloc(n * 2U * sizeof *voc);
+  for (uint64_t i = 0; bed && voc && i < 2U * n; ++i) {
+    bed[i] = 0.5F * (plus.data[i] + minus.data[i]);
+    voc[i] = 0.5F * (plus.data[i] - minus.data[i]);
+  }
+  const int rc = bed && voc ? write_audio(argv[4], bed, n, 2) | write_audio(argv[5], voc, n, 2) : 1;
+  free(bed);
+  free(voc);
+  free(plus.data);
+  free(minus.data);
+  return rc ? 1 : 0;
+}
+
 int
 main(int argc, char** argv)
 {
@@ -240,6 +552,22 @@ main(int argc, char** argv)
   }
   if (argc >= 3 && !strcmp(argv[1], "speech")) {
     return run_speech(argv[2], argc > 3 ? atof(argv[3]) : 0.0);
+  }
+  if (argc >= 3 && !strcmp(argv[1], "length")) {
+    SF_INFO  info = {0};
+    SNDFILE* file = sf_open(argv[2], SFM_READ, &info);
+    if (!file) {
+      return 1;
+    }
+    printf("%.4f\n", (double)info.frames / info.samplerate);
+    sf_close(file);
+    return 0;
+  }
+  if (argc >= 10 && !strcmp(argv[1], "figures")) {
+    return run_figures(argc, argv);
+  }
+  if (argc >= 6 && !strcmp(argv[1], "split")) {
+    return run_split(argv);
   }
   fprintf(stderr, "usage: duck_measure bed OUT SECONDS LUFS | keymusic OUT | speech FILE [HOLD_MS] | figures …\n");
   return 2;

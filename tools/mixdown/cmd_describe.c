@@ -7,6 +7,7 @@
 
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,7 +39,8 @@ static void
 format_default(const MixdownParamInfo* p, char* out, size_t size)
 {
   switch (p->kind) {
-  case MIXDOWN_PARAM_NUMBER: snprintf(out, size, "%g", p->default_value); break;
+  // NaN: no fixed default, the owner computes one (an assistant's "auto")
+  case MIXDOWN_PARAM_NUMBER: snprintf(out, size, isnan(p->default_value) ? "auto" : "%g", p->default_value); break;
   case MIXDOWN_PARAM_BOOL: snprintf(out, size, "%s", p->default_value != 0.0 ? "true" : "false"); break;
   case MIXDOWN_PARAM_CHOICE: snprintf(out, size, "%s", p->choices[(size_t)p->default_value]); break;
   case MIXDOWN_PARAM_LIST:
