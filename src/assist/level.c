@@ -505,8 +505,16 @@ find_tracks(AssistContext* ctx, Level* lv)
   }
   MixdownStatus st = MIXDOWN_SUCCESS;
   for (size_t i = 0; i < n && st == MIXDOWN_SUCCESS; ++i) {
-    LevelTrack* t = &lv->tracks[lv->n_tracks];
-    if (!assist_find_strip(ctx, "tracks", names[i], &t->strip)) {
+    LevelTrack* t    = &lv->tracks[lv->n_tracks];
+    char*       name = names[i];
+    // "host, guest" as typed: the spaces around a name are not part of it
+    while (*name == ' ') {
+      ++name;
+    }
+    for (size_t end = strlen(name); end && name[end - 1U] == ' '; --end) {
+      name[end - 1U] = '\0';
+    }
+    if (!assist_find_strip(ctx, "tracks", name, &t->strip)) {
       st = MIXDOWN_ERR_BAD_ARG;
       break;
     }
