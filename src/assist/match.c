@@ -1253,6 +1253,43 @@ listen_mix(AssistContext* ctx, Match* mt, uint32_t* rate)
   return st;
 }
 
+// Hears the references and the mix: the references on a thread beside the
+// mix's render (with one thread, in turn, the references first); an earlier
+// run's pair is removed before the mix is heard.  A reference's failure wins
+// over the mix's (a bad --ref is the user's to fix).
+static MixdownStatus
+listen_all(AssistContext* ctx, Match* mt, RefJob* job, uint32_t* rate)
+{
+  pthread_t  thread;
+  const bool threaded = job->status == MIXDOWN_SUCCESS && ctx->threads != 1U &&
+                        pthread_create(&thread, NULL, ref_job_run, job) == 0;
+  if (!threaded && job->status == MIXDOWN_SUCCESS) {
+    ref_job_run(job);
+  }
+  MixdownStatus  st  = threaded || job->status == MIXDOWN_SUCCESS ? MIXDOWN_SUCCESS : job->status;
+  const uint32_t own = st == MIXDOWN_SUCCESS ? own_pair(ctx) : 0U;
+  if (own) {
+    assist_say(ctx, "an earlier match's eq and stereo (master inserts %u and %u) replaced:", own, own + 1U);
+    st = assist_remove(ctx, "/master/inserts", own + 1U);
+    if (st == MIXDOWN_SUCCESS) {
+      st = assist_remove(ctx, "/master/inserts", own);
+    }
+  }
+  if (st == MIXDOWN_SUCCESS) {
+    st = listen_mix(ctx, mt, rate);
+  }
+  if (threaded) {
+    pthread_join(thread, NULL);
+  }
+  if (job->status != MIXDOWN_SUCCESS) {
+    st = job->status;
+    if (ctx->message && ctx->message_size) {
+      snprintf(ctx->message, ctx->message_size, "%s", job->message);
+    }
+  }
+  return st;
+}
+
 static MixdownStatus
 match_run(AssistContext* ctx)
 {
@@ -1274,44 +1311,14 @@ match_run(AssistContext* ctx)
   }
   mt->thirds.n_thirds = assist_third_octave_edges(MATCH_LOW_HZ, MATCH_HIGH_HZ, mt->thirds.edges_hz,
                                                   mt->thirds.centres_hz, MATCH_MAX_THIRDS + 1U);
-  // The references are heard on a thread beside the mix's render (one
-  // thread: both in turn, the references first).
   job = calloc(1U, sizeof *job);
   if (!job) {
     st = assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
     goto done;
   }
   ref_job_init(job, ctx, &mt->thirds, refs, n_refs);
-  pthread_t  thread;
-  const bool threaded = job->status == MIXDOWN_SUCCESS && ctx->threads != 1U &&
-                        pthread_create(&thread, NULL, ref_job_run, job) == 0;
-  if (!threaded && job->status == MIXDOWN_SUCCESS) {
-    ref_job_run(job);
-  }
-  st = threaded || job->status == MIXDOWN_SUCCESS ? MIXDOWN_SUCCESS : job->status;
-  // the pair an earlier run wrote goes before listening to the mix
-  const uint32_t own = st == MIXDOWN_SUCCESS ? own_pair(ctx) : 0U;
-  if (own) {
-    assist_say(ctx, "an earlier match's eq and stereo (master inserts %u and %u) replaced:", own, own + 1U);
-    st = assist_remove(ctx, "/master/inserts", own + 1U);
-    if (st == MIXDOWN_SUCCESS) {
-      st = assist_remove(ctx, "/master/inserts", own);
-    }
-  }
   uint32_t rate = 0;
-  if (st == MIXDOWN_SUCCESS) {
-    st = listen_mix(ctx, mt, &rate);
-  }
-  if (threaded) {
-    pthread_join(thread, NULL);
-  }
-  if (job->status != MIXDOWN_SUCCESS) {
-    // the references' failure says more than the mix's (a bad --ref is the user's to fix)
-    st = job->status;
-    if (ctx->message && ctx->message_size) {
-      snprintf(ctx->message, ctx->message_size, "%s", job->message);
-    }
-  }
+  st            = listen_all(ctx, mt, job, &rate);
   if (st == MIXDOWN_SUCCESS && !isfinite(mt->mix.loudness_lufs)) {
     st = assist_fail(ctx, MIXDOWN_ERR_SESSION, "the mix is silent (or shorter than 400 ms): nothing to match");
   }
