@@ -27,6 +27,13 @@
 // whose gain is an envelope: that is how a re-run finds it and replaces it
 // (it is removed before the analysis, so the new cut is measured on the
 // mix without the old one).
+//
+// Speed: the stems are gathered in chunks and fed to the FFTs in a thread
+// beside the render (the tracks shared over --threads workers), so the
+// analysis mostly hides behind the render; a frame is judged in
+// tracks × bands.  Memory: every frame's sub-bands are kept until the
+// render ends, then its bands (about 600 bytes per track and frame at the
+// peak: an hour of one track at 48 kHz is about 50 MB).
 
 #include "assist.h"
 #include "bands.h"
@@ -503,6 +510,38 @@ spread_frame(const Unmask* u, uint64_t f, double* spread)
   }
 }
 
+/// Who lends band z the most in one frame: the sum over every track, and
+/// the two largest lenders (so each track's threshold is the sum less its
+/// own, and its masker the largest lender that is not itself: a frame costs
+/// tracks × bands, not tracks² × bands).
+typedef struct {
+  double   total;
+  double   first_lent, second_lent;
+  uint32_t first, second;
+} Lenders;
+
+static void
+sum_lenders(const Unmask* u, const double* spread, Lenders* lenders)
+{
+  for (uint32_t z = 0; z < u->n_bands; ++z) {
+    Lenders l = {.total = 0.0, .first_lent = -1.0, .second_lent = -1.0, .first = UINT32_MAX, .second = UINT32_MAX};
+    for (uint32_t k = 0; k < u->n_tracks; ++k) {
+      const double s = spread[(size_t)k * u->n_bands + z];
+      l.total += s;
+      if (s > l.first_lent) {
+        l.second_lent = l.first_lent;
+        l.second      = l.first;
+        l.first_lent  = s;
+        l.first       = k;
+      } else if (s > l.second_lent) {
+        l.second_lent = s;
+        l.second      = k;
+      }
+    }
+    lenders[z] = l;
+  }
+}
+
 /// One cell of track t judged against the others: the threshold, who lends
 /// the most, and that one's share.
 typedef struct {
@@ -512,20 +551,14 @@ typedef struct {
 } Cell;
 
 static Cell
-judge(const Unmask* u, const double* spread, uint32_t t, uint32_t z)
+judge(const Unmask* u, const double* spread, const Lenders* lenders, uint32_t t, uint32_t z)
 {
-  Cell c = {.threshold = 0.0, .lent = -1.0, .dominant = UINT32_MAX};
-  for (uint32_t k = 0; k < u->n_tracks; ++k) {
-    if (k == t) {
-      continue;
-    }
-    const double s = spread[(size_t)k * u->n_bands + z];
-    c.threshold += s;
-    if (s > c.lent) {
-      c.lent     = s;
-      c.dominant = k;
-    }
-  }
+  const Lenders* l    = &lenders[z];
+  const double   own  = spread[(size_t)t * u->n_bands + z];
+  const double   rest = l->total - own;
+  Cell           c    = {.threshold = rest > 0.0 ? rest : 0.0};
+  c.dominant          = l->first != t ? l->first : l->second;
+  c.lent              = l->first != t ? l->first_lent : l->second_lent;
   return c;
 }
 
@@ -547,8 +580,10 @@ count_all(const Unmask* u, Counts* c)
     free(spread);
     return MIXDOWN_ERR_NO_MEM;
   }
+  Lenders lenders[UNMASK_MAX_BANDS];
   for (uint64_t f = 0; f < u->n_frames; ++f) {
     spread_frame(u, f, spread);
+    sum_lenders(u, spread, lenders);
     for (uint32_t t = 0; t < u->n_tracks; ++t) {
       const float*   energy = row_of(u, u->energy, t, f);
       const uint8_t* pres   = u->present + ((size_t)t * u->n_frames + f) * u->n_bands;
@@ -559,7 +594,7 @@ count_all(const Unmask* u, Counts* c)
           continue;
         }
         ++c->present[(size_t)t * u->n_bands + z];
-        const Cell cell = judge(u, spread, t, z);
+        const Cell cell = judge(u, spread, lenders, t, z);
         if (cell.dominant != UINT32_MAX && energy[z] < cell.threshold) {
           const size_t i = pair_index(u, cell.dominant, t, z);
           ++c->masked[i];
@@ -803,7 +838,8 @@ report(const Unmask* u, const Counts* c, const Pair* pairs, size_t n_pairs)
   for (size_t i = 0; i < n_pairs; ++i) {
     const Pair* p = &pairs[i];
     char        when[256] = "";
-    json_t*     times     = p->cells ? worst_times(u, p, when, sizeof when) : NULL;
+    // worst times for the pairs people read (each costs a pass over the frames)
+    json_t* times = p->cells && i < (top > 40U ? top : 40U) ? worst_times(u, p, when, sizeof when) : NULL;
     json_array_append_new(list, pair_json(u, c, p, times));
     if (i < top && p->cells) {
       if (!any) {
@@ -967,14 +1003,14 @@ cut_span(const Unmask* u, const Counts* c, const Pair* p, uint32_t* lo, uint32_t
 // How deep a cut of the masker uncovers frame f's masked cells in bands
 // lo … hi (0 when nothing there is masked by it; at most max_cut).
 static double
-cut_needed_db(const Unmask* u, const double* spread, const Pair* p, uint64_t f, uint32_t lo, uint32_t hi,
-              double max_cut)
+cut_needed_db(const Unmask* u, const double* spread, const Lenders* lenders, const Pair* p, uint64_t f, uint32_t lo,
+              uint32_t hi, double max_cut)
 {
   const float*   energy = row_of(u, u->energy, p->masked, f);
   const uint8_t* pres   = u->present + ((size_t)p->masked * u->n_frames + f) * u->n_bands;
   double         need   = 0.0;
   for (uint32_t z = lo; z <= hi; ++z) {
-    const Cell c = judge(u, spread, p->masked, z);
+    const Cell c = judge(u, spread, lenders, p->masked, z);
     if (!pres[z] || c.dominant != p->masker || energy[z] >= c.threshold) {
       continue;
     }
@@ -1042,8 +1078,10 @@ present_runs(const Unmask* u, const Pair* p, uint32_t lo, uint32_t hi, double ma
         hide = hide || by[z] == p->masker;
       }
       if (hide) { // the threshold again, for this frame only
+        Lenders lenders[UNMASK_MAX_BANDS];
         spread_frame(u, f, spread);
-        need[f] = cut_needed_db(u, spread, p, f, lo, hi, max_cut);
+        sum_lenders(u, spread, lenders);
+        need[f] = cut_needed_db(u, spread, lenders, p, f, lo, hi, max_cut);
       }
     }
     n = find_runs(u, hit, runs);

@@ -9,7 +9,9 @@
 //       stereo float)
 //   duck_measure keymusic OUT.wav
 //       what a key track must not read as speech: 10 s of a held synth
-//       chord, 4 s of silence, 10 s of pink-ish noise, 4 s of silence
+//       chord, 4 s of silence, 10 s of pink-ish noise, 4 s of silence, 8 s
+//       of a synth lead line (fading in from -40 dB over its first second,
+//       a note every half second with 40 ms between notes)
 //   duck_measure speech FILE [HOLD_MS]
 //       the speech detector (src/assist/speech.c) on FILE: frames, floor,
 //       seconds of speech, spans
@@ -26,6 +28,8 @@
 //       speech (median: the depth heard; standard deviation: pumping).
 //       CLIPS: "START END" lines (seconds), the voices' clips in time order;
 //       DEPTH auto: the median gain under speech (for a compressor)
+//   duck_measure sum OUT IN…
+//       the sum of stereo files (the key for ffmpeg's sidechain)
 //   duck_measure length FILE
 //       its length in seconds
 //   duck_measure split PLUS MINUS BED_OUT VOICE_OUT
@@ -169,8 +173,9 @@ make_bed(const char* path, double seconds, double lufs)
 static int
 make_key_music(const char* path)
 {
-  const uint64_t frames = 28U * RATE;
+  const uint64_t frames = 36U * RATE;
   float*         data   = calloc(frames, sizeof *data);
+  static const double melody[8] = {329.63, 392.00, 440.00, 392.00, 329.63, 293.66, 261.63, 293.66};
   if (!data) {
     return 1;
   }
@@ -187,6 +192,11 @@ make_key_music(const char* path)
     } else if (t >= 14.0 && t < 24.0) {
       pink += 0.05 * (noise(&seed) - pink);
       x = pink * 1.5 + noise(&seed) * 0.05;
+    } else if (t >= 28.0) {
+      const double lt   = t - 28.0;
+      const double note = fmod(lt, 0.5);
+      const double fade = lt < 1.0 ? pow(10.0, -2.0 * (1.0 - lt)) : 1.0;
+      x = note < 0.46 ? saw(melody[(int)(lt / 0.5) % 8] * lt) * 0.2 * fade : 0.0;
     }
     data[i] = (float)x;
   }
@@ -520,6 +530,28 @@ run_figures(int argc, char** argv)
 }
 
 static int
+run_sum(int argc, char** argv)
+{
+  Audio first;
+  if (read_audio(argv[3], &first) || first.channels != 2) {
+    return 1;
+  }
+  for (int k = 4; k < argc; ++k) {
+    Audio more;
+    if (read_audio(argv[k], &more) || more.channels != 2) {
+      return 1;
+    }
+    for (uint64_t i = 0; i < 2U * first.frames && i < 2U * more.frames; ++i) {
+      first.data[i] += more.data[i];
+    }
+    free(more.data);
+  }
+  const int rc = write_audio(argv[2], first.data, first.frames, 2);
+  free(first.data);
+  return rc ? 1 : 0;
+}
+
+static int
 run_split(char** argv)
 {
   Audio plus, minus;
@@ -565,6 +597,9 @@ main(int argc, char** argv)
   }
   if (argc >= 10 && !strcmp(argv[1], "figures")) {
     return run_figures(argc, argv);
+  }
+  if (argc >= 4 && !strcmp(argv[1], "sum")) {
+    return run_sum(argc, argv);
   }
   if (argc >= 6 && !strcmp(argv[1], "split")) {
     return run_split(argv);
