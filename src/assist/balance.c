@@ -65,6 +65,8 @@ static const MixdownParamInfo balance_options[] = {
    MIXDOWN_PARAM_CHOICE, 0.0, 1.0, 0.0, level_choices},
   {"align", "s", "With --ref: the largest offset searched between the reference and the mix (0: fit long-term spectra)",
    MIXDOWN_PARAM_NUMBER, 0.0, 600.0, 30.0, NULL},
+  {"sample", "min", "A longer session is heard in 20 s windows spread over it, this many minutes in all (0: all of it)",
+   MIXDOWN_PARAM_NUMBER, 0.0, 600.0, 10.0, NULL},
 };
 
 /* --- measuring -------------------------------------------------------------- */
@@ -91,7 +93,17 @@ typedef struct {
   uint32_t     n_onset_bands;
   AssistBands* onset_mix;
   AssistBands* onset_ref;
+  uint64_t     onset_limit_frames; ///< The mix's onsets are taken from its start to here
+  // a long session is heard in windows spread over it (--sample): frames
+  // [k·period, k·period + window) of the mix's time; period 0: all of it
+  double   sample_s;
+  uint64_t window_frames;
+  uint64_t period_frames;
+  uint64_t length_frames;
 } Measure;
+
+static const double balance_onset_limit_s = 300.0; ///< Alignment from the first five minutes
+static const double balance_window_s      = 20.0;  ///< --sample's windows
 
 static bool
 pair_new(const Measure* m, Pair* p)
@@ -172,10 +184,53 @@ measure_free(Measure* m)
   assist_bands_free(m->onset_ref);
 }
 
+// --sample: windows spread evenly over the session, `sample_s` in all;
+// every block meets one window at most (the gaps are longer than a block).
+static void
+plan_windows(Measure* m, uint64_t length_frames)
+{
+  m->length_frames      = length_frames;
+  m->onset_limit_frames = (uint64_t)(balance_onset_limit_s * m->rate);
+  m->period_frames      = 0;
+  const double length_s = (double)length_frames / m->rate;
+  if (m->sample_s <= 0.0 || length_s <= m->sample_s) {
+    return;
+  }
+  const double   window_s  = fmin(balance_window_s, m->sample_s / 4.0);
+  const uint64_t n_windows = (uint64_t)fmax(1.0, floor(m->sample_s / window_s));
+  m->window_frames         = (uint64_t)(window_s * m->rate);
+  m->period_frames         = length_frames / n_windows;
+  if (m->period_frames < m->window_frames + 16384U) {
+    m->period_frames = 0; // hardly any gap: hear it all
+  }
+}
+
+// The part of the mix's frames [first, first + frames) that is heard:
+// `*from` into the block, `*count` frames (0: none).
+static void
+heard_part(const Measure* m, int64_t first, uint32_t frames, uint32_t* from, uint32_t* count)
+{
+  const int64_t end = first + (int64_t)frames;
+  int64_t       lo  = first < 0 ? 0 : first;
+  int64_t       hi  = end;
+  if (m->period_frames) {
+    const int64_t period = (int64_t)m->period_frames;
+    int64_t       start  = lo / period * period;
+    if (lo >= start + (int64_t)m->window_frames) {
+      start += period;
+    }
+    lo = lo > start ? lo : start;
+    hi = hi < start + (int64_t)m->window_frames ? hi : start + (int64_t)m->window_frames;
+  }
+  *from  = hi > lo ? (uint32_t)(lo - first) : 0U;
+  *count = hi > lo ? (uint32_t)(hi - lo) : 0U;
+}
+
 static MixdownStatus
 stems_begin(void* user_data, const AssistRenderInfo* info)
 {
   Measure* m = user_data;
+  plan_windows(m, info->length_frames);
   if (info->n_stems < m->n_tracks) {
     return MIXDOWN_ERR_NO_MEM; // the engine gives every track a stem; anything else is a broken frame
   }
@@ -196,14 +251,16 @@ static MixdownStatus
 stems_block(void* user_data, uint64_t first_frame, const float* mix_left, const float* mix_right,
             const float* const* stems, uint32_t frames)
 {
-  (void)first_frame;
   Measure* m = user_data;
-  if (assist_bands_feed(m->onset_mix, mix_left, mix_right, frames) != MIXDOWN_SUCCESS) {
+  if (first_frame < m->onset_limit_frames &&
+      assist_bands_feed(m->onset_mix, mix_left, mix_right, frames) != MIXDOWN_SUCCESS) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  for (uint32_t k = 0; k < m->n_tracks; ++k) {
-    if (assist_bands_feed(m->tracks[k].left, stems[2U * k], NULL, frames) != MIXDOWN_SUCCESS ||
-        assist_bands_feed(m->tracks[k].right, stems[2U * k + 1U], NULL, frames) != MIXDOWN_SUCCESS) {
+  uint32_t from, count;
+  heard_part(m, (int64_t)first_frame, frames, &from, &count);
+  for (uint32_t k = 0; k < m->n_tracks && count; ++k) {
+    if (assist_bands_feed(m->tracks[k].left, stems[2U * k] + from, NULL, count) != MIXDOWN_SUCCESS ||
+        assist_bands_feed(m->tracks[k].right, stems[2U * k + 1U] + from, NULL, count) != MIXDOWN_SUCCESS) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
@@ -245,11 +302,14 @@ ref_begin(void* user_data, const AssistRenderInfo* info)
   if (!pair_new(feed->m, &feed->m->ref)) {
     return MIXDOWN_ERR_NO_MEM;
   }
+  // a reference that starts later than the mix: silence where the mix has already begun
   static const float silence[1024] = {0};
-  for (int64_t left = -feed->skip_frames; left > 0; left -= 1024) {
-    const uint32_t n = left < 1024 ? (uint32_t)left : 1024U;
-    if (assist_bands_feed(feed->m->ref.left, silence, NULL, n) != MIXDOWN_SUCCESS ||
-        assist_bands_feed(feed->m->ref.right, silence, NULL, n) != MIXDOWN_SUCCESS) {
+  for (int64_t at = 0; at < -feed->skip_frames; at += 1024) {
+    uint32_t from, count;
+    heard_part(feed->m, at, (uint32_t)(-feed->skip_frames - at < 1024 ? -feed->skip_frames - at : 1024), &from,
+               &count);
+    if (count && (assist_bands_feed(feed->m->ref.left, silence, NULL, count) != MIXDOWN_SUCCESS ||
+                  assist_bands_feed(feed->m->ref.right, silence, NULL, count) != MIXDOWN_SUCCESS)) {
       return MIXDOWN_ERR_NO_MEM;
     }
   }
@@ -261,15 +321,11 @@ ref_block(void* user_data, uint64_t first_frame, const float* mix_left, const fl
           const float* const* stems, uint32_t frames)
 {
   (void)stems;
-  RefFeed*       feed  = user_data;
-  const uint64_t skip  = feed->skip_frames > 0 ? (uint64_t)feed->skip_frames : 0U;
-  const uint64_t end   = first_frame + frames;
-  if (end <= skip) {
-    return MIXDOWN_SUCCESS;
-  }
-  const uint32_t from = first_frame >= skip ? 0U : (uint32_t)(skip - first_frame);
-  if (assist_bands_feed(feed->m->ref.left, mix_left + from, NULL, frames - from) != MIXDOWN_SUCCESS ||
-      assist_bands_feed(feed->m->ref.right, mix_right + from, NULL, frames - from) != MIXDOWN_SUCCESS) {
+  RefFeed* feed = user_data;
+  uint32_t from, count; // the reference's frame j is the mix's j − skip
+  heard_part(feed->m, (int64_t)first_frame - feed->skip_frames, frames, &from, &count);
+  if (count && (assist_bands_feed(feed->m->ref.left, mix_left + from, NULL, count) != MIXDOWN_SUCCESS ||
+                assist_bands_feed(feed->m->ref.right, mix_right + from, NULL, count) != MIXDOWN_SUCCESS)) {
     return MIXDOWN_ERR_NO_MEM;
   }
   return MIXDOWN_SUCCESS;
@@ -294,7 +350,7 @@ keep_first(void* user_data, const MixdownDiagnostic* d)
 // and resamples it as it would a clip.  A mono file plays at 0 dB on both
 // sides (pan law 0), as a mono mix is heard.
 static MixdownStatus
-open_reference(AssistContext* ctx, const char* path, uint32_t rate, MixdownSession** session)
+open_reference(AssistContext* ctx, const char* path, uint32_t rate, double length_s, MixdownSession** session)
 {
   FILE* probe = fopen(path, "rb");
   if (!probe) {
@@ -303,7 +359,10 @@ open_reference(AssistContext* ctx, const char* path, uint32_t rate, MixdownSessi
   fclose(probe);
   json_t* doc = json_pack("{s:i, s:i, s:[{s:s, s:s, s:i}]}", "mixdown", 1, "sample_rate", (int)rate, "tracks",
                           "name", "reference", "file", path, "pan_law", 0);
-  char*   text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+  if (doc && length_s > 0.0) {
+    json_object_set_new(doc, "length", json_real(length_s));
+  }
+  char* text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
   json_decref(doc);
   if (!text) {
     return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
@@ -464,6 +523,7 @@ measure_session(Balance* b)
 {
   AssistContext* ctx = b->ctx;
   measure_setup(&b->m, mixdown_session_sample_rate(mixdown_editor_session(ctx->editor)));
+  b->m.sample_s    = 60.0 * assist_number(ctx, "sample");
   b->m.n_tracks    = b->n_tracks;
   MixdownStatus st = assist_render(ctx, NULL, true, "listening", stems_begin, stems_block, &b->m);
   if (st != MIXDOWN_SUCCESS) {
@@ -992,6 +1052,21 @@ write_gains(Balance* b, json_t* list)
 
 /* --- --ref ------------------------------------------------------------------ */
 
+static void
+say_sampling(Balance* b)
+{
+  const Measure* m = &b->m;
+  if (m->period_frames) {
+    const uint64_t n = m->length_frames / m->period_frames;
+    assist_say(b->ctx, "heard %llu windows of %.1f s spread over the session: %.1f of its %.1f minutes (--sample)",
+               (unsigned long long)n, (double)m->window_frames / m->rate,
+               (double)(n * m->window_frames) / m->rate / 60.0, (double)m->length_frames / m->rate / 60.0);
+  }
+  assist_report_set(b->ctx, "heard_minutes",
+                    assist_json_number((double)(m->period_frames ? m->length_frames / m->period_frames * m->window_frames
+                                                                 : m->length_frames) / m->rate / 60.0, 2));
+}
+
 // --level keep: all gains times one factor so the model mix keeps its
 // integrated loudness.
 static MixdownStatus
@@ -1028,7 +1103,7 @@ fit_reference(Balance* b, const char* path)
 {
   AssistContext* ctx     = b->ctx;
   MixdownSession* ref    = NULL;
-  MixdownStatus   st     = open_reference(ctx, path, b->m.rate, &ref);
+  MixdownStatus   st     = open_reference(ctx, path, b->m.rate, 0.0, &ref);
   if (st != MIXDOWN_SUCCESS) {
     return st;
   }
@@ -1036,7 +1111,17 @@ fit_reference(Balance* b, const char* path)
   const double max_offset_s = assist_number(ctx, "align");
   Alignment    al           = {0};
   if (max_offset_s > 0.0) {
-    st = assist_render(ctx, ref, false, "reference onsets", onset_begin, onset_block, &b->m);
+    // the reference's onsets as far as the mix's are taken, and the offsets searched
+    const MdClip*   clip   = ref->nodes[0].n_clips ? &ref->nodes[0].clips[0] : NULL;
+    const double    head_s = balance_onset_limit_s + max_offset_s;
+    MixdownSession* head   = NULL;
+    if (clip && clip->rate && (double)clip->frames / clip->rate > head_s) {
+      st = open_reference(ctx, path, b->m.rate, head_s, &head);
+    }
+    if (st == MIXDOWN_SUCCESS) {
+      st = assist_render(ctx, head ? head : ref, false, "reference onsets", onset_begin, onset_block, &b->m);
+    }
+    mixdown_session_free(head);
     if (st == MIXDOWN_SUCCESS) {
       st = align(b, max_offset_s, &al);
     }
@@ -1104,6 +1189,7 @@ fit_reference(Balance* b, const char* path)
   const double offset_s = al.offset_s;
   assist_say(ctx, "balance: %u track%s fitted to %s on %u third-octave bands", (unsigned)b->n_tracks,
              b->n_tracks == 1U ? "" : "s", path, b->m.n_fit);
+  say_sampling(b);
   if (al.aligned) {
     assist_say(ctx, "aligned: the reference is %.2f s %s than the mix (onset correlation %.2f); %zu rows of %.2f s",
                fabs(offset_s), offset_s >= 0.0 ? "later" : "earlier", al.correlation, n_rows / b->m.n_fit,
@@ -1263,6 +1349,7 @@ fit_targets(Balance* b)
                     "the mix at its loudness (%.1f LUFS)",
                10.0 * log10(sum), mix_was);
   }
+  say_sampling(b);
   assist_say(ctx, "mix: %.1f LUFS before, %.1f after (model)", mix_was, mix_lu);
   assist_report_set(ctx, "mode", json_string("targets"));
   assist_report_set(ctx, "mix_lufs_before", assist_json_number(mix_was, 2));

@@ -1312,6 +1312,9 @@ match_run(AssistContext* ctx)
       snprintf(ctx->message, ctx->message_size, "%s", job->message);
     }
   }
+  if (st == MIXDOWN_SUCCESS && !isfinite(mt->mix.loudness_lufs)) {
+    st = assist_fail(ctx, MIXDOWN_ERR_SESSION, "the mix is silent (or shorter than 400 ms): nothing to match");
+  }
   if (st == MIXDOWN_SUCCESS) {
     json_t* ref_list = json_array();
     assist_report_set(ctx, "references", ref_list);

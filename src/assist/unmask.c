@@ -45,7 +45,9 @@ enum {
   UNMASK_TIMES     = 3,  ///< Worst time ranges reported per pair
   UNMASK_MAX_TRACKS = 255, ///< Tracks analysed at once (a masker's number fits a byte)
   UNMASK_CLEAR      = 255, ///< masked_by of a cell nobody masks
-  UNMASK_CHUNK_FRAMES = 65536, ///< Stems are gathered this long, then fed to the feeders in parallel
+  UNMASK_CHUNK_SAMPLES = 1 << 22, ///< Stems are gathered (16 MB of them, all tracks), then fed in a thread
+                                  ///< beside the render: few meetings of the threads, which cost most on a
+                                  ///< loaded machine
 };
 
 static const double UNMASK_RAMP_S      = 0.03; ///< The cut's ramps, outside the time it holds
@@ -74,7 +76,19 @@ static const MixdownParamInfo unmask_options[] = {
 
 /* --- the analysis -------------------------------------------------------- */
 
+typedef struct Unmask Unmask;
+
+/// A chunk of stems being fed to the feeders while the render goes on.
 typedef struct {
+  Unmask*       u;
+  const float*  data;
+  uint32_t      frames;
+  MixdownStatus status;
+  pthread_t     thread;
+  bool          running;
+} Feeding;
+
+struct Unmask {
   AssistContext* ctx;
   AssistStrip*   strips;   ///< The session's tracks and buses
   size_t         n_strips;
@@ -89,8 +103,11 @@ typedef struct {
   uint32_t       n_sub;
   double         spread[UNMASK_MAX_BANDS][UNMASK_MAX_BANDS]; ///< Power ratio from masker band j to band z
   AssistBands**  feeders;  ///< One per analysed track (sub-bands)
-  float*         chunk;    ///< n_tracks × UNMASK_CHUNK_FRAMES: each track's stem (mono) waiting to be fed
+  float*         chunk[2]; ///< n_tracks × chunk_size each: one filled by the render, one being fed
+  uint32_t       filling;  ///< The one the render fills
+  uint32_t       chunk_size;
   uint32_t       chunk_frames;
+  Feeding        feeding;  ///< The other one's feeding, in a thread of its own
   uint32_t       workers;  ///< Threads that feed and reduce (the tracks shared out)
   uint64_t       n_frames;
   double         hop_s;
@@ -98,7 +115,7 @@ typedef struct {
   float*         lend;     ///< The same: masking power lent, offset applied, before spreading
   uint8_t*       present;  ///< The same: 1 when present
   uint8_t*       masked_by; ///< The same: the dominant masker of a masked cell, UNMASK_CLEAR otherwise
-} Unmask;
+};
 
 /// Counts over all frames.
 typedef struct {
@@ -118,14 +135,18 @@ typedef struct {
   uint32_t worst_band;
 } Pair;
 
+static MixdownStatus wait_feeding(Unmask* u);
+
 static void
 unmask_free(Unmask* u)
 {
+  wait_feeding(u); // a render that failed may leave a chunk being fed
   for (uint32_t k = 0; u->feeders && k < u->n_tracks; ++k) {
     assist_bands_free(u->feeders[k]);
   }
   free(u->feeders);
-  free(u->chunk);
+  free(u->chunk[0]);
+  free(u->chunk[1]);
   free(u->track);
   free(u->energy);
   free(u->lend);
@@ -214,8 +235,11 @@ on_begin(void* user_data, const AssistRenderInfo* info)
   u->n_sub = sub_edges(u, sub_hz);
   setup_spread(u);
   u->feeders = calloc(u->n_tracks, sizeof *u->feeders);
-  u->chunk   = malloc((size_t)u->n_tracks * UNMASK_CHUNK_FRAMES * sizeof *u->chunk);
-  if (!u->feeders || !u->chunk) {
+  u->chunk_size = UNMASK_CHUNK_SAMPLES / u->n_tracks;
+  u->chunk_size = u->chunk_size > (1U << 20) ? 1U << 20 : u->chunk_size < 8192U ? 8192U : u->chunk_size;
+  u->chunk[0]   = malloc((size_t)u->n_tracks * u->chunk_size * sizeof *u->chunk[0]);
+  u->chunk[1]   = malloc((size_t)u->n_tracks * u->chunk_size * sizeof *u->chunk[1]);
+  if (!u->feeders || !u->chunk[0] || !u->chunk[1]) {
     return MIXDOWN_ERR_NO_MEM;
   }
   for (uint32_t k = 0; k < u->n_tracks; ++k) {
@@ -282,23 +306,48 @@ for_each_track(Unmask* u, void (*work)(Unmask* u, uint32_t k, void* arg), void* 
 static void
 feed_track(Unmask* u, uint32_t k, void* arg)
 {
-  MixdownStatus* failed = arg;
-  if (assist_bands_feed(u->feeders[k], u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES, NULL, u->chunk_frames) !=
-      MIXDOWN_SUCCESS) {
-    *failed = MIXDOWN_ERR_NO_MEM; // any thread may say so: they all say the same
+  Feeding* f = arg;
+  if (assist_bands_feed(u->feeders[k], f->data + (size_t)k * u->chunk_size, NULL, f->frames) != MIXDOWN_SUCCESS) {
+    f->status = MIXDOWN_ERR_NO_MEM; // any worker may say so: they all say the same
   }
 }
 
-// Feeds what the chunk holds to every track's feeder, in parallel.
-static MixdownStatus
-flush_chunk(Unmask* u)
+static void*
+feed_all(void* arg)
 {
-  MixdownStatus failed = MIXDOWN_SUCCESS;
-  if (u->chunk_frames) {
-    for_each_track(u, feed_track, &failed);
+  Feeding* f = arg;
+  for_each_track(f->u, feed_track, f);
+  return NULL;
+}
+
+static MixdownStatus
+wait_feeding(Unmask* u)
+{
+  if (u->feeding.running) {
+    pthread_join(u->feeding.thread, NULL);
+    u->feeding.running = false;
   }
+  return u->feeding.status;
+}
+
+// Hands the filled chunk to a thread that feeds it to every track's feeder
+// while the render fills the other one (the last one is fed here and now).
+static MixdownStatus
+flush_chunk(Unmask* u, bool last)
+{
+  const MixdownStatus st = wait_feeding(u);
+  if (st != MIXDOWN_SUCCESS || u->chunk_frames == 0U) {
+    return st;
+  }
+  u->feeding      = (Feeding){.u = u, .data = u->chunk[u->filling], .frames = u->chunk_frames};
+  u->filling      = 1U - u->filling;
   u->chunk_frames = 0;
-  return failed;
+  if (last || pthread_create(&u->feeding.thread, NULL, feed_all, &u->feeding) != 0) {
+    feed_all(&u->feeding);
+    return u->feeding.status;
+  }
+  u->feeding.running = true;
+  return MIXDOWN_SUCCESS;
 }
 
 static MixdownStatus
@@ -309,8 +358,8 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
   (void)mix_left;
   (void)mix_right;
   Unmask* u = user_data;
-  if (u->chunk_frames + frames > UNMASK_CHUNK_FRAMES) {
-    const MixdownStatus st = flush_chunk(u);
+  if (u->chunk_frames + frames > u->chunk_size) {
+    const MixdownStatus st = flush_chunk(u, false);
     if (st != MIXDOWN_SUCCESS) {
       return st;
     }
@@ -319,7 +368,7 @@ on_block(void* user_data, uint64_t first_frame, const float* mix_left, const flo
     const uint32_t stem  = u->strips[u->track[k]].stem;
     const float*   left  = stems[2U * stem];
     const float*   right = stems[2U * stem + 1U];
-    float*         mono  = u->chunk + (size_t)k * UNMASK_CHUNK_FRAMES + u->chunk_frames;
+    float*         mono  = u->chunk[u->filling] + (size_t)k * u->chunk_size + u->chunk_frames;
     for (uint32_t i = 0; i < frames; ++i) {
       mono[i] = 0.5F * (left[i] + right[i]);
     }
@@ -454,6 +503,38 @@ spread_frame(const Unmask* u, uint64_t f, double* spread)
   }
 }
 
+/// Who lends band z the most in one frame: the sum over every track, and
+/// the two largest lenders (so each track's threshold is the sum less its
+/// own, and its masker the largest lender that is not itself: a frame costs
+/// tracks × bands, not tracks² × bands).
+typedef struct {
+  double   total;
+  double   first_lent, second_lent;
+  uint32_t first, second;
+} Lenders;
+
+static void
+sum_lenders(const Unmask* u, const double* spread, Lenders* lenders)
+{
+  for (uint32_t z = 0; z < u->n_bands; ++z) {
+    Lenders l = {.total = 0.0, .first_lent = -1.0, .second_lent = -1.0, .first = UINT32_MAX, .second = UINT32_MAX};
+    for (uint32_t k = 0; k < u->n_tracks; ++k) {
+      const double s = spread[(size_t)k * u->n_bands + z];
+      l.total += s;
+      if (s > l.first_lent) {
+        l.second_lent = l.first_lent;
+        l.second      = l.first;
+        l.first_lent  = s;
+        l.first       = k;
+      } else if (s > l.second_lent) {
+        l.second_lent = s;
+        l.second      = k;
+      }
+    }
+    lenders[z] = l;
+  }
+}
+
 /// One cell of track t judged against the others: the threshold, who lends
 /// the most, and that one's share.
 typedef struct {
@@ -463,20 +544,14 @@ typedef struct {
 } Cell;
 
 static Cell
-judge(const Unmask* u, const double* spread, uint32_t t, uint32_t z)
+judge(const Unmask* u, const double* spread, const Lenders* lenders, uint32_t t, uint32_t z)
 {
-  Cell c = {.threshold = 0.0, .lent = -1.0, .dominant = UINT32_MAX};
-  for (uint32_t k = 0; k < u->n_tracks; ++k) {
-    if (k == t) {
-      continue;
-    }
-    const double s = spread[(size_t)k * u->n_bands + z];
-    c.threshold += s;
-    if (s > c.lent) {
-      c.lent     = s;
-      c.dominant = k;
-    }
-  }
+  const Lenders* l    = &lenders[z];
+  const double   own  = spread[(size_t)t * u->n_bands + z];
+  const double   rest = l->total - own;
+  Cell           c    = {.threshold = rest > 0.0 ? rest : 0.0};
+  c.dominant          = l->first != t ? l->first : l->second;
+  c.lent              = l->first != t ? l->first_lent : l->second_lent;
   return c;
 }
 
@@ -498,8 +573,10 @@ count_all(const Unmask* u, Counts* c)
     free(spread);
     return MIXDOWN_ERR_NO_MEM;
   }
+  Lenders lenders[UNMASK_MAX_BANDS];
   for (uint64_t f = 0; f < u->n_frames; ++f) {
     spread_frame(u, f, spread);
+    sum_lenders(u, spread, lenders);
     for (uint32_t t = 0; t < u->n_tracks; ++t) {
       const float*   energy = row_of(u, u->energy, t, f);
       const uint8_t* pres   = u->present + ((size_t)t * u->n_frames + f) * u->n_bands;
@@ -510,7 +587,7 @@ count_all(const Unmask* u, Counts* c)
           continue;
         }
         ++c->present[(size_t)t * u->n_bands + z];
-        const Cell cell = judge(u, spread, t, z);
+        const Cell cell = judge(u, spread, lenders, t, z);
         if (cell.dominant != UINT32_MAX && energy[z] < cell.threshold) {
           const size_t i = pair_index(u, cell.dominant, t, z);
           ++c->masked[i];
@@ -754,7 +831,8 @@ report(const Unmask* u, const Counts* c, const Pair* pairs, size_t n_pairs)
   for (size_t i = 0; i < n_pairs; ++i) {
     const Pair* p = &pairs[i];
     char        when[256] = "";
-    json_t*     times     = p->cells ? worst_times(u, p, when, sizeof when) : NULL;
+    // worst times for the pairs people read (each costs a pass over the frames)
+    json_t* times = p->cells && i < (top > 40U ? top : 40U) ? worst_times(u, p, when, sizeof when) : NULL;
     json_array_append_new(list, pair_json(u, c, p, times));
     if (i < top && p->cells) {
       if (!any) {
@@ -918,14 +996,14 @@ cut_span(const Unmask* u, const Counts* c, const Pair* p, uint32_t* lo, uint32_t
 // How deep a cut of the masker uncovers frame f's masked cells in bands
 // lo … hi (0 when nothing there is masked by it; at most max_cut).
 static double
-cut_needed_db(const Unmask* u, const double* spread, const Pair* p, uint64_t f, uint32_t lo, uint32_t hi,
-              double max_cut)
+cut_needed_db(const Unmask* u, const double* spread, const Lenders* lenders, const Pair* p, uint64_t f, uint32_t lo,
+              uint32_t hi, double max_cut)
 {
   const float*   energy = row_of(u, u->energy, p->masked, f);
   const uint8_t* pres   = u->present + ((size_t)p->masked * u->n_frames + f) * u->n_bands;
   double         need   = 0.0;
   for (uint32_t z = lo; z <= hi; ++z) {
-    const Cell c = judge(u, spread, p->masked, z);
+    const Cell c = judge(u, spread, lenders, p->masked, z);
     if (!pres[z] || c.dominant != p->masker || energy[z] >= c.threshold) {
       continue;
     }
@@ -993,8 +1071,10 @@ present_runs(const Unmask* u, const Pair* p, uint32_t lo, uint32_t hi, double ma
         hide = hide || by[z] == p->masker;
       }
       if (hide) { // the threshold again, for this frame only
+        Lenders lenders[UNMASK_MAX_BANDS];
         spread_frame(u, f, spread);
-        need[f] = cut_needed_db(u, spread, p, f, lo, hi, max_cut);
+        sum_lenders(u, spread, lenders);
+        need[f] = cut_needed_db(u, spread, lenders, p, f, lo, hi, max_cut);
       }
     }
     n = find_runs(u, hit, runs);
@@ -1167,7 +1247,7 @@ analyse(Unmask* u)
   u->workers       = u->workers > u->n_tracks ? u->n_tracks : u->workers;
   MixdownStatus st = assist_render(u->ctx, NULL, true, "unmask: analysing", on_begin, on_block, u);
   if (st == MIXDOWN_SUCCESS) {
-    st = flush_chunk(u);
+    st = flush_chunk(u, true);
   }
   return st == MIXDOWN_SUCCESS ? reduce(u) : st;
 }

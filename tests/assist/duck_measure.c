@@ -26,6 +26,8 @@
 //       speech (median: the depth heard; standard deviation: pumping).
 //       CLIPS: "START END" lines (seconds), the voices' clips in time order;
 //       DEPTH auto: the median gain under speech (for a compressor)
+//   duck_measure sum OUT IN…
+//       the sum of stereo files (the key for ffmpeg's sidechain)
 //   duck_measure length FILE
 //       its length in seconds
 //   duck_measure split PLUS MINUS BED_OUT VOICE_OUT
@@ -520,6 +522,28 @@ run_figures(int argc, char** argv)
 }
 
 static int
+run_sum(int argc, char** argv)
+{
+  Audio first;
+  if (read_audio(argv[3], &first) || first.channels != 2) {
+    return 1;
+  }
+  for (int k = 4; k < argc; ++k) {
+    Audio more;
+    if (read_audio(argv[k], &more) || more.channels != 2) {
+      return 1;
+    }
+    for (uint64_t i = 0; i < 2U * first.frames && i < 2U * more.frames; ++i) {
+      first.data[i] += more.data[i];
+    }
+    free(more.data);
+  }
+  const int rc = write_audio(argv[2], first.data, first.frames, 2);
+  free(first.data);
+  return rc ? 1 : 0;
+}
+
+static int
 run_split(char** argv)
 {
   Audio plus, minus;
@@ -565,6 +589,9 @@ main(int argc, char** argv)
   }
   if (argc >= 10 && !strcmp(argv[1], "figures")) {
     return run_figures(argc, argv);
+  }
+  if (argc >= 4 && !strcmp(argv[1], "sum")) {
+    return run_sum(argc, argv);
   }
   if (argc >= 6 && !strcmp(argv[1], "split")) {
     return run_split(argv);

@@ -68,7 +68,7 @@ PY
     printf '%s\n' "$err" | grep -q "nothing written" && untouched &&
     ok "$k: an unknown option: exit 2, named, nothing written" || fail "$k: unknown option" "rc=$rc" "$err"
   # the first number option, far out of its range: the range is named
-  opt=$("$mixdown" assist "$k" --markdown | awk -F'`' '/^\| `--/ && $0 ~ / … / { print $2; exit }')
+  opt=$("$mixdown" assist "$k" --markdown | awk -F'|' '/^\| `--/ && $3 ~ / … / { gsub(/[ `]/, "", $2); print $2; exit }')
   if [ -n "$opt" ]; then
     run "$mixdown" assist "$k" s.yaml "$opt" 1e9
     [ "$rc" = 2 ] && printf '%s\n' "$err" | grep -q -- "$opt 1e9: not a number from" && untouched &&

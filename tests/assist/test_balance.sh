@@ -6,7 +6,7 @@
 # fader offsets (±12 dB) is fitted back to it, read with `mixdown get`:
 # per-stem error median ≤ 0.5 dB, max ≤ 2 dB — with the reference as
 # rendered, offset by 1.37 s at 44.1 kHz (aligned), and on long-term spectra
-# alone (--align 0).  --level keep keeps the mix's loudness.  --targets:
+# alone (--align 0), and heard in windows (--sample).  --level keep keeps the mix's loudness.  --targets:
 # each named track's loudness relative to the rendered mix (libebur128 on
 # the stems `render --stems` writes) within 0.5 LU of its target.  The
 # written session validates, renders and differs from its input only in the
@@ -122,6 +122,16 @@ echo "--ref ref44.wav (44.1 kHz, 1.37 s later): offset found $offset_s s; error 
 within "$med" "$max" && ok "--ref aligned: per-stem error median $med dB, max $max dB" ||
   fail "--ref aligned fit" "median $med max $max: $detail"
 cmp -s s.yaml orig.yaml && ok "-o: the input is left as it is" || fail "-o changed the input"
+
+# ---------------------------------------------------------------- --ref, heard in windows
+# --sample 0.2: 12 s of the 24, in four windows of 3 s spread over the song
+run "$mixdown" assist balance s.yaml --ref ref44.wav --sample 0.2 --json -o sampled.yaml
+read -r med max detail < <(errors sampled.yaml absolute)
+heard=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["heard_minutes"])' "$out")
+echo "--sample 0.2 (heard $heard min in windows): error median $med dB, max $max dB ($detail)"
+[ "$rc" = 0 ] && near "$heard" 0.2 0.01 && within "$med" "$max" &&
+  ok "--sample 0.2: $heard of 0.4 minutes heard, per-stem error median $med dB, max $max dB" ||
+  fail "--sample fit" "rc=$rc heard $heard median $med max $max: $detail" "$err"
 
 # ---------------------------------------------------------------- --ref, long-term spectra
 run "$mixdown" assist balance s.yaml --ref ref44.wav --align 0 --json -o longterm.yaml

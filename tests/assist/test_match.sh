@@ -60,6 +60,8 @@ jwidth() { jnum "$(printf '%s' "$1" | grep -o '"width":{[^}]*}')" width; }
 
 # ---------------------------------------------------------------- material
 "$measure" stems . 20 || { fail "match_measure stems"; finish; }
+python3 -c "import wave; w = wave.open('silent.wav', 'wb'); w.setnchannels(2); w.setsampwidth(2)
+w.setframerate(48000); w.writeframes(bytes(4 * 48000)); w.close()"
 tracks='tracks:
   - {name: kick, file: kick.wav, gain_db: -6}
   - {name: bass, file: bass.wav, gain_db: -6, pan: -0.1}
@@ -223,6 +225,8 @@ bad "--amount naming a dimension twice" --ref ref.wav --amount eq=50%,eq=60%
 bad "--amount and --eq-amount both" --ref ref.wav --amount eq=50% --eq-amount 60
 bad "--weights not matching --ref" --ref ref.wav --weights 1,2
 bad "a weight of 0" --ref ref.wav --weights 0
+bad "a silent reference" --ref silent.wav
+bad "a silent one of two references" --ref ref.wav,silent.wav
 [[ "$(run "$mixdown" assist match d.yaml --ref ref.wav --amount widht=50%; printf '%s' "$err")" == *"did you mean width?"* ]] &&
   ok "--amount widht: the nearest dimension named" || fail "--amount widht: no suggestion"
 
