@@ -43,6 +43,8 @@ static const MixdownParamInfo duck_options[] = {
    "With auto depth: speech this far above the bed (median of 400 ms windows over speech; Torcoli et al. 2019: "
    "at least 10 LU over music, 15 over ambience)",
    MIXDOWN_PARAM_NUMBER, 0.0, 30.0, 12.0, NULL},
+  {"max-depth", "dB", "With auto depth: never deeper than this (the report says when the clearance is not reached)",
+   MIXDOWN_PARAM_NUMBER, 0.0, 40.0, 24.0, NULL},
   {"lookahead", "ms", "The bed is fully down this long before each speech onset", MIXDOWN_PARAM_NUMBER, 0.0, 1000.0,
    100.0, NULL},
   {"ramp-down", "ms", "How long the bed takes to go down (ending --lookahead before the onset)",
@@ -409,9 +411,10 @@ spans_json(const AssistSpan* spans, size_t n)
 }
 
 static void
-report_figures(AssistContext* ctx, const char* key, const Figures* f)
+report_figures(AssistContext* ctx, const char* key, const Figures* f, const char* basis)
 {
   json_t* o = json_object();
+  json_object_set_new(o, "basis", json_string(basis));
   json_object_set_new(o, "speech_lufs", assist_json_number(f->speech_lufs, 1));
   json_object_set_new(o, "bed_lufs", assist_json_number(f->bed_lufs, 1));
   json_object_set_new(o, "median_lu", assist_json_number(f->median_lu, 1));
@@ -420,7 +423,8 @@ report_figures(AssistContext* ctx, const char* key, const Figures* f)
   assist_report_set(ctx, key, o);
 }
 
-/// Decides the depth (given, or from the clearance); `why` says which.
+/// Decides the depth (given, or from the clearance, at most --max-depth);
+/// `why` says which.
 static double
 decide_depth(AssistContext* ctx, const Figures* before, char* why, size_t size)
 {
@@ -429,11 +433,15 @@ decide_depth(AssistContext* ctx, const Figures* before, char* why, size_t size)
     return assist_number(ctx, "depth");
   }
   const double clearance = assist_number(ctx, "clearance");
+  const double ceiling   = assist_number(ctx, "max-depth");
   const double needed    = clearance - before->median_lu;
   // half-dB steps, rounded up: the clearance is a floor
-  const double depth = isfinite(needed) ? fmin(fmax(ceil(needed * 2.0) / 2.0, 0.0), 40.0) : 0.0;
-  snprintf(why, size, "speech stood %.1f LU above the bed (median of 400 ms windows); %.1f LU wanted", before->median_lu,
-           clearance);
+  const double depth = isfinite(needed) ? fmin(fmax(ceil(needed * 2.0) / 2.0, 0.0), ceiling) : 0.0;
+  const int    used  = snprintf(why, size, "speech stood %.1f LU above the bed (median of 400 ms windows); %.1f LU wanted",
+                                before->median_lu, clearance);
+  if (isfinite(needed) && needed > ceiling && used > 0 && (size_t)used < size) {
+    snprintf(why + used, size - (size_t)used, "; held at --max-depth %.1f dB: the clearance is not reached", ceiling);
+  }
   return depth;
 }
 
@@ -509,6 +517,13 @@ analyse_and_write(AssistContext* ctx, Run* r)
   for (size_t i = 0; i < n; ++i) {
     r->gain[i] = 1.0;
   }
+  if (n_spans == 0U) {
+    assist_say(ctx, "no speech found on the key track%s (floor %.1f LUFS): nothing to write",
+               r->listen.n_keys == 1U ? "" : "s", assist_speech_floor_db(speech));
+    assist_report_set(ctx, "spans", json_array());
+    assist_report_set(ctx, "points", json_integer(0));
+    return MIXDOWN_SUCCESS;
+  }
   Figures before = {0}, after = {0};
   if (!measure(key_db, r->listen.bed.power, r->gain, active, n, &before)) {
     return MIXDOWN_ERR_NO_MEM;
@@ -534,11 +549,11 @@ analyse_and_write(AssistContext* ctx, Run* r)
              r->listen.n_keys, r->listen.n_keys == 1U ? "" : "s", n_spans, n_found, speech_s,
              assist_speech_floor_db(speech));
   assist_say(ctx, "depth %.1f dB: %s", shape.depth_db, why);
-  assist_say(ctx, "under speech, before: speech %.1f LUFS, bed %.1f LUFS; speech above bed: median %.1f LU, 10th "
-                  "percentile %.1f LU",
+  assist_say(ctx, "under speech, before (measured in the analysis render): speech %.1f LUFS, bed %.1f LUFS; speech "
+                  "above bed: median %.1f LU, 10th percentile %.1f LU",
              before.speech_lufs, before.bed_lufs, before.median_lu, before.p10_lu);
-  assist_say(ctx, "under speech, after (estimated): bed %.1f LUFS; speech above bed: median %.1f LU, 10th percentile "
-                  "%.1f LU",
+  assist_say(ctx, "under speech, after (estimated: the analysis with the envelope applied, not a render): bed %.1f "
+                  "LUFS; speech above bed: median %.1f LU, 10th percentile %.1f LU",
              after.bed_lufs, after.median_lu, after.p10_lu);
   assist_report_set(ctx, "spans", spans_json(r->spans, n_spans));
   assist_report_set(ctx, "spans_found", json_integer((json_int_t)n_found));
@@ -547,11 +562,11 @@ analyse_and_write(AssistContext* ctx, Run* r)
   assist_report_set(ctx, "depth_db", assist_json_number(shape.depth_db, 1));
   assist_report_set(ctx, "depth_from", json_string(assist_given(ctx, "depth") ? "given" : "clearance"));
   assist_report_set(ctx, "depth_why", json_string(why));
-  report_figures(ctx, "before", &before);
-  report_figures(ctx, "after", &after);
+  report_figures(ctx, "before", &before, "measured: the analysis render, without the duck");
+  report_figures(ctx, "after", &after, "estimated: the analysis render's 10 ms frames with the envelope applied");
   assist_report_set(ctx, "points", json_integer((json_int_t)n_points));
   if (n_points == 0U) {
-    assist_say(ctx, "%s: nothing to write", n_spans ? "no depth needed" : "no speech found");
+    assist_say(ctx, "no depth needed: nothing to write");
     return MIXDOWN_SUCCESS;
   }
   assist_say(ctx, "envelope: %zu points on %s (a gain insert at the end of its chain)", n_points, r->bed.address);

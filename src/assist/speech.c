@@ -17,8 +17,9 @@
 // (assist_speech_finish): the floor is a low percentile of the whole
 // signal's frames, a frame must stand well above it, voiced stretches of a
 // plausible length for syllables are speech (a held chord is voiced for
-// seconds on end: music, not speech), and unvoiced energy right next to
-// them is speech too (the consonants that open and close syllables).
+// seconds on end, and an instrument holds each note's pitch to the cent:
+// music, not speech), and unvoiced energy right next to them is speech too
+// (the consonants that open and close syllables).
 
 #include "speech.h"
 
@@ -66,6 +67,10 @@ static const size_t VOICED_MAX_FRAMES = 250;
 /// DIP_REACH frames either side.
 static const double    DIP_DB    = 12.0;
 static const ptrdiff_t DIP_REACH = 25;
+/// A stretch whose pitch holds within STEADY_CENTS frame to frame for more
+/// than STEADY_MAX of its frames is an instrument's note.
+static const double STEADY_CENTS = 3.0;
+static const double STEADY_MAX   = 0.75; // espeak-ng's voices: at most 0.5; a synth lead's note: 1
 /// Unvoiced energy adjoining a voiced stretch is speech up to this far out.
 static const size_t CONSONANT_FRAMES = 20;
 
@@ -106,6 +111,7 @@ struct AssistSpeech {
   float*   level_db;
   float*   band_db;
   float*   nacf;
+  float*   lag;    ///< The pitch period, decimated samples (interpolated); 0 when none
   uint8_t* active;
   size_t   capacity;
 
@@ -205,6 +211,7 @@ assist_speech_free(AssistSpeech* s)
   free(s->level_db);
   free(s->band_db);
   free(s->nacf);
+  free(s->lag);
   free(s->active);
   free(s);
 }
@@ -231,11 +238,15 @@ grow(AssistSpeech* s, size_t frames)
   if (nacf) {
     s->nacf = nacf;
   }
+  float* lag = realloc(s->lag, cap * sizeof *lag);
+  if (lag) {
+    s->lag = lag;
+  }
   uint8_t* active = realloc(s->active, cap * sizeof *active);
   if (active) {
     s->active = active;
   }
-  if (!level || !band || !nacf || !active) {
+  if (!level || !band || !nacf || !lag || !active) {
     return false;
   }
   s->capacity = cap;
@@ -250,12 +261,26 @@ ring_at(const AssistSpeech* s, int64_t n)
   return (n < 0 || (uint64_t)n >= s->n_dec) ? 0.0F : s->ring[(uint64_t)n % RING_SIZE];
 }
 
+/// The normalised autocorrelation r(τ) / √(E[0, N-τ) · E[τ, N)) at `lag`.
+static double
+nacf_at(const AssistSpeech* s, uint32_t lag)
+{
+  const uint32_t n   = s->window;
+  const double   e1  = s->prefix[n - lag];
+  const double   e2  = s->prefix[n] - s->prefix[lag];
+  const double   den = sqrt(e1 * e2);
+  return den > 1e-12 ? s->acf[lag] / s->fft_size / den : 0.0;
+}
+
 /// The peak normalised autocorrelation of the window starting at decimated
-/// sample `start`: r(τ) / √(E[0, N-τ) · E[τ, N)), τ over the pitch lags.
+/// sample `start` over the pitch lags, and the period: the shortest lag
+/// whose peak comes within 10 % of the best (not a multiple of the
+/// period), refined between its neighbours by a parabola.
 static float
-voicing(AssistSpeech* s, int64_t start)
+voicing(AssistSpeech* s, int64_t start, float* period)
 {
   const uint32_t n = s->window;
+  *period          = 0.0F;
   s->prefix[0]     = 0.0;
   for (uint32_t i = 0; i < n; ++i) {
     const float x    = ring_at(s, start + i);
@@ -278,12 +303,14 @@ voicing(AssistSpeech* s, int64_t start)
   fftwf_execute(s->inverse); // acf[τ] = fft_size · Σ x[i] x[i+τ]
   double best = 0.0;
   for (uint32_t lag = s->lag_min; lag <= s->lag_max; ++lag) {
-    const double e1  = s->prefix[n - lag];
-    const double e2  = s->prefix[n] - s->prefix[lag];
-    const double den = sqrt(e1 * e2);
-    if (den > 1e-12) {
-      const double r = s->acf[lag] / s->fft_size / den;
-      best           = fmax(best, r);
+    best = fmax(best, nacf_at(s, lag));
+  }
+  for (uint32_t lag = s->lag_min + 1U; lag < s->lag_max && best > 0.0; ++lag) {
+    const double here = nacf_at(s, lag), before = nacf_at(s, lag - 1U), after = nacf_at(s, lag + 1U);
+    if (here >= 0.9 * best && here >= before && here >= after) {
+      const double curve = before - 2.0 * here + after;
+      *period            = (float)(lag + (curve < 0.0 ? 0.5 * (before - after) / curve : 0.0));
+      break;
     }
   }
   return (float)best;
@@ -304,7 +331,7 @@ analyse_frame(AssistSpeech* s, size_t i)
   const double ms = last > first ? sum_sq / (double)(last - first) : 0.0;
   s->band_db[i]   = ms > 1e-20 ? (float)(10.0 * log10(ms)) : -INFINITY;
   const double centre = ((double)i + 0.5) * HOP_S * s->rate_d;
-  s->nacf[i]          = voicing(s, (int64_t)lround(centre) - (int64_t)(s->window / 2U));
+  s->nacf[i]          = voicing(s, (int64_t)lround(centre) - (int64_t)(s->window / 2U), &s->lag[i]);
 }
 
 /// The decimated sample that frame `i`'s window ends before.
@@ -434,6 +461,22 @@ lowest_band_db(const AssistSpeech* s, ptrdiff_t lo, ptrdiff_t hi)
   return lowest;
 }
 
+/// The fraction of the stretch's frames whose pitch stays within
+/// STEADY_CENTS of the previous frame's: an instrument holds a note's pitch
+/// exactly, a voice never does.
+static double
+steady_fraction(const AssistSpeech* s, size_t first, size_t end)
+{
+  size_t pairs = 0, steady = 0;
+  for (size_t i = first + 1U; i < end; ++i) {
+    if (s->lag[i] > 0.0F && s->lag[i - 1U] > 0.0F) {
+      ++pairs;
+      steady += fabs(1200.0 * log2((double)s->lag[i] / s->lag[i - 1U])) < STEADY_CENTS;
+    }
+  }
+  return pairs ? (double)steady / (double)pairs : 0.0;
+}
+
 /// Is the voiced stretch `first` … `end` - 1 a syllable's?  Of a plausible
 /// length, and the energy dips well below its peak on both sides within
 /// DIP_REACH frames (the gaps and consonants between syllables): a held
@@ -448,6 +491,9 @@ is_syllable(const AssistSpeech* s, size_t first, size_t end)
   double peak = -INFINITY;
   for (size_t i = first; i < end; ++i) {
     peak = fmax(peak, s->band_db[i]);
+  }
+  if (steady_fraction(s, first, end) > STEADY_MAX) {
+    return false;
   }
   const ptrdiff_t mid = (ptrdiff_t)(first + end) / 2;
   const double    left  = lowest_band_db(s, (ptrdiff_t)first - DIP_REACH, mid + 1);

@@ -9,7 +9,9 @@
 //       stereo float)
 //   duck_measure keymusic OUT.wav
 //       what a key track must not read as speech: 10 s of a held synth
-//       chord, 4 s of silence, 10 s of pink-ish noise, 4 s of silence
+//       chord, 4 s of silence, 10 s of pink-ish noise, 4 s of silence, 8 s
+//       of a synth lead line (fading in from -40 dB over its first second,
+//       a note every half second with 40 ms between notes)
 //   duck_measure speech FILE [HOLD_MS]
 //       the speech detector (src/assist/speech.c) on FILE: frames, floor,
 //       seconds of speech, spans
@@ -171,8 +173,9 @@ make_bed(const char* path, double seconds, double lufs)
 static int
 make_key_music(const char* path)
 {
-  const uint64_t frames = 28U * RATE;
+  const uint64_t frames = 36U * RATE;
   float*         data   = calloc(frames, sizeof *data);
+  static const double melody[8] = {329.63, 392.00, 440.00, 392.00, 329.63, 293.66, 261.63, 293.66};
   if (!data) {
     return 1;
   }
@@ -189,6 +192,11 @@ make_key_music(const char* path)
     } else if (t >= 14.0 && t < 24.0) {
       pink += 0.05 * (noise(&seed) - pink);
       x = pink * 1.5 + noise(&seed) * 0.05;
+    } else if (t >= 28.0) {
+      const double lt   = t - 28.0;
+      const double note = fmod(lt, 0.5);
+      const double fade = lt < 1.0 ? pow(10.0, -2.0 * (1.0 - lt)) : 1.0;
+      x = note < 0.46 ? saw(melody[(int)(lt / 0.5) % 8] * lt) * 0.2 * fade : 0.0;
     }
     data[i] = (float)x;
   }
