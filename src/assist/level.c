@@ -430,7 +430,10 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
   json_object_set_new(o, "phrases", json_integer((json_int_t)t->n_spans));
   json_object_set_new(o, "noise_floor_db", assist_json_number(floor_db, 1));
   if (!t->n_spans) {
-    assist_say(ctx, "%s: no speech found: nothing written", t->strip.name);
+    // A muted or silent track: its earlier insert is gone (it was removed
+    // to hear the track without it) and none replaces it; say so.
+    assist_say(ctx, "%s: no speech found: nothing written%s", t->strip.name,
+               t->replaced ? " (its earlier level insert was removed; --dry-run first if the track is muted)" : "");
     return o;
   }
   double* sorted = malloc(t->n_spans * sizeof *sorted);
