@@ -14,8 +14,9 @@
 //
 // Pauses are frozen: the gain in a pause is held from a phrase beside it
 // and moves only inside one ramp.  The ramp sits where it raises no noise:
-// a rise ends just before the next onset, a fall starts just after the
-// phrase end, so a pause keeps the lower of its two phrases' gains.
+// a rise ends just before the next onset, a fall starts soon after the
+// phrase's last word has decayed, so a pause keeps the lower of its two
+// phrases' gains.
 //
 // A re-run finds its own insert (assist_own_insert: the last insert, a
 // gain with an enveloped gain_db), removes it first and analyses the track
@@ -50,6 +51,9 @@ static const MixdownParamInfo level_options[] = {
 // detector's onsets and ends are 10 ms frames, and a word's decay outlasts
 // the frame that ends it.
 static const double guard_s = 0.03;
+// A fall waits longer when the pause has room: the last word's decay (and
+// the room's) keeps the gain of its phrase.
+static const double tail_s = 0.1;
 
 // Short-term loudness as EBU Tech 3342 takes it for the loudness range:
 // 3 s windows every 100 ms, gated at -70 LUFS and 20 LU below their mean,
@@ -243,9 +247,10 @@ build_points(LevelTrack* t, double ramp_s)
     const double room        = pause_end - pause_start - 2.0 * guard_s;
     double       from, to;
     if (room >= 0.01) {
-      const double r = ramp_s < room ? ramp_s : room;
-      from           = g1 > g0 ? pause_end - guard_s - r : pause_start + guard_s;
-      to             = from + r;
+      const double r    = ramp_s < room ? ramp_s : room;
+      const double tail = room - r >= tail_s - guard_s ? tail_s : guard_s;
+      from              = g1 > g0 ? pause_end - guard_s - r : pause_start + tail;
+      to                = from + r;
     } else { // a pause too short for the guards: the ramp takes all of it
       from = pause_start;
       to   = pause_end;
@@ -425,7 +430,10 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
   json_object_set_new(o, "phrases", json_integer((json_int_t)t->n_spans));
   json_object_set_new(o, "noise_floor_db", assist_json_number(floor_db, 1));
   if (!t->n_spans) {
-    assist_say(ctx, "%s: no speech found: nothing written", t->strip.name);
+    // A muted or silent track: its earlier insert is gone (it was removed
+    // to hear the track without it) and none replaces it; say so.
+    assist_say(ctx, "%s: no speech found: nothing written%s", t->strip.name,
+               t->replaced ? " (its earlier level insert was removed; --dry-run first if the track is muted)" : "");
     return o;
   }
   double* sorted = malloc(t->n_spans * sizeof *sorted);
