@@ -8,15 +8,15 @@
 // limited to ±max-gain, and short linear ramps (in dB) inside the pauses.
 //
 // Phrases are the speech spans of speech.h (speech frames joined across
-// pauses shorter than `hold`).  A phrase's loudness is the K-weighted mean
-// square of the track's stem over its speech frames (BS.1770's channel
-// sum, -0.691 dB), so a pause inside a phrase, or a longer or shorter
-// phrase, does not move it.
+// pauses shorter than `hold`).  A phrase's loudness is what a loudness
+// meter integrates over it (BS.1770 on the track's stem: 400 ms blocks,
+// gated), from the detector's 10 ms levels.
 //
-// Pauses are frozen: the gain in a pause is that of the phrase before,
-// except inside one ramp.  The ramp sits where it raises no noise: a rise
-// ends just before the next onset, a fall starts just after the phrase end,
-// so a pause never gets more gain than the lower of its two phrases.
+// Pauses are frozen: the gain in a pause is held from a phrase beside it
+// and moves only inside one ramp.  The ramp sits where it raises no noise:
+// a rise ends just before the next onset, a fall starts soon after the
+// phrase's last word has decayed, so a pause keeps the lower of its two
+// phrases' gains.
 //
 // A re-run finds its own insert (assist_own_insert: the last insert, a
 // gain with an enveloped gain_db), removes it first and analyses the track
@@ -51,6 +51,9 @@ static const MixdownParamInfo level_options[] = {
 // detector's onsets and ends are 10 ms frames, and a word's decay outlasts
 // the frame that ends it.
 static const double guard_s = 0.03;
+// A fall waits longer when the pause has room: the last word's decay (and
+// the room's) keeps the gain of its phrase.
+static const double tail_s = 0.1;
 
 // Short-term loudness as EBU Tech 3342 takes it for the loudness range:
 // 3 s windows every 100 ms, gated at -70 LUFS and 20 LU below their mean,
@@ -149,26 +152,47 @@ hop_at(double time_s, size_t n_hops)
   return k <= 0.0 ? 0U : (size_t)k >= n_hops ? n_hops : (size_t)k;
 }
 
-// A phrase's loudness: the mean square over its speech frames (all its
-// frames when the detector marked none, which a span cannot really have).
+// The mean power of the 400 ms block at hop `b` (`gain`: a power gain per
+// hop, or NULL).
 static double
-phrase_loudness(const LevelTrack* t, const uint8_t* active, size_t n_hops, AssistSpan span)
+block_power(const double* energy, const double* gain, size_t b, size_t block)
 {
-  const size_t from = hop_at(span.start_s, n_hops);
-  const size_t to   = hop_at(span.end_s, n_hops);
-  double       sum = 0.0, all = 0.0;
-  size_t       n = 0;
-  for (size_t k = from; k < to; ++k) {
-    all += t->energy[k];
-    if (active[k]) {
-      sum += t->energy[k];
-      ++n;
+  double power = 0.0;
+  for (size_t k = b; k < b + block; ++k) {
+    power += gain ? energy[k] * gain[k] : energy[k];
+  }
+  return power / (double)block;
+}
+
+// Loudness as a meter integrates it (BS.1770) over the phrases `spans`:
+// 400 ms blocks every 100 ms inside each phrase, gated at -70 LUFS and 10
+// LU under their mean, so the pauses and soft ends inside a phrase count
+// as they count on any meter.  A phrase shorter than a block is one block
+// of its own length.  `gain`: a power gain per hop, or NULL.
+static double
+gated_loudness(const double* energy, const double* gain, const AssistSpan* spans, size_t n_spans, size_t n_hops)
+{
+  const size_t block = 40U, step = 10U; // hops of 10 ms
+  double       gate_lufs = -70.0;
+  double       loudness  = -INFINITY;
+  for (int pass = 0; pass < 2; ++pass) { // the absolute gate, then the relative one
+    double sum = 0.0;
+    size_t n   = 0;
+    for (size_t i = 0; i < n_spans; ++i) {
+      const size_t from = hop_at(spans[i].start_s, n_hops), to = hop_at(spans[i].end_s, n_hops);
+      const size_t len  = to - from < block ? to - from : block;
+      for (size_t b = from; len && b + len <= to; b += step) {
+        const double power = block_power(energy, gain, b, len);
+        if (power_db(power) > gate_lufs) {
+          sum += power;
+          ++n;
+        }
+      }
     }
+    loudness  = n ? power_db(sum / (double)n) : -INFINITY;
+    gate_lufs = loudness - 10.0;
   }
-  if (n) {
-    return power_db(sum / (double)n);
-  }
-  return to > from ? power_db(all / (double)(to - from)) : -INFINITY;
+  return loudness;
 }
 
 static double
@@ -223,9 +247,10 @@ build_points(LevelTrack* t, double ramp_s)
     const double room        = pause_end - pause_start - 2.0 * guard_s;
     double       from, to;
     if (room >= 0.01) {
-      const double r = ramp_s < room ? ramp_s : room;
-      from           = g1 > g0 ? pause_end - guard_s - r : pause_start + guard_s;
-      to             = from + r;
+      const double r    = ramp_s < room ? ramp_s : room;
+      const double tail = room - r >= tail_s - guard_s ? tail_s : guard_s;
+      from              = g1 > g0 ? pause_end - guard_s - r : pause_start + tail;
+      to                = from + r;
     } else { // a pause too short for the guards: the ramp takes all of it
       from = pause_start;
       to   = pause_end;
@@ -339,23 +364,8 @@ speech_lra(const LevelTrack* t, const double* gain, const uint8_t* in_phrase, si
   return lra;
 }
 
-static double
-speech_loudness(const LevelTrack* t, const double* gain, const uint8_t* active, const uint8_t* in_phrase,
-                size_t n_hops)
-{
-  double sum = 0.0;
-  size_t n   = 0;
-  for (size_t k = 0; k < n_hops; ++k) {
-    if (active[k] && in_phrase[k]) {
-      sum += t->energy[k] * gain[k];
-      ++n;
-    }
-  }
-  return n ? power_db(sum / (double)n) : -INFINITY;
-}
-
 static bool
-estimate(const LevelTrack* t, const uint8_t* active, size_t n_hops, Estimate* e)
+estimate(const LevelTrack* t, size_t n_hops, Estimate* e)
 {
   double*  unity     = malloc((n_hops + 1U) * sizeof *unity);
   double*  gain      = malloc((n_hops + 1U) * sizeof *gain);
@@ -379,8 +389,8 @@ estimate(const LevelTrack* t, const uint8_t* active, size_t n_hops, Estimate* e)
   }
   e->lra_before_lu      = speech_lra(t, unity, in_phrase, n_hops);
   e->lra_after_lu       = speech_lra(t, gain, in_phrase, n_hops);
-  e->speech_before_lufs = speech_loudness(t, unity, active, in_phrase, n_hops);
-  e->speech_after_lufs  = speech_loudness(t, gain, active, in_phrase, n_hops);
+  e->speech_before_lufs = gated_loudness(t->energy, NULL, t->spans, t->n_spans, n_hops);
+  e->speech_after_lufs  = gated_loudness(t->energy, gain, t->spans, t->n_spans, n_hops);
   free(unity);
   free(gain);
   free(in_phrase);
@@ -420,7 +430,10 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
   json_object_set_new(o, "phrases", json_integer((json_int_t)t->n_spans));
   json_object_set_new(o, "noise_floor_db", assist_json_number(floor_db, 1));
   if (!t->n_spans) {
-    assist_say(ctx, "%s: no speech found: nothing written", t->strip.name);
+    // A muted or silent track: its earlier insert is gone (it was removed
+    // to hear the track without it) and none replaces it; say so.
+    assist_say(ctx, "%s: no speech found: nothing written%s", t->strip.name,
+               t->replaced ? " (its earlier level insert was removed; --dry-run first if the track is muted)" : "");
     return o;
   }
   double* sorted = malloc(t->n_spans * sizeof *sorted);
@@ -466,23 +479,24 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
     assist_say(ctx, "%s: %zu stretches of speech more than %g LU under its phrases skipped (bleed or noise: the "
                "gain around them holds)", t->strip.name, t->n_quiet, quiet_gate_lu);
   }
-  if (limited) {
-    // The gains its phrases need, unlimited: centring them on 0 dB with
-    // the fader (the user's) lets a re-run reach every phrase it can.
-    double* needed = malloc(t->n_spans * sizeof *needed);
-    if (needed) {
-      for (size_t i = 0; i < t->n_spans; ++i) {
-        needed[i] = target_lufs - t->loudness[i];
-      }
-      qsort(needed, t->n_spans, sizeof *needed, compare_double);
-      assist_say(ctx,
-                 "%s: %zu phrases need more than ±%g dB (%+.1f … %+.1f dB): move its fader by %+.1f dB (their median) "
-                 "and re-run, or allow more with --max-gain",
-                 t->strip.name, limited, max_gain_db, needed[0], needed[t->n_spans - 1U], needed[t->n_spans / 2U]);
-      json_object_set_new(o, "fader_hint_db", assist_json_number(needed[t->n_spans / 2U], 1));
-      free(needed);
-    }
+  // The gains its phrases need, unlimited: when some need more than the
+  // limit by more than half a dB, centring them on 0 dB with the fader
+  // (the user's) lets a re-run reach every phrase it can.
+  double* needed = malloc(t->n_spans * sizeof *needed);
+  size_t  short_n = 0;
+  for (size_t i = 0; needed && i < t->n_spans; ++i) {
+    needed[i] = target_lufs - t->loudness[i];
+    short_n += fabs(needed[i]) > max_gain_db + 0.5;
   }
+  if (needed && short_n) {
+    qsort(needed, t->n_spans, sizeof *needed, compare_double);
+    assist_say(ctx,
+               "%s: %zu of its %zu phrases need more than ±%g dB (%+.1f … %+.1f dB): move its fader by %+.1f dB (their "
+               "median) and re-run, or allow more with --max-gain",
+               t->strip.name, short_n, t->n_spans, max_gain_db, needed[0], needed[t->n_spans - 1U], needed[t->n_spans / 2U]);
+    json_object_set_new(o, "fader_hint_db", assist_json_number(needed[t->n_spans / 2U], 1));
+  }
+  free(needed);
   return o;
 }
 
@@ -579,8 +593,7 @@ load_energy(LevelTrack* t)
 static bool
 find_phrases(AssistContext* ctx, LevelTrack* t)
 {
-  const size_t   n_hops = assist_speech_frames(t->speech);
-  const uint8_t* active = assist_speech_active(t->speech);
+  const size_t n_hops = assist_speech_frames(t->speech);
   t->n_spans = assist_speech_spans(t->speech, assist_number(ctx, "hold"), assist_number(ctx, "min-phrase"), &t->spans);
   if (!t->n_spans) {
     return true;
@@ -591,7 +604,7 @@ find_phrases(AssistContext* ctx, LevelTrack* t)
     return false;
   }
   for (size_t i = 0; i < t->n_spans; ++i) {
-    t->loudness[i] = phrase_loudness(t, active, n_hops, t->spans[i]);
+    t->loudness[i] = gated_loudness(t->energy, NULL, &t->spans[i], 1U, n_hops);
   }
   t->n_quiet = drop_quiet(t);
   return true;
@@ -611,7 +624,6 @@ level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
     return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
   }
   const size_t   n_hops = assist_speech_frames(t->speech);
-  const uint8_t* active = assist_speech_active(t->speech);
   Estimate       e      = {NAN, NAN, -INFINITY, -INFINITY};
   if (t->n_spans) {
     for (size_t i = 0; i < t->n_spans; ++i) {
@@ -620,7 +632,7 @@ level_track(AssistContext* ctx, LevelTrack* t, json_t* out)
       const double g = isfinite(t->loudness[i]) ? clamp(target_lufs - t->loudness[i], -max_gain_db, max_gain_db) : 0.0;
       t->gain_db[i]  = round(g * 10.0) / 10.0;
     }
-    if (!build_points(t, assist_number(ctx, "ramp") / 1000.0) || !estimate(t, active, n_hops, &e)) {
+    if (!build_points(t, assist_number(ctx, "ramp") / 1000.0) || !estimate(t, n_hops, &e)) {
       return assist_fail(ctx, MIXDOWN_ERR_NO_MEM, "out of memory");
     }
     st = write_insert(ctx, t);

@@ -184,7 +184,7 @@ unchanged() { cmp -s s.yaml orig.yaml; }
 printf 'mixdown: 1\ntracks:\n  - {name: music, file: music.wav}\n  - {name: synth, file: keymusic.wav}\n' > k.yaml
 cp k.yaml k-orig.yaml
 run "$mixdown" assist duck k.yaml --bed music --key synth
-[ "$rc" = 0 ] && cmp -s k.yaml k-orig.yaml && printf '%s\n' "$err" | grep -q "no speech found" &&
+[ "$rc" = 0 ] && cmp -s k.yaml k-orig.yaml && printf '%s\n' "$out" "$err" | grep -q "no speech found" &&
   ok "a chord, noise and a synth lead as the key: no speech found, nothing written" ||
   fail "music as the key" "rc=$rc" "$err" "$(diff k-orig.yaml k.yaml | head -5)"
 
