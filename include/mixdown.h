@@ -1255,7 +1255,7 @@ typedef struct {
 typedef struct {
   const MixdownAssistArg* args; ///< Its options (see mixdown_assistant_option())
   uint32_t                n_args;
-  uint32_t                threads; ///< Render threads for the analysis (0: one per core)
+  uint32_t                threads; ///< Threads for the analysis (0: the render on one, the measuring beside it)
   /// Called as the analysis goes on (stage, 0 … 1); may be NULL.
   void (*progress)(void* user_data, const char* stage, double fraction);
   void* user_data;

@@ -141,7 +141,7 @@ typedef MixdownStatus (*AssistBlockFunc)(void* user_data, uint64_t first_frame, 
                                          const float* mix_right, const float* const* stems, uint32_t frames);
 
 /// Renders `session` (NULL: the editor's session as edited so far) from
-/// start to end, block by block, with `ctx->threads` threads and no output
+/// start to end, block by block, with `ctx->threads` threads (0: one) and no output
 /// file, reporting progress as `stage`.  `with_stems`: also the stems.
 MixdownStatus assist_render(AssistContext* ctx, const MixdownSession* session, bool with_stems, const char* stage,
                             AssistBeginFunc begin, AssistBlockFunc block, void* user_data);

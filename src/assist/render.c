@@ -39,7 +39,12 @@ pull_open(AssistContext* ctx, const MixdownSession* session, bool with_stems, Pu
   if (st != MIXDOWN_SUCCESS) {
     return assist_fail(ctx, st, "%s", message[0] ? message : mixdown_strerror(st));
   }
-  mixdown_engine_set_threads(p->engine, ctx->threads);
+  // One render thread unless asked: the assistants measure beside the
+  // render (on their own threads, or in the block callback), and an
+  // analysis render is light per block (stems of few tracks), where the
+  // engine's workers cost more than they share: the podcast hour of
+  // bench/assist.sh took 11.1 s of CPU on one thread against 18.6 s on two.
+  mixdown_engine_set_threads(p->engine, ctx->threads ? ctx->threads : 1U);
   if (with_stems && mixdown_engine_enable_stems(p->engine) != MIXDOWN_SUCCESS) {
     return MIXDOWN_ERR_NO_MEM;
   }

@@ -25,7 +25,8 @@ static const char usage[] =
   "  --dry-run   print the unified diff on stdout (the report on stderr); write nothing\n"
   "  --json      print the report as one JSON object (with the diff under \"diff\")\n"
   "  --quiet     no report, no progress bar\n"
-  "  --threads N render threads for the analysis (default: one per core)\n"
+  "  --threads N threads for the analysis (default: the render on one, the measuring\n"
+  "              beside it; the result is the same with any number)\n"
   "Exit code 0 when written, 2 for a usage error, a bad option or a refused value\n"
   "(nothing written), 1 when analysing or writing failed.\n"
   "Assistants (docs/assistants.md):\n";
