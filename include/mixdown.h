@@ -1293,10 +1293,11 @@ MIXDOWN_API MIXDOWN_REALTIME const MixdownParamInfo* mixdown_assistant_option(ui
    @return #MIXDOWN_SUCCESS; #MIXDOWN_ERR_BAD_ARG for an unknown assistant,
    an unknown option or a value out of its range (the message gives the
    nearest name or the range); #MIXDOWN_ERR_SESSION when an edit was
-   refused (reported to the editor's diagnostic callback; the editor may
-   hold the assistant's earlier edits: free it without saving);
+   refused (reported to the editor's diagnostic callback);
    #MIXDOWN_ERR_DECODE / #MIXDOWN_ERR_IO when a source fails;
-   #MIXDOWN_ERR_NO_MEM.
+   #MIXDOWN_ERR_NO_MEM.  After any failure the editor may hold part of the
+   run's edits (an earlier result is removed before the analysis, so that
+   it is not heard): free it without saving, as `mixdown assist` does.
 */
 MIXDOWN_API MixdownStatus
 mixdown_assist(MixdownEditor* editor, const char* kind, const MixdownAssistOptions* options, char** report_text,

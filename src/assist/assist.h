@@ -115,6 +115,10 @@ typedef struct {
 bool assist_find_strip(AssistContext* ctx, const char* option, const char* name, AssistStrip* strip);
 void assist_strip_free(AssistStrip* strip);
 
+/// Does `from`'s signal reach `to` (itself, or through outputs and sends,
+/// at any depth)?
+bool assist_strip_feeds(AssistContext* ctx, const AssistStrip* from, const AssistStrip* to);
+
 /// Every track and bus of the session, in session order (tracks, then
 /// buses).  Returns the count; `*strips` malloc'd (free each and the array).
 size_t assist_all_strips(AssistContext* ctx, AssistStrip** strips);

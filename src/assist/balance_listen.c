@@ -415,6 +415,13 @@ next_pow2(size_t n)
   return p;
 }
 
+// The index of lag `lag` in a circular correlation of `size` (|lag| < size).
+static size_t
+circular(long lag, size_t size)
+{
+  return lag >= 0 ? (size_t)lag % size : size - (size_t)(-lag) % size;
+}
+
 // Cross-correlates the mix's and the reference's onset envelopes, band by
 // band (their cross-spectra summed, one inverse FFT), within ±max_offset_s.
 static MixdownStatus
@@ -474,17 +481,21 @@ align(const Balance* b, double max_offset_s, Alignment* out)
     const double norm = sqrt(energy_mix * energy_ref) * (double)size;
     out->correlation  = -1.0;
     long best         = 0;
-    for (long lag = -max_lag; lag <= max_lag; ++lag) {
-      const double c = norm > 0.0 ? a[lag >= 0 ? (size_t)lag : size - (size_t)(-lag)] / norm : 0.0;
+    // Only the lags the two envelopes can overlap at (|lag| < size holds
+    // for them, so the circular index below stays inside the buffer).
+    const long lowest  = -max_lag > -(long)(n_mix - 1U) ? -max_lag : -(long)(n_mix - 1U);
+    const long highest = max_lag < (long)(n_ref - 1U) ? max_lag : (long)(n_ref - 1U);
+    for (long lag = lowest; lag <= highest; ++lag) {
+      const double c = norm > 0.0 ? a[circular(lag, size)] / norm : 0.0;
       if (c > out->correlation) {
         out->correlation = c;
         best             = lag;
       }
     }
     // the peak between frames: a parabola through it and its neighbours
-    const double c0 = a[best - 1 >= 0 ? (size_t)(best - 1) : size - (size_t)(1 - best)];
-    const double c1 = a[best >= 0 ? (size_t)best : size - (size_t)(-best)];
-    const double c2 = a[best + 1 >= 0 ? (size_t)(best + 1) : size - (size_t)(-1 - best)];
+    const double c0 = a[circular(best - 1, size)];
+    const double c1 = a[circular(best, size)];
+    const double c2 = a[circular(best + 1, size)];
     const double curve = c0 - 2.0 * c1 + c2;
     const double shift = curve < 0.0 ? fmax(-0.5, fmin(0.5, 0.5 * (c0 - c2) / curve)) : 0.0;
     out->offset_s      = ((double)best + shift) * hop_s;

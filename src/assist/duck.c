@@ -356,6 +356,17 @@ find_keys(AssistContext* ctx, const AssistStrip* bed, Listen* l, AssistStrip** k
     } else if (ok && (*keys)[i].stem == bed->stem) {
       ok = false;
       assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "--key %s: the bed cannot key itself", names[i]);
+    } else if (ok && assist_strip_feeds(ctx, &(*keys)[i], bed)) {
+      // the envelope would duck the voice with the bed
+      ok = false;
+      assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "--key %s: it reaches the bed %s (by its output or a send), so ducking the "
+                  "bed would duck the voice too; route it past the bed", names[i], bed->name);
+    }
+    for (size_t j = 0; ok && j < i; ++j) {
+      if ((*keys)[j].stem == (*keys)[i].stem) {
+        ok = false;
+        assist_fail(ctx, MIXDOWN_ERR_BAD_ARG, "--key %s is named twice", names[i]);
+      }
     }
     if (ok) {
       l->key_stems[l->n_keys++] = (*keys)[i].stem;
@@ -518,7 +529,7 @@ analyse_and_write(AssistContext* ctx, Run* r)
     r->gain[i] = 1.0;
   }
   if (n_spans == 0U) {
-    assist_say(ctx, "no speech found on the key track%s (floor %.1f LUFS): nothing to write",
+    assist_say(ctx, "no speech found on the key track%s (floor %.1f LUFS): nothing new to write (an earlier run's insert, if any, is removed: see the writes)",
                r->listen.n_keys == 1U ? "" : "s", assist_speech_floor_db(speech));
     assist_report_set(ctx, "spans", json_array());
     assist_report_set(ctx, "points", json_integer(0));
@@ -527,6 +538,13 @@ analyse_and_write(AssistContext* ctx, Run* r)
   Figures before = {0}, after = {0};
   if (!measure(key_db, r->listen.bed.power, r->gain, active, n, &before)) {
     return MIXDOWN_ERR_NO_MEM;
+  }
+  if (!isfinite(before.median_lu)) {
+    // no window under speech where the bed sounds: nothing to take down
+    assist_say(ctx, "the bed is silent under the speech found (%zu spans): nothing new to write (an earlier run's insert, if any, is removed: see the writes)", n_spans);
+    assist_report_set(ctx, "spans", spans_json(r->spans, n_spans));
+    assist_report_set(ctx, "points", json_integer(0));
+    return MIXDOWN_SUCCESS;
   }
   char        why[160];
   Shape       shape     = base;
@@ -566,7 +584,7 @@ analyse_and_write(AssistContext* ctx, Run* r)
   report_figures(ctx, "after", &after, "estimated: the analysis render's 10 ms frames with the envelope applied");
   assist_report_set(ctx, "points", json_integer((json_int_t)n_points));
   if (n_points == 0U) {
-    assist_say(ctx, "no depth needed: nothing to write");
+    assist_say(ctx, "no depth needed: nothing new to write (an earlier run's insert, if any, is removed: see the writes)");
     return MIXDOWN_SUCCESS;
   }
   assist_say(ctx, "envelope: %zu points on %s (a gain insert at the end of its chain)", n_points, r->bed.address);

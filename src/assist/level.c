@@ -451,9 +451,11 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
     limited += fabs(t->gain_db[i]) >= max_gain_db - 1e-9;
   }
   json_object_set_new(o, "speech_before_lufs", assist_json_number(e->speech_before_lufs, 1));
-  json_object_set_new(o, "speech_after_lufs", assist_json_number(e->speech_after_lufs, 1));
+  json_object_set_new(o, "speech_after_estimated_lufs", assist_json_number(e->speech_after_lufs, 1));
   json_object_set_new(o, "lra_before_lu", assist_json_number(e->lra_before_lu, 1));
-  json_object_set_new(o, "lra_after_lu", assist_json_number(e->lra_after_lu, 1));
+  json_object_set_new(o, "lra_after_estimated_lu", assist_json_number(e->lra_after_lu, 1));
+  json_object_set_new(o, "basis", json_string("before: measured in the analysis render (10 ms BS.1770 frames); after: "
+                                              "estimated from the same frames with the envelope applied, not a render"));
   json_object_set_new(o, "gain_min_db", assist_json_number(g_min, 1));
   json_object_set_new(o, "gain_median_db", assist_json_number(g_med, 1));
   json_object_set_new(o, "gain_max_db", assist_json_number(g_max, 1));
@@ -470,7 +472,8 @@ report_track(AssistContext* ctx, const LevelTrack* t, const Estimate* e, double 
   }
   json_object_set_new(o, "phrase_list", phrases);
   assist_say(ctx,
-             "%s: %zu phrases; speech %.1f -> %.1f LUFS, loudness range %.1f -> %.1f LU (estimated); "
+             "%s: %zu phrases; speech %.1f -> %.1f LUFS, loudness range %.1f -> %.1f LU (before: measured in the "
+             "analysis render; after: estimated from it with the envelope, not rendered); "
              "gains %+.1f / %+.1f / %+.1f dB (min/median/max), %zu at the ±%g dB limit; %zu points; noise floor "
              "%.1f dB",
              t->strip.name, t->n_spans, e->speech_before_lufs, e->speech_after_lufs, e->lra_before_lu,

@@ -118,3 +118,36 @@ assist_strips_free(AssistStrip* strips, size_t n)
   }
   free(strips);
 }
+
+// Depth-first over outputs and sends; the routing has no cycles (the
+// validator refuses them), so the walk ends.
+static bool
+reaches(const MixdownSession* s, size_t from, size_t to, unsigned depth)
+{
+  if (from == to) {
+    return true;
+  }
+  if (from >= s->n_nodes || depth > s->n_nodes) {
+    return false;
+  }
+  const MdNode* n = &s->nodes[from];
+  if (n->output != MD_NO_NODE && reaches(s, n->output, to, depth + 1U)) {
+    return true;
+  }
+  for (size_t i = 0; i < n->n_sends; ++i) {
+    if (reaches(s, n->sends[i].target, to, depth + 1U)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool
+assist_strip_feeds(AssistContext* ctx, const AssistStrip* from, const AssistStrip* to)
+{
+  const MixdownSession* s = mixdown_editor_session(ctx->editor);
+  if (from->stem == UINT32_MAX || to->stem == UINT32_MAX) {
+    return to->stem == UINT32_MAX; // everything reaches the master; the master reaches nothing
+  }
+  return reaches(s, from->stem, to->stem, 0U);
+}

@@ -192,7 +192,9 @@ feed_track(Unmask* u, uint32_t k, void* arg)
 {
   Feeding* f = arg;
   if (assist_bands_feed(u->feeders[k], f->data + (size_t)k * u->chunk_size, NULL, f->frames) != MIXDOWN_SUCCESS) {
-    f->status = MIXDOWN_ERR_NO_MEM; // any worker may say so: they all say the same
+    // any worker may say so (they all say the same), so the store is atomic;
+    // it is read after the workers are joined
+    __atomic_store_n(&f->status, MIXDOWN_ERR_NO_MEM, __ATOMIC_RELAXED);
   }
 }
 
@@ -316,8 +318,6 @@ reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
                 energy[b] > 0.0F;
     }
   }
-  assist_bands_free(u->feeders[k]);
-  u->feeders[k] = NULL;
 }
 
 /// What makes a cell present (--floor, --range), as powers.
@@ -357,6 +357,12 @@ reduce(Unmask* u)
   Limits limits = {.floor_power = pow(10.0, assist_number(u->ctx, "floor") / 10.0),
                    .range_ratio = pow(10.0, -assist_number(u->ctx, "range") / 10.0)};
   for_each_track(u, reduce_one, &limits);
+  // The feeders' FFTW plans are destroyed here, on the calling thread: only
+  // fftwf_execute may run on several threads at once, not the planner.
+  for (uint32_t k = 0; k < u->n_tracks; ++k) {
+    assist_bands_free(u->feeders[k]);
+    u->feeders[k] = NULL;
+  }
   return MIXDOWN_SUCCESS;
 }
 

@@ -200,7 +200,7 @@ unmask_fix(Unmask* u, const Counts* c, const Pair* pairs, size_t n_pairs)
   AssistContext* ctx = u->ctx;
   const Pair*    p   = pair_to_fix(u, pairs, n_pairs);
   if (!p || !p->cells) {
-    assist_say(ctx, "fix: nothing to cut (no masked cells for that pair): nothing written");
+    assist_say(ctx, "fix: nothing to cut (no masked cells for that pair): nothing new written (an earlier cut, if any, is removed: see the writes)");
     assist_report_set(ctx, "fix", json_null());
     return MIXDOWN_SUCCESS;
   }
@@ -218,7 +218,7 @@ unmask_fix(Unmask* u, const Counts* c, const Pair* pairs, size_t n_pairs)
   char*        env  = n ? cut_envelope(u, runs, n, &cuts, &deepest) : NULL;
   free(runs);
   if (!env) {
-    assist_say(ctx, "fix: %s is never masked deep enough in %.0f–%.0f Hz to cut: nothing written",
+    assist_say(ctx, "fix: %s is never masked deep enough in %.0f–%.0f Hz to cut: nothing new written (an earlier cut, if any, is removed: see the writes)",
                unmask_track_name(u, p->masked), f_lo, f_hi);
     assist_report_set(ctx, "fix", json_null());
     return MIXDOWN_SUCCESS;

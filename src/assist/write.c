@@ -108,20 +108,26 @@ put_number(char* out, size_t size, double value, int digits)
 char*
 assist_envelope_yaml(const AssistPoint* points, size_t n, int time_digits, int value_digits)
 {
-  const size_t size = 64U + n * 64U;
-  char*        out  = malloc(size);
-  if (!out) {
+  // Each number is at most 64 characters here (put_number writes into a
+  // 64-byte buffer and reports what it wrote); the text grows as needed.
+  char*  out  = NULL;
+  size_t size = 0;
+  FILE*  f    = open_memstream(&out, &size);
+  if (!f) {
     return NULL;
   }
-  size_t used = (size_t)snprintf(out, size, "{points: [");
+  fputs("{points: [", f);
   for (size_t i = 0; i < n; ++i) {
-    used += (size_t)snprintf(out + used, size - used, "%s[", i ? ", " : "");
-    used += (size_t)put_number(out + used, size - used, points[i].time_s, time_digits);
-    used += (size_t)snprintf(out + used, size - used, ", ");
-    used += (size_t)put_number(out + used, size - used, points[i].value, value_digits);
-    used += (size_t)snprintf(out + used, size - used, "]");
+    char t[64], v[64];
+    put_number(t, sizeof t, points[i].time_s, time_digits);
+    put_number(v, sizeof v, points[i].value, value_digits);
+    fprintf(f, "%s[%s, %s]", i ? ", " : "", t, v);
   }
-  snprintf(out + used, size - used, "], curve: linear}");
+  fputs("], curve: linear}", f);
+  if (fclose(f) != 0) {
+    free(out);
+    return NULL;
+  }
   return out;
 }
 

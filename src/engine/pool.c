@@ -179,7 +179,7 @@ md_pool_join(MdPool* pool)
     relax();
     ++spin;
   }
-  pool->join_spin_rounds = adapt_spin(pool->join_spin_rounds, spin == pool->join_spin_rounds);
+  pool->join_spin_rounds = adapt_spin(pool->join_spin_rounds, atomic_load(&pool->busy) != 0U);
   pthread_mutex_lock(&pool->lock);
   while (atomic_load(&pool->busy)) {
     pthread_cond_wait(&pool->finished, &pool->lock);

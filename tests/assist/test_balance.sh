@@ -72,7 +72,7 @@ err = [abs(e) for e in err]
 print("%.3f %.3f %s" % (statistics.median(err), max(err), " ".join("%s %+.2f" % (t, float(got[t]) - float(want[t])) for t in want)))
 PY
 }
-within() { awk -v m="$1" -v x="$2" 'BEGIN { exit !(m <= 0.5 && x <= 2.0) }'; }
+within() { awk -v m="$1" -v x="$2" 'BEGIN { exit !(m != "" && x != "" && m + 0 == m && x + 0 == x && m <= 0.5 && x <= 2.0) }'; }
 
 # Every value of $1 that differs from orig.yaml, as "ADDRESS VALUE" lines, and
 # the writes of the JSON report $2, the same way: they must be equal.

@@ -198,6 +198,9 @@ run "$mixdown" assist duck s.yaml --bed music --key host,guest --json
 printf '%s\n' "$out" > report.json
 [ "$rc" = 0 ] && ! unchanged && ok "duck writes the session" || fail "duck" "rc=$rc" "$err"
 depth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["depth_db"])' report.json)
+# the onset figures below count onsets within 1 dB of this depth: a depth of
+# nothing would make every onset "ducked"
+atleast "$depth" 6 && ok "the automatic depth is a real one: $depth dB" || fail "automatic depth $depth dB"
 python3 - report.json <<'PY' > report.txt
 import json, sys
 r = json.load(open(sys.argv[1]))

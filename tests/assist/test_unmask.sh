@@ -76,7 +76,8 @@ for centre in 250 1000 4000; do
     fail "$centre Hz: --fix: masked cells" "$before → $after (−$drop %)" "$(jq -c .fix <<<"$fix_json")"
   l1=$(lufs "s$centre.yaml") l2=$(lufs "f$centre.yaml")
   d=$(awk -v a="$l1" -v b="$l2" 'BEGIN { printf "%.2f", b - a }')
-  near "$d" 0 1 && ok "$centre Hz: --fix: the masker's loudness $l1 → $l2 LUFS ($d LU)" ||
+  [[ $l1 =~ ^-?[0-9]+(\.[0-9]+)?$ && $l2 =~ ^-?[0-9]+(\.[0-9]+)?$ ]] && near "$d" 0 1 &&
+    ok "$centre Hz: --fix: the masker's loudness $l1 → $l2 LUFS ($d LU)" ||
     fail "$centre Hz: --fix: the masker's loudness" "$l1 → $l2 LUFS"
   deepest=$(jq -r '.fix.deepest_db' <<<"$fix_json")
   awk -v x="$deepest" 'BEGIN { exit !(x >= -6 && x < 0) }' && ok "$centre Hz: the cut is at most --max-cut (6 dB): $deepest dB" ||

@@ -18,8 +18,9 @@ run() {
 
 # Is $1 within $3 of $2?  (False when $1 is empty.)
 near() { awk -v x="$1" -v want="$2" -v tol="$3" 'BEGIN { d = x - want; if (d < 0) d = -d; exit !(x != "" && d <= tol) }'; }
-# Is $1 below $2?
-below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+# Is $1 below $2?  (False when $1 is empty or not a number: a measurement
+# that did not come out must not pass.)
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 == a && a < b) }'; }
 
 # Does the build under test ($mixdown) have the optional part $1 (jack, osc,
 # lv2, report: meson_options.txt)?  `mixdown version` lists them.
