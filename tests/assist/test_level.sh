@@ -25,6 +25,8 @@ measure="$build/tests/assist/level_measure"
 
 # shellcheck source=../cli/harness.sh
 . "$here/../cli/harness.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-level-XXXXXX")
 [ -n "${MIXDOWN_TEST_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
@@ -153,17 +155,6 @@ run "$mixdown" check s.yaml
 
 # Only the values the report lists changed: its writes, replayed on the
 # input with `mixdown set`, give the written file to the byte.
-replay() { # $1: the session copy, $2: the --json report
-  local edit address value
-  while IFS=$'\t' read -r edit address value; do
-    case "$edit" in
-    append) "$mixdown" set "$1" "$address" --append "$value" -q || return 1 ;;
-    remove) "$mixdown" set "$1" "$address" --remove "$value" -q || return 1 ;;
-    set) "$mixdown" set "$1" "$address" "$value" -q || return 1 ;;
-    esac
-  done < <(printf '%s' "$2" | grep -o '"edit":"[a-z]*","address":"[^"]*","value":"[^"]*"' |
-    sed 's/^"edit":"\([a-z]*\)","address":"\([^"]*\)","value":"\([^"]*\)"$/\1\t\2\t\3/')
-}
 cp orig.yaml replayed.yaml
 n_writes=$(printf '%s' "$json" | grep -o '"edit":"[a-z]*"' | wc -l)
 replay replayed.yaml "$json" && [ "$n_writes" -eq 2 ] && cmp -s replayed.yaml s.yaml &&

@@ -42,6 +42,8 @@ measure="$build/tests/assist/match_measure"
 
 # shellcheck source=../cli/harness.sh
 . "$here/../cli/harness.sh"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mixdown-match-XXXXXX")
 [ -n "${MIXDOWN_TEST_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
@@ -107,17 +109,6 @@ echo "    bands: $(printf '%s' "$json" | grep -o '"bands":\[[^]]*\]' | head -1)"
 run "$mixdown" check s.yaml
 [ "$rc" -eq 0 ] && ok "the written session validates (mixdown check)" || fail "check after" "$err"
 
-replay() { # $1: the session copy, $2: the --json report
-  local edit address value
-  while IFS=$'\t' read -r edit address value; do
-    case "$edit" in
-    append) "$mixdown" set "$1" "$address" --append "$value" -q || return 1 ;;
-    remove) "$mixdown" set "$1" "$address" --remove "$value" -q || return 1 ;;
-    set) "$mixdown" set "$1" "$address" "$value" -q || return 1 ;;
-    esac
-  done < <(printf '%s' "$2" | grep -o '"edit":"[a-z]*","address":"[^"]*","value":"[^"]*"' |
-    sed 's/^"edit":"\([a-z]*\)","address":"\([^"]*\)","value":"\([^"]*\)"$/\1\t\2\t\3/')
-}
 cp orig.yaml replayed.yaml
 n_writes=$(printf '%s' "$json" | grep -o '"edit":"[a-z]*"' | wc -l)
 replay replayed.yaml "$json" && [ "$n_writes" -eq 3 ] && cmp -s replayed.yaml s.yaml &&
