@@ -357,9 +357,6 @@ balance_run(AssistContext* ctx)
     st           = list ? write_gains(&b, list) : MIXDOWN_ERR_NO_MEM;
     assist_report_set(ctx, "tracks", list);
   }
-  if (st == MIXDOWN_ERR_NO_MEM && ctx->message && !ctx->message[0]) {
-    assist_fail(ctx, st, "out of memory");
-  }
   balance_free(&b);
   return st;
 }

@@ -622,9 +622,6 @@ duck_run(AssistContext* ctx)
   if (st == MIXDOWN_SUCCESS) {
     st = analyse_and_write(ctx, &r);
   }
-  if (st == MIXDOWN_ERR_NO_MEM && ctx->message && !ctx->message[0]) {
-    assist_fail(ctx, st, "out of memory");
-  }
   run_free(&r);
   return st;
 }

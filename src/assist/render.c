@@ -116,9 +116,6 @@ assist_render(AssistContext* ctx, const MixdownSession* session, bool with_stems
   if (st == MIXDOWN_SUCCESS) {
     st = pull_all(ctx, &p, stage, block, user_data);
   }
-  if (st == MIXDOWN_ERR_NO_MEM && ctx->message && !ctx->message[0]) {
-    assist_fail(ctx, st, "out of memory");
-  }
   pull_free(&p);
   return st;
 }

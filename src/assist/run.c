@@ -96,6 +96,10 @@ mixdown_assist(MixdownEditor* editor, const char* kind_name, const MixdownAssist
   if (st == MIXDOWN_SUCCESS) {
     st = ctx.kind->run(&ctx);
   }
+  // One place for every assistant's allocation failures that said nothing.
+  if (st == MIXDOWN_ERR_NO_MEM && message && message_size && !message[0]) {
+    assist_fail(&ctx, st, "out of memory");
+  }
   if (st == MIXDOWN_SUCCESS) {
     st = hand_back(&ctx, report_text, report_json);
   }

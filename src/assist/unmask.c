@@ -190,9 +190,6 @@ unmask_run(AssistContext* ctx)
   } else if (st == MIXDOWN_SUCCESS) {
     assist_say(ctx, "report only (no --fix): nothing written");
   }
-  if (st == MIXDOWN_ERR_NO_MEM && ctx->message && !ctx->message[0]) {
-    assist_fail(ctx, st, "out of memory");
-  }
   free(pairs);
   unmask_counts_free(&counts);
   unmask_free(&u);
