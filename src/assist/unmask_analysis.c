@@ -302,6 +302,10 @@ reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
       }
       energy[b] = (float)p;
       loudest   = p > loudest ? p : loudest;
+      if (p == 0.0) { // silence lends nothing, whatever its tonality (0 × a finite offset)
+        lend[b] = 0.0F;
+        continue;
+      }
       const double alpha     = tonality(sub + u->sub_first[b], u->sub_first[b + 1U] - u->sub_first[b]);
       const double offset_db = alpha * (14.5 + u->bark[b]) + (1.0 - alpha) * 5.5;
       lend[b]                = (float)(p * pow(10.0, -offset_db / 10.0));
@@ -309,12 +313,17 @@ reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
     // Present: above the floor, within the range of the loudest band, and
     // above what the track's own other bands mask there (a band that only
     // holds the skirts of its neighbours is not heard as itself).
-    for (uint32_t b = 0; b < u->n_bands; ++b) {
-      double self = 0.0;
-      for (uint32_t j = 0; j < u->n_bands; ++j) {
-        self += j == b ? 0.0 : lend[j] * u->spread[j][b];
+    // Every band's sum runs over j in the same order as one band at a time
+    // would (so the same bits), the bands side by side (vectorised).
+    double self[UNMASK_MAX_BANDS] = {0.0};
+    for (uint32_t j = 0; j < u->n_bands; ++j) {
+      const double lent = lend[j];
+      for (uint32_t b = 0; b < u->n_bands; ++b) {
+        self[b] += j == b ? 0.0 : lent * u->spread[j][b];
       }
-      pres[b] = energy[b] >= floor_power && energy[b] >= loudest * range_ratio && energy[b] > self &&
+    }
+    for (uint32_t b = 0; b < u->n_bands; ++b) {
+      pres[b] = energy[b] >= floor_power && energy[b] >= loudest * range_ratio && energy[b] > self[b] &&
                 energy[b] > 0.0F;
     }
   }
