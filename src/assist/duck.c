@@ -99,14 +99,37 @@ loudness_end_frame(LoudnessFrames* m, uint64_t samples)
   return true;
 }
 
+// `n` samples through the K filter into the running sum, the filters'
+// state in locals (registers) for the run: the same operations in the same
+// order as a sample at a time through the struct, so the same bits.
+static double
+loudness_run(LoudnessFrames* m, const float* left, const float* right, uint32_t n, double sum)
+{
+  const MdBiquadCoefs shelf = m->shelf, hp = m->hp;
+  MdBiquadState       ls = m->state[0][0], lh = m->state[0][1], rs = m->state[1][0], rh = m->state[1][1];
+  for (uint32_t i = 0; i < n; ++i) {
+    const double l = md_biquad_tick(&hp, &lh, md_biquad_tick(&shelf, &ls, left[i]));
+    const double r = md_biquad_tick(&hp, &rh, md_biquad_tick(&shelf, &rs, right[i]));
+    sum += l * l + r * r;
+  }
+  m->state[0][0] = ls;
+  m->state[0][1] = lh;
+  m->state[1][0] = rs;
+  m->state[1][1] = rh;
+  return sum;
+}
+
 static bool
 loudness_feed(LoudnessFrames* m, const float* left, const float* right, uint32_t frames)
 {
-  for (uint32_t i = 0; i < frames; ++i) {
-    const double l = md_biquad_tick(&m->hp, &m->state[0][1], md_biquad_tick(&m->shelf, &m->state[0][0], left[i]));
-    const double r = md_biquad_tick(&m->hp, &m->state[1][1], md_biquad_tick(&m->shelf, &m->state[1][0], right[i]));
-    m->sum += l * l + r * r;
-    if (++m->n_in == m->frame_end) {
+  // runs up to each frame's end
+  for (uint32_t i = 0; i < frames;) {
+    const uint64_t to_end = m->frame_end - m->n_in;
+    const uint32_t n      = (uint64_t)(frames - i) < to_end ? frames - i : (uint32_t)to_end;
+    m->sum                = loudness_run(m, left + i, right + i, n, m->sum);
+    m->n_in += n;
+    i += n;
+    if (m->n_in == m->frame_end) {
       const uint64_t first = (uint64_t)m->n * m->rate / 100U;
       if (!loudness_end_frame(m, m->frame_end - first)) {
         return false;

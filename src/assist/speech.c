@@ -372,10 +372,64 @@ push_decimated(AssistSpeech* s, float x)
   return true;
 }
 
-static inline double
-k_weigh(AssistSpeech* s, int channel, double x)
+/// The filters' state for a run of samples, in locals (registers): the
+/// same operations in the same order as through the struct, so the same bits.
+typedef struct {
+  MdBiquadState k[2][2];
+  MdBiquadState band[3];
+  double        k_sum;
+} Run;
+
+/// Samples `first` … `first + n - 1` of the signal through the K filters
+/// and the band-pass; only the band-pass output of the last one is
+/// returned (the decimator takes one sample in `decim`).
+static bool
+run_is_still(const Run* r, const float* left, const float* right, uint32_t n)
 {
-  return md_biquad_tick(&s->k_hp, &s->k_state[channel][1], md_biquad_tick(&s->k_shelf, &s->k_state[channel][0], x));
+  bool still = true;
+  for (int c = 0; c < 2; ++c) {
+    for (int k = 0; k < 2; ++k) {
+      still &= r->k[c][k].s1 == 0.0 && r->k[c][k].s2 == 0.0;
+    }
+  }
+  for (int b = 0; b < 3; ++b) {
+    still &= r->band[b].s1 == 0.0 && r->band[b].s2 == 0.0;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    still &= left[i] == 0.0F && (!right || right[i] == 0.0F);
+  }
+  return still;
+}
+
+static inline double
+run_samples(const AssistSpeech* s, Run* r, const float* left, const float* right, uint32_t n)
+{
+  // Silence into filters at rest (a voice between phrases: the state is
+  // flushed to zero after each block) gives zeros and leaves them at rest;
+  // computed, the zeros could carry a sign, which every use squares away
+  // (k_sum, the band energy, the voicing's prefix and spectrum).
+  if (run_is_still(r, left, right, n)) {
+    return 0.0;
+  }
+  const MdBiquadCoefs shelf = s->k_shelf, hp = s->k_hp, b0 = s->band[0], b1 = s->band[1], b2 = s->band[2];
+  double              y = 0.0;
+  for (uint32_t i = 0; i < n; ++i) {
+    double mono;
+    if (right) {
+      const double kl = md_biquad_tick(&hp, &r->k[0][1], md_biquad_tick(&shelf, &r->k[0][0], left[i]));
+      const double kr = md_biquad_tick(&hp, &r->k[1][1], md_biquad_tick(&shelf, &r->k[1][0], right[i]));
+      r->k_sum += kl * kl + kr * kr;
+      mono = 0.5 * ((double)left[i] + right[i]);
+    } else {
+      const double k = md_biquad_tick(&hp, &r->k[0][1], md_biquad_tick(&shelf, &r->k[0][0], left[i]));
+      r->k_sum += k * k;
+      mono = left[i];
+    }
+    y = md_biquad_tick(&b0, &r->band[0], mono);
+    y = md_biquad_tick(&b1, &r->band[1], y);
+    y = md_biquad_tick(&b2, &r->band[2], y);
+  }
+  return y;
 }
 
 MixdownStatus
@@ -384,33 +438,41 @@ assist_speech_feed(AssistSpeech* s, const float* left, const float* right, uint3
   if (s->finished) {
     return MIXDOWN_ERR_BAD_ARG;
   }
-  for (uint32_t i = 0; i < frames; ++i) {
-    double mono;
-    if (right) {
-      const double kl = k_weigh(s, 0, left[i]);
-      const double kr = k_weigh(s, 1, right[i]);
-      s->k_sum += kl * kl + kr * kr;
-      mono = 0.5 * ((double)left[i] + right[i]);
-    } else {
-      const double k = k_weigh(s, 0, left[i]);
-      s->k_sum += k * k;
-      mono = left[i];
-    }
-    ++s->k_count;
-    ++s->n_in;
-    double y = mono;
-    for (int b = 0; b < 3; ++b) {
-      y = md_biquad_tick(&s->band[b], &s->band_state[b], y);
-    }
-    if (++s->decim_phase == s->decim) {
+  Run r = {.k = {{s->k_state[0][0], s->k_state[0][1]}, {s->k_state[1][0], s->k_state[1][1]}},
+           .band = {s->band_state[0], s->band_state[1], s->band_state[2]},
+           .k_sum = s->k_sum};
+  // runs up to the next decimated sample or the next frame's end, whichever comes first
+  for (uint32_t i = 0; i < frames;) {
+    const uint64_t to_frame = s->frame_end - s->n_in;
+    const uint32_t to_decim = s->decim - s->decim_phase;
+    uint32_t       n        = frames - i < to_decim ? frames - i : to_decim;
+    n                       = (uint64_t)n < to_frame ? n : (uint32_t)to_frame;
+    const double y = run_samples(s, &r, left + i, right ? right + i : NULL, n);
+    s->k_count += n;
+    s->n_in += n;
+    s->decim_phase += n;
+    i += n;
+    if (s->decim_phase == s->decim) {
       s->decim_phase = 0;
       if (!push_decimated(s, (float)y)) {
         return MIXDOWN_ERR_NO_MEM;
       }
     }
-    if (s->n_in == s->frame_end && !end_level_frame(s)) {
-      return MIXDOWN_ERR_NO_MEM;
+    if (s->n_in == s->frame_end) {
+      s->k_sum = r.k_sum;
+      if (!end_level_frame(s)) {
+        return MIXDOWN_ERR_NO_MEM;
+      }
+      r.k_sum = s->k_sum;
     }
+  }
+  s->k_sum = r.k_sum;
+  for (int c = 0; c < 2; ++c) {
+    s->k_state[c][0] = r.k[c][0];
+    s->k_state[c][1] = r.k[c][1];
+  }
+  for (int b = 0; b < 3; ++b) {
+    s->band_state[b] = r.band[b];
   }
   // state that decayed to nothing must not turn subnormal in silences
   for (int c = 0; c < 2; ++c) {
