@@ -214,6 +214,12 @@ assist_bands_frame(const AssistBands* b, uint64_t frame)
   return frame < b->n_frames ? b->powers + frame * b->n_bands : NULL;
 }
 
+void
+assist_bands_clear(AssistBands* b)
+{
+  b->n_frames = 0;
+}
+
 uint32_t
 assist_bands_count(const AssistBands* b)
 {

@@ -39,6 +39,11 @@ uint32_t     assist_bands_count(const AssistBands* bands);
 double assist_bands_hop_s(const AssistBands* bands);
 double assist_bands_time_s(const AssistBands* bands, uint64_t frame);
 
+/// Drops the frames analysed so far (their storage is kept for the next
+/// ones; assist_bands_frames counts from zero again): for a caller that
+/// reduces frames as they come instead of holding the whole signal's.
+void assist_bands_clear(AssistBands* bands);
+
 /// The mean power of each band over all frames into `mean` (n_bands).
 void assist_bands_mean(const AssistBands* bands, double* mean);
 

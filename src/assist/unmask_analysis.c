@@ -105,6 +105,54 @@ setup_spread(Unmask* u)
   }
 }
 
+// The analysis frames the feeders hold after `samples` samples: the first
+// when a whole FFT frame is in, then one every hop (bands.c).
+static uint64_t
+frames_after(const Unmask* u, uint64_t samples)
+{
+  return samples >= u->fft_size ? (samples - u->fft_size) / (u->fft_size / 2U) + 1U : 0U;
+}
+
+// Room in energy, lend and present for `needed` frames per track, the
+// `valid` frames reduced so far of each track moved to their new rows.
+// Control thread, no feeding running.  The first room is the session's
+// length, so this grows only if the render is longer than it said.
+static MixdownStatus
+grow_rows(Unmask* u, uint64_t needed, uint64_t valid)
+{
+  if (needed <= u->capacity_frames && u->energy) {
+    return MIXDOWN_SUCCESS;
+  }
+  uint64_t cap = u->capacity_frames * 2U;
+  cap          = cap < needed ? needed : cap;
+  cap          = cap ? cap : 1U;
+  const size_t cells   = (size_t)u->n_tracks * cap * u->n_bands;
+  float*       energy  = malloc(cells * sizeof *energy);
+  float*       lend    = malloc(cells * sizeof *lend);
+  uint8_t*     present = malloc(cells * sizeof *present);
+  if (!energy || !lend || !present) {
+    free(energy);
+    free(lend);
+    free(present);
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  const size_t from = (size_t)u->capacity_frames * u->n_bands, to = (size_t)cap * u->n_bands;
+  const size_t rows = (size_t)valid * u->n_bands;
+  for (uint32_t k = 0; rows && k < u->n_tracks; ++k) {
+    memcpy(energy + k * to, u->energy + k * from, rows * sizeof *energy);
+    memcpy(lend + k * to, u->lend + k * from, rows * sizeof *lend);
+    memcpy(present + k * to, u->present + k * from, rows * sizeof *present);
+  }
+  free(u->energy);
+  free(u->lend);
+  free(u->present);
+  u->energy          = energy;
+  u->lend            = lend;
+  u->present         = present;
+  u->capacity_frames = cap;
+  return MIXDOWN_SUCCESS;
+}
+
 static MixdownStatus
 on_begin(void* user_data, const AssistRenderInfo* info)
 {
@@ -118,6 +166,11 @@ on_begin(void* user_data, const AssistRenderInfo* info)
   double sub_hz[UNMASK_MAX_BANDS * UNMASK_SUBBANDS + 1];
   u->n_sub = sub_edges(u, sub_hz);
   setup_spread(u);
+  u->floor_power = pow(10.0, assist_number(u->ctx, "floor") / 10.0);
+  u->range_ratio = pow(10.0, -assist_number(u->ctx, "range") / 10.0);
+  if (grow_rows(u, frames_after(u, info->length_frames), 0U) != MIXDOWN_SUCCESS) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
   u->feeders = calloc(u->n_tracks, sizeof *u->feeders);
   u->chunk_size = UNMASK_CHUNK_SAMPLES / u->n_tracks;
   u->chunk_size = u->chunk_size > (1U << 20) ? 1U << 20 : u->chunk_size < 8192U ? 8192U : u->chunk_size;
@@ -187,6 +240,11 @@ for_each_track(Unmask* u, void (*work)(Unmask* u, uint32_t k, void* arg), void* 
   }
 }
 
+static void reduce_track(Unmask* u, uint32_t k, uint64_t first, uint64_t n);
+
+// Feeds track k its part of the chunk and reduces the frames that made
+// right away (they depend on nothing later), so the feeder holds a chunk's
+// sub-bands, not the whole session's (four times its bands).
 static void
 feed_track(Unmask* u, uint32_t k, void* arg)
 {
@@ -195,7 +253,10 @@ feed_track(Unmask* u, uint32_t k, void* arg)
     // any worker may say so (they all say the same), so the store is atomic;
     // it is read after the workers are joined
     __atomic_store_n(&f->status, MIXDOWN_ERR_NO_MEM, __ATOMIC_RELAXED);
+    return;
   }
+  reduce_track(u, k, f->first_frame, assist_bands_frames(u->feeders[k]));
+  assist_bands_clear(u->feeders[k]);
 }
 
 static void*
@@ -225,7 +286,13 @@ flush_chunk(Unmask* u, bool last)
   if (st != MIXDOWN_SUCCESS || u->chunk_frames == 0U) {
     return st;
   }
-  u->feeding      = (Feeding){.u = u, .data = u->chunk[u->filling], .frames = u->chunk_frames};
+  // room for the frames this chunk makes, before any worker writes them
+  const uint64_t first = frames_after(u, u->fed_samples);
+  if (grow_rows(u, frames_after(u, u->fed_samples + u->chunk_frames), first) != MIXDOWN_SUCCESS) {
+    return MIXDOWN_ERR_NO_MEM;
+  }
+  u->fed_samples += u->chunk_frames;
+  u->feeding      = (Feeding){.u = u, .data = u->chunk[u->filling], .frames = u->chunk_frames, .first_frame = first};
   u->filling      = 1U - u->filling;
   u->chunk_frames = 0;
   if (last || pthread_create(&u->feeding.thread, NULL, feed_all, &u->feeding) != 0) {
@@ -283,17 +350,19 @@ tonality(const float* sub, uint32_t n)
 }
 
 // Band energies, masking power lent and presence of track k, frame by
-// frame, from its sub-band feeder (freed afterwards: an hour of sub-bands
-// is four times the bands).
+// frame, from the `n` frames its sub-band feeder holds, which are the
+// session's frames first … first + n − 1.
 static void
-reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
+reduce_track(Unmask* u, uint32_t k, uint64_t first, uint64_t n)
 {
-  const size_t stride = (size_t)u->n_frames * u->n_bands;
-  for (uint64_t f = 0; f < u->n_frames; ++f) {
-    const float* sub    = assist_bands_frame(u->feeders[k], f);
-    float*       energy = u->energy + k * stride + f * u->n_bands;
-    float*       lend   = u->lend + k * stride + f * u->n_bands;
-    uint8_t*     pres   = u->present + k * stride + f * u->n_bands;
+  const double floor_power = u->floor_power, range_ratio = u->range_ratio;
+  const size_t stride      = (size_t)u->capacity_frames * u->n_bands;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t f      = first + i;
+    const float*   sub    = assist_bands_frame(u->feeders[k], i);
+    float*         energy = u->energy + k * stride + f * u->n_bands;
+    float*         lend   = u->lend + k * stride + f * u->n_bands;
+    uint8_t*       pres   = u->present + k * stride + f * u->n_bands;
     double       loudest = 0.0;
     for (uint32_t b = 0; b < u->n_bands; ++b) {
       double p = 0.0;
@@ -329,43 +398,28 @@ reduce_track(Unmask* u, uint32_t k, double floor_power, double range_ratio)
   }
 }
 
-/// What makes a cell present (--floor, --range), as powers.
-typedef struct {
-  double floor_power;
-  double range_ratio;
-} Limits;
-
-static void
-reduce_one(Unmask* u, uint32_t k, void* arg)
-{
-  const Limits* limits = arg;
-  reduce_track(u, k, limits->floor_power, limits->range_ratio);
-}
-
+// The frames every track was reduced to, packed at n_frames a track (the
+// layout unmask_row reads), and the feeders freed.
 static MixdownStatus
 reduce(Unmask* u)
 {
-  u->n_frames = UINT64_MAX;
-  for (uint32_t k = 0; k < u->n_tracks; ++k) {
-    const uint64_t n = assist_bands_frames(u->feeders[k]);
-    u->n_frames      = n < u->n_frames ? n : u->n_frames;
-  }
-  if (u->n_frames == 0U || u->n_frames == UINT64_MAX) {
+  u->n_frames = frames_after(u, u->fed_samples);
+  if (u->n_frames == 0U) {
     return assist_fail(u->ctx, MIXDOWN_ERR_BAD_ARG, "the session is shorter than one analysis frame (%.0f ms)",
                        1000.0 * u->fft_size / u->rate);
   }
-  u->hop_s             = assist_bands_hop_s(u->feeders[0]);
-  const size_t cells   = (size_t)u->n_tracks * u->n_frames * u->n_bands;
-  u->energy            = malloc(cells * sizeof *u->energy);
-  u->lend              = malloc(cells * sizeof *u->lend);
-  u->present           = malloc(cells * sizeof *u->present);
-  u->masked_by         = malloc(cells * sizeof *u->masked_by);
-  if (!u->energy || !u->lend || !u->present || !u->masked_by) {
+  u->hop_s          = assist_bands_hop_s(u->feeders[0]);
+  const size_t rows = (size_t)u->n_frames * u->n_bands, from = (size_t)u->capacity_frames * u->n_bands;
+  for (uint32_t k = 1; k < u->n_tracks && rows != from; ++k) { // to lower addresses: in order
+    memmove(u->energy + k * rows, u->energy + k * from, rows * sizeof *u->energy);
+    memmove(u->lend + k * rows, u->lend + k * from, rows * sizeof *u->lend);
+    memmove(u->present + k * rows, u->present + k * from, rows * sizeof *u->present);
+  }
+  u->capacity_frames = u->n_frames;
+  u->masked_by       = malloc((size_t)u->n_tracks * rows * sizeof *u->masked_by);
+  if (!u->masked_by) {
     return MIXDOWN_ERR_NO_MEM;
   }
-  Limits limits = {.floor_power = pow(10.0, assist_number(u->ctx, "floor") / 10.0),
-                   .range_ratio = pow(10.0, -assist_number(u->ctx, "range") / 10.0)};
-  for_each_track(u, reduce_one, &limits);
   // The feeders' FFTW plans are destroyed here, on the calling thread: only
   // fftwf_execute may run on several threads at once, not the planner.
   for (uint32_t k = 0; k < u->n_tracks; ++k) {

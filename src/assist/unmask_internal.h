@@ -36,6 +36,7 @@ typedef struct {
   Unmask*       u;
   const float*  data;
   uint32_t      frames;
+  uint64_t      first_frame; ///< The analysis frame the feeders' first new frame is
   MixdownStatus status;
   pthread_t     thread;
   bool          running;
@@ -64,6 +65,11 @@ struct Unmask {
   uint32_t       workers;  ///< Threads that feed and reduce (the tracks shared out)
   uint64_t       n_frames;
   double         hop_s;
+  double         floor_power; ///< What makes a cell present (--floor, --range), as powers
+  double         range_ratio;
+  uint64_t       fed_samples;   ///< Samples handed to the feeders so far
+  uint64_t       capacity_frames; ///< Frames energy, lend and present have room for per track (while
+                                  ///< analysing; n_frames after)
   float*         energy;   ///< n_tracks × n_frames × n_bands: power (mean square)
   float*         lend;     ///< The same: masking power lent, offset applied, before spreading
   uint8_t*       present;  ///< The same: 1 when present
