@@ -372,35 +372,42 @@ push_decimated(AssistSpeech* s, float x)
   return true;
 }
 
+/// Two doubles side by side (GCC's vector extension): the left and right
+/// channels' K filters in one register, each lane the same IEEE operations
+/// as the scalar code (no contraction: ISO C's default), so the same bits.
+typedef double Both __attribute__((vector_size(16)));
+
 /// The filters' state for a run of samples, in locals (registers): the
 /// same operations in the same order as through the struct, so the same bits.
 typedef struct {
-  MdBiquadState k[2][2];
+  Both          shelf_s1, shelf_s2, hp_s1, hp_s2; ///< The K filters' state, left and right
   MdBiquadState band[3];
   double        k_sum;
+  bool          at_rest; ///< Every state is zero (the block began so and nothing has been computed)
 } Run;
+
+static inline Both
+tick_both(const MdBiquadCoefs* c, Both* s1, Both* s2, Both x)
+{
+  const Both y = c->b0 * x + *s1;
+  *s1          = c->b1 * x - c->a1 * y + *s2;
+  *s2          = c->b2 * x - c->a2 * y;
+  return y;
+}
+
+static bool
+zeros(const float* x, uint32_t n)
+{
+  bool all = true;
+  for (uint32_t i = 0; x && i < n; ++i) {
+    all &= x[i] == 0.0F;
+  }
+  return all;
+}
 
 /// Samples `first` … `first + n - 1` of the signal through the K filters
 /// and the band-pass; only the band-pass output of the last one is
 /// returned (the decimator takes one sample in `decim`).
-static bool
-run_is_still(const Run* r, const float* left, const float* right, uint32_t n)
-{
-  bool still = true;
-  for (int c = 0; c < 2; ++c) {
-    for (int k = 0; k < 2; ++k) {
-      still &= r->k[c][k].s1 == 0.0 && r->k[c][k].s2 == 0.0;
-    }
-  }
-  for (int b = 0; b < 3; ++b) {
-    still &= r->band[b].s1 == 0.0 && r->band[b].s2 == 0.0;
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    still &= left[i] == 0.0F && (!right || right[i] == 0.0F);
-  }
-  return still;
-}
-
 static inline double
 run_samples(const AssistSpeech* s, Run* r, const float* left, const float* right, uint32_t n)
 {
@@ -408,21 +415,24 @@ run_samples(const AssistSpeech* s, Run* r, const float* left, const float* right
   // flushed to zero after each block) gives zeros and leaves them at rest;
   // computed, the zeros could carry a sign, which every use squares away
   // (k_sum, the band energy, the voicing's prefix and spectrum).
-  if (run_is_still(r, left, right, n)) {
+  if (r->at_rest && zeros(left, n) && zeros(right, n)) {
     return 0.0;
   }
+  r->at_rest = false;
   const MdBiquadCoefs shelf = s->k_shelf, hp = s->k_hp, b0 = s->band[0], b1 = s->band[1], b2 = s->band[2];
   double              y = 0.0;
   for (uint32_t i = 0; i < n; ++i) {
     double mono;
     if (right) {
-      const double kl = md_biquad_tick(&hp, &r->k[0][1], md_biquad_tick(&shelf, &r->k[0][0], left[i]));
-      const double kr = md_biquad_tick(&hp, &r->k[1][1], md_biquad_tick(&shelf, &r->k[1][0], right[i]));
-      r->k_sum += kl * kl + kr * kr;
+      const Both k = tick_both(&hp, &r->hp_s1, &r->hp_s2,
+                               tick_both(&shelf, &r->shelf_s1, &r->shelf_s2, (Both){left[i], right[i]}));
+      const Both k2 = k * k;
+      r->k_sum += k2[0] + k2[1];
       mono = 0.5 * ((double)left[i] + right[i]);
     } else {
-      const double k = md_biquad_tick(&hp, &r->k[0][1], md_biquad_tick(&shelf, &r->k[0][0], left[i]));
-      r->k_sum += k * k;
+      const Both k = tick_both(&hp, &r->hp_s1, &r->hp_s2,
+                               tick_both(&shelf, &r->shelf_s1, &r->shelf_s2, (Both){left[i], 0.0}));
+      r->k_sum += k[0] * k[0];
       mono = left[i];
     }
     y = md_biquad_tick(&b0, &r->band[0], mono);
@@ -432,15 +442,48 @@ run_samples(const AssistSpeech* s, Run* r, const float* left, const float* right
   return y;
 }
 
+static Run
+run_begin(const AssistSpeech* s)
+{
+  const MdBiquadState(*k)[2] = s->k_state;
+  Run r = {.shelf_s1 = {k[0][0].s1, k[1][0].s1},
+           .shelf_s2 = {k[0][0].s2, k[1][0].s2},
+           .hp_s1    = {k[0][1].s1, k[1][1].s1},
+           .hp_s2    = {k[0][1].s2, k[1][1].s2},
+           .band     = {s->band_state[0], s->band_state[1], s->band_state[2]},
+           .k_sum    = s->k_sum,
+           .at_rest  = true};
+  for (int c = 0; c < 2; ++c) {
+    for (int j = 0; j < 2; ++j) {
+      r.at_rest &= k[c][j].s1 == 0.0 && k[c][j].s2 == 0.0;
+    }
+  }
+  for (int b = 0; b < 3; ++b) {
+    r.at_rest &= s->band_state[b].s1 == 0.0 && s->band_state[b].s2 == 0.0;
+  }
+  return r;
+}
+
+static void
+run_end(AssistSpeech* s, const Run* r)
+{
+  s->k_sum = r->k_sum;
+  for (int c = 0; c < 2; ++c) {
+    s->k_state[c][0] = (MdBiquadState){r->shelf_s1[c], r->shelf_s2[c]};
+    s->k_state[c][1] = (MdBiquadState){r->hp_s1[c], r->hp_s2[c]};
+  }
+  for (int b = 0; b < 3; ++b) {
+    s->band_state[b] = r->band[b];
+  }
+}
+
 MixdownStatus
 assist_speech_feed(AssistSpeech* s, const float* left, const float* right, uint32_t frames)
 {
   if (s->finished) {
     return MIXDOWN_ERR_BAD_ARG;
   }
-  Run r = {.k = {{s->k_state[0][0], s->k_state[0][1]}, {s->k_state[1][0], s->k_state[1][1]}},
-           .band = {s->band_state[0], s->band_state[1], s->band_state[2]},
-           .k_sum = s->k_sum};
+  Run r = run_begin(s);
   // runs up to the next decimated sample or the next frame's end, whichever comes first
   for (uint32_t i = 0; i < frames;) {
     const uint64_t to_frame = s->frame_end - s->n_in;
@@ -466,14 +509,7 @@ assist_speech_feed(AssistSpeech* s, const float* left, const float* right, uint3
       r.k_sum = s->k_sum;
     }
   }
-  s->k_sum = r.k_sum;
-  for (int c = 0; c < 2; ++c) {
-    s->k_state[c][0] = r.k[c][0];
-    s->k_state[c][1] = r.k[c][1];
-  }
-  for (int b = 0; b < 3; ++b) {
-    s->band_state[b] = r.band[b];
-  }
+  run_end(s, &r);
   // state that decayed to nothing must not turn subnormal in silences
   for (int c = 0; c < 2; ++c) {
     md_biquad_flush(&s->k_state[c][0]);
