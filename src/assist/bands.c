@@ -20,7 +20,8 @@ struct AssistBands {
   uint32_t*  first_bin; ///< n_bands + 1: band b covers bins first_bin[b] … first_bin[b + 1] - 1
   float*     weight;    ///< Per bin: window normalisation × K weight
   float*     window;
-  float*     input;     ///< The frame being filled (size)
+  float*     input;     ///< The frame being filled (size): two halves, one `hop` each
+  float*     half[2];   ///< The older half of the frame, then the newer (they swap at each frame)
   uint32_t   filled;
   float*     fft_in;
   fftwf_complex* fft_out;
@@ -78,6 +79,8 @@ assist_bands_new(uint32_t rate, uint32_t fft_size, const double* edges_hz, uint3
   b->weight    = calloc(fft_size / 2U + 1U, sizeof *b->weight);
   b->window    = calloc(fft_size, sizeof *b->window);
   b->input     = calloc(fft_size, sizeof *b->input);
+  b->half[0]   = b->input;
+  b->half[1]   = b->input ? b->input + fft_size / 2U : NULL;
   b->bin_power = calloc(fft_size / 2U + 1U, sizeof *b->bin_power);
   b->fft_in    = fftwf_alloc_real(fft_size);
   b->fft_out   = fftwf_alloc_complex(fft_size / 2U + 1U);
@@ -135,30 +138,36 @@ static bool
 frame_done(AssistBands* b)
 {
   ++b->n_frames;
-  // keep the second half: frames overlap by half
-  memmove(b->input, b->input + b->hop, b->hop * sizeof *b->input);
-  b->filled = b->hop;
+  // keep the newer half as the next frame's older one: frames overlap by half
+  float* older = b->half[0];
+  b->half[0]   = b->half[1];
+  b->half[1]   = older;
+  b->filled    = b->hop;
   return true;
 }
 
-// The window applied; false when the windowed frame is all zeros (either
-// sign), tested on the bits so that both loops vectorise.
+// The window applied to both halves; false when the windowed frame is
+// all zeros (either sign), tested on the bits in the same loop, which
+// vectorises.
 static bool
-window_frame(AssistBands* b)
+window_half(float* restrict in, const float* restrict input, const float* restrict window, uint32_t n)
 {
-  float* restrict       in     = b->fft_in;
-  const float* restrict input  = b->input;
-  const float* restrict window = b->window;
-  for (uint32_t i = 0; i < b->size; ++i) {
-    in[i] = input[i] * window[i];
-  }
   uint32_t any = 0;
-  for (uint32_t i = 0; i < b->size; ++i) {
+  for (uint32_t i = 0; i < n; ++i) {
+    in[i] = input[i] * window[i];
     uint32_t bits;
     memcpy(&bits, &in[i], sizeof bits);
     any |= bits & 0x7FFFFFFFU;
   }
   return any != 0U;
+}
+
+static bool
+window_frame(AssistBands* b)
+{
+  const bool older = window_half(b->fft_in, b->half[0], b->window, b->hop);
+  const bool newer = window_half(b->fft_in + b->hop, b->half[1], b->window + b->hop, b->hop);
+  return older || newer;
 }
 
 // Each band's weighted power: the bins' powers (in double, as one sum
@@ -237,9 +246,12 @@ assist_bands_feed(AssistBands* b, const float* left, const float* right, uint32_
 {
   uint32_t done = 0;
   while (done < frames) {
-    const uint32_t room = b->size - b->filled;
-    const uint32_t n    = frames - done < room ? frames - done : room;
-    fill(b->input + b->filled, left + done, right ? right + done : NULL, n);
+    // into the half being filled (the older one only before the first frame)
+    const uint32_t in_half = b->filled < b->hop ? 0U : 1U;
+    const uint32_t at      = b->filled - in_half * b->hop;
+    const uint32_t room    = b->hop - at;
+    const uint32_t n       = frames - done < room ? frames - done : room;
+    fill(b->half[in_half] + at, left + done, right ? right + done : NULL, n);
     b->filled += n;
     done += n;
     if (b->filled == b->size && !analyse_frame(b)) {
