@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
-// A source without a slot of the file budget reads this much of its file
-// each time it opens it (one open per 1/3 s of 16-bit stereo at 48 kHz).
+// A source reads its file this much at a time (libsndfile asks a few KB per
+// read): with a slot of the file budget, one system call per 64 KB; without
+// one, one open per 1/3 s of 16-bit stereo at 48 kHz.  A file truncated
+// while it plays is found out at the next fill.
 #define MD_SOURCE_AHEAD_BYTES (64U * 1024U)
 
 // libsndfile reads through these (its virtual I/O), so that the file
@@ -37,9 +39,11 @@ typedef struct {
   sf_count_t     pos;
   dev_t          dev;         ///< Which file it is: reopened by name, it must be the same one
   ino_t          ino;
-  unsigned char* ahead;       ///< Without a slot: bytes [ahead_at, ahead_at + ahead_len) of the file
+  unsigned char* ahead;       ///< Bytes [ahead_at, ahead_at + ahead_len) of the file
+  size_t         ahead_size;  ///< Bytes `ahead` holds
   sf_count_t     ahead_at;
   size_t         ahead_len;
+  bool           ahead_short; ///< The fill read less than it asked: the file ended there
   bool           truncated;   ///< The file held less than when it was opened
   bool           replaced;    ///< Reopened by name, it was another file
   int            error;       ///< errno of a failed open or read (0: none)
@@ -135,31 +139,48 @@ read_unheld(MdSourceFile* f, void* data, sf_count_t count, sf_count_t at)
   return got;
 }
 
+// Fills the read-ahead with the bytes of the file from `at` on (up to the
+// size it had when opened): through the held descriptor, or by opening the
+// file by name.  Returns false when nothing could be read.
+static bool
+fill_ahead(MdSourceFile* f, sf_count_t at)
+{
+  const sf_count_t left = f->size - at;
+  const sf_count_t ask  = left < (sf_count_t)f->ahead_size ? left : (sf_count_t)f->ahead_size;
+  const sf_count_t got  = f->fd >= 0 ? read_at(f->fd, f->ahead, ask, at, &f->error) : read_unheld(f, f->ahead, ask, at);
+  f->ahead_at    = at;
+  f->ahead_len   = (size_t)got;
+  f->ahead_short = got < ask;
+  return got > 0;
+}
+
+// libsndfile asks a few kilobytes at a time: served from the read-ahead,
+// so that a file is read in large pieces (one system call per
+// `ahead_size` bytes rather than per request).  A read that reaches the
+// end of a short fill stops there: the file held less than when opened.
 static sf_count_t
 vio_read(void* data, sf_count_t count, void* user)
 {
   MdSourceFile*    f    = user;
   const sf_count_t want = f->pos < f->size ? (count < f->size - f->pos ? count : f->size - f->pos) : 0;
   sf_count_t       got  = 0;
-  if (f->fd >= 0) {
-    got = read_at(f->fd, data, want, f->pos, &f->error);
-  } else {
-    while (got < want) {
-      const sf_count_t at = f->pos + got;
-      if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
-        f->ahead_at  = at;
-        f->ahead_len = (size_t)read_unheld(f, f->ahead, MD_SOURCE_AHEAD_BYTES, at);
-        if (f->ahead_len == 0U) {
-          break;
-        }
+  while (got < want) {
+    const sf_count_t at = f->pos + got;
+    if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
+      if (f->fd >= 0 && want - got >= (sf_count_t)f->ahead_size) {
+        got += read_at(f->fd, (unsigned char*)data + got, want - got, at, &f->error); // large: straight in
+        break;
       }
-      const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
-      const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
-      memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
-      got += n;
-      if (f->ahead_len < MD_SOURCE_AHEAD_BYTES && at + n == f->ahead_at + (sf_count_t)f->ahead_len) {
-        break; // the file ended within the read-ahead
+      if (!fill_ahead(f, at)) {
+        break;
       }
+    }
+    const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
+    const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
+    memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
+    got += n;
+    if (f->ahead_short && n == in_ahead) {
+      break; // the file ended within the read-ahead
     }
   }
   f->truncated = f->truncated || (got < want && !f->error && !f->replaced);
@@ -190,6 +211,13 @@ open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size
     }
     return false;
   }
+  if (!(f->ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+    *why = MIXDOWN_ERR_NO_MEM;
+    snprintf(message, message_size, "out of memory");
+    close(fd);
+    return false;
+  }
+  f->ahead_size = MD_SOURCE_AHEAD_BYTES;
   f->fd       = fd;
   f->size     = (sf_count_t)st.st_size;
   f->dev      = st.st_dev;
@@ -269,15 +297,11 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     }
   }
   if (!s->io.has_slot) {
-    // No slot: the file is opened for each read from now on.
-    if (!(s->io.ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
-      *why = MIXDOWN_ERR_NO_MEM;
-      snprintf(message, message_size, "out of memory");
-      md_source_close(s);
-      return NULL;
-    }
+    // No slot: the file is opened for each read from now on (and checked
+    // to be the same file at the first).
     close(s->io.fd);
-    s->io.fd = -1;
+    s->io.fd        = -1;
+    s->io.ahead_len = 0U;
   }
   return s;
 }
