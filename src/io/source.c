@@ -56,6 +56,9 @@ struct MdSource {
   int64_t  file_frames;         ///< Frames of the file, as its header says
   soxr_t   resampler;           ///< NULL when the rates match
   float*   decoded;             ///< Interleaved chunk from the file
+  unsigned char* raw24;         ///< The chunk's bytes, for a 24-bit WAV decoded here (else NULL)
+  int32_t* wide24;              ///< The chunk's samples as ints (with raw24)
+  int64_t  file_left_frames;    ///< Frames of the file not yet decoded (for raw24)
   size_t   decoded_have_frames; ///< Frames in `decoded` not yet given to soxr
   size_t   decoded_pos;         ///< First frame of `decoded` not yet used
   float*   converted;           ///< Interleaved output of soxr
@@ -226,6 +229,23 @@ open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size
   return true;
 }
 
+// True for a 24-bit PCM file whose bytes are little-endian tribytes as
+// they lie in the file (WAV and its kin, on a little-endian machine):
+// those md_source decodes itself (decode_pcm24()), to the same floats.
+static bool
+decodes_raw24(SNDFILE* file, const SF_INFO* info)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int major = info->format & SF_FORMAT_TYPEMASK;
+  return (info->format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_24 &&
+         (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64 || major == SF_FORMAT_W64) &&
+         sf_command(file, SFC_RAW_DATA_NEEDS_ENDSWAP, NULL, 0) == SF_FALSE;
+#else
+  (void)file, (void)info;
+  return false;
+#endif
+}
+
 // md_source_open(); on failure *why is MIXDOWN_ERR_NO_MEM when memory ran
 // out (left as it was otherwise).
 static MdSource*
@@ -274,6 +294,17 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     return NULL;
   }
   const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
+  if (decodes_raw24(s->file, &info)) {
+    s->file_left_frames = left;
+    s->raw24  = malloc(MD_SOURCE_CHUNK * s->channels * 3U);
+    s->wide24 = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(int32_t));
+    if (!s->raw24 || !s->wide24) {
+      *why = MIXDOWN_ERR_NO_MEM;
+      snprintf(message, message_size, "out of memory");
+      md_source_close(s);
+      return NULL;
+    }
+  }
   // A damaged header may claim ~2^63 frames at a low rate: converted to the
   // session's rate that count overflows every integer type.  2^53 frames
   // (5 900 years at 48 kHz) is far past any real file and exact in a double.
@@ -341,6 +372,8 @@ md_source_close(MdSource* s)
   free(s->io.ahead);
   soxr_delete(s->resampler);
   free(s->decoded);
+  free(s->raw24);
+  free(s->wide24);
   free(s->converted);
   free(s);
 }
@@ -369,13 +402,57 @@ md_source_delivered(const MdSource* s)
   return s->delivered_frames;
 }
 
+// 24-bit little-endian PCM to float, as libsndfile does it (its
+// normalised float read): the three bytes as the top of an int, converted
+// and scaled by 2^-31, both exact.  Its loop is byte by byte and converts
+// one sample at a time; here the bytes become ints (one unaligned 4-byte
+// load for each sample but the last), then a loop that vectorises makes
+// them floats.
+static void
+decode_pcm24(const unsigned char* in, size_t samples, int32_t* wide, float* out)
+{
+  size_t i = 0U;
+  for (; i + 1U < samples; ++i) {
+    uint32_t word;
+    memcpy(&word, in + 3U * i, sizeof word);
+    wide[i] = (int32_t)(word << 8);
+  }
+  for (; i < samples; ++i) {
+    const uint32_t word = (uint32_t)in[3U * i] | (uint32_t)in[3U * i + 1U] << 8 | (uint32_t)in[3U * i + 2U] << 16;
+    wide[i]             = (int32_t)(word << 8);
+  }
+  const float scale = 1.0f / 2147483648.0f;
+  for (i = 0U; i < samples; ++i) {
+    out[i] = (float)wide[i] * scale;
+  }
+}
+
+// The next chunk of the file, decoded: by libsndfile, or (a 24-bit WAV)
+// its bytes through libsndfile and the conversion here.
+static sf_count_t
+read_chunk(MdSource* s)
+{
+  if (!s->raw24) {
+    return sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  }
+  const int64_t frames = s->file_left_frames < (int64_t)MD_SOURCE_CHUNK ? s->file_left_frames : MD_SOURCE_CHUNK;
+  if (frames <= 0) {
+    return 0;
+  }
+  const sf_count_t bytes = sf_read_raw(s->file, s->raw24, (sf_count_t)frames * 3 * s->channels);
+  const sf_count_t got   = bytes > 0 ? bytes / (3 * (sf_count_t)s->channels) : 0;
+  decode_pcm24(s->raw24, (size_t)got * s->channels, s->wide24, s->decoded);
+  s->file_left_frames -= got;
+  return got;
+}
+
 static void
 decode_more(MdSource* s)
 {
   if (s->file_done || s->decoded_pos < s->decoded_have_frames) {
     return;
   }
-  const sf_count_t got   = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  const sf_count_t got   = read_chunk(s);
   s->decoded_have_frames = got > 0 ? (size_t)got : 0U;
   s->decoded_pos         = 0U;
   if (got < (sf_count_t)MD_SOURCE_CHUNK) {
