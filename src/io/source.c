@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
-// A source without a slot of the file budget reads this much of its file
-// each time it opens it (one open per 1/3 s of 16-bit stereo at 48 kHz).
+// A source reads its file this much at a time (libsndfile asks a few KB per
+// read): with a slot of the file budget, one system call per 64 KB; without
+// one, one open per 1/3 s of 16-bit stereo at 48 kHz.  A file truncated
+// while it plays is found out at the next fill.
 #define MD_SOURCE_AHEAD_BYTES (64U * 1024U)
 
 // libsndfile reads through these (its virtual I/O), so that the file
@@ -37,9 +39,11 @@ typedef struct {
   sf_count_t     pos;
   dev_t          dev;         ///< Which file it is: reopened by name, it must be the same one
   ino_t          ino;
-  unsigned char* ahead;       ///< Without a slot: bytes [ahead_at, ahead_at + ahead_len) of the file
+  unsigned char* ahead;       ///< Bytes [ahead_at, ahead_at + ahead_len) of the file
+  size_t         ahead_size;  ///< Bytes `ahead` holds
   sf_count_t     ahead_at;
   size_t         ahead_len;
+  bool           ahead_short; ///< The fill read less than it asked: the file ended there
   bool           truncated;   ///< The file held less than when it was opened
   bool           replaced;    ///< Reopened by name, it was another file
   int            error;       ///< errno of a failed open or read (0: none)
@@ -52,6 +56,9 @@ struct MdSource {
   int64_t  file_frames;         ///< Frames of the file, as its header says
   soxr_t   resampler;           ///< NULL when the rates match
   float*   decoded;             ///< Interleaved chunk from the file
+  unsigned char* raw24;         ///< The chunk's bytes, for a 24-bit WAV decoded here (else NULL)
+  int32_t* wide24;              ///< The chunk's samples as ints (with raw24)
+  int64_t  file_left_frames;    ///< Frames of the file not yet decoded (for raw24)
   size_t   decoded_have_frames; ///< Frames in `decoded` not yet given to soxr
   size_t   decoded_pos;         ///< First frame of `decoded` not yet used
   float*   converted;           ///< Interleaved output of soxr
@@ -135,31 +142,48 @@ read_unheld(MdSourceFile* f, void* data, sf_count_t count, sf_count_t at)
   return got;
 }
 
+// Fills the read-ahead with the bytes of the file from `at` on (up to the
+// size it had when opened): through the held descriptor, or by opening the
+// file by name.  Returns false when nothing could be read.
+static bool
+fill_ahead(MdSourceFile* f, sf_count_t at)
+{
+  const sf_count_t left = f->size - at;
+  const sf_count_t ask  = left < (sf_count_t)f->ahead_size ? left : (sf_count_t)f->ahead_size;
+  const sf_count_t got  = f->fd >= 0 ? read_at(f->fd, f->ahead, ask, at, &f->error) : read_unheld(f, f->ahead, ask, at);
+  f->ahead_at    = at;
+  f->ahead_len   = (size_t)got;
+  f->ahead_short = got < ask;
+  return got > 0;
+}
+
+// libsndfile asks a few kilobytes at a time: served from the read-ahead,
+// so that a file is read in large pieces (one system call per
+// `ahead_size` bytes rather than per request).  A read that reaches the
+// end of a short fill stops there: the file held less than when opened.
 static sf_count_t
 vio_read(void* data, sf_count_t count, void* user)
 {
   MdSourceFile*    f    = user;
   const sf_count_t want = f->pos < f->size ? (count < f->size - f->pos ? count : f->size - f->pos) : 0;
   sf_count_t       got  = 0;
-  if (f->fd >= 0) {
-    got = read_at(f->fd, data, want, f->pos, &f->error);
-  } else {
-    while (got < want) {
-      const sf_count_t at = f->pos + got;
-      if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
-        f->ahead_at  = at;
-        f->ahead_len = (size_t)read_unheld(f, f->ahead, MD_SOURCE_AHEAD_BYTES, at);
-        if (f->ahead_len == 0U) {
-          break;
-        }
+  while (got < want) {
+    const sf_count_t at = f->pos + got;
+    if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
+      if (f->fd >= 0 && want - got >= (sf_count_t)f->ahead_size) {
+        got += read_at(f->fd, (unsigned char*)data + got, want - got, at, &f->error); // large: straight in
+        break;
       }
-      const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
-      const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
-      memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
-      got += n;
-      if (f->ahead_len < MD_SOURCE_AHEAD_BYTES && at + n == f->ahead_at + (sf_count_t)f->ahead_len) {
-        break; // the file ended within the read-ahead
+      if (!fill_ahead(f, at)) {
+        break;
       }
+    }
+    const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
+    const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
+    memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
+    got += n;
+    if (f->ahead_short && n == in_ahead) {
+      break; // the file ended within the read-ahead
     }
   }
   f->truncated = f->truncated || (got < want && !f->error && !f->replaced);
@@ -190,12 +214,36 @@ open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size
     }
     return false;
   }
+  if (!(f->ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+    *why = MIXDOWN_ERR_NO_MEM;
+    snprintf(message, message_size, "out of memory");
+    close(fd);
+    return false;
+  }
+  f->ahead_size = MD_SOURCE_AHEAD_BYTES;
   f->fd       = fd;
   f->size     = (sf_count_t)st.st_size;
   f->dev      = st.st_dev;
   f->ino      = st.st_ino;
   f->has_slot = md_file_budget_take();
   return true;
+}
+
+// True for a 24-bit PCM file whose bytes are little-endian tribytes as
+// they lie in the file (WAV and its kin, on a little-endian machine):
+// those md_source decodes itself (decode_pcm24()), to the same floats.
+static bool
+decodes_raw24(SNDFILE* file, const SF_INFO* info)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int major = info->format & SF_FORMAT_TYPEMASK;
+  return (info->format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_24 &&
+         (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64 || major == SF_FORMAT_W64) &&
+         sf_command(file, SFC_RAW_DATA_NEEDS_ENDSWAP, NULL, 0) == SF_FALSE;
+#else
+  (void)file, (void)info;
+  return false;
+#endif
 }
 
 // md_source_open(); on failure *why is MIXDOWN_ERR_NO_MEM when memory ran
@@ -246,6 +294,17 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     return NULL;
   }
   const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
+  if (decodes_raw24(s->file, &info)) {
+    s->file_left_frames = left;
+    s->raw24  = malloc(MD_SOURCE_CHUNK * s->channels * 3U);
+    s->wide24 = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(int32_t));
+    if (!s->raw24 || !s->wide24) {
+      *why = MIXDOWN_ERR_NO_MEM;
+      snprintf(message, message_size, "out of memory");
+      md_source_close(s);
+      return NULL;
+    }
+  }
   // A damaged header may claim ~2^63 frames at a low rate: converted to the
   // session's rate that count overflows every integer type.  2^53 frames
   // (5 900 years at 48 kHz) is far past any real file and exact in a double.
@@ -269,15 +328,11 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     }
   }
   if (!s->io.has_slot) {
-    // No slot: the file is opened for each read from now on.
-    if (!(s->io.ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
-      *why = MIXDOWN_ERR_NO_MEM;
-      snprintf(message, message_size, "out of memory");
-      md_source_close(s);
-      return NULL;
-    }
+    // No slot: the file is opened for each read from now on (and checked
+    // to be the same file at the first).
     close(s->io.fd);
-    s->io.fd = -1;
+    s->io.fd        = -1;
+    s->io.ahead_len = 0U;
   }
   return s;
 }
@@ -317,6 +372,8 @@ md_source_close(MdSource* s)
   free(s->io.ahead);
   soxr_delete(s->resampler);
   free(s->decoded);
+  free(s->raw24);
+  free(s->wide24);
   free(s->converted);
   free(s);
 }
@@ -345,13 +402,57 @@ md_source_delivered(const MdSource* s)
   return s->delivered_frames;
 }
 
+// 24-bit little-endian PCM to float, as libsndfile does it (its
+// normalised float read): the three bytes as the top of an int, converted
+// and scaled by 2^-31, both exact.  Its loop is byte by byte and converts
+// one sample at a time; here the bytes become ints (one unaligned 4-byte
+// load for each sample but the last), then a loop that vectorises makes
+// them floats.
+static void
+decode_pcm24(const unsigned char* in, size_t samples, int32_t* wide, float* out)
+{
+  size_t i = 0U;
+  for (; i + 1U < samples; ++i) {
+    uint32_t word;
+    memcpy(&word, in + 3U * i, sizeof word);
+    wide[i] = (int32_t)(word << 8);
+  }
+  for (; i < samples; ++i) {
+    const uint32_t word = (uint32_t)in[3U * i] | (uint32_t)in[3U * i + 1U] << 8 | (uint32_t)in[3U * i + 2U] << 16;
+    wide[i]             = (int32_t)(word << 8);
+  }
+  const float scale = 1.0f / 2147483648.0f;
+  for (i = 0U; i < samples; ++i) {
+    out[i] = (float)wide[i] * scale;
+  }
+}
+
+// The next chunk of the file, decoded: by libsndfile, or (a 24-bit WAV)
+// its bytes through libsndfile and the conversion here.
+static sf_count_t
+read_chunk(MdSource* s)
+{
+  if (!s->raw24) {
+    return sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  }
+  const int64_t frames = s->file_left_frames < (int64_t)MD_SOURCE_CHUNK ? s->file_left_frames : MD_SOURCE_CHUNK;
+  if (frames <= 0) {
+    return 0;
+  }
+  const sf_count_t bytes = sf_read_raw(s->file, s->raw24, (sf_count_t)frames * 3 * s->channels);
+  const sf_count_t got   = bytes > 0 ? bytes / (3 * (sf_count_t)s->channels) : 0;
+  decode_pcm24(s->raw24, (size_t)got * s->channels, s->wide24, s->decoded);
+  s->file_left_frames -= got;
+  return got;
+}
+
 static void
 decode_more(MdSource* s)
 {
   if (s->file_done || s->decoded_pos < s->decoded_have_frames) {
     return;
   }
-  const sf_count_t got   = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  const sf_count_t got   = read_chunk(s);
   s->decoded_have_frames = got > 0 ? (size_t)got : 0U;
   s->decoded_pos         = 0U;
   if (got < (sf_count_t)MD_SOURCE_CHUNK) {
