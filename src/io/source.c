@@ -9,6 +9,7 @@
 #include <soxr.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
@@ -22,7 +23,25 @@
 // A source reads its file this much at a time (libsndfile asks a few KB per
 // read): with a slot of the file budget, one system call per 64 KB; without
 // one, one open per 1/3 s of 16-bit stereo at 48 kHz.  A file truncated
-// while it plays is found out at the next fill.
+// while it plays is found out at the next fill.  A source without a slot
+// always has one; sources with a slot share MD_SOURCE_AHEAD_SHARES of them
+// (32 MB), so that ten thousand tracks open at once cost no more memory
+// than before: past those, a source reads straight from its descriptor.
+#define MD_SOURCE_AHEAD_SHARES 512L
+
+static atomic_long ahead_shares_held; // read-aheads of sources with a slot, in every engine of the process
+
+static bool
+take_ahead_share(void)
+{
+  long now = atomic_load(&ahead_shares_held);
+  while (now < MD_SOURCE_AHEAD_SHARES) {
+    if (atomic_compare_exchange_weak(&ahead_shares_held, &now, now + 1L)) {
+      return true;
+    }
+  }
+  return false;
+}
 #define MD_SOURCE_AHEAD_BYTES (64U * 1024U)
 
 // libsndfile reads through these (its virtual I/O), so that the file
@@ -35,6 +54,7 @@ typedef struct {
   char*          path;
   int            fd;          ///< Open while the source holds a slot of the file budget; else -1
   bool           has_slot;
+  bool           has_ahead_share; ///< `ahead` is one of the MD_SOURCE_AHEAD_SHARES
   sf_count_t     size;        ///< Bytes when opened
   sf_count_t     pos;
   dev_t          dev;         ///< Which file it is: reopened by name, it must be the same one
@@ -57,7 +77,6 @@ struct MdSource {
   soxr_t   resampler;           ///< NULL when the rates match
   float*   decoded;             ///< Interleaved chunk from the file
   unsigned char* raw24;         ///< The chunk's bytes, for a 24-bit WAV decoded here (else NULL)
-  int32_t* wide24;              ///< The chunk's samples as ints (with raw24)
   int64_t  file_left_frames;    ///< Frames of the file not yet decoded (for raw24)
   size_t   decoded_have_frames; ///< Frames in `decoded` not yet given to soxr
   size_t   decoded_pos;         ///< First frame of `decoded` not yet used
@@ -167,7 +186,10 @@ vio_read(void* data, sf_count_t count, void* user)
   MdSourceFile*    f    = user;
   const sf_count_t want = f->pos < f->size ? (count < f->size - f->pos ? count : f->size - f->pos) : 0;
   sf_count_t       got  = 0;
-  while (got < want) {
+  if (!f->ahead) { // a slot, but none of the read-ahead shares left
+    got = read_at(f->fd, data, want, f->pos, &f->error);
+  }
+  while (got < want && f->ahead) {
     const sf_count_t at = f->pos + got;
     if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
       if (f->fd >= 0 && want - got >= (sf_count_t)f->ahead_size) {
@@ -214,18 +236,20 @@ open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size
     }
     return false;
   }
-  if (!(f->ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
-    *why = MIXDOWN_ERR_NO_MEM;
-    snprintf(message, message_size, "out of memory");
-    close(fd);
-    return false;
-  }
-  f->ahead_size = MD_SOURCE_AHEAD_BYTES;
   f->fd       = fd;
   f->size     = (sf_count_t)st.st_size;
   f->dev      = st.st_dev;
   f->ino      = st.st_ino;
   f->has_slot = md_file_budget_take();
+  f->has_ahead_share = f->has_slot && take_ahead_share();
+  if (!f->has_slot || f->has_ahead_share) {
+    if (!(f->ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+      *why = MIXDOWN_ERR_NO_MEM;
+      snprintf(message, message_size, "out of memory");
+      return false; // the descriptor, the slot and the share: md_source_close()
+    }
+    f->ahead_size = MD_SOURCE_AHEAD_BYTES;
+  }
   return true;
 }
 
@@ -296,9 +320,7 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
   const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
   if (decodes_raw24(s->file, &info)) {
     s->file_left_frames = left;
-    s->raw24  = malloc(MD_SOURCE_CHUNK * s->channels * 3U);
-    s->wide24 = malloc(MD_SOURCE_CHUNK * s->channels * sizeof(int32_t));
-    if (!s->raw24 || !s->wide24) {
+    if (!(s->raw24 = malloc(MD_SOURCE_CHUNK * s->channels * 3U))) {
       *why = MIXDOWN_ERR_NO_MEM;
       snprintf(message, message_size, "out of memory");
       md_source_close(s);
@@ -368,12 +390,14 @@ md_source_close(MdSource* s)
   if (s->io.has_slot) {
     md_file_budget_give();
   }
+  if (s->io.has_ahead_share) {
+    atomic_fetch_sub(&ahead_shares_held, 1L);
+  }
   free(s->io.path);
   free(s->io.ahead);
   soxr_delete(s->resampler);
   free(s->decoded);
   free(s->raw24);
-  free(s->wide24);
   free(s->converted);
   free(s);
 }
@@ -407,23 +431,29 @@ md_source_delivered(const MdSource* s)
 // and scaled by 2^-31, both exact.  Its loop is byte by byte and converts
 // one sample at a time; here the bytes become ints (one unaligned 4-byte
 // load for each sample but the last), then a loop that vectorises makes
-// them floats.
+// them floats, a stack buffer's worth at a time.
 static void
-decode_pcm24(const unsigned char* in, size_t samples, int32_t* wide, float* out)
+decode_pcm24(const unsigned char* in, size_t samples, float* out)
 {
-  size_t i = 0U;
-  for (; i + 1U < samples; ++i) {
-    uint32_t word;
-    memcpy(&word, in + 3U * i, sizeof word);
-    wide[i] = (int32_t)(word << 8);
-  }
-  for (; i < samples; ++i) {
-    const uint32_t word = (uint32_t)in[3U * i] | (uint32_t)in[3U * i + 1U] << 8 | (uint32_t)in[3U * i + 2U] << 16;
-    wide[i]             = (int32_t)(word << 8);
-  }
   const float scale = 1.0f / 2147483648.0f;
-  for (i = 0U; i < samples; ++i) {
-    out[i] = (float)wide[i] * scale;
+  int32_t     wide[256];
+  for (size_t done = 0U; done < samples;) {
+    const size_t n = samples - done < 256U ? samples - done : 256U;
+    const unsigned char* bytes = in + 3U * done;
+    const size_t         loads = done + n < samples ? n : n - 1U; // never a byte past the input
+    for (size_t i = 0U; i < loads; ++i) {
+      uint32_t word;
+      memcpy(&word, bytes + 3U * i, sizeof word);
+      wide[i] = (int32_t)(word << 8);
+    }
+    for (size_t i = loads; i < n; ++i) {
+      const uint32_t word = (uint32_t)bytes[3U * i] | (uint32_t)bytes[3U * i + 1U] << 8 | (uint32_t)bytes[3U * i + 2U] << 16;
+      wide[i]             = (int32_t)(word << 8);
+    }
+    for (size_t i = 0U; i < n; ++i) {
+      out[done + i] = (float)wide[i] * scale;
+    }
+    done += n;
   }
 }
 
@@ -441,7 +471,7 @@ read_chunk(MdSource* s)
   }
   const sf_count_t bytes = sf_read_raw(s->file, s->raw24, (sf_count_t)frames * 3 * s->channels);
   const sf_count_t got   = bytes > 0 ? bytes / (3 * (sf_count_t)s->channels) : 0;
-  decode_pcm24(s->raw24, (size_t)got * s->channels, s->wide24, s->decoded);
+  decode_pcm24(s->raw24, (size_t)got * s->channels, s->decoded);
   s->file_left_frames -= got;
   return got;
 }
