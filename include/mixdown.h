@@ -1259,6 +1259,9 @@ typedef struct {
   /// Called as the analysis goes on (stage, 0 … 1); may be NULL.
   void (*progress)(void* user_data, const char* stage, double fraction);
   void* user_data;
+  /// Non-zero: write no file of the assistant's own (unmask's --plot): it
+  /// is said in the report, not written, as a dry run writes nothing.
+  int dry_run;
 } MixdownAssistOptions;
 
 /// Number of assistants.  Thread: any.

@@ -64,6 +64,7 @@ struct AssistContext {
   const AssistKind*      kind;
   AssistValue*           values; ///< One per option of kind->options
   uint32_t               threads;
+  bool                   dry_run;     ///< Write no file of the assistant's own (--plot)
   void                   (*progress)(void* user_data, const char* stage, double fraction);
   void*                  user_data;
   json_t*                report;      ///< The JSON report: {"assistant": …, "writes": [...], …}

@@ -82,6 +82,7 @@ mixdown_assist(MixdownEditor* editor, const char* kind_name, const MixdownAssist
     options = &none;
   }
   ctx.threads   = options->threads;
+  ctx.dry_run   = options->dry_run;
   ctx.progress  = options->progress;
   ctx.user_data = options->user_data;
   ctx.values    = calloc(ctx.kind->n_options ? ctx.kind->n_options : 1U, sizeof *ctx.values);

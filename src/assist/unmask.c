@@ -188,7 +188,7 @@ unmask_run(AssistContext* ctx)
   if (st == MIXDOWN_SUCCESS && fixing) {
     st = unmask_fix(&u, &counts, pairs, n_pairs);
   } else if (st == MIXDOWN_SUCCESS) {
-    assist_say(ctx, "report only (no --fix): nothing written");
+    assist_say(ctx, "report only (no --fix): no values to write");
   }
   free(pairs);
   unmask_counts_free(&counts);

@@ -214,6 +214,10 @@ unmask_draw(const Unmask* u, const Counts* c, const Pair* pairs, size_t n_pairs)
   while (rows < n_pairs && rows < 40U && pairs[rows].cells) {
     ++rows;
   }
+  if (u->ctx->dry_run) {
+    assist_say(u->ctx, "plot: %s not drawn (a dry run writes nothing)", path);
+    return MIXDOWN_SUCCESS;
+  }
   char**  labels  = calloc(rows ? rows : 1U, sizeof *labels);
   double* percent = calloc((rows ? rows : 1U) * u->n_bands, sizeof *percent);
   MixdownStatus st = labels && percent ? MIXDOWN_SUCCESS : MIXDOWN_ERR_NO_MEM;

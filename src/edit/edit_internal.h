@@ -122,6 +122,11 @@ bool md_edit_put(MdYamlDoc* doc, const MdYPathStep* path, size_t depth, const Md
 /// nothing was to do.
 bool md_edit_expand_shorthand(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size);
 
+/// Writes a loudness preset out as a mapping (`loudness: podcast` →
+/// `loudness: {preset: podcast}`) before one of its values is set, so that
+/// the value overrides the preset beside it; true when nothing was to do.
+bool md_edit_expand_preset(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size);
+
 /// Sets what `address` names to the value tree `value` (the caller's),
 /// as mixdown_editor_set() sets a user's text: resolved, written in the
 /// style around it, validated, kept or refused (reported).  For callers

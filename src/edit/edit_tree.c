@@ -192,6 +192,32 @@ md_edit_expand_shorthand(MdYamlDoc* doc, const MdAddress* a, char* error, size_t
   return ok && md_yaml_doc_remove_key(doc, track, "file", error, error_size);
 }
 
+/* The loudness preset ------------------------------------------------------ */
+
+bool
+md_edit_expand_preset(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size)
+{
+  if (a->owner != MD_OWNER_LOUDNESS || a->depth < 2U) {
+    return true;
+  }
+  const MdYNode* loudness = md_edit_find(doc, a->path, a->depth - 1U);
+  if (!loudness || loudness->kind != MD_YNODE_SCALAR) {
+    return true; // written out already, or not written (md_edit_put adds it)
+  }
+  // `loudness: podcast` → `loudness: {preset: podcast}`: the value set
+  // beside it overrides the preset's, as the format reads it.
+  MdYNode* map    = md_ynode_new(MD_YNODE_MAPPING);
+  MdYNode* preset = md_edit_clone(loudness);
+  if (!map || !preset || !md_ynode_set(map, "preset", preset)) {
+    md_ynode_free(map);
+    snprintf(error, error_size, "%s", MD_YAML_OUT_OF_MEMORY);
+    return false;
+  }
+  const bool ok = md_yaml_doc_replace(doc, loudness, map, error, error_size);
+  md_ynode_free(map);
+  return ok;
+}
+
 /* A user's value ----------------------------------------------------------- */
 
 MdYNode*

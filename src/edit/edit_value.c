@@ -4,7 +4,8 @@
 // Values by address: get (as written, else the default the model takes),
 // set (a user's YAML value, or a number), and the list of every address.
 // The `file:` shorthand is written out (md_edit_expand_shorthand) before a
-// clip key other than its file is set.  Thread: control (edit_internal.h).
+// clip key other than its file is set, and a loudness preset
+// (md_edit_expand_preset) before a target or ceiling beside it.  Thread: control (edit_internal.h).
 
 #include "edit/edit_internal.h"
 
@@ -154,7 +155,7 @@ mixdown_editor_get_json(MixdownEditor* editor, const char* address, char** json_
 static bool
 put_at(MdYamlDoc* doc, const MdAddress* a, const MdYNode* value, char* error, size_t error_size)
 {
-  if (!md_edit_expand_shorthand(doc, a, error, error_size)) {
+  if (!md_edit_expand_shorthand(doc, a, error, error_size) || !md_edit_expand_preset(doc, a, error, error_size)) {
     return false;
   }
   if (a->list == MD_LIST_POINTS && a->depth >= 1U) {

@@ -27,6 +27,7 @@ md_clip_init(MdClipPlayer* clip, const MdClip* model, double rate_hz)
   clip->fade_out_frames = llround(model->fade_out_s * rate_hz);
   clip->channels    = model->channels;
   clip->source_frames = model->frames;
+  clip->kernels       = md_kernels();
   return MIXDOWN_SUCCESS;
 }
 
@@ -97,8 +98,8 @@ open_at(MdClipPlayer* clip, double rate_hz, int64_t from, char* message, size_t 
 }
 
 // out += x × gain, with the fades where they fall.  Frames [steady_from,
-// steady_to) are clear of both fades: there the gain is constant and the
-// loop vectorises.
+// steady_to) are clear of both fades: there the gain is constant and a
+// kernel adds them (the same rounding as the loop here).
 static void
 add_faded(const MdClipPlayer* clip, const float* x, float* out, int64_t first, uint32_t count)
 {
@@ -107,9 +108,8 @@ add_faded(const MdClipPlayer* clip, const float* x, float* out, int64_t first, u
   const uint32_t steady_to   = (uint32_t)(fade_out_at > first ? (fade_out_at - first < count ? fade_out_at - first : count) : 0);
   for (uint32_t i = 0U; i < count; ++i) {
     if (i == steady_from && steady_from < steady_to) {
-      for (; i < steady_to; ++i) {
-        out[i] += (float)(x[i] * clip->gain_linear);
-      }
+      clip->kernels->mix_add_f64_gain(out + i, x + i, clip->gain_linear, steady_to - i);
+      i = steady_to;
       if (i == count) {
         break;
       }

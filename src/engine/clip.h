@@ -12,6 +12,7 @@
 #ifndef MD_CLIP_H
 #define MD_CLIP_H
 
+#include "dsp/kernels/kernels.h"
 #include "io/source.h"
 #include "mixdown.h"
 #include "session/model.h"
@@ -33,6 +34,7 @@ typedef struct {
   MdSource* source;      ///< Open while the clip plays
   int64_t   opened_at_frame; ///< Timeline frame the open source started at
   int64_t   next_frame;  ///< Timeline frame the open source reads next
+  const MdKernels* kernels; ///< The steady part of the clip gain (md_kernels(), from md_clip_init())
 } MdClipPlayer;
 
 /// What md_clip_play() found wrong with the audio it read.

@@ -257,6 +257,7 @@ typedef struct {
   double*       scratch_a; ///< Per-sample automation values
   double*       scratch_b;
   float*        dry_buf[2]; ///< An insert's dry path while bypassed or crossfading (insert.c)
+  const MdKernels* kernels; ///< md_kernels(): the scrub's finiteness check
   uint64_t      non_finite;
   double        source_seconds;
   double        cache_seconds; ///< Reading and writing the render cache

@@ -18,28 +18,22 @@
 #include <stdio.h>
 #include <string.h>
 
-// True when no sample is NaN or infinite (exponent bits all ones): integer
-// operations, so the loop vectorises.
+// True when no sample is NaN or infinite.
 static bool
-all_finite(float* const* buf, uint32_t channels, uint32_t n)
+all_finite(const MdKernels* k, float* const* buf, uint32_t channels, uint32_t n)
 {
-  uint32_t any = 0U;
+  bool finite = true;
   for (uint32_t c = 0U; c < channels; ++c) {
-    const float* x = buf[c];
-    for (uint32_t i = 0U; i < n; ++i) {
-      uint32_t bits;
-      memcpy(&bits, &x[i], sizeof bits);
-      any |= (bits & 0x7f800000U) == 0x7f800000U;
-    }
+    finite = k->all_finite(buf[c], n) && finite;
   }
-  return !any;
+  return finite;
 }
 
 // Replaces non-finite samples with silence; returns how many.
 uint64_t
 md_engine_scrub(MdWorker* w, float* const* buf, uint32_t channels, uint32_t n)
 {
-  if (all_finite(buf, channels, n)) {
+  if (all_finite(w->kernels, buf, channels, n)) {
     return 0U; // nearly always: one vectorised pass and done
   }
   uint64_t bad = 0U;

@@ -130,6 +130,7 @@ md_engine_set_workers(MixdownEngine* e, uint32_t count)
     w->scratch_b    = calloc(MD_BLOCK_FRAMES, sizeof(double));
     w->dry_buf[0]   = md_engine_new_buffer();
     w->dry_buf[1]   = md_engine_new_buffer();
+    w->kernels      = md_kernels();
     if (!w->clip_buf[0] || !w->clip_buf[1] || !w->mono_buf || !w->scratch_a || !w->scratch_b || !w->dry_buf[0] ||
         !w->dry_buf[1]) {
       return MIXDOWN_ERR_NO_MEM;

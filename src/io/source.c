@@ -9,6 +9,7 @@
 #include <soxr.h>
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
@@ -19,8 +20,28 @@
 #include <unistd.h>
 
 #define MD_SOURCE_CHUNK 1024U // frames decoded per read: small, so thousands of tracks stay cheap
-// A source without a slot of the file budget reads this much of its file
-// each time it opens it (one open per 1/3 s of 16-bit stereo at 48 kHz).
+// A source reads its file this much at a time (libsndfile asks a few KB per
+// read): with a slot of the file budget, one system call per 64 KB; without
+// one, one open per 1/3 s of 16-bit stereo at 48 kHz.  A file truncated
+// while it plays is found out at the next fill.  A source without a slot
+// always has one; sources with a slot share MD_SOURCE_AHEAD_SHARES of them
+// (32 MB), so that ten thousand tracks open at once cost no more memory
+// than before: past those, a source reads straight from its descriptor.
+#define MD_SOURCE_AHEAD_SHARES 512L
+
+static atomic_long ahead_shares_held; // read-aheads of sources with a slot, in every engine of the process
+
+static bool
+take_ahead_share(void)
+{
+  long now = atomic_load(&ahead_shares_held);
+  while (now < MD_SOURCE_AHEAD_SHARES) {
+    if (atomic_compare_exchange_weak(&ahead_shares_held, &now, now + 1L)) {
+      return true;
+    }
+  }
+  return false;
+}
 #define MD_SOURCE_AHEAD_BYTES (64U * 1024U)
 
 // libsndfile reads through these (its virtual I/O), so that the file
@@ -33,13 +54,16 @@ typedef struct {
   char*          path;
   int            fd;          ///< Open while the source holds a slot of the file budget; else -1
   bool           has_slot;
+  bool           has_ahead_share; ///< `ahead` is one of the MD_SOURCE_AHEAD_SHARES
   sf_count_t     size;        ///< Bytes when opened
   sf_count_t     pos;
   dev_t          dev;         ///< Which file it is: reopened by name, it must be the same one
   ino_t          ino;
-  unsigned char* ahead;       ///< Without a slot: bytes [ahead_at, ahead_at + ahead_len) of the file
+  unsigned char* ahead;       ///< Bytes [ahead_at, ahead_at + ahead_len) of the file
+  size_t         ahead_size;  ///< Bytes `ahead` holds
   sf_count_t     ahead_at;
   size_t         ahead_len;
+  bool           ahead_short; ///< The fill read less than it asked: the file ended there
   bool           truncated;   ///< The file held less than when it was opened
   bool           replaced;    ///< Reopened by name, it was another file
   int            error;       ///< errno of a failed open or read (0: none)
@@ -52,6 +76,8 @@ struct MdSource {
   int64_t  file_frames;         ///< Frames of the file, as its header says
   soxr_t   resampler;           ///< NULL when the rates match
   float*   decoded;             ///< Interleaved chunk from the file
+  unsigned char* raw24;         ///< The chunk's bytes, for a 24-bit WAV decoded here (else NULL)
+  int64_t  file_left_frames;    ///< Frames of the file not yet decoded (for raw24)
   size_t   decoded_have_frames; ///< Frames in `decoded` not yet given to soxr
   size_t   decoded_pos;         ///< First frame of `decoded` not yet used
   float*   converted;           ///< Interleaved output of soxr
@@ -135,31 +161,51 @@ read_unheld(MdSourceFile* f, void* data, sf_count_t count, sf_count_t at)
   return got;
 }
 
+// Fills the read-ahead with the bytes of the file from `at` on (up to the
+// size it had when opened): through the held descriptor, or by opening the
+// file by name.  Returns false when nothing could be read.
+static bool
+fill_ahead(MdSourceFile* f, sf_count_t at)
+{
+  const sf_count_t left = f->size - at;
+  const sf_count_t ask  = left < (sf_count_t)f->ahead_size ? left : (sf_count_t)f->ahead_size;
+  const sf_count_t got  = f->fd >= 0 ? read_at(f->fd, f->ahead, ask, at, &f->error) : read_unheld(f, f->ahead, ask, at);
+  f->ahead_at    = at;
+  f->ahead_len   = (size_t)got;
+  f->ahead_short = got < ask;
+  return got > 0;
+}
+
+// libsndfile asks a few kilobytes at a time: served from the read-ahead,
+// so that a file is read in large pieces (one system call per
+// `ahead_size` bytes rather than per request).  A read that reaches the
+// end of a short fill stops there: the file held less than when opened.
 static sf_count_t
 vio_read(void* data, sf_count_t count, void* user)
 {
   MdSourceFile*    f    = user;
   const sf_count_t want = f->pos < f->size ? (count < f->size - f->pos ? count : f->size - f->pos) : 0;
   sf_count_t       got  = 0;
-  if (f->fd >= 0) {
+  if (!f->ahead) { // a slot, but none of the read-ahead shares left
     got = read_at(f->fd, data, want, f->pos, &f->error);
-  } else {
-    while (got < want) {
-      const sf_count_t at = f->pos + got;
-      if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
-        f->ahead_at  = at;
-        f->ahead_len = (size_t)read_unheld(f, f->ahead, MD_SOURCE_AHEAD_BYTES, at);
-        if (f->ahead_len == 0U) {
-          break;
-        }
+  }
+  while (got < want && f->ahead) {
+    const sf_count_t at = f->pos + got;
+    if (at < f->ahead_at || at >= f->ahead_at + (sf_count_t)f->ahead_len) {
+      if (f->fd >= 0 && want - got >= (sf_count_t)f->ahead_size) {
+        got += read_at(f->fd, (unsigned char*)data + got, want - got, at, &f->error); // large: straight in
+        break;
       }
-      const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
-      const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
-      memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
-      got += n;
-      if (f->ahead_len < MD_SOURCE_AHEAD_BYTES && at + n == f->ahead_at + (sf_count_t)f->ahead_len) {
-        break; // the file ended within the read-ahead
+      if (!fill_ahead(f, at)) {
+        break;
       }
+    }
+    const sf_count_t in_ahead = f->ahead_at + (sf_count_t)f->ahead_len - at;
+    const sf_count_t n        = want - got < in_ahead ? want - got : in_ahead;
+    memcpy((unsigned char*)data + got, f->ahead + (at - f->ahead_at), (size_t)n);
+    got += n;
+    if (f->ahead_short && n == in_ahead) {
+      break; // the file ended within the read-ahead
     }
   }
   f->truncated = f->truncated || (got < want && !f->error && !f->replaced);
@@ -195,7 +241,33 @@ open_file(MdSource* s, const char* path, MixdownStatus* why, char* message, size
   f->dev      = st.st_dev;
   f->ino      = st.st_ino;
   f->has_slot = md_file_budget_take();
+  f->has_ahead_share = f->has_slot && take_ahead_share();
+  if (!f->has_slot || f->has_ahead_share) {
+    if (!(f->ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
+      *why = MIXDOWN_ERR_NO_MEM;
+      snprintf(message, message_size, "out of memory");
+      return false; // the descriptor, the slot and the share: md_source_close()
+    }
+    f->ahead_size = MD_SOURCE_AHEAD_BYTES;
+  }
   return true;
+}
+
+// True for a 24-bit PCM file whose bytes are little-endian tribytes as
+// they lie in the file (WAV and its kin, on a little-endian machine):
+// those md_source decodes itself (decode_pcm24()), to the same floats.
+static bool
+decodes_raw24(SNDFILE* file, const SF_INFO* info)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const int major = info->format & SF_FORMAT_TYPEMASK;
+  return (info->format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_24 &&
+         (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64 || major == SF_FORMAT_W64) &&
+         sf_command(file, SFC_RAW_DATA_NEEDS_ENDSWAP, NULL, 0) == SF_FALSE;
+#else
+  (void)file, (void)info;
+  return false;
+#endif
 }
 
 // md_source_open(); on failure *why is MIXDOWN_ERR_NO_MEM when memory ran
@@ -246,6 +318,15 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     return NULL;
   }
   const int64_t left = info.frames - (offset_frames > 0 ? offset_frames : 0);
+  if (decodes_raw24(s->file, &info)) {
+    s->file_left_frames = left;
+    if (!(s->raw24 = malloc(MD_SOURCE_CHUNK * s->channels * 3U))) {
+      *why = MIXDOWN_ERR_NO_MEM;
+      snprintf(message, message_size, "out of memory");
+      md_source_close(s);
+      return NULL;
+    }
+  }
   // A damaged header may claim ~2^63 frames at a low rate: converted to the
   // session's rate that count overflows every integer type.  2^53 frames
   // (5 900 years at 48 kHz) is far past any real file and exact in a double.
@@ -269,15 +350,11 @@ open_source(const char* path, int64_t offset_frames, double out_rate, MixdownSta
     }
   }
   if (!s->io.has_slot) {
-    // No slot: the file is opened for each read from now on.
-    if (!(s->io.ahead = malloc(MD_SOURCE_AHEAD_BYTES))) {
-      *why = MIXDOWN_ERR_NO_MEM;
-      snprintf(message, message_size, "out of memory");
-      md_source_close(s);
-      return NULL;
-    }
+    // No slot: the file is opened for each read from now on (and checked
+    // to be the same file at the first).
     close(s->io.fd);
-    s->io.fd = -1;
+    s->io.fd        = -1;
+    s->io.ahead_len = 0U;
   }
   return s;
 }
@@ -313,10 +390,14 @@ md_source_close(MdSource* s)
   if (s->io.has_slot) {
     md_file_budget_give();
   }
+  if (s->io.has_ahead_share) {
+    atomic_fetch_sub(&ahead_shares_held, 1L);
+  }
   free(s->io.path);
   free(s->io.ahead);
   soxr_delete(s->resampler);
   free(s->decoded);
+  free(s->raw24);
   free(s->converted);
   free(s);
 }
@@ -345,13 +426,63 @@ md_source_delivered(const MdSource* s)
   return s->delivered_frames;
 }
 
+// 24-bit little-endian PCM to float, as libsndfile does it (its
+// normalised float read): the three bytes as the top of an int, converted
+// and scaled by 2^-31, both exact.  Its loop is byte by byte and converts
+// one sample at a time; here the bytes become ints (one unaligned 4-byte
+// load for each sample but the last), then a loop that vectorises makes
+// them floats, a stack buffer's worth at a time.
+static void
+decode_pcm24(const unsigned char* in, size_t samples, float* out)
+{
+  const float scale = 1.0f / 2147483648.0f;
+  int32_t     wide[256];
+  for (size_t done = 0U; done < samples;) {
+    const size_t n = samples - done < 256U ? samples - done : 256U;
+    const unsigned char* bytes = in + 3U * done;
+    const size_t         loads = done + n < samples ? n : n - 1U; // never a byte past the input
+    for (size_t i = 0U; i < loads; ++i) {
+      uint32_t word;
+      memcpy(&word, bytes + 3U * i, sizeof word);
+      wide[i] = (int32_t)(word << 8);
+    }
+    for (size_t i = loads; i < n; ++i) {
+      const uint32_t word = (uint32_t)bytes[3U * i] | (uint32_t)bytes[3U * i + 1U] << 8 | (uint32_t)bytes[3U * i + 2U] << 16;
+      wide[i]             = (int32_t)(word << 8);
+    }
+    for (size_t i = 0U; i < n; ++i) {
+      out[done + i] = (float)wide[i] * scale;
+    }
+    done += n;
+  }
+}
+
+// The next chunk of the file, decoded: by libsndfile, or (a 24-bit WAV)
+// its bytes through libsndfile and the conversion here.
+static sf_count_t
+read_chunk(MdSource* s)
+{
+  if (!s->raw24) {
+    return sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  }
+  const int64_t frames = s->file_left_frames < (int64_t)MD_SOURCE_CHUNK ? s->file_left_frames : MD_SOURCE_CHUNK;
+  if (frames <= 0) {
+    return 0;
+  }
+  const sf_count_t bytes = sf_read_raw(s->file, s->raw24, (sf_count_t)frames * 3 * s->channels);
+  const sf_count_t got   = bytes > 0 ? bytes / (3 * (sf_count_t)s->channels) : 0;
+  decode_pcm24(s->raw24, (size_t)got * s->channels, s->decoded);
+  s->file_left_frames -= got;
+  return got;
+}
+
 static void
 decode_more(MdSource* s)
 {
   if (s->file_done || s->decoded_pos < s->decoded_have_frames) {
     return;
   }
-  const sf_count_t got   = sf_readf_float(s->file, s->decoded, MD_SOURCE_CHUNK);
+  const sf_count_t got   = read_chunk(s);
   s->decoded_have_frames = got > 0 ? (size_t)got : 0U;
   s->decoded_pos         = 0U;
   if (got < (sf_count_t)MD_SOURCE_CHUNK) {

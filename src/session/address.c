@@ -443,6 +443,11 @@ read_strip_word(const Reader* r, MdAddress* a, uint32_t node, const char* word)
       return true;
     }
   }
+  if (!strcmp(word, "loudness") && it->kind == MD_NODE_MASTER) {
+    md_addr_at_key(a, "loudness");
+    return fail(r, "`loudness` is not a value of its own: address /master/loudness/target_lufs or "
+                   "/master/loudness/true_peak_db");
+  }
   if (!strcmp(word, "file") && it->kind == MD_NODE_TRACK) {
     if (!it->file_key) {
       return fail(r, "`%s` gives no `file:` (its clips are /track/%s/clips; each one's is /track/%s/clip/N/file)", it->name, it->name, it->name);
@@ -501,6 +506,11 @@ read_strip(const Reader* r, MdAddress* a, uint32_t node, char** part, size_t n)
 static bool
 read_output_key(const Reader* r, MdAddress* a, uint32_t index, char** part, size_t n)
 {
+  if (n == 1U && !strcmp(part[0], "loudness") && index != MD_ADDRESS_SINGLE) {
+    md_addr_at_key(a, "loudness");
+    return fail(r, "`loudness` is not a value of its own: address /outputs/%u/loudness/target_lufs or "
+                   "/outputs/%u/loudness/true_peak_db", index + 1U, index + 1U);
+  }
   if (n == 2U && !strcmp(part[0], "loudness") && index != MD_ADDRESS_SINGLE) {
     md_addr_at_key(a, "loudness");
     const int k = find_param(r, md_loudness_params, MD_LOUDNESS_N_PARAMS, part[1], "loudness key");

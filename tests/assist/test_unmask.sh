@@ -129,7 +129,7 @@ run "$mixdown" assist unmask s.yaml --fix --dry-run
 [ "$rc" -eq 0 ] && cmp -s s.yaml orig.yaml && [[ "$out" == *"+"*"type: eq"* ]] && [[ "$err" == *"nothing written"* ]] &&
   ok "--dry-run: the diff, nothing written" || fail "--dry-run" "rc=$rc" "$out" "$err"
 run "$mixdown" assist unmask s.yaml
-[ "$rc" -eq 0 ] && cmp -s s.yaml orig.yaml && [[ "$out" == *"report only"*"nothing written"* ]] &&
+[ "$rc" -eq 0 ] && cmp -s s.yaml orig.yaml && [[ "$out" == *"report only (no --fix): no values to write"* ]] && [[ "$err$out" == *"nothing to change"* ]] &&
   [[ "$out" == *"noise → tones"* ]] && ok "the report alone writes nothing and says so" ||
   fail "the report alone" "rc=$rc" "$out" "$err"
 
@@ -139,6 +139,9 @@ if has_feature report; then
   sig=$(head -c 8 m.png 2>/dev/null | od -An -tx1 | tr -d ' \n')
   [ "$rc" -eq 0 ] && [ "$sig" = 89504e470d0a1a0a ] && cmp -s s.yaml orig.yaml && ok "--plot writes a PNG" ||
     fail "--plot writes a PNG" "rc=$rc sig=$sig" "$err"
+  run "$mixdown" assist unmask s.yaml --plot m-dry.png --dry-run
+  [ "$rc" -eq 0 ] && [ ! -e m-dry.png ] && [[ "$err" == *"m-dry.png not drawn (a dry run writes nothing)"* ]] &&
+    ok "--plot with --dry-run: not drawn, and said" || fail "--plot --dry-run" "rc=$rc" "$err"
   cp tones.wav tones-copy.wav
   for target in tones.wav s.yaml; do
     run "$mixdown" assist unmask s.yaml --plot "$target"

@@ -223,5 +223,30 @@ run "$mixdown" set s.yaml /track/b/gain_db -8
   ok "a read-only session (mode 444): refused, exit 2, unchanged" || fail "read-only file" "rc=$rc" "$err"
 chmod 0644 s.yaml
 
+# ---------------------------------------------------------------- a loudness preset
+# `loudness: podcast` (−16 LUFS, −1 dBTP): a target set beside it overrides
+# the preset's, written as {preset: podcast, target_lufs: …}; the preset's
+# ceiling stays.  /master/loudness alone is no value: the error names both.
+"$tool" sine p.wav 3 997 1 48000
+printf 'mixdown: 1\ntracks: [{name: v, file: p.wav}]\nmaster:\n  loudness: podcast\noutput: {file: p-out.wav}\n' > p.yaml
+run "$mixdown" set p.yaml /master/loudness/target_lufs -20
+[ "$rc" -eq 0 ] && grep -q '^  loudness: {preset: podcast, target_lufs: -20}$' p.yaml &&
+  ok "set beside a loudness preset: {preset: podcast, target_lufs: -20}" || fail "preset target" "rc=$rc" "$err" "$(cat p.yaml)"
+run "$mixdown" get p.yaml /master/loudness/target_lufs /master/loudness/true_peak_db
+[ "$rc" -eq 0 ] && [ "$out" = $'/master/loudness/target_lufs -20 LUFS\n/master/loudness/true_peak_db -1 dBTP' ] &&
+  ok "get: the target set, the preset's ceiling kept" || fail "preset get" "rc=$rc" "$out" "$err"
+run "$mixdown" render p.yaml -q
+lufs=$("$mixdown" analyze p-out.wav 2>/dev/null | awk '/integrated/ { print $2 }')
+near "$lufs" -20 0.2 && ok "the render meets the target set beside the preset: $lufs LUFS" ||
+  fail "preset render" "rc=$rc" "integrated '$lufs' LUFS, want -20" "$err"
+cp p.yaml p-before.yaml
+run "$mixdown" get p.yaml /master/loudness
+[ "$rc" -eq 2 ] && [[ "$err" == *"/master/loudness/target_lufs or /master/loudness/true_peak_db"* ]] &&
+  [[ "$err" != *"did you mean"* ]] && ok "/master/loudness alone: exit 2, the two addresses named" ||
+  fail "/master/loudness alone" "rc=$rc" "$err"
+run "$mixdown" set p.yaml /master/loudness 'streaming'
+[ "$rc" -eq 2 ] && cmp -s p.yaml p-before.yaml && ok "set /master/loudness: exit 2, nothing written" ||
+  fail "set /master/loudness" "rc=$rc" "$err"
+
 echo "$(basename "$0" .sh | sed 's/^test_//'): $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -212,6 +212,19 @@ test_variants_match_reference_on_mix(void)
       for (uint32_t i = 0U; i < n; ++i) {
         CHECK_MSG(dst[1][i] == dst[0][i], "%s mix_add_scaled, n %u, [%u]", all[v]->name, n, i);
       }
+      md_kernels_reference.mix_add_f64_gain(dst[0], src, 0.8912509381337456, n); // -1 dB: inexact in float
+      all[v]->mix_add_f64_gain(dst[1], src, 0.8912509381337456, n);
+      for (uint32_t i = 0U; i < n; ++i) {
+        CHECK_MSG(dst[1][i] == dst[0][i], "%s mix_add_f64_gain, n %u, [%u]", all[v]->name, n, i);
+      }
+      const float odd[3] = {NAN, INFINITY, -INFINITY};
+      for (uint32_t at = 0U; at < n; at += 1U + at / 3U) { // every place in short blocks, some in long ones
+        const float was = src[at];
+        CHECK_MSG(all[v]->all_finite(src, n), "%s all_finite, n %u", all[v]->name, n);
+        src[at] = odd[at % 3U];
+        CHECK_MSG(!all[v]->all_finite(src, n), "%s all_finite, n %u, %g at [%u]", all[v]->name, n, (double)src[at], at);
+        src[at] = was;
+      }
       md_kernels_reference.scale(dst[0], src, -1.25f, n);
       all[v]->scale(dst[1], src, -1.25f, n);
       for (uint32_t i = 0U; i < n; ++i) {
@@ -315,7 +328,7 @@ const TestCase kernel_tests[] = {
    test_variants_match_reference_on_log_and_exp},
   {"kernels: every variant's SVF cascade (first and second order) equals the reference, and the reference svf.h",
    test_variants_match_reference_on_svf_cascade},
-  {"kernels: every variant's mix and scale equal the reference", test_variants_match_reference_on_mix},
+  {"kernels: every variant's mix and scale equal the reference; their finiteness checks find NaN and infinity anywhere", test_variants_match_reference_on_mix},
   {"kernels: every variant's attack/release smoothing equals the reference", test_variants_match_reference_on_attack_release},
   {"kernels: mixdown_set_kernels() holds the first choice for the process", test_set_kernels_once},
   {"kernels: every variant's PCM conversion equals the reference to the bit", test_variants_match_reference_on_quantize},

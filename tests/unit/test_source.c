@@ -7,7 +7,8 @@
 // infinity become silence, counted; a file of three channels, an empty,
 // a cut or a text file is refused with a reason; a file truncated while it
 // plays is an error, never silence; without a descriptor slot the audio
-// is the same.
+// is the same; 24-bit PCM, decoded by source.c itself, gives libsndfile's
+// floats to the bit.
 
 #include "io/source.h"
 #include "support.h"
@@ -304,9 +305,80 @@ test_without_a_slot_the_audio_is_the_same(void)
   free(unheld);
 }
 
+// 24-bit samples over the whole range (the extremes included), as ints.
+static int32_t
+pcm24_value(uint32_t i, uint32_t c)
+{
+  if (i < 4U) {
+    const int32_t ends[4] = {-8388608, 8388607, 0, -1};
+    return ends[(i + c) % 4U];
+  }
+  return (int32_t)((i * 2654435761U + c * 40503U) % 16777216U) - 8388608;
+}
+
+// `name` read from frame `offset` on by md_source and by libsndfile's own
+// float read: the same floats, bit for bit.
+static void
+check_pcm24_as_libsndfile(const char* name, int format, uint32_t channels, int64_t offset)
+{
+  const uint32_t frames = 5003U; // not a multiple of a chunk
+  SF_INFO        info   = {.samplerate = 48000, .channels = (int)channels, .format = format};
+  SNDFILE*       f      = sf_open(test_path(name), SFM_WRITE, &info);
+  CHECK_MSG(f, "cannot write %s: %s", name, sf_strerror(NULL));
+  int32_t* x = malloc((size_t)frames * channels * sizeof(int32_t));
+  for (uint32_t i = 0U; f && x && i < frames * channels; ++i) {
+    x[i] = pcm24_value(i / channels, i % channels) * 256;
+  }
+  CHECK(f && x && sf_writef_int(f, x, frames) == (sf_count_t)frames);
+  sf_close(f);
+  free(x);
+  const uint32_t left = frames - (uint32_t)offset;
+  float*         want = calloc((size_t)frames * channels, sizeof(float));
+  SF_INFO        back = {0};
+  SNDFILE*       r    = sf_open(test_path(name), SFM_READ, &back);
+  CHECK(r && want && sf_seek(r, offset, SEEK_SET) == offset && sf_readf_float(r, want, left) == (sf_count_t)left);
+  sf_close(r);
+  char      message[300] = "";
+  MdSource* s            = md_source_open(test_path(name), offset, 48000.0, message, sizeof message);
+  CHECK_MSG(s, "%s: %s", name, message);
+  float*       l      = calloc(frames, sizeof(float));
+  float*       rr     = calloc(frames, sizeof(float));
+  float* const out[2] = {l, rr};
+  uint64_t     nf     = 0U;
+  uint32_t     bad    = 0U;
+  if (s && want && l && rr) {
+    CHECK(read_all(s, out, left, 1000U, &nf, &bad, message, sizeof message) == MIXDOWN_SUCCESS);
+    unsigned wrong = 0U;
+    for (uint32_t i = 0U; i < left; ++i) {
+      for (uint32_t c = 0U; c < channels; ++c) {
+        wrong += memcmp(&out[c][i], &want[i * channels + c], sizeof(float)) != 0;
+      }
+    }
+    CHECK_MSG(wrong == 0U && md_source_delivered(s) == left, "%s from %lld: %u samples differ from libsndfile's", name,
+              (long long)offset, wrong);
+  }
+  md_source_close(s);
+  free(want);
+  free(l);
+  free(rr);
+}
+
+static void
+test_pcm24_decodes_as_libsndfile(void)
+{
+  check_pcm24_as_libsndfile("p24.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24, 2U, 0);
+  check_pcm24_as_libsndfile("p24m.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24, 1U, 1777);
+  check_pcm24_as_libsndfile("p24x.wav", SF_FORMAT_WAVEX | SF_FORMAT_PCM_24, 2U, 3);
+  check_pcm24_as_libsndfile("p24.rf64", SF_FORMAT_RF64 | SF_FORMAT_PCM_24, 2U, 1024);
+  check_pcm24_as_libsndfile("p24.w64", SF_FORMAT_W64 | SF_FORMAT_PCM_24, 1U, 0);
+  check_pcm24_as_libsndfile("p24.aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_24, 2U, 5); // big-endian: libsndfile's
+}
+
 const TestCase source_tests[] = {
   {"source: 16-bit WAV and AIFF and 24-bit FLAC decode to the values written, planar; silence after",
    test_pcm_and_flac_decode_exactly},
+  {"source: 24-bit WAV, WAVEX, RF64, W64 (and AIFF) decode to libsndfile's floats, bit for bit, from any offset",
+   test_pcm24_decodes_as_libsndfile},
   {"source: an offset starts at its frame; past the end there is nothing", test_offset_starts_there},
   {"source: 44.1 kHz comes out at 48 kHz at pitch, level and length", test_rate_conversion},
   {"source: NaN and infinity become silence, counted, the first frame named", test_non_finite_samples_become_silence},

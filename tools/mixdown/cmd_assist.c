@@ -246,7 +246,7 @@ run(const AssistArgs* a)
   CliProgress                progress = cli_progress_start();
   const bool                 show     = !a->quiet && !a->json && isatty(STDERR_FILENO);
   const MixdownAssistOptions options  = {
-     .args = a->args, .n_args = a->n_args, .threads = a->threads,
+     .args = a->args, .n_args = a->n_args, .threads = a->threads, .dry_run = a->dry_run,
      .progress = show ? show_progress : NULL, .user_data = &progress,
   };
   char*  text = NULL;

@@ -242,6 +242,35 @@ mix_add_scaled_avx2(float* dst, const float* src, float gain, float level, uint3
   md_kernels_reference.mix_add_scaled(dst + i, src + i, gain, level, n - i);
 }
 
+// Eight floats a step, widened to two vectors of doubles: the same
+// products and the same rounding back to float as the reference.
+AVX2 static void
+mix_add_f64_gain_avx2(float* dst, const float* src, double gain, uint32_t n)
+{
+  const __m256d g = _mm256_set1_pd(gain);
+  uint32_t      i = 0U;
+  for (; i + 8U <= n; i += 8U) {
+    const __m128 lo     = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(src + i)), g));
+    const __m128 hi     = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(src + i + 4U)), g));
+    const __m256 scaled = _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
+    _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), scaled));
+  }
+  md_kernels_reference.mix_add_f64_gain(dst + i, src + i, gain, n - i);
+}
+
+AVX2 static bool
+all_finite_avx2(const float* x, uint32_t n)
+{
+  const __m256i exponent = _mm256_set1_epi32(0x7f800000);
+  __m256i       any      = _mm256_setzero_si256();
+  uint32_t      i        = 0U;
+  for (; i + 8U <= n; i += 8U) {
+    const __m256i bits = _mm256_loadu_si256((const __m256i*)(x + i));
+    any                = _mm256_or_si256(any, _mm256_cmpeq_epi32(_mm256_and_si256(bits, exponent), exponent));
+  }
+  return _mm256_testz_si256(any, any) && md_kernels_reference.all_finite(x + i, n - i);
+}
+
 AVX2 static void
 scale_avx2(float* dst, const float* src, float gain, uint32_t n)
 {
@@ -291,6 +320,8 @@ const MdKernels md_kernels_avx2 = {
   .scale               = scale_avx2,
   .mix_add_scaled      = mix_add_scaled_avx2,
   .quantize            = quantize_avx2,
+  .mix_add_f64_gain    = mix_add_f64_gain_avx2,
+  .all_finite          = all_finite_avx2,
 };
 
 #endif

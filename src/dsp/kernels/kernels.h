@@ -17,6 +17,7 @@
 #ifndef MD_KERNELS_H
 #define MD_KERNELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +74,11 @@ typedef struct {
 
   /// dst[i] = gain · src[i] (in place allowed).
   void (*scale)(float* dst, const float* src, float gain, uint32_t n);
+  /// dst[i] += (float)(src[i] · gain), the product in double: a clip's
+  /// gain.  Every variant rounds as the reference, to the bit.
+  void (*mix_add_f64_gain)(float* dst, const float* src, double gain, uint32_t n);
+  /// True when no x[i] is NaN or infinite (exponent bits all ones).
+  bool (*all_finite)(const float* x, uint32_t n);
 
   /// Format conversion to integer PCM: q = ⌊x[i]·full_scale + noise[i] +
   /// ½⌋ (noise: dither, or NULL), clipped to [-full_scale, full_scale - 1],

@@ -8,6 +8,7 @@
 #include "dsp/kernels/kernels.h"
 
 #include <math.h>
+#include <string.h>
 
 static void
 log_scaled_c(const double* x, double* out, uint32_t n, double scale, double floor)
@@ -130,6 +131,27 @@ mix_add_scaled_c(float* dst, const float* src, float gain, float level, uint32_t
 }
 
 static void
+mix_add_f64_gain_c(float* dst, const float* src, double gain, uint32_t n)
+{
+  for (uint32_t i = 0U; i < n; ++i) {
+    dst[i] += (float)(src[i] * gain);
+  }
+}
+
+// Integer operations on the bits, so that the loop vectorises.
+static bool
+all_finite_c(const float* x, uint32_t n)
+{
+  uint32_t any = 0U;
+  for (uint32_t i = 0U; i < n; ++i) {
+    uint32_t bits;
+    memcpy(&bits, &x[i], sizeof bits);
+    any |= (bits & 0x7f800000U) == 0x7f800000U;
+  }
+  return !any;
+}
+
+static void
 scale_c(float* dst, const float* src, float gain, uint32_t n)
 {
   for (uint32_t i = 0U; i < n; ++i) {
@@ -168,4 +190,6 @@ const MdKernels md_kernels_reference = {
   .scale               = scale_c,
   .mix_add_scaled      = mix_add_scaled_c,
   .quantize            = quantize_c,
+  .mix_add_f64_gain    = mix_add_f64_gain_c,
+  .all_finite          = all_finite_c,
 };
