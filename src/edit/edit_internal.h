@@ -127,6 +127,12 @@ bool md_edit_expand_shorthand(MdYamlDoc* doc, const MdAddress* a, char* error, s
 /// the value overrides the preset beside it; true when nothing was to do.
 bool md_edit_expand_preset(MdYamlDoc* doc, const MdAddress* a, char* error, size_t error_size);
 
+/// Replaces `holder` (a node of `doc`) by the mapping {key: a copy of
+/// `value`} (`value` may be `holder` itself); false with `error` set when
+/// it could not.
+bool md_edit_wrap(MdYamlDoc* doc, const MdYNode* holder, const char* key, const MdYNode* value, char* error,
+                  size_t error_size);
+
 /// Sets what `address` names to the value tree `value` (the caller's),
 /// as mixdown_editor_set() sets a user's text: resolved, written in the
 /// style around it, validated, kept or refused (reported).  For callers

@@ -206,14 +206,27 @@ md_edit_expand_preset(MdYamlDoc* doc, const MdAddress* a, char* error, size_t er
   }
   // `loudness: podcast` → `loudness: {preset: podcast}`: the value set
   // beside it overrides the preset's, as the format reads it.
-  MdYNode* map    = md_ynode_new(MD_YNODE_MAPPING);
-  MdYNode* preset = md_edit_clone(loudness);
-  if (!map || !preset || !md_ynode_set(map, "preset", preset)) {
+  return md_edit_wrap(doc, loudness, "preset", loudness, error, error_size);
+}
+
+bool
+md_edit_wrap(MdYamlDoc* doc, const MdYNode* holder, const char* key, const MdYNode* value, char* error,
+             size_t error_size)
+{
+  MdYNode* map  = md_ynode_new(MD_YNODE_MAPPING);
+  MdYNode* copy = md_edit_clone(value);
+  if (!map || !copy) {
+    md_ynode_free(map);
+    md_ynode_free(copy);
+    snprintf(error, error_size, "%s", MD_YAML_OUT_OF_MEMORY);
+    return false;
+  }
+  if (!md_ynode_set(map, key, copy)) { // it has freed `copy`
     md_ynode_free(map);
     snprintf(error, error_size, "%s", MD_YAML_OUT_OF_MEMORY);
     return false;
   }
-  const bool ok = md_yaml_doc_replace(doc, loudness, map, error, error_size);
+  const bool ok = md_yaml_doc_replace(doc, holder, map, error, error_size);
   md_ynode_free(map);
   return ok;
 }

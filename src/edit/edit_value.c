@@ -161,16 +161,7 @@ put_at(MdYamlDoc* doc, const MdAddress* a, const MdYNode* value, char* error, si
   if (a->list == MD_LIST_POINTS && a->depth >= 1U) {
     const MdYNode* holder = md_edit_find(doc, a->path, a->depth - 1U);
     if (holder && holder->kind == MD_YNODE_SCALAR) {
-      MdYNode* env = md_ynode_new(MD_YNODE_MAPPING);
-      MdYNode* pts = md_edit_clone(value);
-      if (!env || !pts || !md_ynode_set(env, "points", pts)) {
-        md_ynode_free(env);
-        snprintf(error, error_size, "%s", MD_YAML_OUT_OF_MEMORY);
-        return false;
-      }
-      const bool ok = md_yaml_doc_replace(doc, holder, env, error, error_size);
-      md_ynode_free(env);
-      return ok;
+      return md_edit_wrap(doc, holder, "points", value, error, error_size);
     }
   }
   return md_edit_put(doc, a->path, a->depth, value, error, error_size);
