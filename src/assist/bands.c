@@ -134,7 +134,7 @@ grow(AssistBands* b)
   return true;
 }
 
-static bool
+static void
 frame_done(AssistBands* b)
 {
   ++b->n_frames;
@@ -143,7 +143,6 @@ frame_done(AssistBands* b)
   b->half[0]   = b->half[1];
   b->half[1]   = older;
   b->filled    = b->hop;
-  return true;
 }
 
 // The window applied to both halves; false when the windowed frame is
@@ -214,16 +213,17 @@ analyse_frame(AssistBands* b)
     return false;
   }
   float* out = b->powers + b->n_frames * b->n_bands;
-  if (!window_frame(b)) {
+  if (window_frame(b)) {
+    fftwf_execute(b->plan);
+    band_powers(b, out);
+  } else {
     // The transform of zeros is zeros (signed, squared to +0), so every
     // band reads +0 as it would through FFTW: a track silent between its
     // clips (a voice between phrases) costs no transform.
     memset(out, 0, b->n_bands * sizeof *out);
-    return frame_done(b);
   }
-  fftwf_execute(b->plan);
-  band_powers(b, out);
-  return frame_done(b);
+  frame_done(b);
+  return true;
 }
 
 // Copies the next `n` samples (the mean of left and right, or left) into
