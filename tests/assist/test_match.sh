@@ -199,6 +199,12 @@ n_files=$(ls | wc -l)
 run "$mixdown" assist match d.yaml --ref ref.wav --dry-run
 [ "$rc" -eq 0 ] && [[ "$out" == *"type: stereo"* ]] && untouched && ok "--dry-run prints the diff and writes nothing" ||
   fail "--dry-run" "rc=$rc" "$err"
+cp ref.wav ref-before.wav
+n_files=$(ls | wc -l)
+run "$mixdown" assist match d.yaml --ref refw.wav,ref.wav -o ./ref.wav
+[ "$rc" -eq 2 ] && cmp -s ref.wav ref-before.wav && untouched && [[ "$err" == *"read by --ref"* ]] &&
+  ok "-o over a --ref (one of two): refused before the analysis, exit 2, the reference kept" ||
+  fail "-o over --ref" "rc=$rc" "$err"
 
 bad() { # $1: what, then the options
   local what=$1

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -232,9 +233,54 @@ write_result(MixdownEditor* editor, const AssistArgs* a, bool changed)
   return CLI_OK;
 }
 
+// The option of this assistant named `name` is a file it reads (--ref).
+static bool
+reads_file(const AssistArgs* a, const char* name)
+{
+  for (uint32_t j = 0; j < mixdown_assistant_option_count(a->kind_index); ++j) {
+    const MixdownParamInfo* o = mixdown_assistant_option(a->kind_index, j);
+    if (!strcmp(o->name, name)) {
+      return o->kind == MIXDOWN_PARAM_FILE;
+    }
+  }
+  return false;
+}
+
+// -o must not replace a file the assistant reads (a --ref, one of several
+// joined by commas): said before the analysis, nothing written.  The
+// session's own files the editor's save refuses.
+static bool
+out_over_input(const AssistArgs* a)
+{
+  struct stat out;
+  if (!a->out || stat(a->out, &out) != 0) {
+    return false; // a new file replaces nothing
+  }
+  for (uint32_t k = 0; k < a->n_args; ++k) {
+    if (!a->args[k].value || !reads_file(a, a->args[k].name)) {
+      continue;
+    }
+    char* list = strdup(a->args[k].value);
+    for (char *save = NULL, *path = list ? strtok_r(list, ",", &save) : NULL; path; path = strtok_r(NULL, ",", &save)) {
+      struct stat in;
+      if (stat(path, &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        fprintf(stderr, "mixdown assist: -o %s: that is `%s`, read by --%s: nothing written (choose another file)\n",
+                a->out, path, a->args[k].name);
+        free(list);
+        return true;
+      }
+    }
+    free(list);
+  }
+  return false;
+}
+
 static int
 run(const AssistArgs* a)
 {
+  if (out_over_input(a)) {
+    return CLI_USAGE;
+  }
   MixdownEditor* editor = NULL;
   MixdownStatus  st     = mixdown_editor_open(a->session, print_diagnostic, NULL, &editor);
   if (st != MIXDOWN_SUCCESS) {
