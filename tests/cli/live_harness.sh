@@ -17,6 +17,12 @@ live_begin() {
   cd "$work" || exit 1
 }
 
+# How many periods the server did not wait for (each one dropped from
+# what a capture records): for a failure's message.
+jackd_dropped_periods() {
+  grep -c 'ProcessGraphSync: Process error' "$work/jackd.log" 2>/dev/null
+}
+
 stop_jackd() {
   if [ -n "$jackd_pid" ]; then
     kill "$jackd_pid" 2>/dev/null
@@ -27,14 +33,18 @@ stop_jackd() {
 
 # A synchronous server (-S) waits for every client each period, so a
 # period that a busy machine schedules late delays the graph instead of
-# dropping its audio.
+# dropping its audio — but only as long as the client timeout, which jackd
+# sets to two periods unless -t asks for more (2.7 ms at 64 frames: a
+# loaded CI machine went past it, the server logged "ProcessGraphSync:
+# Process error" and the capture lost that period).  -t 2000: two seconds,
+# under the 5 s watchdog of a real-time server.
 start_jackd() { # PERIOD
   local realtime
   # Real-time scheduling where the user may have it; without it (no
   # privilege), jackd in its plain mode rather than no test at all.
   for realtime in "" --no-realtime; do
     stop_jackd
-    jackd $realtime -S -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
+    jackd $realtime -S -t 2000 -d dummy -r 48000 -p "$1" >"$work/jackd.log" 2>&1 &
     jackd_pid=$!
     for _ in $(seq 1 100); do
       jack_lsp >/dev/null 2>&1 && return 0

@@ -160,7 +160,7 @@ for period in $periods; do
   run_null=$("$live" null strips-ref.wav cap.wav)
   residual=$(echo "$run_null" | sed -n 's/^residual_db //p')
   below "${residual:-0}" -90 && ok "period $period: play nulls against render: residual $residual dB (< -90)" \
-    || fail "period $period: null against render" "$run_null"
+    || fail "period $period: null against render" "$run_null" "periods jackd did not wait for: $(jackd_dropped_periods)"
 done
 
 # ------------------------------------------------------------ OSC

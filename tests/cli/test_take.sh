@@ -84,7 +84,7 @@ for period in $periods; do
   residual=$(echo "$null" | sed -n 's/^residual_db //p')
   below "${residual:-0}" -90 \
     && ok "period $period: the take rendered nulls against what play sent to JACK: residual $residual dB (< -90)" \
-    || fail "period $period: take against capture" "$null"
+    || fail "period $period: take against capture" "$null" "periods jackd did not wait for: $(jackd_dropped_periods)"
 done
 
 # Insert moves: an EQ band's gain and a compressor's threshold moved over
@@ -128,7 +128,7 @@ for period in $periods; do
   residual=$(echo "$null" | sed -n 's/^residual_db //p')
   below "${residual:-0}" -90 \
     && ok "period $period: the take with insert moves nulls against what play sent to JACK: residual $residual dB (< -90)" \
-    || fail "period $period: take with insert moves against capture" "$null"
+    || fail "period $period: take with insert moves against capture" "$null" "periods jackd did not wait for: $(jackd_dropped_periods)"
 done
 
 # Insert bypass over OSC (issue 19): /track/a/insert/1/bypass 1 at about

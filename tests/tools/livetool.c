@@ -206,6 +206,43 @@ load(const char* path, Audio* a)
   return 0;
 }
 
+// Where two files stop nulling, whether they null again a few periods
+// shifted: that tells audio dropped or repeated (a period the server did
+// not wait for) from a difference in the sound itself.  From the first
+// frame that differs by more than -90 dB, prints "shifted_from_s T" and
+// "shifted_by_frames L" (B's frame i + L is A's frame i) for the first lag
+// within ±8192 frames at which 0.1 s, a period after that frame, nulls to
+// -90 dB; or nothing.
+static void
+print_null_shift(const Audio* a, uint64_t a_from, const Audio* b, uint64_t b_from, uint64_t n)
+{
+  const double   loud     = 3.16e-5; // -90 dBFS
+  const uint64_t compared = (uint64_t)a->rate / 10U;
+  uint64_t       at       = 0U;
+  while (at < 2U * n && fabs((double)a->frames[2U * a_from + at] - (double)b->frames[2U * b_from + at]) <= loud) {
+    ++at;
+  }
+  const uint64_t from = at / 2U + 4096U; // a period or so on, whatever the period
+  if (at == 2U * n || from + compared > n) {
+    return;
+  }
+  for (int64_t lag = -8192; lag <= 8192; ++lag) {
+    const int64_t b_at = (int64_t)(b_from + from) + lag;
+    if (lag == 0 || b_at < 0 || (uint64_t)b_at + compared > b->n) {
+      continue;
+    }
+    uint64_t i = 0U;
+    while (i < 2U * compared &&
+           fabs((double)a->frames[2U * (a_from + from) + i] - (double)b->frames[2U * (uint64_t)b_at + i]) <= loud) {
+      ++i;
+    }
+    if (i == 2U * compared) {
+      printf("shifted_from_s %.6f\nshifted_by_frames %lld\n", (double)(at / 2U) / a->rate, (long long)lag);
+      return;
+    }
+  }
+}
+
 static int
 null_test(int argc, char** argv)
 {
@@ -230,6 +267,7 @@ null_test(int argc, char** argv)
   printf("residual_db %.1f\nframes %llu\n", worst > 0.0 ? 20.0 * log10(worst) : -999.0, (unsigned long long)n);
   if (first != UINT64_MAX) {
     printf("first_difference_s %.6f\n", (double)first / a.rate);
+    print_null_shift(&a, a_from, &b, b_from, n);
   }
   free(a.frames);
   free(b.frames);
