@@ -466,6 +466,24 @@ connect_outputs(MdPlayer* p, char* message, size_t message_size)
   jack_free(system);
 }
 
+// A connection takes effect when the server begins its next cycle: the
+// cycle running when jack_connect returns still has the old graph, and a
+// first period played into it reaches no one (the listener misses the
+// start; a capture of it no longer nulls against the render).  Two of our
+// periods begun after the connection mean the cycle after it has started.
+// A server that runs no cycles (stalled, freewheeling elsewhere) is waited
+// for one second at most: then playback starts as before.
+static void
+await_connected_graph(MdPlayer* p)
+{
+  const uint64_t connected_at = atomic_load(&p->cycles);
+  const uint64_t give_up_ns   = md_clock_ns() + 1000000000ULL;
+  while (atomic_load(&p->cycles) < connected_at + 2U && md_clock_ns() < give_up_ns) {
+    const struct timespec one_ms = {.tv_sec = 0, .tv_nsec = 1000000L};
+    nanosleep(&one_ms, NULL);
+  }
+}
+
 MixdownStatus
 md_player_start(MdPlayer* p, char* message, size_t message_size)
 {
@@ -494,6 +512,7 @@ md_player_start(MdPlayer* p, char* message, size_t message_size)
   }
   p->active = true;
   connect_outputs(p, message, message_size);
+  await_connected_graph(p);
   atomic_store_explicit(&p->start, roll, memory_order_release);
   return MIXDOWN_SUCCESS;
 }
