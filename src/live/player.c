@@ -13,6 +13,7 @@
 #include <jack/jack.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,12 @@ struct MdPlayer {
   bool                  loop;            ///< Audio thread (once started): looping [loop_from, loop_to)
   int64_t               loop_from_frame;
   int64_t               loop_to_frame;
+  /// The loop as the audio thread plays it, for the control threads (a
+  /// loop set over OSC shows in mixdown serve's pages): to -1 for none;
+  /// `loop_changes` counts the loops applied, stored after the frames.
+  _Atomic int64_t       loop_shown_from_frame;
+  _Atomic int64_t       loop_shown_to_frame;
+  _Atomic uint64_t      loop_changes;
   bool                  active;
   bool                  locked;      ///< Memory locked (mlockall)
 
@@ -115,6 +122,17 @@ locate(MdPlayer* p, int64_t frame)
   }
 }
 
+// A sequence lock: `loop_changes` is odd while the two frames change.
+static void
+show_loop(MdPlayer* p)
+{
+  atomic_fetch_add_explicit(&p->loop_changes, 1U, memory_order_relaxed);
+  atomic_thread_fence(memory_order_release);
+  atomic_store_explicit(&p->loop_shown_from_frame, p->loop ? p->loop_from_frame : 0, memory_order_relaxed);
+  atomic_store_explicit(&p->loop_shown_to_frame, p->loop ? p->loop_to_frame : -1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&p->loop_changes, 1U, memory_order_release);
+}
+
 // A new loop (or none) from here on: the disk thread refills from where
 // the transport is, so that its streams wrap where the engine will.
 static void
@@ -127,6 +145,7 @@ set_loop(MdPlayer* p, bool loop, int64_t from, int64_t to)
   p->loop            = loop;
   p->loop_from_frame = from;
   p->loop_to_frame   = to;
+  show_loop(p);
   md_feeder_set_loop(p->feeder, loop, from, to);
   locate(p, (int64_t)md_engine_position(p->engine));
 }
@@ -431,6 +450,7 @@ md_player_new(const MixdownSession* session, const MdPlayerOptions* options, Mix
   p->loop               = feed.loop;
   p->loop_from_frame    = feed.loop_from_frame;
   p->loop_to_frame      = feed.loop_to_frame;
+  show_loop(p);
   p->meter_every_frames = options->meter_hz > 0.0 ? (uint64_t)llround(p->rate_hz / options->meter_hz) : 0U;
   if (p->client) {
     jack_set_process_callback(p->client, process, p);
@@ -566,6 +586,28 @@ md_player_send(MdPlayer* p, const MdCommand* command)
   return queued;
 }
 
+// The two frames of one loop (show_loop's sequence lock): read again
+// while the audio thread is applying another.  It writes them in a few
+// nanoseconds, at most once a period, so this ends at once.
+static void
+read_shown_loop(MdPlayer* p, MdPlayerStatus* s)
+{
+  for (;;) {
+    const uint64_t before = atomic_load_explicit(&p->loop_changes, memory_order_acquire);
+    const int64_t  from   = atomic_load_explicit(&p->loop_shown_from_frame, memory_order_relaxed);
+    const int64_t  to     = atomic_load_explicit(&p->loop_shown_to_frame, memory_order_relaxed);
+    atomic_thread_fence(memory_order_acquire);
+    if (before % 2U == 0U && atomic_load_explicit(&p->loop_changes, memory_order_relaxed) == before) {
+      s->loop_changes = before / 2U;
+      s->loop         = to >= 0;
+      s->loop_from_s  = s->loop ? (double)from / p->rate_hz : 0.0;
+      s->loop_to_s    = s->loop ? (double)to / p->rate_hz : 0.0;
+      return;
+    }
+    sched_yield(); // the audio thread was stopped between its two stores
+  }
+}
+
 void
 md_player_status(MdPlayer* p, MdPlayerStatus* s)
 {
@@ -578,6 +620,7 @@ md_player_status(MdPlayer* p, MdPlayerStatus* s)
   s->busy_s         = (double)atomic_load(&p->busy_ns) / 1e9;
   s->xruns          = atomic_load(&p->xruns);
   s->first_xrun_s   = (double)atomic_load(&p->first_xrun_frame) / p->rate_hz;
+  read_shown_loop(p, s);
   s->late_blocks    = atomic_load(&p->late_blocks);
   const double   period_ns = 1e9 * p->period_frames / p->rate_hz;
   s->dsp_load_max   = (double)atomic_load(&p->busy_max_ns) / period_ns;

@@ -105,6 +105,10 @@ typedef struct {
   double   jack_cpu_load;   ///< JACK's own figure, percent
   uint32_t period_frames;
   uint32_t sample_rate_hz;
+  bool     loop;            ///< Looping [loop_from_s, loop_to_s), as the audio thread plays it
+  double   loop_from_s;
+  double   loop_to_s;
+  uint64_t loop_changes;    ///< Loops applied so far (a change from OSC or a page shows here)
   bool     failed;          ///< The engine stopped on an error (see message)
   char     message[512];    ///< The disk's or the engine's first error, or ""
 } MdPlayerStatus;

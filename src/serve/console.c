@@ -474,6 +474,13 @@ md_console_poll(MdConsole* c, MdServeSendFunc send, void* user)
   // While playing 20 a second; stopped, once a second all the same: every
   // page hears from the server at least that often, even when nothing plays
   // and no meter moves (a page's link takes a silent connection for dead).
+  if (status.loop_changes != c->loop_changes_seen) { // a loop applied: a page's, or one over OSC
+    c->loop_changes_seen = status.loop_changes;
+    c->loop_on           = status.loop;
+    c->loop_from_s       = status.loop_from_s;
+    c->loop_to_s         = status.loop_to_s;
+    c->next_transport_s  = now_s; // said now
+  }
   if (status.playing != c->was_playing || now_s >= c->next_transport_s) {
     send_transport(c, send, user);
     c->next_transport_s = now_s + (status.playing ? MD_CONSOLE_TRANSPORT_S : MD_CONSOLE_HEARTBEAT_S);

@@ -97,8 +97,9 @@ struct MdConsole {
   MdCurveInsert* curves;
   size_t         n_curves, curves_capacity;
 
-  bool   loop_on;
-  double loop_from_s, loop_to_s;
+  bool     loop_on;
+  double   loop_from_s, loop_to_s;
+  uint64_t loop_changes_seen; ///< The player's loop_changes last shown (a loop set over OSC shows too)
   bool   was_playing;
   double next_transport_s;
 };

@@ -202,13 +202,31 @@ def levels(port, token):
     say("peaks", ",".join(f"{x:.2f}" for x in peaks or []))
 
 
-def osc_float(osc_port, address, value):
-    """One OSC message ADDRESS ,f VALUE over UDP (OSC 1.0 by hand)."""
+def osc_floats(osc_port, address, *values):
+    """One OSC message ADDRESS ,f… VALUES over UDP (OSC 1.0 by hand)."""
     def padded(b):
         return b + b"\0" * (4 - len(b) % 4)
-    datagram = padded(address.encode()) + padded(b",f") + struct.pack(">f", value)
+    datagram = (padded(address.encode()) + padded(b"," + b"f" * len(values)) +
+                b"".join(struct.pack(">f", v) for v in values))
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
         u.sendto(datagram, ("127.0.0.1", osc_port))
+
+
+def osc_float(osc_port, address, value):
+    osc_floats(osc_port, address, value)
+
+
+def shown_loop(p, want, seconds):
+    """Milliseconds until a transport message says the loop `want` (a pair,
+    or None), or None if none does within `seconds`."""
+    sent, end = time.time(), time.time() + seconds
+    while time.time() < end:
+        f = p.recv(end - time.time())
+        if f and f[0] == 1:
+            m = json.loads(f[1])
+            if m["type"] == "transport" and m["loop"] == want:
+                return round((time.time() - sent) * 1000)
+    return None
 
 
 def oscmoves(port, token, osc_port):
@@ -239,6 +257,12 @@ def oscmoves(port, token, osc_port):
     saved = [m for m in p.texts(1.0) if m["type"] in ("saved", "error")]
     say("moves", k)
     say("saved", saved[0]["type"] if saved else "none")
+    # A loop set and cleared over OSC shows in the page's transport.
+    osc_floats(osc_port, "/transport/loop", 0.5, 1.5)
+    on_ms = shown_loop(p, [0.5, 1.5], 2.0)
+    osc_floats(osc_port, "/transport/loop")
+    off_ms = shown_loop(p, None, 2.0)
+    say("osc_loop", f"{on_ms},{off_ms}")
 
 
 if __name__ == "__main__":

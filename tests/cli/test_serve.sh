@@ -257,6 +257,10 @@ python3 "$here/serve_ws.py" "$port" "$token" oscmoves "$osc_port" > "$work/ws.os
   grep -qx '  - {name: tone, file: tone.wav, gain_db: -3, pan: 0.25}' oscsong/song.yaml &&
   ok "$(said oscmoves moves) page and OSC moves at once (two senders to one player), then save: one line changed, the last of each" ||
   fail "page and OSC at once" "$(cat "$work/ws.oscmoves")" "$(diff song/song.yaml oscsong/song.yaml)"
+loop_ms=$(said oscmoves osc_loop)
+[[ "$loop_ms" =~ ^[0-9]+,[0-9]+$ ]] && [ "${loop_ms%,*}" -le 100 ] && [ "${loop_ms#*,}" -le 100 ] &&
+  ok "/transport/loop 0.5 1.5 over OSC, then none: the page's transport shows each (after ${loop_ms%,*} and ${loop_ms#*,} ms)" ||
+  fail "OSC loop to the page (ms until shown: on,off)" "$loop_ms" "$(cat "$work/ws.oscmoves")"
 run "$mixdown" serve song/song.yaml --port 0 --osc "$osc_port"
 [ "$rc" -eq 1 ] && [ -z "$out" ] && ok "--osc on a UDP port taken: exit 1, no URL" || fail "--osc taken" "rc=$rc" "$out" "$err"
 stop "$pid" INT

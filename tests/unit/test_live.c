@@ -1188,7 +1188,58 @@ test_a_player_started_stopped_waits_for_play(void)
   stop_headless(&t);
 }
 
+// The loop the audio thread plays is what the status says (mixdown serve
+// shows a loop set over OSC from it): the one the player started with,
+// then each command's once a period has taken it, clamped to the session.
+static void
+test_the_status_says_the_loop_played(void)
+{
+  if (!mixdown_has_feature(MIXDOWN_FEATURE_JACK)) {
+    test_skip("this build has no live player (meson -Djack=disabled)");
+  }
+  TestPlayer t;
+  memset(&t, 0, sizeof t);
+  test_write_sine(test_path("h.wav"), 440.0, 0.5, 3.0, 1U, RATE);
+  t.session = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: h.wav}\n");
+  if (!t.session) {
+    return;
+  }
+  const MdPlayerOptions options = {.client_name = "test", .headless = true, .headless_period = 256U,
+                                   .loop = true, .loop_from_s = 0.5, .loop_to_s = 1.25};
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  char          why[512];
+  t.player = md_player_new(t.session, &options, &st, why, sizeof why);
+  CHECK_MSG(t.player && !md_player_start(t.player, why, sizeof why), "player: %s", why);
+  if (!t.player) {
+    mixdown_session_free(t.session);
+    return;
+  }
+  MdPlayerStatus status;
+  md_player_status(t.player, &status);
+  CHECK_MSG(status.loop && status.loop_from_s == 0.5 && status.loop_to_s == 1.25,
+            "at the start: loop %d %g … %g s", status.loop, status.loop_from_s, status.loop_to_s);
+  const uint64_t changes = status.loop_changes;
+  char           note[400];
+  const double   loop[2] = {1.0, 5.0}; // past the session's end: played to its end
+  CHECK(send_move(&t, "/transport/loop", loop, 2U, note, sizeof note));
+  md_player_status(t.player, &status);
+  CHECK_MSG(status.loop_from_s == 0.5 && status.loop_changes == changes, "before a period took it: %g s",
+            status.loop_from_s);
+  run_periods(&t, 1);
+  md_player_status(t.player, &status);
+  CHECK_MSG(status.loop && status.loop_from_s == 1.0 && status.loop_to_s == status.length_s && status.length_s < 5.0 &&
+                status.loop_changes == changes + 1U,
+            "after a period: loop %d %g … %g s (%llu changes)", status.loop, status.loop_from_s, status.loop_to_s,
+            (unsigned long long)status.loop_changes);
+  CHECK(send_move(&t, "/transport/loop", NULL, 0U, note, sizeof note));
+  run_periods(&t, 1);
+  md_player_status(t.player, &status);
+  CHECK_MSG(!status.loop && status.loop_changes == changes + 2U, "loop off: loop %d", status.loop);
+  stop_headless(&t);
+}
+
 const TestCase live_tests[] = {
+  {"live: the status says the loop the audio thread plays, once a period took it", test_the_status_says_the_loop_played},
   {"live: a player started stopped plays silence where it is until PLAY", test_a_player_started_stopped_waits_for_play},
   {"live: every processor gives the same output in blocks of 64 or 37 as of 1024", test_every_processor_is_block_size_invariant},
   {"live: a mute envelope (a recorded mute) plays offline", test_mute_envelope_plays_offline},
