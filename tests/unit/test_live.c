@@ -1147,6 +1147,28 @@ test_hostile_numbers_are_refused_and_the_player_survives(void)
   stop_headless(&t);
 }
 
+// A headless player with `options` of one track over a 440 Hz sine (h.wav,
+// 3 s), started; false when it could not be made.
+static bool
+start_plain(const MdPlayerOptions* options, TestPlayer* t)
+{
+  memset(t, 0, sizeof *t);
+  test_write_sine(test_path("h.wav"), 440.0, 0.5, 3.0, 1U, RATE);
+  t->session = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: h.wav}\n");
+  if (!t->session) {
+    return false;
+  }
+  MixdownStatus st = MIXDOWN_SUCCESS;
+  char          why[512];
+  t->player = md_player_new(t->session, options, &st, why, sizeof why);
+  CHECK_MSG(t->player && !md_player_start(t->player, why, sizeof why), "player: %s", why);
+  if (!t->player) {
+    mixdown_session_free(t->session);
+    return false;
+  }
+  return true;
+}
+
 // mixdown serve starts stopped (options.start_stopped): periods run, the
 // transport stays at its start and plays silence until a PLAY command.
 static void
@@ -1155,21 +1177,10 @@ test_a_player_started_stopped_waits_for_play(void)
   if (!mixdown_has_feature(MIXDOWN_FEATURE_JACK)) {
     test_skip("this build has no live player (meson -Djack=disabled)");
   }
-  TestPlayer t;
-  memset(&t, 0, sizeof t);
-  test_write_sine(test_path("h.wav"), 440.0, 0.5, 3.0, 1U, RATE);
-  t.session = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: h.wav}\n");
-  if (!t.session) {
-    return;
-  }
+  TestPlayer            t;
   const MdPlayerOptions options = {.client_name = "test", .headless = true, .headless_period = 256U,
                                    .start_stopped = true, .from_s = 1.0};
-  MixdownStatus st = MIXDOWN_SUCCESS;
-  char          why[512];
-  t.player = md_player_new(t.session, &options, &st, why, sizeof why);
-  CHECK_MSG(t.player && !md_player_start(t.player, why, sizeof why), "player: %s", why);
-  if (!t.player) {
-    mixdown_session_free(t.session);
+  if (!start_plain(&options, &t)) {
     return;
   }
   MdPlayerStatus status;
@@ -1197,21 +1208,10 @@ test_the_status_says_the_loop_played(void)
   if (!mixdown_has_feature(MIXDOWN_FEATURE_JACK)) {
     test_skip("this build has no live player (meson -Djack=disabled)");
   }
-  TestPlayer t;
-  memset(&t, 0, sizeof t);
-  test_write_sine(test_path("h.wav"), 440.0, 0.5, 3.0, 1U, RATE);
-  t.session = test_open_yaml("mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: a, file: h.wav}\n");
-  if (!t.session) {
-    return;
-  }
+  TestPlayer            t;
   const MdPlayerOptions options = {.client_name = "test", .headless = true, .headless_period = 256U,
                                    .loop = true, .loop_from_s = 0.5, .loop_to_s = 1.25};
-  MixdownStatus st = MIXDOWN_SUCCESS;
-  char          why[512];
-  t.player = md_player_new(t.session, &options, &st, why, sizeof why);
-  CHECK_MSG(t.player && !md_player_start(t.player, why, sizeof why), "player: %s", why);
-  if (!t.player) {
-    mixdown_session_free(t.session);
+  if (!start_plain(&options, &t)) {
     return;
   }
   MdPlayerStatus status;
