@@ -97,7 +97,7 @@ function onText(text) {
 
 const handlers = {
   state: (m) => { panelsLoaded.then(() => loadState(m)); },
-  value: (m) => applyValue(m.address, m.value, m.client !== null && m.client === client),
+  value: (m) => applyValue(m.address, m.value, m.client !== null && m.client === client, m.automated),
   history: (m) => setHistory(m),
   transport: (m) => transport.update(m),
   meters: (m) => onMeters(m),

@@ -41,11 +41,20 @@ function notify(address, value, fromSelf) {
 }
 
 /** A value from the server (a `value` message or an undo): show it everywhere, send nothing.
-    `fromSelf`: the echo of this page's own move (ignored by a control still being moved). */
-export function applyValue(address, value, fromSelf = false) {
+    `fromSelf`: the echo of this page's own move (ignored by a control still being moved).
+    `automated` (when given): an envelope gives the value (an undo put it back) or a constant. */
+export function applyValue(address, value, fromSelf = false, automated = undefined) {
   values.set(address, value);
   const set = controls.get(address);
-  if (set) for (const c of set) c.showValue(value, fromSelf);
+  if (set) {
+    for (const c of set) {
+      if (automated !== undefined && c.param && !!c.param.automated !== automated) {
+        c.param.automated = automated;
+        c.setAutomated?.(automated);
+      }
+      c.showValue(value, fromSelf);
+    }
+  }
   notify(address, value, fromSelf);
 }
 

@@ -516,7 +516,9 @@ mixdown_engine_free(MixdownEngine* e)
     md_fader_value_free(&n->gain_db);
     md_fader_value_free(&n->pan);
     md_fader_value_free(&n->mute);
-    md_automation_free(n->spread_cursor);
+    if (n->spread_cursor != n->spread_detached) { // given back (fader.c): the two are one
+      md_automation_free(n->spread_cursor);
+    }
     md_automation_free(n->spread_detached);
     free(n->clips);
     free(n->inserts);

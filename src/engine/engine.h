@@ -91,6 +91,15 @@ typedef struct {
 /// of a live engine.
 MD_REALTIME void md_engine_live_set(MixdownEngine* engine, const MdLiveChange* change);
 
+/// Gives back the session's envelope of the value `change` names (its
+/// `value` unread), which a live move took over (mixdown serve: an undo put
+/// it back in the text): from where the value is, a glide over one block
+/// to the envelope's value where the glide arrives, then the envelope
+/// plays again.  A mute's switch opens as well (its envelope mutes it now;
+/// what a solo silences stays silent).  Nothing when no move took it over,
+/// or the value has no envelope (solo, polarity, bypass, a choice).
+MD_REALTIME void md_engine_live_resume(MixdownEngine* engine, const MdLiveChange* change);
+
 /// The timeline frame (on the timeline of the stage the move acts in: the
 /// node's fader, its input for a mixed track's pan, the insert's place)
 /// from which `change`, applied now, glides: a take writes the move there

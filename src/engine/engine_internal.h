@@ -399,6 +399,9 @@ MD_REALTIME const double* md_fader_value_curve(const MixdownEngine* e, const MdF
                                                uint32_t n, double* out);
 /// A glide that arrived before frame `t_next` is over: `v` is constant again.
 MD_REALTIME void md_fader_value_settle(MdFaderValue* v, int64_t t_next);
+/// A strip's pan, mute and fader glides that end before `t_next` end (and
+/// a pan envelope given back takes the spread back: live.c).
+MD_REALTIME void md_engine_settle_strip(MdEngineNode* node, int64_t t_next);
 /// A mixed track's mono clips spread onto its stereo pair.
 MD_REALTIME void md_engine_spread_mono(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, int64_t t_in,
                                        uint32_t n);

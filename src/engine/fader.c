@@ -57,7 +57,9 @@ md_fader_value_settle(MdFaderValue* v, int64_t t_next)
 void
 md_fader_value_free(MdFaderValue* v)
 {
-  md_automation_free(v->envelope);
+  if (v->envelope != v->detached) { // given back (live.c): the two are one
+    md_automation_free(v->envelope);
+  }
   md_automation_free(v->detached);
   md_automation_free(v->line);
 }
@@ -186,9 +188,18 @@ md_engine_fader_stage(const MixdownEngine* e, MdWorker* w, MdEngineNode* node, c
   apply_fader(e, node, md_fader_value_curve(e, &node->gain_db, t_out, n, w->scratch_b), n);
   // The fader stage is the last to read a strip's values in a block (the
   // spread reads the pan earlier on the timeline): glides end here.
+  md_engine_settle_strip(node, t_next);
+}
+
+void
+md_engine_settle_strip(MdEngineNode* node, int64_t t_next)
+{
   md_fader_value_settle(&node->pan, t_next);
   md_fader_value_settle(&node->mute, t_next);
   md_fader_value_settle(&node->gain_db, t_next);
+  if (!node->pan.glide && node->pan.envelope && node->spread_detached && !node->spread_cursor) {
+    node->spread_cursor = node->spread_detached; // a pan envelope given back (live.c): the spread follows it again
+  }
 }
 
 // A track with both mono and stereo clips: the sum of its mono clips is

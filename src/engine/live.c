@@ -68,6 +68,21 @@ glide_line(const MixdownEngine* e, MdFaderValue* v, double from, double to, int6
   v->value            = to;
 }
 
+// An envelope a move took over, given back: from where `v` is at `start`
+// to the envelope's value where the glide arrives, then the envelope (the
+// glide ends and the curve read is the envelope again).
+static void
+give_back(const MixdownEngine* e, MdFaderValue* v, int64_t start)
+{
+  if (!v->detached || v->envelope) {
+    return; // nothing taken over, or it plays already
+  }
+  const double  from = v->glide ? md_automation_value(v->glide, (double)start / e->rate_hz) : v->value;
+  const int64_t last = start + (int64_t)e->block_size_frames;
+  glide_line(e, v, from, md_automation_value(v->detached, (double)last / e->rate_hz), start);
+  v->envelope = v->detached;
+}
+
 static void
 glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
 {
@@ -162,10 +177,34 @@ md_engine_input_latency(const MixdownEngine* e, uint32_t node)
   return node < e->n_nodes ? e->nodes[node].latency_in_frames : 0U;
 }
 
+// A glide lies on the timeline it began on: after a jump (a locate, a
+// loop's wrap) it would read its start's value until the transport came
+// back past its end — a move just before a loop's end held off for a lap.
+// Every value is where its glide was going.
+static void
+end_glides(MixdownEngine* e)
+{
+  for (size_t i = 0U; i < e->n_nodes; ++i) {
+    MdEngineNode* node = &e->nodes[i];
+    md_engine_settle_strip(node, INT64_MAX);
+    for (size_t j = 0U; j < node->n_inserts; ++j) {
+      if (node->inserts[j].live) {
+        md_engine_settle_insert(&node->inserts[j], INT64_MAX);
+      }
+    }
+  }
+  for (size_t k = 0U; k < e->n_edges; ++k) {
+    md_fader_value_settle(&e->edges[k].level_db, INT64_MAX);
+  }
+}
+
 void
 md_engine_locate(MixdownEngine* e, int64_t frame)
 {
   md_engine_finish_ahead(e);
+  if (e->live) {
+    end_glides(e);
+  }
   e->position_frame      = frame;
   e->block_length_frames = 0U;
   e->block_done_frames   = 0U;
@@ -282,7 +321,9 @@ md_engine_settle_insert(MdEngineInsert* ins, int64_t t_next)
     MdFaderValue* v = &ins->live[p];
     if (v->glide) {
       md_fader_value_settle(v, t_next);
-      if (!v->glide) {
+      if (!v->glide && v->envelope) { // a given-back envelope: it plays on from where the glide arrived
+        ins->automation[p] = v->envelope;
+      } else if (!v->glide) {
         // Arrived: the value it arrived at, as the next block's automation
         // would give it, and then no more curve.
         ins->automation[p] = NULL;
@@ -293,6 +334,70 @@ md_engine_settle_insert(MdEngineInsert* ins, int64_t t_next)
   }
   if (settled) {
     ins->automated = any_automation(ins);
+  }
+}
+
+// The send `index` of `node` (a node's edges are its output, then its
+// sends), or NULL.
+static MdEdge*
+send_edge(MixdownEngine* e, const MdEngineNode* node, uint32_t index)
+{
+  const size_t first = node->n_edges && !e->edges[node->first_edge].is_send ? 1U : 0U;
+  return first + index < node->n_edges ? &e->edges[node->first_edge + first + index] : NULL;
+}
+
+// A number of an insert: its glide, then its envelope (md_engine_settle_insert).
+static void
+live_insert_resume(MixdownEngine* e, MdEngineInsert* ins, uint32_t slot, int64_t start)
+{
+  MdFaderValue* v = &ins->live[slot];
+  if (v->line && v->detached && !v->envelope) {
+    give_back(e, v, start);
+    ins->automation[slot] = v->glide;
+    ins->automated        = true;
+    ins->quiet            = false;
+  }
+}
+
+void
+md_engine_live_resume(MixdownEngine* e, const MdLiveChange* change)
+{
+  if (!e->live || change->node >= e->n_nodes) {
+    return;
+  }
+  MdEngineNode* node  = &e->nodes[change->node];
+  const int64_t start = move_frame(e, change);
+  MdEdge*       ed    = NULL;
+  switch (change->kind) {
+  case MD_LIVE_GAIN_DB:
+    give_back(e, &node->gain_db, start);
+    node->gain_linear = md_db_to_gain(node->gain_db.value);
+    break;
+  case MD_LIVE_PAN:
+    give_back(e, &node->pan, start); // the spread takes its envelope back when the glide ends (fader.c)
+    break;
+  case MD_LIVE_MUTE:
+    if (node->mute.detached && !node->mute.envelope) {
+      node->mute.envelope        = node->mute.detached;
+      e->live_mute[change->node] = false;
+      live_mute_solo(e, UINT32_MAX);
+    }
+    break;
+  case MD_LIVE_SEND_DB:
+    if ((ed = send_edge(e, node, change->index))) {
+      give_back(e, &ed->level_db, start);
+      ed->level_linear = md_db_to_gain(ed->level_db.value);
+    }
+    break;
+  case MD_LIVE_INSERT:
+    if (change->index < node->n_inserts && change->slot < node->inserts[change->index].n_values) {
+      live_insert_resume(e, &node->inserts[change->index], change->slot, start);
+    }
+    break;
+  case MD_LIVE_SOLO:
+  case MD_LIVE_INVERT:
+  case MD_LIVE_BYPASS:
+    break; // no envelope to give back
   }
 }
 
@@ -322,12 +427,10 @@ md_engine_live_set(MixdownEngine* e, const MdLiveChange* change)
     node->invert = change->value != 0.0;
     break;
   case MD_LIVE_SEND_DB: {
-    // A node's edges are its output, then its sends.
-    const size_t first = node->n_edges && !e->edges[node->first_edge].is_send ? 1U : 0U;
-    if (first + change->index >= node->n_edges) {
+    MdEdge* ed = send_edge(e, node, change->index);
+    if (!ed) {
       return;
     }
-    MdEdge* ed = &e->edges[node->first_edge + first + change->index];
     glide(e, &ed->level_db, change->value, start);
     ed->level_linear = md_db_to_gain(change->value);
     break;

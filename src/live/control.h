@@ -29,6 +29,7 @@ typedef enum {
   MD_COMMAND_STOP,
   MD_COMMAND_LOCATE,
   MD_COMMAND_LOOP,
+  MD_COMMAND_RESUME, ///< `change`'s envelope plays again (md_engine_live_resume(); not a move: not recorded)
 } MdCommandKind;
 
 typedef struct {

@@ -179,6 +179,9 @@ run_command(MdPlayer* p, const MdCommand* cmd)
   case MD_COMMAND_LOOP:
     set_loop(p, cmd->until_frame > 0, cmd->frame < 0 ? 0 : cmd->frame, cmd->until_frame);
     break;
+  case MD_COMMAND_RESUME:
+    md_engine_live_resume(p->engine, &cmd->change);
+    break;
   }
 }
 

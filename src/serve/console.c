@@ -173,6 +173,21 @@ md_console_move_live(MdConsole* c, const char* address, double* value, char* why
   return true;
 }
 
+void
+md_console_resume_live(MdConsole* c, const char* address)
+{
+  MdCommand command;
+  char      note[512] = "";
+  double    now       = 0.0;
+  if (!md_console_value_now(c, address, &now, NULL) ||
+      !md_control_parse(mixdown_editor_session(c->editor), address, &now, 1U, &command, note, sizeof note) ||
+      command.kind != MD_COMMAND_LIVE) {
+    return; // a value fixed while playing: the text's only
+  }
+  command.kind = MD_COMMAND_RESUME;
+  md_player_send(c->player, &command); // a full queue: the constant plays on until the next play (rare: 4096 slots)
+}
+
 // Whether `change`, read back from the player, is a move a page sent: the
 // player applies them in order, so it is one of the oldest (those before
 // it were dropped by a full read-back queue and are forgotten).
@@ -213,9 +228,10 @@ curve_due(MdConsole* c, const char* address)
 }
 
 void
-md_console_tell_value(MdConsole* c, const char* address, double value, int client, MdServeSendFunc send, void* user)
+md_console_tell_value(MdConsole* c, const char* address, double value, int client, bool automated,
+                      MdServeSendFunc send, void* user)
 {
-  md_console_send_owned(send, user, -1, md_serve_value_json(address, value, client));
+  md_console_send_owned(send, user, -1, md_serve_value_json(address, value, client, automated));
   curve_due(c, address);
 }
 
@@ -289,13 +305,14 @@ page_move(MdConsole* c, int client, const MdServeRequest* r, MdServeSendFunc sen
   if (!md_console_move_live(c, r->address, &value, why, sizeof why)) {
     md_console_send_owned(send, user, client, md_serve_error_json(why, r->address));
     double now = 0.0;
-    if (md_console_value_now(c, r->address, &now)) { // the page shows the value that plays again
-      md_console_send_owned(send, user, client, md_serve_value_json(r->address, now, -1));
+    bool   automated = false;
+    if (md_console_value_now(c, r->address, &now, &automated)) { // the page shows the value that plays again
+      md_console_send_owned(send, user, client, md_serve_value_json(r->address, now, -1, automated));
     }
     return;
   }
   keep_pending(c, client, r->address, value);
-  md_console_tell_value(c, r->address, value, client, send, user);
+  md_console_tell_value(c, r->address, value, client, false, send, user);
   if (!r->gesture[0]) {
     md_console_commit(c, client, send, user); // a move of its own is a step of its own
   }
@@ -435,7 +452,7 @@ read_back_moves(MdConsole* c, double now_s, MdServeSendFunc send, void* user)
     char address[MD_CONSOLE_ADDRESS_MAX];
     md_control_address(mixdown_editor_session(c->editor), &move.change, address, sizeof address);
     keep_pending(c, MD_CONSOLE_OSC, address, move.change.value);
-    md_console_tell_value(c, address, move.change.value, -1, send, user);
+    md_console_tell_value(c, address, move.change.value, -1, false, send, user);
     c->last_osc_move_s = now_s;
   }
   if (now_s - c->last_osc_move_s >= MD_CONSOLE_OSC_STEP_S) {

@@ -125,6 +125,19 @@ take_pending(MdConsole* c, int owner, MdPendingMove* out)
   return n;
 }
 
+// The text's value of `address` played again: its envelope given back, or
+// its constant moved to.
+static void
+put_back_live(MdConsole* c, const char* address, double value, bool automated)
+{
+  char why[256];
+  if (automated) {
+    md_console_resume_live(c, address);
+  } else {
+    md_console_move_live(c, address, &value, why, sizeof why); // a value fixed while playing: the text's only
+  }
+}
+
 void
 md_console_commit(MdConsole* c, int owner, MdServeSendFunc send, void* user)
 {
@@ -156,11 +169,11 @@ md_console_commit(MdConsole* c, int owner, MdServeSendFunc send, void* user)
       // through and the validator does not): the page is told and sees
       // the text's value again.
       send_error(c, owner >= 0 ? owner : -1, moves[k].address, send, user);
-      double now = 0.0;
-      if (md_console_value_now(c, moves[k].address, &now)) {
-        char why[256];
-        md_console_move_live(c, moves[k].address, &now, why, sizeof why);
-        md_console_tell_value(c, moves[k].address, now, -1, send, user);
+      double now       = 0.0;
+      bool   automated = false;
+      if (md_console_value_now(c, moves[k].address, &now, &automated)) {
+        put_back_live(c, moves[k].address, now, automated);
+        md_console_tell_value(c, moves[k].address, now, -1, automated, send, user);
       }
     }
   }
@@ -191,6 +204,7 @@ md_console_commit_all(MdConsole* c, MdServeSendFunc send, void* user)
 typedef struct {
   char   address[MD_CONSOLE_ADDRESS_MAX];
   double value;
+  bool   automated; ///< An envelope's value
 } NamedValue;
 
 typedef struct {
@@ -199,7 +213,7 @@ typedef struct {
 } Values;
 
 static void
-collect_value(void* user, const char* address, double value)
+collect_value(void* user, const char* address, double value, bool automated)
 {
   Values*     v     = user;
   NamedValue* grown = md_console_grow(v->items, &v->capacity, v->count, sizeof *grown, 256U);
@@ -208,7 +222,8 @@ collect_value(void* user, const char* address, double value)
   }
   v->items = grown;
   snprintf(v->items[v->count].address, sizeof v->items->address, "%s", address);
-  v->items[v->count++].value = value;
+  v->items[v->count].automated = automated;
+  v->items[v->count++].value    = value;
 }
 
 typedef struct {
@@ -219,10 +234,12 @@ typedef struct {
   void*           user;
 } Changed;
 
-// A value after the undo: moved live and shown when it differs from before
-// (the lists are in the same order: the structure never changes).
+// A value after the undo: played and shown when it differs from before, or
+// an envelope gives it now and not before or the reverse (the lists are in
+// the same order: the structure never changes).  An envelope back in the
+// text plays again from where the transport is.
 static void
-move_changed(void* user, const char* address, double value)
+move_changed(void* user, const char* address, double value, bool automated)
 {
   Changed* ch = user;
   size_t   k  = ch->next;
@@ -233,10 +250,9 @@ move_changed(void* user, const char* address, double value)
     return;
   }
   ch->next = k + 1U;
-  if (ch->before->items[k].value != value) {
-    char why[256];
-    md_console_move_live(ch->console, address, &value, why, sizeof why); // a value fixed while playing: the text's only
-    md_console_tell_value(ch->console, address, value, -1, ch->send, ch->user);
+  if (ch->before->items[k].value != value || ch->before->items[k].automated != automated) {
+    put_back_live(ch->console, address, value, automated);
+    md_console_tell_value(ch->console, address, value, -1, automated, ch->send, ch->user);
   }
 }
 

@@ -111,14 +111,15 @@ const MdPendingMove* md_console_pending_at(const MdConsole* c, const char* addre
 
 /// The value the console shows at `address` now: a pending move's, else
 /// the editor's (an envelope at the transport's position).  False when
-/// it names no number, switch or choice.
-bool md_console_value_now(MdConsole* c, const char* address, double* value);
+/// it names no number, switch or choice.  *automated (may be NULL): the
+/// value is an envelope's.
+bool md_console_value_now(MdConsole* c, const char* address, double* value, bool* automated);
 
 /// Every number, switch and choice of the session as edited, at
 /// `position_s` (pending moves not applied): `visit` gets its canonical
-/// address and value.
-void md_console_each_value(MdConsole* c, double position_s, void (*visit)(void* user, const char* address,
-                                                                           double value), void* user);
+/// address, value and whether an envelope gives it.
+void md_console_each_value(MdConsole* c, double position_s,
+                           void (*visit)(void* user, const char* address, double value, bool automated), void* user);
 
 /// The insert address (`/track/NAME/insert/N`) a value address lies in,
 /// or false.
@@ -146,10 +147,15 @@ void md_console_steps_free(MdTextSteps* steps);
 /// the range); the move is read back later and recognised as a page's.
 /// False with why.
 bool md_console_move_live(MdConsole* c, const char* address, double* value, char* why, size_t why_size);
+/// The session's envelope of `address` plays again on the live player
+/// (an undo put it back in the text: md_engine_live_resume()); nothing
+/// when a move never took it over.  Not read back (not a move).
+void md_console_resume_live(MdConsole* c, const char* address);
 /// Every page is told `address` is now `value` (moved by `client`, < 0:
-/// none), and the curve of its insert becomes due.
-void md_console_tell_value(MdConsole* c, const char* address, double value, int client, MdServeSendFunc send,
-                           void* user);
+/// none; `automated`: an envelope's value, given back), and the curve of
+/// its insert becomes due.
+void md_console_tell_value(MdConsole* c, const char* address, double value, int client, bool automated,
+                           MdServeSendFunc send, void* user);
 /// Room for one more item in the array `items` (`count` used of *capacity,
 /// each `item_size` bytes): the array, grown to twice (or `first`) when
 /// full.  NULL when out of memory (the array as it was).

@@ -91,9 +91,13 @@ position_now(MdConsole* c)
 }
 
 bool
-md_console_value_now(MdConsole* c, const char* address, double* value)
+md_console_value_now(MdConsole* c, const char* address, double* value, bool* automated)
 {
-  const MdPendingMove* p = md_console_pending_at(c, address);
+  bool                 envelope = false;
+  const MdPendingMove* p        = md_console_pending_at(c, address);
+  if (automated) {
+    *automated = false;
+  }
   if (p) {
     *value = p->value;
     return true;
@@ -101,15 +105,18 @@ md_console_value_now(MdConsole* c, const char* address, double* value)
   const MixdownSession* s = mixdown_editor_session(c->editor);
   MdAddress             a;
   char                  note[256];
-  bool                  automated = false;
-  return md_address_resolve(s, address, &a, note, sizeof note) && console_value(&a) &&
-         number_at(s, &a, position_now(c), value, &automated);
+  const bool            found = md_address_resolve(s, address, &a, note, sizeof note) && console_value(&a) &&
+                                number_at(s, &a, position_now(c), value, &envelope);
+  if (automated) {
+    *automated = found && envelope;
+  }
+  return found;
 }
 
 typedef struct {
   const MixdownSession* session;
   double                position_s;
-  void (*visit)(void* user, const char* address, double value);
+  void (*visit)(void* user, const char* address, double value, bool automated);
   void* user;
 } EachValue;
 
@@ -120,13 +127,13 @@ each_value(void* user, const MdAddress* a, const char* text)
   double     value     = 0.0;
   bool       automated = false;
   if (console_value(a) && number_at(e->session, a, e->position_s, &value, &automated)) {
-    e->visit(e->user, text, value);
+    e->visit(e->user, text, value, automated);
   }
 }
 
 void
-md_console_each_value(MdConsole* c, double position_s, void (*visit)(void* user, const char* address, double value),
-                      void* user)
+md_console_each_value(MdConsole* c, double position_s,
+                      void (*visit)(void* user, const char* address, double value, bool automated), void* user)
 {
   EachValue e = {mixdown_editor_session(c->editor), position_s, visit, user};
   md_address_list(e.session, each_value, &e);

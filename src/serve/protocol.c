@@ -403,10 +403,10 @@ dump(json_t* message)
 }
 
 char*
-md_serve_value_json(const char* address, double value, int client)
+md_serve_value_json(const char* address, double value, int client, bool automated)
 {
-  return dump(json_pack("{s:s, s:s, s:o, s:o}", "type", "value", "address", address, "value", number_or_zero(value),
-                        "client", client < 0 ? json_null() : json_integer(client)));
+  return dump(json_pack("{s:s, s:s, s:o, s:o, s:b}", "type", "value", "address", address, "value", number_or_zero(value),
+                        "client", client < 0 ? json_null() : json_integer(client), "automated", automated));
 }
 
 char*

@@ -61,7 +61,9 @@ bool md_serve_request_parse(const char* text, size_t length, MdServeRequest* out
 /// The console's messages, as compact JSON with `type` first (malloc'd;
 /// NULL when out of memory).  Numbers are finite (a caller's NaN or
 /// infinity is written as 0: never sent to a page).
-char* md_serve_value_json(const char* address, double value, int client /* < 0: null */);
+/// `automated`: the value is an envelope's at the transport's position
+/// (an undo gave the envelope back), not a constant.
+char* md_serve_value_json(const char* address, double value, int client /* < 0: null */, bool automated);
 char* md_serve_history_json(bool dirty, bool can_undo, bool can_redo);
 /// Starts exactly `{"type":"transport"` (the server keeps only the newest of these per page).
 char* md_serve_transport_json(bool playing, double position_s, bool loop_on, double from_s, double to_s);

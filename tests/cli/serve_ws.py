@@ -202,6 +202,33 @@ def levels(port, token):
     say("peaks", ",".join(f"{x:.2f}" for x in peaks or []))
 
 
+def giveback(port, token):
+    """A move takes the tone's gain envelope (-30 dB) over; its undo gives
+    the envelope back to the mix.  Prints the tone strip's peak (median of
+    the meter windows of the last half second) under the envelope, after
+    the move to 0 dB and after the undo, and the undo's value message (the
+    page does not listen: the wall clock drives the player, looping 0-2 s)."""
+    p = Page(port, token)
+    p.send('{"type":"hello"}')
+    p.texts(0.3)
+    p.send('{"type":"transport","action":"loop","from_s":0,"to_s":2}')
+    p.send('{"type":"transport","action":"play"}')
+
+    def settled_peak(messages):
+        peaks = [m["strips"][0][0] for m in messages if m["type"] == "meters"]
+        late = sorted(peaks[len(peaks) // 2:])
+        return late[len(late) // 2] if late else None
+
+    envelope = settled_peak(p.texts(1.0))
+    p.send('{"type":"set","address":"/track/tone/gain_db","value":0}')
+    moved = settled_peak(p.texts(1.0))
+    p.send('{"type":"undo"}')
+    after = p.texts(1.0)
+    undone = [m for m in after if m["type"] == "value" and m["address"] == "/track/tone/gain_db"]
+    say("peaks", ",".join("none" if x is None else f"{x:.2f}" for x in (envelope, moved, settled_peak(after))))
+    say("undo_value", f'{undone[-1]["value"]:g},{json.dumps(undone[-1]["automated"])}' if undone else "none")
+
+
 def osc_floats(osc_port, address, *values):
     """One OSC message ADDRESS ,f… VALUES over UDP (OSC 1.0 by hand)."""
     def padded(b):
@@ -271,4 +298,4 @@ if __name__ == "__main__":
         sys.exit(0)
     port, token, scenario = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     {"stream": stream, "takeover": takeover, "refusals": refusals, "slow": slow, "levels": levels,
-     "hello": hello}[scenario](port, token)
+     "hello": hello, "giveback": giveback}[scenario](port, token)

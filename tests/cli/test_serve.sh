@@ -224,6 +224,23 @@ ws slow
   ok "a page that reads nothing for 2 s holds up no other ($(said slow other_meters) meters messages meanwhile)" ||
   fail "slow page" "$(cat "$work/ws.slow")"
 
+# ------------------------------------------------------------ an envelope given back
+# A fader move takes the envelope over; undone, the envelope plays again
+# (before: the mix kept the moved value until the next play).
+mkdir envsong && cp song/tone.wav envsong/
+printf 'mixdown: 1\nsample_rate: 48000\ntracks:\n  - {name: tone, file: tone.wav, gain_db: {points: [[0, -30], [2, -30]]}}\n' \
+  > envsong/song.yaml
+main_pid=$pid main_port=$port main_token=$token
+serve env envsong/song.yaml --port 0
+ws giveback
+read -r under moved undone <<< "$(said giveback peaks | tr ',' ' ')"
+awk -v a="$under" -v b="$moved" -v c="$undone" 'BEGIN { exit !(b - a > 29 && b - a < 31 && c - a > -0.5 && c - a < 0.5) }' &&
+  [ "$(said giveback undo_value)" = "-30,true" ] &&
+  ok "undo gives a gain envelope back to the mix: tone peak $under dBFS under it, $moved after a move to 0 dB, $undone after the undo; the pages are told -30, automated" ||
+  fail "an envelope given back" "$(cat "$work/ws.giveback")" "$(cat "$work/env.err")"
+stop "$pid" INT
+pid=$main_pid port=$main_port token=$main_token
+
 # ------------------------------------------------------------ --osc
 # OSC drives the very player the pages see: /transport/play from oscsend,
 # and the page's meters read the level `analyze` measures of the render.

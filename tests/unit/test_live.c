@@ -1238,6 +1238,143 @@ test_the_status_says_the_loop_played(void)
   stop_headless(&t);
 }
 
+// mixdown serve's undo puts an envelope a move took over back in the text;
+// md_engine_live_resume() makes it play again: a glide over one block from
+// where the value is, then the envelope (fader, insert number, mute).  A
+// second resume changes nothing; a move after it takes the envelope over
+// again.
+static void
+test_live_envelopes_given_back(void)
+{
+  TestFeed        feed = {.value = 0.5f};
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0, gain_db: {points: [[0, 0], [2, -40]]},\n"
+                 "     inserts: [{type: gain, gain_db: {points: [[0, -5], [1.1, -5], [1.2, -12], [3, -12]]}}]}\n",
+                 4.0, &feed, 256U, &s, &e)) {
+    return;
+  }
+  float*             l        = calloc(RATE, sizeof(float));
+  float*             r        = calloc(RATE, sizeof(float));
+  const MdLiveChange fader    = {MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.0};
+  const MdLiveChange insert   = {MD_LIVE_INSERT, 0U, 0U, 0U, -3.0};
+  const uint32_t     quarter  = RATE / 4U;
+  pull(e, l, r, RATE / 2U); // 0.5 s: the envelopes at -10 and -5 dB (the insert's steps to -12 at 1.1–1.2 s)
+  CHECK_NEAR(test_db(l[RATE / 2U - 1U] / 0.5), -15.0, 0.01);
+  md_engine_live_set(e, &fader); // taken over: -6 and -3 dB
+  md_engine_live_set(e, &insert);
+  pull(e, l, r, RATE / 2U);
+  CHECK_NEAR(test_db(l[RATE / 2U - 1U] / 0.5), -9.0, 0.01);
+  md_engine_live_resume(e, &fader); // given back: at 1.25 s -25 and -12 dB
+  md_engine_live_resume(e, &insert);
+  pull(e, l, r, quarter);
+  CHECK_MSG(fabs(test_db(l[255] / 0.5) - -9.0) < 12.0 && l[0] > l[quarter - 1U], "it glides from -9 dB: %.2f, %.2f dB",
+            test_db(l[0] / 0.5), test_db(l[quarter - 1U] / 0.5));
+  CHECK_NEAR(test_db(l[quarter - 1U] / 0.5), -37.0, 0.01);
+  md_engine_live_resume(e, &fader); // again: it follows the envelope already
+  pull(e, l, r, quarter);
+  CHECK_NEAR(test_db(l[quarter - 1U] / 0.5), -42.0, 0.01);
+  md_engine_live_set(e, &fader); // a move takes it over again
+  pull(e, l, r, quarter);
+  CHECK_NEAR(test_db(l[quarter - 1U] / 0.5), -18.0, 0.01);
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+  // A mute envelope (muted from 1 s), unmuted by a move at 0.5 s, given back at 1.5 s.
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: m, file: d.wav, pan_law: 0, mute: {points: [[0, 0], [1, 0], [1.001, 1], [3, 1]]}}\n",
+                 4.0, &feed, 256U, &s, &e)) {
+    free(l);
+    free(r);
+    return;
+  }
+  const MdLiveChange unmute = {MD_LIVE_MUTE, 0U, 0U, 0U, 0.0};
+  pull(e, l, r, RATE / 2U);
+  md_engine_live_set(e, &unmute);
+  pull(e, l, r, RATE);
+  CHECK_MSG(fabsf(l[RATE - 1U] - 0.5f) < 1e-6f, "unmuted by the move at 1.5 s: %g", (double)l[RATE - 1U]);
+  md_engine_live_resume(e, &unmute);
+  pull(e, l, r, quarter);
+  CHECK_MSG(l[quarter - 1U] == 0.0f, "the mute envelope given back mutes it at 1.75 s: %g", (double)l[quarter - 1U]);
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+  // A pan envelope: given back, the output at 1.25 s is that of an engine
+  // nobody moved.
+  const char* panned = "mixdown: 1\nsample_rate: 48000\n"
+                       "tracks:\n  - {name: p, file: d.wav, pan: {points: [[0, -1], [3, 1]]}}\n";
+  MixdownSession* s2 = NULL;
+  MixdownEngine*  e2 = NULL;
+  if (open_live(panned, 4.0, &feed, 256U, &s, &e) && open_live(panned, 4.0, &feed, 256U, &s2, &e2)) {
+    const MdLiveChange pan = {MD_LIVE_PAN, 0U, 0U, 0U, 0.9};
+    pull(e, l, r, RATE / 2U);
+    md_engine_live_set(e, &pan);
+    pull(e, l, r, RATE / 2U);
+    CHECK_MSG(l[RATE / 2U - 1U] < r[RATE / 2U - 1U], "panned right by the move: %g %g", (double)l[RATE / 2U - 1U],
+              (double)r[RATE / 2U - 1U]);
+    md_engine_live_resume(e, &pan);
+    pull(e, l, r, quarter);
+    const float moved[2] = {l[quarter - 1U], r[quarter - 1U]};
+    pull(e2, l, r, RATE);
+    pull(e2, l, r, quarter);
+    CHECK_MSG(fabsf(moved[0] - l[quarter - 1U]) < 1e-6f && fabsf(moved[1] - r[quarter - 1U]) < 1e-6f,
+              "the pan given back: %g %g, unmoved %g %g", (double)moved[0], (double)moved[1], (double)l[quarter - 1U],
+              (double)r[quarter - 1U]);
+  }
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+  mixdown_engine_free(e2);
+  mixdown_session_free(s2);
+  free(l);
+  free(r);
+}
+
+// A move just before a locate or a loop's wrap: the glide lies on the
+// timeline it began on, so after the jump it read its start's value until
+// the transport came back past its end (a lap of a loop).  A jump ends
+// every glide where it was going: the fader, an insert number, a send.
+static void
+test_live_a_locate_ends_the_glides(void)
+{
+  TestFeed        feed = {.value = 0.5f};
+  MixdownSession* s    = NULL;
+  MixdownEngine*  e    = NULL;
+  if (!open_live("mixdown: 1\nsample_rate: 48000\n"
+                 "tracks:\n  - {name: a, file: d.wav, pan_law: 0, inserts: [{type: gain, gain_db: 0}],\n"
+                 "     sends: [{to: fx, level_db: 0}]}\n"
+                 "buses:\n  - {name: fx}\n",
+                 4.0, &feed, 256U, &s, &e)) {
+    return;
+  }
+  float* l = calloc(RATE, sizeof(float));
+  float* r = calloc(RATE, sizeof(float));
+  md_engine_enable_live_meters(e);
+  pull(e, l, r, RATE);
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_GAIN_DB, 0U, 0U, 0U, -6.0});
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_INSERT, 0U, 0U, 0U, -3.0});
+  md_engine_live_set(e, &(MdLiveChange){MD_LIVE_SEND_DB, 0U, 0U, 0U, -20.0});
+  md_engine_locate(e, RATE / 2); // back to 0.5 s before a frame of the glides played
+  float    peak[2] = {0.0F, 0.0F};
+  double   sum     = 0.0;
+  uint64_t frames  = 0U;
+  pull(e, l, r, RATE / 20U); // the gain processor's own smoothing of a new value
+  for (uint32_t node = 0U; node < 2U; ++node) {
+    md_engine_live_meter(e, node, &peak[node], &sum, &frames); // what played before: forgotten
+  }
+  pull(e, l, r, RATE / 4U);
+  for (uint32_t node = 0U; node < 2U; ++node) {
+    md_engine_live_meter(e, node, &peak[node], &sum, &frames);
+  }
+  // From 50 to 300 ms after the jump (before, the glides' start values
+  // until the transport passed 1 s again): the track at -6 - 3 dB, the
+  // send 20 dB under it.
+  CHECK_NEAR(test_db(peak[0] / 0.5), -9.0, 0.01);
+  CHECK_NEAR(test_db(peak[1] / 0.5), -29.0, 0.01);
+  mixdown_engine_free(e);
+  mixdown_session_free(s);
+  free(l);
+  free(r);
+}
+
 const TestCase live_tests[] = {
   {"live: the status says the loop the audio thread plays, once a period took it", test_the_status_says_the_loop_played},
   {"live: a player started stopped plays silence where it is until PLAY", test_a_player_started_stopped_waits_for_play},
@@ -1249,6 +1386,8 @@ const TestCase live_tests[] = {
   {"live: fader, mute, solo, sends and polarity glide over one block", test_live_moves_glide_over_one_block},
   {"live: a solo elsewhere gives a strip its mute envelope back", test_live_solo_gives_a_mute_envelope_back},
   {"live: insert values glide; a move takes an envelope over", test_live_insert_values_and_envelopes_taken_over},
+  {"live: an envelope a move took over is given back: a glide, then the envelope", test_live_envelopes_given_back},
+  {"live: a locate (a loop's wrap) ends every glide where it was going", test_live_a_locate_ends_the_glides},
   {"live: locate drops the latency; a loop's end stops a pull", test_live_locate_and_loop_limit},
   {"live: the disk thread plays exactly what render writes", test_feeder_plays_what_render_writes},
   {"live: a stalled disk thread gives silence, counted", test_feeder_stall_is_silence_not_a_crash},

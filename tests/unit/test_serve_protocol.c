@@ -173,10 +173,10 @@ test_protocol_encoders(void)
     char*       got;
     const char* want;
   } cases[] = {
-    {md_serve_value_json("/track/v/gain_db", -6.0, 3),
-     "{\"type\":\"value\",\"address\":\"/track/v/gain_db\",\"value\":-6.0,\"client\":3}"},
-    {md_serve_value_json("/track/v/mute", 1.0, -1),
-     "{\"type\":\"value\",\"address\":\"/track/v/mute\",\"value\":1.0,\"client\":null}"},
+    {md_serve_value_json("/track/v/gain_db", -6.0, 3, false),
+     "{\"type\":\"value\",\"address\":\"/track/v/gain_db\",\"value\":-6.0,\"client\":3,\"automated\":false}"},
+    {md_serve_value_json("/track/v/mute", 1.0, -1, true),
+     "{\"type\":\"value\",\"address\":\"/track/v/mute\",\"value\":1.0,\"client\":null,\"automated\":true}"},
     {md_serve_history_json(true, true, false), "{\"type\":\"history\",\"dirty\":true,\"can_undo\":true,\"can_redo\":false}"},
     {md_serve_transport_json(true, 1.5, true, 4.0, 8.0),
      "{\"type\":\"transport\",\"playing\":true,\"position_s\":1.5,\"loop\":[4.0,8.0]}"},
