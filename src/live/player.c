@@ -44,8 +44,9 @@ struct MdPlayer {
   int64_t               loop_from_frame;
   int64_t               loop_to_frame;
   /// The loop as the audio thread plays it, for the control threads (a
-  /// loop set over OSC shows in mixdown serve's pages): to -1 for none;
-  /// `loop_changes` counts the loops applied, stored after the frames.
+  /// loop set over OSC shows in mixdown serve's pages): to -1 for none.
+  /// `loop_changes` is their sequence lock (show_loop): odd while they
+  /// change, twice the number of loops applied.
   _Atomic int64_t       loop_shown_from_frame;
   _Atomic int64_t       loop_shown_to_frame;
   _Atomic uint64_t      loop_changes;

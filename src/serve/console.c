@@ -185,7 +185,7 @@ md_console_resume_live(MdConsole* c, const char* address)
     return; // a value fixed while playing: the text's only
   }
   command.kind = MD_COMMAND_RESUME;
-  md_player_send(c->player, &command); // a full queue: the constant plays on until the next play (rare: 4096 slots)
+  md_player_send(c->player, &command); // a full queue (4096 commands waiting): the moved value plays on
 }
 
 // Whether `change`, read back from the player, is a move a page sent: the
@@ -488,9 +488,6 @@ md_console_poll(MdConsole* c, MdServeSendFunc send, void* user)
   read_back_moves(c, now_s, send, user);
   MdPlayerStatus status;
   md_player_status(c->player, &status);
-  // While playing 20 a second; stopped, once a second all the same: every
-  // page hears from the server at least that often, even when nothing plays
-  // and no meter moves (a page's link takes a silent connection for dead).
   if (status.loop_changes != c->loop_changes_seen) { // a loop applied: a page's, or one over OSC
     c->loop_changes_seen = status.loop_changes;
     c->loop_on           = status.loop;
@@ -498,6 +495,9 @@ md_console_poll(MdConsole* c, MdServeSendFunc send, void* user)
     c->loop_to_s         = status.loop_to_s;
     c->next_transport_s  = now_s; // said now
   }
+  // While playing 20 a second; stopped, once a second all the same: every
+  // page hears from the server at least that often, even when nothing plays
+  // and no meter moves (a page's link takes a silent connection for dead).
   if (status.playing != c->was_playing || now_s >= c->next_transport_s) {
     send_transport(c, send, user);
     c->next_transport_s = now_s + (status.playing ? MD_CONSOLE_TRANSPORT_S : MD_CONSOLE_HEARTBEAT_S);

@@ -100,8 +100,8 @@ struct MdConsole {
   bool     loop_on;
   double   loop_from_s, loop_to_s;
   uint64_t loop_changes_seen; ///< The player's loop_changes last shown (a loop set over OSC shows too)
-  bool   was_playing;
-  double next_transport_s;
+  bool     was_playing;
+  double   next_transport_s;
 };
 
 /* console_state.c */
