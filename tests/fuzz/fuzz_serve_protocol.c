@@ -66,7 +66,7 @@ request_ok(const MdServeRequest* r)
 static void
 encoders_ok(const MdServeRequest* r)
 {
-  char* texts[] = {md_serve_value_json(r->address, r->value, 1), md_serve_error_json(r->path, r->address),
+  char* texts[] = {md_serve_value_json(r->address, r->value, 1, r->loop_on), md_serve_error_json(r->path, r->address),
                    md_serve_transport_json(true, r->position_s, r->loop_on, r->from_s, r->to_s)};
   for (size_t k = 0U; k < sizeof texts / sizeof texts[0]; ++k) {
     // JSON that reads again (jansson refuses NaN and Infinity), `type` first.
