@@ -68,6 +68,15 @@ glide_line(const MixdownEngine* e, MdFaderValue* v, double from, double to, int6
   v->value            = to;
 }
 
+// Where `v` is at frame `start`: its glide's or envelope's value there, or
+// its constant.
+static double
+value_at(const MixdownEngine* e, const MdFaderValue* v, int64_t start)
+{
+  MdAutomation* curve = v->glide ? v->glide : v->envelope;
+  return curve ? md_automation_value(curve, (double)start / e->rate_hz) : v->value;
+}
+
 // An envelope a move took over, given back: from where `v` is at `start`
 // to the envelope's value where the glide arrives, then the envelope (the
 // glide ends and the curve read is the envelope again).
@@ -77,7 +86,7 @@ give_back(const MixdownEngine* e, MdFaderValue* v, int64_t start)
   if (!v->detached || v->envelope) {
     return; // nothing taken over, or it plays already
   }
-  const double  from = v->glide ? md_automation_value(v->glide, (double)start / e->rate_hz) : v->value;
+  const double  from = value_at(e, v, start);
   const int64_t last = start + (int64_t)e->block_size_frames;
   glide_line(e, v, from, md_automation_value(v->detached, (double)last / e->rate_hz), start);
   v->envelope = v->detached;
@@ -86,8 +95,7 @@ give_back(const MixdownEngine* e, MdFaderValue* v, int64_t start)
 static void
 glide(const MixdownEngine* e, MdFaderValue* v, double to, int64_t start)
 {
-  MdAutomation* curve = v->glide ? v->glide : v->envelope;
-  const double  from  = curve ? md_automation_value(curve, (double)start / e->rate_hz) : v->value;
+  const double from = value_at(e, v, start);
   take_over(&v->envelope, &v->detached);
   glide_line(e, v, from, to, start);
 }

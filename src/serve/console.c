@@ -174,13 +174,11 @@ md_console_move_live(MdConsole* c, const char* address, double* value, char* why
 }
 
 void
-md_console_resume_live(MdConsole* c, const char* address)
+md_console_resume_live(MdConsole* c, const char* address, double value)
 {
   MdCommand command;
   char      note[512] = "";
-  double    now       = 0.0;
-  if (!md_console_value_now(c, address, &now, NULL) ||
-      !md_control_parse(mixdown_editor_session(c->editor), address, &now, 1U, &command, note, sizeof note) ||
+  if (!md_control_parse(mixdown_editor_session(c->editor), address, &value, 1U, &command, note, sizeof note) ||
       command.kind != MD_COMMAND_LIVE) {
     return; // a value fixed while playing: the text's only
   }

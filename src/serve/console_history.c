@@ -132,7 +132,7 @@ put_back_live(MdConsole* c, const char* address, double value, bool automated)
 {
   char why[256];
   if (automated) {
-    md_console_resume_live(c, address);
+    md_console_resume_live(c, address, value);
   } else {
     md_console_move_live(c, address, &value, why, sizeof why); // a value fixed while playing: the text's only
   }

@@ -147,10 +147,11 @@ void md_console_steps_free(MdTextSteps* steps);
 /// the range); the move is read back later and recognised as a page's.
 /// False with why.
 bool md_console_move_live(MdConsole* c, const char* address, double* value, char* why, size_t why_size);
-/// The session's envelope of `address` plays again on the live player
-/// (an undo put it back in the text: md_engine_live_resume()); nothing
-/// when a move never took it over.  Not read back (not a move).
-void md_console_resume_live(MdConsole* c, const char* address);
+/// The session's envelope of `address` (its value now: `value`, which
+/// only names the move to the gate) plays again on the live player (an
+/// undo put it back in the text: md_engine_live_resume()); nothing when a
+/// move never took it over.  Not read back (not a move).
+void md_console_resume_live(MdConsole* c, const char* address, double value);
 /// Every page is told `address` is now `value` (moved by `client`, < 0:
 /// none; `automated`: an envelope's value, given back), and the curve of
 /// its insert becomes due.

@@ -239,10 +239,6 @@ def osc_floats(osc_port, address, *values):
         u.sendto(datagram, ("127.0.0.1", osc_port))
 
 
-def osc_float(osc_port, address, value):
-    osc_floats(osc_port, address, value)
-
-
 def shown_loop(p, want, seconds):
     """Milliseconds until a transport message says the loop `want` (a pair,
     or None), or None if none does within `seconds`."""
@@ -262,7 +258,7 @@ def oscmoves(port, token, osc_port):
     p = Page(port, token)
     p.send('{"type":"hello"}')
     p.texts(0.3)
-    osc_float(osc_port, "/track/tone/gain_db", -10.0)
+    osc_floats(osc_port, "/track/tone/gain_db", -10.0)
     got = p.texts(0.8)
     shown = [m for m in got if m["type"] == "value" and m["address"] == "/track/tone/gain_db"]
     say("osc_value", f'{shown[-1]["value"]:g},{json.dumps(shown[-1]["client"])}' if shown else "none")
@@ -272,13 +268,13 @@ def oscmoves(port, token, osc_port):
     end = time.time() + 1.0
     k = 0
     while time.time() < end:
-        osc_float(osc_port, "/track/tone/pan", (k % 20) / 20.0 - 0.5)
+        osc_floats(osc_port, "/track/tone/pan", (k % 20) / 20.0 - 0.5)
         p.send(json.dumps({"type": "set", "address": "/track/tone/gain_db", "value": -(k % 12), "gesture": "g1"}))
         k += 1
         time.sleep(0.002)
     p.send(json.dumps({"type": "set", "address": "/track/tone/gain_db", "value": -3, "gesture": "g1"}))
     p.send('{"type":"end","gesture":"g1"}')
-    osc_float(osc_port, "/track/tone/pan", 0.25)
+    osc_floats(osc_port, "/track/tone/pan", 0.25)
     p.texts(0.6)  # the burst of OSC moves ends: a step
     p.send('{"type":"save"}')
     saved = [m for m in p.texts(1.0) if m["type"] in ("saved", "error")]
